@@ -1,0 +1,22 @@
+"""Database access: engine, sessions, migrate-at-start-up."""
+
+from app.db.engine import Database, open_database
+
+__all__ = ["Database", "open_database"]
+
+
+def connect(target: str, *, migrate: bool = True) -> Database:
+    """Open a database and bring its schema to head (backing it up first when behind)."""
+    from app.db.migrate import upgrade
+
+    db = open_database(target)
+    if migrate:
+        try:
+            upgrade(db)
+        except Exception:
+            db.dispose()
+            raise
+    return db
+
+
+__all__ += ["connect"]

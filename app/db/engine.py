@@ -1,0 +1,121 @@
+"""The engine (SQLite in WAL mode with foreign keys, or a server URL) and the session factory."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.orm import Session, sessionmaker
+
+from app.errors import DatabaseError
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.close()
+
+
+@dataclass
+class Database:
+    """One database: its URL, engine and session factory. The UI never holds a Session."""
+
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session]
+    path: Path | None = None  # the SQLite file, when there is one
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A short read-only session."""
+        with self.sessions() as session:
+            yield session
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction per user action: committed at the end, rolled back on any error."""
+        with self.sessions.begin() as session:
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def check_sqlite_file(path: Path) -> None:
+    """Refuse a file that is not an SQLite database, before SQLAlchemy touches it."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(16)
+    except OSError as exc:
+        raise DatabaseError(
+            f"Không đọc được tệp dữ liệu {path}: {exc.strerror or exc}. "
+            "Kiểm tra quyền truy cập tệp hoặc chọn tệp khác."
+        ) from exc
+    if header != SQLITE_HEADER:
+        raise DatabaseError(
+            f"Tệp {path} không phải cơ sở dữ liệu của Sổ theo dõi (không phải tệp SQLite). "
+            "Chương trình không sửa tệp này. Hãy chọn đúng tệp dữ liệu hoặc khôi phục "
+            "từ bản sao lưu gần nhất."
+        )
+
+
+def open_database(target: str | Path, *, echo: bool = False) -> Database:
+    """Open (without migrating) a database given a file path or an SQLAlchemy URL."""
+    text = str(target)
+    path: Path | None = None
+    if "://" in text:
+        url = text
+        if url.startswith("sqlite:///"):
+            path = Path(url.removeprefix("sqlite:///"))
+    else:
+        path = Path(text).expanduser()
+        url = f"sqlite:///{path}"
+    if path is not None:
+        parent = path.resolve().parent
+        if not parent.exists():
+            try:
+                parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise DatabaseError(
+                    f"Không tạo được thư mục dữ liệu {parent}: {exc.strerror or exc}."
+                ) from exc
+        check_sqlite_file(path)
+        engine = create_engine(url, echo=echo, connect_args={"timeout": 5})
+        event.listen(engine, "connect", _on_sqlite_connect)
+    else:
+        engine = create_engine(url, echo=echo, pool_pre_ping=True)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    return Database(url=url, engine=engine, sessions=sessions, path=path)
+
+
+def sqlite_backup(source: Path, destination: Path) -> None:
+    """Copy a live SQLite database with the online backup API (consistent under WAL)."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    tmp = destination.with_name(destination.name + ".tmp")
+    src = sqlite3.connect(str(source))
+    try:
+        dst = sqlite3.connect(str(tmp))
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            dst.close()
+    finally:
+        src.close()
+    tmp.replace(destination)

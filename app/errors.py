@@ -1,0 +1,51 @@
+"""Typed errors. The message of an AppError is shown to the user as it is (Vietnamese)."""
+
+from __future__ import annotations
+
+
+class AppError(Exception):
+    """An error the user can understand and act on. ``message`` is Vietnamese."""
+
+    exit_code = 1
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class ValidationError(AppError):
+    """Bad input. ``errors`` maps a field name to its message (shown next to the field)."""
+
+    exit_code = 2
+
+    def __init__(
+        self, message: str, *, field: str | None = None, errors: dict[str, str] | None = None
+    ) -> None:
+        super().__init__(message, field=field)
+        self.errors: dict[str, str] = dict(errors or ({field: message} if field else {}))
+
+
+class NotFound(AppError):
+    """A record named by the user does not exist (or the name is ambiguous)."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, candidates: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.candidates = list(candidates or [])
+
+
+class Conflict(AppError):
+    """The action would break a rule (a duplicate, a record with history, a stale edit)."""
+
+    exit_code = 3
+
+
+class DatabaseError(AppError):
+    """The database file cannot be used (damaged, foreign, too new, locked, read-only)."""
+
+    exit_code = 4

@@ -1,0 +1,27 @@
+"""The typed ORM. Importing this package registers every table on ``Base.metadata``."""
+
+from app.models.audit import AuditEntry
+from app.models.base import Base
+from app.models.directive import Directive, Task, TaskKind, TaskUnit, TaskUnitKind
+from app.models.obligation import Obligation
+from app.models.setting import Setting
+from app.models.submission import CHANNEL_LABELS, Channel, Submission
+from app.models.unit import UNIT_KIND_LABELS, Unit, UnitKind
+
+__all__ = [
+    "CHANNEL_LABELS",
+    "UNIT_KIND_LABELS",
+    "AuditEntry",
+    "Base",
+    "Channel",
+    "Directive",
+    "Obligation",
+    "Setting",
+    "Submission",
+    "Task",
+    "TaskKind",
+    "TaskUnit",
+    "TaskUnitKind",
+    "Unit",
+    "UnitKind",
+]

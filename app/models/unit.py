@@ -1,0 +1,62 @@
+"""Units being followed (đơn vị): departments, district and commune People's Committees."""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.models.base import Base
+
+
+class UnitKind(StrEnum):
+    DEPARTMENT = "so_nganh"
+    DISTRICT = "huyen"
+    COMMUNE = "xa"
+    OTHER = "khac"
+
+    @property
+    def label(self) -> str:
+        return UNIT_KIND_LABELS[self]
+
+
+UNIT_KIND_LABELS: dict[UnitKind, str] = {
+    UnitKind.DEPARTMENT: "Sở, ban, ngành tỉnh",
+    UnitKind.DISTRICT: "UBND cấp huyện",
+    UnitKind.COMMUNE: "UBND cấp xã",
+    UnitKind.OTHER: "Khác",
+}
+
+
+class Unit(Base):
+    __tablename__ = "unit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    short_name: Mapped[str] = mapped_column(String(100), default="")
+    kind: Mapped[str] = mapped_column(String(20), index=True)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    head_title: Mapped[str] = mapped_column(String(255), default="")  # "Giám đốc", "Chủ tịch"
+    address: Mapped[str] = mapped_column(String(500), default="")
+    phone: Mapped[str] = mapped_column(String(100), default="")
+    email: Mapped[str] = mapped_column(String(255), default="")
+    contact_person: Mapped[str] = mapped_column(String(255), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    valid_from: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    valid_to: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    # A merger: the unit that took this one over from ``valid_to`` + 1 day.
+    successor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("unit.id", ondelete="SET NULL"), nullable=True, index=True
+    )
+    search_key: Mapped[str] = mapped_column(String(400), default="", index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    def valid_on(self, day: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )

@@ -1,0 +1,398 @@
+"""Obligations: derive them from tasks (sync) and list them with their status on any day.
+
+The status is computed in SQL with the same rules as :func:`app.status.status_on` (a test
+checks that both agree), so listing 100,000 obligations for a new day is one query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Select, and_, case, delete, func, literal, or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from app.db import Database
+from app.errors import ValidationError
+from app.models import Directive, Obligation, Submission, Task, TaskKind, Unit, UnitKind
+from app.schedule import ONE_OFF_KEY, PeriodKind, due_date, periods_between
+from app.settings import load_settings
+from app.status import Status
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    added: int = 0
+    removed: int = 0
+    updated: int = 0
+    kept_with_submissions: int = 0  # no longer in scope but kept: they have submissions
+
+    def __add__(self, other: SyncResult) -> SyncResult:
+        return SyncResult(
+            self.added + other.added,
+            self.removed + other.removed,
+            self.updated + other.updated,
+            self.kept_with_submissions + other.kept_with_submissions,
+        )
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.removed or self.updated or self.kept_with_submissions)
+
+    def describe(self) -> str:
+        """A sentence for the user: what changed in the obligations."""
+        if not self.changed:
+            return "Danh sách nghĩa vụ không thay đổi."
+        parts = []
+        if self.added:
+            parts.append(f"thêm {self.added} nghĩa vụ")
+        if self.removed:
+            parts.append(f"bỏ {self.removed} nghĩa vụ chưa có văn bản")
+        if self.updated:
+            parts.append(f"cập nhật hạn hoặc phạm vi của {self.updated} nghĩa vụ")
+        text = "Đã " + ", ".join(parts) + "." if parts else ""
+        if self.kept_with_submissions:
+            text += (
+                f" Giữ lại {self.kept_with_submissions} nghĩa vụ đã có văn bản gửi đến "
+                "(ghi \"Không còn thuộc phạm vi\", không xoá)."
+            )
+        return text.strip()
+
+
+OUT_OF_SCOPE = "Không còn thuộc phạm vi nhiệm vụ (giữ lại vì đã có văn bản gửi đến)"
+
+
+@dataclass(frozen=True)
+class ObligationRow:
+    id: int
+    task_id: int
+    task_title: str
+    task_kind: TaskKind
+    directive_id: int
+    directive_symbol: str
+    unit_id: int
+    unit_name: str
+    unit_short_name: str
+    unit_kind: UnitKind
+    unit_sort: int
+    period_key: str
+    period_label: str
+    due_date: dt.date
+    first_received: dt.date | None  # as seen on the day asked (None before it was received)
+    submission_count: int  # as seen on the day asked
+    status: Status
+    days_past_due: int  # day - due (negative: days left)
+    exempt_reason: str
+
+    @property
+    def unit_display(self) -> str:
+        return self.unit_short_name or self.unit_name
+
+
+# --- status in SQL ---------------------------------------------------------------------------
+
+
+def status_expression(day: dt.date, window_days: int) -> ColumnElement[str]:
+    """The rules of :func:`app.status.status_on` as one SQL CASE over ``obligation``."""
+    horizon = day + dt.timedelta(days=window_days)
+    received = and_(Obligation.first_received.is_not(None), Obligation.first_received <= day)
+    return case(
+        (or_(Obligation.exempt_reason.is_not(None), Obligation.waived.is_(True)),
+         literal(Status.EXEMPT.value)),
+        (and_(received, Obligation.first_received <= Obligation.due_date),
+         literal(Status.DONE_ON_TIME.value)),
+        (received, literal(Status.DONE_LATE.value)),
+        (Obligation.due_date < day, literal(Status.OVERDUE.value)),
+        (Obligation.due_date <= horizon, literal(Status.DUE_SOON.value)),
+        else_=literal(Status.NOT_DUE.value),
+    )
+
+
+def status_filter(statuses: Iterable[Status], day: dt.date, window_days: int
+                  ) -> ColumnElement[bool]:
+    """A WHERE clause selecting the given statuses, written so SQLite can use the indexes."""
+    horizon = day + dt.timedelta(days=window_days)
+    not_exempt = and_(Obligation.exempt_reason.is_(None), Obligation.waived.is_(False))
+    open_ = or_(Obligation.first_received.is_(None), Obligation.first_received > day)
+    received = and_(Obligation.first_received.is_not(None), Obligation.first_received <= day)
+    clauses = {
+        Status.EXEMPT: or_(Obligation.exempt_reason.is_not(None), Obligation.waived.is_(True)),
+        Status.DONE_ON_TIME: and_(not_exempt, received,
+                                  Obligation.first_received <= Obligation.due_date),
+        Status.DONE_LATE: and_(not_exempt, received,
+                               Obligation.first_received > Obligation.due_date),
+        Status.OVERDUE: and_(not_exempt, open_, Obligation.due_date < day),
+        Status.DUE_SOON: and_(not_exempt, open_, Obligation.due_date >= day,
+                              Obligation.due_date <= horizon),
+        Status.NOT_DUE: and_(not_exempt, open_, Obligation.due_date > horizon),
+    }
+    return or_(*(clauses[Status(s)] for s in statuses))
+
+
+def _row_query(day: dt.date, window_days: int) -> Select:  # type: ignore[type-arg]
+    status = status_expression(day, window_days).label("status")
+    # Submissions seen on ``day``: only those received by then.
+    seen = (
+        select(func.count(Submission.id))
+        .where(Submission.obligation_id == Obligation.id, Submission.received_date <= day)
+        .correlate(Obligation)
+        .scalar_subquery()
+    )
+    return (
+        select(
+            Obligation.id,
+            Obligation.task_id,
+            Task.title,
+            Task.kind,
+            Task.directive_id,
+            Directive.number_symbol,
+            Obligation.unit_id,
+            Unit.name,
+            Unit.short_name,
+            Unit.kind,
+            Unit.sort_order,
+            Obligation.period_key,
+            Obligation.period_label,
+            Obligation.due_date,
+            Obligation.first_received,
+            case((Obligation.submission_count > 0, seen), else_=literal(0)),
+            status,
+            Obligation.exempt_reason,
+            Obligation.waived,
+        )
+        .join(Task, Task.id == Obligation.task_id)
+        .join(Directive, Directive.id == Task.directive_id)
+        .join(Unit, Unit.id == Obligation.unit_id)
+    )
+
+
+def query_obligations(
+    session: Session,
+    day: dt.date,
+    *,
+    window_days: int | None = None,
+    directive_id: int | None = None,
+    task_id: int | None = None,
+    unit_id: int | None = None,
+    unit_kind: UnitKind | str | None = None,
+    period_key: str | None = None,
+    statuses: Sequence[Status | str] | None = None,
+    obligation_ids: Sequence[int] | None = None,
+) -> list[ObligationRow]:
+    if window_days is None:
+        window_days = load_settings(session).warning_days
+    stmt = _row_query(day, window_days)
+    if directive_id is not None:
+        stmt = stmt.where(Task.directive_id == directive_id)
+    if task_id is not None:
+        stmt = stmt.where(Obligation.task_id == task_id)
+    if unit_id is not None:
+        stmt = stmt.where(Obligation.unit_id == unit_id)
+    if unit_kind is not None:
+        stmt = stmt.where(Unit.kind == UnitKind(unit_kind).value)
+    if period_key is not None:
+        stmt = stmt.where(Obligation.period_key == period_key)
+    if statuses:
+        stmt = stmt.where(status_filter([Status(s) for s in statuses], day, window_days))
+    if obligation_ids is not None:
+        stmt = stmt.where(Obligation.id.in_(list(obligation_ids)))
+    stmt = stmt.order_by(Obligation.due_date, Task.directive_id, Task.sort_order, Task.id,
+                         Unit.kind, Unit.sort_order, Unit.id)
+    rows = []
+    for r in session.execute(stmt).tuples():
+        (oid, tid, title, tkind, did, dsym, uid, uname, ushort, ukind, usort, pkey, plabel,
+         due, first, seen, status, reason, waived) = r
+        status = Status(status)
+        rows.append(
+            ObligationRow(
+                id=oid, task_id=tid, task_title=title, task_kind=TaskKind(tkind),
+                directive_id=did, directive_symbol=dsym, unit_id=uid, unit_name=uname,
+                unit_short_name=ushort, unit_kind=UnitKind(ukind), unit_sort=usort,
+                period_key=pkey, period_label=plabel, due_date=due,
+                first_received=first if first is not None and first <= day else None,
+                submission_count=int(seen or 0), status=status,
+                days_past_due=(day - due).days,
+                exempt_reason=reason or ("Được miễn" if waived else ""),
+            )
+        )
+    return rows
+
+
+def list_obligations(db: Database, day: dt.date, **filters: object) -> list[ObligationRow]:
+    """Every obligation matching the filters, with its status on ``day``."""
+    with db.read() as session:
+        return query_obligations(session, day, **filters)  # type: ignore[arg-type]
+
+
+def get_obligation(db: Database, obligation_id: int, day: dt.date) -> ObligationRow:
+    from app.errors import NotFound
+
+    rows = list_obligations(db, day, obligation_ids=[obligation_id])
+    if not rows:
+        raise NotFound(f"Không tìm thấy nghĩa vụ (mã {obligation_id}).")
+    return rows[0]
+
+
+# --- deriving obligations from a task ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Wanted:
+    label: str
+    start: dt.date | None
+    end: dt.date | None
+    due: dt.date
+    exempt_reason: str | None
+
+
+def task_schedule(task: Task, directive_date: dt.date, default_due_day: int
+                  ) -> list[tuple[str, str, dt.date | None, dt.date | None, dt.date]]:
+    """(period key, label, start, end, due) of every occurrence of the task."""
+    if task.kind == TaskKind.ONE_OFF.value:
+        if task.due_date is None:
+            raise ValidationError("Nhiệm vụ một lần phải có hạn hoàn thành.", field="due_date")
+        return [(ONE_OFF_KEY, "", None, None, task.due_date)]
+    if not task.period_kind:
+        raise ValidationError("Báo cáo định kỳ phải chọn loại kỳ báo cáo.", field="period_kind")
+    start = task.start_date or directive_date
+    end = task.end_date or dt.date(start.year, 12, 31)
+    due_day = task.due_day or default_due_day
+    result = []
+    for period in periods_between(PeriodKind(task.period_kind), start, end):
+        due = due_date(period, due_day, task.due_month_offset or 0)
+        result.append((period.key, period.label, period.start, period.end, due))
+    return result
+
+
+def _validity_reason(unit: Unit, due: dt.date) -> str | None:
+    if unit.valid_from and due < unit.valid_from:
+        return f"Đơn vị bắt đầu hoạt động từ {unit.valid_from:%d/%m/%Y}"
+    if unit.valid_to and due > unit.valid_to:
+        return f"Đơn vị không còn (sáp nhập/giải thể) từ {unit.valid_to + dt.timedelta(days=1):%d/%m/%Y}"
+    return None
+
+
+def _bound_units(session: Session, task: Task, span: tuple[dt.date, dt.date]) -> list[Unit]:
+    """Units the task binds: chosen ones, plus units of its kinds valid during the span."""
+    chosen_ids = {tu.unit_id for tu in task.units}
+    kinds = {tk.kind for tk in task.unit_kinds}
+    units: dict[int, Unit] = {}
+    if chosen_ids:
+        for u in session.scalars(select(Unit).where(Unit.id.in_(chosen_ids))):
+            units[u.id] = u
+    if kinds:
+        first, last = span
+        stmt = select(Unit).where(
+            Unit.kind.in_(kinds),
+            or_(Unit.valid_from.is_(None), Unit.valid_from <= last),
+            or_(Unit.valid_to.is_(None), Unit.valid_to >= first),
+        )
+        for u in session.scalars(stmt):
+            units[u.id] = u
+    return list(units.values())
+
+
+def sync_task(session: Session, task: Task, *, default_due_day: int | None = None) -> SyncResult:
+    """Make the task's obligations match its schedule and its units. Never deletes one that
+    has a submission: it is kept and marked out of scope."""
+    if default_due_day is None:
+        default_due_day = load_settings(session).default_due_day
+    directive = task.directive or session.get(Directive, task.directive_id)
+    assert directive is not None
+    schedule = task_schedule(task, directive.signed_date, default_due_day)
+    wanted: dict[tuple[int, str], _Wanted] = {}
+    if schedule:
+        starts = [s[2] or s[4] for s in schedule]
+        span = (min([directive.signed_date, *starts]), max(s[4] for s in schedule))
+        for unit in _bound_units(session, task, span):
+            for key, label, start, end, due in schedule:
+                wanted[(unit.id, key)] = _Wanted(label, start, end, due,
+                                                 _validity_reason(unit, due))
+    existing = {
+        (o.unit_id, o.period_key): o
+        for o in session.scalars(select(Obligation).where(Obligation.task_id == task.id))
+    }
+    added = removed = updated = kept = 0
+    for key, want in wanted.items():
+        obligation = existing.get(key)
+        if obligation is None:
+            session.add(Obligation(
+                task_id=task.id, unit_id=key[0], period_key=key[1], period_label=want.label,
+                period_start=want.start, period_end=want.end, due_date=want.due,
+                exempt_reason=want.exempt_reason, submission_count=0, waived=False,
+            ))
+            added += 1
+            continue
+        new = (want.label, want.start, want.end, want.due, want.exempt_reason)
+        old = (obligation.period_label, obligation.period_start, obligation.period_end,
+               obligation.due_date, obligation.exempt_reason)
+        if new != old:
+            (obligation.period_label, obligation.period_start, obligation.period_end,
+             obligation.due_date, obligation.exempt_reason) = new
+            updated += 1
+    stale_ids = []
+    for key, obligation in existing.items():
+        if key in wanted:
+            continue
+        if obligation.submission_count > 0:
+            if obligation.exempt_reason != OUT_OF_SCOPE:
+                obligation.exempt_reason = OUT_OF_SCOPE
+            kept += 1
+        else:
+            stale_ids.append(obligation.id)
+    if stale_ids:
+        session.execute(delete(Obligation).where(Obligation.id.in_(stale_ids)))
+        removed = len(stale_ids)
+    session.flush()
+    return SyncResult(added, removed, updated, kept)
+
+
+def sync_tasks_for_unit(session: Session, unit: Unit) -> SyncResult:
+    """Re-derive every task that binds ``unit`` by kind or by name (after its validity or kind
+    changed, or a merger)."""
+    task_ids = set(session.scalars(
+        select(Task.id).join(Task.unit_kinds).where(Task.unit_kinds.any(kind=unit.kind))
+    ))
+    from app.models import TaskUnit
+
+    task_ids |= set(session.scalars(select(TaskUnit.task_id).where(TaskUnit.unit_id == unit.id)))
+    task_ids |= set(session.scalars(
+        select(Obligation.task_id).where(Obligation.unit_id == unit.id).distinct()))
+    result = SyncResult()
+    default_due_day = load_settings(session).default_due_day
+    for task in session.scalars(select(Task).where(Task.id.in_(task_ids))):
+        result += sync_task(session, task, default_due_day=default_due_day)
+    return result
+
+
+def refresh_received(session: Session, obligation_ids: Iterable[int]) -> None:
+    """Recompute ``first_received`` and ``submission_count`` from the submissions."""
+    for obligation_id in set(obligation_ids):
+        first, count = session.execute(
+            select(func.min(Submission.received_date), func.count(Submission.id)).where(
+                Submission.obligation_id == obligation_id)
+        ).one()
+        obligation = session.get(Obligation, obligation_id)
+        if obligation is not None:
+            obligation.first_received = first
+            obligation.submission_count = int(count or 0)
+    session.flush()
+
+
+def set_waived(db: Database, obligation_id: int, waived: bool, reason: str = "") -> None:
+    """Waive (miễn) or un-waive one obligation, with a reason kept in the history."""
+    from app.errors import NotFound
+    from app.services import audit
+
+    with db.write() as session:
+        obligation = session.get(Obligation, obligation_id)
+        if obligation is None:
+            raise NotFound(f"Không tìm thấy nghĩa vụ (mã {obligation_id}).")
+        before = audit.snapshot(obligation)
+        obligation.waived = waived
+        session.flush()
+        audit.record(session, "waive", "obligation", obligation.id, before=before,
+                     after={**audit.snapshot(obligation), "reason": reason},
+                     summary=("Miễn nghĩa vụ: " if waived else "Bỏ miễn nghĩa vụ: ") + reason)

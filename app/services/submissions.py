@@ -1,0 +1,271 @@
+"""Documents received from units: plan registrations and report intake."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.db import Database
+from app.errors import Conflict, NotFound, ValidationError
+from app.models import Channel, Obligation, Submission, Task, TaskKind, Unit
+from app.schedule import ONE_OFF_KEY, PeriodKind, find_period
+from app.services import audit
+from app.services.directives import find_directive, find_task
+from app.services.obligations import refresh_received
+from app.services.units import find_unit
+from app.text import clean, search_key
+
+SYMBOL_MAX = 100
+
+
+@dataclass(frozen=True)
+class SubmissionInfo:
+    id: int
+    obligation_id: int
+    unit_id: int
+    number_symbol: str
+    signed_date: dt.date
+    received_date: dt.date
+    signer: str
+    channel: Channel
+    summary: str
+    assessment: str
+    attachment_path: str
+    created_at: dt.datetime
+    version: int
+    counts: bool  # the first received for its obligation: it decides on time or late
+
+    @property
+    def channel_label(self) -> str:
+        return self.channel.label
+
+
+@dataclass(frozen=True)
+class SubmissionInput:
+    obligation_id: int
+    number_symbol: str
+    signed_date: dt.date | None
+    received_date: dt.date | None
+    signer: str = ""
+    channel: Channel | str = Channel.PAPER
+    summary: str = ""
+    assessment: str = ""
+
+
+def number_key(symbol: str) -> str:
+    """Normalised number and symbol for the duplicate check: "05/KH-UBND" = "5 / kh-ubnd"."""
+    key = search_key(symbol).replace(" ", "")
+    return re.sub(r"^0+(?=\d)", "", key)
+
+
+def _info(s: Submission, first_id: int | None) -> SubmissionInfo:
+    return SubmissionInfo(
+        id=s.id, obligation_id=s.obligation_id, unit_id=s.unit_id, number_symbol=s.number_symbol,
+        signed_date=s.signed_date, received_date=s.received_date, signer=s.signer,
+        channel=Channel(s.channel), summary=s.summary, assessment=s.assessment,
+        attachment_path=s.attachment_path, created_at=s.created_at, version=s.version,
+        counts=s.id == first_id,
+    )
+
+
+def _first_id(session: Session, obligation_id: int) -> int | None:
+    return session.scalar(
+        select(Submission.id).where(Submission.obligation_id == obligation_id)
+        .order_by(Submission.received_date, Submission.id).limit(1))
+
+
+def list_for_obligation(db: Database, obligation_id: int) -> list[SubmissionInfo]:
+    """All documents a unit sent for one obligation (kept; the first received counts)."""
+    with db.read() as session:
+        first = _first_id(session, obligation_id)
+        stmt = (select(Submission).where(Submission.obligation_id == obligation_id)
+                .order_by(Submission.received_date, Submission.id))
+        return [_info(s, first) for s in session.scalars(stmt)]
+
+
+def get_submission(db: Database, submission_id: int) -> SubmissionInfo:
+    with db.read() as session:
+        s = session.get(Submission, submission_id)
+        if s is None:
+            raise NotFound(f"Không tìm thấy văn bản (mã {submission_id}).")
+        return _info(s, _first_id(session, s.obligation_id))
+
+
+def validate(session: Session, data: SubmissionInput, *, today: dt.date,
+             exclude_id: int | None = None) -> tuple[Obligation, dict[str, object]]:
+    """Check a submission; every problem is reported at its field."""
+    errors: dict[str, str] = {}
+    obligation = session.get(Obligation, data.obligation_id)
+    if obligation is None:
+        raise NotFound("Không tìm thấy nghĩa vụ cần ghi nhận; hãy tải lại danh sách (F5).")
+    symbol = clean(data.number_symbol)
+    if not symbol:
+        errors["number_symbol"] = "Số, ký hiệu văn bản không được để trống (ví dụ 45/KH-UBND)."
+    elif len(symbol) > SYMBOL_MAX:
+        errors["number_symbol"] = f"Số, ký hiệu quá dài (tối đa {SYMBOL_MAX} ký tự)."
+    if data.signed_date is None:
+        errors["signed_date"] = "Chưa nhập ngày ký."
+    if data.received_date is None:
+        errors["received_date"] = "Chưa nhập ngày nhận."
+    if data.signed_date and data.received_date and data.received_date < data.signed_date:
+        errors["received_date"] = (
+            f"Ngày nhận {data.received_date:%d/%m/%Y} trước ngày ký {data.signed_date:%d/%m/%Y}: "
+            "hãy kiểm tra lại.")
+    if data.received_date and data.received_date > today:
+        errors["received_date"] = (
+            f"Ngày nhận {data.received_date:%d/%m/%Y} ở tương lai (hôm nay {today:%d/%m/%Y}).")
+    if data.signed_date and data.signed_date > today:
+        errors["signed_date"] = f"Ngày ký {data.signed_date:%d/%m/%Y} ở tương lai."
+    try:
+        channel = Channel(data.channel)
+    except ValueError:
+        errors["channel"] = "Hình thức nhận không hợp lệ."
+        channel = Channel.PAPER
+    signer = clean(data.signer)
+    if len(signer) > 255:
+        errors["signer"] = "Tên người ký quá dài (tối đa 255 ký tự)."
+    summary = clean(data.summary, multiline=True)
+    assessment = clean(data.assessment, multiline=True)
+    for key, text in (("summary", summary), ("assessment", assessment)):
+        if len(text) > 20000:
+            errors[key] = "Nội dung quá dài (tối đa 20000 ký tự)."
+    if symbol and data.signed_date and "number_symbol" not in errors:
+        key = number_key(symbol)
+        stmt = select(Submission).where(
+            Submission.unit_id == obligation.unit_id, Submission.year == data.signed_date.year,
+            Submission.number_key == key)
+        for other in session.scalars(stmt):
+            if other.id != exclude_id:
+                errors["number_symbol"] = (
+                    f"Đơn vị này đã có văn bản số {other.number_symbol} năm "
+                    f"{data.signed_date.year} (nhận ngày {other.received_date:%d/%m/%Y}).")
+                break
+    if errors:
+        raise ValidationError(next(iter(errors.values())), errors=errors)
+    assert data.signed_date is not None and data.received_date is not None
+    return obligation, dict(
+        number_symbol=symbol, number_key=number_key(symbol), year=data.signed_date.year,
+        signed_date=data.signed_date, received_date=data.received_date, signer=signer,
+        channel=channel.value, summary=summary, assessment=assessment,
+    )
+
+
+def record_submission(db: Database, data: SubmissionInput, *, today: dt.date) -> SubmissionInfo:
+    """Record a document received from a unit. ``today`` bounds the received date."""
+    with db.write() as session:
+        obligation, values = validate(session, data, today=today)
+        submission = Submission(obligation_id=obligation.id, unit_id=obligation.unit_id, **values)
+        session.add(submission)
+        session.flush()
+        refresh_received(session, [obligation.id])
+        unit = session.get(Unit, obligation.unit_id)
+        audit.record(session, "create", "submission", submission.id,
+                     after=audit.snapshot(submission),
+                     summary=f"Nhận văn bản {submission.number_symbol} của "
+                             f"{unit.name if unit else ''}")
+        submission_id = submission.id
+    return get_submission(db, submission_id)
+
+
+def update_submission(db: Database, submission_id: int, data: SubmissionInput, *,
+                      today: dt.date, expected_version: int | None = None) -> SubmissionInfo:
+    with db.write() as session:
+        submission = session.get(Submission, submission_id)
+        if submission is None:
+            raise NotFound(f"Không tìm thấy văn bản (mã {submission_id}); có thể đã bị xoá.")
+        if expected_version is not None and submission.version != expected_version:
+            raise Conflict("Văn bản này vừa được sửa ở nơi khác. Hãy tải lại (F5) rồi sửa lại.")
+        obligation, values = validate(session, data, today=today, exclude_id=submission_id)
+        before = audit.snapshot(submission)
+        old_obligation = submission.obligation_id
+        submission.obligation_id = obligation.id
+        submission.unit_id = obligation.unit_id
+        for key, value in values.items():
+            setattr(submission, key, value)
+        session.flush()
+        refresh_received(session, {old_obligation, obligation.id})
+        after = audit.snapshot(submission)
+        if before != after:
+            audit.record(session, "update", "submission", submission.id, before=before,
+                         after=after, summary=f"Sửa văn bản {submission.number_symbol}")
+    return get_submission(db, submission_id)
+
+
+def delete_submission(db: Database, submission_id: int) -> SubmissionInfo:
+    """Delete a document entered by mistake (recorded in the history; returns what it was)."""
+    with db.write() as session:
+        submission = session.get(Submission, submission_id)
+        if submission is None:
+            raise NotFound(f"Không tìm thấy văn bản (mã {submission_id}); có thể đã bị xoá.")
+        info = _info(submission, None)
+        audit.record(session, "delete", "submission", submission.id,
+                     before=audit.snapshot(submission),
+                     summary=f"Xoá văn bản {submission.number_symbol}")
+        obligation_id = submission.obligation_id
+        session.delete(submission)
+        session.flush()
+        refresh_received(session, [obligation_id])
+    return info
+
+
+def restore_submission(db: Database, info: SubmissionInfo) -> SubmissionInfo:
+    """Undo a deletion: put the same document back (a new id, the same content)."""
+    with db.write() as session:
+        submission = Submission(
+            obligation_id=info.obligation_id, unit_id=info.unit_id,
+            number_symbol=info.number_symbol, number_key=number_key(info.number_symbol),
+            year=info.signed_date.year, signed_date=info.signed_date,
+            received_date=info.received_date, signer=info.signer, channel=info.channel.value,
+            summary=info.summary, assessment=info.assessment,
+            attachment_path=info.attachment_path, created_at=info.created_at,
+        )
+        session.add(submission)
+        session.flush()
+        refresh_received(session, [info.obligation_id])
+        audit.record(session, "restore", "submission", submission.id,
+                     after=audit.snapshot(submission),
+                     summary=f"Hoàn tác xoá văn bản {submission.number_symbol}")
+        new_id = submission.id
+    return get_submission(db, new_id)
+
+
+def set_attachment(session: Session, submission_id: int, stored_path: str) -> None:
+    submission = session.get(Submission, submission_id)
+    if submission is None:
+        raise NotFound(f"Không tìm thấy văn bản (mã {submission_id}).")
+    before = audit.snapshot(submission)
+    submission.attachment_path = stored_path
+    session.flush()
+    audit.record(session, "update", "submission", submission.id, before=before,
+                 after=audit.snapshot(submission), summary="Đính kèm tệp văn bản")
+
+
+def resolve_obligation(session: Session, *, unit: str, directive: str, task: str,
+                       period: str | None) -> Obligation:
+    """Find the obligation named on the command line (unit, directive, task, period)."""
+    unit_row = find_unit(session, unit)
+    directive_row = find_directive(session, directive)
+    task_row: Task = find_task(session, directive_row, task)
+    if task_row.kind == TaskKind.ONE_OFF.value:
+        key = ONE_OFF_KEY
+    else:
+        if not period:
+            keys = list(session.scalars(select(Obligation.period_label).where(
+                Obligation.task_id == task_row.id).distinct()))
+            raise ValidationError("Báo cáo định kỳ: hãy ghi kỳ báo cáo (--period), ví dụ "
+                                  + "; ".join(f'"{k}"' for k in keys[:6]), field="period")
+        assert task_row.period_kind is not None
+        key = find_period(PeriodKind(task_row.period_kind), period).key
+    obligation = session.scalar(select(Obligation).where(
+        Obligation.task_id == task_row.id, Obligation.unit_id == unit_row.id,
+        Obligation.period_key == key))
+    if obligation is None:
+        raise NotFound(
+            f"{unit_row.name} không có nghĩa vụ \"{task_row.title}\""
+            + (f" kỳ {period}" if period else "")
+            + f" theo văn bản {directive_row.number_symbol}.")
+    return obligation

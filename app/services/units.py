@@ -1,0 +1,354 @@
+"""Units (đơn vị): list, find by name, create, edit, deactivate, reorder, merge."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.db import Database
+from app.errors import Conflict, NotFound, ValidationError
+from app.models import Obligation, Submission, TaskUnit, Unit, UnitKind
+from app.services import audit
+from app.text import clean, search_key, sort_key
+
+NAME_MAX = 255
+SHORT_MAX = 100
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    id: int
+    name: str
+    short_name: str
+    kind: UnitKind
+    sort_order: int
+    head_title: str
+    address: str
+    phone: str
+    email: str
+    contact_person: str
+    note: str
+    active: bool
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+    successor_id: int | None
+    successor_name: str
+    version: int
+
+    @property
+    def kind_label(self) -> str:
+        return self.kind.label
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+    def valid_on(self, day: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to
+        )
+
+
+@dataclass(frozen=True)
+class UnitInput:
+    """What a form or an import gives to create or edit a unit."""
+
+    name: str
+    kind: UnitKind | str
+    short_name: str = ""
+    sort_order: int | None = None
+    head_title: str = ""
+    address: str = ""
+    phone: str = ""
+    email: str = ""
+    contact_person: str = ""
+    note: str = ""
+    active: bool = True
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+def _info(unit: Unit, names: dict[int, str]) -> UnitInfo:
+    return UnitInfo(
+        id=unit.id,
+        name=unit.name,
+        short_name=unit.short_name,
+        kind=UnitKind(unit.kind),
+        sort_order=unit.sort_order,
+        head_title=unit.head_title,
+        address=unit.address,
+        phone=unit.phone,
+        email=unit.email,
+        contact_person=unit.contact_person,
+        note=unit.note,
+        active=unit.active,
+        valid_from=unit.valid_from,
+        valid_to=unit.valid_to,
+        successor_id=unit.successor_id,
+        successor_name=names.get(unit.successor_id, "") if unit.successor_id else "",
+        version=unit.version,
+    )
+
+
+def list_units(
+    db: Database, *, include_inactive: bool = True, kind: UnitKind | str | None = None
+) -> list[UnitInfo]:
+    """Units in their display order (kind, order, then Vietnamese alphabetical)."""
+    with db.read() as session:
+        return _list(session, include_inactive=include_inactive, kind=kind)
+
+
+def _list(
+    session: Session, *, include_inactive: bool = True, kind: UnitKind | str | None = None
+) -> list[UnitInfo]:
+    stmt = select(Unit)
+    if not include_inactive:
+        stmt = stmt.where(Unit.active.is_(True))
+    if kind is not None:
+        stmt = stmt.where(Unit.kind == UnitKind(kind).value)
+    units = list(session.scalars(stmt))
+    names = dict(session.execute(select(Unit.id, Unit.name)).tuples().all())
+    kind_rank = {k.value: i for i, k in enumerate(UnitKind)}
+    units.sort(key=lambda u: (kind_rank.get(u.kind, 9), u.sort_order, sort_key(u.name)))
+    return [_info(u, names) for u in units]
+
+
+def get_unit(db: Database, unit_id: int) -> UnitInfo:
+    with db.read() as session:
+        unit = session.get(Unit, unit_id)
+        if unit is None:
+            raise NotFound(f"Không tìm thấy đơn vị (mã {unit_id}).")
+        names = dict(session.execute(select(Unit.id, Unit.name)).tuples().all())
+        return _info(unit, names)
+
+
+def find_unit(session: Session, name: str) -> Unit:
+    """Find one unit by name or short name, accent-insensitively.
+
+    An exact key match wins; else every word must match. None or several: NotFound with the
+    candidates listed.
+    """
+    wanted = search_key(name)
+    if not wanted:
+        raise NotFound("Chưa nhập tên đơn vị.")
+    units = list(session.scalars(select(Unit)))
+    exact = [u for u in units if wanted in (search_key(u.name), search_key(u.short_name))]
+    if len(exact) == 1:
+        return exact[0]
+    words = wanted.split()
+    partial = exact or [
+        u for u in units if all(w in f"{search_key(u.name)} {search_key(u.short_name)}"
+                                for w in words)
+    ]
+    if len(partial) == 1:
+        return partial[0]
+    if not partial:
+        raise NotFound(f"Không có đơn vị nào tên {name!r}. Xem danh sách bằng lệnh `units`.")
+    names = sorted((u.name for u in partial), key=sort_key)
+    raise NotFound(
+        f"Tên đơn vị {name!r} khớp với {len(partial)} đơn vị; hãy ghi rõ hơn: "
+        + "; ".join(names[:15])
+        + (" …" if len(names) > 15 else ""),
+        candidates=names,
+    )
+
+
+def _validate(data: UnitInput) -> dict[str, object]:
+    errors: dict[str, str] = {}
+    name = clean(data.name)
+    short = clean(data.short_name)
+    if not name:
+        errors["name"] = "Tên đơn vị không được để trống."
+    elif len(name) > NAME_MAX:
+        errors["name"] = f"Tên đơn vị quá dài ({len(name)} ký tự; tối đa {NAME_MAX})."
+    if len(short) > SHORT_MAX:
+        errors["short_name"] = f"Tên viết tắt quá dài (tối đa {SHORT_MAX} ký tự)."
+    try:
+        kind = UnitKind(data.kind)
+    except ValueError:
+        errors["kind"] = "Loại đơn vị không hợp lệ."
+        kind = UnitKind.OTHER
+    if data.valid_from and data.valid_to and data.valid_to < data.valid_from:
+        errors["valid_to"] = "Ngày kết thúc hiệu lực phải sau ngày bắt đầu."
+    email = clean(data.email)
+    if email and ("@" not in email or " " in email or len(email) > 255):
+        errors["email"] = "Địa chỉ thư điện tử không hợp lệ."
+    texts = {
+        "head_title": (data.head_title, 255),
+        "address": (data.address, 500),
+        "phone": (data.phone, 100),
+        "contact_person": (data.contact_person, 255),
+        "note": (data.note, 5000),
+    }
+    values: dict[str, object] = {}
+    for key, (value, limit) in texts.items():
+        text = clean(value, multiline=key == "note")
+        if len(text) > limit:
+            errors[key] = f"Nội dung quá dài (tối đa {limit} ký tự)."
+        values[key] = text
+    if errors:
+        raise ValidationError(next(iter(errors.values())), errors=errors)
+    values.update(
+        name=name,
+        short_name=short,
+        kind=kind.value,
+        email=email,
+        active=bool(data.active),
+        valid_from=data.valid_from,
+        valid_to=data.valid_to,
+        search_key=search_key(f"{name} {short}"),
+    )
+    return values
+
+
+def _check_duplicate(session: Session, name: str, exclude_id: int | None = None) -> None:
+    key = search_key(name)
+    for other in session.scalars(select(Unit)):
+        if other.id != exclude_id and search_key(other.name) == key:
+            raise ValidationError(
+                f"Đã có đơn vị tên \"{other.name}\". Hãy đặt tên khác hoặc sửa đơn vị đã có.",
+                field="name",
+            )
+
+
+def create_unit(db: Database, data: UnitInput) -> UnitInfo:
+    values = _validate(data)
+    with db.write() as session:
+        _check_duplicate(session, str(values["name"]))
+        if data.sort_order is None:
+            top = session.scalar(select(func.max(Unit.sort_order)).where(
+                Unit.kind == values["kind"]))
+            values["sort_order"] = (top or 0) + 1
+        else:
+            values["sort_order"] = data.sort_order
+        unit = Unit(**values)
+        session.add(unit)
+        session.flush()
+        audit.record(session, "create", "unit", unit.id, after=audit.snapshot(unit),
+                     summary=f"Thêm đơn vị {unit.name}")
+        _resync_for_unit(session, unit)
+        unit_id = unit.id
+    return get_unit(db, unit_id)
+
+
+def update_unit(db: Database, unit_id: int, data: UnitInput, *,
+                expected_version: int | None = None) -> UnitInfo:
+    values = _validate(data)
+    with db.write() as session:
+        unit = _get(session, unit_id)
+        _check_version(unit, expected_version)
+        _check_duplicate(session, str(values["name"]), exclude_id=unit_id)
+        before = audit.snapshot(unit)
+        if data.sort_order is not None:
+            values["sort_order"] = data.sort_order
+        for key, value in values.items():
+            setattr(unit, key, value)
+        session.flush()
+        after = audit.snapshot(unit)
+        if before != after:
+            audit.record(session, "update", "unit", unit.id, before=before, after=after,
+                         summary=f"Sửa đơn vị {unit.name}")
+            if (before["valid_from"], before["valid_to"], before["kind"]) != (
+                after["valid_from"], after["valid_to"], after["kind"]):
+                _resync_for_unit(session, unit)
+    return get_unit(db, unit_id)
+
+
+def _get(session: Session, unit_id: int) -> Unit:
+    unit = session.get(Unit, unit_id)
+    if unit is None:
+        raise NotFound(f"Không tìm thấy đơn vị (mã {unit_id}); có thể đã bị xoá.")
+    return unit
+
+
+def _check_version(unit: Unit, expected: int | None) -> None:
+    if expected is not None and unit.version != expected:
+        raise Conflict(
+            f"Đơn vị \"{unit.name}\" vừa được sửa ở nơi khác. Hãy tải lại (F5) rồi sửa lại."
+        )
+
+
+def set_active(db: Database, unit_id: int, active: bool) -> UnitInfo:
+    """Deactivate (stop following) or reactivate a unit. History is kept."""
+    with db.write() as session:
+        unit = _get(session, unit_id)
+        if unit.active != active:
+            before = audit.snapshot(unit)
+            unit.active = active
+            session.flush()
+            audit.record(session, "activate" if active else "deactivate", "unit", unit.id,
+                         before=before, after=audit.snapshot(unit),
+                         summary=("Theo dõi lại " if active else "Ngừng theo dõi ") + unit.name)
+    return get_unit(db, unit_id)
+
+
+def unit_has_history(session: Session, unit_id: int) -> tuple[int, int, int]:
+    """(submissions, obligations, task assignments) that reference the unit."""
+    subs = session.scalar(select(func.count()).where(Submission.unit_id == unit_id)) or 0
+    obls = session.scalar(select(func.count()).where(Obligation.unit_id == unit_id)) or 0
+    assigned = session.scalar(select(func.count()).where(TaskUnit.unit_id == unit_id)) or 0
+    return subs, obls, assigned
+
+
+def delete_unit(db: Database, unit_id: int) -> None:
+    """Delete a unit entered by mistake. A unit with history is never deleted."""
+    with db.write() as session:
+        unit = _get(session, unit_id)
+        subs, obls, assigned = unit_has_history(session, unit_id)
+        if subs or obls or assigned:
+            raise Conflict(
+                f"Không xoá được đơn vị \"{unit.name}\" vì đã có lịch sử theo dõi "
+                f"({subs} văn bản nhận được, {obls} nghĩa vụ, {assigned} nhiệm vụ giao đích danh). "
+                "Hãy dùng \"Ngừng theo dõi\" hoặc ghi nhận sáp nhập: lịch sử được giữ nguyên."
+            )
+        for other in session.scalars(select(Unit).where(Unit.successor_id == unit_id)):
+            other.successor_id = None
+        audit.record(session, "delete", "unit", unit.id, before=audit.snapshot(unit),
+                     summary=f"Xoá đơn vị {unit.name}")
+        session.delete(unit)
+
+
+def reorder(db: Database, unit_ids: list[int]) -> None:
+    """Give the units the order of ``unit_ids`` (within their kinds)."""
+    with db.write() as session:
+        for position, unit_id in enumerate(unit_ids, start=1):
+            unit = _get(session, unit_id)
+            unit.sort_order = position
+        audit.record(session, "update", "unit", 0, after={"order": unit_ids},
+                     summary="Sắp xếp lại thứ tự đơn vị")
+
+
+def record_merger(db: Database, unit_id: int, successor_id: int, merged_on: dt.date) -> UnitInfo:
+    """``unit_id`` merges into ``successor_id`` on ``merged_on``: valid until the day before.
+
+    Its obligations falling due from ``merged_on`` on become exempt; history is kept.
+    """
+    if unit_id == successor_id:
+        raise ValidationError("Đơn vị không thể sáp nhập vào chính nó.", field="successor")
+    with db.write() as session:
+        unit = _get(session, unit_id)
+        successor = _get(session, successor_id)
+        if unit.valid_from and merged_on <= unit.valid_from:
+            raise ValidationError(
+                "Ngày sáp nhập phải sau ngày đơn vị bắt đầu hiệu lực.", field="merged_on")
+        before = audit.snapshot(unit)
+        unit.successor_id = successor.id
+        unit.valid_to = merged_on - dt.timedelta(days=1)
+        unit.active = False
+        session.flush()
+        audit.record(session, "merge", "unit", unit.id, before=before, after=audit.snapshot(unit),
+                     summary=f"{unit.name} sáp nhập vào {successor.name} từ "
+                             f"{merged_on:%d/%m/%Y}")
+        _resync_for_unit(session, unit)
+    return get_unit(db, unit_id)
+
+
+def _resync_for_unit(session: Session, unit: Unit) -> None:
+    """Re-derive the obligations of every task that binds the unit (by kind or by name)."""
+    from app.services.obligations import sync_tasks_for_unit
+
+    sync_tasks_for_unit(session, unit)

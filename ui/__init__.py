@@ -1,0 +1,1 @@
+"""The Qt window. Uses :mod:`app`; :mod:`app` never imports this package."""

@@ -1,0 +1,125 @@
+"""Start the window: QApplication, logging to the data folder, exception hook, migrate, show."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import logging.handlers
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+
+from app import APP_ID, APP_NAME, ORG_NAME, __version__
+from app.paths import data_dir, default_db_path, resource_path
+
+log = logging.getLogger("sotheodoi")
+
+
+def display_available() -> bool:
+    """False on a Linux machine with no screen (and no offscreen platform asked for)."""
+    if sys.platform != "linux":
+        return True
+    if os.environ.get("QT_QPA_PLATFORM"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def setup_logging(folder: Path) -> Path:
+    """Log to ``<data>/logs/sotheodoi.log`` (a windowed build has no console)."""
+    logs = folder / "logs"
+    logs.mkdir(parents=True, exist_ok=True)
+    path = logs / "sotheodoi.log"
+    handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3,
+                                                   encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    if not any(isinstance(h, logging.handlers.RotatingFileHandler) for h in root.handlers):
+        root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return path
+
+
+def install_exception_hook() -> None:
+    """Unhandled errors in slots: logged with traceback, a short apology, the program goes on."""
+
+    def hook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            sys.__excepthook__(kind, value, tb)
+            return
+        log.error("Unhandled: %s", "".join(traceback.format_exception(kind, value, tb)))
+        try:
+            from PySide6.QtWidgets import QApplication
+
+            from ui.dialogs.messages import show_error
+
+            if QApplication.instance() is not None:
+                show_error(QApplication.activeWindow(), value)
+        except Exception:  # never let the hook itself raise
+            log.exception("exception hook failed")
+
+    sys.excepthook = hook
+
+
+def _parse(argv: Sequence[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="sotheodoi", add_help=False)
+    parser.add_argument("--db")
+    parser.add_argument("--self-test", action="store_true")
+    args, _ = parser.parse_known_args(list(argv))
+    return args
+
+
+def create_application(argv: Sequence[str] = ()) -> object:
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([sys.argv[0], *argv])
+    app.setApplicationName(APP_ID)
+    app.setOrganizationName(ORG_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setApplicationVersion(__version__)
+    icon = resource_path("icons", "sotheodoi.png")
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    return app
+
+
+def run_gui(argv: Sequence[str]) -> int:
+    args = _parse(argv)
+    if not display_available():
+        sys.stderr.write(
+            "Không tìm thấy màn hình để mở cửa sổ (biến DISPLAY trống). Hãy chạy chương trình "
+            "trên máy có màn hình, hoặc dùng các lệnh dòng lệnh: python -m app --help\n")
+        return 3
+    if args.self_test:
+        from ui.self_test import run_self_test
+
+        return run_self_test()
+    folder = data_dir()
+    log_path = setup_logging(folder)
+    install_exception_hook()
+    from PySide6.QtWidgets import QApplication
+
+    create_application(argv)
+    from ui.dialogs.messages import set_log_path, show_error
+
+    set_log_path(str(log_path))
+    from app.db import connect
+    from app.errors import AppError
+
+    db_path = Path(args.db) if args.db else default_db_path()
+    try:
+        db = connect(str(db_path))
+    except AppError as exc:
+        show_error(None, exc, title="Không mở được dữ liệu")
+        return exc.exit_code
+    from ui.main_window import MainWindow
+
+    window = MainWindow(db)
+    window.show()
+    log.info("%s %s started on %s", APP_NAME, __version__, db_path)
+    code = QApplication.instance().exec()  # type: ignore[union-attr]
+    db.dispose()
+    return int(code)

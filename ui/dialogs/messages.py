@@ -1,0 +1,50 @@
+"""The only place QMessageBox is used: errors, confirmations, notices — all in Vietnamese."""
+
+from __future__ import annotations
+
+import logging
+import traceback
+
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from app.errors import AppError
+
+log = logging.getLogger(__name__)
+
+_log_path = ""
+
+
+def set_log_path(path: str) -> None:
+    global _log_path
+    _log_path = path
+
+
+def show_error(parent: QWidget | None, exc: BaseException, title: str = "Không thực hiện được"
+               ) -> None:
+    """An AppError shows its own message; anything else is logged with its traceback and the
+    user sees a short apology with the log's path."""
+    if isinstance(exc, AppError):
+        QMessageBox.warning(parent, title, exc.message)
+        return
+    log.error("Lỗi không mong đợi: %s", "".join(
+        traceback.format_exception(type(exc), exc, exc.__traceback__)))
+    where = f"\n\nChi tiết đã được ghi vào tệp nhật ký:\n{_log_path}" if _log_path else ""
+    QMessageBox.critical(
+        parent, "Xin lỗi, đã có lỗi",
+        "Xin lỗi, chương trình gặp một lỗi không mong đợi. Dữ liệu đã lưu không bị ảnh hưởng; "
+        "thao tác vừa rồi chưa được thực hiện." + where,
+    )
+
+
+def show_info(parent: QWidget | None, title: str, text: str) -> None:
+    QMessageBox.information(parent, title, text)
+
+
+def confirm(parent: QWidget | None, title: str, text: str, *, yes: str = "Đồng ý",
+            no: str = "Huỷ") -> bool:
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
+    yes_button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(no, QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(yes_button)
+    box.exec()
+    return box.clickedButton() is yes_button

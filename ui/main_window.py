@@ -1,0 +1,169 @@
+"""The main window: menus, tool bar with the "as of" day, the tab pages, status bar."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QByteArray, QDate, QSettings, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QTabWidget,
+    QToolBar,
+    QWidget,
+)
+
+from app import APP_NAME, __version__
+from app.db import Database
+from ui.widgets.date_edit import DateEdit
+
+
+class MainWindow(QMainWindow):
+    """Pages are QWidgets with ``refresh()``; those that count something emit
+    ``countChanged(int)`` and the tab title shows it: "Cảnh báo hạn (12)"."""
+
+    asOfChanged = Signal(object)  # dt.date
+
+    def __init__(self, db: Database, *, today: dt.date | None = None) -> None:
+        super().__init__()
+        self.db = db
+        self._today = today
+        self._titles: dict[QWidget, str] = {}
+        self._build_ui()
+        self._connect_signals()
+        self._restore_state()
+
+    # --- the day --------------------------------------------------------------------------
+    def today(self) -> dt.date:
+        """The real day (tests pass one). Only the UI reads the clock."""
+        return self._today or dt.date.today()
+
+    @property
+    def as_of(self) -> dt.date:
+        return self.as_of_edit.date_value() or self.today()
+
+    def set_as_of(self, day: dt.date) -> None:
+        self.as_of_edit.set_date_value(day)
+
+    # --- building -------------------------------------------------------------------------
+    def _build_ui(self) -> None:
+        self.setWindowTitle(f"{APP_NAME} {__version__}")
+        self.resize(1200, 760)
+        self.tabs = QTabWidget(self)
+        self.tabs.setDocumentMode(True)
+        self.setCentralWidget(self.tabs)
+
+        toolbar = QToolBar("Ngày xét", self)
+        toolbar.setObjectName("asOfToolbar")
+        toolbar.setMovable(False)
+        toolbar.addWidget(QLabel(" Tình hình tính đến ngày: "))
+        self.as_of_edit = DateEdit(self, allow_empty=False)
+        self.as_of_edit.setToolTip("Mọi danh sách và thống kê tính theo ngày này "
+                                   "(mặc định hôm nay). Ctrl+T: về hôm nay.")
+        self.as_of_edit.set_date_value(self.today())
+        toolbar.addWidget(self.as_of_edit)
+        self.today_action = QAction("Hôm nay", self)
+        self.today_action.setShortcut(QKeySequence("Ctrl+T"))
+        toolbar.addAction(self.today_action)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, toolbar)
+
+        menu = self.menuBar()
+        self.file_menu = menu.addMenu("&Tệp")
+        self.quit_action = QAction("Thoát", self)
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.view_menu = menu.addMenu("&Xem")
+        self.refresh_action = QAction("Làm mới", self)
+        self.refresh_action.setShortcut(QKeySequence("F5"))
+        self.view_menu.addAction(self.refresh_action)
+        self.view_menu.addAction(self.today_action)
+        self.help_menu = menu.addMenu("Trợ &giúp")
+        self.about_action = QAction("Thông tin chương trình", self)
+        self.help_menu.addAction(self.about_action)
+
+        self.status_label = QLabel(self)
+        self.statusBar().addPermanentWidget(self.status_label)
+        self._add_pages()
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.quit_action)
+
+    def _add_pages(self) -> None:
+        """The tab pages, in the order of the specialist's day."""
+        from ui.pages import build_pages
+
+        for page, title in build_pages(self):
+            self.add_page(page, title)
+
+    def add_page(self, page: QWidget, title: str) -> None:
+        self._titles[page] = title
+        self.tabs.addTab(page, title)
+        count_changed = getattr(page, "countChanged", None)
+        if count_changed is not None:
+            count_changed.connect(lambda n, p=page: self._set_count(p, n))
+
+    def _set_count(self, page: QWidget, count: int) -> None:
+        index = self.tabs.indexOf(page)
+        if index >= 0:
+            title = self._titles[page]
+            self.tabs.setTabText(index, f"{title} ({count})" if count else title)
+
+    def _connect_signals(self) -> None:
+        self.quit_action.triggered.connect(self.close)
+        self.refresh_action.triggered.connect(self.refresh_all)
+        self.today_action.triggered.connect(lambda: self.set_as_of(self.today()))
+        self.as_of_edit.dateValueChanged.connect(self._on_as_of_changed)
+        self.about_action.triggered.connect(self._on_about_triggered)
+
+    # --- actions --------------------------------------------------------------------------
+    def refresh_all(self) -> None:
+        for i in range(self.tabs.count()):
+            refresh = getattr(self.tabs.widget(i), "refresh", None)
+            if refresh is not None:
+                refresh()
+
+    def _on_as_of_changed(self, day: object) -> None:
+        if isinstance(day, dt.date):
+            self.asOfChanged.emit(day)
+            self.refresh_all()
+
+    def _on_about_triggered(self) -> None:
+        from ui.dialogs.messages import show_info
+
+        where = str(self.db.path) if self.db.path else self.db.url
+        show_info(self, "Thông tin chương trình",
+                  f"{APP_NAME} {__version__}\nTheo dõi, đôn đốc và tổng hợp việc thực hiện văn "
+                  f"bản chỉ đạo.\n\nTệp dữ liệu: {where}")
+
+    def show_status(self, text: str) -> None:
+        self.status_label.setText(text)
+
+    # --- window state ---------------------------------------------------------------------
+    def _restore_state(self) -> None:
+        settings = QSettings()
+        geometry = settings.value("main/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        state = settings.value("main/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        tab = settings.value("main/tab")
+        if tab is not None:
+            try:
+                self.tabs.setCurrentIndex(int(tab))  # type: ignore[call-overload]
+            except (TypeError, ValueError):
+                pass
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        settings = QSettings()
+        settings.setValue("main/geometry", self.saveGeometry())
+        settings.setValue("main/state", self.saveState())
+        settings.setValue("main/tab", self.tabs.currentIndex())
+        for i in range(self.tabs.count()):
+            save = getattr(self.tabs.widget(i), "save_state", None)
+            if save is not None:
+                save()
+        super().closeEvent(event)
+
+
+def qdate(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)
