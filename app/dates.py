@@ -13,7 +13,9 @@ MIN_YEAR = 1945
 MAX_YEAR = 2100
 
 
-def parse_date(text: str | dt.date | None, *, field: str | None = None, label: str = "Ngày") -> dt.date:
+def parse_date(
+    text: str | dt.date | None, *, field: str | None = None, label: str = "Ngày"
+) -> dt.date:
     """Parse ``dd/mm/yyyy`` or ``yyyy-mm-dd``; a clear Vietnamese error otherwise."""
     if isinstance(text, dt.datetime):
         return text.date()

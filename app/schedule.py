@@ -215,7 +215,8 @@ def find_period(kind: PeriodKind, label_or_key: str) -> Period:
         period = None
     if period is not None:
         if period.kind is not PeriodKind(kind):
-            raise ValidationError(f"Kỳ {period.label} không phải kỳ {PeriodKind(kind).label.lower()}.")
+            wanted_kind = PeriodKind(kind).label.lower()
+            raise ValidationError(f"Kỳ {period.label} không phải kỳ {wanted_kind}.")
         return period
     wanted = search_key(text)
     digits = [int(tok) for tok in wanted.replace("/", " ").split() if tok.isdigit()]
@@ -224,4 +225,6 @@ def find_period(kind: PeriodKind, label_or_key: str) -> Period:
         for period in _iter_periods(kind, years[0], years[0]):
             if search_key(period.label) == wanted:
                 return period
-    raise ValidationError(f"Không hiểu kỳ báo cáo {label_or_key!r} (ví dụ: \"6 tháng đầu năm 2018\").")
+    raise ValidationError(
+        f"Không hiểu kỳ báo cáo {label_or_key!r} (ví dụ: \"6 tháng đầu năm 2018\")."
+    )

@@ -70,7 +70,7 @@ def _validate(values: dict[str, Any]) -> None:
 
 
 def load_settings(session: Session) -> Settings:
-    rows = dict(session.execute(select(Setting.key, Setting.value)).tuples().all())
+    rows = dict(session.execute(select(Setting.key, Setting.value)).all())
     values: dict[str, Any] = {}
     extra: dict[str, Any] = {}
     for key, raw in rows.items():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 from PySide6.QtCore import QByteArray, QDate, QSettings, Qt, Signal
@@ -148,12 +149,10 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
         tab = settings.value("main/tab")
         if tab is not None:
-            try:
+            with contextlib.suppress(TypeError, ValueError):
                 self.tabs.setCurrentIndex(int(tab))  # type: ignore[call-overload]
-            except (TypeError, ValueError):
-                pass
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+    def closeEvent(self, event: QCloseEvent) -> None:
         settings = QSettings()
         settings.setValue("main/geometry", self.saveGeometry())
         settings.setValue("main/state", self.saveState())

@@ -48,7 +48,9 @@ def _known_revisions() -> set[str]:
     return {rev.revision for rev in script.walk_revisions()}
 
 
-def upgrade(db: Database, *, backup_dir: Path | None = None, today: dt.datetime | None = None) -> str:
+def upgrade(
+    db: Database, *, backup_dir: Path | None = None, today: dt.datetime | None = None
+) -> str:
     """Bring ``db`` to head. Returns the path of the pre-upgrade backup, or "".
 
     A database written by a newer program (unknown revision) is refused, never touched. A

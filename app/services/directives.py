@@ -11,8 +11,17 @@ from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.errors import Conflict, NotFound, ValidationError
-from app.models import Directive, Obligation, Submission, Task, TaskKind, TaskUnit, TaskUnitKind
-from app.models import Unit, UnitKind
+from app.models import (
+    Directive,
+    Obligation,
+    Submission,
+    Task,
+    TaskKind,
+    TaskUnit,
+    TaskUnitKind,
+    Unit,
+    UnitKind,
+)
 from app.schedule import PeriodKind
 from app.services import audit
 from app.services.obligations import SyncResult, sync_task
@@ -149,7 +158,7 @@ def _directive_info(d: Directive, counts: dict[int, int], with_tasks: bool = Tru
 
 def _obligation_counts(session: Session) -> dict[int, int]:
     return dict(session.execute(
-        select(Obligation.task_id, func.count()).group_by(Obligation.task_id)).tuples().all())
+        select(Obligation.task_id, func.count()).group_by(Obligation.task_id)).all())
 
 
 def list_directives(db: Database) -> list[DirectiveInfo]:
@@ -439,9 +448,9 @@ def _apply_task(task: Task, values: dict[str, object]) -> None:
     for key, value in values.items():
         setattr(task, key, value)
     current_kinds = {k.kind: k for k in task.unit_kinds}
-    for kind, row in current_kinds.items():
+    for kind, kind_row in current_kinds.items():
         if kind not in kinds:  # type: ignore[operator]
-            task.unit_kinds.remove(row)
+            task.unit_kinds.remove(kind_row)
     for kind in kinds:  # type: ignore[attr-defined]
         if kind not in current_kinds:
             task.unit_kinds.append(TaskUnitKind(kind=kind))

@@ -201,7 +201,7 @@ def query_obligations(
     stmt = stmt.order_by(Obligation.due_date, Task.directive_id, Task.sort_order, Task.id,
                          Unit.kind, Unit.sort_order, Unit.id)
     rows = []
-    for r in session.execute(stmt).tuples():
+    for r in session.execute(stmt):
         (oid, tid, title, tkind, did, dsym, uid, uname, ushort, ukind, usort, pkey, plabel,
          due, first, seen, status, reason, waived) = r
         status = Status(status)
@@ -259,7 +259,7 @@ def task_schedule(task: Task, directive_date: dt.date, default_due_day: int
     start = task.start_date or directive_date
     end = task.end_date or dt.date(start.year, 12, 31)
     due_day = task.due_day or default_due_day
-    result = []
+    result: list[tuple[str, str, dt.date | None, dt.date | None, dt.date]] = []
     for period in periods_between(PeriodKind(task.period_kind), start, end):
         due = due_date(period, due_day, task.due_month_offset or 0)
         result.append((period.key, period.label, period.start, period.end, due))
@@ -270,7 +270,8 @@ def _validity_reason(unit: Unit, due: dt.date) -> str | None:
     if unit.valid_from and due < unit.valid_from:
         return f"Đơn vị bắt đầu hoạt động từ {unit.valid_from:%d/%m/%Y}"
     if unit.valid_to and due > unit.valid_to:
-        return f"Đơn vị không còn (sáp nhập/giải thể) từ {unit.valid_to + dt.timedelta(days=1):%d/%m/%Y}"
+        gone = unit.valid_to + dt.timedelta(days=1)
+        return f"Đơn vị không còn (sáp nhập/giải thể) từ {gone:%d/%m/%Y}"
     return None
 
 
@@ -315,11 +316,12 @@ def sync_task(session: Session, task: Task, *, default_due_day: int | None = Non
         for o in session.scalars(select(Obligation).where(Obligation.task_id == task.id))
     }
     added = removed = updated = kept = 0
-    for key, want in wanted.items():
-        obligation = existing.get(key)
+    for wanted_key, want in wanted.items():
+        obligation = existing.get(wanted_key)
         if obligation is None:
             session.add(Obligation(
-                task_id=task.id, unit_id=key[0], period_key=key[1], period_label=want.label,
+                task_id=task.id, unit_id=wanted_key[0], period_key=wanted_key[1],
+                period_label=want.label,
                 period_start=want.start, period_end=want.end, due_date=want.due,
                 exempt_reason=want.exempt_reason, submission_count=0, waived=False,
             ))
@@ -333,8 +335,8 @@ def sync_task(session: Session, task: Task, *, default_due_day: int | None = Non
              obligation.due_date, obligation.exempt_reason) = new
             updated += 1
     stale_ids = []
-    for key, obligation in existing.items():
-        if key in wanted:
+    for existing_key, obligation in existing.items():
+        if existing_key in wanted:
             continue
         if obligation.submission_count > 0:
             if obligation.exempt_reason != OUT_OF_SCOPE:

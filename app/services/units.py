@@ -111,7 +111,7 @@ def _list(
     if kind is not None:
         stmt = stmt.where(Unit.kind == UnitKind(kind).value)
     units = list(session.scalars(stmt))
-    names = dict(session.execute(select(Unit.id, Unit.name)).tuples().all())
+    names = dict(session.execute(select(Unit.id, Unit.name)).all())
     kind_rank = {k.value: i for i, k in enumerate(UnitKind)}
     units.sort(key=lambda u: (kind_rank.get(u.kind, 9), u.sort_order, sort_key(u.name)))
     return [_info(u, names) for u in units]
@@ -122,7 +122,7 @@ def get_unit(db: Database, unit_id: int) -> UnitInfo:
         unit = session.get(Unit, unit_id)
         if unit is None:
             raise NotFound(f"Không tìm thấy đơn vị (mã {unit_id}).")
-        names = dict(session.execute(select(Unit.id, Unit.name)).tuples().all())
+        names = dict(session.execute(select(Unit.id, Unit.name)).all())
         return _info(unit, names)
 
 

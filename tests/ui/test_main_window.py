@@ -1,0 +1,17 @@
+import datetime as dt
+
+from ui.main_window import MainWindow
+
+
+def test_window_opens_on_sample_data(qtbot, sample_db):
+    window = MainWindow(sample_db, today=dt.date(2018, 5, 2))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    assert window.windowTitle().startswith("Sổ theo dõi")
+    assert window.as_of == dt.date(2018, 5, 2)
+    assert [a.text() for a in window.menuBar().actions()][:2] == ["&Tệp", "&Xem"]
+    window.set_as_of(dt.date(2018, 6, 25))
+    assert window.as_of == dt.date(2018, 6, 25)
+    window.today_action.trigger()
+    assert window.as_of == dt.date(2018, 5, 2)
