@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 
-from reportlab.lib.fonts import addMapping
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
@@ -43,10 +42,5 @@ def register_fonts() -> str:
             pdfmetrics.registerFontFamily(
                 FAMILY, normal=REGULAR, bold=BOLD, italic=ITALIC, boldItalic=BOLD_ITALIC
             )
-            # registerFontFamily covers <b>/<i> inside paragraphs; addMapping keeps older lookups
-            # (ps2tt/tt2ps) consistent for every face name.
-            for bold, italic, face in ((0, 0, REGULAR), (1, 0, BOLD), (0, 1, ITALIC),
-                                       (1, 1, BOLD_ITALIC)):
-                addMapping(FAMILY, bold, italic, face)
             _registered = True
     return FAMILY
