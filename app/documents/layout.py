@@ -15,7 +15,7 @@ import os
 import tempfile
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Literal
 from xml.sax.saxutils import escape
@@ -316,7 +316,7 @@ class HRule(Flowable):
         self.gap_after = gap_after
         self._avail = length
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         self._avail = availWidth
         return availWidth, self.gap_before + self.thickness + self.gap_after
 
@@ -510,8 +510,8 @@ class _Indented(Flowable):
         self.inner = inner
         self.indent = indent
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
-        w, h = self.inner.wrap(availWidth - 2 * self.indent, availHeight)
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        _, h = self.inner.wrap(availWidth - 2 * self.indent, availHeight)
         self.width, self.height = availWidth, h
         return availWidth, h
 
@@ -575,7 +575,7 @@ class _LeftIndented(Flowable):
         self.inner = inner
         self.indent = indent
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         _, h = self.inner.wrap(availWidth - self.indent, availHeight)
         self.width, self.height = availWidth, h
         return availWidth, h
@@ -777,7 +777,7 @@ def _appendix_heading(appendix: Appendix, settings: PageSettings) -> list[Flowab
 class _RestartNumbering(Flowable):
     """Zero-size marker: the page it lands on is page 1 of a new section (an appendix)."""
 
-    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         return 0, 0
 
     def draw(self) -> None:
@@ -817,13 +817,17 @@ class _AdminDocTemplate(BaseDocTemplate):
         if number <= 1:
             return
         width, height = canv._pagesize
-        top = self.settings.landscape_margins[0] if width > height else self.settings.margins[0]
+        is_landscape = width > height
+        m = self.settings.landscape_margins if is_landscape else self.settings.margins
+        top, _, left, right = m
         size = self.settings.page_number_size
         canv.saveState()
         canv.setFont(fonts.REGULAR, size)
         canv.setFillColor(colors.black)
-        # Baseline so the digits sit in the middle of the top margin.
-        canv.drawCentredString(width / 2, height - top / 2 - size * 0.35, str(number))
+        # Centred over the text block (as a word processor's centred header does), the digits
+        # sitting in the middle of the top margin.
+        x = left + (width - left - right) / 2
+        canv.drawCentredString(x, height - top / 2 - size * 0.35, str(number))
         canv.restoreState()
 
 
