@@ -345,6 +345,10 @@ def _baseline_pad(big: float, small: float) -> Spacer:
     return Spacer(1, max(0.0, big - small))
 
 
+# A Table sets its cells' font even when they hold flowables; without this every table would
+# reference an unembedded Helvetica.
+_CELL_FONT: tuple[tuple[Any, ...], ...] = (("FONTNAME", (0, 0), (-1, -1), fonts.REGULAR),)
+
 # --------------------------------------------------------------------------------------------
 # Header (ô 1–5b)
 # --------------------------------------------------------------------------------------------
@@ -461,6 +465,7 @@ def render_header(header: DocumentHeader, settings: PageSettings) -> Table:
         TableStyle(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                *_CELL_FONT,
                 ("LEFTPADDING", (0, 0), (-1, -1), pad),
                 ("RIGHTPADDING", (0, 0), (-1, -1), pad),
                 ("TOPPADDING", (0, 0), (-1, -1), 0),
@@ -559,6 +564,7 @@ def kinh_gui_block(recipients: Sequence[str], settings: PageSettings) -> Flowabl
         TableStyle(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                *_CELL_FONT,
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                 ("TOPPADDING", (0, 0), (-1, -1), 0),
@@ -640,6 +646,10 @@ class Footer:
 
 def render_footer(footer: Footer, settings: PageSettings) -> Flowable:
     """Footer table (40 % / 60 %): Nơi nhận left, authority/space/name right; kept together."""
+    return KeepTogether(_footer_flowables(footer, settings))
+
+
+def _footer_flowables(footer: Footer, settings: PageSettings) -> list[Flowable]:
     s = settings
     left_w, right_w = _header_columns(s)
     label = _style("NoiNhan", s.noi_nhan_label_size, bold=True, italic=True, align=TA_LEFT)
@@ -662,6 +672,7 @@ def render_footer(footer: Footer, settings: PageSettings) -> Flowable:
         TableStyle(
             [
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                *_CELL_FONT,
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),
                 ("TOPPADDING", (0, 0), (-1, -1), 0),
@@ -669,7 +680,7 @@ def render_footer(footer: Footer, settings: PageSettings) -> Flowable:
             ]
         )
     )
-    return KeepTogether([Spacer(1, 6), table])
+    return [Spacer(1, 6), table]
 
 
 # --------------------------------------------------------------------------------------------
@@ -739,6 +750,7 @@ def appendix_table(
         TableStyle(
             [
                 ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                *_CELL_FONT,
                 ("VALIGN", (0, 0), (-1, 0), "MIDDLE"),
                 ("VALIGN", (0, 1), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 3),
@@ -790,7 +802,9 @@ class _AdminDocTemplate(BaseDocTemplate):
     def __init__(self, target: Any, settings: PageSettings, **kwargs: Any) -> None:
         self.settings = settings
         self.section_start = 1
-        super().__init__(target, pagesize=A4, **kwargs)
+        # The canvas' initial font would otherwise be an unembedded Helvetica reference.
+        super().__init__(target, pagesize=A4, initialFontName=fonts.REGULAR,
+                         initialFontSize=settings.body_size, **kwargs)
         top, bottom, left, right = settings.margins
         portrait = Frame(left, bottom, PAGE_WIDTH - left - right, PAGE_HEIGHT - top - bottom,
                          id="portrait", leftPadding=0, rightPadding=0, topPadding=0,
@@ -876,7 +890,7 @@ def build_document(
     # The signature never stands alone on a page: it keeps the last body flowable with it.
     *lead, last = list(body) or [Spacer(1, 0)]
     story += lead
-    story.append(KeepTogether([last, render_footer(footer, settings)]))
+    story.append(KeepTogether([last, *_footer_flowables(footer, settings)]))
     for appendix in appendices:
         story += _appendix_flowables(appendix, settings)
 
