@@ -339,6 +339,23 @@ def _widest_line(text: str, font: str, size: float, width: float) -> float:
     return max((stringWidth(line, font, size) for line in lines), default=0.0)
 
 
+def _balanced_width(text: str, font: str, size: float, max_width: float) -> float:
+    """The narrowest width that keeps ``text`` on as many lines as ``max_width`` gives, so a
+    wrapped centred title has even lines instead of a short orphan."""
+    text = unicodedata.normalize("NFC", text)
+    lines = len(simpleSplit(text, font, size, max_width))
+    if lines <= 1:
+        return max_width
+    lo, hi = max_width / lines, max_width
+    for _ in range(16):
+        mid = (lo + hi) / 2
+        if len(simpleSplit(text, font, size, mid)) <= lines:
+            hi = mid
+        else:
+            lo = mid
+    return min(max_width, hi + 1)
+
+
 def _baseline_pad(big: float, small: float) -> Spacer:
     """Spacer that puts a ``small``-pt first line on the same baseline as a ``big``-pt one
     (ReportLab places a paragraph's first baseline ``fontSize`` below its top)."""
@@ -499,7 +516,8 @@ def render_title_block(title: TitleBlock, settings: PageSettings) -> list[Flowab
     rule_base = stringWidth(_upper(title.doc_type), fonts.BOLD, s.title_size)
     if title.subject.strip():
         # Keep the subject narrower than the page so long subjects wrap into a balanced block.
-        width = s.text_width * 0.85
+        width = _balanced_width(title.subject.strip(), fonts.BOLD, s.title_size,
+                                s.text_width * 0.85)
         subject = Paragraph(_text(title.subject.strip()), subject_style)
         out.append(_Indented(subject, (s.text_width - width) / 2))
         rule_base = _widest_line(title.subject.strip(), fonts.BOLD, s.title_size, width)
@@ -772,9 +790,11 @@ def _appendix_heading(appendix: Appendix, settings: PageSettings) -> list[Flowab
         stringWidth(unicodedata.normalize("NFC", appendix.reference), fonts.ITALIC, s.title_size),
         s.text_width,
     )
+    title_text = _upper(appendix.title)
+    width = _balanced_width(title_text, fonts.BOLD, s.title_size, s.text_width)
     return [
         Paragraph(_text(appendix.label), label),
-        Paragraph(_text(_upper(appendix.title)), title),
+        _Indented(Paragraph(_text(title_text), title), (s.text_width - width) / 2),
         Paragraph(_text(appendix.reference), ref),
         HRule(AGENCY_RULE_RATIO * ref_width, gap_before=3),
         Spacer(1, 10),
