@@ -258,10 +258,10 @@ def overview(db: Database, day: dt.date, *, directive_id: int | None = None,
         )
         if directive_id is not None:
             stmt = stmt.where(Task.directive_id == directive_id)
-        grouped = session.execute(stmt).tuples().all()
+        grouped = session.execute(stmt).all()
         periods = dict(session.execute(
             select(Obligation.task_id, func.count(func.distinct(Obligation.period_key)))
-            .group_by(Obligation.task_id)).tuples().all())
+            .group_by(Obligation.task_id)).all())
         dstmt = select(Directive).order_by(Directive.signed_date, Directive.id)
         if directive_id is not None:
             dstmt = dstmt.where(Directive.id == directive_id)
@@ -483,4 +483,4 @@ def task_choices(db: Database) -> list[TaskChoice]:
                 .join(Directive, Directive.id == Task.directive_id)
                 .order_by(Directive.signed_date, Directive.id, Task.sort_order, Task.id))
         return [TaskChoice(tid, title, TaskKind(kind), did, sym)
-                for tid, title, kind, did, sym in session.execute(stmt).tuples()]
+                for tid, title, kind, did, sym in session.execute(stmt)]
