@@ -28,6 +28,7 @@ from app.services.dashboard import (
 )
 from app.status import STATUS_COLOURS, Status
 from ui.models.completeness_matrix_model import CompletenessMatrixModel
+from ui.tasks import run_in_background
 
 
 class CompletenessMatrixWidget(QWidget):
@@ -38,6 +39,7 @@ class CompletenessMatrixWidget(QWidget):
         self.db = db
         self._day: dt.date | None = None
         self._tasks: list[TaskChoice] = []
+        self._generation = 0
         self._build_ui()
         self._connect_signals()
 
@@ -116,12 +118,21 @@ class CompletenessMatrixWidget(QWidget):
     def _load(self) -> None:
         task_id = self.task_combo.currentData()
         if self._day is None or task_id is None:
+            self._generation += 1
             self.model.set_matrix(None)
             self.rates_label.setText("Chưa có nhiệm vụ nào. Hãy nhập văn bản chỉ đạo và "
                                      "nhiệm vụ ở thẻ “Văn bản chỉ đạo”.")
             return
-        matrix = completeness_matrix(self.db, int(task_id), self._day,
-                                     unit_kind=self.kind_combo.currentData())
+        self._generation += 1
+        generation = self._generation
+        db, day, kind = self.db, self._day, self.kind_combo.currentData()
+        run_in_background(
+            lambda: completeness_matrix(db, int(task_id), day, unit_kind=kind),
+            lambda matrix: self._on_loaded(generation, matrix))
+
+    def _on_loaded(self, generation: int, matrix: CompletenessMatrix) -> None:
+        if generation != self._generation or self._day is None:
+            return
         self.model.set_matrix(matrix)
         total = matrix.total
         self.rates_label.setText(
