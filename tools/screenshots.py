@@ -86,6 +86,9 @@ def main() -> int:
         window.tabs.setCurrentWidget(dashboard)
         dashboard.sections.setCurrentIndex(0)
         grab(f"tong-quan{suffix}.png")
+        if not suffix:
+            dashboard.sections.setCurrentIndex(1)
+            grab("bang-so-lieu.png")
         window.tabs.setCurrentWidget(warnings_page)
         grab(f"canh-bao-han{suffix}.png")
         window.tabs.setCurrentWidget(dashboard)
@@ -93,6 +96,9 @@ def main() -> int:
         (directive,) = list_directives(db)
         dashboard.show_matrix(directive.tasks[0].id if suffix else directive.tasks[1].id)
         grab(f"ma-tran{suffix}.png")
+    window.set_as_of(D(2018, 4, 25))  # the plans are due soon (amber)
+    window.tabs.setCurrentWidget(warnings_page)
+    grab("canh-bao-han-25-04-2018.png")
     window.close()
     db.dispose()
     return 0

@@ -95,16 +95,19 @@ class DashboardPage(QWidget):
         layout.addLayout(self.toolbar_layout)
 
         self.sections = QTabWidget(self)
-        self.scroll = QScrollArea(self)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.sections.addTab(self.scroll, "Biểu đồ")
+        self.charts_area = QScrollArea(self)
+        self.charts_area.setWidgetResizable(True)
+        self.charts_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.sections.addTab(self.charts_area, "Biểu đồ")
         self.summary_model = TaskSummaryModel(self)
         self.table = QTableView(self)
         self.table.setModel(self.summary_model)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.setWordWrap(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setToolTip("Nhấp đúp một nhiệm vụ để xem ma trận đầy đủ của nó.")
         self.sections.addTab(self.table, "Bảng số liệu")
         self.matrix = CompletenessMatrixWidget(self.db, self)
@@ -135,11 +138,11 @@ class DashboardPage(QWidget):
             f"(cảnh báo “sắp đến hạn” trước {data.window_days} ngày)")
         self.summary_model.set_overview(data)
         self.table.resizeColumnsToContents()
-        self.table.setColumnWidth(0, min(self.table.columnWidth(0), 420))
+        self.table.setColumnWidth(0, min(self.table.columnWidth(0), 330))
         self._rebuild_charts(data)
 
     def _rebuild_charts(self, data: Overview) -> None:
-        old = self.scroll.takeWidget()
+        old = self.charts_area.takeWidget()
         if old is not None:
             old.deleteLater()
         self.progress_bars.clear()
@@ -181,7 +184,7 @@ class DashboardPage(QWidget):
                 inner.addWidget(QLabel("Văn bản này chưa có nhiệm vụ nào."))
             layout.addWidget(box)
         layout.addStretch(1)
-        self.scroll.setWidget(content)
+        self.charts_area.setWidget(content)
 
     def _task_block(self, task: TaskSummary, parent: QWidget) -> QWidget:
         block = QWidget(parent)
