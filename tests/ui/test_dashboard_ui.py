@@ -252,3 +252,40 @@ def test_chart_draws(window, qtbot) -> None:  # type: ignore[no-untyped-def]
                for x in range(0, image.width(), 3)}
     assert "#ffb3b3" in colours  # an overdue segment is painted
     assert "đã nộp 3 (21,4%)" in chart.toolTip()  # 2 on time + 1 late of 14 districts
+
+
+def test_matrix_totals_and_rates_are_shown(window, data) -> None:  # type: ignore[no-untyped-def]
+    from app.services.dashboard import rate_text
+
+    page = _page(window, "DashboardPage")
+    (directive,) = list_directives(data)
+    window.set_as_of(D(2018, 6, 25))
+    page.show_matrix(directive.tasks[0].id)
+    model = page.matrix.model
+    matrix = page.matrix.matrix()
+    units = len(matrix.units)
+    column = model.columnCount() - 2  # "Tỷ lệ nộp"
+    assert model.headerData(column, Qt.Orientation.Horizontal) == "Tỷ lệ nộp"
+    for row, totals in enumerate(matrix.row_totals):
+        assert model.index(row, column).data() == rate_text(totals.received_rate)
+    col = matrix.column_totals[0]
+    assert model.index(units, 1).data() == f"{col.received}/{col.expected}"
+    assert model.index(units + 1, 1).data() == rate_text(col.received_rate)
+    assert model.index(units + 2, 1).data() == rate_text(col.on_time_rate)
+    # Every cell has a text label besides its colour.
+    for row in range(units):
+        index = model.index(row, 1)
+        assert index.data() and index.data(Qt.ItemDataRole.BackgroundRole) is not None
+
+
+def test_table_double_click_shows_the_task_matrix(window, data, qtbot) -> None:  # type: ignore[no-untyped-def]
+    page = _page(window, "DashboardPage")
+    window.tabs.setCurrentWidget(page)
+    page.sections.setCurrentIndex(1)
+    window.set_as_of(D(2018, 6, 25))
+    (directive,) = list_directives(data)
+    row = next(i for i in range(page.summary_model.rowCount())
+               if page.summary_model.row_at(i).task_id == directive.tasks[2].id)
+    page.table.doubleClicked.emit(page.summary_model.index(row, 0))
+    assert page.sections.currentIndex() == 2
+    assert page.matrix.matrix().task_id == directive.tasks[2].id
