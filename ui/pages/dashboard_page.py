@@ -41,8 +41,9 @@ PROGRESS_STYLE = (
 )
 
 
-def _figure_box(title: str, value: str, note: str, colour: str) -> QFrame:
+def _figure_box(title: str, value: str, note: str, colour: str, tip: str) -> QFrame:
     box = QFrame()
+    box.setToolTip(tip)
     box.setObjectName("figure")
     box.setStyleSheet(f"QFrame#figure {{ background: {colour}; border: 1px solid #7a8593; "
                       "border-radius: 4px; }")
@@ -152,18 +153,26 @@ class DashboardPage(QWidget):
         c = data.counts
         figures = QGridLayout()
         boxes = (
-            ("Phải nộp", str(c.expected), f"{c.exempt} không áp dụng", "#ffffff"),
+            ("Phải nộp", str(c.expected), f"{c.exempt} không áp dụng", "#ffffff",
+             "Mọi nghĩa vụ trừ nghĩa vụ không áp dụng (đơn vị chưa thành lập, đã giải thể, "
+             "được miễn), kể cả nghĩa vụ chưa đến hạn."),
             ("Đã nộp", str(c.received), f"Tỷ lệ nộp {rate_text(c.received_rate)}",
-             STATUS_COLOURS[Status.DONE_ON_TIME]),
+             STATUS_COLOURS[Status.DONE_ON_TIME],
+             "Đúng hạn + nộp muộn. Tỷ lệ nộp = đã nộp ÷ phải nộp."),
             ("Đúng hạn", str(c.on_time), f"Tỷ lệ đúng hạn {rate_text(c.on_time_rate)}",
-             STATUS_COLOURS[Status.DONE_ON_TIME]),
-            ("Nộp muộn", str(c.late), "Nộp sau hạn", STATUS_COLOURS[Status.DONE_LATE]),
-            ("Quá hạn (chưa nộp)", str(c.missing), "Cần đôn đốc", STATUS_COLOURS[Status.OVERDUE]),
+             STATUS_COLOURS[Status.DONE_ON_TIME],
+             "Văn bản đầu tiên nhận được trước hoặc đúng ngày hạn. "
+             "Tỷ lệ đúng hạn = đúng hạn ÷ phải nộp."),
+            ("Nộp muộn", str(c.late), "Nộp sau hạn", STATUS_COLOURS[Status.DONE_LATE],
+             "Văn bản đầu tiên nhận được sau ngày hạn."),
+            ("Quá hạn (chưa nộp)", str(c.missing), "Cần đôn đốc", STATUS_COLOURS[Status.OVERDUE],
+             "Đã qua ngày hạn mà chưa nhận được văn bản: xem thẻ “Cảnh báo hạn”."),
             ("Chưa đến hạn", str(c.not_yet_due), f"{c.due_soon} sắp đến hạn",
-             STATUS_COLOURS[Status.NOT_DUE]),
+             STATUS_COLOURS[Status.NOT_DUE],
+             f"Chưa nộp, chưa đến hạn; “sắp đến hạn”: hạn trong {data.window_days} ngày tới."),
         )
-        for i, (title, value, note, colour) in enumerate(boxes):
-            figures.addWidget(_figure_box(title, value, note, colour), 0, i)
+        for i, (title, value, note, colour, tip) in enumerate(boxes):
+            figures.addWidget(_figure_box(title, value, note, colour, tip), 0, i)
         layout.addLayout(figures)
         if not data.directives:
             empty = QLabel("Chưa có văn bản chỉ đạo nào. Hãy nhập văn bản và nhiệm vụ ở thẻ "
