@@ -156,6 +156,64 @@ def cmd_status(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_dashboard(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    """Summary on a day: counts and rates per directive, task and unit kind; warnings."""
+    from app.services.dashboard import count_warnings, overview, rate_text, warnings
+
+    filters = _obligation_filters(db, args)
+    directive_id = filters.get("directive_id")
+    summary = overview(db, args.as_of, directive_id=directive_id)
+    alerts = warnings(db, args.as_of, directive_id=directive_id)
+    counted = count_warnings(alerts)
+
+    def kinds(items: Any) -> list[dict[str, Any]]:
+        return [{"unit_kind": k.kind, "unit_kind_label": k.label, **k.counts.figures()}
+                for k in items]
+
+    if args.json:
+        print_json({
+            "as_of": args.as_of,
+            "warning_days": summary.window_days,
+            "totals": summary.counts.figures(),
+            "by_unit_kind": kinds(summary.by_kind),
+            "warnings": {"overdue": counted.overdue, "due_soon": counted.due_soon},
+            "directives": [
+                {
+                    "id": d.directive_id, "number_symbol": d.number_symbol,
+                    "signed_date": d.signed_date, **d.counts.figures(),
+                    "tasks": [
+                        {"id": t.task_id, "title": t.title, "kind": t.kind,
+                         "periods": t.period_count, **t.counts.figures(),
+                         "by_unit_kind": kinds(t.by_kind)}
+                        for t in d.tasks
+                    ],
+                }
+                for d in summary.directives
+            ],
+        }, out)
+        return 0
+    out.write(f"Tình hình tính đến ngày {fmt(args.as_of)} "
+              f"(cảnh báo trước {summary.window_days} ngày)\n\n")
+    headers = ["Văn bản / nhiệm vụ / loại đơn vị", "Phải nộp", "Đã nộp", "Đúng hạn",
+               "Nộp muộn", "Quá hạn", "Chưa đến hạn", "Không áp dụng", "Tỷ lệ nộp",
+               "Tỷ lệ đúng hạn"]
+
+    def line(name: str, c: Any) -> list[Any]:
+        return [name, c.expected, c.received, c.on_time, c.late, c.missing, c.not_yet_due,
+                c.exempt, rate_text(c.received_rate), rate_text(c.on_time_rate)]
+
+    rows: list[list[Any]] = []
+    for d in summary.directives:
+        rows.append(line(d.number_symbol, d.counts))
+        for t in d.tasks:
+            rows.append(line(f"  {t.title}", t.counts))
+            rows.extend(line(f"    {k.label}", k.counts) for k in t.by_kind)
+    rows.append(line("Tổng cộng", summary.counts))
+    print_table(headers, rows, out)
+    out.write(f"\nCảnh báo: {counted.describe()}\n")
+    return 0
+
+
 def cmd_receive(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     from app.services.submissions import SubmissionInput, record_submission, resolve_obligation
 
@@ -207,6 +265,13 @@ def build_parser() -> argparse.ArgumentParser:
                                       + ", ".join(s.value for s in Status))
     p.add_argument("--json", action="store_true", help="in dạng JSON")
     p.set_defaults(handler=cmd_status)
+
+    p = sub.add_parser("dashboard", help="tổng quan: số lượng, tỷ lệ nộp theo văn bản, nhiệm vụ")
+    p.add_argument("--as-of", type=_date_arg, default=dt.date.today(), metavar="NGÀY",
+                   help="ngày xét (dd/mm/yyyy hoặc yyyy-mm-dd; mặc định hôm nay)")
+    p.add_argument("--directive", metavar="SỐ_KÝ_HIỆU", help="chỉ một văn bản, ví dụ 2116/UBND-NC")
+    p.add_argument("--json", action="store_true", help="in dạng JSON")
+    p.set_defaults(handler=cmd_dashboard)
 
     p = sub.add_parser("receive", help="ghi nhận văn bản đơn vị gửi đến; in mã văn bản")
     p.add_argument("--unit", required=True, metavar="TÊN")

@@ -119,6 +119,7 @@ def run_gui(argv: Sequence[str]) -> int:
 
     window = MainWindow(db)
     window.show()
+    window.check_overdue_since_last_start()
     log.info("%s %s started on %s", APP_NAME, __version__, db_path)
     code = QApplication.instance().exec()  # type: ignore[union-attr]
     db.dispose()

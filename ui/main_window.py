@@ -101,6 +101,9 @@ class MainWindow(QMainWindow):
         count_changed = getattr(page, "countChanged", None)
         if count_changed is not None:
             count_changed.connect(lambda n, p=page: self._set_count(p, n))
+        open_requested = getattr(page, "openObligationRequested", None)
+        if open_requested is not None:
+            open_requested.connect(self.open_obligation)
 
     def _set_count(self, page: QWidget, count: int) -> None:
         index = self.tabs.indexOf(page)
@@ -137,6 +140,37 @@ class MainWindow(QMainWindow):
 
     def show_status(self, text: str) -> None:
         self.status_label.setText(text)
+
+    def open_obligation(self, obligation_id: int) -> None:
+        """Open one obligation: the first page whose ``open_obligation(obligation_id)``
+        accepts it (returns anything but False) opens its registration/intake dialog; when no
+        page does, a read-only detail of the obligation is shown."""
+        for i in range(self.tabs.count()):
+            handler = getattr(self.tabs.widget(i), "open_obligation", None)
+            if handler is not None and handler(obligation_id) is not False:
+                return
+        from app.errors import AppError
+        from ui.dialogs.messages import show_error
+        from ui.dialogs.obligation_dialog import ObligationDialog
+
+        try:
+            dialog = ObligationDialog(self.db, obligation_id, self.as_of, self)
+        except AppError as exc:
+            show_error(self, exc)
+            return
+        self.obligation_dialog = dialog
+        dialog.finished.connect(lambda _result: self.refresh_all())
+        dialog.open()
+
+    def check_overdue_since_last_start(self) -> None:
+        """Once at start-up: a non-modal notice of what became overdue since the last start."""
+        from app.services.dashboard import check_since_last_start
+        from ui.dialogs.messages import show_notice
+
+        result = check_since_last_start(self.db, self.today())
+        text = result.describe()
+        if text:
+            self.overdue_notice = show_notice(self, "Nghĩa vụ mới quá hạn", text)
 
     # --- window state ---------------------------------------------------------------------
     def _restore_state(self) -> None:

@@ -48,3 +48,16 @@ def confirm(parent: QWidget | None, title: str, text: str, *, yes: str = "Đồn
     box.setDefaultButton(yes_button)
     box.exec()
     return box.clickedButton() is yes_button
+
+
+def show_notice(parent: QWidget | None, title: str, text: str) -> QMessageBox:
+    """A non-modal notice: the user can go on working while it is open."""
+    from PySide6.QtCore import Qt
+
+    box = QMessageBox(QMessageBox.Icon.Information, title, text,
+                      QMessageBox.StandardButton.Ok, parent)
+    box.button(QMessageBox.StandardButton.Ok).setText("Đã biết")
+    box.setWindowModality(Qt.WindowModality.NonModal)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.show()
+    return box

@@ -12,5 +12,11 @@ if TYPE_CHECKING:
 
 
 def build_pages(window: MainWindow) -> list[tuple[QWidget, str]]:
-    pages: list[tuple[QWidget, str]] = []
+    from ui.pages.dashboard_page import DashboardPage
+    from ui.pages.warnings_page import WarningsPage
+
+    pages: list[tuple[QWidget, str]] = [
+        (DashboardPage(window), "Tổng quan"),
+        (WarningsPage(window), "Cảnh báo hạn"),
+    ]
     return pages

@@ -1,0 +1,499 @@
+"""The morning view: deadline warnings, summaries by status and unit kind, the completeness
+matrix and what became overdue since the last start. Definitions: docs/dashboard.md.
+
+- expected = obligations not exempt
+- received = done on time + done late
+- missing = overdue (not received, past due)
+- not yet due = due soon + not due
+- rates = received ÷ expected and on time ÷ expected, percentages with one decimal,
+  "—" when nothing is expected.
+
+Everything takes the day as an argument and is computed in SQL with the status rules of
+:mod:`app.services.obligations` (one query per call).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from app.db import Database
+from app.errors import NotFound
+from app.models import Directive, Obligation, Task, TaskKind, Unit, UnitKind
+from app.services.obligations import ObligationRow, query_obligations, status_expression
+from app.settings import load_settings, save_settings
+from app.status import Status
+from app.text import sort_key
+
+WARNING_STATUSES = (Status.OVERDUE, Status.DUE_SOON)
+_STATUS_BY_VALUE = {s.value: s for s in Status}  # faster than Status(value) in large loops
+
+# Short labels for cells of the matrix and chart legends (the full ones are Status.label).
+SHORT_LABELS: dict[Status, str] = {
+    Status.DONE_ON_TIME: "Đúng hạn",
+    Status.DONE_LATE: "Nộp muộn",
+    Status.OVERDUE: "Quá hạn",
+    Status.DUE_SOON: "Sắp đến hạn",
+    Status.NOT_DUE: "Chưa đến hạn",
+    Status.EXEMPT: "Không áp dụng",
+}
+
+
+def rate(numerator: int, denominator: int) -> float | None:
+    """A percentage with one decimal; None when nothing is expected."""
+    if denominator <= 0:
+        return None
+    return round(100.0 * numerator / denominator, 1)
+
+
+def rate_text(value: float | None) -> str:
+    """"45,5%" (Vietnamese decimal comma) or "—"."""
+    if value is None:
+        return "—"
+    return f"{value:.1f}".replace(".", ",") + "%"
+
+
+@dataclass(frozen=True)
+class StatusCounts:
+    """How many obligations are in each status, and the derived figures."""
+
+    done_on_time: int = 0
+    done_late: int = 0
+    due_soon: int = 0
+    overdue: int = 0
+    not_due: int = 0
+    exempt: int = 0
+
+    @classmethod
+    def from_statuses(cls, statuses: Iterable[Status]) -> StatusCounts:
+        counts: dict[Status, int] = {}
+        for s in statuses:
+            counts[s] = counts.get(s, 0) + 1
+        return cls.from_mapping(counts)
+
+    @classmethod
+    def from_mapping(cls, counts: Mapping[Status, int] | Mapping[str, int]) -> StatusCounts:
+        values = {Status(k).value: int(v) for k, v in counts.items()}
+        return cls(**values)
+
+    def __add__(self, other: StatusCounts) -> StatusCounts:
+        return StatusCounts(*(a + b for a, b in zip(self.as_tuple(), other.as_tuple(),
+                                                     strict=True)))
+
+    def as_tuple(self) -> tuple[int, int, int, int, int, int]:
+        return (self.done_on_time, self.done_late, self.due_soon, self.overdue, self.not_due,
+                self.exempt)
+
+    def get(self, status: Status) -> int:
+        return int(getattr(self, Status(status).value))
+
+    @property
+    def total(self) -> int:
+        return sum(self.as_tuple())
+
+    @property
+    def expected(self) -> int:
+        return self.total - self.exempt
+
+    @property
+    def received(self) -> int:
+        return self.done_on_time + self.done_late
+
+    @property
+    def on_time(self) -> int:
+        return self.done_on_time
+
+    @property
+    def late(self) -> int:
+        return self.done_late
+
+    @property
+    def missing(self) -> int:
+        return self.overdue
+
+    @property
+    def not_yet_due(self) -> int:
+        return self.due_soon + self.not_due
+
+    @property
+    def received_rate(self) -> float | None:
+        return rate(self.received, self.expected)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return rate(self.done_on_time, self.expected)
+
+    def figures(self) -> dict[str, object]:
+        """The derived figures, for JSON and reports."""
+        return {
+            "expected": self.expected, "received": self.received, "on_time": self.on_time,
+            "late": self.late, "missing": self.missing, "not_yet_due": self.not_yet_due,
+            "due_soon": self.due_soon, "not_due": self.not_due, "exempt": self.exempt,
+            "total": self.total, "received_rate": self.received_rate,
+            "on_time_rate": self.on_time_rate,
+        }
+
+
+# --- warnings --------------------------------------------------------------------------------
+
+
+def sort_by_urgency(rows: Iterable[ObligationRow]) -> list[ObligationRow]:
+    # Most days past due first inside each group: overdue 30 days before overdue 2 days;
+    # due in 1 day (days_past_due = -1) before due in 6 days (-6).
+    return sorted(rows, key=lambda r: (0 if r.status is Status.OVERDUE else 1,
+                                       -r.days_past_due, r.directive_id, r.task_id,
+                                       r.unit_kind.value, r.unit_sort, r.unit_id))
+
+
+def warnings(
+    db: Database,
+    day: dt.date,
+    *,
+    window_days: int | None = None,
+    directive_id: int | None = None,
+    unit_kind: UnitKind | str | None = None,
+    unit_id: int | None = None,
+) -> list[ObligationRow]:
+    """Every obligation overdue or due soon on ``day``, most urgent first (one SQL query)."""
+    with db.read() as session:
+        rows = query_obligations(
+            session, day, window_days=window_days, directive_id=directive_id,
+            unit_kind=unit_kind, unit_id=unit_id, statuses=list(WARNING_STATUSES))
+    return sort_by_urgency(rows)
+
+
+@dataclass(frozen=True)
+class WarningCounts:
+    overdue: int
+    due_soon: int
+
+    @property
+    def total(self) -> int:
+        return self.overdue + self.due_soon
+
+    def describe(self) -> str:
+        if not self.total:
+            return "Không có nghĩa vụ nào quá hạn hoặc sắp đến hạn."
+        return f"{self.overdue} nghĩa vụ quá hạn, {self.due_soon} sắp đến hạn."
+
+
+def count_warnings(rows: Iterable[ObligationRow]) -> WarningCounts:
+    rows = list(rows)
+    overdue = sum(1 for r in rows if r.status is Status.OVERDUE)
+    return WarningCounts(overdue=overdue, due_soon=len(rows) - overdue)
+
+
+# --- summaries -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class KindSummary:
+    kind: UnitKind
+    counts: StatusCounts
+
+    @property
+    def label(self) -> str:
+        return self.kind.label
+
+
+@dataclass(frozen=True)
+class TaskSummary:
+    task_id: int
+    title: str
+    kind: TaskKind
+    period_count: int
+    counts: StatusCounts
+    by_kind: tuple[KindSummary, ...]
+
+
+@dataclass(frozen=True)
+class DirectiveSummary:
+    directive_id: int
+    number_symbol: str
+    signed_date: dt.date
+    subject: str
+    counts: StatusCounts
+    tasks: tuple[TaskSummary, ...]
+
+    @property
+    def title(self) -> str:
+        return f"{self.number_symbol} ngày {self.signed_date:%d/%m/%Y}"
+
+
+@dataclass(frozen=True)
+class Overview:
+    day: dt.date
+    window_days: int
+    counts: StatusCounts
+    by_kind: tuple[KindSummary, ...]
+    directives: tuple[DirectiveSummary, ...]
+
+
+_KIND_ORDER = {k: i for i, k in enumerate(UnitKind)}
+
+
+def _kinds(counts: dict[str, dict[str, int]]) -> tuple[KindSummary, ...]:
+    return tuple(
+        KindSummary(UnitKind(k), StatusCounts.from_mapping(c))
+        for k, c in sorted(counts.items(), key=lambda kv: _KIND_ORDER[UnitKind(kv[0])])
+    )
+
+
+def overview(db: Database, day: dt.date, *, directive_id: int | None = None,
+             window_days: int | None = None) -> Overview:
+    """Counts by status per directive, per task and per unit kind, on ``day`` (one grouped
+    SQL query)."""
+    with db.read() as session:
+        if window_days is None:
+            window_days = load_settings(session).warning_days
+        status = status_expression(day, window_days).label("status")
+        stmt = (
+            select(Task.directive_id, Obligation.task_id, Unit.kind, status, func.count())
+            .select_from(Obligation)
+            .join(Task, Task.id == Obligation.task_id)
+            .join(Unit, Unit.id == Obligation.unit_id)
+            .group_by(Task.directive_id, Obligation.task_id, Unit.kind, status)
+        )
+        if directive_id is not None:
+            stmt = stmt.where(Task.directive_id == directive_id)
+        grouped = session.execute(stmt).all()
+        periods = dict(session.execute(
+            select(Obligation.task_id, func.count(func.distinct(Obligation.period_key)))
+            .group_by(Obligation.task_id)).all())
+        dstmt = select(Directive).order_by(Directive.signed_date, Directive.id)
+        if directive_id is not None:
+            dstmt = dstmt.where(Directive.id == directive_id)
+            if session.get(Directive, directive_id) is None:
+                raise NotFound(f"Không tìm thấy văn bản chỉ đạo (mã {directive_id}).")
+        directives = session.scalars(dstmt).all()
+        # task -> kind -> status -> n
+        per_task: dict[int, dict[str, dict[str, int]]] = {}
+        for _did, tid, kind, st, n in grouped:
+            per_task.setdefault(tid, {}).setdefault(kind, {})[st] = n
+        total_by_kind: dict[str, dict[str, int]] = {}
+        result = []
+        for d in directives:
+            tasks = []
+            d_counts = StatusCounts()
+            for t in sorted(d.tasks, key=lambda t: (t.sort_order, t.id)):
+                kinds = per_task.get(t.id, {})
+                by_kind = _kinds(kinds)
+                t_counts = sum((k.counts for k in by_kind), StatusCounts())
+                for k, c in kinds.items():
+                    target = total_by_kind.setdefault(k, {})
+                    for st, n in c.items():
+                        target[st] = target.get(st, 0) + n
+                tasks.append(TaskSummary(
+                    task_id=t.id, title=t.title, kind=TaskKind(t.kind),
+                    period_count=int(periods.get(t.id, 0)), counts=t_counts, by_kind=by_kind))
+                d_counts = d_counts + t_counts
+            result.append(DirectiveSummary(
+                directive_id=d.id, number_symbol=d.number_symbol, signed_date=d.signed_date,
+                subject=d.subject, counts=d_counts, tasks=tuple(tasks)))
+        total = sum((x.counts for x in result), StatusCounts())
+        return Overview(day=day, window_days=window_days, counts=total,
+                        by_kind=_kinds(total_by_kind), directives=tuple(result))
+
+
+# --- completeness matrix ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    obligation_id: int
+    status: Status
+    due_date: dt.date
+    first_received: dt.date | None
+    days_past_due: int
+    exempt_reason: str
+
+    @property
+    def label(self) -> str:
+        return SHORT_LABELS[self.status]
+
+
+@dataclass(frozen=True)
+class MatrixPeriod:
+    key: str
+    label: str
+    due_date: dt.date
+
+
+@dataclass(frozen=True)
+class MatrixUnit:
+    unit_id: int
+    name: str
+    short_name: str
+    kind: UnitKind
+
+    @property
+    def display(self) -> str:
+        return self.short_name or self.name
+
+
+@dataclass(frozen=True)
+class CompletenessMatrix:
+    """Units × periods of one task. ``cells[i][j]`` is None where the unit has no obligation
+    for that period (not bound at all)."""
+
+    day: dt.date
+    task_id: int
+    task_title: str
+    task_kind: TaskKind
+    directive_symbol: str
+    units: tuple[MatrixUnit, ...]
+    periods: tuple[MatrixPeriod, ...]
+    cells: tuple[tuple[MatrixCell | None, ...], ...]
+    row_totals: tuple[StatusCounts, ...]
+    column_totals: tuple[StatusCounts, ...]
+    total: StatusCounts = field(default_factory=StatusCounts)
+
+
+def completeness_matrix(db: Database, task_id: int, day: dt.date, *,
+                        unit_kind: UnitKind | str | None = None,
+                        window_days: int | None = None) -> CompletenessMatrix:
+    """The matrix of one task on ``day``: a one-off task has a single column."""
+    with db.read() as session:
+        task = session.get(Task, task_id)
+        if task is None:
+            raise NotFound(f"Không tìm thấy nhiệm vụ (mã {task_id}).")
+        title, kind = task.title, TaskKind(task.kind)
+        symbol = task.directive.number_symbol
+        if window_days is None:
+            window_days = load_settings(session).warning_days
+        # Only the columns the matrix needs: one lean query, no per-row sub-queries.
+        stmt = (
+            select(Obligation.id, Obligation.unit_id, Unit.name, Unit.short_name, Unit.kind,
+                   Unit.sort_order, Obligation.period_key, Obligation.period_label,
+                   Obligation.due_date, Obligation.first_received,
+                   status_expression(day, window_days), Obligation.exempt_reason,
+                   Obligation.waived)
+            .join(Unit, Unit.id == Obligation.unit_id)
+            .where(Obligation.task_id == task_id)
+        )
+        if unit_kind is not None:
+            stmt = stmt.where(Unit.kind == UnitKind(unit_kind).value)
+        rows = session.execute(stmt).all()
+    periods: dict[str, MatrixPeriod] = {}
+    units: dict[int, MatrixUnit] = {}
+    sort_keys: dict[int, tuple[int, int, tuple[object, ...], int]] = {}
+    by_cell: dict[tuple[int, str], MatrixCell] = {}
+    for (oid, uid, uname, ushort, ukind, usort, pkey, plabel, due, first, status, reason,
+         waived) in rows:
+        if pkey not in periods:
+            periods[pkey] = MatrixPeriod(pkey, plabel or f"Hạn {due:%d/%m/%Y}", due)
+        if uid not in units:
+            unit_kind_ = UnitKind(ukind)
+            units[uid] = MatrixUnit(uid, uname, ushort, unit_kind_)
+            sort_keys[uid] = (_KIND_ORDER[unit_kind_], usort, sort_key(uname), uid)
+        by_cell[(uid, pkey)] = MatrixCell(
+            oid, _STATUS_BY_VALUE[status], due,
+            first if first is not None and first <= day else None, (day - due).days,
+            reason or ("Được miễn" if waived else ""))
+    period_list = sorted(periods.values(), key=lambda p: (p.due_date, p.key))
+    ordered = sorted(units.items(), key=lambda kv: sort_keys[kv[0]])
+    unit_list = [u for _, u in ordered]
+    cells: list[tuple[MatrixCell | None, ...]] = []
+    row_totals: list[StatusCounts] = []
+    column_statuses: list[list[Status]] = [[] for _ in period_list]
+    for u in unit_list:
+        line: list[MatrixCell | None] = []
+        for j, p in enumerate(period_list):
+            cell = by_cell.get((u.unit_id, p.key))
+            line.append(cell)
+            if cell is not None:
+                column_statuses[j].append(cell.status)
+        cells.append(tuple(line))
+        row_totals.append(StatusCounts.from_statuses(c.status for c in line if c is not None))
+    column_totals = tuple(StatusCounts.from_statuses(s) for s in column_statuses)
+    return CompletenessMatrix(
+        day=day, task_id=task_id, task_title=title, task_kind=kind, directive_symbol=symbol,
+        units=tuple(unit_list), periods=tuple(period_list), cells=tuple(cells),
+        row_totals=tuple(row_totals), column_totals=column_totals,
+        total=sum(column_totals, StatusCounts()))
+
+
+# --- what became overdue since a day ---------------------------------------------------------
+
+
+def newly_overdue(db: Database, since: dt.date, day: dt.date) -> list[ObligationRow]:
+    """Obligations overdue on ``day`` that were not overdue on ``since``: nothing received by
+    ``day`` and ``since <= due < day``. Empty when ``since >= day``."""
+    if since >= day:
+        return []
+    with db.read() as session:
+        rows = query_obligations(session, day, statuses=[Status.OVERDUE])
+    return sort_by_urgency(r for r in rows if r.due_date >= since)
+
+
+@dataclass(frozen=True)
+class StartupCheck:
+    last_start: dt.date | None
+    today: dt.date
+    newly_overdue: tuple[ObligationRow, ...]
+
+    def describe(self) -> str:
+        rows = self.newly_overdue
+        if not rows:
+            return ""
+        since = f" từ lần mở trước ({self.last_start:%d/%m/%Y})" if self.last_start else ""
+        units = sorted({r.unit_display for r in rows}, key=sort_key)
+        shown = ", ".join(units[:8]) + (f" và {len(units) - 8} đơn vị khác"
+                                        if len(units) > 8 else "")
+        return (f"Có {len(rows)} nghĩa vụ mới chuyển sang quá hạn{since}: {shown}. "
+                "Xem thẻ “Cảnh báo hạn”.")
+
+
+def check_since_last_start(db: Database, today: dt.date) -> StartupCheck:
+    """At start-up: what became overdue since the last start day; then remember today.
+
+    The first start ever (no ``last_start``) reports nothing (no baseline)."""
+    with db.read() as session:
+        raw = load_settings(session).last_start
+    last: dt.date | None
+    try:
+        last = dt.date.fromisoformat(raw) if raw else None
+    except ValueError:
+        last = None
+    rows = newly_overdue(db, last, today) if last is not None else []
+    if last is None or last != today:
+        with db.write() as session:
+            save_settings(session, last_start=today.isoformat())
+    return StartupCheck(last_start=last, today=today, newly_overdue=tuple(rows))
+
+
+def save_warning_days(db: Database, days: int) -> int:
+    """Change the warning window (validated: 0 to 90 days)."""
+    with db.write() as session:
+        return save_settings(session, warning_days=int(days)).warning_days
+
+
+def warning_days(db: Database) -> int:
+    with db.read() as session:
+        return load_settings(session).warning_days
+
+
+@dataclass(frozen=True)
+class TaskChoice:
+    task_id: int
+    title: str
+    kind: TaskKind
+    directive_id: int
+    directive_symbol: str
+
+    @property
+    def label(self) -> str:
+        return f"{self.directive_symbol} — {self.title}"
+
+
+def task_choices(db: Database) -> list[TaskChoice]:
+    """Every task with its directive, for the matrix's chooser."""
+    with db.read() as session:
+        stmt = (select(Task.id, Task.title, Task.kind, Directive.id, Directive.number_symbol)
+                .join(Directive, Directive.id == Task.directive_id)
+                .order_by(Directive.signed_date, Directive.id, Task.sort_order, Task.id))
+        return [TaskChoice(tid, title, TaskKind(kind), did, sym)
+                for tid, title, kind, did, sym in session.execute(stmt)]

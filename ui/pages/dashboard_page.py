@@ -1,0 +1,240 @@
+"""Tổng quan: the state of every directive and task on the day — key figures, a progress bar
+and a chart by unit kind per task, the figures table, and the completeness matrix."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.services.dashboard import Overview, StatusCounts, TaskSummary, overview, rate_text
+from app.status import STATUS_COLOURS, Status
+from ui.models.task_summary_model import TaskSummaryModel
+from ui.tasks import run_in_background
+from ui.widgets.completeness_matrix_widget import CompletenessMatrixWidget
+from ui.widgets.status_bar_chart import ChartRow, StatusBarChart
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+SECTION_CHARTS, SECTION_TABLE, SECTION_MATRIX = 0, 1, 2
+PROGRESS_STYLE = (
+    "QProgressBar { border: 1px solid #7a8593; border-radius: 3px; background: #ffffff; "
+    "text-align: center; color: #111111; min-height: 20px; }"
+    "QProgressBar::chunk { background: #8fd19e; }"
+)
+
+
+def _figure_box(title: str, value: str, note: str, colour: str, tip: str) -> QFrame:
+    box = QFrame()
+    box.setToolTip(tip)
+    box.setObjectName("figure")
+    box.setStyleSheet(f"QFrame#figure {{ background: {colour}; border: 1px solid #7a8593; "
+                      "border-radius: 4px; }")
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(10, 6, 10, 6)
+    head = QLabel(title)
+    number = QLabel(value)
+    font = number.font()
+    font.setPointSizeF(font.pointSizeF() * 1.8)
+    font.setBold(True)
+    number.setFont(font)
+    layout.addWidget(head)
+    layout.addWidget(number)
+    if note:
+        layout.addWidget(QLabel(note))
+    return box
+
+
+def progress_text(counts: StatusCounts) -> str:
+    if counts.expected == 0:
+        return "Không có nghĩa vụ phải nộp"
+    return (f"Đã nộp {counts.received}/{counts.expected} ({rate_text(counts.received_rate)})"
+            f" — đúng hạn {counts.on_time} ({rate_text(counts.on_time_rate)})")
+
+
+class DashboardPage(QWidget):
+    openObligationRequested = Signal(int)
+
+    def __init__(self, window: MainWindow, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.main_window = window
+        self.db = window.db
+        self.day: dt.date | None = None
+        self.data: Overview | None = None
+        self.progress_bars: dict[int, QProgressBar] = {}
+        self.charts: dict[int, StatusBarChart] = {}
+        self._generation = 0
+        self._build_ui()
+        self._connect_signals()
+        self.refresh()
+
+    # --- building -------------------------------------------------------------------------
+    def _build_ui(self) -> None:
+        layout = QVBoxLayout(self)
+        # A row for the page's actions (export, print… are added here by other modules).
+        self.toolbar_layout = QHBoxLayout()
+        self.title_label = QLabel(self)
+        self.title_label.setTextFormat(Qt.TextFormat.RichText)
+        self.toolbar_layout.addWidget(self.title_label, 1)
+        layout.addLayout(self.toolbar_layout)
+
+        self.sections = QTabWidget(self)
+        self.charts_area = QScrollArea(self)
+        self.charts_area.setWidgetResizable(True)
+        self.charts_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.sections.addTab(self.charts_area, "Biểu đồ")
+        self.summary_model = TaskSummaryModel(self)
+        self.table = QTableView(self)
+        self.table.setModel(self.summary_model)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.setWordWrap(False)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setToolTip("Nhấp đúp một nhiệm vụ để xem ma trận đầy đủ của nó.")
+        self.sections.addTab(self.table, "Bảng số liệu")
+        self.matrix = CompletenessMatrixWidget(self.db, self)
+        self.sections.addTab(self.matrix, "Ma trận đầy đủ")
+        layout.addWidget(self.sections, 1)
+
+    def _connect_signals(self) -> None:
+        self.matrix.openObligationRequested.connect(self.openObligationRequested)
+        self.table.doubleClicked.connect(self._on_table_double_clicked)
+
+    # --- data -----------------------------------------------------------------------------
+    def refresh(self) -> None:
+        day = self.main_window.as_of
+        self._generation += 1
+        generation = self._generation
+        db = self.db
+        run_in_background(lambda: overview(db, day),
+                          lambda result: self._on_loaded(generation, result))
+        self.matrix.refresh(day)
+
+    def _on_loaded(self, generation: int, data: Overview) -> None:
+        if generation != self._generation:
+            return
+        self.day = data.day
+        self.data = data
+        self.title_label.setText(
+            f"Tình hình thực hiện tính đến ngày <b>{data.day:%d/%m/%Y}</b> "
+            f"(cảnh báo “sắp đến hạn” trước {data.window_days} ngày)")
+        self.summary_model.set_overview(data)
+        self.table.resizeColumnsToContents()
+        self.table.setColumnWidth(0, min(self.table.columnWidth(0), 330))
+        self._rebuild_charts(data)
+
+    def _rebuild_charts(self, data: Overview) -> None:
+        old = self.charts_area.takeWidget()
+        if old is not None:
+            old.deleteLater()
+        self.progress_bars.clear()
+        self.charts.clear()
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        c = data.counts
+        figures = QGridLayout()
+        boxes = (
+            ("Phải nộp", str(c.expected), f"{c.exempt} không áp dụng", "#ffffff",
+             "Mọi nghĩa vụ trừ nghĩa vụ không áp dụng (đơn vị chưa thành lập, đã giải thể, "
+             "được miễn), kể cả nghĩa vụ chưa đến hạn."),
+            ("Đã nộp", str(c.received), f"Tỷ lệ nộp {rate_text(c.received_rate)}",
+             STATUS_COLOURS[Status.DONE_ON_TIME],
+             "Đúng hạn + nộp muộn. Tỷ lệ nộp = đã nộp ÷ phải nộp."),
+            ("Đúng hạn", str(c.on_time), f"Tỷ lệ đúng hạn {rate_text(c.on_time_rate)}",
+             STATUS_COLOURS[Status.DONE_ON_TIME],
+             "Văn bản đầu tiên nhận được trước hoặc đúng ngày hạn. "
+             "Tỷ lệ đúng hạn = đúng hạn ÷ phải nộp."),
+            ("Nộp muộn", str(c.late), "Nộp sau hạn", STATUS_COLOURS[Status.DONE_LATE],
+             "Văn bản đầu tiên nhận được sau ngày hạn."),
+            ("Quá hạn (chưa nộp)", str(c.missing), "Cần đôn đốc", STATUS_COLOURS[Status.OVERDUE],
+             "Đã qua ngày hạn mà chưa nhận được văn bản: xem thẻ “Cảnh báo hạn”."),
+            ("Chưa đến hạn", str(c.not_yet_due), f"{c.due_soon} sắp đến hạn",
+             STATUS_COLOURS[Status.NOT_DUE],
+             f"Chưa nộp, chưa đến hạn; “sắp đến hạn”: hạn trong {data.window_days} ngày tới."),
+        )
+        for i, (title, value, note, colour, tip) in enumerate(boxes):
+            figures.addWidget(_figure_box(title, value, note, colour, tip), 0, i)
+        layout.addLayout(figures)
+        if not data.directives:
+            empty = QLabel("Chưa có văn bản chỉ đạo nào. Hãy nhập văn bản và nhiệm vụ ở thẻ "
+                           "“Văn bản chỉ đạo”, hoặc nạp dữ liệu mẫu.")
+            empty.setWordWrap(True)
+            layout.addWidget(empty)
+        chart = StatusBarChart(content, title="Toàn bộ nghĩa vụ theo loại đơn vị")
+        chart.set_rows([ChartRow(k.label, k.counts) for k in data.by_kind])
+        layout.addWidget(chart)
+        self.total_chart = chart
+        for d in data.directives:
+            box = QGroupBox(f"{d.title} — {d.subject}" if d.subject else d.title, content)
+            box.setToolTip(d.subject)
+            inner = QVBoxLayout(box)
+            for t in d.tasks:
+                inner.addWidget(self._task_block(t, box))
+            if not d.tasks:
+                inner.addWidget(QLabel("Văn bản này chưa có nhiệm vụ nào."))
+            layout.addWidget(box)
+        layout.addStretch(1)
+        self.charts_area.setWidget(content)
+
+    def _task_block(self, task: TaskSummary, parent: QWidget) -> QWidget:
+        block = QWidget(parent)
+        layout = QVBoxLayout(block)
+        layout.setContentsMargins(0, 4, 0, 10)
+        head = QHBoxLayout()
+        periods = (f"{task.period_count} kỳ báo cáo" if task.period_count > 1
+                   else ("1 kỳ báo cáo" if task.kind.value == "periodic" else "một lần"))
+        title = QLabel(f"<b>{task.title}</b> ({periods})")
+        title.setWordWrap(True)
+        head.addWidget(title, 1)
+        button = QPushButton("Xem ma trận đầy đủ", block)
+        button.clicked.connect(lambda _=False, tid=task.task_id: self.show_matrix(tid))
+        head.addWidget(button)
+        layout.addLayout(head)
+        bar = QProgressBar(block)
+        c = task.counts
+        bar.setRange(0, max(c.expected, 1))
+        bar.setValue(c.received)
+        bar.setFormat(progress_text(c))
+        bar.setTextVisible(True)
+        bar.setStyleSheet(PROGRESS_STYLE)
+        bar.setToolTip(f"Quá hạn chưa nộp: {c.missing}; chưa đến hạn: {c.not_yet_due}; "
+                       f"không áp dụng: {c.exempt}.")
+        layout.addWidget(bar)
+        self.progress_bars[task.task_id] = bar
+        chart = StatusBarChart(block, show_legend=False)
+        chart.set_rows([ChartRow(k.label, k.counts) for k in task.by_kind])
+        layout.addWidget(chart)
+        self.charts[task.task_id] = chart
+        return block
+
+    # --- navigation -----------------------------------------------------------------------
+    def show_matrix(self, task_id: int) -> None:
+        self.sections.setCurrentIndex(SECTION_MATRIX)
+        self.matrix.select_task(task_id)
+
+    def _on_table_double_clicked(self, index: object) -> None:
+        from PySide6.QtCore import QModelIndex
+
+        if isinstance(index, QModelIndex):
+            task_id = index.data(Qt.ItemDataRole.UserRole)
+            if task_id is not None:
+                self.show_matrix(int(task_id))

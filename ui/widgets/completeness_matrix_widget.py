@@ -1,0 +1,157 @@
+"""The completeness matrix view: choose a task (and a unit kind), see units × periods."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.db import Database
+from app.models import UnitKind
+from app.services.dashboard import (
+    SHORT_LABELS,
+    CompletenessMatrix,
+    TaskChoice,
+    completeness_matrix,
+    rate_text,
+    task_choices,
+)
+from app.status import STATUS_COLOURS, Status
+from ui.models.completeness_matrix_model import CompletenessMatrixModel
+from ui.tasks import run_in_background
+
+
+class CompletenessMatrixWidget(QWidget):
+    openObligationRequested = Signal(int)
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self._day: dt.date | None = None
+        self._tasks: list[TaskChoice] = []
+        self._generation = 0
+        self._build_ui()
+        self._connect_signals()
+
+    def _build_ui(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Nhiệm vụ:"))
+        self.task_combo = QComboBox(self)
+        self.task_combo.setMinimumContentsLength(40)
+        self.task_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        top.addWidget(self.task_combo, 1)
+        top.addWidget(QLabel("Loại đơn vị:"))
+        self.kind_combo = QComboBox(self)
+        self.kind_combo.addItem("Tất cả", None)
+        for kind in UnitKind:
+            self.kind_combo.addItem(kind.label, kind.value)
+        top.addWidget(self.kind_combo)
+        layout.addLayout(top)
+        self.rates_label = QLabel(self)
+        self.rates_label.setWordWrap(True)
+        layout.addWidget(self.rates_label)
+        self.model = CompletenessMatrixModel(self)
+        self.view = QTableView(self)
+        self.view.setModel(self.model)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.verticalHeader().setVisible(False)
+        self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.view.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.view.setWordWrap(False)
+        layout.addWidget(self.view, 1)
+        legend = QHBoxLayout()
+        legend.addWidget(QLabel("Chú thích:"))
+        for status in (Status.DONE_ON_TIME, Status.DONE_LATE, Status.OVERDUE, Status.DUE_SOON,
+                       Status.NOT_DUE, Status.EXEMPT):
+            chip = QLabel(SHORT_LABELS[status])
+            chip.setStyleSheet(f"background: {STATUS_COLOURS[status]}; padding: 2px 6px; "
+                               "border: 1px solid #7a8593;")
+            legend.addWidget(chip)
+        chip = QLabel("— không phải thực hiện")
+        legend.addWidget(chip)
+        legend.addStretch(1)
+        layout.addLayout(legend)
+
+    def _connect_signals(self) -> None:
+        self.task_combo.currentIndexChanged.connect(self._on_task_combo_changed)
+        self.kind_combo.currentIndexChanged.connect(self._on_task_combo_changed)
+        self.view.clicked.connect(self._on_view_clicked)
+
+    # --- data -----------------------------------------------------------------------------
+    def refresh(self, day: dt.date) -> None:
+        self._day = day
+        current = self.task_combo.currentData()
+        tasks = task_choices(self.db)
+        if [t.task_id for t in tasks] != [t.task_id for t in self._tasks]:
+            self._tasks = tasks
+            self.task_combo.blockSignals(True)
+            self.task_combo.clear()
+            for t in tasks:
+                self.task_combo.addItem(t.label, t.task_id)
+            index = self.task_combo.findData(current)
+            self.task_combo.setCurrentIndex(max(index, 0) if tasks else -1)
+            self.task_combo.blockSignals(False)
+        self._load()
+
+    def select_task(self, task_id: int) -> None:
+        index = self.task_combo.findData(task_id)
+        if index >= 0:
+            self.task_combo.setCurrentIndex(index)
+
+    def matrix(self) -> CompletenessMatrix | None:
+        return self.model.matrix()
+
+    def _load(self) -> None:
+        task_id = self.task_combo.currentData()
+        if self._day is None or task_id is None:
+            self._generation += 1
+            self.model.set_matrix(None)
+            self.rates_label.setText("Chưa có nhiệm vụ nào. Hãy nhập văn bản chỉ đạo và "
+                                     "nhiệm vụ ở thẻ “Văn bản chỉ đạo”.")
+            return
+        self._generation += 1
+        generation = self._generation
+        db, day, kind = self.db, self._day, self.kind_combo.currentData()
+        run_in_background(
+            lambda: completeness_matrix(db, int(task_id), day, unit_kind=kind),
+            lambda matrix: self._on_loaded(generation, matrix))
+
+    def _on_loaded(self, generation: int, matrix: CompletenessMatrix) -> None:
+        if generation != self._generation or self._day is None:
+            return
+        self.model.set_matrix(matrix)
+        total = matrix.total
+        self.rates_label.setText(
+            f"<b>{matrix.directive_symbol} — {matrix.task_title}</b>, tính đến ngày "
+            f"{self._day:%d/%m/%Y}: {len(matrix.units)} đơn vị × {len(matrix.periods)} kỳ. "
+            f"Đã nộp {total.received}/{total.expected} "
+            f"(<b>{rate_text(total.received_rate)}</b>), đúng hạn {total.on_time} "
+            f"(<b>{rate_text(total.on_time_rate)}</b>), quá hạn chưa nộp {total.missing}.")
+        self.view.resizeColumnsToContents()
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.view.setColumnWidth(0, min(max(self.view.columnWidth(0) + 16, 180), 340))
+
+    # --- slots ----------------------------------------------------------------------------
+    def _on_task_combo_changed(self, _index: int) -> None:
+        self._load()
+
+    def _on_view_clicked(self, index: QModelIndex) -> None:
+        obligation_id = index.data(Qt.ItemDataRole.UserRole)
+        if obligation_id is not None:
+            self.openObligationRequested.emit(int(obligation_id))
