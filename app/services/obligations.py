@@ -9,8 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from sqlalchemy import Select, and_, case, delete, func, literal, or_, select
+from sqlalchemy import Select, String, and_, case, delete, func, literal, or_, select, type_coerce
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -64,8 +65,10 @@ class SyncResult:
 OUT_OF_SCOPE = "Không còn thuộc phạm vi nhiệm vụ (giữ lại vì đã có văn bản gửi đến)"
 
 
-@dataclass(frozen=True)
-class ObligationRow:
+class ObligationRow(NamedTuple):
+    """One obligation with its status on a given day (an immutable plain record: a NamedTuple
+    because lists of 100,000 of them are built for the warnings and exports)."""
+
     id: int
     task_id: int
     task_title: str
@@ -155,8 +158,8 @@ def _row_query(day: dt.date, window_days: int) -> Select:  # type: ignore[type-a
             Unit.sort_order,
             Obligation.period_key,
             Obligation.period_label,
-            Obligation.due_date,
-            Obligation.first_received,
+            type_coerce(Obligation.due_date, String),  # parsed by _DateCache, much faster
+            type_coerce(Obligation.first_received, String),
             case((Obligation.submission_count > 0, seen), else_=literal(0)),
             status,
             Obligation.exempt_reason,
@@ -200,24 +203,45 @@ def query_obligations(
         stmt = stmt.where(Obligation.id.in_(list(obligation_ids)))
     stmt = stmt.order_by(Obligation.due_date, Task.directive_id, Task.sort_order, Task.id,
                          Unit.kind, Unit.sort_order, Unit.id)
+    # Hot path (warnings over 100,000 obligations): enums and dates are looked up in small
+    # dictionaries instead of being constructed per row.
+    dates = _DateCache()
     rows = []
-    for r in session.execute(stmt):
+    for r in session.connection().execute(stmt):
         (oid, tid, title, tkind, did, dsym, uid, uname, ushort, ukind, usort, pkey, plabel,
-         due, first, seen, status, reason, waived) = r
-        status = Status(status)
+         due_text, first_text, seen, status, reason, waived) = r
+        due = dates(due_text)
+        first = dates(first_text) if first_text is not None else None
         rows.append(
             ObligationRow(
-                id=oid, task_id=tid, task_title=title, task_kind=TaskKind(tkind),
+                id=oid, task_id=tid, task_title=title, task_kind=_TASK_KINDS[tkind],
                 directive_id=did, directive_symbol=dsym, unit_id=uid, unit_name=uname,
-                unit_short_name=ushort, unit_kind=UnitKind(ukind), unit_sort=usort,
+                unit_short_name=ushort, unit_kind=_UNIT_KINDS[ukind], unit_sort=usort,
                 period_key=pkey, period_label=plabel, due_date=due,
                 first_received=first if first is not None and first <= day else None,
-                submission_count=int(seen or 0), status=status,
+                submission_count=int(seen or 0), status=_STATUSES[status],
                 days_past_due=(day - due).days,
                 exempt_reason=reason or ("Được miễn" if waived else ""),
             )
         )
     return rows
+
+
+_STATUSES = {s.value: s for s in Status}
+_TASK_KINDS = {k.value: k for k in TaskKind}
+_UNIT_KINDS = {k.value: k for k in UnitKind}
+
+
+class _DateCache(dict[object, dt.date]):
+    """ISO text (SQLite) or date (PostgreSQL) → date, parsed once per distinct value."""
+
+    def __call__(self, value: object) -> dt.date:
+        try:
+            return self[value]
+        except KeyError:
+            parsed = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+            self[value] = parsed
+            return parsed
 
 
 def list_obligations(db: Database, day: dt.date, **filters: object) -> list[ObligationRow]:
