@@ -155,13 +155,51 @@ def check_sender(s: Settings) -> None:
         raise ValidationError(next(iter(errors.values())), errors=errors)
 
 
+_PLACE_WORDS = {"tỉnh", "huyện", "thành", "thị", "quận", "xã", "phường", "thị trấn"}
+
+
+def balanced_lines(text: str, *, bold: bool = False, size: float = 12) -> str:
+    """An agency name printed UPPER in the header's left column: when it needs two lines, break
+    it where both lines are closest in length ("ỦY BAN NHÂN DÂN\nTỈNH GIA LAI"), never leaving
+    one word alone."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from app.documents import fonts
+    from app.documents.layout import PageSettings
+
+    text = " ".join(text.split())
+    if not text or "\n" in text:
+        return text
+    fonts.register_fonts()
+    font = fonts.BOLD if bold else fonts.REGULAR
+    column = PageSettings().text_width * 0.4 - 4
+    upper = text.upper()
+    if stringWidth(upper, font, size) <= column:
+        return text
+    words = text.split(" ")
+    # Prefer a break before the place ("… | TỈNH GIA LAI"), as agencies are written; then the
+    # most even pair of lines.
+    best: tuple[int, float, int] | None = None
+    for i in range(1, len(words)):
+        first, second = " ".join(words[:i]).upper(), " ".join(words[i:]).upper()
+        widest = max(stringWidth(first, font, size), stringWidth(second, font, size))
+        if widest > column:
+            continue
+        key = (0 if words[i].lower() in _PLACE_WORDS else 1, widest, i)
+        if best is None or key < best:
+            best = key
+    if best is None:
+        return text
+    return " ".join(words[:best[2]]) + "\n" + " ".join(words[best[2]:])
+
+
 def make_header(s: Settings, options: DocumentOptions, symbol: str,
                 letter_subject: str | None = None) -> DocumentHeader:
     check_sender(s)
     number = (options.number or "").strip() or None
     return DocumentHeader(
-        agency=s.agency_name,
-        parent_agency=s.parent_agency,
+        agency=balanced_lines(s.agency_name, bold=True),
+        parent_agency=balanced_lines(s.parent_agency),
         symbol=symbol,
         place=s.place_name.strip(),
         number=number,

@@ -67,6 +67,16 @@ def directive_about(d: DirectiveInfo) -> str:
     return f"về việc {subject}"
 
 
+def deliverable(task_title: str, task_kind: TaskKind) -> str:
+    """What a unit sends for a task, as named in running text: "báo cáo", "kế hoạch", "văn bản"."""
+    key = search_key(task_title)
+    if task_kind is TaskKind.PERIODIC or key.startswith("bao cao"):
+        return "báo cáo"
+    if "ke hoach" in key:
+        return "kế hoạch"
+    return "văn bản"
+
+
 # --- counts ----------------------------------------------------------------------------------
 
 

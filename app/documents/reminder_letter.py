@@ -95,14 +95,16 @@ def body_flowables(data: ReminderData, s: Settings, styles: DocumentStyles) -> l
             f"hiện của các cơ quan, đơn vị. Tính đến ngày {as_of}, {agency} chưa nhận được văn "
             "bản của các cơ quan, đơn vị sau (đã quá thời hạn quy định):", styles),
     ]
-    for n, (item, names) in enumerate(owed_groups(data), start=1):
+    groups = owed_groups(data)
+    for n, (item, names) in enumerate(groups, start=1):
         what = item.task_title + (f", kỳ {item.period_label}" if item.period_label else "")
+        mark = f"{n}." if len(groups) > 1 else "-"
         out.append(body_paragraph(
-            f"{n}. {what} (hạn ngày {short_date(item.due_date)}, đã quá hạn "
+            f"{mark} {what} (hạn ngày {short_date(item.due_date)}, đã quá hạn "
             f"{item.days_overdue} ngày): {', '.join(names)}.", styles))
     out.append(body_paragraph(
         f"Để kịp thời tổng hợp, tham mưu {_upward(s)} báo cáo theo quy định, {agency} đề nghị "
-        "Thủ trưởng các cơ quan, đơn vị nêu trên khẩn trương thực hiện và gửi văn bản về "
+        "các cơ quan, đơn vị nêu trên khẩn trương thực hiện và gửi văn bản về "
         f"{agency}.", styles))
     out.append(body_paragraph(
         f"{agency} đề nghị các cơ quan, đơn vị quan tâm, phối hợp thực hiện.", styles,

@@ -32,6 +32,7 @@ from app.documents.data import (
     KindStats,
     PeriodStats,
     SummaryData,
+    deliverable,
     directive_about,
     directive_reference,
     short_date,
@@ -49,7 +50,7 @@ from app.documents.layout import (
     heading,
     make_styles,
 )
-from app.models import TaskKind, UnitKind
+from app.models import UnitKind
 from app.settings import Settings
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
@@ -75,13 +76,19 @@ def report_subject(data: SummaryData) -> str:
             f"(tính đến ngày {short_date(data.as_of)})")
 
 
+#: Longer lists of unit names are left to the appendix.
+NAMES_IN_BODY_MAX = 20
+
+
 def _names(names: Sequence[str]) -> str:
+    if len(names) > NAMES_IN_BODY_MAX:
+        return "danh sách tại Phụ lục"
     return ", ".join(names)
 
 
 def _kind_sentence(k: KindStats, p: PeriodStats) -> str:
     c = k.counts
-    verb = "gửi kế hoạch" if p.task_kind is TaskKind.ONE_OFF else "gửi báo cáo"
+    verb = f"gửi {deliverable(p.task_title, p.task_kind)}"
     parts = [f"- {KIND_HEADING[k.kind]}: {c.done}/{c.bound} đơn vị đã {verb}"]
     if c.done:
         parts[0] += (f" (hoàn thành đúng hạn: {c.on_time}; hoàn thành quá hạn: {c.late}"
@@ -103,7 +110,7 @@ def period_flowables(p: PeriodStats, as_of: str, styles: DocumentStyles, *,
     c: Counts = p.counts
     if label:
         out.append(heading(label, 3, styles))
-    what = "kế hoạch" if p.task_kind is TaskKind.ONE_OFF else "báo cáo"
+    what = deliverable(p.task_title, p.task_kind)
     kinds = " và ".join(f"các {KIND_PLURAL[k.kind]}" if k.kind is UnitKind.DEPARTMENT
                         else KIND_PLURAL[k.kind] for k in p.by_kind)
     lead = (f"Hạn gửi {what}: ngày {short_date(p.due_date)}; số đơn vị phải thực hiện: "
