@@ -258,3 +258,28 @@ def default_recipients(kind: DocumentKind, s: Settings) -> tuple[str, ...]:
 def layout_error(exc: ValueError) -> ValidationError:
     """A layout check (ValueError, Vietnamese) as an error the user sees."""
     return ValidationError(str(exc))
+
+
+def copy_file_atomically(source: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
+    """Copy ``source`` to ``target`` through a temporary file in the target's folder, so a
+    half-written file never appears under the chosen name."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from app.errors import AppError
+
+    dest = Path(target)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{dest.stem}-", suffix=".tmp", dir=dest.parent)
+    except OSError as exc:
+        raise AppError(f"Không ghi được vào thư mục {dest.parent}: {exc.strerror or exc}. Hãy "
+                       "chọn thư mục khác.") from None
+    os.close(fd)
+    try:
+        shutil.copyfile(source, tmp)
+        os.replace(tmp, dest)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise AppError(f"Không ghi được tệp {dest}: {exc.strerror or exc}. Nếu tệp đang mở trong "
+                       "chương trình khác, hãy đóng lại rồi thử lại, hoặc chọn tên khác.") from None

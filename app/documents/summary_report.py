@@ -8,6 +8,7 @@ difficulties and proposals (saved with the directive); then a Phụ lục with o
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
@@ -221,10 +222,11 @@ def appendix_flowables(data: SummaryData, header: layout.DocumentHeader, s: Sett
     rows: list[list[str]] = []
     for number, row in enumerate(data.rows, start=1):
         rows.append([str(number), row.unit_name, *[cell.text for cell in row.cells]])
-    table = appendix_table(head, rows, widths, styles,
-                           align=("center", "left", *(["center"] * len(columns))))
-    title = (f"Tình hình thực hiện {directive_reference(data.directive)} của các cơ quan, đơn vị "
-             f"tính đến ngày {short_date(data.as_of)}")
+    align: list[Literal["left", "center", "right"]] = ["center", "left"]
+    align += ["center"] * len(columns)
+    table = appendix_table(head, rows, widths, styles, align=align)
+    title = (f"Tình hình các cơ quan, đơn vị thực hiện {directive_reference(data.directive)} "
+             f"(tính đến ngày {short_date(data.as_of)})")
     reference = appendix_reference("Báo cáo", header, s.agency_name.strip())
     body: list[Flowable] = [table]
     note = ("Ghi chú: mỗi ô ghi số, ký hiệu và ngày nhận văn bản của đơn vị cùng tình trạng "

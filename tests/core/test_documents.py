@@ -19,7 +19,7 @@ from app.db import Database, connect
 from app.documents.common import DocumentKind, DocumentOptions, Signer, default_recipients, load
 from app.documents.data import deliverable, summary_data
 from app.documents.generate import build
-from app.documents.layout import TIEU_NGU, PageSettings
+from app.documents.layout import TIEU_NGU, PageSettings, fits_portrait
 from app.documents.sample_scenario import SAMPLE_SUBMISSIONS, record_sample_submissions
 from app.documents.summary_report import appendix_widths
 from app.errors import AppError, ValidationError
@@ -436,3 +436,30 @@ def test_appendix_of_130_units_spans_pages_with_header_repeated(
     assert "Kế hoạch số 15/KH-UBND ngày 05/01/2026" in body
     assert ("đã nhận 0/130 báo cáo" in body or "chưa nhận 130 (quá hạn: 130)" in body)
     assert "130 đơn vị quá hạn chưa gửi" in body
+
+
+def test_wide_appendix_turns_landscape(tmp_path: Path) -> None:
+    db = connect(str(tmp_path / "wide.db"))
+    try:
+        load_sample(db)
+        directive = create_directive(db, DirectiveInput(
+            number_symbol="30/CT-UBND", signed_date=dt.date(2018, 1, 10),
+            issuer="UBND tỉnh Quảng Ngãi", subject="Tăng cường kỷ luật, kỷ cương hành chính"))
+        add_task(db, directive.id, TaskInput(
+            title="Báo cáo tháng", kind="periodic", period_kind="month",
+            start_date=dt.date(2018, 1, 10), end_date=dt.date(2018, 12, 31),
+            unit_kinds=[UnitKind.DISTRICT]))
+        path = tmp_path / "wide.pdf"
+        data = build(db, DocumentOptions(kind=DocumentKind.SUMMARY, as_of=dt.date(2018, 9, 25),
+                                         directive_id=directive.id), path)
+    finally:
+        db.dispose()
+    assert len(data.columns) == 6 and data.dropped_columns > 0  # type: ignore[attr-defined]
+    widths, wide = appendix_widths(len(data.columns), PageSettings())  # type: ignore[attr-defined]
+    assert wide and not fits_portrait(widths[:2] + [33.0] * 6, PageSettings())
+    pages = PdfReader(path).pages
+    assert float(pages[0].mediabox.width) < float(pages[0].mediabox.height)
+    assert float(pages[-1].mediabox.width) > float(pages[-1].mediabox.height)
+    text = pdf_text(path)
+    assert "Chỉ thị số 30/CT-UBND" in text
+    assert "kỳ báo cáo trước đó" in text
