@@ -180,7 +180,7 @@ def body_flowables(data: SummaryData, s: Settings, styles: DocumentStyles) -> li
     out.append(body_paragraph(
         f"Trên đây là báo cáo kết quả theo dõi việc triển khai thực hiện "
         f"{directive_reference(d, with_issuer=False)} tính đến ngày {as_of} (chi tiết tại Phụ lục "
-        f"kèm theo); {agency} kính báo cáo {_upward_short(s)} xem xét, chỉ đạo.", styles,
+        f"kèm theo), {agency} kính báo cáo {_upward_short(s)} xem xét, chỉ đạo.", styles,
         closing=True))
     return out
 
