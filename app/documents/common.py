@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import IO
 
@@ -111,7 +111,6 @@ class DocumentOptions:
     signer: Signer | None = None  # None: from the settings
     recipients: tuple[str, ...] | None = None
     year: int | None = None  # the year printed when the date is blank (default: as_of's)
-    extra: dict[str, str] = field(default_factory=dict)
 
     def validate(self) -> None:
         errors: dict[str, str] = {}

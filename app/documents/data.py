@@ -12,12 +12,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from app.db import Database
-from app.errors import AppError, NotFound
+from app.errors import AppError
 from app.models import TaskKind, UnitKind
 from app.services.directives import DirectiveInfo, get_directive
 from app.services.obligations import ObligationRow, list_obligations
 from app.services.submissions import SubmissionInfo, list_for_obligation
-from app.services.units import UnitInfo, get_unit, list_units
+from app.services.units import UnitInfo, get_unit
 from app.status import Status
 from app.text import search_key, sort_key
 
@@ -390,12 +390,3 @@ def unit_sheet_data(db: Database, unit_id: int, as_of: dt.date,
     return UnitSheetData(unit=unit, as_of=as_of, directive=directive, rows=tuple(out),
                          counts=Counts.of(rows))
 
-
-def units_for_sheet(db: Database) -> list[UnitInfo]:
-    return list_units(db)
-
-
-def require_unit(db: Database, unit_id: int | None) -> int:
-    if unit_id is None:
-        raise NotFound("Phiếu theo dõi: hãy chọn một đơn vị.")
-    return unit_id

@@ -229,3 +229,14 @@ def test_dialog_screenshot(qtbot: Any, window: MainWindow, tmp_path: Path) -> No
     path = tmp_path / "dialog.png"
     assert dialog.grab().save(str(path))
     assert path.stat().st_size > 10_000
+
+
+def test_generation_runs_off_the_ui_thread(qtbot: Any, window: MainWindow) -> None:
+    tasks.set_synchronous(False)
+    dialog = _dialog(qtbot, window, "reminder")
+    dialog.generate()
+    # Busy while the PDF is built on the thread pool; the buttons wait.
+    assert dialog.progress.isVisibleTo(dialog) and not dialog.preview_button.isEnabled()
+    qtbot.waitUntil(lambda: dialog.preview.page_count() > 0, timeout=20_000)
+    assert not dialog.progress.isVisibleTo(dialog) and dialog.print_button.isEnabled()
+    assert dialog.pdf_path() is not None and dialog.pdf_path().is_file()  # type: ignore[union-attr]
