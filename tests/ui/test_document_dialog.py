@@ -113,6 +113,8 @@ def test_generate_shows_pages_and_remembers_the_signer(qtbot: Any, window: MainW
     assert directive.report_assessment == "Các đơn vị cơ bản triển khai kịp thời."
     text = "\n".join(p.extract_text() for p in PdfReader(dialog.pdf_path()).pages)
     assert "Trần Văn Bình" in text and "KT. GIÁM ĐỐC" not in text
+    dialog.number_edit.setText("12")
+    assert "Xem trước" in dialog.status_label.text()  # the preview is now out of date
     # A new dialog starts from the remembered signer.
     again = _dialog(qtbot, window)
     assert again.signer_name_edit.text() == "Trần Văn Bình"

@@ -353,6 +353,9 @@ class DocumentDialog(QDialog):
                 signer_title=signer.title, signer_name=signer.name)
 
     def _mark_dirty(self, *_args: object) -> None:
+        if not self._dirty and self._pdf_path is not None and not self._busy:
+            self.status_label.setText("Lựa chọn đã thay đổi: bấm “Xem trước” để cập nhật (In và "
+                                      "Lưu sẽ tạo lại văn bản).")
         self._dirty = True
 
     def _set_busy(self, busy: bool) -> None:
