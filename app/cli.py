@@ -231,6 +231,41 @@ def cmd_receive(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_report(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    """Print a document (synthesis report, reminder letter, unit sheet) to a PDF file."""
+    from app.documents.common import DocumentKind, DocumentOptions, Signer, load
+    from app.documents.generate import build
+    from app.services.directives import find_directive
+    from app.services.units import find_unit
+
+    kind = DocumentKind(args.kind)
+    directive_id = unit_id = None
+    with db.read() as session:
+        if args.directive:
+            directive_id = find_directive(session, args.directive).id
+        if args.unit:
+            unit_id = find_unit(session, args.unit).id
+    settings = load(db)
+    signer = Signer.from_settings(settings)
+    signer = Signer(
+        authority=signer.authority if args.signer_authority is None else args.signer_authority,
+        head_title=signer.head_title if args.signer_head_title is None else args.signer_head_title,
+        title=signer.title if args.signer_title is None else args.signer_title,
+        name=signer.name if args.signer_name is None else args.signer_name,
+    )
+    options = DocumentOptions(
+        kind=kind, as_of=args.as_of, directive_id=directive_id, unit_id=unit_id,
+        number=args.number, date=args.date, signer=signer,
+        recipients=tuple(args.recipient) if args.recipient else None,
+    )
+    target = Path(args.out)
+    if not target.parent.is_dir():
+        raise NotFound(f"Không có thư mục {target.parent} để ghi tệp PDF.")
+    build(db, options, target)
+    out.write(f"Đã ghi {kind.label.lower()} vào {target}\n")
+    return 0
+
+
 # --- parser -----------------------------------------------------------------------------------
 
 
@@ -290,6 +325,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--summary", metavar="NỘI_DUNG", help="trích yếu")
     p.add_argument("--today", type=_date_arg, default=dt.date.today(), help=argparse.SUPPRESS)
     p.set_defaults(handler=cmd_receive)
+
+    p = sub.add_parser("report", help="in văn bản ra tệp PDF: báo cáo tổng hợp, công văn đôn "
+                                      "đốc, phiếu theo dõi đơn vị")
+    p.add_argument("kind", choices=["summary", "reminder", "unit-sheet"],
+                   help="summary: báo cáo tổng hợp; reminder: công văn đôn đốc; unit-sheet: "
+                        "phiếu theo dõi một đơn vị")
+    p.add_argument("--directive", metavar="SỐ_KÝ_HIỆU",
+                   help="văn bản chỉ đạo, ví dụ 2116/UBND-NC (bắt buộc với summary, reminder)")
+    p.add_argument("--unit", metavar="TÊN", help="đơn vị (bắt buộc với unit-sheet)")
+    p.add_argument("--as-of", type=_date_arg, default=dt.date.today(), metavar="NGÀY",
+                   help="số liệu tính đến ngày (mặc định hôm nay)")
+    p.add_argument("--out", required=True, metavar="TỆP.pdf", help="tệp PDF cần ghi")
+    p.add_argument("--number", metavar="SỐ", help="số văn bản (mặc định để trống cho văn thư)")
+    p.add_argument("--date", type=_date_arg, metavar="NGÀY",
+                   help="ngày ban hành (mặc định để trống cho văn thư)")
+    p.add_argument("--signer-authority", choices=["", "KT.", "TM.", "TL.", "TUQ.", "Q."],
+                   help="thẩm quyền ký (mặc định theo cài đặt)")
+    p.add_argument("--signer-head-title", metavar="CHỨC_VỤ",
+                   help="chức vụ người đứng đầu, ví dụ Giám đốc")
+    p.add_argument("--signer-title", metavar="CHỨC_VỤ", help="chức vụ người ký, ví dụ Phó Giám đốc")
+    p.add_argument("--signer-name", metavar="HỌ_TÊN", help="họ tên người ký")
+    p.add_argument("--recipient", action="append", metavar="NƠI_NHẬN",
+                   help="một dòng “Nơi nhận” (có thể lặp; mặc định theo cài đặt)")
+    p.set_defaults(handler=cmd_report)
     return parser
 
 

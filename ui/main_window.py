@@ -85,6 +85,9 @@ class MainWindow(QMainWindow):
         self.status_label = QLabel(self)
         self.statusBar().addPermanentWidget(self.status_label)
         self._add_pages()
+        from ui.print_actions import install_print_actions
+
+        install_print_actions(self)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
 
@@ -129,6 +132,14 @@ class MainWindow(QMainWindow):
         if isinstance(day, dt.date):
             self.asOfChanged.emit(day)
             self.refresh_all()
+
+    def open_document_dialog(self, kind: str = "summary", directive_id: int | None = None,
+                             unit_id: int | None = None) -> QWidget:
+        """The document dialog ("summary", "reminder", "unit-sheet"), for the pages' "In / Xuất
+        PDF" buttons."""
+        from ui.print_actions import open_document_dialog
+
+        return open_document_dialog(self, kind, directive_id, unit_id)
 
     def _on_about_triggered(self) -> None:
         from ui.dialogs.messages import show_info

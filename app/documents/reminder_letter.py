@@ -1,0 +1,139 @@
+"""Công văn đôn đốc (Mẫu 1.5): to the units overdue on a day, what each still owes and by when."""
+
+from __future__ import annotations
+
+from reportlab.platypus import Flowable
+
+from app.db import Database
+from app.documents.common import (
+    DocumentKind,
+    DocumentOptions,
+    Target,
+    default_recipients,
+    layout_error,
+    load,
+    make_footer,
+    make_header,
+    page_settings,
+)
+from app.documents.data import (
+    OwedItem,
+    ReminderData,
+    directive_about,
+    directive_reference,
+    reminder_data,
+    short_date,
+)
+from app.documents.layout import DocumentStyles, body_paragraph, build_document, make_styles
+from app.errors import ValidationError
+from app.models import UnitKind
+from app.settings import Settings
+
+
+def letter_subject(data: ReminderData) -> str:
+    """ "V/v đôn đốc thực hiện Công văn số 2116/UBND-NC ngày 18/04/2018 của UBND tỉnh …"."""
+    return f"V/v đôn đốc thực hiện {directive_reference(data.directive)}"
+
+
+def letter_symbol(s: Settings) -> str:
+    """Công văn has no type: ``<agency>-<drafting unit>`` (SNV-XDCQ)."""
+    abbr = s.agency_abbreviation.strip().upper()
+    unit = s.drafting_unit.strip().upper()
+    if not unit:
+        raise ValidationError(
+            "Chưa cài đặt đơn vị soạn thảo (ví dụ XDCQ) để ghi ký hiệu công văn "
+            f"({abbr}-XDCQ).", field="drafting_unit")
+    return f"{abbr}-{unit}"
+
+
+#: Who is addressed when several units of a kind are overdue (as in the directives themselves).
+KIND_ADDRESS: dict[UnitKind, str] = {
+    UnitKind.DEPARTMENT: "Thủ trưởng các sở, ban, ngành tỉnh",
+    UnitKind.DISTRICT: "Chủ tịch UBND các huyện, thị xã, thành phố",
+    UnitKind.COMMUNE: "Chủ tịch UBND các xã, phường, thị trấn",
+    UnitKind.OTHER: "Thủ trưởng các cơ quan, đơn vị",
+}
+#: Up to this many overdue units are addressed one by one; more are addressed by kind.
+ADDRESS_EACH_MAX = 6
+
+
+def kinh_gui(data: ReminderData) -> list[str]:
+    """The overdue units, one per line; by kind ("… có tên dưới đây") when there are many."""
+    if len(data.units) <= ADDRESS_EACH_MAX:
+        return [u.unit_name for u in data.units]
+    out: list[str] = []
+    for kind in UnitKind:
+        mine = [u for u in data.units if u.unit_kind is kind]
+        if len(mine) > 1:
+            out.append(f"{KIND_ADDRESS[kind]} có tên dưới đây")
+        elif mine:
+            out.append(mine[0].unit_name)
+    return out
+
+
+def owed_groups(data: ReminderData) -> list[tuple[OwedItem, list[str]]]:
+    """What is owed (task, period, due date, days overdue) and the units that owe it."""
+    groups: dict[tuple[str, str, object], tuple[OwedItem, list[str]]] = {}
+    for unit in data.units:
+        for item in unit.items:
+            key = (item.task_title, item.period_label, item.due_date)
+            groups.setdefault(key, (item, []))[1].append(unit.unit_name)
+    return sorted(groups.values(), key=lambda g: g[0].due_date)
+
+
+def body_flowables(data: ReminderData, s: Settings, styles: DocumentStyles) -> list[Flowable]:
+    d = data.directive
+    agency = s.agency_name.strip()
+    as_of = short_date(data.as_of)
+    reference = directive_reference(d)
+    about = directive_about(d)
+    if about:
+        reference += f" {about}"
+    out: list[Flowable] = [
+        body_paragraph(
+            f"Thực hiện {reference}, {agency} được giao theo dõi, tổng hợp việc triển khai thực "
+            f"hiện của các cơ quan, đơn vị. Tính đến ngày {as_of}, {agency} chưa nhận được văn "
+            "bản của các cơ quan, đơn vị sau (đã quá thời hạn quy định):", styles),
+    ]
+    groups = owed_groups(data)
+    for n, (item, names) in enumerate(groups, start=1):
+        what = item.task_title + (f", kỳ {item.period_label}" if item.period_label else "")
+        mark = f"{n}." if len(groups) > 1 else "-"
+        out.append(body_paragraph(
+            f"{mark} {what} (hạn ngày {short_date(item.due_date)}, đã quá hạn "
+            f"{item.days_overdue} ngày): {', '.join(names)}.", styles))
+    out.append(body_paragraph(
+        f"Để kịp thời tổng hợp, tham mưu {_upward(s)} báo cáo theo quy định, {agency} đề nghị "
+        "các cơ quan, đơn vị nêu trên khẩn trương thực hiện và gửi văn bản về "
+        f"{agency}.", styles))
+    out.append(body_paragraph(
+        f"{agency} đề nghị các cơ quan, đơn vị quan tâm, phối hợp thực hiện.", styles,
+        closing=True))
+    return out
+
+
+def _upward(s: Settings) -> str:
+    parent = " ".join(s.parent_agency.split())
+    return parent[0].upper() + parent[1:] if parent else "cấp trên"
+
+
+def build_reminder_letter(db: Database, options: DocumentOptions, target: Target
+                          ) -> ReminderData:
+    """Write the reminder letter for ``options.directive_id`` as of ``options.as_of``."""
+    options.validate()
+    assert options.directive_id is not None
+    s = load(db)
+    data = reminder_data(db, options.directive_id, options.as_of, exclude_name=s.agency_name)
+    settings = page_settings(s)
+    styles = make_styles(settings)
+    header = make_header(s, options, letter_symbol(s), letter_subject=letter_subject(data))
+    recipients = options.recipients
+    if recipients is None:
+        recipients = default_recipients(DocumentKind.REMINDER, s)
+    footer = make_footer(s, options, recipients)
+    try:
+        build_document(target, header, None, kinh_gui(data),
+                       body_flowables(data, s, styles), footer, settings=settings)
+    except ValueError as exc:
+        raise layout_error(exc) from None
+    return data

@@ -1,0 +1,90 @@
+"""Phiếu theo dõi (per unit): everything one unit owes and what it sent, as seen on a day."""
+
+from __future__ import annotations
+
+from reportlab.platypus import Flowable, Spacer
+
+from app.db import Database
+from app.documents.common import (
+    DocumentKind,
+    DocumentOptions,
+    Target,
+    default_recipients,
+    layout_error,
+    load,
+    make_footer,
+    make_header,
+    page_settings,
+)
+from app.documents.data import UnitSheetData, directive_reference, short_date, unit_sheet_data
+from app.documents.layout import (
+    DocumentStyles,
+    TitleBlock,
+    appendix_table,
+    body_paragraph,
+    build_document,
+    make_styles,
+)
+
+SHEET_HEADER = ("STT", "Nhiệm vụ", "Kỳ báo cáo", "Hạn", "Văn bản nhận được\n(số, ký hiệu; ngày ký; "
+                "ngày nhận)", "Tình trạng")
+SHEET_WIDTHS_MM = (11.0, 43.0, 24.0, 24.0, 37.0, 26.0)
+
+
+def sheet_subject(data: UnitSheetData) -> str:
+    what = (directive_reference(data.directive) if data.directive
+            else "các văn bản chỉ đạo")
+    return (f"Tình hình thực hiện {what} của {data.unit.name} "
+            f"(tính đến ngày {short_date(data.as_of)})")
+
+
+def sheet_rows(data: UnitSheetData) -> list[list[str]]:
+    rows: list[list[str]] = []
+    for n, r in enumerate(data.rows, start=1):
+        task = r.task_title if data.directive else f"{r.task_title}\n(Văn bản {r.directive_symbol})"
+        docs = "\n".join(
+            f"{doc.number_symbol}; {short_date(doc.signed_date)}; {short_date(doc.received_date)}"
+            for doc in r.documents) or "—"
+        status = r.status.label + (f"\n({r.exempt_reason})" if r.exempt_reason else "")
+        rows.append([str(n), task, r.period_label or "—", short_date(r.due_date), docs, status])
+    return rows
+
+
+def body_flowables(data: UnitSheetData, styles: DocumentStyles) -> list[Flowable]:
+    c = data.counts
+    as_of = short_date(data.as_of)
+    out: list[Flowable] = [body_paragraph(
+        f"Tính đến ngày {as_of}, {data.unit.name} có {c.total} nghĩa vụ phải thực hiện: hoàn "
+        f"thành đúng hạn {c.on_time}, hoàn thành quá hạn {c.late}, quá hạn {c.overdue}, sắp đến "
+        f"hạn {c.due_soon}, chưa đến hạn {c.not_due}"
+        + (f", không áp dụng {c.exempt}" if c.exempt else "") + ". Chi tiết như sau:", styles)]
+    if data.rows:
+        out.append(appendix_table(SHEET_HEADER, sheet_rows(data), SHEET_WIDTHS_MM, styles,
+                                  align=("center", "left", "left", "center", "left", "left")))
+        out.append(Spacer(1, 8))
+    out.append(body_paragraph(
+        "Phiếu này lập từ số liệu theo dõi tại ngày nêu trên, dùng để đối chiếu với đơn vị.",
+        styles, closing=True))
+    return out
+
+
+def build_unit_sheet(db: Database, options: DocumentOptions, target: Target) -> UnitSheetData:
+    """Write the tracking sheet of ``options.unit_id`` (one directive, or all when None)."""
+    options.validate()
+    assert options.unit_id is not None
+    s = load(db)
+    data = unit_sheet_data(db, options.unit_id, options.as_of, options.directive_id)
+    settings = page_settings(s)
+    styles = make_styles(settings)
+    header = make_header(s, options, f"PTD-{s.agency_abbreviation.strip()}")
+    recipients = options.recipients
+    if recipients is None:
+        archive = default_recipients(DocumentKind.UNIT_SHEET, s)[-1:]
+        recipients = (data.unit.name, *archive)
+    footer = make_footer(s, options, recipients)
+    try:
+        build_document(target, header, TitleBlock("Phiếu theo dõi", sheet_subject(data)), None,
+                       body_flowables(data, styles), footer, settings=settings)
+    except ValueError as exc:
+        raise layout_error(exc) from None
+    return data

@@ -1,0 +1,531 @@
+"""The document dialog: choose a document (synthesis report, reminder letter, unit sheet), its
+options (day, signer, recipients, number and date; the report's free-text sections), build it off
+the UI thread, preview it, print it or save it as PDF."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QRect, QSettings, QSize, Qt
+from PySide6.QtGui import QCloseEvent, QPageLayout, QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.db import Database
+from app.documents.common import (
+    AUTHORITIES,
+    DocumentKind,
+    DocumentOptions,
+    Signer,
+    copy_file_atomically,
+    default_recipients,
+    load,
+)
+from app.errors import AppError, ValidationError
+from app.services.directives import DirectiveInfo, list_directives, save_report_texts
+from app.services.units import list_units
+from app.settings import save_settings
+from ui.dialogs.messages import show_error
+from ui.tasks import run_in_background
+from ui.widgets.date_edit import DateEdit
+from ui.widgets.pdf_preview import PdfPreview
+
+#: Pages are rendered for the printer at its resolution, at most this many dots per inch.
+MAX_PRINT_DPI = 600
+
+
+def render_to_printer(document: QPdfDocument, printer: QPrinter) -> int:
+    """Paint the pages (the printer's page range, or all) at the printer's resolution; each page
+    keeps its own orientation (a landscape appendix). Returns the number of pages printed."""
+    count = document.pageCount()
+    first, last = printer.fromPage(), printer.toPage()
+    pages = range(max(first, 1) - 1, min(last, count) if last else count) if first else \
+        range(count)
+    if not pages:
+        return 0
+    dpi = min(printer.resolution(), MAX_PRINT_DPI)
+
+    def orient(index: int) -> None:
+        size = document.pagePointSize(index)
+        landscape = size.width() > size.height()
+        printer.setPageOrientation(QPageLayout.Orientation.Landscape if landscape
+                                   else QPageLayout.Orientation.Portrait)
+
+    printer.setFullPage(True)
+    orient(pages[0])
+    painter = QPainter()
+    if not painter.begin(printer):
+        raise AppError("Không mở được máy in. Hãy kiểm tra máy in rồi thử lại.")
+    try:
+        for n, index in enumerate(pages):
+            if n:
+                orient(index)
+                printer.newPage()
+            size = document.pagePointSize(index)
+            image = document.render(index, QSize(round(size.width() / 72 * dpi),
+                                                 round(size.height() / 72 * dpi)))
+            target = printer.pageLayout().fullRectPixels(printer.resolution())
+            painter.drawImage(QRect(0, 0, target.width(), target.height()), image)
+    finally:
+        painter.end()
+    return len(pages)
+
+
+class DocumentDialog(QDialog):
+    """Opened from the "In ấn" menu or a page's "In / Xuất PDF" button."""
+
+    def __init__(self, db: Database, *, as_of: dt.date, kind: DocumentKind | str =
+                 DocumentKind.SUMMARY, directive_id: int | None = None,
+                 unit_id: int | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self._tmp = Path(tempfile.mkdtemp(prefix="sotheodoi-in-"))
+        self._pdf_path: Path | None = None
+        self._dirty = True
+        self._busy = False
+        self._builds = 0
+        self._then: Any = None
+        self._recipients_edited = False
+        self._texts_directive: int | None = None
+        self._texts_loaded: tuple[str, str, str] = ("", "", "")
+        self._directives: list[DirectiveInfo] = list_directives(db)
+        self._settings = load(db)
+        self._build_ui()
+        self._load_choices(DocumentKind(kind), directive_id, unit_id, as_of)
+        self._connect_signals()
+        self._on_kind_changed()
+
+    # --- building -------------------------------------------------------------------------
+    def _build_ui(self) -> None:
+        self.setWindowTitle("In văn bản")
+        self.resize(1180, 800)
+        self.kind_combo = QComboBox(self)
+        for k in DocumentKind:
+            self.kind_combo.addItem(k.label, k.value)
+        self.directive_combo = QComboBox(self)
+        self.directive_combo.setMinimumContentsLength(22)
+        self.all_directives_check = QCheckBox("Mọi văn bản chỉ đạo", self)
+        self.unit_combo = QComboBox(self)
+        self.unit_combo.setMinimumContentsLength(22)
+        self.unit_label = QLabel("Đơn vị:", self)
+        self.as_of_edit = DateEdit(self, allow_empty=False)
+        self.as_of_edit.setToolTip("Số liệu trong văn bản tính đến ngày này.")
+        what = QGroupBox("Văn bản", self)
+        form = QFormLayout(what)
+        form.addRow("Loại văn bản:", self.kind_combo)
+        form.addRow("Văn bản chỉ đạo:", self.directive_combo)
+        form.addRow("", self.all_directives_check)
+        form.addRow(self.unit_label, self.unit_combo)
+        form.addRow("Số liệu tính đến ngày:", self.as_of_edit)
+
+        self.number_edit = QLineEdit(self)
+        self.number_edit.setPlaceholderText("để trống: văn thư ghi khi phát hành")
+        self.date_edit = DateEdit(self, allow_empty=True)
+        self.date_edit.setToolTip("Để trống: in “ngày … tháng … năm …” để văn thư ghi.")
+        numbering = QGroupBox("Số và ngày ban hành", self)
+        form = QFormLayout(numbering)
+        form.addRow("Số:", self.number_edit)
+        form.addRow("Ngày:", self.date_edit)
+
+        self.authority_combo = QComboBox(self)
+        for code, label in AUTHORITIES:
+            self.authority_combo.addItem(label, code)
+        self.head_title_edit = QLineEdit(self)
+        self.head_title_edit.setPlaceholderText("ví dụ Giám đốc")
+        self.title_edit = QLineEdit(self)
+        self.title_edit.setPlaceholderText("ví dụ Phó Giám đốc")
+        self.signer_name_edit = QLineEdit(self)
+        signer = QGroupBox("Người ký", self)
+        form = QFormLayout(signer)
+        form.addRow("Thẩm quyền ký:", self.authority_combo)
+        form.addRow("Chức vụ người đứng đầu:", self.head_title_edit)
+        form.addRow("Chức vụ người ký:", self.title_edit)
+        form.addRow("Họ và tên:", self.signer_name_edit)
+
+        self.recipients_edit = QPlainTextEdit(self)
+        self.recipients_edit.setPlaceholderText("Mỗi dòng một nơi nhận")
+        self.recipients_edit.setFixedHeight(110)
+        self.recipients_reset_button = QPushButton("Khôi phục mặc định", self)
+        recipients = QGroupBox("Nơi nhận (mỗi dòng một nơi)", self)
+        box = QVBoxLayout(recipients)
+        box.addWidget(self.recipients_edit)
+        box.addWidget(self.recipients_reset_button, 0, Qt.AlignmentFlag.AlignRight)
+
+        self.assessment_edit = QPlainTextEdit(self)
+        self.difficulties_edit = QPlainTextEdit(self)
+        self.proposals_edit = QPlainTextEdit(self)
+        for edit in (self.assessment_edit, self.difficulties_edit, self.proposals_edit):
+            edit.setFixedHeight(90)
+        self.texts_group = QGroupBox("Nội dung báo cáo (lưu cùng văn bản chỉ đạo)", self)
+        box = QVBoxLayout(self.texts_group)
+        for label, edit in (("Đánh giá chung:", self.assessment_edit),
+                            ("Khó khăn, vướng mắc:", self.difficulties_edit),
+                            ("Đề xuất, kiến nghị:", self.proposals_edit)):
+            box.addWidget(QLabel(label, self))
+            box.addWidget(edit)
+
+        options = QWidget(self)
+        column = QVBoxLayout(options)
+        for group in (what, numbering, signer, recipients, self.texts_group):
+            column.addWidget(group)
+        column.addStretch(1)
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(options)
+        scroll.setMinimumWidth(460)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+        self.preview = PdfPreview(self)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(scroll)
+        splitter.addWidget(self.preview)
+        splitter.setStretchFactor(1, 1)
+
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 0)  # busy indicator
+        self.progress.setMaximumWidth(160)
+        self.progress.setVisible(False)
+        self.status_label = QLabel(self)
+        self.preview_button = QPushButton("Xem trước", self)
+        self.preview_button.setDefault(True)
+        self.print_button = QPushButton("In…", self)
+        self.save_button = QPushButton("Lưu thành PDF…", self)
+        self.close_button = QPushButton("Đóng", self)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.progress)
+        buttons.addWidget(self.status_label, 1)
+        for button in (self.preview_button, self.print_button, self.save_button,
+                       self.close_button):
+            buttons.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addLayout(buttons)
+
+    def _load_choices(self, kind: DocumentKind, directive_id: int | None, unit_id: int | None,
+                      as_of: dt.date) -> None:
+        for d in self._directives:
+            self.directive_combo.addItem(f"{d.number_symbol} ({d.signed_date:%d/%m/%Y}) – "
+                                         f"{d.subject[:80]}", d.id)
+        if directive_id is not None:
+            self.directive_combo.setCurrentIndex(max(0, self.directive_combo.findData(
+                directive_id)))
+        for u in list_units(self.db):
+            self.unit_combo.addItem(u.name if u.active else f"{u.name} (ngừng theo dõi)", u.id)
+        if unit_id is not None:
+            self.unit_combo.setCurrentIndex(max(0, self.unit_combo.findData(unit_id)))
+        self.all_directives_check.setChecked(directive_id is None)
+        self.kind_combo.setCurrentIndex(self.kind_combo.findData(kind.value))
+        self.as_of_edit.set_date_value(as_of)
+        signer = Signer.from_settings(self._settings)
+        self.authority_combo.setCurrentIndex(max(0, self.authority_combo.findData(
+            signer.authority.strip().upper())))
+        self.head_title_edit.setText(signer.head_title)
+        self.title_edit.setText(signer.title)
+        self.signer_name_edit.setText(signer.name)
+        self._set_default_recipients(kind)
+        self._load_texts()
+
+    def _connect_signals(self) -> None:
+        self.kind_combo.currentIndexChanged.connect(self._on_kind_changed)
+        self.directive_combo.currentIndexChanged.connect(self._on_directive_combo_changed)
+        self.recipients_edit.textChanged.connect(self._on_recipients_edit_changed)
+        self.recipients_reset_button.clicked.connect(self._on_recipients_reset_button_clicked)
+        self.preview_button.clicked.connect(self._on_preview_button_clicked)
+        self.print_button.clicked.connect(self._on_print_button_clicked)
+        self.save_button.clicked.connect(self._on_save_button_clicked)
+        self.close_button.clicked.connect(self.close)
+        self.unit_combo.currentIndexChanged.connect(self._on_unit_combo_changed)
+        self.authority_combo.currentIndexChanged.connect(self._mark_dirty)
+        self.all_directives_check.toggled.connect(self._mark_dirty)
+        for edit in (self.number_edit, self.head_title_edit, self.title_edit,
+                     self.signer_name_edit):
+            edit.textChanged.connect(self._mark_dirty)
+        for date_edit in (self.as_of_edit, self.date_edit):
+            date_edit.dateValueChanged.connect(self._mark_dirty)
+        for text in (self.assessment_edit, self.difficulties_edit, self.proposals_edit):
+            text.textChanged.connect(self._mark_dirty)
+
+    # --- state ----------------------------------------------------------------------------
+    @property
+    def kind(self) -> DocumentKind:
+        return DocumentKind(self.kind_combo.currentData())
+
+    def directive_id(self) -> int | None:
+        if self.kind is DocumentKind.UNIT_SHEET and self.all_directives_check.isChecked():
+            return None
+        data = self.directive_combo.currentData()
+        return int(data) if data is not None else None
+
+    def unit_id(self) -> int | None:
+        data = self.unit_combo.currentData()
+        return int(data) if data is not None else None
+
+    def signer(self) -> Signer:
+        return Signer(authority=str(self.authority_combo.currentData() or ""),
+                      head_title=self.head_title_edit.text(), title=self.title_edit.text(),
+                      name=self.signer_name_edit.text())
+
+    def recipients(self) -> tuple[str, ...]:
+        return tuple(line.strip() for line in self.recipients_edit.toPlainText().splitlines()
+                     if line.strip())
+
+    def options(self) -> DocumentOptions:
+        """The options as typed; raises ValidationError with the field at fault."""
+        as_of = self.as_of_edit.date_value()
+        if as_of is None:
+            raise ValidationError("Hãy chọn ngày tính số liệu.", field="as_of")
+        number = self.number_edit.text().strip() or None
+        options = DocumentOptions(
+            kind=self.kind, as_of=as_of, directive_id=self.directive_id(),
+            unit_id=self.unit_id() if self.kind is DocumentKind.UNIT_SHEET else None,
+            number=number, date=self.date_edit.date_value(), signer=self.signer(),
+            recipients=self.recipients() or None,
+        )
+        options.validate()
+        options.signer.validate()  # type: ignore[union-attr]
+        return options
+
+    def pdf_path(self) -> Path | None:
+        return self._pdf_path
+
+    def _set_default_recipients(self, kind: DocumentKind) -> None:
+        items = list(default_recipients(kind, self._settings))
+        if kind is DocumentKind.UNIT_SHEET:
+            items = [self.unit_combo.currentText(), *items]
+        self.recipients_edit.blockSignals(True)
+        self.recipients_edit.setPlainText("\n".join(items))
+        self.recipients_edit.blockSignals(False)
+        self._recipients_edited = False
+        self._mark_dirty()
+
+    def _texts(self) -> tuple[str, str, str]:
+        return (self.assessment_edit.toPlainText(), self.difficulties_edit.toPlainText(),
+                self.proposals_edit.toPlainText())
+
+    def _load_texts(self) -> None:
+        data = self.directive_combo.currentData()
+        directive = next((d for d in self._directives if d.id == data), None)
+        texts = (directive.report_assessment, directive.report_difficulties,
+                 directive.report_proposals) if directive else ("", "", "")
+        for edit, text in zip((self.assessment_edit, self.difficulties_edit,
+                               self.proposals_edit), texts, strict=True):
+            edit.setPlainText(text)
+        self._texts_directive = directive.id if directive else None
+        self._texts_loaded = texts
+
+    def save_texts(self) -> None:
+        """Save the report's free-text sections with their directive when they changed."""
+        if self._texts_directive is None or self._texts() == self._texts_loaded:
+            return
+        assessment, difficulties, proposals = self._texts()
+        info = save_report_texts(self.db, self._texts_directive, assessment=assessment,
+                                 difficulties=difficulties, proposals=proposals)
+        self._texts_loaded = (info.report_assessment, info.report_difficulties,
+                              info.report_proposals)
+        self._directives = [info if d.id == info.id else d for d in self._directives]
+
+    def _remember_signer(self, signer: Signer) -> None:
+        with self.db.write() as session:
+            self._settings = save_settings(
+                session, signer_authority=signer.authority, signer_head_title=signer.head_title,
+                signer_title=signer.title, signer_name=signer.name)
+
+    def _mark_dirty(self, *_args: object) -> None:
+        if not self._dirty and self._pdf_path is not None and not self._busy:
+            self.status_label.setText("Lựa chọn đã thay đổi: bấm “Xem trước” để cập nhật (In và "
+                                      "Lưu sẽ tạo lại văn bản).")
+        self._dirty = True
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.progress.setVisible(busy)
+        for button in (self.preview_button, self.print_button, self.save_button):
+            button.setEnabled(not busy)
+        if busy:
+            self.status_label.setText("Đang tạo văn bản…")
+
+    # --- generating -----------------------------------------------------------------------
+    def generate(self, then: Any = None) -> None:
+        """Build the document off the UI thread, then show it (and run ``then``)."""
+        if self._busy:
+            return
+        try:
+            options = self.options()
+            if self.kind is DocumentKind.SUMMARY:
+                self.save_texts()
+            self._remember_signer(options.signer)  # type: ignore[arg-type]
+        except AppError as exc:
+            show_error(self, exc, title="Chưa tạo được văn bản")
+            return
+        self._builds += 1
+        path = self._tmp / f"{self.kind.file_stem}-{self._builds}.pdf"
+        self._then = then
+        self._dirty = False
+        self._set_busy(True)
+        db = self.db
+
+        def work() -> Path:
+            from app.documents.generate import build
+
+            build(db, options, path)
+            return path
+
+        run_in_background(work, self._on_generated, self._on_generation_failed)
+
+    def _on_generated(self, path: object) -> None:
+        self._set_busy(False)
+        assert isinstance(path, Path)
+        self._pdf_path = path
+        pages = self.preview.load(str(path))
+        self.status_label.setText(f"{self.kind.label}: {pages} trang.")
+        then, self._then = self._then, None
+        if then is not None:
+            then()
+
+    def _on_generation_failed(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        self._dirty = True
+        self._then = None
+        self.status_label.setText("Chưa tạo được văn bản.")
+        show_error(self, exc, title="Chưa tạo được văn bản")
+
+    def _with_fresh_pdf(self, action: Any) -> None:
+        if self._dirty or self._pdf_path is None:
+            self.generate(then=action)
+        else:
+            action()
+
+    # --- slots ----------------------------------------------------------------------------
+    def _on_kind_changed(self, *_args: object) -> None:
+        kind = self.kind
+        sheet = kind is DocumentKind.UNIT_SHEET
+        self.unit_label.setVisible(sheet)
+        self.unit_combo.setVisible(sheet)
+        self.all_directives_check.setVisible(sheet)
+        self.texts_group.setVisible(kind is DocumentKind.SUMMARY)
+        if not self._recipients_edited:
+            self._set_default_recipients(kind)
+        self.setWindowTitle(f"In văn bản – {kind.label}")
+        self._mark_dirty()
+
+    def _on_directive_combo_changed(self, *_args: object) -> None:
+        try:
+            self.save_texts()
+        except AppError as exc:
+            show_error(self, exc, title="Chưa lưu được nội dung báo cáo")
+        self._load_texts()
+        self._mark_dirty()
+
+    def _on_unit_combo_changed(self, *_args: object) -> None:
+        if self.kind is DocumentKind.UNIT_SHEET and not self._recipients_edited:
+            self._set_default_recipients(self.kind)
+        self._mark_dirty()
+
+    def _on_recipients_edit_changed(self) -> None:
+        self._recipients_edited = True
+        self._mark_dirty()
+
+    def _on_recipients_reset_button_clicked(self) -> None:
+        self._set_default_recipients(self.kind)
+
+    def _on_preview_button_clicked(self) -> None:
+        self.generate()
+
+    def _on_print_button_clicked(self) -> None:
+        self._with_fresh_pdf(self.print_document)
+
+    def _on_save_button_clicked(self) -> None:
+        self._with_fresh_pdf(self.save_document)
+
+    # --- print and save -------------------------------------------------------------------
+    def print_document(self) -> bool:
+        if self.preview.page_count() <= 0:
+            return False
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer.setDocName(self.kind.label)
+        dialog = QPrintDialog(printer, self)
+        dialog.setWindowTitle("In văn bản")
+        dialog.setMinMax(1, self.preview.page_count())
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return False
+        try:
+            pages = render_to_printer(self.preview.document, printer)
+        except AppError as exc:
+            show_error(self, exc, title="Không in được")
+            return False
+        self.status_label.setText(f"Đã gửi {pages} trang tới máy in.")
+        return True
+
+    def _default_save_path(self) -> str:
+        folder = QSettings().value("documents/folder", "")
+        base = Path(str(folder)) if folder and Path(str(folder)).is_dir() else Path.home()
+        as_of = self.as_of_edit.date_value() or dt.date.today()
+        return str(base / f"{self.kind.file_stem}-{as_of:%Y-%m-%d}.pdf")
+
+    def save_document(self) -> Path | None:
+        if self._pdf_path is None:
+            return None
+        name, _ = QFileDialog.getSaveFileName(self, "Lưu văn bản thành tệp PDF",
+                                              self._default_save_path(), "Tệp PDF (*.pdf)")
+        if not name:
+            return None
+        target = Path(name)
+        if target.suffix.lower() != ".pdf":
+            target = target.with_name(target.name + ".pdf")
+        try:
+            copy_file_atomically(self._pdf_path, target)
+        except AppError as exc:
+            show_error(self, exc, title="Không lưu được tệp")
+            return None
+        QSettings().setValue("documents/folder", str(target.parent))
+        self.status_label.setText(f"Đã lưu {target}")
+        return target
+
+    # --- closing --------------------------------------------------------------------------
+    def done(self, result: int) -> None:
+        if self._busy:
+            return
+        try:
+            self.save_texts()
+        except AppError as exc:
+            show_error(self, exc, title="Chưa lưu được nội dung báo cáo")
+            return
+        self.preview.clear()
+        shutil.rmtree(self._tmp, ignore_errors=True)
+        super().done(result)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._busy:
+            event.ignore()
+            return
+        try:
+            self.save_texts()
+        except AppError as exc:
+            show_error(self, exc, title="Chưa lưu được nội dung báo cáo")
+            event.ignore()
+            return
+        self.preview.clear()
+        shutil.rmtree(self._tmp, ignore_errors=True)
+        super().closeEvent(event)
