@@ -88,6 +88,9 @@ class MainWindow(QMainWindow):
         from ui.print_actions import install_print_actions
 
         install_print_actions(self)
+        self.settings_action = QAction("Cài đặt…", self)
+        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.file_menu.addAction(self.settings_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
 
@@ -120,6 +123,7 @@ class MainWindow(QMainWindow):
         self.today_action.triggered.connect(lambda: self.set_as_of(self.today()))
         self.as_of_edit.dateValueChanged.connect(self._on_as_of_changed)
         self.about_action.triggered.connect(self._on_about_triggered)
+        self.settings_action.triggered.connect(self._on_settings_triggered)
 
     # --- actions --------------------------------------------------------------------------
     def refresh_all(self) -> None:
@@ -140,6 +144,12 @@ class MainWindow(QMainWindow):
         from ui.print_actions import open_document_dialog
 
         return open_document_dialog(self, kind, directive_id, unit_id)
+
+    def _on_settings_triggered(self) -> None:
+        from ui.dialogs.settings_dialog import SettingsDialog
+
+        if SettingsDialog(self.db, self).exec():
+            self.refresh_all()
 
     def _on_about_triggered(self) -> None:
         from ui.dialogs.messages import show_info
