@@ -1,0 +1,56 @@
+"""Filter as you type (accent-insensitive, every word must appear somewhere in the row) and
+sort any column in Vietnamese order."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel
+
+from app.text import search_key
+from ui.models.row_table_model import SORT_ROLE, RowTableModel
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class SearchProxy(QSortFilterProxyModel):
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._words: list[str] = []
+        self._row_filter: Callable[[Any], bool] | None = None
+        self.setSortRole(SORT_ROLE)
+        self.setDynamicSortFilter(True)
+
+    def set_search(self, text: str) -> None:
+        words = search_key(text).split()
+        if words != self._words:
+            self._words = words
+            self.invalidateFilter()
+
+    def search(self) -> str:
+        return " ".join(self._words)
+
+    def set_row_filter(self, predicate: Callable[[Any], bool] | None) -> None:
+        """An extra filter on the row objects (e.g. the unit kind chosen in a combo box)."""
+        self._row_filter = predicate
+        self.invalidateFilter()
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        model = self.sourceModel()
+        if not isinstance(model, RowTableModel):
+            return True
+        if self._row_filter is not None and not self._row_filter(model.row_at(source_row)):
+            return False
+        if not self._words:
+            return True
+        text = model.search_text(source_row)
+        return all(w in text for w in self._words)
+
+    def lessThan(self, left: Index, right: Index) -> bool:
+        a = left.data(SORT_ROLE)
+        b = right.data(SORT_ROLE)
+        try:
+            return bool(a < b)
+        except TypeError:
+            return str(a) < str(b)
