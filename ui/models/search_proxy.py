@@ -25,16 +25,24 @@ class SearchProxy(QSortFilterProxyModel):
     def set_search(self, text: str) -> None:
         words = search_key(text).split()
         if words != self._words:
-            self._words = words
-            self.invalidateFilter()
+            self._refilter(lambda: setattr(self, "_words", words))
 
     def search(self) -> str:
         return " ".join(self._words)
 
     def set_row_filter(self, predicate: Callable[[Any], bool] | None) -> None:
         """An extra filter on the row objects (e.g. the unit kind chosen in a combo box)."""
-        self._row_filter = predicate
-        self.invalidateFilter()
+        self._refilter(lambda: setattr(self, "_row_filter", predicate))
+
+    def _refilter(self, change: Callable[[], None]) -> None:
+        """Apply ``change`` to the filter and re-filter (the Qt 6.9+ way when available)."""
+        if hasattr(self, "beginFilterChange"):
+            self.beginFilterChange()
+            change()
+            self.endFilterChange()
+        else:  # pragma: no cover - older Qt
+            change()
+            self.invalidateFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model = self.sourceModel()
