@@ -103,7 +103,12 @@ def with_modal(qtbot: Any, trigger: Callable[[], Any],
             return
         result.dialog = dialog
         result.seen = True
-        fill(dialog)
+        try:
+            fill(dialog)
+        finally:
+            collect(dialog)
+
+    def collect(dialog: Any) -> None:
         if dialog.isVisible():
             keys = getattr(dialog, "_fields", {})
             result.errors = {k: dialog.error_text(k) for k in keys if dialog.error_text(k)}
@@ -118,3 +123,18 @@ def with_modal(qtbot: Any, trigger: Callable[[], Any],
     trigger()
     assert result.seen, "the dialog did not open"
     return result
+
+
+def type_text(widget: Any, text: str) -> None:
+    """Type ``text`` key by key. Vietnamese letters arrive as the typing tool (Unikey) sends
+    them: key events carrying the composed character (QTest only knows ASCII keys)."""
+    from PySide6.QtCore import QEvent, Qt
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtTest import QTest
+
+    for ch in text:
+        if ord(ch) < 128:
+            QTest.keyClick(widget, ch)
+            continue
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, 0, Qt.KeyboardModifier.NoModifier, ch))

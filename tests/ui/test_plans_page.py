@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 
 from app.services import submissions
 from app.services.audit import history
@@ -19,18 +20,15 @@ from ui.pages.reports_page import ReportsPage
 def _type_submission(symbol: str, signed: str, received: str | None = None,
                      attachment: Path | None = None):
     def fill(dialog) -> None:
-        from pytestqt.qtbot import QtBot
-
-        bot = QtBot(dialog)
-        bot.keyClicks(dialog.symbol_edit, symbol)
-        bot.keyClicks(dialog.signed_edit, signed)
+        QTest.keyClicks(dialog.symbol_edit, symbol)
+        QTest.keyClicks(dialog.signed_edit, signed)
         if received is not None:
             dialog.received_edit.selectAll()
-            bot.keyClick(dialog.received_edit, Qt.Key.Key_Delete)
-            bot.keyClicks(dialog.received_edit, received)
+            QTest.keyClick(dialog.received_edit, Qt.Key.Key_Delete)
+            QTest.keyClicks(dialog.received_edit, received)
         if attachment is not None:
             dialog.attachment.set_pending(attachment)
-        bot.keyClick(dialog.symbol_edit, Qt.Key.Key_Return)
+        QTest.keyClick(dialog.symbol_edit, Qt.Key.Key_Return)
 
     return fill
 
