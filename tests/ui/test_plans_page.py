@@ -80,6 +80,10 @@ def test_invalid_dates_show_field_messages_and_save_nothing(qtbot, window) -> No
                          _type_submission("7/KH-UBND", "31/02/2018", "27/04/2018"))
     assert not bad_day.accepted
     assert "không tồn tại" in bad_day.errors["signed_date"]
+    both = with_modal(qtbot, lambda: page.register(target.id),
+                      _type_submission("7/KH-UBND", "31/04/2018", "03/05/2018"))
+    assert "không tồn tại" in both.errors["signed_date"]
+    assert "tương lai" in both.errors["received_date"]
     before_signed = with_modal(qtbot, lambda: page.register(target.id),
                                _type_submission("7/KH-UBND", "28/04/2018", "27/04/2018"))
     assert "trước ngày ký" in before_signed.errors["received_date"]

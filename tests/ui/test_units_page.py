@@ -46,8 +46,10 @@ def test_invalid_unit_shows_messages_at_fields(qtbot, window) -> None:
         type_text(dialog.short_edit, "Không tên")
         type_text(dialog.valid_from_edit, "30/02/2020")
         QTest.keyClick(dialog.short_edit, Qt.Key.Key_Return)
+        # every problem at once, each under its field; the first bad field has the focus
         assert "không tồn tại" in dialog.error_text("valid_from")
-        assert dialog.focusWidget() is dialog.valid_from_edit
+        assert dialog.error_text("name") == "Tên đơn vị không được để trống."
+        assert dialog.focusWidget() is dialog.name_edit
         dialog.valid_from_edit.clear()
         type_text(dialog.valid_from_edit, "01/01/2020")
         type_text(dialog.email_edit, "khong-phai-thu")

@@ -5,13 +5,12 @@ from __future__ import annotations
 from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
 
 from app.db import Database
-from app.errors import ValidationError
-from app.services import attachments, directives
+from app.services import attachments, checks, directives
 from app.services.directives import DirectiveInfo, DirectiveInput
 from app.services.obligations import SyncResult
 from ui.dialogs.form_dialog import FormDialog
 from ui.widgets.attachment_field import AttachmentField
-from ui.widgets.date_field import DateField, read_dates
+from ui.widgets.date_field import DateField, read_dates_lenient
 
 
 class DirectiveDialog(FormDialog):
@@ -70,20 +69,14 @@ class DirectiveDialog(FormDialog):
         self.attachment.set_stored(d.attachment_path)
 
     def save(self) -> None:
-        errors: dict[str, str] = {}
-        try:
-            signed = read_dates({"signed_date": self.date_edit})["signed_date"]
-        except ValidationError as exc:
-            errors.update(exc.errors)
-            signed = None
+        dates, read_errors = read_dates_lenient({"signed_date": self.date_edit})
         data = DirectiveInput(
-            number_symbol=self.symbol_edit.text(), signed_date=signed,
+            number_symbol=self.symbol_edit.text(), signed_date=dates["signed_date"],
             issuer=self.issuer_edit.text(), signer=self.signer_edit.text(),
             subject=self.subject_edit.toPlainText(), basis=self.basis_edit.toPlainText(),
             note=self.note_edit.toPlainText(),
         )
-        if errors:
-            raise ValidationError(next(iter(errors.values())), errors=errors)
+        self.raise_all(read_errors, lambda: checks.check_directive(data))
         if self._directive is None:
             saved = directives.create_directive(self._db, data)
         else:

@@ -7,6 +7,8 @@ field, and the first bad field focused.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -131,6 +133,22 @@ class FormDialog(QDialog):
                 break
 
     # --- saving ----------------------------------------------------------------------------
+    @staticmethod
+    def raise_all(read_errors: dict[str, str], check: Callable[[], None]) -> None:
+        """When some fields could not be read, still check the others, so every message shows
+        at once; the reading error wins at its own field. Never saves."""
+        if not read_errors:
+            return
+        errors: dict[str, str] = {}
+        try:
+            check()
+        except ValidationError as exc:
+            errors.update(exc.errors)
+        except AppError:
+            pass
+        errors.update(read_errors)
+        raise ValidationError(next(iter(read_errors.values())), errors=errors)
+
     def save(self) -> None:
         """Subclasses save here; raise ValidationError/AppError to stay open."""
         raise NotImplementedError

@@ -10,12 +10,12 @@ from app.dates import fmt
 from app.db import Database
 from app.errors import ValidationError
 from app.models import Channel, TaskKind
-from app.services import attachments, submissions
+from app.services import attachments, checks, submissions
 from app.services.obligations import ObligationRow
 from app.services.submissions import SubmissionInfo, SubmissionInput
 from ui.dialogs.form_dialog import FormDialog
 from ui.widgets.attachment_field import AttachmentField
-from ui.widgets.date_field import DateField, read_dates
+from ui.widgets.date_field import DateField, read_dates_lenient
 
 
 class SubmissionDialog(FormDialog):
@@ -89,8 +89,8 @@ class SubmissionDialog(FormDialog):
         self.attachment.set_stored(s.attachment_path)
 
     def save(self) -> None:
-        dates = read_dates({"signed_date": self.signed_edit,
-                            "received_date": self.received_edit})
+        dates, read_errors = read_dates_lenient({"signed_date": self.signed_edit,
+                                                 "received_date": self.received_edit})
         data = SubmissionInput(
             obligation_id=self._obligation.id, number_symbol=self.symbol_edit.text(),
             signed_date=dates["signed_date"], received_date=dates["received_date"],
@@ -98,6 +98,9 @@ class SubmissionDialog(FormDialog):
             summary=self.summary_edit.toPlainText(),
             assessment=self.assessment_edit.toPlainText(),
         )
+        self.raise_all(read_errors, lambda: checks.check_submission(
+            self._db, data, today=self._today,
+            exclude_id=self._submission.id if self._submission else None))
         if self._submission is None:
             saved = submissions.record_submission(self._db, data, today=self._today)
         else:

@@ -24,13 +24,13 @@ from PySide6.QtWidgets import (
 from app.db import Database
 from app.models import TaskKind, UnitKind
 from app.schedule import PeriodKind
-from app.services import directives
+from app.services import checks, directives
 from app.services.directives import DirectiveInfo, TaskInfo, TaskInput
 from app.services.obligations import SyncResult
 from app.services.units import UnitInfo
 from app.text import matches
 from ui.dialogs.form_dialog import FormDialog
-from ui.widgets.date_field import DateField, read_dates
+from ui.widgets.date_field import DateField, read_dates_lenient
 
 
 class TaskDialog(FormDialog):
@@ -198,7 +198,7 @@ class TaskDialog(FormDialog):
         one_off = self.one_off_radio.isChecked()
         fields = {"due_date": self.due_edit} if one_off else {
             "start_date": self.start_edit, "end_date": self.end_edit}
-        dates = read_dates(fields)
+        dates, read_errors = read_dates_lenient(fields)
         data = TaskInput(
             title=self.title_edit.text(),
             kind=TaskKind.ONE_OFF if one_off else TaskKind.PERIODIC,
@@ -212,6 +212,7 @@ class TaskDialog(FormDialog):
             unit_ids=self.chosen_unit_ids(),
             sort_order=self._task.sort_order if self._task else None,
         )
+        self.raise_all(read_errors, lambda: checks.check_task(self._db, data))
         if self._task is None:
             self.saved, self.sync_result = directives.add_task(self._db, self._directive.id, data)
         else:

@@ -6,10 +6,10 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, Q
 
 from app.db import Database
 from app.models import UnitKind
-from app.services import units
+from app.services import checks, units
 from app.services.units import UnitInfo, UnitInput
 from ui.dialogs.form_dialog import FormDialog
-from ui.widgets.date_field import DateField, read_dates
+from ui.widgets.date_field import DateField, read_dates_lenient
 
 
 class UnitDialog(FormDialog):
@@ -77,7 +77,8 @@ class UnitDialog(FormDialog):
         self.active_check.setChecked(unit.active)
 
     def save(self) -> None:
-        dates = read_dates({"valid_from": self.valid_from_edit, "valid_to": self.valid_to_edit})
+        dates, read_errors = read_dates_lenient({"valid_from": self.valid_from_edit,
+                                                 "valid_to": self.valid_to_edit})
         data = UnitInput(
             name=self.name_edit.text(), short_name=self.short_edit.text(),
             kind=str(self.kind_combo.currentData()),
@@ -88,6 +89,7 @@ class UnitDialog(FormDialog):
             active=self.active_check.isChecked(), valid_from=dates["valid_from"],
             valid_to=dates["valid_to"],
         )
+        self.raise_all(read_errors, lambda: checks.check_unit(data))
         if self._unit is None:
             self.saved = units.create_unit(self._db, data)
         else:

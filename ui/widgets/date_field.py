@@ -77,3 +77,19 @@ def read_dates(fields: dict[str, DateField]) -> dict[str, dt.date | None]:
     if errors:
         raise ValidationError(next(iter(errors.values())), errors=errors)
     return values
+
+
+def read_dates_lenient(fields: dict[str, DateField]
+                       ) -> tuple[dict[str, dt.date | None], dict[str, str]]:
+    """Like :func:`read_dates` but returns (values with None for bad ones, their errors)."""
+    from app.errors import ValidationError
+
+    values: dict[str, dt.date | None] = {}
+    errors: dict[str, str] = {}
+    for key, widget in fields.items():
+        try:
+            values[key] = widget.value()
+        except ValidationError as exc:
+            values[key] = None
+            errors[key] = exc.message
+    return values, errors
