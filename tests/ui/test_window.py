@@ -45,3 +45,34 @@ def test_column_widths_are_remembered(qtbot, sample_db, message_log) -> None:
     qtbot.addWidget(second)
     assert page_of(second, UnitsPage).table.columnWidth(1) == 333
     tasks.set_synchronous(False)
+
+
+def test_delete_key_in_search_box_edits_text_only(qtbot, window, message_log) -> None:
+    from PySide6.QtCore import Qt
+
+    page = page_of(window, PlansPage)
+    page.search_box.setText("son")
+    page.search_box.setFocus()
+    page.search_box.setCursorPosition(0)
+    qtbot.keyClick(page.search_box, Qt.Key.Key_Delete)
+    assert page.search_box.text() == "on"
+    assert message_log.confirms == []
+
+
+def test_escape_cancels_a_dialog_and_saves_nothing(qtbot, window) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from app.services import units
+    from tests.ui.conftest import with_modal
+
+    page = page_of(window, UnitsPage)
+    count = len(units.list_units(window.db))
+
+    def fill(dialog) -> None:
+        QTest.keyClicks(dialog.name_edit, "Don vi thu")
+        QTest.keyClick(dialog.name_edit, Qt.Key.Key_Escape)
+
+    result = with_modal(qtbot, page.new_item, fill)
+    assert not result.accepted and not result.errors
+    assert len(units.list_units(window.db)) == count

@@ -10,12 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLayout,
     QVBoxLayout,
     QWidget,
 )
@@ -34,6 +35,8 @@ class FormDialog(QDialog):
         self._order: list[str] = []
         self._last_focus: QWidget | None = None
         self._outer = QVBoxLayout(self)
+        self._outer.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
+        self.setMinimumWidth(520)
         self.header = QLabel(self)
         self.header.setWordWrap(True)
         self.header.setVisible(False)
@@ -57,6 +60,17 @@ class FormDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         shortcut = QShortcut(QKeySequence("Ctrl+Return"), self)
         shortcut.activated.connect(self.accept)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Wrapped labels need the height for the actual width (else rows overlap)."""
+        super().showEvent(event)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        self._outer.activate()
+        wanted = self._outer.totalHeightForWidth(self.width())
+        if wanted > self.height():
+            self.resize(self.width(), wanted)
 
     # --- fields ----------------------------------------------------------------------------
     def set_header(self, html: str) -> None:
@@ -127,6 +141,7 @@ class FormDialog(QDialog):
             unplaced.append(fallback)
         if unplaced:
             self.general_error.show_error("\n".join(unplaced))
+        self._fit_height()
         for key in self._order:
             if key in errors:
                 self._fields[key][0].setFocus(Qt.FocusReason.OtherFocusReason)

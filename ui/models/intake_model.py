@@ -10,7 +10,8 @@ from ui.models.sort_keys import date_key
 from ui.models.units_model import KIND_ORDER
 
 
-def _unit_sort(r: IntakeRow) -> tuple[int, int, int]:
+def unit_order(r: IntakeRow) -> tuple[int, int, int]:
+    """Departments first, then districts…, each in their own order."""
     o = r.obligation
     return (KIND_ORDER[o.unit_kind], o.unit_sort, o.unit_id)
 
@@ -33,11 +34,13 @@ def _documents_text(r: IntakeRow) -> str:
 
 class IntakeModel(RowTableModel[IntakeRow]):
     columns = (
-        Column("order", "TT", lambda r: str(r.obligation.unit_sort), sort=_unit_sort, width=44,
+        Column("order", "TT", lambda r: str(r.obligation.unit_sort), sort=unit_order, width=44,
                align_right=True),
         Column("unit", "Đơn vị", lambda r: r.obligation.unit_name,
-               tooltip=lambda r: r.obligation.unit_name, width=260),
-        Column("number_symbol", "Số, ký hiệu", lambda r: r.number_symbol, width=130),
+               tooltip=lambda r: r.obligation.unit_name, width=250),
+        Column("kind", "Loại đơn vị", lambda r: r.obligation.unit_kind.label,
+               sort=unit_order, width=135),
+        Column("number_symbol", "Số, ký hiệu", lambda r: r.number_symbol, width=120),
         Column("signed_date", "Ngày ký", lambda r: fmt(r.signed_date),
                sort=lambda r: date_key(r.signed_date), width=90),
         Column("received_date", "Ngày nhận", lambda r: fmt(r.received_date),

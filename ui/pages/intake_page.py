@@ -41,7 +41,7 @@ from ui import tasks
 from ui.dialogs import messages
 from ui.dialogs.history_dialog import HistoryDialog
 from ui.dialogs.submission_dialog import SubmissionDialog
-from ui.models.intake_model import IntakeModel
+from ui.models.intake_model import IntakeModel, unit_order
 from ui.models.submissions_model import SubmissionsModel
 from ui.widgets.attachment_field import open_attachment
 from ui.widgets.data_table import DataTable
@@ -97,11 +97,11 @@ class IntakePage(QWidget):
         self.directive_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.task_combo = QComboBox(self)
-        self.task_combo.setMinimumWidth(320)
+        self.task_combo.setMinimumWidth(260)
         self.task_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.period_combo = QComboBox(self)
-        self.period_combo.setMinimumWidth(190)
+        self.period_combo.setMinimumWidth(290)
         self.period_label = QLabel("Kỳ:", self)
         choose.addWidget(QLabel("Văn bản:", self))
         choose.addWidget(self.directive_combo, 2)
@@ -136,7 +136,8 @@ class IntakePage(QWidget):
         splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter = splitter
         self.table = DataTable(self.model, self.state_key, splitter)
-        docs_group = QGroupBox("Các văn bản đơn vị đã gửi cho nghĩa vụ đang chọn", splitter)
+        docs_group = QGroupBox("Các văn bản đơn vị đã gửi", splitter)
+        self.docs_group = docs_group
         docs_layout = QVBoxLayout(docs_group)
         self.docs_table = DataTable(self.docs_model, f"{self.state_key}_docs", docs_group)
         self.docs_table.setSortingEnabled(False)
@@ -187,6 +188,7 @@ class IntakePage(QWidget):
         rows: list[IntakeRow] = []
         if task is not None and (self.task_kind is TaskKind.ONE_OFF or key is not None):
             rows = intake_rows(self.db, day, task_id=task.id, period_key=key)
+            rows.sort(key=unit_order)
         return _Loaded(usable, directive.id if directive else None, task.id if task else None,
                        periods, key, rows, count_overdue(self.db, day, self.task_kind), day)
 
@@ -265,7 +267,10 @@ class IntakePage(QWidget):
         row = self.current()
         if row is None:
             self.docs_model.set_rows([])
+            self.docs_group.setTitle("Các văn bản đơn vị đã gửi")
         else:
+            self.docs_group.setTitle(f"Các văn bản {row.obligation.unit_name} đã gửi "
+                                     "(tất cả được lưu; văn bản nhận sớm nhất được tính)")
             self.docs_table.set_rows(submissions.list_for_obligation(self.db, row.id))
             counted = row.submission_id
             if counted is not None:
