@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from app.db import Database
-from app.models import Obligation, Submission, TaskKind
+from app.models import AuditEntry, Obligation, Submission, TaskKind
+from app.services.audit import AuditInfo, history
 from app.services.obligations import ObligationRow, query_obligations
 from app.status import Status
 
@@ -97,3 +98,16 @@ def count_overdue(db: Database, day: dt.date, kind: TaskKind) -> int:
     with db.read() as session:
         rows = query_obligations(session, day, statuses=[Status.OVERDUE])
         return sum(1 for r in rows if r.task_kind is kind)
+
+
+def obligation_history(db: Database, obligation_id: int) -> list[AuditInfo]:
+    """Every recorded change of the documents answering one obligation, newest first,
+    including documents deleted since (their history stays)."""
+    with db.read() as session:
+        ids = set(session.scalars(select(AuditEntry.entity_id).where(
+            AuditEntry.entity == "submission",
+            (AuditEntry.before.contains(f'"obligation_id": {obligation_id}'))
+            | (AuditEntry.after.contains(f'"obligation_id": {obligation_id}')))))
+    entries = [e for e in history(db, "submission", limit=100000) if e.entity_id in ids]
+    return [e for e in entries
+            if obligation_id in (e.before.get("obligation_id"), e.after.get("obligation_id"))]

@@ -50,3 +50,20 @@ def test_periods_and_overdue_count(sample_db) -> None:
     assert overdue == sum(1 for r in intake_rows(sample_db, DAY, task_id=one_off.id)
                           if r.status is Status.OVERDUE)
     assert overdue > 0
+
+
+def test_obligation_history_keeps_deleted_documents(sample_db) -> None:
+    from app.services.intake import obligation_history
+    from app.services.submissions import delete_submission
+
+    one_off, _ = _tasks(sample_db)
+    rows = intake_rows(sample_db, DAY, task_id=one_off.id)
+    target, other = rows[0], rows[1]
+    sub = record_submission(sample_db, SubmissionInput(
+        target.id, "45/KH-UBND", dt.date(2018, 4, 25), dt.date(2018, 4, 27)), today=DAY)
+    record_submission(sample_db, SubmissionInput(
+        other.id, "46/KH-UBND", dt.date(2018, 4, 25), dt.date(2018, 4, 27)), today=DAY)
+    delete_submission(sample_db, sub.id)
+    entries = obligation_history(sample_db, target.id)
+    assert [e.action for e in entries] == ["delete", "create"]
+    assert all(e.entity_id == sub.id for e in entries)

@@ -216,3 +216,28 @@ def test_attachment_is_copied_into_the_data_folder(qtbot, window, tmp_path) -> N
     stored = Path(window.db.path).resolve().parent / row.attachment_path
     scan.unlink()
     assert stored.read_bytes() == b"%PDF-1.4 test"
+
+
+def test_history_of_a_row_keeps_deleted_documents(qtbot, window, message_log) -> None:
+    from ui.dialogs.history_dialog import HistoryDialog
+
+    page = page_of(window, PlansPage)
+    target = _row(page, "UBND huyện Đức Phổ")
+    with_modal(qtbot, lambda: page.register(target.id),
+               _type_submission("61/KH-UBND", "20/04/2018", "21/04/2018"))
+    page.table.select_id(target.id)
+    page.delete_item()
+    shown = []
+
+    def look(dialog) -> None:
+        assert isinstance(dialog, HistoryDialog)
+        shown.extend(dialog.entries_model.index(r, 2).data()
+                     for r in range(dialog.entries_model.rowCount()))
+        dialog.entries_view.selectRow(0)
+        labels = {c.label: c.before for c in dialog.changes_model.rows()}
+        assert labels["Số, ký hiệu"] == "61/KH-UBND"
+        assert labels["Ngày nhận"] == "21/04/2018"
+        dialog.reject()
+
+    with_modal(qtbot, page.show_history, look)
+    assert shown == ["Xoá", "Thêm mới"]

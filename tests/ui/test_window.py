@@ -40,7 +40,7 @@ def test_column_widths_are_remembered(qtbot, sample_db, message_log) -> None:
     page = page_of(first, UnitsPage)
     page.table.setColumnWidth(1, 333)
     first.close()
-    assert QSettings().value("tables/units/header") is not None
+    assert QSettings().value(page.table._settings_key()) is not None
     second = MainWindow(sample_db, today=TODAY)
     qtbot.addWidget(second)
     assert page_of(second, UnitsPage).table.columnWidth(1) == 333

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QItemSelection, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -16,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.db import Database
-from app.services.audit import ENTITY_LABELS, history
+from app.services.audit import ENTITY_LABELS, AuditInfo, history
 from ui.models.history_model import ChangesModel, HistoryModel, field_changes
 
 
@@ -33,8 +35,12 @@ def _table(parent: QWidget) -> QTableView:
 
 class HistoryDialog(QDialog):
     def __init__(self, db: Database, entity: str, entity_id: int, title: str,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *,
+                 loader: Callable[[], list[AuditInfo]] | None = None) -> None:
+        """One record's history; ``loader`` gives the entries instead (e.g. every document
+        of one obligation, deleted ones included)."""
         super().__init__(parent)
+        self._loader = loader
         self._db = db
         self._entity = entity
         self._entity_id = entity_id
@@ -79,7 +85,8 @@ class HistoryDialog(QDialog):
             self._on_entries_selection_changed)
 
     def reload(self) -> None:
-        entries = history(self._db, self._entity, self._entity_id)
+        entries = (self._loader() if self._loader is not None
+                   else history(self._db, self._entity, self._entity_id))
         self.entries_model.set_rows(entries)
         self.empty_label.setVisible(not entries)
         if entries:

@@ -32,6 +32,7 @@ from app.services.intake import (
     count_overdue,
     current_period,
     intake_rows,
+    obligation_history,
     task_periods,
 )
 from app.services.obligations import get_obligation
@@ -311,8 +312,9 @@ class IntakePage(QWidget):
         row = self.current()
         doc = self.current_document()
         self.register_button.setEnabled(row is not None)
-        for b in (self.edit_button, self.delete_button, self.history_button):
+        for b in (self.edit_button, self.delete_button):
             b.setEnabled(doc is not None)
+        self.history_button.setEnabled(row is not None)
         self.open_button.setEnabled(bool(doc and doc.attachment_path))
 
     # --- actions ---------------------------------------------------------------------------
@@ -427,9 +429,16 @@ class IntakePage(QWidget):
         self.notice.show_notice(f"Đã khôi phục văn bản {restored.number_symbol}.")
 
     def show_history(self) -> None:
-        doc = self._document_or_counted()
-        if doc is not None:
-            HistoryDialog(self.db, "submission", doc.id, doc.number_symbol, self).exec()
+        """Every change of the documents of the selected unit for this task (and period),
+        deletions included."""
+        row = self.current()
+        if row is None:
+            return
+        o = row.obligation
+        title = f"{o.unit_name} — {o.task_title}" + (f" — {o.period_label}" if o.period_label
+                                                      else "")
+        HistoryDialog(self.db, "submission", row.id, title, self,
+                      loader=lambda: obligation_history(self.db, row.id)).exec()
 
     def _on_open_button_clicked(self) -> None:
         doc = self.current_document()

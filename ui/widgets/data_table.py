@@ -107,10 +107,13 @@ class DataTable(QTableView):
 
     # --- state -----------------------------------------------------------------------------
     def restore_state(self) -> None:
-        state = QSettings().value(f"tables/{self.state_key}/header")
+        state = QSettings().value(self._settings_key())
         if state is not None:
             self.horizontalHeader().restoreState(state)  # type: ignore[arg-type]
 
     def save_state(self) -> None:
-        QSettings().setValue(f"tables/{self.state_key}/header",
-                             self.horizontalHeader().saveState())
+        QSettings().setValue(self._settings_key(), self.horizontalHeader().saveState())
+
+    def _settings_key(self) -> str:
+        """Includes the column count: a saved layout never applies to other columns."""
+        return f"tables/{self.state_key}/header{len(self.source.columns)}"
