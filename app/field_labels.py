@@ -73,17 +73,17 @@ def _enum_label(key: str, value: str) -> str | None:
 
     enums: dict[str, Any] = {"channel": Channel, "period_kind": PeriodKind}
     if key == "kind":
-        for enum in (UnitKind, TaskKind):
+        for kind_enum in (UnitKind, TaskKind):
             try:
-                return str(enum(value).label)
+                return str(kind_enum(value).label)
             except ValueError:
                 continue
         return None
-    enum = enums.get(key)
-    if enum is None:
+    found = enums.get(key)
+    if found is None:
         return None
     try:
-        return str(enum(value).label)
+        return str(found(value).label)
     except ValueError:
         return None
 

@@ -53,8 +53,8 @@ def intake_rows(db: Database, day: dt.date, *, task_id: int,
             stmt = (select(Submission)
                     .where(Submission.obligation_id.in_(ids), Submission.received_date <= day)
                     .order_by(Submission.received_date, Submission.id))
-            for sub in session.scalars(stmt):
-                firsts.setdefault(sub.obligation_id, sub)
+            for found in session.scalars(stmt):
+                firsts.setdefault(found.obligation_id, found)
         result = []
         for row in rows:
             sub = firsts.get(row.id)

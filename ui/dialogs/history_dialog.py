@@ -63,10 +63,10 @@ class HistoryDialog(QDialog):
         self.entries_view.setModel(self.entries_model)
         self.changes_view = _table(splitter)
         self.changes_view.setModel(self.changes_model)
-        for view, model in ((self.entries_view, self.entries_model),
-                            (self.changes_view, self.changes_model)):
-            for i, column in enumerate(model.columns):
-                view.setColumnWidth(i, column.width)
+        for i, column in enumerate(self.entries_model.columns):
+            self.entries_view.setColumnWidth(i, column.width)
+        for i, change_column in enumerate(self.changes_model.columns):
+            self.changes_view.setColumnWidth(i, change_column.width)
         self.changes_view.verticalHeader().setSectionResizeMode(
             QHeaderView.ResizeMode.ResizeToContents)
         splitter.addWidget(self.entries_view)

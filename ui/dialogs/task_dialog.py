@@ -92,9 +92,9 @@ class TaskDialog(FormDialog):
         kinds_layout = QGridLayout(kinds_box)
         kinds_layout.setContentsMargins(0, 0, 0, 0)
         self.kind_checks: dict[UnitKind, QCheckBox] = {}
-        for i, kind in enumerate(UnitKind):
-            check = QCheckBox(kind.label, kinds_box)
-            self.kind_checks[kind] = check
+        for i, unit_kind in enumerate(UnitKind):
+            check = QCheckBox(unit_kind.label, kinds_box)
+            self.kind_checks[unit_kind] = check
             kinds_layout.addWidget(check, i // 2, i % 2)
 
         units_box = QWidget(self)

@@ -152,10 +152,10 @@ class DirectivesPage(QWidget):
         self.table.proxy.set_search(text)
 
     def current(self) -> DirectiveInfo | None:
-        return self.table.current_row()  # type: ignore[no-any-return]
+        return self.table.current_row()
 
     def current_task(self) -> TaskInfo | None:
-        return self.tasks_table.current_row()  # type: ignore[no-any-return]
+        return self.tasks_table.current_row()
 
     def _show_current(self) -> None:
         d = self.current()
@@ -205,8 +205,9 @@ class DirectivesPage(QWidget):
     def _refresh_other_pages(self) -> None:
         for i in range(self.window_.tabs.count()):
             page = self.window_.tabs.widget(i)
-            if page is not self and hasattr(page, "refresh"):
-                page.refresh()
+            refresh = getattr(page, "refresh", None)
+            if page is not self and refresh is not None:
+                refresh()
 
     # --- the window's menu -----------------------------------------------------------------
     def focus_search(self) -> None:

@@ -303,10 +303,10 @@ class IntakePage(QWidget):
 
     # --- current ---------------------------------------------------------------------------
     def current(self) -> IntakeRow | None:
-        return self.table.current_row()  # type: ignore[no-any-return]
+        return self.table.current_row()
 
     def current_document(self) -> SubmissionInfo | None:
-        return self.docs_table.current_row()  # type: ignore[no-any-return]
+        return self.docs_table.current_row()
 
     def _update_buttons(self) -> None:
         row = self.current()
@@ -345,7 +345,8 @@ class IntakePage(QWidget):
             return False
         self._after_change(obligation_id)
         saved = dialog.saved
-        status = self.current().status.label if self.current() else ""
+        current = self.current()
+        status = current.status.label if current is not None else ""
         self.notice.show_notice(f"Đã ghi nhận văn bản {saved.number_symbol} của "
                                 f"{obligation.unit_name}. Trạng thái: {status}.")
         return True
@@ -451,8 +452,9 @@ class IntakePage(QWidget):
         self._load_documents()
         for i in range(self.window_.tabs.count()):
             page = self.window_.tabs.widget(i)
-            if page is not self and hasattr(page, "refresh"):
-                page.refresh()
+            refresh = getattr(page, "refresh", None)
+            if page is not self and refresh is not None:
+                refresh()
 
     def save_state(self) -> None:
         self.table.save_state()

@@ -133,7 +133,7 @@ class UnitsPage(QWidget):
         self._apply_filters()
 
     def current(self) -> UnitInfo | None:
-        return self.table.current_row()  # type: ignore[no-any-return]
+        return self.table.current_row()
 
     def _update_buttons(self) -> None:
         unit = self.current()

@@ -109,7 +109,7 @@ class DataTable(QTableView):
     def restore_state(self) -> None:
         state = QSettings().value(self._settings_key())
         if state is not None:
-            self.horizontalHeader().restoreState(state)  # type: ignore[arg-type]
+            self.horizontalHeader().restoreState(state)
 
     def save_state(self) -> None:
         QSettings().setValue(self._settings_key(), self.horizontalHeader().saveState())
