@@ -47,6 +47,7 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         super().__init__(parent)
         self._rows: list[R] = []
         self._search: list[str] = []
+        self._sort_cache: dict[int, list[Any]] = {}
 
     # --- content ---------------------------------------------------------------------------
     def row_id(self, row: R) -> int:
@@ -55,6 +56,7 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
     def set_rows(self, rows: Sequence[R]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
+        self._sort_cache = {}
         self._search = [
             search_key(" ".join(c.text(r) for c in self.columns)) for r in self._rows
         ]
@@ -71,6 +73,15 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
             if self.row_id(r) == row_id:
                 return i
         return -1
+
+    def sort_value(self, row: int, column: int) -> Any:
+        """The sort key of a cell (computed once per column after each set_rows)."""
+        keys = self._sort_cache.get(column)
+        if keys is None:
+            col = self.columns[column]
+            keys = [col.sort(r) if col.sort else sort_key(col.text(r)) for r in self._rows]
+            self._sort_cache[column] = keys
+        return keys[row]
 
     def search_text(self, row: int) -> str:
         return self._search[row]
@@ -128,7 +139,7 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         if role == ID_ROLE:
             return self.row_id(row)
         if role == SORT_ROLE:
-            return column.sort(row) if column.sort else sort_key(column.text(row))
+            return self.sort_value(index.row(), index.column())
         if role == SEARCH_ROLE:
             return self._search[index.row()]
         if role == ROW_ROLE:

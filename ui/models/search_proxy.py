@@ -56,8 +56,13 @@ class SearchProxy(QSortFilterProxyModel):
         return all(w in text for w in self._words)
 
     def lessThan(self, left: Index, right: Index) -> bool:
-        a = left.data(SORT_ROLE)
-        b = right.data(SORT_ROLE)
+        model = self.sourceModel()
+        if isinstance(model, RowTableModel):
+            a = model.sort_value(left.row(), left.column())
+            b = model.sort_value(right.row(), right.column())
+        else:
+            a = left.data(SORT_ROLE)
+            b = right.data(SORT_ROLE)
         try:
             return bool(a < b)
         except TypeError:
