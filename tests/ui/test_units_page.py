@@ -191,3 +191,16 @@ def test_history_dialog_lists_field_changes_in_vietnamese(qtbot, window) -> None
     dialog.entries_view.selectRow(0)
     assert {c.label: (c.before, c.after) for c in dialog.changes_model.rows()}[
         "Đang theo dõi"] == ("Có", "Không")
+
+
+def test_history_names_the_successor(qtbot, window) -> None:
+    old = _unit(window.db, "Sở Ngoại vụ")
+    successor = _unit(window.db, "Văn phòng UBND tỉnh")
+    units.record_merger(window.db, old.id, successor.id, dt.date(2025, 3, 1))
+    dialog = HistoryDialog(window.db, "unit", old.id, old.name, window)
+    qtbot.addWidget(dialog)
+    dialog.entries_view.selectRow(0)
+    changes = {c.label: (c.before, c.after) for c in dialog.changes_model.rows()}
+    assert changes["Sáp nhập vào đơn vị"] == ("(trống)", "Văn phòng UBND tỉnh")
+    assert changes["Hiệu lực đến ngày"] == ("(trống)", "28/02/2025")
+    assert changes["Đang theo dõi"] == ("Có", "Không")

@@ -41,6 +41,7 @@ class HistoryDialog(QDialog):
         of one obligation, deleted ones included)."""
         super().__init__(parent)
         self._loader = loader
+        self._name_cache: dict[str, dict[int, str]] | None = None
         self._db = db
         self._entity = entity
         self._entity_id = entity_id
@@ -101,4 +102,14 @@ class HistoryDialog(QDialog):
             self.changes_model.set_rows([])
             return
         entry = self.entries_model.row_at(rows[0].row())
-        self.changes_model.set_rows(field_changes(entry))
+        self.changes_model.set_rows(field_changes(entry, self._names()))
+
+    def _names(self) -> dict[str, dict[int, str]]:
+        if self._name_cache is None:
+            from app.services import directives, units
+
+            self._name_cache = {
+                "unit": {u.id: u.name for u in units.list_units(self._db)},
+                "directive": {d.id: d.number_symbol for d in directives.list_directives(self._db)},
+            }
+        return self._name_cache

@@ -34,13 +34,31 @@ class FieldChange:
     after: str
 
 
-def field_changes(entry: AuditInfo) -> list[FieldChange]:
+REFERENCE_FIELDS = ("successor_id", "unit_id", "unit_ids", "directive_id")
+
+
+def field_changes(entry: AuditInfo, names: dict[str, dict[int, str]] | None = None
+                  ) -> list[FieldChange]:
+    """The fields that changed, labelled in Vietnamese; ids of units and directives shown by
+    name when ``names`` (kind → id → name) knows them."""
+    names = names or {}
+
+    def text(key: str, value: object) -> str:
+        table = names.get("directive" if key == "directive_id" else "unit")
+        if key in REFERENCE_FIELDS and table:
+            if isinstance(value, int) and value in table:
+                return table[value]
+            if isinstance(value, list) and value:
+                return "; ".join(table.get(v, str(v)) for v in value if isinstance(v, int))
+        return value_text(key, value)
+
     rows = []
     for i, (key, before, after) in enumerate(entry.changes()):
         if key in HIDDEN_FIELDS:
             continue
-        rows.append(FieldChange(i, key, field_label(key), value_text(key, before),
-                                value_text(key, after)))
+        old, new = text(key, before), text(key, after)
+        if old != new:
+            rows.append(FieldChange(i, key, field_label(key), old, new))
     return rows
 
 
