@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
 from app.db import Database
@@ -51,6 +51,7 @@ def message_log(monkeypatch: pytest.MonkeyPatch) -> MessageLog:
 def window(qtbot: Any, sample_db: Database, message_log: MessageLog) -> Iterator[Any]:
     from ui.main_window import MainWindow
 
+    QSettings().clear()  # no column layout or sort left over from another test
     tasks.set_synchronous(True)
     win = MainWindow(sample_db, today=TODAY)
     win.set_as_of(TODAY)
@@ -64,6 +65,7 @@ def window(qtbot: Any, sample_db: Database, message_log: MessageLog) -> Iterator
 def empty_window(qtbot: Any, db: Database, message_log: MessageLog) -> Iterator[Any]:
     from ui.main_window import MainWindow
 
+    QSettings().clear()
     tasks.set_synchronous(True)
     win = MainWindow(db, today=TODAY)
     win.set_as_of(TODAY)

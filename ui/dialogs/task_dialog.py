@@ -105,6 +105,7 @@ class TaskDialog(FormDialog):
         self.unit_filter.setClearButtonEnabled(True)
         self.units_list = QListWidget(units_box)
         self.units_list.setMinimumHeight(150)
+        self.units_list.setMinimumWidth(460)
         for unit in self._units:
             text = unit.name + ("" if unit.active else " (ngừng theo dõi)")
             item = QListWidgetItem(text, self.units_list)
