@@ -73,6 +73,7 @@ class MainWindow(QMainWindow):
         self.file_menu = menu.addMenu("&Tệp")
         self.quit_action = QAction("Thoát", self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self._build_edit_menu()
         self.view_menu = menu.addMenu("&Xem")
         self.refresh_action = QAction("Làm mới", self)
         self.refresh_action.setShortcut(QKeySequence("F5"))
@@ -94,6 +95,28 @@ class MainWindow(QMainWindow):
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
 
+    def _build_edit_menu(self) -> None:
+        """Thêm/Sửa/Xoá/Tìm/Lịch sử act on the current tab (pages that offer them)."""
+        self.edit_menu = self.menuBar().addMenu("&Sửa")
+        self.page_actions: dict[str, QAction] = {}
+        for name, text, keys in (
+            ("new_item", "Thêm mới", ("Ctrl+N",)),
+            ("edit_item", "Sửa", ("F2",)),
+            ("delete_item", "Xoá", ("Del",)),
+            ("focus_search", "Tìm", ("Ctrl+F",)),
+            ("show_history", "Lịch sử thay đổi", ("Ctrl+H",)),
+        ):
+            action = QAction(text, self)
+            action.setShortcuts([QKeySequence(k) for k in keys])
+            action.triggered.connect(lambda _checked=False, n=name: self._call_page(n))
+            self.edit_menu.addAction(action)
+            self.page_actions[name] = action
+
+    def _call_page(self, name: str) -> None:
+        method = getattr(self.tabs.currentWidget(), name, None)
+        if callable(method):
+            method()
+
     def _add_pages(self) -> None:
         """The tab pages, in the order of the specialist's day."""
         from ui.pages import build_pages
@@ -110,6 +133,9 @@ class MainWindow(QMainWindow):
         open_requested = getattr(page, "openObligationRequested", None)
         if open_requested is not None:
             open_requested.connect(self.open_obligation)
+        current = getattr(page, "current_count", None)
+        if isinstance(current, int):  # counted before the signal was connected
+            self._set_count(page, current)
 
     def _set_count(self, page: QWidget, count: int) -> None:
         index = self.tabs.indexOf(page)

@@ -133,7 +133,10 @@ def test_warning_window_is_a_saved_setting(window, data) -> None:  # type: ignor
     assert window.tabs.tabText(1) == f"Cảnh báo hạn ({page.model.rowCount()})"
 
 
-def test_double_click_opens_the_obligation_dialog(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+def test_double_click_opens_the_registration_dialog(window, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from tests.ui.conftest import with_modal
+    from ui.dialogs.submission_dialog import SubmissionDialog
+
     page = _page(window, "WarningsPage")
     window.set_as_of(D(2018, 5, 2))
     window.tabs.setCurrentWidget(page)
@@ -143,13 +146,22 @@ def test_double_click_opens_the_obligation_dialog(window, qtbot) -> None:  # typ
     # A real double-click: press/release, then the double-click event.
     qtbot.mouseClick(page.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert getattr(window, "obligation_dialog", None) is None  # one click does not open
-    qtbot.mouseDClick(page.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    dialog = window.obligation_dialog
-    assert dialog.isVisible()
-    assert dialog.obligation.id == wanted
-    assert dialog.obligation.status is Status.OVERDUE
-    assert dialog.table.rowCount() == 0
-    dialog.reject()
+    seen: list[object] = []
+    result = with_modal(
+        qtbot,
+        lambda: qtbot.mouseDClick(page.view.viewport(), Qt.MouseButton.LeftButton,
+                                  pos=rect.center()),
+        lambda dialog: (seen.append(dialog), dialog.reject()))
+    assert result.seen
+    (dialog,) = seen
+    assert isinstance(dialog, SubmissionDialog)
+    assert dialog._obligation.id == wanted  # pre-filled with that unit and task
+    assert dialog._obligation.status is Status.OVERDUE
+    plans = _page(window, "PlansPage")
+    assert window.tabs.currentWidget() is plans  # the registration tab, on that row
+    assert plans.table.current_id() == wanted
+    # cancelled: no fallback detail dialog opens on top
+    assert getattr(window, "obligation_dialog", None) is None
 
 
 def test_dialog_lists_every_submission(window, data) -> None:  # type: ignore[no-untyped-def]
@@ -159,8 +171,9 @@ def test_dialog_lists_every_submission(window, data) -> None:  # type: ignore[no
         obligation_id=first.id, number_symbol="99/KH-UBND", signed_date=D(2018, 5, 20),
         received_date=D(2018, 5, 20)), today=D(2018, 12, 31))
     window.set_as_of(D(2018, 6, 1))
-    window.open_obligation(first.id)
-    dialog = window.obligation_dialog
+    from ui.dialogs.obligation_dialog import ObligationDialog
+
+    dialog = ObligationDialog(data, first.id, D(2018, 6, 1), window)
     assert dialog.table.rowCount() == 2
     assert dialog.table.item(0, 5).text() == "Văn bản được tính"
     assert dialog.table.item(1, 5).text() == "Lưu hồ sơ"
@@ -168,20 +181,29 @@ def test_dialog_lists_every_submission(window, data) -> None:  # type: ignore[no
     dialog.reject()
 
 
-def test_a_page_with_open_obligation_is_preferred(window) -> None:  # type: ignore[no-untyped-def]
+def test_a_page_with_open_obligation_is_preferred(window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     opened: list[int] = []
-
-    class PlansPage(QWidget):
-        def open_obligation(self, obligation_id: int) -> bool:
-            opened.append(obligation_id)
-            return True
-
-    window.add_page(PlansPage(), "Đăng ký kế hoạch")
+    plans = _page(window, "PlansPage")
+    reports = _page(window, "ReportsPage")
+    monkeypatch.setattr(plans, "open_obligation", lambda oid: opened.append(oid) or True)
+    monkeypatch.setattr(reports, "open_obligation", lambda oid: False)
     page = _page(window, "WarningsPage")
     window.set_as_of(D(2018, 5, 2))
     page.openObligationRequested.emit(page.model.row_at(0).id)
     assert opened == [page.model.row_at(0).id]
     assert getattr(window, "obligation_dialog", None) is None
+
+
+def test_detail_dialog_when_no_page_takes_it(window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    for name in ("PlansPage", "ReportsPage"):
+        monkeypatch.setattr(_page(window, name), "open_obligation", lambda oid: False)
+    page = _page(window, "WarningsPage")
+    window.set_as_of(D(2018, 5, 2))
+    wanted = page.model.row_at(0).id
+    page.openObligationRequested.emit(wanted)
+    dialog = window.obligation_dialog
+    assert dialog.obligation.id == wanted and dialog.obligation.status is Status.OVERDUE
+    dialog.reject()
 
 
 def test_matrix_click_opens_its_obligation(window, data, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -196,10 +218,18 @@ def test_matrix_click_opens_its_obligation(window, data, qtbot) -> None:  # type
     assert model.rowCount() == len(matrix.units) + 3
     index = model.index(1, 1)
     rect = page.matrix.view.visualRect(index)
-    qtbot.mouseClick(page.matrix.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-    dialog = window.obligation_dialog
-    assert dialog.obligation.id == matrix.cells[1][0].obligation_id
-    dialog.reject()
+    from tests.ui.conftest import with_modal
+
+    seen: list[object] = []
+    result = with_modal(
+        qtbot,
+        lambda: qtbot.mouseClick(page.matrix.view.viewport(), Qt.MouseButton.LeftButton,
+                                 pos=rect.center()),
+        lambda dialog: (seen.append(dialog), dialog.reject()))
+    assert result.seen
+    # the intake dialog of that cell's obligation (the reports tab handles periodic tasks)
+    assert seen[0]._obligation.id == matrix.cells[1][0].obligation_id  # type: ignore[attr-defined]
+    window.tabs.setCurrentWidget(page)
     # The one-off task: a single period column.
     page.show_matrix(directive.tasks[0].id)
     assert len(page.matrix.matrix().periods) == 1

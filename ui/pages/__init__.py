@@ -13,10 +13,18 @@ if TYPE_CHECKING:
 
 def build_pages(window: MainWindow) -> list[tuple[QWidget, str]]:
     from ui.pages.dashboard_page import DashboardPage
+    from ui.pages.directives_page import DirectivesPage
+    from ui.pages.plans_page import PlansPage
+    from ui.pages.reports_page import ReportsPage
+    from ui.pages.units_page import UnitsPage
     from ui.pages.warnings_page import WarningsPage
 
     pages: list[tuple[QWidget, str]] = [
         (DashboardPage(window), "Tổng quan"),
         (WarningsPage(window), "Cảnh báo hạn"),
+        (PlansPage(window), "Đăng ký kế hoạch"),
+        (ReportsPage(window), "Tiếp nhận báo cáo"),
+        (DirectivesPage(window), "Văn bản chỉ đạo"),
+        (UnitsPage(window), "Đơn vị"),
     ]
     return pages

@@ -1,0 +1,113 @@
+"""The registers of the plans and reports tabs: one row per bound unit with the document that
+answers it (as seen on a given day)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app.db import Database
+from app.models import AuditEntry, Obligation, Submission, TaskKind
+from app.services.audit import AuditInfo, history
+from app.services.obligations import ObligationRow, query_obligations
+from app.status import Status
+
+
+@dataclass(frozen=True)
+class IntakeRow:
+    obligation: ObligationRow
+    submission_id: int | None  # the document that counts (first received by the day asked)
+    number_symbol: str
+    signed_date: dt.date | None
+    received_date: dt.date | None
+    signer: str
+    attachment_path: str
+    documents: int  # documents received by the day asked (several count once)
+
+    @property
+    def id(self) -> int:
+        return self.obligation.id
+
+    @property
+    def status(self) -> Status:
+        return self.obligation.status
+
+
+@dataclass(frozen=True)
+class PeriodChoice:
+    key: str
+    label: str
+    due_date: dt.date
+
+
+def intake_rows(db: Database, day: dt.date, *, task_id: int,
+                period_key: str | None = None) -> list[IntakeRow]:
+    """Every obligation of the task (and period), with its first document seen on ``day``."""
+    with db.read() as session:
+        rows = query_obligations(session, day, task_id=task_id, period_key=period_key)
+        ids = [r.id for r in rows]
+        firsts: dict[int, Submission] = {}
+        if ids:
+            stmt = (select(Submission)
+                    .where(Submission.obligation_id.in_(ids), Submission.received_date <= day)
+                    .order_by(Submission.received_date, Submission.id))
+            for found in session.scalars(stmt):
+                firsts.setdefault(found.obligation_id, found)
+        result = []
+        for row in rows:
+            sub = firsts.get(row.id)
+            result.append(IntakeRow(
+                obligation=row,
+                submission_id=sub.id if sub else None,
+                number_symbol=sub.number_symbol if sub else "",
+                signed_date=sub.signed_date if sub else None,
+                received_date=sub.received_date if sub else None,
+                signer=sub.signer if sub else "",
+                attachment_path=sub.attachment_path if sub else "",
+                documents=row.submission_count,
+            ))
+        return result
+
+
+def task_periods(db: Database, task_id: int) -> list[PeriodChoice]:
+    """The periods of a periodic task, in order of their due dates."""
+    with db.read() as session:
+        stmt = (select(Obligation.period_key, Obligation.period_label,
+                       Obligation.due_date)
+                .where(Obligation.task_id == task_id).distinct()
+                .order_by(Obligation.due_date, Obligation.period_key))
+        seen: dict[str, PeriodChoice] = {}
+        for key, label, due in session.execute(stmt):
+            if key not in seen:
+                seen[key] = PeriodChoice(key, label or key, due)
+        return list(seen.values())
+
+
+def current_period(periods: list[PeriodChoice], day: dt.date) -> PeriodChoice | None:
+    """The period to show first on ``day``: the first not yet past due, else the last."""
+    for period in periods:
+        if period.due_date >= day:
+            return period
+    return periods[-1] if periods else None
+
+
+def count_overdue(db: Database, day: dt.date, kind: TaskKind) -> int:
+    """Obligations of tasks of ``kind`` overdue on ``day`` (the number on the tab)."""
+    with db.read() as session:
+        rows = query_obligations(session, day, statuses=[Status.OVERDUE])
+        return sum(1 for r in rows if r.task_kind is kind)
+
+
+def obligation_history(db: Database, obligation_id: int) -> list[AuditInfo]:
+    """Every recorded change of the documents answering one obligation, newest first,
+    including documents deleted since (their history stays)."""
+    with db.read() as session:
+        ids = set(session.scalars(select(AuditEntry.entity_id).where(
+            AuditEntry.entity == "submission",
+            (AuditEntry.before.contains(f'"obligation_id": {obligation_id}'))
+            | (AuditEntry.after.contains(f'"obligation_id": {obligation_id}')))))
+    entries = [e for e in history(db, "submission", limit=100000) if e.entity_id in ids]
+    return [e for e in entries
+            if obligation_id in (e.before.get("obligation_id"), e.after.get("obligation_id"))]

@@ -1,0 +1,80 @@
+"""The window: tab order and titles, loading off the UI thread, remembered column widths."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSettings
+
+from tests.ui.conftest import TODAY, page_of
+from ui import tasks
+from ui.pages.directives_page import DirectivesPage
+from ui.pages.plans_page import PlansPage
+from ui.pages.units_page import UnitsPage
+
+
+def test_tabs_in_the_order_of_the_day(window) -> None:
+    titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    assert titles[0] == "Tổng quan" and titles[1].startswith("Cảnh báo hạn")
+    assert titles[2:] == ["Đăng ký kế hoạch (14)", "Tiếp nhận báo cáo", "Văn bản chỉ đạo",
+                          "Đơn vị"]
+
+
+def test_pages_load_off_the_ui_thread(qtbot, sample_db, message_log) -> None:
+    from ui.main_window import MainWindow
+
+    tasks.set_synchronous(False)
+    win = MainWindow(sample_db, today=TODAY)
+    qtbot.addWidget(win)
+    plans = page_of(win, PlansPage)
+    directives_page = page_of(win, DirectivesPage)
+    win.set_as_of(TODAY)
+    qtbot.waitUntil(lambda: not plans.loading and not directives_page.loading, timeout=10000)
+    assert plans.model.rowCount() == 14
+    assert directives_page.model.rowCount() == 1
+    assert win.tabs.tabText(win.tabs.indexOf(plans)) == "Đăng ký kế hoạch (14)"
+
+
+def test_column_widths_are_remembered(qtbot, sample_db, message_log) -> None:
+    from ui.main_window import MainWindow
+
+    tasks.set_synchronous(True)
+    first = MainWindow(sample_db, today=TODAY)
+    qtbot.addWidget(first)
+    page = page_of(first, UnitsPage)
+    page.table.setColumnWidth(1, 333)
+    first.close()
+    assert QSettings().value(page.table._settings_key()) is not None
+    second = MainWindow(sample_db, today=TODAY)
+    qtbot.addWidget(second)
+    assert page_of(second, UnitsPage).table.columnWidth(1) == 333
+    tasks.set_synchronous(False)
+
+
+def test_delete_key_in_search_box_edits_text_only(qtbot, window, message_log) -> None:
+    from PySide6.QtCore import Qt
+
+    page = page_of(window, PlansPage)
+    page.search_box.setText("son")
+    page.search_box.setFocus()
+    page.search_box.setCursorPosition(0)
+    qtbot.keyClick(page.search_box, Qt.Key.Key_Delete)
+    assert page.search_box.text() == "on"
+    assert message_log.confirms == []
+
+
+def test_escape_cancels_a_dialog_and_saves_nothing(qtbot, window) -> None:
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from app.services import units
+    from tests.ui.conftest import with_modal
+
+    page = page_of(window, UnitsPage)
+    count = len(units.list_units(window.db))
+
+    def fill(dialog) -> None:
+        QTest.keyClicks(dialog.name_edit, "Don vi thu")
+        QTest.keyClick(dialog.name_edit, Qt.Key.Key_Escape)
+
+    result = with_modal(qtbot, page.new_item, fill)
+    assert not result.accepted and not result.errors
+    assert len(units.list_units(window.db)) == count

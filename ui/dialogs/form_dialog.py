@@ -1,0 +1,181 @@
+"""The base of every entity form: fields in a form layout, each with its red message under it.
+
+Enter saves (the Lưu button is the default), Esc cancels, Ctrl+Enter saves from a multi-line
+field. On a ValidationError the dialog stays open with everything typed, each message under its
+field, and the first bad field focused.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLayout,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import AppError, ValidationError
+from ui.dialogs import messages
+from ui.widgets.field_error_label import FIELD_ERROR_STYLE, FieldErrorLabel
+
+
+class FormDialog(QDialog):
+    def __init__(self, parent: QWidget | None, title: str) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.setModal(True)
+        self._fields: dict[str, tuple[QWidget, FieldErrorLabel]] = {}
+        self._order: list[str] = []
+        self._last_focus: QWidget | None = None
+        self._outer = QVBoxLayout(self)
+        self._outer.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
+        self.setMinimumWidth(520)
+        self.header = QLabel(self)
+        self.header.setWordWrap(True)
+        self.header.setVisible(False)
+        self._outer.addWidget(self.header)
+        self.form = QFormLayout()
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        self._outer.addLayout(self.form)
+        self.general_error = FieldErrorLabel(self)
+        self._outer.addWidget(self.general_error)
+        self.buttons = QDialogButtonBox(self)
+        self.save_button = self.buttons.addButton("Lưu", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button = self.buttons.addButton("Huỷ",
+                                                    QDialogButtonBox.ButtonRole.RejectRole)
+        self.save_button.setDefault(True)
+        self.save_button.setAutoDefault(True)
+        self.cancel_button.setAutoDefault(False)
+        self._outer.addWidget(self.buttons)
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        shortcut = QShortcut(QKeySequence("Ctrl+Return"), self)
+        shortcut.activated.connect(self.accept)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Wrapped labels need the height for the actual width (else rows overlap)."""
+        super().showEvent(event)
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        self._outer.activate()
+        wanted = self._outer.totalHeightForWidth(self.width())
+        if wanted > self.height():
+            self.resize(self.width(), wanted)
+
+    # --- fields ----------------------------------------------------------------------------
+    def set_header(self, html: str) -> None:
+        self.header.setText(html)
+        self.header.setVisible(bool(html))
+
+    def add_field(self, key: str, label: str, widget: QWidget, *,
+                  focus_widget: QWidget | None = None, hint: str = "") -> QWidget:
+        """Add a row: the label, the widget, the message under it. The tab order follows."""
+        holder = QWidget(self)
+        box = QVBoxLayout(holder)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(2)
+        box.addWidget(widget)
+        if hint:
+            hint_label = QLabel(hint, holder)
+            hint_label.setWordWrap(True)
+            hint_label.setStyleSheet("color: #555;")
+            box.addWidget(hint_label)
+        error = FieldErrorLabel(holder)
+        box.addWidget(error)
+        target = focus_widget or widget
+        label_widget = QLabel(label, self)
+        label_widget.setBuddy(target)
+        self.form.addRow(label_widget, holder)
+        self._fields[key] = (target, error)
+        self._order.append(key)
+        if self._last_focus is not None:
+            QWidget.setTabOrder(self._last_focus, target)
+        self._last_focus = target
+        return widget
+
+    def alias_field(self, key: str, existing: str) -> None:
+        """Show the messages of ``key`` at the field ``existing``."""
+        self._fields[key] = self._fields[existing]
+
+    def finish_tab_order(self) -> None:
+        if self._last_focus is not None:
+            QWidget.setTabOrder(self._last_focus, self.save_button)
+            QWidget.setTabOrder(self.save_button, self.cancel_button)
+
+    def error_text(self, key: str) -> str:
+        entry = self._fields.get(key)
+        if entry is None:
+            return self.general_error.text()
+        return entry[1].text() if entry[1].isVisibleTo(self) else ""
+
+    # --- errors ----------------------------------------------------------------------------
+    def clear_errors(self) -> None:
+        for widget, error in self._fields.values():
+            error.clear_error()
+            widget.setStyleSheet("")
+        self.general_error.clear_error()
+
+    def show_errors(self, errors: dict[str, str], fallback: str = "") -> None:
+        """Each message under its field (red); the first bad field (in form order) gets focus."""
+        self.clear_errors()
+        unplaced = []
+        for key, message in errors.items():
+            entry = self._fields.get(key)
+            if entry is None:
+                unplaced.append(message)
+                continue
+            widget, label = entry
+            label.show_error(message)
+            widget.setStyleSheet(FIELD_ERROR_STYLE)
+        if not errors and fallback:
+            unplaced.append(fallback)
+        if unplaced:
+            self.general_error.show_error("\n".join(unplaced))
+        self._fit_height()
+        for key in self._order:
+            if key in errors:
+                self._fields[key][0].setFocus(Qt.FocusReason.OtherFocusReason)
+                break
+
+    # --- saving ----------------------------------------------------------------------------
+    @staticmethod
+    def raise_all(read_errors: dict[str, str], check: Callable[[], None]) -> None:
+        """When some fields could not be read, still check the others, so every message shows
+        at once; the reading error wins at its own field. Never saves."""
+        if not read_errors:
+            return
+        errors: dict[str, str] = {}
+        try:
+            check()
+        except ValidationError as exc:
+            errors.update(exc.errors)
+        except AppError:
+            pass
+        errors.update(read_errors)
+        raise ValidationError(next(iter(read_errors.values())), errors=errors)
+
+    def save(self) -> None:
+        """Subclasses save here; raise ValidationError/AppError to stay open."""
+        raise NotImplementedError
+
+    def accept(self) -> None:
+        self.clear_errors()
+        try:
+            self.save()
+        except ValidationError as exc:
+            self.show_errors(exc.errors, fallback=exc.message)
+            return
+        except AppError as exc:
+            messages.show_error(self, exc)
+            return
+        super().accept()

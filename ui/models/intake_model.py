@@ -1,0 +1,57 @@
+"""The plans/reports register: one row per bound unit, the document that counts, the status."""
+
+from __future__ import annotations
+
+from app.dates import fmt
+from app.services.intake import IntakeRow
+from app.status import URGENCY
+from ui.models.row_table_model import Column, RowTableModel
+from ui.models.sort_keys import date_key
+from ui.models.units_model import KIND_ORDER
+
+
+def unit_order(r: IntakeRow) -> tuple[int, int, int]:
+    """Departments first, then districts…, each in their own order."""
+    o = r.obligation
+    return (KIND_ORDER[o.unit_kind], o.unit_sort, o.unit_id)
+
+
+def _status_tip(r: IntakeRow) -> str:
+    o = r.obligation
+    tip = f"{o.status.label}. Hạn {fmt(o.due_date)}"
+    if o.exempt_reason:
+        tip += f". {o.exempt_reason}"
+    elif o.first_received is None and o.days_past_due > 0:
+        tip += f"; đã quá {o.days_past_due} ngày"
+    elif o.first_received is None and o.days_past_due <= 0:
+        tip += f"; còn {-o.days_past_due} ngày"
+    return tip
+
+
+def _documents_text(r: IntakeRow) -> str:
+    return "" if r.documents == 0 else str(r.documents)
+
+
+class IntakeModel(RowTableModel[IntakeRow]):
+    columns = (
+        Column("order", "TT", lambda r: str(r.obligation.unit_sort), sort=unit_order, width=44,
+               align_right=True),
+        Column("unit", "Đơn vị", lambda r: r.obligation.unit_name,
+               tooltip=lambda r: r.obligation.unit_name, width=250),
+        Column("kind", "Loại đơn vị", lambda r: r.obligation.unit_kind.label,
+               sort=unit_order, width=135),
+        Column("number_symbol", "Số, ký hiệu", lambda r: r.number_symbol, width=120),
+        Column("signed_date", "Ngày ký", lambda r: fmt(r.signed_date),
+               sort=lambda r: date_key(r.signed_date), width=90),
+        Column("received_date", "Ngày nhận", lambda r: fmt(r.received_date),
+               sort=lambda r: date_key(r.received_date), width=90),
+        Column("due_date", "Hạn", lambda r: fmt(r.obligation.due_date),
+               sort=lambda r: r.obligation.due_date, width=90),
+        Column("status", "Trạng thái", lambda r: r.obligation.status.label,
+               sort=lambda r: (URGENCY[r.obligation.status], r.obligation.due_date),
+               colour=lambda r: r.obligation.status.colour, tooltip=_status_tip, width=170,
+               badge=True),
+        Column("documents", "Số VB", _documents_text, sort=lambda r: r.documents, width=55,
+               align_right=True),
+        Column("attachment", "Tệp", lambda r: "Có" if r.attachment_path else "", width=45),
+    )

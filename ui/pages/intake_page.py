@@ -1,0 +1,462 @@
+"""The register shared by Đăng ký kế hoạch (one-off tasks) and Tiếp nhận báo cáo (periodic
+reports): for the chosen directive, task (and period), one row per bound unit with the document
+that counts and the status on the window's "as of" day."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.dates import fmt
+from app.errors import AppError
+from app.models import TaskKind
+from app.services import directives, submissions
+from app.services.directives import DirectiveInfo
+from app.services.intake import (
+    IntakeRow,
+    PeriodChoice,
+    count_overdue,
+    current_period,
+    intake_rows,
+    obligation_history,
+    task_periods,
+)
+from app.services.obligations import get_obligation
+from app.services.submissions import SubmissionInfo
+from app.status import Status
+from ui import tasks
+from ui.dialogs import messages
+from ui.dialogs.history_dialog import HistoryDialog
+from ui.dialogs.submission_dialog import SubmissionDialog
+from ui.models.intake_model import IntakeModel, unit_order
+from ui.models.submissions_model import SubmissionsModel
+from ui.widgets.attachment_field import open_attachment
+from ui.widgets.data_table import DataTable
+from ui.widgets.notice_bar import NoticeBar
+from ui.widgets.search_box import SearchBox
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    directives: list[DirectiveInfo]
+    directive_id: int | None
+    task_id: int | None
+    periods: list[PeriodChoice]
+    period_key: str | None
+    rows: list[IntakeRow]
+    overdue: int
+    day: dt.date
+
+
+class IntakePage(QWidget):
+    countChanged = Signal(int)
+
+    task_kind: TaskKind = TaskKind.ONE_OFF
+    state_key = "intake"
+    register_label = "Ghi nhận văn bản"
+    empty_text = "Chưa có nhiệm vụ nào."
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window_ = window
+        self.db = window.db
+        self.model = IntakeModel(self)
+        self.docs_model = SubmissionsModel(self)
+        self._directive_id: int | None = None
+        self._task_id: int | None = None
+        self._period_key: str | None = None
+        self._generation = 0
+        self.loading = False
+        self.current_count = 0
+        self._build_ui()
+        self._connect_signals()
+        self.refresh()
+
+    # --- building --------------------------------------------------------------------------
+    def _build_ui(self) -> None:
+        layout = QVBoxLayout(self)
+        choose = QHBoxLayout()
+        self.directive_combo = QComboBox(self)
+        self.directive_combo.setMinimumWidth(260)
+        self.directive_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.task_combo = QComboBox(self)
+        self.task_combo.setMinimumWidth(260)
+        self.task_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.period_combo = QComboBox(self)
+        self.period_combo.setMinimumWidth(290)
+        self.period_label = QLabel("Kỳ:", self)
+        choose.addWidget(QLabel("Văn bản:", self))
+        choose.addWidget(self.directive_combo, 2)
+        choose.addWidget(QLabel("Nhiệm vụ:", self))
+        choose.addWidget(self.task_combo, 3)
+        choose.addWidget(self.period_label)
+        choose.addWidget(self.period_combo, 1)
+        show_period = self.task_kind is TaskKind.PERIODIC
+        self.period_label.setVisible(show_period)
+        self.period_combo.setVisible(show_period)
+        layout.addLayout(choose)
+
+        bar = QHBoxLayout()
+        self.register_button = QPushButton(f"{self.register_label} (Enter)", self)
+        self.edit_button = QPushButton("Sửa văn bản (F2)", self)
+        self.delete_button = QPushButton("Xoá văn bản (Del)", self)
+        self.open_button = QPushButton("Mở tệp", self)
+        self.history_button = QPushButton("Lịch sử", self)
+        self.search_box = SearchBox(self)
+        for b in (self.register_button, self.edit_button, self.delete_button, self.open_button,
+                  self.history_button):
+            bar.addWidget(b)
+        bar.addStretch(1)
+        bar.addWidget(self.search_box)
+        layout.addLayout(bar)
+        self.notice = NoticeBar(self)
+        layout.addWidget(self.notice)
+        self.summary_label = QLabel(self)
+        self.summary_label.setTextFormat(Qt.TextFormat.RichText)
+        layout.addWidget(self.summary_label)
+
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter = splitter
+        self.table = DataTable(self.model, self.state_key, splitter)
+        docs_group = QGroupBox("Các văn bản đơn vị đã gửi", splitter)
+        self.docs_group = docs_group
+        docs_layout = QVBoxLayout(docs_group)
+        self.docs_table = DataTable(self.docs_model, f"{self.state_key}_docs", docs_group)
+        self.docs_table.setSortingEnabled(False)
+        docs_layout.addWidget(self.docs_table)
+        splitter.addWidget(self.table)
+        splitter.addWidget(docs_group)
+        splitter.setStretchFactor(0, 4)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([460, 150])
+        layout.addWidget(splitter, 1)
+
+    def _connect_signals(self) -> None:
+        self.directive_combo.activated.connect(self._on_directive_combo_activated)
+        self.task_combo.activated.connect(self._on_task_combo_activated)
+        self.period_combo.activated.connect(self._on_period_combo_activated)
+        self.search_box.searchChanged.connect(self._on_search_box_search_changed)
+        self.register_button.clicked.connect(self.register_current)
+        self.edit_button.clicked.connect(self.edit_item)
+        self.delete_button.clicked.connect(self.delete_item)
+        self.open_button.clicked.connect(self._on_open_button_clicked)
+        self.history_button.clicked.connect(self.show_history)
+        self.table.rowActivated.connect(self.register)
+        self.table.currentIdChanged.connect(lambda _id: self._load_documents())
+        self.docs_table.rowActivated.connect(lambda _id: self.edit_item())
+        self.docs_table.currentIdChanged.connect(lambda _id: self._update_buttons())
+
+    # --- loading ---------------------------------------------------------------------------
+    def _load(self, day: dt.date, directive_id: int | None, task_id: int | None,
+              period_key: str | None) -> _Loaded:
+        """Runs off the UI thread: everything the page shows, for the wanted selection."""
+        all_directives = directives.list_directives(self.db)
+        usable = [d for d in all_directives
+                  if any(t.kind is self.task_kind for t in d.tasks)]
+        directive = next((d for d in usable if d.id == directive_id), None)
+        if directive is None and usable:
+            directive = usable[0]
+        task = None
+        if directive is not None:
+            own = [t for t in directive.tasks if t.kind is self.task_kind]
+            task = next((t for t in own if t.id == task_id), None) or (own[0] if own else None)
+        periods: list[PeriodChoice] = []
+        key = None
+        if task is not None and self.task_kind is TaskKind.PERIODIC:
+            periods = task_periods(self.db, task.id)
+            chosen = next((p for p in periods if p.key == period_key), None)
+            chosen = chosen or current_period(periods, day)
+            key = chosen.key if chosen else None
+        rows: list[IntakeRow] = []
+        if task is not None and (self.task_kind is TaskKind.ONE_OFF or key is not None):
+            rows = intake_rows(self.db, day, task_id=task.id, period_key=key)
+            rows.sort(key=unit_order)
+        return _Loaded(usable, directive.id if directive else None, task.id if task else None,
+                       periods, key, rows, count_overdue(self.db, day, self.task_kind), day)
+
+    def refresh(self) -> None:
+        self._generation += 1
+        generation = self._generation
+        self.loading = True
+        day = self.window_.as_of
+        wanted = (self._directive_id, self._task_id, self._period_key)
+        tasks.run_in_background(
+            lambda: self._load(day, *wanted),
+            lambda loaded: self._on_loaded(generation, loaded),
+            self._on_load_failed)
+
+    def reload_now(self) -> None:
+        """Reload on the UI thread (after the user's own change, or to open an obligation)."""
+        self._generation += 1
+        self._on_loaded(self._generation, self._load(
+            self.window_.as_of, self._directive_id, self._task_id, self._period_key))
+
+    def _on_load_failed(self, exc: BaseException) -> None:
+        self.loading = False
+        messages.show_error(self, exc)
+
+    def _on_loaded(self, generation: int, loaded: _Loaded) -> None:
+        if generation != self._generation:
+            return  # an older request; a newer one is on its way
+        self.loading = False
+        self._directive_id, self._task_id = loaded.directive_id, loaded.task_id
+        self._period_key = loaded.period_key
+        self._fill_combos(loaded)
+        self.table.set_rows(loaded.rows)
+        self._show_summary(loaded)
+        self._load_documents()
+        self.current_count = loaded.overdue
+        self.countChanged.emit(loaded.overdue)
+
+    def _fill_combos(self, loaded: _Loaded) -> None:
+        for combo in (self.directive_combo, self.task_combo, self.period_combo):
+            combo.blockSignals(True)
+            combo.clear()
+        for d in loaded.directives:
+            self.directive_combo.addItem(f"{d.number_symbol} ({d.signed_date:%d/%m/%Y})", d.id)
+            self.directive_combo.setItemData(self.directive_combo.count() - 1, d.subject,
+                                             Qt.ItemDataRole.ToolTipRole)
+        self.directive_combo.setCurrentIndex(self.directive_combo.findData(loaded.directive_id))
+        directive = next((d for d in loaded.directives if d.id == loaded.directive_id), None)
+        if directive is not None:
+            for t in directive.tasks:
+                if t.kind is self.task_kind:
+                    self.task_combo.addItem(t.title, t.id)
+                    self.task_combo.setItemData(self.task_combo.count() - 1,
+                                                f"{t.title} — {t.schedule_label}",
+                                                Qt.ItemDataRole.ToolTipRole)
+        self.task_combo.setCurrentIndex(self.task_combo.findData(loaded.task_id))
+        for p in loaded.periods:
+            self.period_combo.addItem(f"{p.label} (hạn {fmt(p.due_date)})", p.key)
+        self.period_combo.setCurrentIndex(self.period_combo.findData(loaded.period_key))
+        for combo in (self.directive_combo, self.task_combo, self.period_combo):
+            combo.blockSignals(False)
+
+    def _show_summary(self, loaded: _Loaded) -> None:
+        if loaded.task_id is None:
+            self.summary_label.setText(f"<i>{self.empty_text}</i>")
+            return
+        counts = Counter(r.status for r in loaded.rows)
+        parts = [f"Tính đến ngày <b>{fmt(loaded.day)}</b>: {len(loaded.rows)} đơn vị"]
+        for status in (Status.DONE_ON_TIME, Status.DONE_LATE, Status.OVERDUE, Status.DUE_SOON,
+                       Status.NOT_DUE, Status.EXEMPT):
+            if counts[status]:
+                parts.append(f"<span style='background:{status.colour}'>&nbsp;{status.label}: "
+                             f"<b>{counts[status]}</b>&nbsp;</span>")
+        self.summary_label.setText(" &nbsp; ".join(parts))
+
+    def _load_documents(self) -> None:
+        row = self.current()
+        if row is None:
+            self.docs_model.set_rows([])
+            self.docs_group.setTitle("Các văn bản đơn vị đã gửi")
+        else:
+            self.docs_group.setTitle(f"Các văn bản {row.obligation.unit_name} đã gửi "
+                                     "(tất cả được lưu; văn bản nhận sớm nhất được tính)")
+            self.docs_table.set_rows(submissions.list_for_obligation(self.db, row.id))
+            counted = row.submission_id
+            if counted is not None:
+                self.docs_table.select_id(counted)
+        self._update_buttons()
+
+    # --- combo slots -----------------------------------------------------------------------
+    def _on_directive_combo_activated(self, _index: int) -> None:
+        self._directive_id = self.directive_combo.currentData()
+        self._task_id = None
+        self._period_key = None
+        self.refresh()
+
+    def _on_task_combo_activated(self, _index: int) -> None:
+        self._task_id = self.task_combo.currentData()
+        self._period_key = None
+        self.refresh()
+
+    def _on_period_combo_activated(self, _index: int) -> None:
+        self._period_key = self.period_combo.currentData()
+        self.refresh()
+
+    def _on_search_box_search_changed(self, text: str) -> None:
+        self.table.proxy.set_search(text)
+
+    def select_period(self, key: str) -> None:
+        self._period_key = key
+        self.reload_now()
+
+    # --- current ---------------------------------------------------------------------------
+    def current(self) -> IntakeRow | None:
+        return self.table.current_row()
+
+    def current_document(self) -> SubmissionInfo | None:
+        return self.docs_table.current_row()
+
+    def _update_buttons(self) -> None:
+        row = self.current()
+        doc = self.current_document()
+        self.register_button.setEnabled(row is not None)
+        for b in (self.edit_button, self.delete_button):
+            b.setEnabled(doc is not None)
+        self.history_button.setEnabled(row is not None)
+        self.open_button.setEnabled(bool(doc and doc.attachment_path))
+
+    # --- actions ---------------------------------------------------------------------------
+    def focus_search(self) -> None:
+        self.search_box.setFocus()
+        self.search_box.selectAll()
+
+    def new_item(self) -> None:
+        self.register_current()
+
+    def register_current(self) -> None:
+        row = self.current()
+        if row is not None:
+            self.register(row.id)
+
+    def register(self, obligation_id: int) -> bool:
+        """Open the registration/intake dialog for one obligation (pre-filled)."""
+        try:
+            obligation = get_obligation(self.db, obligation_id, self.window_.as_of)
+            earlier = len(submissions.list_for_obligation(self.db, obligation_id))
+        except AppError as exc:
+            messages.show_error(self, exc)
+            return False
+        today = self.window_.today()
+        dialog = SubmissionDialog(self.db, obligation, today=today, earlier=earlier, parent=self)
+        dialog.received_edit.set_value(min(self.window_.as_of, today))
+        if not dialog.exec() or dialog.saved is None:
+            return False
+        self._after_change(obligation_id)
+        saved = dialog.saved
+        current = self.current()
+        status = current.status.label if current is not None else ""
+        self.notice.show_notice(f"Đã ghi nhận văn bản {saved.number_symbol} của "
+                                f"{obligation.unit_name}. Trạng thái: {status}.")
+        return True
+
+    def open_obligation(self, obligation_id: int) -> bool:
+        """Select the directive, task (and period) of an obligation, then open its dialog
+        (the warnings tab calls this on a double-click)."""
+        try:
+            obligation = get_obligation(self.db, obligation_id, self.window_.as_of)
+        except AppError as exc:
+            messages.show_error(self, exc)
+            return False
+        if obligation.task_kind is not self.task_kind:
+            return False
+        self._directive_id = obligation.directive_id
+        self._task_id = obligation.task_id
+        self._period_key = obligation.period_key if self.task_kind is TaskKind.PERIODIC else None
+        self.search_box.clear()
+        self.table.proxy.set_search("")
+        self.reload_now()
+        self.table.select_id(obligation_id)
+        index = self.window_.tabs.indexOf(self)
+        if index >= 0:
+            self.window_.tabs.setCurrentIndex(index)
+        self.register(obligation_id)
+        return True  # handled, whether the user saved or cancelled
+
+    def _document_or_counted(self) -> SubmissionInfo | None:
+        doc = self.current_document()
+        if doc is not None:
+            return doc
+        row = self.current()
+        if row is not None and row.submission_id is not None:
+            return submissions.get_submission(self.db, row.submission_id)
+        return None
+
+    def edit_item(self) -> None:
+        doc = self._document_or_counted()
+        row = self.current()
+        if doc is None or row is None:
+            self.register_current()
+            return
+        try:
+            obligation = get_obligation(self.db, doc.obligation_id, self.window_.as_of)
+        except AppError as exc:
+            messages.show_error(self, exc)
+            return
+        dialog = SubmissionDialog(self.db, obligation, today=self.window_.today(),
+                                  submission=doc, parent=self)
+        if dialog.exec() and dialog.saved is not None:
+            self._after_change(row.id)
+            self.notice.show_notice(f"Đã lưu văn bản {dialog.saved.number_symbol}.")
+
+    def delete_item(self) -> None:
+        doc = self._document_or_counted()
+        row = self.current()
+        if doc is None or row is None:
+            return
+        if not messages.confirm(
+                self, "Xoá văn bản đã nhận",
+                f"Xoá văn bản {doc.number_symbol} (nhận ngày {fmt(doc.received_date)}) của "
+                f"{row.obligation.unit_name}?\n\nViệc xoá được ghi vào lịch sử và có thể hoàn "
+                "tác ngay sau đó.", yes="Xoá"):
+            return
+        try:
+            deleted = submissions.delete_submission(self.db, doc.id)
+        except AppError as exc:
+            messages.show_error(self, exc)
+            return
+        self._after_change(row.id)
+        self.notice.show_notice(f"Đã xoá văn bản {deleted.number_symbol} của "
+                                f"{row.obligation.unit_name}.", "Hoàn tác",
+                                lambda: self.undo_delete(deleted))
+
+    def undo_delete(self, deleted: SubmissionInfo) -> None:
+        try:
+            restored = submissions.restore_submission(self.db, deleted)
+        except AppError as exc:
+            messages.show_error(self, exc)
+            return
+        self._after_change(restored.obligation_id)
+        self.notice.show_notice(f"Đã khôi phục văn bản {restored.number_symbol}.")
+
+    def show_history(self) -> None:
+        """Every change of the documents of the selected unit for this task (and period),
+        deletions included."""
+        row = self.current()
+        if row is None:
+            return
+        o = row.obligation
+        title = f"{o.unit_name} — {o.task_title}" + (f" — {o.period_label}" if o.period_label
+                                                      else "")
+        HistoryDialog(self.db, "submission", row.id, title, self,
+                      loader=lambda: obligation_history(self.db, row.id)).exec()
+
+    def _on_open_button_clicked(self) -> None:
+        doc = self.current_document()
+        if doc is not None and doc.attachment_path:
+            open_attachment(self, self.db, doc.attachment_path)
+
+    def _after_change(self, obligation_id: int) -> None:
+        self.reload_now()
+        self.table.select_id(obligation_id)
+        self._load_documents()
+        for i in range(self.window_.tabs.count()):
+            page = self.window_.tabs.widget(i)
+            refresh = getattr(page, "refresh", None)
+            if page is not self and refresh is not None:
+                refresh()
+
+    def save_state(self) -> None:
+        self.table.save_state()
+        self.docs_table.save_state()

@@ -1,0 +1,105 @@
+"""The attached file of a record: choose a scanned PDF or Word file, open it, or drop the choice.
+
+The file is copied into the data folder when the form is saved (``pending_path``); what is
+already stored is opened with the system viewer.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QUrl, Signal
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QWidget
+
+from app.db import Database
+from app.errors import AppError
+from app.services import attachments
+from ui.dialogs import messages
+
+FILE_FILTER = ("Văn bản (*.pdf *.doc *.docx *.odt *.rtf *.jpg *.jpeg *.png *.tif *.tiff "
+               "*.xls *.xlsx);;Mọi tệp (*)")
+
+
+def open_attachment(parent: QWidget | None, db: Database, stored: str) -> bool:
+    """Open a stored attachment with the system viewer; tell the user when it cannot."""
+    try:
+        path = attachments.open_path(db, stored)
+    except AppError as exc:
+        messages.show_error(parent, exc)
+        return False
+    return bool(QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))))
+
+
+class AttachmentField(QWidget):
+    changed = Signal()
+
+    def __init__(self, db: Database, stored: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._db = db
+        self._stored = stored
+        self._pending: Path | None = None
+        self._build_ui()
+        self._connect_signals()
+        self._update()
+
+    def _build_ui(self) -> None:
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.name_label = QLabel(self)
+        self.name_label.setWordWrap(True)
+        self.choose_button = QPushButton("Chọn tệp…", self)
+        self.choose_button.setAutoDefault(False)
+        self.open_button = QPushButton("Mở", self)
+        self.open_button.setAutoDefault(False)
+        self.drop_button = QPushButton("Bỏ chọn", self)
+        self.drop_button.setAutoDefault(False)
+        layout.addWidget(self.name_label, 1)
+        layout.addWidget(self.choose_button)
+        layout.addWidget(self.open_button)
+        layout.addWidget(self.drop_button)
+
+    def _connect_signals(self) -> None:
+        self.choose_button.clicked.connect(self._on_choose_button_clicked)
+        self.open_button.clicked.connect(self._on_open_button_clicked)
+        self.drop_button.clicked.connect(self._on_drop_button_clicked)
+
+    @property
+    def pending_path(self) -> Path | None:
+        return self._pending
+
+    @property
+    def stored(self) -> str:
+        return self._stored
+
+    def set_pending(self, path: Path | str | None) -> None:
+        self._pending = Path(path) if path else None
+        self._update()
+        self.changed.emit()
+
+    def set_stored(self, stored: str) -> None:
+        self._stored = stored
+        self._pending = None
+        self._update()
+
+    def _update(self) -> None:
+        if self._pending is not None:
+            self.name_label.setText(f"Sẽ chép vào dữ liệu khi lưu: {self._pending.name}")
+        elif self._stored:
+            self.name_label.setText(Path(self._stored).name)
+        else:
+            self.name_label.setText("(chưa có tệp)")
+        self.open_button.setEnabled(bool(self._stored) and self._pending is None)
+        self.drop_button.setEnabled(self._pending is not None)
+
+    def _on_choose_button_clicked(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Chọn tệp văn bản (bản quét PDF, Word…)", "",
+                                              FILE_FILTER)
+        if path:
+            self.set_pending(path)
+
+    def _on_open_button_clicked(self) -> None:
+        open_attachment(self, self._db, self._stored)
+
+    def _on_drop_button_clicked(self) -> None:
+        self.set_pending(None)
