@@ -15,7 +15,7 @@ from sqlalchemy import inspect
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import OperationalError
 
-from app.db.engine import Database, sqlite_backup
+from app.db.engine import Database, database_error, sqlite_backup
 from app.errors import DatabaseError
 
 log = logging.getLogger(__name__)
@@ -48,6 +48,19 @@ def _known_revisions() -> set[str]:
     return {rev.revision for rev in script.walk_revisions()}
 
 
+def check_integrity(db: Database) -> None:
+    """``PRAGMA quick_check`` at start-up: a damaged file is refused before anything is
+    written to it (the program never "repairs" a file by itself)."""
+    with db.engine.connect() as conn:
+        rows = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA quick_check").fetchall()]
+    if rows != ["ok"]:
+        log.error("quick_check failed on %s: %s", db.path, rows[:20])
+        raise DatabaseError(
+            f"Tệp dữ liệu {db.path or db.url} bị hỏng (kiểm tra toàn vẹn không đạt: "
+            f"{rows[0][:200]}). Chương trình không sửa tệp này. Hãy khôi phục từ bản sao lưu "
+            "gần nhất hoặc chọn tệp dữ liệu khác.")
+
+
 def upgrade(db: Database, *, backup_dir: Path | None = None, today: dt.datetime | None = None) -> str:
     """Bring ``db`` to head. Returns the path of the pre-upgrade backup, or "".
 
@@ -55,9 +68,14 @@ def upgrade(db: Database, *, backup_dir: Path | None = None, today: dt.datetime 
     failed upgrade of an SQLite file puts the pre-upgrade copy back.
     """
     try:
+        if db.is_sqlite:
+            check_integrity(db)
         current = current_revision(db)
         has_tables = bool(inspect(db.engine).get_table_names())
     except (OperationalError, SADatabaseError) as exc:
+        reason = str(exc.orig).lower()
+        if any(w in reason for w in ("locked", "busy", "malformed", "not a database")):
+            raise database_error(exc) from exc
         raise DatabaseError(
             "Không mở được cơ sở dữ liệu: tệp bị hỏng, đang bị chương trình khác khoá hoặc "
             f"không có quyền ghi ({exc.orig}). Chương trình không sửa tệp này; hãy đóng "
@@ -92,5 +110,7 @@ def upgrade(db: Database, *, backup_dir: Path | None = None, today: dt.datetime 
                 "Nâng cấp cơ sở dữ liệu không thành công; dữ liệu đã được trả lại như trước "
                 f"khi nâng cấp (bản sao: {backup}). Chi tiết: {exc}"
             ) from exc
+        if isinstance(exc, (OperationalError, SADatabaseError)):
+            raise database_error(exc) from exc
         raise
     return backup
