@@ -108,6 +108,39 @@ def check_writable(path: Path) -> None:
             "liệu sang thư mục của mình (ví dụ Tài liệu) rồi mở lại.")
 
 
+def preflight(path: Path) -> None:
+    """Look at an existing file before the program changes anything in it (even the switch to
+    WAL mode writes its header): ``PRAGMA quick_check`` and the schema revision. A damaged
+    file or one from a newer program is refused untouched."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    try:
+        con = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise database_error(exc) from exc
+    try:
+        rows = [str(r[0]) for r in con.execute("PRAGMA quick_check").fetchall()]
+        if rows != ["ok"]:
+            raise DatabaseError(
+                f"Tệp dữ liệu {path} bị hỏng (kiểm tra toàn vẹn không đạt: {rows[0][:200]}). "
+                "Chương trình không sửa tệp này. Hãy khôi phục từ bản sao lưu gần nhất hoặc "
+                "chọn tệp dữ liệu khác.")
+        has_stamp = con.execute("SELECT 1 FROM sqlite_master WHERE type='table' "
+                                "AND name='alembic_version'").fetchone()
+        stamps = [r[0] for r in con.execute("SELECT version_num FROM alembic_version")
+                  ] if has_stamp else []
+    except sqlite3.Error as exc:
+        raise database_error(exc) from exc
+    finally:
+        con.close()
+    from app.db.migrate import newer_revision_error
+
+    for stamp in stamps:
+        error = newer_revision_error(stamp)
+        if error is not None:
+            raise error
+
+
 def database_error(exc: BaseException) -> DatabaseError:
     """The Vietnamese message for an error SQLite raised while reading or writing."""
     text = str(getattr(exc, "orig", None) or exc)
@@ -172,6 +205,7 @@ def open_database(target: str | Path, *, echo: bool = False,
                 ) from exc
         check_sqlite_file(path)
         check_writable(path)
+        preflight(path)
         engine = create_engine(url, echo=echo,
                                connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _on_sqlite_connect)

@@ -48,6 +48,16 @@ def _known_revisions() -> set[str]:
     return {rev.revision for rev in script.walk_revisions()}
 
 
+def newer_revision_error(current: str) -> DatabaseError | None:
+    """The error for a database stamped by a newer program, or None when ``current`` is ours."""
+    if current in _known_revisions():
+        return None
+    return DatabaseError(
+        f"Cơ sở dữ liệu được tạo bởi phiên bản mới hơn của chương trình (lược đồ {current}). "
+        "Hãy cài phiên bản Sổ theo dõi mới nhất; chương trình không thay đổi tệp này."
+    )
+
+
 def check_integrity(db: Database) -> None:
     """``PRAGMA quick_check`` at start-up: a damaged file is refused before anything is
     written to it (the program never "repairs" a file by itself)."""
@@ -68,8 +78,8 @@ def upgrade(db: Database, *, backup_dir: Path | None = None, today: dt.datetime 
     failed upgrade of an SQLite file puts the pre-upgrade copy back.
     """
     try:
-        if db.is_sqlite:
-            check_integrity(db)
+        if db.is_sqlite and db.path is None:
+            check_integrity(db)  # a file was already checked by engine.preflight
         current = current_revision(db)
         has_tables = bool(inspect(db.engine).get_table_names())
     except (OperationalError, SADatabaseError) as exc:
@@ -84,11 +94,10 @@ def upgrade(db: Database, *, backup_dir: Path | None = None, today: dt.datetime 
     head = head_revision()
     if current == head:
         return ""
-    if current is not None and current not in _known_revisions():
-        raise DatabaseError(
-            f"Cơ sở dữ liệu được tạo bởi phiên bản mới hơn của chương trình (lược đồ {current}). "
-            "Hãy cài phiên bản Sổ theo dõi mới nhất; chương trình không thay đổi tệp này."
-        )
+    if current is not None:
+        error = newer_revision_error(current)
+        if error is not None:
+            raise error
     backup = ""
     if db.path is not None and db.path.exists() and (has_tables or current is not None):
         stamp = (today or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
