@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import shutil
 from pathlib import Path
 
@@ -111,9 +112,11 @@ def upgrade(db: Database, *, backup_dir: Path | None = None, today: dt.datetime 
     except Exception as exc:
         if backup and db.path is not None:
             db.engine.dispose()
+            staged = db.path.with_name(db.path.name + ".khoi-phuc.tmp")
+            shutil.copyfile(backup, staged)  # the copy is complete before the file is touched
             for suffix in ("-wal", "-shm"):
                 Path(str(db.path) + suffix).unlink(missing_ok=True)
-            shutil.copyfile(backup, db.path)
+            os.replace(staged, db.path)
             log.exception("Upgrade failed; restored %s", backup)
             raise DatabaseError(
                 "Nâng cấp cơ sở dữ liệu không thành công; dữ liệu đã được trả lại như trước "
@@ -121,5 +124,8 @@ def upgrade(db: Database, *, backup_dir: Path | None = None, today: dt.datetime 
             ) from exc
         if isinstance(exc, (OperationalError, SADatabaseError)):
             raise database_error(exc) from exc
-        raise
+        log.exception("Setting up a new database failed")
+        raise DatabaseError(
+            "Không thiết lập được cơ sở dữ liệu mới (mọi thay đổi đã được huỷ). "
+            f"Chi tiết: {exc}. Hãy thử lại hoặc chọn thư mục khác.") from exc
     return backup
