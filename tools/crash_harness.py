@@ -55,6 +55,8 @@ class Round:
     killed: bool = True  # False when the target finished before the kill came
     returncode: int | None = None
     stderr: str = ""
+    outcome: str = ""  # what state the kill left, as found by the target's verify
+    first_number: int = 0
 
 
 @dataclass(frozen=True)
@@ -66,8 +68,9 @@ class WriteTarget:
     prepare: Callable[[Round, int], None]  # (round, round number): make the starting files
     command: Callable[[Round, int], list[str]]  # the argv to start
     verify: Callable[[Round], None]  # raise CrashCheckFailed when something is lost
-    min_delay: float = 0.05  # seconds before the kill, drawn uniformly in [min, max]
-    max_delay: float = 2.0
+    min_delay: float = 0.05  # seconds before the kill, drawn uniformly in [min, max],
+    max_delay: float = 2.0  # counted from the moment ``ready`` holds (from the start if None)
+    ready: Callable[[Round], bool] | None = None  # e.g. "the first write is acknowledged"
 
 
 # --- shared checks ----------------------------------------------------------------------------
@@ -145,13 +148,26 @@ def _prepare_receive(rnd: Round, number: int) -> None:
         rnd.db.write_bytes(base.read_bytes())
 
 
+def _number(symbol: str) -> int:
+    head = symbol.split("/", 1)[0]
+    return int(head) if head.isdigit() else -1
+
+
 def _command_receive(rnd: Round, number: int) -> list[str]:
-    return [PYTHON, str(DRIVER), "receive", str(rnd.db), str(number * 100_000 + 1)]
+    rnd.first_number = number * 100_000 + 1
+    return [PYTHON, str(DRIVER), "receive", str(rnd.db), str(rnd.first_number)]
 
 
 def _verify_receive(rnd: Round) -> None:
     acked = [line.split() for line in rnd.acked if line.startswith("ACK ")]
     rows = dict(_query(rnd.db, "SELECT id, number_symbol FROM submission"))
+    acked_ids = {int(a[1]) for a in acked}
+    new_rows = {i for i, n in rows.items() if str(n).startswith(f"{rnd.first_number}/")
+                or (rnd.first_number <= _number(str(n)) < rnd.first_number + 100_000)}
+    extra = len(new_rows - acked_ids)
+    rnd.outcome = ("killed before the first write" if not acked and not extra else
+                   "killed between a commit and its acknowledgement" if extra else
+                   "killed between writes or inside an uncommitted one")
     for _, sid, number in acked:
         if rows.get(int(sid)) != number:
             raise CrashCheckFailed(f"acknowledged document {number} (id {sid}) is missing "
@@ -189,10 +205,12 @@ def _command_sample(rnd: Round, number: int) -> list[str]:
 
 def _verify_sample(rnd: Round) -> None:
     if not rnd.db.exists():
+        rnd.outcome = "killed before the file was created"
         return
     tables = {r[0] for r in _query(rnd.db, "SELECT name FROM sqlite_master WHERE type='table'")}
     if not tables:
-        return  # killed before the first table: an empty file, the program starts on it
+        rnd.outcome = "killed during set-up: no table (migration rolled back or not begun)"
+        return  # an empty file: the program sets it up on the next start
     from app.models.base import Base
 
     expected = set(Base.metadata.tables) | {"alembic_version"}
@@ -208,15 +226,19 @@ def _verify_sample(rnd: Round) -> None:
         raise CrashCheckFailed(f"sample half-loaded: units, directives, obligations = {state}")
     if any("Đã nạp dữ liệu mẫu" in line for line in rnd.acked) and state == (0, 0, 0):
         raise CrashCheckFailed("the sample was reported loaded but is not in the database")
+    rnd.outcome = ("killed after set-up, sample not loaded (rolled back or not begun)"
+                   if state == (0, 0, 0) else "killed after the sample was committed")
 
 
 TARGETS: dict[str, WriteTarget] = {
     "receive": WriteTarget(
         "receive", "CLI `receive` in a loop (one document per transaction)",
-        _prepare_receive, _command_receive, _verify_receive, min_delay=0.6, max_delay=3.0),
+        _prepare_receive, _command_receive, _verify_receive, min_delay=0.0, max_delay=1.5,
+        ready=lambda rnd: bool(rnd.acked)),
     "sample": WriteTarget(
         "sample", "new database: create, migrate to head, load the sample (`sample`)",
-        _prepare_fresh, _command_sample, _verify_sample, min_delay=0.3, max_delay=1.0),
+        _prepare_fresh, _command_sample, _verify_sample, min_delay=0.0, max_delay=0.5,
+        ready=lambda rnd: rnd.db.exists()),
 }
 
 
@@ -240,6 +262,10 @@ def run_round(target: WriteTarget, work: Path, number: int, rng: random.Random) 
     reader = threading.Thread(target=_reader, args=(proc.stdout, rnd.acked), daemon=True)
     reader.start()
     delay = rng.uniform(target.min_delay, target.max_delay)
+    if target.ready is not None:
+        deadline = time.monotonic() + 60
+        while not target.ready(rnd) and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.002)
     try:
         proc.wait(timeout=delay)
         rnd.killed = False
@@ -266,6 +292,7 @@ class Report:
     rounds: dict[str, int] = field(default_factory=dict)
     kills: dict[str, int] = field(default_factory=dict)
     acked: dict[str, int] = field(default_factory=dict)
+    outcomes: dict[str, dict[str, int]] = field(default_factory=dict)
 
     def describe(self) -> str:
         lines = []
@@ -273,6 +300,8 @@ class Report:
             lines.append(f"{name}: {self.rounds[name]} rounds, {self.kills[name]} killed by "
                          f"SIGKILL mid-write, {self.acked[name]} acknowledged writes checked; "
                          "integrity ok, nothing lost, the program starts normally")
+            for outcome, count in sorted(self.outcomes.get(name, {}).items()):
+                lines.append(f"    {count:5d} × {outcome}")
         return "\n".join(lines)
 
 
@@ -291,6 +320,9 @@ def run_harness(kills: int, work: Path, target_names: list[str] | None = None,
         report.rounds[name] += 1
         report.kills[name] += int(rnd.killed)
         report.acked[name] += sum(1 for line in rnd.acked if line.startswith("ACK "))
+        if rnd.killed:
+            by_name = report.outcomes.setdefault(name, {})
+            by_name[rnd.outcome] = by_name.get(rnd.outcome, 0) + 1
         if progress:
             progress(f"[{number + 1}/{kills}] {name}: "
                      f"{'killed' if rnd.killed else 'finished'} after "

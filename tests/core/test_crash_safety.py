@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import sys
 from pathlib import Path
@@ -18,18 +17,14 @@ pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGKILL needs POSIX"
 
 
 def test_receive_loop_survives_sigkill(tmp_path: Path) -> None:
-    report = crash_harness.run_harness(4, tmp_path, ["receive"], seed=11)
-    assert report.kills["receive"] == 4
+    report = crash_harness.run_harness(3, tmp_path, ["receive"], seed=11)
+    assert report.kills["receive"] == 3
     assert report.acked["receive"] > 0  # the kills came after real, acknowledged writes
 
 
-def test_new_database_and_sample_survive_sigkill(tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    # Kill inside the short window where the schema is created and the sample written.
-    target = dataclasses.replace(crash_harness.TARGETS["sample"], min_delay=0.3, max_delay=0.9)
-    monkeypatch.setitem(crash_harness.TARGETS, "sample", target)
-    report = crash_harness.run_harness(5, tmp_path, ["sample"], seed=5)
-    assert report.rounds["sample"] == 5
+def test_new_database_and_sample_survive_sigkill(tmp_path: Path) -> None:
+    report = crash_harness.run_harness(4, tmp_path, ["sample"], seed=5)
+    assert report.rounds["sample"] == 4
     assert report.kills["sample"] >= 1
 
 
