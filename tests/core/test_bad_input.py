@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import sqlite3
 import unicodedata
 from collections.abc import Iterator
@@ -52,7 +53,9 @@ dates = st.one_of(st.none(), st.dates(),
                   st.dates(dt.date(2015, 1, 1), dt.date(2030, 12, 31)))
 huge = st.one_of(st.integers(-5, 40), st.integers(-(2**80), 2**80),
                  st.sampled_from([2**63, 2**63 - 1, -(2**63) - 1, 10**30]))
-SETTINGS = settings(max_examples=50, deadline=None,
+# SOTHEODOI_FUZZ_SCALE=20 multiplies every example count (the long run in docs/reliability.md).
+SCALE = max(1, int(os.environ.get("SOTHEODOI_FUZZ_SCALE", "1")))
+SETTINGS = settings(max_examples=50 * SCALE, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture,
                                            HealthCheck.too_slow])
 
@@ -95,7 +98,7 @@ def no_controls(value: str) -> bool:
 # --- text helpers -------------------------------------------------------------------------------
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300 * SCALE, deadline=None)
 @given(st.one_of(st.text(), st.sampled_from(SPECIAL)))
 def test_text_helpers_never_crash_and_keep_their_promises(value: str) -> None:
     cleaned = clean(value)
@@ -115,7 +118,7 @@ def test_text_helpers_never_crash_and_keep_their_promises(value: str) -> None:
     sorted([value, cleaned, key, decomposed], key=sort_key)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200 * SCALE, deadline=None)
 @given(st.lists(st.one_of(st.text(max_size=20), st.sampled_from(SPECIAL[:12])), max_size=30))
 def test_sort_key_is_a_total_order(values: list[str]) -> None:
     ordered = sorted(values, key=sort_key)
@@ -126,7 +129,7 @@ def test_sort_key_is_a_total_order(values: list[str]) -> None:
 # --- dates --------------------------------------------------------------------------------------
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300 * SCALE, deadline=None)
 @given(st.one_of(st.text(max_size=30), st.sampled_from(SPECIAL),
                  st.builds("{}/{}/{}".format, huge, huge, huge),
                  st.builds("{}-{}-{}".format, huge, huge, huge)))
@@ -140,6 +143,7 @@ def test_parse_date_gives_a_date_or_a_clear_error(text: str) -> None:
     assert MIN_YEAR <= day.year <= MAX_YEAR
 
 
+@settings(max_examples=100 * SCALE, deadline=None)
 @given(st.dates(dt.date(MIN_YEAR, 1, 1), dt.date(MAX_YEAR, 12, 31)))
 def test_parse_date_reads_what_fmt_writes(day: dt.date) -> None:
     assert parse_date(fmt(day)) == day
@@ -314,8 +318,8 @@ TOKENS = ["status", "receive", "sample", "units", "--json", "--as-of", "--unit",
 free = texts.filter(lambda s: not s.startswith("-"))
 
 
-@settings(max_examples=120, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=120 * SCALE, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(argv=st.lists(st.one_of(st.sampled_from(TOKENS), free), max_size=12))
 def test_cli_with_random_arguments(shared_db: Database, argv: list[str],
                                    capsys: pytest.CaptureFixture[str]) -> None:
