@@ -220,14 +220,20 @@ def sqlite_backup(source: Path, destination: Path) -> None:
     """Copy a live SQLite database with the online backup API (consistent under WAL)."""
     destination.parent.mkdir(parents=True, exist_ok=True)
     tmp = destination.with_name(destination.name + ".tmp")
-    src = sqlite3.connect(str(source))
     try:
-        dst = sqlite3.connect(str(tmp))
+        src = sqlite3.connect(str(source))
         try:
-            src.backup(dst)
-            dst.execute("PRAGMA journal_mode=DELETE")
+            dst = sqlite3.connect(str(tmp))
+            try:
+                src.backup(dst)
+                dst.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                dst.close()
         finally:
-            dst.close()
-    finally:
-        src.close()
-    tmp.replace(destination)
+            src.close()
+        with tmp.open("rb+") as handle:
+            os.fsync(handle.fileno())
+        tmp.replace(destination)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # never leave half a backup behind
+        raise

@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 import os
 import shutil
+import sqlite3
 from pathlib import Path
 
 from alembic import command
@@ -18,6 +19,7 @@ from sqlalchemy.exc import OperationalError
 
 from app.db.engine import Database, database_error, sqlite_backup
 from app.errors import DatabaseError
+from app.fileio import os_error_message
 
 log = logging.getLogger(__name__)
 
@@ -104,7 +106,14 @@ def upgrade(db: Database, *, backup_dir: Path | None = None, today: dt.datetime 
         stamp = (today or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
         folder = backup_dir or db.path.resolve().parent / "backups"
         target = folder / f"truoc-nang-cap-{current or 'moi'}-{stamp}.db"
-        sqlite_backup(db.path, target)
+        try:
+            sqlite_backup(db.path, target)
+        except (OSError, sqlite3.Error) as exc:
+            reason = (os_error_message(target, exc) if isinstance(exc, OSError)
+                      else database_error(exc).message)
+            raise DatabaseError(
+                "Chưa nâng cấp được cơ sở dữ liệu vì không tạo được bản sao an toàn trước khi "
+                f"nâng cấp; dữ liệu không thay đổi. {reason}") from exc
         backup = str(target)
         log.info("Backed up %s to %s before upgrading %s -> %s", db.path, target, current, head)
     try:

@@ -137,3 +137,34 @@ def test_failed_setup_of_a_new_database_leaves_no_half_schema(
     db = connect(str(path))  # next start: set up normally
     assert current_revision(db) == head_revision()
     db.dispose()
+
+
+def test_no_upgrade_without_a_safety_copy(tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The disk is full when the pre-upgrade copy is written: say so, upgrade nothing."""
+    import errno
+
+    import app.db.engine as engine
+
+    path = tmp_path / "sotheodoi.db"
+    shutil.copyfile(FIXTURES / "0001.db", path)
+    before = snapshot(path)
+    _behind_head(monkeypatch)
+    upgraded: list[str] = []
+    monkeypatch.setattr(migrate.command, "upgrade", lambda *_a: upgraded.append("yes"))
+    real_connect = engine.sqlite3.connect
+
+    def full_disk(target: str, *args: Any, **kwargs: Any) -> Any:
+        if str(target).endswith(".tmp"):
+            Path(target).write_bytes(b"partial")
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_connect(target, *args, **kwargs)
+
+    monkeypatch.setattr(engine.sqlite3, "connect", full_disk)
+    with pytest.raises(DatabaseError) as caught:
+        connect(str(path))
+    assert "Ổ đĩa đã đầy" in caught.value.message
+    assert "dữ liệu không thay đổi" in caught.value.message
+    monkeypatch.undo()
+    assert upgraded == [] and snapshot(path) == before
+    assert not list(tmp_path.rglob("*.tmp"))  # no half-written copy left behind
