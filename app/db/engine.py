@@ -117,7 +117,7 @@ def preflight(path: Path) -> None:
     try:
         con = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     except sqlite3.Error as exc:
-        raise database_error(exc) from exc
+        raise database_error(exc, path) from exc
     try:
         rows = [str(r[0]) for r in con.execute("PRAGMA quick_check").fetchall()]
         if rows != ["ok"]:
@@ -130,7 +130,7 @@ def preflight(path: Path) -> None:
         stamps = [r[0] for r in con.execute("SELECT version_num FROM alembic_version")
                   ] if has_stamp else []
     except sqlite3.Error as exc:
-        raise database_error(exc) from exc
+        raise database_error(exc, path) from exc
     finally:
         con.close()
     from app.db.migrate import newer_revision_error
@@ -141,7 +141,7 @@ def preflight(path: Path) -> None:
             raise error
 
 
-def database_error(exc: BaseException) -> DatabaseError:
+def database_error(exc: BaseException, path: Path | None = None) -> DatabaseError:
     """The Vietnamese message for an error SQLite raised while reading or writing."""
     text = str(getattr(exc, "orig", None) or exc)
     low = text.lower()
@@ -159,9 +159,11 @@ def database_error(exc: BaseException) -> DatabaseError:
             "Ổ đĩa đã đầy, không ghi được dữ liệu. Thao tác chưa được thực hiện, dữ liệu đã lưu "
             "không bị ảnh hưởng. Hãy giải phóng dung lượng ổ đĩa rồi thử lại.")
     if "malformed" in low or "not a database" in low or "corrupt" in low:
+        where = (f" (cửa sổ chương trình liệt kê các bản trong thư mục "
+                 f"{path.resolve().parent / 'backups'})") if path is not None else ""
         return DatabaseError(
-            f"Tệp dữ liệu bị hỏng ({text}). Chương trình không sửa tệp này. Hãy khôi phục từ "
-            "bản sao lưu gần nhất.")
+            f"Tệp dữ liệu {path or ''} bị hỏng ({text}). Chương trình không sửa tệp này. "
+            f"Hãy khôi phục từ bản sao lưu gần nhất{where}.".replace("  ", " "))
     return DatabaseError(
         f"Lỗi cơ sở dữ liệu: {text}. Thao tác chưa được thực hiện. Hãy thử lại; nếu lỗi lặp "
         "lại, hãy khôi phục từ bản sao lưu gần nhất.")
