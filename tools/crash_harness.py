@@ -162,8 +162,8 @@ def _verify_receive(rnd: Round) -> None:
     acked = [line.split() for line in rnd.acked if line.startswith("ACK ")]
     rows = dict(_query(rnd.db, "SELECT id, number_symbol FROM submission"))
     acked_ids = {int(a[1]) for a in acked}
-    new_rows = {i for i, n in rows.items() if str(n).startswith(f"{rnd.first_number}/")
-                or (rnd.first_number <= _number(str(n)) < rnd.first_number + 100_000)}
+    new_rows = {i for i, n in rows.items()
+                if rnd.first_number <= _number(str(n)) < rnd.first_number + 100_000}
     extra = len(new_rows - acked_ids)
     rnd.outcome = ("killed before the first write" if not acked and not extra else
                    "killed between a commit and its acknowledgement" if extra else
@@ -172,7 +172,11 @@ def _verify_receive(rnd: Round) -> None:
         if rows.get(int(sid)) != number:
             raise CrashCheckFailed(f"acknowledged document {number} (id {sid}) is missing "
                                    f"from {rnd.db}")
-    # Nothing half-written: each document has its audit row and its obligation's receipt.
+    _verify_receive_invariants(rnd)
+
+
+def _verify_receive_invariants(rnd: Round) -> None:
+    """Nothing half-written: each document has its audit row; counters agree."""
     orphans = _query(rnd.db, """
         SELECT s.id FROM submission s
         WHERE NOT EXISTS (SELECT 1 FROM audit_entry a
@@ -189,6 +193,50 @@ def _verify_receive(rnd: Round) -> None:
     if wrong:
         raise CrashCheckFailed(f"obligations whose counts disagree with their documents: "
                                f"{wrong[:5]}")
+
+
+# --- target: edit (record, correct, delete documents) ------------------------------------------
+
+
+def _command_edit(rnd: Round, number: int) -> list[str]:
+    rnd.first_number = number * 100_000 + 1
+    return [PYTHON, str(DRIVER), "edit", str(rnd.db), str(rnd.first_number)]
+
+
+def _verify_edit(rnd: Round) -> None:
+    """Each document is in the state of its last acknowledged step, or of the one step after
+    it (committed, killed before the acknowledgement) — never anything else."""
+    last: dict[int, tuple[str, str]] = {}
+    for line in rnd.acked:
+        if line.startswith("ACK "):
+            _, step, sid, number = line.split()
+            last[int(sid)] = (step, number)
+    rows = {int(r[0]): (str(r[1]), str(r[2]), str(r[3])) for r in _query(
+        rnd.db, "SELECT id, number_symbol, summary, received_date FROM submission")}
+    deleted = {int(r[0]) for r in _query(
+        rnd.db, "SELECT entity_id FROM audit_entry WHERE entity='submission' "
+                "AND action='delete'")}
+    v1 = ("v1", "2018-12-02")
+    v2 = ("v2", "2018-12-03")
+    ahead = 0
+    for sid, (step, number) in last.items():
+        deletes = _number(number) % 3 == 0
+        row = rows.get(sid)
+        state = "gone" if row is None else (row[1], row[2])
+        if row is not None and row[0] != number:
+            raise CrashCheckFailed(f"document {sid} has number {row[0]}, expected {number}")
+        allowed = {"add": [v1, v2], "upd": [v2] + (["gone"] if deletes else []),
+                   "del": ["gone"]}[step]
+        if state not in allowed:
+            raise CrashCheckFailed(f"document {sid} ({number}) after an acknowledged {step}: "
+                                   f"found {state}, allowed {allowed}")
+        if state == "gone" and sid not in deleted:
+            raise CrashCheckFailed(f"document {sid} vanished without its audit row")
+        ahead += int(state != allowed[0])
+    _verify_receive_invariants(rnd)
+    rnd.outcome = ("killed before the first write" if not last else
+                   "killed between a commit and its acknowledgement" if ahead else
+                   "killed between writes or inside an uncommitted one")
 
 
 # --- target: sample (a new database created, migrated and filled in one go) -------------------
@@ -234,6 +282,10 @@ TARGETS: dict[str, WriteTarget] = {
     "receive": WriteTarget(
         "receive", "CLI `receive` in a loop (one document per transaction)",
         _prepare_receive, _command_receive, _verify_receive, min_delay=0.0, max_delay=1.5,
+        ready=lambda rnd: bool(rnd.acked)),
+    "edit": WriteTarget(
+        "edit", "services: record, correct and delete documents (one transaction each)",
+        _prepare_receive, _command_edit, _verify_edit, min_delay=0.0, max_delay=1.5,
         ready=lambda rnd: bool(rnd.acked)),
     "sample": WriteTarget(
         "sample", "new database: create, migrate to head, load the sample (`sample`)",

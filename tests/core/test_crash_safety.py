@@ -48,3 +48,33 @@ def test_checks_detect_half_a_schema(tmp_path: Path) -> None:
     con.close()
     with pytest.raises(crash_harness.CrashCheckFailed, match="half a schema"):
         crash_harness._verify_sample(crash_harness.Round(work=tmp_path, db=db))
+
+
+def test_edits_survive_sigkill(tmp_path: Path) -> None:
+    report = crash_harness.run_harness(2, tmp_path, ["edit"], seed=3)
+    assert report.kills["edit"] == 2 and report.acked["edit"] > 0
+
+
+def test_checks_detect_a_document_back_from_the_dead(tmp_path: Path) -> None:
+    """An acknowledged deletion whose document is still there is reported."""
+    import datetime as dt
+
+    from app.db import connect
+    from app.services.obligations import list_obligations
+    from app.services.submissions import SubmissionInput, record_submission
+
+    rnd = crash_harness.Round(work=tmp_path, db=tmp_path / "crash.db")
+    crash_harness._prepare_receive(rnd, 0)
+    db = connect(str(rnd.db))
+    try:
+        obligation = list_obligations(db, dt.date(2018, 12, 31))[0].id
+        info = record_submission(db, SubmissionInput(
+            obligation_id=obligation, number_symbol="3/BC-KIEMTHU",
+            signed_date=dt.date(2018, 12, 1), received_date=dt.date(2018, 12, 2),
+            summary="v2"), today=dt.date(2018, 12, 31))
+    finally:
+        db.dispose()
+    rnd.acked = [f"ACK add {info.id} 3/BC-KIEMTHU", f"ACK upd {info.id} 3/BC-KIEMTHU",
+                 f"ACK del {info.id} 3/BC-KIEMTHU"]
+    with pytest.raises(crash_harness.CrashCheckFailed, match="after an acknowledged del"):
+        crash_harness._verify_edit(rnd)
