@@ -154,7 +154,11 @@ def database_error(exc: BaseException, path: Path | None = None) -> DatabaseErro
         return DatabaseError(
             f"Không ghi được vào tệp dữ liệu ({text}). Thao tác chưa được thực hiện. Hãy kiểm "
             "tra tệp không ở chế độ chỉ đọc và thư mục cho phép ghi.")
-    if "disk is full" in low or "disk i/o" in low:
+    if "disk i/o" in low:
+        return DatabaseError(
+            "Lỗi đọc/ghi ổ đĩa khi dùng tệp dữ liệu. Thao tác chưa được thực hiện. Nếu tệp nằm "
+            "trên ổ USB hoặc ổ mạng, hãy kiểm tra kết nối rồi mở lại chương trình.")
+    if "disk is full" in low:
         return DatabaseError(
             "Ổ đĩa đã đầy, không ghi được dữ liệu. Thao tác chưa được thực hiện, dữ liệu đã lưu "
             "không bị ảnh hưởng. Hãy giải phóng dung lượng ổ đĩa rồi thử lại.")
@@ -171,9 +175,10 @@ def database_error(exc: BaseException, path: Path | None = None) -> DatabaseErro
 
 def is_database_failure(exc: BaseException) -> bool:
     """An error from the database engine itself (locked, damaged, disk full), not a bug."""
-    return isinstance(exc, (DBAPIError, sqlite3.OperationalError, sqlite3.DatabaseError)) and (
-        not isinstance(exc, DBAPIError) or isinstance(
-            exc.orig, (sqlite3.OperationalError, sqlite3.DatabaseError)))
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    # OperationalError: locked, busy, full, I/O, read-only; the bare DatabaseError: damaged.
+    # IntegrityError, ProgrammingError… are bugs and stay "unexpected".
+    return isinstance(orig, sqlite3.OperationalError) or type(orig) is sqlite3.DatabaseError
 
 
 def open_database(target: str | Path, *, echo: bool = False,
