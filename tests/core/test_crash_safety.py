@@ -78,3 +78,39 @@ def test_checks_detect_a_document_back_from_the_dead(tmp_path: Path) -> None:
                  f"ACK del {info.id} 3/BC-KIEMTHU"]
     with pytest.raises(crash_harness.CrashCheckFailed, match="after an acknowledged del"):
         crash_harness._verify_edit(rnd)
+
+
+def test_checks_allow_sqlite_to_reuse_a_deleted_id(tmp_path: Path) -> None:
+    """Deleted 3/…, then 4/… committed with the same id before the kill: nothing lost."""
+    import datetime as dt
+
+    from app.db import connect
+    from app.services.obligations import list_obligations
+    from app.services.submissions import (
+        SubmissionInput,
+        delete_submission,
+        record_submission,
+    )
+
+    rnd = crash_harness.Round(work=tmp_path, db=tmp_path / "crash.db", first_number=1)
+    crash_harness._prepare_receive(rnd, 0)
+    db = connect(str(rnd.db))
+    try:
+        obligation = list_obligations(db, dt.date(2018, 12, 31))[0].id
+
+        def add(number: str, summary: str) -> int:
+            return record_submission(db, SubmissionInput(
+                obligation_id=obligation, number_symbol=number,
+                signed_date=dt.date(2018, 12, 1), received_date=dt.date(2018, 12, 2),
+                summary=summary), today=dt.date(2018, 12, 31)).id
+
+        first = add("3/BC-KIEMTHU", "v2")
+        delete_submission(db, first)
+        second = add("4/BC-KIEMTHU", "v1")
+    finally:
+        db.dispose()
+    assert second == first  # SQLite gave the deleted document's id to the next one
+    rnd.acked = [f"ACK add {first} 3/BC-KIEMTHU", f"ACK upd {first} 3/BC-KIEMTHU",
+                 f"ACK del {first} 3/BC-KIEMTHU"]
+    crash_harness._verify_edit(rnd)
+    assert rnd.outcome == "killed between a commit and its acknowledgement"
