@@ -80,7 +80,7 @@ def open_database_with_recovery(db_path: Path) -> tuple[object, Path] | None:
             dialog.exec()
             if dialog.action == DatabaseErrorDialog.OTHER and dialog.chosen_path is not None:
                 db_path = dialog.chosen_path
-            elif dialog.action != DatabaseErrorDialog.RESTORED:
+            elif dialog.action not in (DatabaseErrorDialog.RESTORED, DatabaseErrorDialog.RETRY):
                 return None
         except AppError as exc:
             show_error(None, exc, title="Không mở được dữ liệu")

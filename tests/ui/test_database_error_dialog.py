@@ -151,3 +151,32 @@ def test_startup_quit_returns_nothing_and_touches_nothing(
     assert open_database_with_recovery(damaged_with_backups) is None
     assert damaged_with_backups.read_bytes() == damaged
     shutil.rmtree(damaged_with_backups.parent / "backups")
+
+
+def test_retry_opens_the_file_once_the_other_program_lets_go(
+        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sqlite3
+
+    import app.db.engine as engine
+    from ui.app import open_database_with_recovery
+
+    monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 200)
+    path = tmp_path / "sotheodoi.db"
+    connect(str(path)).dispose()
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("PRAGMA locking_mode=EXCLUSIVE")
+    other.execute("BEGIN EXCLUSIVE")
+    messages: list[str] = []
+
+    def exec_then_retry(self: DatabaseErrorDialog) -> int:
+        messages.append(self.message)
+        other.execute("ROLLBACK")
+        other.close()  # the other program is closed; the user clicks "Thử lại"
+        self.retry_button.click()
+        return 1
+
+    monkeypatch.setattr(DatabaseErrorDialog, "exec", exec_then_retry)
+    opened = open_database_with_recovery(path)
+    assert opened is not None
+    opened[0].dispose()  # type: ignore[attr-defined]
+    assert len(messages) == 1 and "chương trình khác" in messages[0]

@@ -25,9 +25,11 @@ from ui.dialogs.messages import confirm, show_error, show_info
 
 
 class DatabaseErrorDialog(QDialog):
-    """``action`` after exec(): "restored" (try again), "other" (``chosen_path``) or "quit"."""
+    """``action`` after exec(): "restored" or "retry" (open again), "other" (``chosen_path``)
+    or "quit"."""
 
     RESTORED = "restored"
+    RETRY = "retry"
     OTHER = "other"
     QUIT = "quit"
 
@@ -64,16 +66,21 @@ class DatabaseErrorDialog(QDialog):
         buttons = QHBoxLayout()
         self.restore_button = QPushButton("Khôi phục bản sao lưu gần nhất…", self)
         self.other_button = QPushButton("Chọn tệp dữ liệu khác…", self)
+        self.retry_button = QPushButton("Thử lại", self)
+        self.retry_button.setToolTip("Mở lại tệp này (ví dụ sau khi đóng chương trình khác "
+                                     "đang giữ tệp, hoặc cắm lại ổ USB).")
         self.quit_button = QPushButton("Thoát", self)
         buttons.addWidget(self.restore_button)
         buttons.addWidget(self.other_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.retry_button)
         buttons.addWidget(self.quit_button)
         layout.addLayout(buttons)
 
     def _connect_signals(self) -> None:
         self.restore_button.clicked.connect(self._on_restore_button_clicked)
         self.other_button.clicked.connect(self._on_other_button_clicked)
+        self.retry_button.clicked.connect(self._on_retry_button_clicked)
         self.quit_button.clicked.connect(self._on_quit_button_clicked)
         self.backup_list.currentRowChanged.connect(self._on_backup_list_current_row_changed)
 
@@ -134,6 +141,10 @@ class DatabaseErrorDialog(QDialog):
             return
         self.action = self.OTHER
         self.chosen_path = Path(path)
+        self.accept()
+
+    def _on_retry_button_clicked(self) -> None:
+        self.action = self.RETRY
         self.accept()
 
     def _on_quit_button_clicked(self) -> None:
