@@ -293,7 +293,7 @@ TARGETS: dict[str, WriteTarget] = {
         ready=lambda rnd: bool(rnd.acked)),
     "sample": WriteTarget(
         "sample", "new database: create, migrate to head, load the sample (`sample`)",
-        _prepare_fresh, _command_sample, _verify_sample, min_delay=0.0, max_delay=0.5,
+        _prepare_fresh, _command_sample, _verify_sample, min_delay=0.0, max_delay=0.3,
         ready=lambda rnd: rnd.db.exists()),
 }
 

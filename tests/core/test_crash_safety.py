@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from pathlib import Path
@@ -22,7 +23,11 @@ def test_receive_loop_survives_sigkill(tmp_path: Path) -> None:
     assert report.acked["receive"] > 0  # the kills came after real, acknowledged writes
 
 
-def test_new_database_and_sample_survive_sigkill(tmp_path: Path) -> None:
+def test_new_database_and_sample_survive_sigkill(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    # Set-up and sample take about 0.25 s once the file exists: kill inside that window.
+    target = dataclasses.replace(crash_harness.TARGETS["sample"], max_delay=0.15)
+    monkeypatch.setitem(crash_harness.TARGETS, "sample", target)
     report = crash_harness.run_harness(4, tmp_path, ["sample"], seed=5)
     assert report.rounds["sample"] == 4
     assert report.kills["sample"] >= 1
