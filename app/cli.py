@@ -361,7 +361,7 @@ def run(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
         with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
             args = parser.parse_args(argv)
     except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else 2
+        return exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
     if not getattr(args, "command", None):
         parser.print_help(out)
         return 0
@@ -371,6 +371,8 @@ def run(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
     except AppError as exc:
         err.write(f"Lỗi: {exc.message}\n")
         return exc.exit_code
+    except Exception as exc:
+        return _unexpected(exc, err)
     try:
         return int(args.handler(db, args, out))
     except NotFound as exc:
@@ -383,5 +385,23 @@ def run(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
                 if message != exc.message:
                     err.write(f"  - {field}: {message}\n")
         return exc.exit_code
+    except Exception as exc:  # the database engine's own errors, then anything else
+        return _unexpected(exc, err)
     finally:
         db.dispose()
+
+
+def _unexpected(exc: Exception, err: TextIO) -> int:
+    """No traceback on the console: a clear message, details in the log."""
+    import logging
+
+    from app.db.engine import database_error, is_database_failure
+
+    if is_database_failure(exc):
+        translated = database_error(exc)
+        err.write(f"Lỗi: {translated.message}\n")
+        return translated.exit_code
+    logging.getLogger(__name__).exception("Unexpected error in a command")
+    err.write(f"Lỗi không mong đợi ({type(exc).__name__}): {exc}. Thao tác chưa hoàn tất; "
+              "dữ liệu đã lưu trước đó không bị ảnh hưởng. Hãy báo lỗi này cho người hỗ trợ.\n")
+    return 1

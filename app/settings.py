@@ -54,17 +54,39 @@ class Settings:
 _FIELDS = {f.name: f for f in fields(Settings) if f.name != "extra"}
 
 
+def _whole_number(value: Any) -> int | None:
+    """An int from a form or an import ("7", 7, 7.0); None when it is not a whole number."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    if isinstance(value, str) and value.strip().lstrip("+-").isascii() and \
+            value.strip().lstrip("+-").isdigit() and len(value.strip()) <= 12:
+        return int(value.strip())
+    return None
+
+
+_RANGES: dict[str, tuple[int, int, str]] = {
+    "warning_days": (0, 90, "Số ngày cảnh báo phải là số nguyên từ 0 đến 90."),
+    "default_due_day": (1, 31, "Ngày hạn nộp mặc định phải là số nguyên từ 1 đến 31."),
+    "backup_keep_daily": (0, 3650, "Số bản sao lưu giữ lại phải là số nguyên từ 0 đến 3650."),
+    "backup_keep_monthly": (0, 3650, "Số bản sao lưu giữ lại phải là số nguyên từ 0 đến 3650."),
+}
+
+
 def _validate(values: dict[str, Any]) -> None:
+    """Check (and convert in place) the whole-number settings."""
     errors: dict[str, str] = {}
-    days = values.get("warning_days")
-    if days is not None and not (0 <= int(days) <= 90):
-        errors["warning_days"] = "Số ngày cảnh báo phải từ 0 đến 90."
-    due = values.get("default_due_day")
-    if due is not None and not (1 <= int(due) <= 31):
-        errors["default_due_day"] = "Ngày hạn nộp mặc định phải từ 1 đến 31."
-    for key in ("backup_keep_daily", "backup_keep_monthly"):
-        if key in values and not (0 <= int(values[key]) <= 3650):
-            errors[key] = "Số bản sao lưu giữ lại phải từ 0 đến 3650."
+    for key, (low, high, message) in _RANGES.items():
+        if values.get(key) is None:
+            continue
+        number = _whole_number(values[key])
+        if number is None or not low <= number <= high:
+            errors[key] = message
+        else:
+            values[key] = number
     if errors:
         raise ValidationError(next(iter(errors.values())), errors=errors)
 

@@ -31,11 +31,9 @@ def test_database_behind_is_backed_up_before_upgrade(tmp_path):
         conn.exec_driver_sql("INSERT INTO setting (key, value) VALUES ('x', '1')")
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = '0000_missing'")
     db.dispose()
-    db = open_database(path)
     with pytest.raises(DatabaseError) as err:  # unknown (newer) revision: refused, untouched
-        upgrade(db)
+        connect(str(path))
     assert "phiên bản mới hơn" in err.value.message
-    db.dispose()
     with sqlite3.connect(path) as conn:
         assert conn.execute("select version_num from alembic_version").fetchone()[0] == (
             "0000_missing")

@@ -63,6 +63,30 @@ def install_exception_hook() -> None:
     sys.excepthook = hook
 
 
+def open_database_with_recovery(db_path: Path) -> tuple[object, Path] | None:
+    """Open the database; when it cannot be, show DatabaseErrorDialog (restore a backup, choose
+    another file, quit) until it opens or the user quits. Returns (Database, path) or None."""
+    from app.db import connect
+    from app.errors import AppError, DatabaseError
+    from ui.dialogs.database_error_dialog import DatabaseErrorDialog
+    from ui.dialogs.messages import show_error
+
+    while True:
+        try:
+            return connect(str(db_path)), db_path
+        except DatabaseError as exc:
+            log.warning("Cannot open %s: %s", db_path, exc.message)
+            dialog = DatabaseErrorDialog(exc.message, db_path)
+            dialog.exec()
+            if dialog.action == DatabaseErrorDialog.OTHER and dialog.chosen_path is not None:
+                db_path = dialog.chosen_path
+            elif dialog.action not in (DatabaseErrorDialog.RESTORED, DatabaseErrorDialog.RETRY):
+                return None
+        except AppError as exc:
+            show_error(None, exc, title="Không mở được dữ liệu")
+            return None
+
+
 def _parse(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="sotheodoi", add_help=False)
     parser.add_argument("--db")
@@ -103,18 +127,16 @@ def run_gui(argv: Sequence[str]) -> int:
     from PySide6.QtWidgets import QApplication
 
     create_application(argv)
-    from ui.dialogs.messages import set_log_path, show_error
+    from ui.dialogs.messages import set_log_path
 
     set_log_path(str(log_path))
-    from app.db import connect
-    from app.errors import AppError
+    from app.errors import DatabaseError
 
     db_path = Path(args.db) if args.db else default_db_path()
-    try:
-        db = connect(str(db_path))
-    except AppError as exc:
-        show_error(None, exc, title="Không mở được dữ liệu")
-        return exc.exit_code
+    opened = open_database_with_recovery(db_path)
+    if opened is None:
+        return DatabaseError.exit_code
+    db, db_path = opened
     from ui.main_window import MainWindow
 
     window = MainWindow(db)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -10,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from app.errors import DatabaseError
@@ -17,13 +20,24 @@ from app.errors import DatabaseError
 SQLITE_HEADER = b"SQLite format 3\x00"
 
 
+BUSY_TIMEOUT_MS = 5000
+
+
 def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
+    # The driver's own transaction handling is off; SQLAlchemy's "begin" event below emits
+    # BEGIN itself, so DDL (migrations) is transactional too: a crash mid-migration leaves
+    # the previous schema, never half a schema.
+    dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.close()
+
+
+def _on_sqlite_begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
 
 
 @dataclass
@@ -59,6 +73,9 @@ def check_sqlite_file(path: Path) -> None:
     """Refuse a file that is not an SQLite database, before SQLAlchemy touches it."""
     if not path.exists() or path.stat().st_size == 0:
         return
+    if not path.is_file():
+        raise DatabaseError(
+            f"{path} là một thư mục, không phải tệp dữ liệu. Hãy chọn đúng tệp dữ liệu (.db).")
     try:
         with path.open("rb") as handle:
             header = handle.read(16)
@@ -75,8 +92,102 @@ def check_sqlite_file(path: Path) -> None:
         )
 
 
-def open_database(target: str | Path, *, echo: bool = False) -> Database:
-    """Open (without migrating) a database given a file path or an SQLAlchemy URL."""
+def check_writable(path: Path) -> None:
+    """Refuse a read-only file or folder up front (SQLite in WAL mode cannot even read it)."""
+    folder = path.resolve().parent
+    if path.exists():
+        mode = path.stat().st_mode
+        if not mode & stat.S_IWUSR or not os.access(path, os.W_OK):
+            raise DatabaseError(
+                f"Tệp dữ liệu {path} đang ở chế độ chỉ đọc, chương trình không ghi được. "
+                "Hãy bỏ thuộc tính chỉ đọc của tệp (chuột phải > Properties > bỏ chọn "
+                "Read-only) hoặc chép tệp sang thư mục của mình rồi mở lại.")
+    if not os.access(folder, os.W_OK):
+        raise DatabaseError(
+            f"Không có quyền ghi vào thư mục {folder}, nơi đặt tệp dữ liệu. Hãy chép tệp dữ "
+            "liệu sang thư mục của mình (ví dụ Tài liệu) rồi mở lại.")
+
+
+def preflight(path: Path) -> None:
+    """Look at an existing file before the program changes anything in it (even the switch to
+    WAL mode writes its header): ``PRAGMA quick_check`` and the schema revision. A damaged
+    file or one from a newer program is refused untouched."""
+    if not path.exists() or path.stat().st_size == 0:
+        return
+    try:
+        con = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise database_error(exc, path) from exc
+    try:
+        rows = [str(r[0]) for r in con.execute("PRAGMA quick_check").fetchall()]
+        if rows != ["ok"]:
+            raise DatabaseError(
+                f"Tệp dữ liệu {path} bị hỏng (kiểm tra toàn vẹn không đạt: {rows[0][:200]}). "
+                "Chương trình không sửa tệp này. Hãy khôi phục từ bản sao lưu gần nhất hoặc "
+                "chọn tệp dữ liệu khác.")
+        has_stamp = con.execute("SELECT 1 FROM sqlite_master WHERE type='table' "
+                                "AND name='alembic_version'").fetchone()
+        stamps = [r[0] for r in con.execute("SELECT version_num FROM alembic_version")
+                  ] if has_stamp else []
+    except sqlite3.Error as exc:
+        raise database_error(exc, path) from exc
+    finally:
+        con.close()
+    from app.db.migrate import newer_revision_error
+
+    for stamp in stamps:
+        error = newer_revision_error(stamp)
+        if error is not None:
+            raise error
+
+
+def database_error(exc: BaseException, path: Path | None = None) -> DatabaseError:
+    """The Vietnamese message for an error SQLite raised while reading or writing."""
+    text = str(getattr(exc, "orig", None) or exc)
+    low = text.lower()
+    if "locked" in low or "busy" in low:
+        return DatabaseError(
+            f"Tệp dữ liệu đang bị một chương trình khác giữ (đã chờ {BUSY_TIMEOUT_MS // 1000} "
+            "giây). Thao tác chưa được thực hiện, dữ liệu không thay đổi. Hãy đóng cửa sổ "
+            "Sổ theo dõi khác hoặc chương trình đang mở tệp này (ví dụ DB Browser) rồi thử lại.")
+    if "readonly" in low or "read-only" in low or "unable to open" in low:
+        return DatabaseError(
+            f"Không ghi được vào tệp dữ liệu ({text}). Thao tác chưa được thực hiện. Hãy kiểm "
+            "tra tệp không ở chế độ chỉ đọc và thư mục cho phép ghi.")
+    if "disk i/o" in low:
+        return DatabaseError(
+            "Lỗi đọc/ghi ổ đĩa khi dùng tệp dữ liệu. Thao tác chưa được thực hiện. Nếu tệp nằm "
+            "trên ổ USB hoặc ổ mạng, hãy kiểm tra kết nối rồi mở lại chương trình.")
+    if "disk is full" in low:
+        return DatabaseError(
+            "Ổ đĩa đã đầy, không ghi được dữ liệu. Thao tác chưa được thực hiện, dữ liệu đã lưu "
+            "không bị ảnh hưởng. Hãy giải phóng dung lượng ổ đĩa rồi thử lại.")
+    if "malformed" in low or "not a database" in low or "corrupt" in low:
+        where = (f" (cửa sổ chương trình liệt kê các bản trong thư mục "
+                 f"{path.resolve().parent / 'backups'})") if path is not None else ""
+        return DatabaseError(
+            f"Tệp dữ liệu {path or ''} bị hỏng ({text}). Chương trình không sửa tệp này. "
+            f"Hãy khôi phục từ bản sao lưu gần nhất{where}.".replace("  ", " "))
+    return DatabaseError(
+        f"Lỗi cơ sở dữ liệu: {text}. Thao tác chưa được thực hiện. Hãy thử lại; nếu lỗi lặp "
+        "lại, hãy khôi phục từ bản sao lưu gần nhất.")
+
+
+def is_database_failure(exc: BaseException) -> bool:
+    """An error from the database engine itself (locked, damaged, disk full), not a bug."""
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    # OperationalError: locked, busy, full, I/O, read-only; the bare DatabaseError: damaged.
+    # IntegrityError, ProgrammingError… are bugs and stay "unexpected".
+    return isinstance(orig, sqlite3.OperationalError) or type(orig) is sqlite3.DatabaseError
+
+
+def open_database(target: str | Path, *, echo: bool = False,
+                  create_folder: bool = False) -> Database:
+    """Open (without migrating) a database given a file path or an SQLAlchemy URL.
+
+    A missing folder is an error (a USB or network drive not plugged in must not silently
+    give an empty database) unless ``create_folder`` is true.
+    """
     text = str(target)
     path: Path | None = None
     if "://" in text:
@@ -88,6 +199,10 @@ def open_database(target: str | Path, *, echo: bool = False) -> Database:
         url = f"sqlite:///{path}"
     if path is not None:
         parent = path.resolve().parent
+        if not parent.exists() and not create_folder:
+            raise DatabaseError(
+                f"Không tìm thấy thư mục dữ liệu {parent}. Nếu tệp dữ liệu nằm trên ổ USB hoặc "
+                "ổ mạng, hãy cắm/kết nối lại rồi mở lại chương trình; hoặc chọn tệp dữ liệu khác.")
         if not parent.exists():
             try:
                 parent.mkdir(parents=True, exist_ok=True)
@@ -96,8 +211,12 @@ def open_database(target: str | Path, *, echo: bool = False) -> Database:
                     f"Không tạo được thư mục dữ liệu {parent}: {exc.strerror or exc}."
                 ) from exc
         check_sqlite_file(path)
-        engine = create_engine(url, echo=echo, connect_args={"timeout": 5})
+        check_writable(path)
+        preflight(path)
+        engine = create_engine(url, echo=echo,
+                               connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _on_sqlite_connect)
+        event.listen(engine, "begin", _on_sqlite_begin)
     else:
         engine = create_engine(url, echo=echo, pool_pre_ping=True)
     sessions = sessionmaker(engine, expire_on_commit=False)
@@ -108,14 +227,20 @@ def sqlite_backup(source: Path, destination: Path) -> None:
     """Copy a live SQLite database with the online backup API (consistent under WAL)."""
     destination.parent.mkdir(parents=True, exist_ok=True)
     tmp = destination.with_name(destination.name + ".tmp")
-    src = sqlite3.connect(str(source))
     try:
-        dst = sqlite3.connect(str(tmp))
+        src = sqlite3.connect(str(source))
         try:
-            src.backup(dst)
-            dst.execute("PRAGMA journal_mode=DELETE")
+            dst = sqlite3.connect(str(tmp))
+            try:
+                src.backup(dst)
+                dst.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                dst.close()
         finally:
-            dst.close()
-    finally:
-        src.close()
-    tmp.replace(destination)
+            src.close()
+        with tmp.open("rb+") as handle:
+            os.fsync(handle.fileno())
+        tmp.replace(destination)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # never leave half a backup behind
+        raise

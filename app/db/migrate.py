@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import shutil
+import sqlite3
 from pathlib import Path
 
 from alembic import command
@@ -15,8 +17,9 @@ from sqlalchemy import inspect
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import OperationalError
 
-from app.db.engine import Database, sqlite_backup
+from app.db.engine import Database, database_error, sqlite_backup
 from app.errors import DatabaseError
+from app.fileio import os_error_message
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +51,29 @@ def _known_revisions() -> set[str]:
     return {rev.revision for rev in script.walk_revisions()}
 
 
+def newer_revision_error(current: str) -> DatabaseError | None:
+    """The error for a database stamped by a newer program, or None when ``current`` is ours."""
+    if current in _known_revisions():
+        return None
+    return DatabaseError(
+        f"Cơ sở dữ liệu được tạo bởi phiên bản mới hơn của chương trình (lược đồ {current}). "
+        "Hãy cài phiên bản Sổ theo dõi mới nhất; chương trình không thay đổi tệp này."
+    )
+
+
+def check_integrity(db: Database) -> None:
+    """``PRAGMA quick_check`` at start-up: a damaged file is refused before anything is
+    written to it (the program never "repairs" a file by itself)."""
+    with db.engine.connect() as conn:
+        rows = [str(r[0]) for r in conn.exec_driver_sql("PRAGMA quick_check").fetchall()]
+    if rows != ["ok"]:
+        log.error("quick_check failed on %s: %s", db.path, rows[:20])
+        raise DatabaseError(
+            f"Tệp dữ liệu {db.path or db.url} bị hỏng (kiểm tra toàn vẹn không đạt: "
+            f"{rows[0][:200]}). Chương trình không sửa tệp này. Hãy khôi phục từ bản sao lưu "
+            "gần nhất hoặc chọn tệp dữ liệu khác.")
+
+
 def upgrade(
     db: Database, *, backup_dir: Path | None = None, today: dt.datetime | None = None
 ) -> str:
@@ -57,9 +83,14 @@ def upgrade(
     failed upgrade of an SQLite file puts the pre-upgrade copy back.
     """
     try:
+        if db.is_sqlite and db.path is None:
+            check_integrity(db)  # a file was already checked by engine.preflight
         current = current_revision(db)
         has_tables = bool(inspect(db.engine).get_table_names())
     except (OperationalError, SADatabaseError) as exc:
+        reason = str(exc.orig).lower()
+        if any(w in reason for w in ("locked", "busy", "malformed", "not a database")):
+            raise database_error(exc) from exc
         raise DatabaseError(
             "Không mở được cơ sở dữ liệu: tệp bị hỏng, đang bị chương trình khác khoá hoặc "
             f"không có quyền ghi ({exc.orig}). Chương trình không sửa tệp này; hãy đóng "
@@ -68,17 +99,23 @@ def upgrade(
     head = head_revision()
     if current == head:
         return ""
-    if current is not None and current not in _known_revisions():
-        raise DatabaseError(
-            f"Cơ sở dữ liệu được tạo bởi phiên bản mới hơn của chương trình (lược đồ {current}). "
-            "Hãy cài phiên bản Sổ theo dõi mới nhất; chương trình không thay đổi tệp này."
-        )
+    if current is not None:
+        error = newer_revision_error(current)
+        if error is not None:
+            raise error
     backup = ""
     if db.path is not None and db.path.exists() and (has_tables or current is not None):
         stamp = (today or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
         folder = backup_dir or db.path.resolve().parent / "backups"
         target = folder / f"truoc-nang-cap-{current or 'moi'}-{stamp}.db"
-        sqlite_backup(db.path, target)
+        try:
+            sqlite_backup(db.path, target)
+        except (OSError, sqlite3.Error) as exc:
+            reason = (os_error_message(target, exc) if isinstance(exc, OSError)
+                      else database_error(exc).message)
+            raise DatabaseError(
+                "Chưa nâng cấp được cơ sở dữ liệu vì không tạo được bản sao an toàn trước khi "
+                f"nâng cấp; dữ liệu không thay đổi. {reason}") from exc
         backup = str(target)
         log.info("Backed up %s to %s before upgrading %s -> %s", db.path, target, current, head)
     try:
@@ -86,13 +123,20 @@ def upgrade(
     except Exception as exc:
         if backup and db.path is not None:
             db.engine.dispose()
+            staged = db.path.with_name(db.path.name + ".khoi-phuc.tmp")
+            shutil.copyfile(backup, staged)  # the copy is complete before the file is touched
             for suffix in ("-wal", "-shm"):
                 Path(str(db.path) + suffix).unlink(missing_ok=True)
-            shutil.copyfile(backup, db.path)
+            os.replace(staged, db.path)
             log.exception("Upgrade failed; restored %s", backup)
             raise DatabaseError(
                 "Nâng cấp cơ sở dữ liệu không thành công; dữ liệu đã được trả lại như trước "
                 f"khi nâng cấp (bản sao: {backup}). Chi tiết: {exc}"
             ) from exc
-        raise
+        if isinstance(exc, (OperationalError, SADatabaseError)):
+            raise database_error(exc) from exc
+        log.exception("Setting up a new database failed")
+        raise DatabaseError(
+            "Không thiết lập được cơ sở dữ liệu mới (mọi thay đổi đã được huỷ). "
+            f"Chi tiết: {exc}. Hãy thử lại hoặc chọn thư mục khác.") from exc
     return backup

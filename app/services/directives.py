@@ -30,6 +30,8 @@ from app.text import clean, search_key, sort_key
 SYMBOL_MAX = 100
 TITLE_MAX = 500
 TEXT_MAX = 20000
+ID_MAX = 2**63 - 1
+ORDER_MAX = 1_000_000_000
 
 
 @dataclass(frozen=True)
@@ -414,8 +416,11 @@ def _validate_task(session: Session, data: TaskInput) -> dict[str, object]:
         except ValueError:
             errors["unit_kinds"] = f"Loại đơn vị không hợp lệ: {k}."
     unit_ids = sorted(set(int(i) for i in data.unit_ids))
+    if data.sort_order is not None and not -ORDER_MAX <= data.sort_order <= ORDER_MAX:
+        errors["sort_order"] = f"Số thứ tự phải trong khoảng ±{ORDER_MAX:,}.".replace(",", ".")
     if unit_ids:
-        found = set(session.scalars(select(Unit.id).where(Unit.id.in_(unit_ids))))
+        storable = [i for i in unit_ids if 0 < i <= ID_MAX]  # SQLite integers are 64-bit
+        found = set(session.scalars(select(Unit.id).where(Unit.id.in_(storable))))
         missing = [i for i in unit_ids if i not in found]
         if missing:
             errors["unit_ids"] = f"Không tìm thấy đơn vị mã {missing}."

@@ -99,7 +99,8 @@ def validate(session: Session, data: SubmissionInput, *, today: dt.date,
              exclude_id: int | None = None) -> tuple[Obligation, dict[str, object]]:
     """Check a submission; every problem is reported at its field."""
     errors: dict[str, str] = {}
-    obligation = session.get(Obligation, data.obligation_id)
+    in_range = isinstance(data.obligation_id, int) and 0 < data.obligation_id < 2**63
+    obligation = session.get(Obligation, data.obligation_id) if in_range else None
     if obligation is None:
         raise NotFound("Không tìm thấy nghĩa vụ cần ghi nhận; hãy tải lại danh sách (F5).")
     symbol = clean(data.number_symbol)

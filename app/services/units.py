@@ -16,6 +16,7 @@ from app.text import clean, search_key, sort_key
 
 NAME_MAX = 255
 SHORT_MAX = 100
+ORDER_MAX = 1_000_000_000
 
 
 @dataclass(frozen=True)
@@ -172,6 +173,8 @@ def _validate(data: UnitInput) -> dict[str, object]:
     except ValueError:
         errors["kind"] = "Loại đơn vị không hợp lệ."
         kind = UnitKind.OTHER
+    if data.sort_order is not None and not -ORDER_MAX <= data.sort_order <= ORDER_MAX:
+        errors["sort_order"] = f"Số thứ tự phải trong khoảng ±{ORDER_MAX:,}.".replace(",", ".")
     if data.valid_from and data.valid_to and data.valid_to < data.valid_from:
         errors["valid_to"] = "Ngày kết thúc hiệu lực phải sau ngày bắt đầu."
     email = clean(data.email)

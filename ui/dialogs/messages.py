@@ -23,6 +23,11 @@ def show_error(parent: QWidget | None, exc: BaseException, title: str = "Không 
                ) -> None:
     """An AppError shows its own message; anything else is logged with its traceback and the
     user sees a short apology with the log's path."""
+    from app.db.engine import database_error, is_database_failure
+
+    if isinstance(exc, Exception) and not isinstance(exc, AppError) and is_database_failure(exc):
+        log.warning("Database failure: %s", exc)
+        exc = database_error(exc)  # locked, disk full, damaged: say so, not "a bug"
     if isinstance(exc, AppError):
         QMessageBox.warning(parent, title, exc.message)
         return

@@ -1,0 +1,86 @@
+"""Writing files safely: a temp file in the same folder, fsync, then an atomic rename.
+
+Every file the program writes for the user (PDF, Excel, backup) goes through ``atomic_write``: a
+power cut, a full disk or an error half-way leaves the previous file as it was and no stray
+temp file behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from app.errors import AppError
+
+_DISK_FULL = {errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
+def _fsync_folder(folder: Path) -> None:
+    """Make the rename itself durable (POSIX); Windows has no directory handles to sync."""
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def os_error_message(path: Path, exc: OSError) -> str:
+    """A Vietnamese sentence for a failed write: what happened and what to do."""
+    if exc.errno in _DISK_FULL:
+        return (f"Ổ đĩa đã đầy, không ghi được tệp {path}. Tệp cũ (nếu có) vẫn giữ nguyên. "
+                "Hãy giải phóng dung lượng ổ đĩa hoặc chọn nơi lưu khác rồi thử lại.")
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return (f"Không có quyền ghi tệp {path} (tệp chỉ đọc, đang mở trong chương trình khác "
+                "hoặc thư mục bị khoá). Hãy đóng tệp đó hoặc chọn nơi lưu khác rồi thử lại.")
+    if exc.errno == errno.ENOENT:
+        return (f"Không tìm thấy thư mục để lưu tệp {path}. Hãy chọn một thư mục có sẵn "
+                "(ổ USB hoặc ổ mạng có thể đã bị ngắt).")
+    return (f"Không ghi được tệp {path}: {exc.strerror or exc}. Tệp cũ (nếu có) vẫn giữ "
+            "nguyên. Hãy thử lại hoặc chọn nơi lưu khác.")
+
+
+@contextlib.contextmanager
+def atomic_write(path: Path | str, mode: str = "wb",
+                 encoding: str | None = None) -> Iterator[IO[Any]]:
+    """Write ``path`` all or nothing. Yields a file object opened with ``mode``.
+
+    The data goes to a temp file beside ``path``; on success it is flushed, fsync'ed and renamed
+    over ``path`` (``os.replace``). On any error the temp file is removed, ``path`` is left
+    untouched and the error propagates; an OSError becomes an ``AppError`` with a clear
+    Vietnamese message (disk full, no permission, missing folder).
+    """
+    if "w" not in mode and "x" not in mode:
+        raise ValueError("atomic_write needs a write mode such as 'wb' or 'w'")
+    target = Path(path)
+    folder = target.resolve().parent
+    tmp_name = ""
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        text_mode = "b" not in mode
+        with os.fdopen(fd, mode.replace("x", "w"),
+                       encoding=(encoding or "utf-8") if text_mode else None,
+                       newline="" if text_mode else None) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp_name, target)
+        tmp_name = ""
+        _fsync_folder(folder)
+    except OSError as exc:
+        raise AppError(os_error_message(target, exc)) from exc
+    finally:
+        if tmp_name:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp_name)

@@ -1,0 +1,238 @@
+"""Damaged and foreign database files: a clear Vietnamese message, exit code 4, no traceback,
+and the file is never changed ("repaired") without asking."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from app.cli import run
+from app.db import connect
+from app.db.engine import sqlite_backup
+from app.errors import DatabaseError
+from app.services.sample import load_sample
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def sample_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A closed, checkpointed copy of the sample database (no -wal beside it)."""
+    folder = tmp_path_factory.mktemp("sample")
+    live = folder / "live.db"
+    db = connect(str(live))
+    load_sample(db)
+    db.dispose()
+    clean = folder / "sample.db"
+    sqlite_backup(live, clean)
+    return clean
+
+
+@pytest.fixture
+def copy(sample_file: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "data" / "sotheodoi.db"
+    target.parent.mkdir()
+    shutil.copyfile(sample_file, target)
+    return target
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _cli(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = run(list(argv), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def _truncate_half(path: Path) -> None:
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])  # the SQLite header stays valid
+
+
+def _random_bytes(path: Path) -> None:
+    path.write_bytes(os.urandom(64 * 1024))
+
+
+def _text_file(path: Path) -> None:
+    path.write_text("Họ và tên,Đơn vị\nNguyễn Văn A,Sở Nội vụ\n", encoding="utf-8")
+
+
+def _zip_file(path: Path) -> None:  # an .xlsx renamed: PK header
+    path.write_bytes(b"PK\x03\x04" + os.urandom(4000))
+
+
+def _damaged_page(path: Path) -> None:
+    with path.open("r+b") as handle:
+        handle.seek(4096 * 3)
+        handle.write(b"\xff" * 4096)
+
+
+def _newer_version(path: Path) -> None:
+    con = sqlite3.connect(path)
+    con.execute("UPDATE alembic_version SET version_num = '9999_from_the_future'")
+    con.commit()
+    con.close()
+
+
+DAMAGES: dict[str, tuple[Callable[[Path], None], str]] = {
+    "truncated": (_truncate_half, "hỏng"),
+    "random bytes": (_random_bytes, "không phải tệp SQLite"),
+    "text file": (_text_file, "không phải tệp SQLite"),
+    "xlsx renamed .db": (_zip_file, "không phải tệp SQLite"),
+    "damaged page": (_damaged_page, "hỏng"),
+    "newer program": (_newer_version, "phiên bản mới hơn"),
+}
+
+
+@pytest.mark.parametrize("damage", list(DAMAGES))
+def test_damaged_file_is_refused_clearly_and_left_untouched(copy: Path, damage: str) -> None:
+    make, expected = DAMAGES[damage]
+    make(copy)
+    before = _digest(copy)
+    for argv in (("status", "--as-of", "02/05/2018"), ("sample",)):
+        code, out, err = _cli("--db", str(copy), *argv)
+        assert code == DatabaseError.exit_code
+        assert err.startswith("Lỗi: ") and expected in err
+        assert "Traceback" not in err and out == ""
+    assert _digest(copy) == before  # never "repaired" or overwritten
+    assert not (copy.parent / "backups").exists()  # refused before any backup or migration
+
+
+def test_damaged_file_in_a_real_process_gives_no_traceback(copy: Path) -> None:
+    _truncate_half(copy)
+    result = subprocess.run([sys.executable, "-m", "app", "--db", str(copy), "status"],
+                            capture_output=True, text=True, encoding="utf-8", cwd=ROOT,
+                            timeout=60)
+    assert result.returncode == 4
+    assert "Traceback" not in result.stderr
+    assert "khôi phục từ bản sao lưu gần nhất" in result.stderr
+
+
+def test_read_only_file_is_refused_with_what_to_do(copy: Path) -> None:
+    copy.chmod(0o444)
+    try:
+        before = _digest(copy)
+        code, _, err = _cli("--db", str(copy), "status")
+        assert code == 4 and "chỉ đọc" in err and "Read-only" in err
+        assert _digest(copy) == before
+        assert not Path(str(copy) + "-wal").exists()
+    finally:
+        copy.chmod(0o644)
+
+
+def test_missing_data_folder_is_not_silently_replaced_by_an_empty_database(tmp_path: Path
+                                                                           ) -> None:
+    target = tmp_path / "o-usb-da-rut" / "sotheodoi.db"
+    code, _, err = _cli("--db", str(target), "status")
+    assert code == 4 and "Không tìm thấy thư mục dữ liệu" in err
+    assert not target.parent.exists()
+
+
+def test_a_folder_given_as_the_database_is_refused(tmp_path: Path) -> None:
+    code, _, err = _cli("--db", str(tmp_path), "status")
+    assert code == 4 and "thư mục" in err
+
+
+@pytest.fixture
+def short_busy_timeout(monkeypatch: pytest.MonkeyPatch) -> None:
+    import app.db.engine as engine
+
+    monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 300)
+
+
+@pytest.fixture
+def locked(copy: Path) -> Iterator[sqlite3.Connection]:
+    """Another process's connection holding an exclusive lock (and a write in progress)."""
+    con = sqlite3.connect(copy, isolation_level=None)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.execute("PRAGMA locking_mode=EXCLUSIVE")
+    con.execute("BEGIN EXCLUSIVE")
+    con.execute("INSERT INTO setting(key, value) VALUES ('other_program', '1')")
+    yield con
+    con.execute("ROLLBACK")
+    con.close()
+
+
+RECEIVE = ("receive", "--unit", "Sở Tư pháp", "--directive", "2116/UBND-NC", "--task",
+           "Báo cáo định kỳ năm", "--period", "Năm 2018", "--number", "7/BC-STP",
+           "--signed", "01/12/2018", "--received", "02/12/2018", "--today", "31/12/2018")
+
+
+def test_locked_database_waits_then_says_so(copy: Path, short_busy_timeout: None,
+                                            locked: sqlite3.Connection) -> None:
+    for argv in (("status",), RECEIVE):
+        code, out, err = _cli("--db", str(copy), *argv)
+        assert code == 4, err
+        assert "chương trình khác" in err and "Traceback" not in err
+        assert out == ""
+
+
+def test_write_blocked_by_a_writer_is_not_half_done(copy: Path, short_busy_timeout: None
+                                                    ) -> None:
+    """WAL lets readers in while another program writes; the write waits, then gives up."""
+    other = sqlite3.connect(copy, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        code, out, err = _cli("--db", str(copy), *RECEIVE)
+        assert code == 4 and "chương trình khác" in err and out == ""
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    con = sqlite3.connect(copy)
+    assert con.execute("SELECT count(*) FROM submission").fetchone()[0] == 0
+    assert con.execute("SELECT count(*) FROM audit_entry WHERE entity='submission'"
+                       ).fetchone()[0] == 0
+    con.close()
+    code, out, _ = _cli("--db", str(copy), *RECEIVE)  # once the other program is done: fine
+    assert code == 0 and out.strip().isdigit()
+
+
+def test_disk_full_during_a_write_loses_nothing(copy: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLITE_FULL (simulated with max_page_count): clear message, counts unchanged."""
+    import app.db.engine as engine
+
+    original = engine._on_sqlite_connect
+
+    def full_disk(dbapi_connection: sqlite3.Connection, record: object) -> None:
+        original(dbapi_connection, record)
+        pages = dbapi_connection.execute("PRAGMA page_count").fetchone()[0]
+        dbapi_connection.execute(f"PRAGMA max_page_count={pages}")
+
+    monkeypatch.setattr(engine, "_on_sqlite_connect", full_disk)
+    counts = _counts(copy)
+    # Enough text to need new pages.
+    code, out, err = _cli("--db", str(copy), *RECEIVE, "--summary", "Nội dung dài. " * 1400)
+    assert code == 4, err
+    assert "Ổ đĩa đã đầy" in err and out == ""
+    assert _counts(copy) == counts
+
+
+def _counts(path: Path) -> dict[str, int]:
+    con = sqlite3.connect(path)
+    try:
+        tables = [r[0] for r in con.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
+        return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+    finally:
+        con.close()
+
+
+def test_empty_file_becomes_a_new_database(tmp_path: Path) -> None:
+    """A 0-byte file is what a new, never-written database looks like: it is set up."""
+    target = tmp_path / "new.db"
+    target.touch()
+    code, _, err = _cli("--db", str(target), "status")
+    assert code == 0, err
+    assert _counts(target)["unit"] == 0

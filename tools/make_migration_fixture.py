@@ -1,0 +1,99 @@
+"""Make the migration fixture of a schema revision: ``tests/fixtures/migrations/<REVISION>.db``.
+
+    python tools/make_migration_fixture.py 0001
+
+Run it when REVISION is the newest (head) revision, i.e. right before a release that ships it,
+and commit the file: the fixture is filled through the services of that program version, so it
+holds what real users' files of that version hold (units, a directive with one-off and periodic
+tasks, obligations, documents received, a waived obligation, settings, audit rows). Later
+versions' tests upgrade every fixture to head and check that no record was lost
+(tests/core/test_migration_fixtures.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+FIXTURES = ROOT / "tests" / "fixtures" / "migrations"
+
+
+def build(revision: str, target: Path) -> Path:
+    from app.db import connect
+    from app.db.engine import sqlite_backup
+    from app.db.migrate import current_revision, head_revision
+    from app.models import UnitKind
+    from app.services.directives import list_directives
+    from app.services.obligations import list_obligations, set_waived
+    from app.services.sample import load_sample
+    from app.services.submissions import SubmissionInput, record_submission
+    from app.services.units import UnitInput, create_unit, list_units, update_unit
+
+    if revision != head_revision():
+        raise SystemExit(f"Revision {revision} is not head ({head_revision()}): a fixture is "
+                         "made by the program version whose newest revision it is.")
+    live = target.with_name(target.stem + "-live.db")
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(live) + suffix).unlink(missing_ok=True)
+    db = connect(str(live))
+    try:
+        assert current_revision(db) == revision
+        load_sample(db)
+        # A unit typed by hand (decomposed Vietnamese, as some keyboards send it), then edited.
+        unit = create_unit(db, UnitInput(name="Ban Quản lý Khu kinh te\u0302\u0301 Dung Qua\u0301t",
+                                         kind=UnitKind.OTHER, short_name="BQL KKT",
+                                         email="bqlkkt@quangngai.gov.vn",
+                                         note="Dòng 1\nDòng 2"))
+        update_unit(db, unit.id, UnitInput(name=unit.name, kind=UnitKind.OTHER,
+                                           short_name="BQL KKT Dung Quất",
+                                           email=unit.email, note=unit.note),
+                    expected_version=unit.version)
+        day = dt.date(2018, 12, 31)
+        rows = list_obligations(db, day)
+        taken = 0
+        for row in rows:
+            if row.period_label in ("", "6 tháng đầu năm 2018") and taken < 12:
+                received = row.due_date - dt.timedelta(days=taken % 5 - 2)
+                record_submission(db, SubmissionInput(
+                    obligation_id=row.id, number_symbol=f"{40 + taken}/BC-UBND",
+                    signed_date=received - dt.timedelta(days=1), received_date=received,
+                    signer="Nguyễn Văn Ánh", channel="email" if taken % 2 else "giay",
+                    summary=f"Báo cáo kết quả thực hiện – lần {taken + 1}"), today=day)
+                taken += 1
+        set_waived(db, rows[-1].id, True, "Đơn vị đã sáp nhập")
+        assert list_directives(db) and list_units(db)
+    finally:
+        db.dispose()
+    target.unlink(missing_ok=True)
+    sqlite_backup(live, target)  # one self-contained file, journal_mode=DELETE
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(live) + suffix).unlink(missing_ok=True)
+    con = sqlite3.connect(target)
+    con.execute("VACUUM")
+    con.close()
+    return target
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 1:
+        sys.stderr.write(__doc__ or "")
+        return 2
+    FIXTURES.mkdir(parents=True, exist_ok=True)
+    path = build(argv[0], FIXTURES / f"{argv[0]}.db")
+    con = sqlite3.connect(path)
+    tables = [r[0] for r in con.execute(
+        "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+    counts = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+    con.close()
+    print(f"{path} ({path.stat().st_size} bytes): {counts}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
