@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from app.errors import DatabaseError
 
@@ -45,11 +46,30 @@ class Database:
         with self.sessions() as session:
             yield session
 
+    @property
+    def is_server(self) -> bool:
+        """A shared server (PostgreSQL): attachments go into the database, not a folder."""
+        return not self.is_sqlite
+
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One transaction per user action: committed at the end, rolled back on any error."""
-        with self.sessions.begin() as session:
-            yield session
+        """One transaction per user action: committed at the end, rolled back on any error.
+
+        A versioned record changed by someone else since it was read (SQLAlchemy's
+        StaleDataError) becomes :class:`app.errors.StaleEdit` with that record's current values.
+        """
+        session = self.sessions()
+        try:
+            with session.begin():
+                yield session
+        except StaleDataError as exc:
+            from app.db.stale import stale_edit_from_session
+
+            with self.sessions() as fresh:
+                stale = stale_edit_from_session(session, fresh)
+            raise stale from exc
+        finally:
+            session.close()
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -99,7 +119,14 @@ def open_database(target: str | Path, *, echo: bool = False) -> Database:
         engine = create_engine(url, echo=echo, connect_args={"timeout": 5})
         event.listen(engine, "connect", _on_sqlite_connect)
     else:
-        engine = create_engine(url, echo=echo, pool_pre_ping=True)
+        from app.connection import normalise_url
+
+        url = normalise_url(url)
+        connect_args: dict[str, Any] = {}
+        if url.startswith("postgresql"):
+            # Fail in seconds when the server is off; name the program in pg_stat_activity.
+            connect_args = {"connect_timeout": 10, "application_name": "sotheodoi"}
+        engine = create_engine(url, echo=echo, pool_pre_ping=True, connect_args=connect_args)
     sessions = sessionmaker(engine, expire_on_commit=False)
     return Database(url=url, engine=engine, sessions=sessions, path=path)
 

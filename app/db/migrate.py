@@ -60,6 +60,10 @@ def upgrade(
         current = current_revision(db)
         has_tables = bool(inspect(db.engine).get_table_names())
     except (OperationalError, SADatabaseError) as exc:
+        if not db.is_sqlite:
+            from app.connection import describe_connection_error
+
+            raise DatabaseError(describe_connection_error(exc, db.url)) from exc
         raise DatabaseError(
             "Không mở được cơ sở dữ liệu: tệp bị hỏng, đang bị chương trình khác khoá hoặc "
             f"không có quyền ghi ({exc.orig}). Chương trình không sửa tệp này; hãy đóng "

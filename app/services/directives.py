@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.db import Database
+from app.db.stale import check_version
 from app.errors import Conflict, NotFound, ValidationError
 from app.models import (
     Directive,
@@ -191,7 +192,8 @@ def find_directive(session: Session, symbol: str) -> Directive:
     wanted = search_key(symbol).replace(" ", "")
     if not wanted:
         raise NotFound("Chưa nhập số, ký hiệu văn bản chỉ đạo.")
-    directives = list(session.scalars(select(Directive).order_by(Directive.signed_date.desc())))
+    directives = list(session.scalars(select(Directive).order_by(
+        Directive.signed_date.desc(), Directive.id.desc())))
     exact = [d for d in directives if search_key(d.number_symbol).replace(" ", "") == wanted]
     if exact:
         return exact[0]
@@ -262,7 +264,7 @@ def _validate_directive(data: DirectiveInput) -> dict[str, object]:
         raise ValidationError(next(iter(errors.values())), errors=errors)
     return dict(number_symbol=symbol, signed_date=data.signed_date, issuer=issuer, signer=signer,
                 subject=subject, basis=basis, note=note,
-                search_key=search_key(f"{symbol} {subject} {issuer}"))
+                search_key=search_key(f"{symbol} {issuer} {subject}")[:1000])
 
 
 def _check_directive_duplicate(session: Session, symbol: str, day: dt.date,
@@ -296,8 +298,7 @@ def update_directive(db: Database, directive_id: int, data: DirectiveInput, *,
     result = SyncResult()
     with db.write() as session:
         directive = _get_directive(session, directive_id)
-        if expected_version is not None and directive.version != expected_version:
-            raise Conflict("Văn bản này vừa được sửa ở nơi khác. Hãy tải lại (F5) rồi sửa lại.")
+        check_version(session, directive, expected_version)
         _check_directive_duplicate(session, str(values["number_symbol"]), data.signed_date,  # type: ignore[arg-type]
                                    exclude=directive_id)
         before = audit.snapshot(directive)
@@ -489,8 +490,7 @@ def update_task(db: Database, task_id: int, data: TaskInput, *,
         task = session.get(Task, task_id)
         if task is None:
             raise NotFound(f"Không tìm thấy nhiệm vụ (mã {task_id}); có thể đã bị xoá.")
-        if expected_version is not None and task.version != expected_version:
-            raise Conflict("Nhiệm vụ này vừa được sửa ở nơi khác. Hãy tải lại (F5) rồi sửa lại.")
+        check_version(session, task, expected_version)
         values = _validate_task(session, data)
         if data.sort_order is not None:
             values["sort_order"] = data.sort_order

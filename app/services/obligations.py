@@ -199,7 +199,7 @@ def query_obligations(
     if obligation_ids is not None:
         stmt = stmt.where(Obligation.id.in_(list(obligation_ids)))
     stmt = stmt.order_by(Obligation.due_date, Task.directive_id, Task.sort_order, Task.id,
-                         Unit.kind, Unit.sort_order, Unit.id)
+                         Unit.kind, Unit.sort_order, Unit.id, Obligation.period_key, Obligation.id)
     rows = []
     for r in session.execute(stmt):
         (oid, tid, title, tkind, did, dsym, uid, uname, ushort, ukind, usort, pkey, plabel,

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.db import Database
+from app.db.stale import check_version
 from app.errors import Conflict, NotFound, ValidationError
 from app.models import Obligation, Submission, TaskUnit, Unit, UnitKind
 from app.services import audit
@@ -240,7 +241,7 @@ def update_unit(db: Database, unit_id: int, data: UnitInput, *,
     values = _validate(data)
     with db.write() as session:
         unit = _get(session, unit_id)
-        _check_version(unit, expected_version)
+        check_version(session, unit, expected_version)
         _check_duplicate(session, str(values["name"]), exclude_id=unit_id)
         before = audit.snapshot(unit)
         if data.sort_order is not None:
@@ -263,13 +264,6 @@ def _get(session: Session, unit_id: int) -> Unit:
     if unit is None:
         raise NotFound(f"Không tìm thấy đơn vị (mã {unit_id}); có thể đã bị xoá.")
     return unit
-
-
-def _check_version(unit: Unit, expected: int | None) -> None:
-    if expected is not None and unit.version != expected:
-        raise Conflict(
-            f"Đơn vị \"{unit.name}\" vừa được sửa ở nơi khác. Hãy tải lại (F5) rồi sửa lại."
-        )
 
 
 def set_active(db: Database, unit_id: int, active: bool) -> UnitInfo:
