@@ -128,6 +128,9 @@ def open_database(target: str | Path, *, echo: bool = False) -> Database:
             connect_args = {"connect_timeout": 10, "application_name": "sotheodoi"}
         engine = create_engine(url, echo=echo, pool_pre_ping=True, connect_args=connect_args)
     sessions = sessionmaker(engine, expire_on_commit=False)
+    from app.db.stale import remember_versioned
+
+    event.listen(sessions, "before_flush", remember_versioned)
     return Database(url=url, engine=engine, sessions=sessions, path=path)
 
 

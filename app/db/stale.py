@@ -96,9 +96,13 @@ def check_version(session: Session, obj: Any, expected: int | None) -> None:
         raise build_stale_edit(session, type(obj), obj.id, current_obj=obj)
 
 
-def stale_edit_from_session(session: Session, fresh: Session) -> StaleEdit:
-    """After a StaleDataError in ``session``: the versioned record(s) it tried to write, read
-    again in ``fresh``."""
+PENDING_KEY = "sotheodoi_versioned_pending"
+
+
+def remember_versioned(session: Session, _context: Any, _instances: Any) -> None:
+    """``before_flush``: note the versioned records about to be written (class, id, the
+    version read, the values typed), so a StaleDataError can name the record afterwards."""
+    pending = []
     for obj in [*session.dirty, *session.deleted]:
         mapper = inspect(type(obj))
         if mapper.version_id_col is None:
@@ -106,10 +110,20 @@ def stale_edit_from_session(session: Session, fresh: Session) -> StaleEdit:
         state = inspect(obj)
         if state.identity is None:
             continue
-        mine = {k: v for k, v in state.dict.items() if not k.startswith("_")}
-        stale = build_stale_edit(fresh, type(obj), state.identity[0], mine=mine)
-        if stale.deleted or stale.current_version != state.committed_state.get(
-                "version", getattr(obj, "version", None)):
+        read = state.committed_state.get("version", state.dict.get("version"))
+        mine = {k: _plain(v) for k, v in state.dict.items() if not k.startswith("_")
+                and isinstance(v, (str, int, float, bool, dt.date, type(None)))}
+        pending.append((type(obj), state.identity[0], read, mine))
+    session.info[PENDING_KEY] = pending
+
+
+def stale_edit_from_session(session: Session, fresh: Session) -> StaleEdit:
+    """After a StaleDataError in ``session``: the versioned record it tried to write whose
+    version moved on (or which is gone), read again in ``fresh``."""
+    pending = session.info.get(PENDING_KEY, [])
+    for cls, entity_id, read, mine in pending:
+        stale = build_stale_edit(fresh, cls, entity_id, mine=mine)
+        if stale.deleted or stale.current_version != read:
             return stale
     return StaleEdit("Dữ liệu vừa được người khác sửa trong lúc anh/chị đang sửa; thay đổi của "
                      "anh/chị chưa được lưu. Hãy tải lại (F5) rồi làm lại.")

@@ -202,6 +202,7 @@ def _copy(src: Connection, src_tables: list[Table], totals: dict[str, int], dest
         if missing:
             raise DatabaseError("Cơ sở dữ liệu đích thiếu bảng: " + ", ".join(missing))
         by_name = {t.name: t for t in src_tables}
+        dst.rollback()  # end the reflection's transaction: the copy is one transaction
         with dst.begin():
             existing = _counts(dst, tables)
             if any(existing.values()):
