@@ -8,9 +8,11 @@ copy, much faster than migrating) and it is dropped at teardown.
 
 from __future__ import annotations
 
+import time
 import uuid
 
 from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.pool import NullPool
 
 TEST_URL_ENV = "SOTHEODOI_TEST_DATABASE_URL"
@@ -37,6 +39,8 @@ class PgTestServer:
             self._execute(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\'')
             database = connect(self.url_for(name))
             database.dispose()
+            # No one (autovacuum included) may be connected to a template being copied.
+            self._execute(f'ALTER DATABASE "{name}" WITH ALLOW_CONNECTIONS false')
             self._template = name
         return self._template
 
@@ -44,7 +48,14 @@ class PgTestServer:
         """A new database (empty, or a copy of the migrated template); returns its URL."""
         name = f"test_{uuid.uuid4().hex[:16]}"
         template = self._template_name() if migrated else "template0"
-        self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}" ENCODING \'UTF8\'')
+        for attempt in range(20):  # "source database is being accessed by other users"
+            try:
+                self._execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}" ENCODING \'UTF8\'')
+                break
+            except OperationalError:
+                if attempt == 19:
+                    raise
+                time.sleep(0.1)
         return self.url_for(name)
 
     def drop_database(self, url: str) -> None:
@@ -53,6 +64,7 @@ class PgTestServer:
 
     def close(self) -> None:
         if self._template is not None:
+            self._execute(f'ALTER DATABASE "{self._template}" WITH ALLOW_CONNECTIONS true')
             self._execute(f'DROP DATABASE IF EXISTS "{self._template}" WITH (FORCE)')
             self._template = None
         self.admin.dispose()

@@ -11,7 +11,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import OperationalError
 
@@ -48,7 +48,37 @@ def _known_revisions() -> set[str]:
     return {rev.revision for rev in script.walk_revisions()}
 
 
+# Any 64-bit number the program owns: the advisory lock taken while migrating a server.
+MIGRATION_LOCK = 0x50744F_D01
+
+
 def upgrade(
+    db: Database, *, backup_dir: Path | None = None, today: dt.datetime | None = None
+) -> str:
+    """Bring ``db`` to head. Returns the path of the pre-upgrade backup, or "".
+
+    On a server, several PCs may start the new version at once: the first one migrates while
+    holding an advisory lock, the others wait for it and then find the schema at head.
+    """
+    if db.is_sqlite:
+        return _upgrade(db, backup_dir=backup_dir, today=today)
+    try:
+        conn = db.engine.connect()
+    except (OperationalError, SADatabaseError) as exc:
+        from app.connection import describe_connection_error
+
+        raise DatabaseError(describe_connection_error(exc, db.url)) from exc
+    with conn:
+        conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK})
+        conn.commit()
+        try:
+            return _upgrade(db, backup_dir=backup_dir, today=today)
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK})
+            conn.commit()
+
+
+def _upgrade(
     db: Database, *, backup_dir: Path | None = None, today: dt.datetime | None = None
 ) -> str:
     """Bring ``db`` to head. Returns the path of the pre-upgrade backup, or "".
