@@ -13,7 +13,7 @@ from pathlib import Path
 from types import TracebackType
 
 from app import APP_ID, APP_NAME, ORG_NAME, __version__
-from app.paths import data_dir, default_db_path, resource_path
+from app.paths import data_dir, resource_path
 
 log = logging.getLogger("sotheodoi")
 
@@ -66,6 +66,7 @@ def install_exception_hook() -> None:
 def _parse(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="sotheodoi", add_help=False)
     parser.add_argument("--db")
+    parser.add_argument("--database-url")
     parser.add_argument("--self-test", action="store_true")
     args, _ = parser.parse_known_args(list(argv))
     return args
@@ -108,13 +109,19 @@ def run_gui(argv: Sequence[str]) -> int:
     set_log_path(str(log_path))
     from app.db import connect
     from app.errors import AppError
+    from ui.server_actions import resolve_gui_target
 
-    db_path = Path(args.db) if args.db else default_db_path()
     try:
-        db = connect(str(db_path))
+        target = resolve_gui_target(args.db, args.database_url)
+        if target is None:  # the password was asked and the user cancelled
+            return 0
+        db = connect(target)
     except AppError as exc:
         show_error(None, exc, title="Không mở được dữ liệu")
         return exc.exit_code
+    from app.connection import redact
+
+    db_path = db.path or redact(db.url)
     from ui.main_window import MainWindow
 
     window = MainWindow(db)

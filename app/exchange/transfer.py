@@ -44,6 +44,15 @@ from app.db.migrate import head_revision, upgrade
 from app.errors import AppError, Conflict, DatabaseError
 
 Progress = Callable[[str, int, int], None]
+
+
+class TransferCancelled(AppError):
+    """Raised by a progress callback to stop: the target's transaction is rolled back."""
+
+    def __init__(self) -> None:
+        super().__init__("Đã huỷ chuyển dữ liệu; cơ sở dữ liệu đích được giữ như trước khi "
+                         "chuyển, dữ liệu nguồn không thay đổi.")
+
 SKIP_TABLES = {"alembic_version"}
 TABLE_LABELS = {
     "unit": "Đơn vị",

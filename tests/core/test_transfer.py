@@ -157,3 +157,21 @@ def test_cli_migrate_data(tmp_path, db_target):
     out = io.StringIO()
     assert run(["--database-url", db_target, "units", "--json"], out=out, err=err) == 0 \
         if "://" in db_target else True
+
+
+def test_cancel_from_progress_leaves_target_as_it_was(tmp_path, db_target):
+    from app.exchange.transfer import TransferCancelled
+
+    source = tmp_path / "nguon.db"
+    db = connect(str(source))
+    load_sample(db)
+    db.dispose()
+
+    def cancel(table: str, done: int, total: int) -> None:
+        if table == "obligation" and done:
+            raise TransferCancelled()
+
+    with pytest.raises(TransferCancelled):
+        transfer(str(source), db_target, batch_size=10, progress=cancel)
+    result = transfer(str(source), db_target)  # still empty: accepted without --replace
+    assert dict(result.counts)["unit"] == 34
