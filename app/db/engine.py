@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,10 +11,13 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.errors import DatabaseError
+from app.errors import Conflict, DatabaseError, ValidationError
+
+log = logging.getLogger(__name__)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 
@@ -68,11 +72,30 @@ class Database:
             with self.sessions() as fresh:
                 stale = stale_edit_from_session(session, fresh)
             raise stale from exc
+        except DataError as exc:  # a value longer than its column: PostgreSQL refuses it
+            log.error("Value refused by the database: %s", exc)
+            raise ValidationError(
+                "Có nội dung dài hơn giới hạn cho phép nên chưa lưu được. Hãy rút ngắn nội dung "
+                "vừa nhập rồi lưu lại.") from exc
+        except IntegrityError as exc:
+            if not _is_unique_violation(exc):
+                raise
+            log.warning("Unique constraint hit (another PC saved at the same time?): %s", exc)
+            raise Conflict(
+                "Một máy khác vừa lưu dữ liệu trùng với thao tác này cùng lúc, nên thao tác chưa "
+                "được lưu. Hãy tải lại (F5), xem lại rồi làm lại nếu vẫn cần.") from exc
         finally:
             session.close()
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _is_unique_violation(exc: IntegrityError) -> bool:
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    if code:
+        return str(code) == "23505"
+    return "UNIQUE constraint failed" in str(exc.orig)
 
 
 def check_sqlite_file(path: Path) -> None:

@@ -62,7 +62,7 @@ def load_sample(db: Database, path: Path | None = None) -> SampleResult:
                     head_title=item.get("head_title", ""), note=item.get("note", ""),
                     active=bool(item.get("active", True)),
                     valid_from=_date(item.get("valid_from")), valid_to=_date(item.get("valid_to")),
-                    search_key=search_key(f"{name} {item.get('short_name', '')}"),
+                    search_key=search_key(f"{name} {item.get('short_name', '')}")[:400],
                     address="", phone="", email="", contact_person="",
                 )
                 session.add(unit)

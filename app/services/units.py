@@ -201,7 +201,7 @@ def _validate(data: UnitInput) -> dict[str, object]:
         active=bool(data.active),
         valid_from=data.valid_from,
         valid_to=data.valid_to,
-        search_key=search_key(f"{name} {short}"),
+        search_key=search_key(f"{name} {short}")[:400],  # the column (a server enforces it)
     )
     return values
 
