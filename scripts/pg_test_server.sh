@@ -83,11 +83,18 @@ s.close()
 EOF
 }
 
-running() { as_pg "$BIN/pg_ctl" -D "$DIR/data" status >/dev/null 2>&1; }
+running() {
+  [ -f "$DIR/port" ] && "$BIN/pg_isready" -q -h "$DIR" -p "$(cat "$DIR/port")" >/dev/null 2>&1
+}
 
-if running && [ -f "$DIR/port" ]; then
+if running; then
   PORT="$(cat "$DIR/port")"
 else
+  # A server left half-dead (its session was ended): stop it; a stale postmaster.pid whose
+  # process is gone is ignored by the server itself.
+  if [ -f "$DIR/data/postmaster.pid" ]; then
+    as_pg "$BIN/pg_ctl" -D "$DIR/data" -m immediate -w -t 10 stop >/dev/null 2>&1 || true
+  fi
   PORT="$(free_port)"
   echo "$PORT" > "$DIR/port"
   say "Starting PostgreSQL on 127.0.0.1:$PORT"

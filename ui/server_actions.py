@@ -123,7 +123,11 @@ class ServerActions:
 def where_text(db: Any) -> str:
     if db.path is not None:
         return f"Tệp dữ liệu: {db.path}"
-    return f"Máy chủ: {redact(db.url)}"
+    try:
+        server, _password = ServerConfig.from_url(db.url)
+    except Exception:
+        return f"Máy chủ: {redact(db.url)}"
+    return f"Máy chủ: {server.label}"
 
 
 def install_server_actions(window: QWidget) -> ServerActions:
