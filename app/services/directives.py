@@ -316,7 +316,7 @@ def update_directive(db: Database, directive_id: int, data: DirectiveInput, *,
 
 
 def save_report_texts(db: Database, directive_id: int, *, assessment: str, difficulties: str,
-                      proposals: str) -> DirectiveInfo:
+                      proposals: str, expected_version: int | None = None) -> DirectiveInfo:
     """The free-text sections of the synthesis report, saved with the directive."""
     texts = {k: clean(v, multiline=True) for k, v in (
         ("report_assessment", assessment), ("report_difficulties", difficulties),
@@ -326,6 +326,7 @@ def save_report_texts(db: Database, directive_id: int, *, assessment: str, diffi
             raise ValidationError(f"Nội dung quá dài (tối đa {TEXT_MAX} ký tự).", field=key)
     with db.write() as session:
         directive = _get_directive(session, directive_id)
+        check_version(session, directive, expected_version)
         before = audit.snapshot(directive)
         for key, text in texts.items():
             setattr(directive, key, text)
@@ -346,10 +347,12 @@ def set_directive_attachment(session: Session, directive_id: int, stored_path: s
                  after=audit.snapshot(directive), summary="Đính kèm tệp văn bản")
 
 
-def delete_directive(db: Database, directive_id: int) -> None:
+def delete_directive(db: Database, directive_id: int, *,
+                     expected_version: int | None = None) -> None:
     """Delete a directive entered by mistake: refused when any submission answers it."""
     with db.write() as session:
         directive = _get_directive(session, directive_id)
+        check_version(session, directive, expected_version)
         count = session.scalar(
             select(func.count(Submission.id)).join(
                 Obligation, Obligation.id == Submission.obligation_id).join(
@@ -505,12 +508,14 @@ def update_task(db: Database, task_id: int, data: TaskInput, *,
     return get_task(db, task_id), result
 
 
-def delete_task(db: Database, task_id: int) -> SyncResult:
+def delete_task(db: Database, task_id: int, *,
+                expected_version: int | None = None) -> SyncResult:
     """Delete a task: refused when a submission answers it (say so, delete nothing)."""
     with db.write() as session:
         task = session.get(Task, task_id)
         if task is None:
             raise NotFound(f"Không tìm thấy nhiệm vụ (mã {task_id}).")
+        check_version(session, task, expected_version)
         answered = session.scalar(
             select(func.count(Submission.id)).join(
                 Obligation, Obligation.id == Submission.obligation_id).where(

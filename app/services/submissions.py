@@ -195,12 +195,14 @@ def update_submission(db: Database, submission_id: int, data: SubmissionInput, *
     return get_submission(db, submission_id)
 
 
-def delete_submission(db: Database, submission_id: int) -> SubmissionInfo:
+def delete_submission(db: Database, submission_id: int, *,
+                      expected_version: int | None = None) -> SubmissionInfo:
     """Delete a document entered by mistake (recorded in the history; returns what it was)."""
     with db.write() as session:
         submission = session.get(Submission, submission_id)
         if submission is None:
             raise NotFound(f"Không tìm thấy văn bản (mã {submission_id}); có thể đã bị xoá.")
+        check_version(session, submission, expected_version)
         info = _info(submission, None)
         audit.record(session, "delete", "submission", submission.id,
                      before=audit.snapshot(submission),

@@ -266,10 +266,12 @@ def _get(session: Session, unit_id: int) -> Unit:
     return unit
 
 
-def set_active(db: Database, unit_id: int, active: bool) -> UnitInfo:
+def set_active(db: Database, unit_id: int, active: bool, *,
+               expected_version: int | None = None) -> UnitInfo:
     """Deactivate (stop following) or reactivate a unit. History is kept."""
     with db.write() as session:
         unit = _get(session, unit_id)
+        check_version(session, unit, expected_version)
         if unit.active != active:
             before = audit.snapshot(unit)
             unit.active = active
@@ -288,10 +290,11 @@ def unit_has_history(session: Session, unit_id: int) -> tuple[int, int, int]:
     return subs, obls, assigned
 
 
-def delete_unit(db: Database, unit_id: int) -> None:
+def delete_unit(db: Database, unit_id: int, *, expected_version: int | None = None) -> None:
     """Delete a unit entered by mistake. A unit with history is never deleted."""
     with db.write() as session:
         unit = _get(session, unit_id)
+        check_version(session, unit, expected_version)
         subs, obls, assigned = unit_has_history(session, unit_id)
         if subs or obls or assigned:
             raise Conflict(
@@ -316,7 +319,8 @@ def reorder(db: Database, unit_ids: list[int]) -> None:
                      summary="Sắp xếp lại thứ tự đơn vị")
 
 
-def record_merger(db: Database, unit_id: int, successor_id: int, merged_on: dt.date) -> UnitInfo:
+def record_merger(db: Database, unit_id: int, successor_id: int, merged_on: dt.date, *,
+                  expected_version: int | None = None) -> UnitInfo:
     """``unit_id`` merges into ``successor_id`` on ``merged_on``: valid until the day before.
 
     Its obligations falling due from ``merged_on`` on become exempt; history is kept.
@@ -325,6 +329,7 @@ def record_merger(db: Database, unit_id: int, successor_id: int, merged_on: dt.d
         raise ValidationError("Đơn vị không thể sáp nhập vào chính nó.", field="successor")
     with db.write() as session:
         unit = _get(session, unit_id)
+        check_version(session, unit, expected_version)
         successor = _get(session, successor_id)
         if unit.valid_from and merged_on <= unit.valid_from:
             raise ValidationError(

@@ -157,3 +157,29 @@ def test_on_a_server_the_shared_settings_name_is_not_everyones(two_pcs, monkeypa
     monkeypatch.setenv("SOTHEODOI_USER", "Máy của chị Lan")
     with pc_a.read() as session:
         assert audit.current_user(session) == "Máy của chị Lan"
+
+
+def test_report_texts_deactivate_and_delete_check_the_version_too(two_pcs):
+    """The free-text report sections are edited at length: a second save never replaces the
+    first silently; nor does deactivating or deleting what someone just changed."""
+    pc_a, pc_b = two_pcs
+    (directive,) = directives.list_directives(pc_a)
+    directives.save_report_texts(pc_a, directive.id, assessment="Đánh giá của A",
+                                 difficulties="", proposals="",
+                                 expected_version=directive.version)
+    with pytest.raises(StaleEdit) as err:
+        directives.save_report_texts(pc_b, directive.id, assessment="Đánh giá của B",
+                                     difficulties="", proposals="",
+                                     expected_version=directive.version)
+    assert err.value.current["report_assessment"] == "Đánh giá của A"
+    with pytest.raises(StaleEdit):
+        directives.delete_directive(pc_b, directive.id, expected_version=directive.version)
+    assert directives.get_directive(pc_a, directive.id).report_assessment == "Đánh giá của A"
+
+    unit = _find(pc_a, "Trà Bồng")
+    units.update_unit(pc_a, unit.id, _unit_input(unit, note="đổi"), expected_version=unit.version)
+    with pytest.raises(StaleEdit):
+        units.set_active(pc_b, unit.id, False, expected_version=unit.version)
+    with pytest.raises(StaleEdit):
+        units.delete_unit(pc_b, unit.id, expected_version=unit.version)
+    assert units.get_unit(pc_a, unit.id).active
