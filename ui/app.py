@@ -107,15 +107,13 @@ def run_gui(argv: Sequence[str]) -> int:
     from ui.dialogs.messages import set_log_path, show_error
 
     set_log_path(str(log_path))
-    from app.db import connect
     from app.errors import AppError
-    from ui.server_actions import resolve_gui_target
+    from ui.server_actions import open_for_gui
 
     try:
-        target = resolve_gui_target(args.db, args.database_url)
-        if target is None:  # the password was asked and the user cancelled
+        db = open_for_gui(args.db, args.database_url)
+        if db is None:  # the password was asked, or the server was unreachable: user gave up
             return 0
-        db = connect(target)
     except AppError as exc:
         show_error(None, exc, title="Không mở được dữ liệu")
         return exc.exit_code

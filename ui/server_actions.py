@@ -151,3 +151,32 @@ def resolve_gui_target(db: str | None, database_url: str | None) -> str | None:
     if not dialog.exec():
         return None
     return dialog.url()
+
+
+def open_for_gui(db: str | None, database_url: str | None) -> Any | None:
+    """Open the database the window uses. When the saved server cannot be reached (server off,
+    password changed), say why and offer the connection dialog — to retry, fix the password or
+    go back to the file on this PC — instead of leaving the user stuck. None: the user gave up.
+    """
+    from app.connection import resolve_target
+    from app.db import connect
+    from ui.dialogs.connection_dialog import ConnectionDialog
+    from ui.dialogs.messages import confirm
+
+    target = resolve_gui_target(db, database_url)
+    while target is not None:
+        try:
+            return connect(target)
+        except AppError as exc:
+            if resolve_target(db, database_url).source != "saved":
+                raise
+            if not confirm(None, "Không mở được dữ liệu trên máy chủ",
+                           exc.message + "\n\nMở hộp thoại kết nối để thử lại, sửa mật khẩu "
+                           "hoặc quay về dùng tệp dữ liệu trên máy này?",
+                           yes="Mở hộp thoại kết nối", no="Thoát"):
+                return None
+        dialog = ConnectionDialog(None)
+        if not dialog.exec():
+            return None
+        target = dialog.url() if dialog.uses_server() else resolve_gui_target(db, database_url)
+    return None

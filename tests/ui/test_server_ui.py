@@ -152,3 +152,56 @@ def test_stale_edit_choice_shows_the_other_persons_values(qtbot):
     assert "Tên" not in seen[0]  # unchanged fields are not listed
     QTimer.singleShot(0, lambda: click("Quay lại sửa tiếp"))
     assert messages.ask_stale_edit(None, exc) == messages.STALE_BACK
+
+
+def test_unreachable_saved_server_offers_the_dialog_and_the_file(qtbot, monkeypatch, no_ring):
+    """The saved server is off: the user is told why and can go back to the file on this PC
+    (never stuck with a window that cannot open)."""
+    from ui import server_actions
+
+    connection.save_server_config(connection.ServerConfig(host="127.0.0.1", port=1))
+    asked: list[str] = []
+    monkeypatch.setattr(messages, "confirm",
+                        lambda _p, _t, text, **_k: asked.append(text) or True)
+
+    def exec_dialog(self):
+        if self._password_only:
+            self.password_edit.setText("mat-khau")
+        else:
+            self.file_radio.setChecked(True)
+        self._on_buttons_accepted()
+        return self.result()
+
+    monkeypatch.setattr(ConnectionDialog, "exec", exec_dialog)
+    db = server_actions.open_for_gui(None, None)
+    try:
+        assert db is not None and db.is_sqlite
+        assert asked and "Không kết nối được tới máy chủ 127.0.0.1:1" in asked[0]
+        assert connection.load_server_config() is None
+    finally:
+        if db is not None:
+            db.dispose()
+
+
+@pytest.mark.pg_only
+def test_saved_server_password_asked_at_start(qtbot, monkeypatch, no_ring, db_target):
+    from ui import server_actions
+
+    server, password = connection.ServerConfig.from_url(db_target)
+    connection.save_server_config(server)
+
+    def exec_dialog(self):
+        assert self._password_only and not self.host_edit.isEnabled()
+        self.password_edit.setText(password or "")
+        self._on_buttons_accepted()
+        return self.result()
+
+    monkeypatch.setattr(ConnectionDialog, "exec", exec_dialog)
+    db = server_actions.open_for_gui(None, None)
+    try:
+        assert db is not None and db.is_server
+        saved = connection.config_path().read_text(encoding="utf-8")
+        assert "\"password\"" not in saved and f":{password}@" not in saved
+    finally:
+        if db is not None:
+            db.dispose()
