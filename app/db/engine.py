@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
@@ -139,7 +139,9 @@ def open_database(target: str | Path, *, echo: bool = False) -> Database:
                     f"Không tạo được thư mục dữ liệu {parent}: {exc.strerror or exc}."
                 ) from exc
         check_sqlite_file(path)
-        engine = create_engine(url, echo=echo, connect_args={"timeout": 5})
+        # A URL object, not text: "%" or "?" in a folder name must stay as they are.
+        engine = create_engine(URL.create("sqlite", database=str(path)), echo=echo,
+                               connect_args={"timeout": 5})
         event.listen(engine, "connect", _on_sqlite_connect)
     else:
         from app.connection import normalise_url

@@ -79,8 +79,9 @@ def build_stale_edit(session: Session, cls: type, entity_id: int,
     by = f" bởi {who}" if who else " ở máy khác"
     at = ""
     if when:
-        stamp = dt.datetime.fromisoformat(when)
-        at = f" lúc {stamp:%H:%M} ngày {stamp:%d/%m/%Y} (giờ UTC)"
+        # The audit trail keeps UTC; the user reads the time of this PC.
+        stamp = dt.datetime.fromisoformat(when).replace(tzinfo=dt.UTC).astimezone()
+        at = f" lúc {stamp:%H:%M} ngày {stamp:%d/%m/%Y}"
     return StaleEdit(
         f"{_title(entity, current)} vừa được sửa{by}{at}, sau khi anh/chị mở ra. Thay đổi của "
         "anh/chị chưa được lưu và không có gì bị ghi đè. Hãy xem nội dung mới rồi chọn giữ bản "

@@ -22,8 +22,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import (
+    URL,
     Connection,
     Engine,
     MetaData,
@@ -86,21 +88,26 @@ class TransferResult:
                 f"trong {self.seconds:.1f} giây; số dòng từng bảng khớp nhau ({parts}).")
 
 
-def _source_url(target: str) -> str:
+def _source_url(target: str) -> str | URL:
     if "://" in target and not target.startswith("sqlite"):
         return normalise_url(target)
     path = Path(target.removeprefix("sqlite:///")).expanduser()
     if not path.exists():
         raise DatabaseError(f"Không tìm thấy tệp dữ liệu nguồn {path}.")
     check_sqlite_file(path)
-    return f"sqlite:///file:{path.resolve().as_posix()}?mode=ro&uri=true"
+    # SQLite URI filename, read-only; every unusual character of the path percent-encoded.
+    uri_path = quote(path.resolve().as_posix(), safe="/:")
+    if not uri_path.startswith("/"):  # C:/… on Windows
+        uri_path = "/" + uri_path
+    return URL.create("sqlite", database=f"file://{uri_path}",
+                      query={"mode": "ro", "uri": "true"})
 
 
 @contextmanager
 def _read_only_engine(source: str) -> Iterator[Engine]:
     """An engine that cannot write to the source."""
     url = _source_url(source)
-    if url.startswith("sqlite"):
+    if isinstance(url, URL):
         engine = create_engine(url, poolclass=NullPool)
 
         def _sqlite_ro(dbapi_connection: Any, _record: Any) -> None:

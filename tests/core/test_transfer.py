@@ -175,3 +175,18 @@ def test_cancel_from_progress_leaves_target_as_it_was(tmp_path, db_target):
         transfer(str(source), db_target, batch_size=10, progress=cancel)
     result = transfer(str(source), db_target)  # still empty: accepted without --replace
     assert dict(result.counts)["unit"] == 34
+
+
+def test_folder_names_with_url_characters(tmp_path):
+    """"%", "?", "#", spaces and Vietnamese letters in the folder: the source is still opened
+    read-only, not misread as a URL."""
+    folder = tmp_path / "Thư mục #1 %20 lạ?"
+    folder.mkdir()
+    source = folder / "dữ liệu.db"
+    db = connect(str(source))
+    load_sample(db)
+    db.dispose()
+    before = _sha(source)
+    result = transfer(str(source), str(folder / "bản sao.db"))
+    assert dict(result.counts)["unit"] == 34 and _sha(source) == before
+    assert not (tmp_path / "Thư mục #1 ").exists()
