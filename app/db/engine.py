@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import URL, Engine, create_engine, event
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -20,6 +20,8 @@ from app.errors import Conflict, DatabaseError, ValidationError
 log = logging.getLogger(__name__)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+LOCK_TIMEOUT_MS = 30_000  # a write waiting behind another PC's transaction gives up after this
+IDLE_TIMEOUT_MS = 600_000  # a PC that stopped mid-transaction releases its locks after this
 
 
 def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -77,6 +79,12 @@ class Database:
             raise ValidationError(
                 "Có nội dung dài hơn giới hạn cho phép nên chưa lưu được. Hãy rút ngắn nội dung "
                 "vừa nhập rồi lưu lại.") from exc
+        except OperationalError as exc:
+            if _sqlstate(exc) != "55P03":  # lock_not_available
+                raise
+            raise Conflict(
+                "Dữ liệu này đang được một máy khác cập nhật (thao tác dài như nhập Excel hoặc "
+                "chuyển dữ liệu). Thao tác chưa được lưu; hãy chờ một lát rồi làm lại.") from exc
         except IntegrityError as exc:
             if not _is_unique_violation(exc):
                 raise
@@ -91,10 +99,15 @@ class Database:
         self.engine.dispose()
 
 
-def _is_unique_violation(exc: IntegrityError) -> bool:
+def _sqlstate(exc: DBAPIError) -> str:
     code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return str(code) if code else ""
+
+
+def _is_unique_violation(exc: IntegrityError) -> bool:
+    code = _sqlstate(exc)
     if code:
-        return str(code) == "23505"
+        return code == "23505"
     return "UNIQUE constraint failed" in str(exc.orig)
 
 
@@ -149,8 +162,14 @@ def open_database(target: str | Path, *, echo: bool = False) -> Database:
         url = normalise_url(url)
         connect_args: dict[str, Any] = {}
         if url.startswith("postgresql"):
-            # Fail in seconds when the server is off; name the program in pg_stat_activity.
-            connect_args = {"connect_timeout": 10, "application_name": "sotheodoi"}
+            # Fail in seconds when the server is off; name the program in pg_stat_activity;
+            # never wait for ever behind another PC's lock, nor keep locks of a PC that hung.
+            connect_args = {
+                "connect_timeout": 10,
+                "application_name": "sotheodoi",
+                "options": f"-c lock_timeout={LOCK_TIMEOUT_MS} "
+                           f"-c idle_in_transaction_session_timeout={IDLE_TIMEOUT_MS}",
+            }
         engine = create_engine(url, echo=echo, pool_pre_ping=True, connect_args=connect_args)
     sessions = sessionmaker(engine, expire_on_commit=False)
     from app.db.stale import remember_versioned

@@ -69,6 +69,7 @@ def upgrade(
 
         raise DatabaseError(describe_connection_error(exc, db.url)) from exc
     with conn:
+        conn.execute(text("SET lock_timeout = 0"))  # wait for the PC that is migrating
         conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK})
         conn.commit()
         try:

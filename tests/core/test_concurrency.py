@@ -183,3 +183,28 @@ def test_report_texts_deactivate_and_delete_check_the_version_too(two_pcs):
     with pytest.raises(StaleEdit):
         units.delete_unit(pc_b, unit.id, expected_version=unit.version)
     assert units.get_unit(pc_a, unit.id).active
+
+
+@pytest.mark.pg_only
+def test_waiting_behind_another_pcs_lock_gives_up_with_a_message(sample_db, monkeypatch):
+    """PC A holds the unit's row in a long transaction; PC B's save does not hang for ever."""
+    from sqlalchemy import text
+
+    from app.db import engine as engine_module
+    from app.errors import Conflict
+
+    monkeypatch.setattr(engine_module, "LOCK_TIMEOUT_MS", 300)
+    pc_b = open_database(sample_db.url)
+    info = _find(sample_db, "Sơn Hà")
+    try:
+        with sample_db.engine.connect() as holder:
+            holder.execute(text("SELECT 1 FROM unit WHERE id = :i FOR UPDATE"), {"i": info.id})
+            with pytest.raises(Conflict) as err:
+                units.update_unit(pc_b, info.id, _unit_input(info, note="B"),
+                                  expected_version=info.version)
+            assert "máy khác cập nhật" in err.value.message
+            holder.rollback()
+        assert units.update_unit(pc_b, info.id, _unit_input(info, note="B"),
+                                 expected_version=info.version).note == "B"
+    finally:
+        pc_b.dispose()
