@@ -40,7 +40,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
-from app.connection import describe_connection_error, normalise_url, redact
+from app.connection import describe_connection_error, is_server_url, normalise_url, redact
 from app.db.engine import check_sqlite_file, open_database
 from app.db.migrate import head_revision, upgrade
 from app.errors import AppError, Conflict, DatabaseError
@@ -77,6 +77,7 @@ class TransferResult:
     counts: tuple[tuple[str, int], ...]  # (table, rows) in copy order
     seconds: float
     replaced: bool
+    attachments: str = ""  # what happened to attached files (file → server), or ""
 
     @property
     def rows(self) -> int:
@@ -84,8 +85,9 @@ class TransferResult:
 
     def describe(self) -> str:
         parts = ", ".join(f"{TABLE_LABELS.get(t, t)}: {n}" for t, n in self.counts if n)
-        return (f"Đã chuyển {self.rows} dòng dữ liệu từ {self.source} sang {self.target} "
+        text = (f"Đã chuyển {self.rows} dòng dữ liệu từ {self.source} sang {self.target} "
                 f"trong {self.seconds:.1f} giây; số dòng từng bảng khớp nhau ({parts}).")
+        return f"{text} {self.attachments}" if self.attachments else text
 
 
 def _source_url(target: str) -> str | URL:
@@ -172,8 +174,15 @@ def _python_type_is_int(column: Any) -> bool:
 
 
 def transfer(source: str, target: str, *, replace: bool = False, batch_size: int = 1000,
-             progress: Progress | None = None) -> TransferResult:
-    """Copy every row of ``source`` into ``target`` (see the module docstring)."""
+             progress: Progress | None = None, embed_attachments: bool | None = None
+             ) -> TransferResult:
+    """Copy every row of ``source`` into ``target`` (see the module docstring).
+
+    ``embed_attachments`` (default: when an SQLite file goes to a server): after the copy is
+    verified, files attached by path (``<db folder>/attachments/…``) are put into the
+    target's ``attachment_blob`` table and the records point at them, so every PC sees them.
+    The source keeps its files and paths.
+    """
     started = time.perf_counter()
     if normalise_url(source) == normalise_url(target):
         raise Conflict("Nguồn và đích là cùng một cơ sở dữ liệu; hãy chọn đích khác.")
@@ -204,9 +213,23 @@ def transfer(source: str, target: str, *, replace: bool = False, batch_size: int
             finally:
                 dest.dispose()
             src.rollback()
+    source_file = None if is_server_url(source) else Path(
+        source.removeprefix("sqlite:///")).expanduser().resolve()
+    if embed_attachments is None:
+        embed_attachments = source_file is not None and is_server_url(target)
+    note = ""
+    if embed_attachments and source_file is not None:
+        from app.services.attachment_blobs import embed_files
+
+        dest = open_database(target)
+        try:
+            folder = source_file.parent
+            note = embed_files(dest, [folder / "attachments", folder]).describe()
+        finally:
+            dest.dispose()
     return TransferResult(source=redact(source), target=redact(target),
                           counts=tuple(counts.items()), seconds=time.perf_counter() - started,
-                          replaced=replace)
+                          replaced=replace, attachments=note)
 
 
 def _copy(src: Connection, src_tables: list[Table], totals: dict[str, int], dest_engine: Engine,

@@ -168,3 +168,62 @@ def delete(db: Database, ref: str) -> None:
                              "filename": row.filename, "size": row.size},
                      summary=f"Xoá tệp đính kèm {row.filename}")
         session.delete(row)
+
+
+# Tables whose rows name an attached file in ``attachment_path``.
+ATTACHING_TABLES = ("directive", "submission")
+
+
+@dataclass(frozen=True)
+class EmbedResult:
+    embedded: int
+    missing: tuple[str, ...]  # paths named by a record but not found on this PC
+
+    def describe(self) -> str:
+        text = f"Đã đưa {self.embedded} tệp đính kèm vào cơ sở dữ liệu."
+        if self.missing:
+            text += (f" Không tìm thấy {len(self.missing)} tệp (giữ nguyên đường dẫn cũ): "
+                     + "; ".join(self.missing[:5]) + (" …" if len(self.missing) > 5 else ""))
+        return text
+
+
+def resolve_file(stored: str, folders: list[Path]) -> Path | None:
+    """The file an ``attachment_path`` names: absolute, or relative to one of ``folders``."""
+    path = Path(stored)
+    candidates = [path] if path.is_absolute() else [f / stored for f in folders]
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def embed_files(db: Database, folders: list[Path]) -> EmbedResult:
+    """Put every attached file that is still a path on disk into the database and point its
+    record at the ``db:<id>`` reference (after moving an SQLite file to a server, so every PC
+    sees the attachments). Records whose file is missing keep their path and are listed."""
+    from sqlalchemy import update
+
+    from app.models import Directive, Submission
+
+    models: dict[str, type[Directive] | type[Submission]] = {
+        "directive": Directive, "submission": Submission}
+    embedded = 0
+    missing: list[str] = []
+    for entity in ATTACHING_TABLES:
+        model = models[entity]
+        with db.read() as session:
+            rows = session.execute(select(model.id, model.attachment_path).where(
+                model.attachment_path != "")).all()
+        for record_id, stored in rows:
+            if is_ref(stored):
+                continue
+            found = resolve_file(stored, folders)
+            if found is None:
+                missing.append(stored)
+                continue
+            ref = put(db, entity, record_id, found)
+            with db.write() as session:
+                session.execute(update(model).where(model.id == record_id).values(
+                    attachment_path=ref, version=model.version + 1))
+            embedded += 1
+    return EmbedResult(embedded, tuple(missing))

@@ -190,3 +190,39 @@ def test_folder_names_with_url_characters(tmp_path):
     result = transfer(str(source), str(folder / "bản sao.db"))
     assert dict(result.counts)["unit"] == 34 and _sha(source) == before
     assert not (tmp_path / "Thư mục #1 ").exists()
+
+
+def test_files_attached_by_path_go_into_the_target(tmp_path, db_target):
+    """After moving a file to a server, attachments kept in <db folder>/attachments/ are put in
+    the database so every PC sees them; the source keeps its paths; a missing file is listed."""
+    from sqlalchemy import update
+
+    from app.models import Directive
+
+    folder = tmp_path / "may-lan"
+    (folder / "attachments").mkdir(parents=True)
+    source = folder / "sotheodoi.db"
+    db = connect(str(source))
+    load_sample(db)
+    scan = folder / "attachments" / "2116-UBND-NC.pdf"
+    scan.write_bytes(b"%PDF-1.4 van ban chi dao")
+    with db.write() as session:
+        session.execute(update(Directive).values(attachment_path="2116-UBND-NC.pdf"))
+    db.dispose()
+    before = _sha(source)
+
+    result = transfer(str(source), db_target, embed_attachments=True)
+    assert "Đã đưa 1 tệp đính kèm" in result.describe()
+    assert _sha(source) == before
+    target = connect(db_target)
+    try:
+        with target.read() as session:
+            (stored,) = session.scalars(select(Directive.attachment_path)).all()
+        assert attachment_blobs.is_ref(stored)
+        assert attachment_blobs.get(target, stored) == scan.read_bytes()
+    finally:
+        target.dispose()
+
+    scan.unlink()
+    again = transfer(str(source), db_target, replace=True, embed_attachments=True)
+    assert "Không tìm thấy 1 tệp" in again.describe() and "2116-UBND-NC.pdf" in again.describe()
