@@ -266,6 +266,40 @@ def cmd_report(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def cmd_migrate_data(source: str, args: argparse.Namespace, out: TextIO) -> int:
+    """Copy the whole database (``source``, opened read-only) to ``--to``."""
+    from app.connection import redact, resolve_target
+    from app.exchange.transfer import TABLE_LABELS, transfer
+
+    target = _with_password(resolve_target(db=args.to))
+
+    def progress(table: str, done: int, total: int) -> None:
+        if done == total:
+            out.write(f"  {TABLE_LABELS.get(table, table)}: {done}/{total}\n")
+            out.flush()
+
+    out.write(f"Chuyển dữ liệu từ {redact(source)} sang {redact(target.url)}…\n")
+    result = transfer(source, target.url, replace=args.replace, batch_size=args.batch_size,
+                      progress=progress)
+    out.write(result.describe() + "\n")
+    return 0
+
+
+def _with_password(target: Any) -> Any:
+    """A saved server whose password is not remembered: ask on a terminal, else explain."""
+    import dataclasses as _dc
+    import getpass
+
+    if not target.needs_password:
+        return target
+    if not sys.stdin or not sys.stdin.isatty():
+        raise AppError(
+            f"Cần mật khẩu để kết nối {target.server.label}. Hãy chạy lệnh trên cửa sổ dòng "
+            "lệnh để nhập mật khẩu, hoặc đặt biến SOTHEODOI_DATABASE_URL có kèm mật khẩu.")
+    password = getpass.getpass(f"Mật khẩu của {target.server.label}: ")
+    return _dc.replace(target, url=target.server.url(password), needs_password=False)
+
+
 # --- parser -----------------------------------------------------------------------------------
 
 
@@ -278,6 +312,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--db", metavar="TỆP",
                         help="tệp cơ sở dữ liệu (mặc định: biến SOTHEODOI_DB hoặc thư mục dữ "
                              f"liệu người dùng: {default_db_path()})")
+    parser.add_argument("--database-url", metavar="URL",
+                        help="máy chủ PostgreSQL dùng chung, ví dụ "
+                             "postgresql://sotheodoi@192.168.1.10:5432/sotheodoi (mặc định: biến "
+                             "SOTHEODOI_DATABASE_URL, hoặc máy chủ đã chọn trong cửa sổ; không có "
+                             "thì dùng tệp --db)")
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=_Parser)
 
@@ -349,6 +388,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--recipient", action="append", metavar="NƠI_NHẬN",
                    help="một dòng “Nơi nhận” (có thể lặp; mặc định theo cài đặt)")
     p.set_defaults(handler=cmd_report)
+    p = sub.add_parser("migrate-data",
+                       help="chuyển toàn bộ dữ liệu sang cơ sở dữ liệu khác (tệp → máy chủ "
+                            "PostgreSQL hoặc ngược lại); dữ liệu nguồn không bị thay đổi")
+    p.add_argument("--to", required=True, metavar="ĐÍCH",
+                   help="URL máy chủ (postgresql://người_dùng:mật_khẩu@máy:5432/tên_csdl) hoặc "
+                        "đường dẫn tệp .db mới")
+    p.add_argument("--replace", action="store_true",
+                   help="xoá dữ liệu đang có ở đích rồi chép (mặc định: từ chối đích có dữ liệu)")
+    p.add_argument("--batch-size", type=int, default=1000, help=argparse.SUPPRESS)
+    p.set_defaults(target_handler=cmd_migrate_data)
     return parser
 
 
@@ -365,9 +414,13 @@ def run(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
     if not getattr(args, "command", None):
         parser.print_help(out)
         return 0
-    db_path = Path(args.db) if args.db else default_db_path()
+    from app.connection import resolve_target
+
     try:
-        db = connect(str(db_path))
+        target = _with_password(resolve_target(args.db, args.database_url))
+        if getattr(args, "target_handler", None):  # works on the target without opening it
+            return int(args.target_handler(target.url, args, out))
+        db = connect(target.url)
     except AppError as exc:
         err.write(f"Lỗi: {exc.message}\n")
         return exc.exit_code

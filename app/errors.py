@@ -49,3 +49,33 @@ class DatabaseError(AppError):
     """The database file cannot be used (damaged, foreign, too new, locked, read-only)."""
 
     exit_code = 4
+
+
+class StaleEdit(Conflict):
+    """Someone else saved the same record after this user opened it (optimistic locking).
+
+    ``current`` holds the record as it is now in the database (field → value, dates as ISO
+    text, with its ``version``); empty when the other person deleted it. ``changed_by`` and
+    ``changed_at`` come from the audit trail. The form shows them and lets the user choose:
+    keep the other person's values, or save again over them with
+    ``expected_version=current["version"]``. Nothing is overwritten silently.
+    """
+
+    def __init__(self, message: str, *, entity: str = "", entity_id: int | None = None,
+                 current: dict[str, object] | None = None, changed_by: str = "",
+                 changed_at: str = "") -> None:
+        super().__init__(message)
+        self.entity = entity
+        self.entity_id = entity_id
+        self.current: dict[str, object] = dict(current or {})
+        self.changed_by = changed_by
+        self.changed_at = changed_at
+
+    @property
+    def deleted(self) -> bool:
+        return not self.current
+
+    @property
+    def current_version(self) -> int | None:
+        version = self.current.get("version")
+        return int(version) if isinstance(version, int) else None

@@ -16,6 +16,10 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from app.db import Database, connect  # noqa: E402
+from tests.pg import TEST_URL_ENV, PgTestServer  # noqa: E402
+
+# Set (e.g. by .ci/run from scripts/pg_test_server.sh) to run the suite against PostgreSQL.
+PG_URL = os.environ.get(TEST_URL_ENV, "").strip()
 
 # Days of the sample scenario (letter 2116/UBND-NC of 18/04/2018; plans due 30/04/2018).
 PLAN_DUE = dt.date(2018, 4, 30)
@@ -29,6 +33,8 @@ def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: py
     folder = tmp_path_factory.mktemp("data")
     monkeypatch.setenv("SOTHEODOI_DATA", str(folder))
     monkeypatch.delenv("SOTHEODOI_DB", raising=False)
+    monkeypatch.delenv("SOTHEODOI_DATABASE_URL", raising=False)
+    monkeypatch.delenv("SOTHEODOI_USER", raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(folder / "config"))
 
 
@@ -37,12 +43,58 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "test.db"
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "sqlite_only: the test is about the SQLite file (headers, WAL, backup API); "
+        "skipped when the suite runs against PostgreSQL")
+    config.addinivalue_line("markers", "pg_only: needs a PostgreSQL server "
+                            f"(${TEST_URL_ENV}); skipped otherwise")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        if PG_URL and item.get_closest_marker("sqlite_only"):
+            item.add_marker(pytest.mark.skip(reason="SQLite only (suite runs on PostgreSQL)"))
+        if not PG_URL and item.get_closest_marker("pg_only"):
+            item.add_marker(pytest.mark.skip(reason=f"needs PostgreSQL: set ${TEST_URL_ENV}"))
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[PgTestServer | None]:
+    """The PostgreSQL test server, when ``SOTHEODOI_TEST_DATABASE_URL`` is set, else None."""
+    if not PG_URL:
+        yield None
+        return
+    server = PgTestServer(PG_URL)
+    yield server
+    server.close()
+
+
 @pytest.fixture
-def db(db_path: Path) -> Iterator[Database]:
-    """An empty database migrated to head."""
-    database = connect(str(db_path))
+def db_target(db_path: Path, pg_server: PgTestServer | None) -> Iterator[str]:
+    """What ``--db`` / ``connect`` takes: the SQLite file, or a fresh empty PostgreSQL database
+    (dropped after the test)."""
+    if pg_server is None:
+        yield str(db_path)
+        return
+    url = pg_server.create_database(migrated=False)
+    yield url
+    pg_server.drop_database(url)
+
+
+@pytest.fixture
+def db(db_path: Path, pg_server: PgTestServer | None) -> Iterator[Database]:
+    """An empty database migrated to head (a new PostgreSQL database per test on a server)."""
+    if pg_server is None:
+        database = connect(str(db_path))
+        yield database
+        database.dispose()
+        return
+    url = pg_server.create_database(migrated=True)
+    database = connect(url)
     yield database
     database.dispose()
+    pg_server.drop_database(url)
 
 
 @pytest.fixture

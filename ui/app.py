@@ -13,7 +13,7 @@ from pathlib import Path
 from types import TracebackType
 
 from app import APP_ID, APP_NAME, ORG_NAME, __version__
-from app.paths import data_dir, default_db_path, resource_path
+from app.paths import data_dir, resource_path
 
 log = logging.getLogger("sotheodoi")
 
@@ -90,6 +90,7 @@ def open_database_with_recovery(db_path: Path) -> tuple[object, Path] | None:
 def _parse(argv: Sequence[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="sotheodoi", add_help=False)
     parser.add_argument("--db")
+    parser.add_argument("--database-url")
     parser.add_argument("--self-test", action="store_true")
     args, _ = parser.parse_known_args(list(argv))
     return args
@@ -127,16 +128,32 @@ def run_gui(argv: Sequence[str]) -> int:
     from PySide6.QtWidgets import QApplication
 
     create_application(argv)
-    from ui.dialogs.messages import set_log_path
+    from ui.dialogs.messages import set_log_path, show_error
 
     set_log_path(str(log_path))
-    from app.errors import DatabaseError
+    from app.connection import is_server_url, redact, resolve_target
+    from app.errors import AppError, DatabaseError
+    from ui.server_actions import open_for_gui
 
-    db_path = Path(args.db) if args.db else default_db_path()
-    opened = open_database_with_recovery(db_path)
-    if opened is None:
-        return DatabaseError.exit_code
-    db, db_path = opened
+    try:
+        target = resolve_target(args.db, args.database_url)
+    except AppError as exc:
+        show_error(None, exc, title="Không mở được dữ liệu")
+        return exc.exit_code
+    if target.needs_password or is_server_url(target.url):
+        try:
+            db = open_for_gui(args.db, args.database_url)
+            if db is None:  # the password was asked, or the server was unreachable: gave up
+                return 0
+        except AppError as exc:
+            show_error(None, exc, title="Không mở được dữ liệu")
+            return exc.exit_code
+        db_path = redact(db.url)
+    else:  # the SQLite file: a damaged or locked file offers recovery
+        opened = open_database_with_recovery(Path(target.url))
+        if opened is None:
+            return DatabaseError.exit_code
+        db, db_path = opened
     from ui.main_window import MainWindow
 
     window = MainWindow(db)

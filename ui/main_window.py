@@ -94,6 +94,9 @@ class MainWindow(QMainWindow):
         self.file_menu.addAction(self.settings_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.quit_action)
+        from ui.server_actions import install_server_actions
+
+        install_server_actions(self)
 
     def _build_edit_menu(self) -> None:
         """Thêm/Sửa/Xoá/Tìm/Lịch sử act on the current tab (pages that offer them)."""
@@ -178,9 +181,10 @@ class MainWindow(QMainWindow):
             self.refresh_all()
 
     def _on_about_triggered(self) -> None:
+        from app.connection import redact
         from ui.dialogs.messages import show_info
 
-        where = str(self.db.path) if self.db.path else self.db.url
+        where = str(self.db.path) if self.db.path else redact(self.db.url)
         show_info(self, "Thông tin chương trình",
                   f"{APP_NAME} {__version__}\nTheo dõi, đôn đốc và tổng hợp việc thực hiện văn "
                   f"bản chỉ đạo.\n\nTệp dữ liệu: {where}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import stat
@@ -11,13 +12,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy import URL, Engine, create_engine, event
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
-from app.errors import DatabaseError
+from app.errors import Conflict, DatabaseError, ValidationError
+
+log = logging.getLogger(__name__)
 
 SQLITE_HEADER = b"SQLite format 3\x00"
+LOCK_TIMEOUT_MS = 30_000  # a write waiting behind another PC's transaction gives up after this
+IDLE_TIMEOUT_MS = 600_000  # a PC that stopped mid-transaction releases its locks after this
 
 
 BUSY_TIMEOUT_MS = 5000
@@ -59,14 +65,63 @@ class Database:
         with self.sessions() as session:
             yield session
 
+    @property
+    def is_server(self) -> bool:
+        """A shared server (PostgreSQL): attachments go into the database, not a folder."""
+        return not self.is_sqlite
+
     @contextmanager
     def write(self) -> Iterator[Session]:
-        """One transaction per user action: committed at the end, rolled back on any error."""
-        with self.sessions.begin() as session:
-            yield session
+        """One transaction per user action: committed at the end, rolled back on any error.
+
+        A versioned record changed by someone else since it was read (SQLAlchemy's
+        StaleDataError) becomes :class:`app.errors.StaleEdit` with that record's current values.
+        """
+        session = self.sessions()
+        try:
+            with session.begin():
+                yield session
+        except StaleDataError as exc:
+            from app.db.stale import stale_edit_from_session
+
+            with self.sessions() as fresh:
+                stale = stale_edit_from_session(session, fresh)
+            raise stale from exc
+        except DataError as exc:  # a value longer than its column: PostgreSQL refuses it
+            log.error("Value refused by the database: %s", exc)
+            raise ValidationError(
+                "Có nội dung dài hơn giới hạn cho phép nên chưa lưu được. Hãy rút ngắn nội dung "
+                "vừa nhập rồi lưu lại.") from exc
+        except OperationalError as exc:
+            if _sqlstate(exc) != "55P03":  # lock_not_available
+                raise
+            raise Conflict(
+                "Dữ liệu này đang được một máy khác cập nhật (thao tác dài như nhập Excel hoặc "
+                "chuyển dữ liệu). Thao tác chưa được lưu; hãy chờ một lát rồi làm lại.") from exc
+        except IntegrityError as exc:
+            if not _is_unique_violation(exc):
+                raise
+            log.warning("Unique constraint hit (another PC saved at the same time?): %s", exc)
+            raise Conflict(
+                "Một máy khác vừa lưu dữ liệu trùng với thao tác này cùng lúc, nên thao tác chưa "
+                "được lưu. Hãy tải lại (F5), xem lại rồi làm lại nếu vẫn cần.") from exc
+        finally:
+            session.close()
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def _sqlstate(exc: DBAPIError) -> str:
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return str(code) if code else ""
+
+
+def _is_unique_violation(exc: IntegrityError) -> bool:
+    code = _sqlstate(exc)
+    if code:
+        return code == "23505"
+    return "UNIQUE constraint failed" in str(exc.orig)
 
 
 def check_sqlite_file(path: Path) -> None:
@@ -213,13 +268,30 @@ def open_database(target: str | Path, *, echo: bool = False,
         check_sqlite_file(path)
         check_writable(path)
         preflight(path)
-        engine = create_engine(url, echo=echo,
+        # A URL object, not text: "%" or "?" in a folder name must stay as they are.
+        engine = create_engine(URL.create("sqlite", database=str(path)), echo=echo,
                                connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
     else:
-        engine = create_engine(url, echo=echo, pool_pre_ping=True)
+        from app.connection import normalise_url
+
+        url = normalise_url(url)
+        connect_args: dict[str, Any] = {}
+        if url.startswith("postgresql"):
+            # Fail in seconds when the server is off; name the program in pg_stat_activity;
+            # never wait for ever behind another PC's lock, nor keep locks of a PC that hung.
+            connect_args = {
+                "connect_timeout": 10,
+                "application_name": "sotheodoi",
+                "options": f"-c lock_timeout={LOCK_TIMEOUT_MS} "
+                           f"-c idle_in_transaction_session_timeout={IDLE_TIMEOUT_MS}",
+            }
+        engine = create_engine(url, echo=echo, pool_pre_ping=True, connect_args=connect_args)
     sessions = sessionmaker(engine, expire_on_commit=False)
+    from app.db.stale import remember_versioned
+
+    event.listen(sessions, "before_flush", remember_versioned)
     return Database(url=url, engine=engine, sessions=sessions, path=path)
 
 

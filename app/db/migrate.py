@@ -13,7 +13,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.exc import DatabaseError as SADatabaseError
 from sqlalchemy.exc import OperationalError
 
@@ -74,7 +74,38 @@ def check_integrity(db: Database) -> None:
             "gần nhất hoặc chọn tệp dữ liệu khác.")
 
 
+# Any 64-bit number the program owns: the advisory lock taken while migrating a server.
+MIGRATION_LOCK = 0x50744F_D01
+
+
 def upgrade(
+    db: Database, *, backup_dir: Path | None = None, today: dt.datetime | None = None
+) -> str:
+    """Bring ``db`` to head. Returns the path of the pre-upgrade backup, or "".
+
+    On a server, several PCs may start the new version at once: the first one migrates while
+    holding an advisory lock, the others wait for it and then find the schema at head.
+    """
+    if db.is_sqlite:
+        return _upgrade(db, backup_dir=backup_dir, today=today)
+    try:
+        conn = db.engine.connect()
+    except (OperationalError, SADatabaseError) as exc:
+        from app.connection import describe_connection_error
+
+        raise DatabaseError(describe_connection_error(exc, db.url)) from exc
+    with conn:
+        conn.execute(text("SET lock_timeout = 0"))  # wait for the PC that is migrating
+        conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK})
+        conn.commit()
+        try:
+            return _upgrade(db, backup_dir=backup_dir, today=today)
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK})
+            conn.commit()
+
+
+def _upgrade(
     db: Database, *, backup_dir: Path | None = None, today: dt.datetime | None = None
 ) -> str:
     """Bring ``db`` to head. Returns the path of the pre-upgrade backup, or "".
@@ -88,6 +119,10 @@ def upgrade(
         current = current_revision(db)
         has_tables = bool(inspect(db.engine).get_table_names())
     except (OperationalError, SADatabaseError) as exc:
+        if not db.is_sqlite:
+            from app.connection import describe_connection_error
+
+            raise DatabaseError(describe_connection_error(exc, db.url)) from exc
         reason = str(exc.orig).lower()
         if any(w in reason for w in ("locked", "busy", "malformed", "not a database")):
             raise database_error(exc) from exc

@@ -1,5 +1,6 @@
 """The typed ORM. Importing this package registers every table on ``Base.metadata``."""
 
+from app.models.attachment import AttachmentBlob
 from app.models.audit import AuditEntry
 from app.models.base import Base
 from app.models.directive import Directive, Task, TaskKind, TaskUnit, TaskUnitKind
@@ -11,6 +12,7 @@ from app.models.unit import UNIT_KIND_LABELS, Unit, UnitKind
 __all__ = [
     "CHANNEL_LABELS",
     "UNIT_KIND_LABELS",
+    "AttachmentBlob",
     "AuditEntry",
     "Base",
     "Channel",

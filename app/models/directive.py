@@ -40,7 +40,8 @@ class Directive(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     tasks: Mapped[list[Task]] = relationship(
-        back_populates="directive", cascade="all, delete-orphan", order_by="Task.sort_order"
+        back_populates="directive", cascade="all, delete-orphan",
+        order_by="(Task.sort_order, Task.id)",
     )
 
     __mapper_args__ = {"version_id_col": version}

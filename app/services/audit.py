@@ -33,6 +33,7 @@ ENTITY_LABELS = {
     "submission": "Văn bản nhận được",
     "obligation": "Nghĩa vụ",
     "settings": "Cài đặt",
+    "attachment": "Tệp đính kèm",
 }
 
 
@@ -60,7 +61,15 @@ class AuditInfo:
 
 
 def current_user(session: Session | None = None) -> str:
-    if session is not None:
+    """Who is making the change: this PC's own name (``SOTHEODOI_USER`` or the connection
+    dialog), else the name in the settings (on an SQLite file only: on a shared server the
+    settings belong to everyone), else the Windows/OS user name."""
+    from app.connection import local_user_name
+
+    local = local_user_name()
+    if local:
+        return local
+    if session is not None and session.get_bind().dialect.name == "sqlite":
         from app.settings import load_settings
 
         name = load_settings(session).user_name
@@ -102,7 +111,7 @@ def record(
 ) -> None:
     session.add(
         AuditEntry(
-            user=current_user(session),
+            user=current_user(session)[:100],
             action=action,
             entity=entity,
             entity_id=entity_id,

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.db import Database
+from app.db.stale import check_version
 from app.errors import Conflict, NotFound, ValidationError
 from app.models import (
     Directive,
@@ -193,7 +194,8 @@ def find_directive(session: Session, symbol: str) -> Directive:
     wanted = search_key(symbol).replace(" ", "")
     if not wanted:
         raise NotFound("Chưa nhập số, ký hiệu văn bản chỉ đạo.")
-    directives = list(session.scalars(select(Directive).order_by(Directive.signed_date.desc())))
+    directives = list(session.scalars(select(Directive).order_by(
+        Directive.signed_date.desc(), Directive.id.desc())))
     exact = [d for d in directives if search_key(d.number_symbol).replace(" ", "") == wanted]
     if exact:
         return exact[0]
@@ -264,7 +266,7 @@ def _validate_directive(data: DirectiveInput) -> dict[str, object]:
         raise ValidationError(next(iter(errors.values())), errors=errors)
     return dict(number_symbol=symbol, signed_date=data.signed_date, issuer=issuer, signer=signer,
                 subject=subject, basis=basis, note=note,
-                search_key=search_key(f"{symbol} {subject} {issuer}"))
+                search_key=search_key(f"{symbol} {issuer} {subject}")[:1000])
 
 
 def _check_directive_duplicate(session: Session, symbol: str, day: dt.date,
@@ -298,8 +300,7 @@ def update_directive(db: Database, directive_id: int, data: DirectiveInput, *,
     result = SyncResult()
     with db.write() as session:
         directive = _get_directive(session, directive_id)
-        if expected_version is not None and directive.version != expected_version:
-            raise Conflict("Văn bản này vừa được sửa ở nơi khác. Hãy tải lại (F5) rồi sửa lại.")
+        check_version(session, directive, expected_version)
         _check_directive_duplicate(session, str(values["number_symbol"]), data.signed_date,  # type: ignore[arg-type]
                                    exclude=directive_id)
         before = audit.snapshot(directive)
@@ -317,7 +318,7 @@ def update_directive(db: Database, directive_id: int, data: DirectiveInput, *,
 
 
 def save_report_texts(db: Database, directive_id: int, *, assessment: str, difficulties: str,
-                      proposals: str) -> DirectiveInfo:
+                      proposals: str, expected_version: int | None = None) -> DirectiveInfo:
     """The free-text sections of the synthesis report, saved with the directive."""
     texts = {k: clean(v, multiline=True) for k, v in (
         ("report_assessment", assessment), ("report_difficulties", difficulties),
@@ -327,6 +328,7 @@ def save_report_texts(db: Database, directive_id: int, *, assessment: str, diffi
             raise ValidationError(f"Nội dung quá dài (tối đa {TEXT_MAX} ký tự).", field=key)
     with db.write() as session:
         directive = _get_directive(session, directive_id)
+        check_version(session, directive, expected_version)
         before = audit.snapshot(directive)
         for key, text in texts.items():
             setattr(directive, key, text)
@@ -347,10 +349,12 @@ def set_directive_attachment(session: Session, directive_id: int, stored_path: s
                  after=audit.snapshot(directive), summary="Đính kèm tệp văn bản")
 
 
-def delete_directive(db: Database, directive_id: int) -> None:
+def delete_directive(db: Database, directive_id: int, *,
+                     expected_version: int | None = None) -> None:
     """Delete a directive entered by mistake: refused when any submission answers it."""
     with db.write() as session:
         directive = _get_directive(session, directive_id)
+        check_version(session, directive, expected_version)
         count = session.scalar(
             select(func.count(Submission.id)).join(
                 Obligation, Obligation.id == Submission.obligation_id).join(
@@ -494,8 +498,7 @@ def update_task(db: Database, task_id: int, data: TaskInput, *,
         task = session.get(Task, task_id)
         if task is None:
             raise NotFound(f"Không tìm thấy nhiệm vụ (mã {task_id}); có thể đã bị xoá.")
-        if expected_version is not None and task.version != expected_version:
-            raise Conflict("Nhiệm vụ này vừa được sửa ở nơi khác. Hãy tải lại (F5) rồi sửa lại.")
+        check_version(session, task, expected_version)
         values = _validate_task(session, data)
         if data.sort_order is not None:
             values["sort_order"] = data.sort_order
@@ -510,12 +513,14 @@ def update_task(db: Database, task_id: int, data: TaskInput, *,
     return get_task(db, task_id), result
 
 
-def delete_task(db: Database, task_id: int) -> SyncResult:
+def delete_task(db: Database, task_id: int, *,
+                expected_version: int | None = None) -> SyncResult:
     """Delete a task: refused when a submission answers it (say so, delete nothing)."""
     with db.write() as session:
         task = session.get(Task, task_id)
         if task is None:
             raise NotFound(f"Không tìm thấy nhiệm vụ (mã {task_id}).")
+        check_version(session, task, expected_version)
         answered = session.scalar(
             select(func.count(Submission.id)).join(
                 Obligation, Obligation.id == Submission.obligation_id).where(

@@ -202,7 +202,7 @@ def query_obligations(
     if obligation_ids is not None:
         stmt = stmt.where(Obligation.id.in_(list(obligation_ids)))
     stmt = stmt.order_by(Obligation.due_date, Task.directive_id, Task.sort_order, Task.id,
-                         Unit.kind, Unit.sort_order, Unit.id)
+                         Unit.kind, Unit.sort_order, Unit.id, Obligation.period_key, Obligation.id)
     # Hot path (warnings over 100,000 obligations): enums and dates are looked up in small
     # dictionaries instead of being constructed per row.
     dates = _DateCache()

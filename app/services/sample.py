@@ -62,7 +62,7 @@ def load_sample(db: Database, path: Path | None = None) -> SampleResult:
                     head_title=item.get("head_title", ""), note=item.get("note", ""),
                     active=bool(item.get("active", True)),
                     valid_from=_date(item.get("valid_from")), valid_to=_date(item.get("valid_to")),
-                    search_key=search_key(f"{name} {item.get('short_name', '')}"),
+                    search_key=search_key(f"{name} {item.get('short_name', '')}")[:400],
                     address="", phone="", email="", contact_person="",
                 )
                 session.add(unit)
@@ -90,7 +90,7 @@ def load_sample(db: Database, path: Path | None = None) -> SampleResult:
                 subject=item.get("subject", ""), basis=item.get("basis", ""),
                 note=item.get("note", ""), attachment_path="", report_assessment="",
                 report_difficulties="", report_proposals="",
-                search_key=search_key(f"{item['number_symbol']} {item.get('subject', '')}"),
+                search_key=search_key(f"{item['number_symbol']} {item.get('subject', '')}")[:1000],
             )
             session.add(directive)
             for order, t in enumerate(item["tasks"], start=1):

@@ -10,7 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.db import Database
-from app.errors import Conflict, NotFound, ValidationError
+from app.db.stale import check_version
+from app.errors import NotFound, ValidationError
 from app.models import Channel, Obligation, Submission, Task, TaskKind, Unit
 from app.schedule import ONE_OFF_KEY, PeriodKind, find_period
 from app.services import audit
@@ -59,7 +60,7 @@ class SubmissionInput:
 def number_key(symbol: str) -> str:
     """Normalised number and symbol for the duplicate check: "05/KH-UBND" = "5 / kh-ubnd"."""
     key = search_key(symbol).replace(" ", "")
-    return re.sub(r"^0+(?=\d)", "", key)
+    return re.sub(r"^0+(?=\d)", "", key)[:100]  # the column's length (enforced on a server)
 
 
 def _info(s: Submission, first_id: int | None) -> SubmissionInfo:
@@ -178,8 +179,7 @@ def update_submission(db: Database, submission_id: int, data: SubmissionInput, *
         submission = session.get(Submission, submission_id)
         if submission is None:
             raise NotFound(f"Không tìm thấy văn bản (mã {submission_id}); có thể đã bị xoá.")
-        if expected_version is not None and submission.version != expected_version:
-            raise Conflict("Văn bản này vừa được sửa ở nơi khác. Hãy tải lại (F5) rồi sửa lại.")
+        check_version(session, submission, expected_version)
         obligation, values = validate(session, data, today=today, exclude_id=submission_id)
         before = audit.snapshot(submission)
         old_obligation = submission.obligation_id
@@ -196,12 +196,14 @@ def update_submission(db: Database, submission_id: int, data: SubmissionInput, *
     return get_submission(db, submission_id)
 
 
-def delete_submission(db: Database, submission_id: int) -> SubmissionInfo:
+def delete_submission(db: Database, submission_id: int, *,
+                      expected_version: int | None = None) -> SubmissionInfo:
     """Delete a document entered by mistake (recorded in the history; returns what it was)."""
     with db.write() as session:
         submission = session.get(Submission, submission_id)
         if submission is None:
             raise NotFound(f"Không tìm thấy văn bản (mã {submission_id}); có thể đã bị xoá.")
+        check_version(session, submission, expected_version)
         info = _info(submission, None)
         audit.record(session, "delete", "submission", submission.id,
                      before=audit.snapshot(submission),

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.db import Database
+from app.db.stale import check_version
 from app.errors import Conflict, NotFound, ValidationError
 from app.models import Obligation, Submission, TaskUnit, Unit, UnitKind
 from app.services import audit
@@ -203,7 +204,7 @@ def _validate(data: UnitInput) -> dict[str, object]:
         active=bool(data.active),
         valid_from=data.valid_from,
         valid_to=data.valid_to,
-        search_key=search_key(f"{name} {short}"),
+        search_key=search_key(f"{name} {short}")[:400],  # the column (a server enforces it)
     )
     return values
 
@@ -243,7 +244,7 @@ def update_unit(db: Database, unit_id: int, data: UnitInput, *,
     values = _validate(data)
     with db.write() as session:
         unit = _get(session, unit_id)
-        _check_version(unit, expected_version)
+        check_version(session, unit, expected_version)
         _check_duplicate(session, str(values["name"]), exclude_id=unit_id)
         before = audit.snapshot(unit)
         if data.sort_order is not None:
@@ -268,17 +269,12 @@ def _get(session: Session, unit_id: int) -> Unit:
     return unit
 
 
-def _check_version(unit: Unit, expected: int | None) -> None:
-    if expected is not None and unit.version != expected:
-        raise Conflict(
-            f"Đơn vị \"{unit.name}\" vừa được sửa ở nơi khác. Hãy tải lại (F5) rồi sửa lại."
-        )
-
-
-def set_active(db: Database, unit_id: int, active: bool) -> UnitInfo:
+def set_active(db: Database, unit_id: int, active: bool, *,
+               expected_version: int | None = None) -> UnitInfo:
     """Deactivate (stop following) or reactivate a unit. History is kept."""
     with db.write() as session:
         unit = _get(session, unit_id)
+        check_version(session, unit, expected_version)
         if unit.active != active:
             before = audit.snapshot(unit)
             unit.active = active
@@ -297,10 +293,11 @@ def unit_has_history(session: Session, unit_id: int) -> tuple[int, int, int]:
     return subs, obls, assigned
 
 
-def delete_unit(db: Database, unit_id: int) -> None:
+def delete_unit(db: Database, unit_id: int, *, expected_version: int | None = None) -> None:
     """Delete a unit entered by mistake. A unit with history is never deleted."""
     with db.write() as session:
         unit = _get(session, unit_id)
+        check_version(session, unit, expected_version)
         subs, obls, assigned = unit_has_history(session, unit_id)
         if subs or obls or assigned:
             raise Conflict(
@@ -325,7 +322,8 @@ def reorder(db: Database, unit_ids: list[int]) -> None:
                      summary="Sắp xếp lại thứ tự đơn vị")
 
 
-def record_merger(db: Database, unit_id: int, successor_id: int, merged_on: dt.date) -> UnitInfo:
+def record_merger(db: Database, unit_id: int, successor_id: int, merged_on: dt.date, *,
+                  expected_version: int | None = None) -> UnitInfo:
     """``unit_id`` merges into ``successor_id`` on ``merged_on``: valid until the day before.
 
     Its obligations falling due from ``merged_on`` on become exempt; history is kept.
@@ -334,6 +332,7 @@ def record_merger(db: Database, unit_id: int, successor_id: int, merged_on: dt.d
         raise ValidationError("Đơn vị không thể sáp nhập vào chính nó.", field="successor")
     with db.write() as session:
         unit = _get(session, unit_id)
+        check_version(session, unit, expected_version)
         successor = _get(session, successor_id)
         if unit.valid_from and merged_on <= unit.valid_from:
             raise ValidationError(

@@ -66,3 +66,44 @@ def show_notice(parent: QWidget | None, title: str, text: str) -> QMessageBox:
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.show()
     return box
+STALE_KEEP_THEIRS = "theirs"
+STALE_SAVE_MINE = "mine"
+STALE_BACK = "back"
+
+
+def ask_stale_edit(parent: QWidget | None, exc: AppError, labels: dict[str, str] | None = None,
+                   mine: dict[str, object] | None = None) -> str:
+    """Someone else saved the record first (``app.errors.StaleEdit``): show what they changed
+    and let the user choose. Returns STALE_KEEP_THEIRS (reload theirs, drop mine),
+    STALE_SAVE_MINE (save again with ``expected_version=exc.current_version``) or STALE_BACK
+    (go back to the form, nothing lost). ``labels`` names the fields shown; ``mine`` is what
+    the form holds, so only the fields that differ are listed."""
+    current: dict[str, object] = dict(getattr(exc, "current", {}) or {})
+    if not current:
+        QMessageBox.warning(parent, "Bản ghi đã bị xoá", exc.message)
+        return STALE_KEEP_THEIRS
+    rows = []
+    for key, label in (labels or {}).items():
+        theirs = current.get(key)
+        if mine is not None and mine.get(key) == theirs:
+            continue
+        theirs_text = "" if theirs is None else str(theirs)
+        mine_text = "" if mine is None or mine.get(key) is None else str(mine.get(key))
+        rows.append(f"• {label}: bản mới «{theirs_text}»"
+                    + (f" — bản của anh/chị «{mine_text}»" if mine is not None else ""))
+    box = QMessageBox(QMessageBox.Icon.Warning, "Có người vừa sửa bản ghi này", exc.message,
+                      parent=parent)
+    if rows:
+        box.setInformativeText("Khác nhau:\n" + "\n".join(rows[:12]))
+    theirs_button = box.addButton("Dùng bản mới (bỏ thay đổi của tôi)",
+                                  QMessageBox.ButtonRole.RejectRole)
+    mine_button = box.addButton("Lưu bản của tôi đè lên", QMessageBox.ButtonRole.DestructiveRole)
+    back_button = box.addButton("Quay lại sửa tiếp", QMessageBox.ButtonRole.ActionRole)
+    box.setDefaultButton(back_button)
+    box.exec()
+    clicked = box.clickedButton()
+    if clicked is mine_button:
+        return STALE_SAVE_MINE
+    if clicked is theirs_button:
+        return STALE_KEEP_THEIRS
+    return STALE_BACK

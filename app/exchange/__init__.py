@@ -1,0 +1,1 @@
+"""Moving data in and out: Excel, backups, and whole-database transfer to a server."""
