@@ -1,0 +1,1 @@
+"""Exchange with the outside: Excel export/import (openpyxl) and backup/restore."""
