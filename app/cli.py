@@ -222,6 +222,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--summary", metavar="NỘI_DUNG", help="trích yếu")
     p.add_argument("--today", type=_date_arg, default=dt.date.today(), help=argparse.SUPPRESS)
     p.set_defaults(handler=cmd_receive)
+
+    from app.exchange.commands import add_commands
+
+    add_commands(sub, _date_arg)
     return parser
 
 
