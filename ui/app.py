@@ -115,11 +115,17 @@ def run_gui(argv: Sequence[str]) -> int:
     except AppError as exc:
         show_error(None, exc, title="Không mở được dữ liệu")
         return exc.exit_code
+    import datetime as dt
+
+    from app.exchange.backup import auto_backup
+
+    auto_backup(db, "khoi-dong", dt.datetime.now())
     from ui.main_window import MainWindow
 
     window = MainWindow(db)
     window.show()
     log.info("%s %s started on %s", APP_NAME, __version__, db_path)
     code = QApplication.instance().exec()  # type: ignore[union-attr]
+    auto_backup(db, "thoat", dt.datetime.now())
     db.dispose()
     return int(code)

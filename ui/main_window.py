@@ -33,6 +33,9 @@ class MainWindow(QMainWindow):
         self._build_ui()
         self._connect_signals()
         self._restore_state()
+        from ui.data_actions import install_data_actions
+
+        install_data_actions(self)
 
     # --- the day --------------------------------------------------------------------------
     def today(self) -> dt.date:
@@ -153,7 +156,7 @@ class MainWindow(QMainWindow):
             except (TypeError, ValueError):
                 pass
 
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+    def closeEvent(self, event: QCloseEvent) -> None:
         settings = QSettings()
         settings.setValue("main/geometry", self.saveGeometry())
         settings.setValue("main/state", self.saveState())

@@ -71,7 +71,8 @@ class RestoreResult:
     upgraded_from: str | None  # the backup's schema, when it was migrated to head
 
     def describe(self) -> str:
-        text = f"Đã khôi phục dữ liệu từ {self.info.path.name} ({self.info.created:%d/%m/%Y %H:%M})."
+        text = (f"Đã khôi phục dữ liệu từ {self.info.path.name} "
+                f"({self.info.created:%d/%m/%Y %H:%M}).")
         if self.safety_copy:
             text += f" Dữ liệu trước khi khôi phục được giữ tại {self.safety_copy}."
         if self.upgraded_from:
@@ -278,7 +279,7 @@ def opened_backup(path: Path | str) -> Iterator[tuple[BackupInfo, Path]]:
                     out.parent.mkdir(parents=True, exist_ok=True)
                     hasher = hashlib.sha256()
                     with zf.open(member) as src, out.open("wb") as dst:
-                        for chunk in iter(lambda src=src: src.read(_CHUNK), b""):
+                        while chunk := src.read(_CHUNK):
                             hasher.update(chunk)
                             dst.write(chunk)
                     if hasher.hexdigest() != digest:

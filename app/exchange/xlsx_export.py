@@ -396,8 +396,11 @@ def status_table(db: Database, f: ExportFilters) -> Table:
             column_labels[key] = label
         units.setdefault(o.unit_id, o)
         cells[(o.unit_id, key)] = o
-    ordered = sorted(units.values(), key=lambda o: (list(type(o.unit_kind)).index(o.unit_kind),
-                                                    o.unit_sort, sort_key(o.unit_name)))
+    from app.models import UnitKind
+
+    kind_rank = {k: i for i, k in enumerate(UnitKind)}
+    ordered = sorted(units.values(), key=lambda o: (kind_rank[o.unit_kind], o.unit_sort,
+                                                    sort_key(o.unit_name)))
     columns = (Column("STT"), Column("Đơn vị"), Column("Loại đơn vị"),
                *(Column(column_labels[k], width=22, wrap=True) for k in column_keys),
                Column("Đã hoàn thành"))
@@ -408,19 +411,19 @@ def status_table(db: Database, f: ExportFilters) -> Table:
         colours: list[str | None] = [None, None, None]
         done = due = 0
         for key in column_keys:
-            o = cells.get((u.unit_id, key))
-            if o is None:
+            cell = cells.get((u.unit_id, key))
+            if cell is None:
                 values.append("")
                 colours.append(None)
                 continue
-            text = o.status.label
-            if o.first_received is not None:
-                text += f" ({o.first_received:%d/%m/%Y})"
+            text = cell.status.label
+            if cell.first_received is not None:
+                text += f" ({cell.first_received:%d/%m/%Y})"
             values.append(text)
-            colours.append(o.status.colour)
-            if o.status is not Status.EXEMPT:
+            colours.append(cell.status.colour)
+            if cell.status is not Status.EXEMPT:
                 due += 1
-                done += o.status.done
+                done += cell.status.done
         values.append(f"{done}/{due}")
         colours.append(None)
         rows.append(tuple(values))

@@ -289,8 +289,8 @@ def read_rows(path: Path | str, kind: str) -> tuple[str, tuple[Field, ...], list
             f"{path.name}. Cần có các cột: "
             + ", ".join(f.header for f in fields if f.required)
             + ". Hãy dùng \"Tải mẫu nhập Excel\" để lấy tệp mẫu.")
-    found = set(mapping.values())
-    missing = [f.header for f in fields if f.required and f not in found]
+    present = set(mapping.values())
+    missing = [f.header for f in fields if f.required and f not in present]
     if missing:
         raise ValidationError(
             f"Tệp {path.name} (trang \"{best_sheet.title}\") thiếu cột bắt buộc: "
@@ -456,7 +456,8 @@ def _plan_units(session: Session, raws: Sequence[RawRow], progress: Progress | N
             current = existing.get(key)
             errors: list[str] = []
 
-            def take(field_key: str, parse: Callable[[Any], Any], fallback: Any) -> Any:
+            def take(field_key: str, parse: Callable[[Any], Any], fallback: Any,
+                     v: dict[str, Any] = v, errors: list[str] = errors) -> Any:
                 if field_key not in v:
                     return fallback
                 try:
@@ -465,7 +466,7 @@ def _plan_units(session: Session, raws: Sequence[RawRow], progress: Progress | N
                     errors.append(exc.message)
                     return fallback
 
-            def keep(attr: str, default: Any) -> Any:
+            def keep(attr: str, default: Any, current: Unit | None = current) -> Any:
                 return getattr(current, attr) if current is not None else default
 
             kind = take("kind", _unit_kind, keep("kind", UnitKind.OTHER.value))
@@ -720,8 +721,9 @@ def _write_units(session: Session, planned: Sequence[_Planned]) -> None:
                          summary=f"Nhập từ Excel: thêm đơn vị {unit.name}")
             touched_kinds.add(unit.kind)
         elif p.row.action is RowAction.UPDATE:
-            unit = session.get(Unit, p.row.target_id)
-            assert unit is not None
+            existing_unit = session.get(Unit, p.row.target_id)
+            assert existing_unit is not None
+            unit = existing_unit
             old = audit.snapshot(unit)
             for key, value in values.items():
                 if value is not None or key in ("valid_from", "valid_to"):
@@ -761,8 +763,9 @@ def _write_submissions(session: Session, planned: Sequence[_Planned]) -> None:
                          summary=f"Nhập từ Excel: văn bản {submission.number_symbol}")
             touched.add(submission.obligation_id)
         elif p.row.action is RowAction.UPDATE:
-            submission = session.get(Submission, p.row.target_id)
-            assert submission is not None
+            existing = session.get(Submission, p.row.target_id)
+            assert existing is not None
+            submission = existing
             old = audit.snapshot(submission)
             touched.add(submission.obligation_id)
             for key, value in p.values.items():
