@@ -272,6 +272,8 @@ def read_rows(path: Path | str, kind: str) -> tuple[str, tuple[Field, ...], list
     fields = FIELDS[kind]
     path = Path(path)
     wb = _open_sheet(path)
+    empty = all(ws.max_row <= 1 and ws.max_column <= 1 and ws.cell(1, 1).value is None
+                for ws in wb.worksheets)
     best_sheet: Any = None
     best: tuple[int, dict[int, Field], list[str]] = (0, {}, [])
     for ws in wb.worksheets:
@@ -280,8 +282,6 @@ def read_rows(path: Path | str, kind: str) -> tuple[str, tuple[Field, ...], list
             best_sheet, best = ws, found
     header_row, mapping, unknown = best
     if best_sheet is None or not mapping:
-        empty = all((ws.max_row or 0) <= 1 and ws.cell(1, 1).value is None
-                    for ws in wb.worksheets)
         if empty:
             raise ValidationError(f"Tệp {path.name} không có dữ liệu (các trang tính đều trống).")
         raise ValidationError(
@@ -493,9 +493,13 @@ def _plan_units(session: Session, raws: Sequence[RawRow], progress: Progress | N
                 valid_to=take("valid_to", lambda x: _date(x, "Hiệu lực đến ngày"),
                               keep("valid_to", None)),
             )
+            values: dict[str, Any] = {}
+            try:
+                values = validate_unit(data)
+            except ValidationError as exc:
+                errors.append(_errors_text(exc))
             if errors:
                 raise ValidationError(" ".join(errors))
-            values = validate_unit(data)
             values["sort_order"] = data.sort_order
         except AppError as exc:
             planned.append(_Planned(ImportRow(raw.row_number, RowAction.ERROR,
