@@ -20,7 +20,8 @@ DOCUMENTS = [
      "2018-06-18", "giay", "Báo cáo 6 tháng đầu năm\nnhiều dòng"),
     ("so noi vu", "6 thang", "2018-H1", "88/BC-SNV", "2018-06-25", "2018-06-26", "email",
      "Báo cáo muộn"),
-    ("so tu phap", "bao cao dinh ky nam", "Năm 2018", "200/BC-STP", "2018-12-10", "2018-12-12", "giay", ""),
+    ("so tu phap", "bao cao dinh ky nam", "Năm 2018", "200/BC-STP", "2018-12-10",
+     "2018-12-12", "giay", ""),
 ]
 
 

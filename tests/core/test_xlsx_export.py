@@ -42,7 +42,8 @@ def test_writer_layout(tmp_path: Path) -> None:
     assert ws.freeze_panes == f"A{HEADER_ROW + 1}"
     assert ws.auto_filter.ref == f"A{HEADER_ROW}:C{HEADER_ROW + 2}"
     date_cell = ws.cell(HEADER_ROW + 1, 2)
-    assert isinstance(date_cell.value, dt.datetime) and date_cell.value.date() == dt.date(2018, 4, 30)
+    assert isinstance(date_cell.value, dt.datetime)
+    assert date_cell.value.date() == dt.date(2018, 4, 30)
     assert date_cell.number_format == "DD/MM/YYYY"
     assert ws.cell(HEADER_ROW + 1, 1).fill.start_color.rgb == "FFFFB3B3"
     assert ws.cell(HEADER_ROW + 2, 1).value == "'=1+1"  # never a formula
