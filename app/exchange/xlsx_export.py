@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from app.db import Database
@@ -101,6 +101,32 @@ def _cell_value(value: CellValue) -> CellValue:
     return value
 
 
+def _register_styles(wb: Workbook) -> dict[str, str]:
+    """Named cell styles: assigning a name is much cheaper than a font, border and alignment
+    per cell (10,000 rows in a few seconds)."""
+    thin = Side(style="thin", color="FF9E9E9E")
+    border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    header = NamedStyle(name="stdt_header", font=Font(bold=True), border=border,
+                        alignment=Alignment(horizontal="center", vertical="center",
+                                            wrap_text=True))
+    header_fill = _fill(HEADER_FILL)
+    if header_fill is not None:
+        header.fill = header_fill
+    named = {
+        "header": header,
+        "body": NamedStyle(name="stdt_body", border=border, alignment=Alignment(vertical="top")),
+        "wrap": NamedStyle(name="stdt_wrap", border=border,
+                           alignment=Alignment(vertical="top", wrap_text=True)),
+        "date": NamedStyle(name="stdt_date", border=border, number_format=DATE_FORMAT,
+                           alignment=Alignment(horizontal="center", vertical="top")),
+    }
+    existing = set(wb.named_styles)
+    for style in named.values():
+        if style.name not in existing:
+            wb.add_named_style(style)
+    return {key: style.name for key, style in named.items()}
+
+
 def fill_workbook(wb: Workbook, table: Table) -> None:
     """Write ``table`` on the active sheet of ``wb``."""
     ws = wb.active
@@ -112,34 +138,34 @@ def fill_workbook(wb: Workbook, table: Table) -> None:
     ws.row_dimensions[TITLE_ROW].height = 22
     if table.subtitle:
         ws.cell(SUBTITLE_ROW, 1, table.subtitle).font = Font(italic=True)
-    thin = Side(style="thin", color="FF9E9E9E")
-    border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    header_fill = _fill(HEADER_FILL)
+    styles = _register_styles(wb)
     for c, column in enumerate(table.columns, start=1):
-        cell = ws.cell(HEADER_ROW, c, column.header)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = border
-        if header_fill is not None:
-            cell.fill = header_fill
+        ws.cell(HEADER_ROW, c, column.header).style = styles["header"]
     widths = [_text_width(col.header) for col in table.columns]
     wrap_cols = {i for i, col in enumerate(table.columns) if col.wrap}
-    top = Alignment(vertical="top")
-    top_wrap = Alignment(vertical="top", wrap_text=True)
+    fill_cache: dict[str, PatternFill | None] = {}
+
+    def fill_of(colour: str | None) -> PatternFill | None:
+        if not colour:
+            return None
+        if colour not in fill_cache:
+            fill_cache[colour] = _fill(colour)
+        return fill_cache[colour]
+
     for r, row in enumerate(table.rows, start=HEADER_ROW + 1):
         fills = table.fills[r - HEADER_ROW - 1] if r - HEADER_ROW - 1 < len(table.fills) else None
-        row_fill = _fill(fills) if isinstance(fills, str) else None
+        row_fill = fill_of(fills) if isinstance(fills, str) else None
         for c, value in enumerate(row[:ncols], start=1):
             cell = ws.cell(r, c, _cell_value(value))
             if isinstance(value, (dt.date, dt.datetime)):
-                cell.number_format = DATE_FORMAT
-                cell.alignment = Alignment(horizontal="center", vertical="top")
+                cell.style = styles["date"]
+            elif c - 1 in wrap_cols:
+                cell.style = styles["wrap"]
             else:
-                cell.alignment = top_wrap if c - 1 in wrap_cols else top
-            cell.border = border
+                cell.style = styles["body"]
             fill = row_fill
             if isinstance(fills, tuple) and c - 1 < len(fills):
-                fill = _fill(fills[c - 1])
+                fill = fill_of(fills[c - 1])
             if fill is not None:
                 cell.fill = fill
             widths[c - 1] = max(widths[c - 1], _text_width(value))
@@ -148,7 +174,8 @@ def fill_workbook(wb: Workbook, table: Table) -> None:
         ws.column_dimensions[get_column_letter(c)].width = width
         if column.width is None and widths[c - 1] > MAX_WIDTH:
             for r in range(HEADER_ROW + 1, HEADER_ROW + 1 + len(table.rows)):
-                ws.cell(r, c).alignment = top_wrap
+                if not isinstance(ws.cell(r, c).value, dt.datetime):
+                    ws.cell(r, c).style = styles["wrap"]
     lines = 1
     for c, column in enumerate(table.columns, start=1):
         width = ws.column_dimensions[get_column_letter(c)].width or 10

@@ -702,28 +702,47 @@ def apply_import(db: Database, preview: ImportPreview, *, today: dt.date,
         skipped=preview.count(RowAction.SKIP))
 
 
+class _Audit:
+    """Change-history rows for many records at once (the user's name is looked up once)."""
+
+    def __init__(self, session: Session) -> None:
+        import json
+
+        from app.models import AuditEntry
+
+        self.session = session
+        self.user = audit.current_user(session)
+        self._json = json.dumps
+        self._entry = AuditEntry
+
+    def add(self, action: str, entity: str, entity_id: int, summary: str, *,
+            before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> None:
+        self.session.add(self._entry(
+            user=self.user, action=action, entity=entity, entity_id=entity_id,
+            summary=summary[:500],
+            before=self._json(before or {}, ensure_ascii=False, default=str),
+            after=self._json(after or {}, ensure_ascii=False, default=str)))
+
+
 def _write_units(session: Session, planned: Sequence[_Planned]) -> None:
     from sqlalchemy import func
 
     from app.models import TaskUnit, TaskUnitKind
     from app.services.obligations import sync_task
 
+    history = _Audit(session)
     top: dict[str, int] = dict(session.execute(
         select(Unit.kind, func.max(Unit.sort_order)).group_by(Unit.kind)).tuples().all())
     touched_kinds: set[str] = set()
     touched_units: set[int] = set()
+    added: list[Unit] = []
     for p in planned:
         values = dict(p.values)
         if p.row.action is RowAction.NEW:
             if values.get("sort_order") is None:
-                top[str(values["kind"])] = top.get(str(values["kind"]), 0) + 1
+                top[str(values["kind"])] = (top.get(str(values["kind"])) or 0) + 1
                 values["sort_order"] = top[str(values["kind"])]
-            unit = Unit(**values)
-            session.add(unit)
-            session.flush()
-            audit.record(session, "create", "unit", unit.id, after=audit.snapshot(unit),
-                         summary=f"Nhập từ Excel: thêm đơn vị {unit.name}")
-            touched_kinds.add(unit.kind)
+            added.append(Unit(**values))
         elif p.row.action is RowAction.UPDATE:
             existing_unit = session.get(Unit, p.row.target_id)
             assert existing_unit is not None
@@ -734,12 +753,20 @@ def _write_units(session: Session, planned: Sequence[_Planned]) -> None:
                     setattr(unit, key, value)
             session.flush()
             new = audit.snapshot(unit)
-            audit.record(session, "update", "unit", unit.id, before=old, after=new,
-                         summary=f"Nhập từ Excel: sửa đơn vị {unit.name}")
+            history.add("update", "unit", unit.id, f"Nhập từ Excel: sửa đơn vị {unit.name}",
+                        before=old, after=new)
             if (old["valid_from"], old["valid_to"], old["kind"]) != (
                     new["valid_from"], new["valid_to"], new["kind"]):
                 touched_kinds.update({str(old["kind"]), unit.kind})
                 touched_units.add(unit.id)
+    if added:
+        session.add_all(added)
+        session.flush()
+        for unit in added:
+            history.add("create", "unit", unit.id, f"Nhập từ Excel: thêm đơn vị {unit.name}",
+                        after=audit.snapshot(unit))
+            touched_kinds.add(unit.kind)
+    session.flush()
     if not (touched_kinds or touched_units):
         return
     task_ids = set(session.scalars(select(TaskUnitKind.task_id).where(
@@ -756,16 +783,13 @@ def _write_units(session: Session, planned: Sequence[_Planned]) -> None:
 def _write_submissions(session: Session, planned: Sequence[_Planned]) -> None:
     from app.services.obligations import refresh_received
 
+    history = _Audit(session)
     touched: set[int] = set()
+    added: list[Submission] = []
     for p in planned:
         if p.row.action is RowAction.NEW:
-            submission = Submission(**p.values)
-            session.add(submission)
-            session.flush()
-            audit.record(session, "create", "submission", submission.id,
-                         after=audit.snapshot(submission),
-                         summary=f"Nhập từ Excel: văn bản {submission.number_symbol}")
-            touched.add(submission.obligation_id)
+            added.append(Submission(**p.values))
+            touched.add(int(p.values["obligation_id"]))
         elif p.row.action is RowAction.UPDATE:
             existing = session.get(Submission, p.row.target_id)
             assert existing is not None
@@ -775,10 +799,18 @@ def _write_submissions(session: Session, planned: Sequence[_Planned]) -> None:
             for key, value in p.values.items():
                 setattr(submission, key, value)
             session.flush()
-            audit.record(session, "update", "submission", submission.id, before=old,
-                         after=audit.snapshot(submission),
-                         summary=f"Nhập từ Excel: sửa văn bản {submission.number_symbol}")
+            history.add("update", "submission", submission.id,
+                        f"Nhập từ Excel: sửa văn bản {submission.number_symbol}",
+                        before=old, after=audit.snapshot(submission))
             touched.add(submission.obligation_id)
+    if added:
+        session.add_all(added)
+        session.flush()
+        for submission in added:
+            history.add("create", "submission", submission.id,
+                        f"Nhập từ Excel: văn bản {submission.number_symbol}",
+                        after=audit.snapshot(submission))
+    session.flush()
     if touched:
         refresh_received(session, touched)
 
