@@ -511,7 +511,8 @@ def _plan_units(session: Session, raws: Sequence[RawRow], progress: Progress | N
                                               "Đơn vị mới.", shown), values))
             continue
         changed = [k for k, val in values.items()
-                   if k != "search_key" and val is not None and getattr(current, k) != val]
+                   if k != "search_key" and not (k == "sort_order" and val is None)
+                   and getattr(current, k) != val]
         if not changed:
             planned.append(_Planned(ImportRow(raw.row_number, RowAction.UNCHANGED,
                                               "Giống dữ liệu đang có.", shown, current.id)))
@@ -749,7 +750,7 @@ def _write_units(session: Session, planned: Sequence[_Planned]) -> None:
             unit = existing_unit
             old = audit.snapshot(unit)
             for key, value in values.items():
-                if value is not None or key in ("valid_from", "valid_to"):
+                if not (key == "sort_order" and value is None):
                     setattr(unit, key, value)
             session.flush()
             new = audit.snapshot(unit)

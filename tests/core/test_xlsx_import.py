@@ -265,3 +265,20 @@ def test_cli_import_and_template(sample_db: Database, tmp_path: Path,
     assert len(list_units(sample_db)) == 34
     assert run(["--db", db, "import", "units", str(path)]) == 0
     assert len(list_units(sample_db)) == 35
+
+
+def test_emptied_validity_date_is_reported_as_a_change(sample_db: Database, tmp_path: Path
+                                                       ) -> None:
+    path = _template_with(tmp_path, "units", [
+        ["UBND xã Có Hạn", None, "xã", None, None, None, None, None, None, None, "Có",
+         "01/01/2019", "30/06/2025"]])
+    apply_import(sample_db, preview_import(sample_db, "units", path, today=TODAY), today=TODAY)
+    path = _template_with(tmp_path, "units", [
+        ["UBND xã Có Hạn", None, "xã", None, None, None, None, None, None, None, "Có",
+         "01/01/2019", None]])
+    preview = preview_import(sample_db, "units", path, today=TODAY)
+    assert [r.action for r in preview.rows] == [RowAction.UPDATE]
+    assert "Hiệu lực đến ngày" in preview.rows[0].reason
+    apply_import(sample_db, preview, today=TODAY)
+    unit = next(u for u in list_units(sample_db) if u.name == "UBND xã Có Hạn")
+    assert unit.valid_from == dt.date(2019, 1, 1) and unit.valid_to is None
