@@ -393,7 +393,8 @@ def auto_backup(db: Database, reason: str, now: dt.datetime) -> Path | None:
 
 
 def rotate(folder: Path, *, keep_daily: int, keep_monthly: int) -> list[Path]:
-    """Keep the newest backup of each of the last ``keep_daily`` days and of each of the last
+    """Keep, for each of the last ``keep_daily`` days, its first and its last backup (the
+    state before and after that day's work), and the newest backup of each of the last
     ``keep_monthly`` months (and always the newest one); delete the other automatic backups.
     Returns what was deleted."""
     stamped: list[tuple[dt.datetime, Path]] = []
@@ -405,15 +406,19 @@ def rotate(folder: Path, *, keep_daily: int, keep_monthly: int) -> list[Path]:
     keep: set[Path] = {stamped[0][1]} if stamped else set()
     days: list[dt.date] = []
     months: list[tuple[int, int]] = []
+    first_of_day: dict[dt.date, Path] = {}
     for when, path in stamped:
         day = when.date()
         if day not in days and len(days) < keep_daily:
             days.append(day)
             keep.add(path)
+        if day in days:
+            first_of_day[day] = path  # newest first: the last one seen is the day's first
         month = (when.year, when.month)
         if month not in months and len(months) < keep_monthly:
             months.append(month)
             keep.add(path)
+    keep.update(first_of_day.values())
     deleted = []
     for _when, path in stamped:
         if path not in keep:

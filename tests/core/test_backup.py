@@ -205,11 +205,14 @@ def test_auto_backup_and_rotation(sample_db: Database) -> None:
         made.append(auto_backup(sample_db, "thoat", when + dt.timedelta(hours=9)))
     assert all(p is not None for p in made)
     kept = sorted(p.name for p in list_auto_backups(sample_db))
-    # Last 3 days (newest of each) + newest of the last 2 months (March is one of the 3 days).
+    # Last 3 days (first and last of each) + newest of the last 2 months.
     assert kept == [
         "tu-dong-20180228-170000-thoat.zip",
+        "tu-dong-20180303-080000-khoi-dong.zip",
         "tu-dong-20180303-170000-thoat.zip",
+        "tu-dong-20180304-080000-khoi-dong.zip",
         "tu-dong-20180304-170000-thoat.zip",
+        "tu-dong-20180305-080000-khoi-dong.zip",
         "tu-dong-20180305-170000-thoat.zip",
     ]
     verify_backup(list_auto_backups(sample_db)[0])
@@ -220,8 +223,12 @@ def test_rotation_keeps_newest_even_with_zero(tmp_path: Path) -> None:
         (tmp_path / name).write_bytes(b"")
     deleted = rotate(tmp_path, keep_daily=0, keep_monthly=0)
     assert [p.name for p in deleted] == ["tu-dong-20180101-080000-a.zip"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["other.zip",
-                                                         "tu-dong-20180102-080000-a.zip"]
+    for name in ("tu-dong-20180102-090000-a.zip", "tu-dong-20180102-100000-a.zip"):
+        (tmp_path / name).write_bytes(b"")
+    deleted = rotate(tmp_path, keep_daily=1, keep_monthly=0)  # first and last of the day
+    assert [p.name for p in deleted] == ["tu-dong-20180102-090000-a.zip"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "other.zip", "tu-dong-20180102-080000-a.zip", "tu-dong-20180102-100000-a.zip"]
 
 
 def test_cli_backup_and_restore(sample_db: Database, tmp_path: Path,
