@@ -324,8 +324,9 @@ def restore_backup(db: Database, path: Path | str, *, now: dt.datetime) -> Resto
                 db, backups_dir(db) / f"truoc-khoi-phuc-{now:%Y%m%d-%H%M%S}.zip", now=now,
                 reason="trước khi khôi phục").path
         db.engine.dispose()
-        restored = folder / DB_MEMBER
-        src = sqlite3.connect(str(restored))
+        swap = _AttachmentSwap(db, folder / ATTACHMENTS, now)
+        swap.put_in_place()  # first: a file held open by another program stops us here
+        src = sqlite3.connect(str(folder / DB_MEMBER))
         try:
             dst = sqlite3.connect(str(db.path), timeout=10)
             try:
@@ -333,12 +334,13 @@ def restore_backup(db: Database, path: Path | str, *, now: dt.datetime) -> Resto
             finally:
                 dst.close()
         except sqlite3.DatabaseError as exc:
+            swap.undo()
             raise DatabaseError(
-                f"Không ghi được dữ liệu khôi phục ({exc}). Dữ liệu trước khi khôi phục vẫn "
-                f"được giữ tại {safety}.") from exc
+                f"Không ghi được dữ liệu khôi phục ({exc}); dữ liệu hiện tại không đổi. Hãy đóng "
+                "các chương trình khác đang dùng dữ liệu rồi thử lại.") from exc
         finally:
             src.close()
-        _replace_attachments(db, folder / ATTACHMENTS, now)
+        swap.finish()
     db.engine.dispose()
     upgraded = None
     if info.schema_revision != head_revision():
@@ -347,24 +349,43 @@ def restore_backup(db: Database, path: Path | str, *, now: dt.datetime) -> Resto
     return RestoreResult(info=info, safety_copy=safety, upgraded_from=upgraded)
 
 
-def _replace_attachments(db: Database, restored: Path, now: dt.datetime) -> None:
-    target = attachments_dir(db)
-    assert target is not None
-    stamp = f"{now:%Y%m%d-%H%M%S}"
-    incoming = target.with_name(f".{ATTACHMENTS}-moi-{stamp}")
-    old = target.with_name(f".{ATTACHMENTS}-cu-{stamp}")
-    try:
-        if restored.is_dir():
-            shutil.copytree(restored, incoming)
-        if target.exists():
-            target.rename(old)
-        if incoming.exists():
-            incoming.rename(target)
-    except OSError as exc:
-        if old.exists() and not target.exists():
-            old.rename(target)
-        raise disk_error(exc, target) from exc
-    shutil.rmtree(old, ignore_errors=True)  # the safety backup holds them
+class _AttachmentSwap:
+    """Replace the attachments folder by the restored one, in a way that can be undone until
+    :meth:`finish`."""
+
+    def __init__(self, db: Database, restored: Path, now: dt.datetime) -> None:
+        target = attachments_dir(db)
+        assert target is not None
+        self.target = target
+        self.restored = restored
+        stamp = f"{now:%Y%m%d-%H%M%S}"
+        self.incoming = target.with_name(f".{ATTACHMENTS}-moi-{stamp}")
+        self.old = target.with_name(f".{ATTACHMENTS}-cu-{stamp}")
+
+    def put_in_place(self) -> None:
+        try:
+            if self.restored.is_dir():
+                shutil.copytree(self.restored, self.incoming)
+            if self.target.exists():
+                self.target.rename(self.old)
+            if self.incoming.exists():
+                self.incoming.rename(self.target)
+        except OSError as exc:
+            self.undo()
+            raise AppError(
+                f"Không thay được thư mục tệp đính kèm {self.target} ({exc.strerror or exc}); "
+                "dữ liệu hiện tại không đổi. Hãy đóng các tệp đính kèm đang mở (PDF, Word…) rồi "
+                "thử lại.") from exc
+
+    def undo(self) -> None:
+        if self.old.exists():
+            if self.target.exists():
+                shutil.rmtree(self.target, ignore_errors=True)
+            self.old.rename(self.target)
+        shutil.rmtree(self.incoming, ignore_errors=True)
+
+    def finish(self) -> None:
+        shutil.rmtree(self.old, ignore_errors=True)  # the safety backup holds them
 
 
 # --- automatic backups ------------------------------------------------------------------------

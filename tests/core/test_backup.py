@@ -262,3 +262,33 @@ def test_move_data_folder(sample_db: Database, tmp_path: Path) -> None:
     assert sample_db.path is not None and sample_db.path.exists()  # the old folder is kept
     with pytest.raises(ValidationError):  # never over existing data
         move_data(sample_db, tmp_path / "moi", now=NOW)
+
+
+def test_failed_database_write_leaves_everything(sample_db: Database, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.errors import DatabaseError
+    from app.exchange import backup as backup_module
+
+    _add_attachments(sample_db)
+    info = create_backup(sample_db, tmp_path / "b.zip", now=NOW)
+    folder = attachments_dir(sample_db)
+    assert folder is not None
+    (folder / "after.txt").write_text("kept", encoding="utf-8")
+    before, files = snapshot(sample_db), _attachments(sample_db)
+    real_connect = sqlite3.connect
+    calls: list[str] = []
+
+    def failing_connect(target: str, *args: object, **kwargs: object) -> sqlite3.Connection:
+        if str(target) == str(sample_db.path) and "timeout" in kwargs:  # the restore's write
+            calls.append(str(target))
+            raise sqlite3.OperationalError("database is locked")
+        return real_connect(target, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(backup_module.sqlite3, "connect", failing_connect)
+    with pytest.raises(DatabaseError):
+        restore_backup(sample_db, info.path, now=NOW)
+    monkeypatch.undo()
+    assert calls  # it failed while writing the database, after the attachments were swapped
+    assert snapshot(sample_db) == before
+    assert _attachments(sample_db) == files
+    assert sorted(p.name for p in folder.parent.iterdir() if p.name.startswith(".attach")) == []
