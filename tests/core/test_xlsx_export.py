@@ -99,3 +99,13 @@ def test_cli_export(sample_db: Database, tmp_path: Path, capsys: pytest.CaptureF
                 str(tmp_path / "w.xlsx"), "--as-of", "02/05/2018", "--status", "overdue"])
     assert code == 0
     assert "Đã xuất" in capsys.readouterr().out
+
+
+def test_cli_export_reports_bad_filters(sample_db: Database, tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    assert sample_db.path is not None
+    code = run(["--db", str(sample_db.path), "export", "plans", "--out",
+                str(tmp_path / "p.xlsx"), "--directive", "9999/XX"])
+    assert code == 2
+    assert "Không có văn bản chỉ đạo" in capsys.readouterr().err
+    assert not (tmp_path / "p.xlsx").exists()

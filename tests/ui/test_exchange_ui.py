@@ -170,3 +170,27 @@ def test_data_folder_dialog_moves(qtbot: Any, sample_db: Database, tmp_path: Pat
         dialog.move_to(tmp_path / "moi")
     assert (tmp_path / "moi" / "sotheodoi.db").exists()
     assert data_folder_dialog is not None
+
+
+def test_backup_and_restore_actions(qtbot: Any, sample_db: Database, tmp_path: Path,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from ui.dialogs import messages
+    from ui.main_window import MainWindow
+
+    shown: list[str] = []
+    monkeypatch.setattr(messages, "show_info", lambda _p, _t, text: shown.append(text))
+    monkeypatch.setattr(messages, "confirm", lambda *a, **k: True)
+    window = MainWindow(sample_db, today=TODAY)
+    qtbot.addWidget(window)
+    actions = window.data_actions  # type: ignore[attr-defined]
+    target = tmp_path / "usb" / "saoluu.zip"
+    actions.backup_to(target)
+    assert target.exists() and "Đã" not in shown[-1] and "Bản sao lưu" in shown[-1]
+    path = _units_file(tmp_path, [["UBND xã Sau Sao Lưu", None, "xã"]])
+    from app.exchange.xlsx_import import apply_import, preview_import
+    apply_import(sample_db, preview_import(sample_db, "units", path, today=TODAY), today=TODAY)
+    assert len(list_units(sample_db)) == 35
+    actions.restore_from(target)
+    assert "Đã khôi phục" in shown[-1]
+    assert len(list_units(sample_db)) == 34
+
