@@ -77,7 +77,7 @@ def matches(query: str, *haystacks: str | None) -> bool:
 # --- Vietnamese collation --------------------------------------------------------------------
 # Base letters in Vietnamese alphabetical order. Letters outside it (f, j, w, z, digits…) sort
 # by code point after being mapped into gaps of the same scale.
-_ALPHABET = ["a", "ă", "â", "b", "c", "d", "đ", "e", "ê", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "ô", "ơ", "p", "q", "r", "s", "t", "u", "ư", "v", "w", "x", "y", "z"]
+_ALPHABET = "a ă â b c d đ e ê f g h i j k l m n o ô ơ p q r s t u ư v w x y z".split()
 _LETTER_RANK = {letter: index for index, letter in enumerate(_ALPHABET)}
 # Tones, in the order of Vietnamese dictionaries: none, huyền, hỏi, ngã, sắc, nặng.
 _TONE_MARKS = {

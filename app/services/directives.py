@@ -11,17 +11,8 @@ from sqlalchemy.orm import Session
 
 from app.db import Database
 from app.errors import Conflict, NotFound, ValidationError
-from app.models import (
-    Directive,
-    Obligation,
-    Submission,
-    Task,
-    TaskKind,
-    TaskUnit,
-    TaskUnitKind,
-    Unit,
-    UnitKind,
-)
+from app.models import Directive, Obligation, Submission, Task, TaskKind, TaskUnit, TaskUnitKind
+from app.models import Unit, UnitKind
 from app.schedule import PeriodKind
 from app.services import audit
 from app.services.obligations import SyncResult, sync_task
