@@ -398,6 +398,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="xoá dữ liệu đang có ở đích rồi chép (mặc định: từ chối đích có dữ liệu)")
     p.add_argument("--batch-size", type=int, default=1000, help=argparse.SUPPRESS)
     p.set_defaults(target_handler=cmd_migrate_data)
+    from app.exchange.commands import add_commands
+
+    add_commands(sub, _date_arg)
     return parser
 
 

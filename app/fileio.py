@@ -84,3 +84,37 @@ def atomic_write(path: Path | str, mode: str = "wb",
         if tmp_name:
             with contextlib.suppress(OSError):
                 os.unlink(tmp_name)
+
+
+def disk_error(exc: OSError, path: Path | str) -> AppError:
+    """The :class:`AppError` for an operating-system error while writing ``path``."""
+    return AppError(os_error_message(Path(path), exc))
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path | str, *, fsync: bool = True) -> Iterator[Path]:
+    """Like :func:`atomic_write`, for a library that writes a file itself (openpyxl, zipfile):
+    yields a temporary path beside ``path`` that replaces it only when complete."""
+    target = Path(path)
+    folder = target.resolve().parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        os.close(fd)
+    except OSError as exc:
+        raise disk_error(exc, target) from exc
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        if fsync:
+            with open(tmp, "rb+") as handle:
+                os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise disk_error(exc, target) from exc
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    if fsync:
+        _fsync_folder(folder)

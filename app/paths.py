@@ -41,6 +41,9 @@ def default_db_path() -> Path:
     env = os.environ.get(DB_ENV)
     if env:
         return Path(env).expanduser()
+    moved = moved_db_path()
+    if moved is not None:
+        return moved
     return data_dir() / DB_FILENAME
 
 
@@ -48,3 +51,25 @@ def companion_dir(db_path: Path, name: str) -> Path:
     """A folder that belongs to one database file (attachments, backups, logs) beside it."""
     folder = db_path.resolve().parent / name
     return folder
+
+
+# --- where the data folder was moved to (a small pointer file in the config folder) -----------
+LOCATION_FILE = "data-location.json"
+
+
+def location_file() -> Path:
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP_ID, ORG_NAME, roaming=False)) / LOCATION_FILE
+
+
+def moved_db_path() -> Path | None:
+    """The database the user moved the data to, when the pointer file names an existing one."""
+    import json
+
+    try:
+        data = json.loads(location_file().read_text(encoding="utf-8"))
+        path = Path(str(data["db"]))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return path if path.is_file() else None

@@ -154,6 +154,11 @@ def run_gui(argv: Sequence[str]) -> int:
         if opened is None:
             return DatabaseError.exit_code
         db, db_path = opened
+    import datetime as dt
+
+    from app.exchange.backup import auto_backup
+
+    auto_backup(db, "khoi-dong", dt.datetime.now())
     from ui.main_window import MainWindow
 
     window = MainWindow(db)
@@ -161,5 +166,6 @@ def run_gui(argv: Sequence[str]) -> int:
     window.check_overdue_since_last_start()
     log.info("%s %s started on %s", APP_NAME, __version__, db_path)
     code = QApplication.instance().exec()  # type: ignore[union-attr]
+    auto_backup(db, "thoat", dt.datetime.now())
     db.dispose()
     return int(code)

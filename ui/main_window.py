@@ -34,6 +34,9 @@ class MainWindow(QMainWindow):
         self._build_ui()
         self._connect_signals()
         self._restore_state()
+        from ui.data_actions import install_data_actions
+
+        install_data_actions(self)
 
     # --- the day --------------------------------------------------------------------------
     def today(self) -> dt.date:

@@ -1,1 +1,1 @@
-"""Moving data in and out: Excel, backups, and whole-database transfer to a server."""
+"""Moving data in and out: Excel export/import, backup/restore, transfer to a server."""

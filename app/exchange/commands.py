@@ -1,0 +1,115 @@
+"""Command-line subcommands of the exchange package: export, import, template, backup, restore.
+
+``app.cli.build_parser`` calls :func:`add_commands` once; handlers print, never open a window.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from pathlib import Path
+from typing import Any, TextIO
+
+from app.db import Database
+from app.status import Status
+
+
+def cmd_export(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    from app.exchange.xlsx_export import ExportFilters, export
+
+    filters = ExportFilters(
+        as_of=args.as_of, directive=args.directive or "", task=args.task or "",
+        period=args.period or "", unit=args.unit or "", kind=args.kind or "",
+        statuses=tuple(args.status or ()))
+    path, count = export(db, args.table, Path(args.out), filters)
+    out.write(f"Đã xuất {count} dòng ra {path}\n")
+    return 0
+
+
+def cmd_import(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    from app.exchange.xlsx_import import RowAction, apply_import, preview_import
+
+    preview = preview_import(db, args.kind, Path(args.file), today=args.today)
+    for row in preview.rows:
+        if row.action in (RowAction.ERROR, RowAction.NEW, RowAction.UPDATE) or args.verbose:
+            out.write(f"Dòng {row.row_number}: {row.action.label} — {row.reason}\n")
+    out.write(preview.describe() + "\n")
+    if preview.has_errors:
+        out.write("Có dòng lỗi: chưa nhập gì. Hãy sửa tệp rồi chạy lại.\n")
+        return 2
+    if args.dry_run:
+        out.write("Chạy thử (--dry-run): chưa ghi gì.\n")
+        return 0
+    result = apply_import(db, preview, today=args.today)
+    out.write(result.describe() + "\n")
+    return 0
+
+
+def cmd_template(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    from app.exchange.xlsx_import import write_template
+
+    path = write_template(args.kind, Path(args.out))
+    out.write(f"Đã tạo tệp mẫu {path}\n")
+    return 0
+
+
+def cmd_backup(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    from app.exchange.backup import create_backup
+
+    info = create_backup(db, Path(args.out), now=dt.datetime.now())
+    out.write(info.describe() + f"\n{info.path}\n")
+    return 0
+
+
+def cmd_restore(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    from app.exchange.backup import restore_backup, verify_backup
+
+    if args.check_only:
+        out.write(verify_backup(Path(args.file)).describe() + " Tệp hợp lệ.\n")
+        return 0
+    result = restore_backup(db, Path(args.file), now=dt.datetime.now())
+    out.write(result.describe() + "\n")
+    return 0
+
+
+def add_commands(sub: Any, date_arg: Any) -> None:
+    """Register the subcommands on the CLI's subparsers (``date_arg`` parses dd/mm/yyyy)."""
+    from app.exchange.xlsx_export import TABLES
+
+    p = sub.add_parser("export", help="xuất một danh sách ra Excel (.xlsx)")
+    p.add_argument("table", choices=TABLES, metavar="BẢNG",
+                   help="một trong: " + ", ".join(TABLES))
+    p.add_argument("--out", required=True, metavar="TỆP.xlsx", help="tệp Excel cần tạo")
+    p.add_argument("--as-of", type=date_arg, default=dt.date.today(), metavar="NGÀY",
+                   help="ngày xét (mặc định hôm nay)")
+    p.add_argument("--directive", metavar="SỐ_KÝ_HIỆU", help="chỉ một văn bản chỉ đạo")
+    p.add_argument("--task", metavar="TÊN", help="chỉ một nhiệm vụ")
+    p.add_argument("--period", metavar="KỲ", help='chỉ một kỳ, ví dụ "6 tháng đầu năm 2018"')
+    p.add_argument("--unit", metavar="TÊN", help="chỉ một đơn vị")
+    p.add_argument("--kind", choices=["so_nganh", "huyen", "xa", "khac"], help="loại đơn vị")
+    p.add_argument("--status", action="append", choices=[s.value for s in Status],
+                   metavar="MÃ", help="lọc theo trạng thái (có thể lặp)")
+    p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser("import", help="nhập đơn vị hoặc văn bản nhận được từ Excel")
+    p.add_argument("kind", choices=["units", "submissions"], metavar="LOẠI",
+                   help="units (đơn vị) hoặc submissions (văn bản nhận được)")
+    p.add_argument("file", metavar="TỆP.xlsx")
+    p.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi")
+    p.add_argument("--verbose", action="store_true", help="in cả các dòng không đổi, bỏ qua")
+    p.add_argument("--today", type=date_arg, default=dt.date.today(), help=argparse.SUPPRESS)
+    p.set_defaults(handler=cmd_import)
+
+    p = sub.add_parser("template", help="tạo tệp Excel mẫu để nhập")
+    p.add_argument("kind", choices=["units", "submissions"], metavar="LOẠI")
+    p.add_argument("--out", required=True, metavar="TỆP.xlsx")
+    p.set_defaults(handler=cmd_template)
+
+    p = sub.add_parser("backup", help="sao lưu dữ liệu và tệp đính kèm vào một tệp .zip")
+    p.add_argument("--out", required=True, metavar="TỆP_HOẶC_THƯ_MỤC")
+    p.set_defaults(handler=cmd_backup)
+
+    p = sub.add_parser("restore", help="khôi phục từ tệp sao lưu (.zip); giữ bản dữ liệu cũ")
+    p.add_argument("file", metavar="TỆP.zip")
+    p.add_argument("--check-only", action="store_true", help="chỉ kiểm tra tệp, không khôi phục")
+    p.set_defaults(handler=cmd_restore)
