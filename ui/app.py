@@ -88,15 +88,15 @@ def create_application(argv: Sequence[str] = ()) -> object:
 
 def run_gui(argv: Sequence[str]) -> int:
     args = _parse(argv)
+    if args.self_test:  # runs offscreen: needs no screen
+        from ui.self_test import run_self_test
+
+        return run_self_test()
     if not display_available():
         sys.stderr.write(
             "Không tìm thấy màn hình để mở cửa sổ (biến DISPLAY trống). Hãy chạy chương trình "
             "trên máy có màn hình, hoặc dùng các lệnh dòng lệnh: python -m app --help\n")
         return 3
-    if args.self_test:
-        from ui.self_test import run_self_test
-
-        return run_self_test()
     folder = data_dir()
     log_path = setup_logging(folder)
     install_exception_hook()

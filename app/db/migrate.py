@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import shutil
+import sys
 from pathlib import Path
 
 from alembic import command
@@ -20,7 +21,18 @@ from app.errors import DatabaseError
 
 log = logging.getLogger(__name__)
 
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+def _migrations_dir() -> Path:
+    """The Alembic scripts: beside this module, or in the bundle (shipped as data) when frozen."""
+    if getattr(sys, "frozen", False):
+        from app.paths import resource_root
+
+        return resource_root() / "app" / "db" / "migrations"
+    return Path(__file__).resolve().parent / "migrations"
+
+
+MIGRATIONS_DIR = _migrations_dir()
 
 
 def alembic_config(db: Database) -> Config:

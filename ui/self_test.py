@@ -1,0 +1,155 @@
+"""``sotheodoi --self-test``: prove that a build works, without a screen and without touching
+the user's data.
+
+In a temporary folder: open a new database, migrate it, load the sample, list the obligations,
+build one PDF, open and close the main window offscreen. Prints one line,
+``SELF-TEST OK …`` or ``SELF-TEST FAILED: …``, and returns 0 or 1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+
+# The sample's scenario day: two days after the plans were due (30/04/2018).
+SAMPLE_DAY = dt.date(2018, 5, 2)
+
+
+def build_test_pdf(db: object, target: Path, day: dt.date) -> Path:
+    """Build one PDF from the sample.
+
+    Uses the synthesis report of ``app.documents`` when it is present; otherwise
+    :func:`build_placeholder_pdf`.
+    """
+    try:
+        from app.documents import summary_report  # type: ignore[attr-defined]
+    except ImportError:
+        return build_placeholder_pdf(db, target, day)
+    build = getattr(summary_report, "build_summary_report", None)
+    if build is None:  # pragma: no cover - depends on the documents module's final API
+        return build_placeholder_pdf(db, target, day)
+    return Path(build(db, target, day))  # pragma: no cover
+
+
+def build_placeholder_pdf(db: object, target: Path, day: dt.date) -> Path:
+    """PENDING MERGE — to be replaced by the synthesis report (``app.documents``) after merge.
+
+    A minimal ReportLab PDF listing the sample's obligations, so that the self-test already
+    proves that ReportLab and its data files work inside the bundle.
+    """
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+
+    from app.db import Database
+    from app.services.obligations import list_obligations
+
+    assert isinstance(db, Database)
+    rows = list_obligations(db, day)
+    tmp = target.with_name(target.name + ".tmp")
+    canvas = Canvas(str(tmp), pagesize=A4)
+    _width, height = A4
+    y = height - 72
+    canvas.setFont("Helvetica-Bold", 12)
+    canvas.drawString(72, y, f"So theo doi - self-test - {day:%d/%m/%Y}")
+    canvas.setFont("Helvetica", 9)
+    for row in rows:
+        y -= 13
+        if y < 72:
+            canvas.showPage()
+            canvas.setFont("Helvetica", 9)
+            y = height - 72
+        canvas.drawString(72, y, f"{row.directive_symbol}  {row.unit_id:>4}  {row.period_key:<8}"
+                                 f"  {row.due_date:%d/%m/%Y}  {row.status.value}")
+    canvas.save()
+    tmp.replace(target)
+    return target
+
+
+def _check(condition: bool, message: str) -> None:
+    if not condition:
+        raise AssertionError(message)
+
+
+def _steps(folder: Path) -> str:
+    from app.db import connect
+    from app.db.migrate import current_revision, head_revision
+    from app.services.obligations import list_obligations
+    from app.services.sample import load_sample
+
+    started = time.perf_counter()
+    db = connect(str(folder / "self-test.db"))
+    try:
+        _check(current_revision(db) == head_revision(), "cơ sở dữ liệu chưa ở lược đồ mới nhất")
+        sample = load_sample(db)
+        _check(sample.units_added > 0 and sample.obligations_added > 0,
+               "không nạp được dữ liệu mẫu")
+        rows = list_obligations(db, SAMPLE_DAY)
+        _check(len(rows) == sample.obligations_added, "số nghĩa vụ không khớp")
+        pdf = build_test_pdf(db, folder / "self-test.pdf", SAMPLE_DAY)
+        _check(pdf.exists() and pdf.read_bytes()[:5] == b"%PDF-", "không tạo được tệp PDF")
+        pages = _open_window(db)
+        elapsed = time.perf_counter() - started
+        return (f"{sample.units_added} units, {len(rows)} obligations, "
+                f"PDF {pdf.stat().st_size} bytes, window with {pages} tab(s), "
+                f"{elapsed:.2f} s")
+    finally:
+        db.dispose()
+
+
+def _open_window(db: object) -> int:
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from ui.app import create_application
+    from ui.main_window import MainWindow
+
+    create_application([])
+    app = QApplication.instance()
+    assert app is not None
+    window = MainWindow(db, today=SAMPLE_DAY)  # type: ignore[arg-type]
+    window.show()
+    app.processEvents()
+    image = window.grab()
+    _check(not image.isNull() and image.width() > 0, "không vẽ được cửa sổ chính")
+    pages = window.tabs.count()
+    window.close()
+    window.deleteLater()
+    app.processEvents()
+    QSettings().sync()
+    return pages
+
+
+def run_self_test() -> int:
+    """Run the checks; print one verdict line; 0 when everything worked."""
+    os.environ["QT_QPA_PLATFORM"] = "offscreen"  # no screen needed, whatever the machine
+    with tempfile.TemporaryDirectory(prefix="sotheodoi-selftest-") as tmp:
+        folder = Path(tmp)
+        os.environ["SOTHEODOI_DATA"] = str(folder)  # logs and data stay in the temp folder
+        os.environ.pop("SOTHEODOI_DB", None)
+        from PySide6.QtCore import QSettings
+
+        # Window state goes to the temp folder too, never to the user's settings.
+        QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+        QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+        from ui.app import setup_logging
+
+        log_path = setup_logging(folder)
+        try:
+            summary = _steps(folder)
+        except Exception as exc:
+            detail = traceback.format_exc()
+            try:
+                log_text = log_path.read_text(encoding="utf-8")
+            except OSError:
+                log_text = ""
+            if sys.stderr is not None:  # a windowed build on Windows has no stderr
+                sys.stderr.write(detail + log_text)
+            print(f"SELF-TEST FAILED: {type(exc).__name__}: {exc}", flush=True)
+            return 1
+        print(f"SELF-TEST OK {summary}", flush=True)
+        return 0
