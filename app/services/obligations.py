@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 
 from sqlalchemy import Select, and_, case, delete, func, literal, or_, select
 from sqlalchemy.orm import Session
@@ -147,7 +147,7 @@ def status_filter(statuses: Iterable[Status], day: dt.date, window_days: int
         never = select(Obligation.id).where(Obligation.first_received.is_(None), due, not_exempt)
         later = select(Obligation.id).where(Obligation.first_received > day, due, not_exempt)
         clauses.append(Obligation.id.in_(never.union_all(later)))
-    return or_(*clauses) if clauses else literal(False)  # type: ignore[return-value]
+    return or_(*clauses) if clauses else literal(False)
 
 
 def _row_query(day: dt.date, window_days: int) -> Select:  # type: ignore[type-arg]
@@ -176,7 +176,9 @@ def _row_query(day: dt.date, window_days: int) -> Select:  # type: ignore[type-a
             Obligation.period_label,
             Obligation.due_date,
             Obligation.first_received,
-            case((Obligation.submission_count > 0, seen), else_=literal(0)),
+            # Nothing was received by ``day`` unless first_received <= day: no count needed.
+            case((and_(Obligation.submission_count > 0, Obligation.first_received <= day), seen),
+                 else_=literal(0)),
             status,
             Obligation.exempt_reason,
             Obligation.waived,
@@ -219,24 +221,39 @@ def query_obligations(
         stmt = stmt.where(Obligation.id.in_(list(obligation_ids)))
     stmt = stmt.order_by(Obligation.due_date, Task.directive_id, Task.sort_order, Task.id,
                          Unit.kind, Unit.sort_order, Unit.id)
-    rows = []
-    for r in session.execute(stmt).tuples():
-        (oid, tid, title, tkind, did, dsym, uid, uname, ushort, ukind, usort, pkey, plabel,
-         due, first, seen, status, reason, waived) = r
-        status = Status(status)
-        rows.append(
-            ObligationRow(
-                id=oid, task_id=tid, task_title=title, task_kind=TaskKind(tkind),
-                directive_id=did, directive_symbol=dsym, unit_id=uid, unit_name=uname,
-                unit_short_name=ushort, unit_kind=UnitKind(ukind), unit_sort=usort,
-                period_key=pkey, period_label=plabel, due_date=due,
-                first_received=first if first is not None and first <= day else None,
-                submission_count=int(seen or 0), status=status,
-                days_past_due=(day - due).days,
-                exempt_reason=reason or ("Được miễn" if waived else ""),
-            )
-        )
+    # Core execution (plain rows, no ORM loading) and dictionary look-ups for the enums:
+    # turning 5,000 rows into dataclasses cost more than the query itself (docs/performance.md).
+    statuses_by_value, task_kinds, unit_kinds = _STATUS, _TASK_KIND, _UNIT_KIND
+    make = _make_row
+    rows: list[ObligationRow] = []
+    append = rows.append
+    for (oid, tid, title, tkind, did, dsym, uid, uname, ushort, ukind, usort, pkey, plabel,
+         due, first, seen, status, reason, waived) in session.connection().execute(stmt):
+        append(make((
+            oid, tid, title, task_kinds[tkind], did, dsym, uid, uname, ushort,
+            unit_kinds[ukind], usort, pkey, plabel, due,
+            first if first is not None and first <= day else None,
+            int(seen or 0), statuses_by_value[status], (day - due).days,
+            reason or ("Được miễn" if waived else ""),
+        )))
     return rows
+
+
+_ROW_FIELDS = tuple(f.name for f in fields(ObligationRow))
+
+
+def _make_row(values: tuple[object, ...]) -> ObligationRow:
+    """An ObligationRow from its values in field order, without the frozen ``__init__``
+    (which sets each of the 19 fields through ``object.__setattr__``: a third of the time of
+    a warnings list). The object is the same frozen dataclass."""
+    row = object.__new__(ObligationRow)
+    row.__dict__.update(zip(_ROW_FIELDS, values, strict=True))
+    return row
+
+
+_STATUS = {s.value: s for s in Status}
+_TASK_KIND = {k.value: k for k in TaskKind}
+_UNIT_KIND = {k.value: k for k in UnitKind}
 
 
 def list_obligations(db: Database, day: dt.date, **filters: object) -> list[ObligationRow]:
