@@ -70,29 +70,21 @@ def run_floor(started: float) -> None:
 
 
 def run_app(started: float, db_path: str, day: dt.date, rows: bool) -> None:
-    from PySide6.QtCore import QSettings
+    """The program's own start path (``ui.app.start_window``), up to the window painted."""
+    from ui.app import start_window
 
-    from app.db import connect
-    from ui.app import create_application
-
-    create_application([])
-    QSettings.setDefaultFormat(QSettings.Format.IniFormat)  # never the user's window state
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope,
-                      os.environ.get("SOTHEODOI_DATA", "/tmp"))
-    db = connect(db_path)
-    from ui.main_window import MainWindow
-
-    window = MainWindow(db, today=day)
-    window.show()
+    result = start_window(["--db", db_path])
+    assert not isinstance(result, int), f"start failed with code {result}"
+    window, db = result
     _painted(window)
-    extra: dict[str, object] = {"tabs": window.tabs.count()}
+    extra: dict[str, object] = {"tabs": window.tabs.count()}  # type: ignore[attr-defined]
     if rows:
         from app.services.obligations import list_obligations
 
         held = list_obligations(db, day)
         extra["rows"] = len(held)
     _report(started, extra)
-    window.close()
+    window.close()  # type: ignore[attr-defined]
     db.dispose()
 
 

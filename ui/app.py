@@ -11,6 +11,7 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from app import APP_ID, APP_NAME, ORG_NAME, __version__
 from app.paths import data_dir, default_db_path, resource_path
@@ -97,18 +98,36 @@ def run_gui(argv: Sequence[str]) -> int:
             "Không tìm thấy màn hình để mở cửa sổ (biến DISPLAY trống). Hãy chạy chương trình "
             "trên máy có màn hình, hoặc dùng các lệnh dòng lệnh: python -m app --help\n")
         return 3
+    started = start_window(argv)
+    if isinstance(started, int):
+        return started
+    window, db = started
+    from PySide6.QtWidgets import QApplication
+
+    code = QApplication.instance().exec()  # type: ignore[union-attr]
+    del window
+    db.dispose()
+    return int(code)
+
+
+def start_window(argv: Sequence[str]) -> tuple[object, Any] | int:
+    """Everything from logging to the main window shown (``bench/probe.py`` times this).
+    Returns (window, database), or an exit code when the database cannot be opened."""
+    # The core (SQLAlchemy) is imported before PySide6: once PySide6 is loaded its import
+    # hook sees every later import, which made start-up ~0.3 s slower (docs/performance.md).
+    import app.models  # noqa: F401
+    import app.services.obligations  # noqa: F401
+    from app.db import connect
+    from app.errors import AppError
+
+    args = _parse(argv)
     folder = data_dir()
     log_path = setup_logging(folder)
     install_exception_hook()
-    from PySide6.QtWidgets import QApplication
-
     create_application(argv)
     from ui.dialogs.messages import set_log_path, show_error
 
     set_log_path(str(log_path))
-    from app.db import connect
-    from app.errors import AppError
-
     db_path = Path(args.db) if args.db else default_db_path()
     try:
         db = connect(str(db_path))
@@ -120,6 +139,4 @@ def run_gui(argv: Sequence[str]) -> int:
     window = MainWindow(db)
     window.show()
     log.info("%s %s started on %s", APP_NAME, __version__, db_path)
-    code = QApplication.instance().exec()  # type: ignore[union-attr]
-    db.dispose()
-    return int(code)
+    return window, db
