@@ -115,7 +115,7 @@ def start_window(argv: Sequence[str]) -> tuple[object, Any] | int:
     Returns (window, database), or an exit code when the database cannot be opened."""
     # The core (SQLAlchemy) is imported before PySide6: once PySide6 is loaded its import
     # hook sees every later import, which made start-up ~0.3 s slower (docs/performance.md).
-    import app.models  # noqa: F401
+    import app.models
     import app.services.obligations  # noqa: F401
     from app.db import connect
     from app.errors import AppError

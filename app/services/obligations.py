@@ -201,7 +201,12 @@ def query_obligations(
     period_key: str | None = None,
     statuses: Sequence[Status | str] | None = None,
     obligation_ids: Sequence[int] | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[ObligationRow]:
+    """The obligations matching the filters with their status on ``day``, in due-date order.
+    ``limit``/``offset`` load a large list a page at a time (a table never holds a million
+    rows)."""
     if window_days is None:
         window_days = load_settings(session).warning_days
     stmt = _row_query(day, window_days)
@@ -221,6 +226,8 @@ def query_obligations(
         stmt = stmt.where(Obligation.id.in_(list(obligation_ids)))
     stmt = stmt.order_by(Obligation.due_date, Task.directive_id, Task.sort_order, Task.id,
                          Unit.kind, Unit.sort_order, Unit.id)
+    if limit is not None:
+        stmt = stmt.limit(limit).offset(offset)
     # Core execution (plain rows, no ORM loading) and dictionary look-ups for the enums:
     # turning 5,000 rows into dataclasses cost more than the query itself (docs/performance.md).
     statuses_by_value, task_kinds, unit_kinds = _STATUS, _TASK_KIND, _UNIT_KIND

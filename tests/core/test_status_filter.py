@@ -56,3 +56,23 @@ def test_warnings_rows_carry_only_open_statuses(tmp_path: Path) -> None:
                                         if r.status in (Status.OVERDUE, Status.DUE_SOON)]
     finally:
         db.dispose()
+
+
+def test_pages_of_a_list_put_together_give_the_whole_list(tmp_path: Path) -> None:
+    path = generate("S", tmp_path / "s.db", seed=9).path
+    db = connect(str(path))
+    try:
+        with db.read() as session:
+            day = SCALES["S"].as_of
+            whole = [r.id for r in query_obligations(session, day, window_days=7)]
+            pages: list[int] = []
+            while True:
+                page = query_obligations(session, day, window_days=7, limit=200,
+                                         offset=len(pages))
+                if not page:
+                    break
+                pages += [r.id for r in page]
+        assert len(whole) > 400
+        assert pages == whole
+    finally:
+        db.dispose()
