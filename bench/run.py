@@ -84,7 +84,7 @@ FLOOR_WARNINGS_SQL = """
 SELECT o.id, o.task_id, t.title, t.kind, t.directive_id, d.number_symbol, o.unit_id, u.name,
        u.short_name, u.kind, u.sort_order, o.period_key, o.period_label, o.due_date,
        o.first_received,
-       CASE WHEN o.submission_count > 0 THEN
+       CASE WHEN o.submission_count > 0 AND o.first_received <= :day THEN
          (SELECT COUNT(s.id) FROM submission s
           WHERE s.obligation_id = o.id AND s.received_date <= :day) ELSE 0 END,
        CASE WHEN o.due_date < :day THEN 'overdue' ELSE 'due_soon' END,

@@ -81,7 +81,11 @@ def _steps(folder: Path) -> str:
     from app.services.obligations import list_obligations
     from app.services.sample import load_sample
 
+    from app.paths import resource_path
+
     started = time.perf_counter()
+    for part in (("icons", "sotheodoi.png"), ("sample", "quang-ngai-2018.json")):
+        _check(resource_path(*part).is_file(), f"thiếu tệp tài nguyên {'/'.join(part)}")
     db = connect(str(folder / "self-test.db"))
     try:
         _check(current_revision(db) == head_revision(), "cơ sở dữ liệu chưa ở lược đồ mới nhất")
