@@ -78,10 +78,9 @@ def _check(condition: bool, message: str) -> None:
 def _steps(folder: Path) -> str:
     from app.db import connect
     from app.db.migrate import current_revision, head_revision
+    from app.paths import resource_path
     from app.services.obligations import list_obligations
     from app.services.sample import load_sample
-
-    from app.paths import resource_path
 
     started = time.perf_counter()
     for part in (("icons", "sotheodoi.png"), ("sample", "quang-ngai-2018.json")):
