@@ -232,6 +232,8 @@ def query_obligations(
     # turning 5,000 rows into dataclasses cost more than the query itself (docs/performance.md).
     statuses_by_value, task_kinds, unit_kinds = _STATUS, _TASK_KIND, _UNIT_KIND
     make = _make_row
+    if session.autoflush:
+        session.flush()  # what session.execute would do: pending changes are seen
     rows: list[ObligationRow] = []
     append = rows.append
     for (oid, tid, title, tkind, did, dsym, uid, uname, ushort, ukind, usort, pkey, plabel,

@@ -76,3 +76,21 @@ def test_pages_of_a_list_put_together_give_the_whole_list(tmp_path: Path) -> Non
         assert pages == whole
     finally:
         db.dispose()
+
+
+def test_pending_changes_in_the_session_are_seen(tmp_path: Path) -> None:
+    path = generate("S", tmp_path / "s.db", seed=4).path
+    db = connect(str(path))
+    try:
+        with db.write() as session:
+            day = SCALES["S"].as_of
+            first = query_obligations(session, day, window_days=7,
+                                      statuses=[Status.OVERDUE])[0]
+            obligation = session.get(Obligation, first.id)
+            assert obligation is not None
+            obligation.waived = True  # not flushed yet
+            row = query_obligations(session, day, window_days=7, obligation_ids=[first.id])[0]
+            assert row.status is Status.EXEMPT
+            session.rollback()
+    finally:
+        db.dispose()
