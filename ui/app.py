@@ -11,6 +11,7 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from app import APP_ID, APP_NAME, ORG_NAME, __version__
 from app.paths import data_dir, resource_path
@@ -113,20 +114,44 @@ def create_application(argv: Sequence[str] = ()) -> object:
 
 def run_gui(argv: Sequence[str]) -> int:
     args = _parse(argv)
+    if args.self_test:  # runs offscreen: needs no screen
+        from ui.self_test import run_self_test
+
+        return run_self_test()
     if not display_available():
         sys.stderr.write(
             "Không tìm thấy màn hình để mở cửa sổ (biến DISPLAY trống). Hãy chạy chương trình "
             "trên máy có màn hình, hoặc dùng các lệnh dòng lệnh: python -m app --help\n")
         return 3
-    if args.self_test:
-        from ui.self_test import run_self_test
+    started = start_window(argv)
+    if isinstance(started, int):
+        return started
+    window, db = started
+    from PySide6.QtWidgets import QApplication
 
-        return run_self_test()
+    code = QApplication.instance().exec()  # type: ignore[union-attr]
+    del window
+    import datetime as dt
+
+    from app.exchange.backup import auto_backup
+
+    auto_backup(db, "thoat", dt.datetime.now())
+    db.dispose()
+    return int(code)
+
+
+def start_window(argv: Sequence[str]) -> tuple[object, Any] | int:
+    """Everything from logging to the main window shown (``bench/probe.py`` times this).
+    Returns (window, database), or an exit code when the database cannot be opened."""
+    # The core (SQLAlchemy) is imported before PySide6: once PySide6 is loaded its import
+    # hook sees every later import, which made start-up ~0.3 s slower (docs/performance.md).
+    import app.models
+    import app.services.obligations  # noqa: F401
+
+    args = _parse(argv)
     folder = data_dir()
     log_path = setup_logging(folder)
     install_exception_hook()
-    from PySide6.QtWidgets import QApplication
-
     create_application(argv)
     from ui.dialogs.messages import set_log_path, show_error
 
@@ -165,7 +190,4 @@ def run_gui(argv: Sequence[str]) -> int:
     window.show()
     window.check_overdue_since_last_start()
     log.info("%s %s started on %s", APP_NAME, __version__, db_path)
-    code = QApplication.instance().exec()  # type: ignore[union-attr]
-    auto_backup(db, "thoat", dt.datetime.now())
-    db.dispose()
-    return int(code)
+    return window, db

@@ -20,6 +20,8 @@ class Obligation(Base):
         UniqueConstraint("task_id", "unit_id", "period_key"),
         Index("ix_obligation_due_date", "due_date"),
         Index("ix_obligation_unit_id", "unit_id"),
+        # Open obligations on any day: never received, or received after it (warnings).
+        Index("ix_obligation_open", "first_received", "due_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -115,23 +115,42 @@ def status_expression(day: dt.date, window_days: int) -> ColumnElement[str]:
 
 def status_filter(statuses: Iterable[Status], day: dt.date, window_days: int
                   ) -> ColumnElement[bool]:
-    """A WHERE clause selecting the given statuses, written so SQLite can use the indexes."""
+    """A WHERE clause selecting the given statuses, written so SQLite can use the indexes.
+
+    The open statuses (overdue, due soon, not due) select ``id IN (…)`` over two index range
+    scans of ``ix_obligation_open`` (first_received, due_date): never received, and received
+    only after ``day``. Written as one ``OR`` over the due-date index instead, a warnings list
+    of a few thousand rows read every obligation of ten years (see docs/performance.md).
+    """
+    wanted = {Status(s) for s in statuses}
     horizon = day + dt.timedelta(days=window_days)
     not_exempt = and_(Obligation.exempt_reason.is_(None), Obligation.waived.is_(False))
-    open_ = or_(Obligation.first_received.is_(None), Obligation.first_received > day)
     received = and_(Obligation.first_received.is_not(None), Obligation.first_received <= day)
-    clauses = {
-        Status.EXEMPT: or_(Obligation.exempt_reason.is_not(None), Obligation.waived.is_(True)),
-        Status.DONE_ON_TIME: and_(not_exempt, received,
-                                  Obligation.first_received <= Obligation.due_date),
-        Status.DONE_LATE: and_(not_exempt, received,
-                               Obligation.first_received > Obligation.due_date),
-        Status.OVERDUE: and_(not_exempt, open_, Obligation.due_date < day),
-        Status.DUE_SOON: and_(not_exempt, open_, Obligation.due_date >= day,
-                              Obligation.due_date <= horizon),
-        Status.NOT_DUE: and_(not_exempt, open_, Obligation.due_date > horizon),
-    }
-    return or_(*(clauses[Status(s)] for s in statuses))
+    clauses: list[ColumnElement[bool]] = []
+    if Status.EXEMPT in wanted:
+        clauses.append(or_(Obligation.exempt_reason.is_not(None), Obligation.waived.is_(True)))
+    if Status.DONE_ON_TIME in wanted:
+        clauses.append(and_(not_exempt, received,
+                            Obligation.first_received <= Obligation.due_date))
+    if Status.DONE_LATE in wanted:
+        clauses.append(and_(not_exempt, received,
+                            Obligation.first_received > Obligation.due_date))
+    open_wanted = wanted & {Status.OVERDUE, Status.DUE_SOON, Status.NOT_DUE}
+    if open_wanted:
+        due_ranges: list[ColumnElement[bool]] = []
+        if Status.OVERDUE in open_wanted:
+            due_ranges.append(Obligation.due_date < day)
+        if Status.DUE_SOON in open_wanted:
+            due_ranges.append(and_(Obligation.due_date >= day, Obligation.due_date <= horizon))
+        if Status.NOT_DUE in open_wanted:
+            due_ranges.append(Obligation.due_date > horizon)
+        if {Status.OVERDUE, Status.DUE_SOON} <= open_wanted and Status.NOT_DUE not in open_wanted:
+            due_ranges = [Obligation.due_date <= horizon]  # one contiguous range
+        due = or_(*due_ranges)
+        never = select(Obligation.id).where(Obligation.first_received.is_(None), due, not_exempt)
+        later = select(Obligation.id).where(Obligation.first_received > day, due, not_exempt)
+        clauses.append(Obligation.id.in_(never.union_all(later)))
+    return or_(*clauses) if clauses else literal(False)
 
 
 def _row_query(day: dt.date, window_days: int) -> Select:  # type: ignore[type-arg]
@@ -160,7 +179,9 @@ def _row_query(day: dt.date, window_days: int) -> Select:  # type: ignore[type-a
             Obligation.period_label,
             type_coerce(Obligation.due_date, String),  # parsed by _DateCache, much faster
             type_coerce(Obligation.first_received, String),
-            case((Obligation.submission_count > 0, seen), else_=literal(0)),
+            # Nothing was received by ``day`` unless first_received <= day: no count needed.
+            case((and_(Obligation.submission_count > 0, Obligation.first_received <= day), seen),
+                 else_=literal(0)),
             status,
             Obligation.exempt_reason,
             Obligation.waived,
@@ -183,7 +204,12 @@ def query_obligations(
     period_key: str | None = None,
     statuses: Sequence[Status | str] | None = None,
     obligation_ids: Sequence[int] | None = None,
+    limit: int | None = None,
+    offset: int = 0,
 ) -> list[ObligationRow]:
+    """The obligations matching the filters with their status on ``day``, in due-date order.
+    ``limit``/``offset`` load a large list a page at a time (a table never holds a million
+    rows)."""
     if window_days is None:
         window_days = load_settings(session).warning_days
     stmt = _row_query(day, window_days)
@@ -203,6 +229,10 @@ def query_obligations(
         stmt = stmt.where(Obligation.id.in_(list(obligation_ids)))
     stmt = stmt.order_by(Obligation.due_date, Task.directive_id, Task.sort_order, Task.id,
                          Unit.kind, Unit.sort_order, Unit.id, Obligation.period_key, Obligation.id)
+    if limit is not None:
+        stmt = stmt.limit(limit).offset(offset)
+    if session.autoflush:
+        session.flush()  # what session.execute would do: pending changes are seen
     # Hot path (warnings over 100,000 obligations): enums and dates are looked up in small
     # dictionaries instead of being constructed per row.
     dates = _DateCache()

@@ -185,7 +185,10 @@ def test_restore_migrates_an_older_backup(sample_db: Database, tmp_path: Path,
 
     monkeypatch.setattr(migrate, "upgrade", spy)
     monkeypatch.setattr(migrate, "head_revision", lambda: "newer-head-for-test")
-    monkeypatch.setattr(migrate.command, "upgrade", lambda *a, **k: None)
+    monkeypatch.setattr(migrate, "_at_head_quickly", lambda db: False)
+    from alembic import command
+
+    monkeypatch.setattr(command, "upgrade", lambda *a, **k: None)
     info = verify_backup(good)
     result = restore_backup(sample_db, good, now=NOW)
     assert calls == ["upgrade"]

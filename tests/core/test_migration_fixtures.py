@@ -79,6 +79,7 @@ def _behind_head(monkeypatch: pytest.MonkeyPatch) -> None:
     known = migrate._known_revisions()
     monkeypatch.setattr(migrate, "head_revision", lambda: "0099_test")
     monkeypatch.setattr(migrate, "_known_revisions", lambda: known | {"0099_test"})
+    monkeypatch.setattr(migrate, "_at_head_quickly", lambda db: False)
 
 
 def test_failed_upgrade_restores_the_pre_upgrade_copy(tmp_path: Path,
@@ -98,7 +99,7 @@ def test_failed_upgrade_restores_the_pre_upgrade_copy(tmp_path: Path,
         con.close()
         raise RuntimeError("migration 0099 failed half-way")
 
-    monkeypatch.setattr(migrate.command, "upgrade", half_done_then_fails)
+    monkeypatch.setattr(__import__("alembic").command, "upgrade", half_done_then_fails)
     with pytest.raises(DatabaseError) as caught:
         connect(str(path))
     assert "trả lại như trước khi nâng cấp" in caught.value.message
@@ -153,7 +154,8 @@ def test_no_upgrade_without_a_safety_copy(tmp_path: Path,
     before = snapshot(path)
     _behind_head(monkeypatch)
     upgraded: list[str] = []
-    monkeypatch.setattr(migrate.command, "upgrade", lambda *_a: upgraded.append("yes"))
+    monkeypatch.setattr(__import__("alembic").command, "upgrade",
+                        lambda *_a: upgraded.append("yes"))
     real_connect = engine.sqlite3.connect
 
     def full_disk(target: str, *args: Any, **kwargs: Any) -> Any:

@@ -1,0 +1,119 @@
+"""A child process for the start-up and memory benchmarks (run by ``bench/run.py``).
+
+    python bench/probe.py app   --db bench/data/M.db --day 2025-10-15
+    python bench/probe.py floor
+
+Prints one JSON line when the window is painted: seconds since the process started (as seen
+from inside, for information; the runner measures the wall time from outside) and the peak
+resident memory (``VmHWM``, else ``ru_maxrss``).
+
+- ``app``: the program's own start: QApplication, database opened and migrated, MainWindow
+  with its pages, shown, background loads finished, painted.
+- ``floor``: a bare PySide6 window with a tab widget, same interpreter.
+- ``app-rows``: ``app`` plus every obligation row of the day held in memory, the way a table
+  page that loads everything would (an upper bound for the memory figure until the pages exist).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+
+def _painted(window: object) -> None:
+    from PySide6.QtCore import QThreadPool
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    assert app is not None
+    app.processEvents()
+    # Pages load their data in the background: wait for them, then deliver their results.
+    for _ in range(50):
+        QThreadPool.globalInstance().waitForDone()
+        app.processEvents()
+        if QThreadPool.globalInstance().activeThreadCount() == 0:
+            break
+    image = window.grab()  # type: ignore[attr-defined]
+    assert not image.isNull()
+
+
+def peak_memory_kb() -> int:
+    """Peak resident memory of this process. ``VmHWM`` where there is /proc: on Linux,
+    ``ru_maxrss`` keeps the high-water mark of the parent copied at fork time across exec,
+    so a child of a big runner would report the runner's memory."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
+def _report(started: float, extra: dict[str, object]) -> None:
+    print(json.dumps({"inside_s": time.perf_counter() - started,
+                      "maxrss_mb": peak_memory_kb() / 1024, **extra}), flush=True)
+
+
+def run_floor(started: float) -> None:
+    from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QTabWidget
+
+    app = QApplication([sys.argv[0]])
+    window = QMainWindow()
+    tabs = QTabWidget(window)
+    for title in ("Tổng quan", "Đơn vị", "Văn bản chỉ đạo", "Kế hoạch", "Báo cáo", "Cảnh báo"):
+        tabs.addTab(QLabel(title), title)
+    window.setCentralWidget(tabs)
+    window.resize(1200, 760)
+    window.show()
+    _painted(window)
+    _report(started, {"tabs": tabs.count()})
+    del app
+
+
+def run_app(started: float, db_path: str, day: dt.date, rows: bool) -> None:
+    """The program's own start path (``ui.app.start_window``), up to the window painted."""
+    from ui.app import start_window
+
+    result = start_window(["--db", db_path])
+    assert not isinstance(result, int), f"start failed with code {result}"
+    window, db = result
+    _painted(window)
+    extra: dict[str, object] = {"tabs": window.tabs.count()}  # type: ignore[attr-defined]
+    if rows:
+        from app.services.obligations import list_obligations
+
+        held = list_obligations(db, day)
+        extra["rows"] = len(held)
+    _report(started, extra)
+    window.close()  # type: ignore[attr-defined]
+    db.dispose()
+
+
+def main() -> int:
+    started = time.perf_counter()
+    parser = argparse.ArgumentParser()
+    parser.add_argument("mode", choices=["app", "floor", "app-rows"])
+    parser.add_argument("--db")
+    parser.add_argument("--day", default="2025-10-15")
+    args = parser.parse_args()
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    if args.mode == "floor":
+        run_floor(started)
+    else:
+        run_app(started, args.db, dt.date.fromisoformat(args.day), args.mode == "app-rows")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

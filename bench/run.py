@@ -1,0 +1,780 @@
+"""Run the benchmarks and write the results into ``docs/performance.md``.
+
+    python bench/run.py --scales S,M --repeat 5 --out docs/performance.md
+
+Every figure is the median of ``--repeat`` runs and stands beside a floor measured in the same
+run (the least the machine can do for the same work). Databases come from
+``bench/generate.py`` (kept under ``bench/data/``, generated when missing). The part of
+``docs/performance.md`` between the ``bench:begin``/``bench:end`` markers is replaced; the
+rest of the file (the bundle section) is kept.
+
+Figures that need parts of the program not present in this checkout (the synthesis report,
+the Excel export) are reported as "pending merge", never guessed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import itertools
+import json
+import math
+import os
+import platform
+import resource
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench.generate import SCALES, ensure  # noqa: E402
+
+BEGIN = "<!-- bench:begin -->"
+END = "<!-- bench:end -->"
+PENDING = "pending merge"
+KEYSTROKES = "bao cao quy son tinh"
+
+
+@dataclass
+class Figure:
+    """One measured line: the median (seconds or MB), the floor, and what was measured."""
+
+    key: str
+    scale: str
+    value: float | None  # None: pending merge / not measured
+    floor: float | None = None
+    unit: str = "s"
+    runs: list[float] = field(default_factory=list)
+    floor_runs: list[float] = field(default_factory=list)
+    note: str = ""
+    cpu: float | None = None  # CPU time of the same runs (the machine may be shared)
+    floor_cpu: float | None = None
+
+    @property
+    def ratio(self) -> float | None:
+        if self.value is None or not self.floor:
+            return None
+        return self.value / self.floor
+
+
+def median_of(fn: Callable[[int], float], repeat: int, warmup: int = 1) -> list[float]:
+    for i in range(warmup):
+        fn(-1 - i)
+    return [fn(i) for i in range(repeat)]
+
+
+def timed(fn: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    fn()
+    return time.perf_counter() - started
+
+
+# --- warnings for a new as-of day -------------------------------------------------------------
+
+FLOOR_WARNINGS_SQL = """
+SELECT o.id, o.task_id, t.title, t.kind, t.directive_id, d.number_symbol, o.unit_id, u.name,
+       u.short_name, u.kind, u.sort_order, o.period_key, o.period_label, o.due_date,
+       o.first_received,
+       CASE WHEN o.submission_count > 0 AND o.first_received <= :day THEN
+         (SELECT COUNT(s.id) FROM submission s
+          WHERE s.obligation_id = o.id AND s.received_date <= :day) ELSE 0 END,
+       CASE WHEN o.due_date < :day THEN 'overdue' ELSE 'due_soon' END,
+       o.exempt_reason, o.waived
+FROM obligation o
+JOIN task t ON t.id = o.task_id
+JOIN directive d ON d.id = t.directive_id
+JOIN unit u ON u.id = o.unit_id
+WHERE o.id IN (
+  SELECT id FROM obligation WHERE first_received IS NULL AND due_date <= :horizon
+    AND exempt_reason IS NULL AND waived = 0
+  UNION ALL
+  SELECT id FROM obligation WHERE first_received > :day AND due_date <= :horizon
+    AND exempt_reason IS NULL AND waived = 0)
+ORDER BY o.due_date, t.directive_id, t.sort_order, t.id, u.kind, u.sort_order, u.id
+"""
+
+
+def bench_warnings(scale: str, path: Path, repeat: int) -> list[Figure]:
+    """Overdue + due-soon obligations of every directive for a day not asked before."""
+    from app.db import connect
+    from app.services.obligations import query_obligations
+    from app.settings import load_settings
+    from app.status import Status
+
+    base = SCALES[scale].as_of
+    db = connect(str(path))
+    with db.read() as session:
+        window = load_settings(session).warning_days
+    counts: list[int] = []
+
+    cpu: dict[str, list[float]] = {"core": [], "floor": []}
+
+    def core(i: int) -> float:
+        day = base + dt.timedelta(days=i + 1)  # a new day each run
+        with db.read() as session:
+            started, cpu_started = time.perf_counter(), time.process_time()
+            rows = query_obligations(session, day, statuses=[Status.OVERDUE, Status.DUE_SOON])
+            elapsed = time.perf_counter() - started
+            cpu["core"].append(time.process_time() - cpu_started)
+        counts.append(len(rows))
+        return elapsed
+
+    conn = sqlite3.connect(str(path))
+
+    def floor(i: int) -> float:
+        day = base + dt.timedelta(days=i + 1)
+        params = {"day": day.isoformat(),
+                  "horizon": (day + dt.timedelta(days=window)).isoformat()}
+        started, cpu_started = time.perf_counter(), time.process_time()
+        rows = conn.execute(FLOOR_WARNINGS_SQL, params).fetchall()
+        elapsed = time.perf_counter() - started
+        cpu["floor"].append(time.process_time() - cpu_started)
+        counts.append(-len(rows))
+        return elapsed
+
+    core_runs: list[float] = []
+    floor_runs: list[float] = []
+    core(-1)
+    floor(-1)
+    for i in range(repeat):  # interleaved: both see the same machine state
+        core_runs.append(core(i))
+        floor_runs.append(floor(i))
+    conn.close()
+    db.dispose()
+    rows = counts[-1]
+    return [Figure("warnings", scale, statistics.median(core_runs),
+                   statistics.median(floor_runs), runs=core_runs, floor_runs=floor_runs,
+                   note=f"{abs(rows)} rows", cpu=statistics.median(cpu["core"][-repeat:]),
+                   floor_cpu=statistics.median(cpu["floor"][-repeat:]))]
+
+
+def bench_first_page(scale: str, path: Path, repeat: int) -> list[Figure]:
+    """Lazy loading: the first 200 rows of the whole obligation list (every status) for a
+    day, the way a large table loads a page at a time instead of every row."""
+    from app.db import connect
+    from app.services.obligations import query_obligations
+
+    base = SCALES[scale].as_of
+    db = connect(str(path))
+    cpu: list[float] = []
+
+    def run(i: int) -> float:
+        with db.read() as session:
+            started, cpu_started = time.perf_counter(), time.process_time()
+            query_obligations(session, base + dt.timedelta(days=i + 1), limit=200)
+            elapsed = time.perf_counter() - started
+            cpu.append(time.process_time() - cpu_started)
+        return elapsed
+
+    runs = median_of(run, repeat)
+    db.dispose()
+    return [Figure("first_page", scale, statistics.median(runs), None, runs=runs,
+                   cpu=statistics.median(cpu[-repeat:]),
+                   note="query_obligations(limit=200) over all obligations, any status")]
+
+
+# --- search as you type ------------------------------------------------------------------------
+
+SEARCH_ROWS_SQL = """
+SELECT o.id, u.name, u.short_name, d.number_symbol, t.title, o.period_label
+FROM obligation o JOIN task t ON t.id = o.task_id JOIN directive d ON d.id = t.directive_id
+JOIN unit u ON u.id = o.unit_id
+"""
+
+
+def search_fields(path: Path) -> list[tuple[str, ...]]:
+    """The text of each obligation row a table shows: unit, directive, task, period."""
+    conn = sqlite3.connect(str(path))
+    try:
+        return [tuple(v or "" for v in row[1:]) for row in conn.execute(SEARCH_ROWS_SQL)]
+    finally:
+        conn.close()
+
+
+def search_keys(path: Path) -> list[str]:
+    """One accent-free key per obligation row, as a table's filter would precompute."""
+    from app.search import SearchIndex
+
+    return SearchIndex.from_fields(search_fields(path))._keys
+
+
+def bench_search(scale: str, path: Path, repeat: int) -> list[Figure]:
+    """One keystroke of a query typed letter by letter, over every obligation row held in
+    memory with ``app.search.SearchIndex``; and the worst case, a full scan every keystroke
+    (pasting, deleting)."""
+    from app.search import SearchIndex
+
+    started = time.perf_counter()
+    index = SearchIndex.from_fields(search_fields(path))
+    build = time.perf_counter() - started
+    figures = []
+    for key, narrowing in (("search", True), ("search_scan", False)):
+        per_key: list[float] = []
+        cpu_started = time.process_time()
+        for _ in range(repeat):
+            index.reset()
+            for n in range(1, len(KEYSTROKES) + 1):
+                if not narrowing:
+                    index.reset()
+                per_key.append(timed(lambda n=n: index.filter(KEYSTROKES[:n])))
+        cpu_mean = (time.process_time() - cpu_started) / len(per_key)
+        matches = len(index.filter(KEYSTROKES))
+        note = (f"{len(index)} rows in memory; slowest keystroke {max(per_key) * 1000:.1f} ms")
+        if narrowing:
+            note += (f"; \"{KEYSTROKES}\" typed -> {matches} rows; keys built once in "
+                     f"{build:.2f} s")
+        figures.append(Figure(key, scale, statistics.median(per_key), None, runs=per_key,
+                              note=note, cpu=cpu_mean))
+    return figures
+
+
+def bench_search_proxy(scale: str, path: Path, repeat: int) -> list[Figure]:
+    """The same keystrokes through a QSortFilterProxyModel whose filterAcceptsRow uses the
+    precomputed keys (how a table page filters), offscreen."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+    from PySide6.QtWidgets import QApplication
+
+    from app.search import SearchIndex
+
+    QApplication.instance() or QApplication([sys.argv[0]])
+    keys = search_keys(path)
+
+    class Model(QAbstractTableModel):
+        def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+            return 0 if parent.isValid() else len(keys)
+
+        def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+            return 0 if parent.isValid() else 1
+
+        def data(self, index: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+            return keys[index.row()] if role == Qt.ItemDataRole.DisplayRole else None
+
+    class Proxy(QSortFilterProxyModel):
+        accepted: set[int] | None = None
+
+        def set_query(self, text: str) -> None:
+            self.beginFilterChange()
+            rows = index.filter(text)
+            self.accepted = set(rows) if len(rows) < len(keys) else None
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+        def filterAcceptsRow(self, row: int, parent: QModelIndex) -> bool:
+            return self.accepted is None or row in self.accepted
+
+    index = SearchIndex(keys, keys_ready=True)
+    proxy = Proxy()
+    proxy.setSourceModel(Model())
+    per_key: list[float] = []
+    for _ in range(max(1, repeat // 2)):
+        index.reset()
+        for n in range(1, len(KEYSTROKES) + 1):
+            def keystroke(n: int = n) -> None:
+                proxy.set_query(KEYSTROKES[:n])
+                proxy.rowCount()
+
+            per_key.append(timed(keystroke))
+        proxy.set_query("")
+    return [Figure("search_proxy", scale, statistics.median(per_key), None, runs=per_key,
+                   note=f"QSortFilterProxyModel.filterAcceptsRow in Python over a set from "
+                        f"SearchIndex; slowest keystroke {max(per_key) * 1000:.1f} ms")]
+
+
+def bench_search_model(scale: str, path: Path, repeat: int) -> list[Figure]:
+    """The remedy for large tables: the table model itself shows ``SearchIndex.filter`` rows
+    (a model reset per keystroke), in a QTableView shown offscreen."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+    from PySide6.QtWidgets import QApplication, QTableView
+
+    from app.search import SearchIndex
+
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    fields_ = search_fields(path)
+    index = SearchIndex.from_fields(fields_)
+
+    class Model(QAbstractTableModel):
+        visible: list[int] = list(range(len(fields_)))
+
+        def set_query(self, text: str) -> None:
+            self.beginResetModel()
+            self.visible = index.filter(text)
+            self.endResetModel()
+
+        def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+            return 0 if parent.isValid() else len(self.visible)
+
+        def columnCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
+            return 0 if parent.isValid() else 5
+
+        def data(self, idx: QModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+            if role != Qt.ItemDataRole.DisplayRole:
+                return None
+            return fields_[self.visible[idx.row()]][idx.column()]
+
+    model = Model()
+    view = QTableView()
+    view.verticalHeader().setDefaultSectionSize(22)
+    view.setModel(model)
+    view.resize(1000, 600)
+    view.show()
+    app.processEvents()
+    per_key: list[float] = []
+    for _ in range(max(1, repeat // 2)):
+        index.reset()
+        for n in range(1, len(KEYSTROKES) + 1):
+            def keystroke(n: int = n) -> None:
+                model.set_query(KEYSTROKES[:n])
+                view.viewport().repaint()
+
+            per_key.append(timed(keystroke))
+        model.set_query("")
+    view.close()
+    return [Figure("search_model", scale, statistics.median(per_key), None, runs=per_key,
+                   note=f"model reset to the SearchIndex rows + repaint of a QTableView; "
+                        f"slowest keystroke {max(per_key) * 1000:.1f} ms")]
+
+
+# --- cold start and memory (child processes) ---------------------------------------------------
+
+
+def _probe(mode: str, path: Path | None, scale: str) -> dict[str, float]:
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    with tempfile.TemporaryDirectory(prefix="sotheodoi-bench-") as tmp:
+        env["SOTHEODOI_DATA"] = tmp
+        env["XDG_CONFIG_HOME"] = tmp
+        cmd = [sys.executable, str(ROOT / "bench" / "probe.py"), mode]
+        if path is not None:
+            cmd += ["--db", str(path), "--day", SCALES[scale].as_of.isoformat()]
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env=env, cwd=ROOT)
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        wall = time.perf_counter() - started
+        _out, err = proc.communicate(timeout=600)
+        if not line.startswith("{"):
+            raise RuntimeError(f"probe {mode} failed: {line}{err}")
+        result = json.loads(line)
+        result["wall_s"] = wall
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        # CPU of the whole child run (it exits right after painting): robust to a busy machine.
+        result["cpu_s"] = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        return result
+
+
+def bench_cold_start(scale: str, path: Path, repeat: int) -> list[Figure]:
+    app_runs: list[float] = []
+    floor_runs: list[float] = []
+    app_cpu: list[float] = []
+    floor_cpu: list[float] = []
+    _probe("app", path, scale)  # warm the OS file cache for both
+    _probe("floor", None, scale)
+    tabs = 0.0
+    for _ in range(repeat):
+        result = _probe("app", path, scale)
+        app_runs.append(result["wall_s"])
+        app_cpu.append(result["cpu_s"])
+        tabs = result.get("tabs", 0)
+        floor = _probe("floor", None, scale)
+        floor_runs.append(floor["wall_s"])
+        floor_cpu.append(floor["cpu_s"])
+    return [Figure("cold_start", scale, statistics.median(app_runs),
+                   statistics.median(floor_runs), runs=app_runs, floor_runs=floor_runs,
+                   note=f"window with {int(tabs)} tab page(s) in this checkout; the child's "
+                        "CPU time includes its exit",
+                   cpu=statistics.median(app_cpu), floor_cpu=statistics.median(floor_cpu))]
+
+
+def bench_memory(scale: str, path: Path, repeat: int) -> list[Figure]:
+    window = [_probe("app", path, scale)["maxrss_mb"] for _ in range(max(1, repeat // 2))]
+    floor = [_probe("floor", None, scale)["maxrss_mb"] for _ in range(max(1, repeat // 2))]
+    figures = [Figure("memory", scale, statistics.median(window), statistics.median(floor),
+                      unit="MB", runs=window, floor_runs=floor,
+                      note="main window as in this checkout")]
+    if scale == "L":
+        return figures  # no table holds a million rows: the upper bound does not apply
+    rows = [_probe("app-rows", path, scale) for _ in range(max(1, repeat // 2))]
+    held = int(rows[0].get("rows", 0))
+    return [
+        *figures,
+        Figure("memory_rows", scale, statistics.median([r["maxrss_mb"] for r in rows]),
+               statistics.median(floor), unit="MB", runs=[r["maxrss_mb"] for r in rows],
+               note=f"window + all {held} obligation rows held in memory (upper bound)"),
+    ]
+
+
+# --- synthesis report PDF and Excel export ------------------------------------------------------
+
+
+def appendix_lines(path: Path) -> list[str]:
+    """The text of the synthesis report's appendix for the directive that binds the most
+    units: one line per unit (130 at M) with its counts on the data's day."""
+    conn = sqlite3.connect(str(path))
+    try:
+        (directive_id,) = conn.execute(
+            "SELECT t.directive_id FROM obligation o JOIN task t ON t.id = o.task_id "
+            "GROUP BY t.directive_id ORDER BY COUNT(DISTINCT o.unit_id) DESC, COUNT(*) DESC "
+            "LIMIT 1").fetchone()
+        rows = conn.execute(
+            "SELECT u.name, COUNT(*), "
+            "SUM(o.first_received IS NOT NULL AND o.first_received <= o.due_date), "
+            "SUM(o.first_received > o.due_date), SUM(o.first_received IS NULL) "
+            "FROM obligation o JOIN task t ON t.id = o.task_id JOIN unit u ON u.id = o.unit_id "
+            "WHERE t.directive_id = ? GROUP BY u.id ORDER BY u.sort_order",
+            (directive_id,)).fetchall()
+    finally:
+        conn.close()
+    return [f"{n}. {name} — {total} nghĩa vụ: {on_time} đúng hạn, {late} trễ hạn, "
+            f"{missing} chưa gửi" for n, (name, total, on_time, late, missing)
+            in enumerate(rows, start=1)]
+
+
+def pdf_floor(lines: list[str], target: Path) -> None:
+    """ReportLab drawing the same text with no layout: one line after another."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(str(target), pagesize=A4)
+    _w, height = A4
+    y = height - 60
+    canvas.setFont("Helvetica", 9)
+    for line in lines:
+        canvas.drawString(60, y, line)
+        y -= 12
+        if y < 60:
+            canvas.showPage()
+            canvas.setFont("Helvetica", 9)
+            y = height - 60
+    canvas.save()
+
+
+def pdf_product(path: Path, target: Path) -> float | None:
+    """PENDING MERGE: time the synthesis report (``app.documents``) with the 130-unit
+    appendix. Returns None while the documents module is not in this checkout.
+
+    After merge: open ``path``, pick the directive of :func:`appendix_lines`, call the
+    synthesis report builder writing to ``target``, return the elapsed seconds.
+    """
+    try:
+        import app.documents  # type: ignore[import-not-found]  # noqa: F401
+    except ImportError:
+        return None
+    return None  # the lead completes this call after merging app/documents
+
+
+def bench_pdf(scale: str, path: Path, repeat: int) -> list[Figure]:
+    lines = appendix_lines(path)
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / "report.pdf"
+        pdf_floor(lines, target)  # warm-up (imports, fonts)
+        cpu_started = time.process_time()
+        floor_runs = median_of(lambda _i: timed(lambda: pdf_floor(lines, target)), repeat, 0)
+        floor_cpu = (time.process_time() - cpu_started) / repeat
+        product = pdf_product(path, target)
+    return [Figure("pdf", scale, product, statistics.median(floor_runs),
+                   floor_runs=floor_runs, note=f"appendix of {len(lines)} units",
+                   floor_cpu=floor_cpu)]
+
+
+def export_rows(path: Path, limit: int = 100_000) -> list[tuple[object, ...]]:
+    conn = sqlite3.connect(str(path))
+    try:
+        return conn.execute(
+            "SELECT d.number_symbol, t.title, u.name, o.period_label, o.due_date, "
+            "o.first_received, o.submission_count, COALESCE(o.exempt_reason, '') "
+            "FROM obligation o JOIN task t ON t.id = o.task_id "
+            "JOIN directive d ON d.id = t.directive_id JOIN unit u ON u.id = o.unit_id "
+            "ORDER BY o.due_date, o.id LIMIT ?", (limit,)).fetchall()
+    finally:
+        conn.close()
+
+
+def xlsx_floor(rows: list[tuple[object, ...]], target: Path) -> None:
+    """openpyxl write-only mode writing the same cells."""
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Nghĩa vụ")
+    sheet.append(["Văn bản", "Nhiệm vụ", "Đơn vị", "Kỳ", "Hạn", "Ngày nhận", "Số văn bản",
+                  "Ghi chú"])
+    for row in rows:
+        sheet.append(list(row))
+    book.save(str(target))
+
+
+def xlsx_product(path: Path, target: Path) -> float | None:
+    """PENDING MERGE: time ``app.exchange.xlsx_export`` writing 100,000 obligation rows.
+    Returns None while the export module is not in this checkout."""
+    try:
+        import app.exchange.xlsx_export  # type: ignore[import-not-found]  # noqa: F401
+    except ImportError:
+        return None
+    return None  # the lead completes this call after merging app/exchange
+
+
+def bench_xlsx(scale: str, path: Path, repeat: int) -> list[Figure]:
+    rows = export_rows(path)
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / "export.xlsx"
+        runs = max(1, min(repeat, 3))
+        cpu_started = time.process_time()
+        floor_runs = median_of(lambda _i: timed(lambda: xlsx_floor(rows, target)), runs, 0)
+        floor_cpu = (time.process_time() - cpu_started) / runs
+        product = xlsx_product(path, target)
+    return [Figure("xlsx", scale, product, statistics.median(floor_runs),
+                   floor_runs=floor_runs, note=f"{len(rows)} rows", floor_cpu=floor_cpu)]
+
+
+# --- the table ---------------------------------------------------------------------------------
+
+# key: (label, target at M, seconds or MB limit, ratio limit)
+TARGETS: dict[str, tuple[str, str, float | None, float | None]] = {
+    "cold_start": ("Cold start to the main window painted", "≤ 1.5 s and ≤ 2.5× floor", 1.5, 2.5),
+    "warnings": ("Warnings for a new as-of day (all directives)", "≤ 100 ms and ≤ 3× floor",
+                 0.100, 3.0),
+    "first_page": ("First page (200 rows) of the whole obligation list", "—", None, None),
+    "search": ("Search-as-you-type, one keystroke, largest table", "≤ 50 ms", 0.050, None),
+    "search_scan": ("… every keystroke a full scan (paste, delete)", "(≤ 50 ms)", 0.050, None),
+    "search_proxy": ("… through QSortFilterProxyModel.filterAcceptsRow (Python)", "(≤ 50 ms)",
+                     0.050, None),
+    "search_model": ("… through the table model's own row list (model reset)", "(≤ 50 ms)",
+                     0.050, None),
+    "pdf": ("Synthesis report PDF, 130-unit appendix", "≤ 1.0 s", 1.0, None),
+    "xlsx": ("Excel export of 100,000 rows", "≤ 5 s and ≤ 1.5× floor", 5.0, 1.5),
+    "memory": ("Peak memory, M open in the window", "≤ 250 MB", 250.0, None),
+    "memory_rows": ("… plus every obligation row in memory", "(≤ 250 MB)", 250.0, None),
+}
+FLOOR_LABELS = {
+    "cold_start": "bare PySide6 window + tab widget",
+    "warnings": "same selection, one raw sqlite3 query",
+    "pdf": "ReportLab drawing the same text, no layout",
+    "xlsx": "openpyxl write-only, same cells",
+    "memory": "bare PySide6 window",
+    "memory_rows": "bare PySide6 window",
+}
+
+
+def fmt(value: float | None, unit: str) -> str:
+    if value is None:
+        return PENDING
+    if unit == "MB":
+        return f"{value:.0f} MB"
+    return f"{value * 1000:.1f} ms" if value < 1 else f"{value:.2f} s"
+
+
+def _within(value: float | None, ratio: float | None, limit: float | None,
+            ratio_limit: float | None) -> bool:
+    ok = limit is None or (value is not None and value <= limit)
+    if ratio_limit is not None and ratio is not None:
+        ok = ok and ratio <= ratio_limit
+    return ok
+
+
+def verdict(fig: Figure) -> str:
+    _label, _text, limit, ratio_limit = TARGETS[fig.key]
+    if fig.value is None:
+        return PENDING
+    if limit is None and ratio_limit is None:
+        return "—"
+    ok = _within(fig.value, fig.ratio, limit, ratio_limit)
+    cpu_ratio = fig.cpu / fig.floor_cpu if fig.cpu is not None and fig.floor_cpu else None
+    cpu_ok = fig.cpu is not None and _within(fig.cpu, cpu_ratio, limit, ratio_limit)
+    if fig.scale != "M":
+        return "ok" if ok else "over (target is for M)"
+    if ok:
+        return "met"
+    if cpu_ok:
+        return "**missed** in wall time; met in CPU time"
+    return "**missed**"
+
+
+def exponents(figures: list[Figure], sizes: dict[str, int]) -> dict[str, str]:
+    """How each figure grows with the number of obligations: t ∝ n^k between scales."""
+    out: dict[str, str] = {}
+    by_key: dict[str, dict[str, float]] = {}
+    for f in figures:
+        if f.value is not None:
+            by_key.setdefault(f.key, {})[f.scale] = f.value
+    for key, values in by_key.items():
+        order = [s for s in ("S", "M", "L") if s in values]
+        parts = []
+        for a, b in itertools.pairwise(order):
+            if values[a] > 0 and values[b] > 0 and sizes[b] != sizes[a]:
+                k = math.log(values[b] / values[a]) / math.log(sizes[b] / sizes[a])
+                parts.append(f"{a}→{b}: {k:.2f}")
+        out[key] = ", ".join(parts) or "—"
+    return out
+
+
+def machine_info() -> dict[str, str]:
+    cpu = platform.processor() or ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        import PySide6
+
+        qt = PySide6.__version__
+    except ImportError:
+        qt = "?"
+    return {
+        "cores": str(os.cpu_count()),
+        "cpu": cpu or "?",
+        "python": platform.python_version(),
+        "system": f"{platform.system()} {platform.release()}",
+        "sqlite": sqlite3.sqlite_version,
+        "pyside6": qt,
+        "load": " ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg")
+        else "?",
+    }
+
+
+def render(figures: list[Figure], sizes: dict[str, dict[str, int]], repeat: int,
+           when: str) -> str:
+    info = machine_info()
+    growth = exponents(figures, {s: v["obligations"] for s, v in sizes.items()})
+    lines = [
+        BEGIN,
+        f"_Written by `bench/run.py` on {when}: median of {repeat} runs; "
+        f"{info['cores']} cores ({info['cpu']}), Python {info['python']}, "
+        f"{info['system']}, SQLite {info['sqlite']}, PySide6 {info['pyside6']}; "
+        f"load average at the end {info['load']} (a shared machine: the CPU-time column "
+        "shows the work itself)._",
+        "",
+        "### Data sets",
+        "",
+        "| scale | units | directives | tasks | obligations | submissions | generated in |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for s, v in sizes.items():
+        lines.append(f"| {s} | {v['units']} | {v['directives']} | {v['tasks']} | "
+                     f"{v['obligations']:,} | {v['submissions']:,} | "
+                     f"{v.get('generated_s', '—')} |")
+    lines += [
+        "",
+        "### Figures",
+        "",
+        "| what | scale | median | floor | × floor | target at M | verdict | CPU time "
+        "(figure / floor) | notes |",
+        "|---|---|---:|---:|---:|---|---|---|---|",
+    ]
+    for key in TARGETS:
+        for fig in (f for f in figures if f.key == key):
+            label, target, _l, _r = TARGETS[key]
+            floor = fmt(fig.floor, fig.unit) if fig.floor is not None else "—"
+            if fig.floor is not None and key in FLOOR_LABELS:
+                floor += f" ({FLOOR_LABELS[key]})"
+            ratio = f"{fig.ratio:.2f}" if fig.ratio is not None else "—"
+            cpu = "—"
+            if fig.cpu is not None or fig.floor_cpu is not None:
+                cpu = fmt(fig.cpu, fig.unit) if fig.cpu is not None else "—"
+                if fig.floor_cpu is not None:
+                    cpu += f" / {fmt(fig.floor_cpu, fig.unit)}"
+            lines.append(f"| {label} | {fig.scale} | {fmt(fig.value, fig.unit)} | {floor} | "
+                         f"{ratio} | {target} | {verdict(fig)} | {cpu} | {fig.note} |")
+    lines += ["", "### Growth with the number of obligations (t ∝ n^k)", "",
+              "| what | exponent k |", "|---|---|"]
+    for key in TARGETS:
+        if key in growth:
+            lines.append(f"| {TARGETS[key][0]} | {growth[key]} |")
+    lines.append(END)
+    return "\n".join(lines) + "\n"
+
+
+def write_out(out: Path, block: str) -> None:
+    text = out.read_text(encoding="utf-8") if out.exists() else "# Performance\n\n"
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        _old, tail = rest.split(END, 1)
+        text = head + block.rstrip("\n") + tail
+    else:
+        text = text.rstrip("\n") + "\n\n## Benchmarks\n\n" + block
+    tmp = out.with_name(out.name + ".tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(out)
+
+
+BENCHES: dict[str, Callable[[str, Path, int], list[Figure]]] = {
+    "warnings": bench_warnings,
+    "first_page": bench_first_page,
+    "search": bench_search,
+    "search_proxy": bench_search_proxy,
+    "search_model": bench_search_model,
+    "cold_start": bench_cold_start,
+    "memory": bench_memory,
+    "pdf": bench_pdf,
+    "xlsx": bench_xlsx,
+}
+
+
+def data_sizes(path: Path) -> dict[str, int]:
+    conn = sqlite3.connect(str(path))
+    try:
+        return {table: conn.execute(f"SELECT COUNT(*) FROM {name}").fetchone()[0]
+                for table, name in (("units", "unit"), ("directives", "directive"),
+                                    ("tasks", "task"), ("obligations", "obligation"),
+                                    ("submissions", "submission"))}
+    finally:
+        conn.close()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Run the benchmarks.")
+    parser.add_argument("--scales", default="S,M")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--only", help=f"comma-separated subset of: {', '.join(BENCHES)}")
+    parser.add_argument("--out", type=Path,
+                        help="Markdown file to update (e.g. docs/performance.md)")
+    parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "latest.raw")
+    args = parser.parse_args(argv)
+    scales = [s.strip().upper() for s in args.scales.split(",") if s.strip()]
+    chosen = [b.strip() for b in args.only.split(",")] if args.only else list(BENCHES)
+    figures: list[Figure] = []
+    sizes: dict[str, dict[str, int]] = {}
+    for scale in scales:
+        started = time.perf_counter()
+        path = ensure(scale)
+        generated = time.perf_counter() - started
+        sizes[scale] = data_sizes(path)
+        if generated > 1:
+            sizes[scale]["generated_s"] = f"{generated:.0f} s"  # type: ignore[assignment]
+        for name in chosen:
+            if scale == "L" and name in ("search_proxy", "search_model"):
+                continue  # a table page does not hold a million rows (lazy loading)
+            print(f"[{scale}] {name}…", flush=True)
+            for fig in BENCHES[name](scale, path, args.repeat):
+                figures.append(fig)
+                print(f"    {fig.key}: {fmt(fig.value, fig.unit)} (floor "
+                      f"{fmt(fig.floor, fig.unit) if fig.floor is not None else '—'}) "
+                      f"{fig.note}", flush=True)
+    when = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps({"when": when, "machine": machine_info(), "sizes": sizes,
+                                     "figures": [f.__dict__ for f in figures]}, indent=1,
+                                    ensure_ascii=False, default=str), encoding="utf-8")
+    block = render(figures, sizes, args.repeat, when)
+    if args.out:
+        write_out(args.out, block)
+        print(f"Wrote {args.out}")
+    else:
+        print(block)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
