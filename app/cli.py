@@ -24,8 +24,23 @@ from app.status import Status
 Handler = Callable[[Database, argparse.Namespace, TextIO], int]
 
 
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None
+                  ) -> None:
+        super().add_usage(usage, actions, groups, "Cách dùng: " if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse in Vietnamese: a usage error exits with code 2 and a clear message."""
+    """argparse in Vietnamese: headings, -h, and usage errors (exit code 2, a clear message)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        kwargs["add_help"] = False
+        super().__init__(*args, **kwargs)
+        self._positionals.title = "lệnh và tham số"
+        self._optionals.title = "tùy chọn"
+        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
+                          help="xem hướng dẫn này rồi thoát")
 
     def error(self, message: str) -> NoReturn:
         translated = (
@@ -317,7 +332,8 @@ def build_parser() -> argparse.ArgumentParser:
                              "postgresql://sotheodoi@192.168.1.10:5432/sotheodoi (mặc định: biến "
                              "SOTHEODOI_DATABASE_URL, hoặc máy chủ đã chọn trong cửa sổ; không có "
                              "thì dùng tệp --db)")
-    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}",
+                        help="in số phiên bản rồi thoát")
     sub = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=_Parser)
 
     p = sub.add_parser("sample", help="nạp dữ liệu mẫu (Công văn 2116/UBND-NC, Quảng Ngãi)")
