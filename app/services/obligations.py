@@ -346,7 +346,7 @@ def _bound_units(session: Session, task: Task, span: tuple[dt.date, dt.date]) ->
         )
         for u in session.scalars(stmt):
             units[u.id] = u
-    return list(units.values())
+    return sorted(units.values(), key=lambda u: u.id)  # same ids on every backend
 
 
 def sync_task(session: Session, task: Task, *, default_due_day: int | None = None) -> SyncResult:

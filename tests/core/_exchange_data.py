@@ -42,12 +42,11 @@ def add_documents(db: Database) -> list[int]:
 
 def snapshot(db: Database) -> dict[str, list[tuple[object, ...]]]:
     """Every row of every table (except the change history), for comparing two states."""
-    from sqlalchemy import text
+    from sqlalchemy import inspect, text
 
     result: dict[str, list[tuple[object, ...]]] = {}
+    names = [n for n in inspect(db.engine).get_table_names() if n != "alembic_version"]
     with db.read() as session:
-        names = [r[0] for r in session.execute(text(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"))]
         for name in sorted(names):
             if name == "audit_entry":
                 continue

@@ -78,6 +78,7 @@ def test_resolve_refuses_escaping_paths(tmp_path: Path) -> None:
         attachments.resolve(tmp_path, "")
 
 
+@pytest.mark.sqlite_only  # on a server, attachments are stored in the database
 def test_attach_to_directive_records_path_and_history(sample_db, tmp_path: Path) -> None:
     directive = list_directives(sample_db)[0]
     stored = attachments.attach_to_directive(sample_db, directive.id, _scan(tmp_path / "usb"))

@@ -28,6 +28,9 @@ from tests.core._exchange_data import add_documents, snapshot
 
 NOW = dt.datetime(2018, 12, 31, 16, 30)
 
+# Backups copy the SQLite file; a server is backed up with pg_dump (docs/may-chu-postgresql.md).
+pytestmark = pytest.mark.sqlite_only
+
 
 def _attachments(db: Database) -> dict[str, bytes]:
     folder = attachments_dir(db)

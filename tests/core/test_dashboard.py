@@ -21,6 +21,7 @@ from app.services.obligations import list_obligations, set_waived
 from app.services.submissions import SubmissionInput, record_submission
 from app.services.units import UnitInput, create_unit
 from app.status import Status, status_on
+from tests.helpers import db_arg
 
 D = dt.date
 DAY = D(2018, 4, 25)
@@ -211,7 +212,7 @@ def test_warning_days_setting(scenario: Scenario) -> None:
 
 def test_cli_dashboard_json(scenario: Scenario) -> None:
     out = io.StringIO()
-    path = str(scenario.db.path)
+    path = db_arg(scenario.db)
     assert run(["--db", path, "dashboard", "--as-of", "25/04/2018", "--json"], out=out) == 0
     data = json.loads(out.getvalue())
     summary = dashboard.overview(scenario.db, DAY)
@@ -268,13 +269,13 @@ def test_every_view_agrees_with_status_on_the_sample(sample_db: Database) -> Non
             cells = {c.obligation_id: c.status for line in matrix.cells for c in line if c}
             assert cells == {r.id: r.status for r in rows if r.task_id == task.task_id}
         out = io.StringIO()
-        run(["--db", str(sample_db.path), "status", "--as-of", day.isoformat(), "--json"],
+        run(["--db", db_arg(sample_db), "status", "--as-of", day.isoformat(), "--json"],
             out=out)
         status_json = json.loads(out.getvalue())
         assert Counter(o["status"] for o in status_json["obligations"]) == Counter(
             {s.value: n for s, n in by_status.items()})
         out = io.StringIO()
-        run(["--db", str(sample_db.path), "dashboard", "--as-of", day.isoformat(), "--json"],
+        run(["--db", db_arg(sample_db), "dashboard", "--as-of", day.isoformat(), "--json"],
             out=out)
         dash_json = json.loads(out.getvalue())
         assert dash_json["totals"]["missing"] == by_status.get(Status.OVERDUE, 0)

@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from app.db import Database
 from app.db.migrate import _at_head_quickly, head_revision, quick_head
 
@@ -16,6 +18,7 @@ def test_quick_head_is_alembics_head() -> None:
     assert quick_head() == head_revision()
 
 
+@pytest.mark.sqlite_only  # opens the file in a second process
 def test_database_at_head_is_recognised_and_opened_without_alembic(db: Database) -> None:
     assert _at_head_quickly(db)
     assert db.path is not None

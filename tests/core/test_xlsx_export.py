@@ -21,6 +21,7 @@ from app.exchange.xlsx_export import (
 from app.services.obligations import list_obligations
 from app.status import STATUS_COLOURS, Status
 from tests.core._exchange_data import TODAY, add_documents
+from tests.helpers import db_arg
 
 
 def _rows(path: Path) -> list[tuple[object, ...]]:
@@ -90,12 +91,11 @@ def test_filters(sample_db: Database) -> None:
 
 def test_cli_export(sample_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
                     ) -> None:
-    assert sample_db.path is not None
     out = tmp_path / "units.xlsx"
-    code = run(["--db", str(sample_db.path), "export", "units", "--out", str(out)])
+    code = run(["--db", db_arg(sample_db), "export", "units", "--out", str(out)])
     assert code == 0
     assert len(_rows(out)) == 34
-    code = run(["--db", str(sample_db.path), "export", "warnings", "--out",
+    code = run(["--db", db_arg(sample_db), "export", "warnings", "--out",
                 str(tmp_path / "w.xlsx"), "--as-of", "02/05/2018", "--status", "overdue"])
     assert code == 0
     assert "Đã xuất" in capsys.readouterr().out
@@ -103,8 +103,7 @@ def test_cli_export(sample_db: Database, tmp_path: Path, capsys: pytest.CaptureF
 
 def test_cli_export_reports_bad_filters(sample_db: Database, tmp_path: Path,
                                         capsys: pytest.CaptureFixture[str]) -> None:
-    assert sample_db.path is not None
-    code = run(["--db", str(sample_db.path), "export", "plans", "--out",
+    code = run(["--db", db_arg(sample_db), "export", "plans", "--out",
                 str(tmp_path / "p.xlsx"), "--directive", "9999/XX"])
     assert code == 2
     assert "Không có văn bản chỉ đạo" in capsys.readouterr().err
