@@ -98,3 +98,26 @@ def test_back_then_save_mine_later(qtbot, window, asked) -> None:
     dialog.save_button.click()
     assert len(asked["calls"]) == 2
     assert units.get_unit(window.db, unit.id).name == unit.name + " (đã sửa)"
+
+
+def test_directive_form_saves_mine_after_another_pc_wrote_report_texts(qtbot, window,
+                                                                      asked) -> None:
+    from app.services import directives
+    from ui.dialogs.directive_dialog import DirectiveDialog
+
+    directive = directives.list_directives(window.db)[0]
+    dialog = DirectiveDialog(window.db, directive)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    type_text(dialog.note_edit, "Ghi chu moi. ")
+    directives.save_report_texts(window.db, directive.id, assessment="Đánh giá của máy khác",
+                                 difficulties="", proposals="")
+    asked["answers"] = [messages.STALE_BACK, messages.STALE_SAVE_MINE]
+    dialog.save_button.click()
+    assert dialog.isVisible()  # back: nothing lost
+    assert "Ghi chu moi. " in dialog.note_edit.toPlainText()
+    dialog.save_button.click()
+    assert not dialog.isVisible() and len(asked["calls"]) == 2
+    saved = directives.get_directive(window.db, directive.id)
+    assert "Ghi chu moi." in saved.note
+    assert saved.report_assessment == "Đánh giá của máy khác"  # their other change is kept

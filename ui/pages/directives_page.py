@@ -29,7 +29,7 @@ from ui.dialogs.history_dialog import HistoryDialog
 from ui.dialogs.task_dialog import TaskDialog
 from ui.models.directives_model import DirectivesModel
 from ui.models.tasks_model import TasksModel
-from ui.widgets.attachment_field import open_attachment
+from ui.widgets.attachment_field import attachment_name, open_attachment
 from ui.widgets.data_table import DataTable
 from ui.widgets.export_button import export_view
 from ui.widgets.notice_bar import NoticeBar
@@ -181,7 +181,8 @@ class DirectivesPage(QWidget):
             if d.basis:
                 parts.append(f"<b>Căn cứ:</b> {_html(d.basis)}")
             parts.append("<b>Tệp văn bản:</b> "
-                         + (_html(d.attachment_path.rsplit('/', 1)[-1]) if d.attachment_path
+                         + (_html(attachment_name(self.db, d.attachment_path))
+                            if d.attachment_path
                             else "chưa đính kèm"))
             self.detail_label.setText("<br>".join(parts))
             self.tasks_table.set_rows(list(d.tasks))
