@@ -92,6 +92,12 @@ class MainWindow(QMainWindow):
         from ui.print_actions import install_print_actions
 
         install_print_actions(self)
+        self.export_action = QAction("Xuất Excel…", self)
+        self.export_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.export_action.setToolTip("Xuất bảng đang xem trên thẻ hiện tại ra tệp Excel")
+        self.export_action.triggered.connect(lambda: self._call_page("export_excel"))
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.export_action)
         self.settings_action = QAction("Cài đặt…", self)
         self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
         self.file_menu.addAction(self.settings_action)

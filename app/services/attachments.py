@@ -112,10 +112,25 @@ def resolve(folder: Path, stored: str) -> Path:
     return path
 
 
+def _store_for(db: Database, entity: str, entity_id: int, source: Path | str) -> str:
+    """On a shared server the file goes into the database (a ``db:<id>`` reference, every PC
+    sees it); on an SQLite file it is copied into the data folder."""
+    if db.is_server:
+        from app.services import attachment_blobs
+
+        src = Path(source)
+        if src.is_file() and src.suffix.lower() not in ALLOWED_SUFFIXES:
+            raise ValidationError(
+                f"Không đính kèm được tệp loại {src.suffix or '(không có đuôi)'}: hãy chọn tệp "
+                "PDF, Word, Excel hoặc ảnh quét.", field="attachment")
+        return attachment_blobs.put(db, entity, entity_id, src)
+    return store(data_folder(db), entity, entity_id, source)
+
+
 def attach_to_directive(db: Database, directive_id: int, source: Path | str) -> str:
     from app.services.directives import set_directive_attachment
 
-    stored = store(data_folder(db), "directive", directive_id, source)
+    stored = _store_for(db, "directive", directive_id, source)
     with db.write() as session:
         set_directive_attachment(session, directive_id, stored)
     return stored
@@ -124,12 +139,20 @@ def attach_to_directive(db: Database, directive_id: int, source: Path | str) -> 
 def attach_to_submission(db: Database, submission_id: int, source: Path | str) -> str:
     from app.services.submissions import set_attachment
 
-    stored = store(data_folder(db), "submission", submission_id, source)
+    stored = _store_for(db, "submission", submission_id, source)
     with db.write() as session:
         set_attachment(session, submission_id, stored)
     return stored
 
 
-def open_path(db: Database, stored: str) -> Path:
-    """Absolute path of ``stored`` in this database's folder."""
+def open_path(db: Database, stored: str, extract_folder: Path | str | None = None) -> Path:
+    """A local file to open for ``stored``: a file in this database's folder, or, for a file
+    kept in the database (``db:<id>``), a copy extracted to ``extract_folder`` (default: a
+    folder under the system temp folder)."""
+    from app.services import attachment_blobs
+
+    if attachment_blobs.is_ref(stored):
+        folder = Path(extract_folder) if extract_folder is not None else \
+            Path(tempfile.gettempdir()) / "so-theo-doi-dinh-kem" / stored.removeprefix("db:")
+        return attachment_blobs.extract_to(db, stored, folder)
     return resolve(data_folder(db), stored)

@@ -102,12 +102,13 @@ def count_overdue(db: Database, day: dt.date, kind: TaskKind) -> int:
 
 def obligation_history(db: Database, obligation_id: int) -> list[AuditInfo]:
     """Every recorded change of the documents answering one obligation, newest first,
-    including documents deleted since (their history stays)."""
+    including documents deleted since (their history stays), and its waivers."""
     with db.read() as session:
         ids = set(session.scalars(select(AuditEntry.entity_id).where(
             AuditEntry.entity == "submission",
             (AuditEntry.before.contains(f'"obligation_id": {obligation_id}'))
             | (AuditEntry.after.contains(f'"obligation_id": {obligation_id}')))))
-    entries = [e for e in history(db, "submission", limit=100000) if e.entity_id in ids]
-    return [e for e in entries
-            if obligation_id in (e.before.get("obligation_id"), e.after.get("obligation_id"))]
+    entries = [e for e in history(db, "submission", limit=100000) if e.entity_id in ids
+               and obligation_id in (e.before.get("obligation_id"), e.after.get("obligation_id"))]
+    entries += history(db, "obligation", obligation_id)  # waivers, with their reason
+    return sorted(entries, key=lambda e: e.id, reverse=True)

@@ -87,3 +87,54 @@ def test_attach_to_directive_records_path_and_history(sample_db, tmp_path: Path)
     assert path.parent.parent.parent.parent == Path(sample_db.path).resolve().parent
     entries = history(sample_db, "directive", directive.id)
     assert entries[0].after["attachment_path"] == stored
+
+
+def _force_server(monkeypatch: pytest.MonkeyPatch, db) -> None:
+    monkeypatch.setattr(type(db), "is_server", property(lambda self: True))
+
+
+def test_on_a_server_the_file_goes_into_the_database(sample_db, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.services import attachment_blobs
+
+    _force_server(monkeypatch, sample_db)
+    directive = list_directives(sample_db)[0]
+    usb = _scan(tmp_path / "usb", content=b"%PDF-1.4 server scan")
+    stored = attachments.attach_to_directive(sample_db, directive.id, usb)
+    assert attachment_blobs.is_ref(stored)
+    assert list_directives(sample_db)[0].attachment_path == stored
+    assert not (Path(sample_db.path).resolve().parent / attachments.ATTACHMENTS_DIR).exists()
+    usb.unlink()  # the USB stick is gone: the database keeps the file
+    opened = attachments.open_path(sample_db, stored, tmp_path / "viewer")
+    assert opened.parent == tmp_path / "viewer"
+    assert opened.name == "Kế hoạch 45.pdf"
+    assert opened.read_bytes() == b"%PDF-1.4 server scan"
+
+
+def test_on_a_server_a_wrong_file_type_is_refused(sample_db, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    _force_server(monkeypatch, sample_db)
+    directive = list_directives(sample_db)[0]
+    with pytest.raises(ValidationError):
+        attachments.attach_to_directive(sample_db, directive.id,
+                                        _scan(tmp_path / "usb", name="virus.exe"))
+
+
+def test_on_sqlite_the_file_is_copied_to_the_folder(sample_db, tmp_path: Path) -> None:
+    if sample_db.is_server:
+        pytest.skip("SQLite behaviour")
+    directive = list_directives(sample_db)[0]
+    stored = attachments.attach_to_directive(sample_db, directive.id, _scan(tmp_path / "usb"))
+    assert stored.startswith(attachments.ATTACHMENTS_DIR + "/")
+
+
+@pytest.mark.pg_only
+def test_real_server_attachment_round_trip(sample_db, tmp_path: Path) -> None:
+    from app.services import attachment_blobs
+
+    assert sample_db.is_server
+    directive = list_directives(sample_db)[0]
+    stored = attachments.attach_to_directive(
+        sample_db, directive.id, _scan(tmp_path / "usb", content=b"%PDF pg"))
+    assert attachment_blobs.is_ref(stored)
+    assert attachments.open_path(sample_db, stored, tmp_path / "out").read_bytes() == b"%PDF pg"

@@ -81,7 +81,8 @@ class DirectiveDialog(FormDialog):
             saved = directives.create_directive(self._db, data)
         else:
             saved, self.sync_result = directives.update_directive(
-                self._db, self._directive.id, data, expected_version=self._directive.version)
+                self._db, self._directive.id, data,
+                expected_version=self.version_to_check(self._directive.version))
         # From here on the directive exists: a retry edits it, never creates a second one.
         self._directive = saved
         self.saved = saved

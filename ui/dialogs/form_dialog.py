@@ -3,25 +3,36 @@
 Enter saves (the Lưu button is the default), Esc cancels, Ctrl+Enter saves from a multi-line
 field. On a ValidationError the dialog stays open with everything typed, each message under its
 field, and the first bad field focused.
+
+Stale edits: a subclass saves an existing record with ``expected_version=
+self.version_to_check(<version the form was opened with>)``. When another PC saved the record
+first (``app.errors.StaleEdit``) the user chooses: save again over it (the version the other PC
+wrote is then expected), keep the other version (the form closes, the window reloads) or go back
+to the form with nothing lost.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLayout,
+    QLineEdit,
+    QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
-from app.errors import AppError, ValidationError
+from app.errors import AppError, StaleEdit, ValidationError
 from ui.dialogs import messages
 from ui.widgets.field_error_label import FIELD_ERROR_STYLE, FieldErrorLabel
 
@@ -33,6 +44,9 @@ class FormDialog(QDialog):
         self.setModal(True)
         self._fields: dict[str, tuple[QWidget, FieldErrorLabel]] = {}
         self._order: list[str] = []
+        self._labels: dict[str, str] = {}
+        self._version_override: int | None = None
+        self.kept_theirs = False
         self._last_focus: QWidget | None = None
         self._outer = QVBoxLayout(self)
         self._outer.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
@@ -97,6 +111,7 @@ class FormDialog(QDialog):
         label_widget.setBuddy(target)
         self.form.addRow(label_widget, holder)
         self._fields[key] = (target, error)
+        self._labels[key] = label.replace("(*)", "").strip() or key
         self._order.append(key)
         if self._last_focus is not None:
             QWidget.setTabOrder(self._last_focus, target)
@@ -168,6 +183,41 @@ class FormDialog(QDialog):
         """Subclasses save here; raise ValidationError/AppError to stay open."""
         raise NotImplementedError
 
+    def version_to_check(self, opened_with: int) -> int:
+        """The ``expected_version`` to save with: the one the form was opened with, or, after
+        the user chose to save over another PC's change, the version that PC wrote."""
+        return self._version_override if self._version_override is not None else opened_with
+
+    def field_labels(self) -> dict[str, str]:
+        """Field → label, for the stale-edit comparison."""
+        return {k: v for k, v in self._labels.items() if k in self._fields}
+
+    def form_values(self) -> dict[str, object]:
+        """What the form holds, field by field, comparable with ``StaleEdit.current`` (dates as
+        ISO text)."""
+        values: dict[str, object] = {}
+        for key in self._order:
+            widget = self._fields[key][0]
+            value: object
+            if hasattr(widget, "value") and isinstance(widget, QLineEdit):
+                try:
+                    day = widget.value()
+                except AppError:
+                    day = widget.text()
+                value = day.isoformat() if isinstance(day, dt.date) else day
+            elif isinstance(widget, QLineEdit):
+                value = widget.text()
+            elif isinstance(widget, QPlainTextEdit):
+                value = widget.toPlainText()
+            elif isinstance(widget, QComboBox):
+                value = widget.currentData()
+            elif isinstance(widget, QAbstractButton) and widget.isCheckable():
+                value = widget.isChecked()
+            else:
+                continue
+            values[key] = value
+        return values
+
     def accept(self) -> None:
         self.clear_errors()
         try:
@@ -175,7 +225,30 @@ class FormDialog(QDialog):
         except ValidationError as exc:
             self.show_errors(exc.errors, fallback=exc.message)
             return
+        except StaleEdit as exc:
+            self._on_stale_edit(exc)
+            return
         except AppError as exc:
             messages.show_error(self, exc)
             return
         super().accept()
+
+    def _on_stale_edit(self, exc: StaleEdit) -> None:
+        choice = messages.ask_stale_edit(self, exc, labels=self.field_labels(),
+                                         mine=self.form_values())
+        if choice == messages.STALE_SAVE_MINE and exc.current_version is not None:
+            self._version_override = exc.current_version
+            self.accept()  # save again over the other PC's version
+            return
+        if choice == messages.STALE_KEEP_THEIRS:
+            self.kept_theirs = True
+            self.reject()
+            parent = self.parentWidget()
+            refresh_all = getattr(parent.window(), "refresh_all", None) if parent else None
+            if callable(refresh_all):
+                refresh_all()
+            else:
+                refresh = getattr(parent, "refresh", None)
+                if callable(refresh):
+                    refresh()
+        # STALE_BACK: the form stays open with everything typed

@@ -106,7 +106,7 @@ class SubmissionDialog(FormDialog):
         else:
             saved = submissions.update_submission(
                 self._db, self._submission.id, data, today=self._today,
-                expected_version=self._submission.version)
+                expected_version=self.version_to_check(self._submission.version))
         self._submission = saved  # a retry after a failed copy edits, never duplicates
         self.saved = saved
         pending = self.attachment.pending_path

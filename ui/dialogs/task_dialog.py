@@ -218,4 +218,5 @@ class TaskDialog(FormDialog):
             self.saved, self.sync_result = directives.add_task(self._db, self._directive.id, data)
         else:
             self.saved, self.sync_result = directives.update_task(
-                self._db, self._task.id, data, expected_version=self._task.version)
+                self._db, self._task.id, data,
+                expected_version=self.version_to_check(self._task.version))

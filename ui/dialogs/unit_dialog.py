@@ -93,5 +93,6 @@ class UnitDialog(FormDialog):
         if self._unit is None:
             self.saved = units.create_unit(self._db, data)
         else:
-            self.saved = units.update_unit(self._db, self._unit.id, data,
-                                           expected_version=self._unit.version)
+            self.saved = units.update_unit(
+                self._db, self._unit.id, data,
+                expected_version=self.version_to_check(self._unit.version))

@@ -4,6 +4,7 @@ and a chart by unit kind per task, the figures table, and the completeness matri
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
@@ -93,6 +94,10 @@ class DashboardPage(QWidget):
         self.title_label = QLabel(self)
         self.title_label.setTextFormat(Qt.TextFormat.RichText)
         self.toolbar_layout.addWidget(self.title_label, 1)
+        self.export_button = QPushButton("Xuất Excel (Ctrl+E)", self)
+        self.export_button.setToolTip("Lưu ma trận đầy đủ (hoặc bảng số liệu khi đang xem bảng) "
+                                      "đang hiển thị ra tệp Excel")
+        self.toolbar_layout.addWidget(self.export_button)
         layout.addLayout(self.toolbar_layout)
 
         self.sections = QTabWidget(self)
@@ -118,6 +123,7 @@ class DashboardPage(QWidget):
     def _connect_signals(self) -> None:
         self.matrix.openObligationRequested.connect(self.openObligationRequested)
         self.table.doubleClicked.connect(self._on_table_double_clicked)
+        self.export_button.clicked.connect(lambda: self.export_excel())
 
     # --- data -----------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -225,6 +231,30 @@ class DashboardPage(QWidget):
         layout.addWidget(chart)
         self.charts[task.task_id] = chart
         return block
+
+    # --- export ---------------------------------------------------------------------------
+    def export_excel(self, path: Path | None = None) -> None:
+        """The completeness matrix as shown (task, unit kind) — or the summary table when that
+        section is open — to an .xlsx file."""
+        from ui.widgets.export_button import export_view
+
+        day = self.day or self.main_window.as_of
+        if self.sections.currentIndex() == SECTION_TABLE:
+            export_view(self, self.table, f"Tổng hợp theo nhiệm vụ — tính đến {day:%d/%m/%Y}",
+                        "Tổng hợp theo nhiệm vụ", path=path)
+            return
+        matrix = self.matrix.matrix()
+        if matrix is None:
+            from ui.dialogs.messages import show_info
+
+            show_info(self, "Xuất Excel", "Chưa có ma trận để xuất: hãy chọn một nhiệm vụ.")
+            return
+        parts = ["Ma trận đầy đủ", matrix.directive_symbol, matrix.task_title]
+        if self.matrix.kind_combo.currentData() is not None:
+            parts.append(self.matrix.kind_combo.currentText())
+        parts.append(f"tính đến {day:%d/%m/%Y}")
+        export_view(self, self.matrix.view, " — ".join(parts),
+                    f"Ma trận {matrix.directive_symbol.replace('/', '-')}", path=path)
 
     # --- navigation -----------------------------------------------------------------------
     def show_matrix(self, task_id: int) -> None:

@@ -3,6 +3,7 @@ and says what changed."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -28,8 +29,9 @@ from ui.dialogs.history_dialog import HistoryDialog
 from ui.dialogs.task_dialog import TaskDialog
 from ui.models.directives_model import DirectivesModel
 from ui.models.tasks_model import TasksModel
-from ui.widgets.attachment_field import open_attachment
+from ui.widgets.attachment_field import attachment_name, open_attachment
 from ui.widgets.data_table import DataTable
+from ui.widgets.export_button import export_view
 from ui.widgets.notice_bar import NoticeBar
 from ui.widgets.search_box import SearchBox
 
@@ -65,8 +67,10 @@ class DirectivesPage(QWidget):
         self.open_button = QPushButton("Mở tệp văn bản", self)
         self.history_button = QPushButton("Lịch sử", self)
         self.search_box = SearchBox(self)
+        self.export_button = QPushButton("Xuất Excel (Ctrl+E)", self)
+        self.export_button.setToolTip("Lưu danh sách văn bản đang hiển thị ra tệp Excel")
         for b in (self.add_button, self.edit_button, self.delete_button, self.open_button,
-                  self.history_button):
+                  self.history_button, self.export_button):
             bar.addWidget(b)
         bar.addStretch(1)
         bar.addWidget(self.search_box)
@@ -92,8 +96,11 @@ class DirectivesPage(QWidget):
         self.edit_task_button = QPushButton("Sửa nhiệm vụ", group)
         self.delete_task_button = QPushButton("Xoá nhiệm vụ", group)
         self.task_history_button = QPushButton("Lịch sử nhiệm vụ", group)
+        self.export_tasks_button = QPushButton("Xuất Excel nhiệm vụ", group)
+        self.export_tasks_button.setToolTip("Lưu danh sách nhiệm vụ của văn bản đang chọn ra "
+                                            "tệp Excel (Ctrl+E khi đang ở bảng nhiệm vụ)")
         for b in (self.add_task_button, self.edit_task_button, self.delete_task_button,
-                  self.task_history_button):
+                  self.task_history_button, self.export_tasks_button):
             task_bar.addWidget(b)
         task_bar.addStretch(1)
         group_layout.addLayout(task_bar)
@@ -118,6 +125,8 @@ class DirectivesPage(QWidget):
         self.edit_task_button.clicked.connect(self.edit_task)
         self.delete_task_button.clicked.connect(self.delete_task)
         self.task_history_button.clicked.connect(self._on_task_history_button_clicked)
+        self.export_button.clicked.connect(lambda: self.export_directives())
+        self.export_tasks_button.clicked.connect(lambda: self.export_tasks())
         self.table.currentIdChanged.connect(lambda _id: self._show_current())
         self.table.rowActivated.connect(lambda _id: self.edit_directive())
         self.tasks_table.rowActivated.connect(lambda _id: self.edit_task())
@@ -172,7 +181,8 @@ class DirectivesPage(QWidget):
             if d.basis:
                 parts.append(f"<b>Căn cứ:</b> {_html(d.basis)}")
             parts.append("<b>Tệp văn bản:</b> "
-                         + (_html(d.attachment_path.rsplit('/', 1)[-1]) if d.attachment_path
+                         + (_html(attachment_name(self.db, d.attachment_path))
+                            if d.attachment_path
                             else "chưa đính kèm"))
             self.detail_label.setText("<br>".join(parts))
             self.tasks_table.set_rows(list(d.tasks))
@@ -342,6 +352,28 @@ class DirectivesPage(QWidget):
         task = self.current_task()
         if task is not None:
             HistoryDialog(self.db, "task", task.id, task.title, self).exec()
+
+    def _as_of_text(self) -> str:
+        return f"tính đến {self.window_.as_of:%d/%m/%Y}"
+
+    def export_excel(self, path: Path | None = None) -> None:
+        """Ctrl+E: the tasks list when it has the focus, else the directives list."""
+        if self.tasks_table.hasFocus() and self.current() is not None:
+            self.export_tasks(path)
+        else:
+            self.export_directives(path)
+
+    def export_directives(self, path: Path | None = None) -> None:
+        export_view(self, self.table, f"Văn bản chỉ đạo — {self._as_of_text()}",
+                    "Văn bản chỉ đạo", path=path)
+
+    def export_tasks(self, path: Path | None = None) -> None:
+        d = self.current()
+        if d is None:
+            return
+        export_view(self, self.tasks_table,
+                    f"Nhiệm vụ của văn bản {d.number_symbol} — {self._as_of_text()}",
+                    f"Nhiệm vụ {d.number_symbol.replace('/', '-')}", path=path)
 
     def save_state(self) -> None:
         self.table.save_state()

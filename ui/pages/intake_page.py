@@ -7,14 +7,17 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -22,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.dates import fmt
+from app.documents.common import DocumentKind
 from app.errors import AppError
 from app.models import TaskKind
 from app.services import directives, submissions
@@ -42,10 +46,12 @@ from ui import tasks
 from ui.dialogs import messages
 from ui.dialogs.history_dialog import HistoryDialog
 from ui.dialogs.submission_dialog import SubmissionDialog
+from ui.dialogs.waive_dialog import WaiveDialog, is_waived
 from ui.models.intake_model import IntakeModel, unit_order
 from ui.models.submissions_model import SubmissionsModel
 from ui.widgets.attachment_field import open_attachment
 from ui.widgets.data_table import DataTable
+from ui.widgets.export_button import export_view
 from ui.widgets.notice_bar import NoticeBar
 from ui.widgets.search_box import SearchBox
 
@@ -69,6 +75,7 @@ class IntakePage(QWidget):
     countChanged = Signal(int)
 
     task_kind: TaskKind = TaskKind.ONE_OFF
+    page_title = "Đăng ký kế hoạch"
     state_key = "intake"
     register_label = "Ghi nhận văn bản"
     empty_text = "Chưa có nhiệm vụ nào."
@@ -121,11 +128,27 @@ class IntakePage(QWidget):
         self.delete_button = QPushButton("Xoá văn bản (Del)", self)
         self.open_button = QPushButton("Mở tệp", self)
         self.history_button = QPushButton("Lịch sử", self)
+        self.waive_button = QPushButton("Miễn nghĩa vụ…", self)
+        self.waive_button.setToolTip("Miễn (hoặc bỏ miễn) nghĩa vụ của đơn vị đang chọn, có ghi "
+                                     "lý do vào lịch sử")
         self.search_box = SearchBox(self)
+        self.print_button = QPushButton("In / Xuất PDF", self)
+        self.print_button.setToolTip("Báo cáo tổng hợp hoặc công văn đôn đốc của văn bản đang "
+                                     "chọn")
+        print_menu = QMenu(self.print_button)
+        self.print_summary_action = QAction("Báo cáo tổng hợp…", print_menu)
+        self.print_reminder_action = QAction("Công văn đôn đốc…", print_menu)
+        print_menu.addAction(self.print_summary_action)
+        print_menu.addAction(self.print_reminder_action)
+        self.print_button.setMenu(print_menu)
+        self.export_button = QPushButton("Xuất Excel (Ctrl+E)", self)
+        self.export_button.setToolTip("Lưu danh sách đang hiển thị (đúng bộ lọc, thứ tự) ra Excel")
         for b in (self.register_button, self.edit_button, self.delete_button, self.open_button,
-                  self.history_button):
+                  self.history_button, self.waive_button):
             bar.addWidget(b)
         bar.addStretch(1)
+        bar.addWidget(self.print_button)
+        bar.addWidget(self.export_button)
         bar.addWidget(self.search_box)
         layout.addLayout(bar)
         self.notice = NoticeBar(self)
@@ -160,6 +183,12 @@ class IntakePage(QWidget):
         self.delete_button.clicked.connect(self.delete_item)
         self.open_button.clicked.connect(self._on_open_button_clicked)
         self.history_button.clicked.connect(self.show_history)
+        self.export_button.clicked.connect(lambda: self.export_excel())
+        self.waive_button.clicked.connect(self.waive_current)
+        self.print_summary_action.triggered.connect(
+            lambda: self.print_document(DocumentKind.SUMMARY))
+        self.print_reminder_action.triggered.connect(
+            lambda: self.print_document(DocumentKind.REMINDER))
         self.table.rowActivated.connect(self.register)
         self.table.currentIdChanged.connect(lambda _id: self._load_documents())
         self.docs_table.rowActivated.connect(lambda _id: self.edit_item())
@@ -315,6 +344,10 @@ class IntakePage(QWidget):
         for b in (self.edit_button, self.delete_button):
             b.setEnabled(doc is not None)
         self.history_button.setEnabled(row is not None)
+        self.waive_button.setEnabled(row is not None)
+        if row is not None:
+            self.waive_button.setText("Bỏ miễn nghĩa vụ…" if is_waived(row.obligation)
+                                      else "Miễn nghĩa vụ…")
         self.open_button.setEnabled(bool(doc and doc.attachment_path))
 
     # --- actions ---------------------------------------------------------------------------
@@ -456,6 +489,40 @@ class IntakePage(QWidget):
             refresh = getattr(page, "refresh", None)
             if page is not self and refresh is not None:
                 refresh()
+
+    def export_title(self) -> str:
+        """"Đăng ký kế hoạch — 2116/UBND-NC — <task> [— <period>] — tính đến 02/05/2018"."""
+        parts = [self.page_title]
+        if self._directive_id is not None:
+            parts.append(self.directive_combo.currentText().split(" (", 1)[0])
+        if self._task_id is not None:
+            parts.append(self.task_combo.currentText())
+        if self.task_kind is TaskKind.PERIODIC and self._period_key is not None:
+            parts.append(self.period_combo.currentText().split(" (hạn", 1)[0])
+        parts.append(f"tính đến {self.window_.as_of:%d/%m/%Y}")
+        return " — ".join(p for p in parts if p)
+
+    def export_excel(self, path: Path | None = None) -> None:
+        """The register as shown (search, order) to an .xlsx file."""
+        symbol = self.directive_combo.currentText().split(" (", 1)[0].replace("/", "-")
+        name = f"{self.page_title} {symbol}".strip()
+        export_view(self, self.table, self.export_title(), name, path=path)
+
+    def waive_current(self) -> None:
+        """Waive the selected unit's obligation (or lift the waiver), with a reason."""
+        row = self.current()
+        if row is None:
+            return
+        dialog = WaiveDialog(self.db, row.obligation, self)
+        if dialog.exec() and dialog.saved:
+            self._after_change(row.id)
+            self.notice.show_notice(
+                ("Đã miễn nghĩa vụ cho " if dialog.waive else "Đã bỏ miễn nghĩa vụ cho ")
+                + row.obligation.unit_name + ".")
+
+    def print_document(self, kind: DocumentKind) -> None:
+        """The synthesis report / reminder letter for the chosen directive."""
+        self.window_.open_document_dialog(kind, directive_id=self._directive_id)
 
     def save_state(self) -> None:
         self.table.save_state()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.documents.common import DocumentKind
 from app.errors import AppError
 from app.models import UnitKind
 from app.services import units
@@ -25,6 +27,7 @@ from ui.dialogs.merge_dialog import MergeDialog
 from ui.dialogs.unit_dialog import UnitDialog
 from ui.models.units_model import UnitsModel
 from ui.widgets.data_table import DataTable
+from ui.widgets.export_button import export_view
 from ui.widgets.notice_bar import NoticeBar
 from ui.widgets.search_box import SearchBox
 
@@ -69,10 +72,16 @@ class UnitsPage(QWidget):
         self.down_button = QPushButton("▼ Xuống", self)
         self.delete_button = QPushButton("Xoá (Del)", self)
         self.history_button = QPushButton("Lịch sử", self)
+        self.sheet_button = QPushButton("Phiếu theo dõi…", self)
+        self.sheet_button.setToolTip("In / xuất PDF phiếu theo dõi của đơn vị đang chọn")
+        self.export_button = QPushButton("Xuất Excel (Ctrl+E)", self)
+        self.export_button.setToolTip("Lưu danh sách đang hiển thị (đúng bộ lọc, thứ tự) ra Excel")
         for b in (self.add_button, self.edit_button, self.active_button, self.merge_button,
                   self.up_button, self.down_button, self.delete_button, self.history_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
+        buttons.addWidget(self.sheet_button)
+        buttons.addWidget(self.export_button)
         layout.addLayout(buttons)
         self.up_button.setToolTip("Đưa đơn vị lên trên trong loại của nó (Ctrl+↑)")
         self.down_button.setToolTip("Đưa đơn vị xuống dưới trong loại của nó (Ctrl+↓)")
@@ -101,6 +110,8 @@ class UnitsPage(QWidget):
         self.down_button.clicked.connect(lambda: self.move_current(+1))
         self.delete_button.clicked.connect(self.delete_item)
         self.history_button.clicked.connect(self.show_history)
+        self.sheet_button.clicked.connect(self._on_sheet_button_clicked)
+        self.export_button.clicked.connect(lambda: self.export_excel())
         self.table.rowActivated.connect(lambda _id: self.edit_item())
         self.table.currentIdChanged.connect(lambda _id: self._update_buttons())
 
@@ -139,7 +150,7 @@ class UnitsPage(QWidget):
         unit = self.current()
         has = unit is not None
         for b in (self.edit_button, self.active_button, self.merge_button, self.up_button,
-                  self.down_button, self.delete_button, self.history_button):
+                  self.down_button, self.delete_button, self.history_button, self.sheet_button):
             b.setEnabled(has)
         if unit is not None:
             self.active_button.setText("Theo dõi lại" if not unit.active else "Ngừng theo dõi")
@@ -237,6 +248,20 @@ class UnitsPage(QWidget):
         self.table.sortByColumn(order_column, Qt.SortOrder.AscendingOrder)
         self.refresh()
         self.table.select_id(unit.id)
+
+    def export_title(self) -> str:
+        kind = self.kind_combo.currentData()
+        what = f"Danh sách đơn vị — {UnitKind(kind).label}" if kind else "Danh sách đơn vị"
+        return f"{what} — tính đến {self.window_.as_of:%d/%m/%Y}"
+
+    def export_excel(self, path: Path | None = None) -> None:
+        """The units list as shown (filter, search, order) to an .xlsx file."""
+        export_view(self, self.table, self.export_title(), "Danh sách đơn vị", path=path)
+
+    def _on_sheet_button_clicked(self) -> None:
+        unit = self.current()
+        if unit is not None:
+            self.window_.open_document_dialog(DocumentKind.UNIT_SHEET, unit_id=unit.id)
 
     def save_state(self) -> None:
         self.table.save_state()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSpinBox,
     QTableView,
     QVBoxLayout,
@@ -71,6 +73,14 @@ class WarningsPage(QWidget):
         self.summary_label = QLabel(self)
         self.summary_label.setTextFormat(Qt.TextFormat.RichText)
         self.toolbar_layout.addWidget(self.summary_label, 1)
+        self.reminder_button = QPushButton("In / Xuất PDF công văn đôn đốc…", self)
+        self.reminder_button.setToolTip("Công văn đôn đốc cho văn bản đang lọc (chọn văn bản ở ô "
+                                        "\"Văn bản\" để đôn đốc riêng văn bản đó)")
+        self.export_button = QPushButton("Xuất Excel (Ctrl+E)", self)
+        self.export_button.setToolTip("Lưu danh sách cảnh báo đang hiển thị (đúng bộ lọc, thứ "
+                                      "tự) ra tệp Excel")
+        self.toolbar_layout.addWidget(self.reminder_button)
+        self.toolbar_layout.addWidget(self.export_button)
         layout.addLayout(self.toolbar_layout)
 
         filters = QHBoxLayout()
@@ -142,6 +152,8 @@ class WarningsPage(QWidget):
         self.search_edit.textChanged.connect(self._on_search_edit_text_changed)
         self.window_spin.editingFinished.connect(self._on_window_spin_editing_finished)
         self.view.activated.connect(self._on_view_activated)
+        self.export_button.clicked.connect(lambda: self.export_excel())
+        self.reminder_button.clicked.connect(self._on_reminder_button_clicked)
         self.proxy.rowsInserted.connect(self._update_shown)
         self.proxy.rowsRemoved.connect(self._update_shown)
         self.proxy.modelReset.connect(self._update_shown)
@@ -209,7 +221,27 @@ class WarningsPage(QWidget):
         return [self.model.row_at(self.proxy.mapToSource(self.proxy.index(i, 0)).row())
                 for i in range(self.proxy.rowCount())]
 
+    def export_title(self) -> str:
+        parts = ["Cảnh báo hạn"]
+        for combo in (self.directive_combo, self.kind_combo, self.unit_combo):
+            if combo.currentData() is not None:
+                parts.append(combo.currentText())
+        day = self.day or self.main_window.as_of
+        parts.append(f"tính đến {day:%d/%m/%Y}")
+        return " — ".join(parts)
+
+    def export_excel(self, path: Path | None = None) -> None:
+        """The warnings as shown (filters, search, order) to an .xlsx file."""
+        from ui.widgets.export_button import export_view
+
+        export_view(self, self.view, self.export_title(), "Cảnh báo hạn", path=path)
+
     # --- slots ----------------------------------------------------------------------------
+    def _on_reminder_button_clicked(self) -> None:
+        open_dialog = getattr(self.main_window, "open_document_dialog", None)
+        if open_dialog is not None:
+            open_dialog("reminder", directive_id=self.directive_combo.currentData())
+
     def _on_filter_changed(self, _index: int) -> None:
         self.proxy.set_filters(directive_id=self.directive_combo.currentData(),
                                unit_kind=self.kind_combo.currentData(),

@@ -21,6 +21,18 @@ FILE_FILTER = ("Văn bản (*.pdf *.doc *.docx *.odt *.rtf *.jpg *.jpeg *.png *.
                "*.xls *.xlsx);;Mọi tệp (*)")
 
 
+def attachment_name(db: Database, stored: str) -> str:
+    """The file name to show: a file kept in the database (``db:<id>``) shows its own name."""
+    from app.services import attachment_blobs
+
+    if attachment_blobs.is_ref(stored):
+        try:
+            return attachment_blobs.info(db, stored).filename
+        except AppError:
+            return stored
+    return Path(stored.replace("\\", "/")).name
+
+
 def open_attachment(parent: QWidget | None, db: Database, stored: str) -> bool:
     """Open a stored attachment with the system viewer; tell the user when it cannot."""
     try:
@@ -86,7 +98,7 @@ class AttachmentField(QWidget):
         if self._pending is not None:
             self.name_label.setText(f"Sẽ chép vào dữ liệu khi lưu: {self._pending.name}")
         elif self._stored:
-            self.name_label.setText(Path(self._stored).name)
+            self.name_label.setText(attachment_name(self._db, self._stored))
         else:
             self.name_label.setText("(chưa có tệp)")
         self.open_button.setEnabled(bool(self._stored) and self._pending is None)
