@@ -176,7 +176,7 @@ def parse_period_key(key: str) -> Period:
             return make_period(PeriodKind.NINE_MONTHS, year)
         if tag == "Y" and not rest:
             return make_period(PeriodKind.YEAR, year)
-    except (ValueError, IndexError):
+    except (ValueError, IndexError, OverflowError):  # "99999999999999999999-Y" too
         pass
     raise ValidationError(f"Kỳ báo cáo không hợp lệ: {key!r}.")
 
@@ -220,7 +220,7 @@ def find_period(kind: PeriodKind, label_or_key: str) -> Period:
         return period
     wanted = search_key(text)
     digits = [int(tok) for tok in wanted.replace("/", " ").split() if tok.isdigit()]
-    years = [d for d in digits if d > 1900]
+    years = [d for d in digits if 1900 < d <= 9999]  # 2**80 is no year
     if years:
         for period in _iter_periods(kind, years[0], years[0]):
             if search_key(period.label) == wanted:

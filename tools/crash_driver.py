@@ -2,6 +2,8 @@
 
     python tools/crash_driver.py receive DB FIRST_NUMBER [COUNT]
     python tools/crash_driver.py edit DB FIRST_NUMBER [COUNT]
+    python tools/crash_driver.py backup DB FIRST_NUMBER [COUNT]   (zips into <db folder>/kill-zips)
+    python tools/crash_driver.py cli ARG...   (one CLI command, after printing READY)
 
 Each iteration runs the real command line (``app.cli.run``) as a user would, one transaction
 per document received; the id it prints is committed, so it is echoed (flushed) as
@@ -98,8 +100,38 @@ def edit_loop(db_path: str, first: int, count: int) -> int:
     return 0
 
 
+def backup_loop(db: str, first: int, count: int) -> int:
+    """CLI ``backup`` again and again; ``ACK <path>`` once each zip is complete."""
+    folder = Path(db).resolve().parent / "kill-zips"
+    for n in range(first, first + count):
+        out, err = io.StringIO(), io.StringIO()
+        target = folder / f"b-{n}.zip"
+        code = run(["--db", db, "backup", "--out", str(target)], out=out, err=err)
+        if code != 0:
+            sys.stderr.write(err.getvalue())
+            return code
+        sys.stdout.write(f"ACK {target}\n")
+        sys.stdout.flush()
+    return 0
+
+
+def cli_once(argv: list[str]) -> int:
+    """One CLI command (import, restore…) with the program already loaded: ``READY`` is printed
+    just before it starts, so the harness times its kill from the command, not from Python's
+    start-up; the command's output follows."""
+    import app.exchange.backup
+    import app.exchange.commands
+    import app.exchange.xlsx_import  # noqa: F401
+
+    sys.stdout.write("READY\n")
+    sys.stdout.flush()
+    return run(argv)
+
+
 def main(argv: list[str]) -> int:
-    loops = {"receive": receive_loop, "edit": edit_loop}
+    if argv[:1] == ["cli"]:
+        return cli_once(argv[1:])
+    loops = {"receive": receive_loop, "edit": edit_loop, "backup": backup_loop}
     if len(argv) < 3 or argv[0] not in loops:
         sys.stderr.write(__doc__ or "")
         return 2

@@ -11,7 +11,7 @@ subprocess and killed with SIGKILL after a random delay. Then:
    half-written (its invariants, e.g. each document has its audit row);
 3. the program starts normally on the file (``app.cli.run(["--db", …, "status"])`` exits 0).
 
-Adding a target (import, backup, restore once they exist): write a ``WriteTarget`` with
+Adding a target: write a ``WriteTarget`` with
 ``prepare`` (make the files a round starts from), ``command`` (the argv to run and kill) and
 ``verify`` (the checks after the kill), and add it to ``TARGETS``. The short version runs in
 ``tests/core/test_crash_safety.py``; the numbers of the long one are in docs/reliability.md.
@@ -282,6 +282,208 @@ def _verify_sample(rnd: Round) -> None:
                    if state == (0, 0, 0) else "killed after the sample was committed")
 
 
+# --- target: import (one Excel file of documents, all or nothing) -----------------------------
+
+IMPORT_ROWS = 150
+IMPORT_SUFFIX = "NK-KIEMTHU"
+
+
+def _import_file(rnd: Round, number: int) -> Path:
+    """An .xlsx of ``IMPORT_ROWS`` received documents, numbered for this round."""
+    import openpyxl
+
+    from app.exchange.xlsx_import import SUBMISSION_FIELDS
+    from tools.crash_driver import DIRECTIVE, PERIOD, TASK, unit_names
+
+    units = unit_names()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append([f.header for f in SUBMISSION_FIELDS])
+    rnd.first_number = number * 100_000 + 1
+    for i in range(IMPORT_ROWS):
+        n = rnd.first_number + i
+        values = {"unit": units[i % len(units)], "directive": DIRECTIVE, "task": TASK,
+                  "period": PERIOD, "number_symbol": f"{n}/{IMPORT_SUFFIX}",
+                  "signed_date": "01/12/2018", "received_date": "02/12/2018",
+                  "signer": "Nguyễn Văn Ánh", "channel": "Giấy",
+                  "summary": f"Báo cáo nhập từ Excel số {n}"}
+        ws.append([values.get(f.key, "") for f in SUBMISSION_FIELDS])
+    path = rnd.work / "nhap.xlsx"
+    wb.save(path)
+    return path
+
+
+def _command_import(rnd: Round, number: int) -> list[str]:
+    path = _import_file(rnd, number)
+    return [PYTHON, str(DRIVER), "cli", "--db", str(rnd.db), "import", "submissions", str(path),
+            "--today", "31/12/2018"]
+
+
+def _verify_import(rnd: Round) -> None:
+    """All the file's rows or none of them; a reported import is complete."""
+    rows = _query(rnd.db, "SELECT number_symbol FROM submission WHERE number_symbol LIKE ?",
+                  (f"%/{IMPORT_SUFFIX}",))
+    mine = sum(1 for (n,) in rows
+               if rnd.first_number <= _number(str(n)) < rnd.first_number + IMPORT_ROWS)
+    reported = any(line.startswith("Đã nhập") for line in rnd.acked)
+    if mine not in (0, IMPORT_ROWS):
+        raise CrashCheckFailed(f"import half-applied: {mine} of {IMPORT_ROWS} rows in {rnd.db}")
+    if (reported or not rnd.killed) and mine != IMPORT_ROWS:
+        raise CrashCheckFailed(f"import reported done but only {mine} rows are in {rnd.db}")
+    _verify_receive_invariants(rnd)
+    rnd.outcome = ("killed after the import was committed" if mine else
+                   "killed before the import committed: nothing written")
+
+
+# --- target: backup (zips written one after another) ------------------------------------------
+
+
+def _zip_folder(rnd: Round) -> Path:
+    return rnd.db.parent / "kill-zips"
+
+
+def _prepare_backup(rnd: Round, number: int) -> None:
+    _prepare_receive(rnd, number)
+    import shutil
+
+    shutil.rmtree(_zip_folder(rnd), ignore_errors=True)
+
+
+def _command_backup(rnd: Round, number: int) -> list[str]:
+    rnd.first_number = number * 100_000 + 1
+    return [PYTHON, str(DRIVER), "backup", str(rnd.db), str(rnd.first_number)]
+
+
+def _verify_backup_files(folder: Path, acked: list[str]) -> tuple[int, int]:
+    """Every ``.zip`` in ``folder`` verifies; every acknowledged one exists. Returns (zips,
+    leftover temp files)."""
+    from app.errors import AppError
+    from app.exchange.backup import verify_backup
+
+    zips = sorted(folder.glob("*.zip")) if folder.is_dir() else []
+    for path in zips:
+        try:
+            verify_backup(path)
+        except AppError as exc:
+            raise CrashCheckFailed(f"a backup file that does not verify: {path}: "
+                                   f"{exc.message}") from exc
+    for line in acked:
+        if line.startswith("ACK ") and not Path(line[4:]).is_file():
+            raise CrashCheckFailed(f"acknowledged backup {line[4:]} is missing")
+    temps = [p for p in folder.glob(".*.tmp")] if folder.is_dir() else []
+    return len(zips), len(temps)
+
+
+def _verify_backup(rnd: Round) -> None:
+    zips, temps = _verify_backup_files(_zip_folder(rnd), rnd.acked)
+    _verify_receive_invariants(rnd)
+    rnd.outcome = ("killed while writing a zip (its temp file left, no .zip of it)" if temps
+                   else "killed between backups (every zip complete)")
+    if zips < sum(1 for line in rnd.acked if line.startswith("ACK ")):
+        raise CrashCheckFailed("fewer zips than acknowledged backups")
+
+
+# --- target: restore (the whole database replaced by a backup's) ------------------------------
+
+RESTORE_OLD = ("OLD", 5)
+RESTORE_NEW = ("NEW", 9)
+_restore_cache: dict[str, tuple[Path, Path, dict[str, int], dict[str, int]]] = {}
+
+
+def _with_documents(base: Path, target: Path, marker: str, count: int) -> None:
+    import datetime as dt
+
+    from app.db import connect
+    from app.services.obligations import list_obligations
+    from app.services.submissions import SubmissionInput, record_submission
+
+    target.write_bytes(base.read_bytes())
+    today = dt.date(2018, 12, 31)
+    db = connect(str(target))
+    try:
+        obligations = [r.id for r in list_obligations(db, today)]
+        for i in range(count):
+            record_submission(db, SubmissionInput(
+                obligation_id=obligations[i], number_symbol=f"{i + 1}/{marker}-KIEMTHU",
+                signed_date=dt.date(2018, 12, 1), received_date=dt.date(2018, 12, 2),
+                summary=marker), today=today)
+    finally:
+        db.dispose()
+
+
+def _restore_files(folder: Path) -> tuple[Path, Path, dict[str, int], dict[str, int]]:
+    """(old database, backup zip of the new state, table counts of each), made once a run."""
+    cached = _restore_cache.get(str(folder))
+    if cached and cached[0].exists():
+        return cached
+    import datetime as dt
+
+    from app.db import connect
+    from app.db.engine import sqlite_backup
+    from app.exchange.backup import create_backup, table_counts
+
+    base = _sample_db(folder)
+    old_live, new_live = folder / "restore-old-live.db", folder / "restore-new-live.db"
+    _with_documents(base, old_live, *RESTORE_OLD)
+    _with_documents(base, new_live, *RESTORE_NEW)
+    old = folder / "restore-old.db"
+    old.unlink(missing_ok=True)
+    sqlite_backup(old_live, old)
+    db = connect(str(new_live))
+    try:
+        zip_path = create_backup(db, folder / "restore-new.zip",
+                                 now=dt.datetime(2019, 1, 2, 8, 0)).path
+    finally:
+        db.dispose()
+    result = (old, zip_path, table_counts(old), table_counts(new_live))
+    _restore_cache[str(folder)] = result
+    return result
+
+
+def _prepare_restore(rnd: Round, number: int) -> None:
+    import shutil
+
+    old, _zip, _a, _b = _restore_files(rnd.work.parent / "_base")
+    for suffix in ("", "-wal", "-shm"):
+        Path(str(rnd.db) + suffix).unlink(missing_ok=True)
+    shutil.rmtree(rnd.db.parent / "backups", ignore_errors=True)
+    rnd.db.write_bytes(old.read_bytes())
+
+
+def _command_restore(rnd: Round, number: int) -> list[str]:
+    _old, zip_path, _a, _b = _restore_files(rnd.work.parent / "_base")
+    return [PYTHON, str(DRIVER), "cli", "--db", str(rnd.db), "restore", str(zip_path)]
+
+
+def _verify_restore(rnd: Round) -> None:
+    """The old data or the backup's, entirely; a reported restore holds the backup's; the
+    safety copy made first is either absent or a backup that verifies."""
+    from app.exchange.backup import table_counts
+
+    _old, _zip, old_counts, new_counts = _restore_files(rnd.work.parent / "_base")
+    counts = table_counts(rnd.db)
+    markers = {m: _query(rnd.db, "SELECT count(*) FROM submission WHERE number_symbol LIKE ?",
+                         (f"%/{m}-KIEMTHU",))[0][0] for m in ("OLD", "NEW")}
+    is_old = counts == old_counts and markers == {"OLD": RESTORE_OLD[1], "NEW": 0}
+    is_new = counts == new_counts and markers == {"OLD": 0, "NEW": RESTORE_NEW[1]}
+    if not (is_old or is_new):
+        raise CrashCheckFailed(f"restore left a mix: markers {markers}, counts {counts}")
+    reported = any(line.startswith("Đã khôi phục") for line in rnd.acked)
+    if (reported or not rnd.killed) and not is_new:
+        raise CrashCheckFailed("restore reported done but the old data is still there")
+    zips, temps = _verify_backup_files(rnd.db.parent / "backups", [])
+    _verify_receive_invariants(rnd)
+    rnd.outcome = ("killed after the restore: the backup's data" if is_new else
+                   "killed before the restore: the old data, safety copy complete" if zips else
+                   "killed before the restore: the old data, safety copy half-written "
+                   "(temp file only)" if temps else
+                   "killed before the restore: the old data, no safety copy yet")
+
+
+def _started(rnd: Round) -> bool:
+    return "READY" in rnd.acked
+
+
 TARGETS: dict[str, WriteTarget] = {
     "receive": WriteTarget(
         "receive", "CLI `receive` in a loop (one document per transaction)",
@@ -295,6 +497,18 @@ TARGETS: dict[str, WriteTarget] = {
         "sample", "new database: create, migrate to head, load the sample (`sample`)",
         _prepare_fresh, _command_sample, _verify_sample, min_delay=0.0, max_delay=0.3,
         ready=lambda rnd: rnd.db.exists()),
+    "import": WriteTarget(
+        "import", f"CLI `import submissions` of a {IMPORT_ROWS}-row Excel file (all or nothing)",
+        _prepare_receive, _command_import, _verify_import, min_delay=0.0, max_delay=0.8,
+        ready=_started),
+    "backup": WriteTarget(
+        "backup", "CLI `backup` in a loop (zip through a temp file, then renamed)",
+        _prepare_backup, _command_backup, _verify_backup, min_delay=0.0, max_delay=1.0,
+        ready=lambda rnd: bool(rnd.acked)),
+    "restore": WriteTarget(
+        "restore", "CLI `restore` of a backup (safety copy first, then the data replaced)",
+        _prepare_restore, _command_restore, _verify_restore, min_delay=0.0, max_delay=0.8,
+        ready=_started),
 }
 
 

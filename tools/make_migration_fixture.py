@@ -5,9 +5,13 @@
 Run it when REVISION is the newest (head) revision, i.e. right before a release that ships it,
 and commit the file: the fixture is filled through the services of that program version, so it
 holds what real users' files of that version hold (units, a directive with one-off and periodic
-tasks, obligations, documents received, a waived obligation, settings, audit rows). Later
-versions' tests upgrade every fixture to head and check that no record was lost
-(tests/core/test_migration_fixtures.py).
+tasks, obligations, documents received, a waived obligation, settings, audit rows, and from
+0002 on a file stored in the database, ``attachment_blob``). Later versions' tests upgrade
+every fixture to head and check that no record was lost (tests/core/test_migration_fixtures.py).
+
+A revision that is no longer head is made from the program as it was when it was: export that
+commit (``git archive <commit> | tar -x -C /tmp/at-REV``), copy this script over its own, run it
+there and copy ``tests/fixtures/migrations/REV.db`` back (docs/reliability.md lists the commits).
 """
 
 from __future__ import annotations
@@ -16,12 +20,16 @@ import datetime as dt
 import sqlite3
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 FIXTURES = ROOT / "tests" / "fixtures" / "migrations"
+
+if TYPE_CHECKING:
+    from app.db import Database
 
 
 def build(revision: str, target: Path) -> Path:
@@ -57,16 +65,20 @@ def build(revision: str, target: Path) -> Path:
         day = dt.date(2018, 12, 31)
         rows = list_obligations(db, day)
         taken = 0
+        first_id = 0
         for row in rows:
             if row.period_label in ("", "6 tháng đầu năm 2018") and taken < 12:
                 received = row.due_date - dt.timedelta(days=taken % 5 - 2)
-                record_submission(db, SubmissionInput(
+                info = record_submission(db, SubmissionInput(
                     obligation_id=row.id, number_symbol=f"{40 + taken}/BC-UBND",
                     signed_date=received - dt.timedelta(days=1), received_date=received,
                     signer="Nguyễn Văn Ánh", channel="email" if taken % 2 else "giay",
                     summary=f"Báo cáo kết quả thực hiện – lần {taken + 1}"), today=day)
+                first_id = first_id or info.id
                 taken += 1
         set_waived(db, rows[-1].id, True, "Đơn vị đã sáp nhập")
+        if revision >= "0002":  # files stored in the database (attachment_blob)
+            _add_attachment(db, target.parent, first_id)
         assert list_directives(db) and list_units(db)
     finally:
         db.dispose()
@@ -78,6 +90,22 @@ def build(revision: str, target: Path) -> Path:
     con.execute("VACUUM")
     con.close()
     return target
+
+
+def _add_attachment(db: Database, folder: Path, submission_id: int) -> None:
+    """A scanned report stored in the database for the first document received, and the
+    document pointing at it (``db:<id>``)."""
+    from app.services.attachment_blobs import put
+    from app.services.submissions import set_attachment
+
+    scan = folder / "Báo cáo số 40 (bản quét).pdf"
+    scan.write_bytes(b"%PDF-1.4\n% Ban quet bao cao so 40/BC-UBND\n" + bytes(range(256)) * 8)
+    try:
+        ref = put(db, "submission", submission_id, scan)
+    finally:
+        scan.unlink()
+    with db.write() as session:
+        set_attachment(session, submission_id, ref)
 
 
 def main(argv: list[str]) -> int:

@@ -119,3 +119,86 @@ def test_checks_allow_sqlite_to_reuse_a_deleted_id(tmp_path: Path) -> None:
                  f"ACK del {first} 3/BC-KIEMTHU"]
     crash_harness._verify_edit(rnd)
     assert rnd.outcome == "killed between a commit and its acknowledgement"
+
+
+# --- import, backup, restore ------------------------------------------------------------------
+
+
+def test_import_survives_sigkill(tmp_path: Path) -> None:
+    """All of the Excel file's rows or none, after each kill."""
+    report = crash_harness.run_harness(3, tmp_path, ["import"], seed=21)
+    assert report.rounds["import"] == 3
+    assert sum(report.outcomes.get("import", {}).values()) == report.kills["import"]
+
+
+def test_backup_loop_survives_sigkill(tmp_path: Path) -> None:
+    """Every zip left verifies; every acknowledged one is there."""
+    report = crash_harness.run_harness(3, tmp_path, ["backup"], seed=22)
+    assert report.kills["backup"] == 3 and report.acked["backup"] > 0
+
+
+def test_restore_survives_sigkill(tmp_path: Path) -> None:
+    """The old data or the backup's, never a mix; the program starts."""
+    report = crash_harness.run_harness(3, tmp_path, ["restore"], seed=23)
+    assert report.rounds["restore"] == 3
+
+
+def test_checks_detect_a_half_applied_import(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from app.db import connect
+    from app.services.obligations import list_obligations
+    from app.services.submissions import SubmissionInput, record_submission
+
+    rnd = crash_harness.Round(work=tmp_path, db=tmp_path / "crash.db")
+    crash_harness._prepare_receive(rnd, 0)
+    crash_harness._import_file(rnd, 1)
+    db = connect(str(rnd.db))
+    try:
+        obligation = list_obligations(db, dt.date(2018, 12, 31))[0].id
+        record_submission(db, SubmissionInput(
+            obligation_id=obligation,
+            number_symbol=f"{rnd.first_number}/{crash_harness.IMPORT_SUFFIX}",
+            signed_date=dt.date(2018, 12, 1), received_date=dt.date(2018, 12, 2)),
+            today=dt.date(2018, 12, 31))
+    finally:
+        db.dispose()
+    with pytest.raises(crash_harness.CrashCheckFailed, match="half-applied"):
+        crash_harness._verify_import(rnd)
+
+
+def test_checks_detect_a_damaged_backup_zip(tmp_path: Path) -> None:
+    folder = tmp_path / "kill-zips"
+    folder.mkdir()
+    (folder / "b-1.zip").write_bytes(b"PK\x03\x04 not a whole zip")
+    with pytest.raises(crash_harness.CrashCheckFailed, match="does not verify"):
+        crash_harness._verify_backup_files(folder, [])
+    with pytest.raises(crash_harness.CrashCheckFailed, match="missing"):
+        crash_harness._verify_backup_files(tmp_path, [f"ACK {tmp_path / 'gone.zip'}"])
+
+
+def test_checks_detect_a_restore_that_mixed_old_and_new(tmp_path: Path) -> None:
+    """Old data plus one of the backup's documents is neither state: reported."""
+    import datetime as dt
+
+    from app.db import connect
+    from app.services.obligations import list_obligations
+    from app.services.submissions import SubmissionInput, record_submission
+
+    rnd = crash_harness.Round(work=tmp_path / "restore", db=tmp_path / "restore" / "crash.db",
+                              killed=True)
+    rnd.work.mkdir()
+    crash_harness._prepare_restore(rnd, 0)
+    crash_harness._verify_restore(rnd)  # untouched old data passes
+    assert rnd.outcome.startswith("killed before the restore")
+    db = connect(str(rnd.db))
+    try:
+        obligation = list_obligations(db, dt.date(2018, 12, 31))[-1].id
+        record_submission(db, SubmissionInput(
+            obligation_id=obligation, number_symbol="1/NEW-KIEMTHU",
+            signed_date=dt.date(2018, 12, 1), received_date=dt.date(2018, 12, 2)),
+            today=dt.date(2018, 12, 31))
+    finally:
+        db.dispose()
+    with pytest.raises(crash_harness.CrashCheckFailed, match="mix"):
+        crash_harness._verify_restore(rnd)

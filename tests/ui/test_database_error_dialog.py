@@ -180,3 +180,41 @@ def test_retry_opens_the_file_once_the_other_program_lets_go(
     assert opened is not None
     opened[0].dispose()  # type: ignore[attr-defined]
     assert len(messages) == 1 and "chương trình khác" in messages[0]
+
+
+def test_lists_automatic_zip_backups_and_restores_one(qtbot: QtBot, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The automatic and pre-restore ``.zip`` backups are listed newest first; a tampered one
+    is refused after checking; a good one is restored, the damaged file kept aside."""
+    from tests.core.test_recovery_backups import make_damaged_with_zips
+
+    path = make_damaged_with_zips(tmp_path)
+    damaged = path.read_bytes()
+    dialog = DatabaseErrorDialog("Tệp dữ liệu bị hỏng.", path)
+    qtbot.addWidget(dialog)
+    texts = [dialog.backup_list.item(i).text() for i in range(dialog.backup_list.count())]
+    assert [t.split(" — ")[0] for t in texts] == [
+        "tu-dong-20181231-120000-thoat.zip", "truoc-khoi-phuc-20181231-080000.zip",
+        "tu-dong-20181230-080000-khoi-dong.zip", "truoc-nang-cap-20181201-080000.db"]
+    assert texts[0].endswith("sao lưu tự động") and "tự động" in dialog.backups_label.text()
+    dialog.show()
+    dialog.grab().save(str(tmp_path / "dialog-zips.png"))
+
+    shown = _no_boxes(monkeypatch, answer=True)
+    dialog.restore_button.click()  # the newest: tampered
+    assert "sha256" in shown[-1] and dialog.action == DatabaseErrorDialog.QUIT
+    assert path.read_bytes() == damaged
+
+    dialog.backup_list.setCurrentRow(2)
+    shown = _no_boxes(monkeypatch, answer=True)
+    dialog.restore_button.click()
+    assert "tệp đính kèm hiện tại cũng được giữ lại" in shown[0]
+    assert dialog.action == DatabaseErrorDialog.RESTORED
+    assert dialog.restored_aside is not None and dialog.restored_aside.read_bytes() == damaged
+    db = connect(str(path))
+    try:
+        from app.services.units import list_units
+
+        assert len(list_units(db)) == 34
+    finally:
+        db.dispose()

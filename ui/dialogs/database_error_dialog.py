@@ -92,8 +92,9 @@ class DatabaseErrorDialog(QDialog):
             item.setData(Qt.ItemDataRole.UserRole, str(backup.path))
         if backups:
             self.backups_label.setText(
-                f"Các bản sao lưu tìm thấy trong {backup_folder(self.db_path)} (mới nhất trước). "
-                "Chọn một bản rồi bấm Khôi phục; tệp hiện tại được giữ lại, không bị xoá.")
+                f"Các bản sao lưu tìm thấy trong {backup_folder(self.db_path)} (kể cả các bản "
+                "sao lưu tự động, mới nhất trước). Chọn một bản rồi bấm Khôi phục: bản sao lưu "
+                "được kiểm tra trước; tệp hiện tại được giữ lại, không bị xoá.")
             self.backup_list.setCurrentRow(0)
         else:
             self.backups_label.setText(
@@ -118,7 +119,10 @@ class DatabaseErrorDialog(QDialog):
         if not confirm(self, "Khôi phục bản sao lưu",
                        f"Thay tệp dữ liệu\n{self.db_path}\nbằng bản sao lưu\n{backup.name}?\n\n"
                        "Tệp hiện tại không bị xoá: nó được đổi tên (thêm \".hong-<ngày giờ>\") "
-                       "và giữ nguyên trong cùng thư mục.\nNhững gì nhập sau thời điểm sao lưu "
+                       "và giữ nguyên trong cùng thư mục" + (
+                           " (thư mục tệp đính kèm hiện tại cũng được giữ lại)"
+                           if backup.suffix.lower() == ".zip" else "") +
+                       ".\nNhững gì nhập sau thời điểm sao lưu "
                        "sẽ cần nhập lại.", yes="Khôi phục", no="Không"):
             return
         try:
