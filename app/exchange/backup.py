@@ -402,6 +402,7 @@ def auto_backup(db: Database, reason: str, now: dt.datetime) -> Path | None:
         with db.read() as session:
             settings = load_settings(session)
         folder = backups_dir(db) / AUTO_DIR
+        remove_stale_temporaries(backups_dir(db), folder)
         slug = re.sub(r"[^a-z0-9-]+", "-", reason.lower()).strip("-") or "tu-dong"
         target = folder / f"tu-dong-{now:%Y%m%d-%H%M%S}-{slug}.zip"
         create_backup(db, target, now=now, reason=reason)
@@ -411,6 +412,18 @@ def auto_backup(db: Database, reason: str, now: dt.datetime) -> Path | None:
     except Exception:
         log.exception("Automatic backup (%s) failed", reason)
         return None
+
+
+def remove_stale_temporaries(*folders: Path) -> list[Path]:
+    """Delete the hidden temporary files (``.<name>.<random>.tmp``) that a backup cut short by a
+    crash or a power cut left behind; they are never a backup, nothing reads them."""
+    removed = []
+    for folder in folders:
+        if folder.is_dir():
+            for stale in folder.glob(".*.tmp"):
+                stale.unlink(missing_ok=True)
+                removed.append(stale)
+    return removed
 
 
 def rotate(folder: Path, *, keep_daily: int, keep_monthly: int) -> list[Path]:

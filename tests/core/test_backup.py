@@ -298,3 +298,14 @@ def test_failed_database_write_leaves_everything(sample_db: Database, tmp_path: 
     assert snapshot(sample_db) == before
     assert _attachments(sample_db) == files
     assert sorted(p.name for p in folder.parent.iterdir() if p.name.startswith(".attach")) == []
+
+
+def test_auto_backup_removes_temporaries_left_by_a_crash(sample_db: Database) -> None:
+    assert sample_db.path is not None
+    folder = sample_db.path.resolve().parent / "backups" / "tu-dong"
+    folder.mkdir(parents=True)
+    stale = folder / ".tu-dong-20180502-080000-khoi-dong.zip.abc123.tmp"
+    stale.write_bytes(b"PK half a zip")
+    made = auto_backup(sample_db, "khoi-dong", NOW)
+    assert made is not None and made.exists()
+    assert not stale.exists()
