@@ -848,8 +848,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="Markdown file to update (e.g. docs/performance.md)")
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "latest.raw")
     parser.add_argument("--keep", type=Path,
-                        help="raw results of an earlier run (its --json file): its scales not "
-                             "run now are kept in the table (e.g. S,M first, L later)")
+                        help="raw results of an earlier run (its --json file): its figures not "
+                             "measured now are kept in the table (e.g. S,M first, L later)")
     args = parser.parse_args(argv)
     scales = [s.strip().upper() for s in args.scales.split(",") if s.strip()]
     chosen = [b.strip() for b in args.only.split(",")] if args.only else list(BENCHES)
@@ -873,9 +873,10 @@ def main(argv: list[str] | None = None) -> int:
                       f"{fig.note}", flush=True)
     if args.keep and args.keep.exists():
         earlier = json.loads(args.keep.read_text(encoding="utf-8"))
-        kept = [s for s in earlier["sizes"] if s not in scales]
-        sizes = {s: earlier["sizes"][s] for s in kept} | sizes
-        figures = [Figure(**f) for f in earlier["figures"] if f["scale"] in kept] + figures
+        measured = {(f.key, f.scale) for f in figures}
+        sizes = {s: v for s, v in earlier["sizes"].items() if s not in sizes} | sizes
+        figures = [Figure(**f) for f in earlier["figures"]
+                   if (f["key"], f["scale"]) not in measured] + figures
         order = {"S": 0, "M": 1, "L": 2}
         sizes = dict(sorted(sizes.items(), key=lambda kv: order.get(kv[0], 9)))
     when = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
