@@ -243,6 +243,9 @@ class MainWindow(QMainWindow):
                 self.tabs.setCurrentIndex(int(tab))  # type: ignore[call-overload]
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        from ui.tasks import cancel_queued
+
+        cancel_queued()  # pages still waiting for their first load: not needed any more
         settings = QSettings()
         settings.setValue("main/geometry", self.saveGeometry())
         settings.setValue("main/state", self.saveState())

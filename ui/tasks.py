@@ -64,23 +64,39 @@ def one_after_another() -> Iterator[None]:
         _run_chain(pending)
 
 
+_chains: list[list[_Pending]] = []
+
+
+def cancel_queued() -> None:
+    """Drop the jobs still waiting in a chain (the window is closing); a running job ends."""
+    for chain in _chains:
+        chain.clear()
+    _chains.clear()
+
+
 def _run_chain(pending: list[_Pending]) -> None:
+    if pending:
+        _chains.append(pending)
+        _next_in_chain(pending)
+
+
+def _next_in_chain(pending: list[_Pending]) -> None:
     if not pending:
+        _chains[:] = [c for c in _chains if c is not pending]
         return
-    fn, on_done, on_error = pending[0]
-    rest = pending[1:]
+    fn, on_done, on_error = pending.pop(0)
 
     def done(value: Any) -> None:
         try:
             on_done(value)
         finally:
-            _run_chain(rest)
+            _next_in_chain(pending)
 
     def failed(exc: BaseException) -> None:
         try:
             (on_error or _log_error)(exc)
         finally:
-            _run_chain(rest)
+            _next_in_chain(pending)
 
     run_in_background(fn, done, failed)
 
