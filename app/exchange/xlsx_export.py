@@ -158,7 +158,7 @@ def fill_workbook(wb: Workbook, table: Table) -> None:
     # (openpyxl looks it up and copies it) and cleaning the same unit/task names again cost
     # more than writing the file (docs/performance.md). The style arrays are looked up once
     # and copied; cleaned texts are remembered; cells are created directly.
-    style_arrays = {}
+    style_arrays: dict[str, Any] = {}
     for key in ("date", "wrap", "body"):
         probe = Cell(ws)
         probe.style = styles[key]
@@ -189,13 +189,13 @@ def fill_workbook(wb: Workbook, table: Table) -> None:
                 fill = fill_of(fills[c - 1])
             if fill is not None:
                 cell.fill = fill
-            width = text_widths.get(value) if isinstance(value, str) else None
-            if width is None:
-                width = _text_width(value)
+            text_width = text_widths.get(value) if isinstance(value, str) else None
+            if text_width is None:
+                text_width = _text_width(value)
                 if isinstance(value, str):
-                    text_widths[value] = width
-            if width > widths[c - 1]:
-                widths[c - 1] = width
+                    text_widths[value] = text_width
+            if text_width > widths[c - 1]:
+                widths[c - 1] = text_width
     for c, column in enumerate(table.columns, start=1):
         width = column.width or min(MAX_WIDTH, max(6, widths[c - 1]) + 2)
         ws.column_dimensions[get_column_letter(c)].width = width
