@@ -179,15 +179,30 @@ def start_window(argv: Sequence[str]) -> tuple[object, Any] | int:
         if opened is None:
             return DatabaseError.exit_code
         db, db_path = opened
-    import datetime as dt
-
-    from app.exchange.backup import auto_backup
-
-    auto_backup(db, "khoi-dong", dt.datetime.now())
     from ui.main_window import MainWindow
 
     window = MainWindow(db)
     window.show()
+    _schedule_start_backup(db)
     window.check_overdue_since_last_start()
     log.info("%s %s started on %s", APP_NAME, __version__, db_path)
     return window, db
+
+
+START_BACKUP_DELAY_MS = 3000
+
+
+def _schedule_start_backup(db: Any) -> None:
+    """The start-up backup (zipping the whole database: ~2 s with ten years of records) runs
+    on the thread pool a few seconds after the window is shown, so it no longer delays the
+    first paint; its snapshot (SQLite's backup API) is consistent even while the user works."""
+    import datetime as dt
+
+    from PySide6.QtCore import QTimer
+
+    from app.exchange.backup import auto_backup
+    from ui.tasks import run_in_background
+
+    now = dt.datetime.now()
+    QTimer.singleShot(START_BACKUP_DELAY_MS, lambda: run_in_background(
+        lambda: auto_backup(db, "khoi-dong", now), lambda _path: None))

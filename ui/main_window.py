@@ -132,9 +132,11 @@ class MainWindow(QMainWindow):
     def _add_pages(self) -> None:
         """The tab pages, in the order of the specialist's day."""
         from ui.pages import build_pages
+        from ui.tasks import one_after_another
 
-        for page, title in build_pages(self):
-            self.add_page(page, title)
+        with one_after_another():  # the first tab's data first, then the others in turn
+            for page, title in build_pages(self):
+                self.add_page(page, title)
 
     def add_page(self, page: QWidget, title: str) -> None:
         self._titles[page] = title
@@ -247,6 +249,9 @@ class MainWindow(QMainWindow):
                 self.tabs.setCurrentIndex(int(tab))  # type: ignore[call-overload]
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        from ui.tasks import cancel_queued
+
+        cancel_queued()  # pages still waiting for their first load: not needed any more
         settings = QSettings()
         settings.setValue("main/geometry", self.saveGeometry())
         settings.setValue("main/state", self.saveState())

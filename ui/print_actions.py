@@ -7,17 +7,18 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction, QKeySequence
 
-from app.documents.common import DocumentKind
-
 if TYPE_CHECKING:
+    from app.documents.common import DocumentKind
     from ui.dialogs.document_dialog import DocumentDialog
     from ui.main_window import MainWindow
 
 MENU_TITLE = "&In ấn"
-ACTIONS: tuple[tuple[DocumentKind, str, str | None], ...] = (
-    (DocumentKind.SUMMARY, "Báo cáo tổng hợp…", "Ctrl+P"),
-    (DocumentKind.REMINDER, "Công văn đôn đốc…", None),
-    (DocumentKind.UNIT_SHEET, "Phiếu theo dõi đơn vị…", None),
+# The kinds by their values (``DocumentKind`` is a StrEnum: equal keys): importing
+# app.documents pulls in ReportLab (~0.8 s), so it waits until a document is asked for.
+ACTIONS: tuple[tuple[str, str, str | None], ...] = (
+    ("summary", "Báo cáo tổng hợp…", "Ctrl+P"),
+    ("reminder", "Công văn đôn đốc…", None),
+    ("unit-sheet", "Phiếu theo dõi đơn vị…", None),
 )
 
 
@@ -39,11 +40,12 @@ def install_print_actions(window: MainWindow) -> None:
         window.print_actions[kind] = action  # type: ignore[attr-defined]
 
 
-def open_document_dialog(window: MainWindow, kind: DocumentKind | str = DocumentKind.SUMMARY,
+def open_document_dialog(window: MainWindow, kind: DocumentKind | str = "summary",
                          directive_id: int | None = None, unit_id: int | None = None
                          ) -> DocumentDialog:
     """Open the document dialog (non-modal) on ``kind``, preselecting a directive or a unit;
     the as-of day is the window's."""
+    from app.documents.common import DocumentKind
     from ui.dialogs.document_dialog import DocumentDialog
 
     dialog = DocumentDialog(window.db, as_of=window.as_of, kind=DocumentKind(kind),

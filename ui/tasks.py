@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
@@ -43,12 +44,77 @@ def set_synchronous(value: bool) -> None:
     _synchronous = value
 
 
+_Pending = tuple[Callable[[], Any], Callable[[Any], None],
+                 Callable[[BaseException], None] | None]
+_queue: list[_Pending] | None = None
+
+
+@contextlib.contextmanager
+def one_after_another() -> Iterator[None]:
+    """Jobs started inside run one at a time, in the order they were started, each after the
+    previous one has delivered its result. At start-up every page asks for its data at once:
+    run together they share the interpreter's lock, and the page on screen waited for all of
+    them (docs/performance.md); in order, the first page's data arrives first."""
+    global _queue
+    outer, _queue = _queue, []
+    try:
+        yield
+    finally:
+        pending, _queue = _queue, outer
+        _run_chain(pending)
+
+
+_chains: list[list[_Pending]] = []
+
+
+def cancel_queued() -> None:
+    """Drop the jobs still waiting in a chain (the window is closing); a running job ends."""
+    for chain in _chains:
+        chain.clear()
+    _chains.clear()
+
+
+def _run_chain(pending: list[_Pending]) -> None:
+    if pending:
+        _chains.append(pending)
+        _next_in_chain(pending)
+
+
+def _next_in_chain(pending: list[_Pending]) -> None:
+    if not pending:
+        _chains[:] = [c for c in _chains if c is not pending]
+        return
+    fn, on_done, on_error = pending.pop(0)
+
+    def done(value: Any) -> None:
+        try:
+            on_done(value)
+        finally:
+            _next_in_chain(pending)
+
+    def failed(exc: BaseException) -> None:
+        try:
+            (on_error or _log_error)(exc)
+        finally:
+            _next_in_chain(pending)
+
+    run_in_background(fn, done, failed)
+
+
+def is_synchronous() -> bool:
+    """True while tests run jobs inline (pages then build everything at once, too)."""
+    return _synchronous
+
+
 def run_in_background(
     fn: Callable[[], Any],
     on_done: Callable[[Any], None],
     on_error: Callable[[BaseException], None] | None = None,
 ) -> None:
     """Run ``fn`` on the thread pool; ``on_done``/``on_error`` are called on the UI thread."""
+    if _queue is not None and not _synchronous:
+        _queue.append((fn, on_done, on_error))
+        return
     if _synchronous:
         try:
             result = fn()

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
@@ -152,23 +154,48 @@ def fill_workbook(wb: Workbook, table: Table) -> None:
             fill_cache[colour] = _fill(colour)
         return fill_cache[colour]
 
+    # 100,000 rows × 8 columns is 800,000 cells: per cell, assigning a named style by name
+    # (openpyxl looks it up and copies it) and cleaning the same unit/task names again cost
+    # more than writing the file (docs/performance.md). The style arrays are looked up once
+    # and copied; cleaned texts are remembered; cells are created directly.
+    style_arrays: dict[str, Any] = {}
+    for key in ("date", "wrap", "body"):
+        probe = Cell(ws)
+        probe.style = styles[key]
+        style_arrays[key] = probe._style
+    cleaned: dict[CellValue, CellValue] = {}
+    text_widths: dict[str, int] = {}
+    cells = ws._cells
     for r, row in enumerate(table.rows, start=HEADER_ROW + 1):
         fills = table.fills[r - HEADER_ROW - 1] if r - HEADER_ROW - 1 < len(table.fills) else None
         row_fill = fill_of(fills) if isinstance(fills, str) else None
         for c, value in enumerate(row[:ncols], start=1):
-            cell = ws.cell(r, c, _cell_value(value))
-            if isinstance(value, (dt.date, dt.datetime)):
-                cell.style = styles["date"]
-            elif c - 1 in wrap_cols:
-                cell.style = styles["wrap"]
+            if isinstance(value, str):
+                text = cleaned.get(value)
+                if text is None:
+                    text = cleaned[value] = _cell_value(value)
             else:
-                cell.style = styles["body"]
+                text = _cell_value(value)
+            if isinstance(value, (dt.date, dt.datetime)):
+                key = "date"
+            elif c - 1 in wrap_cols:
+                key = "wrap"
+            else:
+                key = "body"
+            cell = Cell(ws, row=r, column=c, value=text, style_array=copy(style_arrays[key]))
+            cells[(r, c)] = cell
             fill = row_fill
             if isinstance(fills, tuple) and c - 1 < len(fills):
                 fill = fill_of(fills[c - 1])
             if fill is not None:
                 cell.fill = fill
-            widths[c - 1] = max(widths[c - 1], _text_width(value))
+            text_width = text_widths.get(value) if isinstance(value, str) else None
+            if text_width is None:
+                text_width = _text_width(value)
+                if isinstance(value, str):
+                    text_widths[value] = text_width
+            if text_width > widths[c - 1]:
+                widths[c - 1] = text_width
     for c, column in enumerate(table.columns, start=1):
         width = column.width or min(MAX_WIDTH, max(6, widths[c - 1]) + 2)
         ws.column_dimensions[get_column_letter(c)].width = width

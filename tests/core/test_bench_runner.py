@@ -22,6 +22,8 @@ def test_runner_writes_the_table_between_its_markers(tmp_path: Path,
     assert code == 0
     assert "Kept text." in text and "Kept too." in text and "\nold\n" not in text
     assert "| Warnings for a new as-of day (all directives) | S |" in text
-    assert "pending merge" in text  # the PDF and Excel figures wait for their modules
+    assert "pending merge" not in text and "not measured" not in text
+    assert "| Synthesis report PDF, 130-unit appendix | S |" in text
+    assert "| Excel export of 100,000 rows | S |" in text
     assert "cores" in text and "Python" in text
     assert (tmp_path / "data" / "S.db").exists()

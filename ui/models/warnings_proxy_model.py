@@ -6,6 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSortFilterProxyModel
 
+from app.search import SearchIndex
 from app.text import search_key
 from ui.models.warnings_model import SORT_ROLE, WarningsModel
 
@@ -17,7 +18,41 @@ class WarningsProxyModel(QSortFilterProxyModel):
         self._unit_kind: str | None = None
         self._unit_id: int | None = None
         self._words: list[str] = []
+        # Search-as-you-type: one accent-free key per row, computed once per load
+        # (app.search.SearchIndex); a keystroke then tests a set instead of building and
+        # normalising every row's text again (docs/performance.md).
+        self._index: SearchIndex | None = None
+        self._matching: set[int] | None = None
         self.setSortRole(SORT_ROLE)
+
+    def setSourceModel(self, model: Any) -> None:
+        old = self.sourceModel()
+        if old is not None:
+            old.modelAboutToBeReset.disconnect(self._forget_rows)
+            old.rowsInserted.disconnect(self._forget_rows)
+            old.rowsRemoved.disconnect(self._forget_rows)
+            old.dataChanged.disconnect(self._forget_rows)
+        super().setSourceModel(model)
+        self._forget_rows()
+        if model is not None:
+            model.modelAboutToBeReset.connect(self._forget_rows)
+            model.rowsInserted.connect(self._forget_rows)
+            model.rowsRemoved.connect(self._forget_rows)
+            model.dataChanged.connect(self._forget_rows)
+
+    def _forget_rows(self, *_args: Any) -> None:
+        self._index = None
+        self._matching = None
+
+    def _matching_rows(self, model: WarningsModel) -> set[int]:
+        if self._matching is None:
+            if self._index is None:
+                self._index = SearchIndex.from_fields(
+                    (r.unit_name, r.unit_short_name, r.task_title, r.directive_symbol,
+                     r.period_label)
+                    for r in (model.row_at(i) for i in range(model.rowCount())))
+            self._matching = set(self._index.filter(" ".join(self._words)))
+        return self._matching
 
     def set_filters(self, *, directive_id: int | None = None, unit_kind: str | None = None,
                     unit_id: int | None = None) -> None:
@@ -28,6 +63,7 @@ class WarningsProxyModel(QSortFilterProxyModel):
     def set_search(self, text: str) -> None:
         self.beginFilterChange()
         self._words = search_key(text).split()
+        self._matching = None
         self.endFilterChange()
 
     def filterAcceptsRow(self, source_row: int,
@@ -43,9 +79,7 @@ class WarningsProxyModel(QSortFilterProxyModel):
         if self._unit_id is not None and row.unit_id != self._unit_id:
             return False
         if self._words:
-            haystack = search_key(f"{row.unit_name} {row.unit_short_name} {row.task_title} "
-                                  f"{row.directive_symbol} {row.period_label}")
-            return all(w in haystack for w in self._words)
+            return source_row in self._matching_rows(model)
         return True
 
     def lessThan(self, left: QModelIndex | QPersistentModelIndex,

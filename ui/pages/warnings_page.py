@@ -120,6 +120,8 @@ class WarningsPage(QWidget):
         self.proxy.setSourceModel(self.model)
         self.view = QTableView(self)
         self.view.setModel(self.proxy)
+        # Fit the columns on a sample of rows: Qt's default (1,000 rows) cost ~0.4 s at M.
+        self.view.horizontalHeader().setResizeContentsPrecision(200)
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # keep the urgency order
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
