@@ -102,20 +102,25 @@ def main(argv: list[str] | None = None) -> int:
         window.resize(1280, 800)
         window.set_as_of(AS_OF)
         window.show()
-        names = ["tab-dang-ky-ke-hoach", "tab-tiep-nhan-bao-cao", "tab-van-ban-chi-dao",
-                 "tab-don-vi"]
+        names = {"PlansPage": "tab-dang-ky-ke-hoach", "ReportsPage": "tab-tiep-nhan-bao-cao",
+                 "DirectivesPage": "tab-van-ban-chi-dao", "UnitsPage": "tab-don-vi"}
+        pages = {}
         for i in range(window.tabs.count()):
-            window.tabs.setCurrentIndex(i)
             page = window.tabs.widget(i)
+            name = names.get(type(page).__name__)
+            if name is None:  # the overview and warnings: tools/screenshots_dashboard.py
+                continue
+            pages[type(page).__name__] = page
+            window.tabs.setCurrentIndex(i)
             table = getattr(page, "table", None)
             if table is not None and table.model().rowCount() > 1:
-                table.selectRow(1 if i != 1 else 0)
-            save(window, names[i] if i < len(names) else f"tab-{i}")
+                table.selectRow(0 if type(page).__name__ == "ReportsPage" else 1)
+            save(window, name)
 
-        plans = window.tabs.widget(0)
-        reports = window.tabs.widget(1)
-        directives_page = window.tabs.widget(2)
-        units_page = window.tabs.widget(3)
+        plans = pages["PlansPage"]
+        reports = pages["ReportsPage"]
+        directives_page = pages["DirectivesPage"]
+        units_page = pages["UnitsPage"]
         row = next(r for r in plans.model.rows() if r.obligation.unit_name == "UBND huyện Ba Tơ")
         from app.services.obligations import get_obligation
 
