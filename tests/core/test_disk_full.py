@@ -25,6 +25,7 @@ from app.db import Database
 from app.errors import AppError
 from app.exchange.backup import create_backup, verify_backup
 from app.exchange.xlsx_export import ExportFilters, export
+from tests.helpers import db_arg
 
 NOW = dt.datetime(2018, 12, 31, 17, 0)
 CODES = [errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)]
@@ -101,6 +102,7 @@ def test_export_on_a_full_disk(sample_db: Database, tmp_path: Path, monkeypatch:
     assert_nothing_half(folder, target, old)
 
 
+@pytest.mark.sqlite_only  # backups copy the SQLite file
 @pytest.mark.parametrize("code", CODES)
 @pytest.mark.parametrize("point", POINTS)
 @pytest.mark.parametrize("previous", [False, True], ids=["new-file", "over-old-file"])
@@ -131,7 +133,7 @@ def test_cli_export_on_a_full_disk(sample_db: Database, tmp_path: Path,
     target = folder / "tinh-hinh.xlsx"
     fill_disk(monkeypatch, point, errno.ENOSPC, target)
     out, err = io.StringIO(), io.StringIO()
-    code = run(["--db", str(sample_db.path), "export", "status", "--out", str(target),
+    code = run(["--db", db_arg(sample_db), "export", "status", "--out", str(target),
                 "--as-of", "31/12/2018"], out=out, err=err)
     assert code != 0 and out.getvalue() == ""
     assert err.getvalue().startswith("Lỗi: Ổ đĩa đã đầy")
@@ -139,6 +141,7 @@ def test_cli_export_on_a_full_disk(sample_db: Database, tmp_path: Path,
     assert_nothing_half(folder, target, None)
 
 
+@pytest.mark.sqlite_only  # backups copy the SQLite file
 @pytest.mark.parametrize("point", POINTS)
 def test_cli_backup_on_a_full_disk(sample_db: Database, tmp_path: Path,
                                    monkeypatch: pytest.MonkeyPatch, point: str) -> None:
@@ -148,7 +151,7 @@ def test_cli_backup_on_a_full_disk(sample_db: Database, tmp_path: Path,
     target.write_bytes(b"the previous file")
     fill_disk(monkeypatch, point, errno.ENOSPC, target)
     out, err = io.StringIO(), io.StringIO()
-    code = run(["--db", str(sample_db.path), "backup", "--out", str(target)], out=out, err=err)
+    code = run(["--db", db_arg(sample_db), "backup", "--out", str(target)], out=out, err=err)
     assert code != 0 and out.getvalue() == ""
     assert err.getvalue().startswith("Lỗi: Ổ đĩa đã đầy")
     assert_nothing_half(folder, target, b"the previous file")
