@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
@@ -135,6 +136,7 @@ def test_directive_validation_and_duplicate(qtbot, window) -> None:
     assert len(directives.list_directives(window.db)) == count
 
 
+@pytest.mark.sqlite_only  # a file copied beside the SQLite file
 def test_directive_attachment_is_stored(qtbot, window, tmp_path) -> None:
     page = page_of(window, DirectivesPage)
     scan = tmp_path / "2116-UBND-NC.pdf"

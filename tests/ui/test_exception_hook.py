@@ -42,7 +42,16 @@ def hook_and_log(tmp_path: Path) -> Iterator[Path]:
 
 
 def _units(db: Database) -> int:
-    assert db.path is not None
+    """Units as another program sees them (a fresh connection, outside the window's)."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(db.engine.url) if db.path is None else None
+    if engine is not None:
+        try:
+            with engine.connect() as conn:
+                return int(conn.execute(text("SELECT count(*) FROM unit")).scalar_one())
+        finally:
+            engine.dispose()
     con = sqlite3.connect(db.path)
     try:
         return int(con.execute("SELECT count(*) FROM unit").fetchone()[0])

@@ -155,6 +155,7 @@ def test_main_window_has_data_actions(qtbot: Any, sample_db: Database, tmp_path:
     assert (tmp_path / "mau.xlsx").exists()
 
 
+@pytest.mark.sqlite_only  # moves the SQLite file
 def test_data_folder_dialog_moves(qtbot: Any, sample_db: Database, tmp_path: Path,
                                   monkeypatch: pytest.MonkeyPatch) -> None:
     from ui.dialogs import data_folder_dialog, messages
@@ -172,6 +173,7 @@ def test_data_folder_dialog_moves(qtbot: Any, sample_db: Database, tmp_path: Pat
     assert data_folder_dialog is not None
 
 
+@pytest.mark.sqlite_only  # backups copy the SQLite file
 def test_backup_and_restore_actions(qtbot: Any, sample_db: Database, tmp_path: Path,
                                     monkeypatch: pytest.MonkeyPatch) -> None:
     from ui.dialogs import messages
