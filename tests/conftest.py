@@ -93,8 +93,32 @@ def db(db_path: Path, pg_server: PgTestServer | None) -> Iterator[Database]:
     url = pg_server.create_database(migrated=True)
     database = connect(url)
     yield database
+    _finish_background_work()
     database.dispose()
     pg_server.drop_database(url)
+
+
+def _finish_background_work() -> None:
+    """A window's background loads must end before its server database is dropped, or they
+    fail afterwards and report it in a message box (SQLite files simply stay)."""
+    if "PySide6.QtCore" not in sys.modules:
+        return
+    from PySide6.QtCore import QCoreApplication, QThreadPool
+
+    from ui import tasks
+
+    tasks.cancel_queued()
+    QThreadPool.globalInstance().waitForDone(30_000)
+    app = QCoreApplication.instance()
+    if app is not None:
+        QCoreApplication.processEvents()
+        # Windows still open read the database as they close (a selection changes): close
+        # them while it still exists.
+        for widget in getattr(app, "topLevelWidgets", list)():
+            widget.close()
+        QCoreApplication.processEvents()
+    tasks.cancel_queued()
+    QThreadPool.globalInstance().waitForDone(30_000)
 
 
 @pytest.fixture

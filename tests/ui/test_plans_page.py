@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
@@ -201,6 +202,7 @@ def test_open_obligation_selects_and_opens_dialog(qtbot, window) -> None:
     assert _row(plans, "UBND huyện Minh Long").status is Status.DONE_ON_TIME
 
 
+@pytest.mark.sqlite_only  # a file copied beside the SQLite file
 def test_attachment_is_copied_into_the_data_folder(qtbot, window, tmp_path) -> None:
     usb = tmp_path / "usb"
     usb.mkdir()
