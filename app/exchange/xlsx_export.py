@@ -24,8 +24,9 @@ from app.db import Database
 from app.errors import NotFound, ValidationError
 from app.fileio import atomic_path
 from app.models import Submission
+from app.services.dashboard import sort_by_urgency
 from app.services.obligations import ObligationRow, list_obligations
-from app.status import URGENCY, Status
+from app.status import Status
 from app.text import clean, search_key, sort_key
 
 DATE_FORMAT = "DD/MM/YYYY"
@@ -419,8 +420,7 @@ def warnings_table(db: Database, f: ExportFilters) -> Table:
     statuses = f.statuses or (Status.OVERDUE.value, Status.DUE_SOON.value)
     rows_in = filtered_obligations(
         db, ExportFilters(**{**f.__dict__, "statuses": tuple(statuses)}))
-    rows_in.sort(key=lambda r: (URGENCY[r.status], r.due_date, r.unit_kind.value, r.unit_sort,
-                                sort_key(r.unit_name)))
+    rows_in = sort_by_urgency(rows_in)  # the order of the "Cảnh báo hạn" tab
     columns = (Column("STT"), Column("Đơn vị"), Column("Loại đơn vị"), Column("Văn bản chỉ đạo"),
                Column("Nhiệm vụ"), Column("Kỳ báo cáo"), Column("Hạn"),
                Column("Quá hạn (ngày)"), Column("Trạng thái"))

@@ -25,7 +25,7 @@ from app.errors import NotFound
 from app.models import Directive, Obligation, Task, TaskKind, Unit, UnitKind
 from app.services.obligations import ObligationRow, query_obligations, status_expression
 from app.settings import load_settings, save_settings
-from app.status import Status
+from app.status import URGENCY, Status
 from app.text import sort_key
 
 WARNING_STATUSES = (Status.OVERDUE, Status.DUE_SOON)
@@ -141,9 +141,10 @@ class StatusCounts:
 
 
 def sort_by_urgency(rows: Iterable[ObligationRow]) -> list[ObligationRow]:
-    # Most days past due first inside each group: overdue 30 days before overdue 2 days;
-    # due in 1 day (days_past_due = -1) before due in 6 days (-6).
-    return sorted(rows, key=lambda r: (0 if r.status is Status.OVERDUE else 1,
+    """The warnings order (screen and Excel): by status urgency (overdue, due soon, …), then
+    most days past due first: overdue 30 days before overdue 2 days; due in 1 day
+    (days_past_due = -1) before due in 6 days (-6)."""
+    return sorted(rows, key=lambda r: (URGENCY[r.status],
                                        -r.days_past_due, r.directive_id, r.task_id,
                                        r.unit_kind.value, r.unit_sort, r.unit_id))
 
