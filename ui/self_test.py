@@ -61,12 +61,55 @@ def _steps(folder: Path) -> str:
         pdf = build_test_pdf(db, folder / "self-test.pdf", SAMPLE_DAY)
         _check(pdf.exists() and pdf.read_bytes()[:5] == b"%PDF-", "không tạo được tệp PDF")
         pages = _open_window(db)
+        text = check_text_services()
         elapsed = time.perf_counter() - started
         return (f"{sample.units_added} units, {len(rows)} obligations, "
                 f"PDF {pdf.stat().st_size} bytes, window with {pages} tab(s), "
-                f"{elapsed:.2f} s")
+                f"{text}, {elapsed:.2f} s")
     finally:
         db.dispose()
+
+
+def check_text_services() -> str:
+    """What Qt does with text and time besides drawing: word boundaries, IDN host names, case
+    mapping, and (Linux, where Qt uses the ICU the bundle carries, trimmed at build time by
+    tools/trim_icu.py) Vietnamese collation, time-zone names and a legacy code page."""
+    from PySide6.QtCore import (
+        QCollator,
+        QLocale,
+        QStringDecoder,
+        QTextBoundaryFinder,
+        QTimeZone,
+        QUrl,
+    )
+
+    sentence = "Sở Nội vụ tỉnh Quảng Ngãi báo cáo"
+    finder = QTextBoundaryFinder(QTextBoundaryFinder.BoundaryType.Word, sentence)
+    words = 0
+    while finder.toNextBoundary() != -1:
+        if finder.boundaryReasons() & QTextBoundaryFinder.BoundaryReason.EndOfItem:
+            words += 1
+    _check(words == len(sentence.split()), f"tách từ tiếng Việt sai ({words} từ)")
+    host = QUrl.fromUserInput("sở-nội-vụ.quảngngãi.vn").host(QUrl.ComponentFormattingOption
+                                                              .FullyEncoded)
+    _check(host.startswith("xn--"), f"tên miền tiếng Việt không chuyển được: {host}")
+    vietnamese = QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam)
+    _check(vietnamese.toUpper("đà nẵng") == "ĐÀ NẴNG", "chuyển chữ hoa tiếng Việt sai")
+    if not sys.platform.startswith("linux"):
+        return "text ok"
+    collator = QCollator(vietnamese)
+    # Vietnamese: ă and â are letters of their own and Đ comes after D (root: accented a, d).
+    _check(collator.compare("ăz", "âa") < 0 and collator.compare("Dak Lak", "Đà Nẵng") < 0,
+           "thứ tự tiếng Việt của Qt (ICU) sai: thiếu dữ liệu ICU")
+    _check(QCollator(QLocale(QLocale.Language.English)).compare("âa", "ăz") < 0,
+           "thứ tự gốc của Qt (ICU) sai: thiếu dữ liệu ICU")
+    _check(QStringDecoder("windows-1258").isValid(), "thiếu bảng mã windows-1258 (ICU)")
+    zone = QTimeZone(b"Asia/Ho_Chi_Minh")
+    if zone.isValid():  # needs the system's time-zone database
+        name = zone.displayName(QTimeZone.TimeType.StandardTime, QTimeZone.NameType.LongName,
+                                vietnamese)
+        _check(any(ord(ch) > 127 for ch in name), f"tên múi giờ tiếng Việt sai: {name!r}")
+    return "text and ICU ok"
 
 
 def _open_window(db: object) -> int:
