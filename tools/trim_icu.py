@@ -83,6 +83,7 @@ REQUIRED = (
 )
 
 ALIGN = 16  # items and the blob itself are 16-byte aligned, as ICU's own tools write them
+PAD = b"\xaa"  # the padding byte ICU's tools use
 
 
 # --- ELF ------------------------------------------------------------------------------------
@@ -197,7 +198,7 @@ def parse_common(blob: bytes, version: str) -> CommonData:
 
 
 def _pad(data: bytes) -> bytes:
-    return data + b"\0" * (-len(data) % ALIGN)
+    return data + PAD * (-len(data) % ALIGN)
 
 
 def write_common(common: CommonData) -> bytes:
@@ -215,7 +216,7 @@ def write_common(common: CommonData) -> bytes:
         body.append(_pad(item))
         data_offset += len(body[-1])
     toc = struct.pack("<I", count) + b"".join(entries) + names
-    toc += b"\0" * (first - len(toc))
+    toc += PAD * (first - len(toc))
     return common.header + toc + b"".join(body)
 
 

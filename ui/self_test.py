@@ -2,7 +2,8 @@
 the user's data.
 
 In a temporary folder: open a new database, migrate it, load the sample, list the obligations,
-build one PDF, open and close the main window offscreen. Prints one line,
+build one PDF, open and close the main window offscreen, check Qt's text services (and the ICU
+data the Linux bundle carries, see ``check_text_services``). Prints one line,
 ``SELF-TEST OK …`` or ``SELF-TEST FAILED: …``, and returns 0 or 1.
 """
 
