@@ -17,6 +17,11 @@ if ! "$PY" -c 'import PyInstaller' >/dev/null 2>&1; then
   say "PyInstaller chưa được cài trong $PY; cài: $PY -m pip install -e '.[dev]'"
   exit 1
 fi
+if [ "$(uname -s)" = Linux ] && ! { command -v as && command -v ld; } >/dev/null 2>&1; then
+  # build.spec rebuilds Qt's ICU data library (tools/trim_icu.py) with binutils' as and ld.
+  say "Cần binutils (as, ld) để dựng thư viện dữ liệu ICU: sudo apt-get install binutils"
+  exit 1
+fi
 if [ ! -f resources/icons/sotheodoi.ico ] || [ ! -f resources/icons/sotheodoi.png ]; then
   "$PY" tools/make_icon.py
 fi
@@ -39,4 +44,8 @@ EXE=dist/sotheodoi/sotheodoi
 [ -f "$EXE.exe" ] && EXE="$EXE.exe"
 say "Tự kiểm tra: $EXE --self-test"
 QT_QPA_PLATFORM=offscreen "$EXE" --self-test
-say "Kích thước: $(du -sh dist/sotheodoi | cut -f1) (dist/sotheodoi)"
+bytes=$(du -sb dist/sotheodoi | cut -f1)
+say "Kích thước: $(du -sh dist/sotheodoi | cut -f1) ($bytes byte, dist/sotheodoi)"
+if [ "$bytes" -gt 120000000 ]; then
+  say "CẢNH BÁO: gói vượt ngân sách 120 MB (xem docs/performance.md, mục Bundle)."
+fi
