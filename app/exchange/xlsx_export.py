@@ -20,7 +20,6 @@ from openpyxl import Workbook
 from openpyxl.cell.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from app.db import Database
 from app.errors import NotFound, ValidationError
@@ -203,11 +202,13 @@ class _RowCell(Cell):
     __slots__ = ("has_style", "style_id")
 
 
-# The quick body writer relies on openpyxl's write-only internals (3.1): the worksheet turns
-# each appended row into cells with ``_values_to_row`` and writes a cell's ``style_id``.
-_QUICK_ROWS = (hasattr(WriteOnlyWorksheet, "_values_to_row")
-               and isinstance(getattr(Cell, "style_id", None), property)
-               and isinstance(getattr(Cell, "has_style", None), property))
+def _quick_rows_possible(ws: Any) -> bool:
+    """The quick body writer relies on openpyxl's write-only internals (3.1): the worksheet
+    turns each appended row into cells with ``_values_to_row`` and the writer reads a cell's
+    ``has_style`` and ``style_id``. Otherwise the public API is used (the same file)."""
+    return (hasattr(type(ws), "_values_to_row")
+            and isinstance(getattr(Cell, "style_id", None), property)
+            and isinstance(getattr(Cell, "has_style", None), property))
 
 
 def _prepare(table: Table, ncols: int, binder: _Binder) -> list[int]:
@@ -355,7 +356,8 @@ def fill_workbook(wb: Workbook, table: Table, *, quick: bool = True) -> None:
         cell.style = names["header"]
         header.append(cell)
     ws.append(header)
-    write_body = _write_body_quick if quick and _QUICK_ROWS else _write_body_plain
+    quick = quick and _quick_rows_possible(ws)
+    write_body = _write_body_quick if quick else _write_body_plain
     write_body(ws, table, ncols, kinds, styles, binder)
 
 

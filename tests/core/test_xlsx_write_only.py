@@ -21,6 +21,7 @@ from app.exchange.xlsx_export import (
     TITLE_ROW,
     Column,
     Table,
+    _quick_rows_possible,
     fill_workbook,
     write_table,
 )
@@ -217,6 +218,7 @@ def _parts(path: Path) -> dict[str, bytes]:
     [(None, "#ffb3b3" if i % 3 else None) if i % 2 else "#eeeeee" for i in range(250)])])
 def test_quick_rows_write_the_same_file_as_openpyxls_public_api(tmp_path: Path,
                                                                   table: Table) -> None:
+    assert _quick_rows_possible(Workbook(write_only=True).create_sheet("x"))  # else untested
     files = []
     for quick in (True, False):
         wb = Workbook(write_only=True)
