@@ -292,7 +292,7 @@ def _write_body_plain(ws: Any, table: Table, ncols: int, kinds: list[str], style
             else:
                 colour = row_fills
             stored, _type, is_date, _width = binder.bind(value)
-            kind = "date" if is_date else kinds[c]
+            kind = DATE if is_date else kinds[c]
             cell = Cell(ws, 1, c + 1, style_array=styles.array(kind, colour))
             cell.value = stored
             cells.append(cell)
@@ -340,6 +340,10 @@ def fill_workbook(wb: Workbook, table: Table, *, quick: bool = True) -> None:
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     last_row = HEADER_ROW + max(len(table.rows), 1)
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last_col}{last_row}"
+    # The sheet's size (<dimension>, which readers use for the row count before reading the
+    # rows): openpyxl writes it when the sheet can say it, which a write-only sheet cannot.
+    size = f"A1:{last_col}{HEADER_ROW + len(table.rows)}"
+    ws.calculate_dimension = lambda: size
 
     title = WriteOnlyCell(ws, table.title)
     title.font = Font(bold=True, size=14)
