@@ -8,15 +8,16 @@ program from the core services, for the command line (``export TABLE --out FILE.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 from collections.abc import Callable, Sequence
-from copy import copy
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
@@ -105,8 +106,7 @@ def _cell_value(value: CellValue) -> CellValue:
 
 
 def _register_styles(wb: Workbook) -> dict[str, str]:
-    """Named cell styles: assigning a name is much cheaper than a font, border and alignment
-    per cell (10,000 rows in a few seconds)."""
+    """Named cell styles, registered once per workbook: every cell of a kind shares one."""
     thin = Side(style="thin", color="FF9E9E9E")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
     header = NamedStyle(name="stdt_header", font=Font(bold=True), border=border,
@@ -130,93 +130,239 @@ def _register_styles(wb: Workbook) -> dict[str, str]:
     return {key: style.name for key, style in named.items()}
 
 
-def fill_workbook(wb: Workbook, table: Table) -> None:
-    """Write ``table`` on the active sheet of ``wb``."""
-    ws = wb.active
-    assert ws is not None
-    ws.title = _sheet_title(table.sheet_name)
+DATE = "date"
+# A value as the sheet stores it: (stored value, openpyxl data type, is a date, text width).
+_Bound = tuple[CellValue, str, bool, int]
+
+
+class _Binder:
+    """What each distinct value becomes in a cell, worked out once: a list of 100,000 rows
+    repeats the same unit, task and period names and the same days thousands of times, so
+    cleaning the text (:func:`_cell_value`), openpyxl's own check of it and measuring its
+    width are done once per distinct value rather than once per cell."""
+
+    def __init__(self, ws: Any) -> None:
+        self._probe = Cell(ws)
+        self._known: dict[CellValue, _Bound] = {}
+
+    def bind(self, value: CellValue) -> _Bound:
+        kind = type(value)
+        if kind is int or kind is float:
+            return value, "n", False, len(str(value))
+        if value is None:
+            return None, "n", False, 0
+        known = self._known.get(value)
+        if known is None:
+            stored = _cell_value(value)
+            probe = self._probe
+            probe.value = stored  # openpyxl's type detection and text check
+            is_date = isinstance(stored, (dt.date, dt.datetime))
+            known = (probe._value, probe.data_type, is_date, _text_width(value))
+            self._known[value] = known
+        return known
+
+
+class _Styles:
+    """One style per distinct (kind of cell, fill colour), built on first use and shared by
+    every cell that has it (a per-cell named-style look-up and copy was the earlier cost)."""
+
+    def __init__(self, ws: Any, names: dict[str, str]) -> None:
+        self._ws = ws
+        self._names = names
+        self._arrays: dict[tuple[str, str | None], Any] = {}
+        self._ids: dict[tuple[str, str | None], int] = {}
+
+    def array(self, kind: str, colour: str | None) -> Any:
+        key = (kind, colour or None)
+        found = self._arrays.get(key)
+        if found is None:
+            probe = Cell(self._ws)
+            probe.style = self._names[kind]
+            fill = _fill(colour)
+            if fill is not None:
+                probe.fill = fill
+            found = self._arrays[key] = probe._style
+        return found
+
+    def style_id(self, kind: str, colour: str | None) -> int:
+        key = (kind, colour or None)
+        found = self._ids.get(key)
+        if found is None:
+            probe = Cell(self._ws)
+            probe._style = self.array(kind, colour)
+            found = self._ids[key] = probe.style_id  # registers it in the workbook
+        return found
+
+
+class _RowCell(Cell):
+    """A body cell of one column, reused for every row: the row is written out as soon as it
+    is appended, so the next row can set the same object again. Its style id is set directly
+    (openpyxl would otherwise hash the cell's style once more for every cell)."""
+
+    __slots__ = ("has_style", "style_id")
+
+
+def _quick_rows_possible(ws: Any) -> bool:
+    """The quick body writer relies on openpyxl's write-only internals (3.1): the worksheet
+    turns each appended row into cells with ``_values_to_row`` and the writer reads a cell's
+    ``has_style`` and ``style_id``. Otherwise the public API is used (the same file)."""
+    return (hasattr(type(ws), "_values_to_row")
+            and isinstance(getattr(Cell, "style_id", None), property)
+            and isinstance(getattr(Cell, "has_style", None), property))
+
+
+def _prepare(table: Table, ncols: int, binder: _Binder) -> list[int]:
+    """First pass over the rows (they are in memory already): each column's widest text, so
+    the column widths can be written before the rows."""
+    widths = [_text_width(col.header) for col in table.columns] + [0] * ncols
+    bind = binder.bind
+    for row in table.rows:
+        for c, value in enumerate(row[:ncols]):
+            width = bind(value)[3]
+            if width > widths[c]:
+                widths[c] = width
+    return widths[:ncols]
+
+
+def _write_body_quick(ws: Any, table: Table, ncols: int, kinds: list[str], styles: _Styles,
+                      binder: _Binder) -> None:
+    cells = []
+    for c in range(ncols):
+        cell = _RowCell(ws, HEADER_ROW + 1, c + 1)
+        cell.has_style = True
+        cells.append(cell)
+    # The rows appended below are lists of ready cells: hand them to the writer as they are
+    # (openpyxl would first try each one as a value and catch the error).
+    ws._values_to_row = lambda values, row_idx: values
+    patterns: dict[Any, tuple[list[int | None], list[str | None]]] = {}
+
+    def pattern(fills: Any) -> tuple[list[int | None], list[str | None]]:
+        """The style ids of one colouring of a row (filled in as cells need them)."""
+        found = patterns.get(fills)
+        if found is None:
+            colours = [
+                (fills[c] if c < len(fills) else None) if isinstance(fills, tuple) else fills
+                for c in range(ncols)]
+            found = patterns[fills] = ([None] * ncols, colours)
+        return found
+
+    bind = binder.bind
+    style_id = styles.style_id
+    fills = table.fills
+    nfills = len(fills)
+    append = ws.append
+    for i, row in enumerate(table.rows):
+        ids, colours = pattern(fills[i] if i < nfills else None)
+        r = HEADER_ROW + 1 + i
+        n = min(len(row), ncols)
+        for c in range(n):
+            cell = cells[c]
+            cell.row = r
+            value = row[c]
+            kind = type(value)
+            if kind is int or kind is float:
+                cell._value = value
+                cell.data_type = "n"
+                is_date = False
+            else:
+                stored, data_type, is_date, _width = bind(value)
+                cell._value = stored
+                cell.data_type = data_type
+            if is_date:
+                cell.style_id = style_id(DATE, colours[c])
+            else:
+                sid = ids[c]
+                if sid is None:
+                    sid = ids[c] = style_id(kinds[c], colours[c])
+                cell.style_id = sid
+        append(cells if n == ncols else cells[:n])
+
+
+def _write_body_plain(ws: Any, table: Table, ncols: int, kinds: list[str], styles: _Styles,
+                      binder: _Binder) -> None:
+    """The same rows through openpyxl's public API only (one new cell per value)."""
+    fills = table.fills
+    nfills = len(fills)
+    for i, row in enumerate(table.rows):
+        row_fills = fills[i] if i < nfills else None
+        cells = []
+        for c, value in enumerate(row[:ncols]):
+            if isinstance(row_fills, tuple):
+                colour = row_fills[c] if c < len(row_fills) else None
+            else:
+                colour = row_fills
+            stored, _type, is_date, _width = binder.bind(value)
+            kind = DATE if is_date else kinds[c]
+            cell = Cell(ws, 1, c + 1, style_array=styles.array(kind, colour))
+            cell.value = stored
+            cells.append(cell)
+        ws.append(cells)
+
+
+def fill_workbook(wb: Workbook, table: Table, *, quick: bool = True) -> None:
+    """Write ``table`` on a new sheet of ``wb``, a write-only workbook
+    (``Workbook(write_only=True)``): everything that comes before the rows in the file (column
+    widths, frozen panes, sheet properties) is set before the first row is appended.
+
+    ``quick=False`` writes the body through openpyxl's public API only (the same file, slower;
+    also used when openpyxl's internals are not the expected ones)."""
+    if not getattr(wb, "write_only", False):
+        raise ValueError("fill_workbook needs Workbook(write_only=True)")
+    ws = wb.create_sheet(_sheet_title(table.sheet_name))
     ncols = max(len(table.columns), 1)
     last_col = get_column_letter(ncols)
-    ws.cell(TITLE_ROW, 1, table.title).font = Font(bold=True, size=14)
-    ws.row_dimensions[TITLE_ROW].height = 22
-    if table.subtitle:
-        ws.cell(SUBTITLE_ROW, 1, table.subtitle).font = Font(italic=True)
-    styles = _register_styles(wb)
-    for c, column in enumerate(table.columns, start=1):
-        ws.cell(HEADER_ROW, c, column.header).style = styles["header"]
-    widths = [_text_width(col.header) for col in table.columns]
-    wrap_cols = {i for i, col in enumerate(table.columns) if col.wrap}
-    fill_cache: dict[str, PatternFill | None] = {}
+    names = _register_styles(wb)
+    styles = _Styles(ws, names)
+    binder = _Binder(ws)
+    fitted = _prepare(table, ncols, binder)
 
-    def fill_of(colour: str | None) -> PatternFill | None:
-        if not colour:
-            return None
-        if colour not in fill_cache:
-            fill_cache[colour] = _fill(colour)
-        return fill_cache[colour]
-
-    # 100,000 rows × 8 columns is 800,000 cells: per cell, assigning a named style by name
-    # (openpyxl looks it up and copies it) and cleaning the same unit/task names again cost
-    # more than writing the file (docs/performance.md). The style arrays are looked up once
-    # and copied; cleaned texts are remembered; cells are created directly.
-    style_arrays: dict[str, Any] = {}
-    for key in ("date", "wrap", "body"):
-        probe = Cell(ws)
-        probe.style = styles[key]
-        style_arrays[key] = probe._style
-    cleaned: dict[CellValue, CellValue] = {}
-    text_widths: dict[str, int] = {}
-    cells = ws._cells
-    for r, row in enumerate(table.rows, start=HEADER_ROW + 1):
-        fills = table.fills[r - HEADER_ROW - 1] if r - HEADER_ROW - 1 < len(table.fills) else None
-        row_fill = fill_of(fills) if isinstance(fills, str) else None
-        for c, value in enumerate(row[:ncols], start=1):
-            if isinstance(value, str):
-                text = cleaned.get(value)
-                if text is None:
-                    text = cleaned[value] = _cell_value(value)
-            else:
-                text = _cell_value(value)
-            if isinstance(value, (dt.date, dt.datetime)):
-                key = "date"
-            elif c - 1 in wrap_cols:
-                key = "wrap"
-            else:
-                key = "body"
-            cell = Cell(ws, row=r, column=c, value=text, style_array=copy(style_arrays[key]))
-            cells[(r, c)] = cell
-            fill = row_fill
-            if isinstance(fills, tuple) and c - 1 < len(fills):
-                fill = fill_of(fills[c - 1])
-            if fill is not None:
-                cell.fill = fill
-            text_width = text_widths.get(value) if isinstance(value, str) else None
-            if text_width is None:
-                text_width = _text_width(value)
-                if isinstance(value, str):
-                    text_widths[value] = text_width
-            if text_width > widths[c - 1]:
-                widths[c - 1] = text_width
-    for c, column in enumerate(table.columns, start=1):
-        width = column.width or min(MAX_WIDTH, max(6, widths[c - 1]) + 2)
-        ws.column_dimensions[get_column_letter(c)].width = width
-        if column.width is None and widths[c - 1] > MAX_WIDTH:
-            for r in range(HEADER_ROW + 1, HEADER_ROW + 1 + len(table.rows)):
-                if not isinstance(ws.cell(r, c).value, dt.datetime):
-                    ws.cell(r, c).style = styles["wrap"]
+    # Column widths and the kind of each column's body cells (a date cell stays a date).
+    kinds: list[str] = []
+    widths: list[float] = []
+    for c, column in enumerate(table.columns):
+        width = column.width or min(MAX_WIDTH, max(6, fitted[c]) + 2)
+        widths.append(width)
+        ws.column_dimensions[get_column_letter(c + 1)].width = width
+        too_wide = column.width is None and fitted[c] > MAX_WIDTH
+        kinds.append("wrap" if column.wrap or too_wide else "body")
+    kinds += ["body"] * (ncols - len(kinds))
     lines = 1
-    for c, column in enumerate(table.columns, start=1):
-        width = ws.column_dimensions[get_column_letter(c)].width or 10
+    for column, width in zip(table.columns, widths, strict=True):
         lines = max(lines, -(-len(column.header) // max(1, int(width) - 2)))
+    ws.row_dimensions[TITLE_ROW].height = 22
     ws.row_dimensions[HEADER_ROW].height = max(30, 15 * lines + 4)
-    ws.freeze_panes = ws.cell(HEADER_ROW + 1, 1)
-    last_row = HEADER_ROW + max(len(table.rows), 1)
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{last_col}{last_row}"
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    ws.freeze_panes = f"A{HEADER_ROW + 1}"
+    # The sheet properties (fit to page) go before the rows in the file: set them first.
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    last_row = HEADER_ROW + max(len(table.rows), 1)
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{last_col}{last_row}"
+    # The sheet's size (<dimension>, which readers use for the row count before reading the
+    # rows): openpyxl writes it when the sheet can say it, which a write-only sheet cannot.
+    size = f"A1:{last_col}{HEADER_ROW + len(table.rows)}"
+    ws.calculate_dimension = lambda: size
+
+    title = WriteOnlyCell(ws, table.title)
+    title.font = Font(bold=True, size=14)
+    ws.append([title])
+    if table.subtitle:
+        subtitle = WriteOnlyCell(ws, table.subtitle)
+        subtitle.font = Font(italic=True)
+        ws.append([subtitle])
+    else:
+        ws.append([])
+    header = []
+    for column in table.columns:
+        cell = WriteOnlyCell(ws, column.header)
+        cell.style = names["header"]
+        header.append(cell)
+    ws.append(header)
+    quick = quick and _quick_rows_possible(ws)
+    write_body = _write_body_quick if quick else _write_body_plain
+    write_body(ws, table, ncols, kinds, styles, binder)
 
 
 def write_table(path: Path | str, table: Table) -> Path:
@@ -224,11 +370,35 @@ def write_table(path: Path | str, table: Table) -> Path:
     target = Path(path)
     if target.suffix.lower() != ".xlsx":
         target = target.with_name(target.name + ".xlsx")
-    wb = Workbook()
-    fill_workbook(wb, table)
-    with atomic_path(target) as tmp:
-        wb.save(tmp)
+    wb = Workbook(write_only=True)
+    try:
+        # Inside atomic_path: the rows stream to openpyxl's own temporary file as they are
+        # appended, so a full disk shows up here already and gets the same clear message.
+        with atomic_path(target) as tmp:
+            fill_workbook(wb, table)
+            wb.save(tmp)
+    except BaseException:
+        _discard_streams(wb)
+        raise
     return target
+
+
+def _discard_streams(wb: Workbook) -> None:
+    """After a failed export: close the sheets' half-written streams and remove openpyxl's
+    temporary files now rather than at the program's exit."""
+    for ws in wb.worksheets:
+        rows = getattr(ws, "_rows", None)
+        writer = getattr(ws, "_writer", None)
+        with contextlib.suppress(Exception):
+            if rows is not None:
+                rows.close()
+        if writer is None:
+            continue
+        with contextlib.suppress(Exception):
+            writer.close()
+        if os.path.exists(writer.out):
+            with contextlib.suppress(Exception):
+                writer.cleanup()
 
 
 # --- building the program's lists -------------------------------------------------------------
