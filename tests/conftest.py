@@ -79,6 +79,7 @@ def db_target(db_path: Path, pg_server: PgTestServer | None) -> Iterator[str]:
         return
     url = pg_server.create_database(migrated=False)
     yield url
+    _finish_windows()
     pg_server.drop_database(url)
 
 
