@@ -6,7 +6,8 @@
 #   - starts it on a free port (kept across runs in $SOTHEODOI_PG_DIR/port), listening on
 #     127.0.0.1 only;
 #   - creates the role `sotheodoi` (password `sotheodoi`, CREATEDB: every test gets its own
-#     database) and the database `sotheodoi_test`;
+#     database; member of pg_signal_backend: dropping it may end an autovacuum worker) and the
+#     database `sotheodoi_test`;
 #   - prints the URL on stdout, and nothing else:
 #       postgresql+psycopg://sotheodoi:sotheodoi@127.0.0.1:PORT/sotheodoi_test
 # Stop it with: scripts/pg_test_server.sh stop
@@ -108,6 +109,9 @@ psql_pg() { as_pg "$BIN/psql" -h "$DIR" -p "$PORT" -U postgres -d postgres -v ON
 if [ "$(psql_pg -c "SELECT 1 FROM pg_roles WHERE rolname = '$ROLE'")" != 1 ]; then
   psql_pg -c "CREATE ROLE $ROLE LOGIN CREATEDB PASSWORD '$PASSWORD'" >&2
 fi
+# DROP DATABASE … WITH (FORCE) at a test's end also ends an autovacuum worker busy in that
+# database, which a non-superuser may do only as a member of pg_signal_backend.
+psql_pg -c "GRANT pg_signal_backend TO $ROLE" >&2 2>/dev/null || true
 if [ "$(psql_pg -c "SELECT 1 FROM pg_database WHERE datname = '$DBNAME'")" != 1 ]; then
   psql_pg -c "CREATE DATABASE $DBNAME OWNER $ROLE ENCODING 'UTF8' TEMPLATE template0" >&2
 fi

@@ -79,6 +79,7 @@ def db_target(db_path: Path, pg_server: PgTestServer | None) -> Iterator[str]:
         return
     url = pg_server.create_database(migrated=False)
     yield url
+    _finish_windows()
     pg_server.drop_database(url)
 
 
@@ -88,37 +89,43 @@ def db(db_path: Path, pg_server: PgTestServer | None) -> Iterator[Database]:
     if pg_server is None:
         database = connect(str(db_path))
         yield database
+        _finish_windows()
         database.dispose()
         return
     url = pg_server.create_database(migrated=True)
     database = connect(url)
     yield database
-    _finish_background_work()
+    _finish_windows()
     database.dispose()
     pg_server.drop_database(url)
 
 
-def _finish_background_work() -> None:
-    """A window's background loads must end before its server database is dropped, or they
-    fail afterwards and report it in a message box (SQLite files simply stay)."""
-    if "PySide6.QtCore" not in sys.modules:
+def _finish_windows() -> None:
+    """Before a test's database is closed (and, on a server, dropped), the test's windows are
+    gone: closed (a MainWindow then starts no load and drops late results), their running
+    loads ended, and deleted — with their timers (a search box's delay) and whatever their
+    destruction sets off. pytest-qt only ``deleteLater()``s the widgets it tracks; deferred
+    deletes would otherwise run in the next test's event loop, against a dropped database."""
+    if "PySide6.QtWidgets" not in sys.modules:
         return
-    from PySide6.QtCore import QCoreApplication, QThreadPool
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
 
     from ui import tasks
 
-    tasks.cancel_queued()
-    QThreadPool.globalInstance().waitForDone(30_000)
-    app = QCoreApplication.instance()
-    if app is not None:
-        QCoreApplication.processEvents()
-        # Windows still open read the database as they close (a selection changes): close
-        # them while it still exists.
-        for widget in getattr(app, "topLevelWidgets", list)():
-            widget.close()
-        QCoreApplication.processEvents()
-    tasks.cancel_queued()
-    QThreadPool.globalInstance().waitForDone(30_000)
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        return
+    for widget in app.topLevelWidgets():
+        widget.close()
+    tasks.wait_for_background()
+    QCoreApplication.processEvents()  # results of loads that were still running: dropped
+    for widget in app.topLevelWidgets():
+        widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QCoreApplication.processEvents()
+    tasks.wait_for_background()
+    tasks.wait_for_background()
 
 
 @pytest.fixture

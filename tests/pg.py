@@ -12,7 +12,7 @@ import time
 import uuid
 
 from sqlalchemy import create_engine, make_url, text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import NullPool
 
 TEST_URL_ENV = "SOTHEODOI_TEST_DATABASE_URL"
@@ -60,7 +60,16 @@ class PgTestServer:
 
     def drop_database(self, url: str) -> None:
         name = make_url(url).database
-        self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        for attempt in range(50):
+            try:
+                self._execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                return
+            except DBAPIError:
+                # An autovacuum worker in the database may be ended only by a member of
+                # pg_signal_backend (scripts/pg_test_server.sh grants it); else it soon ends.
+                if attempt == 49:
+                    raise
+                time.sleep(0.1)
 
     def close(self) -> None:
         if self._template is not None:

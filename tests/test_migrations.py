@@ -98,3 +98,33 @@ def test_two_pcs_starting_at_once_migrate_once(db_target):
         assert current_revision(db) == head_revision()
     finally:
         db.dispose()
+
+
+def test_a_new_database_is_set_up_in_one_transaction(db_target):
+    """Every revision up to head is committed at once: a crash (or power cut) between two
+    revisions leaves the previous schema, never some revisions' tables stamped as done."""
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
+
+    steps: list[str] = []
+
+    def on_execute(_conn, _cursor, statement, *_args) -> None:
+        if "alembic_version" in statement and statement.lstrip().upper().startswith(
+                ("INSERT", "UPDATE")):
+            steps.append("stamp")
+
+    def on_commit(_conn) -> None:
+        steps.append("commit")
+
+    event.listen(Engine, "before_cursor_execute", on_execute)
+    event.listen(Engine, "commit", on_commit)
+    try:
+        db = connect(db_target)
+    finally:
+        event.remove(Engine, "before_cursor_execute", on_execute)
+        event.remove(Engine, "commit", on_commit)
+    assert current_revision(db) == head_revision()
+    db.dispose()
+    stamps = [i for i, step in enumerate(steps) if step == "stamp"]
+    assert len(stamps) >= 2  # several revisions (each stamps alembic_version)
+    assert "commit" not in steps[stamps[0]:stamps[-1]]

@@ -134,6 +134,9 @@ def run_gui(argv: Sequence[str]) -> int:
     import datetime as dt
 
     from app.exchange.backup import auto_backup
+    from ui.tasks import wait_for_background
+
+    wait_for_background()  # a load still running when the window closed ends first
 
     auto_backup(db, "thoat", dt.datetime.now())
     db.dispose()
@@ -183,7 +186,7 @@ def start_window(argv: Sequence[str]) -> tuple[object, Any] | int:
 
     window = MainWindow(db)
     window.show()
-    _schedule_start_backup(db)
+    _schedule_start_backup(db, window)
     window.check_overdue_since_last_start()
     log.info("%s %s started on %s", APP_NAME, __version__, db_path)
     return window, db
@@ -192,10 +195,11 @@ def start_window(argv: Sequence[str]) -> tuple[object, Any] | int:
 START_BACKUP_DELAY_MS = 3000
 
 
-def _schedule_start_backup(db: Any) -> None:
+def _schedule_start_backup(db: Any, window: Any) -> None:
     """The start-up backup (zipping the whole database: ~2 s with ten years of records) runs
     on the thread pool a few seconds after the window is shown, so it no longer delays the
-    first paint; its snapshot (SQLite's backup API) is consistent even while the user works."""
+    first paint; its snapshot (SQLite's backup API) is consistent even while the user works.
+    Closed before then, the window takes the timer with it (the exit backup is made)."""
     import datetime as dt
 
     from PySide6.QtCore import QTimer
@@ -204,5 +208,5 @@ def _schedule_start_backup(db: Any) -> None:
     from ui.tasks import run_in_background
 
     now = dt.datetime.now()
-    QTimer.singleShot(START_BACKUP_DELAY_MS, lambda: run_in_background(
-        lambda: auto_backup(db, "khoi-dong", now), lambda _path: None))
+    QTimer.singleShot(START_BACKUP_DELAY_MS, window, lambda: run_in_background(
+        lambda: auto_backup(db, "khoi-dong", now), lambda _path: None, owner=window))

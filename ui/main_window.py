@@ -31,6 +31,7 @@ class MainWindow(QMainWindow):
         self.db = db
         self._today = today
         self._titles: dict[QWidget, str] = {}
+        self.closed = False  # set when the window is closed: its pages stop loading
         self._build_ui()
         self._connect_signals()
         self._restore_state()
@@ -167,6 +168,8 @@ class MainWindow(QMainWindow):
 
     # --- actions --------------------------------------------------------------------------
     def refresh_all(self) -> None:
+        if self.closed:
+            return
         for i in range(self.tabs.count()):
             refresh = getattr(self.tabs.widget(i), "refresh", None)
             if refresh is not None:
@@ -249,9 +252,6 @@ class MainWindow(QMainWindow):
                 self.tabs.setCurrentIndex(int(tab))  # type: ignore[call-overload]
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        from ui.tasks import cancel_queued
-
-        cancel_queued()  # pages still waiting for their first load: not needed any more
         settings = QSettings()
         settings.setValue("main/geometry", self.saveGeometry())
         settings.setValue("main/state", self.saveState())
@@ -261,6 +261,23 @@ class MainWindow(QMainWindow):
             if save is not None:
                 save()
         super().closeEvent(event)
+        if event.isAccepted():
+            self._shut_down()
+
+    def _shut_down(self) -> None:
+        """The window is closed (the program is ending): pages still waiting for their first
+        load are dropped, no page starts a new load and a load still running delivers nothing
+        (``ui.tasks.run_in_background(owner=page)``), and the pages' timers stop (a search
+        typed just before closing) — nothing reads the database after this but the program's
+        exit backup, once the running loads have ended (``ui.app.run_gui``)."""
+        from PySide6.QtCore import QTimer
+
+        from ui.tasks import cancel_queued
+
+        self.closed = True
+        cancel_queued()
+        for timer in self.findChildren(QTimer):
+            timer.stop()
 
 
 def qdate(day: dt.date) -> QDate:

@@ -8,7 +8,9 @@ import traceback
 from collections.abc import Callable, Iterator
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtWidgets import QWidget
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +47,7 @@ def set_synchronous(value: bool) -> None:
 
 
 _Pending = tuple[Callable[[], Any], Callable[[Any], None],
-                 Callable[[BaseException], None] | None]
+                 Callable[[BaseException], None] | None, QObject | None]
 _queue: list[_Pending] | None = None
 
 
@@ -74,6 +76,25 @@ def cancel_queued() -> None:
     _chains.clear()
 
 
+def wait_for_background(timeout_ms: int = 30_000) -> bool:
+    """Drop the queued jobs and wait for the running ones to end (before the database they
+    read is closed). Their results are delivered by the event loop later, if at all: a closed
+    window's pages drop them (see ``owner`` in ``run_in_background``). False on time-out."""
+    cancel_queued()
+    return bool(QThreadPool.globalInstance().waitForDone(timeout_ms))
+
+
+def window_closed(owner: QObject | None) -> bool:
+    """True when ``owner`` was deleted, or its top-level window has been closed
+    (``MainWindow.closed``): its loads must not start, their results must not be shown."""
+    if owner is None:
+        return False
+    if not shiboken6.isValid(owner):
+        return True
+    window = owner.window() if isinstance(owner, QWidget) else None
+    return bool(getattr(window, "closed", False))
+
+
 def _run_chain(pending: list[_Pending]) -> None:
     if pending:
         _chains.append(pending)
@@ -81,10 +102,15 @@ def _run_chain(pending: list[_Pending]) -> None:
 
 
 def _next_in_chain(pending: list[_Pending]) -> None:
+    while pending and window_closed(pending[0][3]):
+        pending.pop(0)  # its page's window was closed meanwhile
     if not pending:
         _chains[:] = [c for c in _chains if c is not pending]
         return
-    fn, on_done, on_error = pending.pop(0)
+    fn, on_done, on_error, owner = pending.pop(0)
+    on_failed = on_error or _log_error
+    if owner is not None:  # a result arriving after the close is dropped; the chain goes on
+        on_done, on_failed = _unless_closed(owner, on_done), _unless_closed(owner, on_failed)
 
     def done(value: Any) -> None:
         try:
@@ -94,7 +120,7 @@ def _next_in_chain(pending: list[_Pending]) -> None:
 
     def failed(exc: BaseException) -> None:
         try:
-            (on_error or _log_error)(exc)
+            on_failed(exc)
         finally:
             _next_in_chain(pending)
 
@@ -110,11 +136,23 @@ def run_in_background(
     fn: Callable[[], Any],
     on_done: Callable[[Any], None],
     on_error: Callable[[BaseException], None] | None = None,
+    *,
+    owner: QObject | None = None,
 ) -> None:
-    """Run ``fn`` on the thread pool; ``on_done``/``on_error`` are called on the UI thread."""
+    """Run ``fn`` on the thread pool; ``on_done``/``on_error`` are called on the UI thread.
+
+    ``owner`` (a page): once its window is closed (or the page deleted) the job is not
+    started, and a result arriving after the close is dropped — a window closed while a load
+    runs never reads its database again nor touches its widgets."""
     if _queue is not None and not _synchronous:
-        _queue.append((fn, on_done, on_error))
+        _queue.append((fn, on_done, on_error, owner))
         return
+    if window_closed(owner):
+        return
+    if owner is not None:
+        on_done = _unless_closed(owner, on_done)
+        if on_error is not None:
+            on_error = _unless_closed(owner, on_error)
     if _synchronous:
         try:
             result = fn()
@@ -134,9 +172,18 @@ def run_in_background(
             callback(value)
 
     job.signals.done.connect(lambda value: finished(on_done, value))
-    job.signals.failed.connect(lambda exc: finished(on_error or _log_error, exc))
+    failure = on_error or (_log_error if owner is None else _unless_closed(owner, _log_error))
+    job.signals.failed.connect(lambda exc: finished(failure, exc))
     job.setAutoDelete(False)
     QThreadPool.globalInstance().start(job)
+
+
+def _unless_closed(owner: QObject, callback: Callable[[Any], None]) -> Callable[[Any], None]:
+    def call(value: Any) -> None:
+        if not window_closed(owner):
+            callback(value)
+
+    return call
 
 
 def _log_error(exc: BaseException) -> None:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+import shiboken6
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication, QDialog
 
@@ -58,7 +59,7 @@ def window(qtbot: Any, sample_db: Database, message_log: MessageLog) -> Iterator
     qtbot.addWidget(win)
     win.show()
     yield win
-    tasks.set_synchronous(False)
+    _close(win)
 
 
 @pytest.fixture
@@ -72,7 +73,17 @@ def empty_window(qtbot: Any, db: Database, message_log: MessageLog) -> Iterator[
     qtbot.addWidget(win)
     win.show()
     yield win
+    _close(win)
+
+
+def _close(win: Any) -> None:
+    """The window fixtures tear down before their database: the window is closed (its pages
+    stop loading and drop late results) and its running loads end while the database is
+    still there; ``tests/conftest.py`` then deletes what is left before closing it."""
     tasks.set_synchronous(False)
+    if shiboken6.isValid(win):
+        win.close()
+    tasks.wait_for_background()
 
 
 def page_of(window: Any, cls: type) -> Any:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
@@ -136,8 +135,10 @@ def test_directive_validation_and_duplicate(qtbot, window) -> None:
     assert len(directives.list_directives(window.db)) == count
 
 
-@pytest.mark.sqlite_only  # a file copied beside the SQLite file
 def test_directive_attachment_is_stored(qtbot, window, tmp_path) -> None:
+    """Beside the SQLite file (the data folder), or in the server's database."""
+    from app.services import attachment_blobs, attachments
+
     page = page_of(window, DirectivesPage)
     scan = tmp_path / "2116-UBND-NC.pdf"
     scan.write_bytes(b"%PDF-1.4 letter")
@@ -148,8 +149,14 @@ def test_directive_attachment_is_stored(qtbot, window, tmp_path) -> None:
 
     result = with_modal(qtbot, page.edit_directive, fill)
     assert result.accepted, result.errors
-    assert page.current().attachment_path == f"attachments/directive/{page.current().id}/" \
-                                             "2116-UBND-NC.pdf"
+    stored = page.current().attachment_path
+    if window.db.is_server:
+        assert attachment_blobs.is_ref(stored)
+    else:
+        assert stored == f"attachments/directive/{page.current().id}/2116-UBND-NC.pdf"
+    scan.unlink()  # the program's own copy is what opens
+    opened = attachments.open_path(window.db, stored, tmp_path / "mo")
+    assert opened.name == "2116-UBND-NC.pdf" and opened.read_bytes() == b"%PDF-1.4 letter"
     assert page.open_button.isEnabled()
     assert "2116-UBND-NC.pdf" in page.detail_label.text()
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
@@ -202,8 +201,10 @@ def test_open_obligation_selects_and_opens_dialog(qtbot, window) -> None:
     assert _row(plans, "UBND huyện Minh Long").status is Status.DONE_ON_TIME
 
 
-@pytest.mark.sqlite_only  # a file copied beside the SQLite file
-def test_attachment_is_copied_into_the_data_folder(qtbot, window, tmp_path) -> None:
+def test_attachment_is_kept_with_the_data(qtbot, window, tmp_path) -> None:
+    """Copied into the data folder beside the SQLite file, or into the server's database."""
+    from app.services import attachment_blobs, attachments
+
     usb = tmp_path / "usb"
     usb.mkdir()
     scan = usb / "Kế hoạch 11.pdf"
@@ -214,10 +215,13 @@ def test_attachment_is_copied_into_the_data_folder(qtbot, window, tmp_path) -> N
                         _type_submission("11/KH-UBND", "26/04/2018", "28/04/2018", scan))
     assert result.accepted, result.errors
     row = _row(page, "UBND huyện Trà Bồng")
-    assert row.attachment_path.startswith("attachments/submission/")
-    stored = Path(window.db.path).resolve().parent / row.attachment_path
+    if window.db.is_server:
+        assert attachment_blobs.is_ref(row.attachment_path)
+    else:
+        assert row.attachment_path.startswith("attachments/submission/")
     scan.unlink()
-    assert stored.read_bytes() == b"%PDF-1.4 test"
+    opened = attachments.open_path(window.db, row.attachment_path, tmp_path / "mo")
+    assert opened.name == "Kế hoạch 11.pdf" and opened.read_bytes() == b"%PDF-1.4 test"
 
 
 def test_history_of_a_row_keeps_deleted_documents(qtbot, window, message_log) -> None:

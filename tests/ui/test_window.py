@@ -78,3 +78,49 @@ def test_escape_cancels_a_dialog_and_saves_nothing(qtbot, window) -> None:
     result = with_modal(qtbot, page.new_item, fill)
     assert not result.accepted and not result.errors
     assert len(units.list_units(window.db)) == count
+
+
+def test_a_closed_window_never_reads_its_database_again(qtbot, sample_db, message_log) -> None:
+    """Closing the window while every page reloads (a new day was just chosen) and a search
+    is still waiting for its delay: the loads already running end, and after that nothing
+    reads the database — no late result is shown, no timer fires, no page starts a load —
+    so the program can close its database (or lose its server) right after the window."""
+    import datetime as dt
+
+    from sqlalchemy import event
+
+    from ui.main_window import MainWindow
+
+    tasks.set_synchronous(False)
+    win = MainWindow(sample_db, today=TODAY)
+    qtbot.addWidget(win)
+    win.show()
+    plans = page_of(win, PlansPage)
+    qtbot.waitUntil(lambda: not plans.loading and plans.model.rowCount() == 14, timeout=10000)
+    shown = plans.summary_label.text()
+
+    win.set_as_of(dt.date(2018, 6, 25))  # every page starts a load
+    plans.search_box.setText("son")  # filtered after a short delay
+    win.close()
+    assert win.closed
+    assert tasks.wait_for_background()  # the loads already running end
+
+    queries: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        queries.append(statement)
+
+    event.listen(sample_db.engine, "before_cursor_execute", record)
+    try:
+        qtbot.wait(400)  # their results arrive; the search delay passes
+        win.refresh_all()
+        for i in range(win.tabs.count()):
+            win.tabs.widget(i).refresh()
+        qtbot.wait(100)
+        assert tasks.wait_for_background()
+    finally:
+        event.remove(sample_db.engine, "before_cursor_execute", record)
+    assert queries == []
+    assert message_log.errors == []
+    assert plans.summary_label.text() == shown  # the late result for 25/06 was not shown
+    assert plans.search_box.text() == "son" and plans.table.proxy.rowCount() == 14

@@ -34,7 +34,7 @@ from app.services.dashboard import (
 )
 from app.status import STATUS_COLOURS, Status
 from ui.models.task_summary_model import TaskSummaryModel
-from ui.tasks import is_synchronous, run_in_background
+from ui.tasks import is_synchronous, run_in_background, window_closed
 from ui.widgets.completeness_matrix_widget import CompletenessMatrixWidget
 from ui.widgets.status_bar_chart import ChartRow, StatusBarChart
 
@@ -141,12 +141,14 @@ class DashboardPage(QWidget):
 
     # --- data -----------------------------------------------------------------------------
     def refresh(self) -> None:
+        if window_closed(self):
+            return  # its window was closed: nothing is loaded any more
         day = self.main_window.as_of
         self._generation += 1
         generation = self._generation
         db = self.db
         run_in_background(lambda: overview(db, day),
-                          lambda result: self._on_loaded(generation, result))
+                          lambda result: self._on_loaded(generation, result), owner=self)
         self.matrix.refresh(day)
 
     def _on_loaded(self, generation: int, data: Overview) -> None:
@@ -216,11 +218,13 @@ class DashboardPage(QWidget):
         def next_batch() -> None:
             if generation != self._generation or self.charts_area.widget() is not content:
                 return  # a newer day was loaded meanwhile
+            if window_closed(self):
+                return  # the window was closed: nothing more to draw
             self._add_directive_boxes(content, rest[:DIRECTIVES_PER_BATCH])
             if len(rest) > DIRECTIVES_PER_BATCH:
                 self._schedule_boxes(generation, content, rest[DIRECTIVES_PER_BATCH:])
 
-        QTimer.singleShot(0, next_batch)
+        QTimer.singleShot(0, self, next_batch)  # never fires once the page is deleted
 
     def _add_directive_boxes(self, content: QWidget, directives: list[DirectiveSummary]
                              ) -> None:

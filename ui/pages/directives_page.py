@@ -135,6 +135,8 @@ class DirectivesPage(QWidget):
     # --- data ------------------------------------------------------------------------------
     def refresh(self) -> None:
         """Reload off the UI thread (a large directive has many tasks and obligations)."""
+        if tasks.window_closed(self):
+            return  # its window was closed: nothing is loaded any more
         self._generation += 1
         generation = self._generation
         self.loading = True
@@ -142,7 +144,7 @@ class DirectivesPage(QWidget):
         tasks.run_in_background(
             lambda: directives.list_directives(self.db),
             lambda rows: self._on_loaded(generation, rows),
-            self._on_load_failed)
+            self._on_load_failed, owner=self)
 
     def _on_loaded(self, generation: int, rows: list[DirectiveInfo]) -> None:
         if generation != self._generation:

@@ -223,6 +223,8 @@ class IntakePage(QWidget):
                        periods, key, rows, count_overdue(self.db, day, self.task_kind), day)
 
     def refresh(self) -> None:
+        if tasks.window_closed(self):
+            return  # its window was closed: nothing is loaded any more
         self._generation += 1
         generation = self._generation
         self.loading = True
@@ -231,7 +233,7 @@ class IntakePage(QWidget):
         tasks.run_in_background(
             lambda: self._load(day, *wanted),
             lambda loaded: self._on_loaded(generation, loaded),
-            self._on_load_failed)
+            self._on_load_failed, owner=self)
 
     def reload_now(self) -> None:
         """Reload on the UI thread (after the user's own change, or to open an obligation)."""

@@ -26,6 +26,7 @@ from ui.dialogs.history_dialog import HistoryDialog
 from ui.dialogs.merge_dialog import MergeDialog
 from ui.dialogs.unit_dialog import UnitDialog
 from ui.models.units_model import UnitsModel
+from ui.tasks import window_closed
 from ui.widgets.data_table import DataTable
 from ui.widgets.export_button import export_view
 from ui.widgets.notice_bar import NoticeBar
@@ -117,6 +118,8 @@ class UnitsPage(QWidget):
 
     # --- data ------------------------------------------------------------------------------
     def refresh(self) -> None:
+        if window_closed(self):
+            return  # its window was closed: nothing is loaded any more
         try:
             rows = units.list_units(self.db)
         except AppError as exc:

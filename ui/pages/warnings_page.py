@@ -31,7 +31,7 @@ from app.settings import Settings
 from app.status import STATUS_COLOURS, Status
 from ui.models.warnings_model import WarningsModel
 from ui.models.warnings_proxy_model import WarningsProxyModel
-from ui.tasks import run_in_background
+from ui.tasks import run_in_background, window_closed
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -163,6 +163,8 @@ class WarningsPage(QWidget):
 
     # --- data -----------------------------------------------------------------------------
     def refresh(self) -> None:
+        if window_closed(self):
+            return  # its window was closed: nothing is loaded any more
         day = self.main_window.as_of
         self._generation += 1
         generation = self._generation
@@ -175,7 +177,7 @@ class WarningsPage(QWidget):
             return _Loaded(day, warnings(db, day, window_days=days), list_directives(db),
                            list_units(db), days)
 
-        run_in_background(load, lambda result: self._on_loaded(generation, result))
+        run_in_background(load, lambda result: self._on_loaded(generation, result), owner=self)
 
     def _on_loaded(self, generation: int, loaded: _Loaded) -> None:
         if generation != self._generation:  # a newer day was asked meanwhile

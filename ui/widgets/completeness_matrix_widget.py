@@ -28,7 +28,7 @@ from app.services.dashboard import (
 )
 from app.status import STATUS_COLOURS, Status
 from ui.models.completeness_matrix_model import CompletenessMatrixModel
-from ui.tasks import run_in_background
+from ui.tasks import run_in_background, window_closed
 
 
 class CompletenessMatrixWidget(QWidget):
@@ -94,6 +94,8 @@ class CompletenessMatrixWidget(QWidget):
 
     # --- data -----------------------------------------------------------------------------
     def refresh(self, day: dt.date) -> None:
+        if window_closed(self):
+            return  # its window was closed: nothing is loaded any more
         self._day = day
         current = self.task_combo.currentData()
         tasks = task_choices(self.db)
@@ -129,7 +131,7 @@ class CompletenessMatrixWidget(QWidget):
         db, day, kind = self.db, self._day, self.kind_combo.currentData()
         run_in_background(
             lambda: completeness_matrix(db, int(task_id), day, unit_kind=kind),
-            lambda matrix: self._on_loaded(generation, matrix))
+            lambda matrix: self._on_loaded(generation, matrix), owner=self)
 
     def _on_loaded(self, generation: int, matrix: CompletenessMatrix) -> None:
         if generation != self._generation or self._day is None:

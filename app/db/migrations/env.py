@@ -18,6 +18,10 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        # One transaction for the whole upgrade, on SQLite too (the program's engine emits
+        # BEGIN, so its DDL is transactional): Alembic's SQLite default commits after each
+        # revision, and a crash between two revisions left half the new schema stamped.
+        transactional_ddl=True,
     )
     with context.begin_transaction():
         context.run_migrations()
