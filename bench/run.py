@@ -375,7 +375,7 @@ def bench_search_page(scale: str, path: Path, repeat: int) -> list[Figure]:
                     page.view.viewport().repaint()
 
                 per_key.append(timed(keystroke))
-            shown = page.proxy.rowCount()
+            shown = page.model.rowCount()
             page.search_edit.setText("")
             app.processEvents()
         window.close()
