@@ -86,15 +86,17 @@ class WarningsModel(QAbstractTableModel):
 
     def append_rows(self, rows: list[ObligationRow]) -> None:
         """The next page, after ``moreRequested``."""
-        self._fetching = False
         if not rows:
             self._total = len(self._rows)  # the list got shorter meanwhile
+            self._fetching = False
             return
         first = len(self._rows)
         self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
         self._rows.extend(rows)
         self._total = max(self._total, len(self._rows))
         self.endInsertRows()
+        # Only now: a view told of the new rows must not ask for more in the middle of it.
+        self._fetching = False
 
     def fetch_failed(self) -> None:
         self._fetching = False

@@ -93,6 +93,7 @@ class WarningsPage(QWidget):
         self.shown_totals = WarningTotals(0, 0)
         self.window_days = Settings().warning_days
         self.scope: SearchScope | None = None
+        self.current_count = 0
         self._order = "urgency"
         self._descending = False
         self._generation = 0
@@ -271,6 +272,7 @@ class WarningsPage(QWidget):
             f"{_number(self.counts.overdue)} quá hạn</b>, <b style='color:#8a6100'>"
             f"{_number(self.counts.due_soon)} sắp đến hạn</b> "
             f"(trong {loaded.window_days} ngày tới).")
+        self.current_count = self.counts.total  # read by the window if it was not listening
         self.countChanged.emit(self.counts.total)
         show_status = getattr(self.main_window, "show_status", None)
         if show_status is not None:
