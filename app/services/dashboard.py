@@ -433,8 +433,9 @@ def newly_overdue(db: Database, since: dt.date, day: dt.date) -> list[Obligation
     if since >= day:
         return []
     with db.read() as session:
-        rows = query_obligations(session, day, statuses=[Status.OVERDUE])
-    return sort_by_urgency(r for r in rows if r.due_date >= since)
+        rows = query_obligations(session, day, statuses=[Status.OVERDUE],
+                                 where=[Obligation.due_date >= since])
+    return sort_by_urgency(rows)
 
 
 @dataclass(frozen=True)

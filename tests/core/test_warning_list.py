@@ -150,3 +150,21 @@ def test_orders_of_the_column_headers(data: Database) -> None:
 def test_search_needs_its_scope(data: Database) -> None:
     with pytest.raises(ValueError):
         warning_page(data, WarningFilter(D(2018, 5, 2), 7, search="son"))
+
+
+def test_tab_counts_and_newly_overdue_by_query(data: Database) -> None:
+    """The plans/reports tab numbers are COUNTs, the start-up notice filters in SQL: the same
+    figures as counting the whole overdue list in Python."""
+    from app.models import TaskKind
+    from app.services.intake import count_overdue
+    from app.status import Status
+
+    for day in DAYS:
+        overdue = list_obligations(data, day, statuses=[Status.OVERDUE])
+        for kind in TaskKind:
+            assert count_overdue(data, day, kind) == sum(1 for r in overdue
+                                                         if r.task_kind is kind)
+        for since in (D(2018, 1, 1), D(2018, 4, 28), day - dt.timedelta(days=40)):
+            expected = dashboard.sort_by_urgency(r for r in overdue if r.due_date >= since)
+            assert dashboard.newly_overdue(data, since, day) == (
+                expected if since < day else [])
