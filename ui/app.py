@@ -212,10 +212,51 @@ def _show_window(db: Any) -> Any:
     window.show()
     CURRENT.update(window=window, db=db)
     if db.path is not None:
-        verify_after_paint(window, db)
+        _when_page_shown(window, lambda: verify_after_paint(window, db))
     else:
         _after_verified(window, db)
     return window
+
+
+def _page_has_data(page: Any) -> bool:
+    """A page with a ``loading`` flag has cleared it; the overview has its ``data``, the
+    warnings their ``day``."""
+    loading = getattr(page, "loading", None)
+    if loading is not None:
+        return not loading
+    for name in ("data", "day"):
+        if hasattr(page, name):
+            return getattr(page, name) is not None
+    return True
+
+
+def _when_page_shown(window: Any, then: Any) -> None:
+    """Run ``then`` once the page on screen shows its data (the damage check reads the whole
+    file: started earlier, it competed with the first page's query for the disk and CPU)."""
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    from ui.tasks import is_synchronous
+
+    if is_synchronous():
+        then()
+        return
+    deadline = time.monotonic() + 60
+
+    def poll() -> None:
+        if CURRENT.get("window") is not window:
+            return  # closed meanwhile
+        page = window.tabs.currentWidget()
+        if page is None or _page_has_data(page) or time.monotonic() > deadline:
+            then()
+        else:
+            QTimer.singleShot(PAGE_POLL_MS, poll)
+
+    QTimer.singleShot(PAGE_POLL_MS, poll)
+
+
+PAGE_POLL_MS = 100
 
 
 def verify_after_paint(window: Any, db: Any) -> None:
