@@ -306,9 +306,34 @@ def _on_verified(window: Any, db: Any, path: Path, error: BaseException | None) 
 
 
 def _after_verified(window: Any, db: Any) -> None:
-    """What waits for a sound file: the start-up backup and the overdue notice."""
-    _schedule_start_backup(db)
+    """What waits for a sound file: the overdue notice, and the start-up backup once every
+    page has its data (zipping a large file alongside the pages' first queries slowed them
+    down several times)."""
     window.check_overdue_since_last_start()
+    _when_pages_loaded(window, lambda: _schedule_start_backup(db))
+
+
+def _when_pages_loaded(window: Any, then: Any) -> None:
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    from ui import tasks
+
+    if tasks.is_synchronous():
+        then()
+        return
+    deadline = time.monotonic() + 120
+
+    def poll() -> None:
+        if CURRENT.get("window") is not window:
+            return
+        if not tasks.first_loads_pending() or time.monotonic() > deadline:
+            then()
+        else:
+            QTimer.singleShot(PAGE_POLL_MS * 5, poll)
+
+    poll()
 
 
 START_BACKUP_DELAY_MS = 3000

@@ -74,6 +74,11 @@ def cancel_queued() -> None:
     _chains.clear()
 
 
+def first_loads_pending() -> bool:
+    """Jobs of a chain (the pages' first loads) still waiting or running."""
+    return bool(_chains)
+
+
 def _run_chain(pending: list[_Pending]) -> None:
     if pending:
         _chains.append(pending)
