@@ -13,6 +13,7 @@ from PySide6.QtCore import QModelIndex, Qt
 
 from app.db import Database
 from app.exchange.xlsx_export import HEADER_ROW
+from app.search import SearchIndex
 from app.services import dashboard
 from app.text import sort_key
 from ui import tasks
@@ -129,3 +130,31 @@ def test_export_writes_every_matching_row(page, sample_db, tmp_path: Path) -> No
 def test_model_passes_qtmodeltester(qtmodeltester, page) -> None:  # type: ignore[no-untyped-def]
     assert page.model.canFetchMore(QModelIndex())
     qtmodeltester.check(page.model)
+
+
+def test_typing_on_narrows_a_list_held_whole_without_a_query(
+        page, sample_db, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    everything = dashboard.warnings(sample_db, DAY)
+    page.search_edit.setText("son tinh")
+    while page.model.canFetchMore(QModelIndex()):
+        page.model.fetchMore(QModelIndex())
+    held = page.model.rows()
+    assert held and page.model.rowCount() == page.model.total
+    queries: list[object] = []
+    real = warnings_page.warning_page
+    monkeypatch.setattr(warnings_page, "warning_page",
+                        lambda *a, **k: queries.append(k) or real(*a, **k))
+    page.search_edit.setText("son tinh 6 thang")  # narrows: filtered in memory
+    assert not queries
+    expected = [r for r in everything if r.unit_name == "UBND huyện Sơn Tịnh"
+                and "6 tháng" in r.period_label.lower()]
+    assert expected and _ids(page.model.rows()) == _ids(expected)
+    assert page.model.total == len(expected)
+    page.search_edit.setText("son")  # wider again: asks the query
+    assert queries
+    index = SearchIndex.from_fields(
+        (r.unit_name, r.unit_short_name, r.task_title, r.directive_symbol, r.period_label)
+        for r in everything)
+    wider = [everything[i] for i in index.filter("son")]
+    assert len(wider) > len(held)
+    assert _ids(page.model.rows()) == _ids(wider[:PAGE]) and page.model.total == len(wider)

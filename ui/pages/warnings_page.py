@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.models import UnitKind
+from app.search import SearchIndex
 from app.services.dashboard import WarningCounts, save_warning_days
 from app.services.directives import DirectiveInfo, list_directives
 from app.services.obligations import ObligationRow
@@ -38,6 +39,7 @@ from app.services.warning_list import (
 )
 from app.settings import Settings
 from app.status import STATUS_COLOURS, Status
+from app.text import search_key
 from ui.models.warnings_model import WarningsModel
 from ui.models.warnings_model import export_table as rows_table
 from ui.tasks import is_synchronous, run_in_background
@@ -55,6 +57,8 @@ class _Page:
     flt: WarningFilter
     rows: list[ObligationRow]
     totals: WarningTotals
+    order: str = "urgency"
+    descending: bool = False
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,8 @@ class WarningsPage(QWidget):
         self.window_days = Settings().warning_days
         self.scope: SearchScope | None = None
         self.current_count = 0
+        self._fitted = False
+        self._shown: _Page | None = None
         self._order = "urgency"
         self._descending = False
         self._generation = 0
@@ -252,8 +258,33 @@ class WarningsPage(QWidget):
         db, scope = self.db, self.scope
         flt = self.current_filter()
         order, descending = self._order, self._descending
+        narrowed = self._narrowed(flt, order, descending)
+        if narrowed is not None:  # typing on within a list held whole: no query needed
+            self._show_page(narrowed)
+            return
         run_in_background(lambda: _query(db, flt, scope, order, descending),
                           lambda page: self._on_page(generation, page))
+
+    def _narrowed(self, flt: WarningFilter, order: str, descending: bool) -> _Page | None:
+        """The list for a search that only narrows the one shown, when every row of that one
+        is loaded: its matching rows, in the same order (the same rows as the query would
+        give: a row matches when each word is in one of its texts, as in SQL)."""
+        shown = self._shown
+        if (shown is None or (shown.order, shown.descending) != (order, descending)
+                or replace(shown.flt, search="") != replace(flt, search="")
+                or self.model.rowCount() < self.model.total):
+            return None
+        old_words = search_key(shown.flt.search).split()
+        new_words = search_key(flt.search).split()
+        if not new_words or not all(any(o in n for n in new_words) for o in old_words):
+            return None
+        rows = self.model.rows()
+        index = SearchIndex.from_fields(
+            (r.unit_name, r.unit_short_name, r.task_title, r.directive_symbol, r.period_label)
+            for r in rows)
+        kept = [rows[i] for i in index.filter(flt.search)]
+        overdue = sum(1 for r in kept if r.status is Status.OVERDUE)
+        return _Page(flt, kept, WarningTotals(overdue, len(kept) - overdue), order, descending)
 
     def _on_loaded(self, generation: int, loaded: _Loaded) -> None:
         if generation != self._generation:  # a newer day was asked meanwhile
@@ -278,19 +309,24 @@ class WarningsPage(QWidget):
         if show_status is not None:
             show_status(f"Ngày {loaded.day:%d/%m/%Y}: {self.counts.describe()}")
         if loaded.page.flt != self.current_filter():
+            self._fitted = False
             self._requery()  # a filter changed while the day was loading
         else:
-            self._show_page(loaded.page)
+            self._show_page(loaded.page, fit_columns=True)
 
     def _on_page(self, generation: int, page: _Page) -> None:
         if generation == self._generation:
             self._show_page(page)
 
-    def _show_page(self, page: _Page) -> None:
+    def _show_page(self, page: _Page, *, fit_columns: bool = False) -> None:
+        self._shown = page
         self.shown_totals = page.totals
         self.model.set_rows(page.rows, page.totals.total)
-        self.view.resizeColumnsToContents()
-        self.view.setColumnWidth(3, min(self.view.columnWidth(3) + 12, 300))  # unit
+        if fit_columns or not self._fitted:
+            # Once per day, not per keystroke: widths stay put while the user types.
+            self.view.resizeColumnsToContents()
+            self.view.setColumnWidth(3, min(self.view.columnWidth(3) + 12, 300))  # unit
+            self._fitted = bool(page.rows)
         self._update_shown()
 
     def _on_model_more_requested(self, offset: int) -> None:
@@ -431,4 +467,4 @@ def _query(db: Any, flt: WarningFilter, scope: SearchScope, order: str, descendi
         totals = WarningTotals(overdue, len(rows) - overdue)
     else:
         totals = warning_totals(db, flt, scope)
-    return _Page(flt, rows, totals)
+    return _Page(flt, rows, totals, order, descending)
