@@ -326,6 +326,8 @@ class WarningsPage(QWidget):
             # Once per day, not per keystroke: widths stay put while the user types.
             self.view.resizeColumnsToContents()
             self.view.setColumnWidth(3, min(self.view.columnWidth(3) + 12, 300))  # unit
+            # The period: room for "6 tháng đầu năm 2016" even if the first rows are monthly.
+            self.view.setColumnWidth(6, max(self.view.columnWidth(6), 150))
             self._fitted = bool(page.rows)
         self._update_shown()
 
