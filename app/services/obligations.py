@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, String, and_, case, delete, func, literal, or_, select, type_coerce
 from sqlalchemy.orm import Session
@@ -193,7 +193,7 @@ def _row_query(day: dt.date, window_days: int) -> Select:  # type: ignore[type-a
 
 
 # The default order of obligation lists: by due date, then directive, task, unit, period.
-DUE_ORDER: tuple[ColumnElement[object], ...] = (
+DUE_ORDER: tuple[Any, ...] = (
     Obligation.due_date, Task.directive_id, Task.sort_order, Task.id, Unit.kind,
     Unit.sort_order, Unit.id, Obligation.period_key, Obligation.id)
 
@@ -245,7 +245,7 @@ def query_obligations(
     limit: int | None = None,
     offset: int = 0,
     where: Sequence[ColumnElement[bool]] = (),
-    order_by: Sequence[ColumnElement[object]] | None = None,
+    order_by: Sequence[Any] | None = None,
     joins: Sequence[tuple[object, ColumnElement[bool]]] = (),
 ) -> list[ObligationRow]:
     """The obligations matching the filters with their status on ``day``, in due-date order

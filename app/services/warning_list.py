@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
 from sqlalchemy import Integer, and_, case, column, false, func, or_, select, values
 from sqlalchemy.sql.elements import ColumnElement
@@ -157,11 +158,11 @@ def warning_totals(db: Database, flt: WarningFilter, scope: SearchScope | None =
     return WarningTotals(overdue=int(late), due_soon=int(total) - int(late))
 
 
-def _urgency(descending: bool) -> list[ColumnElement[object]]:
+def _urgency(descending: bool) -> list[Any]:
     """The order of :func:`app.services.dashboard.sort_by_urgency` for overdue and due-soon
     rows: overdue ones are due before the day, due-soon ones on or after it, so the due date
     alone gives the status order and, within it, the most days past due first."""
-    keys: list[ColumnElement[object]] = [
+    keys: list[Any] = [
         Obligation.due_date, Task.directive_id, Obligation.task_id, Unit.kind,
         Unit.sort_order, Obligation.unit_id, Obligation.period_key, Obligation.id]
     return [k.desc() for k in keys] if descending else keys
@@ -182,7 +183,7 @@ def warning_page(db: Database, flt: WarningFilter, *, scope: SearchScope | None 
     if order not in ORDERS:
         raise ValueError(order)
     joins: list[tuple[object, ColumnElement[bool]]] = []
-    first: list[ColumnElement[object]] = []
+    first: list[Any] = []
     if order in (UNIT, TASK):
         if scope is None:
             raise ValueError("ordering by name needs the search scope")
