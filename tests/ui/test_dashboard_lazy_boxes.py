@@ -56,3 +56,16 @@ def test_boxes_follow_the_scroll(window, qtbot) -> None:  # type: ignore[no-unty
         assert set(page.progress_bars) == {t.task_id for d in data.directives for t in d.tasks}
     finally:
         tasks.set_synchronous(True)
+
+
+def test_hidden_tables_fit_their_columns_when_shown(window) -> None:  # type: ignore[no-untyped-def]
+    page = next(window.tabs.widget(i) for i in range(window.tabs.count())
+                if isinstance(window.tabs.widget(i), dashboard_page.DashboardPage))
+    window.tabs.setCurrentWidget(page)
+    page.sections.setCurrentIndex(dashboard_page.SECTION_CHARTS)
+    page.refresh()
+    assert not page._table_fitted and not page.matrix._fitted  # hidden: not measured yet
+    page.sections.setCurrentIndex(dashboard_page.SECTION_TABLE)
+    assert page._table_fitted and 0 < page.table.columnWidth(0) <= 330
+    page.sections.setCurrentIndex(dashboard_page.SECTION_MATRIX)
+    assert page.matrix._fitted and page.matrix.view.columnWidth(0) >= 180
