@@ -118,8 +118,8 @@ def status_filter(statuses: Iterable[Status], day: dt.date, window_days: int
     """A WHERE clause selecting the given statuses, written so SQLite can use the indexes.
 
     The open statuses (overdue, due soon, not due) select ``id IN (…)`` over two index range
-    scans of ``ix_obligation_open`` (first_received, due_date): never received, and received
-    only after ``day``. Written as one ``OR`` over the due-date index instead, a warnings list
+    scans of ``ix_obligation_open_status`` (first_received, due_date, exempt_reason, waived):
+    never received, and received only after ``day``. Written as one ``OR`` over the due-date index instead, a warnings list
     of a few thousand rows read every obligation of ten years (see docs/performance.md).
     """
     wanted = {Status(s) for s in statuses}
