@@ -119,8 +119,9 @@ def status_filter(statuses: Iterable[Status], day: dt.date, window_days: int
 
     The open statuses (overdue, due soon, not due) select ``id IN (…)`` over two index range
     scans of ``ix_obligation_open_status`` (first_received, due_date, exempt_reason, waived):
-    never received, and received only after ``day``. Written as one ``OR`` over the due-date index instead, a warnings list
-    of a few thousand rows read every obligation of ten years (see docs/performance.md).
+    never received, and received only after ``day``. Written as one ``OR`` over the due-date
+    index instead, a warnings list of a few thousand rows read every obligation of ten years
+    (see docs/performance.md).
     """
     wanted = {Status(s) for s in statuses}
     horizon = day + dt.timedelta(days=window_days)
