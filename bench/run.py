@@ -375,7 +375,7 @@ def bench_search_page(scale: str, path: Path, repeat: int) -> list[Figure]:
                     page.view.viewport().repaint()
 
                 per_key.append(timed(keystroke))
-            shown = page.proxy.rowCount()
+            shown = page.model.rowCount()
             page.search_edit.setText("")
             app.processEvents()
         window.close()
@@ -434,7 +434,8 @@ def bench_cold_start(scale: str, path: Path, repeat: int) -> list[Figure]:
         result = _probe("app", path, scale)
         app_runs.append(result["wall_s"])
         app_cpu.append(result.get("painted_cpu_s", result["cpu_s"]))
-        all_loaded.append(result.get("all_loaded_s", 0.0))
+        # pages_loaded_s: every page delivered, not counting the start-up backup
+        all_loaded.append(result.get("pages_loaded_s", result.get("all_loaded_s", 0.0)))
         tabs = result.get("tabs", 0)
         floor = _probe("floor", None, scale)
         floor_runs.append(floor["wall_s"])
@@ -648,7 +649,7 @@ TARGETS: dict[str, tuple[str, str, float | None, float | None]] = {
                  0.100, 3.0),
     "first_page": ("First page (200 rows) of the whole obligation list", "—", None, None),
     "search": ("Search-as-you-type, one keystroke, largest table", "≤ 50 ms", 0.050, None),
-    "search_page": ("… the real warnings page (search box → proxy → repaint)", "(≤ 50 ms)",
+    "search_page": ("… the real warnings page (search box → query → repaint)", "(≤ 50 ms)",
                     0.050, None),
     "search_scan": ("… every keystroke a full scan (paste, delete)", "(≤ 50 ms)", 0.050, None),
     "search_proxy": ("… through QSortFilterProxyModel.filterAcceptsRow (Python)", "(≤ 50 ms)",

@@ -64,18 +64,26 @@ def install_exception_hook() -> None:
     sys.excepthook = hook
 
 
-def open_database_with_recovery(db_path: Path) -> tuple[object, Path] | None:
+def open_database_with_recovery(db_path: Path, *, quick_check: bool = True,
+                                first_error: str | None = None) -> tuple[object, Path] | None:
     """Open the database; when it cannot be, show DatabaseErrorDialog (restore a backup, choose
-    another file, quit) until it opens or the user quits. Returns (Database, path) or None."""
+    another file, quit) until it opens or the user quits. Returns (Database, path) or None.
+
+    ``quick_check=False``: the damage check is left to :func:`verify_after_paint`;
+    ``first_error``: the file was already found damaged — the dialog comes first."""
     from app.db import connect
     from app.errors import AppError, DatabaseError
     from ui.dialogs.database_error_dialog import DatabaseErrorDialog
     from ui.dialogs.messages import show_error
 
+    pending = DatabaseError(first_error) if first_error else None
     while True:
         try:
-            return connect(str(db_path)), db_path
+            if pending is not None:
+                raise pending
+            return connect(str(db_path), quick_check=quick_check), db_path
         except DatabaseError as exc:
+            pending = None
             log.warning("Cannot open %s: %s", db_path, exc.message)
             dialog = DatabaseErrorDialog(exc.message, db_path)
             dialog.exec()
@@ -131,13 +139,18 @@ def run_gui(argv: Sequence[str]) -> int:
 
     code = QApplication.instance().exec()  # type: ignore[union-attr]
     del window
+    if CURRENT.get("db") is not db:  # the file was found damaged and another one opened
+        db = CURRENT.get("db")
+        if db is None:  # the user quit from the recovery dialog
+            from app.errors import DatabaseError
+
+            return DatabaseError.exit_code
     import datetime as dt
 
     from app.exchange.backup import auto_backup
     from ui.tasks import wait_for_background
 
     wait_for_background()  # a load still running when the window closed ends first
-
     auto_backup(db, "thoat", dt.datetime.now())
     db.dispose()
     return int(code)
@@ -178,18 +191,151 @@ def start_window(argv: Sequence[str]) -> tuple[object, Any] | int:
             return exc.exit_code
         db_path = redact(db.url)
     else:  # the SQLite file: a damaged or locked file offers recovery
-        opened = open_database_with_recovery(Path(target.url))
+        # The damage check reads the whole file (seconds with a million obligations): it
+        # runs after the first paint (verify_after_paint); header, lock and revision first.
+        opened = open_database_with_recovery(Path(target.url), quick_check=False)
         if opened is None:
             return DatabaseError.exit_code
         db, db_path = opened
+    window = _show_window(db)
+    log.info("%s %s started on %s", APP_NAME, __version__, db_path)
+    return window, db
+
+
+# The window and database in use: replaced when a file found damaged after the first paint
+# is restored from a backup or another file is chosen (run_gui backs up the one in use).
+CURRENT: dict[str, Any] = {}
+
+
+def _show_window(db: Any) -> Any:
     from ui.main_window import MainWindow
 
     window = MainWindow(db)
     window.show()
-    _schedule_start_backup(db, window)
+    CURRENT.update(window=window, db=db)
+    if db.path is not None:
+        _when_page_shown(window, lambda: verify_after_paint(window, db))
+    else:
+        _after_verified(window, db)
+    return window
+
+
+def _page_has_data(page: Any) -> bool:
+    """A page with a ``loading`` flag has cleared it; the overview has its ``data``, the
+    warnings their ``day``."""
+    loading = getattr(page, "loading", None)
+    if loading is not None:
+        return not loading
+    for name in ("data", "day"):
+        if hasattr(page, name):
+            return getattr(page, name) is not None
+    return True
+
+
+def _when_page_shown(window: Any, then: Any) -> None:
+    """Run ``then`` once the page on screen shows its data (the damage check reads the whole
+    file: started earlier, it competed with the first page's query for the disk and CPU)."""
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    from ui.tasks import is_synchronous
+
+    if is_synchronous():
+        then()
+        return
+    deadline = time.monotonic() + 60
+
+    def poll() -> None:
+        if CURRENT.get("window") is not window:
+            return  # closed meanwhile
+        page = window.tabs.currentWidget()
+        if page is None or _page_has_data(page) or time.monotonic() > deadline:
+            then()
+        else:
+            QTimer.singleShot(PAGE_POLL_MS, poll)
+
+    QTimer.singleShot(PAGE_POLL_MS, poll)
+
+
+PAGE_POLL_MS = 100
+
+
+def verify_after_paint(window: Any, db: Any) -> None:
+    """``PRAGMA quick_check`` of the file on a worker thread, once the window is shown. Sound:
+    the start-up notice and backup follow. Damaged: the window closes and the recovery
+    dialog of a damaged file at start-up is shown (restore a backup, another file, quit)."""
+    from app.db.engine import damage_error
+    from ui.tasks import run_in_background
+
+    path = Path(db.path)
+    run_in_background(lambda: damage_error(path),
+                      lambda error: _on_verified(window, db, path, error),
+                      lambda exc: _on_verified(window, db, path, exc))
+
+
+def _on_verified(window: Any, db: Any, path: Path, error: BaseException | None) -> None:
+    if CURRENT.get("db") is not db:
+        return  # another file is open by now
+    if error is None:
+        _after_verified(window, db)
+        return
+    from app.errors import DatabaseError
+
+    message = error.message if isinstance(error, DatabaseError) else str(error)
+    log.error("Damaged database found after start-up: %s", message)
+    from ui.tasks import cancel_queued
+
+    # The window stays on screen, disabled, under the dialog (closing the last window would
+    # end the program); the file is let go of so that a backup can replace it.
+    cancel_queued()
+    window.setEnabled(False)
+    db.dispose()
+    CURRENT.clear()
+    opened = open_database_with_recovery(path, quick_check=False, first_error=message)
+    if opened is None:
+        from PySide6.QtWidgets import QApplication
+
+        window.close()
+        app = QApplication.instance()
+        if app is not None:
+            app.exit(DatabaseError.exit_code)
+        return
+    new_db, new_path = opened
+    _show_window(new_db)
+    window.close()
+    log.info("%s reopened on %s", APP_NAME, new_path)
+
+
+def _after_verified(window: Any, db: Any) -> None:
+    """What waits for a sound file: the overdue notice, and the start-up backup once every
+    page has its data (zipping a large file alongside the pages' first queries slowed them
+    down several times)."""
     window.check_overdue_since_last_start()
-    log.info("%s %s started on %s", APP_NAME, __version__, db_path)
-    return window, db
+    _when_pages_loaded(window, lambda: _schedule_start_backup(db, window))
+
+
+def _when_pages_loaded(window: Any, then: Any) -> None:
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    from ui import tasks
+
+    if tasks.is_synchronous():
+        then()
+        return
+    deadline = time.monotonic() + 120
+
+    def poll() -> None:
+        if CURRENT.get("window") is not window:
+            return
+        if not tasks.first_loads_pending() or time.monotonic() > deadline:
+            then()
+        else:
+            QTimer.singleShot(PAGE_POLL_MS * 5, poll)
+
+    poll()
 
 
 START_BACKUP_DELAY_MS = 3000

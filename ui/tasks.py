@@ -95,6 +95,11 @@ def window_closed(owner: QObject | None) -> bool:
     return bool(getattr(window, "closed", False))
 
 
+def first_loads_pending() -> bool:
+    """Jobs of a chain (the pages' first loads) still waiting or running."""
+    return bool(_chains)
+
+
 def _run_chain(pending: list[_Pending]) -> None:
     if pending:
         _chains.append(pending)

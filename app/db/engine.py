@@ -163,10 +163,14 @@ def check_writable(path: Path) -> None:
             "liệu sang thư mục của mình (ví dụ Tài liệu) rồi mở lại.")
 
 
-def preflight(path: Path) -> None:
+def preflight(path: Path, *, quick_check: bool = True) -> None:
     """Look at an existing file before the program changes anything in it (even the switch to
     WAL mode writes its header): ``PRAGMA quick_check`` and the schema revision. A damaged
-    file or one from a newer program is refused untouched."""
+    file or one from a newer program is refused untouched.
+
+    ``quick_check=False`` leaves out the damage check, which reads the whole file (~1 s per
+    300 MB): the window runs :func:`damage_error` in the background after its first paint
+    instead (docs/performance.md, "Usable at L"). The header and revision checks stay."""
     if not path.exists() or path.stat().st_size == 0:
         return
     try:
@@ -174,12 +178,10 @@ def preflight(path: Path) -> None:
     except sqlite3.Error as exc:
         raise database_error(exc, path) from exc
     try:
-        rows = [str(r[0]) for r in con.execute("PRAGMA quick_check").fetchall()]
-        if rows != ["ok"]:
-            raise DatabaseError(
-                f"Tệp dữ liệu {path} bị hỏng (kiểm tra toàn vẹn không đạt: {rows[0][:200]}). "
-                "Chương trình không sửa tệp này. Hãy khôi phục từ bản sao lưu gần nhất hoặc "
-                "chọn tệp dữ liệu khác.")
+        if quick_check:
+            error = _quick_check(con, path)
+            if error is not None:
+                raise error
         has_stamp = con.execute("SELECT 1 FROM sqlite_master WHERE type='table' "
                                 "AND name='alembic_version'").fetchone()
         stamps = [r[0] for r in con.execute("SELECT version_num FROM alembic_version")
@@ -194,6 +196,34 @@ def preflight(path: Path) -> None:
         error = newer_revision_error(stamp)
         if error is not None:
             raise error
+
+
+def _quick_check(con: sqlite3.Connection, path: Path) -> DatabaseError | None:
+    rows = [str(r[0]) for r in con.execute("PRAGMA quick_check").fetchall()]
+    if rows == ["ok"]:
+        return None
+    log.error("quick_check failed on %s: %s", path, rows[:20])
+    return DatabaseError(
+        f"Tệp dữ liệu {path} bị hỏng (kiểm tra toàn vẹn không đạt: {rows[0][:200]}). "
+        "Chương trình không sửa tệp này. Hãy khôi phục từ bản sao lưu gần nhất hoặc "
+        "chọn tệp dữ liệu khác.")
+
+
+def damage_error(path: Path) -> DatabaseError | None:
+    """``PRAGMA quick_check`` of an SQLite file on its own read-only connection (safe on a
+    worker thread while the program uses the file): the error the user sees, or None when
+    the file is sound."""
+    try:
+        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True,
+                              timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+    except sqlite3.Error as exc:
+        return database_error(exc, path)
+    try:
+        return _quick_check(con, path)
+    except sqlite3.Error as exc:
+        return database_error(exc, path)
+    finally:
+        con.close()
 
 
 def database_error(exc: BaseException, path: Path | None = None) -> DatabaseError:
@@ -237,11 +267,12 @@ def is_database_failure(exc: BaseException) -> bool:
 
 
 def open_database(target: str | Path, *, echo: bool = False,
-                  create_folder: bool = False) -> Database:
+                  create_folder: bool = False, quick_check: bool = True) -> Database:
     """Open (without migrating) a database given a file path or an SQLAlchemy URL.
 
     A missing folder is an error (a USB or network drive not plugged in must not silently
-    give an empty database) unless ``create_folder`` is true.
+    give an empty database) unless ``create_folder`` is true. ``quick_check=False``: see
+    :func:`preflight`.
     """
     text = str(target)
     path: Path | None = None
@@ -267,7 +298,7 @@ def open_database(target: str | Path, *, echo: bool = False,
                 ) from exc
         check_sqlite_file(path)
         check_writable(path)
-        preflight(path)
+        preflight(path, quick_check=quick_check)
         # A URL object, not text: "%" or "?" in a folder name must stay as they are.
         engine = create_engine(URL.create("sqlite", database=str(path)), echo=echo,
                                connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})

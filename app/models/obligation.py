@@ -20,8 +20,10 @@ class Obligation(Base):
         UniqueConstraint("task_id", "unit_id", "period_key"),
         Index("ix_obligation_due_date", "due_date"),
         Index("ix_obligation_unit_id", "unit_id"),
-        # Open obligations on any day: never received, or received after it (warnings).
-        Index("ix_obligation_open", "first_received", "due_date"),
+        # Open obligations on any day: never received, or received after it (warnings);
+        # covering the whole test, exemption included (migration 0004).
+        Index("ix_obligation_open_status", "first_received", "due_date", "exempt_reason",
+              "waived"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

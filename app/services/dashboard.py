@@ -250,53 +250,60 @@ def overview(db: Database, day: dt.date, *, directive_id: int | None = None,
     with db.read() as session:
         if window_days is None:
             window_days = load_settings(session).warning_days
+        dstmt = (select(Directive.id, Directive.number_symbol, Directive.signed_date,
+                        Directive.subject).order_by(Directive.signed_date, Directive.id))
+        tstmt = (select(Task.id, Task.directive_id, Task.title, Task.kind)
+                 .order_by(Task.directive_id, Task.sort_order, Task.id))
+        # Grouped on the obligation table with the unit's kind (a primary-key look-up); the
+        # directive of each task comes from the small task list, not from a join per row.
         status = status_expression(day, window_days).label("status")
-        stmt = (
-            select(Task.directive_id, Obligation.task_id, Unit.kind, status, func.count())
-            .select_from(Obligation)
-            .join(Task, Task.id == Obligation.task_id)
-            .join(Unit, Unit.id == Obligation.unit_id)
-            .group_by(Task.directive_id, Obligation.task_id, Unit.kind, status)
-        )
+        stmt = (select(Obligation.task_id, Unit.kind, status, func.count())
+                .join(Unit, Unit.id == Obligation.unit_id)
+                .group_by(Obligation.task_id, Unit.kind, status))
+        pstmt = (select(Obligation.task_id, func.count(func.distinct(Obligation.period_key)))
+                 .group_by(Obligation.task_id))
         if directive_id is not None:
-            stmt = stmt.where(Task.directive_id == directive_id)
-        grouped = session.execute(stmt).all()
-        periods = dict(session.execute(
-            select(Obligation.task_id, func.count(func.distinct(Obligation.period_key)))
-            .group_by(Obligation.task_id)).all())
-        dstmt = select(Directive).order_by(Directive.signed_date, Directive.id)
-        if directive_id is not None:
-            dstmt = dstmt.where(Directive.id == directive_id)
             if session.get(Directive, directive_id) is None:
                 raise NotFound(f"Không tìm thấy văn bản chỉ đạo (mã {directive_id}).")
-        directives = session.scalars(dstmt).all()
-        # task -> kind -> status -> n
-        per_task: dict[int, dict[str, dict[str, int]]] = {}
-        for _did, tid, kind, st, n in grouped:
-            per_task.setdefault(tid, {}).setdefault(kind, {})[st] = n
-        total_by_kind: dict[str, dict[str, int]] = {}
-        result = []
-        for d in directives:
-            tasks = []
-            d_counts = StatusCounts()
-            for t in sorted(d.tasks, key=lambda t: (t.sort_order, t.id)):
-                kinds = per_task.get(t.id, {})
-                by_kind = _kinds(kinds)
-                t_counts = sum((k.counts for k in by_kind), StatusCounts())
-                for k, c in kinds.items():
-                    target = total_by_kind.setdefault(k, {})
-                    for st, n in c.items():
-                        target[st] = target.get(st, 0) + n
-                tasks.append(TaskSummary(
-                    task_id=t.id, title=t.title, kind=TaskKind(t.kind),
-                    period_count=int(periods.get(t.id, 0)), counts=t_counts, by_kind=by_kind))
-                d_counts = d_counts + t_counts
-            result.append(DirectiveSummary(
-                directive_id=d.id, number_symbol=d.number_symbol, signed_date=d.signed_date,
-                subject=d.subject, counts=d_counts, tasks=tuple(tasks)))
-        total = sum((x.counts for x in result), StatusCounts())
-        return Overview(day=day, window_days=window_days, counts=total,
-                        by_kind=_kinds(total_by_kind), directives=tuple(result))
+            dstmt = dstmt.where(Directive.id == directive_id)
+            tstmt = tstmt.where(Task.directive_id == directive_id)
+            own = select(Task.id).where(Task.directive_id == directive_id)
+            stmt = stmt.where(Obligation.task_id.in_(own))
+            pstmt = pstmt.where(Obligation.task_id.in_(own))
+        directives = session.execute(dstmt).all()
+        task_rows = session.execute(tstmt).all()
+        grouped = session.execute(stmt).all()
+        periods = dict(session.execute(pstmt).all())
+    # task -> kind -> status -> n
+    per_task: dict[int, dict[str, dict[str, int]]] = {}
+    for tid, kind, st, n in grouped:
+        per_task.setdefault(tid, {}).setdefault(kind, {})[st] = n
+    tasks_of: dict[int, list[tuple[int, str, str]]] = {}
+    for tid, did, title, kind in task_rows:
+        tasks_of.setdefault(did, []).append((tid, title, kind))
+    total_by_kind: dict[str, dict[str, int]] = {}
+    result = []
+    for did, symbol, signed, subject in directives:
+        tasks = []
+        d_counts = StatusCounts()
+        for tid, title, kind in tasks_of.get(did, ()):
+            kinds = per_task.get(tid, {})
+            by_kind = _kinds(kinds)
+            t_counts = sum((k.counts for k in by_kind), StatusCounts())
+            for k, c in kinds.items():
+                target = total_by_kind.setdefault(k, {})
+                for st, n in c.items():
+                    target[st] = target.get(st, 0) + n
+            tasks.append(TaskSummary(
+                task_id=tid, title=title, kind=TaskKind(kind),
+                period_count=int(periods.get(tid, 0)), counts=t_counts, by_kind=by_kind))
+            d_counts = d_counts + t_counts
+        result.append(DirectiveSummary(
+            directive_id=did, number_symbol=symbol, signed_date=signed, subject=subject,
+            counts=d_counts, tasks=tuple(tasks)))
+    total = sum((x.counts for x in result), StatusCounts())
+    return Overview(day=day, window_days=window_days, counts=total,
+                    by_kind=_kinds(total_by_kind), directives=tuple(result))
 
 
 # --- completeness matrix ---------------------------------------------------------------------
@@ -426,8 +433,9 @@ def newly_overdue(db: Database, since: dt.date, day: dt.date) -> list[Obligation
     if since >= day:
         return []
     with db.read() as session:
-        rows = query_obligations(session, day, statuses=[Status.OVERDUE])
-    return sort_by_urgency(r for r in rows if r.due_date >= since)
+        rows = query_obligations(session, day, statuses=[Status.OVERDUE],
+                                 where=[Obligation.due_date >= since])
+    return sort_by_urgency(rows)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import Select, String, and_, case, delete, func, literal, or_, select, type_coerce
 from sqlalchemy.orm import Session
@@ -118,9 +118,10 @@ def status_filter(statuses: Iterable[Status], day: dt.date, window_days: int
     """A WHERE clause selecting the given statuses, written so SQLite can use the indexes.
 
     The open statuses (overdue, due soon, not due) select ``id IN (…)`` over two index range
-    scans of ``ix_obligation_open`` (first_received, due_date): never received, and received
-    only after ``day``. Written as one ``OR`` over the due-date index instead, a warnings list
-    of a few thousand rows read every obligation of ten years (see docs/performance.md).
+    scans of ``ix_obligation_open_status`` (first_received, due_date, exempt_reason, waived):
+    never received, and received only after ``day``. Written as one ``OR`` over the due-date
+    index instead, a warnings list of a few thousand rows read every obligation of ten years
+    (see docs/performance.md).
     """
     wanted = {Status(s) for s in statuses}
     horizon = day + dt.timedelta(days=window_days)
@@ -192,6 +193,44 @@ def _row_query(day: dt.date, window_days: int) -> Select:  # type: ignore[type-a
     )
 
 
+# The default order of obligation lists: by due date, then directive, task, unit, period.
+DUE_ORDER: tuple[Any, ...] = (
+    Obligation.due_date, Task.directive_id, Task.sort_order, Task.id, Unit.kind,
+    Unit.sort_order, Unit.id, Obligation.period_key, Obligation.id)
+
+
+def obligation_conditions(
+    day: dt.date,
+    window_days: int,
+    *,
+    directive_id: int | None = None,
+    task_id: int | None = None,
+    unit_id: int | None = None,
+    unit_kind: UnitKind | str | None = None,
+    period_key: str | None = None,
+    statuses: Sequence[Status | str] | None = None,
+    obligation_ids: Sequence[int] | None = None,
+) -> list[ColumnElement[bool]]:
+    """The WHERE conditions of :func:`query_obligations`' filters (over ``obligation``
+    joined with ``task`` and ``unit``), shared with the counting queries."""
+    conditions: list[ColumnElement[bool]] = []
+    if directive_id is not None:
+        conditions.append(Task.directive_id == directive_id)
+    if task_id is not None:
+        conditions.append(Obligation.task_id == task_id)
+    if unit_id is not None:
+        conditions.append(Obligation.unit_id == unit_id)
+    if unit_kind is not None:
+        conditions.append(Unit.kind == UnitKind(unit_kind).value)
+    if period_key is not None:
+        conditions.append(Obligation.period_key == period_key)
+    if statuses:
+        conditions.append(status_filter([Status(s) for s in statuses], day, window_days))
+    if obligation_ids is not None:
+        conditions.append(Obligation.id.in_(list(obligation_ids)))
+    return conditions
+
+
 def query_obligations(
     session: Session,
     day: dt.date,
@@ -206,29 +245,24 @@ def query_obligations(
     obligation_ids: Sequence[int] | None = None,
     limit: int | None = None,
     offset: int = 0,
+    where: Sequence[ColumnElement[bool]] = (),
+    order_by: Sequence[Any] | None = None,
+    joins: Sequence[tuple[object, ColumnElement[bool]]] = (),
 ) -> list[ObligationRow]:
-    """The obligations matching the filters with their status on ``day``, in due-date order.
-    ``limit``/``offset`` load a large list a page at a time (a table never holds a million
-    rows)."""
+    """The obligations matching the filters with their status on ``day``, in due-date order
+    (or ``order_by``). ``limit``/``offset`` load a large list a page at a time (a table never
+    holds a million rows); ``where`` adds conditions, ``joins`` (target, on) extra tables
+    (e.g. a sort rank)."""
     if window_days is None:
         window_days = load_settings(session).warning_days
     stmt = _row_query(day, window_days)
-    if directive_id is not None:
-        stmt = stmt.where(Task.directive_id == directive_id)
-    if task_id is not None:
-        stmt = stmt.where(Obligation.task_id == task_id)
-    if unit_id is not None:
-        stmt = stmt.where(Obligation.unit_id == unit_id)
-    if unit_kind is not None:
-        stmt = stmt.where(Unit.kind == UnitKind(unit_kind).value)
-    if period_key is not None:
-        stmt = stmt.where(Obligation.period_key == period_key)
-    if statuses:
-        stmt = stmt.where(status_filter([Status(s) for s in statuses], day, window_days))
-    if obligation_ids is not None:
-        stmt = stmt.where(Obligation.id.in_(list(obligation_ids)))
-    stmt = stmt.order_by(Obligation.due_date, Task.directive_id, Task.sort_order, Task.id,
-                         Unit.kind, Unit.sort_order, Unit.id, Obligation.period_key, Obligation.id)
+    for target, on in joins:
+        stmt = stmt.join(target, on)  # type: ignore[arg-type]
+    stmt = stmt.where(*obligation_conditions(
+        day, window_days, directive_id=directive_id, task_id=task_id, unit_id=unit_id,
+        unit_kind=unit_kind, period_key=period_key, statuses=statuses,
+        obligation_ids=obligation_ids), *where)
+    stmt = stmt.order_by(*(order_by if order_by is not None else DUE_ORDER))
     if limit is not None:
         stmt = stmt.limit(limit).offset(offset)
     if session.autoflush:

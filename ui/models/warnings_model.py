@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 
 from app.dates import fmt
@@ -34,6 +34,7 @@ class Column:
     text: Callable[[ObligationRow], str]
     sort: Callable[[ObligationRow], Any]
     tip: str = ""
+    order: str = "urgency"  # the SQL order a click on the header asks for (warning_list)
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -42,29 +43,83 @@ COLUMNS: tuple[Column, ...] = (
     Column("Số ngày", days_text,
            lambda r: (0 if r.status is Status.OVERDUE else 1, -r.days_past_due),
            "Số ngày quá hạn, hoặc số ngày còn lại đến hạn"),
-    Column("Hạn", lambda r: fmt(r.due_date), lambda r: r.due_date),
-    Column("Đơn vị", lambda r: r.unit_name, lambda r: sort_key(r.unit_name)),
-    Column("Loại đơn vị", lambda r: r.unit_kind.label, lambda r: r.unit_kind.value),
-    Column("Văn bản", lambda r: r.directive_symbol, lambda r: (r.directive_id,)),
-    Column("Kỳ", lambda r: r.period_label or "Một lần", lambda r: (r.due_date, r.period_key)),
-    Column("Nhiệm vụ", lambda r: r.task_title, lambda r: sort_key(r.task_title)),
+    Column("Hạn", lambda r: fmt(r.due_date), lambda r: r.due_date, order="due"),
+    Column("Đơn vị", lambda r: r.unit_name, lambda r: sort_key(r.unit_name), order="unit"),
+    Column("Loại đơn vị", lambda r: r.unit_kind.label, lambda r: r.unit_kind.value,
+           order="kind"),
+    Column("Văn bản", lambda r: r.directive_symbol, lambda r: (r.directive_id,),
+           order="directive"),
+    Column("Kỳ", lambda r: r.period_label or "Một lần", lambda r: (r.due_date, r.period_key),
+           order="period"),
+    Column("Nhiệm vụ", lambda r: r.task_title, lambda r: sort_key(r.task_title),
+           order="task"),
 )
 STATUS_COLUMN = 0
 DAYS_COLUMN = 1
 
 
 class WarningsModel(QAbstractTableModel):
-    """Rows are :class:`ObligationRow`; the obligation id is under ``Qt.UserRole``."""
+    """Rows are :class:`ObligationRow`; the obligation id is under ``Qt.UserRole``.
+
+    It holds the rows loaded so far of a longer list (``total`` rows match): the view asks
+    for more through ``canFetchMore``/``fetchMore`` when the user scrolls to the end, and the
+    page answers ``moreRequested(offset)`` with :meth:`append_rows`. A click on a header asks
+    the page for another order (``sortRequested``): the rows come sorted from the query,
+    never sorted here over a part of the list."""
+
+    moreRequested = Signal(int)  # offset: the number of rows already held
+    sortRequested = Signal(int, object)  # column, Qt.SortOrder
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._rows: list[ObligationRow] = []
+        self._total = 0
+        self._fetching = False
         self.columns = COLUMNS
 
-    def set_rows(self, rows: list[ObligationRow]) -> None:
+    def set_rows(self, rows: list[ObligationRow], total: int | None = None) -> None:
         self.beginResetModel()
         self._rows = list(rows)
+        self._total = len(self._rows) if total is None else max(total, len(self._rows))
+        self._fetching = False
         self.endResetModel()
+
+    def append_rows(self, rows: list[ObligationRow]) -> None:
+        """The next page, after ``moreRequested``."""
+        if not rows:
+            self._total = len(self._rows)  # the list got shorter meanwhile
+            self._fetching = False
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
+        self._rows.extend(rows)
+        self._total = max(self._total, len(self._rows))
+        self.endInsertRows()
+        # Only now: a view told of the new rows must not ask for more in the middle of it.
+        self._fetching = False
+
+    def fetch_failed(self) -> None:
+        self._fetching = False
+
+    @property
+    def total(self) -> int:
+        """How many rows match, loaded or not."""
+        return self._total
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and not self._fetching and len(self._rows) < self._total
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
+        if self.canFetchMore(parent):
+            self._fetching = True
+            self.moreRequested.emit(len(self._rows))
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.sortRequested.emit(column, order)
+
+    def order_of(self, column: int) -> str:
+        """The SQL order of a column (-1, no column: the urgency order)."""
+        return self.columns[column].order if 0 <= column < len(self.columns) else "urgency"
 
     def row_at(self, row: int) -> ObligationRow:
         return self._rows[row]
@@ -115,3 +170,22 @@ class WarningsModel(QAbstractTableModel):
                     f"Hạn {fmt(row.due_date)}: {days_text(row).lower()}. {received}.\n"
                     "Nhấp đúp để mở nghĩa vụ.")
         return None
+
+
+def export_table(rows: list[ObligationRow], title: str) -> Any:
+    """Every row of the list (loaded on the page or not) as the page shows it, for Excel:
+    the column texts, the due date as a real date, the status colour beside its label."""
+    from app.exchange.xlsx_export import Column as XlsxColumn
+    from app.exchange.xlsx_export import Table
+
+    due_column = next(i for i, c in enumerate(COLUMNS) if c.title == "Hạn")
+    values: list[tuple[Any, ...]] = []
+    fills: list[str | tuple[str | None, ...] | None] = []
+    for row in rows:
+        values.append(tuple(row.due_date if i == due_column else c.text(row)
+                            for i, c in enumerate(COLUMNS)))
+        colour = row.status.colour
+        fills.append(tuple(colour if i in (STATUS_COLUMN, DAYS_COLUMN) else None
+                           for i in range(len(COLUMNS))))
+    return Table(title=title, columns=tuple(XlsxColumn(c.title) for c in COLUMNS), rows=values,
+                 fills=fills, sheet_name=title[:31])

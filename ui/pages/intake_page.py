@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
 )
 
 from app.dates import fmt
-from app.documents.common import DocumentKind
 from app.errors import AppError
 from app.models import TaskKind
 from app.services import directives, submissions
@@ -186,9 +185,9 @@ class IntakePage(QWidget):
         self.export_button.clicked.connect(lambda: self.export_excel())
         self.waive_button.clicked.connect(self.waive_current)
         self.print_summary_action.triggered.connect(
-            lambda: self.print_document(DocumentKind.SUMMARY))
+            lambda: self.print_document("summary"))
         self.print_reminder_action.triggered.connect(
-            lambda: self.print_document(DocumentKind.REMINDER))
+            lambda: self.print_document("reminder"))
         self.table.rowActivated.connect(self.register)
         self.table.currentIdChanged.connect(lambda _id: self._load_documents())
         self.docs_table.rowActivated.connect(lambda _id: self.edit_item())
@@ -522,7 +521,7 @@ class IntakePage(QWidget):
                 ("Đã miễn nghĩa vụ cho " if dialog.waive else "Đã bỏ miễn nghĩa vụ cho ")
                 + row.obligation.unit_name + ".")
 
-    def print_document(self, kind: DocumentKind) -> None:
+    def print_document(self, kind: str) -> None:
         """The synthesis report / reminder letter for the chosen directive."""
         self.window_.open_document_dialog(kind, directive_id=self._directive_id)
 

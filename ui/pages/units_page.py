@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.documents.common import DocumentKind
 from app.errors import AppError
 from app.models import UnitKind
 from app.services import units
@@ -264,7 +263,7 @@ class UnitsPage(QWidget):
     def _on_sheet_button_clicked(self) -> None:
         unit = self.current()
         if unit is not None:
-            self.window_.open_document_dialog(DocumentKind.UNIT_SHEET, unit_id=unit.id)
+            self.window_.open_document_dialog("unit-sheet", unit_id=unit.id)
 
     def save_state(self) -> None:
         self.table.save_state()

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -23,32 +23,67 @@ from PySide6.QtWidgets import (
 )
 
 from app.models import UnitKind
-from app.services.dashboard import WarningCounts, count_warnings, save_warning_days, warnings
+from app.search import SearchIndex
+from app.services.dashboard import WarningCounts, save_warning_days
 from app.services.directives import DirectiveInfo, list_directives
 from app.services.obligations import ObligationRow
 from app.services.units import UnitInfo, list_units
+from app.services.warning_list import (
+    PAGE_SIZE,
+    SearchScope,
+    WarningFilter,
+    WarningTotals,
+    search_scope,
+    warning_page,
+    warning_totals,
+)
 from app.settings import Settings
 from app.status import STATUS_COLOURS, Status
+from app.text import search_key
 from ui.models.warnings_model import WarningsModel
-from ui.models.warnings_proxy_model import WarningsProxyModel
-from ui.tasks import run_in_background, window_closed
+from ui.models.warnings_model import export_table as rows_table
+from ui.tasks import is_synchronous, run_in_background, window_closed
+
+SEARCH_DELAY_MS = 250  # typing on: the query runs once the user pauses
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
 
 @dataclass(frozen=True)
+class _Page:
+    """One query's answer: the first rows of the list and how many rows match."""
+
+    flt: WarningFilter
+    rows: list[ObligationRow]
+    totals: WarningTotals
+    order: str = "urgency"
+    descending: bool = False
+
+
+@dataclass(frozen=True)
 class _Loaded:
     day: dt.date
-    rows: list[ObligationRow]
     directives: list[DirectiveInfo]
     units: list[UnitInfo]
     window_days: int
+    scope: SearchScope
+    day_totals: WarningTotals  # every warning of the day (the tab's number)
+    page: _Page
+
+
+def _number(n: int) -> str:
+    """50280 -> "50.280" (Vietnamese thousands separator)."""
+    return f"{n:,}".replace(",", ".")
 
 
 class WarningsPage(QWidget):
     """Emits ``countChanged`` (overdue + due soon, shown in the tab title) and
-    ``openObligationRequested`` on a double-click or Enter."""
+    ``openObligationRequested`` on a double-click or Enter.
+
+    The page holds a page of rows at a time (``PAGE_SIZE``, more when the user scrolls to the
+    end or presses "Hiện thêm"): filters, search and order are applied by the query
+    (:mod:`app.services.warning_list`), the counts come from a COUNT query."""
 
     countChanged = Signal(int)
     openObligationRequested = Signal(int)
@@ -59,7 +94,14 @@ class WarningsPage(QWidget):
         self.db = window.db
         self.day: dt.date | None = None
         self.counts = WarningCounts(0, 0)
+        self.shown_totals = WarningTotals(0, 0)
         self.window_days = Settings().warning_days
+        self.scope: SearchScope | None = None
+        self.current_count = 0
+        self._fitted = False
+        self._shown: _Page | None = None
+        self._order = "urgency"
+        self._descending = False
         self._generation = 0
         self._build_ui()
         self._connect_signals()
@@ -77,8 +119,8 @@ class WarningsPage(QWidget):
         self.reminder_button.setToolTip("Công văn đôn đốc cho văn bản đang lọc (chọn văn bản ở ô "
                                         "\"Văn bản\" để đôn đốc riêng văn bản đó)")
         self.export_button = QPushButton("Xuất Excel (Ctrl+E)", self)
-        self.export_button.setToolTip("Lưu danh sách cảnh báo đang hiển thị (đúng bộ lọc, thứ "
-                                      "tự) ra tệp Excel")
+        self.export_button.setToolTip("Lưu toàn bộ danh sách cảnh báo đúng bộ lọc và thứ tự "
+                                      "đang chọn (kể cả các dòng chưa hiện) ra tệp Excel")
         self.toolbar_layout.addWidget(self.reminder_button)
         self.toolbar_layout.addWidget(self.export_button)
         layout.addLayout(self.toolbar_layout)
@@ -102,7 +144,7 @@ class WarningsPage(QWidget):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         filters.addWidget(self.unit_combo)
         self.search_edit = QLineEdit(self)
-        self.search_edit.setPlaceholderText("Tìm (không cần dấu)…")
+        self.search_edit.setPlaceholderText("Tìm đơn vị, nhiệm vụ, văn bản, kỳ (không cần dấu)…")
         self.search_edit.setClearButtonEnabled(True)
         filters.addWidget(self.search_edit, 1)
         filters.addWidget(QLabel("Cảnh báo trước:"))
@@ -116,14 +158,15 @@ class WarningsPage(QWidget):
         layout.addLayout(filters)
 
         self.model = WarningsModel(self)
-        self.proxy = WarningsProxyModel(self)
-        self.proxy.setSourceModel(self.model)
         self.view = QTableView(self)
-        self.view.setModel(self.proxy)
+        self.view.setModel(self.model)
         # Fit the columns on a sample of rows: Qt's default (1,000 rows) cost ~0.4 s at M.
         self.view.horizontalHeader().setResizeContentsPrecision(200)
-        self.view.setSortingEnabled(True)
-        self.view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # keep the urgency order
+        self.view.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
+        self.view.setSortingEnabled(True)  # the model asks the query for the order
+        self.view.horizontalHeader().setToolTip(
+            "Nhấp tiêu đề cột để sắp xếp toàn bộ danh sách (cả các dòng chưa hiện); nhấp cột "
+            "“Trạng thái” để về thứ tự khẩn cấp.")
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -144,64 +187,174 @@ class WarningsPage(QWidget):
             bottom.addWidget(chip)
         self.shown_label = QLabel(self)
         bottom.addWidget(self.shown_label, 1)
+        self.more_button = QPushButton("Hiện thêm", self)
+        self.more_button.setToolTip("Tải thêm các dòng tiếp theo của danh sách (cũng tự tải khi "
+                                    "cuộn xuống cuối bảng)")
+        self.more_button.setVisible(False)
+        bottom.addWidget(self.more_button)
         bottom.addWidget(QLabel("Nhấp đúp một dòng để mở nghĩa vụ."))
         layout.addLayout(bottom)
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(SEARCH_DELAY_MS)
 
     def _connect_signals(self) -> None:
         self.directive_combo.currentIndexChanged.connect(self._on_filter_changed)
         self.kind_combo.currentIndexChanged.connect(self._on_filter_changed)
         self.unit_combo.currentIndexChanged.connect(self._on_filter_changed)
         self.search_edit.textChanged.connect(self._on_search_edit_text_changed)
+        self.search_timer.timeout.connect(self._requery)
         self.window_spin.editingFinished.connect(self._on_window_spin_editing_finished)
         self.view.activated.connect(self._on_view_activated)
         self.export_button.clicked.connect(lambda: self.export_excel())
         self.reminder_button.clicked.connect(self._on_reminder_button_clicked)
-        self.proxy.rowsInserted.connect(self._update_shown)
-        self.proxy.rowsRemoved.connect(self._update_shown)
-        self.proxy.modelReset.connect(self._update_shown)
-        self.proxy.layoutChanged.connect(self._update_shown)
+        self.more_button.clicked.connect(self._on_more_button_clicked)
+        self.model.moreRequested.connect(self._on_model_more_requested)
+        self.model.sortRequested.connect(self._on_model_sort_requested)
+        self.model.rowsInserted.connect(self._update_shown)
+        self.model.modelReset.connect(self._update_shown)
 
     # --- data -----------------------------------------------------------------------------
+    def current_filter(self, day: dt.date | None = None,
+                       window_days: int | None = None) -> WarningFilter:
+        """The filters, search and day the list is asked for."""
+        return WarningFilter(
+            day=day or self.day or self.main_window.as_of,
+            window_days=self.window_days if window_days is None else window_days,
+            directive_id=self.directive_combo.currentData(),
+            unit_kind=self.kind_combo.currentData(),
+            unit_id=self.unit_combo.currentData(),
+            search=self.search_edit.text())
+
     def refresh(self) -> None:
+        """Everything for the window's day: the choices of the filters, the search keys, the
+        day's counts and the first page of the list."""
         if window_closed(self):
             return  # its window was closed: nothing is loaded any more
         day = self.main_window.as_of
         self._generation += 1
         generation = self._generation
         db = self.db
+        wanted = self.current_filter(day)
+        order, descending = self._order, self._descending
 
         def load() -> _Loaded:
             from app.services.dashboard import warning_days
 
             days = warning_days(db)
-            return _Loaded(day, warnings(db, day, window_days=days), list_directives(db),
-                           list_units(db), days)
+            flt = replace(wanted, day=day, window_days=days)
+            scope = search_scope(db, flt)
+            day_totals = warning_totals(db, flt.unfiltered())
+            return _Loaded(day, list_directives(db), list_units(db), days, scope, day_totals,
+                           _query(db, flt, scope, order, descending, day_totals))
 
         run_in_background(load, lambda result: self._on_loaded(generation, result), owner=self)
+
+    def _requery(self) -> None:
+        """The list again for new filters, search or order (same day, same search keys)."""
+        self.search_timer.stop()
+        if self.scope is None or self.day is None:
+            return  # the first load is on its way and reads the filters when it ends
+        self._generation += 1
+        generation = self._generation
+        db, scope = self.db, self.scope
+        flt = self.current_filter()
+        order, descending = self._order, self._descending
+        narrowed = self._narrowed(flt, order, descending)
+        if narrowed is not None:  # typing on within a list held whole: no query needed
+            self._show_page(narrowed)
+            return
+        run_in_background(lambda: _query(db, flt, scope, order, descending),
+                          lambda page: self._on_page(generation, page), owner=self)
+
+    def _narrowed(self, flt: WarningFilter, order: str, descending: bool) -> _Page | None:
+        """The list for a search that only narrows the one shown, when every row of that one
+        is loaded: its matching rows, in the same order (the same rows as the query would
+        give: a row matches when each word is in one of its texts, as in SQL)."""
+        shown = self._shown
+        if (shown is None or (shown.order, shown.descending) != (order, descending)
+                or replace(shown.flt, search="") != replace(flt, search="")
+                or self.model.rowCount() < self.model.total):
+            return None
+        old_words = search_key(shown.flt.search).split()
+        new_words = search_key(flt.search).split()
+        if not new_words or not all(any(o in n for n in new_words) for o in old_words):
+            return None
+        rows = self.model.rows()
+        index = SearchIndex.from_fields(
+            (r.unit_name, r.unit_short_name, r.task_title, r.directive_symbol, r.period_label)
+            for r in rows)
+        kept = [rows[i] for i in index.filter(flt.search)]
+        overdue = sum(1 for r in kept if r.status is Status.OVERDUE)
+        return _Page(flt, kept, WarningTotals(overdue, len(kept) - overdue), order, descending)
 
     def _on_loaded(self, generation: int, loaded: _Loaded) -> None:
         if generation != self._generation:  # a newer day was asked meanwhile
             return
         self.day = loaded.day
+        self.scope = loaded.scope
         self._fill_combo(self.directive_combo,
                          [(d.number_symbol, d.id) for d in loaded.directives])
         self._fill_combo(self.unit_combo, [(u.name, u.id) for u in loaded.units])
         self.window_days = loaded.window_days
         if not self.window_spin.hasFocus():
             self.window_spin.setValue(loaded.window_days)
-        self.model.set_rows(loaded.rows)
-        self.view.resizeColumnsToContents()
-        self.view.setColumnWidth(3, min(self.view.columnWidth(3) + 12, 300))  # unit
-        self.counts = count_warnings(loaded.rows)
+        self.counts = WarningCounts(loaded.day_totals.overdue, loaded.day_totals.due_soon)
         self.summary_label.setText(
             f"Ngày <b>{loaded.day:%d/%m/%Y}</b>: <b style='color:#b00020'>"
-            f"{self.counts.overdue} quá hạn</b>, <b style='color:#8a6100'>"
-            f"{self.counts.due_soon} sắp đến hạn</b> (trong {loaded.window_days} ngày tới).")
+            f"{_number(self.counts.overdue)} quá hạn</b>, <b style='color:#8a6100'>"
+            f"{_number(self.counts.due_soon)} sắp đến hạn</b> "
+            f"(trong {loaded.window_days} ngày tới).")
+        self.current_count = self.counts.total  # read by the window if it was not listening
         self.countChanged.emit(self.counts.total)
         show_status = getattr(self.main_window, "show_status", None)
         if show_status is not None:
             show_status(f"Ngày {loaded.day:%d/%m/%Y}: {self.counts.describe()}")
+        if loaded.page.flt != self.current_filter():
+            self._fitted = False
+            self._requery()  # a filter changed while the day was loading
+        else:
+            self._show_page(loaded.page, fit_columns=True)
+
+    def _on_page(self, generation: int, page: _Page) -> None:
+        if generation == self._generation:
+            self._show_page(page)
+
+    def _show_page(self, page: _Page, *, fit_columns: bool = False) -> None:
+        self._shown = page
+        self.shown_totals = page.totals
+        self.model.set_rows(page.rows, page.totals.total)
+        if fit_columns or not self._fitted:
+            # Once per day, not per keystroke: widths stay put while the user types.
+            self.view.resizeColumnsToContents()
+            self.view.setColumnWidth(3, min(self.view.columnWidth(3) + 12, 300))  # unit
+            # The period: room for "6 tháng đầu năm 2016" even if the first rows are monthly.
+            self.view.setColumnWidth(6, max(self.view.columnWidth(6), 150))
+            self._fitted = bool(page.rows)
         self._update_shown()
+
+    def _on_model_more_requested(self, offset: int) -> None:
+        if self.scope is None:
+            self.model.fetch_failed()
+            return
+        generation = self._generation
+        db, scope, flt = self.db, self.scope, self.current_filter()
+        order, descending = self._order, self._descending
+
+        def done(rows: list[ObligationRow]) -> None:
+            if generation == self._generation:
+                self.model.append_rows(rows)
+
+        def failed(exc: BaseException) -> None:
+            from ui.dialogs.messages import show_error
+
+            self.model.fetch_failed()
+            show_error(self, exc)
+
+        run_in_background(
+            lambda: warning_page(db, flt, scope=scope, order=order, descending=descending,
+                                 limit=PAGE_SIZE, offset=offset),
+            done, failed, owner=self)
 
     @staticmethod
     def _fill_combo(combo: QComboBox, items: list[tuple[str, Any]]) -> None:
@@ -217,28 +370,46 @@ class WarningsPage(QWidget):
         combo.blockSignals(False)
 
     def _update_shown(self, *_args: object) -> None:
-        shown, total = self.proxy.rowCount(), self.model.rowCount()
-        self.shown_label.setText(f"Đang hiện {shown}/{total} dòng." if shown != total
-                                 else f"{total} dòng.")
+        shown, total = self.model.rowCount(), self.model.total
+        if shown < total:
+            self.shown_label.setText(
+                f"Hiển thị {_number(shown)} / tổng {_number(total)} dòng — cuộn xuống cuối "
+                "bảng hoặc bấm “Hiện thêm” để xem tiếp.")
+        else:
+            self.shown_label.setText(f"Hiển thị {_number(shown)} / tổng {_number(total)} dòng.")
+        self.more_button.setVisible(shown < total)
 
     def visible_rows(self) -> list[ObligationRow]:
-        return [self.model.row_at(self.proxy.mapToSource(self.proxy.index(i, 0)).row())
-                for i in range(self.proxy.rowCount())]
+        """The rows loaded on the page (the first pages of the list), in their order."""
+        return self.model.rows()
 
     def export_title(self) -> str:
         parts = ["Cảnh báo hạn"]
         for combo in (self.directive_combo, self.kind_combo, self.unit_combo):
             if combo.currentData() is not None:
                 parts.append(combo.currentText())
+        if self.search_edit.text().strip():
+            parts.append(f"tìm “{self.search_edit.text().strip()}”")
         day = self.day or self.main_window.as_of
         parts.append(f"tính đến {day:%d/%m/%Y}")
         return " — ".join(parts)
 
     def export_excel(self, path: Path | None = None) -> None:
-        """The warnings as shown (filters, search, order) to an .xlsx file."""
-        from ui.widgets.export_button import export_view
+        """Every warning matching the filters and search, in the order shown (all of them,
+        not only the rows loaded on the page) to an .xlsx file."""
+        from ui.widgets.export_button import export_table
 
-        export_view(self, self.view, self.export_title(), "Cảnh báo hạn", path=path)
+        db, scope, flt = self.db, self.scope, self.current_filter()
+        order, descending, title = self._order, self._descending, self.export_title()
+        if scope is None:
+            return  # nothing loaded yet
+
+        def build() -> Any:
+            rows = warning_page(db, flt, scope=scope, order=order, descending=descending,
+                                limit=None)
+            return rows_table(rows, title)
+
+        export_table(self, build, "Cảnh báo hạn", path=path)
 
     # --- slots ----------------------------------------------------------------------------
     def _on_reminder_button_clicked(self) -> None:
@@ -247,12 +418,23 @@ class WarningsPage(QWidget):
             open_dialog("reminder", directive_id=self.directive_combo.currentData())
 
     def _on_filter_changed(self, _index: int) -> None:
-        self.proxy.set_filters(directive_id=self.directive_combo.currentData(),
-                               unit_kind=self.kind_combo.currentData(),
-                               unit_id=self.unit_combo.currentData())
+        self._requery()
 
-    def _on_search_edit_text_changed(self, text: str) -> None:
-        self.proxy.set_search(text)
+    def _on_search_edit_text_changed(self, _text: str) -> None:
+        if is_synchronous():
+            self._requery()
+        else:
+            self.search_timer.start()  # restarted by every keystroke
+
+    def _on_more_button_clicked(self) -> None:
+        self.model.fetchMore(QModelIndex())
+
+    def _on_model_sort_requested(self, column: int, order: Qt.SortOrder) -> None:
+        wanted = self.model.order_of(column)
+        descending = order == Qt.SortOrder.DescendingOrder
+        if (wanted, descending) != (self._order, self._descending):
+            self._order, self._descending = wanted, descending
+            self._requery()
 
     def _on_window_spin_editing_finished(self) -> None:
         from ui.dialogs.messages import show_error
@@ -275,3 +457,18 @@ class WarningsPage(QWidget):
         obligation_id = index.data(Qt.ItemDataRole.UserRole)
         if obligation_id is not None:
             self.openObligationRequested.emit(int(obligation_id))
+
+
+def _query(db: Any, flt: WarningFilter, scope: SearchScope, order: str, descending: bool,
+           unfiltered: WarningTotals | None = None) -> _Page:
+    """The first page and the count of a list (the day's count when nothing filters it)."""
+    rows = warning_page(db, flt, scope=scope, order=order, descending=descending,
+                        limit=PAGE_SIZE)
+    if unfiltered is not None and flt == flt.unfiltered():
+        totals = unfiltered
+    elif len(rows) < PAGE_SIZE:  # all of it is here: count it
+        overdue = sum(1 for r in rows if r.status is Status.OVERDUE)
+        totals = WarningTotals(overdue, len(rows) - overdue)
+    else:
+        totals = warning_totals(db, flt, scope)
+    return _Page(flt, rows, totals, order, descending)

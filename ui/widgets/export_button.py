@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractItemModel, QDate, QDateTime, QSettings, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QFileDialog, QPushButton, QTableView, QWidget
 
-from app.exchange.xlsx_export import CellValue, Column, Table, write_table
 from ui.tasks import run_in_background
+
+if TYPE_CHECKING:
+    from app.exchange.xlsx_export import CellValue, Table
 
 _DMY = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
 _LAST_DIR_KEY = "export/last_dir"
@@ -57,6 +61,8 @@ def _colour(value: object) -> str | None:
 def table_from_model(model: QAbstractItemModel, title: str, subtitle: str = "",
                      hidden_columns: set[int] | None = None) -> Table:
     """The rows of ``model`` (a proxy: its order and filter) as an exportable table."""
+    from app.exchange.xlsx_export import Column, Table
+
     hidden = hidden_columns or set()
     cols = [c for c in range(model.columnCount()) if c not in hidden]
     columns = tuple(
@@ -93,6 +99,8 @@ def table_from_model(model: QAbstractItemModel, title: str, subtitle: str = "",
 
 def table_from_view(view: QTableView, title: str, subtitle: str = "") -> Table:
     """What the view shows: hidden columns left out, columns in on-screen (visual) order."""
+    from app.exchange.xlsx_export import Table
+
     model = view.model()
     header = view.horizontalHeader()
     table = table_from_model(model, title, subtitle,
@@ -125,17 +133,39 @@ def export_view(parent: QWidget | None, view: QTableView, title: str, default_na
                 subtitle: str = "", path: Path | None = None) -> None:
     """Ask where to save (unless ``path`` is given), then write the view's rows off the UI
     thread; the outcome is shown in the window's status bar or a message box."""
-    from ui.dialogs.messages import show_error, show_info
-
     if not default_name.lower().endswith(".xlsx"):
         default_name += ".xlsx"
     target = path or choose_save_path(parent, "Xuất ra Excel", default_name)
     if target is None:
         return
     table = table_from_view(view, title, subtitle)
+    _write_in_background(parent, target, lambda: table)
 
-    def done(written: object) -> None:
-        text = f"Đã xuất {len(table.rows)} dòng ra {written}"
+
+def export_table(parent: QWidget | None, build: Callable[[], Table], default_name: str, *,
+                 path: Path | None = None) -> None:
+    """Like :func:`export_view` for a list the view holds only a page of: ``build`` (run off
+    the UI thread) gives every row of the list, through the page's own query."""
+    if not default_name.lower().endswith(".xlsx"):
+        default_name += ".xlsx"
+    target = path or choose_save_path(parent, "Xuất ra Excel", default_name)
+    if target is None:
+        return
+    _write_in_background(parent, target, build)
+
+
+def _write_in_background(parent: QWidget | None, target: Path,
+                         build: Callable[[], Table]) -> None:
+    from app.exchange.xlsx_export import write_table
+    from ui.dialogs.messages import show_error, show_info
+
+    def work() -> tuple[object, int]:
+        table = build()
+        return write_table(target, table), len(table.rows)
+
+    def done(result: tuple[object, int]) -> None:
+        written, count = result
+        text = f"Đã xuất {count} dòng ra {written}"
         window = parent.window() if parent is not None else None
         show_status = getattr(window, "show_status", None)
         if show_status is not None:
@@ -143,7 +173,7 @@ def export_view(parent: QWidget | None, view: QTableView, title: str, default_na
         else:
             show_info(parent, "Xuất Excel", text)
 
-    run_in_background(lambda: write_table(target, table), done,
+    run_in_background(work, done,
                       lambda exc: show_error(parent, exc, title="Không xuất được tệp Excel"))
 
 
