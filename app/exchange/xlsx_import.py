@@ -732,8 +732,9 @@ def _write_units(session: Session, planned: Sequence[_Planned]) -> None:
     from app.services.obligations import sync_task
 
     history = _Audit(session)
-    top: dict[str, int] = dict(session.execute(
-        select(Unit.kind, func.max(Unit.sort_order)).group_by(Unit.kind)).tuples().all())
+    top: dict[str, int] = {
+        kind: int(n) for kind, n in session.execute(
+            select(Unit.kind, func.max(Unit.sort_order)).group_by(Unit.kind))}
     touched_kinds: set[str] = set()
     touched_units: set[int] = set()
     added: list[Unit] = []
