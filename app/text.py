@@ -48,6 +48,11 @@ def clean(value: str | None, *, multiline: bool = False) -> str:
     return _SPACES.sub(" ", kept).strip()
 
 
+def number_text(n: int) -> str:
+    """A count as written in Vietnamese: 10100 -> "10.100" (dot between thousands)."""
+    return f"{n:,}".replace(",", ".")
+
+
 def search_key(value: str | None) -> str:
     """Accent-free, case-free key: "Sơn Tịnh", "son tinh", "SƠN TỊNH" give the same key.
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from app import APP_NAME, __version__
 from app.db import Database
+from app.text import number_text
 from ui.widgets.date_edit import DateEdit
 
 
@@ -156,7 +157,7 @@ class MainWindow(QMainWindow):
         index = self.tabs.indexOf(page)
         if index >= 0:
             title = self._titles[page]
-            self.tabs.setTabText(index, f"{title} ({count})" if count else title)
+            self.tabs.setTabText(index, f"{title} ({number_text(count)})" if count else title)
 
     def _connect_signals(self) -> None:
         self.quit_action.triggered.connect(self.close)

@@ -62,3 +62,10 @@ def test_helpers_never_fail_and_keys_are_stable(value):
     cleaned = clean(value)
     assert clean(cleaned) == cleaned
     sort_key(value)
+
+
+def test_number_text_groups_thousands_with_dots() -> None:
+    from app.text import number_text
+
+    assert [number_text(n) for n in (0, 999, 1000, 10100, 1000134)] == [
+        "0", "999", "1.000", "10.100", "1.000.134"]

@@ -39,7 +39,7 @@ from app.services.warning_list import (
 )
 from app.settings import Settings
 from app.status import STATUS_COLOURS, Status
-from app.text import search_key
+from app.text import number_text, search_key
 from ui.models.warnings_model import WarningsModel
 from ui.models.warnings_model import export_table as rows_table
 from ui.tasks import is_synchronous, run_in_background, window_closed
@@ -70,11 +70,6 @@ class _Loaded:
     scope: SearchScope
     day_totals: WarningTotals  # every warning of the day (the tab's number)
     page: _Page
-
-
-def _number(n: int) -> str:
-    """50280 -> "50.280" (Vietnamese thousands separator)."""
-    return f"{n:,}".replace(",", ".")
 
 
 class WarningsPage(QWidget):
@@ -302,8 +297,8 @@ class WarningsPage(QWidget):
         self.counts = WarningCounts(loaded.day_totals.overdue, loaded.day_totals.due_soon)
         self.summary_label.setText(
             f"Ngày <b>{loaded.day:%d/%m/%Y}</b>: <b style='color:#b00020'>"
-            f"{_number(self.counts.overdue)} quá hạn</b>, <b style='color:#8a6100'>"
-            f"{_number(self.counts.due_soon)} sắp đến hạn</b> "
+            f"{number_text(self.counts.overdue)} quá hạn</b>, <b style='color:#8a6100'>"
+            f"{number_text(self.counts.due_soon)} sắp đến hạn</b> "
             f"(trong {loaded.window_days} ngày tới).")
         self.current_count = self.counts.total  # read by the window if it was not listening
         self.countChanged.emit(self.counts.total)
@@ -373,10 +368,11 @@ class WarningsPage(QWidget):
         shown, total = self.model.rowCount(), self.model.total
         if shown < total:
             self.shown_label.setText(
-                f"Hiển thị {_number(shown)} / tổng {_number(total)} dòng — cuộn xuống cuối "
+                f"Hiển thị {number_text(shown)} / tổng {number_text(total)} dòng — cuộn xuống cuối "
                 "bảng hoặc bấm “Hiện thêm” để xem tiếp.")
         else:
-            self.shown_label.setText(f"Hiển thị {_number(shown)} / tổng {_number(total)} dòng.")
+            self.shown_label.setText(
+                f"Hiển thị {number_text(shown)} / tổng {number_text(total)} dòng.")
         self.more_button.setVisible(shown < total)
 
     def visible_rows(self) -> list[ObligationRow]:
