@@ -26,7 +26,7 @@ from app.models import Directive, Obligation, Task, TaskKind, Unit, UnitKind
 from app.services.obligations import ObligationRow, query_obligations, status_expression
 from app.settings import load_settings, save_settings
 from app.status import URGENCY, Status
-from app.text import sort_key
+from app.text import number_text, sort_key
 
 WARNING_STATUSES = (Status.OVERDUE, Status.DUE_SOON)
 _STATUS_BY_VALUE = {s.value: s for s in Status}  # faster than Status(value) in large loops
@@ -178,7 +178,8 @@ class WarningCounts:
     def describe(self) -> str:
         if not self.total:
             return "Không có nghĩa vụ nào quá hạn hoặc sắp đến hạn."
-        return f"{self.overdue} nghĩa vụ quá hạn, {self.due_soon} sắp đến hạn."
+        return (f"{number_text(self.overdue)} nghĩa vụ quá hạn, "
+                f"{number_text(self.due_soon)} sắp đến hạn.")
 
 
 def count_warnings(rows: Iterable[ObligationRow]) -> WarningCounts:
