@@ -102,13 +102,11 @@ def db(db_path: Path, pg_server: PgTestServer | None) -> Iterator[Database]:
 
 def _finish_windows() -> None:
     """Before a test's database is closed (and, on a server, dropped), the test's windows are
-    gone: closed (a MainWindow then starts no load and drops late results), their running
-    loads ended, and deleted — with their timers (a search box's delay) and whatever their
-    destruction sets off. pytest-qt only ``deleteLater()``s the widgets it tracks; deferred
-    deletes would otherwise run in the next test's event loop, against a dropped database."""
+    done: closed (a MainWindow then starts no load, drops late results and stops its timers,
+    such as a search box's delay), their running loads ended, and their deletion asked for."""
     if "PySide6.QtWidgets" not in sys.modules:
         return
-    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
 
     from ui import tasks
@@ -121,8 +119,14 @@ def _finish_windows() -> None:
     tasks.wait_for_background()
     QCoreApplication.processEvents()  # results of loads that were still running: dropped
     for widget in app.topLevelWidgets():
-        widget.deleteLater()
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+        # Only windows of their own: a combo box's popup, a dialog with a parent… are
+        # top-level too but belong to the widget that deletes them.
+        if widget.parent() is None:
+            widget.deleteLater()
+    # The deletions run in the next event loop: a closed window reads no database and its
+    # timers are stopped, so they are harmless there. (Forcing every pending deferred delete
+    # here with sendPostedEvents(None, DeferredDelete) deleted objects still in use and
+    # crashed the interpreter at exit: "bool_dealloc".)
     QCoreApplication.processEvents()
     tasks.wait_for_background()
     tasks.wait_for_background()

@@ -33,6 +33,7 @@ from app.services.dashboard import (
     rate_text,
 )
 from app.status import STATUS_COLOURS, Status
+from app.text import number_text
 from ui.models.task_summary_model import TaskSummaryModel
 from ui.tasks import is_synchronous, run_in_background, window_closed
 from ui.widgets.completeness_matrix_widget import CompletenessMatrixWidget
@@ -192,21 +193,24 @@ class DashboardPage(QWidget):
         c = data.counts
         figures = QGridLayout()
         boxes = (
-            ("Phải nộp", str(c.expected), f"{c.exempt} không áp dụng", "#ffffff",
+            ("Phải nộp", number_text(c.expected), f"{number_text(c.exempt)} không áp dụng",
+             "#ffffff",
              "Mọi nghĩa vụ trừ nghĩa vụ không áp dụng (đơn vị chưa thành lập, đã giải thể, "
              "được miễn), kể cả nghĩa vụ chưa đến hạn."),
-            ("Đã nộp", str(c.received), f"Tỷ lệ nộp {rate_text(c.received_rate)}",
+            ("Đã nộp", number_text(c.received), f"Tỷ lệ nộp {rate_text(c.received_rate)}",
              STATUS_COLOURS[Status.DONE_ON_TIME],
              "Đúng hạn + nộp muộn. Tỷ lệ nộp = đã nộp ÷ phải nộp."),
-            ("Đúng hạn", str(c.on_time), f"Tỷ lệ đúng hạn {rate_text(c.on_time_rate)}",
+            ("Đúng hạn", number_text(c.on_time), f"Tỷ lệ đúng hạn {rate_text(c.on_time_rate)}",
              STATUS_COLOURS[Status.DONE_ON_TIME],
              "Văn bản đầu tiên nhận được trước hoặc đúng ngày hạn. "
              "Tỷ lệ đúng hạn = đúng hạn ÷ phải nộp."),
-            ("Nộp muộn", str(c.late), "Nộp sau hạn", STATUS_COLOURS[Status.DONE_LATE],
+            ("Nộp muộn", number_text(c.late), "Nộp sau hạn", STATUS_COLOURS[Status.DONE_LATE],
              "Văn bản đầu tiên nhận được sau ngày hạn."),
-            ("Quá hạn (chưa nộp)", str(c.missing), "Cần đôn đốc", STATUS_COLOURS[Status.OVERDUE],
+            ("Quá hạn (chưa nộp)", number_text(c.missing), "Cần đôn đốc",
+             STATUS_COLOURS[Status.OVERDUE],
              "Đã qua ngày hạn mà chưa nhận được văn bản: xem thẻ “Cảnh báo hạn”."),
-            ("Chưa đến hạn", str(c.not_yet_due), f"{c.due_soon} sắp đến hạn",
+            ("Chưa đến hạn", number_text(c.not_yet_due),
+             f"{number_text(c.due_soon)} sắp đến hạn",
              STATUS_COLOURS[Status.NOT_DUE],
              f"Chưa nộp, chưa đến hạn; “sắp đến hạn”: hạn trong {data.window_days} ngày tới."),
         )

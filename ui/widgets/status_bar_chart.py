@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from app.services.dashboard import SHORT_LABELS, StatusCounts, rate_text
 from app.status import STATUS_COLOURS, Status
+from app.text import number_text
 
 # Order of the segments: what is done, then what is missing, then what is not yet due.
 SEGMENTS = (Status.DONE_ON_TIME, Status.DONE_LATE, Status.OVERDUE, Status.DUE_SOON,
@@ -60,9 +61,10 @@ class StatusBarChart(QWidget):
         return SEGMENTS if self._show_exempt else SEGMENTS[:-1]
 
     def _describe(self, row: ChartRow) -> str:
-        parts = [f"{SHORT_LABELS[s]}: {row.counts.get(s)}" for s in self._segments()
+        parts = [f"{SHORT_LABELS[s]}: {number_text(row.counts.get(s))}" for s in self._segments()
                  if row.counts.get(s)]
-        return (f"{row.label} — phải nộp {row.counts.expected}, đã nộp {row.counts.received} "
+        return (f"{row.label} — phải nộp {number_text(row.counts.expected)}, "
+                f"đã nộp {number_text(row.counts.received)} "
                 f"({rate_text(row.counts.received_rate)}); " + ", ".join(parts))
 
     # --- geometry -------------------------------------------------------------------------
@@ -124,7 +126,7 @@ class StatusBarChart(QWidget):
                 painter.setPen(QPen(QColor(EDGE), 1))
                 painter.setBrush(QColor(STATUS_COLOURS[status]))
                 painter.drawRect(seg)
-                text = str(n)
+                text = number_text(n)
                 if metrics.horizontalAdvance(text) + 4 <= w:
                     painter.setPen(QColor("#111111"))
                     painter.drawText(seg, Qt.AlignmentFlag.AlignCenter, text)
