@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import inspect
+import io
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -131,6 +133,7 @@ def _register_styles(wb: Workbook) -> dict[str, str]:
 
 
 DATE = "date"
+_INF = float("inf")
 # A value as the sheet stores it: (stored value, openpyxl data type, is a date, text width).
 _Bound = tuple[CellValue, str, bool, int]
 
@@ -278,6 +281,166 @@ def _write_body_quick(ws: Any, table: Table, ncols: int, kinds: list[str], style
         append(cells if n == ncols else cells[:n])
 
 
+class _Fragments:
+    """The XML of a body cell after its reference (``<c r="B12"`` + *fragment*), worked out
+    once per distinct (value, style) by openpyxl's own cell writer, so the rows can be
+    written as text and still be byte for byte what openpyxl writes cell by cell (escaping,
+    ``xml:space``, date serial numbers, non-ASCII characters as references, empty cells)."""
+
+    def __init__(self, ws: Any) -> None:
+        from lxml.etree import xmlfile
+        from openpyxl.cell._writer import write_cell
+        from openpyxl.xml.constants import SHEET_MAIN_NS
+
+        self._ws = ws
+        self._xmlfile = xmlfile
+        self._write_cell = write_cell
+        self._ns = SHEET_MAIN_NS
+        self._by_style: dict[int, dict[CellValue, str]] = {}
+        self._numbers: dict[int, tuple[str, str]] = {}
+
+    def number(self, sid: int) -> tuple[str, str]:
+        """What goes before and after a finite number's digits (openpyxl: ``%.16g``)."""
+        found = self._numbers.get(sid)
+        if found is None:
+            before, _, after = self.probe(1, "n", sid).partition("1")
+            found = self._numbers[sid] = (before, after)
+        return found
+
+    def of(self, sid: int) -> dict[CellValue, str]:
+        """The fragments of one style id, by original value (numbers are not kept here:
+        ``True == 1`` would share a key)."""
+        found = self._by_style.get(sid)
+        if found is None:
+            found = self._by_style[sid] = {}
+        return found
+
+    def probe(self, stored: CellValue, data_type: str, sid: int) -> str:
+        cell = _RowCell(self._ws, 1, 1)
+        cell.has_style = True
+        cell.style_id = sid
+        cell._value = stored
+        cell.data_type = data_type
+        out = io.BytesIO()
+        with self._xmlfile(out) as xf, xf.element("worksheet", xmlns=self._ns), \
+                xf.element("sheetData"), xf.element("row", {"r": "1"}):
+            self._write_cell(xf, self._ws, cell, True)
+        text = out.getvalue().decode("ascii")
+        head = '<row r="1"><c r="A1"'
+        start = text.index(head) + len(head)
+        return text[start:text.rindex("</row>")]
+
+
+def _direct_rows_possible(ws: Any) -> bool:
+    """The direct body writer relies on openpyxl 3.1's write-only internals: the sheet's
+    stream is made by ``WorksheetWriter(ws, out)`` (lxml's ``xmlfile`` on ``out``) when the
+    first row is appended, each row goes through ``write_row(xf, row, row_idx)``, cells are
+    written by lxml's cell writer and the archive copies the file named ``writer.out``."""
+    try:
+        import openpyxl.cell._writer as cell_writer
+        import openpyxl.worksheet._writer as sheet_writer
+
+        out = inspect.signature(sheet_writer.WorksheetWriter).parameters.get("out")
+        return (_quick_rows_possible(ws)
+                and getattr(ws, "_writer", False) is None
+                and out is not None
+                and callable(getattr(sheet_writer, "create_temporary_file", None))
+                and callable(getattr(sheet_writer.WorksheetWriter, "write_row", None))
+                and cell_writer.write_cell is cell_writer.lxml_write_cell)
+    except (ImportError, AttributeError, TypeError, ValueError):
+        return False
+
+
+def _open_stream(ws: Any) -> io.BufferedWriter:
+    """Make the sheet's stream as openpyxl would (its temporary file, the top of the sheet),
+    but through a file object of ours, so the body rows can be written to it as text."""
+    import openpyxl.worksheet._writer as sheet_writer
+
+    path = sheet_writer.create_temporary_file()
+    stream = open(path, "wb")  # noqa: SIM115 - closed by fill_workbook
+    try:
+        writer = sheet_writer.WorksheetWriter(ws, out=stream)
+        writer.out = path  # the archive copies the file, the clean-up removes it
+        ws._writer = writer
+        writer.write_top()
+    except BaseException:
+        stream.close()
+        raise
+    return stream
+
+
+def _write_body_direct(ws: Any, table: Table, ncols: int, kinds: list[str], styles: _Styles,
+                       binder: _Binder, stream: io.BufferedWriter) -> None:
+    """The body rows as text, from one fragment per distinct (value, style), written to the
+    sheet's stream between openpyxl's header rows and its ``</sheetData>``."""
+    fragments = _Fragments(ws)
+    heads = ['<c r="' + get_column_letter(c + 1) for c in range(ncols)]
+    patterns: dict[Any, tuple[list[int | None], list[str | None]]] = {}
+    bind = binder.bind
+    style_id = styles.style_id
+    number = fragments.number
+    fills = table.fills
+    nfills = len(fills)
+
+    def pattern(fills_of_row: Any) -> tuple[list[int | None], list[str | None]]:
+        found = patterns.get(fills_of_row)
+        if found is None:
+            colours = [
+                (fills_of_row[c] if c < len(fills_of_row) else None)
+                if isinstance(fills_of_row, tuple) else fills_of_row
+                for c in range(ncols)]
+            found = patterns[fills_of_row] = ([None] * ncols, colours)
+        return found
+
+    def cell(value: CellValue, c: int, ids: list[int | None], colours: list[str | None]) -> str:
+        kind = type(value)
+        if kind is int or (kind is float and value == value  # type: ignore[comparison-overlap]
+                           and value not in (_INF, -_INF)):
+            sid = ids[c]
+            if sid is None:
+                sid = ids[c] = style_id(kinds[c], colours[c])
+            before, after = number(sid)
+            return before + ("%.16g" % value) + after
+        stored, data_type, is_date, _width = bind(value)
+        if is_date:
+            sid = style_id(DATE, colours[c])
+        else:
+            sid = ids[c]
+            if sid is None:
+                sid = ids[c] = style_id(kinds[c], colours[c])
+        known = fragments.of(sid)
+        if kind is float:  # not finite: not kept (nan != nan)
+            return fragments.probe(stored, data_type, sid)
+        found = known.get(value)
+        if found is None:
+            found = known[value] = fragments.probe(stored, data_type, sid)
+        return found
+
+    def write_rows(xf: Any, _row: Any, _row_idx: int) -> None:
+        xf.flush()  # what lxml holds goes out first: the body follows it in the file
+        chunk: list[str] = []
+        for i, row in enumerate(table.rows):
+            ids, colours = pattern(fills[i] if i < nfills else None)
+            ref = f'{HEADER_ROW + 1 + i}"'
+            chunk.append(f'<row r="{HEADER_ROW + 1 + i}">')
+            for c in range(min(len(row), ncols)):
+                chunk.append(heads[c])
+                chunk.append(ref)
+                chunk.append(cell(row[c], c, ids, colours))
+            chunk.append("</row>")
+            if len(chunk) > 20000:
+                stream.write("".join(chunk).encode("ascii"))
+                chunk.clear()
+        stream.write("".join(chunk).encode("ascii"))
+
+    writer = ws._writer
+    writer.write_row = write_rows
+    try:
+        ws.append([])  # one call of write_row: it writes every body row
+    finally:
+        del writer.write_row
+
+
 def _write_body_plain(ws: Any, table: Table, ncols: int, kinds: list[str], styles: _Styles,
                       binder: _Binder) -> None:
     """The same rows through openpyxl's public API only (one new cell per value)."""
@@ -299,16 +462,31 @@ def _write_body_plain(ws: Any, table: Table, ncols: int, kinds: list[str], style
         ws.append(cells)
 
 
-def fill_workbook(wb: Workbook, table: Table, *, quick: bool = True) -> None:
+def fill_workbook(wb: Workbook, table: Table, *, quick: bool = True, direct: bool = True
+                  ) -> None:
     """Write ``table`` on a new sheet of ``wb``, a write-only workbook
     (``Workbook(write_only=True)``): everything that comes before the rows in the file (column
     widths, frozen panes, sheet properties) is set before the first row is appended.
 
-    ``quick=False`` writes the body through openpyxl's public API only (the same file, slower;
-    also used when openpyxl's internals are not the expected ones)."""
+    The body rows are written as text from fragments made by openpyxl's own cell writer
+    (:func:`_write_body_direct`); ``direct=False`` reuses one cell per column instead
+    (:func:`_write_body_quick`); ``quick=False`` writes the body through openpyxl's public
+    API only. All three write the same file; the first possible one is used (openpyxl's
+    internals may not be the expected ones). The sheet is complete (closed) on return."""
     if not getattr(wb, "write_only", False):
         raise ValueError("fill_workbook needs Workbook(write_only=True)")
     ws = wb.create_sheet(_sheet_title(table.sheet_name))
+    direct = quick and direct and _direct_rows_possible(ws)
+    opened: list[io.BufferedWriter] = []
+    try:
+        _fill_sheet(ws, wb, table, quick, direct, opened)
+    finally:
+        for stream in opened:
+            stream.close()
+
+
+def _fill_sheet(ws: Any, wb: Workbook, table: Table, quick: bool, direct: bool,
+                opened: list[io.BufferedWriter]) -> None:
     ncols = max(len(table.columns), 1)
     last_col = get_column_letter(ncols)
     names = _register_styles(wb)
@@ -345,6 +523,10 @@ def fill_workbook(wb: Workbook, table: Table, *, quick: bool = True) -> None:
     size = f"A1:{last_col}{HEADER_ROW + len(table.rows)}"
     ws.calculate_dimension = lambda: size
 
+    # Everything above is written at the top of the sheet when its stream is made.
+    stream = _open_stream(ws) if direct else None
+    if stream is not None:
+        opened.append(stream)
     title = WriteOnlyCell(ws, table.title)
     title.font = Font(bold=True, size=14)
     ws.append([title])
@@ -360,6 +542,11 @@ def fill_workbook(wb: Workbook, table: Table, *, quick: bool = True) -> None:
         cell.style = names["header"]
         header.append(cell)
     ws.append(header)
+    if stream is not None:
+        if table.rows:
+            _write_body_direct(ws, table, ncols, kinds, styles, binder, stream)
+        ws.close()  # the rest of the sheet goes to the stream before it is closed
+        return
     quick = quick and _quick_rows_possible(ws)
     write_body = _write_body_quick if quick else _write_body_plain
     write_body(ws, table, ncols, kinds, styles, binder)
