@@ -15,6 +15,7 @@ import io
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from math import isfinite
 from pathlib import Path
 from typing import Any
 
@@ -133,7 +134,6 @@ def _register_styles(wb: Workbook) -> dict[str, str]:
 
 
 DATE = "date"
-_INF = float("inf")
 # A value as the sheet stores it: (stored value, openpyxl data type, is a date, text width).
 _Bound = tuple[CellValue, str, bool, int]
 
@@ -394,13 +394,13 @@ def _write_body_direct(ws: Any, table: Table, ncols: int, kinds: list[str], styl
 
     def cell(value: CellValue, c: int, ids: list[int | None], colours: list[str | None]) -> str:
         kind = type(value)
-        if kind is int or (kind is float and value == value  # type: ignore[comparison-overlap]
-                           and value not in (_INF, -_INF)):
+        if (kind is int or kind is float) and isfinite(value):  # type: ignore[arg-type]
             sid = ids[c]
             if sid is None:
                 sid = ids[c] = style_id(kinds[c], colours[c])
             before, after = number(sid)
-            return before + ("%.16g" % value) + after
+            digits = "%.16g" % value  # type: ignore[str-format]  # noqa: UP031 - as openpyxl
+            return before + digits + after
         stored, data_type, is_date, _width = bind(value)
         if is_date:
             sid = style_id(DATE, colours[c])
