@@ -545,11 +545,11 @@ def _fill_sheet(ws: Any, wb: Workbook, table: Table, quick: bool, direct: bool,
     if stream is not None:
         if table.rows:
             _write_body_direct(ws, table, ncols, kinds, styles, binder, stream)
-        ws.close()  # the rest of the sheet goes to the stream before it is closed
-        return
-    quick = quick and _quick_rows_possible(ws)
-    write_body = _write_body_quick if quick else _write_body_plain
-    write_body(ws, table, ncols, kinds, styles, binder)
+    else:
+        quick = quick and _quick_rows_possible(ws)
+        write_body = _write_body_quick if quick else _write_body_plain
+        write_body(ws, table, ncols, kinds, styles, binder)
+    ws.close()  # the end of the sheet is written (before fill_workbook closes its stream)
 
 
 def write_table(path: Path | str, table: Table) -> Path:
