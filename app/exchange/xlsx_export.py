@@ -296,7 +296,6 @@ class _Fragments:
         self._xmlfile = xmlfile
         self._write_cell = write_cell
         self._ns = SHEET_MAIN_NS
-        self._by_style: dict[int, dict[CellValue, str]] = {}
         self._numbers: dict[int, tuple[str, str]] = {}
 
     def number(self, sid: int) -> tuple[str, str]:
@@ -305,14 +304,6 @@ class _Fragments:
         if found is None:
             before, _, after = self.probe(1, "n", sid).partition("1")
             found = self._numbers[sid] = (before, after)
-        return found
-
-    def of(self, sid: int) -> dict[CellValue, str]:
-        """The fragments of one style id, by original value (numbers are not kept here:
-        ``True == 1`` would share a key)."""
-        found = self._by_style.get(sid)
-        if found is None:
-            found = self._by_style[sid] = {}
         return found
 
     def probe(self, stored: CellValue, data_type: str, sid: int) -> str:
@@ -375,60 +366,65 @@ def _write_body_direct(ws: Any, table: Table, ncols: int, kinds: list[str], styl
     sheet's stream between openpyxl's header rows and its ``</sheetData>``."""
     fragments = _Fragments(ws)
     heads = ['<c r="' + get_column_letter(c + 1) for c in range(ncols)]
-    patterns: dict[Any, tuple[list[int | None], list[str | None]]] = {}
+    # Per colouring of a row, per column: the fragments of the values met so far (shared by
+    # every colouring with the same style in that column) and the text around a number.
+    patterns: dict[Any, tuple[list[dict[CellValue, str]], list[tuple[str, str] | None],
+                              list[str | None]]] = {}
+    shared: dict[tuple[str, str | None], dict[CellValue, str]] = {}
     bind = binder.bind
     style_id = styles.style_id
-    number = fragments.number
     fills = table.fills
     nfills = len(fills)
 
-    def pattern(fills_of_row: Any) -> tuple[list[int | None], list[str | None]]:
+    def pattern(fills_of_row: Any) -> tuple[list[dict[CellValue, str]],
+                                            list[tuple[str, str] | None], list[str | None]]:
         found = patterns.get(fills_of_row)
         if found is None:
             colours = [
                 (fills_of_row[c] if c < len(fills_of_row) else None)
                 if isinstance(fills_of_row, tuple) else fills_of_row
                 for c in range(ncols)]
-            found = patterns[fills_of_row] = ([None] * ncols, colours)
+            known = [shared.setdefault((kinds[c], colours[c] or None), {})
+                     for c in range(ncols)]
+            found = patterns[fills_of_row] = (known, [None] * ncols, colours)
         return found
 
-    def cell(value: CellValue, c: int, ids: list[int | None], colours: list[str | None]) -> str:
-        kind = type(value)
-        if (kind is int or kind is float) and isfinite(value):  # type: ignore[arg-type]
-            sid = ids[c]
-            if sid is None:
-                sid = ids[c] = style_id(kinds[c], colours[c])
-            before, after = number(sid)
-            digits = "%.16g" % value  # type: ignore[str-format]  # noqa: UP031 - as openpyxl
-            return before + digits + after
+    def number(c: int, colours: list[str | None]) -> tuple[str, str]:
+        return fragments.number(style_id(kinds[c], colours[c]))
+
+    def fragment(value: CellValue, c: int, colours: list[str | None]) -> str:
         stored, data_type, is_date, _width = bind(value)
-        if is_date:
-            sid = style_id(DATE, colours[c])
-        else:
-            sid = ids[c]
-            if sid is None:
-                sid = ids[c] = style_id(kinds[c], colours[c])
-        known = fragments.of(sid)
-        if kind is float:  # not finite: not kept (nan != nan)
-            return fragments.probe(stored, data_type, sid)
-        found = known.get(value)
-        if found is None:
-            found = known[value] = fragments.probe(stored, data_type, sid)
-        return found
+        sid = style_id(DATE if is_date else kinds[c], colours[c])
+        return fragments.probe(stored, data_type, sid)
 
     def write_rows(xf: Any, _row: Any, _row_idx: int) -> None:
         xf.flush()  # what lxml holds goes out first: the body follows it in the file
         chunk: list[str] = []
+        add = chunk.append
         for i, row in enumerate(table.rows):
-            ids, colours = pattern(fills[i] if i < nfills else None)
-            ref = f'{HEADER_ROW + 1 + i}"'
-            chunk.append(f'<row r="{HEADER_ROW + 1 + i}">')
+            known, numbers, colours = pattern(fills[i] if i < nfills else None)
+            r = HEADER_ROW + 1 + i
+            ref = f'{r}"'
+            add(f'<row r="{r}">')
             for c in range(min(len(row), ncols)):
-                chunk.append(heads[c])
-                chunk.append(ref)
-                chunk.append(cell(row[c], c, ids, colours))
-            chunk.append("</row>")
-            if len(chunk) > 20000:
+                value = row[c]
+                kind = type(value)
+                if kind is int or kind is float:  # numbers: not kept (True == 1, nan != nan)
+                    if kind is int or isfinite(value):  # type: ignore[arg-type]
+                        around = numbers[c]
+                        if around is None:
+                            around = numbers[c] = number(c, colours)
+                        digits = "%.16g" % value  # type: ignore[str-format]  # noqa: UP031
+                        add(heads[c] + ref + around[0] + digits + around[1])
+                    else:
+                        add(heads[c] + ref + fragment(value, c, colours))
+                    continue
+                found = known[c].get(value)
+                if found is None:
+                    found = known[c][value] = fragment(value, c, colours)
+                add(heads[c] + ref + found)
+            add("</row>")
+            if len(chunk) > 8000:
                 stream.write("".join(chunk).encode("ascii"))
                 chunk.clear()
         stream.write("".join(chunk).encode("ascii"))
