@@ -302,8 +302,10 @@ class _Fragments:
         """What goes before and after a finite number's digits (openpyxl: ``%.16g``)."""
         found = self._numbers.get(sid)
         if found is None:
-            before, _, after = self.probe(1, "n", sid).partition("1")
-            found = self._numbers[sid] = (before, after)
+            before, digits, after = self.probe(1, "n", sid).rpartition(">1<")
+            if not digits:
+                raise ValueError("openpyxl wrote a number in an unexpected form")
+            found = self._numbers[sid] = (before + ">", "<" + after)
         return found
 
     def probe(self, stored: CellValue, data_type: str, sid: int) -> str:

@@ -234,7 +234,8 @@ def _awkward_table() -> Table:
     for i in range(3 * len(values)):
         width = (0, 1, 3, ncols, ncols, ncols + 2)[i % 6]  # short, empty and too long rows
         rows.append(tuple(values[(i + c * 5) % len(values)] for c in range(width)))
-    colours = ("#ffb3b3", "#C6EFCE", "#abc", "", None, "ffeb9c")
+    colours = ("#ffb3b3", "#C6EFCE", "#abc", "", None, "ffeb9c", "#eeeeee", "#d9e2f3",
+               "#112233", "#445566", "#778899", "#aabbcc")  # style ids past 10 and 20
     fills: list[str | tuple[str | None, ...] | None] = []
     for i in range(len(rows) - 4):  # the last rows have no fill entry at all
         if i % 3 == 0:
@@ -276,6 +277,8 @@ def test_quick_rows_write_the_same_file_as_openpyxls_public_api(tmp_path: Path,
             assert parts[name][part] == parts["direct"][part], (name, part)
     sheet = parts["direct"]["xl/worksheets/sheet1.xml"]
     assert b"<c r=" in sheet and b"</sheetData>" in sheet
+    if table.title.startswith("BẢNG & <THỬ>"):  # numbers with a style id holding a "1"
+        assert re.search(rb'<c r="[A-Z]+\d+" s="\d*1\d*" t="n"><v>-?\d', sheet)
     if table.rows:
         last = HEADER_ROW + len(table.rows)
         assert f'<row r="{last}">'.encode() in sheet
