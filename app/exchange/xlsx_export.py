@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import inspect
+import io
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from math import isfinite
 from pathlib import Path
 from typing import Any
 
@@ -278,6 +281,164 @@ def _write_body_quick(ws: Any, table: Table, ncols: int, kinds: list[str], style
         append(cells if n == ncols else cells[:n])
 
 
+class _Fragments:
+    """The XML of a body cell after its reference (``<c r="B12"`` + *fragment*), worked out
+    once per distinct (value, style) by openpyxl's own cell writer, so the rows can be
+    written as text and still be byte for byte what openpyxl writes cell by cell (escaping,
+    ``xml:space``, date serial numbers, non-ASCII characters as references, empty cells)."""
+
+    def __init__(self, ws: Any) -> None:
+        from lxml.etree import xmlfile
+        from openpyxl.cell._writer import write_cell
+        from openpyxl.xml.constants import SHEET_MAIN_NS
+
+        self._ws = ws
+        self._xmlfile = xmlfile
+        self._write_cell = write_cell
+        self._ns = SHEET_MAIN_NS
+        self._numbers: dict[int, tuple[str, str]] = {}
+
+    def number(self, sid: int) -> tuple[str, str]:
+        """What goes before and after a finite number's digits (openpyxl: ``%.16g``)."""
+        found = self._numbers.get(sid)
+        if found is None:
+            before, digits, after = self.probe(1, "n", sid).rpartition(">1<")
+            if not digits:
+                raise ValueError("openpyxl wrote a number in an unexpected form")
+            found = self._numbers[sid] = (before + ">", "<" + after)
+        return found
+
+    def probe(self, stored: CellValue, data_type: str, sid: int) -> str:
+        cell = _RowCell(self._ws, 1, 1)
+        cell.has_style = True
+        cell.style_id = sid
+        cell._value = stored
+        cell.data_type = data_type
+        out = io.BytesIO()
+        with self._xmlfile(out) as xf, xf.element("worksheet", xmlns=self._ns), \
+                xf.element("sheetData"), xf.element("row", {"r": "1"}):
+            self._write_cell(xf, self._ws, cell, True)
+        text = out.getvalue().decode("ascii")
+        head = '<row r="1"><c r="A1"'
+        start = text.index(head) + len(head)
+        return text[start:text.rindex("</row>")]
+
+
+def _direct_rows_possible(ws: Any) -> bool:
+    """The direct body writer relies on openpyxl 3.1's write-only internals: the sheet's
+    stream is made by ``WorksheetWriter(ws, out)`` (lxml's ``xmlfile`` on ``out``) when the
+    first row is appended, each row goes through ``write_row(xf, row, row_idx)``, cells are
+    written by lxml's cell writer and the archive copies the file named ``writer.out``."""
+    try:
+        import openpyxl.cell._writer as cell_writer
+        import openpyxl.worksheet._writer as sheet_writer
+
+        out = inspect.signature(sheet_writer.WorksheetWriter).parameters.get("out")
+        return (_quick_rows_possible(ws)
+                and getattr(ws, "_writer", False) is None
+                and out is not None
+                and callable(getattr(sheet_writer, "create_temporary_file", None))
+                and callable(getattr(sheet_writer.WorksheetWriter, "write_row", None))
+                and cell_writer.write_cell is cell_writer.lxml_write_cell)
+    except (ImportError, AttributeError, TypeError, ValueError):
+        return False
+
+
+def _open_stream(ws: Any) -> io.BufferedWriter:
+    """Make the sheet's stream as openpyxl would (its temporary file, the top of the sheet),
+    but through a file object of ours, so the body rows can be written to it as text."""
+    import openpyxl.worksheet._writer as sheet_writer
+
+    path = sheet_writer.create_temporary_file()
+    stream = open(path, "wb")  # noqa: SIM115 - closed by fill_workbook
+    try:
+        writer = sheet_writer.WorksheetWriter(ws, out=stream)
+        writer.out = path  # the archive copies the file, the clean-up removes it
+        ws._writer = writer
+        writer.write_top()
+    except BaseException:
+        stream.close()
+        raise
+    return stream
+
+
+def _write_body_direct(ws: Any, table: Table, ncols: int, kinds: list[str], styles: _Styles,
+                       binder: _Binder, stream: io.BufferedWriter) -> None:
+    """The body rows as text, from one fragment per distinct (value, style), written to the
+    sheet's stream between openpyxl's header rows and its ``</sheetData>``."""
+    fragments = _Fragments(ws)
+    heads = ['<c r="' + get_column_letter(c + 1) for c in range(ncols)]
+    # Per colouring of a row, per column: the fragments of the values met so far (shared by
+    # every colouring with the same style in that column) and the text around a number.
+    patterns: dict[Any, tuple[list[dict[CellValue, str]], list[tuple[str, str] | None],
+                              list[str | None]]] = {}
+    shared: dict[tuple[str, str | None], dict[CellValue, str]] = {}
+    bind = binder.bind
+    style_id = styles.style_id
+    fills = table.fills
+    nfills = len(fills)
+
+    def pattern(fills_of_row: Any) -> tuple[list[dict[CellValue, str]],
+                                            list[tuple[str, str] | None], list[str | None]]:
+        found = patterns.get(fills_of_row)
+        if found is None:
+            colours = [
+                (fills_of_row[c] if c < len(fills_of_row) else None)
+                if isinstance(fills_of_row, tuple) else fills_of_row
+                for c in range(ncols)]
+            known = [shared.setdefault((kinds[c], colours[c] or None), {})
+                     for c in range(ncols)]
+            found = patterns[fills_of_row] = (known, [None] * ncols, colours)
+        return found
+
+    def number(c: int, colours: list[str | None]) -> tuple[str, str]:
+        return fragments.number(style_id(kinds[c], colours[c]))
+
+    def fragment(value: CellValue, c: int, colours: list[str | None]) -> str:
+        stored, data_type, is_date, _width = bind(value)
+        sid = style_id(DATE if is_date else kinds[c], colours[c])
+        return fragments.probe(stored, data_type, sid)
+
+    def write_rows(xf: Any, _row: Any, _row_idx: int) -> None:
+        xf.flush()  # what lxml holds goes out first: the body follows it in the file
+        chunk: list[str] = []
+        add = chunk.append
+        for i, row in enumerate(table.rows):
+            known, numbers, colours = pattern(fills[i] if i < nfills else None)
+            r = HEADER_ROW + 1 + i
+            ref = f'{r}"'
+            add(f'<row r="{r}">')
+            for c in range(min(len(row), ncols)):
+                value = row[c]
+                kind = type(value)
+                if kind is int or kind is float:  # numbers: not kept (True == 1, nan != nan)
+                    if kind is int or isfinite(value):  # type: ignore[arg-type]
+                        around = numbers[c]
+                        if around is None:
+                            around = numbers[c] = number(c, colours)
+                        digits = "%.16g" % value  # type: ignore[str-format]  # noqa: UP031
+                        add(heads[c] + ref + around[0] + digits + around[1])
+                    else:
+                        add(heads[c] + ref + fragment(value, c, colours))
+                    continue
+                found = known[c].get(value)
+                if found is None:
+                    found = known[c][value] = fragment(value, c, colours)
+                add(heads[c] + ref + found)
+            add("</row>")
+            if len(chunk) > 8000:
+                stream.write("".join(chunk).encode("ascii"))
+                chunk.clear()
+        stream.write("".join(chunk).encode("ascii"))
+
+    writer = ws._writer
+    writer.write_row = write_rows
+    try:
+        ws.append([])  # one call of write_row: it writes every body row
+    finally:
+        del writer.write_row
+
+
 def _write_body_plain(ws: Any, table: Table, ncols: int, kinds: list[str], styles: _Styles,
                       binder: _Binder) -> None:
     """The same rows through openpyxl's public API only (one new cell per value)."""
@@ -299,16 +460,31 @@ def _write_body_plain(ws: Any, table: Table, ncols: int, kinds: list[str], style
         ws.append(cells)
 
 
-def fill_workbook(wb: Workbook, table: Table, *, quick: bool = True) -> None:
+def fill_workbook(wb: Workbook, table: Table, *, quick: bool = True, direct: bool = True
+                  ) -> None:
     """Write ``table`` on a new sheet of ``wb``, a write-only workbook
     (``Workbook(write_only=True)``): everything that comes before the rows in the file (column
     widths, frozen panes, sheet properties) is set before the first row is appended.
 
-    ``quick=False`` writes the body through openpyxl's public API only (the same file, slower;
-    also used when openpyxl's internals are not the expected ones)."""
+    The body rows are written as text from fragments made by openpyxl's own cell writer
+    (:func:`_write_body_direct`); ``direct=False`` reuses one cell per column instead
+    (:func:`_write_body_quick`); ``quick=False`` writes the body through openpyxl's public
+    API only. All three write the same file; the first possible one is used (openpyxl's
+    internals may not be the expected ones). The sheet is complete (closed) on return."""
     if not getattr(wb, "write_only", False):
         raise ValueError("fill_workbook needs Workbook(write_only=True)")
     ws = wb.create_sheet(_sheet_title(table.sheet_name))
+    direct = quick and direct and _direct_rows_possible(ws)
+    opened: list[io.BufferedWriter] = []
+    try:
+        _fill_sheet(ws, wb, table, quick, direct, opened)
+    finally:
+        for stream in opened:
+            stream.close()
+
+
+def _fill_sheet(ws: Any, wb: Workbook, table: Table, quick: bool, direct: bool,
+                opened: list[io.BufferedWriter]) -> None:
     ncols = max(len(table.columns), 1)
     last_col = get_column_letter(ncols)
     names = _register_styles(wb)
@@ -345,6 +521,10 @@ def fill_workbook(wb: Workbook, table: Table, *, quick: bool = True) -> None:
     size = f"A1:{last_col}{HEADER_ROW + len(table.rows)}"
     ws.calculate_dimension = lambda: size
 
+    # Everything above is written at the top of the sheet when its stream is made.
+    stream = _open_stream(ws) if direct else None
+    if stream is not None:
+        opened.append(stream)
     title = WriteOnlyCell(ws, table.title)
     title.font = Font(bold=True, size=14)
     ws.append([title])
@@ -360,9 +540,14 @@ def fill_workbook(wb: Workbook, table: Table, *, quick: bool = True) -> None:
         cell.style = names["header"]
         header.append(cell)
     ws.append(header)
-    quick = quick and _quick_rows_possible(ws)
-    write_body = _write_body_quick if quick else _write_body_plain
-    write_body(ws, table, ncols, kinds, styles, binder)
+    if stream is not None:
+        if table.rows:
+            _write_body_direct(ws, table, ncols, kinds, styles, binder, stream)
+    else:
+        quick = quick and _quick_rows_possible(ws)
+        write_body = _write_body_quick if quick else _write_body_plain
+        write_body(ws, table, ncols, kinds, styles, binder)
+    ws.close()  # the end of the sheet is written (before fill_workbook closes its stream)
 
 
 def write_table(path: Path | str, table: Table) -> Path:

@@ -5,6 +5,7 @@ autofilter, frozen panes, print setup, the sheet name and Vietnamese text."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zipfile
 from pathlib import Path
 
@@ -19,8 +20,10 @@ from app.exchange.xlsx_export import (
     MAX_WIDTH,
     SUBTITLE_ROW,
     TITLE_ROW,
+    CellValue,
     Column,
     Table,
+    _direct_rows_possible,
     _quick_rows_possible,
     fill_workbook,
     write_table,
@@ -206,30 +209,139 @@ def test_failed_export_leaves_no_stream_file(tmp_path: Path,
 
 
 def _parts(path: Path) -> dict[str, bytes]:
+    """Every part of the file; the save time in the document properties is left out."""
     with zipfile.ZipFile(path) as archive:
-        return {name: archive.read(name) for name in archive.namelist()
-                if name.startswith("xl/")}
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["docProps/core.xml"] = re.sub(rb"<dcterms:(created|modified)[^<]*</dcterms:\w+>", b"",
+                                        parts["docProps/core.xml"])
+    return parts
+
+
+def _awkward_table() -> Table:
+    """Every kind of value the body writer has to write exactly as openpyxl does."""
+    values: list[CellValue] = [
+        "Tom & Jerry <b>đậm</b> \"kép\" 'đơn' > <", "=SUM(A1:A3)", "=", "+84 255", "-", "@x",
+        "#N/A", "Ủy ban nhân dân tỉnh Quảng Ngãi – Sở Nội vụ", "dòng một\r\ndòng hai\n\n  ba",
+        "  lề trái và phải  ", "\tthụt\t", "ký tự\x01lạ\x0b\x1f", "khoảng\u00a0cách\u200b",
+        "dài " * 8000, "😀 ngoài BMP", "", "   ", 0, -5, 10**17, 2**63, 1.5, -0.0, 1e-300,
+        1 / 3, float("nan"), float("inf"), float("-inf"), True, False, None,
+        dt.date(2018, 4, 30), dt.date(1900, 1, 1), dt.date(1900, 3, 1), dt.date(9999, 12, 31),
+        dt.datetime(2018, 5, 2, 8, 30, 15, 123456),
+        dt.datetime(2018, 5, 2, 8, 30, tzinfo=dt.timezone(dt.timedelta(hours=7))),
+    ]
+    ncols = 7
+    rows: list[tuple[CellValue, ...]] = []
+    for i in range(3 * len(values)):
+        width = (0, 1, 3, ncols, ncols, ncols + 2)[i % 6]  # short, empty and too long rows
+        rows.append(tuple(values[(i + c * 5) % len(values)] for c in range(width)))
+    colours = ("#ffb3b3", "#C6EFCE", "#abc", "", None, "ffeb9c", "#eeeeee", "#d9e2f3",
+               "#112233", "#445566", "#778899", "#aabbcc")  # style ids past 10 and 20
+    fills: list[str | tuple[str | None, ...] | None] = []
+    for i in range(len(rows) - 4):  # the last rows have no fill entry at all
+        if i % 3 == 0:
+            fills.append(colours[i % len(colours)])
+        elif i % 3 == 1:
+            fills.append(tuple(colours[(i + c) % len(colours)] for c in range(i % 9)))
+        else:
+            fills.append(None)
+    columns = (Column("STT"), Column("Tên & <đơn vị>"), Column("Hạn"),
+               Column("Ghi chú", wrap=True), Column("Số", width=9), Column("Trích yếu"),
+               Column(" Cột cuối "))
+    return Table("BẢNG & <THỬ>", columns, rows, fills, subtitle="Tính đến 02/05/2018 \"x\"",
+                 sheet_name="Thử: [1/2]")
 
 
 @pytest.mark.parametrize("table", [_table(), Table(
     "T", (Column("STT"), Column("Đơn vị"), Column("Hạn"), Column("Ghi chú", wrap=True)),
     [(i, f"Đơn vị {i % 7}", dt.date(2018, 1 + i % 12, 1) if i % 5 else None, "#N/A" * (i % 2),
       True)[: 2 + i % 3] for i in range(300)],
-    [(None, "#ffb3b3" if i % 3 else None) if i % 2 else "#eeeeee" for i in range(250)])])
+    [(None, "#ffb3b3" if i % 3 else None) if i % 2 else "#eeeeee" for i in range(250)]),
+    _awkward_table(), Table("RỖNG", (Column("A"), Column("B")), [])],
+    ids=["features", "many", "awkward", "empty"])
 def test_quick_rows_write_the_same_file_as_openpyxls_public_api(tmp_path: Path,
                                                                   table: Table) -> None:
-    assert _quick_rows_possible(Workbook(write_only=True).create_sheet("x"))  # else untested
-    files = []
-    for quick in (True, False):
+    ws = Workbook(write_only=True).create_sheet("x")
+    assert _quick_rows_possible(ws) and _direct_rows_possible(ws)  # else untested
+    files = {}
+    for name, quick, direct in (("direct", True, True), ("cells", True, False),
+                                ("public", False, False)):
         wb = Workbook(write_only=True)
-        fill_workbook(wb, table, quick=quick)
-        files.append(tmp_path / f"{quick}.xlsx")
-        wb.save(files[-1])
-    quick_parts, plain_parts = (_parts(f) for f in files)
-    assert quick_parts.keys() == plain_parts.keys()
-    for name in quick_parts:
-        assert quick_parts[name] == plain_parts[name], name
-    assert b"<c r=" in quick_parts["xl/worksheets/sheet1.xml"]
+        fill_workbook(wb, table, quick=quick, direct=direct)
+        assert wb.worksheets[0].closed
+        files[name] = tmp_path / f"{name}.xlsx"
+        wb.save(files[name])
+    parts = {name: _parts(path) for name, path in files.items()}
+    for name in ("cells", "public"):
+        assert parts[name].keys() == parts["direct"].keys()
+        for part in parts["direct"]:
+            assert parts[name][part] == parts["direct"][part], (name, part)
+    sheet = parts["direct"]["xl/worksheets/sheet1.xml"]
+    assert b"<c r=" in sheet and b"</sheetData>" in sheet
+    if table.title.startswith("BẢNG & <THỬ>"):  # numbers with a style id holding a "1"
+        assert re.search(rb'<c r="[A-Z]+\d+" s="\d*1\d*" t="n"><v>-?\d', sheet)
+    if table.rows:
+        last = HEADER_ROW + len(table.rows)
+        assert f'<row r="{last}">'.encode() in sheet
+
+
+def test_awkward_values_read_back(tmp_path: Path) -> None:
+    table = _awkward_table()
+    ws = openpyxl.load_workbook(write_table(tmp_path / "kho.xlsx", table)).active
+    got = [ws.cell(HEADER_ROW + 1 + i, c + 1).value
+           for i, row in enumerate(table.rows) for c in range(min(len(row), 7))]
+    assert "Tom & Jerry <b>đậm</b> \"kép\" 'đơn' > <" in got
+    assert "'=SUM(A1:A3)" in got and "'=" in got  # text, never a formula
+    assert "dòng một\ndòng hai\n\n  ba" in got and "lề trái và phải" in got
+    assert "ký tựlạ" in got and ("dài " * 8000).strip() in got and "😀 ngoài BMP" in got
+    typed = {(type(v), v) for v in got}
+    assert {(int, 0), (int, -5), (float, 1e17), (float, 1.5), (bool, True), (bool, False)} <= typed
+    assert dt.datetime(2018, 4, 30) in got and dt.datetime(2018, 5, 2, 8, 30) in got
+    assert ws.max_row == HEADER_ROW + len(table.rows)
+
+
+def test_unknown_internals_fall_back_to_the_same_file(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    import app.exchange.xlsx_export as xlsx_export
+
+    table = _awkward_table()
+    expected = _parts(write_table(tmp_path / "a.xlsx", table))
+    monkeypatch.setattr(xlsx_export, "_direct_rows_possible", lambda ws: False)
+    assert _parts(write_table(tmp_path / "b.xlsx", table)) == expected
+    monkeypatch.setattr(xlsx_export, "_quick_rows_possible", lambda ws: False)
+    assert _parts(write_table(tmp_path / "c.xlsx", table)) == expected
+
+
+def test_failed_body_closes_and_removes_its_stream(tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    import openpyxl.worksheet._writer as sheet_writer
+
+    made: list[str] = []
+    real = sheet_writer.create_temporary_file
+
+    def tracked(suffix: str = "") -> str:
+        made.append(real(suffix))
+        return made[-1]
+
+    import app.exchange.xlsx_export as xlsx_export
+
+    monkeypatch.setattr(sheet_writer, "create_temporary_file", tracked)
+    streams = []
+    real_open = xlsx_export._open_stream
+
+    def open_stream(ws: object) -> object:
+        streams.append(real_open(ws))
+        return streams[-1]
+
+    def full_disk(self: object, *args: object) -> str:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(xlsx_export, "_open_stream", open_stream)
+    monkeypatch.setattr(xlsx_export._Fragments, "probe", full_disk)
+    with pytest.raises(AppError, match="Ổ đĩa đã đầy"):
+        write_table(tmp_path / "x.xlsx", _table())
+    assert streams and all(s.closed for s in streams)
+    assert made and not any(Path(p).exists() for p in made)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_openpyxl_writes_cells_through_lxml() -> None:
