@@ -235,6 +235,19 @@ def _page_has_data(page: Any) -> bool:
 def _when_page_shown(window: Any, then: Any) -> None:
     """Run ``then`` once the page on screen shows its data (the damage check reads the whole
     file: started earlier, it competed with the first page's query for the disk and CPU)."""
+
+    def shown() -> bool:
+        page = window.tabs.currentWidget()
+        return page is None or _page_has_data(page)
+
+    _when(window, shown, then, timeout_s=60, interval_ms=PAGE_POLL_MS, check_now=False)
+
+
+def _when(window: Any, ready: Any, then: Any, *, timeout_s: float, interval_ms: int,
+          check_now: bool) -> None:
+    """Run ``then`` once ``ready()`` (polled every ``interval_ms``; at the latest after
+    ``timeout_s``), unless ``window`` is no longer the one in use; at once when the tests run
+    jobs inline."""
     import time
 
     from PySide6.QtCore import QTimer
@@ -244,18 +257,20 @@ def _when_page_shown(window: Any, then: Any) -> None:
     if is_synchronous():
         then()
         return
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + timeout_s
 
     def poll() -> None:
         if CURRENT.get("window") is not window:
             return  # closed meanwhile
-        page = window.tabs.currentWidget()
-        if page is None or _page_has_data(page) or time.monotonic() > deadline:
+        if ready() or time.monotonic() > deadline:
             then()
         else:
-            QTimer.singleShot(PAGE_POLL_MS, poll)
+            QTimer.singleShot(interval_ms, poll)
 
-    QTimer.singleShot(PAGE_POLL_MS, poll)
+    if check_now:
+        poll()
+    else:
+        QTimer.singleShot(interval_ms, poll)
 
 
 PAGE_POLL_MS = 100
@@ -316,26 +331,10 @@ def _after_verified(window: Any, db: Any) -> None:
 
 
 def _when_pages_loaded(window: Any, then: Any) -> None:
-    import time
-
-    from PySide6.QtCore import QTimer
-
     from ui import tasks
 
-    if tasks.is_synchronous():
-        then()
-        return
-    deadline = time.monotonic() + 120
-
-    def poll() -> None:
-        if CURRENT.get("window") is not window:
-            return
-        if not tasks.first_loads_pending() or time.monotonic() > deadline:
-            then()
-        else:
-            QTimer.singleShot(PAGE_POLL_MS * 5, poll)
-
-    poll()
+    _when(window, lambda: not tasks.first_loads_pending(), then, timeout_s=120,
+          interval_ms=PAGE_POLL_MS * 5, check_now=True)
 
 
 START_BACKUP_DELAY_MS = 3000
