@@ -3,8 +3,9 @@
 from app.models.attachment import AttachmentBlob
 from app.models.audit import AuditEntry
 from app.models.base import Base
+from app.models.calendar_day import CalendarDay
 from app.models.directive import Directive, Task, TaskKind, TaskUnit, TaskUnitKind
-from app.models.obligation import Obligation
+from app.models.obligation import Obligation, ObligationDueChange
 from app.models.setting import Setting
 from app.models.submission import CHANNEL_LABELS, Channel, Submission
 from app.models.unit import UNIT_KIND_LABELS, Unit, UnitKind
@@ -15,9 +16,11 @@ __all__ = [
     "AttachmentBlob",
     "AuditEntry",
     "Base",
+    "CalendarDay",
     "Channel",
     "Directive",
     "Obligation",
+    "ObligationDueChange",
     "Setting",
     "Submission",
     "Task",

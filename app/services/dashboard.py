@@ -23,7 +23,12 @@ from sqlalchemy import func, select
 from app.db import Database
 from app.errors import NotFound
 from app.models import Directive, Obligation, Task, TaskKind, Unit, UnitKind
-from app.services.obligations import ObligationRow, query_obligations, status_expression
+from app.services.obligations import (
+    ObligationRow,
+    due_on,
+    query_obligations,
+    status_expression,
+)
 from app.settings import load_settings, save_settings
 from app.status import URGENCY, Status
 from app.text import number_text, sort_key
@@ -377,7 +382,7 @@ def completeness_matrix(db: Database, task_id: int, day: dt.date, *,
         stmt = (
             select(Obligation.id, Obligation.unit_id, Unit.name, Unit.short_name, Unit.kind,
                    Unit.sort_order, Obligation.period_key, Obligation.period_label,
-                   Obligation.due_date, Obligation.first_received,
+                   due_on(day), Obligation.first_received,
                    status_expression(day, window_days), Obligation.exempt_reason,
                    Obligation.waived)
             .join(Unit, Unit.id == Obligation.unit_id)
@@ -435,7 +440,7 @@ def newly_overdue(db: Database, since: dt.date, day: dt.date) -> list[Obligation
         return []
     with db.read() as session:
         rows = query_obligations(session, day, statuses=[Status.OVERDUE],
-                                 where=[Obligation.due_date >= since])
+                                 where=[due_on(day) >= since])
     return sort_by_urgency(rows)
 
 
