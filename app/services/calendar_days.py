@@ -171,3 +171,54 @@ def resync_calendar_tasks(session: Session) -> int:
         changed += sync_task(session, task, default_due_day=default_due_day,
                              history=history).updated
     return changed
+
+
+@dataclass(frozen=True)
+class YearCalendarRow:
+    """One line of the year's calendar as the editor shows it: a national holiday (from the
+    package; ``id`` negative, not editable) or a line of the user's table."""
+
+    id: int
+    day: dt.date
+    working: bool
+    name: str
+    source: str  # "Lịch nhà nước" or "Bảng của cơ quan"
+    basis: str = ""
+    known_from: dt.date | None = None
+    removed_on: dt.date | None = None
+
+    @property
+    def editable(self) -> bool:
+        return self.id > 0 and self.removed_on is None
+
+    @property
+    def kind_label(self) -> str:
+        return "Làm bù" if self.working else "Nghỉ"
+
+    @property
+    def state_label(self) -> str:
+        if self.known_from is None:
+            return "Luôn áp dụng"
+        since = f"từ {self.known_from:%d/%m/%Y}"
+        if self.removed_on is None:
+            return f"Áp dụng {since}"
+        return f"Đã bỏ ngày {self.removed_on:%d/%m/%Y} (áp dụng {since})"
+
+
+NATIONAL_SOURCE = "Lịch nhà nước"
+OFFICE_SOURCE = "Bảng của cơ quan"
+
+
+def year_calendar(db: Database, year: int, *, include_withdrawn: bool = False
+                  ) -> list[YearCalendarRow]:
+    """The national holidays and make-up days of ``year`` and the user's lines, by day."""
+    from app.workdays import national_holidays, national_workdays
+
+    rows = [YearCalendarRow(-day.toordinal(), day, False, name, NATIONAL_SOURCE)
+            for day, name in national_holidays(year).items()]
+    rows += [YearCalendarRow(-day.toordinal(), day, True, "Làm bù (theo lịch nhà nước)",
+                             NATIONAL_SOURCE) for day in national_workdays(year)]
+    rows += [YearCalendarRow(e.id, e.day, e.working, e.name, OFFICE_SOURCE, e.basis,
+                             e.known_from, e.removed_on)
+             for e in list_calendar_days(db, year=year, include_withdrawn=include_withdrawn)]
+    return sorted(rows, key=lambda r: (r.day, r.id < 0, r.id))
