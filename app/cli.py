@@ -417,6 +417,9 @@ def build_parser() -> argparse.ArgumentParser:
     from app.exchange.commands import add_commands
 
     add_commands(sub, _date_arg)
+    from app.exchange.deadline_commands import add_deadline_commands
+
+    add_deadline_commands(sub, _date_arg)
     return parser
 
 
