@@ -31,7 +31,7 @@ from app.services.calendar_days import (
     withdraw_calendar_day,
     year_calendar,
 )
-from ui.dialogs.messages import confirm, show_error
+from ui.dialogs import messages
 from ui.models.calendar_days_model import CalendarDaysModel
 from ui.widgets.data_table import DataTable
 from ui.widgets.date_field import DateField
@@ -142,7 +142,7 @@ class CalendarDaysDialog(QDialog):
             self._say(exc.message, error=True)
             return
         except Exception as exc:  # logged, with a short apology
-            show_error(self, exc)
+            messages.show_error(self, exc)
             return
         self.changed = True
         self.day_edit.clear()
@@ -159,9 +159,9 @@ class CalendarDaysDialog(QDialog):
         row = self.table.current_row()
         if row is None or not row.editable:
             return
-        if not confirm(self, "Bỏ dòng", f"Bỏ {row.kind_label.lower()} ngày {row.day:%d/%m/%Y} "
-                       f"({row.name}) khỏi bảng từ hôm nay? Dòng vẫn còn trong lịch sử.",
-                       yes="Bỏ dòng"):
+        question = (f"Bỏ {row.kind_label.lower()} ngày {row.day:%d/%m/%Y} ({row.name}) khỏi "
+                    "bảng từ hôm nay? Dòng vẫn còn trong lịch sử.")
+        if not messages.confirm(self, "Bỏ dòng", question, yes="Bỏ dòng"):
             return
         self.withdraw(row.id)
 
@@ -173,7 +173,7 @@ class CalendarDaysDialog(QDialog):
             self._say(exc.message, error=True)
             return
         except Exception as exc:
-            show_error(self, exc)
+            messages.show_error(self, exc)
             return
         self.changed = True
         self.refresh()
