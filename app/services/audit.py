@@ -35,6 +35,7 @@ ENTITY_LABELS = {
     "settings": "Cài đặt",
     "attachment": "Tệp đính kèm",
     "calendar_day": "Lịch nghỉ, làm bù",
+    "issued_document": "Văn bản đã phát hành",
 }
 
 

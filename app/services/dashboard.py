@@ -28,6 +28,7 @@ from app.services.obligations import (
     due_on,
     query_obligations,
     status_expression,
+    unit_exists_on,
 )
 from app.settings import load_settings, save_settings
 from app.status import URGENCY, Status
@@ -265,6 +266,7 @@ def overview(db: Database, day: dt.date, *, directive_id: int | None = None,
         status = status_expression(day, window_days).label("status")
         stmt = (select(Obligation.task_id, Unit.kind, status, func.count())
                 .join(Unit, Unit.id == Obligation.unit_id)
+                .where(unit_exists_on(day))
                 .group_by(Obligation.task_id, Unit.kind, status))
         pstmt = (select(Obligation.task_id, func.count(func.distinct(Obligation.period_key)))
                  .group_by(Obligation.task_id))
@@ -386,7 +388,7 @@ def completeness_matrix(db: Database, task_id: int, day: dt.date, *,
                    status_expression(day, window_days), Obligation.exempt_reason,
                    Obligation.waived)
             .join(Unit, Unit.id == Obligation.unit_id)
-            .where(Obligation.task_id == task_id)
+            .where(Obligation.task_id == task_id, unit_exists_on(day))
         )
         if unit_kind is not None:
             stmt = stmt.where(Unit.kind == UnitKind(unit_kind).value)
