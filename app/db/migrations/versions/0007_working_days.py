@@ -55,7 +55,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("directive", schema=None) as batch_op:
         batch_op.add_column(sa.Column("shift_due", sa.Boolean(), nullable=False,
-                                      server_default=sa.false()))
+                                      server_default="0"))
     with op.batch_alter_table("task", schema=None) as batch_op:
         batch_op.add_column(sa.Column("due_working_days", sa.Integer(), nullable=True))
     with op.batch_alter_table("obligation", schema=None) as batch_op:
@@ -68,9 +68,10 @@ def upgrade() -> None:
             unique=False)
         batch_op.create_index("ix_obligation_due_history_until", ["due_history_until"],
                               unique=False)
+    # The constant server default "0" lets SQLite add the column in place: an expression (or
+    # dropping the default afterwards) would copy the directive table, whose tasks hang on it
+    # by a cascading foreign key.
     op.execute("UPDATE obligation SET nominal_due_date = due_date")
-    with op.batch_alter_table("directive", schema=None) as batch_op:
-        batch_op.alter_column("shift_due", server_default=None)
 
 
 def downgrade() -> None:
