@@ -19,6 +19,10 @@ def build(db: Database, options: DocumentOptions, target: Target) -> object:
         from app.documents.reminder_letter import build_reminder_letter
 
         return build_reminder_letter(db, options, target)
+    if options.kind is DocumentKind.ESCALATION:
+        from app.documents.escalation_letter import build_escalation_letter
+
+        return build_escalation_letter(db, options, target)
     from app.documents.unit_sheet import build_unit_sheet
 
     return build_unit_sheet(db, options, target)

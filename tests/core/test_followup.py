@@ -131,3 +131,28 @@ def test_today_panel_and_units_that_have_not_answered(followed: Database) -> Non
     assert stats.by_round == ((1, 1.0, 5),)  # median of 1, 1, 1, 8, 8
     assert stats.by_kind == ((UnitKind.DISTRICT, 1.0, 5),)
     assert stats.still_open == 4
+
+
+def test_escalation_draft_is_sent_by_the_provincial_office(followed: Database, tmp_path) -> None:
+    import pypdf
+
+    from app.documents.common import DocumentKind, DocumentOptions
+    from app.documents.generate import build
+
+    (directive,) = list_directives(followed)
+    for day in (D(2018, 5, 2), D(2018, 5, 9)):
+        record_issued(followed, IssuedInput(
+            kind="reminder", as_of=day, directive_id=directive.id, issued_date=day,
+            unit_ids=tuple(u for u, _ in rounds_on(followed, day)[0].units),
+            follow_up_round=1 if day.day == 2 else 2))
+    (escalation,) = rounds_on(followed, D(2018, 5, 16))
+    path = tmp_path / "du-thao.pdf"
+    build(followed, DocumentOptions(kind=DocumentKind.ESCALATION, as_of=escalation.day,
+                                    directive_id=directive.id), path)
+    text = " ".join((page.extract_text() or "") for page in pypdf.PdfReader(path).pages)
+    text = " ".join(text.split())
+    assert "VĂN PHÒNG UBND TỈNH" in text and "/VP-NC" in text
+    assert "TL. CHỦ TỊCH" in text and "CHÁNH VĂN PHÒNG" in text
+    assert "đôn đốc 2 lần (ngày 02/05/2018, 09/05/2018)" in text
+    assert "Chủ tịch UBND tỉnh yêu cầu" in text
+    assert len(escalation.units) == 4
