@@ -255,3 +255,44 @@ def send_drafts(drafts: Sequence[MailDraft], settings: MailSettings, password: s
                        f"({exc}). Thư chưa gửi; có thể lưu thành tệp .eml để gửi bằng "
                        "chương trình thư điện tử.") from None
     return len(drafts)
+
+
+def notice_drafts(db: Database, unit_ids: Sequence[int], *, what: str, directive_symbol: str,
+                  due: dt.date, settings: MailSettings | None = None) -> list[MailDraft]:
+    """The follow-up's notice before the due date (nhắc trước hạn): one short message per unit
+    that has not sent ``what`` yet, due on ``due`` (no attachment)."""
+    from app.models import Unit
+    from app.settings import load_settings
+
+    settings = settings or load_mail_settings(db)
+    with db.read() as session:
+        agency = load_settings(session).agency_name
+        units = session.execute(select(Unit.id, Unit.name, Unit.email).where(
+            Unit.id.in_(list(unit_ids)))).all()
+    by_id = {u.id: u for u in units}
+    drafts = []
+    for unit_id in unit_ids:
+        unit = by_id.get(unit_id)
+        if unit is None:
+            continue
+        message = EmailMessage(policy=SMTP_POLICY)
+        message["Subject"] = f"Nhắc hạn gửi {what} ({directive_symbol}), hạn {due:%d/%m/%Y}"
+        if settings.mail_from.strip():
+            message["From"] = formataddr((settings.mail_from_name or agency,
+                                          settings.mail_from.strip()))
+        to = (unit.email or "").strip()
+        if to:
+            message["To"] = formataddr((unit.name, to))
+        message["Date"] = formatdate(localtime=True)
+        message["Message-ID"] = make_msgid(domain="sotheodoi.local")
+        message["X-Unsent"] = "1"
+        message.set_content(
+            f"Kính gửi: {unit.name}\n\n"
+            f"Theo {directive_symbol}, hạn gửi {what} là ngày {due:%d/%m/%Y}. Đến nay "
+            f"{agency} chưa nhận được văn bản của quý cơ quan. Đề nghị quý cơ quan gửi đúng "
+            "hạn để kịp tổng hợp, báo cáo.\n\n"
+            f"Trân trọng.\n{settings.mail_from_name or agency}\n")
+        drafts.append(MailDraft(unit.id, unit.name, to, message))
+    if not drafts:
+        raise AppError("Không có đơn vị nào để nhắc.")
+    return drafts

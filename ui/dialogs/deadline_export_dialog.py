@@ -29,7 +29,9 @@ from PySide6.QtWidgets import (
 
 from app.db import Database
 from app.errors import AppError
+from app.exchange.reminder_mail import MailDraft, MailSettings
 from app.services.directives import list_directives
+from app.services.followup import FollowupRound
 from ui import tasks
 from ui.dialogs import messages
 
@@ -44,13 +46,18 @@ class DeadlineExportDialog(QDialog):
     opener: Callable[[Path], None] = staticmethod(open_in_default_program)  # type: ignore[assignment]
 
     def __init__(self, db: Database, as_of: dt.date, parent: QWidget | None = None, *,
-                 mode: str = "ics", directive_id: int | None = None) -> None:
+                 mode: str = "ics", directive_id: int | None = None,
+                 notice: FollowupRound | None = None) -> None:
         super().__init__(parent)
         self._db = db
         self._as_of = as_of
+        self._notice = notice
+        if notice is not None:  # the follow-up's notice before the due date: e-mails too
+            mode, directive_id = "eml", notice.directive_id
         self.mode = mode
         self.written: list[Path] = []
         self.setWindowTitle("Xuất lịch các hạn sắp tới (.ics)" if mode == "ics"
+                            else "Thư điện tử nhắc trước hạn (.eml)" if notice is not None
                             else "Thư điện tử nhắc hạn (.eml)")
         self._build_ui()
         self._connect_signals()
@@ -162,6 +169,16 @@ class DeadlineExportDialog(QDialog):
         directive_id = self.directive_combo.currentData()
         if directive_id is None:
             return
+        if self._notice is not None:
+            self.directive_combo.setEnabled(False)
+            for unit_id, name in self._notice.units:
+                item = QListWidgetItem(name, self.units_list)
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Checked)
+                item.setData(Qt.ItemDataRole.UserRole, unit_id)
+            self._say(f"Nhắc trước hạn {self._notice.due_date:%d/%m/%Y}: {self._notice.what}; "
+                      f"{len(self._notice.units)} đơn vị chưa gửi.")
+            return
         try:
             data = reminder_data(self._db, directive_id, self._as_of)
         except AppError as exc:
@@ -211,7 +228,7 @@ class DeadlineExportDialog(QDialog):
                                           directive_id=directive_id), done)
 
     def write_eml(self, folder: Path, *, open_them: bool = True) -> None:
-        from app.exchange.reminder_mail import reminder_drafts, write_drafts
+        from app.exchange.reminder_mail import write_drafts
 
         directive_id = self.directive_combo.currentData()
         unit_ids = self.chosen_unit_ids()
@@ -220,7 +237,7 @@ class DeadlineExportDialog(QDialog):
             return
 
         def work() -> tuple[list[Path], list[str]]:
-            drafts = reminder_drafts(self._db, directive_id, self._as_of, unit_ids=unit_ids)
+            drafts = self._drafts(directive_id, unit_ids, None)
             return write_drafts(drafts, folder), [d.unit_name for d in drafts if not d.to]
 
         def done(result: tuple[list[Path], list[str]]) -> None:
@@ -237,16 +254,22 @@ class DeadlineExportDialog(QDialog):
 
         self._run(work, done)
 
+    def _drafts(self, directive_id: int, unit_ids: list[int],
+                settings: MailSettings | None) -> list[MailDraft]:
+        from app.exchange.reminder_mail import notice_drafts, reminder_drafts
+
+        if self._notice is not None:
+            return notice_drafts(self._db, unit_ids, what=self._notice.what,
+                                 directive_symbol=self._notice.directive_symbol,
+                                 due=self._notice.due_date, settings=settings)
+        return reminder_drafts(self._db, directive_id, self._as_of, unit_ids=unit_ids,
+                               settings=settings)
+
     def _on_send_button_clicked(self) -> None:
         self.send()
 
     def send(self) -> None:
-        from app.exchange.reminder_mail import (
-            load_mail_settings,
-            reminder_drafts,
-            send_drafts,
-            smtp_password,
-        )
+        from app.exchange.reminder_mail import load_mail_settings, send_drafts, smtp_password
 
         directive_id = self.directive_combo.currentData()
         unit_ids = self.chosen_unit_ids()
@@ -255,8 +278,7 @@ class DeadlineExportDialog(QDialog):
         def work() -> int:
             settings = load_mail_settings(self._db)
             password = typed or smtp_password(settings)
-            drafts = reminder_drafts(self._db, directive_id, self._as_of, unit_ids=unit_ids,
-                                     settings=settings)
+            drafts = self._drafts(directive_id, unit_ids, settings)
             return send_drafts(drafts, settings, password)
 
         self._run(work, lambda n: self._say(f"Đã gửi {n} thư."))
