@@ -332,7 +332,7 @@ class ResponseStats:
     day: dt.date
     by_round: tuple[tuple[int, float, int], ...]  # (round number, median days, how many)
     by_kind: tuple[tuple[UnitKind, float, int], ...]
-    still_open: int  # reminded obligations not answered by the day
+    still_open: int  # obligations reminded (once or more) and not answered by the day
 
     @property
     def empty(self) -> bool:
@@ -347,7 +347,7 @@ def response_stats(db: Database, day: dt.date) -> ResponseStats:
     sent = reminders_sent(db, until=day)
     by_round: dict[int, list[int]] = {}
     by_kind: dict[UnitKind, list[int]] = {}
-    open_count = 0
+    still_open: set[int] = set()
     cache: dict[tuple[int | None, dt.date], list[ObligationRow]] = {}
     with db.read() as session:
         for r in sent:
@@ -364,7 +364,7 @@ def response_stats(db: Database, day: dt.date) -> ResponseStats:
             for o in overdue_then:
                 current = now.get(o.id)
                 if current is None or current.first_received is None:
-                    open_count += 1
+                    still_open.add(o.id)
                     continue
                 days = (current.first_received - r.day).days
                 by_round.setdefault(round_number, []).append(days)
@@ -375,4 +375,4 @@ def response_stats(db: Database, day: dt.date) -> ResponseStats:
         tuple((n, float(statistics.median(v)), len(v)) for n, v in sorted(by_round.items())),
         tuple((k, float(statistics.median(v)), len(v))
               for k, v in sorted(by_kind.items(), key=lambda kv: kinds.index(kv[0]))),
-        open_count)
+        len(still_open))

@@ -22,6 +22,7 @@ class FollowupPlanDialog(FormDialog):
         super().__init__(parent, "Kế hoạch đôn đốc")
         self._db = db
         self.saved: FollowupPlan | None = None
+        self.setMinimumWidth(640)
         self._build_ui()
         if directive_id is not None:
             self.directive_combo.setCurrentIndex(
@@ -33,7 +34,7 @@ class FollowupPlanDialog(FormDialog):
         spin = QSpinBox(self)
         spin.setRange(low, MAX_DAYS)
         spin.setSuffix(suffix)
-        spin.setMinimumWidth(260)
+        spin.setMinimumWidth(440)
         return spin
 
     def _build_ui(self) -> None:

@@ -56,7 +56,7 @@ class TodayRow:
 class TodayRoundsModel(RowTableModel[TodayRow]):
     columns = (
         Column("kind", "Việc", lambda r: r.round.kind.label,
-               colour=lambda r: ROUND_COLOURS[r.round.kind], width=200),
+               colour=lambda r: ROUND_COLOURS[r.round.kind], width=270),
         Column("what", "Nhiệm vụ, kỳ", lambda r: r.round.what, width=260),
         Column("due", "Hạn", lambda r: f"{r.round.due_date:%d/%m/%Y}",
                sort=lambda r: r.round.due_date, width=90),
@@ -184,6 +184,7 @@ class TodayPanel(QWidget):
             self.unanswered_list.addItem(u.text)
         if not plan.unanswered:
             self.unanswered_list.addItem("Không có đơn vị nào đã được đôn đốc mà chưa trả lời.")
+        self.unanswered_list.setToolTip("\n".join(u.text for u in plan.unanswered))
         self.round_chart.set_rows([MedianRow(f"Lần {n}" if n < 3 else "UBND tỉnh", m, c)
                                    for n, m, c in stats.by_round])
         self.kind_chart.set_rows([MedianRow(k.label, m, c) for k, m, c in stats.by_kind])
