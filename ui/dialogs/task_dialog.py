@@ -132,9 +132,10 @@ class TaskDialog(FormDialog):
                        hint="Để trống: hết năm của ngày bắt đầu.")
         self.add_field("due_day", "Hạn nộp vào ngày", self.due_day_spin)
         self.add_field("due_month_offset", "Của tháng", self.offset_spin)
-        self.add_field("due_working_days", "Hoặc hạn là", self.working_days_spin,
-                       hint="Đếm ngày làm việc (bỏ thứ Bảy, Chủ nhật, ngày lễ, Tết, ngày nghỉ "
-                            "trong bảng lịch nghỉ, làm bù) từ sau ngày chốt số liệu của kỳ.")
+        self.working_days_spin.setToolTip(
+            "Đếm ngày làm việc (bỏ thứ Bảy, Chủ nhật, ngày lễ, Tết, ngày nghỉ trong bảng lịch "
+            "nghỉ, làm bù) từ sau ngày chốt số liệu của kỳ.")
+        self.add_field("due_working_days", "Hoặc hạn là", self.working_days_spin)
         self.add_field("unit_kinds", "Giao cho loại đơn vị", kinds_box,
                        focus_widget=self.kind_checks[UnitKind.DEPARTMENT])
         self.add_field("unit_ids", "Hoặc chọn từng đơn vị", units_box,
