@@ -192,3 +192,26 @@ def test_smtp_sends_only_when_configured(sample_db: Database) -> None:
     assert "ubnd@lyson" in message["To"]
     with pytest.raises(AppError):  # a unit without an address is named, nothing sent
         send_drafts(reminder_drafts(sample_db, directive.id, D(2018, 5, 2)), settings, None)
+
+
+def test_cli_holiday_table(sample_db: Database) -> None:
+    args = ["--db", db_arg(sample_db), "holidays"]
+    out, err = io.StringIO(), io.StringIO()
+    assert run([*args, "--year", "2018", "--today", "01/08/2018"], out=out, err=err) == 0
+    listing = out.getvalue()
+    assert "16/02/2018" in listing and "Tết Nguyên Đán" in listing and "Lịch nhà nước" in listing
+    out = io.StringIO()
+    assert run([*args, "add", "--day", "03/09/2018", "--name", "Nghỉ thêm", "--today",
+                "01/08/2018"], out=out, err=err) == 0, err.getvalue()
+    assert "Đã ghi nghỉ ngày 03/09/2018" in out.getvalue()
+    from app.services.calendar_days import list_calendar_days
+
+    (line,) = list_calendar_days(sample_db)
+    out = io.StringIO()
+    assert run([*args, "remove", "--id", str(line.id), "--today", "05/08/2018"], out=out,
+               err=err) == 0
+    assert list_calendar_days(sample_db) == []
+    err = io.StringIO()
+    assert run([*args, "remove", "--id", str(line.id), "--today", "06/08/2018"], out=out,
+               err=err) != 0
+    assert err.getvalue().startswith("Lỗi:") and "đã được bỏ" in err.getvalue()
