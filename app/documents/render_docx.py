@@ -519,7 +519,8 @@ class _Writer:
         for i, block in enumerate(blocks):
             keep = keep_last and i == len(blocks) - 1
             if isinstance(block, TableBlock):
-                self.table(block)
+                following = blocks[i + 1] if i + 1 < len(blocks) else None
+                self.table(block, keep_next=isinstance(following, NoteBlock))
             elif isinstance(block, NoteBlock):
                 p = self._paragraph(block.text, "VBBang")
                 p.paragraph_format.space_before = Pt(6)
@@ -532,26 +533,32 @@ class _Writer:
                     text = with_closing_mark(text)
                 self._paragraph(text, _STYLE_OF_BLOCK[block.style], keep_next=keep)
 
-    def table(self, block: TableBlock) -> None:
+    def table(self, block: TableBlock, *, keep_next: bool = False) -> None:
+        """A grid table: the header row repeated on every page, rows never split; with
+        ``keep_next`` its last row stays on the page of what follows (a note)."""
         if block.caption:
             self._paragraph(block.caption, "VBDeMuc2", keep_next=True)
         widths = [w * mm for w in block.widths_mm]
         aligns = [{"left": "left", "center": "center", "right": "right"}[a]
                   for a in block.align] or ["left"] * len(widths)
 
-        def cell(text: str, width: float, align: str, *, bold: bool) -> str:
+        def cell(text: str, width: float, align: str, *, bold: bool, keep: bool = False) -> str:
             return _cell_xml(
-                _para_xml(_run_xml(text, bold=bold), style="VBBang", align=align),
+                _para_xml(_run_xml(text, bold=bold), style="VBBang", align=align,
+                          keep_next=keep),
                 width, valign="center" if bold else "top")
 
         rows = [_row_xml([cell(h, w, "center", bold=True) for h, w in zip(block.header, widths,
                                                                            strict=True)],
                          header=True)]
-        for row in block.rows:
-            rows.append(_row_xml([cell(v, w, a, bold=False)
+        last = len(block.rows) - 1
+        for n, row in enumerate(block.rows):
+            keep = keep_next and n == last
+            rows.append(_row_xml([cell(v, w, a, bold=False, keep=keep)
                                   for v, w, a in zip(row, widths, aligns, strict=True)]))
-        self._add(_table_xml(rows, widths, borders=True, pad=(2, 3, 3, 3)))
-        self._add(_para_xml("", line=8, mark_size=2))
+        # Padding as the PDF's (2 pt above, 3 pt below), less the 0.5 pt rule Word adds to a row.
+        self._add(_table_xml(rows, widths, borders=True, pad=(2, 3, 2.5, 3)))
+        self._add(_para_xml("", line=8, mark_size=2, keep_next=keep_next))
 
     def footer(self, footer: Footer) -> None:
         s = self.page
