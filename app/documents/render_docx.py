@@ -291,6 +291,9 @@ def _declare_metric_twin(document: DocxDocument) -> None:
                     alt = etree.Element(qn("w:altName"))
                     alt.set(qn("w:val"), METRIC_TWIN)
                     font.insert(0, alt)
+                    family = font.find(qn("w:family"))
+                    if family is not None:
+                        family.set(qn("w:val"), "roman")  # a serif, for metric substitution
             part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
                                         standalone=True)
             return
@@ -628,6 +631,9 @@ class _Writer:
         self.footer(content.footer)
         for appendix in content.appendices:
             self.appendix(appendix)
+        if not content.appendices:
+            # Word wants a paragraph after a table at the end: a 1 pt one, never a page of its own.
+            self._add(_para_xml("", line=1, mark_size=1))
         self._properties()
         return self.document
 
