@@ -27,6 +27,7 @@ import copy
 import datetime as dt
 import io
 import os
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -107,8 +108,14 @@ def _tw(points: float) -> int:
     return round(points * TWIPS_PER_PT)
 
 
+#: Characters XML 1.0 cannot hold (C0 controls but tab and newline, lone surrogates, U+FFFE/F):
+#: pasted from elsewhere they would make the file unreadable, so they are dropped.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
+    """NFC-normalised text Word can hold: no XML-invalid characters, tabs as spaces."""
+    return _NOT_XML.sub("", unicodedata.normalize("NFC", text)).replace("\t", " ")
 
 
 def _upper(text: str) -> str:

@@ -514,3 +514,27 @@ def test_cli_writes_word(db_path: Path, tmp_path: Path) -> None:
     cells = " ".join(p.text for t in document.tables for c in t._cells for p in c.paragraphs)
     assert "Số:\u00a012/BC-SNV" in cells
     assert any(p.text == "BÁO CÁO" for p in document.paragraphs)
+
+
+def test_hostile_text_makes_a_readable_file(tmp_path: Path) -> None:
+    """Pasted control characters, markup, a very long word and empty parts: the file opens and
+    says what was typed (control characters dropped, tabs as spaces)."""
+    hostile = ("A & B <w:p/> \"quoted\" 'x' \x00\x01\x07\x0b\x0c\x1f\ufffe tab\there "
+               "ổ Ỷ ặ \u0065\u0301 " + "x" * 400)
+    base = synthetic()
+    table = TableBlock(("STT", hostile[:30]), (("1", hostile),), (11.0, 150.0),
+                       ("center", "left"))
+    content = DocumentContent(
+        kind=base.kind, header=base.header, title=TitleBlock("Báo cáo", hostile),
+        kinh_gui=(hostile,), sections=(Section("a", "A", (TextBlock("paragraph", hostile),
+                                                          table)),
+                                       Section("empty", "Trống", ())),
+        footer=Footer(("GIÁM ĐỐC",), hostile[:40], (hostile,)), appendices=(), page=base.page)
+    target = tmp_path / "hostile.docx"
+    write_docx(content, target)
+    document = docx.Document(str(target))
+    texts = [p.text for p in document.paragraphs]
+    texts += [p.text for t in document.tables for c in t._cells for p in c.paragraphs]
+    joined = "\n".join(texts)
+    assert "A & B <w:p/> \"quoted\" 'x'  tab here ổ Ỷ ặ \u00e9 " + "x" * 400 in joined
+    assert not any(ch in joined for ch in "\x00\x01\x07\x0b\x0c\x1f\ufffe\t")
