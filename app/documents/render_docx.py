@@ -146,18 +146,20 @@ def _para_xml(runs: str, *, style: str | None = None, align: str | None = None,
               before: float = 0, after: float = 0, line: float | None = None,
               ind: tuple[float, float] | None = None, keep_next: bool = False,
               mark_size: float | None = None) -> str:
-    """A paragraph; ``line`` an at-least line height in points (None: single)."""
+    """A paragraph; ``line`` an at-least line height in points (None: single, or the style's
+    when ``style`` is given)."""
     ppr = ""
     if style:
         ppr += f'<w:pStyle w:val="{style}"/>'
     if keep_next:
         ppr += "<w:keepNext/>"
-    spacing = f'<w:spacing w:before="{_tw(before)}" w:after="{_tw(after)}"'
-    if line is not None:
-        spacing += f' w:line="{_tw(line)}" w:lineRule="atLeast"'
-    else:
-        spacing += ' w:line="240" w:lineRule="auto"'
-    ppr += spacing + "/>"
+    if not style or line is not None or before or after:
+        spacing = f'<w:spacing w:before="{_tw(before)}" w:after="{_tw(after)}"'
+        if line is not None:
+            spacing += f' w:line="{_tw(line)}" w:lineRule="atLeast"'
+        elif not style:
+            spacing += ' w:line="240" w:lineRule="auto"'
+        ppr += spacing + "/>"
     if ind is not None:
         ppr += f'<w:ind w:left="{_tw(ind[0])}" w:right="{_tw(ind[1])}" w:firstLine="0"/>'
     if align:
