@@ -514,6 +514,11 @@ def test_cli_writes_word(db_path: Path, tmp_path: Path) -> None:
     cells = " ".join(p.text for t in document.tables for c in t._cells for p in c.paragraphs)
     assert "Số:\u00a012/BC-SNV" in cells
     assert any(p.text == "BÁO CÁO" for p in document.paragraphs)
+    out, err = io.StringIO(), io.StringIO()
+    code = run(["--db", str(db_path), "report", "summary", "--directive", "2116/UBND-NC",
+                "--as-of", "02/05/2018", "--out", str(tmp_path / "khong-co" / "x.docx")],
+               out=out, err=err)
+    assert code != 0 and "để ghi tệp Word" in err.getvalue()
 
 
 def test_hostile_text_makes_a_readable_file(tmp_path: Path) -> None:
