@@ -156,3 +156,16 @@ def test_buttons_fit_the_screen(qtbot: Any, window: MainWindow, tmp_path: Path) 
     assert dialog.grab().save(str(tmp_path / "dialog.png"))
     if (shot := os.environ.get("SOTHEODOI_SHOT")):
         dialog.grab().save(shot)
+
+
+def test_word_file_is_written_off_the_ui_thread(qtbot: Any, window: MainWindow,
+                                                opened: list[Path]) -> None:
+    tasks.set_synchronous(False)
+    dialog = _dialog(qtbot, window, "unit-sheet")
+    dialog.open_in_word()
+    # Busy while the file is written on the thread pool; the buttons wait.
+    assert dialog.progress.isVisibleTo(dialog) and not dialog.word_button.isEnabled()
+    assert "Đang tạo tệp Word" in dialog.status_label.text()
+    qtbot.waitUntil(lambda: bool(opened), timeout=20_000)
+    assert not dialog.progress.isVisibleTo(dialog) and dialog.save_word_button.isEnabled()
+    assert zipfile.is_zipfile(opened[0])
