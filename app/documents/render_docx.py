@@ -285,7 +285,6 @@ def _add_styles(document: DocxDocument, page: PageSettings) -> None:
             level = int(style_id[-1]) - 1
             style.element.get_or_add_pPr().append(parse_xml(
                 f'<w:outlineLvl {nsdecls("w")} w:val="{level}"/>'))
-    # Styles are ordered in styles.xml as added; Word sorts them for display.
 
 
 def _declare_metric_twin(document: DocxDocument) -> None:
