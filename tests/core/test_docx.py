@@ -543,3 +543,23 @@ def test_hostile_text_makes_a_readable_file(tmp_path: Path) -> None:
     joined = "\n".join(texts)
     assert "A & B <w:p/> \"quoted\" 'x'  tab here ổ Ỷ ặ \u00e9 " + "x" * 400 in joined
     assert not any(ch in joined for ch in "\x00\x01\x07\x0b\x0c\x1f\ufffe\t")
+
+
+@needs_soffice
+def test_reminder_and_sheet_header_styles(converted: dict[str, Path]) -> None:
+    with pdfplumber.open(converted["reminder"]) as pdf:
+        first = pdf.pages[0]
+        assert_style(first, "Số:\u00a007/SNV-XDCQ", 13, "LiberationSerif")
+        assert_style(first, "Quảng Ngãi, ngày 26 tháng 6 năm 2018", 13, "LiberationSerif-Italic")
+        assert_style(first, "V/v đôn đốc thực hiện Công văn số", 12, "LiberationSerif")
+        label = assert_style(first, "Kính gửi:", 14, "LiberationSerif")
+        lines = [find_chars(first, "- Thủ trưởng các sở"), find_chars(first, "- Chủ tịch UBND")]
+        assert abs(baseline(label) - baseline(lines[0])) < 0.1
+        assert abs(lines[0][0]["x0"] - lines[1][0]["x0"]) < 0.5
+        text = flat("\n".join(p.extract_text() for p in pdf.pages))
+        assert "- Như trên;" in text and "phối hợp thực hiện./." in text
+    with pdfplumber.open(converted["sheet"]) as pdf:
+        first = pdf.pages[0]
+        assert_style(first, "PHIẾU THEO DÕI", 14, "LiberationSerif-Bold")
+        assert_style(first, "STT", 12, "LiberationSerif-Bold")
+        assert_style(first, "52/KH-UBND;", 12, "LiberationSerif")
