@@ -156,3 +156,20 @@ def test_escalation_draft_is_sent_by_the_provincial_office(followed: Database, t
     assert "đôn đốc 2 lần (ngày 02/05/2018, 09/05/2018)" in text
     assert "Chủ tịch UBND tỉnh yêu cầu" in text
     assert len(escalation.units) == 4
+
+
+def test_escalation_draft_as_word(followed: Database, tmp_path) -> None:
+    import docx
+
+    from app.documents.common import DocumentKind, DocumentOptions
+    from app.documents.generate import build
+
+    (directive,) = list_directives(followed)
+    path = tmp_path / "du-thao.docx"
+    build(followed, DocumentOptions(kind=DocumentKind.ESCALATION, as_of=D(2018, 5, 16),
+                                    directive_id=directive.id), path)
+    document = docx.Document(str(path))
+    text = "\n".join(p.text for p in document.paragraphs)
+    for table in document.tables:
+        text += "\n" + "\n".join(c.text for row in table.rows for c in row.cells)
+    assert "VĂN PHÒNG UBND TỈNH" in text.upper() and "Chủ tịch UBND tỉnh yêu cầu" in text
