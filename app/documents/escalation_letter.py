@@ -5,7 +5,7 @@ tỉnh" conveying the Chairman's instruction to the units still overdue after tw
 Same frame as the reminder letter (Nghị định 30/2020/NĐ-CP): the sender is Văn phòng UBND
 tỉnh under the directive's issuer, the symbol ``VP-<drafting division of the directive>``
 (2116/UBND-NC → VP-NC), signed "TL. CHỦ TỊCH / CHÁNH VĂN PHÒNG" with the name left blank for
-their signature.
+their signature (a signer chosen in the print dialog, other than our own, is printed instead).
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from app.db import Database
 from app.documents.common import (
     DocumentKind,
     DocumentOptions,
+    Signer,
     Target,
     balanced_lines,
     layout_error,
@@ -33,7 +34,7 @@ from app.documents.render_pdf import write_pdf
 from app.settings import Settings
 
 SENDER = "Văn phòng UBND tỉnh"
-AUTHORITY = ("TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG")
+AUTHORITY: tuple[str, ...] = ("TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG")
 UNSIGNED = "(họ và tên người ký)"  # a draft: the name is theirs to write
 
 
@@ -103,7 +104,11 @@ def escalation_content(db: Database, options: DocumentOptions, *, reminders: str
     recipients = options.recipients or (
         "Như trên", "Chủ tịch, các PCT UBND tỉnh", s.agency_name.strip(),
         f"Lưu: VT, {division}" if division else "Lưu: VT")
-    footer = Footer(authority=AUTHORITY, signer_name=UNSIGNED, recipients=tuple(recipients),
+    authority, name = AUTHORITY, UNSIGNED
+    ours = Signer.from_settings(s)
+    if options.signer is not None and options.signer != ours:  # chosen in the dialog
+        authority, name = options.signer.authority_lines(), options.signer.name or UNSIGNED
+    footer = Footer(authority=authority, signer_name=name, recipients=tuple(recipients),
                     archive=division)
     from app.documents.common import page_settings
 
