@@ -173,3 +173,16 @@ def test_escalation_draft_as_word(followed: Database, tmp_path) -> None:
     for table in document.tables:
         text += "\n" + "\n".join(c.text for row in table.rows for c in row.cells)
     assert "VĂN PHÒNG UBND TỈNH" in text.upper() and "Chủ tịch UBND tỉnh yêu cầu" in text
+
+
+def test_rounds_follow_the_holiday_table_as_known_on_the_day(followed: Database) -> None:
+    from app.services.calendar_days import CalendarDayInput, add_calendar_day
+
+    assert [r.kind for r in rounds_on(followed, D(2018, 5, 9))] == [RoundKind.SECOND]
+    # 03/05/2018 declared a day off, entered on 04/05: the second round moves to 10/05
+    add_calendar_day(followed, CalendarDayInput(D(2018, 5, 3), False, "Nghỉ đột xuất"),
+                     today=D(2018, 5, 4))
+    assert rounds_on(followed, D(2018, 5, 9)) == []
+    assert [r.kind for r in rounds_on(followed, D(2018, 5, 10))] == [RoundKind.SECOND]
+    # the first round, on 02/05, is replayed as it was
+    assert [r.kind for r in rounds_on(followed, D(2018, 5, 2))] == [RoundKind.FIRST]
