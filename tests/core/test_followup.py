@@ -83,6 +83,27 @@ def test_rhythm_day_by_day_from_may_to_december(followed: Database) -> None:
     got = [(d, k, t[:len(e[2])], p, n) for (d, k, t, p, n), e in zip(seen, EXPECTED,
                                                                     strict=False)]
     assert got == EXPECTED and len(seen) == len(EXPECTED)
+    # each round's prepared letter names every unit of the round
+    from app.documents.common import DocumentKind, DocumentOptions
+    from app.documents.generate import content
+    from app.exchange.reminder_mail import notice_drafts
+
+    (directive,) = list_directives(followed)
+    for day, kind, _task, _period, _n in EXPECTED:
+        (r,) = [x for x in rounds_on(followed, day) if x.kind is kind]
+        names = {name for _, name in r.units}
+        if kind is RoundKind.NOTICE:
+            drafts = notice_drafts(followed, [u for u, _ in r.units], what=r.what,
+                                   directive_symbol=r.directive_symbol, due=r.due_date)
+            assert {d.unit_name for d in drafts} == names
+            assert all(r.due_date.strftime("%d/%m/%Y") in d.message["Subject"] for d in drafts)
+            continue
+        doc_kind = DocumentKind.ESCALATION if kind is RoundKind.ESCALATE else DocumentKind.REMINDER
+        document, _data = content(followed, DocumentOptions(kind=doc_kind, as_of=day,
+                                                            directive_id=directive.id))
+        text = " ".join(document.plain_text().split())
+        assert all(name in text for name in names), (day, kind)
+        assert r.task_title in text
     escalation = rounds_on(followed, D(2019, 1, 7))
     assert [(r.kind, r.period_key) for r in escalation] == [(RoundKind.ESCALATE, "2018-Y")]
     # the units of a round are those still owing on its day, Sở Nội vụ never among them
