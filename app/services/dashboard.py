@@ -325,6 +325,7 @@ class MatrixCell:
     first_received: dt.date | None
     days_past_due: int
     exempt_reason: str
+    nominal_due: dt.date | None = None  # the letter's date when the due date was shifted
 
     @property
     def label(self) -> str:
@@ -386,7 +387,7 @@ def completeness_matrix(db: Database, task_id: int, day: dt.date, *,
                    Unit.sort_order, Obligation.period_key, Obligation.period_label,
                    due_on(day), Obligation.first_received,
                    status_expression(day, window_days), Obligation.exempt_reason,
-                   Obligation.waived)
+                   Obligation.waived, Obligation.nominal_due_date)
             .join(Unit, Unit.id == Obligation.unit_id)
             .where(Obligation.task_id == task_id, unit_exists_on(day))
         )
@@ -398,7 +399,7 @@ def completeness_matrix(db: Database, task_id: int, day: dt.date, *,
     sort_keys: dict[int, tuple[int, int, tuple[object, ...], int]] = {}
     by_cell: dict[tuple[int, str], MatrixCell] = {}
     for (oid, uid, uname, ushort, ukind, usort, pkey, plabel, due, first, status, reason,
-         waived) in rows:
+         waived, nominal) in rows:
         if pkey not in periods:
             periods[pkey] = MatrixPeriod(pkey, plabel or f"Hạn {due:%d/%m/%Y}", due)
         if uid not in units:
@@ -408,7 +409,8 @@ def completeness_matrix(db: Database, task_id: int, day: dt.date, *,
         by_cell[(uid, pkey)] = MatrixCell(
             oid, _STATUS_BY_VALUE[status], due,
             first if first is not None and first <= day else None, (day - due).days,
-            reason or ("Được miễn" if waived else ""))
+            reason or ("Được miễn" if waived else ""),
+            nominal if nominal is not None and nominal != due else None)
     period_list = sorted(periods.values(), key=lambda p: (p.due_date, p.key))
     ordered = sorted(units.items(), key=lambda kv: sort_keys[kv[0]])
     unit_list = [u for _, u in ordered]

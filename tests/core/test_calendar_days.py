@@ -132,6 +132,16 @@ def test_replay_of_a_day_before_a_change_of_the_table(sample_db: Database) -> No
     (new,) = list_obligations(sample_db, D(2018, 6, 25), obligation_ids=[late_one.id])
     assert new.due_date == D(2018, 6, 21) and new.nominal_due == D(2018, 6, 20)
     assert new.status is Status.DONE_ON_TIME
+    # the completeness matrix too, with the letter's date beside a shifted one
+    def cell(day: D):  # type: ignore[no-untyped-def]
+        matrix = dashboard.completeness_matrix(sample_db, half.id, day)
+        return next(c for line in matrix.cells for c in line
+                    if c is not None and c.obligation_id == late_one.id)
+
+    assert (cell(D(2018, 6, 24)).due_date, cell(D(2018, 6, 24)).nominal_due) == (
+        D(2018, 6, 20), None)
+    assert (cell(D(2018, 6, 25)).due_date, cell(D(2018, 6, 25)).nominal_due) == (
+        D(2018, 6, 21), D(2018, 6, 20))
     # withdrawn on 28/06: back to 20/06 from then on, history kept
     withdraw_calendar_day(sample_db, change.entry.id, today=D(2018, 6, 28))
     assert _statuses(sample_db, D(2018, 6, 26))[late_one.id] is Status.DONE_ON_TIME
