@@ -98,10 +98,13 @@ class WorkCalendar:
     def next_working_day(self, day: dt.date) -> dt.date:
         """``day`` itself if it is a working day, else the first working day after it."""
         current = day
-        for _ in range(_SEARCH_LIMIT):
-            if self.is_working_day(current):
-                return current
-            current += dt.timedelta(days=1)
+        try:
+            for _ in range(_SEARCH_LIMIT):
+                if self.is_working_day(current):
+                    return current
+                current += dt.timedelta(days=1)
+        except OverflowError:  # past 31/12/9999
+            pass
         raise ValidationError(f"Không tìm thấy ngày làm việc nào sau ngày {day:%d/%m/%Y}.")
 
     def add_working_days(self, day: dt.date, count: int) -> dt.date:
@@ -112,6 +115,9 @@ class WorkCalendar:
                 f"Số ngày làm việc phải từ 1 đến {MAX_WORKING_DAYS}.", field="due_working_days")
         current = day
         for _ in range(count):
+            if current == dt.date.max:
+                raise ValidationError(f"Không tìm thấy ngày làm việc nào sau ngày "
+                                      f"{day:%d/%m/%Y}.")
             current = self.next_working_day(current + dt.timedelta(days=1))
         return current
 

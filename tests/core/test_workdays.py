@@ -75,6 +75,14 @@ def test_working_days_across_the_year_end() -> None:
     assert PLAIN.add_working_days(D(2019, 1, 31), 2) == D(2019, 2, 11)
 
 
+def test_the_end_of_the_calendar_is_a_clear_error() -> None:
+    with pytest.raises(ValidationError):
+        PLAIN.add_working_days(D(9999, 12, 30), 5)
+    with pytest.raises(ValidationError):
+        WorkCalendar([CalendarEntry(D(9999, 12, 31), False, "x", D(2018, 1, 1))]
+                     ).next_working_day(D(9999, 12, 31))
+
+
 def test_working_day_count_is_bounded() -> None:
     with pytest.raises(ValidationError):
         PLAIN.add_working_days(D(2018, 1, 1), 0)
