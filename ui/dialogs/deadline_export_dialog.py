@@ -109,6 +109,8 @@ class DeadlineExportDialog(QDialog):
         mail_form.addRow("", self.save_mail_button)
         if self.mode == "ics":
             form.addRow("Các hạn trong", self.days_spin)
+        else:
+            self.days_spin.hide()
         layout.addLayout(form)
         if self.mode == "eml":
             layout.addWidget(QLabel("Đơn vị quá hạn (bỏ chọn đơn vị không cần gửi):", self))
