@@ -348,27 +348,34 @@ def response_stats(db: Database, day: dt.date) -> ResponseStats:
     by_round: dict[int, list[int]] = {}
     by_kind: dict[UnitKind, list[int]] = {}
     still_open: set[int] = set()
-    cache: dict[tuple[int | None, dt.date], list[ObligationRow]] = {}
+    cache: dict[tuple[int | None, dt.date], dict[int, list[ObligationRow]]] = {}
+    asked: list[tuple[int, dt.date, list[ObligationRow]]] = []
     with db.read() as session:
         for r in sent:
             key = (r.directive_id, r.day)
-            if key not in cache:
-                cache[key] = query_obligations(session, r.day, directive_id=r.directive_id,
-                                               statuses=[Status.OVERDUE], window_days=0)
-            overdue_then = [o for o in cache[key] if o.unit_id == r.unit_id]
-            if not overdue_then:
+            if key not in cache:  # what was overdue then, by unit (one query per day)
+                by_unit: dict[int, list[ObligationRow]] = {}
+                for o in query_obligations(session, r.day, directive_id=r.directive_id,
+                                           statuses=[Status.OVERDUE], window_days=0):
+                    by_unit.setdefault(o.unit_id, []).append(o)
+                cache[key] = by_unit
+            overdue_then = cache[key].get(r.unit_id, [])
+            if overdue_then:
+                asked.append((r.follow_up_round or r.number, r.day, overdue_then))
+        ids = sorted({o.id for _, _, items in asked for o in items})
+        now: dict[int, ObligationRow] = {}
+        for i in range(0, len(ids), 5000):  # what became of them by the day
+            now.update((o.id, o) for o in query_obligations(
+                session, day, obligation_ids=ids[i:i + 5000], window_days=0))
+    for round_number, reminded_on, items in asked:
+        for o in items:
+            current = now.get(o.id)
+            if current is None or current.first_received is None:
+                still_open.add(o.id)
                 continue
-            now = {o.id: o for o in query_obligations(
-                session, day, obligation_ids=[o.id for o in overdue_then], window_days=0)}
-            round_number = r.follow_up_round or r.number
-            for o in overdue_then:
-                current = now.get(o.id)
-                if current is None or current.first_received is None:
-                    still_open.add(o.id)
-                    continue
-                days = (current.first_received - r.day).days
-                by_round.setdefault(round_number, []).append(days)
-                by_kind.setdefault(o.unit_kind, []).append(days)
+            days = (current.first_received - reminded_on).days
+            by_round.setdefault(round_number, []).append(days)
+            by_kind.setdefault(o.unit_kind, []).append(days)
     kinds = list(UnitKind)
     return ResponseStats(
         day,
