@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.db import Database
 from app.errors import ValidationError
@@ -207,3 +209,26 @@ def test_rounds_follow_the_holiday_table_as_known_on_the_day(followed: Database)
     assert [r.kind for r in rounds_on(followed, D(2018, 5, 10))] == [RoundKind.SECOND]
     # the first round, on 02/05, is replayed as it was
     assert [r.kind for r in rounds_on(followed, D(2018, 5, 2))] == [RoundKind.FIRST]
+
+
+@settings(max_examples=200, deadline=None)
+@given(due=st.dates(D(2017, 1, 1), D(2030, 12, 31)), notice=st.integers(0, 10),
+       first=st.integers(1, 10), second=st.integers(1, 15), escalate=st.integers(1, 15))
+def test_rounds_are_working_days_in_order(due, notice, first, second, escalate) -> None:
+    from app.services.followup import round_days
+    from app.workdays import WorkCalendar
+
+    calendar = WorkCalendar()
+    plan = FollowupPlan(notice_days=notice, first_after_days=first,
+                        second_after_days=second, escalate_after_days=escalate)
+    days = round_days(plan, due, calendar)
+    assert days[RoundKind.NOTICE] <= due < days[RoundKind.FIRST] < days[RoundKind.SECOND] \
+        < days[RoundKind.ESCALATE]
+    for kind in (RoundKind.FIRST, RoundKind.SECOND, RoundKind.ESCALATE):
+        assert calendar.is_working_day(days[kind])
+    if notice:
+        assert calendar.is_working_day(days[RoundKind.NOTICE])
+        assert calendar.working_days_between(days[RoundKind.NOTICE], due) in (notice,
+                                                                              notice - 1)
+    assert calendar.working_days_between(due, days[RoundKind.FIRST]) == first
+    assert calendar.working_days_between(days[RoundKind.FIRST], days[RoundKind.SECOND]) == second

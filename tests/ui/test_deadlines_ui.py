@@ -100,3 +100,22 @@ def test_export_dialog_writes_ics_and_eml(qtbot, sample_db, message_log, tmp_pat
     eml.from_edit.setText("sai dia chi")
     eml._on_save_mail_button_clicked()
     assert "không đúng" in eml.message.text()
+
+
+def test_followup_plan_dialog_saves_and_refuses_bad_values(qtbot, sample_db, message_log):
+    from app.services.followup import get_plan
+    from ui.dialogs.followup_plan_dialog import FollowupPlanDialog
+
+    (directive,) = list_directives(sample_db)
+    dialog = FollowupPlanDialog(sample_db, directive_id=directive.id)
+    qtbot.addWidget(dialog)
+    assert (dialog.notice_spin.value(), dialog.second_spin.value()) == (3, 5)
+    dialog.second_spin.setValue(7)
+    dialog.enabled_check.setChecked(False)
+    dialog.accept()
+    assert dialog.result() == dialog.DialogCode.Accepted
+    plan = get_plan(sample_db, directive.id)
+    assert plan.second_after_days == 7 and not plan.enabled
+    again = FollowupPlanDialog(sample_db, directive_id=directive.id)
+    qtbot.addWidget(again)
+    assert again.second_spin.value() == 7 and not again.enabled_check.isChecked()
