@@ -102,7 +102,7 @@ def test_export_dialog_writes_ics_and_eml(qtbot, sample_db, message_log, tmp_pat
     assert "không đúng" in eml.message.text()
 
 
-def test_followup_plan_dialog_saves_and_refuses_bad_values(qtbot, sample_db, message_log):
+def test_followup_plan_dialog_saves_and_reloads(qtbot, sample_db, message_log):
     from app.services.followup import get_plan
     from ui.dialogs.followup_plan_dialog import FollowupPlanDialog
 
