@@ -215,3 +215,25 @@ def test_cli_holiday_table(sample_db: Database) -> None:
     assert run([*args, "remove", "--id", str(line.id), "--today", "06/08/2018"], out=out,
                err=err) != 0
     assert err.getvalue().startswith("Lỗi:") and "đã được bỏ" in err.getvalue()
+
+
+def test_warnings_export_adds_the_letters_date_only_when_shifted(sample_db: Database,
+                                                                 tmp_path: Path) -> None:
+    import openpyxl
+
+    from app.exchange.xlsx_export import HEADER_ROW, ExportFilters, export
+
+    def headers_and_first(name: str) -> tuple[list[object], tuple[object, ...]]:
+        path, _count = export(sample_db, "warnings", tmp_path / name,
+                              ExportFilters(as_of=D(2018, 5, 1)))
+        ws = openpyxl.load_workbook(path).active
+        first = next(ws.iter_rows(min_row=HEADER_ROW + 1, values_only=True))
+        return [c.value for c in ws[HEADER_ROW]], first
+
+    headers, _ = headers_and_first("off.xlsx")
+    assert "Hạn theo văn bản" not in headers
+    _shift_on(sample_db)
+    headers, first = headers_and_first("on.xlsx")
+    at = headers.index("Hạn theo văn bản")
+    assert headers[at - 1] == "Hạn"
+    assert first[at - 1].date() == D(2018, 5, 2) and first[at].date() == D(2018, 4, 30)
