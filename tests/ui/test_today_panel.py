@@ -106,3 +106,16 @@ def test_notice_round_opens_the_notice_mails(qtbot, window, sample_db, tmp_path,
     message = email.message_from_bytes(opened[0].read_bytes(), policy=policy.default)
     assert message["Subject"].startswith("Nhắc hạn gửi Báo cáo định kỳ 6 tháng")
     assert "20/06/2018" in message.get_body(preferencelist=("plain",)).get_content()
+
+
+def test_ctrl_j_shows_the_today_panel(qtbot, window):
+    page, panel = _panel(window)
+    window.set_as_of(D(2018, 5, 2))
+    window.tabs.setCurrentIndex(window.tabs.count() - 1)  # another tab
+    actions = window.deadline_actions
+    assert actions.today_action.shortcut().toString() == "Ctrl+J"
+    actions.today_action.trigger()
+    assert window.tabs.currentWidget() is page and page.sections.currentWidget() is panel
+    assert panel.table.current_id() is not None and panel.open_button.isEnabled()
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert "&Hạn và nhắc việc" in titles and titles[-1] == "Trợ &giúp"
