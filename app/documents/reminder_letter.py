@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from app.db import Database
 from app.documents.common import (
     DocumentKind,
@@ -16,6 +18,7 @@ from app.documents.common import (
 )
 from app.documents.content import Block, DocumentContent, Section, TextBlock
 from app.documents.data import (
+    OverdueUnit,
     OwedItem,
     ReminderData,
     directive_about,
@@ -70,14 +73,35 @@ def kinh_gui(data: ReminderData) -> list[str]:
     return out
 
 
-def owed_groups(data: ReminderData) -> list[tuple[OwedItem, list[str]]]:
-    """What is owed (task, period, due date, days overdue) and the units that owe it."""
-    groups: dict[tuple[str, str, object], tuple[OwedItem, list[str]]] = {}
+@dataclass(frozen=True)
+class OwedGroup:
+    """One thing owed (a task's period) and the units that owe it, each named once."""
+
+    item: OwedItem
+    names: tuple[str, ...]
+
+
+def _as_named(unit: OverdueUnit, item: OwedItem) -> str:
+    """The unit's name, with the merged units whose obligation it carries."""
+    if not item.on_behalf_of:
+        return unit.unit_name
+    merged = ", ".join(u.name for u in item.on_behalf_of)
+    if item.own:
+        return f"{unit.unit_name} (gồm cả phần việc của {merged} trước khi sáp nhập)"
+    return f"{unit.unit_name} (phần việc của {merged} trước khi sáp nhập)"
+
+
+def owed_groups(data: ReminderData) -> list[OwedGroup]:
+    """What is owed (task, period: never merged across tasks) and the units that owe it."""
+    groups: dict[tuple[int, str], tuple[OwedItem, list[str]]] = {}
     for unit in data.units:
         for item in unit.items:
-            key = (item.task_title, item.period_label, item.due_date)
-            groups.setdefault(key, (item, []))[1].append(unit.unit_name)
-    return sorted(groups.values(), key=lambda g: g[0].due_date)
+            key = (item.task_id, item.period_key)
+            groups.setdefault(key, (item, []))[1].append(_as_named(unit, item))
+    order = {t.id: (t.sort_order, t.id) for t in data.directive.tasks}
+    ordered = sorted(groups.values(),
+                     key=lambda g: (order.get(g[0].task_id, (0, 0)), g[0].due_date))
+    return [OwedGroup(item, tuple(names)) for item, names in ordered]
 
 
 def body_sections(data: ReminderData, s: Settings) -> list[Section]:
@@ -88,24 +112,23 @@ def body_sections(data: ReminderData, s: Settings) -> list[Section]:
     about = directive_about(d)
     if about:
         reference += f" {about}"
+    groups = owed_groups(data)
+    what = ("các văn bản sau" if len(groups) > 1 else "văn bản sau")
     opening = TextBlock("paragraph",
         f"Thực hiện {reference}, {agency} được giao theo dõi, tổng hợp việc triển khai thực "
-        f"hiện của các cơ quan, đơn vị. Tính đến ngày {as_of}, {agency} chưa nhận được văn "
-        "bản của các cơ quan, đơn vị sau (đã quá thời hạn quy định):")
+        f"hiện của các cơ quan, đơn vị. Tính đến ngày {as_of}, {agency} chưa nhận được {what} "
+        "dù đã quá thời hạn quy định:")
     owed: list[Block] = []
-    groups = owed_groups(data)
-    for n, (item, names) in enumerate(groups, start=1):
-        what = item.task_title + (f", kỳ {item.period_label}" if item.period_label else "")
+    for n, group in enumerate(groups, start=1):
+        item = group.item
         mark = f"{n}." if len(groups) > 1 else "-"
         owed.append(TextBlock("paragraph",
-            f"{mark} {what} (hạn ngày {short_date(item.due_date)}, đã quá hạn "
-            f"{item.days_overdue} ngày): {', '.join(names)}."))
+            f"{mark} {item.text}: {', '.join(group.names)}."))
     request = TextBlock("paragraph",
         f"Để kịp thời tổng hợp, tham mưu {_upward(s)} báo cáo theo quy định, {agency} đề nghị "
-        "các cơ quan, đơn vị nêu trên khẩn trương thực hiện và gửi văn bản về "
-        f"{agency}.")
+        f"các cơ quan, đơn vị nêu trên khẩn trương thực hiện và gửi văn bản về {agency}.")
     closing = TextBlock("paragraph",
-        f"{agency} đề nghị các cơ quan, đơn vị quan tâm, phối hợp thực hiện.")
+        "Rất mong nhận được sự quan tâm, phối hợp của các cơ quan, đơn vị.")
     return [
         Section("opening", "Mở đầu", (opening,)),
         Section("owed", "Những việc còn nợ", tuple(owed)),
