@@ -166,11 +166,12 @@ class PageSettings:
 
     @property
     def landscape_margins(self) -> tuple[float, float, float, float]:
-        """(top, bottom, left, right) for a landscape page: its top is the portrait binding edge,
-        so top = left margin, bottom = right margin, left = bottom, right = top."""
+        """(top, bottom, left, right) for a landscape page: its top is the portrait binding edge
+        (top = left margin); its bottom keeps the decree's bottom margin (20–25 mm: the narrower
+        right margin there let tables run into it); left = bottom, right = top."""
         return (
             self.margin_left_mm * mm,
-            self.margin_right_mm * mm,
+            max(self.margin_bottom_mm, self.margin_right_mm) * mm,
             self.margin_bottom_mm * mm,
             self.margin_top_mm * mm,
         )
