@@ -462,9 +462,20 @@ class OwedItem:
 
     @property
     def text(self) -> str:
-        what = self.task_title + (f", {period_phrase(self.period_label)}"
-                                  if self.period_label else "")
+        return self.text_as(self.task_title)
+
+    def text_as(self, task_name: str) -> str:
+        """ "Báo cáo quý, kỳ quý III/2025 (hạn ngày 25/09/2025, quá hạn 20 ngày)"."""
+        what = task_name + (f", {period_phrase(self.period_label)}" if self.period_label else "")
         return f"{what} (hạn ngày {short_date(self.due_date)}, {overdue_for(self.days_overdue)})"
+
+
+def task_names(directive: DirectiveInfo) -> dict[int, str]:
+    """Each task's title; two tasks with the same title are told apart by their number in
+    the directive's list ("Báo cáo định kỳ hằng quý (nhiệm vụ 14)"), never merged."""
+    titles = [" ".join(t.title.split()) for t in directive.tasks]
+    return {t.id: (f"{title} (nhiệm vụ {n})" if titles.count(title) > 1 else title)
+            for n, (t, title) in enumerate(zip(directive.tasks, titles, strict=True), start=1)}
 
 
 def period_phrase(label: str) -> str:

@@ -25,6 +25,7 @@ from app.documents.data import (
     directive_reference,
     reminder_data,
     short_date,
+    task_names,
 )
 from app.documents.render_pdf import write_pdf
 from app.errors import ValidationError
@@ -119,11 +120,12 @@ def body_sections(data: ReminderData, s: Settings) -> list[Section]:
         f"hiện của các cơ quan, đơn vị. Tính đến ngày {as_of}, {agency} chưa nhận được {what} "
         "dù đã quá thời hạn quy định:")
     owed: list[Block] = []
+    tasks = task_names(d)
     for n, group in enumerate(groups, start=1):
         item = group.item
         mark = f"{n}." if len(groups) > 1 else "-"
-        owed.append(TextBlock("paragraph",
-            f"{mark} {item.text}: {', '.join(group.names)}."))
+        text = item.text_as(tasks.get(item.task_id, item.task_title))
+        owed.append(TextBlock("paragraph", f"{mark} {text}: {', '.join(group.names)}."))
     request = TextBlock("paragraph",
         f"Để kịp thời tổng hợp, tham mưu {_upward(s)} báo cáo theo quy định, {agency} đề nghị "
         f"các cơ quan, đơn vị nêu trên khẩn trương thực hiện và gửi văn bản về {agency}.")

@@ -384,6 +384,7 @@ def grid_appendix(data: SummaryData, header: layout.DocumentHeader, s: Settings,
     """One row per unit, one column per task (its current round); more tasks than a page
     holds are split into several tables, each with the units its tasks bind."""
     columns = list(data.columns)
+    numbers = {t.task_id: n for n, t in enumerate(data.tasks, start=1)}
     per_table = max_grid_columns(page)
     chunks = [list(range(i, min(i + per_table, len(columns))))
               for i in range(0, len(columns), per_table)]
@@ -403,8 +404,8 @@ def grid_appendix(data: SummaryData, header: layout.DocumentHeader, s: Settings,
             rows.append((str(len(rows) + 1), row.unit_name, *[c.text for c in cells]))
         align: list[Literal["left", "center", "right"]] = ["center", "left"]
         align += ["center"] * len(chunk)
-        caption = (f"Bảng {n}: nhiệm vụ {chunk[0] + 1}–{chunk[-1] + 1}" if len(chunks) > 1
-                   else "")
+        first, last = numbers[columns[chunk[0]].task_id], numbers[columns[chunk[-1]].task_id]
+        caption = f"Bảng {n}: nhiệm vụ {first}–{last}" if len(chunks) > 1 else ""
         blocks.append(TableBlock(tuple(head), tuple(rows), tuple(widths), tuple(align),
                                  caption=caption))
     if len(chunks) > 1:  # every table at the same width: all landscape
