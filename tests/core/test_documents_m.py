@@ -85,6 +85,7 @@ def _names_in(clause: str, names: list[str]) -> set[str]:
 
 
 MARKER = re.compile(r"Kỳ ([^();,]{1,40}?) \(hạn ngày (\d\d/\d\d/\d{4})\)")
+MERGED_INTO = re.compile(r"\(đã sáp nhập vào [^)]*\)")
 MISSING = re.compile(r"chưa gửi: (.*?)(?:;|\.(?: |$))")
 
 
@@ -114,6 +115,7 @@ def _summary_named(pages: list[str], path: Path, titles: list[str], labels: dict
                 found = re.search(r"Hạn gửi [^:]+: ngày (\d\d/\d\d/\d{4})", segment)
                 due = found.group(1) if found else ""
             for clause in MISSING.findall(segment):
+                clause = MERGED_INTO.sub("", clause)  # the successor named in the note
                 named |= {(u, n, label, due) for u in _names_in(clause, names)}
             if "(danh sách tại Phụ lục" in segment:
                 deferred.add((n, label, due))
