@@ -190,8 +190,13 @@ def _carrier(unit: UnitInfo, units: dict[int, UnitInfo]) -> UnitInfo | None:
     return current
 
 
+PARTS = 8  # the 200 directives in 8 tests, each well within the per-test timeout
+SEEN: dict[str, int] = defaultdict(int)
+
+
+@pytest.mark.parametrize("part", range(PARTS))
 def test_every_overdue_obligation_is_named_in_the_summary_and_the_reminder(
-        m_db: Database, tmp_path: Path) -> None:
+        m_db: Database, tmp_path: Path, part: int) -> None:
     db = m_db
     units = {u.id: u for u in list_units(db)}
     names = sorted({u.name for u in units.values()}, key=len, reverse=True)
@@ -201,7 +206,8 @@ def test_every_overdue_obligation_is_named_in_the_summary_and_the_reminder(
             overdue[r.directive_id].append(r)
     gone_seen = sender_seen = 0
     checked = reminders = 0
-    for info in list_directives(db):
+    mine = list_directives(db)[part::PARTS]
+    for info in mine:
         directive = get_directive(db, info.id)
         titles = [t.title for t in directive.tasks]
         number = {t.id: n for n, t in enumerate(directive.tasks, start=1)}
@@ -253,5 +259,16 @@ def test_every_overdue_obligation_is_named_in_the_summary_and_the_reminder(
             assert name not in text, (info.number_symbol, name)
         sender_seen += f"Kính gửi: {SENDER}" in text
         reminders += 1
-    assert checked == len(list_directives(db)) == 200
-    assert reminders > 150 and gone_seen > 0 and sender_seen == 0
+    assert checked == len(mine) and sender_seen == 0
+    SEEN["directives"] += checked
+    SEEN["reminders"] += reminders
+    SEEN["not addressed"] += gone_seen
+
+
+def test_all_directives_were_checked() -> None:
+    """Run after the parts above (file order): every directive of M was read back, most had a
+    reminder, and some overdue units no longer existed (the abolished district level)."""
+    if SEEN["directives"] == 0:
+        pytest.skip("the parts above were not run")
+    assert SEEN["directives"] == 200
+    assert SEEN["reminders"] > 150 and SEEN["not addressed"] > 0
