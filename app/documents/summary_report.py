@@ -104,8 +104,11 @@ def _missing_clauses(overdue: Sequence[str], gone: Sequence[UnitRef], where: str
     """ "2 đơn vị quá hạn chưa gửi: A, B" and, apart, the units that no longer exist."""
     out: list[str] = []
     if overdue:
-        lead = f"{len(overdue)} đơn vị quá hạn chưa gửi" if counted else "quá hạn chưa gửi"
-        out.append(f"{lead} ({where})" if _deferred(overdue) else f"{lead}: {', '.join(overdue)}")
+        if _deferred(overdue):  # too many to name here: counted, listed in the appendix
+            out.append(f"{len(overdue)} đơn vị quá hạn chưa gửi ({where})")
+        else:
+            lead = f"{len(overdue)} đơn vị quá hạn chưa gửi" if counted else "quá hạn chưa gửi"
+            out.append(f"{lead}: {', '.join(overdue)}")
     if gone:
         lead = "đơn vị đã giải thể, sáp nhập chưa gửi"
         out.append(f"{len(gone)} {lead} ({where})" if _deferred(gone)
