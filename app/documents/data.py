@@ -416,13 +416,11 @@ def summary_data(db: Database, directive_id: int, as_of: dt.date, *,
     index = {(c.task_id, c.period_key): i for i, c in enumerate(columns)}
     units: dict[int, tuple[ObligationRow, list[AppendixCell | None]]] = {}
     in_grid = [r for r in rows if (r.task_id, r.period_key) in index]
-    subs = _first_submissions(db, [r for r in in_grid if r.status.done])
+    numbers = _first_numbers(db, [r for r in in_grid if r.status.done])
     for r in _unit_order(in_grid):
         entry = units.setdefault(r.unit_id, (r, [None] * len(columns)))
-        sub = subs.get(r.id)
         entry[1][index[(r.task_id, r.period_key)]] = AppendixCell(
-            status=r.status, number_symbol=sub.number_symbol if sub else "",
-            received=r.first_received)
+            status=r.status, number_symbol=numbers.get(r.id, ""), received=r.first_received)
     appendix = tuple(
         AppendixRow(unit_id=uid, unit_name=first.unit_name, unit_kind=first.unit_kind,
                     cells=tuple(c or AppendixCell(None) for c in cells))
@@ -436,13 +434,23 @@ def summary_data(db: Database, directive_id: int, as_of: dt.date, *,
                        columns=tuple(columns), rows=appendix, overdue=overdue)
 
 
-def _first_submissions(db: Database, rows: Sequence[ObligationRow]) -> dict[int, SubmissionInfo]:
-    """The submission that answers each obligation (the first received)."""
-    result: dict[int, SubmissionInfo] = {}
-    for r in rows:
-        for s in list_for_obligation(db, r.id):
-            if s.counts:
-                result[r.id] = s
+def _first_numbers(db: Database, rows: Sequence[ObligationRow]) -> dict[int, str]:
+    """The number and symbol of the submission that answers each obligation (the first
+    received), in one query per 500 obligations instead of one each."""
+    from sqlalchemy import select
+
+    from app.models import Submission
+
+    ids = sorted({r.id for r in rows})
+    result: dict[int, str] = {}
+    with db.read() as session:
+        for start in range(0, len(ids), 500):
+            stmt = (select(Submission.obligation_id, Submission.number_symbol)
+                    .where(Submission.obligation_id.in_(ids[start:start + 500]))
+                    .order_by(Submission.obligation_id, Submission.received_date,
+                              Submission.id))
+            for obligation_id, number in session.execute(stmt):
+                result.setdefault(obligation_id, number)
     return result
 
 
