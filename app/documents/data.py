@@ -125,9 +125,9 @@ class UnitRef:
     """A unit as a document names it on the as-of day.
 
     ``gone_from``: the first day the unit no longer exists (ended or merged), when that day is on
-    or before the as-of day; ``carrier_id``/``carrier_name``: the unit that answers for it on the
-    as-of day (itself while it exists; else its successor, followed through later mergers, when
-    that one exists; else none)."""
+    or before the as-of day; ``carrier_id``/``carrier_name``: the unit a letter is addressed to
+    for it on the as-of day: itself while it exists, else nobody (a successor does not inherit
+    what its predecessor owed)."""
 
     unit_id: int
     name: str
@@ -184,20 +184,13 @@ class Roster:
             ref = UnitRef(unit_id, u.name if u else name, u.kind if u else kind,
                           carrier_id=unit_id, carrier_name=u.name if u else name)
         else:
+            # What an ended unit owed stays owed under its own name; its successor does not
+            # inherit it (docs/domain.md, "Units over time"): nobody answers for it.
             gone = (u.valid_to + dt.timedelta(days=1) if u.valid_to and u.valid_to < self.as_of
                     else self.as_of)
             successor = self._units.get(u.successor_id) if u.successor_id else None
-            carrier: UnitInfo | None = successor
-            seen = {u.id}
-            while carrier is not None and not self._exists(carrier) and carrier.id not in seen:
-                seen.add(carrier.id)
-                carrier = self._units.get(carrier.successor_id) if carrier.successor_id else None
-            if carrier is not None and (not self._exists(carrier) or self.is_sender(carrier.id)):
-                carrier = None
             ref = UnitRef(unit_id, u.name, u.kind, gone_from=gone,
-                          successor_name=successor.name if successor else "",
-                          carrier_id=carrier.id if carrier else None,
-                          carrier_name=carrier.name if carrier else "")
+                          successor_name=successor.name if successor else "")
         self._refs[unit_id] = ref
         return ref
 
@@ -465,8 +458,6 @@ class OwedItem:
     period_label: str
     due_date: dt.date
     days_overdue: int
-    on_behalf_of: tuple[UnitRef, ...] = ()  # merged units whose obligation this unit carries
-    own: bool = True  # the unit owes it itself (not only for a merged unit)
 
     @property
     def text(self) -> str:
@@ -514,7 +505,7 @@ class ReminderData:
     directive: DirectiveInfo
     as_of: dt.date
     units: tuple[OverdueUnit, ...]  # the units addressed: each exists on the as-of day
-    #: Overdue units not addressed: they no longer exist and nobody carries their obligations.
+    #: Overdue units not addressed: they no longer exist (their successor does not inherit).
     not_addressed: tuple[UnitRef, ...] = ()
 
 
@@ -523,48 +514,29 @@ def reminder_data(db: Database, directive_id: int, as_of: dt.date, *,
     """Units overdue on ``as_of`` and what each still owes (oldest due first).
 
     The agency that sends the letter (``exclude_name``) does not remind itself; a unit that no
-    longer exists is never addressed: its successor, when it exists, answers for it
-    (docs/domain.md, "Which units a document names")."""
+    longer exists is never addressed (docs/domain.md, "Which units a document names")."""
     directive = get_directive(db, directive_id)
     roster = Roster(db, as_of, exclude_name)
     rows = _without_sender(
         list_obligations(db, as_of, directive_id=directive_id, statuses=[Status.OVERDUE]), roster)
     order = {t.id: (t.sort_order, t.id) for t in directive.tasks}
-    # carrier unit id -> (task, period) -> (first row, own?, merged units carried)
-    owed: dict[int, dict[tuple[int, str], tuple[ObligationRow, bool, list[UnitRef]]]] = {}
-    kinds: dict[int, UnitKind] = {}
-    names: dict[int, str] = {}
+    by_unit: dict[int, list[ObligationRow]] = {}
     not_addressed: dict[int, UnitRef] = {}
     for r in _unit_order(rows):
         ref = roster.ref(r.unit_id, r.unit_name, r.unit_kind)
         if ref.carrier_id is None:
             not_addressed.setdefault(r.unit_id, ref)
-            continue
-        carrier = ref.carrier_id
-        carrier_ref = roster.ref(carrier)
-        names[carrier] = carrier_ref.name
-        kinds[carrier] = carrier_ref.kind
-        key = (r.task_id, r.period_key)
-        mine = owed.setdefault(carrier, {})
-        first, own, merged = mine.get(key, (r, False, []))
-        if ref.exists:
-            own = True
         else:
-            merged.append(ref)
-        mine[key] = (first, own, merged)
-    # Addressed in unit order: the carrier's own order among the units.
-    unit_rank = {u.id: i for i, u in enumerate(list_units(db))}
+            by_unit.setdefault(r.unit_id, []).append(r)
     units = tuple(
         OverdueUnit(
-            unit_id=uid, unit_name=names[uid], unit_kind=kinds[uid],
-            items=tuple(
-                OwedItem(first.task_id, first.task_title, first.period_key, first.period_label,
-                         first.due_date, first.days_past_due, tuple(merged), own)
-                for first, own, merged in sorted(
-                    owed[uid].values(),
-                    key=lambda v: (order.get(v[0].task_id, (0, 0)), v[0].due_date))),
+            unit_id=uid, unit_name=items[0].unit_name, unit_kind=items[0].unit_kind,
+            items=tuple(OwedItem(r.task_id, r.task_title, r.period_key, r.period_label,
+                                 r.due_date, r.days_past_due)
+                        for r in sorted(items, key=lambda r: (order.get(r.task_id, (0, 0)),
+                                                              r.due_date))),
         )
-        for uid in sorted(owed, key=lambda i: unit_rank.get(i, 0))
+        for uid, items in by_unit.items()
     )
     if not units:
         raise AppError(

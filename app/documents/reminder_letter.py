@@ -18,7 +18,6 @@ from app.documents.common import (
 )
 from app.documents.content import Block, DocumentContent, Section, TextBlock
 from app.documents.data import (
-    OverdueUnit,
     OwedItem,
     ReminderData,
     directive_about,
@@ -82,23 +81,13 @@ class OwedGroup:
     names: tuple[str, ...]
 
 
-def _as_named(unit: OverdueUnit, item: OwedItem) -> str:
-    """The unit's name, with the merged units whose obligation it carries."""
-    if not item.on_behalf_of:
-        return unit.unit_name
-    merged = ", ".join(u.name for u in item.on_behalf_of)
-    if item.own:
-        return f"{unit.unit_name} (gồm cả phần việc của {merged} trước khi sáp nhập)"
-    return f"{unit.unit_name} (phần việc của {merged} trước khi sáp nhập)"
-
-
 def owed_groups(data: ReminderData) -> list[OwedGroup]:
     """What is owed (task, period: never merged across tasks) and the units that owe it."""
     groups: dict[tuple[int, str], tuple[OwedItem, list[str]]] = {}
     for unit in data.units:
         for item in unit.items:
             key = (item.task_id, item.period_key)
-            groups.setdefault(key, (item, []))[1].append(_as_named(unit, item))
+            groups.setdefault(key, (item, []))[1].append(unit.unit_name)
     order = {t.id: (t.sort_order, t.id) for t in data.directive.tasks}
     ordered = sorted(groups.values(),
                      key=lambda g: (order.get(g[0].task_id, (0, 0)), g[0].due_date))

@@ -1,7 +1,7 @@
 """Which units the summary and the reminder name (docs/domain.md, "Which units a document
-names"): the sender never; a merged unit shown apart in the report and answered for by its
-successor in the letter; a dissolved unit without successor never addressed; two tasks with the
-same title never merged; a kind whose units are all exempt not named."""
+names"): the sender never; a merged or dissolved unit shown apart in the report and never
+addressed in a letter (its successor does not inherit what it owed); two tasks with the same
+title never merged; a kind whose units are all exempt not named."""
 
 from __future__ import annotations
 
@@ -69,29 +69,29 @@ def test_summary_names_everyone_overdue_but_the_sender(db: tuple[Database, int])
     assert ("đơn vị đã giải thể, sáp nhập chưa gửi: UBND xã Tịnh Ấn Đông (đã sáp nhập vào UBND "
             "xã Tịnh Ấn từ ngày 01/01/2020)") in text
     assert "UBND huyện Tây Trà (không còn hoạt động từ ngày 01/01/2020)" in text
-    assert "UBND xã Tịnh Ấn," in text or "UBND xã Tịnh Ấn." in text or "UBND xã Tịnh Ấn;" in text
     # Two tasks of the same title are two items, each with its own deadline.
     assert text.count("Báo cáo kết quả thực hiện") == 2
     assert "Hạn gửi báo cáo: ngày 20/06/2019" in text and "ngày 20/09/2019" in text
-    # "UBND xã Mới Lập" (the only unit of its kind) did not exist by the first deadline: that
-    # kind is exempt from the first task and not named among those who must carry it out.
-    first, second = text.split("2. Báo cáo kết quả thực hiện")
-    assert "cơ quan, đơn vị khác" not in first
-    assert "cơ quan, đơn vị khác" in second
+    # "UBND xã Mới Lập" (the only unit of its kind) did not exist on the directive's date: it is
+    # exempt from both tasks, and its kind is not named among those who must carry them out.
+    assert any(k.kind is UnitKind.OTHER and k.counts.exempt and not k.counts.bound
+               for t in data.tasks for p in t.periods for k in p.by_kind)
+    assert "cơ quan, đơn vị khác" not in text
     assert all(r.unit_name != "Sở Nội vụ" for r in data.rows)
 
 
-def test_reminder_addresses_who_exists_and_the_successor(db: tuple[Database, int]) -> None:
+def test_reminder_addresses_only_units_that_exist(db: tuple[Database, int]) -> None:
     database, directive = db
     content, data = reminder_content(database, _options(DocumentKind.REMINDER, directive))
     addressed = {u.unit_name for u in data.units}
-    assert addressed == {"Sở Tư pháp", "UBND xã Tịnh Ấn", "UBND xã Mới Lập"}
-    assert {u.name for u in data.not_addressed} == {"UBND huyện Tây Trà"}
+    assert addressed == {"Sở Tư pháp", "UBND xã Tịnh Ấn"}
+    assert {u.name for u in data.not_addressed} == {"UBND huyện Tây Trà",
+                                                     "UBND xã Tịnh Ấn Đông"}
+    text = content.plain_text()
+    assert "UBND huyện Tây Trà" not in text and "Tịnh Ấn Đông" not in text
     owed = content.section("owed").text()
-    assert "UBND huyện Tây Trà" not in content.plain_text()
-    assert "Sở Nội vụ:" not in owed and "Sở Nội vụ," not in owed
-    # The successor once per item, carrying its predecessor's part.
-    assert owed.count("UBND xã Tịnh Ấn (gồm cả phần việc của UBND xã Tịnh Ấn Đông trước khi "
-                      "sáp nhập)") == 2
-    assert "(nhiệm vụ 1)" in owed and "(nhiệm vụ 2)" in owed  # same title, told apart
-    assert content.kinh_gui == ("Sở Tư pháp", "UBND xã Tịnh Ấn", "UBND xã Mới Lập")
+    assert "Sở Nội vụ" not in owed
+    # Each unit once per item; the same title told apart by the task's number.
+    assert owed.count("UBND xã Tịnh Ấn,") + owed.count("UBND xã Tịnh Ấn.") == 2
+    assert "(nhiệm vụ 1)" in owed and "(nhiệm vụ 2)" in owed
+    assert content.kinh_gui == ("Sở Tư pháp", "UBND xã Tịnh Ấn")
