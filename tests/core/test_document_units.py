@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -24,7 +25,7 @@ AS_OF = dt.date(2020, 3, 2)
 
 
 @pytest.fixture()
-def db(tmp_path) -> Iterator[tuple[Database, int]]:  # type: ignore[no-untyped-def]
+def db(tmp_path: Path) -> Iterator[tuple[Database, int]]:
     database = connect(str(tmp_path / "units.db"))
     with database.write() as session:
         save_settings(session, agency_name="Sở Nội vụ",
@@ -95,3 +96,55 @@ def test_reminder_addresses_only_units_that_exist(db: tuple[Database, int]) -> N
     assert owed.count("UBND xã Tịnh Ấn,") + owed.count("UBND xã Tịnh Ấn.") == 2
     assert "(nhiệm vụ 1)" in owed and "(nhiệm vụ 2)" in owed
     assert content.kinh_gui == ("Sở Tư pháp", "UBND xã Tịnh Ấn")
+
+
+def test_current_round_earlier_overdue_and_closed_periods(tmp_path: Path) -> None:
+    """A quarterly report: Q1 and Q2 received in full (summed up in one line), Q3 (the current
+    round) and Q4 of the year before still owed by one unit (named), Q4 of this year not due
+    (not written)."""
+    from app.services.submissions import SubmissionInput, record_submission, resolve_obligation
+
+    database = connect(str(tmp_path / "periods.db"))
+    try:
+        with database.write() as session:
+            save_settings(session, agency_name="Sở Nội vụ", parent_agency="UBND tỉnh Quảng Ngãi",
+                          agency_abbreviation="SNV", place_name="Quảng Ngãi",
+                          drafting_unit="XDCQ", signer_name="Nguyễn Văn A")
+        for name in ("Sở Tư pháp", "Sở Y tế"):
+            create_unit(database, UnitInput(name=name, kind=UnitKind.DEPARTMENT))
+        directive = create_directive(database, DirectiveInput(
+            number_symbol="20/CT-UBND", signed_date=dt.date(2018, 10, 1),
+            issuer="UBND tỉnh Quảng Ngãi", subject="Tăng cường kỷ luật hành chính"))
+        add_task(database, directive.id, TaskInput(
+            title="Báo cáo quý", kind="periodic", period_kind="quarter",
+            start_date=dt.date(2018, 10, 1), end_date=dt.date(2019, 12, 31),
+            unit_kinds=[UnitKind.DEPARTMENT]))
+        received = {  # (unit, period) -> received (20th of the quarter's last month is due)
+            ("Sở Tư pháp", "Quý IV/2018"): dt.date(2018, 12, 18),
+            ("Sở Tư pháp", "Quý I/2019"): dt.date(2019, 3, 18),
+            ("Sở Y tế", "Quý I/2019"): dt.date(2019, 3, 19),
+            ("Sở Tư pháp", "Quý II/2019"): dt.date(2019, 6, 19),
+            ("Sở Y tế", "Quý II/2019"): dt.date(2019, 6, 25),
+            ("Sở Tư pháp", "Quý III/2019"): dt.date(2019, 9, 20),
+        }
+        for n, ((unit, period), day) in enumerate(received.items(), start=1):
+            with database.read() as session:
+                obligation = resolve_obligation(session, unit=unit, directive="20/CT-UBND",
+                                                task="Báo cáo quý", period=period)
+            record_submission(database, SubmissionInput(
+                obligation_id=obligation.id, number_symbol=f"{n}/BC", signed_date=day,
+                received_date=day), today=day)
+        content, _ = summary_content(database, DocumentOptions(
+            kind=DocumentKind.SUMMARY, as_of=dt.date(2019, 10, 15), directive_id=directive.id,
+            today=dt.date(2019, 10, 15)))
+    finally:
+        database.dispose()
+    text = content.section("results").text()
+    assert "a) Kỳ quý III/2019 (hạn ngày 20/09/2019)" in text
+    assert "đã nhận 1/2 báo cáo (đúng hạn); 1 đơn vị quá hạn chưa gửi: Sở Y tế." in text
+    assert "b) Các kỳ trước" in text
+    assert ("- Các kỳ đã nhận đủ báo cáo (2 kỳ, từ kỳ quý I/2019 đến kỳ quý II/2019): tổng cộng "
+            "4 báo cáo (3 đúng hạn, 1 quá hạn);") in text
+    assert ("- Kỳ quý IV/2018 (hạn ngày 20/12/2018): đã nhận 1/2 báo cáo (đúng hạn); quá hạn "
+            "chưa gửi: Sở Y tế.") in text
+    assert "quý IV/2019" not in text  # not due: nothing to say
