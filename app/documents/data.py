@@ -288,15 +288,27 @@ class AppendixCell:
 
     @property
     def text(self) -> str:
+        """Short enough for a 33 mm column: "45/KH-UBND / nhận 28/04/2018 / Đúng hạn" for a
+        document received; "Chưa gửi (quá hạn)" for one missing (see :data:`CELL_NOTE`)."""
         if self.status is None:
             return "—"
         if self.status.done:
             parts = [self.number_symbol] if self.number_symbol else []
             if self.received:
                 parts.append(f"nhận {short_date(self.received)}")
-            parts.append(self.status.label)
+            parts.append("Đúng hạn" if self.status is Status.DONE_ON_TIME else "Quá hạn")
             return "\n".join(parts)
+        if self.status is Status.OVERDUE:
+            return "Chưa gửi\n(quá hạn)"
+        if self.status is Status.DUE_SOON:
+            return "Chưa gửi\n(sắp đến hạn)"
         return self.status.label
+
+
+#: How the appendix grid's cells read (printed under it).
+CELL_NOTE = ("Ghi chú: ô có số, ký hiệu văn bản là đơn vị đã gửi (ghi ngày nhận; “Đúng hạn”: "
+             "hoàn thành đúng hạn, “Quá hạn”: hoàn thành quá hạn); “Chưa gửi (quá hạn)”: đã quá "
+             "hạn mà chưa gửi; “—”: đơn vị không phải thực hiện.")
 
 
 @dataclass(frozen=True)

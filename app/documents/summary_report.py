@@ -37,6 +37,7 @@ from app.documents.content import (
     TextBlock,
 )
 from app.documents.data import (
+    CELL_NOTE,
     Counts,
     KindStats,
     PeriodStats,
@@ -417,9 +418,8 @@ def grid_appendix(data: SummaryData, header: layout.DocumentHeader, s: Settings,
     title = (f"Tình hình các cơ quan, đơn vị thực hiện {directive_reference(data.directive)} "
              f"(tính đến ngày {short_date(data.as_of)})")
     reference = appendix_reference("Báo cáo", header, s.agency_name.strip())
-    note = ("Ghi chú: mỗi cột là kỳ báo cáo gần nhất đã đến hạn của một nhiệm vụ (hoặc kỳ sắp "
-            "tới, nếu chưa có kỳ nào đến hạn); mỗi ô ghi số, ký hiệu và ngày nhận văn bản của "
-            "đơn vị cùng tình trạng thực hiện; “—”: đơn vị không phải thực hiện.")
+    note = (CELL_NOTE + " Mỗi cột là kỳ gần nhất đã đến hạn của một nhiệm vụ (hoặc kỳ sắp "
+            "tới, nếu chưa có kỳ nào đến hạn).")
     return AppendixContent(label=label, title=title, reference=reference,
                            blocks=(*blocks, NoteBlock(note)), landscape=wide_any)
 
