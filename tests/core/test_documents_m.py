@@ -32,7 +32,7 @@ from app.documents.data import period_phrase, task_names
 from app.documents.generate import build
 from app.errors import AppError
 from app.services.directives import get_directive, list_directives
-from app.services.obligations import list_obligations
+from app.services.obligations import ObligationRow, list_obligations
 from app.services.units import UnitInfo, list_units
 from app.status import Status
 from bench.generate import SCALES, generate
@@ -189,7 +189,7 @@ def test_every_overdue_obligation_is_named_in_the_summary_and_the_reminder(
     db = m_db
     units = {u.id: u for u in list_units(db)}
     names = sorted({u.name for u in units.values()}, key=len, reverse=True)
-    overdue: dict[int, list[object]] = defaultdict(list)
+    overdue: dict[int, list[ObligationRow]] = defaultdict(list)
     for r in list_obligations(db, AS_OF, statuses=[Status.OVERDUE]):
         if r.unit_name != SENDER:
             overdue[r.directive_id].append(r)
@@ -202,11 +202,9 @@ def test_every_overdue_obligation_is_named_in_the_summary_and_the_reminder(
         number = {t.id: n for n, t in enumerate(directive.tasks, start=1)}
         names_of = task_names(directive)
         rows = overdue.get(info.id, [])
-        labels = {period_phrase(r.period_label)[3:]: r.period_label  # type: ignore[attr-defined]
-                  for r in rows}
+        labels = {period_phrase(r.period_label)[3:]: r.period_label for r in rows}
         expected: set[Key] = {
-            (r.unit_name, number[r.task_id], r.period_label,  # type: ignore[attr-defined]
-             f"{r.due_date:%d/%m/%Y}")  # type: ignore[attr-defined]
+            (r.unit_name, number[r.task_id], r.period_label, f"{r.due_date:%d/%m/%Y}")
             for r in rows}
         summary = tmp_path / f"summary-{info.id}.pdf"
         build(db, DocumentOptions(DocumentKind.SUMMARY, AS_OF, info.id), summary)
@@ -223,15 +221,15 @@ def test_every_overdue_obligation_is_named_in_the_summary_and_the_reminder(
         heads: dict[tuple[int, str, str], str] = {}
         not_addressed: set[str] = set()
         for r in rows:
-            unit = units[r.unit_id]  # type: ignore[attr-defined]
-            key = (number[r.task_id], r.period_label,  # type: ignore[attr-defined]
-                   f"{r.due_date:%d/%m/%Y}")  # type: ignore[attr-defined]
+            unit = units[r.unit_id]
+            key = (number[r.task_id], r.period_label,
+                   f"{r.due_date:%d/%m/%Y}")
             if not _exists(unit):  # never addressed; its successor does not inherit it
                 not_addressed.add(unit.name)
                 gone_seen += 1
                 continue
             items[key].add(unit.name)
-            heads[key] = names_of[r.task_id]  # type: ignore[attr-defined]
+            heads[key] = names_of[r.task_id]
         letter = tmp_path / f"reminder-{info.id}.pdf"
         if not items:
             with pytest.raises(AppError, match="không có đơn vị nào quá hạn"):
