@@ -42,10 +42,16 @@ SENDER = "Sở Nội vụ"
 Key = tuple[str, int, str, str]  # (unit name, task number in the directive, period label, due)
 
 
+# The documents do not depend on the database server: the PostgreSQL pass of CI skips this.
+pytestmark = pytest.mark.sqlite_only
+
+
 @pytest.fixture(scope="module")
-def m_db(request: pytest.FixtureRequest) -> Iterator[Database]:
+def m_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+         ) -> Iterator[Database]:
     source = (Path(__file__).resolve().parents[2] / "bench" / "generate.py").read_bytes()
-    folder = request.config.cache.mkdir("m-database")
+    cache = getattr(request.config, "cache", None)  # None under -p no:cacheprovider
+    folder = cache.mkdir("m-database") if cache is not None else tmp_path_factory.mktemp("m")
     path = folder / f"M-{hashlib.sha256(source).hexdigest()[:12]}.db"
     if not path.exists():
         for old in folder.glob("M-*.db*"):
