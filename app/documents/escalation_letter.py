@@ -27,6 +27,7 @@ from app.documents.data import (
     directive_reference,
     reminder_data,
     short_date,
+    task_names,
 )
 from app.documents.layout import DocumentHeader, Footer
 from app.documents.reminder_letter import kinh_gui, letter_subject, owed_groups
@@ -58,12 +59,12 @@ def body_sections(data: ReminderData, s: Settings, reminders: str) -> list[Secti
         f"{reminders}:")
     owed: list[Block] = []
     groups = owed_groups(data)
-    for n, (item, names) in enumerate(groups, start=1):
-        what = item.task_title + (f", kỳ {item.period_label}" if item.period_label else "")
+    tasks = task_names(d)
+    for n, group in enumerate(groups, start=1):
+        item = group.item
         mark = f"{n}." if len(groups) > 1 else "-"
-        owed.append(TextBlock("paragraph",
-            f"{mark} {what} (hạn ngày {short_date(item.due_date)}, đã quá hạn "
-            f"{item.days_overdue} ngày): {', '.join(names)}."))
+        text = item.text_as(tasks.get(item.task_id, item.task_title))
+        owed.append(TextBlock("paragraph", f"{mark} {text}: {', '.join(group.names)}."))
     instruction = TextBlock("paragraph",
         "Chủ tịch UBND tỉnh yêu cầu Thủ trưởng các cơ quan, đơn vị nêu trên khẩn trương thực "
         f"hiện, gửi văn bản về {agency} để tổng hợp, báo cáo UBND tỉnh; chịu trách nhiệm trước "
