@@ -98,7 +98,7 @@ def escalation_content(db: Database, options: DocumentOptions, *, reminders: str
         place=s.place_name.strip(),
         number=(options.number or "").strip() or None,
         date=options.date,
-        year=options.year or (options.date or options.as_of).year,
+        year=options.year or (options.date or options.today or options.as_of).year,
         letter_subject=letter_subject(data),
     )
     division = escalation_symbol(data.directive.number_symbol).removeprefix("VP").strip("-")
