@@ -182,20 +182,58 @@ def preflight(path: Path, *, quick_check: bool = True) -> None:
             error = _quick_check(con, path)
             if error is not None:
                 raise error
-        has_stamp = con.execute("SELECT 1 FROM sqlite_master WHERE type='table' "
-                                "AND name='alembic_version'").fetchone()
-        stamps = [r[0] for r in con.execute("SELECT version_num FROM alembic_version")
-                  ] if has_stamp else []
+        tables = {str(r[0]) for r in con.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")}
+        stamps = [str(r[0]) for r in con.execute("SELECT version_num FROM alembic_version")
+                  ] if "alembic_version" in tables else []
     except sqlite3.Error as exc:
         raise database_error(exc, path) from exc
     finally:
         con.close()
+    error = foreign_schema_error(path, tables, stamps)
+    if error is not None:
+        raise error
+
+
+# The tables every revision of the program has had since the first one (0001): a file holding
+# none of them was written by another program.
+OUR_TABLES = frozenset({"audit_entry", "directive", "setting", "unit", "task", "obligation",
+                        "task_unit", "task_unit_kind", "submission"})
+
+
+def foreign_schema_error(path: Path, tables: set[str], stamps: list[str]
+                         ) -> DatabaseError | None:
+    """The error for an SQLite file the program must not touch, judged by its table names and
+    its schema revision: another program's database (tables, none of ours), a file of ours
+    that lost its revision stamp, or a file from a newer program. None for a file with no
+    table at all (new, or a first set-up rolled back) and for a file of ours."""
+    if not tables:
+        return None
+    ours = tables & OUR_TABLES
+    if not stamps:
+        if ours:
+            return DatabaseError(
+                f"Tệp dữ liệu {path} có các bảng của Sổ theo dõi nhưng thiếu thông tin phiên bản "
+                "lược đồ (bảng alembic_version), nên chương trình không biết mở tệp này an toàn. "
+                "Chương trình không sửa tệp này. Hãy khôi phục từ bản sao lưu gần nhất (cửa sổ "
+                "chương trình liệt kê các bản trong thư mục "
+                f"{path.resolve().parent / 'backups'}).")
+        return _not_ours(path, tables)
     from app.db.migrate import newer_revision_error
 
     for stamp in stamps:
         error = newer_revision_error(stamp)
         if error is not None:
-            raise error
+            return error if ours else _not_ours(path, tables)
+    return None
+
+
+def _not_ours(path: Path, tables: set[str]) -> DatabaseError:
+    names = ", ".join(sorted(tables)[:5]) + (", …" if len(tables) > 5 else "")
+    return DatabaseError(
+        f"Tệp {path} là cơ sở dữ liệu của một chương trình khác (có các bảng: {names}), không "
+        "phải tệp dữ liệu của Sổ theo dõi. Chương trình không sửa tệp này. Hãy chọn đúng tệp "
+        "dữ liệu của Sổ theo dõi, hoặc đặt một tên tệp mới để bắt đầu dữ liệu mới.")
 
 
 def _quick_check(con: sqlite3.Connection, path: Path) -> DatabaseError | None:
