@@ -42,8 +42,24 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# Execution option naming how a transaction begins on SQLite: "IMMEDIATE" for a write. A
+# deferred BEGIN takes the write lock only at the first write; when another process wrote in
+# between, SQLite refuses at once (SQLITE_BUSY, no busy wait: waiting could not help, the
+# transaction's snapshot is stale). BEGIN IMMEDIATE takes the write lock first, waiting up to
+# BUSY_TIMEOUT_MS behind the other writer, so the documented wait holds.
+BEGIN_OPTION = "sotheodoi_sqlite_begin"
+
+
 def _on_sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    mode = connection.get_execution_options().get(BEGIN_OPTION, "")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if mode == "IMMEDIATE" else "BEGIN")
+
+
+def writing(engine: Engine) -> Engine:
+    """``engine`` whose transactions begin as writes (BEGIN IMMEDIATE on SQLite)."""
+    if engine.dialect.name != "sqlite":
+        return engine
+    return engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
 
 
 @dataclass
@@ -54,6 +70,9 @@ class Database:
     engine: Engine
     sessions: sessionmaker[Session]
     path: Path | None = None  # the SQLite file, when there is one
+
+    def __post_init__(self) -> None:
+        self._write_engine = writing(self.engine)
 
     @property
     def is_sqlite(self) -> bool:
@@ -77,7 +96,7 @@ class Database:
         A versioned record changed by someone else since it was read (SQLAlchemy's
         StaleDataError) becomes :class:`app.errors.StaleEdit` with that record's current values.
         """
-        session = self.sessions()
+        session = self.sessions(bind=self._write_engine)
         try:
             with session.begin():
                 yield session

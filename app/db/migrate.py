@@ -48,7 +48,9 @@ def alembic_config(db: Database) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.set_main_option("sqlalchemy.url", db.url.replace("%", "%%"))
-    cfg.attributes["engine"] = db.engine
+    from app.db.engine import writing
+
+    cfg.attributes["engine"] = writing(db.engine)  # BEGIN IMMEDIATE: wait for another writer
     return cfg
 
 
