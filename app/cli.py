@@ -273,7 +273,9 @@ def cmd_report(db: Database, args: argparse.Namespace, out: TextIO) -> int:
         number=args.number, date=args.date, signer=signer,
         recipients=tuple(args.recipient) if args.recipient else None,
     )
-    target = Path(args.out)
+    from app.exchange.commands import output_path
+
+    target = output_path(args.out, f"{kind.file_stem}-{args.as_of:%Y-%m-%d}.pdf")
     if not target.parent.is_dir():
         raise NotFound(f"Không có thư mục {target.parent} để ghi tệp PDF.")
     build(db, options, target)
@@ -382,7 +384,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_receive)
 
     p = sub.add_parser("report", help="in văn bản ra tệp PDF: báo cáo tổng hợp, công văn đôn "
-                                      "đốc, phiếu theo dõi đơn vị")
+                                      "đốc, phiếu theo dõi đơn vị",
+                       epilog="summary và reminder cần --directive; unit-sheet cần --unit. "
+                              "Ví dụ: sotheodoi report summary --directive 2116/UBND-NC "
+                              "--out bao-cao.pdf")
     p.add_argument("kind", choices=["summary", "reminder", "unit-sheet"],
                    help="summary: báo cáo tổng hợp; reminder: công văn đôn đốc; unit-sheet: "
                         "phiếu theo dõi một đơn vị")
@@ -391,7 +396,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unit", metavar="TÊN", help="đơn vị (bắt buộc với unit-sheet)")
     p.add_argument("--as-of", type=_date_arg, default=dt.date.today(), metavar="NGÀY",
                    help="số liệu tính đến ngày (mặc định hôm nay)")
-    p.add_argument("--out", required=True, metavar="TỆP.pdf", help="tệp PDF cần ghi")
+    p.add_argument("--out", required=True, metavar="TỆP.pdf",
+                   help="tệp PDF cần ghi, hoặc thư mục (tên tệp đặt theo loại văn bản và ngày)")
     p.add_argument("--number", metavar="SỐ", help="số văn bản (mặc định để trống cho văn thư)")
     p.add_argument("--date", type=_date_arg, metavar="NGÀY",
                    help="ngày ban hành (mặc định để trống cho văn thư)")
@@ -422,8 +428,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
         err: TextIO | None = None) -> int:
-    out = out or sys.stdout
-    err = err or sys.stderr
+    """Run one command. Every log record (warnings, tracebacks) goes to the log file, never to
+    the console; a closed output pipe (``… | head``) propagates as BrokenPipeError."""
+    from app.logfile import logging_to_file
+
+    with logging_to_file():
+        return _run(argv, out or sys.stdout, err or sys.stderr)
+
+
+def _run(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
     parser = build_parser()
     try:
         with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
@@ -443,6 +456,8 @@ def run(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
     except AppError as exc:
         err.write(f"Lỗi: {exc.message}\n")
         return exc.exit_code
+    except BrokenPipeError:
+        raise
     except Exception as exc:
         return _unexpected(exc, err)
     try:
@@ -457,6 +472,8 @@ def run(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
                 if message != exc.message:
                     err.write(f"  - {field}: {message}\n")
         return exc.exit_code
+    except BrokenPipeError:
+        raise
     except Exception as exc:  # the database engine's own errors, then anything else
         return _unexpected(exc, err)
     finally:
@@ -468,12 +485,39 @@ def _unexpected(exc: Exception, err: TextIO) -> int:
     import logging
 
     from app.db.engine import database_error, is_database_failure
+    from app.logfile import CURRENT
 
+    log = logging.getLogger(__name__)
     if is_database_failure(exc):
+        log.warning("Database failure in a command", exc_info=exc)
         translated = database_error(exc)
         err.write(f"Lỗi: {translated.message}\n")
         return translated.exit_code
-    logging.getLogger(__name__).exception("Unexpected error in a command")
-    err.write(f"Lỗi không mong đợi ({type(exc).__name__}): {exc}. Thao tác chưa hoàn tất; "
-              "dữ liệu đã lưu trước đó không bị ảnh hưởng. Hãy báo lỗi này cho người hỗ trợ.\n")
+    server_error = _server_failure(exc)
+    if server_error is not None:
+        log.warning("Server failure in a command", exc_info=exc)
+        err.write(f"Lỗi: {server_error.message}\n")
+        return server_error.exit_code
+    log.error("Unexpected error in a command", exc_info=exc)
+    where = CURRENT["path"]
+    detail = f"Chi tiết đã ghi vào nhật ký {where}. " if where else ""
+    err.write(f"Lỗi không mong đợi ({type(exc).__name__}). Thao tác chưa hoàn tất; dữ liệu đã "
+              f"lưu trước đó không bị ảnh hưởng. {detail}Hãy báo lỗi này cho người hỗ trợ.\n")
     return 1
+
+
+def _server_failure(exc: Exception) -> AppError | None:
+    """The message for a PostgreSQL server that went away or refused mid-command (killed,
+    restarted, network cut), or None when ``exc`` is something else."""
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    from app.errors import DatabaseError
+
+    if not isinstance(exc, (OperationalError, InterfaceError)):
+        return None
+    if type(exc.orig).__module__.startswith("sqlite3"):
+        return None
+    return DatabaseError(
+        "Mất kết nối tới máy chủ cơ sở dữ liệu giữa chừng (máy chủ bị tắt, khởi động lại hoặc "
+        "mạng bị ngắt). Thao tác có thể chưa được lưu; dữ liệu đã lưu trước đó không bị ảnh "
+        "hưởng. Hãy kiểm tra máy chủ và mạng, xem lại dữ liệu rồi làm lại nếu cần.")

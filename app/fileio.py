@@ -36,6 +36,38 @@ def _fsync_folder(folder: Path) -> None:
         os.close(fd)
 
 
+def _read_umask() -> int:
+    """The process's umask: from /proc on Linux (no change to the process), else by setting
+    and restoring it once, at import time."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _read_umask() if os.name == "posix" else 0
+
+
+def normal_permissions(target: Path | str | int) -> None:
+    """Give a file made by ``tempfile.mkstemp`` (mode 0600: only this user may read it) the
+    mode of any new file, 0666 minus the umask (0644 usually), before it takes its final
+    name: a report or a backup may be opened by a colleague or a backup tool."""
+    if os.name != "posix":
+        return
+    mode = 0o666 & ~_UMASK
+    with contextlib.suppress(OSError):
+        if isinstance(target, int):
+            os.fchmod(target, mode)
+        else:
+            os.chmod(target, mode)
+
+
 def os_error_message(path: Path, exc: OSError) -> str:
     """A Vietnamese sentence for a failed write: what happened and what to do."""
     if exc.errno in _DISK_FULL:
@@ -44,6 +76,11 @@ def os_error_message(path: Path, exc: OSError) -> str:
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return (f"Không có quyền ghi tệp {path} (tệp chỉ đọc, đang mở trong chương trình khác "
                 "hoặc thư mục bị khoá). Hãy đóng tệp đó hoặc chọn nơi lưu khác rồi thử lại.")
+    if exc.errno == errno.EISDIR or (exc.errno == errno.EEXIST and path.is_dir()):
+        return (f"{path} là một thư mục có sẵn, không ghi tệp đè lên được. Hãy đặt tên tệp "
+                "(ví dụ thêm \"/bao-cao.pdf\" vào cuối) hoặc chọn nơi lưu khác.")
+    if exc.errno == errno.ENAMETOOLONG:
+        return (f"Tên tệp {path.name[:60]}… quá dài. Hãy đặt tên ngắn hơn rồi thử lại.")
     if exc.errno == errno.ENOENT:
         return (f"Không tìm thấy thư mục để lưu tệp {path}. Hãy chọn một thư mục có sẵn "
                 "(ổ USB hoặc ổ mạng có thể đã bị ngắt).")
@@ -68,6 +105,7 @@ def atomic_write(path: Path | str, mode: str = "wb",
     tmp_name = ""
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        normal_permissions(fd)
         text_mode = "b" not in mode
         with os.fdopen(fd, mode.replace("x", "w"),
                        encoding=(encoding or "utf-8") if text_mode else None,
@@ -100,6 +138,7 @@ def atomic_path(path: Path | str, *, fsync: bool = True) -> Iterator[Path]:
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+        normal_permissions(fd)
         os.close(fd)
     except OSError as exc:
         raise disk_error(exc, target) from exc

@@ -323,6 +323,24 @@ def is_database_failure(exc: BaseException) -> bool:
     return isinstance(orig, sqlite3.OperationalError) or type(orig) is sqlite3.DatabaseError
 
 
+def unusable_path_error(path: Path, exc: BaseException) -> DatabaseError:
+    """The error for a database path the operating system refuses (too long, bad name)."""
+    import errno
+
+    shown = str(path) if len(str(path)) <= 120 else str(path)[:80] + "…" + str(path)[-30:]
+    if isinstance(exc, OSError) and exc.errno == errno.ENAMETOOLONG:
+        why = (f"tên tệp hoặc đường dẫn quá dài ({len(path.name)} ký tự; hệ điều hành cho "
+               "phép tối đa khoảng 255 ký tự cho một tên)")
+    elif isinstance(exc, OSError):
+        why = f"hệ điều hành không dùng được đường dẫn này ({exc.strerror or exc})"
+    elif isinstance(exc, RuntimeError):
+        why = "đường dẫn có liên kết vòng (symlink trỏ về chính nó)"
+    else:
+        why = "đường dẫn có ký tự không hợp lệ"
+    return DatabaseError(f"Không mở được tệp dữ liệu {shown}: {why}. Hãy chọn tệp có tên ngắn "
+                         "hơn, trong một thư mục có sẵn.")
+
+
 def open_database(target: str | Path, *, echo: bool = False,
                   create_folder: bool = False, quick_check: bool = True) -> Database:
     """Open (without migrating) a database given a file path or an SQLAlchemy URL.
@@ -341,20 +359,27 @@ def open_database(target: str | Path, *, echo: bool = False,
         path = Path(text).expanduser()
         url = f"sqlite:///{path}"
     if path is not None:
-        parent = path.resolve().parent
-        if not parent.exists() and not create_folder:
+        try:
+            parent = path.resolve().parent
+            parent_exists = parent.exists()
+        except (OSError, RuntimeError, ValueError) as exc:  # a symlink loop, a NUL byte
+            raise unusable_path_error(path, exc) from exc
+        if not parent_exists and not create_folder:
             raise DatabaseError(
                 f"Không tìm thấy thư mục dữ liệu {parent}. Nếu tệp dữ liệu nằm trên ổ USB hoặc "
                 "ổ mạng, hãy cắm/kết nối lại rồi mở lại chương trình; hoặc chọn tệp dữ liệu khác.")
-        if not parent.exists():
+        if not parent_exists:
             try:
                 parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise DatabaseError(
                     f"Không tạo được thư mục dữ liệu {parent}: {exc.strerror or exc}."
                 ) from exc
-        check_sqlite_file(path)
-        check_writable(path)
+        try:
+            check_sqlite_file(path)
+            check_writable(path)
+        except (OSError, ValueError) as exc:  # a name too long for the file system, a NUL…
+            raise unusable_path_error(path, exc) from exc
         preflight(path, quick_check=quick_check)
         # A URL object, not text: "%" or "?" in a folder name must stay as they are.
         engine = create_engine(URL.create("sqlite", database=str(path)), echo=echo,

@@ -7,11 +7,32 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 from pathlib import Path
 from typing import Any, TextIO
 
 from app.db import Database
 from app.status import Status
+
+
+# The file name ``export --out FOLDER/`` writes in that folder (followed by the day).
+EXPORT_NAMES = {"units": "danh-sach-don-vi", "directives": "van-ban-chi-dao",
+                "plans": "ke-hoach", "reports": "bao-cao-nhan-duoc", "warnings": "canh-bao-han",
+                "status": "tinh-trang-nop"}
+
+
+def output_path(text: str, default_name: str) -> Path:
+    """``--out``: a file, or a folder (existing, or written with a final slash) in which the
+    default file name is used. A missing folder is refused, never created."""
+    from app.errors import NotFound
+
+    target = Path(text)
+    if text.endswith(("/", "\\", os.sep)) or target.is_dir():
+        if not target.is_dir():
+            raise NotFound(f"Không có thư mục {target} để ghi tệp. Hãy tạo thư mục trước hoặc "
+                           "chọn thư mục khác.")
+        return target / default_name
+    return target
 
 
 def cmd_export(db: Database, args: argparse.Namespace, out: TextIO) -> int:
@@ -21,7 +42,9 @@ def cmd_export(db: Database, args: argparse.Namespace, out: TextIO) -> int:
         as_of=args.as_of, directive=args.directive or "", task=args.task or "",
         period=args.period or "", unit=args.unit or "", kind=args.kind or "",
         statuses=tuple(args.status or ()))
-    path, count = export(db, args.table, Path(args.out), filters)
+    target = output_path(args.out, f"{EXPORT_NAMES.get(args.table, args.table)}-"
+                                   f"{args.as_of:%Y-%m-%d}.xlsx")
+    path, count = export(db, args.table, target, filters)
     out.write(f"Đã xuất {count} dòng ra {path}\n")
     return 0
 
@@ -79,7 +102,8 @@ def add_commands(sub: Any, date_arg: Any) -> None:
     p = sub.add_parser("export", help="xuất một danh sách ra Excel (.xlsx)")
     p.add_argument("table", choices=TABLES, metavar="BẢNG",
                    help="một trong: " + ", ".join(TABLES))
-    p.add_argument("--out", required=True, metavar="TỆP.xlsx", help="tệp Excel cần tạo")
+    p.add_argument("--out", required=True, metavar="TỆP.xlsx",
+                   help="tệp Excel cần tạo, hoặc thư mục (tên tệp đặt theo danh sách và ngày)")
     p.add_argument("--as-of", type=date_arg, default=dt.date.today(), metavar="NGÀY",
                    help="ngày xét (mặc định hôm nay)")
     p.add_argument("--directive", metavar="SỐ_KÝ_HIỆU", help="chỉ một văn bản chỉ đạo")
