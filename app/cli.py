@@ -11,7 +11,6 @@ import enum
 import json
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from app import APP_NAME, __version__

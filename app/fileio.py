@@ -10,6 +10,8 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -157,3 +159,76 @@ def atomic_path(path: Path | str, *, fsync: bool = True) -> Iterator[Path]:
         raise
     if fsync:
         _fsync_folder(folder)
+
+
+# --- staging folders: work space beside the data, never in the system temp folder -------------
+
+STAGE_PREFIX = ".sotheodoi-tam-"
+_STAGE_LOCK = ".dang-dung"
+_LOCKLESS_GRACE_S = 120  # a stage with no lock file yet is someone's that is just starting
+
+
+def _lock(handle: IO[Any]) -> bool:
+    """Take an exclusive, non-blocking lock on an open file; False when another process holds
+    it. The lock goes with the process: a killed process leaves its stage unlocked."""
+    try:
+        if sys.platform == "win32":
+            import msvcrt
+
+            msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
+        else:
+            import fcntl
+
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return False
+    return True
+
+
+@contextlib.contextmanager
+def staging_folder(base: Path, purpose: str) -> Iterator[Path]:
+    """A private work folder ``<base>/.sotheodoi-tam-<purpose>-<random>`` (``base`` is the
+    data folder), removed afterwards. While in use it holds a locked file, so that
+    :func:`remove_stale_stages` (run at start-up) removes only stages whose process died
+    (killed, power cut) — never the stage of a program still running, on this PC or another
+    one sharing the folder."""
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        folder = Path(tempfile.mkdtemp(prefix=f"{STAGE_PREFIX}{purpose}-", dir=base))
+        handle = (folder / _STAGE_LOCK).open("wb")
+    except OSError as exc:
+        raise disk_error(exc, base / f"{STAGE_PREFIX}{purpose}") from exc
+    try:
+        _lock(handle)
+        yield folder
+    finally:
+        handle.close()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def remove_stale_stages(base: Path) -> list[Path]:
+    """Delete the staging folders left in ``base`` by a backup or a restore that was killed
+    (their lock is free). Never raises: start-up must go on."""
+    removed: list[Path] = []
+    try:
+        stages = [p for p in base.iterdir() if p.name.startswith(STAGE_PREFIX) and p.is_dir()]
+    except OSError:
+        return removed
+    for stage in stages:
+        lock_file = stage / _STAGE_LOCK
+        try:
+            if not lock_file.exists():
+                import time
+
+                if time.time() - stage.stat().st_mtime < _LOCKLESS_GRACE_S:
+                    continue
+            else:
+                with lock_file.open("rb+") as handle:
+                    if not _lock(handle):
+                        continue  # a program is using it
+        except OSError:
+            continue
+        shutil.rmtree(stage, ignore_errors=True)
+        if not stage.exists():
+            removed.append(stage)
+    return removed

@@ -28,7 +28,44 @@ def connect(target: str, *, migrate: bool = True, create_folder: bool = False,
         except Exception:
             db.dispose()
             raise
+    if db.path is not None:
+        _clean_stale_stages(db.path)
     return db
+
+
+# Copies a restore stages beside the file and renames into place within seconds; one older
+# than this was left by a killed process.
+STALE_COPY_SECONDS = 600
+
+
+def _clean_stale_stages(path: object) -> None:
+    """At start: remove what a killed backup or restore left beside the file — its staging
+    folders (``.sotheodoi-tam-*``, unlocked), the staged database copy
+    (``<name>.khoi-phuc.tmp``) and the staged copies of a backup's attachments. Never the
+    current attachments moved aside (``.attachments-cu-*``): those are her files."""
+    import shutil
+    import time
+    from pathlib import Path
+
+    from app.fileio import remove_stale_stages
+
+    try:
+        file = Path(str(path)).resolve()
+        remove_stale_stages(file.parent)
+        old = time.time() - STALE_COPY_SECONDS
+        copies = [file.with_name(file.name + ".khoi-phuc.tmp"),
+                  *file.parent.glob(".attachments-moi-*"),
+                  *file.parent.glob(".attachments-khoi-phuc-*")]
+        for copy in copies:
+            if copy.exists() and copy.stat().st_mtime < old:
+                if copy.is_dir():
+                    shutil.rmtree(copy, ignore_errors=True)
+                else:
+                    copy.unlink(missing_ok=True)
+    except Exception:  # never stops a start
+        import logging
+
+        logging.getLogger(__name__).warning("Could not clean staging folders", exc_info=True)
 
 
 __all__ += ["connect"]

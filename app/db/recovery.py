@@ -130,7 +130,7 @@ def restore_backup(backup: Path, db_path: Path, *, now: dt.datetime | None = Non
         return _put_in_place(backup, db_path, stamp, attachments=None)
     from app.exchange.backup import ATTACHMENTS, DB_MEMBER, opened_backup
 
-    with opened_backup(backup) as (_info, folder):
+    with opened_backup(backup, stage_in=db_path.resolve().parent) as (_info, folder):
         restored = folder / ATTACHMENTS
         return _put_in_place(folder / DB_MEMBER, db_path, stamp,
                              attachments=restored if restored.is_dir() else None)
