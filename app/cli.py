@@ -9,6 +9,7 @@ import dataclasses
 import datetime as dt
 import enum
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn, TextIO
@@ -48,10 +49,17 @@ class _Parser(argparse.ArgumentParser):
             .replace("unrecognized arguments", "tham số không hiểu được")
             .replace("expected one argument", "cần một giá trị")
             .replace("choose from", "chọn một trong")
+            .replace("invalid int value", "không phải số nguyên hợp lệ")
             .replace("argument ", "tham số ")
         )
         self.print_usage(sys.stderr)
-        self.exit(2, f"Lỗi: {translated}\nXem hướng dẫn: {self.prog} --help\n")
+        self.exit(2, f"Lỗi: {shorten_words(translated)}\nXem hướng dẫn: {self.prog} --help\n")
+
+
+def shorten_words(message: str, limit: int = 300) -> str:
+    """A message repeats what she typed; a 5,000-character value is shown by its start."""
+    return re.sub(rf"\S{{{limit + 1},}}", lambda m: m.group(0)[:limit - 100] + "…"
+                  + m.group(0)[-20:], message)
 
 
 def _date_arg(text: str) -> dt.date:
@@ -453,7 +461,7 @@ def _run(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
             return int(args.target_handler(target.url, args, out))
         db = connect(target.url)
     except AppError as exc:
-        err.write(f"Lỗi: {exc.message}\n")
+        err.write(f"Lỗi: {shorten_words(exc.message)}\n")
         return exc.exit_code
     except BrokenPipeError:
         raise
@@ -462,10 +470,10 @@ def _run(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
     try:
         return int(args.handler(db, args, out))
     except NotFound as exc:
-        err.write(f"Lỗi: {exc.message}\n")
+        err.write(f"Lỗi: {shorten_words(exc.message)}\n")
         return exc.exit_code
     except AppError as exc:
-        err.write(f"Lỗi: {exc.message}\n")
+        err.write(f"Lỗi: {shorten_words(exc.message)}\n")
         if getattr(exc, "errors", None):
             for field, message in exc.errors.items():  # type: ignore[attr-defined]
                 if message != exc.message:

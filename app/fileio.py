@@ -78,6 +78,10 @@ def os_error_message(path: Path, exc: OSError) -> str:
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         return (f"Không có quyền ghi tệp {path} (tệp chỉ đọc, đang mở trong chương trình khác "
                 "hoặc thư mục bị khoá). Hãy đóng tệp đó hoặc chọn nơi lưu khác rồi thử lại.")
+    if exc.errno == errno.EFBIG:
+        return (f"Tệp {path} quá lớn so với giới hạn của ổ đĩa (ổ USB định dạng FAT32 chỉ "
+                "nhận tệp dưới 4 GB). Tệp cũ (nếu có) vẫn giữ nguyên. Hãy chọn nơi lưu khác "
+                "(ổ định dạng NTFS hoặc exFAT) rồi thử lại.")
     if exc.errno == errno.EISDIR or (exc.errno == errno.EEXIST and path.is_dir()):
         return (f"{path} là một thư mục có sẵn, không ghi tệp đè lên được. Hãy đặt tên tệp "
                 "(ví dụ thêm \"/bao-cao.pdf\" vào cuối) hoặc chọn nơi lưu khác.")
@@ -151,14 +155,52 @@ def atomic_path(path: Path | str, *, fsync: bool = True) -> Iterator[Path]:
             with open(tmp, "rb+") as handle:
                 os.fsync(handle.fileno())
         os.replace(tmp, target)
-    except OSError as exc:
+    except BaseException as exc:
+        system = exc if isinstance(exc, OSError) else library_os_error(exc)
+        release_half_written(exc)
         tmp.unlink(missing_ok=True)
-        raise disk_error(exc, target) from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
+        if system is not None:
+            raise disk_error(system, target) from exc
         raise
     if fsync:
         _fsync_folder(folder)
+
+
+def library_os_error(exc: BaseException) -> OSError | None:
+    """The operating-system error behind a library's own exception: lxml (used by openpyxl)
+    reports a full disk as ``SerialisationError("IO_ENOSPC")``."""
+    if type(exc).__name__ == "SerialisationError":
+        code = getattr(errno, str(exc).removeprefix("IO_").strip(), None)
+        if isinstance(code, int):
+            return OSError(code, os.strerror(code))
+    return None
+
+
+def release_half_written(exc: BaseException) -> None:
+    """A library that failed half-way through a file (openpyxl's ZipFile, lxml's writer) left
+    objects that try to finish writing when they are collected, and Python prints "Exception
+    ignored in ZipFile.__del__" with a traceback on the console. Free them now — the frames of
+    the failure hold them — and send what they raise to the log instead."""
+    import gc
+    import logging
+    import traceback
+
+    def to_log(unraisable: Any) -> None:
+        logging.getLogger(__name__).warning(
+            "While cleaning up after a failed write: %r", unraisable.exc_value)
+
+    previous = sys.unraisablehook
+    sys.unraisablehook = to_log
+    try:
+        seen: BaseException | None = exc
+        for _ in range(10):
+            if seen is None:
+                break
+            traceback.clear_frames(seen.__traceback__)
+            seen = seen.__cause__ or seen.__context__
+        gc.collect()
+    finally:
+        sys.unraisablehook = previous
 
 
 # --- staging folders: work space beside the data, never in the system temp folder -------------

@@ -78,5 +78,6 @@ def logging_to_file() -> Iterator[Path | None]:
     finally:
         root.removeHandler(handler)
         root.setLevel(level)
-        handler.close()
+        with contextlib.suppress(Exception):  # a full disk: the last lines are lost, quietly
+            handler.close()
         CURRENT["path"] = None

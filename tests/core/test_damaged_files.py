@@ -276,7 +276,7 @@ def test_migrate_data_never_writes_into_another_programs_file(copy: Path, tmp_pa
     other.touch()
     _other_program(other)
     before = _digest(other)
-    code, out, err = _cli("--db", str(copy), "migrate-data", "--to", str(other))
+    code, _out, err = _cli("--db", str(copy), "migrate-data", "--to", str(other))
     assert code == DatabaseError.exit_code, err
     assert "của một chương trình khác" in err and "Traceback" not in err
     assert _digest(other) == before
