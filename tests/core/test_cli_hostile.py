@@ -26,8 +26,6 @@ from app.services.sample import load_sample
 ROOT = Path(__file__).resolve().parents[2]
 BIG = "9" * 5000  # over Python's 4,300-digit limit for int("…")
 
-pytestmark = pytest.mark.sqlite_only
-
 
 @pytest.fixture(scope="module")
 def sample_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
