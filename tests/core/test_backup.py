@@ -587,7 +587,7 @@ def test_files_written_get_normal_permissions(sample_db: Database, tmp_path: Pat
     assert stat.S_IMODE(os.stat(made).st_mode) == 0o666 & ~_UMASK
     old = os.umask(0o022)
     os.umask(old)
-    assert _UMASK == old
+    assert old == _UMASK
 
 
 KILL_DRIVER = r'''
