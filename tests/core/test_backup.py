@@ -659,3 +659,20 @@ def test_a_killed_backup_or_restore_leaves_its_stage_and_the_next_start_removes_
                     and p != live]
     assert remove_stale_stages(data) == []
     assert not [p for p in data.iterdir() if p.name.startswith(".sotheodoi-tam-")]
+
+
+def test_the_schema_expected_of_a_head_backup_is_the_migrated_one(tmp_path: Path) -> None:
+    """The head's reference schema is read from the models (no Alembic): it is exactly what
+    the migrations make."""
+    from alembic import command
+
+    from app.db import migrate
+    from app.db.engine import open_database
+
+    head = migrate.head_revision()
+    from_models = migrate.expected_schema(head, tmp_path)
+    db = open_database(tmp_path / "tham-chieu.db")
+    command.upgrade(migrate.alembic_config(db), head)
+    db.dispose()
+    assert from_models == migrate.sqlite_schema(tmp_path / "tham-chieu.db")
+    assert {"unit", "submission", "alembic_version"} <= set(from_models)
