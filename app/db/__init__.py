@@ -52,6 +52,10 @@ def _clean_stale_stages(path: object) -> None:
     try:
         file = Path(str(path)).resolve()
         remove_stale_stages(file.parent)
+        from app.paths import data_dir
+
+        if data_dir().resolve() != file.parent:  # a backup checked from the window stages there
+            remove_stale_stages(data_dir())
         old = time.time() - STALE_COPY_SECONDS
         copies = [file.with_name(file.name + ".khoi-phuc.tmp"),
                   *file.parent.glob(".attachments-moi-*"),
