@@ -64,9 +64,12 @@ def _zip_created(path: Path) -> dt.datetime | None:
 
     try:
         with zipfile.ZipFile(path) as zf:
+            if zf.getinfo("manifest.json").file_size > 16 << 20:  # not ours: never read whole
+                return None
             manifest = json.loads(zf.read("manifest.json").decode("utf-8"))
         return dt.datetime.fromisoformat(str(manifest["created"]))
-    except (OSError, KeyError, ValueError, TypeError, zipfile.BadZipFile, UnicodeDecodeError):
+    except (OSError, KeyError, ValueError, TypeError, zipfile.BadZipFile, UnicodeDecodeError,
+            RecursionError, RuntimeError, NotImplementedError, EOFError):
         return None
 
 
