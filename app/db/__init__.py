@@ -14,6 +14,7 @@ def connect(target: str, *, migrate: bool = True, create_folder: bool = False,
     schema must be upgraded: nothing is written to a file before it has been checked."""
     from app.db.migrate import upgrade
 
+    _finish_interrupted_restore(target)
     db = open_database(target, create_folder=create_folder, quick_check=quick_check)
     if not quick_check and migrate and db.path is not None and not _at_head(db):
         from app.db.engine import damage_error
@@ -31,6 +32,26 @@ def connect(target: str, *, migrate: bool = True, create_folder: bool = False,
     if db.path is not None:
         _clean_stale_stages(db.path)
     return db
+
+
+def _finish_interrupted_restore(target: str) -> None:
+    """A restore killed between its attachments and its database: set right before opening
+    (app.exchange.backup.finish_interrupted_restore). Costs one file check otherwise."""
+    from pathlib import Path
+
+    if "://" in target and not target.startswith("sqlite:///"):
+        return
+    try:
+        path = Path(target.removeprefix("sqlite:///")).expanduser()
+        if not (path.resolve().parent / ".khoi-phuc-dang-do.json").exists():
+            return
+        from app.exchange.backup import finish_interrupted_restore
+
+        finish_interrupted_restore(path)
+    except Exception:  # never stops a start; the open below says what is wrong, if anything
+        import logging
+
+        logging.getLogger(__name__).warning("Interrupted restore not resolved", exc_info=True)
 
 
 # Copies a restore stages beside the file and renames into place within seconds; one older

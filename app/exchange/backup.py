@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import re
+import secrets
 import shutil
 import sqlite3
 import zipfile
@@ -444,22 +445,32 @@ def restore_backup(db: Database, path: Path | str, *, now: dt.datetime) -> Resto
                 reason="trước khi khôi phục").path
         db.engine.dispose()
         swap = _AttachmentSwap(db, folder / ATTACHMENTS, now)
-        swap.put_in_place()  # first: a file held open by another program stops us here
-        src = sqlite3.connect(str(folder / DB_MEMBER))
-        try:
-            dst = sqlite3.connect(str(db.path), timeout=10)
+        token = secrets.randbelow(2**31 - 2) + 1
+        _set_token(folder / DB_MEMBER, token)  # the staged copy: tells whether it got in
+        with _RestoreJournal(db.path, swap, token) as journal:
             try:
-                src.backup(dst)
+                swap.put_in_place()  # first: a file held open by another program stops us here
+            except AppError:
+                journal.resolved = True  # undone: as before
+                raise
+            src = sqlite3.connect(str(folder / DB_MEMBER))
+            try:
+                dst = sqlite3.connect(str(db.path), timeout=10)
+                try:
+                    src.backup(dst)
+                finally:
+                    dst.close()
+            except sqlite3.DatabaseError as exc:
+                swap.undo()
+                journal.resolved = True
+                raise DatabaseError(
+                    f"Không ghi được dữ liệu khôi phục ({exc}); dữ liệu hiện tại không đổi. Hãy "
+                    "đóng các chương trình khác đang dùng dữ liệu rồi thử lại.") from exc
             finally:
-                dst.close()
-        except sqlite3.DatabaseError as exc:
-            swap.undo()
-            raise DatabaseError(
-                f"Không ghi được dữ liệu khôi phục ({exc}); dữ liệu hiện tại không đổi. Hãy đóng "
-                "các chương trình khác đang dùng dữ liệu rồi thử lại.") from exc
-        finally:
-            src.close()
-        swap.finish()
+                src.close()
+            swap.finish()
+            _set_token(db.path, 0)
+            journal.resolved = True
     db.engine.dispose()
     upgraded = None
     if info.schema_revision != head_revision():
@@ -505,6 +516,109 @@ class _AttachmentSwap:
 
     def finish(self) -> None:
         shutil.rmtree(self.old, ignore_errors=True)  # the safety backup holds them
+
+
+# --- a restore cut short: its journal, read at the next start ----------------------------------
+
+RESTORE_JOURNAL = ".khoi-phuc-dang-do.json"
+
+
+def _set_token(path: Path, token: int) -> None:
+    """Mark a database with ``PRAGMA user_version`` (unused by the schema; SQLite's backup API
+    carries it over with the pages)."""
+    con = sqlite3.connect(str(path), timeout=10)
+    try:
+        con.execute(f"PRAGMA user_version = {int(token)}")
+        con.commit()
+    finally:
+        con.close()
+
+
+class _RestoreJournal:
+    """While a restore replaces the attachments folder and the database — two steps that
+    cannot be one — a journal beside the database says what is under way; its lock says the
+    restore is alive. A restore killed half-way leaves the journal unlocked, and the next
+    start (:func:`finish_interrupted_restore`) completes or undoes the folder swap so that
+    the attachments match the database: the database carries the journal's token exactly
+    when the restore's copy got in."""
+
+    def __init__(self, db_path: Path, swap: _AttachmentSwap, token: int) -> None:
+        self.path = db_path.resolve().parent / RESTORE_JOURNAL
+        self.content = {"database": db_path.name, "token": token,
+                        "attachments": swap.target.name, "old": swap.old.name,
+                        "incoming": swap.incoming.name, "had_attachments": swap.target.exists()}
+        self.resolved = False
+        self._handle: object = None
+
+    def __enter__(self) -> _RestoreJournal:
+        from app.fileio import _lock
+
+        try:
+            with atomic_path(self.path) as tmp:
+                tmp.write_text(json.dumps(self.content), encoding="utf-8")
+            handle = self.path.open("rb+")
+        except (OSError, AppError) as exc:
+            raise AppError(f"Không bắt đầu khôi phục được: không ghi được {self.path.name} "
+                           f"({exc}). Dữ liệu hiện tại không đổi.") from exc
+        _lock(handle)
+        self._handle = handle
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        handle = self._handle
+        if hasattr(handle, "close"):
+            handle.close()
+        if self.resolved:  # finished or undone: nothing for the next start to do
+            self.path.unlink(missing_ok=True)
+
+
+def finish_interrupted_restore(db_path: Path) -> str | None:
+    """At start: a restore killed half-way (its journal left, unlocked) is completed when its
+    database got in ("forward") or undone when it did not ("back"), so the attachments folder
+    always matches the database. None when there is nothing to do (or it cannot be decided:
+    then nothing is touched)."""
+    from app.fileio import _lock
+
+    folder = db_path.resolve().parent
+    journal = folder / RESTORE_JOURNAL
+    if not journal.is_file():
+        return None
+    try:
+        with journal.open("rb+") as handle:
+            if not _lock(handle):
+                return None  # a restore is running
+            content = json.loads(handle.read().decode("utf-8"))
+        names = [str(content[k]) for k in ("attachments", "old", "incoming")]
+        if content["database"] != db_path.name or any("/" in n or "\\" in n or n in ("", ".", "..")
+                                                       for n in names):
+            return None
+        target, old, incoming = (folder / n for n in names)
+        con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
+        try:
+            live = int(con.execute("PRAGMA user_version").fetchone()[0])
+        finally:
+            con.close()
+    except (OSError, ValueError, KeyError, TypeError, sqlite3.Error):
+        log.warning("Could not read the journal of an interrupted restore", exc_info=True)
+        return None
+    if live == int(content["token"]):  # the backup's database is in: finish the swap
+        shutil.rmtree(old, ignore_errors=True)
+        shutil.rmtree(incoming, ignore_errors=True)
+        _set_token(db_path, 0)
+        outcome = "forward"
+    else:  # the database is the one from before: put its attachments back
+        if content.get("had_attachments"):
+            if old.exists():
+                if target.exists():
+                    shutil.rmtree(target)
+                old.rename(target)
+        else:
+            shutil.rmtree(target, ignore_errors=True)
+        shutil.rmtree(incoming, ignore_errors=True)
+        outcome = "back"
+    journal.unlink(missing_ok=True)
+    log.warning("Interrupted restore found at start: %s", outcome)
+    return outcome
 
 
 # --- automatic backups ------------------------------------------------------------------------

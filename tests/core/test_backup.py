@@ -676,3 +676,108 @@ def test_the_schema_expected_of_a_head_backup_is_the_migrated_one(tmp_path: Path
     db.dispose()
     assert from_models == migrate.sqlite_schema(tmp_path / "tham-chieu.db")
     assert {"unit", "submission", "alembic_version"} <= set(from_models)
+
+
+SWAP_DRIVER = r'''
+import datetime, shutil, sys, time
+from pathlib import Path
+from app.db import connect
+from app.exchange import backup
+
+point, db_file, zip_file = sys.argv[1:4]
+
+def pause(name):
+    if name == point:
+        print("AT", name, flush=True)
+        time.sleep(600)
+
+real_copytree = shutil.copytree
+def copytree(*a, **k):
+    made = real_copytree(*a, **k)
+    pause("copied")
+    return made
+shutil.copytree = copytree
+real_rename = Path.rename
+renames = []
+def rename(self, target):
+    made = real_rename(self, target)
+    renames.append(target)
+    pause("moved-old" if len(renames) == 1 else "swapped")
+    return made
+Path.rename = rename
+real_finish = backup._AttachmentSwap.finish
+def finish(self):
+    pause("database-in")
+    real_finish(self)
+    pause("finished")
+backup._AttachmentSwap.finish = finish
+db = connect(db_file)
+backup.restore_backup(db, Path(zip_file), now=datetime.datetime(2018, 12, 31, 16, 30))
+print("DONE", flush=True)
+'''
+
+
+@pytest.mark.parametrize("point", ["copied", "moved-old", "swapped", "database-in", "finished"])
+def test_a_restore_killed_between_attachments_and_database_is_set_right_at_start(
+        sample_db: Database, tmp_path: Path, point: str) -> None:
+    """The attachments folder and the database are replaced in two steps. SIGKILL between
+    them used to leave the backup's attachments beside the old database (or the current
+    attachments hidden in .attachments-cu-…); the next start now completes or undoes the
+    swap, by the token the restored database carries."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    assert sample_db.path is not None
+    folder = attachments_dir(sample_db)
+    assert folder is not None
+    folder.mkdir()
+    (folder / "moi.pdf").write_bytes(b"%PDF the backup's")
+    made = create_backup(sample_db, tmp_path / "b.zip", now=NOW).path
+    from app.services.units import UnitInput, create_unit
+
+    create_unit(sample_db, UnitInput(name="Đơn vị thêm sau khi sao lưu", kind="khac"))
+    (folder / "moi.pdf").unlink()
+    (folder / "cu.pdf").write_bytes(b"%PDF the current one")
+    sample_db.dispose()
+    root = Path(__file__).resolve().parents[2]
+    child = subprocess.Popen([sys.executable, "-c", SWAP_DRIVER, point, str(sample_db.path),
+                              str(made)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, env=dict(os.environ, PYTHONPATH=str(root)))
+    try:
+        assert child.stdout is not None
+        line = child.stdout.readline().strip()
+        assert line == f"AT {point}", child.stderr.read() if child.stderr else line
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait(timeout=30)
+    data = sample_db.path.resolve().parent
+    assert (data / ".khoi-phuc-dang-do.json").exists()
+    db = connect(str(sample_db.path))  # the next start
+    try:
+        count = len(list_units(db))
+    finally:
+        db.dispose()
+    files = sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+    if point in ("database-in", "finished"):
+        assert (count, files) == (34, ["moi.pdf"])  # the backup's, both
+    else:
+        assert (count, files) == (35, ["cu.pdf"])  # as before, both
+    assert not (data / ".khoi-phuc-dang-do.json").exists()
+    assert not [p.name for p in data.iterdir() if p.name.startswith((".attachments",
+                                                                      ".sotheodoi-tam"))]
+    con = sqlite3.connect(sample_db.path)
+    assert con.execute("PRAGMA user_version").fetchone()[0] == 0
+    con.close()
+
+
+def test_a_finished_restore_leaves_no_journal_and_no_token(sample_db: Database,
+                                                          tmp_path: Path) -> None:
+    assert sample_db.path is not None
+    made = create_backup(sample_db, tmp_path / "b.zip", now=NOW).path
+    restore_backup(sample_db, made, now=NOW)
+    assert not (sample_db.path.parent / ".khoi-phuc-dang-do.json").exists()
+    con = sqlite3.connect(sample_db.path)
+    assert con.execute("PRAGMA user_version").fetchone()[0] == 0
+    con.close()
