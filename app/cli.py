@@ -12,6 +12,7 @@ import json
 import re
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from app import APP_NAME, __version__
@@ -500,6 +501,10 @@ def _unexpected(exc: Exception, err: TextIO) -> int:
         translated = database_error(exc)
         err.write(f"Lỗi: {translated.message}\n")
         return translated.exit_code
+    if isinstance(exc, OSError):  # a file named on the command line: too long, missing…
+        log.warning("File error in a command", exc_info=exc)
+        err.write(f"Lỗi: {shorten_words(file_error_message(exc))}\n")
+        return 1
     server_error = _server_failure(exc)
     if server_error is not None:
         log.warning("Server failure in a command", exc_info=exc)
@@ -511,6 +516,27 @@ def _unexpected(exc: Exception, err: TextIO) -> int:
     err.write(f"Lỗi không mong đợi ({type(exc).__name__}). Thao tác chưa hoàn tất; dữ liệu đã "
               f"lưu trước đó không bị ảnh hưởng. {detail}Hãy báo lỗi này cho người hỗ trợ.\n")
     return 1
+
+
+def file_error_message(exc: OSError) -> str:
+    """An operating-system error on a file named on the command line, in Vietnamese."""
+    import errno
+
+    from app.fileio import os_error_message
+
+    name = str(exc.filename or "")
+    shown = name if len(name) <= 120 else name[:80] + "…" + name[-30:]
+    if exc.errno == errno.ENAMETOOLONG:
+        return (f"Tên tệp {shown} quá dài ({len(Path(name).name)} ký tự; hệ điều hành cho phép "
+                "tối đa khoảng 255 ký tự cho một tên). Hãy đặt tên ngắn hơn rồi thử lại.")
+    if exc.errno == errno.ENOENT:
+        return f"Không tìm thấy tệp hoặc thư mục {shown}. Hãy kiểm tra lại đường dẫn."
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return (f"Không có quyền dùng tệp {shown} (tệp chỉ đọc, đang mở trong chương trình khác "
+                "hoặc thư mục bị khoá). Hãy đóng tệp đó hoặc chọn tệp khác rồi thử lại.")
+    if exc.errno == errno.EISDIR:
+        return f"{shown} là một thư mục, không phải tệp. Hãy chọn một tệp."
+    return os_error_message(Path(shown or "?"), exc)
 
 
 def _server_failure(exc: Exception) -> AppError | None:

@@ -88,6 +88,26 @@ def test_a_300_character_database_name(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
+@pytest.mark.parametrize("command", [
+    ["backup", "--out", "{long}.zip"],
+    ["restore", "{long}.zip"],
+    ["restore", "{long}.zip", "--check-only"],
+    ["export", "units", "--out", "{long}.xlsx"],
+    ["import", "units", "{long}.xlsx"],
+    ["template", "units", "--out", "{long}.xlsx"],
+    ["report", "summary", "--directive", "2116/UBND-NC", "--out", "{long}.pdf"],
+])
+def test_300_character_file_names_in_commands(data: Path, tmp_path: Path,
+                                              command: list[str]) -> None:
+    long = str(tmp_path / ("tệp-" * 75))
+    before = _counts(data)
+    code, out, err = _cli("--db", str(data), *(a.format(long=long) for a in command))
+    assert code in (1, 2) and out == ""
+    _one_clear_line(err)
+    assert "quá dài" in err or "Không tìm thấy" in err
+    assert _counts(data) == before
+
+
 ARGUMENTS_WITH_5000_DIGITS = {
     "period": ["receive", "--unit", "Sở Y tế", "--directive", "2116/UBND-NC", "--task",
                "6 tháng", "--period", f"Năm {BIG}", "--number", "1/BC", "--signed",
