@@ -207,7 +207,6 @@ def release_half_written(exc: BaseException) -> None:
 
 STAGE_PREFIX = ".sotheodoi-tam-"
 _STAGE_LOCK = ".dang-dung"
-_LOCKLESS_GRACE_S = 120  # a stage with no lock file yet is someone's that is just starting
 
 
 def _lock(handle: IO[Any]) -> bool:
@@ -233,24 +232,45 @@ def staging_folder(base: Path, purpose: str) -> Iterator[Path]:
     data folder), removed afterwards. While in use it holds a locked file, so that
     :func:`remove_stale_stages` (run at start-up) removes only stages whose process died
     (killed, power cut) — never the stage of a program still running, on this PC or another
-    one sharing the folder."""
+    one sharing the folder. The lock file is the first thing made and the last removed."""
     try:
-        base.mkdir(parents=True, exist_ok=True)
-        folder = Path(tempfile.mkdtemp(prefix=f"{STAGE_PREFIX}{purpose}-", dir=base))
-        handle = (folder / _STAGE_LOCK).open("wb")
+        folder, handle = _new_stage(base, purpose)
     except OSError as exc:
         raise disk_error(exc, base / f"{STAGE_PREFIX}{purpose}") from exc
     try:
-        _lock(handle)
         yield folder
     finally:
+        for entry in list(folder.iterdir()) if folder.is_dir() else []:
+            if entry.name != _STAGE_LOCK:
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry, ignore_errors=True)
+                else:
+                    with contextlib.suppress(OSError):
+                        entry.unlink()
         handle.close()
         shutil.rmtree(folder, ignore_errors=True)
 
 
+def _new_stage(base: Path, purpose: str) -> tuple[Path, IO[Any]]:
+    """Make a stage and lock it. A clean-up running at that very moment may remove the
+    still unlocked folder: then try again."""
+    base.mkdir(parents=True, exist_ok=True)
+    for _attempt in range(5):
+        folder = Path(tempfile.mkdtemp(prefix=f"{STAGE_PREFIX}{purpose}-", dir=base))
+        try:
+            handle = (folder / _STAGE_LOCK).open("wb")
+        except FileNotFoundError:
+            continue
+        if _lock(handle) and os.fstat(handle.fileno()).st_nlink > 0:
+            return folder, handle
+        handle.close()
+    raise OSError(errno.EAGAIN, "could not make a staging folder", str(base))
+
+
 def remove_stale_stages(base: Path) -> list[Path]:
     """Delete the staging folders left in ``base`` by a backup or a restore that was killed
-    (their lock is free). Never raises: start-up must go on."""
+    (their lock file is free, or gone: a kill while the stage was made or removed). Never
+    raises: start-up must go on."""
     removed: list[Path] = []
     try:
         stages = [p for p in base.iterdir() if p.name.startswith(STAGE_PREFIX) and p.is_dir()]
@@ -259,15 +279,11 @@ def remove_stale_stages(base: Path) -> list[Path]:
     for stage in stages:
         lock_file = stage / _STAGE_LOCK
         try:
-            if not lock_file.exists():
-                import time
-
-                if time.time() - stage.stat().st_mtime < _LOCKLESS_GRACE_S:
-                    continue
-            else:
-                with lock_file.open("rb+") as handle:
-                    if not _lock(handle):
-                        continue  # a program is using it
+            with lock_file.open("rb+") as handle:
+                if not _lock(handle):
+                    continue  # a program is using it
+        except FileNotFoundError:
+            pass  # being made this instant (its maker tries again) or half removed
         except OSError:
             continue
         shutil.rmtree(stage, ignore_errors=True)

@@ -781,3 +781,23 @@ def test_a_finished_restore_leaves_no_journal_and_no_token(sample_db: Database,
     con = sqlite3.connect(sample_db.path)
     assert con.execute("PRAGMA user_version").fetchone()[0] == 0
     con.close()
+
+
+def test_stages_half_made_or_half_removed_are_cleaned_and_live_ones_kept(tmp_path: Path
+                                                                         ) -> None:
+    from app.fileio import STAGE_PREFIX, remove_stale_stages, staging_folder
+
+    half_removed = tmp_path / f"{STAGE_PREFIX}sao-luu-abc"  # killed after its lock went
+    half_removed.mkdir()
+    (half_removed / "sotheodoi.db").write_bytes(b"SQLite format 3\0" + b"\0" * 4000)
+    unlocked = tmp_path / f"{STAGE_PREFIX}khoi-phuc-def"  # killed: the lock died with it
+    unlocked.mkdir()
+    (unlocked / ".dang-dung").write_bytes(b"")
+    other = tmp_path / "sotheodoi-tam-not-ours"
+    other.mkdir()
+    with staging_folder(tmp_path, "dang-dung") as live:
+        (live / "x").write_bytes(b"in use")
+        removed = remove_stale_stages(tmp_path)
+        assert sorted(removed) == sorted([half_removed, unlocked])
+        assert (live / "x").read_bytes() == b"in use"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sotheodoi-tam-not-ours"]
