@@ -9,6 +9,7 @@ import dataclasses
 import datetime as dt
 import enum
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -49,10 +50,17 @@ class _Parser(argparse.ArgumentParser):
             .replace("unrecognized arguments", "tham số không hiểu được")
             .replace("expected one argument", "cần một giá trị")
             .replace("choose from", "chọn một trong")
+            .replace("invalid int value", "không phải số nguyên hợp lệ")
             .replace("argument ", "tham số ")
         )
         self.print_usage(sys.stderr)
-        self.exit(2, f"Lỗi: {translated}\nXem hướng dẫn: {self.prog} --help\n")
+        self.exit(2, f"Lỗi: {shorten_words(translated)}\nXem hướng dẫn: {self.prog} --help\n")
+
+
+def shorten_words(message: str, limit: int = 300) -> str:
+    """A message repeats what she typed; a 5,000-character value is shown by its start."""
+    return re.sub(rf"\S{{{limit + 1},}}", lambda m: m.group(0)[:limit - 100] + "…"
+                  + m.group(0)[-20:], message)
 
 
 def _date_arg(text: str) -> dt.date:
@@ -275,7 +283,9 @@ def cmd_report(db: Database, args: argparse.Namespace, out: TextIO) -> int:
         number=args.number, date=args.date, signer=signer,
         recipients=tuple(args.recipient) if args.recipient else None, today=args.today,
     )
-    target = Path(args.out)
+    from app.exchange.commands import output_path
+
+    target = output_path(args.out, f"{kind.file_stem}-{args.as_of:%Y-%m-%d}.pdf")
     word = format_of(target) == "docx"
     if not target.parent.is_dir():
         raise NotFound(f"Không có thư mục {target.parent} để ghi tệp "
@@ -387,7 +397,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_receive)
 
     p = sub.add_parser("report", help="in văn bản ra tệp PDF hoặc Word (.docx): báo cáo tổng "
-                                      "hợp, công văn đôn đốc, phiếu theo dõi đơn vị")
+                                      "hợp, công văn đôn đốc, phiếu theo dõi đơn vị",
+                       epilog="summary và reminder cần --directive; unit-sheet cần --unit. "
+                              "Ví dụ: sotheodoi report summary --directive 2116/UBND-NC "
+                              "--out bao-cao.pdf")
     p.add_argument("kind", choices=["summary", "reminder", "unit-sheet"],
                    help="summary: báo cáo tổng hợp; reminder: công văn đôn đốc; unit-sheet: "
                         "phiếu theo dõi một đơn vị")
@@ -397,7 +410,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=_date_arg, default=dt.date.today(), metavar="NGÀY",
                    help="số liệu tính đến ngày (mặc định hôm nay)")
     p.add_argument("--out", required=True, metavar="TỆP.pdf|TỆP.docx",
-                   help="tệp cần ghi: tên kết thúc .docx thì ghi tệp Word, còn lại ghi PDF")
+                   help="tệp cần ghi: tên kết thúc .docx thì ghi tệp Word, còn lại ghi PDF; hoặc "
+                        "một thư mục (tên tệp PDF đặt theo loại văn bản và ngày)")
     p.add_argument("--number", metavar="SỐ", help="số văn bản (mặc định để trống cho văn thư)")
     p.add_argument("--date", type=_date_arg, metavar="NGÀY",
                    help="ngày ban hành (mặc định để trống cho văn thư)")
@@ -432,8 +446,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
         err: TextIO | None = None) -> int:
-    out = out or sys.stdout
-    err = err or sys.stderr
+    """Run one command. Every log record (warnings, tracebacks) goes to the log file, never to
+    the console; a closed output pipe (``… | head``) propagates as BrokenPipeError."""
+    from app.logfile import logging_to_file
+
+    with logging_to_file():
+        return _run(argv, out or sys.stdout, err or sys.stderr)
+
+
+def _run(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
     parser = build_parser()
     try:
         with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
@@ -451,22 +472,26 @@ def run(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
             return int(args.target_handler(target.url, args, out))
         db = connect(target.url)
     except AppError as exc:
-        err.write(f"Lỗi: {exc.message}\n")
+        err.write(f"Lỗi: {shorten_words(exc.message)}\n")
         return exc.exit_code
+    except BrokenPipeError:
+        raise
     except Exception as exc:
         return _unexpected(exc, err)
     try:
         return int(args.handler(db, args, out))
     except NotFound as exc:
-        err.write(f"Lỗi: {exc.message}\n")
+        err.write(f"Lỗi: {shorten_words(exc.message)}\n")
         return exc.exit_code
     except AppError as exc:
-        err.write(f"Lỗi: {exc.message}\n")
+        err.write(f"Lỗi: {shorten_words(exc.message)}\n")
         if getattr(exc, "errors", None):
             for field, message in exc.errors.items():  # type: ignore[attr-defined]
                 if message != exc.message:
                     err.write(f"  - {field}: {message}\n")
         return exc.exit_code
+    except BrokenPipeError:
+        raise
     except Exception as exc:  # the database engine's own errors, then anything else
         return _unexpected(exc, err)
     finally:
@@ -478,12 +503,64 @@ def _unexpected(exc: Exception, err: TextIO) -> int:
     import logging
 
     from app.db.engine import database_error, is_database_failure
+    from app.logfile import CURRENT
 
+    log = logging.getLogger(__name__)
     if is_database_failure(exc):
+        log.warning("Database failure in a command", exc_info=exc)
         translated = database_error(exc)
         err.write(f"Lỗi: {translated.message}\n")
         return translated.exit_code
-    logging.getLogger(__name__).exception("Unexpected error in a command")
-    err.write(f"Lỗi không mong đợi ({type(exc).__name__}): {exc}. Thao tác chưa hoàn tất; "
-              "dữ liệu đã lưu trước đó không bị ảnh hưởng. Hãy báo lỗi này cho người hỗ trợ.\n")
+    if isinstance(exc, OSError):  # a file named on the command line: too long, missing…
+        log.warning("File error in a command", exc_info=exc)
+        err.write(f"Lỗi: {shorten_words(file_error_message(exc))}\n")
+        return 1
+    server_error = _server_failure(exc)
+    if server_error is not None:
+        log.warning("Server failure in a command", exc_info=exc)
+        err.write(f"Lỗi: {server_error.message}\n")
+        return server_error.exit_code
+    log.error("Unexpected error in a command", exc_info=exc)
+    where = CURRENT["path"]
+    detail = f"Chi tiết đã ghi vào nhật ký {where}. " if where else ""
+    err.write(f"Lỗi không mong đợi ({type(exc).__name__}). Thao tác chưa hoàn tất; dữ liệu đã "
+              f"lưu trước đó không bị ảnh hưởng. {detail}Hãy báo lỗi này cho người hỗ trợ.\n")
     return 1
+
+
+def file_error_message(exc: OSError) -> str:
+    """An operating-system error on a file named on the command line, in Vietnamese."""
+    import errno
+
+    from app.fileio import os_error_message
+
+    name = str(exc.filename or "")
+    shown = name if len(name) <= 120 else name[:80] + "…" + name[-30:]
+    if exc.errno == errno.ENAMETOOLONG:
+        return (f"Tên tệp {shown} quá dài ({len(Path(name).name)} ký tự; hệ điều hành cho phép "
+                "tối đa khoảng 255 ký tự cho một tên). Hãy đặt tên ngắn hơn rồi thử lại.")
+    if exc.errno == errno.ENOENT:
+        return f"Không tìm thấy tệp hoặc thư mục {shown}. Hãy kiểm tra lại đường dẫn."
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return (f"Không có quyền dùng tệp {shown} (tệp chỉ đọc, đang mở trong chương trình khác "
+                "hoặc thư mục bị khoá). Hãy đóng tệp đó hoặc chọn tệp khác rồi thử lại.")
+    if exc.errno == errno.EISDIR:
+        return f"{shown} là một thư mục, không phải tệp. Hãy chọn một tệp."
+    return os_error_message(Path(shown or "?"), exc)
+
+
+def _server_failure(exc: Exception) -> AppError | None:
+    """The message for a PostgreSQL server that went away or refused mid-command (killed,
+    restarted, network cut), or None when ``exc`` is something else."""
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    from app.errors import DatabaseError
+
+    if not isinstance(exc, (OperationalError, InterfaceError)):
+        return None
+    if type(exc.orig).__module__.startswith("sqlite3"):
+        return None
+    return DatabaseError(
+        "Mất kết nối tới máy chủ cơ sở dữ liệu giữa chừng (máy chủ bị tắt, khởi động lại hoặc "
+        "mạng bị ngắt). Thao tác có thể chưa được lưu; dữ liệu đã lưu trước đó không bị ảnh "
+        "hưởng. Hãy kiểm tra máy chủ và mạng, xem lại dữ liệu rồi làm lại nếu cần.")

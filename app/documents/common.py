@@ -290,6 +290,9 @@ def copy_file_atomically(source: str | os.PathLike[str], target: str | os.PathLi
     except OSError as exc:
         raise AppError(f"Không ghi được vào thư mục {dest.parent}: {exc.strerror or exc}. Hãy "
                        "chọn thư mục khác.") from None
+    from app.fileio import normal_permissions
+
+    normal_permissions(fd)
     os.close(fd)
     try:
         shutil.copyfile(source, tmp)

@@ -9,8 +9,10 @@ nothing at all when any row is in error.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -43,6 +45,8 @@ from app.models import (
 from app.schedule import ONE_OFF_KEY, PeriodKind, find_period
 from app.services import audit
 from app.text import clean, search_key
+
+log = logging.getLogger(__name__)
 
 KINDS = ("units", "submissions")
 KIND_LABELS = {"units": "đơn vị", "submissions": "văn bản nhận được"}
@@ -221,12 +225,36 @@ def _open_sheet(path: Path) -> Any:
             "\"Excel Workbook (*.xlsx)\" rồi nhập lại.")
     try:
         wb = load_workbook(path, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError,
+            SyntaxError, EOFError, zlib.error) as exc:  # SyntaxError: XML cut short or bad
+        log.warning("Cannot read %s as a workbook: %r", path, exc)
         raise ValidationError(
-            f"Tệp {path.name} không phải tệp Excel (.xlsx) hợp lệ hoặc đã bị hỏng ({exc}). "
-            "Hãy mở tệp trong Excel và lưu lại dạng .xlsx, hoặc dùng tệp mẫu của chương trình."
+            f"Tệp {path.name} không phải tệp Excel (.xlsx) hợp lệ hoặc đã bị hỏng "
+            f"({_unreadable_reason(exc)}). Hãy mở tệp trong Excel và lưu lại dạng .xlsx, hoặc "
+            "dùng tệp mẫu của chương trình."
         ) from exc
     return wb
+
+
+def _unreadable_reason(exc: BaseException) -> str:
+    """Why openpyxl could not read a file, in Vietnamese (its own text is English)."""
+    chain: list[BaseException] = []
+    seen: BaseException | None = exc
+    while seen is not None and len(chain) < 10:
+        chain.append(seen)
+        seen = seen.__cause__ or seen.__context__
+    text = " ".join(str(e) for e in chain).lower()
+    if "exceeds the limit" in text and "digits" in text:
+        return "có ô chứa số dài hơn 4.300 chữ số"
+    if any(isinstance(e, SyntaxError) for e in chain) or "invalid xml" in text:
+        return "nội dung bên trong bị cắt cụt hoặc sai cấu trúc"
+    if any(isinstance(e, (zipfile.BadZipFile, zlib.error, EOFError)) for e in chain):
+        return "tệp nén bên trong bị hỏng"
+    if any(isinstance(e, KeyError) for e in chain):
+        return "thiếu thành phần bắt buộc của tệp Excel"
+    if any(isinstance(e, OSError) for e in chain):
+        return "không đọc được tệp"
+    return "cấu trúc tệp không đúng"
 
 
 def _find_header(ws: Any, fields: Sequence[Field]) -> tuple[int, dict[int, Field], list[str]]:

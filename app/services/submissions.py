@@ -254,6 +254,10 @@ def resolve_obligation(session: Session, *, unit: str, directive: str, task: str
     directive_row = find_directive(session, directive)
     task_row: Task = find_task(session, directive_row, task)
     if task_row.kind == TaskKind.ONE_OFF.value:
+        if period and period.strip():
+            raise ValidationError(
+                f"Nhiệm vụ \"{task_row.title}\" là báo cáo một lần, không có kỳ báo cáo. "
+                "Hãy bỏ tham số --period (kỳ báo cáo) rồi chạy lại.", field="period")
         key = ONE_OFF_KEY
     else:
         if not period:
