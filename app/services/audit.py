@@ -24,6 +24,7 @@ ACTION_LABELS = {
     "waive": "Miễn",
     "import": "Nhập từ Excel",
     "restore": "Khôi phục",
+    "undo_import": "Hoàn tác nhập Excel",
 }
 
 ENTITY_LABELS = {
@@ -49,6 +50,12 @@ class AuditInfo:
     summary: str
     before: dict[str, Any]
     after: dict[str, Any]
+    batch_id: int | None = None  # the Excel import that made this change
+
+    @property
+    def restorable(self) -> bool:
+        """Its record can be put back to this version (:func:`restore_version`)."""
+        return self.entity in RESTORABLE and bool(self.after) and self.entity_id > 0
 
     def changes(self) -> list[tuple[str, Any, Any]]:
         """(field, before, after) for every field that differs."""
@@ -108,6 +115,7 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     summary: str = "",
+    batch_id: int | None = None,
 ) -> None:
     session.add(
         AuditEntry(
@@ -118,6 +126,7 @@ def record(
             summary=summary[:500],
             before=json.dumps(before or {}, ensure_ascii=False, default=str),
             after=json.dumps(after or {}, ensure_ascii=False, default=str),
+            batch_id=batch_id,
         )
     )
 
@@ -134,6 +143,7 @@ def _info(row: AuditEntry) -> AuditInfo:
         summary=row.summary,
         before=json.loads(row.before or "{}"),
         after=json.loads(row.after or "{}"),
+        batch_id=row.batch_id,
     )
 
 
@@ -147,3 +157,148 @@ def history(db: Database, entity: str | None = None, entity_id: int | None = Non
         if entity_id is not None:
             stmt = stmt.where(AuditEntry.entity_id == entity_id)
         return [_info(r) for r in session.scalars(stmt)]
+
+
+# --- putting a record back ---------------------------------------------------------------------
+
+RESTORABLE = ("unit", "submission")
+
+
+def comparable(values: dict[str, Any]) -> dict[str, Any]:
+    """A snapshot as it reads back from the history (JSON): compare with a stored one."""
+    return dict(json.loads(json.dumps(values, ensure_ascii=False, default=str)))
+
+
+def model_for(entity: str) -> type[Base]:
+    from app.models import Submission, Unit
+
+    return {"unit": Unit, "submission": Submission}[entity]
+
+
+def assign(obj: Base, values: dict[str, Any]) -> None:
+    """Put the values of a snapshot back on ``obj`` (dates parsed back; the derived search
+    and duplicate keys recomputed)."""
+    from sqlalchemy import Date, DateTime
+
+    mapper = inspect(obj.__class__)
+    for col in mapper.column_attrs:
+        key = col.key
+        if key in ("id", "search_key", "number_key", "version") or key not in values:
+            continue
+        value = values[key]
+        column_type = col.columns[0].type
+        if isinstance(value, str) and isinstance(column_type, DateTime):
+            value = dt.datetime.fromisoformat(value)
+        elif isinstance(value, str) and isinstance(column_type, Date):
+            value = dt.date.fromisoformat(value[:10])
+        setattr(obj, key, value)
+    if hasattr(obj, "number_key"):
+        from app.services.submissions import number_key
+
+        obj.number_key = number_key(obj.number_symbol)  # type: ignore[attr-defined]
+    elif hasattr(obj, "search_key") and hasattr(obj, "short_name"):
+        from app.text import search_key
+
+        obj.search_key = search_key(  # type: ignore[attr-defined]
+            f"{obj.name} {obj.short_name}")[:400]  # type: ignore[attr-defined]
+
+
+def after_change(session: Session, entity: str, obj: Base, before: dict[str, Any]) -> None:
+    """Keep what depends on a unit or a document right after it changed: obligations bound
+    by a unit's kind and validity, an obligation's received counters."""
+    from app.services.obligations import refresh_received, sync_tasks_for_unit
+
+    session.flush()
+    after = snapshot(obj)
+    if entity == "submission":
+        refresh_received(session, {int(before.get("obligation_id") or 0),
+                                   int(after["obligation_id"])} - {0})
+    elif entity == "unit" and any(before.get(k) != after.get(k)
+                                  for k in ("kind", "valid_from", "valid_to")):
+        sync_tasks_for_unit(session, obj)  # type: ignore[arg-type]
+
+
+def _check_version_values(session: Session, entity: str, obj: Base,
+                          values: dict[str, Any], *, today: dt.date) -> None:
+    """The version must still be valid today (an impossible date, a duplicate name or number
+    written since are refused with the form's own messages)."""
+    if entity == "submission":
+        from app.models import Channel
+        from app.services.submissions import SubmissionInput, validate
+
+        def day(key: str) -> dt.date | None:
+            raw = values.get(key)
+            return dt.date.fromisoformat(str(raw)[:10]) if raw else None
+
+        validate(session, SubmissionInput(
+            obligation_id=int(values.get("obligation_id") or 0),
+            number_symbol=str(values.get("number_symbol") or ""),
+            signed_date=day("signed_date"), received_date=day("received_date"),
+            signer=str(values.get("signer") or ""),
+            channel=str(values.get("channel") or Channel.PAPER.value),
+            summary=str(values.get("summary") or ""),
+            assessment=str(values.get("assessment") or "")),
+            today=today, exclude_id=obj.id)  # type: ignore[attr-defined]
+    else:
+        from app.services.units import UnitInput, _check_duplicate, _validate
+
+        def day(key: str) -> dt.date | None:
+            raw = values.get(key)
+            return dt.date.fromisoformat(str(raw)[:10]) if raw else None
+
+        data = UnitInput(
+            name=str(values.get("name") or ""), kind=str(values.get("kind") or ""),
+            short_name=str(values.get("short_name") or ""),
+            head_title=str(values.get("head_title") or ""),
+            address=str(values.get("address") or ""), phone=str(values.get("phone") or ""),
+            email=str(values.get("email") or ""),
+            contact_person=str(values.get("contact_person") or ""),
+            note=str(values.get("note") or ""), active=bool(values.get("active", True)),
+            valid_from=day("valid_from"), valid_to=day("valid_to"))
+        _validate(data)
+        _check_duplicate(session, data.name, exclude_id=obj.id)  # type: ignore[attr-defined]
+
+
+def restore_version(db: Database, entry_id: int, *, today: dt.date) -> AuditInfo:
+    """Put a unit or a received document back to the version an entry of its history shows
+    (the values after that change). Checked like an edit in its form, recorded in the history
+    as "Khôi phục"; returns the new history entry."""
+    from app.errors import AppError, NotFound, ValidationError
+
+    with db.write() as session:
+        entry = session.get(AuditEntry, entry_id)
+        if entry is None:
+            raise NotFound(f"Không tìm thấy mục lịch sử (mã {entry_id}).")
+        info = _info(entry)
+        if not info.restorable:
+            raise ValidationError(
+                "Phiên bản này không khôi phục được: chỉ khôi phục được đơn vị và văn bản nhận "
+                "được, theo một mục Thêm mới / Sửa / Khôi phục của chúng.")
+        obj = session.get(model_for(info.entity), info.entity_id)
+        if obj is None:
+            raise NotFound(f"{ENTITY_LABELS.get(info.entity, info.entity)} này đã bị xoá; "
+                           "không khôi phục phiên bản cũ được.")
+        before = snapshot(obj)
+        if comparable(before) == comparable(info.after):
+            raise AppError("Bản ghi đang giống hệt phiên bản này; không có gì để khôi phục.")
+        _check_version_values(session, info.entity, obj, info.after, today=today)
+        assign(obj, info.after)
+        after_change(session, info.entity, obj, before)
+        name = getattr(obj, "name", None) or getattr(obj, "number_symbol", "")
+        when = info.at.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None)
+        record(session, "restore", info.entity, info.entity_id, before=before,
+               after=snapshot(obj),
+               summary=f"Khôi phục {name} về phiên bản lúc {when:%d/%m/%Y %H:%M:%S}")
+        session.flush()
+        new_id = session.scalar(select(AuditEntry.id).order_by(AuditEntry.id.desc()).limit(1))
+    return history_entry(db, int(new_id or 0))
+
+
+def history_entry(db: Database, entry_id: int) -> AuditInfo:
+    from app.errors import NotFound
+
+    with db.read() as session:
+        row = session.get(AuditEntry, entry_id)
+        if row is None:
+            raise NotFound(f"Không tìm thấy mục lịch sử (mã {entry_id}).")
+        return _info(row)
