@@ -266,6 +266,7 @@ class _SheetState:
     in_value: bool = False
     string_result: bool = False  # t="str": an empty <v> is a cached empty text
     chars: int = 0
+    value_chars: int = 0
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     uncached: set[tuple[int, int]] = field(default_factory=set)
 
@@ -298,6 +299,7 @@ def _scan_sheet(path: Path, zf: zipfile.ZipFile, title: str, part: str,
                 raise _refuse(path.name, f"{where} dùng tới dòng {row:,}".replace(",", "."))
             s.row = max(s.row, row)
             s.in_cell, s.has_formula, s.has_value, s.chars = True, False, False, 0
+            s.value_chars = 0
             s.string_result = attrs.get("t") == "str"
         elif s.in_cell and name == "f":
             s.has_formula = True
@@ -332,9 +334,11 @@ def _scan_sheet(path: Path, zf: zipfile.ZipFile, title: str, part: str,
         if not s.in_cell:
             return
         s.chars += len(data)
-        if s.in_value and data.strip():
-            s.has_value = True
-        if s.chars > MAX_CELL_CHARS:
+        if s.in_value:
+            s.value_chars += len(data)
+            if data.strip():
+                s.has_value = True
+        if s.chars > MAX_CELL_CHARS or s.value_chars > MAX_TEXT:
             raise _refuse(path.name, f"{where} có một ô dài hơn {MAX_TEXT:,} ký tự".replace(
                 ",", ".") + " (giới hạn của chính Excel)")
 
