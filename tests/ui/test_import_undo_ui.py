@@ -195,3 +195,27 @@ def test_history_dialog_restores_a_version(qtbot: Any, sample_db: Database,
     assert dialog.entries_model.rowCount() == 3
     assert dialog.entries_model.index(0, 2).data() == "Khôi phục"
     assert audit.history(sample_db, "unit", unit.id)[0].action == "restore"
+
+
+def test_submission_form_warns_about_a_receipt_after_the_unit_ended(
+        qtbot: Any, sample_db: Database) -> None:
+    from app.services.obligations import list_obligations
+    from ui.dialogs.submission_dialog import SubmissionDialog
+
+    unit = next(u for u in list_units(sample_db) if u.name == "UBND huyện Bình Sơn")
+    update_unit(sample_db, unit.id, UnitInput(name=unit.name, kind="huyen",
+                                              short_name=unit.short_name,
+                                              valid_to=dt.date(2018, 4, 26)))
+    today = dt.date(2018, 12, 31)
+    row = next(r for r in list_obligations(sample_db, today, unit_id=unit.id)
+               if r.period_key == "-")
+    dialog = SubmissionDialog(sample_db, row, today=today)
+    qtbot.addWidget(dialog)
+    dialog.received_edit.setText("25/04/2018")
+    assert not dialog.received_warning.isVisibleTo(dialog)
+    dialog.received_edit.setText("27/04/2018")
+    assert dialog.received_warning.isVisibleTo(dialog)
+    assert "sau ngày UBND huyện Bình Sơn hết hiệu lực (26/04/2018)" in \
+        dialog.received_warning.text()
+    dialog.received_edit.setText("27/04")  # not a date yet: no warning, no error
+    assert not dialog.received_warning.isVisibleTo(dialog)
