@@ -1130,14 +1130,21 @@ def write_template(kind: str, path: Path | str) -> Path:
                       or ("dd/mm/yyyy" if f.is_date else ""), examples.get(f.key, "")])
     guide.append([])
     guide.append(["Tên cột không phân biệt hoa thường, có dấu hay không dấu. Dòng trống được bỏ "
-                  "qua. Không gộp ô trong vùng dữ liệu."])
+                  "qua. Không gộp ô trong vùng dữ liệu. Chỉ trang \"Nhập liệu\" được đọc."])
     if kind == "submissions":
         guide.append(["Văn bản được ghép với nghĩa vụ theo Đơn vị + Văn bản chỉ đạo + Nhiệm vụ + "
                       "Kỳ báo cáo. Văn bản đã có (cùng đơn vị, cùng năm, cùng số) sẽ được cập "
                       "nhật."])
+        guide.append(["Ngày ký, ngày nhận không được trước ngày của văn bản chỉ đạo; ngày nhận "
+                      "không trước ngày ký, không sau hôm nay."])
     else:
-        guide.append(["Đơn vị đã có (cùng tên) sẽ được cập nhật; cột không có trong tệp giữ "
-                      "nguyên giá trị cũ."])
+        guide.append(["Đơn vị đã có (cùng tên) sẽ được cập nhật."])
+    guide.append([f"Khi cập nhật: ô để trống GIỮ NGUYÊN giá trị đang có (cột không có trong tệp "
+                  f"cũng vậy). Muốn xoá một giá trị, ghi {CLEAR_MARKER} vào ô đó (cột bắt buộc "
+                  "không xoá được)."])
+    guide.append(["Ô công thức phải có kết quả: hãy lưu tệp trong Excel trước khi nhập (tệp do "
+                  "chương trình khác tạo có thể chưa tính công thức)."])
+    guide.append(["Mỗi lần nhập có thể hoàn tác cả lần: Tệp → Các lần nhập Excel (hoàn tác)…"])
     for letter, width in zip("ABCD", (26, 10, 50, 40), strict=True):
         guide.column_dimensions[letter].width = width
     with atomic_path(target) as tmp:

@@ -274,7 +274,13 @@ def restore_version(db: Database, entry_id: int, *, today: dt.date) -> AuditInfo
             raise ValidationError(
                 "Phiên bản này không khôi phục được: chỉ khôi phục được đơn vị và văn bản nhận "
                 "được, theo một mục Thêm mới / Sửa / Khôi phục của chúng.")
+        deleted_since = session.scalar(select(AuditEntry.id).where(
+            AuditEntry.entity == info.entity, AuditEntry.entity_id == info.entity_id,
+            AuditEntry.action == "delete", AuditEntry.id > info.id).limit(1))
         obj = session.get(model_for(info.entity), info.entity_id)
+        if deleted_since is not None:  # SQLite may give the id to a later record: not this one
+            raise NotFound(f"{ENTITY_LABELS.get(info.entity, info.entity)} của phiên bản này đã "
+                           "bị xoá sau đó; không khôi phục phiên bản cũ của nó được.")
         if obj is None:
             raise NotFound(f"{ENTITY_LABELS.get(info.entity, info.entity)} này đã bị xoá; "
                            "không khôi phục phiên bản cũ được.")
