@@ -258,7 +258,8 @@ CLEAR_MARKER = "[xoá]"  # written in a cell: empty this field (an empty cell ke
 
 
 def is_clear_marker(value: Any) -> bool:
-    return isinstance(value, str) and search_key(value).replace(" ", "") == "[xoa]"
+    return isinstance(value, str) and "[" in value and len(value) < 20 \
+        and search_key(value).replace(" ", "") == "[xoa]"
 
 
 # --- reading the file -------------------------------------------------------------------------

@@ -165,9 +165,8 @@ def _date_errors(session: Session, obligation: Obligation, data: SubmissionInput
     """Dates that cannot be right (docs/domain.md, "Dates of a received document"): before
     1901, or before the directive it answers was signed."""
     errors: dict[str, str] = {}
-    directive = session.scalar(
-        select(Directive).join(Task, Task.directive_id == Directive.id)
-        .where(Task.id == obligation.task_id))
+    task = session.get(Task, obligation.task_id)  # from the session's identity map after
+    directive = session.get(Directive, task.directive_id) if task is not None else None  # once
     for key, label, day in (("signed_date", "Ngày ký", data.signed_date),
                             ("received_date", "Ngày nhận", data.received_date)):
         if day is None or key in found:
