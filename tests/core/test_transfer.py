@@ -28,7 +28,7 @@ def _sha(path: Path) -> str:
 
 def _rich_sample(path: Path, tmp_path: Path) -> None:
     """The sample plus a submission, a merger (self-referencing unit), an attachment, audit rows,
-    settings: every table has rows."""
+    settings, an Excel import: every table has rows."""
     db = connect(str(path))
     try:
         load_sample(db)
@@ -49,6 +49,16 @@ def _rich_sample(path: Path, tmp_path: Path) -> None:
         scan = tmp_path / "Kế hoạch 45.pdf"
         scan.write_bytes(b"%PDF-1.4 scan " + bytes(range(256)) * 40)
         attachment_blobs.put(db, "submission", sub.id, scan)
+        import openpyxl  # an Excel import: a row in import_batch, audit rows with its id
+
+        from app.exchange.xlsx_import import apply_import, preview_import, write_template
+        template = write_template("units", tmp_path / "don-vi.xlsx")
+        wb = openpyxl.load_workbook(template)
+        for c, value in enumerate(["UBND xã Nhập Từ Excel", None, "xã"], start=1):
+            wb["Nhập liệu"].cell(4, c, value)
+        wb.save(template)
+        apply_import(db, preview_import(db, "units", template, today=D(2018, 5, 2)),
+                     today=D(2018, 5, 2))
     finally:
         db.dispose()
 

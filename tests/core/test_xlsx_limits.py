@@ -227,3 +227,23 @@ def test_limits_are_the_documented_ones() -> None:
     for value in (xlsx_limits.MAX_RATIO, "100 MB", "32.767", "101.100", "1.000 cột", "64 mức"):
         assert str(value) in text, value
 
+
+
+def test_thousands_of_cell_formats_are_refused(sample_db: Database, tmp_path: Path) -> None:
+    """openpyxl builds an object per style record: 50,000 of them (a 23 KB file) took 15 s."""
+    parts: dict[str, bytes | Iterator[bytes]] = dict(_base_parts(tmp_path))
+    styles = parts["xl/styles.xml"]
+    assert isinstance(styles, bytes)
+    start, end = styles.index(b"<cellXfs"), styles.index(b"</cellXfs>")
+    xf = b"<xf/>"  # short: under the size where the compression ratio is looked at
+    parts["xl/styles.xml"] = styles[:start] + b'<cellXfs count="50000">' + xf * 50_000 + \
+        styles[end:]
+    path = _write(tmp_path / "styles.xlsx", parts)
+    assert path.stat().st_size < 100_000
+    _refused_quickly(sample_db, path, "định dạng ô")
+
+
+def test_deep_xml_in_another_part_is_refused(sample_db: Database, tmp_path: Path) -> None:
+    parts: dict[str, bytes | Iterator[bytes]] = dict(_base_parts(tmp_path))
+    parts["docProps/custom.xml"] = b"<a>" * 100_000
+    _refused_quickly(sample_db, _write(tmp_path / "deep2.xlsx", parts), "lồng nhau")
