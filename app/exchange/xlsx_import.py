@@ -1092,8 +1092,9 @@ def write_template(kind: str, path: Path | str) -> Path:
     assert ws is not None
     ws.title = "Nhập liệu"
     ws.cell(1, 1, TEMPLATE_TITLES[kind]).font = Font(bold=True, size=14)
-    ws.cell(2, 1, "Điền từ dòng 4; cột có dấu * là bắt buộc; ngày ghi dd/mm/yyyy. Xem trang "
-                  "\"Hướng dẫn\".").font = Font(italic=True)
+    ws.cell(2, 1, "Điền từ dòng 4; cột có dấu * là bắt buộc; ngày ghi dd/mm/yyyy. Khi cập nhật, "
+                  f"ô trống giữ nguyên giá trị đang có; ghi {CLEAR_MARKER} để xoá một giá trị. "
+                  "Xem trang \"Hướng dẫn\".").font = Font(italic=True)
     fill = PatternFill("solid", start_color="FFD9E2F3", end_color="FFD9E2F3")
     for c, f in enumerate(fields, start=1):
         cell = ws.cell(3, c, f.header + (" *" if f.required else ""))

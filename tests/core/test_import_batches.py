@@ -342,3 +342,12 @@ def test_receipt_outside_the_units_life_is_a_warning(sample_db: Database,
     assert "sau ngày UBND huyện Bình Sơn hết hiệu lực (26/04/2018)" in row.reason
     assert "1 dòng có lưu ý" in preview.describe()
     apply_import(sample_db, preview, today=TODAY)  # a warning, not a refusal
+
+
+def test_template_explains_the_clear_marker(tmp_path: Path) -> None:
+    for kind in ("units", "submissions"):
+        wb = openpyxl.load_workbook(write_template(kind, tmp_path / f"{kind}.xlsx"))
+        assert "[xoá]" in wb["Nhập liệu"]["A2"].value
+        guide = " ".join(str(c.value) for row in wb["Hướng dẫn"].iter_rows() for c in row
+                         if c.value)
+        assert "ô để trống GIỮ NGUYÊN" in guide and "[xoá]" in guide and "hoàn tác" in guide
