@@ -351,3 +351,33 @@ def test_template_explains_the_clear_marker(tmp_path: Path) -> None:
         guide = " ".join(str(c.value) for row in wb["Hướng dẫn"].iter_rows() for c in row
                          if c.value)
         assert "ô để trống GIỮ NGUYÊN" in guide and "[xoá]" in guide and "hoàn tác" in guide
+
+
+def test_restore_directive_and_task_versions(sample_db: Database) -> None:
+    from app.services import directives
+    from app.services.obligations import list_obligations
+
+    d = next(x for x in directives.list_directives(sample_db) if x.number_symbol == "2116/UBND-NC")
+    directives.update_directive(sample_db, d.id, directives.DirectiveInput(
+        number_symbol=d.number_symbol, signed_date=d.signed_date, issuer=d.issuer,
+        signer=d.signer, subject="Trích yếu sửa nhầm", basis=d.basis))
+    first = audit.history(sample_db, "directive", d.id)[-1]
+    assert first.action == "create"
+    audit.restore_version(sample_db, first.id, today=TODAY)
+    assert directives.get_directive(sample_db, d.id).subject == d.subject
+    task = directives.get_directive(sample_db, d.id).tasks[0]
+    count = len(list_obligations(sample_db, TODAY, task_id=task.id))
+    directives.update_task(sample_db, task.id, directives.TaskInput(
+        title=task.title + " (sửa)", kind=task.kind, description=task.description,
+        due_date=task.due_date, period_kind=task.period_kind, start_date=task.start_date,
+        end_date=task.end_date, due_day=task.due_day, due_month_offset=task.due_month_offset,
+        unit_kinds=(), unit_ids=task.unit_ids[:1] or (1,)))
+    assert len(list_obligations(sample_db, TODAY, task_id=task.id)) < count
+    edit = audit.history(sample_db, "task", task.id)[0]  # the sample's tasks have no "create"
+    assert edit.action == "update" and edit.restorable_before
+    entry = audit.restore_version(sample_db, edit.id, today=TODAY, before=True)
+    assert entry.action == "restore" and entry.after["unit_kinds"] == list(
+        sorted(k.value for k in task.unit_kinds))
+    again = directives.get_task(sample_db, task.id)
+    assert again.title == task.title and again.unit_kinds == task.unit_kinds
+    assert len(list_obligations(sample_db, TODAY, task_id=task.id)) == count

@@ -219,3 +219,24 @@ def test_submission_form_warns_about_a_receipt_after_the_unit_ended(
         dialog.received_warning.text()
     dialog.received_edit.setText("27/04")  # not a date yet: no warning, no error
     assert not dialog.received_warning.isVisibleTo(dialog)
+
+
+def test_history_dialog_puts_a_directive_back_to_before_a_change(
+        qtbot: Any, sample_db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from app.services import directives
+    from ui.dialogs import messages
+
+    monkeypatch.setattr(messages, "confirm", lambda *a, **k: True)
+    d = directives.list_directives(sample_db)[0]
+    directives.update_directive(sample_db, d.id, directives.DirectiveInput(
+        number_symbol=d.number_symbol, signed_date=d.signed_date, issuer=d.issuer,
+        signer=d.signer, subject="Gõ nhầm", basis=d.basis))
+    dialog = HistoryDialog(sample_db, "directive", d.id, d.number_symbol)
+    qtbot.addWidget(dialog)
+    dialog.resize(1000, 560)
+    dialog.entries_view.selectRow(0)  # the edit
+    assert dialog.restore_before_button.isEnabled()
+    dialog.grab().save(str(tmp_path / "history-restore.png"))
+    dialog.restore_before_button.click()
+    assert directives.get_directive(sample_db, d.id).subject == d.subject
+    assert dialog.entries_model.index(0, 2).data() == "Khôi phục"

@@ -86,6 +86,13 @@ class HistoryDialog(QDialog):
             "được ghi vào lịch sử)")
         self.restore_button.setEnabled(False)
         self.restore_button.setVisible(self._entity in RESTORABLE)
+        self.restore_before_button = buttons.addButton("Về như trước thay đổi này",
+                                                       QDialogButtonBox.ButtonRole.ActionRole)
+        self.restore_before_button.setToolTip(
+            "Đưa bản ghi về đúng như trước thay đổi đang chọn (bỏ thay đổi đó và mọi thay đổi "
+            "sau nó)")
+        self.restore_before_button.setEnabled(False)
+        self.restore_before_button.setVisible(self._entity in RESTORABLE)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
@@ -93,6 +100,7 @@ class HistoryDialog(QDialog):
         self.entries_view.selectionModel().selectionChanged.connect(
             self._on_entries_selection_changed)
         self.restore_button.clicked.connect(self._on_restore_button_clicked)
+        self.restore_before_button.clicked.connect(self._on_restore_before_button_clicked)
 
     def reload(self) -> None:
         entries = (self._loader() if self._loader is not None
@@ -108,6 +116,7 @@ class HistoryDialog(QDialog):
                                       _deselected: QItemSelection) -> None:
         entry = self.selected_entry()
         self.restore_button.setEnabled(entry is not None and entry.restorable)
+        self.restore_before_button.setEnabled(entry is not None and entry.restorable_before)
         if entry is None:
             self.changes_model.set_rows([])
             return
@@ -118,6 +127,13 @@ class HistoryDialog(QDialog):
         return self.entries_model.row_at(rows[0].row()) if rows else None
 
     def _on_restore_button_clicked(self) -> None:
+        self.restore_selected(before=False)
+
+    def _on_restore_before_button_clicked(self) -> None:
+        self.restore_selected(before=True)
+
+    def restore_selected(self, *, before: bool) -> None:
+        """Put the record back to the version after (or before) the selected change."""
         import datetime as dt
 
         from app.services.audit import restore_version
@@ -125,10 +141,11 @@ class HistoryDialog(QDialog):
         from ui.models.history_model import local_time
 
         entry = self.selected_entry()
-        if entry is None or not entry.restorable:
+        if entry is None or not (entry.restorable_before if before else entry.restorable):
             return
+        which = "trước" if before else "sau"
         if not confirm(self, "Khôi phục phiên bản",
-                       f"Đưa bản ghi về đúng như sau thay đổi lúc "
+                       f"Đưa bản ghi về đúng như {which} thay đổi lúc "
                        f"{local_time(entry.at):%d/%m/%Y %H:%M:%S} ({entry.summary})?\n\n"
                        "Các giá trị hiện tại được giữ trong lịch sử; có thể khôi phục lại.",
                        yes="Khôi phục"):
@@ -137,7 +154,7 @@ class HistoryDialog(QDialog):
         today = window.today() if window is not None and hasattr(window, "today") \
             else dt.date.today()
         try:
-            restore_version(self._db, entry.id, today=today)
+            restore_version(self._db, entry.id, today=today, before=before)
         except Exception as exc:
             show_error(self, exc, title="Không khôi phục được")
             return
