@@ -9,6 +9,7 @@ nothing at all when any row is in error.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import zipfile
 from collections.abc import Callable, Collection, Sequence
@@ -509,10 +510,15 @@ def _yes_no(value: Any, label: str) -> bool | None:
     raise ValidationError(f"{label}: {value!r} — hãy ghi \"Có\" hoặc \"Không\".")
 
 
+@functools.cache
+def _label_key(label: str) -> str:
+    return search_key(label)
+
+
 def _unit_kind(value: Any) -> UnitKind:
     key = search_key(_text(value))
     for kind, label in UNIT_KIND_LABELS.items():
-        if key in (search_key(label), kind.value):
+        if key in (_label_key(label), kind.value):
             return kind
     if "huyen" in key or "thi xa" in key or "thanh pho" in key:
         return UnitKind.DISTRICT
@@ -532,7 +538,7 @@ def _channel(value: Any) -> Channel:
     if not key:
         return Channel.PAPER
     for channel, label in CHANNEL_LABELS.items():
-        if key in (search_key(label), channel.value):
+        if key in (_label_key(label), channel.value):
             return channel
     if "email" in key or "thu dien tu" in key or "e-mail" in key:
         return Channel.EMAIL
