@@ -247,3 +247,23 @@ def test_deep_xml_in_another_part_is_refused(sample_db: Database, tmp_path: Path
     parts: dict[str, bytes | Iterator[bytes]] = dict(_base_parts(tmp_path))
     parts["docProps/custom.xml"] = b"<a>" * 100_000
     _refused_quickly(sample_db, _write(tmp_path / "deep2.xlsx", parts), "lồng nhau")
+
+
+@pytest.mark.parametrize("part", ["xl/worksheets/sheet1.xml", "xl/sharedStrings.xml",
+                                  "xl/styles.xml", "xl/workbook.xml"])
+def test_truncated_xml_part_is_a_damaged_file(sample_db: Database, tmp_path: Path,
+                                              part: str,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    parts: dict[str, bytes | Iterator[bytes]] = dict(_base_parts(tmp_path))
+    if part not in parts:
+        parts[part] = b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">' \
+            b"<si><t>x</t></si></sst>"
+    data = parts[part]
+    assert isinstance(data, bytes)
+    parts[part] = data[: len(data) // 2]
+    path = _write(tmp_path / "cut.xlsx", parts)
+    with pytest.raises(ValidationError) as err:
+        preview_import(sample_db, "units", path, today=TODAY)
+    assert "hỏng" in err.value.message
+    assert run(["--db", db_arg(sample_db), "import", "units", str(path)]) == 2
+    assert "Traceback" not in capsys.readouterr().err
