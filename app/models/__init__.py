@@ -5,6 +5,7 @@ from app.models.audit import AuditEntry
 from app.models.base import Base
 from app.models.directive import Directive, Task, TaskKind, TaskUnit, TaskUnitKind
 from app.models.import_batch import ImportBatch
+from app.models.issued_document import IssuedDocument, IssuedDocumentUnit
 from app.models.obligation import Obligation
 from app.models.setting import Setting
 from app.models.submission import CHANNEL_LABELS, Channel, Submission
@@ -19,6 +20,8 @@ __all__ = [
     "Channel",
     "Directive",
     "ImportBatch",
+    "IssuedDocument",
+    "IssuedDocumentUnit",
     "Obligation",
     "Setting",
     "Submission",

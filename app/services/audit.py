@@ -35,6 +35,7 @@ ENTITY_LABELS = {
     "obligation": "Nghĩa vụ",
     "settings": "Cài đặt",
     "attachment": "Tệp đính kèm",
+    "issued_document": "Văn bản đã phát hành",
 }
 
 
