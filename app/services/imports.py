@@ -123,6 +123,21 @@ def _name(entity: str, values: dict[str, object]) -> str:
     return f"{label} {values.get('name') or values.get('number_symbol') or ''}".strip()
 
 
+def _unit_used_since(session: Session, unit_id: int) -> str:
+    """What ties a unit the import created to later work (then it is not deleted)."""
+    subs = session.scalar(select(func.count()).where(Submission.unit_id == unit_id)) or 0
+    if subs:
+        return f"đã có {subs} văn bản nhận được"
+    if session.scalar(select(func.count()).where(TaskUnit.unit_id == unit_id)):
+        return "đã được giao nhiệm vụ đích danh"
+    if session.scalar(select(func.count()).where(Unit.successor_id == unit_id)):
+        return "đã có đơn vị sáp nhập vào"
+    if session.scalar(select(func.count()).where(Obligation.unit_id == unit_id,
+                                                  Obligation.waived.is_(True))):
+        return "đã có nghĩa vụ được miễn"
+    return ""
+
+
 def undo_import(db: Database, ref: int | str) -> UndoResult:
     """Put back every record the import created or changed, all or nothing."""
     with db.write() as session:
@@ -147,11 +162,9 @@ def undo_import(db: Database, ref: int | str) -> UndoResult:
                 changed.append(_name(entry.entity, after))
                 continue
             if entry.action == "create" and entry.entity == "unit":
-                subs = session.scalar(select(func.count()).where(
-                    Submission.unit_id == entry.entity_id)) or 0
-                if subs:
-                    changed.append(f"{_name(entry.entity, after)} (đã có {subs} văn bản nhận "
-                                   "được)")
+                used = _unit_used_since(session, entry.entity_id)
+                if used:
+                    changed.append(f"{_name(entry.entity, after)} ({used})")
                     continue
             plan.append((entry, obj, before, after))
         if changed:
@@ -165,16 +178,10 @@ def undo_import(db: Database, ref: int | str) -> UndoResult:
         for entry, obj, before, after in plan:
             summary = f"Hoàn tác lần nhập số {batch.id}: "
             if entry.action == "create":
-                if entry.entity == "unit":
+                if entry.entity == "unit":  # its obligations were derived by the import
                     for obligation in session.scalars(select(Obligation).where(
                             Obligation.unit_id == entry.entity_id)):
                         session.delete(obligation)
-                    for link in session.scalars(select(TaskUnit).where(
-                            TaskUnit.unit_id == entry.entity_id)):
-                        session.delete(link)
-                    for other in session.scalars(select(Unit).where(
-                            Unit.successor_id == entry.entity_id)):
-                        other.successor_id = None
                 obligation_id = after.get("obligation_id")
                 session.delete(obj)
                 session.flush()

@@ -381,3 +381,24 @@ def test_restore_directive_and_task_versions(sample_db: Database) -> None:
     again = directives.get_task(sample_db, task.id)
     assert again.title == task.title and again.unit_kinds == task.unit_kinds
     assert len(list_obligations(sample_db, TODAY, task_id=task.id)) == count
+
+
+def test_undo_keeps_a_new_unit_that_later_work_depends_on(sample_db: Database,
+                                                          tmp_path: Path) -> None:
+    """A unit the import added, into which another unit has merged since: not deleted (the
+    merger is her work), nothing undone, the reason named."""
+    from app.services.units import record_merger
+
+    path = _template_with(tmp_path, "units", [
+        ["UBND huyện Mới", None, "UBND cấp huyện", None, None, None, None, None, None, None,
+         "Có", "01/01/2018"]])
+    apply_import(sample_db, preview_import(sample_db, "units", path, today=TODAY),
+                 today=TODAY)
+    names = {u.name: u for u in list_units(sample_db)}
+    record_merger(sample_db, names["UBND huyện Lý Sơn"].id, names["UBND huyện Mới"].id,
+                  dt.date(2018, 10, 1))
+    before = snapshot(sample_db)
+    with pytest.raises(Conflict) as err:
+        undo_import(sample_db, "LAST")
+    assert "đã có đơn vị sáp nhập vào" in err.value.message
+    assert snapshot(sample_db) == before
