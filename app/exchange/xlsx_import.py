@@ -1,9 +1,15 @@
 """Import units and received documents from ``.xlsx`` (and the program's own exports).
 
-Columns are found by their header (Vietnamese, tolerant of case and diacritics). Every row is
-first checked and marked new / update / unchanged / skipped / error with a reason
-(:func:`preview_import`); then :func:`apply_import` writes everything in one transaction, or
-nothing at all when any row is in error.
+Columns are found by their header (Vietnamese, tolerant of case and diacritics). The file is
+first checked against the limits of :mod:`app.exchange.xlsx_limits` (nothing parses a file over
+a limit), then read in openpyxl's streaming mode. Every row is checked and marked new / update /
+unchanged / skipped / error with a reason — for an update, each changed field old → new
+(:func:`preview_import`); then :func:`apply_import` writes the ticked rows in one transaction,
+or nothing at all when any row is in error, and records the import as a batch that
+:func:`app.services.imports.undo_import` undoes as a whole.
+
+On an update an empty cell keeps the stored value; :data:`CLEAR_MARKER` in a cell empties the
+field (docs/excel-va-sao-luu.md).
 """
 
 from __future__ import annotations
