@@ -47,6 +47,7 @@ MAX_SHARED_STRINGS = 2_000_000
 MAX_TEXT = 32_767  # Excel's own limit for the text of one cell
 MAX_CELL_CHARS = MAX_TEXT + 8_192  # a cell's value and its formula together
 MAX_DEPTH = 64
+MAX_MERGED = 10_000  # merged ranges in one sheet
 MAX_STYLES = 20_000  # cell formats, fonts, fills, borders… (Excel itself stops at 64,000)
 MAX_ELEMENTS = 200_000  # in any other XML part (workbook, styles, theme, properties…)
 STYLE_RECORDS = frozenset({"xf", "font", "fill", "border", "numFmt", "dxf", "cellStyle"})
@@ -356,7 +357,13 @@ def _scan_sheet(path: Path, zf: zipfile.ZipFile, title: str, part: str,
             first, _, last = attrs.get("ref", "").partition(":")
             r1, c1 = _cell_ref(first)
             r2, c2 = _cell_ref(last or first)
+            if max(r1, r2) > MAX_ROW_INDEX or max(c1, c2) > MAX_COLUMNS:
+                raise _refuse(path.name, f"{where} có vùng ô gộp {attrs.get('ref', '')[:40]} "
+                                         "vượt quá giới hạn dòng, cột")
             s.merged.append((min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
+            if len(s.merged) > MAX_MERGED:
+                raise _refuse(path.name, f"{where} có hơn {MAX_MERGED:,} vùng ô gộp".replace(
+                    ",", "."))
 
     def end(tag: str) -> None:
         stream.depth -= 1

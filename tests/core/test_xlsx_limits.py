@@ -135,6 +135,8 @@ def _sheet_xml(rows: str) -> bytes:
     ('<row r="1"><c r="XFD1" t="inlineStr"><is><t>x</t></is></c></row>', "cột"),
     ('<row r="1"><c r="A1" t="inlineStr"><is><t>' + "x" * 40_000 + "</t></is></c></row>",
      "32.767 ký tự"),
+    ('<row r="1"><c r="A1" t="inlineStr"><is><t>x</t></is></c></row></sheetData>'
+     '<mergeCells><mergeCell ref="A2:A1048576"/></mergeCells><sheetData>', "ô gộp"),
 ])
 def test_far_away_cells_and_long_cells_are_refused(sample_db: Database, tmp_path: Path,
                                                    sheet: str, words: str) -> None:
