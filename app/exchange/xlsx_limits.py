@@ -42,7 +42,8 @@ RATIO_FLOOR = 1024 * 1024  # smaller parts may compress as well as they like
 MAX_ROWS = 100_000  # data rows (the importer's own limit, checked again while reading)
 MAX_ROW_INDEX = MAX_ROWS + 1_100  # the last row number a sheet may use (title rows, template)
 MAX_COLUMNS = 1_000
-MAX_CELLS = 3_000_000
+MAX_CELLS = 2_000_000  # 100,000 rows of 20 columns
+MAX_UNCACHED = 10_000  # formula cells without a cached value (each is reported)
 MAX_SHARED_STRINGS = 2_000_000
 MAX_TEXT = 32_767  # Excel's own limit for the text of one cell
 MAX_CELL_CHARS = MAX_TEXT + 8_192  # a cell's value and its formula together
@@ -381,6 +382,11 @@ def _scan_sheet(path: Path, zf: zipfile.ZipFile, title: str, part: str,
                 s.max_col = max(s.max_col, s.col)
             if s.has_formula and not s.has_value:
                 s.uncached.add((s.row, s.col))
+                if len(s.uncached) > MAX_UNCACHED:
+                    raise ValidationError(
+                        f"Tệp {path.name} ({where}) có hơn {MAX_UNCACHED:,}".replace(",", ".")
+                        + " ô công thức chưa có kết quả tính sẵn (tệp chưa được mở và lưu trong "
+                        "Excel). Hãy mở tệp trong Excel, lưu lại rồi nhập.")
 
     def text(data: str) -> None:
         if not s.in_cell:
