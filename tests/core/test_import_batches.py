@@ -402,3 +402,17 @@ def test_undo_keeps_a_new_unit_that_later_work_depends_on(sample_db: Database,
         undo_import(sample_db, "LAST")
     assert "đã có đơn vị sáp nhập vào" in err.value.message
     assert snapshot(sample_db) == before
+
+
+def test_cli_receive_warns_about_a_receipt_after_the_unit_ended(
+        sample_db: Database, capsys: pytest.CaptureFixture[str]) -> None:
+    unit = next(u for u in list_units(sample_db) if u.name == "UBND huyện Bình Sơn")
+    update_unit(sample_db, unit.id, UnitInput(name=unit.name, kind="huyen",
+                                              short_name=unit.short_name,
+                                              valid_to=dt.date(2018, 4, 26)))
+    code = run(["--db", db_arg(sample_db), "receive", "--unit", "binh son", "--directive",
+                "2116/UBND-NC", "--task", "ke hoach", "--number", "1/KH", "--signed",
+                "25/04/2018", "--received", "27/04/2018", "--today", "31/12/2018"])
+    captured = capsys.readouterr()
+    assert code == 0 and captured.out.strip().isdigit()  # recorded; stdout is the id only
+    assert "hết hiệu lực (26/04/2018)" in captured.err
