@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from app.db import Database
 from app.services.imports import ImportBatchInfo, list_imports, undo_import
+from ui.models.history_model import local_time
 from ui.models.row_table_model import Column, RowTableModel
 from ui.tasks import run_in_background
 
@@ -25,10 +26,7 @@ from ui.tasks import run_in_background
 def _undone_text(b: ImportBatchInfo) -> str:
     if b.undone_at is None:
         return ""
-    local = b.undone_at.replace(tzinfo=None)
-    from ui.models.history_model import local_time
-
-    return f"Đã hoàn tác {local_time(local):%d/%m/%Y %H:%M}"
+    return f"Đã hoàn tác {local_time(b.undone_at):%d/%m/%Y %H:%M}"
 
 
 class ImportBatchModel(RowTableModel[ImportBatchInfo]):
