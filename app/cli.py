@@ -251,9 +251,10 @@ def cmd_receive(db: Database, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_report(db: Database, args: argparse.Namespace, out: TextIO) -> int:
-    """Print a document (synthesis report, reminder letter, unit sheet) to a PDF file."""
+    """Print a document (synthesis report, reminder letter, unit sheet) to a PDF file, or to a
+    Word document when the file name ends in .docx."""
     from app.documents.common import DocumentKind, DocumentOptions, Signer, load
-    from app.documents.generate import build
+    from app.documents.generate import build, format_of
     from app.services.directives import find_directive
     from app.services.units import find_unit
 
@@ -278,10 +279,13 @@ def cmd_report(db: Database, args: argparse.Namespace, out: TextIO) -> int:
         recipients=tuple(args.recipient) if args.recipient else None,
     )
     target = Path(args.out)
+    word = format_of(target) == "docx"
     if not target.parent.is_dir():
-        raise NotFound(f"Không có thư mục {target.parent} để ghi tệp PDF.")
+        raise NotFound(f"Không có thư mục {target.parent} để ghi tệp "
+                       f"{'Word' if word else 'PDF'}.")
     build(db, options, target)
-    out.write(f"Đã ghi {kind.label.lower()} vào {target}\n")
+    out.write(f"Đã ghi {kind.label.lower()} vào {target}"
+              f"{' (tệp Word)' if word else ''}\n")
     return 0
 
 
@@ -385,8 +389,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--today", type=_date_arg, default=dt.date.today(), help=argparse.SUPPRESS)
     p.set_defaults(handler=cmd_receive)
 
-    p = sub.add_parser("report", help="in văn bản ra tệp PDF: báo cáo tổng hợp, công văn đôn "
-                                      "đốc, phiếu theo dõi đơn vị")
+    p = sub.add_parser("report", help="in văn bản ra tệp PDF hoặc Word (.docx): báo cáo tổng "
+                                      "hợp, công văn đôn đốc, phiếu theo dõi đơn vị")
     p.add_argument("kind", choices=["summary", "reminder", "unit-sheet"],
                    help="summary: báo cáo tổng hợp; reminder: công văn đôn đốc; unit-sheet: "
                         "phiếu theo dõi một đơn vị")
@@ -395,7 +399,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unit", metavar="TÊN", help="đơn vị (bắt buộc với unit-sheet)")
     p.add_argument("--as-of", type=_date_arg, default=dt.date.today(), metavar="NGÀY",
                    help="số liệu tính đến ngày (mặc định hôm nay)")
-    p.add_argument("--out", required=True, metavar="TỆP.pdf", help="tệp PDF cần ghi")
+    p.add_argument("--out", required=True, metavar="TỆP.pdf|TỆP.docx",
+                   help="tệp cần ghi: tên kết thúc .docx thì ghi tệp Word, còn lại ghi PDF")
     p.add_argument("--number", metavar="SỐ", help="số văn bản (mặc định để trống cho văn thư)")
     p.add_argument("--date", type=_date_arg, metavar="NGÀY",
                    help="ngày ban hành (mặc định để trống cho văn thư)")
