@@ -418,7 +418,7 @@ def _read_sheet(path: Path, kind: str, fields: Sequence[Field], wb: Any, scan: W
                                                  max_row=max(best_scan.max_row, header_row),
                                                  max_col=max_col, values_only=True),
                             start=header_row + 1):
-        if check is not None and r % 1000 == 0:
+        if check is not None and r % 100 == 0:
             check()
         values: dict[str, Any] = {}
         for c, f in mapping.items():

@@ -43,6 +43,7 @@ MAX_ROWS = 100_000  # data rows (the importer's own limit, checked again while r
 MAX_ROW_INDEX = MAX_ROWS + 1_100  # the last row number a sheet may use (title rows, template)
 MAX_COLUMNS = 1_000
 MAX_CELLS = 2_000_000  # 100,000 rows of 20 columns
+MAX_CELL_ELEMENTS = 3_000_000  # cells written in the sheet, formatted empty ones included
 MAX_UNCACHED = 10_000  # formula cells without a cached value (each is reported)
 MAX_SHARED_STRINGS = 2_000_000
 MAX_TEXT = 32_767  # Excel's own limit for the text of one cell
@@ -267,6 +268,7 @@ class _SheetState:
     max_row: int = 0
     max_col: int = 0
     cells: int = 0
+    elements: int = 0
     in_cell: bool = False
     has_formula: bool = False
     has_value: bool = False
@@ -345,6 +347,10 @@ def _scan_sheet(path: Path, zf: zipfile.ZipFile, title: str, part: str,
             if row > MAX_ROW_INDEX:
                 raise _refuse(path.name, f"{where} dùng tới dòng {row:,}".replace(",", "."))
             s.row = max(s.row, row)
+            s.elements += 1
+            if s.elements > MAX_CELL_ELEMENTS:  # formatted empty cells cost openpyxl too
+                raise _refuse(path.name, f"{where} có hơn {MAX_CELL_ELEMENTS:,} ô".replace(
+                    ",", ".") + " (kể cả ô trống có định dạng)")
             s.in_cell, s.has_formula, s.has_value, s.chars = True, False, False, 0
             s.value_chars = 0
             s.string_result = attrs.get("t") == "str"

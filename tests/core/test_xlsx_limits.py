@@ -269,3 +269,15 @@ def test_truncated_xml_part_is_a_damaged_file(sample_db: Database, tmp_path: Pat
     assert "hỏng" in err.value.message
     assert run(["--db", db_arg(sample_db), "import", "units", str(path)]) == 2
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_formatted_empty_cells_count_too(sample_db: Database, tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cells with only a format hold no value but openpyxl parses each: they are counted
+    (the limit lowered here so that a small file shows it)."""
+    monkeypatch.setattr(xlsx_limits, "MAX_CELL_ELEMENTS", 500)
+    parts: dict[str, bytes | Iterator[bytes]] = dict(_base_parts(tmp_path))
+    rows = "".join(f'<row r="{r}">' + "".join(f'<c r="{c}{r}" s="0"/>' for c in "ABCDEFGHIJ")
+                   + "</row>" for r in range(1, 61))
+    parts["xl/worksheets/sheet1.xml"] = _sheet_xml(rows)
+    _refused_quickly(sample_db, _write(tmp_path / "styled.xlsx", parts), "ô trống có định dạng")
