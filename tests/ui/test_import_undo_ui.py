@@ -68,6 +68,9 @@ def test_untick_import_then_undo(qtbot: Any, qtmodeltester: Any, sample_db: Data
     assert model.data(model.index(0, 0), Qt.ItemDataRole.CheckStateRole) == \
         Qt.CheckState.Unchecked
     assert "2 dòng đang được chọn" in dialog.summary_label.text()
+    dialog.changes_only_button.setChecked(True)
+    assert not any(dialog.table.isRowHidden(r) for r in range(3))  # all three write something
+    dialog.changes_only_button.setChecked(False)
     dialog.untick_all_button.click()
     assert not dialog.import_button.isEnabled()
     dialog.tick_all_button.click()
@@ -95,6 +98,7 @@ def test_rows_with_nothing_to_write_cannot_be_ticked(qtbot: Any, qtmodeltester: 
     qtbot.addWidget(dialog)
     dialog.start()
     qtmodeltester.check(dialog.model)
+    assert not dialog.changes_only_button.isEnabled()
     index = dialog.model.index(0, 0)
     assert not dialog.model.flags(index) & Qt.ItemFlag.ItemIsUserCheckable
     assert dialog.model.data(index, Qt.ItemDataRole.CheckStateRole) is None
@@ -240,3 +244,16 @@ def test_history_dialog_puts_a_directive_back_to_before_a_change(
     dialog.restore_before_button.click()
     assert directives.get_directive(sample_db, d.id).subject == d.subject
     assert dialog.entries_model.index(0, 2).data() == "Khôi phục"
+
+
+def test_changes_only_hides_rows_that_write_nothing(qtbot: Any, sample_db: Database,
+                                                    tmp_path: Path) -> None:
+    path = _units_file(tmp_path, [["UBND huyện Bình Sơn", None, None],
+                                  ["UBND xã Mới", None, "xã"]])
+    dialog = ImportDialog(sample_db, "units", path, today=TODAY)
+    qtbot.addWidget(dialog)
+    dialog.start()
+    dialog.changes_only_button.setChecked(True)
+    assert dialog.table.isRowHidden(0) and not dialog.table.isRowHidden(1)
+    dialog.changes_only_button.setChecked(False)
+    assert not dialog.table.isRowHidden(0)

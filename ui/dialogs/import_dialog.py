@@ -110,6 +110,10 @@ class ImportDialog(QDialog):
         self.errors_only_button.setCheckable(True)
         self.errors_only_button.setEnabled(False)
         row.addWidget(self.errors_only_button)
+        self.changes_only_button = QPushButton("Chỉ xem dòng thêm, cập nhật", self)
+        self.changes_only_button.setCheckable(True)
+        self.changes_only_button.setEnabled(False)
+        row.addWidget(self.changes_only_button)
         self.tick_all_button = QPushButton("Chọn tất cả", self)
         self.untick_all_button = QPushButton("Bỏ chọn tất cả", self)
         for button in (self.tick_all_button, self.untick_all_button):
@@ -133,6 +137,7 @@ class ImportDialog(QDialog):
         self.cancel_button.clicked.connect(self._on_cancel_button_clicked)
         self.undo_button.clicked.connect(self._on_undo_button_clicked)
         self.errors_only_button.toggled.connect(self._on_errors_only_button_toggled)
+        self.changes_only_button.toggled.connect(self._on_changes_only_button_toggled)
         self.tick_all_button.clicked.connect(lambda: self.model.set_all_ticked(True))
         self.untick_all_button.clicked.connect(lambda: self.model.set_all_ticked(False))
         self.model.ticked_changed.connect(self._on_model_ticked_changed)
@@ -192,6 +197,7 @@ class ImportDialog(QDialog):
             if self.table.columnWidth(c) > 320:
                 self.table.setColumnWidth(c, 320)
         self.errors_only_button.setEnabled(preview.has_errors)
+        self.changes_only_button.setEnabled(preview.changes > 0)
         selectable = preview.changes > 0 and not preview.has_errors
         self.tick_all_button.setEnabled(selectable)
         self.untick_all_button.setEnabled(selectable)
@@ -247,8 +253,22 @@ class ImportDialog(QDialog):
             show_error(self, exc)
 
     def _on_errors_only_button_toggled(self, checked: bool) -> None:
+        if checked:
+            self.changes_only_button.setChecked(False)
+        self._filter_rows()
+
+    def _on_changes_only_button_toggled(self, checked: bool) -> None:
+        if checked:
+            self.errors_only_button.setChecked(False)
+        self._filter_rows()
+
+    def _filter_rows(self) -> None:
+        errors = self.errors_only_button.isChecked()
+        changes = self.changes_only_button.isChecked()
         for r in range(self.model.rowCount()):
-            hide = checked and self.model.row_at(r).action is not RowAction.ERROR
+            row = self.model.row_at(r)
+            hide = (errors and row.action is not RowAction.ERROR) or (
+                changes and not row.selectable)
             self.table.setRowHidden(r, hide)
 
     def _on_import_button_clicked(self) -> None:
