@@ -299,13 +299,20 @@ def _open_workbook(path: Path, check: Check | None) -> tuple[Any, WorkbookScan]:
     scan = scan_workbook(path, check)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError,
-            EOFError, SyntaxError) as exc:
-        raise ValidationError(
-            f"Tệp {path.name} không phải tệp Excel (.xlsx) hợp lệ hoặc đã bị hỏng ({exc}). "
-            "Hãy mở tệp trong Excel và lưu lại dạng .xlsx, hoặc dùng tệp mẫu của chương trình."
-        ) from exc
+    except _DAMAGED as exc:
+        raise _damaged(path, exc) from exc
     return wb, scan
+
+
+# What openpyxl raises on a file whose XML is well formed but not what a workbook holds.
+_DAMAGED = (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError,
+            SyntaxError, TypeError, AttributeError, IndexError, OverflowError)
+
+
+def _damaged(path: Path, exc: BaseException) -> ValidationError:
+    return ValidationError(
+        f"Tệp {path.name} không phải tệp Excel (.xlsx) hợp lệ hoặc đã bị hỏng ({exc}). "
+        "Hãy mở tệp trong Excel và lưu lại dạng .xlsx, hoặc dùng tệp mẫu của chương trình.")
 
 
 def _find_header(ws: Any, fields: Sequence[Field], max_col: int
@@ -377,6 +384,10 @@ def read_rows(path: Path | str, kind: str, check: Check | None = None) -> SheetR
     wb, scan = _open_workbook(path, check)
     try:
         return _read_sheet(path, kind, fields, wb, scan, check)
+    except AppError:
+        raise
+    except _DAMAGED as exc:  # openpyxl on XML that passed the scan but is not a workbook's
+        raise _damaged(path, exc) from exc
     finally:
         wb.close()
 

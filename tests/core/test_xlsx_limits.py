@@ -3,6 +3,7 @@ openpyxl parses them — each in well under a second and with little memory."""
 
 from __future__ import annotations
 
+import os
 import time
 import tracemalloc
 import zipfile
@@ -281,3 +282,35 @@ def test_formatted_empty_cells_count_too(sample_db: Database, tmp_path: Path,
                    + "</row>" for r in range(1, 61))
     parts["xl/worksheets/sheet1.xml"] = _sheet_xml(rows)
     _refused_quickly(sample_db, _write(tmp_path / "styled.xlsx", parts), "ô trống có định dạng")
+
+
+_FRAGMENTS = ["<row>", "</row>", '<row r="0">', '<row r="-1">', '<row r="99999999999999999999">',
+              '<c r="A">', '<c r="ZZZZ1">', '<c r="A1" t="s"><v>99999</v></c>', "<f>1/0</f>",
+              "<v></v>", '<c t="inlineStr"><is><t>ký tự</t></is></c>', "</c>", "<is>", "&#0;",
+              "&amp;", "&bogus;", '<mergeCell ref="B:A"/>', '<mergeCell ref=""/>',
+              "<![CDATA[x]]>", "<!-- c -->", '<?xml version="1.0"?>', "\x00", "é", "<a:row>"]
+
+
+@pytest.mark.parametrize("seed", range(30 * int(os.environ.get("SOTHEODOI_FUZZ_SCALE", "1"))))
+def test_mutated_sheets_fail_only_with_a_vietnamese_message(sample_db: Database,
+                                                           tmp_path: Path, seed: int) -> None:
+    """Fragments of sheet XML spliced anywhere into a real sheet: the scan and the importer
+    either read the file or refuse it with an AppError, never anything else."""
+    import random
+
+    from app.errors import AppError
+
+    rnd = random.Random(seed)
+    parts = _base_parts(tmp_path)
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    for _ in range(rnd.randint(1, 4)):
+        at = rnd.randrange(len(sheet))
+        sheet = sheet[:at] + rnd.choice(_FRAGMENTS) + sheet[at:]
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    path = _write(tmp_path / "m.xlsx", dict(parts))
+    start = time.perf_counter()
+    try:
+        preview_import(sample_db, "units", path, today=TODAY)
+    except AppError as exc:
+        assert exc.message and any(ch in exc.message for ch in "ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệ")
+    assert time.perf_counter() - start < 2.0
