@@ -294,19 +294,22 @@ _FRAGMENTS = ["<row>", "</row>", '<row r="0">', '<row r="-1">', '<row r="9999999
 @pytest.mark.parametrize("seed", range(30 * int(os.environ.get("SOTHEODOI_FUZZ_SCALE", "1"))))
 def test_mutated_sheets_fail_only_with_a_vietnamese_message(sample_db: Database,
                                                            tmp_path: Path, seed: int) -> None:
-    """Fragments of sheet XML spliced anywhere into a real sheet: the scan and the importer
-    either read the file or refuse it with an AppError, never anything else."""
+    """Fragments of sheet XML spliced anywhere into a real sheet (or, every other file, into
+    another XML part): the scan and the importer either read the file or refuse it with an
+    AppError, never anything else."""
     import random
 
     from app.errors import AppError
 
     rnd = random.Random(seed)
     parts = _base_parts(tmp_path)
-    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    part = "xl/worksheets/sheet1.xml" if seed % 2 == 0 else rnd.choice(sorted(
+        n for n in parts if n.endswith((".xml", ".rels"))))
+    text = parts[part].decode()
     for _ in range(rnd.randint(1, 4)):
-        at = rnd.randrange(len(sheet))
-        sheet = sheet[:at] + rnd.choice(_FRAGMENTS) + sheet[at:]
-    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+        at = rnd.randrange(len(text))
+        text = text[:at] + rnd.choice(_FRAGMENTS) + text[at:]
+    parts[part] = text.encode()
     path = _write(tmp_path / "m.xlsx", dict(parts))
     start = time.perf_counter()
     try:
