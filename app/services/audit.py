@@ -257,7 +257,7 @@ def after_change(session: Session, entity: str, obj: Base, before: dict[str, Any
         sync_tasks_for_unit(session, obj)  # type: ignore[arg-type]
 
 
-def _check_version_values(session: Session, entity: str, obj: Base,
+def check_version_values(session: Session, entity: str, obj: Base,
                           values: dict[str, Any], *, today: dt.date) -> None:
     """The version must still be valid today (an impossible date, a duplicate name or number
     written since are refused with the form's own messages)."""
@@ -371,7 +371,7 @@ def restore_version(db: Database, entry_id: int, *, today: dt.date,
         current = snapshot_of(info.entity, obj)
         if comparable(current) == comparable(wanted):
             raise AppError("Bản ghi đang giống hệt phiên bản này; không có gì để khôi phục.")
-        _check_version_values(session, info.entity, obj, wanted, today=today)
+        check_version_values(session, info.entity, obj, wanted, today=today)
         _put_back(session, info.entity, obj, wanted)
         after_change(session, info.entity, obj, current)
         name = (getattr(obj, "name", None) or getattr(obj, "title", None)

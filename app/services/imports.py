@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.db import Database
-from app.errors import Conflict, NotFound, ValidationError
+from app.errors import AppError, Conflict, NotFound, ValidationError
 from app.models import AuditEntry, Base, ImportBatch, Obligation, Submission, TaskUnit, Unit
 from app.models.base import utcnow
 from app.services import audit
@@ -165,6 +165,14 @@ def undo_import(db: Database, ref: int | str) -> UndoResult:
                 used = _unit_used_since(session, entry.entity_id)
                 if used:
                     changed.append(f"{_name(entry.entity, after)} ({used})")
+                    continue
+            if entry.action == "update":
+                try:  # the old values must still be valid (a number taken since…)
+                    audit.check_version_values(session, entry.entity, obj, before,
+                                               today=dt.date.max)
+                except AppError as exc:
+                    changed.append(f"{_name(entry.entity, after)} (không đưa về giá trị cũ "
+                                   f"được: {exc.message})")
                     continue
             plan.append((entry, obj, before, after))
         if changed:

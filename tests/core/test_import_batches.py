@@ -416,3 +416,26 @@ def test_cli_receive_warns_about_a_receipt_after_the_unit_ended(
     captured = capsys.readouterr()
     assert code == 0 and captured.out.strip().isdigit()  # recorded; stdout is the id only
     assert "hết hiệu lực (26/04/2018)" in captured.err
+
+
+def test_undo_refused_when_the_old_values_are_no_longer_valid(sample_db: Database,
+                                                               tmp_path: Path) -> None:
+    """The import moved a document's dates; since then the directive's date was corrected to
+    a later day: the old dates would now be before the directive — refused, nothing touched."""
+    from app.services import directives
+
+    _plan_document(sample_db)  # signed 25/04, received 27/04
+    path = _template_with(tmp_path, "submissions", [[*PLAN[:5], "28/04/2018", "29/04/2018"]])
+    apply_import(sample_db, preview_import(sample_db, "submissions", path, today=TODAY),
+                 today=TODAY)
+    d = next(x for x in directives.list_directives(sample_db)
+             if x.number_symbol == "2116/UBND-NC")
+    directives.update_directive(sample_db, d.id, directives.DirectiveInput(
+        number_symbol=d.number_symbol, signed_date=dt.date(2018, 4, 26), issuer=d.issuer,
+        signer=d.signer, subject=d.subject, basis=d.basis))
+    before = _content(sample_db)
+    with pytest.raises(Conflict) as err:
+        undo_import(sample_db, "LAST")
+    assert "không đưa về giá trị cũ được" in err.value.message
+    assert "trước ngày ban hành văn bản chỉ đạo" in err.value.message
+    assert _content(sample_db) == before
