@@ -151,6 +151,7 @@ def cmd_status(db: Database, args: argparse.Namespace, out: TextIO) -> int:
                     "id": r.id, "directive": r.directive_symbol, "task": r.task_title,
                     "unit": r.unit_name, "unit_kind": r.unit_kind, "period": r.period_label,
                     "period_key": r.period_key, "due_date": r.due_date,
+                    "nominal_due_date": r.nominal_due,
                     "received_date": r.first_received, "submissions": r.submission_count,
                     "status": r.status, "status_label": r.status.label,
                     "days_past_due": r.days_past_due, "exempt_reason": r.exempt_reason,
@@ -161,7 +162,7 @@ def cmd_status(db: Database, args: argparse.Namespace, out: TextIO) -> int:
         return 0
     print_table(
         ["Đơn vị", "Nhiệm vụ", "Kỳ", "Hạn", "Ngày nhận", "Trạng thái"],
-        [(r.unit_display, r.task_title, r.period_label or "—", fmt(r.due_date),
+        [(r.unit_display, r.task_title, r.period_label or "—", r.due_text,
           fmt(r.first_received), r.status.label) for r in rows],
         out,
     )
@@ -276,7 +277,7 @@ def cmd_report(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     options = DocumentOptions(
         kind=kind, as_of=args.as_of, directive_id=directive_id, unit_id=unit_id,
         number=args.number, date=args.date, signer=signer,
-        recipients=tuple(args.recipient) if args.recipient else None,
+        recipients=tuple(args.recipient) if args.recipient else None, today=args.today,
     )
     target = Path(args.out)
     word = format_of(target) == "docx"
@@ -412,6 +413,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--signer-name", metavar="HỌ_TÊN", help="họ tên người ký")
     p.add_argument("--recipient", action="append", metavar="NƠI_NHẬN",
                    help="một dòng “Nơi nhận” (có thể lặp; mặc định theo cài đặt)")
+    p.add_argument("--today", type=_date_arg, default=dt.date.today(), help=argparse.SUPPRESS)
     p.set_defaults(handler=cmd_report)
     p = sub.add_parser("migrate-data",
                        help="chuyển toàn bộ dữ liệu sang cơ sở dữ liệu khác (tệp → máy chủ "
@@ -426,6 +428,9 @@ def build_parser() -> argparse.ArgumentParser:
     from app.exchange.commands import add_commands
 
     add_commands(sub, _date_arg)
+    from app.exchange.deadline_commands import add_deadline_commands
+
+    add_deadline_commands(sub, _date_arg)
     return parser
 
 

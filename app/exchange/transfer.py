@@ -70,6 +70,8 @@ TABLE_LABELS = {
     "import_batch": "Các lần nhập Excel",
     "issued_document": "Văn bản đã phát hành",
     "issued_document_unit": "Nơi nhận văn bản đã phát hành",
+    "calendar_day": "Lịch nghỉ lễ, làm bù",
+    "obligation_due_change": "Lịch sử hạn thực tế",
 }
 
 

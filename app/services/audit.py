@@ -35,6 +35,7 @@ ENTITY_LABELS = {
     "obligation": "Nghĩa vụ",
     "settings": "Cài đặt",
     "attachment": "Tệp đính kèm",
+    "calendar_day": "Lịch nghỉ, làm bù",
     "issued_document": "Văn bản đã phát hành",
 }
 
@@ -245,7 +246,7 @@ def after_change(session: Session, entity: str, obj: Base, before: dict[str, Any
         if entity == "task":
             assert isinstance(obj, Task)
             sync_task(session, obj)
-        elif before.get("signed_date") != after.get("signed_date"):
+        elif any(before.get(k) != after.get(k) for k in ("signed_date", "shift_due")):
             assert isinstance(obj, Directive)
             for task in obj.tasks:
                 sync_task(session, task)
@@ -286,7 +287,8 @@ def check_version_values(session: Session, entity: str, obj: Base,
             number_symbol=str(values.get("number_symbol") or ""),
             signed_date=_day(values, "signed_date"), issuer=str(values.get("issuer") or ""),
             signer=str(values.get("signer") or ""), subject=str(values.get("subject") or ""),
-            basis=str(values.get("basis") or ""), note=str(values.get("note") or ""))
+            basis=str(values.get("basis") or ""), note=str(values.get("note") or ""),
+            shift_due=bool(values.get("shift_due", False)))
         checked = _validate_directive(directive)
         assert directive.signed_date is not None
         _check_directive_duplicate(session, str(checked["number_symbol"]), directive.signed_date,
@@ -323,6 +325,7 @@ def _task_values(session: Session, values: dict[str, Any]) -> dict[str, object]:
         period_kind=values.get("period_kind") or None, start_date=_day(values, "start_date"),
         end_date=_day(values, "end_date"), due_day=number("due_day"),
         due_month_offset=number("due_month_offset") or 0,
+        due_working_days=number("due_working_days"),
         unit_kinds=tuple(values.get("unit_kinds") or ()),
         unit_ids=tuple(values.get("unit_ids") or ())))
     if isinstance(values.get("sort_order"), int):

@@ -1,8 +1,11 @@
 """Excel imports recorded as batches, so an import can be undone as a whole: the table
 ``import_batch`` and ``audit_entry.batch_id`` (the import that made a change).
 
+(Revision 0006 was reserved for this change while 0007 was written; it follows 0007, whose
+fixture was made without it.)
+
 Revision ID: 0006
-Revises: 0005
+Revises: 0007
 Create Date: 2026-12-02
 """
 
@@ -14,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0006"
-down_revision = "0005"
+down_revision = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
