@@ -439,3 +439,16 @@ def test_undo_refused_when_the_old_values_are_no_longer_valid(sample_db: Databas
     assert "không đưa về giá trị cũ được" in err.value.message
     assert "trước ngày ban hành văn bản chỉ đạo" in err.value.message
     assert _content(sample_db) == before
+
+
+def test_restore_puts_a_directives_working_day_choice_back(sample_db: Database) -> None:
+    from app.services import directives
+
+    d = next(x for x in directives.list_directives(sample_db) if x.number_symbol == "2116/UBND-NC")
+    directives.update_directive(sample_db, d.id, directives.DirectiveInput(
+        number_symbol=d.number_symbol, signed_date=d.signed_date, issuer=d.issuer,
+        signer=d.signer, subject=d.subject, basis=d.basis, note=d.note, shift_due=True))
+    assert directives.get_directive(sample_db, d.id).shift_due
+    edit = audit.history(sample_db, "directive", d.id)[0]
+    audit.restore_version(sample_db, edit.id, today=TODAY, before=True)
+    assert not directives.get_directive(sample_db, d.id).shift_due
