@@ -252,6 +252,10 @@ def cmd_receive(db: Database, args: argparse.Namespace, out: TextIO) -> int:
         received_date=args.received, signer=args.signer or "", channel=args.channel,
         summary=args.summary or ""), today=args.today)
     out.write(f"{info.id}\n")
+    from app.services.submissions import submission_warnings  # a warning, not a refusal
+
+    for warning in submission_warnings(db, obligation_id, info.received_date):
+        sys.stderr.write(warning + "\n")
     return 0
 
 

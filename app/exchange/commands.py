@@ -49,11 +49,24 @@ def cmd_export(db: Database, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_import(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    from app.errors import ValidationError
     from app.exchange.xlsx_import import RowAction, apply_import, preview_import
 
+    if args.undo is not None or args.list:
+        if args.kind or args.file:
+            raise ValidationError("--undo và --list không đi cùng LOẠI và TỆP.")
+        return _import_batches(db, args, out)
+    if not args.kind or not args.file:
+        raise ValidationError("Hãy ghi LOẠI (units hoặc submissions) và TỆP.xlsx, ví dụ: "
+                              "import submissions van-ban.xlsx")
+    if args.kind not in ("units", "submissions"):
+        raise ValidationError(f"Loại {args.kind!r} không nhập được; chọn units hoặc "
+                              "submissions.")
     preview = preview_import(db, args.kind, Path(args.file), today=args.today)
+    out.write(preview.sheet_note() + "\n")
     for row in preview.rows:
-        if row.action in (RowAction.ERROR, RowAction.NEW, RowAction.UPDATE) or args.verbose:
+        if row.action in (RowAction.ERROR, RowAction.NEW, RowAction.UPDATE) or args.verbose \
+                or row.warnings:
             out.write(f"Dòng {row.row_number}: {row.action.label} — {row.reason}\n")
     out.write(preview.describe() + "\n")
     if preview.has_errors:
@@ -63,6 +76,23 @@ def cmd_import(db: Database, args: argparse.Namespace, out: TextIO) -> int:
         out.write("Chạy thử (--dry-run): chưa ghi gì.\n")
         return 0
     result = apply_import(db, preview, today=args.today)
+    out.write(result.describe() + "\n")
+    if result.batch_id is not None:
+        out.write(f"Hoàn tác: import --undo {result.batch_id}\n")
+    return 0
+
+
+def _import_batches(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    from app.services.imports import list_imports, undo_import
+
+    if args.list:
+        batches = list_imports(db)
+        for batch in batches:
+            out.write(batch.describe() + "\n")
+        if not batches:
+            out.write("Chưa có lần nhập Excel nào.\n")
+        return 0
+    result = undo_import(db, args.undo)
     out.write(result.describe() + "\n")
     return 0
 
@@ -175,10 +205,13 @@ def add_commands(sub: Any, date_arg: Any) -> None:
     p.set_defaults(handler=cmd_export)
 
     p = sub.add_parser("import", help="nhập đơn vị hoặc văn bản nhận được từ Excel")
-    p.add_argument("kind", choices=["units", "submissions"], metavar="LOẠI",
+    p.add_argument("kind", nargs="?", metavar="LOẠI",
                    help="units (đơn vị) hoặc submissions (văn bản nhận được)")
-    p.add_argument("file", metavar="TỆP.xlsx")
+    p.add_argument("file", nargs="?", metavar="TỆP.xlsx")
     p.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi")
+    p.add_argument("--undo", metavar="LAST|SỐ",
+                   help="hoàn tác cả một lần nhập: LAST (lần gần nhất) hoặc số lần nhập")
+    p.add_argument("--list", action="store_true", help="liệt kê các lần nhập đã làm")
     p.add_argument("--verbose", action="store_true", help="in cả các dòng không đổi, bỏ qua")
     p.add_argument("--today", type=date_arg, default=dt.date.today(), help=argparse.SUPPRESS)
     p.set_defaults(handler=cmd_import)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app.db import Database
 from app.db.stale import check_version
 from app.errors import NotFound, ValidationError
-from app.models import Channel, Obligation, Submission, Task, TaskKind, Unit
+from app.models import Channel, Directive, Obligation, Submission, Task, TaskKind, Unit
 from app.schedule import ONE_OFF_KEY, PeriodKind, find_period
 from app.services import audit
 from app.services.directives import find_directive, find_task
@@ -122,6 +122,7 @@ def validate(session: Session, data: SubmissionInput, *, today: dt.date,
             f"Ngày nhận {data.received_date:%d/%m/%Y} ở tương lai (hôm nay {today:%d/%m/%Y}).")
     if data.signed_date and data.signed_date > today:
         errors["signed_date"] = f"Ngày ký {data.signed_date:%d/%m/%Y} ở tương lai."
+    errors.update(_date_errors(session, obligation, data, errors))
     try:
         channel = Channel(data.channel)
     except ValueError:
@@ -154,6 +155,54 @@ def validate(session: Session, data: SubmissionInput, *, today: dt.date,
         signed_date=data.signed_date, received_date=data.received_date, signer=signer,
         channel=channel.value, summary=summary, assessment=assessment,
     )
+
+
+EARLIEST_YEAR = 1901  # Excel's day 0/1 is 1899/1900: such a date is an empty or wrong cell
+
+
+def _date_errors(session: Session, obligation: Obligation, data: SubmissionInput,
+                 found: dict[str, str]) -> dict[str, str]:
+    """Dates that cannot be right (docs/domain.md, "Dates of a received document"): before
+    1901, or before the directive it answers was signed."""
+    errors: dict[str, str] = {}
+    task = session.get(Task, obligation.task_id)  # from the session's identity map after
+    directive = session.get(Directive, task.directive_id) if task is not None else None  # once
+    for key, label, day in (("signed_date", "Ngày ký", data.signed_date),
+                            ("received_date", "Ngày nhận", data.received_date)):
+        if day is None or key in found:
+            continue
+        if day.year < EARLIEST_YEAR:
+            errors[key] = (f"{label} {day:%d/%m/%Y} không thể đúng (năm {day.year}; ô ngày trong "
+                           "Excel có lẽ chứa số 0 hoặc một số nhỏ): hãy ghi lại ngày dd/mm/yyyy.")
+        elif directive is not None and day < directive.signed_date:
+            errors[key] = (
+                f"{label} {day:%d/%m/%Y} trước ngày ban hành văn bản chỉ đạo "
+                f"{directive.number_symbol} ({directive.signed_date:%d/%m/%Y}): văn bản trả lời "
+                "không thể có trước văn bản chỉ đạo; hãy kiểm tra lại ngày.")
+    return errors
+
+
+def date_warnings(session: Session, obligation_id: int, received: dt.date | None) -> list[str]:
+    """Not refusals, but worth a look: a document received while its unit did not exist
+    (before it began or after it ended, e.g. merged)."""
+    obligation = session.get(Obligation, obligation_id)
+    unit = session.get(Unit, obligation.unit_id) if obligation is not None else None
+    if unit is None or received is None:
+        return []
+    if unit.valid_from and received < unit.valid_from:
+        return [f"Lưu ý: ngày nhận {received:%d/%m/%Y} trước ngày {unit.name} bắt đầu hiệu lực "
+                f"({unit.valid_from:%d/%m/%Y})."]
+    if unit.valid_to and received > unit.valid_to:
+        return [f"Lưu ý: ngày nhận {received:%d/%m/%Y} sau ngày {unit.name} hết hiệu lực "
+                f"({unit.valid_to:%d/%m/%Y})."]
+    return []
+
+
+def submission_warnings(db: Database, obligation_id: int, received: dt.date | None
+                        ) -> list[str]:
+    """:func:`date_warnings` for a form."""
+    with db.read() as session:
+        return date_warnings(session, obligation_id, received)
 
 
 def record_submission(db: Database, data: SubmissionInput, *, today: dt.date) -> SubmissionInfo:
