@@ -158,7 +158,7 @@ def _add_import(db: Database, folder: Path) -> None:
     try:
         day = dt.date(2018, 12, 31)
         preview = preview_import(db, "units", path, today=day)
-        assert not preview.errors, preview.errors
+        assert not preview.has_errors, [r for r in preview.rows]
         apply_import(db, preview, today=day)
     finally:
         path.unlink()
