@@ -86,10 +86,29 @@ def _names(cert: object) -> tuple[str, str]:
             str(subject.get("organization_name") or ""))
 
 
+def _may_be_signed(path: Path) -> bool:
+    """A signed PDF has a /ByteRange in a signature dictionary (uncompressed, by the
+    standard); a file without one is not signed."""
+    try:
+        with path.open("rb") as handle:
+            chunk = b""
+            while True:
+                block = handle.read(4 * 1024 * 1024)
+                if not block:
+                    return False
+                if b"/ByteRange" in chunk[-16:] + block:
+                    return True
+                chunk = block
+    except OSError:
+        return False
+
+
 def read_signatures(path: Path | str, trust_root_files: list[str] | tuple[str, ...] = ()
                     ) -> list[SignatureInfo]:
     """Every signature of a PDF, validated offline. An unsigned file gives ``[]``; a file
     pyHanko cannot parse gives ``[]`` too (the text reader reports damage)."""
+    if not _may_be_signed(Path(path)):
+        return []  # most files: no signature dictionary at all, pyHanko not even loaded
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext

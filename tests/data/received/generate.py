@@ -194,6 +194,8 @@ def _body(doc: Doc, rng: random.Random) -> list[tuple[str, str]]:
     paragraphs = [("body", c) for c in cites] + [("body", lead)]
     sections = SECTIONS_PLAN if doc.task == "plan" else SECTIONS_REPORT
     per_page = {1: 1, 2: 5, 3: 10}[doc.pages]
+    if doc.fmt == "scan":  # a one-page scan: the header, a short body, the signer
+        sections = sections[:1]
     for i, title in enumerate(sections):
         paragraphs.append(("heading", title))
         for _ in range(per_page if i < 2 else 1):
