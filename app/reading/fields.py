@@ -290,9 +290,35 @@ def _title_case(line: str) -> str:
         key = tail
         text = line.split(" ", 1)[1] if " " in line else line
     canonical = _TITLE_KEYS.get(key)
-    if canonical is None:
-        canonical = clean(text).upper()
+    if canonical is None:  # a scan's misread letters ("GLAM ĐOÓC"): the nearest known title
+        from difflib import SequenceMatcher
+
+        scored = sorted(((SequenceMatcher(None, key, k).ratio(), t)
+                         for k, t in _TITLE_KEYS.items()), reverse=True)
+        if scored and scored[0][0] >= 0.75:
+            canonical = scored[0][1]
+        else:
+            canonical = _strip_noise(text).upper()
     return prefix + canonical
+
+
+# The family names nine Vietnamese in ten carry: a scan that lost a tone mark on one of them
+# ("Trân", "Đỉnh") gets it back. Other words of a name are left as read (and unsure).
+FAMILY_NAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng",
+                "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Trương", "Lương", "Mai",
+                "Cao", "Tạ", "Hà", "Lâm", "Đoàn", "Châu", "Trịnh", "Tô", "Thái", "Văn")
+_FAMILY_KEYS = {search_key(n): n for n in FAMILY_NAMES}
+
+
+def _strip_noise(text: str) -> str:
+    """A line as OCR gives it, without the specks read as punctuation at its ends."""
+    return re.sub(r"^[^\w(]+|[^\w).]+$", "", clean(text))
+
+
+def _family_name(name: str) -> str:
+    first, _, rest = name.partition(" ")
+    canonical = _FAMILY_KEYS.get(search_key(first))
+    return f"{canonical} {rest}" if canonical and rest else name
 
 
 def _signer(lines: list[TextLine], type_index: int | None) -> tuple[Found, Found]:
@@ -328,7 +354,7 @@ def _signer(lines: list[TextLine], type_index: int | None) -> tuple[Found, Found
         if _is_upper(line.text) and name_line is None and len(title_lines) < 4:
             title_lines.append(line)
             continue
-        words = clean(line.text).split()
+        words = _strip_noise(line.text).split()
         if 2 <= len(words) <= 6 and all(_NAME_WORD.match(w) for w in words):
             name_line = line
             break
@@ -337,7 +363,7 @@ def _signer(lines: list[TextLine], type_index: int | None) -> tuple[Found, Found
         else NOTHING
     if name_line is None:
         return NOTHING, title
-    name = Found(clean(name_line.text), _conf(0.95 if title_lines else 0.6, name_line),
+    name = Found(_family_name(_strip_noise(name_line.text)), _conf(0.95 if title_lines else 0.6, name_line),
                  "" if title_lines else "Không thấy chức vụ người ký")
     return name, title
 

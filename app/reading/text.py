@@ -276,7 +276,8 @@ def ocr_image(image: object, page: int = 0) -> list[TextLine]:
     segments.sort(key=lambda s: (s[2], s[0]))
     return [TextLine(clean(text), _column(x0 / width, x1 / width), page, top / height,
                      x0 / width, x1 / width, confidence=max(0.0, conf))
-            for x0, x1, top, _b, text, conf in segments if clean(text)]
+            for x0, x1, top, _b, text, conf in segments
+            if sum(c.isalnum() for c in text) >= 2]  # specks read as "¬", "Š", ":"
 
 
 def read_image(path: Path) -> DocumentText:

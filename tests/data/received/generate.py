@@ -302,12 +302,12 @@ def plan_corpus(seed: int = 2018) -> list[Doc]:
         docs.append(department_doc(i, f"bao-cao-nam-so-{j + 1:02d}", "Năm 2018",
                                    "docx" if j % 3 == 0 else "pdf", date))
     # Scans of plans and reports (one page each; the OCR test reads them).
-    for j in range(8):
+    for j in range(12):
         if j % 2 == 0:
             d = district_doc(j, f"quet-{j + 1:02d}", "plan", "", "scan",
                              dt.date(2018, 4, rng.randint(20, 30)))
         else:
-            d = department_doc(j, f"quet-{j + 1:02d}", "6 tháng đầu năm 2018", "scan",
+            d = department_doc(j + 4, f"quet-{j + 1:02d}", "6 tháng đầu năm 2018", "scan",
                                dt.date(2018, 6, rng.randint(10, 20)))
         d.pages = 1
         d.extra["dpi"] = rng.choice([200, 250, 300])
