@@ -80,8 +80,13 @@ def cmd_receive_from_file(db: Database, args: argparse.Namespace, out: TextIO,
                           ask: Callable[[str], str] | None = None) -> int:
     """Read one file, show it, record it when the user says yes (or ``--yes``): the values
     given on the command line (--number, --signed, --unit…) override what was read."""
-    from app.reading.intake import Confirmed, known_files, read_received, record_received, \
-        trust_roots
+    from app.reading.intake import (
+        Confirmed,
+        known_files,
+        read_received,
+        record_received,
+        trust_roots,
+    )
     from app.reading.matching import load_catalogue
     from app.services.submissions import resolve_obligation
 

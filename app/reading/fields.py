@@ -363,7 +363,8 @@ def _signer(lines: list[TextLine], type_index: int | None) -> tuple[Found, Found
         else NOTHING
     if name_line is None:
         return NOTHING, title
-    name = Found(_family_name(_strip_noise(name_line.text)), _conf(0.95 if title_lines else 0.6, name_line),
+    name = Found(_family_name(_strip_noise(name_line.text)),
+                 _conf(0.95 if title_lines else 0.6, name_line),
                  "" if title_lines else "Không thấy chức vụ người ký")
     return name, title
 

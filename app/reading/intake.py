@@ -32,13 +32,19 @@ from app.reading.matching import (
     match_unit,
 )
 from app.reading.signatures import SETTING_KEY, SignatureInfo, read_signatures
-from app.reading.text import SCAN_NOTE, READABLE_SUFFIXES, ReadError, read_text
+from app.reading.text import READABLE_SUFFIXES, SCAN_NOTE, ReadError, read_text
 from app.services import attachments
-from app.services.submissions import SubmissionInfo, SubmissionInput, delete_submission, \
-    record_submission
+from app.services.submissions import (
+    SubmissionInfo,
+    SubmissionInput,
+    delete_submission,
+    get_submission,
+    record_submission,
+)
 from app.settings import load_settings
 
 log = logging.getLogger(__name__)
+NO_OBLIGATION = ObligationMatch(None)
 
 _TITLE_WORDS = {
     "CHỦ TỊCH": "Chủ tịch", "PHÓ CHỦ TỊCH": "Phó Chủ tịch", "GIÁM ĐỐC": "Giám đốc",
@@ -80,7 +86,7 @@ class ReceivedFile:
     fields: Fields | None = None
     unit: Match = NO_MATCH
     directive: Match = NO_MATCH
-    obligation: ObligationMatch = ObligationMatch(None)
+    obligation: ObligationMatch = NO_OBLIGATION
     signatures: tuple[SignatureInfo, ...] = ()
     duplicate: str = ""  # the record that already has this very file
 
@@ -125,9 +131,11 @@ class ReceivedFile:
 
         names = ("number_symbol", "signed_date", "issuing_body", "parent_body", "doc_type",
                  "summary", "signer_name", "signer_title", "task", "period")
-        fields_out = {n: one(self.found(n)) for n in names} if self.fields else {}
+        fields_out: dict[str, object] = {n: one(self.found(n)) for n in names} \
+            if self.fields else {}
         if self.fields:
-            fields_out["period"]["label"] = self.fields.period_label
+            fields_out["period"] = dict(one(self.fields.period),
+                                        label=self.fields.period_label)
             fields_out["cited"] = [
                 {"symbol": c.symbol, "date": c.date.isoformat() if c.date else None}
                 for c in self.fields.citations]
@@ -222,7 +230,6 @@ def read_received(db: Database, path: Path | str, *, today: dt.date,
         digest = file_hash(path) if path.is_file() else ""
     except OSError:
         return ReceivedFile(str(path), path.name, 0, "", problem=f"Không mở được tệp {path.name}.")
-    base = ReceivedFile(str(path), path.name, size, digest)
     duplicate = ""
     if known is not None and digest in known.by_hash:
         duplicate = f"Tệp này đã được ghi nhận ({known.by_hash[digest]})."
@@ -311,7 +318,7 @@ def record_received(db: Database, row: Confirmed, *, today: dt.date) -> Submissi
     except Exception:
         delete_submission(db, info.id)
         raise
-    return info
+    return get_submission(db, info.id)
 
 
 __all__ = ["SCAN_NOTE", "Confirmed", "KnownFiles", "ReceivedFile", "expand", "known_files",

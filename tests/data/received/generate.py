@@ -515,7 +515,7 @@ def write_docx(doc: Doc, path: Path) -> None:
     style.font.size = Pt(doc.size)
 
     def para(cell_or_doc, text: str, *, bold: bool = False, italic: bool = False,
-             align=WD_ALIGN_PARAGRAPH.CENTER, size: float | None = None):  # noqa: ANN001, ANN202
+             align=WD_ALIGN_PARAGRAPH.CENTER, size: float | None = None):
         p = cell_or_doc.add_paragraph()
         p.alignment = align
         run = p.add_run(text)
@@ -646,8 +646,8 @@ def test_certificate(folder: Path) -> tuple[Path, Path, Path]:
 
 
 def sign_pdf(source: Path, target: Path, cert_folder: Path, when: dt.datetime) -> None:
-    from pyhanko.sign import signers
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import signers
 
     ca_path, cert_path, key_path = test_certificate(cert_folder)
     signer = signers.SimpleSigner.load(str(key_path), str(cert_path),
@@ -668,7 +668,7 @@ def build(out: Path, *, scans: bool = True, signed: bool = True, seed: int = 201
     docs = plan_corpus(seed)
     written = []
     for doc in docs:
-        if doc.fmt == "scan" and not scans or doc.fmt == "signed" and not signed:
+        if (doc.fmt == "scan" and not scans) or (doc.fmt == "signed" and not signed):
             continue
         target = out / doc.file_name
         truth = out / f"{doc.name}.json"
