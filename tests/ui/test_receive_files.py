@@ -1,0 +1,123 @@
+"""Nhận văn bản từ tệp: the 14 district plans dropped on the plan-registration tab fill 14 rows
+matched to the right obligations; confirmed with the keyboard they are recorded with their files
+and the warnings update. Unsure cells are coloured and named; bad files say what is wrong."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QColor, QDropEvent
+from PySide6.QtTest import QTest
+from sqlalchemy import func, select
+
+from app.models import Submission
+from app.services.obligations import list_obligations
+from tests.data.received.generate import build, plan_corpus
+from tests.ui.conftest import TODAY, MessageLog, page_of
+from ui.models.received_model import COLUMN_INDEX, RECORDED, UNSURE_COLOUR
+from ui.pages.plans_page import PlansPage
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("received")
+    build(folder, scans=False, signed=False)
+    return folder
+
+
+def _drop(widget: Any, paths: list[Path]) -> None:
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
+                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    widget.dropEvent(event)
+
+
+def _submissions(window: Any) -> int:
+    with window.db.read() as session:
+        return int(session.scalar(select(func.count()).select_from(Submission)) or 0)
+
+
+def test_dropping_the_14_district_plans_and_confirming_them_with_the_keyboard(
+        qtbot: Any, qtmodeltester: Any, window: Any, corpus: Path) -> None:
+    page = page_of(window, PlansPage)
+    assert page.current_count == 14  # every district plan overdue on 02/05/2018
+    plans = sorted(corpus / d.file_name for d in plan_corpus()
+                   if d.task == "plan" and d.fmt == "pdf")
+    assert len(plans) == 14
+    _drop(page, plans)
+    dialog = window.receive_files_dialog
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 14 and not dialog.reading)
+    qtmodeltester.check(dialog.model)
+    expected = {o.unit_name: o.id for o in list_obligations(window.db, TODAY)
+                if o.task_kind.value == "once"}
+    for row in dialog.model.rows():
+        assert row.obligation_id == expected[row.unit_label], row.result.name
+        assert not row.unsure, (row.result.name, row.unsure)
+        assert row.received_date == TODAY
+    assert _submissions(window) == 0  # nothing recorded before she confirms
+
+    dialog.activateWindow()
+    dialog.table.setFocus()
+    QTest.keyClick(dialog.table, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    assert len(dialog.selected_rows()) == 14
+    QTest.keyClick(dialog.table, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: all(r.state == RECORDED for r in dialog.model.rows()))
+    assert _submissions(window) == 14
+    with window.db.read() as session:
+        attached = session.scalars(select(Submission.attachment_path)).all()
+    assert all(path.endswith(".pdf") for path in attached)
+    qtbot.waitUntil(lambda: page.current_count == 0)  # the warnings updated
+    assert "Đã ghi nhận (mã" in dialog.model.index(0, COLUMN_INDEX["status"]).data()
+
+    # Dropped again: every row flagged as already recorded, and confirming records nothing.
+    dialog.model.clear()
+    _drop(dialog, plans[:2])
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 2 and not dialog.reading)
+    assert all("đã được ghi nhận" in r.result.duplicate for r in dialog.model.rows())
+    dialog.table.selectAll()
+    dialog.confirm_selected()
+    assert _submissions(window) == 14
+    dialog.close()
+
+
+def test_unsure_cells_are_coloured_and_named_and_a_correction_makes_them_sure(
+        qtbot: Any, qtmodeltester: Any, window: Any, corpus: Path,
+        message_log: MessageLog, tmp_path: Path) -> None:
+    report = corpus / "bao-cao-6t-so-03.pdf"  # signed in June: after "today" (02/05/2018)
+    empty = tmp_path / "rong.pdf"
+    empty.write_bytes(b"")
+    from ui.receive_actions import receive_files
+
+    dialog = receive_files(window, [report, empty])
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 2 and not dialog.reading)
+    qtmodeltester.check(dialog.model)
+    model = dialog.model
+    date_cell = model.index(0, COLUMN_INDEX["signed_date"])
+    assert model.data(date_cell, Qt.ItemDataRole.BackgroundRole) == QColor(UNSURE_COLOUR)
+    assert "ngày ký" in model.index(0, COLUMN_INDEX["check"]).data()  # the text label too
+    assert "tương lai" in model.data(date_cell, Qt.ItemDataRole.ToolTipRole)
+    assert "0 byte" in model.index(1, COLUMN_INDEX["status"]).data()
+    assert not model.flags(model.index(1, COLUMN_INDEX["number_symbol"])) \
+        & Qt.ItemFlag.ItemIsEditable
+
+    # She corrects the date (here: a date before today); the cell is no longer unsure.
+    assert model.setData(date_cell, "28/04/2018")
+    assert model.data(date_cell, Qt.ItemDataRole.BackgroundRole) is None
+    assert "ngày ký" not in model.index(0, COLUMN_INDEX["check"]).data()
+    # Confirming both: the damaged file is never recorded; the report asks about what is
+    # still unsure, then is recorded.
+    dialog.table.selectAll()
+    recorded = dialog.confirm_selected()
+    assert _submissions(window) == recorded
+    assert model.row_at(1).state != RECORDED
+    dialog.close()
+
+
+def test_ctrl_o_is_in_the_file_menu(window: Any) -> None:
+    action = window.receive_action
+    assert action.shortcut().toString() == "Ctrl+O"
+    assert action in window.file_menu.actions()
