@@ -38,8 +38,14 @@ from app.reading.intake import (
     record_received,
     trust_roots,
 )
-from app.reading.matching import Catalogue, Match, load_catalogue, match_obligation, \
-    obligation_label, unit_obligations
+from app.reading.matching import (
+    Catalogue,
+    Match,
+    load_catalogue,
+    match_obligation,
+    obligation_label,
+    unit_obligations,
+)
 from ui import tasks
 from ui.dialogs import messages
 from ui.models.received_model import (
