@@ -402,7 +402,8 @@ class ReceiveFilesDialog(QDialog):
             self.detail.setText("")
             return
         row = self.model.row_at(index.row())
-        parts = [f"<b>{row.result.name}</b>"]
+        status = self.model.index(index.row(), COLUMN_INDEX["status"]).data()
+        parts = [f"<b>{row.result.name}</b> — {status}"]
         f = row.result.fields
         if f is not None:
             parts.append(f"Cơ quan ban hành: {f.issuing_body.text or '—'}"

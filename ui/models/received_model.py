@@ -115,18 +115,18 @@ class ReviewColumn:
 
 
 COLUMNS = (
-    ReviewColumn("file", "Tệp", 150),
-    ReviewColumn("number_symbol", "Số, ký hiệu", 110, True),
-    ReviewColumn("signed_date", "Ngày ký", 85, True),
-    ReviewColumn("unit", "Đơn vị", 170, True),
-    ReviewColumn("obligation", "Nghĩa vụ", 220, True),
-    ReviewColumn("received_date", "Ngày nhận", 85, True),
+    ReviewColumn("file", "Tệp", 130),
+    ReviewColumn("status", "Tình trạng", 190),
+    ReviewColumn("number_symbol", "Số, ký hiệu", 100, True),
+    ReviewColumn("signed_date", "Ngày ký", 80, True),
+    ReviewColumn("unit", "Đơn vị", 165, True),
+    ReviewColumn("obligation", "Nghĩa vụ", 190, True),
+    ReviewColumn("received_date", "Ngày nhận", 80, True),
     ReviewColumn("confidence", "Độ tin cậy", 70),
-    ReviewColumn("check", "Cần kiểm tra", 150),
-    ReviewColumn("summary", "Trích yếu", 240, True),
+    ReviewColumn("check", "Cần kiểm tra", 110),
+    ReviewColumn("summary", "Trích yếu", 220, True),
     ReviewColumn("signer", "Người ký", 170, True),
     ReviewColumn("signature", "Chữ ký số", 160),
-    ReviewColumn("status", "Tình trạng", 220),
 )
 COLUMN_INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
 LABELS = {"number_symbol": "số", "signed_date": "ngày ký", "unit": "đơn vị",
@@ -236,7 +236,7 @@ class ReceivedModel(QAbstractTableModel):
         if row.result.manual:
             return "Tệp ảnh quét — cần nhập tay"
         if row.unsure:
-            return "Cần kiểm tra các ô tô màu rồi xác nhận"
+            return "Cần kiểm tra ô tô vàng"
         return "Sẵn sàng ghi nhận"
 
     def _colour(self, row: ReviewRow, key: str) -> str | None:
