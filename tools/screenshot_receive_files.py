@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         files = [corpus / d.file_name for d in docs if d.task == "plan" and d.fmt == "pdf"]
         files += [corpus / "bao-cao-6t-so-03.pdf"]
         scans = [corpus / d.file_name for d in docs if d.fmt == "scan"]
-        files += scans[:1] + [damaged]
+        files += [*scans[:1], damaged]
         dialog = receive_files(window, files)
         dialog.resize(1366, 700)
         dialog.table.selectRow(0)

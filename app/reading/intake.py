@@ -8,6 +8,8 @@ services, so every rule of a typed-in submission applies (duplicates by number, 
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
 import hashlib
 import logging
@@ -18,7 +20,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from app.db import Database
-from app.errors import AppError
+from app.errors import AppError, ValidationError
 from app.models import AttachmentBlob, Channel, Submission, Unit
 from app.reading.fields import NOTHING, Fields, Found, read_fields
 from app.reading.matching import (
@@ -41,7 +43,7 @@ from app.services.submissions import (
     get_submission,
     record_submission,
 )
-from app.settings import load_settings
+from app.settings import load_settings, save_settings
 
 log = logging.getLogger(__name__)
 NO_OBLIGATION = ObligationMatch(None)
@@ -213,15 +215,64 @@ def expand(paths: list[Path] | list[str]) -> list[Path]:
     return result
 
 
-def trust_roots(db: Database) -> list[str]:
+def trust_roots(db: Database) -> list[bytes]:
+    """The CA certificates (DER) the office declared trusted for digital signatures."""
     with db.read() as session:
         value = load_settings(session).extra.get(SETTING_KEY) or []
-    return [str(v) for v in value] if isinstance(value, list) else []
+    roots = []
+    for item in value if isinstance(value, list) else []:
+        try:
+            roots.append(base64.b64decode(str(item), validate=True))
+        except (ValueError, binascii.Error):
+            log.warning("a trusted CA setting is not base64; skipped")
+    return roots
+
+
+def trust_root_names(db: Database) -> list[str]:
+    from app.reading.signatures import certificate_name
+
+    names = []
+    for der in trust_roots(db):
+        try:
+            names.append(certificate_name(der))
+        except ValueError:
+            names.append("(chứng thư hỏng)")
+    return names
+
+
+def add_trust_roots(db: Database, file: Path | str) -> list[str]:
+    """Add the CA certificates of a PEM/DER file to the trusted ones; their names."""
+    from app.reading.signatures import certificate_name, certificates_in
+
+    try:
+        found = certificates_in(Path(file).read_bytes())
+    except OSError:
+        raise ValidationError(f"Không mở được tệp {Path(file).name}.") from None
+    except (ValueError, TypeError):
+        raise ValidationError(f"{Path(file).name} không phải tệp chứng thư số (.cer, .crt, "
+                              ".pem).") from None
+    roots = trust_roots(db)
+    added = [der for der in found if der not in roots]
+    _save_roots(db, roots + added)
+    return [certificate_name(der) for der in added]
+
+
+def remove_trust_root(db: Database, index: int) -> None:
+    roots = trust_roots(db)
+    if 0 <= index < len(roots):
+        del roots[index]
+        _save_roots(db, roots)
+
+
+def _save_roots(db: Database, roots: list[bytes]) -> None:
+    with db.write() as session:
+        save_settings(session, **{SETTING_KEY: [base64.b64encode(r).decode("ascii")
+                                                for r in roots]})
 
 
 def read_received(db: Database, path: Path | str, *, today: dt.date,
                   catalogue: Catalogue | None = None, known: KnownFiles | None = None,
-                  roots: list[str] | None = None, ocr: bool = True) -> ReceivedFile:
+                  roots: list[bytes] | None = None, ocr: bool = True) -> ReceivedFile:
     """Read one file and match it. Never raises for a bad file (``problem`` says why)."""
     path = Path(path)
     started = time.perf_counter()

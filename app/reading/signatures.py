@@ -2,8 +2,9 @@
 whether the file was changed after signing, and against which trust roots.
 
 Offline means revocation (CRL/OCSP) is never checked: every result says so plainly. The trust
-roots are the CA certificates the office adds in the settings (``trusted_ca_files``: PEM or DER
-files, e.g. the Government's CA, Ban Cơ yếu Chính phủ); without them a signature can be intact
+roots are the CA certificates the office adds ("CA tin cậy…" in the review dialog; kept in the
+database settings as ``trusted_ca_certificates``), e.g. the Government's CA of Ban Cơ yếu Chính
+phủ; without them a signature can be intact
 but its signer "not verified".
 """
 
@@ -19,7 +20,7 @@ log = logging.getLogger(__name__)
 logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
 
 REVOCATION_NOTE = "chưa kiểm tra thu hồi chứng thư (kiểm tra ngoại tuyến)"
-SETTING_KEY = "trusted_ca_files"
+SETTING_KEY = "trusted_ca_certificates"  # base64 DER, in the database (a backup carries them)
 
 
 @dataclass(frozen=True)
@@ -59,25 +60,41 @@ class SignatureInfo:
         return not self.problem and self.intact and not self.modified_after and self.trusted
 
 
-def load_trust_roots(files: list[str] | tuple[str, ...]) -> tuple[list[object], list[str]]:
-    """Certificates from PEM or DER files; a file that is not one is logged and skipped."""
+def certificates_in(data: bytes) -> list[bytes]:
+    """The DER certificates of a PEM (one or several) or DER file's bytes."""
     from asn1crypto import pem, x509
 
-    roots: list[object] = []
+    if pem.detect(data):
+        blocks = [der for _t, _h, der in pem.unarmor(data, multiple=True)]
+    else:
+        blocks = [data]
+    for der in blocks:
+        x509.Certificate.load(der).native  # noqa: B018 - parses it all: raises when it is not one
+    return blocks
+
+
+def certificate_name(der: bytes) -> str:
+    from asn1crypto import x509
+
+    return _names(x509.Certificate.load(der))[0]
+
+
+def load_trust_roots(roots: list[str] | list[bytes] | tuple[str, ...] | tuple[bytes, ...]
+                     ) -> tuple[list[object], list[str]]:
+    """Certificates given as DER bytes or as PEM/DER file names; one that is not a certificate
+    is logged and skipped."""
+    from asn1crypto import x509
+
+    loaded: list[object] = []
     problems: list[str] = []
-    for name in files:
+    for root in roots:
         try:
-            data = Path(name).read_bytes()
-            if pem.detect(data):
-                blocks = [der for _t, _h, der in pem.unarmor(data, multiple=True)]
-            else:
-                blocks = [data]
-            for der in blocks:
-                roots.append(x509.Certificate.load(der))
-        except (OSError, ValueError) as exc:
-            log.warning("trust root %s unusable: %s", name, exc)
-            problems.append(f"Không đọc được chứng thư CA {name}")
-    return roots, problems
+            blocks = [root] if isinstance(root, bytes) else certificates_in(Path(root).read_bytes())
+            loaded.extend(x509.Certificate.load(der) for der in blocks)
+        except (OSError, ValueError, TypeError) as exc:
+            log.warning("trust root unusable: %s", exc)
+            problems.append("Không đọc được một chứng thư CA đã khai báo")
+    return loaded, problems
 
 
 def _names(cert: object) -> tuple[str, str]:
@@ -103,7 +120,8 @@ def _may_be_signed(path: Path) -> bool:
         return False
 
 
-def read_signatures(path: Path | str, trust_root_files: list[str] | tuple[str, ...] = ()
+def read_signatures(path: Path | str,
+                    trust_root_files: list[str] | list[bytes] | tuple[str, ...] = ()
                     ) -> list[SignatureInfo]:
     """Every signature of a PDF, validated offline. An unsigned file gives ``[]``; a file
     pyHanko cannot parse gives ``[]`` too (the text reader reports damage)."""

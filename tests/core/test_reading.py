@@ -264,3 +264,25 @@ def test_cli_receive_from_file_records_once(sample_db: Database, corpus: Path) -
     code, _, err = _cli(sample_db, "receive", "--from-file", str(corpus / "bao-cao-6t-so-02.docx"),
                         "--yes", "--today", "2018-05-02")
     assert code != 0 and "chưa chắc" in err and _submissions(sample_db) == 1
+
+
+def test_trusted_ca_certificates_are_kept_in_the_settings_and_used(
+        sample_db: Database, tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> None:
+    from app.errors import ValidationError
+    from app.reading.intake import add_trust_roots, remove_trust_root, trust_root_names
+
+    folder = tmp_path_factory.mktemp("signed-settings")
+    docs = build(folder, scans=False, signed=True)
+    signed = next(folder / d.file_name for d in docs if d.fmt == "signed")
+    assert not read_received(sample_db, signed, today=dt.date(2019, 1, 1)).signatures[0].trusted
+    assert add_trust_roots(sample_db, folder / "chung-thu" / "ca-thu-nghiem.pem") == [
+        "CA thử nghiệm Sổ theo dõi"]
+    assert trust_root_names(sample_db) == ["CA thử nghiệm Sổ theo dõi"]
+    result = read_received(sample_db, signed, today=dt.date(2019, 1, 1))
+    assert result.signatures[0].trusted and result.signatures[0].intact
+    not_a_cert = tmp_path / "rac.pem"
+    not_a_cert.write_text("không phải chứng thư")
+    with pytest.raises(ValidationError, match="không phải tệp chứng thư"):
+        add_trust_roots(sample_db, not_a_cert)
+    remove_trust_root(sample_db, 0)
+    assert trust_root_names(sample_db) == []

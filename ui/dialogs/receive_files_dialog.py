@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QListWidget,
     QProgressBar,
     QPushButton,
     QStyledItemDelegate,
@@ -32,10 +33,13 @@ from app.errors import AppError
 from app.reading.intake import (
     Confirmed,
     KnownFiles,
+    add_trust_roots,
     expand,
     known_files,
     read_received,
     record_received,
+    remove_trust_root,
+    trust_root_names,
     trust_roots,
 )
 from app.reading.matching import (
@@ -107,7 +111,7 @@ class ReceiveFilesDialog(QDialog):
         self.model.obligation_choices = self._obligation_choices
         self._catalogue: Catalogue | None = None
         self._known: KnownFiles | None = None
-        self._roots: list[str] = []
+        self._roots: list[bytes] = []
         self._queue: list[Path] = []
         self._total = 0
         self._done = 0
@@ -136,13 +140,17 @@ class ReceiveFilesDialog(QDialog):
         self.add_button = QPushButton("Thêm tệp…", self)
         self.add_folder_button = QPushButton("Thêm thư mục…", self)
         self.file_date_check = QCheckBox("Ngày nhận = ngày của tệp (mặc định: hôm nay)", self)
+        self.trust_button = QPushButton("CA tin cậy (ký số)…", self)
+        self.trust_button.setToolTip("Chứng thư của các tổ chức cấp chữ ký số mà cơ quan tin "
+                                     "cậy (ví dụ Ban Cơ yếu Chính phủ): dùng để xác minh người ký")
         self.progress = QProgressBar(self)
         self.progress.setFormat("Đã đọc %v/%m tệp")
         self.progress.setMinimumWidth(220)
         self.progress.setVisible(False)
         self.cancel_button = QPushButton("Dừng đọc", self)
         self.cancel_button.setVisible(False)
-        for widget in (self.add_button, self.add_folder_button, self.file_date_check):
+        for widget in (self.add_button, self.add_folder_button, self.file_date_check,
+                       self.trust_button):
             bar.addWidget(widget)
         bar.addStretch(1)
         bar.addWidget(self.progress)
@@ -187,6 +195,7 @@ class ReceiveFilesDialog(QDialog):
         self.add_button.clicked.connect(self._on_add_button_clicked)
         self.add_folder_button.clicked.connect(self._on_add_folder_button_clicked)
         self.cancel_button.clicked.connect(self.cancel_reading)
+        self.trust_button.clicked.connect(self._on_trust_button_clicked)
         self.confirm_button.clicked.connect(self.confirm_selected)
         self.confirm_sure_button.clicked.connect(self.confirm_all_sure)
         self.close_button.clicked.connect(self.reject)
@@ -206,6 +215,10 @@ class ReceiveFilesDialog(QDialog):
                 self.confirm_selected()
                 return True
         return super().eventFilter(watched, event)
+
+    def _on_trust_button_clicked(self) -> None:
+        TrustRootsDialog(self.db, self).exec()
+        self._roots = trust_roots(self.db)  # files read from now on use them
 
     # --- drops -----------------------------------------------------------------------------
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
@@ -250,10 +263,10 @@ class ReceiveFilesDialog(QDialog):
             else:
                 self._read_next()
 
-    def _load_catalogue(self) -> tuple[Catalogue, KnownFiles, list[str]]:
+    def _load_catalogue(self) -> tuple[Catalogue, KnownFiles, list[bytes]]:
         return load_catalogue(self.db), known_files(self.db), trust_roots(self.db)
 
-    def _on_catalogue_loaded(self, loaded: tuple[Catalogue, KnownFiles, list[str]]) -> None:
+    def _on_catalogue_loaded(self, loaded: tuple[Catalogue, KnownFiles, list[bytes]]) -> None:
         self._catalogue, self._known, self._roots = loaded
         self.model.unit_choices = [(u.id, u.name) for u in self._catalogue.units]
         self._read_next()
@@ -439,3 +452,56 @@ class ReceiveFilesDialog(QDialog):
 def _label_key(label: str) -> str:
     return {"số": "number_symbol", "ngày ký": "signed_date", "đơn vị": "unit",
             "nghĩa vụ": "obligation", "trích yếu": "summary", "người ký": "signer"}[label]
+
+
+class TrustRootsDialog(QDialog):
+    """The CA certificates trusted for digital signatures (kept in the database settings)."""
+
+    def __init__(self, db: Any, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.setWindowTitle("CA tin cậy cho chữ ký số")
+        layout = QVBoxLayout(self)
+        note = QLabel("Chữ ký số được xác minh ngoại tuyến theo các chứng thư CA dưới đây; "
+                      "chương trình không kiểm tra thu hồi chứng thư.", self)
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.list = QListWidget(self)
+        layout.addWidget(self.list)
+        bar = QHBoxLayout()
+        self.add_button = QPushButton("Thêm chứng thư…", self)
+        self.remove_button = QPushButton("Bỏ chứng thư đã chọn", self)
+        self.close_button = QPushButton("Đóng", self)
+        for b in (self.add_button, self.remove_button):
+            bar.addWidget(b)
+        bar.addStretch(1)
+        bar.addWidget(self.close_button)
+        layout.addLayout(bar)
+        self.add_button.clicked.connect(self._on_add_button_clicked)
+        self.remove_button.clicked.connect(self._on_remove_button_clicked)
+        self.close_button.clicked.connect(self.accept)
+        self._reload()
+
+    def _reload(self) -> None:
+        self.list.clear()
+        for name in trust_root_names(self.db):
+            self.list.addItem(name)
+
+    def add_file(self, path: str) -> None:
+        try:
+            add_trust_roots(self.db, path)
+        except AppError as exc:
+            messages.show_error(self, exc)
+        self._reload()
+
+    def _on_add_button_clicked(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Chọn chứng thư CA", "",
+                                              "Chứng thư (*.cer *.crt *.pem *.der);;Mọi tệp (*)")
+        if name:
+            self.add_file(name)
+
+    def _on_remove_button_clicked(self) -> None:
+        row = self.list.currentRow()
+        if row >= 0:
+            remove_trust_root(self.db, row)
+            self._reload()
