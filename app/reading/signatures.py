@@ -127,9 +127,15 @@ def read_signatures(path: Path | str,
     pyHanko cannot parse gives ``[]`` too (the text reader reports damage)."""
     if not _may_be_signed(Path(path)):
         return []  # most files: no signature dictionary at all, pyHanko not even loaded
-    from pyhanko.pdf_utils.reader import PdfFileReader
-    from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko_certvalidator import ValidationContext
+    try:
+        from pyhanko.pdf_utils.reader import PdfFileReader
+        from pyhanko.sign.validation import validate_pdf_signature
+        from pyhanko_certvalidator import ValidationContext
+    except ImportError as exc:  # a bundle built without pyHanko or its cryptography
+        log.warning("signatures not checked: %s", exc)
+        return [SignatureInfo("?", "", None, False, False, False, (),
+                              "Tệp có chữ ký số nhưng máy này chưa kiểm tra được (thiếu thư "
+                              "viện pyHanko).")]
 
     roots, _problems = load_trust_roots(trust_root_files)
     root_names = tuple(_names(r)[0] for r in roots)
