@@ -121,3 +121,28 @@ def test_ctrl_o_is_in_the_file_menu(window: Any) -> None:
     action = window.receive_action
     assert action.shortcut().toString() == "Ctrl+O"
     assert action in window.file_menu.actions()
+
+
+def test_reading_runs_in_the_background_and_can_be_stopped(
+        qtbot: Any, window: Any, corpus: Path) -> None:
+    from ui import tasks
+    from ui.receive_actions import receive_files
+
+    plans = sorted(corpus.glob("ke-hoach-*.pdf"))
+    tasks.set_synchronous(False)  # the real thread pool, as in the running program
+    try:
+        dialog = receive_files(window, plans)
+        assert dialog.reading and dialog.progress.isVisible()
+        dialog.cancel_reading()  # stops after the file being read
+        qtbot.waitUntil(lambda: not dialog.reading, timeout=20_000)
+        assert dialog.model.rowCount() < len(plans)
+        dialog.model.clear()
+        dialog.add_paths(plans[:4])
+        assert dialog.model.rowCount() == 0  # returned at once; the rows arrive one by one
+        qtbot.waitUntil(lambda: dialog.model.rowCount() == 4 and not dialog.reading,
+                        timeout=30_000)
+        assert [r.result.name for r in dialog.model.rows()] == [p.name for p in plans[:4]]
+    finally:
+        tasks.wait_for_background()
+        tasks.set_synchronous(True)
+    dialog.close()
