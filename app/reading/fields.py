@@ -128,11 +128,17 @@ def _date(y: str | None, m: str | None, d: str | None) -> dt.date | None:
         return None
 
 
-def _conf(base: float, *lines: TextLine) -> float:
-    """A field's confidence: the rule's own, lowered to the OCR's on scanned lines."""
+OCR_FREE_TEXT = 0.85  # a scanned subject or name: one lost tone mark is enough to be wrong
+
+
+def _conf(base: float, *lines: TextLine, free_text: bool = False) -> float:
+    """A field's confidence: the rule's own, lowered to the OCR's on scanned lines. Free text
+    read by OCR (subject, name: no rule to check it against) is never sure."""
     worst = min((line.confidence for line in lines), default=1.0)
     if worst >= 1.0:
         return base
+    if free_text:
+        return min(base, worst, OCR_FREE_TEXT)
     # An OCR line is only as good as its worst word; below OCR_SURE it is not sure.
     return min(base, worst if worst < OCR_SURE else base)
 
@@ -275,7 +281,7 @@ def _summary(lines: list[TextLine], type_index: int) -> Found:
         return NOTHING
     text = clean(" ".join(line.text for line in taken))
     text = re.sub(r"^(?:V/v|v/v|Về việc)\s*", "", text).strip()
-    return Found(text, _conf(0.93 if clear_end else 0.6, *taken),
+    return Found(text, _conf(0.93 if clear_end else 0.6, *taken, free_text=True),
                  "" if clear_end else "Không rõ trích yếu dừng ở đâu")
 
 
@@ -364,7 +370,7 @@ def _signer(lines: list[TextLine], type_index: int | None) -> tuple[Found, Found
     if name_line is None:
         return NOTHING, title
     name = Found(_family_name(_strip_noise(name_line.text)),
-                 _conf(0.95 if title_lines else 0.6, name_line),
+                 _conf(0.95 if title_lines else 0.6, name_line, free_text=True),
                  "" if title_lines else "Không thấy chức vụ người ký")
     return name, title
 

@@ -49,7 +49,7 @@ def test_text_layer_and_word_fields_are_read_at_98_percent_never_confidently_wro
             score = report.scores[group][name]
             assert score.precision >= 0.98, (group, name, score.wrong_examples)
             assert score.recall >= 0.98, (group, name, score.wrong_examples)
-    assert report.confident_wrong(["unit", "signed_date"]) == 0
+    assert report.confident_wrong() == 0  # no field at all, not only unit and date
     assert not [r for r in results if r.problem]
 
 
@@ -76,6 +76,7 @@ def test_scans_are_read_by_ocr_at_90_percent_never_confidently_wrong(
         score = report.scores["scan"][name]
         assert score.precision >= 0.9 and score.recall >= 0.9, (name, score.wrong_examples)
     assert report.confident_wrong(["unit", "signed_date"]) == 0
+    assert report.confident_wrong() == 0  # a scanned subject or name is always left unsure
     # One page in 5 s on an idle two-core PC (docs/intake-accuracy.md); the shared test
     # machine gets twice that.
     assert report.median_seconds("scan") <= 10
