@@ -31,6 +31,7 @@ class FieldScore:
     predicted: int = 0
     correct: int = 0
     confident_wrong: int = 0
+    marked_sure: int = 0  # values shown without the amber "check" mark
     wrong_examples: list[str] = field(default_factory=list)
 
     @property
@@ -73,14 +74,15 @@ class Report:
                          f"{max(times):.3f} s)")
             lines.append("")
             lines.append("| trường | độ chính xác (precision) | độ phủ (recall) | "
-                         "sai mà chắc chắn |")
-            lines.append("|---|---|---|---|")
+                         "đánh dấu chắc chắn | sai mà chắc chắn |")
+            lines.append("|---|---|---|---|---|")
             for name in FIELDS:
                 s = self.scores[group].get(name)
                 if s is None:
                     continue
                 lines.append(f"| {name} | {s.precision:.1%} ({s.correct}/{s.predicted}) | "
-                             f"{s.recall:.1%} ({s.correct}/{s.total}) | {s.confident_wrong} |")
+                             f"{s.recall:.1%} ({s.correct}/{s.total}) | "
+                             f"{s.marked_sure}/{s.total} | {s.confident_wrong} |")
             lines.append("")
             wrong = [w for s in self.scores[group].values() for w in s.wrong_examples]
             if wrong:
@@ -161,6 +163,7 @@ def measure(db: Database, folder: Path, *, today: dt.date,
                 score.wrong_examples.append(f"{truth['file']}: {name} không đọc được")
                 continue
             score.predicted += 1
+            score.marked_sure += bool(sure)
             if name == "number_symbol":
                 value = number_key(str(value))
             elif name == "period":
