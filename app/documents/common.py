@@ -111,6 +111,13 @@ class DocumentOptions:
     signer: Signer | None = None  # None: from the settings
     recipients: tuple[str, ...] | None = None
     year: int | None = None  # the year printed when the date is blank (default: as_of's)
+    #: The user's changes to the generated text: (field key, text) pairs, see
+    #: :meth:`app.documents.content.DocumentContent.fields`.
+    edits: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def edit_map(self) -> dict[str, str]:
+        return dict(self.edits)
 
     def validate(self) -> None:
         errors: dict[str, str] = {}

@@ -9,10 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import Literal
-from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Spacer
 
 from app.db import Database
 from app.documents import layout
@@ -28,6 +26,15 @@ from app.documents.common import (
     page_settings,
     upward_recipient,
 )
+from app.documents.content import (
+    AppendixContent,
+    Block,
+    DocumentContent,
+    NoteBlock,
+    Section,
+    TableBlock,
+    TextBlock,
+)
 from app.documents.data import (
     Counts,
     KindStats,
@@ -39,18 +46,8 @@ from app.documents.data import (
     short_date,
     summary_data,
 )
-from app.documents.layout import (
-    Appendix,
-    DocumentStyles,
-    TitleBlock,
-    appendix_reference,
-    appendix_table,
-    body_paragraph,
-    build_document,
-    fits_portrait,
-    heading,
-    make_styles,
-)
+from app.documents.layout import TitleBlock, appendix_reference, fits_portrait
+from app.documents.render_pdf import write_pdf
 from app.models import UnitKind
 from app.settings import Settings
 
@@ -104,38 +101,41 @@ def _kind_sentence(k: KindStats, p: PeriodStats) -> str:
     return "; ".join(parts + tail) + ";"
 
 
-def period_flowables(p: PeriodStats, as_of: str, styles: DocumentStyles, *,
-                     label: str | None) -> list[Flowable]:
+def _para(text: str) -> TextBlock:
+    return TextBlock("paragraph", text)
+
+
+def period_blocks(p: PeriodStats, as_of: str, *, label: str | None) -> list[Block]:
     """The statistics of one task/period: totals, then one line per unit kind with names."""
-    out: list[Flowable] = []
+    out: list[Block] = []
     c: Counts = p.counts
     if label:
-        out.append(heading(label, 3, styles))
+        out.append(TextBlock("heading3", label))
     what = deliverable(p.task_title, p.task_kind)
     kinds = " và ".join(f"các {KIND_PLURAL[k.kind]}" if k.kind is UnitKind.DEPARTMENT
                         else KIND_PLURAL[k.kind] for k in p.by_kind)
     lead = (f"Hạn gửi {what}: ngày {short_date(p.due_date)}; số đơn vị phải thực hiện: "
             f"{c.bound} ({kinds}). Tính đến ngày {as_of}")
     if c.done == 0 and c.overdue == 0:
-        out.append(body_paragraph(
-            f"{lead}, chưa đến hạn gửi {what}; chưa nhận được {what} của đơn vị nào.", styles))
+        out.append(_para(
+            f"{lead}, chưa đến hạn gửi {what}; chưa nhận được {what} của đơn vị nào."))
         return out
-    out.append(body_paragraph(
+    out.append(_para(
         f"{lead}, đã nhận {c.done}/{c.bound} {what} (hoàn thành đúng hạn: {c.on_time}; hoàn "
-        f"thành quá hạn: {c.late}); chưa nhận {c.open} (quá hạn: {c.overdue}). Cụ thể:", styles))
+        f"thành quá hạn: {c.late}); chưa nhận {c.open} (quá hạn: {c.overdue}). Cụ thể:"))
     sentences = [_kind_sentence(k, p) for k in p.by_kind]
     if sentences:
         sentences[-1] = sentences[-1].rstrip(";") + "."
-    out += [body_paragraph(s, styles) for s in sentences]
+    out += [TextBlock("item", s) for s in sentences]
     return out
 
 
-def _free_text(text: str, styles: DocumentStyles) -> list[Flowable]:
+def _free_text(text: str) -> list[Block]:
     paragraphs = [" ".join(line.split()) for line in text.splitlines()]
-    return [body_paragraph(t, styles) for t in paragraphs if t]
+    return [_para(t) for t in paragraphs if t]
 
 
-def body_flowables(data: SummaryData, s: Settings, styles: DocumentStyles) -> list[Flowable]:
+def body_sections(data: SummaryData, s: Settings) -> list[Section]:
     d = data.directive
     agency = s.agency_name.strip()
     as_of = short_date(data.as_of)
@@ -147,42 +147,38 @@ def body_flowables(data: SummaryData, s: Settings, styles: DocumentStyles) -> li
     opening = f"Thực hiện {basis}; {reference}" if basis else f"Thực hiện {reference}"
     opening += (f", {agency} báo cáo kết quả theo dõi việc triển khai thực hiện của các cơ quan, "
                 f"đơn vị tính đến ngày {as_of} như sau:")
-    out: list[Flowable] = [body_paragraph(opening, styles)]
-    sections = 0
+    sections: list[Section] = [Section("opening", "Mở đầu", (_para(opening),))]
 
-    def section(title: str) -> None:
-        nonlocal sections
-        out.append(heading(f"{ROMAN[sections]}. {title}", 1, styles))
-        sections += 1
+    def numbered(title: str) -> TextBlock:
+        return TextBlock("heading1", f"{ROMAN[len(sections) - 1]}. {title}")
 
-    section("Kết quả theo dõi, đôn đốc")
+    results: list[Block] = [numbered("Kết quả theo dõi, đôn đốc")]
     for n, task in enumerate(data.tasks, start=1):
-        out.append(heading(f"{n}. {task.title}", 2, styles))
+        results.append(TextBlock("heading2", f"{n}. {task.title}"))
         shown = [p for p in task.periods if p in data.columns] or list(task.periods[:1])
         if not shown:
-            out.append(body_paragraph("Chưa có đơn vị nào phải thực hiện nhiệm vụ này.", styles))
+            results.append(_para("Chưa có đơn vị nào phải thực hiện nhiệm vụ này."))
             continue
         several = len(shown) > 1
         for i, p in enumerate(shown):
             label = f"{'abcdefghiklmnopqrstuvxy'[i % 23]}) Kỳ {p.period_label}" if several else None
             if not several and p.period_label:
-                out.append(heading(f"Kỳ báo cáo: {p.period_label}.", 3, styles))
-            out += period_flowables(p, as_of, styles, label=label)
+                results.append(TextBlock("heading3", f"Kỳ báo cáo: {p.period_label}"))
+            results += period_blocks(p, as_of, label=label)
+    sections.append(Section("results", "Kết quả theo dõi, đôn đốc", tuple(results)))
     texts = (
-        ("Đánh giá chung", d.report_assessment),
-        ("Khó khăn, vướng mắc", d.report_difficulties),
-        ("Đề xuất, kiến nghị", d.report_proposals),
+        ("assessment", "Đánh giá chung", d.report_assessment),
+        ("difficulties", "Khó khăn, vướng mắc", d.report_difficulties),
+        ("proposals", "Đề xuất, kiến nghị", d.report_proposals),
     )
-    for title, text in texts:
+    for key, title, text in texts:
         if text.strip():
-            section(title)
-            out += _free_text(text, styles)
-    out.append(body_paragraph(
+            sections.append(Section(key, title, (numbered(title), *_free_text(text))))
+    sections.append(Section("closing", "Kết thúc", (_para(
         f"Trên đây là báo cáo kết quả theo dõi việc triển khai thực hiện "
         f"{directive_reference(d, with_issuer=False)} tính đến ngày {as_of} (chi tiết tại Phụ lục "
-        f"kèm theo), {agency} kính báo cáo {_upward_short(s)} xem xét, chỉ đạo.", styles,
-        closing=True))
-    return out
+        f"kèm theo), {agency} kính báo cáo {_upward_short(s)} xem xét, chỉ đạo."),)))
+    return sections
 
 
 def _upward_short(s: Settings) -> str:
@@ -213,10 +209,10 @@ def appendix_widths(columns: int, settings: layout.PageSettings) -> tuple[list[f
     raise AssertionError("unreachable")
 
 
-def appendix_flowables(data: SummaryData, header: layout.DocumentHeader, s: Settings,
-                       styles: DocumentStyles) -> Appendix:
+def appendix_content(data: SummaryData, header: layout.DocumentHeader, s: Settings,
+                     page: layout.PageSettings) -> AppendixContent:
     columns = list(data.columns)
-    widths, wide = appendix_widths(len(columns), styles.settings)
+    widths, wide = appendix_widths(len(columns), page)
     head = ["STT", "Tên đơn vị",
             *[f"{c.column_title}\nHạn {short_date(c.due_date)}" for c in columns]]
     rows: list[list[str]] = []
@@ -224,42 +220,46 @@ def appendix_flowables(data: SummaryData, header: layout.DocumentHeader, s: Sett
         rows.append([str(number), row.unit_name, *[cell.text for cell in row.cells]])
     align: list[Literal["left", "center", "right"]] = ["center", "left"]
     align += ["center"] * len(columns)
-    table = appendix_table(head, rows, widths, styles, align=align)
+    table = TableBlock(tuple(head), tuple(tuple(r) for r in rows), tuple(widths), tuple(align))
     title = (f"Tình hình các cơ quan, đơn vị thực hiện {directive_reference(data.directive)} "
              f"(tính đến ngày {short_date(data.as_of)})")
     reference = appendix_reference("Báo cáo", header, s.agency_name.strip())
-    body: list[Flowable] = [table]
     note = ("Ghi chú: mỗi ô ghi số, ký hiệu và ngày nhận văn bản của đơn vị cùng tình trạng "
             "thực hiện; “—”: đơn vị không phải thực hiện nhiệm vụ, kỳ báo cáo này.")
     if data.dropped_columns:
         note += (f" Phụ lục không liệt kê {data.dropped_columns} kỳ báo cáo trước đó "
                  "(xem Phiếu theo dõi từng đơn vị).")
-    body.append(Spacer(1, 6))
-    body.append(Paragraph(escape(note), styles.table))
-    return Appendix(label="Phụ lục", title=title, reference=reference, body=tuple(body),
-                    landscape=wide)
+    return AppendixContent(label="Phụ lục", title=title, reference=reference,
+                           blocks=(table, NoteBlock(note)), landscape=wide)
 
 
-def build_summary_report(db: Database, options: DocumentOptions, target: Target) -> SummaryData:
-    """Write the synthesis report for ``options.directive_id`` as of ``options.as_of``."""
+def summary_content(db: Database, options: DocumentOptions
+                    ) -> tuple[DocumentContent, SummaryData]:
+    """The synthesis report for ``options.directive_id`` as of ``options.as_of``, as generated
+    (``options.edits`` not applied)."""
     options.validate()
     assert options.directive_id is not None
     s = load(db)
     data = summary_data(db, options.directive_id, options.as_of)
     settings = page_settings(s)
-    styles = make_styles(settings)
     header = make_header(s, options, f"BC-{s.agency_abbreviation.strip()}")
     recipients = options.recipients
     if recipients is None:
         recipients = default_recipients(DocumentKind.SUMMARY, s)
     footer = make_footer(s, options, recipients)
-    kinh_gui = [upward_recipient(s)]
+    content = DocumentContent(
+        kind=DocumentKind.SUMMARY.value, header=header,
+        title=TitleBlock("Báo cáo", report_subject(data)), kinh_gui=(upward_recipient(s),),
+        sections=tuple(body_sections(data, s)), footer=footer,
+        appendices=(appendix_content(data, header, s, settings),), page=settings)
+    return content, data
+
+
+def build_summary_report(db: Database, options: DocumentOptions, target: Target) -> SummaryData:
+    """Write the synthesis report for ``options.directive_id`` as of ``options.as_of``."""
+    content, data = summary_content(db, options)
     try:
-        build_document(
-            target, header, TitleBlock("Báo cáo", report_subject(data)), kinh_gui,
-            body_flowables(data, s, styles), footer,
-            appendices=[appendix_flowables(data, header, s, styles)], settings=settings,
-        )
+        write_pdf(content.edited(options.edit_map), target)
     except ValueError as exc:
         raise layout_error(exc) from None
     return data

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable, Spacer
-
 from app.db import Database
 from app.documents.common import (
     DocumentKind,
@@ -16,15 +14,10 @@ from app.documents.common import (
     make_header,
     page_settings,
 )
+from app.documents.content import Block, DocumentContent, Section, TableBlock, TextBlock
 from app.documents.data import UnitSheetData, directive_reference, short_date, unit_sheet_data
-from app.documents.layout import (
-    DocumentStyles,
-    TitleBlock,
-    appendix_table,
-    body_paragraph,
-    build_document,
-    make_styles,
-)
+from app.documents.layout import TitleBlock
+from app.documents.render_pdf import write_pdf
 
 SHEET_HEADER = ("STT", "Nhiệm vụ", "Kỳ báo cáo", "Hạn", "Văn bản nhận được\n(số, ký hiệu; ngày ký; "
                 "ngày nhận)", "Tình trạng")
@@ -50,41 +43,52 @@ def sheet_rows(data: UnitSheetData) -> list[list[str]]:
     return rows
 
 
-def body_flowables(data: UnitSheetData, styles: DocumentStyles) -> list[Flowable]:
+def body_sections(data: UnitSheetData) -> list[Section]:
     c = data.counts
     as_of = short_date(data.as_of)
-    out: list[Flowable] = [body_paragraph(
+    opening: Block = TextBlock("paragraph", (
         f"Tính đến ngày {as_of}, {data.unit.name} có {c.total} nghĩa vụ phải thực hiện: hoàn "
         f"thành đúng hạn {c.on_time}, hoàn thành quá hạn {c.late}, quá hạn {c.overdue}, sắp đến "
         f"hạn {c.due_soon}, chưa đến hạn {c.not_due}"
-        + (f", không áp dụng {c.exempt}" if c.exempt else "") + ". Chi tiết như sau:", styles)]
+        + (f", không áp dụng {c.exempt}" if c.exempt else "") + ". Chi tiết như sau:"))
+    sections = [Section("opening", "Mở đầu", (opening,))]
     if data.rows:
-        out.append(appendix_table(SHEET_HEADER, sheet_rows(data), SHEET_WIDTHS_MM, styles,
-                                  align=("center", "left", "left", "center", "left", "left")))
-        out.append(Spacer(1, 8))
-    out.append(body_paragraph(
-        "Phiếu này lập từ số liệu theo dõi tại ngày nêu trên, dùng để đối chiếu với đơn vị.",
-        styles, closing=True))
-    return out
+        table = TableBlock(SHEET_HEADER, tuple(tuple(r) for r in sheet_rows(data)),
+                           SHEET_WIDTHS_MM, ("center", "left", "left", "center", "left", "left"))
+        sections.append(Section("table", "Bảng chi tiết", (table,)))
+    sections.append(Section("closing", "Kết thúc", (TextBlock(
+        "paragraph",
+        "Phiếu này lập từ số liệu theo dõi tại ngày nêu trên, dùng để đối chiếu với đơn vị."),)))
+    return sections
 
 
-def build_unit_sheet(db: Database, options: DocumentOptions, target: Target) -> UnitSheetData:
-    """Write the tracking sheet of ``options.unit_id`` (one directive, or all when None)."""
+def unit_sheet_content(db: Database, options: DocumentOptions
+                       ) -> tuple[DocumentContent, UnitSheetData]:
+    """The tracking sheet of ``options.unit_id`` (one directive, or all when None), as
+    generated (``options.edits`` not applied)."""
     options.validate()
     assert options.unit_id is not None
     s = load(db)
     data = unit_sheet_data(db, options.unit_id, options.as_of, options.directive_id)
     settings = page_settings(s)
-    styles = make_styles(settings)
     header = make_header(s, options, f"PTD-{s.agency_abbreviation.strip()}")
     recipients = options.recipients
     if recipients is None:
         archive = default_recipients(DocumentKind.UNIT_SHEET, s)[-1:]
         recipients = (data.unit.name, *archive)
     footer = make_footer(s, options, recipients)
+    content = DocumentContent(
+        kind=DocumentKind.UNIT_SHEET.value, header=header,
+        title=TitleBlock("Phiếu theo dõi", sheet_subject(data)), kinh_gui=(),
+        sections=tuple(body_sections(data)), footer=footer, page=settings)
+    return content, data
+
+
+def build_unit_sheet(db: Database, options: DocumentOptions, target: Target) -> UnitSheetData:
+    """Write the tracking sheet of ``options.unit_id`` (one directive, or all when None)."""
+    content, data = unit_sheet_content(db, options)
     try:
-        build_document(target, header, TitleBlock("Phiếu theo dõi", sheet_subject(data)), None,
-                       body_flowables(data, styles), footer, settings=settings)
+        write_pdf(content.edited(options.edit_map), target)
     except ValueError as exc:
         raise layout_error(exc) from None
     return data
