@@ -105,19 +105,22 @@ _DASHES = "-–—‐‑−"
 _DASH_RE = re.compile(rf"\s*[{_DASHES}]\s*")
 _SYMBOL_RE = re.compile(r"(\d{1,5})/([A-Za-zĐđ0-9&.]+(?:-[A-Za-zĐđ0-9&.]+)*)")
 _NUMBER_LINE = re.compile(r"^s[oô6ố]\s*[:.;]?\s*(?P<rest>.*)$", re.IGNORECASE)
+# The place-and-date line is a line of its own: "Sơn Tịnh, ngày 25 tháng 4 năm 2018" and nothing
+# after the year. A date inside a sentence ("Công văn số 2116/UBND-NC ngày 18/4/2018 của…") is a
+# cited document's, never the signing date.
 _DATE_WORDS = re.compile(
-    r"(?:(?P<place>[^,]{2,40}?)\s*,\s*)?ngay\s*(?P<d>\d{1,2})\s*thang\s*(?P<m>\d{1,2})\s*"
-    r"nam\s*(?P<y>\d{4})")
+    r"^(?:(?P<place>[^,]{2,40}?)\s*,\s*)?ngay\s*(?P<d>\d{1,2})\s*thang\s*(?P<m>\d{1,2})\s*"
+    r"nam\s*(?P<y>\d{4})[^\w]*$")
 _DATE_SLASH = re.compile(
-    r"(?:(?P<place>[^,]{2,40}?)\s*,\s*)?ngay\s*(?P<d>\d{1,2})\s*[/.\-]\s*(?P<m>\d{1,2})\s*"
-    r"[/.\-]\s*(?P<y>\d{4})")
+    r"^(?:(?P<place>[^,]{2,40}?)\s*,\s*)?ngay\s*(?P<d>\d{1,2})\s*[/.\-]\s*(?P<m>\d{1,2})\s*"
+    r"[/.\-]\s*(?P<y>\d{4})[^\w]*$")
 _CITE = re.compile(
     r"(?:thuc hien|can cu|trien khai|theo|thuc hien noi dung)\s+(?:\S+\s+){0,3}?"
     r"(?P<kind>cong van|ke hoach|quyet dinh|chi thi|van ban|thong bao|huong dan)\s+"
     r"(?:so\s*)?(?P<symbol>\d+[a-z0-9&.\-–—/]*)"
     r"(?:\s*ngay\s*(?:(?P<d>\d{1,2})\s*[/.\-]\s*(?P<m>\d{1,2})\s*[/.\-]\s*(?P<y>\d{4})"
     r"|(?P<d2>\d{1,2})\s*thang\s*(?P<m2>\d{1,2})\s*nam\s*(?P<y2>\d{4})))?")
-_NAME_WORD = re.compile(r"^[A-ZĐÀ-Ỹ][a-zđà-ỹ]+$")
+_NAME_WORD = re.compile(r"^[A-ZĐÀ-Ỹ][a-zđà-ỹ]*$")  # "Nguyễn Văn A"
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 
@@ -285,6 +288,22 @@ def _summary(lines: list[TextLine], type_index: int) -> Found:
                  "" if clear_end else "Không rõ trích yếu dừng ở đâu")
 
 
+def _letter_subject(header: list[TextLine]) -> Found:
+    """A công văn's subject: "V/v …" under the number (and its wrapped lines)."""
+    for i, line in enumerate(header):
+        if not search_key(line.text).startswith(("v/v", "ve viec")):
+            continue
+        taken = [line]
+        for other in header[i + 1:]:
+            if other.column != line.column or _is_upper(other.text) or other.top - \
+                    taken[-1].top > 0.03:
+                break
+            taken.append(other)
+        text = re.sub(r"^(?:V/v|v/v|Về việc)\s*", "", clean(" ".join(t.text for t in taken)))
+        return Found(text, _conf(0.9, *taken, free_text=True))
+    return NOTHING
+
+
 def _title_case(line: str) -> str:
     key = search_key(line)
     prefix = ""
@@ -327,8 +346,20 @@ def _family_name(name: str) -> str:
     return f"{canonical} {rest}" if canonical and rest else name
 
 
+def _before_appendix(lines: list[TextLine], start: int) -> list[TextLine]:
+    """The document without its appendices: a "Phụ lục" title line starts them, after the
+    signature."""
+    for i in range(start, len(lines)):
+        line = lines[i]
+        if line.column == "C" and search_key(line.text).startswith("phu luc") \
+                and len(line.text) < 40 and line.top < 0.3:
+            return lines[:i]
+    return lines
+
+
 def _signer(lines: list[TextLine], type_index: int | None) -> tuple[Found, Found]:
     start = (type_index or 0) + 1
+    lines = _before_appendix(lines, start)
     last_page = max((line.page for line in lines), default=0)
     footer = [line for line in lines[start:] if line.column == "R" and line.page == last_page
               and len(line.text) <= 70]
@@ -431,8 +462,10 @@ def read_fields(document: DocumentText, *, today: dt.date | None = None) -> Fiel
         header = lines[:type_index]
         doc_type_text = DOC_TYPES[search_key(lines[type_index].text).strip(" .:")]
         doc_type = Found(doc_type_text, _conf(0.98, lines[type_index]))
-    else:
-        header = [line for line in lines if line.page == 0 and line.top < 0.3]
+    else:  # a công văn has no type line: its header ends at "Kính gửi"
+        end = next((line.top for line in lines if line.page == 0
+                    and search_key(line.text).startswith("kinh gui")), 0.3)
+        header = [line for line in lines if line.page == 0 and line.top < end]
         doc_type_text = None
         doc_type = NOTHING
     header.sort(key=lambda line: (line.top, line.x0))
@@ -440,6 +473,12 @@ def read_fields(document: DocumentText, *, today: dt.date | None = None) -> Fiel
     signed, place = _signed_date(header, today)
     issuing, parent, options = _bodies(header)
     summary = _summary(lines, type_index) if type_index is not None else NOTHING
+    if type_index is None:
+        subject = _letter_subject(header)
+        if subject.value:
+            summary = subject
+            doc_type_text = "CÔNG VĂN"
+            doc_type = Found(doc_type_text, subject.confidence)
     name, title = _signer(lines, type_index)
     citations = _citations(lines, type_index)
     task_value = TASK_OF_TYPE.get(doc_type_text or "")

@@ -286,3 +286,28 @@ def test_trusted_ca_certificates_are_kept_in_the_settings_and_used(
         add_trust_roots(sample_db, not_a_cert)
     remove_trust_root(sample_db, 0)
     assert trust_root_names(sample_db) == []
+
+
+def test_documents_printed_by_this_program_are_read_too(sample_db: Database,
+                                                        tmp_path: Path) -> None:
+    """An independent layout (the program's own Nghị định 30 frame: header and footer tables,
+    an appendix after the signature, a công văn without a type line, number and date left blank
+    for the clerk)."""
+    report, letter = tmp_path / "bao-cao.pdf", tmp_path / "cong-van.pdf"
+    assert _cli(sample_db, "report", "summary", "--directive", "2116/UBND-NC", "--as-of",
+                "2018-05-02", "--number", "15", "--date", "2018-05-03", "--out",
+                str(report))[0] == 0
+    assert _cli(sample_db, "report", "reminder", "--directive", "2116/UBND-NC", "--as-of",
+                "2018-05-02", "--out", str(letter))[0] == 0
+    later = dt.date(2018, 5, 10)
+    fields = read_fields(read_text(report), today=later)
+    assert fields.number_symbol.value == "15/BC-SNV" and fields.number_symbol.sure
+    assert fields.signed_date.value == dt.date(2018, 5, 3) and fields.signed_date.sure
+    assert fields.issuing_body.value == "SỞ NỘI VỤ"
+    assert fields.signer_name.value == "Nguyễn Văn A"  # on page 2, before the appendix
+    assert fields.signer_title.value == "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC"
+    fields = read_fields(read_text(letter), today=later)
+    assert fields.doc_type.value == "CÔNG VĂN"
+    assert fields.summary.value.startswith("đôn đốc thực hiện Công văn số 2116/UBND-NC")
+    # Number and date left blank for the clerk: nothing read — not the cited letter's date.
+    assert fields.number_symbol.value is None and fields.signed_date.value is None
