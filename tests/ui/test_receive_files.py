@@ -43,6 +43,10 @@ def _submissions(window: Any) -> int:
 
 def test_dropping_the_14_district_plans_and_confirming_them_with_the_keyboard(
         qtbot: Any, qtmodeltester: Any, window: Any, corpus: Path) -> None:
+    from ui.pages.warnings_page import WarningsPage
+
+    warnings = page_of(window, WarningsPage)
+    overdue_before = warnings.counts.overdue
     page = page_of(window, PlansPage)
     assert page.current_count == 14  # every district plan overdue on 02/05/2018
     plans = sorted(corpus / d.file_name for d in plan_corpus()
@@ -71,6 +75,7 @@ def test_dropping_the_14_district_plans_and_confirming_them_with_the_keyboard(
         attached = session.scalars(select(Submission.attachment_path)).all()
     assert all(path.endswith(".pdf") for path in attached)
     qtbot.waitUntil(lambda: page.current_count == 0)  # the warnings updated
+    qtbot.waitUntil(lambda: warnings.counts.overdue == overdue_before - 14)
     assert "Đã ghi nhận (mã" in dialog.model.index(0, COLUMN_INDEX["status"]).data()
 
     # Dropped again: every row flagged as already recorded, and confirming records nothing.
