@@ -19,6 +19,7 @@ import subprocess
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from app.errors import AppError
 from app.text import clean
@@ -348,24 +349,35 @@ def read_docx(path: Path) -> DocumentText:
                 x0, x1 = {"L": (0.05, 0.45), "R": (0.55, 0.95), "C": (0.1, 0.9)}[column]
                 lines.append(TextLine(text, column, 0, position / 1000, x0, x1, bold=bold))
 
-    body = document.element.body
-    for child in body.iterchildren():
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            add(Paragraph(child, document), "C")
-        elif tag == "tbl":
-            table = Table(child, document)
-            for row in table.rows:
-                cells = row.cells
-                for n, cell in enumerate(cells):
-                    if len(cells) >= 2 and n == 0:
-                        column = "L"
-                    elif len(cells) >= 2 and n == len(cells) - 1:
-                        column = "R"
-                    else:
-                        column = "C"
-                    for paragraph in cell.paragraphs:
-                        add(paragraph, column)
+    def walk(container: Any, parent: Any) -> None:
+        for child in container.iterchildren():
+            tag = child.tag.rsplit("}", 1)[-1]
+            if tag == "p":
+                add(Paragraph(child, parent), "C")
+            elif tag == "tbl":
+                table_lines(Table(child, parent))
+
+    def table_lines(table: Any) -> None:
+        for row in table.rows:
+            cells = row.cells
+            for n, cell in enumerate(cells):
+                if len(cells) >= 2 and n == 0:
+                    column = "L"
+                elif len(cells) >= 2 and n == len(cells) - 1:
+                    column = "R"
+                else:
+                    column = "C"
+                for paragraph in cell.paragraphs:
+                    add(paragraph, column)
+
+    # Some offices put the agency/motto table in the first page's header (Word "Header").
+    if document.sections:
+        section = document.sections[0]
+        page_header = section.first_page_header if section.different_first_page_header_footer \
+            else section.header
+        if not page_header.is_linked_to_previous:
+            walk(page_header._element, page_header)
+    walk(document.element.body, document)
     return DocumentText("docx", tuple(lines), 0, (0,))
 
 

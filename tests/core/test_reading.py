@@ -311,3 +311,26 @@ def test_documents_printed_by_this_program_are_read_too(sample_db: Database,
     assert fields.summary.value.startswith("đôn đốc thực hiện Công văn số 2116/UBND-NC")
     # Number and date left blank for the clerk: nothing read — not the cited letter's date.
     assert fields.number_symbol.value is None and fields.signed_date.value is None
+
+
+def test_a_word_file_with_its_header_table_in_the_page_header(tmp_path: Path) -> None:
+    from docx import Document
+
+    document = Document()
+    header = document.sections[0].header
+    table = header.add_table(rows=1, cols=2, width=document.sections[0].page_width)
+    left, right = table.rows[0].cells
+    left.paragraphs[0].text = "ỦY BAN NHÂN DÂN"
+    left.add_paragraph("HUYỆN MỘ ĐỨC")
+    left.add_paragraph("Số: 77/KH-UBND")
+    right.paragraphs[0].text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+    right.add_paragraph("Mộ Đức, ngày 26 tháng 4 năm 2018")
+    for text in ("KẾ HOẠCH", "Phối hợp thực hiện công tác dân vận năm 2018",
+                 "Thực hiện Công văn số 2116/UBND-NC ngày 18/4/2018 của UBND tỉnh;"):
+        document.add_paragraph().add_run(text).bold = not text.startswith("Thực hiện")
+    path = tmp_path / "dau-trang.docx"
+    document.save(str(path))
+    fields = read_fields(read_text(path), today=TODAY)
+    assert fields.number_symbol.value == "77/KH-UBND"
+    assert fields.signed_date.value == dt.date(2018, 4, 26)
+    assert fields.issuing_body.value == "ỦY BAN NHÂN DÂN HUYỆN MỘ ĐỨC"
