@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.reading.text import DocumentText, TextLine
-from app.schedule import PeriodKind, make_period
+from app.errors import AppError
+from app.schedule import Period, PeriodKind, make_period
 from app.text import clean, search_key
 
 SURE = 0.9
@@ -428,6 +429,17 @@ _PERIODS: list[tuple[re.Pattern[str], PeriodKind]] = [
 ]
 
 
+def _make(kind: PeriodKind, match: re.Match[str]) -> Period | None:
+    if kind is PeriodKind.HALF_YEAR:
+        return make_period(kind, int(match.group(1)), 1 if "dau" in match.group(0) else 2)
+    if kind is PeriodKind.QUARTER:
+        return make_period(kind, int(match.group(2)), ROMAN[match.group(1)])
+    if kind is PeriodKind.MONTH:
+        month = int(match.group(1))
+        return make_period(kind, int(match.group(2)), month) if 1 <= month <= 12 else None
+    return make_period(kind, int(match.group(1)))
+
+
 def _period(texts: list[tuple[str, float]]) -> tuple[Found, str, PeriodKind | None]:
     """The reporting period from the subject (sure) or the first lines of the body (less)."""
     for text, base in texts:
@@ -436,18 +448,12 @@ def _period(texts: list[tuple[str, float]]) -> tuple[Found, str, PeriodKind | No
             match = pattern.search(key)
             if not match:
                 continue
-            if kind is PeriodKind.HALF_YEAR:
-                period = make_period(kind, int(match.group(1)), 1 if "dau" in match.group(0)
-                                     else 2)
-            elif kind is PeriodKind.QUARTER:
-                period = make_period(kind, int(match.group(2)), ROMAN[match.group(1)])
-            elif kind is PeriodKind.MONTH:
-                month = int(match.group(1))
-                if not 1 <= month <= 12:
-                    continue
-                period = make_period(kind, int(match.group(2)), month)
-            else:
-                period = make_period(kind, int(match.group(1)))
+            try:
+                period = _make(kind, match)
+            except (ValueError, AppError):  # "năm 0000", "quý V": not a period
+                continue
+            if period is None or not 1990 <= period.year <= 2100:
+                continue
             return Found(period.key, base), period.label, kind
     return NOTHING, "", None
 

@@ -334,3 +334,47 @@ def test_a_word_file_with_its_header_table_in_the_page_header(tmp_path: Path) ->
     assert fields.number_symbol.value == "77/KH-UBND"
     assert fields.signed_date.value == dt.date(2018, 4, 26)
     assert fields.issuing_body.value == "ỦY BAN NHÂN DÂN HUYỆN MỘ ĐỨC"
+
+
+SNIPPETS = ["Số: 45/KH-UBND", "Sơn Tịnh, ngày 25 tháng 4 năm 2018", "KẾ HOẠCH", "BÁO CÁO",
+            "ỦY BAN NHÂN DÂN", "HUYỆN SƠN TỊNH", "KT. CHỦ TỊCH", "Nguyễn Văn An", "ngày 31/2/2018",
+            "Thực hiện Công văn số 2116/UBND-NC ngày 18/4/2018", "Phụ lục", "V/v", "Số:", "/",
+            "6 tháng đầu năm 2018", "quý V/2018", "tháng 13/2018", "ngày 99 tháng 99 năm 0000"]
+
+
+def test_any_lines_give_fields_without_an_error() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    line = st.one_of(st.sampled_from(SNIPPETS), st.text(max_size=60))
+    rows = st.lists(st.tuples(st.sampled_from("LRC"), line), max_size=30)
+
+    @settings(max_examples=300, deadline=None)
+    @given(rows)
+    def check(lines: list[tuple[str, str]]) -> None:
+        fields = read_fields(_doc(*lines), today=TODAY)
+        if fields.signed_date.sure:
+            assert fields.signed_date.value <= TODAY
+
+    check()
+
+
+def test_random_bytes_named_pdf_or_docx_only_give_a_read_error(tmp_path: Path) -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from app.reading.text import ReadError
+
+    prefixes = st.sampled_from([b"%PDF-1.4\n", b"PK\x03\x04", b"", b"%PDF-1.7\n%\xe2\xe3\n1 0 obj"])
+
+    @settings(max_examples=60, deadline=None)
+    @given(prefixes, st.binary(max_size=2000), st.sampled_from([".pdf", ".docx"]))
+    def check(prefix: bytes, body: bytes, suffix: str) -> None:
+        path = tmp_path / f"rac{suffix}"
+        path.write_bytes(prefix + body)
+        try:
+            read_text(path)
+        except ReadError as exc:
+            assert exc.message
+
+    check()
