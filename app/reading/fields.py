@@ -16,8 +16,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from app.reading.text import DocumentText, TextLine
 from app.errors import AppError
+from app.reading.text import DocumentText, TextLine
 from app.schedule import Period, PeriodKind, make_period
 from app.text import clean, search_key
 
