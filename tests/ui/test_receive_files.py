@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QColor, QDropEvent
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QLineEdit
 from sqlalchemy import func, select
 
 from app.models import Submission
@@ -150,4 +151,30 @@ def test_reading_runs_in_the_background_and_can_be_stopped(
     finally:
         tasks.wait_for_background()
         tasks.set_synchronous(True)
+    dialog.close()
+
+
+def test_a_report_dropped_on_the_report_tab_is_corrected_with_the_keyboard(
+        qtbot: Any, window: Any, corpus: Path) -> None:
+    from ui.pages.reports_page import ReportsPage
+
+    page = page_of(window, ReportsPage)
+    _drop(page, [corpus / "bao-cao-6t-so-05.pdf"])  # Sở Tài chính, 6 tháng đầu năm 2018
+    dialog = window.receive_files_dialog
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 1 and not dialog.reading)
+    row = dialog.model.row_at(0)
+    assert row.unit_label == "Sở Tài chính" and "6 tháng đầu năm 2018" in row.obligation_label
+    # The number typed over with F2 (keys only), as she would correct it.
+    column = COLUMN_INDEX["number_symbol"]
+    dialog.activateWindow()  # its own window: the main window's F2 ("Sửa") is not in play
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=3000)
+    dialog.table.setFocus()
+    dialog.table.setCurrentIndex(dialog.model.index(0, column))
+    QTest.keyClick(dialog.table, Qt.Key.Key_F2)
+    editor = dialog.table.viewport().findChild(QLineEdit)
+    assert editor is not None, "F2 opens the cell editor"
+    editor.selectAll()
+    QTest.keyClicks(editor, "99/BC-STC")
+    QTest.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.model.row_at(0).number_symbol == "99/BC-STC")
     dialog.close()
