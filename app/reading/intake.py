@@ -165,9 +165,24 @@ def file_hash(path: Path) -> str:
 
 @dataclass
 class KnownFiles:
-    """The content hashes of the files already attached to submissions."""
+    """The files already attached to submissions, to flag a file received twice. Only their
+    sizes are read up front (a stat per file); a file is hashed only when a received file has
+    the same size, once (years of attachments are never all read)."""
 
-    by_hash: dict[str, str] = field(default_factory=dict)  # sha256 → "45/KH-UBND của …"
+    by_hash: dict[str, str] = field(default_factory=dict)  # sha256 → "văn bản 45/KH-UBND của …"
+    by_size: dict[int, list[tuple[Path, str]]] = field(default_factory=dict)
+
+    def add(self, digest: str, label: str) -> None:
+        self.by_hash.setdefault(digest, label)
+
+    def find(self, size: int, digest: str) -> str | None:
+        """The record that already has a file of this content, if any."""
+        for path, label in self.by_size.pop(size, []):
+            try:
+                self.by_hash.setdefault(file_hash(path), label)
+            except OSError:
+                continue
+        return self.by_hash.get(digest)
 
 
 def known_files(db: Database) -> KnownFiles:
@@ -185,19 +200,19 @@ def known_files(db: Database) -> KnownFiles:
         folder = Path(db.path).resolve().parent
     for _sid, symbol, stored, unit in rows:
         label = f"văn bản {symbol} của {unit}"
-        digest = None
         if stored.startswith("db:"):
             try:
                 digest = blobs.get(int(stored.removeprefix("db:")))
             except ValueError:
                 digest = None
+            if digest:
+                known.add(digest, label)
         elif folder is not None:
             try:
-                digest = file_hash(attachments.resolve(folder, stored))
+                path = attachments.resolve(folder, stored)
+                known.by_size.setdefault(path.stat().st_size, []).append((path, label))
             except (AppError, OSError):
-                digest = None
-        if digest:
-            known.by_hash.setdefault(digest, label)
+                continue
     return known
 
 
@@ -282,8 +297,9 @@ def read_received(db: Database, path: Path | str, *, today: dt.date,
     except OSError:
         return ReceivedFile(str(path), path.name, 0, "", problem=f"Không mở được tệp {path.name}.")
     duplicate = ""
-    if known is not None and digest in known.by_hash:
-        duplicate = f"Tệp này đã được ghi nhận ({known.by_hash[digest]})."
+    already = known.find(size, digest) if known is not None and digest else None
+    if already:
+        duplicate = f"Tệp này đã được ghi nhận ({already})."
     try:
         document = read_text(path, ocr=ocr)
     except ReadError as exc:

@@ -397,8 +397,8 @@ class ReceiveFilesDialog(QDialog):
             else:
                 row.state, row.message, row.submission_id = RECORDED, "", info.id
                 if self._known is not None and row.result.sha256:  # dropped again: flagged
-                    self._known.by_hash.setdefault(
-                        row.result.sha256, f"văn bản {info.number_symbol} của {row.unit_label}")
+                    self._known.add(row.result.sha256,
+                                    f"văn bản {info.number_symbol} của {row.unit_label}")
                 done += 1
             self.model.row_changed(row)
         if done:
