@@ -247,8 +247,16 @@ def test_cli_read_prints_fields_with_their_confidence(sample_db: Database, corpu
                         "--today", "2018-05-02")
     data = json.loads(out)
     assert data[0]["fields"]["number_symbol"]["sure"] is True
+    assert data[0]["signatures"] == [] and data[0]["fields"]["period"]["value"] is None
     assert data[0]["unit"]["label"] == "UBND huyện Nghĩa Hành"
     assert data[0]["obligation"]["sure"] is True
+
+
+def test_cli_read_walks_a_folder(sample_db: Database, corpus: Path) -> None:
+    code, out, _ = _cli(sample_db, "read", str(corpus), "--json", "--today", "2019-01-10")
+    data = json.loads(out)
+    assert code == 0 and len(data) == len(list(corpus.glob("*.json")))
+    assert all(d["obligation"]["sure"] for d in data)
 
 
 def test_cli_receive_from_file_records_once(sample_db: Database, corpus: Path) -> None:
