@@ -52,8 +52,10 @@ def describe(result: Any) -> list[tuple[str, str]]:
         lines.append(("Lỗi", result.problem))
     if result.duplicate:
         lines.append(("Trùng", result.duplicate))
-    lines.append(("Đọc", f"{result.source}, {result.pages or '?'} trang, "
-                         f"{result.seconds:.2f} giây"))
+    source = {"pdf": "lớp chữ của PDF", "docx": "tệp Word", "ocr": "nhận dạng chữ (OCR)"}.get(
+        result.source, result.source)
+    pages = f", {result.pages} trang" if result.pages else ""
+    lines.append(("Đọc", f"{source}{pages}, {result.seconds:.2f} giây"))
     return lines
 
 
