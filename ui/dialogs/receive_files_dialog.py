@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import AppError
+from app.models import Channel
 from app.reading.intake import (
     Confirmed,
     KnownFiles,
@@ -140,6 +141,10 @@ class ReceiveFilesDialog(QDialog):
         self.add_button = QPushButton("Thêm tệp…", self)
         self.add_folder_button = QPushButton("Thêm thư mục…", self)
         self.file_date_check = QCheckBox("Ngày nhận = ngày của tệp (mặc định: hôm nay)", self)
+        self.channel_combo = QComboBox(self)
+        for channel in (Channel.SYSTEM, Channel.EMAIL, Channel.PAPER):
+            self.channel_combo.addItem(channel.label, channel.value)
+        self.channel_combo.setToolTip("Hình thức nhận ghi cho các văn bản được ghi nhận")
         self.trust_button = QPushButton("CA tin cậy (ký số)…", self)
         self.trust_button.setToolTip("Chứng thư của các tổ chức cấp chữ ký số mà cơ quan tin "
                                      "cậy (ví dụ Ban Cơ yếu Chính phủ): dùng để xác minh người ký")
@@ -150,7 +155,7 @@ class ReceiveFilesDialog(QDialog):
         self.cancel_button = QPushButton("Dừng đọc", self)
         self.cancel_button.setVisible(False)
         for widget in (self.add_button, self.add_folder_button, self.file_date_check,
-                       self.trust_button):
+                       QLabel("Hình thức nhận:", self), self.channel_combo, self.trust_button):
             bar.addWidget(widget)
         bar.addStretch(1)
         bar.addWidget(self.progress)
@@ -391,7 +396,8 @@ class ReceiveFilesDialog(QDialog):
                     path=row.result.path, obligation_id=row.obligation_id,
                     number_symbol=row.number_symbol, signed_date=row.signed_date,
                     received_date=row.received_date, signer=row.signer,
-                    summary=row.summary), today=today)
+                    summary=row.summary, channel=str(self.channel_combo.currentData())),
+                    today=today)
             except AppError as exc:
                 row.state, row.message = ERROR, exc.message
             else:
