@@ -105,6 +105,8 @@ BODY_STARTS = ("can cu", "thuc hien", "kinh gui", "trien khai", "de ", "nham ", 
 _DASHES = "-–—‐‑−"
 _DASH_RE = re.compile(rf"\s*[{_DASHES}]\s*")
 _SYMBOL_RE = re.compile(r"(\d{1,5})/([A-Za-zĐđ0-9&.]+(?:-[A-Za-zĐđ0-9&.]+)*)")
+# Party bodies number "72-KH/BDVTU" (the type before the slash).
+_PARTY_SYMBOL_RE = re.compile(r"(\d{1,5})-([A-Za-zĐđ]+)/([A-Za-zĐđ0-9&.]+(?:-[A-Za-zĐđ0-9&.]+)*)")
 _NUMBER_LINE = re.compile(r"^s[oô6ố]\s*[:.;]?\s*(?P<rest>.*)$", re.IGNORECASE)
 # The place-and-date line is a line of its own: "Sơn Tịnh, ngày 25 tháng 4 năm 2018" and nothing
 # after the year. A date inside a sentence ("Công văn số 2116/UBND-NC ngày 18/4/2018 của…") is a
@@ -181,14 +183,18 @@ def _number(header: list[TextLine], doc_type: str | None) -> Found:
         if not match:
             continue
         rest = normalise_symbol(match.group("rest"))
+        party = _PARTY_SYMBOL_RE.match(rest)
         found = _SYMBOL_RE.search(rest)
-        if not found:
+        if party:
+            number, first = party.group(1), party.group(2)
+            value, symbol = f"{number}-{first}/{party.group(3)}", f"{first}-{party.group(3)}"
+        elif found:
+            number, symbol = found.group(1), found.group(2)
+            value, first = f"{number}/{symbol}", symbol.split("-")[0]
+        else:
             continue
-        number, symbol = found.group(1), found.group(2)
-        value = f"{number}/{symbol}"
         confidence = 0.97
         note = ""
-        first = symbol.split("-")[0]
         expected = TYPE_SYMBOLS.get(doc_type or "")
         if expected and search_key(first).upper() != search_key(expected).upper():
             confidence, note = 0.7, (f"Ký hiệu {first} không khớp loại văn bản "

@@ -78,6 +78,13 @@ def test_the_date_of_a_cited_document_is_never_the_signing_date() -> None:
     assert fields.issuing_body.value == "ỦY BAN NHÂN DÂN HUYỆN SƠN TỊNH"
 
 
+def test_a_party_body_number_is_read_with_its_type_before_the_slash() -> None:
+    fields = read_fields(_doc(("L", "BAN DÂN VẬN TỈNH ỦY"), ("L", "Số 72 - KH/BDVTU"),
+                              ("R", "Quảng Ngãi, ngày 04 tháng 4 năm 2018"), ("C", "KẾ HOẠCH"),
+                              ("C", "Phối hợp thực hiện công tác dân vận năm 2018")), today=TODAY)
+    assert fields.number_symbol.value == "72-KH/BDVTU" and fields.number_symbol.sure
+
+
 def test_a_number_whose_type_does_not_match_the_document_is_unsure() -> None:
     fields = read_fields(_doc(("L", "SỞ Y TẾ"), ("L", "Số: 7/KH-SYT"),
                               ("R", "Quảng Ngãi, ngày 30 tháng 6 năm 2018"), ("C", "BÁO CÁO"),
