@@ -14,6 +14,7 @@ import datetime as dt
 import hashlib
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -333,7 +334,8 @@ def read_received(db: Database, path: Path | str, *, today: dt.date,
 
 
 def read_many(db: Database, paths: list[Path] | list[str], *, today: dt.date,
-              progress: object = None, cancelled: object = None) -> list[ReceivedFile]:
+              progress: Callable[[int, int, str], None] | None = None,
+              cancelled: Callable[[], bool] | None = None) -> list[ReceivedFile]:
     """Read files one after the other; ``progress(done, total, name)`` after each,
     ``cancelled()`` checked before each (what was read so far is returned)."""
     files = expand(paths)
@@ -343,7 +345,7 @@ def read_many(db: Database, paths: list[Path] | list[str], *, today: dt.date,
     results: list[ReceivedFile] = []
     seen: dict[str, str] = {}
     for n, path in enumerate(files):
-        if callable(cancelled) and cancelled():
+        if cancelled is not None and cancelled():
             break
         result = read_received(db, path, today=today, catalogue=catalogue, known=known,
                                roots=roots)
@@ -354,7 +356,7 @@ def read_many(db: Database, paths: list[Path] | list[str], *, today: dt.date,
                                                 "trong lần nhận này.")
         seen.setdefault(result.sha256, path.name)
         results.append(result)
-        if callable(progress):
+        if progress is not None:
             progress(n + 1, len(files), path.name)
     return results
 
