@@ -178,3 +178,33 @@ def test_a_report_dropped_on_the_report_tab_is_corrected_with_the_keyboard(
     QTest.keyClick(editor, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: dialog.model.row_at(0).number_symbol == "99/BC-STC")
     dialog.close()
+
+
+def test_a_scan_without_ocr_is_typed_in_by_hand_and_recorded_with_its_file(
+        qtbot: Any, window: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from PIL import Image
+
+    from app.reading import text as text_module
+    from ui.receive_actions import receive_files
+
+    monkeypatch.setattr(text_module, "tesseract_path", lambda: None)  # no Tesseract here
+    scan = tmp_path / "ban-quet.pdf"
+    Image.new("L", (800, 1100), 255).save(scan, "PDF", resolution=100)
+    dialog = receive_files(window, [scan])
+    qtbot.waitUntil(lambda: dialog.model.rowCount() == 1 and not dialog.reading)
+    model = dialog.model
+    assert "cần nhập tay" in model.index(0, COLUMN_INDEX["status"]).data()
+    unit = next(u for u in model.unit_choices if u[1] == "UBND huyện Ba Tơ")
+    assert model.setData(model.index(0, COLUMN_INDEX["unit"]), unit[0])
+    choices = dict(dialog._obligation_choices(model.row_at(0)))
+    plan = next(i for i, label in choices.items() if label.startswith("Xây dựng kế hoạch"))
+    for key, value in (("obligation", plan), ("number_symbol", "31/KH-UBND"),
+                       ("signed_date", "27/04/2018")):
+        assert model.setData(model.index(0, COLUMN_INDEX[key]), value), key
+    assert not model.row_at(0).unsure
+    dialog.table.selectRow(0)
+    assert dialog.confirm_selected() == 1
+    with window.db.read() as session:
+        stored = session.scalars(select(Submission.attachment_path)).one()
+    assert stored.endswith("ban-quet.pdf")
+    dialog.close()
