@@ -32,6 +32,7 @@ MAX_FILE_BYTES = 200 * 1024 * 1024  # the attachment limit (app/services/attachm
 MAX_DOCX_UNPACKED = 60 * 1024 * 1024  # a real .docx of text is a few MB unpacked
 MAX_DOCX_RATIO = 150  # compression ratio of one member beyond which it is a bomb
 OCR_DPI = 250
+MAX_OCR_PIXELS = 4200  # the longer side of a page image given to Tesseract
 OCR_TIMEOUT_S = 60
 # Pages read of a long PDF: the header is on the first, the signer on the last; the
 # citation of the directive is on the first page too.
@@ -218,7 +219,10 @@ def _ocr_pdf(document: object, pages: list[int], count: int) -> DocumentText:
     for index in sorted({pages[0], pages[-1]}):
         page = document[index]
         try:
-            image = page.render(scale=OCR_DPI / 72, grayscale=True).to_pil()
+            width, height = page.get_size()
+            # A4 at OCR_DPI; a poster-sized page is not rendered at 88 megapixels.
+            scale = min(OCR_DPI / 72, MAX_OCR_PIXELS / max(width, height, 1.0))
+            image = page.render(scale=scale, grayscale=True).to_pil()
         finally:
             page.close()
         lines.extend(ocr_image(image, index))
