@@ -393,3 +393,24 @@ def test_random_bytes_named_pdf_or_docx_only_give_a_read_error(tmp_path: Path) -
             assert exc.message
 
     check()
+
+
+def test_a_signature_fills_in_the_signer_and_date_the_text_lacks(
+        sample_db: Database, tmp_path: Path) -> None:
+    from reportlab.pdfgen import canvas
+
+    from tests.data.received.generate import _font, sign_pdf
+
+    plain, signed = tmp_path / "khong-ky-ten.pdf", tmp_path / "da-ky-so.pdf"
+    c = canvas.Canvas(str(plain))
+    c.setFont(_font("LiberationSerif"), 12)
+    for y, text in ((800, "SỞ Y TẾ"), (780, "Số: 88/BC-SYT"), (740, "BÁO CÁO"),
+                    (720, "Kết quả 6 tháng đầu năm 2018")):
+        c.drawString(250 if text.isupper() and len(text) < 10 else 80, y, text)
+    c.save()
+    sign_pdf(plain, signed, tmp_path / "chung-thu", dt.datetime(2018, 6, 15, 9))
+    result = read_received(sample_db, signed, today=dt.date(2030, 1, 1), roots=[])
+    assert result.found("signed_date").value is None and result.found("signer_name").value is None
+    assert result.signatures and result.signatures[0].intact
+    assert result.signer == result.signatures[0].signer  # the certificate's holder
+    assert result.signed_date == result.signatures[0].signed_at.date()  # type: ignore[union-attr]
