@@ -32,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     scans = not args.no_scans and ocr_available()
     with tempfile.TemporaryDirectory() as tmp:
         corpus = args.corpus or Path(tmp) / "corpus"
-        build(corpus, scans=scans)
+        build(corpus, scans=scans, libreoffice=True)
         db = connect(str(Path(tmp) / "sample.db"))
         load_sample(db)
         report, _ = measure(db, corpus, today=TODAY)

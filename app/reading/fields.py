@@ -205,9 +205,21 @@ def _number(header: list[TextLine], doc_type: str | None) -> Found:
     return NOTHING
 
 
+def _date_lines(header: list[TextLine]) -> list[tuple[TextLine, str]]:
+    """Each header line, then each line joined with the next one of its column: a narrow
+    column wraps "Quảng Ngãi, ngày 19 tháng 6 năm" / "2018"."""
+    single = [(line, line.text) for line in header]
+    joined = []
+    for i, line in enumerate(header):
+        following = next((o for o in header[i + 1:] if o.column == line.column), None)
+        if following is not None and following.top - line.top < 0.05:
+            joined.append((line, f"{line.text} {following.text}"))
+    return single + joined
+
+
 def _signed_date(header: list[TextLine], today: dt.date | None) -> tuple[Found, Found]:
-    for line in header:
-        key = search_key(line.text)
+    for line, text in _date_lines(header):
+        key = search_key(text)
         match = _DATE_WORDS.search(key) or _DATE_SLASH.search(key)
         if not match:
             continue
@@ -368,17 +380,23 @@ def _signer(lines: list[TextLine], type_index: int | None) -> tuple[Found, Found
     start = (type_index or 0) + 1
     lines = _before_appendix(lines, start)
     last_page = max((line.page for line in lines), default=0)
-    footer = [line for line in lines[start:] if line.column == "R" and line.page == last_page
-              and len(line.text) <= 70]
-    # The signer block: from the last authority line (TM./KT./Q./TL./TUQ.), else from the last
-    # upper-case run of the right column, down to the name.
+    # The last two pages: a footer table may break across the page (title on one, name on
+    # the next).
+    footer = [line for line in lines[start:] if line.column == "R"
+              and line.page >= last_page - 1 and len(line.text) <= 70]
+    # The signer block: from the last authority line (TM./KT./Q./TL./TUQ.) and the upper-case
+    # lines right above it ("TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"), else from the
+    # last upper-case run of the right column, down to the name.
     auth_positions = [i for i, line in enumerate(footer)
                       if search_key(line.text).split(" ", 1)[0].rstrip(".") in AUTHORITIES
                       and "." in line.text.split(" ", 1)[0]]
     begin = None
     if auth_positions:
-        begin = auth_positions[0]
-        # "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH": the block starts at the first.
+        begin = auth_positions[-1]
+        while begin > 0 and _is_upper(footer[begin - 1].text) and \
+                footer[begin - 1].page == footer[begin].page and \
+                footer[begin].top - footer[begin - 1].top < 0.05:
+            begin -= 1
     else:
         for i in range(len(footer) - 1, -1, -1):
             if _is_upper(footer[i].text) and i + 1 < len(footer):

@@ -6,6 +6,7 @@ numbers."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import time
 from pathlib import Path
 
@@ -63,6 +64,20 @@ def test_a_text_layer_pdf_is_read_in_a_fifth_of_a_second(corpus: Path) -> None:
         times.append(time.perf_counter() - started)
     times.sort()
     assert times[len(times) // 2] <= 0.2, times
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice chưa được cài")
+def test_word_files_printed_to_pdf_by_libreoffice_are_read_at_98_percent(
+        sample_db: Database, corpus: Path) -> None:
+    """Another PDF producer: its own line breaks, the date line wrapped in the narrow header
+    column, the footer table broken across two pages."""
+    build(corpus, scans=False, libreoffice=True)
+    report, _ = measure(sample_db, corpus, today=TODAY, groups=["word-pdf"])
+    assert report.documents["word-pdf"] >= 20
+    for name in FIELDS:
+        score = report.scores["word-pdf"][name]
+        assert score.precision >= 0.98 and score.recall >= 0.98, (name, score.wrong_examples)
+    assert report.confident_wrong() == 0
 
 
 @pytest.mark.skipif(not ocr_available(), reason="Tesseract với gói tiếng Việt chưa được cài")

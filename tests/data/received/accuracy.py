@@ -22,7 +22,7 @@ from app.text import clean, search_key
 FIELDS = ("number_symbol", "signed_date", "unit", "doc_type", "summary", "signer_name",
           "signer_title", "directive", "task", "period", "obligation")
 GROUPS = {"pdf": "PDF có lớp chữ", "signed": "PDF ký số", "docx": "Word .docx",
-          "scan": "Bản quét (OCR)"}
+          "word-pdf": "Word in ra PDF bằng LibreOffice", "scan": "Bản quét (OCR)"}
 
 
 @dataclass

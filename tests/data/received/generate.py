@@ -662,7 +662,44 @@ def sign_pdf(source: Path, target: Path, cert_folder: Path, when: dt.datetime) -
     del when
 
 
-def build(out: Path, *, scans: bool = True, signed: bool = True, seed: int = 2018) -> list[Doc]:
+def print_with_libreoffice(docs: list[Doc], out: Path) -> list[Doc]:
+    """The .docx files printed to PDF by LibreOffice (another PDF producer: its own line
+    breaks, a date line wrapped in a narrow column, a footer table broken across pages), as
+    ``<name>-libreoffice.pdf`` with the same truth. Nothing when LibreOffice is missing."""
+    import shutil
+    import subprocess
+    import tempfile
+
+    soffice = shutil.which("soffice")
+    words = [d for d in docs if d.fmt == "docx"]
+    if soffice is None or not words:
+        return []
+    printed = []
+    wanted = [d for d in words if not (out / f"{d.name}-libreoffice.pdf").exists()]
+    if wanted:
+        with tempfile.TemporaryDirectory() as tmp:
+            # A profile of its own: another LibreOffice running on the machine does not block it.
+            profile = Path(tmp, "profile").as_uri()
+            subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless",
+                            "--convert-to", "pdf", "--outdir", tmp,
+                            *(str(out / d.file_name) for d in wanted)],
+                           capture_output=True, timeout=600, check=False)
+            for d in wanted:
+                made = Path(tmp) / f"{d.name}.pdf"
+                if made.exists():
+                    shutil.move(str(made), out / f"{d.name}-libreoffice.pdf")
+    for d in words:
+        target = out / f"{d.name}-libreoffice.pdf"
+        if target.exists():
+            truth = dict(d.truth(), file=target.name, format="word-pdf")
+            (out / f"{d.name}-libreoffice.json").write_text(
+                json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
+            printed.append(d)
+    return printed
+
+
+def build(out: Path, *, scans: bool = True, signed: bool = True, seed: int = 2018,
+          libreoffice: bool = False) -> list[Doc]:
     """Write the corpus into ``out`` (skipping files already there); return the documents."""
     out.mkdir(parents=True, exist_ok=True)
     docs = plan_corpus(seed)
@@ -692,6 +729,8 @@ def build(out: Path, *, scans: bool = True, signed: bool = True, seed: int = 201
             truth.write_text(json.dumps(doc.truth(), ensure_ascii=False, indent=1),
                              encoding="utf-8")
         written.append(doc)
+    if libreoffice:
+        print_with_libreoffice(written, out)
     return written
 
 
@@ -700,8 +739,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path)
     parser.add_argument("--no-scans", action="store_true")
     parser.add_argument("--no-signed", action="store_true")
+    parser.add_argument("--libreoffice", action="store_true",
+                        help="also print the .docx files to PDF with LibreOffice")
     args = parser.parse_args(argv)
-    docs = build(args.out, scans=not args.no_scans, signed=not args.no_signed)
+    docs = build(args.out, scans=not args.no_scans, signed=not args.no_signed,
+                 libreoffice=args.libreoffice)
     print(f"{len(docs)} documents in {args.out}")
     return 0
 
