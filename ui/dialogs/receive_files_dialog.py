@@ -186,8 +186,12 @@ class ReceiveFilesDialog(QDialog):
         self.summary_label = QLabel(self)
         self.confirm_button = QPushButton("Ghi nhận dòng đã chọn (Ctrl+Enter)", self)
         self.confirm_sure_button = QPushButton("Ghi nhận mọi dòng chắc chắn", self)
+        self.clear_button = QPushButton("Bỏ các dòng đã ghi nhận", self)
+        self.clear_button.setToolTip("Bỏ khỏi bảng các dòng đã ghi nhận và các tệp lỗi (không "
+                                     "xoá gì trong dữ liệu)")
         self.close_button = QPushButton("Đóng", self)
         buttons.addWidget(self.summary_label, 1)
+        buttons.addWidget(self.clear_button)
         buttons.addWidget(self.confirm_sure_button)
         buttons.addWidget(self.confirm_button)
         buttons.addWidget(self.close_button)
@@ -203,6 +207,7 @@ class ReceiveFilesDialog(QDialog):
         self.trust_button.clicked.connect(self._on_trust_button_clicked)
         self.confirm_button.clicked.connect(self.confirm_selected)
         self.confirm_sure_button.clicked.connect(self.confirm_all_sure)
+        self.clear_button.clicked.connect(self.clear_done)
         self.close_button.clicked.connect(self.reject)
         for shortcut in self.confirm_shortcuts:
             shortcut.activated.connect(self.confirm_selected)
@@ -413,6 +418,14 @@ class ReceiveFilesDialog(QDialog):
             self.recorded.emit(done)
         self._update()
         return done
+
+    def clear_done(self) -> None:
+        """Keep only the rows still to confirm (the table, not the data)."""
+        kept = [r for r in self.model.rows() if r.state in (NEW, ERROR) and r.editable]
+        self.model.clear()
+        for row in kept:
+            self.model.append(row)
+        self._update()
 
     # --- display ---------------------------------------------------------------------------
     def _show_detail(self) -> None:
