@@ -33,6 +33,7 @@ class DocumentKind(StrEnum):
     SUMMARY = "summary"
     REMINDER = "reminder"
     UNIT_SHEET = "unit-sheet"
+    ESCALATION = "escalation"  # the follow-up's last round (app/documents/escalation_letter.py)
 
     @property
     def label(self) -> str:
@@ -40,6 +41,7 @@ class DocumentKind(StrEnum):
             DocumentKind.SUMMARY: "Báo cáo tổng hợp",
             DocumentKind.REMINDER: "Công văn đôn đốc",
             DocumentKind.UNIT_SHEET: "Phiếu theo dõi đơn vị",
+            DocumentKind.ESCALATION: "Dự thảo công văn UBND tỉnh đôn đốc",
         }[self]
 
     @property
@@ -48,6 +50,7 @@ class DocumentKind(StrEnum):
             DocumentKind.SUMMARY: "bao-cao-tong-hop",
             DocumentKind.REMINDER: "cong-van-don-doc",
             DocumentKind.UNIT_SHEET: "phieu-theo-doi",
+            DocumentKind.ESCALATION: "du-thao-ubnd-tinh-don-doc",
         }[self]
 
 
@@ -110,7 +113,10 @@ class DocumentOptions:
     date: dt.date | None = None
     signer: Signer | None = None  # None: from the settings
     recipients: tuple[str, ...] | None = None
-    year: int | None = None  # the year printed when the date is blank (default: as_of's)
+    year: int | None = None  # the year printed when the date is blank (default: today's)
+    #: The day the document is made (the caller's today): its year is printed in a blank date
+    #: line ("ngày … tháng … năm 2026"), whatever day the figures are taken on.
+    today: dt.date | None = None
     #: The user's changes to the generated text: (field key, text) pairs, see
     #: :meth:`app.documents.content.DocumentContent.fields`.
     edits: tuple[tuple[str, str], ...] = ()
@@ -121,7 +127,8 @@ class DocumentOptions:
 
     def validate(self) -> None:
         errors: dict[str, str] = {}
-        if self.kind in (DocumentKind.SUMMARY, DocumentKind.REMINDER) and self.directive_id is None:
+        if self.kind in (DocumentKind.SUMMARY, DocumentKind.REMINDER,
+                         DocumentKind.ESCALATION) and self.directive_id is None:
             errors["directive"] = "Hãy chọn văn bản chỉ đạo cần báo cáo."
         if self.kind is DocumentKind.UNIT_SHEET and self.unit_id is None:
             errors["unit"] = "Phiếu theo dõi: hãy chọn một đơn vị."
@@ -210,7 +217,7 @@ def make_header(s: Settings, options: DocumentOptions, symbol: str,
         place=s.place_name.strip(),
         number=number,
         date=options.date,
-        year=options.year or (options.date or options.as_of).year,
+        year=options.year or (options.date or options.today or options.as_of).year,
         letter_subject=letter_subject,
     )
 
@@ -245,6 +252,8 @@ def _is_upward(item: str, s: Settings) -> bool:
 def default_recipients(kind: DocumentKind, s: Settings) -> tuple[str, ...]:
     """Nơi nhận by default: "Như trên" first when the document has a Kính gửi; then the
     recipients in the settings; the archive line ("Lưu: VT, <drafting unit>") last."""
+    if kind is DocumentKind.ESCALATION:  # sent by Văn phòng UBND tỉnh, not by us
+        return ("Như trên", "Chủ tịch, các PCT UBND tỉnh", clean(s.agency_name), "Lưu: VT")
     items = [clean(r) for r in s.recipients if clean(r)]
     archive = [r for r in items if search_key(r).startswith("luu")]
     others = [r for r in items if r not in archive]
