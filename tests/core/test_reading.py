@@ -198,7 +198,7 @@ def test_a_huge_pdf_is_read_from_its_first_and_last_pages_only(tmp_path: Path) -
 # --- recording and duplicates -----------------------------------------------------------------
 
 def test_a_confirmed_file_is_recorded_with_its_file_and_flagged_when_dropped_again(
-        sample_db: Database, corpus: Path) -> None:
+        sample_db: Database, corpus: Path, tmp_path: Path) -> None:
     path = corpus / "ke-hoach-03.pdf"
     first = read_received(sample_db, path, today=TODAY)
     assert first.obligation.sure and not first.duplicate
@@ -208,7 +208,10 @@ def test_a_confirmed_file_is_recorded_with_its_file_and_flagged_when_dropped_aga
         path=str(path), obligation_id=first.obligation.id or 0,
         number_symbol=fields.number_symbol.text, signed_date=first.signed_date,
         received_date=TODAY, signer=first.signer, summary=first.summary), today=TODAY)
-    assert info.attachment_path.endswith("ke-hoach-03.pdf")
+    from app.services.attachments import open_path
+
+    kept = open_path(sample_db, info.attachment_path, tmp_path / "ra")  # a file or a server blob
+    assert kept.name == "ke-hoach-03.pdf" and kept.read_bytes() == path.read_bytes()
     assert info.signer.endswith("(Phó Chủ tịch)") or info.signer.endswith("(Chủ tịch)")
     again = read_many(sample_db, [path, path], today=TODAY)
     assert all("đã được ghi nhận" in r.duplicate for r in again)
@@ -241,7 +244,7 @@ def test_a_signed_pdf_says_who_signed_whether_it_was_changed_and_which_roots(
 
 def _cli(db: Database, *args: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
-    code = run(["--db", str(db.path), *args], out=out, err=err)
+    code = run(["--db", str(db.path) if db.path else db.url, *args], out=out, err=err)
     return code, out.getvalue(), err.getvalue()
 
 
