@@ -243,13 +243,25 @@ def cmd_dashboard(db: Database, args: argparse.Namespace, out: TextIO) -> int:
 def cmd_receive(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     from app.services.submissions import SubmissionInput, record_submission, resolve_obligation
 
+    if args.from_file:
+        from app.reading.commands import cmd_receive_from_file
+
+        return cmd_receive_from_file(db, args, out)
+    missing = [flag for flag, value in (("--unit", args.unit), ("--directive", args.directive),
+                                        ("--number", args.number), ("--signed", args.signed),
+                                        ("--received", args.received)) if not value]
+    if missing:
+        from app.errors import ValidationError
+
+        raise ValidationError("Thiếu tham số bắt buộc: " + ", ".join(missing)
+                              + " (hoặc dùng --from-file TỆP để đọc từ văn bản).")
     with db.read() as session:
         obligation = resolve_obligation(session, unit=args.unit, directive=args.directive,
                                         task=args.task, period=args.period)
         obligation_id = obligation.id
     info = record_submission(db, SubmissionInput(
         obligation_id=obligation_id, number_symbol=args.number, signed_date=args.signed,
-        received_date=args.received, signer=args.signer or "", channel=args.channel,
+        received_date=args.received, signer=args.signer or "", channel=args.channel or "giay",
         summary=args.summary or ""), today=args.today)
     out.write(f"{info.id}\n")
     from app.services.submissions import submission_warnings  # a warning, not a refusal
@@ -385,17 +397,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_dashboard)
 
     p = sub.add_parser("receive", help="ghi nhận văn bản đơn vị gửi đến; in mã văn bản")
-    p.add_argument("--unit", required=True, metavar="TÊN")
-    p.add_argument("--directive", required=True, metavar="SỐ_KÝ_HIỆU")
+    p.add_argument("--from-file", metavar="TỆP",
+                   help="đọc số, ngày ký, đơn vị, nghĩa vụ… từ tệp văn bản (PDF, .docx, ảnh "
+                        "quét), cho xem rồi ghi nhận, đính kèm tệp")
+    p.add_argument("--yes", action="store_true",
+                   help="với --from-file: ghi nhận không hỏi lại (từ chối nếu có giá trị chưa "
+                        "chắc)")
+    p.add_argument("--unit", metavar="TÊN")
+    p.add_argument("--directive", metavar="SỐ_KÝ_HIỆU")
     p.add_argument("--task", default="", metavar="TÊN_NHIỆM_VỤ")
     p.add_argument("--period", metavar="KỲ", help='kỳ báo cáo, ví dụ "6 tháng đầu năm 2018"')
-    p.add_argument("--number", required=True, metavar="SỐ_KÝ_HIỆU",
-                   help="số, ký hiệu văn bản của đơn vị")
-    p.add_argument("--signed", required=True, type=_date_arg, metavar="NGÀY", help="ngày ký")
-    p.add_argument("--received", required=True, type=_date_arg, metavar="NGÀY", help="ngày nhận")
+    p.add_argument("--number", metavar="SỐ_KÝ_HIỆU", help="số, ký hiệu văn bản của đơn vị")
+    p.add_argument("--signed", type=_date_arg, metavar="NGÀY", help="ngày ký")
+    p.add_argument("--received", type=_date_arg, metavar="NGÀY",
+                   help="ngày nhận (với --from-file: mặc định hôm nay)")
     p.add_argument("--signer", metavar="TÊN", help="người ký")
-    p.add_argument("--channel", default="giay", choices=["giay", "email", "he_thong"],
-                   help="hình thức nhận")
+    p.add_argument("--channel", default=None, choices=["giay", "email", "he_thong"],
+                   help="hình thức nhận (mặc định giấy; với --from-file: hệ thống)")
     p.add_argument("--summary", metavar="NỘI_DUNG", help="trích yếu")
     p.add_argument("--today", type=_date_arg, default=dt.date.today(), help=argparse.SUPPRESS)
     p.set_defaults(handler=cmd_receive)
@@ -440,11 +458,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, default=1000, help=argparse.SUPPRESS)
     p.set_defaults(target_handler=cmd_migrate_data)
     from app.exchange.commands import add_commands
+    from app.exchange.deadline_commands import add_deadline_commands
+    from app.reading.commands import add_read_command
 
     add_commands(sub, _date_arg)
-    from app.exchange.deadline_commands import add_deadline_commands
-
     add_deadline_commands(sub, _date_arg)
+    add_read_command(sub, _date_arg)
     return parser
 
 

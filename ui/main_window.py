@@ -94,6 +94,9 @@ class MainWindow(QMainWindow):
         from ui.print_actions import install_print_actions
 
         install_print_actions(self)
+        from ui.receive_actions import install_receive_actions
+
+        install_receive_actions(self)
         self.export_action = QAction("Xuất Excel…", self)
         self.export_action.setShortcut(QKeySequence("Ctrl+E"))
         self.export_action.setToolTip("Xuất bảng đang xem trên thẻ hiện tại ra tệp Excel")

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
@@ -93,7 +93,21 @@ class IntakePage(QWidget):
         self.current_count = 0
         self._build_ui()
         self._connect_signals()
+        self.setAcceptDrops(True)  # received files dropped here are read (ui/receive_actions)
         self.refresh()
+
+    # --- dropped files ---------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        from ui.receive_actions import receive_files
+
+        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            receive_files(self.window_, paths)
 
     # --- building --------------------------------------------------------------------------
     def _build_ui(self) -> None:
