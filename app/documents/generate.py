@@ -2,23 +2,59 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from app.db import Database
-from app.documents.common import DocumentKind, DocumentOptions, Target
+from app.documents.common import DocumentKind, DocumentOptions, Target, layout_error
+from app.documents.content import DocumentContent
+
+
+@dataclass(frozen=True)
+class Generated:
+    """A document as generated (``content``, no edits applied), as printed (``printed``, the
+    options' edits applied) and the data it was made from."""
+
+    content: DocumentContent
+    printed: DocumentContent
+    data: object
+
+
+def content_of(db: Database, options: DocumentOptions) -> tuple[DocumentContent, object]:
+    """The generated content of the document ``options`` describe, and its data (SummaryData,
+    ReminderData, UnitSheetData or UnitReminderData); ``options.edits`` are not applied."""
+    if options.kind is DocumentKind.SUMMARY:
+        from app.documents.summary_report import summary_content
+
+        return summary_content(db, options)
+    if options.kind is DocumentKind.REMINDER:
+        from app.documents.reminder_letter import reminder_content
+
+        return reminder_content(db, options)
+    if options.kind is DocumentKind.UNIT_REMINDER:
+        from app.documents.unit_reminder import unit_reminder_content
+
+        return unit_reminder_content(db, options)
+    from app.documents.unit_sheet import unit_sheet_content
+
+    return unit_sheet_content(db, options)
+
+
+def generate(db: Database, options: DocumentOptions, target: Target) -> Generated:
+    """Write the document ``options`` describe (with its edits) to ``target`` as PDF."""
+    from app.documents.render_pdf import write_pdf
+
+    content, data = content_of(db, options)
+    printed = content.edited(options.edit_map)
+    try:
+        write_pdf(printed, target)
+    except ValueError as exc:
+        raise layout_error(exc) from None
+    return Generated(content=content, printed=printed, data=data)
 
 
 def build(db: Database, options: DocumentOptions, target: Target) -> object:
     """Write the document ``options`` describes to ``target`` (a path: written atomically).
 
-    Returns the data printed (SummaryData, ReminderData or UnitSheetData).
+    Returns the data printed (SummaryData, ReminderData, UnitSheetData or UnitReminderData).
     """
-    if options.kind is DocumentKind.SUMMARY:
-        from app.documents.summary_report import build_summary_report
-
-        return build_summary_report(db, options, target)
-    if options.kind is DocumentKind.REMINDER:
-        from app.documents.reminder_letter import build_reminder_letter
-
-        return build_reminder_letter(db, options, target)
-    from app.documents.unit_sheet import build_unit_sheet
-
-    return build_unit_sheet(db, options, target)
+    return generate(db, options, target).data

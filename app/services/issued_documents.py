@@ -218,15 +218,19 @@ def reminders_sent(db: Database, *, directive_id: int | None = None,
     with db.read() as session:
         stmt = (select(IssuedDocumentUnit.unit_id, IssuedDocument.directive_id,
                        IssuedDocument.id, IssuedDocument.issued_date, IssuedDocument.as_of,
-                       IssuedDocument.follow_up_round)
+                       IssuedDocument.follow_up_round, IssuedDocument.kind,
+                       IssuedDocument.options)
                 .join(IssuedDocument, IssuedDocument.id == IssuedDocumentUnit.document_id)
                 .where(IssuedDocument.kind.in_(REMINDER_KINDS)))
-        if directive_id is not None:
-            stmt = stmt.where(IssuedDocument.directive_id == directive_id)
         if unit_id is not None:
             stmt = stmt.where(IssuedDocumentUnit.unit_id == unit_id)
-        rows = [(u, d, doc, issued or as_of, rnd)
-                for u, d, doc, issued, as_of, rnd in session.execute(stmt)]
+        rows: list[tuple[int, int | None, int, dt.date, int]] = []
+        for u, d, doc, issued, as_of, rnd, kind, options in session.execute(stmt):
+            # A consolidated reminder to one unit counts for every directive it listed.
+            directives = _covered_directives(options) if kind == "unit-reminder" else [d]
+            for covered in directives or [d]:
+                if directive_id is None or covered == directive_id:
+                    rows.append((u, covered, doc, issued or as_of, rnd))
     rows.sort(key=lambda r: (r[3], r[2]))
     counts: dict[tuple[int, int | None], int] = {}
     out: list[ReminderSent] = []
@@ -236,6 +240,14 @@ def reminders_sent(db: Database, *, directive_id: int | None = None,
         n = counts[(unit, directive)] = counts.get((unit, directive), 0) + 1
         out.append(ReminderSent(unit, directive, doc, day, n, rnd))
     return out
+
+
+def _covered_directives(options: str | None) -> list[int | None]:
+    try:
+        ids = json.loads(options or "{}").get("directive_ids")
+    except (ValueError, AttributeError):
+        return []
+    return [i for i in ids if isinstance(i, int)] if isinstance(ids, list) else []
 
 
 def last_reminders(db: Database, *, directive_id: int | None = None,

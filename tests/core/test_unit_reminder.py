@@ -1,0 +1,148 @@
+"""The consolidated reminder to one unit, the reminder's chosen addressees and new deadline, and
+a printed document kept and reopened with its edits (no Qt)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from app.db import Database, connect
+from app.documents.common import DocumentKind, DocumentOptions
+from app.documents.generate import generate
+from app.documents.issued import copy_options, keep_issued, reopen_options
+from app.documents.reminder_letter import reminder_content
+from app.errors import AppError, ValidationError
+from app.services.directives import list_directives
+from app.services.issued_documents import last_reminders, list_issued, reminder_note
+from app.services.obligations import list_obligations
+from app.services.sample import load_sample
+from app.services.units import list_units
+from app.status import Status
+
+DAY = dt.date(2018, 8, 2)
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Iterator[Database]:
+    database = connect(str(tmp_path / "s.db"))
+    load_sample(database)
+    yield database
+    database.dispose()
+
+
+def _unit(db: Database, name: str) -> int:
+    return next(u.id for u in list_units(db) if u.name == name)
+
+
+def _text(path: Path) -> str:
+    return " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(path).pages)
+
+
+def test_unit_reminder_lists_every_overdue_item_across_directives(db: Database,
+                                                                  tmp_path: Path) -> None:
+    unit = _unit(db, "UBND huyện Bình Sơn")
+    owed = list_obligations(db, DAY, unit_id=unit, statuses=[Status.OVERDUE])
+    assert len({r.directive_id for r in owed}) >= 1 and len(owed) >= 2
+    out = tmp_path / "dv.pdf"
+    g = generate(db, DocumentOptions(DocumentKind.UNIT_REMINDER, DAY, unit_id=unit,
+                                     reply_by=dt.date(2018, 8, 15)), out)
+    text = _text(out)
+    assert "Kính gửi: UBND huyện Bình Sơn" in text
+    for r in owed:
+        assert r.task_title in text and f"{r.due_date:%d/%m/%Y}" in text
+        assert f"đã quá hạn {r.days_past_due} ngày" in text
+        assert r.directive_symbol in text
+    assert "trước ngày 15/08/2018" in text
+    assert g.content.header.letter_subject and g.content.header.letter_subject.startswith(
+        "V/v đôn đốc")
+    assert [f.key for f in g.content.fields()] == [
+        "letter_subject", "kinh_gui", "opening", "owed", "request", "closing", "noi_nhan"]
+
+
+def test_unit_reminder_is_never_an_empty_letter(db: Database, tmp_path: Path) -> None:
+    unit = _unit(db, "UBND huyện Bình Sơn")
+    early = dt.date(2018, 4, 20)  # nothing due yet
+    assert not list_obligations(db, early, unit_id=unit, statuses=[Status.OVERDUE])
+    with pytest.raises(AppError, match="không còn nhiệm vụ nào quá hạn"):
+        generate(db, DocumentOptions(DocumentKind.UNIT_REMINDER, early, unit_id=unit),
+                 tmp_path / "x.pdf")
+    with pytest.raises(AppError, match="không tự đôn đốc"):
+        generate(db, DocumentOptions(DocumentKind.UNIT_REMINDER, DAY,
+                                     unit_id=_unit(db, "Sở Nội vụ")), tmp_path / "x.pdf")
+    with pytest.raises(ValidationError, match="hãy chọn một đơn vị"):
+        generate(db, DocumentOptions(DocumentKind.UNIT_REMINDER, DAY), tmp_path / "x.pdf")
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_reminder_goes_to_the_chosen_units_with_a_new_deadline(db: Database) -> None:
+    directive = list_directives(db)[0].id
+    everyone, data = reminder_content(db, DocumentOptions(DocumentKind.REMINDER, DAY, directive))
+    assert "trước ngày" not in everyone.section("request").text()
+    chosen = (data.units[0].unit_id, data.units[-1].unit_id)
+    content, some = reminder_content(db, DocumentOptions(
+        DocumentKind.REMINDER, DAY, directive, unit_ids=chosen, reply_by=dt.date(2018, 8, 20)))
+    assert [u.unit_id for u in some.units] == list(chosen)
+    assert content.kinh_gui == (data.units[0].unit_name, data.units[-1].unit_name)
+    assert content.section("request").text().endswith(
+        "gửi văn bản về Sở Nội vụ trước ngày 20/08/2018.")
+    owed = content.section("owed").text()
+    assert data.units[1].unit_name not in owed
+    # A unit no longer overdue (or never) is not addressed; none left: refused clearly.
+    with pytest.raises(ValidationError, match="Không đơn vị nào được chọn còn quá hạn"):
+        reminder_content(db, DocumentOptions(DocumentKind.REMINDER, DAY, directive,
+                                              unit_ids=(_unit(db, "Sở Nội vụ"),)))
+    with pytest.raises(ValidationError, match="ít nhất một đơn vị"):
+        DocumentOptions(DocumentKind.REMINDER, DAY, directive, unit_ids=()).validate()
+    with pytest.raises(ValidationError, match="phải sau ngày tính số liệu"):
+        DocumentOptions(DocumentKind.REMINDER, DAY, directive, reply_by=DAY).validate()
+
+
+def test_a_kept_document_reopens_with_its_edits_and_copies_for_a_new_round(
+        db: Database, tmp_path: Path) -> None:
+    directive = list_directives(db)[0].id
+    edits = (("opening", "Mở đầu do chuyên viên viết lại."),
+             ("closing", "Kết thúc viết lại."))
+    options = DocumentOptions(DocumentKind.SUMMARY, DAY, directive, number="15", edits=edits,
+                              recipients=("Như trên", "Lưu: VT, XDCQ"))
+    first = tmp_path / "first.pdf"
+    kept = keep_issued(db, options, generate(db, options, first))
+    assert kept.edits == dict(edits) and kept.number == "15"
+    assert kept.title.startswith("Kết quả theo dõi")
+    assert list_issued(db, directive_id=directive)[0].id == kept.id
+
+    again = reopen_options(kept)
+    assert again.edit_map == dict(edits) and again.number == "15"
+    assert again.recipients == ("Như trên", "Lưu: VT, XDCQ")
+    second = tmp_path / "second.pdf"
+    generate(db, again, second)
+    assert _text(second) == _text(first)
+    assert "Mở đầu do chuyên viên viết lại." in _text(second)
+
+    later = dt.date(2018, 9, 2)
+    copy = copy_options(kept, later)
+    assert copy.as_of == later and copy.number is None and copy.edit_map == dict(edits)
+    # Reprinting the reopened document updates it; the copy is a new record.
+    keep_issued(db, again, generate(db, again, second), kept.id)
+    keep_issued(db, copy, generate(db, copy, tmp_path / "copy.pdf"))
+    assert [d.as_of for d in list_issued(db, directive_id=directive)] == [later, DAY]
+
+
+def test_a_consolidated_reminder_counts_for_each_directive_it_lists(db: Database,
+                                                                    tmp_path: Path) -> None:
+    unit = _unit(db, "UBND huyện Bình Sơn")
+    directive = list_directives(db)[0].id
+    letter = DocumentOptions(DocumentKind.REMINDER, DAY, directive, unit_ids=(unit,))
+    keep_issued(db, letter, generate(db, letter, tmp_path / "a.pdf"))
+    options = DocumentOptions(DocumentKind.UNIT_REMINDER, dt.date(2018, 8, 10), unit_id=unit)
+    g = generate(db, options, tmp_path / "b.pdf")
+    keep_issued(db, options, g)
+    notes = last_reminders(db)
+    listed = {group.directive.id for group in g.data.directives}  # type: ignore[attr-defined]
+    assert directive in listed
+    assert reminder_note(notes[(unit, directive)]) == "đã đôn đốc lần 2, ngày 10/08/2018"
+    for other in listed - {directive}:
+        assert reminder_note(notes[(unit, other)]) == "đã đôn đốc lần 1, ngày 10/08/2018"
