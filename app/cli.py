@@ -247,19 +247,40 @@ def cmd_receive(db: Database, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_report(db: Database, args: argparse.Namespace, out: TextIO) -> int:
-    """Print a document (synthesis report, reminder letter, unit sheet) to a PDF file."""
+    """Print a document (synthesis report, reminder letter, unit sheet, a unit's consolidated
+    reminder) to a PDF file and keep it in the issued documents; ``report list`` lists those."""
     from app.documents.common import DocumentKind, DocumentOptions, Signer, load
-    from app.documents.generate import build
+    from app.documents.generate import generate
+    from app.documents.issued import keep_issued
+    from app.documents.text_file import read_text_file
     from app.services.directives import find_directive
     from app.services.units import find_unit
 
+    if args.kind == "list":
+        return _list_issued(db, args, out)
+    if not args.out:
+        raise AppError("Thiếu tham số --out: tệp PDF cần ghi (ví dụ --out bao-cao.pdf).")
     kind = DocumentKind(args.kind)
     directive_id = unit_id = None
+    unit_ids: tuple[int, ...] | None = None
     with db.read() as session:
         if args.directive:
             directive_id = find_directive(session, args.directive).id
         if args.unit:
             unit_id = find_unit(session, args.unit).id
+        if args.units is not None:
+            names = [n.strip() for n in args.units.split(";") if n.strip()]
+            if not names:
+                raise AppError('--units: hãy ghi tên các đơn vị cách nhau bởi dấu chấm phẩy, '
+                               'ví dụ --units "UBND huyện Ba Tơ; Sở Y tế".')
+            unit_ids = tuple(dict.fromkeys(find_unit(session, n).id for n in names))
+    if unit_ids is not None and kind is not DocumentKind.REMINDER:
+        raise AppError("--units chỉ dùng cho công văn đôn đốc (reminder); công văn đôn đốc theo "
+                       "đơn vị (unit-reminder) dùng --unit.")
+    if args.reply_by is not None and kind not in (DocumentKind.REMINDER,
+                                                  DocumentKind.UNIT_REMINDER):
+        raise AppError("--reply-by chỉ dùng cho công văn đôn đốc.")
+    edits = read_text_file(args.text_file) if args.text_file else {}
     settings = load(db)
     signer = Signer.from_settings(settings)
     signer = Signer(
@@ -272,12 +293,44 @@ def cmd_report(db: Database, args: argparse.Namespace, out: TextIO) -> int:
         kind=kind, as_of=args.as_of, directive_id=directive_id, unit_id=unit_id,
         number=args.number, date=args.date, signer=signer,
         recipients=tuple(args.recipient) if args.recipient else None,
+        edits=tuple(edits.items()), unit_ids=unit_ids, reply_by=args.reply_by,
     )
     target = Path(args.out)
     if not target.parent.is_dir():
         raise NotFound(f"Không có thư mục {target.parent} để ghi tệp PDF.")
-    build(db, options, target)
+    generated = generate(db, options, target, strict=True)
     out.write(f"Đã ghi {kind.label.lower()} vào {target}\n")
+    if args.record:
+        kept = keep_issued(db, options, generated)
+        out.write(f"Đã lưu vào danh sách văn bản đã phát hành (mã {kept.id}).\n")
+    return 0
+
+
+def _list_issued(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    from app.services.directives import find_directive
+    from app.services.issued_documents import list_issued
+    from app.services.units import find_unit
+
+    directive_id = unit_id = None
+    with db.read() as session:
+        if args.directive:
+            directive_id = find_directive(session, args.directive).id
+        if args.unit:
+            unit_id = find_unit(session, args.unit).id
+    docs = list_issued(db, directive_id=directive_id, unit_id=unit_id)
+    if args.json:
+        print_json(docs, out)
+        return 0
+    print_table(
+        ["Mã", "Loại", "Văn bản chỉ đạo", "Đơn vị", "Tính đến", "Số", "Ngày", "Gửi tới",
+         "Đã sửa"],
+        [(d.id, d.kind_label, d.directive_symbol or "mọi văn bản", d.unit_name,
+          fmt(d.as_of), d.number, fmt(d.issued_date), f"{len(d.unit_ids)} đơn vị"
+          if d.unit_ids else "", f"{len(d.edits)} phần" if d.edits else "")
+         for d in docs],
+        out,
+    )
+    out.write(f"\n{len(docs)} văn bản.\n")
     return 0
 
 
@@ -382,16 +435,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_receive)
 
     p = sub.add_parser("report", help="in văn bản ra tệp PDF: báo cáo tổng hợp, công văn đôn "
-                                      "đốc, phiếu theo dõi đơn vị")
-    p.add_argument("kind", choices=["summary", "reminder", "unit-sheet"],
+                                      "đốc, phiếu theo dõi đơn vị; report list: văn bản đã "
+                                      "phát hành")
+    p.add_argument("kind", choices=["summary", "reminder", "unit-sheet", "unit-reminder", "list"],
                    help="summary: báo cáo tổng hợp; reminder: công văn đôn đốc; unit-sheet: "
-                        "phiếu theo dõi một đơn vị")
+                        "phiếu theo dõi một đơn vị; unit-reminder: công văn đôn đốc một đơn vị "
+                        "mọi việc còn quá hạn; list: danh sách văn bản đã phát hành")
     p.add_argument("--directive", metavar="SỐ_KÝ_HIỆU",
                    help="văn bản chỉ đạo, ví dụ 2116/UBND-NC (bắt buộc với summary, reminder)")
-    p.add_argument("--unit", metavar="TÊN", help="đơn vị (bắt buộc với unit-sheet)")
+    p.add_argument("--unit", metavar="TÊN",
+                   help="đơn vị (bắt buộc với unit-sheet, unit-reminder)")
     p.add_argument("--as-of", type=_date_arg, default=dt.date.today(), metavar="NGÀY",
                    help="số liệu tính đến ngày (mặc định hôm nay)")
-    p.add_argument("--out", required=True, metavar="TỆP.pdf", help="tệp PDF cần ghi")
+    p.add_argument("--out", metavar="TỆP.pdf", help="tệp PDF cần ghi (bắt buộc, trừ list)")
     p.add_argument("--number", metavar="SỐ", help="số văn bản (mặc định để trống cho văn thư)")
     p.add_argument("--date", type=_date_arg, metavar="NGÀY",
                    help="ngày ban hành (mặc định để trống cho văn thư)")
@@ -403,6 +459,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--signer-name", metavar="HỌ_TÊN", help="họ tên người ký")
     p.add_argument("--recipient", action="append", metavar="NƠI_NHẬN",
                    help="một dòng “Nơi nhận” (có thể lặp; mặc định theo cài đặt)")
+    p.add_argument("--text-file", metavar="TỆP.toml",
+                   help="nội dung sửa (TOML): mỗi phần [opening], [closing], [title]… có "
+                        'text = """…""", mỗi dòng một đoạn')
+    p.add_argument("--units", metavar="TÊN;TÊN",
+                   help="công văn đôn đốc: chỉ gửi các đơn vị này (cách nhau bởi “;”; mặc định "
+                        "mọi đơn vị quá hạn)")
+    p.add_argument("--reply-by", type=_date_arg, metavar="NGÀY",
+                   help="công văn đôn đốc: hạn gửi mới (“… gửi về Sở Nội vụ trước ngày …”)")
+    p.add_argument("--no-record", dest="record", action="store_false",
+                   help="không lưu vào danh sách văn bản đã phát hành (bản nháp)")
+    p.add_argument("--json", action="store_true", help="list: in dạng JSON")
     p.set_defaults(handler=cmd_report)
     p = sub.add_parser("migrate-data",
                        help="chuyển toàn bộ dữ liệu sang cơ sở dữ liệu khác (tệp → máy chủ "

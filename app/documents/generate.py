@@ -39,11 +39,18 @@ def content_of(db: Database, options: DocumentOptions) -> tuple[DocumentContent,
     return unit_sheet_content(db, options)
 
 
-def generate(db: Database, options: DocumentOptions, target: Target) -> Generated:
-    """Write the document ``options`` describe (with its edits) to ``target`` as PDF."""
+def generate(db: Database, options: DocumentOptions, target: Target, *,
+             strict: bool = False) -> Generated:
+    """Write the document ``options`` describe (with its edits) to ``target`` as PDF.
+    ``strict``: an edit of a field the document does not have is refused (the command line),
+    instead of dropped (a kept edit of a section that is gone)."""
     from app.documents.render_pdf import write_pdf
 
     content, data = content_of(db, options)
+    if strict:
+        from app.documents.text_file import check_keys
+
+        check_keys(content, options.edit_map)
     printed = content.edited(options.edit_map)
     try:
         write_pdf(printed, target)
