@@ -67,8 +67,20 @@ def open_document_dialog(window: MainWindow, kind: DocumentKind | str = "summary
                             unit_id=unit_id, parent=window, options=options,
                             issued_id=issued_id)
     window.document_dialog = dialog  # type: ignore[attr-defined]
+    dialog.issuedKept.connect(lambda _id: _issued_changed(window))
     dialog.show()
     return dialog
+
+
+def _issued_changed(window: MainWindow) -> None:
+    """A document was kept: the pages showing reminders sent, and the open list, follow."""
+    for i in range(window.tabs.count()):
+        reload = getattr(window.tabs.widget(i), "reload_reminded", None)
+        if reload is not None:
+            reload()
+    listing = getattr(window, "issued_documents_dialog", None)
+    if listing is not None and listing.isVisible():
+        listing.reload()
 
 
 def open_issued_documents(window: MainWindow, directive_id: int | None = None,

@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QRect, QSettings, QSize, Qt, QTimer
+from PySide6.QtCore import QRect, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QCloseEvent, QPageLayout, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -106,7 +106,10 @@ def render_to_printer(document: QPdfDocument, printer: QPrinter) -> int:
 
 
 class DocumentDialog(QDialog):
-    """Opened from the "In ấn" menu or a page's "In / Xuất PDF" button."""
+    """Opened from the "In ấn" menu or a page's "In / Xuất PDF" button. Emits ``issuedKept``
+    (the kept document's id) after a print or a save."""
+
+    issuedKept = Signal(int)
 
     def __init__(self, db: Database, *, as_of: dt.date, kind: DocumentKind | str =
                  DocumentKind.SUMMARY, directive_id: int | None = None,
@@ -722,6 +725,7 @@ class DocumentDialog(QDialog):
             show_error(self, exc, title="Chưa lưu vào danh sách văn bản đã phát hành")
             return
         self._issued_id = kept.id
+        self.issuedKept.emit(kept.id)
         self.status_label.setText(self.status_label.text() + " Đã lưu vào “Văn bản đã phát "
                                   "hành”.")
 

@@ -70,6 +70,7 @@ class _Loaded:
     scope: SearchScope
     day_totals: WarningTotals  # every warning of the day (the tab's number)
     page: _Page
+    reminded: dict[tuple[int, int | None], str]  # "đã đôn đốc lần N, ngày …" by unit, directive
 
 
 class WarningsPage(QWidget):
@@ -241,7 +242,8 @@ class WarningsPage(QWidget):
             scope = search_scope(db, flt)
             day_totals = warning_totals(db, flt.unfiltered())
             return _Loaded(day, list_directives(db), list_units(db), days, scope, day_totals,
-                           _query(db, flt, scope, order, descending, day_totals))
+                           _query(db, flt, scope, order, descending, day_totals),
+                           reminded_notes(db, day))
 
         run_in_background(load, lambda result: self._on_loaded(generation, result), owner=self)
 
@@ -288,6 +290,7 @@ class WarningsPage(QWidget):
             return
         self.day = loaded.day
         self.scope = loaded.scope
+        self.model.set_reminded(loaded.reminded)
         self._fill_combo(self.directive_combo,
                          [(d.number_symbol, d.id) for d in loaded.directives])
         self._fill_combo(self.unit_combo, [(u.name, u.id) for u in loaded.units])
@@ -310,6 +313,13 @@ class WarningsPage(QWidget):
             self._requery()  # a filter changed while the day was loading
         else:
             self._show_page(loaded.page, fit_columns=True)
+
+    def reload_reminded(self) -> None:
+        """The reminders column again (a reminder was just printed or saved)."""
+        if window_closed(self) or self.day is None:
+            return
+        db, day = self.db, self.day
+        run_in_background(lambda: reminded_notes(db, day), self.model.set_reminded, owner=self)
 
     def _on_page(self, generation: int, page: _Page) -> None:
         if generation == self._generation:
@@ -397,13 +407,14 @@ class WarningsPage(QWidget):
 
         db, scope, flt = self.db, self.scope, self.current_filter()
         order, descending, title = self._order, self._descending, self.export_title()
+        reminded = self.model.reminded()
         if scope is None:
             return  # nothing loaded yet
 
         def build() -> Any:
             rows = warning_page(db, flt, scope=scope, order=order, descending=descending,
                                 limit=None)
-            return rows_table(rows, title)
+            return rows_table(rows, title, reminded)
 
         export_table(self, build, "Cảnh báo hạn", path=path)
 
@@ -453,6 +464,13 @@ class WarningsPage(QWidget):
         obligation_id = index.data(Qt.ItemDataRole.UserRole)
         if obligation_id is not None:
             self.openObligationRequested.emit(int(obligation_id))
+
+
+def reminded_notes(db: Any, day: dt.date) -> dict[tuple[int, int | None], str]:
+    """ "đã đôn đốc lần N, ngày …" per (unit, directive), as of ``day``."""
+    from app.services.issued_documents import last_reminders, reminder_note
+
+    return {key: reminder_note(sent) for key, sent in last_reminders(db, until=day).items()}
 
 
 def _query(db: Any, flt: WarningFilter, scope: SearchScope, order: str, descending: bool,
