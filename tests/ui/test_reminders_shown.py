@@ -128,3 +128,50 @@ def test_issued_list_by_unit_shows_its_reminders(qtbot: Any, qtmodeltester: Any,
         dialog.delete_button.click()
     assert asked and "Xóa “Công văn đôn đốc”" in asked[0]
     assert dialog.model.rowCount() == 0
+
+
+def test_pages_open_the_list_and_the_unit_reminder(qtbot: Any, window: Any,
+                                                   sample_db: Database, tmp_path: Path) -> None:
+    from app.services.obligations import list_obligations
+    from app.status import Status
+    from ui.dialogs.document_dialog import DocumentDialog
+    from ui.dialogs.obligation_dialog import ObligationDialog
+    from ui.pages.directives_page import DirectivesPage
+    from ui.pages.units_page import UnitsPage
+
+    owed = next(r for r in list_obligations(sample_db, DAY, statuses=[Status.OVERDUE])
+                if r.unit_name != "Sở Nội vụ")
+    options = DocumentOptions(DocumentKind.UNIT_REMINDER, dt.date(2018, 8, 20),
+                              unit_id=owed.unit_id)
+    keep_issued(sample_db, options, generate(sample_db, options, tmp_path / "dv.pdf"))
+    # The obligation's view says it was reminded (the consolidated letter counts).
+    dialog = ObligationDialog(sample_db, owed.id, DAY)
+    qtbot.addWidget(dialog)
+    assert dialog.reminded_label.text() == "Đã đôn đốc lần 1, ngày 20/08/2018"
+    early = ObligationDialog(sample_db, owed.id, dt.date(2018, 8, 19))
+    qtbot.addWidget(early)
+    assert early.reminded_label.text() == "Chưa gửi công văn đôn đốc"
+
+    units = next(window.tabs.widget(i) for i in range(window.tabs.count())
+                 if isinstance(window.tabs.widget(i), UnitsPage))
+    window.tabs.setCurrentWidget(units)
+    units.table.select_id(owed.unit_id)
+    units.issued_button.click()
+    listing = window.issued_documents_dialog
+    qtbot.addWidget(listing)
+    assert listing.unit_combo.currentData() == owed.unit_id and listing.model.rowCount() == 1
+    units.remind_button.click()
+    letter = window.document_dialog
+    assert isinstance(letter, DocumentDialog)
+    qtbot.addWidget(letter)
+    assert letter.kind is DocumentKind.UNIT_REMINDER and letter.unit_id() == owed.unit_id
+
+    directives = next(window.tabs.widget(i) for i in range(window.tabs.count())
+                      if isinstance(window.tabs.widget(i), DirectivesPage))
+    window.tabs.setCurrentWidget(directives)
+    qtbot.waitUntil(lambda: directives.current() is not None, timeout=10_000)
+    directives.issued_button.click()
+    listing = window.issued_documents_dialog
+    qtbot.addWidget(listing)
+    assert listing.directive_combo.currentData() == directives.current().id
+    assert listing.model.rowCount() == 0  # the consolidated letter is about the unit

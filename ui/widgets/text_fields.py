@@ -149,12 +149,14 @@ class TextFieldsEditor(QWidget):
                 editor.deleteLater()
         for position, field in enumerate(wanted):
             self._generated[field.key] = field.text
-            editor = self._editors.get(field.key)
-            if editor is not None and editor.multiline != field.multiline:
-                self._box.removeWidget(editor)
-                editor.deleteLater()
-                editor = None
-            if editor is None:
+            existing = self._editors.get(field.key)
+            if existing is not None and existing.multiline != field.multiline:
+                self._box.removeWidget(existing)
+                existing.deleteLater()
+                existing = None
+            if existing is not None:
+                editor = existing
+            else:
                 editor = FieldEditor(field, self)
                 editor.textEdited.connect(self._on_field_edited)
                 editor.restore_button.clicked.connect(
