@@ -146,3 +146,18 @@ def test_a_consolidated_reminder_counts_for_each_directive_it_lists(db: Database
     assert reminder_note(notes[(unit, directive)]) == "đã đôn đốc lần 2, ngày 10/08/2018"
     for other in listed - {directive}:
         assert reminder_note(notes[(unit, other)]) == "đã đôn đốc lần 1, ngày 10/08/2018"
+
+
+def test_damaged_kept_options_reopen_with_defaults() -> None:
+    from app.documents.issued import options_from_json, options_to_json
+
+    options = DocumentOptions(DocumentKind.REMINDER, DAY, 3, number="7", unit_ids=(1, 2),
+                              reply_by=dt.date(2018, 8, 20), recipients=("Như trên",),
+                              edits=(("opening", "x"),))
+    assert options_from_json(options_to_json(options), {"opening": "x"}) == options
+    damaged = {"kind": "no-such-kind", "as_of": "2018-13-45", "directive_id": "3",
+               "unit_ids": "1,2", "signer": "KT.", "reply_by": "hôm qua", "recipients": "x"}
+    back = options_from_json(damaged, {}, fallback_as_of=DAY)
+    assert back.kind is DocumentKind.SUMMARY and back.as_of == DAY
+    assert back.directive_id is None and back.unit_ids is None and back.signer is None
+    assert back.reply_by is None and back.recipients is None
