@@ -231,6 +231,15 @@ def test_reminder_units_and_deadline(qtbot: Any, window: MainWindow, data: Datab
     dialog.units_none_button.click()
     dialog.generate()
     assert errors and "ít nhất một đơn vị" in str(errors[-1])
+    assert len(dialog.overdue_units()) == len(ticks)  # she can tick them again
+    dialog.units_all_button.click()
+    # A day when nobody is overdue: the list empties, the status line says why (no box).
+    shown = len(errors)
+    dialog.as_of_edit.set_date_value(dt.date(2018, 4, 20))
+    qtbot.waitUntil(lambda: dialog.overdue_units() == [], timeout=10_000)
+    assert dialog.units_label.text() == "Không có đơn vị nào quá hạn."
+    assert "không có đơn vị nào quá hạn" in dialog.status_label.text()
+    assert len(errors) == shown
 
 
 def test_unit_reminder_in_the_dialog(qtbot: Any, window: MainWindow, data: Database) -> None:

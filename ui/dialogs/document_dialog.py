@@ -105,6 +105,10 @@ def render_to_printer(document: QPdfDocument, printer: QPrinter) -> int:
     return len(pages)
 
 
+class NobodyOverdue(AppError):
+    """A reminder asked for a day when no unit is overdue (its list of units is emptied)."""
+
+
 class DocumentDialog(QDialog):
     """Opened from the "In ấn" menu or a page's "In / Xuất PDF" button. Emits ``issuedKept``
     (the kept document's id) after a print or a save."""
@@ -531,9 +535,9 @@ class DocumentDialog(QDialog):
                 try:
                     data = reminder_data(db, options.directive_id, options.as_of,
                                          exclude_name=agency)
-                    overdue = [(u.unit_id, u.unit_name, len(u.items)) for u in data.units]
-                except AppError:
-                    overdue = []
+                except AppError as exc:
+                    raise NobodyOverdue(exc.message) from None
+                overdue = [(u.unit_id, u.unit_name, len(u.items)) for u in data.units]
             generated = generate(db, options, path)
             return path, options, generated, overdue
 
@@ -564,6 +568,8 @@ class DocumentDialog(QDialog):
         self._set_busy(False)
         self._dirty = True
         self._then = None
+        if isinstance(exc, NobodyOverdue):
+            self._set_overdue_units([])
         if getattr(self, "_quiet", False) and isinstance(exc, AppError):
             self.status_label.setText(f"Chưa tạo được văn bản: {exc.message}")
         else:

@@ -125,6 +125,10 @@ class TextFieldsEditor(QWidget):
     def keys(self) -> list[str]:
         return list(self._editors)
 
+    def __contains__(self, key: object) -> bool:
+        """A field with this key is shown."""
+        return key in self._editors
+
     def generated(self, key: str) -> str:
         return self._generated.get(key, "")
 
