@@ -58,6 +58,15 @@ FIELD_LABELS: dict[str, str] = {
     "reason": "Lý do",
     "exempt_reason": "Lý do không áp dụng",
     "order": "Thứ tự",
+    # issued document
+    "as_of": "Số liệu tính đến ngày",
+    "number": "Số văn bản",
+    "issued_date": "Ngày ban hành",
+    "recipients": "Nơi nhận",
+    "edits": "Nội dung đã sửa",
+    "options": "Lựa chọn khi in",
+    "follow_up_round": "Lần đôn đốc",
+    "updated_at": "Thời điểm sửa",
 }
 
 HIDDEN_FIELDS = frozenset({"id"})

@@ -114,6 +114,10 @@ def test_issued_list_by_unit_shows_its_reminders(qtbot: Any, qtmodeltester: Any,
     assert row.id == kept.id and unit.unit_name in row.addressed
     sent_to = dialog.model.index(0, dialog.model.column_index("sent_to")).data()
     assert sent_to.startswith(f"{len(kept.unit_ids)} đơn vị")
+    history = dialog.history_dialog()
+    assert history is not None
+    qtbot.addWidget(history)
+    assert history.entries_model.rowCount() == 1  # kept once, not changed since
     # Removing one kept by mistake (confirmed) takes it out of the count.
     from ui.dialogs import messages
 

@@ -73,12 +73,14 @@ class IssuedDocumentsDialog(QDialog):
         self.copy_button = QPushButton("Sao chép cho kỳ mới…", self)
         self.copy_button.setToolTip("Văn bản mới với nội dung đã sửa như bản này, số liệu tính "
                                     "đến ngày đang xem; số và ngày để trống.")
+        self.history_button = QPushButton("Lịch sử", self)
+        self.history_button.setToolTip("Khi nào văn bản được lưu, in lại, sửa những gì.")
         self.delete_button = QPushButton("Xóa khỏi danh sách", self)
         self.close_button = QPushButton("Đóng", self)
         buttons = QHBoxLayout()
         buttons.addWidget(self.count_label, 1)
-        for button in (self.reopen_button, self.copy_button, self.delete_button,
-                       self.close_button):
+        for button in (self.reopen_button, self.copy_button, self.history_button,
+                       self.delete_button, self.close_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
@@ -107,6 +109,7 @@ class IssuedDocumentsDialog(QDialog):
         self.reopen_button.clicked.connect(self._on_reopen_button_clicked)
         self.copy_button.clicked.connect(self._on_copy_button_clicked)
         self.delete_button.clicked.connect(self._on_delete_button_clicked)
+        self.history_button.clicked.connect(self._on_history_button_clicked)
         self.close_button.clicked.connect(self.close)
 
     # --- data -----------------------------------------------------------------------------
@@ -130,7 +133,8 @@ class IssuedDocumentsDialog(QDialog):
 
     def _update_buttons(self, *_args: object) -> None:
         chosen = self.current() is not None
-        for button in (self.reopen_button, self.copy_button, self.delete_button):
+        for button in (self.reopen_button, self.copy_button, self.history_button,
+                       self.delete_button):
             button.setEnabled(chosen)
 
     # --- actions --------------------------------------------------------------------------
@@ -158,6 +162,20 @@ class IssuedDocumentsDialog(QDialog):
         info = self.current()
         if info is not None:
             self._run(lambda: self.copy(info.id))
+
+    def history_dialog(self) -> QDialog | None:
+        from ui.dialogs.history_dialog import HistoryDialog
+
+        info = self.current()
+        if info is None:
+            return None
+        return HistoryDialog(self.db, "issued_document", info.id,
+                             f"{info.kind_label} tính đến ngày {info.as_of:%d/%m/%Y}", self)
+
+    def _on_history_button_clicked(self) -> None:
+        dialog = self.history_dialog()
+        if dialog is not None:
+            dialog.exec()
 
     def _on_delete_button_clicked(self) -> None:
         info = self.current()
