@@ -142,6 +142,26 @@ def test_edit_a_section_see_the_preview_change_and_restore_it(qtbot: Any,
     assert fields.edits() == {"title": "Kết quả theo dõi tháng 8 năm 2018"}
 
 
+def test_the_preview_stays_where_she_reads_while_she_edits(qtbot: Any,
+                                                          window: MainWindow) -> None:
+    dialog = _open(qtbot, window)
+    dialog.resize(1366, 768)
+    dialog.show()
+    bar = dialog.preview.view.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0, timeout=10_000)
+    bar.setValue(bar.maximum() // 2)
+    where = bar.value()
+    before = dialog.pdf_path()
+    dialog.fields_editor.editor("closing").editor.setPlainText(  # type: ignore[union-attr]
+        "Đoạn kết viết lại.")
+    qtbot.waitUntil(lambda: dialog.pdf_path() != before, timeout=10_000)
+    assert bar.value() == where
+    # Another document starts at its first page.
+    dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("reminder"))
+    qtbot.waitUntil(lambda: "owed" in dialog.fields_editor, timeout=10_000)
+    assert bar.value() < 20  # the top of page 1
+
+
 def test_edits_survive_another_day_and_another_document(qtbot: Any,
                                                         window: MainWindow) -> None:
     dialog = _open(qtbot, window)

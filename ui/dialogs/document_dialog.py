@@ -140,6 +140,7 @@ class DocumentDialog(QDialog):
         self._chosen_units: set[int] | None = None  # a reminder's addressees; None: all overdue
         self._edits_by_document: dict[tuple[object, ...], dict[str, str]] = {}
         self._auto_again = False
+        self._previewed: tuple[object, ...] | None = None  # the document the preview shows
         self._build_ui()
         if options is not None:
             kind, as_of = options.kind, options.as_of
@@ -557,7 +558,9 @@ class DocumentDialog(QDialog):
                 [f for f in generated.content.fields() if f.key not in skip])
         if overdue is not None:
             self._set_overdue_units(overdue)
-        pages = self.preview.load(str(path))
+        same = self._previewed == self._document_key()
+        pages = self.preview.load(str(path), keep_position=same)
+        self._previewed = self._document_key()
         self.status_label.setText(f"{self.kind.label}: {pages} trang.")
         then, self._then = self._then, None
         if then is not None:
