@@ -18,7 +18,12 @@ from PySide6.QtWidgets import QDialog
 
 from app.db import Database
 from app.documents.sample_scenario import record_sample_submissions
-from app.services.issued_documents import last_reminders, list_issued, reminder_note
+from app.services.issued_documents import (
+    delete_issued,
+    last_reminders,
+    list_issued,
+    reminder_note,
+)
 from app.services.obligations import list_obligations
 from app.services.units import list_units
 from app.status import Status
@@ -205,9 +210,16 @@ def test_printed_document_is_kept_and_reopens_with_its_text(
     assert again.issued_id() == kept.id and again.number_edit.text() == "21"
     assert again.fields_editor.editor("opening").text() == EDIT
     assert EDIT in _text(again.pdf_path())
+    assert "mở lại văn bản đã phát hành" in again.windowTitle()
     # Printing the reopened document again updates it, not a second record.
     qtbot.mouseClick(again.print_button, Qt.MouseButton.LeftButton)
     assert [d.id for d in list_issued(data)] == [kept.id]
+    # The same dialog printing another day is another document: kept apart.
+    again.as_of_edit.set_date_value(dt.date(2018, 8, 9))
+    qtbot.mouseClick(again.print_button, Qt.MouseButton.LeftButton)
+    assert [d.as_of for d in list_issued(data)] == [dt.date(2018, 8, 9), AUGUST]
+    assert list_issued(data)[1].id == kept.id  # the reopened one is unchanged
+    delete_issued(data, list_issued(data)[0].id)
 
     # Copy for a new round: the same edits, the window's day, no number; a new record.
     window.set_as_of(dt.date(2018, 9, 3))

@@ -136,6 +136,8 @@ class DocumentDialog(QDialog):
         self._directives: list[DirectiveInfo] = list_directives(db)
         self._settings = load(db)
         self._issued_id = issued_id
+        self._issued_origin: tuple[object, ...] | None = None if options is None else (
+            options.kind, options.directive_id, options.unit_id, options.as_of)
         self._last: tuple[DocumentOptions, Any] | None = None  # options and Generated shown
         self._chosen_units: set[int] | None = None  # a reminder's addressees; None: all overdue
         self._edits_by_document: dict[tuple[object, ...], dict[str, str]] = {}
@@ -640,7 +642,8 @@ class DocumentDialog(QDialog):
         self._switch_document()
         if not self._recipients_edited:
             self._set_default_recipients(kind)
-        self.setWindowTitle(f"In văn bản – {kind.label}")
+        reopened = " (mở lại văn bản đã phát hành)" if self._issued_id is not None else ""
+        self.setWindowTitle(f"In văn bản – {kind.label}{reopened}")
         self._mark_dirty()
 
     def _on_directive_combo_changed(self, *_args: object) -> None:
@@ -728,12 +731,17 @@ class DocumentDialog(QDialog):
         from app.documents.issued import keep_issued
 
         options, generated = self._last
+        # The kept document is updated only while it is the same document (kind, directive,
+        # unit, day); another one printed from this dialog is kept as a new one.
+        origin = (options.kind, options.directive_id, options.unit_id, options.as_of)
+        same = self._issued_id is not None and self._issued_origin in (None, origin)
         try:
-            kept = keep_issued(self.db, options, generated, self._issued_id)
+            kept = keep_issued(self.db, options, generated, self._issued_id if same else None)
         except AppError as exc:
             show_error(self, exc, title="Chưa lưu vào danh sách văn bản đã phát hành")
             return
         self._issued_id = kept.id
+        self._issued_origin = origin
         self.issuedKept.emit(kept.id)
         self.status_label.setText(self.status_label.text() + " Đã lưu vào “Văn bản đã phát "
                                   "hành”.")
