@@ -95,5 +95,6 @@ def open_issued_documents(window: MainWindow, directive_id: int | None = None,
     dialog = IssuedDocumentsDialog(window.db, today=window.as_of, opener=opener,
                                    directive_id=directive_id, unit_id=unit_id, parent=window)
     window.issued_documents_dialog = dialog  # type: ignore[attr-defined]
+    dialog.issuedChanged.connect(lambda: _issued_changed(window))
     dialog.show()
     return dialog

@@ -170,6 +170,40 @@ def update_issued(db: Database, document_id: int, data: IssuedInput) -> IssuedIn
         return _info(session, doc)
 
 
+def set_issue_number(db: Database, document_id: int, number: str,
+                     issued_date: dt.date | None) -> IssuedInfo:
+    """The clerk's number and date of a kept document, written in once it went out (blank:
+    not known yet). Reopening it then prints them; its reminders count from that date."""
+    with db.write() as session:
+        doc = session.get(IssuedDocument, document_id)
+        if doc is None:
+            raise NotFound(f"Không tìm thấy văn bản đã phát hành (mã {document_id}).")
+        number = number.strip()
+        if number and not (number.isdigit() and 0 < int(number) < 100000):
+            raise ValidationError("Số văn bản là một số nguyên dương (ví dụ 15), hoặc để trống.",
+                                  field="number")
+        if issued_date is not None and issued_date < doc.as_of:
+            raise ValidationError(
+                f"Ngày ban hành ({issued_date:%d/%m/%Y}) không thể trước ngày tính số liệu "
+                f"({doc.as_of:%d/%m/%Y}).", field="issued_date")
+        before = _snapshot(doc)
+        doc.number = number
+        doc.issued_date = issued_date
+        try:
+            options = json.loads(doc.options or "{}")
+        except ValueError:
+            options = {}
+        if isinstance(options, dict):
+            options["number"] = number
+            options["date"] = issued_date.isoformat() if issued_date else None
+            doc.options = json.dumps(options, ensure_ascii=False)
+        doc.updated_at = utcnow()
+        session.flush()
+        audit.record(session, "update", "issued_document", doc.id, before=before,
+                     after=_snapshot(doc), summary=f"Ghi số, ngày: {KIND_LABELS.get(doc.kind)}")
+        return _info(session, doc)
+
+
 def delete_issued(db: Database, document_id: int) -> None:
     with db.write() as session:
         doc = session.get(IssuedDocument, document_id)

@@ -161,3 +161,26 @@ def test_damaged_kept_options_reopen_with_defaults() -> None:
     assert back.kind is DocumentKind.SUMMARY and back.as_of == DAY
     assert back.directive_id is None and back.unit_ids is None and back.signer is None
     assert back.reply_by is None and back.recipients is None
+
+
+def test_the_clerks_number_and_date_are_written_in_later(db: Database, tmp_path: Path) -> None:
+    from app.services.issued_documents import set_issue_number
+
+    directive = list_directives(db)[0].id
+    options = DocumentOptions(DocumentKind.REMINDER, DAY, directive)
+    generated = generate(db, options, tmp_path / "cv.pdf")
+    kept = keep_issued(db, options, generated)
+    unit = kept.unit_ids[0]
+    assert reminder_note(last_reminders(db)[(unit, directive)]).endswith("02/08/2018")
+    numbered = set_issue_number(db, kept.id, " 118 ", dt.date(2018, 8, 6))
+    assert (numbered.number, numbered.issued_date) == ("118", dt.date(2018, 8, 6))
+    assert reminder_note(last_reminders(db)[(unit, directive)]) == \
+        "đã đôn đốc lần 1, ngày 06/08/2018"
+    again = reopen_options(numbered)
+    assert (again.number, again.date) == ("118", dt.date(2018, 8, 6))
+    with pytest.raises(ValidationError, match="Số văn bản"):
+        set_issue_number(db, kept.id, "số 5", None)
+    with pytest.raises(ValidationError, match="không thể trước ngày tính số liệu"):
+        set_issue_number(db, kept.id, "", dt.date(2018, 8, 1))
+    cleared = set_issue_number(db, kept.id, "", None)
+    assert cleared.number == "" and cleared.issued_date is None

@@ -19,6 +19,7 @@ from app.documents.issued import keep_issued
 from app.services.directives import list_directives
 from app.services.issued_documents import IssuedInput, record_issued
 from ui import tasks
+from ui.dialogs import messages as messages_module
 from ui.dialogs.issued_documents_dialog import IssuedDocumentsDialog
 from ui.models.warnings_model import REMINDED_TITLE
 from ui.pages.warnings_page import WarningsPage
@@ -114,10 +115,28 @@ def test_issued_list_by_unit_shows_its_reminders(qtbot: Any, qtmodeltester: Any,
     assert row.id == kept.id and unit.unit_name in row.addressed
     sent_to = dialog.model.index(0, dialog.model.column_index("sent_to")).data()
     assert sent_to.startswith(f"{len(kept.unit_ids)} đơn vị")
+    # The clerk's number and date, written in later: the reminder counts from that day.
+    numbering = dialog.number_dialog()
+    assert numbering is not None
+    qtbot.addWidget(numbering)
+    numbering.number_edit.setText("118")
+    numbering.date_edit.set_date_value(dt.date(2018, 8, 17))
+    assert dialog.save_number(numbering)
+    assert dialog.model.index(0, dialog.model.column_index("number")).data() == "118"
+    page = _page(window)
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=10_000)
+    assert "đã đôn đốc lần 1, ngày 17/08/2018" in _reminded(page).values()
+    numbering.number_edit.setText("một")
+    shown: list[str] = []
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(messages_module, "show_error",
+                      lambda _p, exc, title="": shown.append(str(exc)))
+        assert not dialog.save_number(numbering)
+    assert shown and "Số văn bản" in shown[0]
     history = dialog.history_dialog()
     assert history is not None
     qtbot.addWidget(history)
-    assert history.entries_model.rowCount() == 1  # kept once, not changed since
+    assert history.entries_model.rowCount() == 2  # kept, then numbered
     # Removing one kept by mistake (confirmed) takes it out of the count.
     from ui.dialogs import messages
 

@@ -7,11 +7,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
+    QDialogButtonBox,
+    QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -21,11 +25,18 @@ from app.db import Database
 from app.documents.common import DocumentOptions
 from app.errors import AppError
 from app.services.directives import list_directives
-from app.services.issued_documents import IssuedInfo, delete_issued, get_issued, list_issued
+from app.services.issued_documents import (
+    IssuedInfo,
+    delete_issued,
+    get_issued,
+    list_issued,
+    set_issue_number,
+)
 from app.services.units import list_units
 from ui.dialogs import messages
 from ui.models.issued_documents_model import IssuedDocumentsModel, IssuedRow
 from ui.widgets.data_table import DataTable
+from ui.widgets.date_edit import DateEdit
 from ui.widgets.search_box import SearchBox
 
 #: Opens the print dialog on these options; the id of the kept document when it is reopened
@@ -33,7 +44,35 @@ from ui.widgets.search_box import SearchBox
 Opener = Callable[[DocumentOptions, int | None], object]
 
 
+class IssueNumberDialog(QDialog):
+    """The clerk's number and date of a kept document (blank: not known yet)."""
+
+    def __init__(self, info: IssuedInfo, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Ghi số, ngày ban hành")
+        self.number_edit = QLineEdit(info.number, self)
+        self.number_edit.setPlaceholderText("ví dụ 118")
+        self.date_edit = DateEdit(self, allow_empty=True)
+        self.date_edit.set_date_value(info.issued_date)
+        form = QFormLayout(self)
+        form.addRow(QLabel(f"{info.kind_label} tính đến ngày {info.as_of:%d/%m/%Y}", self))
+        form.addRow("Số:", self.number_edit)
+        form.addRow("Ngày ban hành:", self.date_edit)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Lưu")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Hủy")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+
 class IssuedDocumentsDialog(QDialog):
+    """Emits ``issuedChanged`` when a kept document's number or date is written, or one is
+    removed (the reminders counted change)."""
+
+    issuedChanged = Signal()
+
     def __init__(self, db: Database, *, today: dt.date, opener: Opener,
                  directive_id: int | None = None, unit_id: int | None = None,
                  parent: QWidget | None = None) -> None:
@@ -73,14 +112,17 @@ class IssuedDocumentsDialog(QDialog):
         self.copy_button = QPushButton("Sao chép cho kỳ mới…", self)
         self.copy_button.setToolTip("Văn bản mới với nội dung đã sửa như bản này, số liệu tính "
                                     "đến ngày đang xem; số và ngày để trống.")
+        self.number_button = QPushButton("Ghi số, ngày…", self)
+        self.number_button.setToolTip("Ghi số và ngày ban hành văn thư đã cấp (lần đôn đốc tính "
+                                      "từ ngày này).")
         self.history_button = QPushButton("Lịch sử", self)
         self.history_button.setToolTip("Khi nào văn bản được lưu, in lại, sửa những gì.")
         self.delete_button = QPushButton("Xóa khỏi danh sách", self)
         self.close_button = QPushButton("Đóng", self)
         buttons = QHBoxLayout()
         buttons.addWidget(self.count_label, 1)
-        for button in (self.reopen_button, self.copy_button, self.history_button,
-                       self.delete_button, self.close_button):
+        for button in (self.reopen_button, self.copy_button, self.number_button,
+                       self.history_button, self.delete_button, self.close_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
@@ -110,6 +152,7 @@ class IssuedDocumentsDialog(QDialog):
         self.copy_button.clicked.connect(self._on_copy_button_clicked)
         self.delete_button.clicked.connect(self._on_delete_button_clicked)
         self.history_button.clicked.connect(self._on_history_button_clicked)
+        self.number_button.clicked.connect(self._on_number_button_clicked)
         self.close_button.clicked.connect(self.close)
 
     # --- data -----------------------------------------------------------------------------
@@ -133,8 +176,8 @@ class IssuedDocumentsDialog(QDialog):
 
     def _update_buttons(self, *_args: object) -> None:
         chosen = self.current() is not None
-        for button in (self.reopen_button, self.copy_button, self.history_button,
-                       self.delete_button):
+        for button in (self.reopen_button, self.copy_button, self.number_button,
+                       self.history_button, self.delete_button):
             button.setEnabled(chosen)
 
     # --- actions --------------------------------------------------------------------------
@@ -163,6 +206,31 @@ class IssuedDocumentsDialog(QDialog):
         if info is not None:
             self._run(lambda: self.copy(info.id))
 
+    def number_dialog(self) -> IssueNumberDialog | None:
+        info = self.current()
+        return IssueNumberDialog(info, self) if info is not None else None
+
+    def save_number(self, dialog: IssueNumberDialog) -> bool:
+        """Write the number and date typed in ``dialog`` to the selected document."""
+        info = self.current()
+        if info is None:
+            return False
+        try:
+            set_issue_number(self.db, info.id, dialog.number_edit.text(),
+                             dialog.date_edit.date_value())
+        except AppError as exc:
+            messages.show_error(self, exc, title="Chưa ghi được số, ngày")
+            return False
+        self.reload()
+        self.issuedChanged.emit()
+        return True
+
+    def _on_number_button_clicked(self) -> None:
+        dialog = self.number_dialog()
+        while dialog is not None and dialog.exec() == QDialog.DialogCode.Accepted:
+            if self.save_number(dialog):
+                break
+
     def history_dialog(self) -> QDialog | None:
         from ui.dialogs.history_dialog import HistoryDialog
 
@@ -189,6 +257,7 @@ class IssuedDocumentsDialog(QDialog):
             return
         self._run(lambda: delete_issued(self.db, info.id))
         self.reload()
+        self.issuedChanged.emit()
 
     def _run(self, action: Callable[[], object]) -> None:
         try:
