@@ -316,3 +316,19 @@ def qtbot_tmp(_dialog: Any) -> str:
     import tempfile
 
     return tempfile.mkdtemp(prefix="edit-dialog-")
+
+
+def test_typing_while_the_preview_is_built_off_the_ui_thread(qtbot: Any,
+                                                            window: MainWindow) -> None:
+    """The real thread pool: a change made while a build runs is built right after it."""
+    tasks.set_synchronous(False)
+    dialog = _open(qtbot, window, "reminder")
+    qtbot.waitUntil(lambda: not dialog.busy(), timeout=20_000)
+    editor = dialog.fields_editor.editor("closing").editor
+    editor.setPlainText("Kết thúc lần một.")  # type: ignore[union-attr]
+    dialog.generate()  # a build starts now …
+    assert dialog.busy()
+    editor.setPlainText("Kết thúc lần hai.")  # type: ignore[union-attr]  # … and she types on
+    qtbot.waitUntil(lambda: not dialog.busy() and "Kết thúc lần hai." in _text(dialog.pdf_path()),
+                    timeout=20_000)
+    assert dialog.fields_editor.edits() == {"closing": "Kết thúc lần hai."}

@@ -396,6 +396,10 @@ class DocumentDialog(QDialog):
     def pdf_path(self) -> Path | None:
         return self._pdf_path
 
+    def busy(self) -> bool:
+        """A document is being built."""
+        return self._busy
+
     def issued_id(self) -> int | None:
         """The kept document this dialog prints (after the first print or save)."""
         return self._issued_id
