@@ -24,7 +24,7 @@ from app.documents.data import directive_reference, short_date
 from app.documents.reminder_letter import deadline_clause, letter_symbol
 from app.documents.render_pdf import write_pdf
 from app.errors import AppError
-from app.services.directives import DirectiveInfo, get_directive
+from app.services.directives import DirectiveInfo, directives_brief
 from app.services.obligations import list_obligations
 from app.services.units import UnitInfo, get_unit
 from app.settings import Settings
@@ -80,8 +80,8 @@ def unit_reminder_data(db: Database, unit_id: int, as_of: dt.date, *,
         raise AppError(
             f"Tính đến ngày {short_date(as_of)}, {unit.name} không còn nhiệm vụ nào quá hạn; "
             "không cần công văn đôn đốc.")
-    directives = [DirectiveOwed(get_directive(db, d), tuple(items))
-                  for d, items in by_directive.items()]
+    cited = directives_brief(db, by_directive)
+    directives = [DirectiveOwed(cited[d], tuple(items)) for d, items in by_directive.items()]
     directives.sort(key=lambda d: (d.directive.signed_date, d.directive.number_symbol))
     return UnitReminderData(unit=unit, as_of=as_of, directives=tuple(directives))
 
