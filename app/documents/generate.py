@@ -44,13 +44,20 @@ def generate(db: Database, options: DocumentOptions, target: Target, *,
     """Write the document ``options`` describe (with its edits) to ``target`` as PDF.
     ``strict``: an edit of a field the document does not have is refused (the command line),
     instead of dropped (a kept edit of a section that is gone)."""
-    from app.documents.render_pdf import write_pdf
-
     content, data = content_of(db, options)
     if strict:
         from app.documents.text_file import check_keys
 
         check_keys(content, options.edit_map)
+    return render(content, data, options, target)
+
+
+def render(content: DocumentContent, data: object, options: DocumentOptions,
+           target: Target) -> Generated:
+    """Draw already generated ``content`` with ``options``' edits (the print dialog, when
+    only the text changed since the last build: the data is not gathered again)."""
+    from app.documents.render_pdf import write_pdf
+
     printed = content.edited(options.edit_map)
     try:
         write_pdf(printed, target)

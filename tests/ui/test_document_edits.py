@@ -147,6 +147,37 @@ def test_edit_a_section_see_the_preview_change_and_restore_it(qtbot: Any,
     assert fields.edits() == {"title": "Kết quả theo dõi tháng 8 năm 2018"}
 
 
+def test_typing_redraws_the_text_without_gathering_the_data_again(
+        qtbot: Any, window: MainWindow, printed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.documents import generate as generate_module
+
+    gathered: list[str] = []
+    original = generate_module.content_of
+
+    def counting(db: Database, options: Any) -> Any:
+        gathered.append(options.kind.value)
+        return original(db, options)
+
+    monkeypatch.setattr(generate_module, "content_of", counting)
+    dialog = _open(qtbot, window)
+    assert len(gathered) == 1
+    before = dialog.pdf_path()
+    dialog.fields_editor.editor("opening").editor.setPlainText(EDIT)  # type: ignore[union-attr]
+    qtbot.waitUntil(lambda: dialog.pdf_path() != before, timeout=10_000)
+    assert EDIT in _text(dialog.pdf_path()) and len(gathered) == 1  # drawn again only
+    # Another day: gathered again. Printing: from fresh data, with the edit.
+    dialog.as_of_edit.set_date_value(dt.date(2018, 8, 9))
+    qtbot.waitUntil(lambda: len(gathered) == 2, timeout=10_000)
+    dialog.fields_editor.editor("closing").editor.setPlainText(  # type: ignore[union-attr]
+        "Đoạn kết viết lại.")
+    qtbot.waitUntil(lambda: "Đoạn kết viết lại." in _text(dialog.pdf_path()), timeout=10_000)
+    assert len(gathered) == 2
+    qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    assert len(gathered) == 3 and printed.is_file()
+    text = _text(dialog.pdf_path())  # what was sent to the printer
+    assert EDIT in text and "Đoạn kết viết lại." in text
+
+
 def test_the_preview_stays_where_she_reads_while_she_edits(qtbot: Any,
                                                           window: MainWindow) -> None:
     dialog = _open(qtbot, window)

@@ -143,6 +143,9 @@ class DocumentDialog(QDialog):
         self._edits_by_document: dict[tuple[object, ...], dict[str, str]] = {}
         self._auto_again = False
         self._previewed: tuple[object, ...] | None = None  # the document the preview shows
+        self._content_cache: tuple[tuple[object, ...], Any] | None = None  # key, Generated
+        self._from_cache = False  # the PDF shown was drawn from the cached content
+        self._pending_key: tuple[object, ...] = ()
         self._build_ui()
         if options is not None:
             kind, as_of = options.kind, options.as_of
@@ -531,10 +534,17 @@ class DocumentDialog(QDialog):
         self._set_busy(True)
         db = self.db
         agency = self._settings.agency_name
+        # Only the text changed since the last build (the automatic preview while she types):
+        # draw the same generated content with the new edits, without gathering the data again.
+        key = self._pending_key = self._content_key(options)
+        cached = self._content_cache[1] if quiet and self._content_cache is not None \
+            and self._content_cache[0] == key else None
 
         def work() -> tuple[Path, DocumentOptions, Any, list[tuple[int, str, int]] | None]:
-            from app.documents.generate import generate
+            from app.documents.generate import generate, render
 
+            if cached is not None:
+                return path, options, render(cached.content, cached.data, options, path), None
             overdue = None
             if options.kind is DocumentKind.REMINDER and options.directive_id is not None:
                 from app.documents.data import reminder_data
@@ -556,6 +566,10 @@ class DocumentDialog(QDialog):
         path, options, generated, overdue = result
         self._pdf_path = path
         self._last = (options, generated)
+        key = self._pending_key
+        self._from_cache = self._content_cache is not None and self._content_cache[0] == key \
+            and self._content_cache[1].content is generated.content
+        self._content_cache = (key, generated)
         skip = OWN_BOX_KEYS | (DIRECTIVE_TEXT_KEYS if options.kind is DocumentKind.SUMMARY
                                else frozenset())
         if self._document_key() == (options.kind.value, options.directive_id,
@@ -623,8 +637,16 @@ class DocumentDialog(QDialog):
                 item.setCheckState(Qt.CheckState.Checked if checked
                                    else Qt.CheckState.Unchecked)
 
+    def _content_key(self, options: DocumentOptions) -> tuple[object, ...]:
+        """What the generated content depends on besides the data: the options but the
+        edits, and the report's free sections (saved with the directive)."""
+        from dataclasses import replace
+
+        return (replace(options, edits=()), self._texts())
+
     def _with_fresh_pdf(self, action: Any) -> None:
-        if self._dirty or self._pdf_path is None:
+        # Printed or saved from freshly gathered data, never from the typing preview's copy.
+        if self._dirty or self._pdf_path is None or self._from_cache:
             self.generate(then=action)
         else:
             action()
