@@ -52,8 +52,10 @@ def _page(window: Any) -> WarningsPage:
 
 
 def _reminded(page: WarningsPage) -> dict[tuple[int, int], str]:
-    column = page.model.columnCount() - 1
-    assert page.model.headerData(column, Qt.Orientation.Horizontal) == REMINDED_TITLE
+    titles = [page.model.headerData(c, Qt.Orientation.Horizontal)
+              for c in range(page.model.columnCount())]
+    column = titles.index(REMINDED_TITLE)
+    assert titles[column - 1] == "Đơn vị"  # in sight, beside the unit
     out = {}
     for row in range(page.model.rowCount()):
         r = page.model.row_at(row)
@@ -91,6 +93,22 @@ def test_warnings_show_the_reminders_sent(qtbot: Any, qtmodeltester: Any, window
     qtbot.waitUntil(lambda: page.day == dt.date(2018, 8, 10), timeout=10_000)
     assert set(_reminded(page).values()) == {""}
     qtmodeltester.check(page.model)
+
+
+def test_warnings_open_the_unit_reminder_of_the_selected_row(qtbot: Any, window: Any) -> None:
+    from ui.dialogs.document_dialog import DocumentDialog
+
+    page = _page(window)
+    qtbot.waitUntil(lambda: page.model.rowCount() > 2, timeout=10_000)
+    page.view.setCurrentIndex(page.model.index(2, 0))
+    page.unit_reminder_button.click()
+    dialog = window.document_dialog
+    assert isinstance(dialog, DocumentDialog)
+    qtbot.addWidget(dialog)
+    assert dialog.kind is DocumentKind.UNIT_REMINDER
+    assert dialog.unit_id() == page.model.row_at(2).unit_id
+    window.resize(1366, 768)
+    assert page.unit_reminder_button.isVisibleTo(page)
 
 
 def test_issued_list_by_unit_shows_its_reminders(qtbot: Any, qtmodeltester: Any,

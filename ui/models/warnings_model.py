@@ -59,6 +59,12 @@ DAYS_COLUMN = 1
 REMINDED_TITLE = "Đã đôn đốc"
 
 
+def with_reminded(columns: tuple[Column, ...], reminded: Column) -> tuple[Column, ...]:
+    """The columns with "Đã đôn đốc" right after "Đơn vị" (in sight on a 1366-pixel screen)."""
+    unit = next(i for i, c in enumerate(columns) if c.title == "Đơn vị")
+    return (*columns[:unit + 1], reminded, *columns[unit + 1:])
+
+
 class WarningsModel(QAbstractTableModel):
     """Rows are :class:`ObligationRow`; the obligation id is under ``Qt.UserRole``.
 
@@ -79,7 +85,7 @@ class WarningsModel(QAbstractTableModel):
         self._reminded: dict[tuple[int, int | None], str] = {}
         # The reminders sent: "đã đôn đốc lần N, ngày …" (the SQL order has no such key: a
         # click on its header keeps the urgency order).
-        self.columns = (*COLUMNS, Column(
+        self.columns = with_reminded(COLUMNS, Column(
             REMINDED_TITLE, self.reminded_text, lambda r: self.reminded_text(r),
             "Công văn đôn đốc đã gửi đơn vị về văn bản này (lần, ngày của lần gần nhất)"))
 
@@ -87,7 +93,7 @@ class WarningsModel(QAbstractTableModel):
         """``notes[(unit id, directive id)]``: "đã đôn đốc lần N, ngày …"."""
         self._reminded = dict(notes)
         if self._rows:
-            column = len(self.columns) - 1
+            column = [c.title for c in self.columns].index(REMINDED_TITLE)
             self.dataChanged.emit(self.index(0, column), self.index(len(self._rows) - 1, column))
 
     def reminded(self) -> dict[tuple[int, int | None], str]:
@@ -196,22 +202,23 @@ class WarningsModel(QAbstractTableModel):
 def export_table(rows: list[ObligationRow], title: str,
                  reminded: dict[tuple[int, int | None], str] | None = None) -> Any:
     """Every row of the list (loaded on the page or not) as the page shows it, for Excel:
-    the column texts, the due date as a real date, the status colour beside its label, and
-    the reminders sent ("đã đôn đốc lần N, ngày …") last."""
+    the column texts in the page's order (with "Đã đôn đốc"), the due date as a real date, the
+    status colour beside its label."""
     from app.exchange.xlsx_export import Column as XlsxColumn
     from app.exchange.xlsx_export import Table
 
     notes = reminded or {}
-    due_column = next(i for i, c in enumerate(COLUMNS) if c.title == "Hạn")
+    columns = with_reminded(COLUMNS, Column(
+        REMINDED_TITLE, lambda r: notes.get((r.unit_id, r.directive_id), ""), lambda r: ""))
+    due_column = next(i for i, c in enumerate(columns) if c.title == "Hạn")
+    coloured = {i for i, c in enumerate(columns)
+                if c in (COLUMNS[STATUS_COLUMN], COLUMNS[DAYS_COLUMN])}
     values: list[tuple[Any, ...]] = []
     fills: list[str | tuple[str | None, ...] | None] = []
     for row in rows:
-        values.append((*(row.due_date if i == due_column else c.text(row)
-                         for i, c in enumerate(COLUMNS)),
-                       notes.get((row.unit_id, row.directive_id), "")))
+        values.append(tuple(row.due_date if i == due_column else c.text(row)
+                            for i, c in enumerate(columns)))
         colour = row.status.colour
-        fills.append(tuple(colour if i in (STATUS_COLUMN, DAYS_COLUMN) else None
-                           for i in range(len(COLUMNS) + 1)))
-    headers = (*(c.title for c in COLUMNS), REMINDED_TITLE)
-    return Table(title=title, columns=tuple(XlsxColumn(h) for h in headers), rows=values,
+        fills.append(tuple(colour if i in coloured else None for i in range(len(columns))))
+    return Table(title=title, columns=tuple(XlsxColumn(c.title) for c in columns), rows=values,
                  fills=fills, sheet_name=title[:31])
