@@ -119,6 +119,22 @@ def _with_covered(options: dict[str, Any], data: object) -> dict[str, Any]:
     return options
 
 
+def _with_printed(options: dict[str, Any], printed: Any) -> dict[str, Any]:
+    """The text as it went out, field by field (label, text): what the document said stays on
+    record even if the data it was made from is corrected later."""
+    options["printed"] = [[f.label, f.text] for f in printed.fields()]
+    return options
+
+
+def printed_text(info: IssuedInfo) -> list[tuple[str, str]]:
+    """(label, text) of each field as printed; empty for a document kept without it."""
+    fields = info.options.get("printed")
+    if not isinstance(fields, list):
+        return []
+    return [(str(f[0]), str(f[1])) for f in fields
+            if isinstance(f, list) and len(f) == 2]
+
+
 def issued_input(options: DocumentOptions, generated: Generated) -> IssuedInput:
     printed = generated.printed
     title = printed.header.letter_subject or (printed.title.subject if printed.title else "")
@@ -130,7 +146,8 @@ def issued_input(options: DocumentOptions, generated: Generated) -> IssuedInput:
         signer=signer.name if signer is not None else printed.footer.signer_name,
         recipients=printed.footer.recipients,
         edits=edits_differing(generated.content, options.edit_map),
-        options=_with_covered(options_to_json(options), generated.data),
+        options=_with_printed(_with_covered(options_to_json(options), generated.data),
+                              printed),
         unit_ids=addressed_units(options, generated.data),
     )
 

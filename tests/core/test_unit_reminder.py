@@ -184,3 +184,17 @@ def test_the_clerks_number_and_date_are_written_in_later(db: Database, tmp_path:
         set_issue_number(db, kept.id, "", dt.date(2018, 8, 1))
     cleared = set_issue_number(db, kept.id, "", None)
     assert cleared.number == "" and cleared.issued_date is None
+
+
+def test_the_text_as_printed_is_kept(db: Database, tmp_path: Path) -> None:
+    from app.documents.issued import printed_text
+
+    directive = list_directives(db)[0].id
+    options = DocumentOptions(DocumentKind.REMINDER, DAY, directive,
+                              edits=(("closing", "Kết thúc viết lại."),))
+    kept = keep_issued(db, options, generate(db, options, tmp_path / "cv.pdf"))
+    text = dict(printed_text(kept))
+    assert text["Kết thúc"] == "Kết thúc viết lại."
+    assert text["Trích yếu (V/v …)"].startswith("V/v đôn đốc thực hiện")
+    assert "đã quá hạn" in text["Những việc còn nợ"]
+    assert reopen_options(kept).edit_map == {"closing": "Kết thúc viết lại."}

@@ -133,6 +133,11 @@ def test_issued_list_by_unit_shows_its_reminders(qtbot: Any, qtmodeltester: Any,
     assert row.id == kept.id and unit.unit_name in row.addressed
     sent_to = dialog.model.index(0, dialog.model.column_index("sent_to")).data()
     assert sent_to.startswith(f"{len(kept.unit_ids)} đơn vị")
+    shown_text = dialog.text_dialog()
+    assert shown_text is not None
+    qtbot.addWidget(shown_text)
+    assert "[Những việc còn nợ]" in shown_text.text_edit.toPlainText()
+    assert unit.unit_name in shown_text.text_edit.toPlainText()
     # The clerk's number and date, written in later: the reminder counts from that day.
     numbering = dialog.number_dialog()
     assert numbering is not None

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -67,6 +68,28 @@ class IssueNumberDialog(QDialog):
         form.addRow(buttons)
 
 
+class PrintedTextDialog(QDialog):
+    """The text of a kept document as it was printed, field by field (read only)."""
+
+    def __init__(self, info: IssuedInfo, fields: list[tuple[str, str]],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"Nội dung đã in — {info.kind_label} tính đến ngày "
+                            f"{info.as_of:%d/%m/%Y}")
+        self.resize(760, 560)
+        self.text_edit = QPlainTextEdit(self)
+        self.text_edit.setReadOnly(True)
+        self.text_edit.setPlainText("\n\n".join(f"[{label}]\n{text}" for label, text in fields)
+                                    if fields else "Văn bản này được lưu trước khi chương trình "
+                                    "ghi lại nội dung đã in; hãy bấm “Mở lại…” để xem.")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.button(QDialogButtonBox.StandardButton.Close).setText("Đóng")
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.text_edit, 1)
+        layout.addWidget(buttons)
+
+
 class IssuedDocumentsDialog(QDialog):
     """Emits ``issuedChanged`` when a kept document's number or date is written, or one is
     removed (the reminders counted change)."""
@@ -112,6 +135,8 @@ class IssuedDocumentsDialog(QDialog):
         self.copy_button = QPushButton("Sao chép cho kỳ mới…", self)
         self.copy_button.setToolTip("Văn bản mới với nội dung đã sửa như bản này, số liệu tính "
                                     "đến ngày đang xem; số và ngày để trống.")
+        self.text_button = QPushButton("Nội dung đã in…", self)
+        self.text_button.setToolTip("Xem lời văn đúng như đã in (kể cả phần đã sửa).")
         self.number_button = QPushButton("Ghi số, ngày…", self)
         self.number_button.setToolTip("Ghi số và ngày ban hành văn thư đã cấp (lần đôn đốc tính "
                                       "từ ngày này).")
@@ -121,8 +146,9 @@ class IssuedDocumentsDialog(QDialog):
         self.close_button = QPushButton("Đóng", self)
         buttons = QHBoxLayout()
         buttons.addWidget(self.count_label, 1)
-        for button in (self.reopen_button, self.copy_button, self.number_button,
-                       self.history_button, self.delete_button, self.close_button):
+        for button in (self.reopen_button, self.copy_button, self.text_button,
+                       self.number_button, self.history_button, self.delete_button,
+                       self.close_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
@@ -153,6 +179,7 @@ class IssuedDocumentsDialog(QDialog):
         self.delete_button.clicked.connect(self._on_delete_button_clicked)
         self.history_button.clicked.connect(self._on_history_button_clicked)
         self.number_button.clicked.connect(self._on_number_button_clicked)
+        self.text_button.clicked.connect(self._on_text_button_clicked)
         self.close_button.clicked.connect(self.close)
 
     # --- data -----------------------------------------------------------------------------
@@ -176,8 +203,8 @@ class IssuedDocumentsDialog(QDialog):
 
     def _update_buttons(self, *_args: object) -> None:
         chosen = self.current() is not None
-        for button in (self.reopen_button, self.copy_button, self.number_button,
-                       self.history_button, self.delete_button):
+        for button in (self.reopen_button, self.copy_button, self.text_button,
+                       self.number_button, self.history_button, self.delete_button):
             button.setEnabled(chosen)
 
     # --- actions --------------------------------------------------------------------------
@@ -205,6 +232,17 @@ class IssuedDocumentsDialog(QDialog):
         info = self.current()
         if info is not None:
             self._run(lambda: self.copy(info.id))
+
+    def text_dialog(self) -> PrintedTextDialog | None:
+        from app.documents.issued import printed_text
+
+        info = self.current()
+        return PrintedTextDialog(info, printed_text(info), self) if info is not None else None
+
+    def _on_text_button_clicked(self) -> None:
+        dialog = self.text_dialog()
+        if dialog is not None:
+            dialog.exec()
 
     def number_dialog(self) -> IssueNumberDialog | None:
         info = self.current()
