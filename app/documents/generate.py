@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from app.db import Database
 from app.documents.common import DocumentKind, DocumentOptions, Target, layout_error
 from app.documents.content import DocumentContent
+from app.errors import ValidationError
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ def render(content: DocumentContent, data: object, options: DocumentOptions,
            target: Target) -> Generated:
     """Draw already generated ``content`` with ``options``' edits (the print dialog, when
     only the text changed since the last build: the data is not gathered again)."""
+    from reportlab.platypus.doctemplate import LayoutError
+
     from app.documents.render_pdf import write_pdf
 
     printed = content.edited(options.edit_map)
@@ -63,6 +66,11 @@ def render(content: DocumentContent, data: object, options: DocumentOptions,
         write_pdf(printed, target)
     except ValueError as exc:
         raise layout_error(exc) from None
+    except LayoutError:
+        raise ValidationError(
+            "Không dàn được văn bản lên trang: một phần không được ngắt trang (trích yếu, "
+            "“Kính gửi” hoặc “Nơi nhận”) dài hơn một trang. Hãy rút ngắn phần đó (hoặc bấm "
+            "“Khôi phục nội dung tự sinh”).", field="edits") from None
     return Generated(content=content, printed=printed, data=data)
 
 

@@ -198,3 +198,25 @@ def test_the_text_as_printed_is_kept(db: Database, tmp_path: Path) -> None:
     assert text["Trích yếu (V/v …)"].startswith("V/v đôn đốc thực hiện")
     assert "đã quá hạn" in text["Những việc còn nợ"]
     assert reopen_options(kept).edit_map == {"closing": "Kết thúc viết lại."}
+
+
+@pytest.mark.parametrize("key", ["kinh_gui", "noi_nhan", "letter_subject"])
+def test_a_field_too_long_for_a_page_is_refused_clearly(db: Database, tmp_path: Path,
+                                                         key: str) -> None:
+    directive = list_directives(db)[0].id
+    text = " ".join(["chữ"] * 900) if key == "letter_subject" else \
+        "\n".join(f"Đơn vị số {i}" for i in range(90))
+    out = tmp_path / "x.pdf"
+    with pytest.raises(ValidationError, match="dài hơn một trang"):
+        generate(db, DocumentOptions(DocumentKind.REMINDER, DAY, directive, edits=((key, text),)),
+                 out)
+    assert not out.exists()
+
+
+def test_markup_and_odd_characters_in_edits_print_as_text(db: Database, tmp_path: Path) -> None:
+    directive = list_directives(db)[0].id
+    odd = "a < b & c > d <b>đậm?</b> &amp; &#1234; <font size=40> \x00\x0b\u200b 😀"
+    out = tmp_path / "x.pdf"
+    generate(db, DocumentOptions(DocumentKind.REMINDER, DAY, directive,
+                                 edits=(("opening", odd),)), out)
+    assert "a < b & c > d <b>đậm?</b> &amp;" in _text(out)
