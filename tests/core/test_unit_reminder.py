@@ -220,3 +220,41 @@ def test_markup_and_odd_characters_in_edits_print_as_text(db: Database, tmp_path
     generate(db, DocumentOptions(DocumentKind.REMINDER, DAY, directive,
                                  edits=(("opening", odd),)), out)
     assert "a < b & c > d <b>đậm?</b> &amp;" in _text(out)
+
+
+_KEYS = ("letter_subject", "kinh_gui", "opening", "owed", "request", "closing", "noi_nhan")
+
+
+@pytest.fixture(scope="module")
+def fuzz_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    database = connect(str(tmp_path_factory.mktemp("fuzz") / "s.db"))
+    load_sample(database)
+    yield database
+    database.dispose()
+
+
+def test_any_edit_prints_or_is_refused_clearly(fuzz_db: Database, tmp_path: Path) -> None:
+    """Hostile text in every field (hypothesis): a PDF, or a Vietnamese ValidationError —
+    never another exception."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    directive = list_directives(fuzz_db)[0].id
+    text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=400)
+    lines = st.lists(text, max_size=30).map("\n".join)
+
+    @settings(max_examples=40, deadline=None,
+              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(st.dictionaries(st.sampled_from(_KEYS), st.one_of(text, lines), max_size=4))
+    def check(edits: dict[str, str]) -> None:
+        out = tmp_path / "f.pdf"
+        out.unlink(missing_ok=True)
+        try:
+            generate(fuzz_db, DocumentOptions(DocumentKind.REMINDER, DAY, directive,
+                                              edits=tuple(edits.items())), out)
+        except ValidationError as exc:
+            assert exc.message and not out.exists()
+        else:
+            assert out.stat().st_size > 1000
+
+    check()
