@@ -88,9 +88,18 @@ def options_from_json(data: Mapping[str, Any], edits: Mapping[str, str] | None =
 
 
 def reopen_options(info: IssuedInfo) -> DocumentOptions:
-    """The options and edits a kept document was printed with."""
-    return options_from_json(info.options, info.edits, fallback_kind=info.kind,
-                             fallback_as_of=info.as_of)
+    """The options and edits a kept document was printed with. Refused (NotFound) when the
+    directive or unit it is about was deleted since: it cannot be made again, only read
+    ("Nội dung đã in")."""
+    options = options_from_json(info.options, info.edits, fallback_kind=info.kind,
+                                fallback_as_of=info.as_of)
+    gone = ("văn bản chỉ đạo" if options.directive_id is not None and info.directive_id is None
+            else "đơn vị" if options.unit_id is not None and info.unit_id is None else "")
+    if gone:
+        raise NotFound(f"{info.kind_label} này nói về một {gone} đã bị xóa khỏi chương trình nên "
+                       "không lập lại được; bấm “Nội dung đã in…” để xem lời văn đã in.")
+    return replace(options, directive_id=info.directive_id if options.directive_id is not None
+                   else None, unit_id=info.unit_id if options.unit_id is not None else None)
 
 
 def copy_options(info: IssuedInfo, as_of: dt.date) -> DocumentOptions:

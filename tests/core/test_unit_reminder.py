@@ -15,7 +15,7 @@ from app.documents.common import DocumentKind, DocumentOptions
 from app.documents.generate import generate
 from app.documents.issued import copy_options, keep_issued, reopen_options
 from app.documents.reminder_letter import reminder_content
-from app.errors import AppError, ValidationError
+from app.errors import AppError, NotFound, ValidationError
 from app.services.directives import list_directives
 from app.services.issued_documents import last_reminders, list_issued, reminder_note
 from app.services.obligations import list_obligations
@@ -258,3 +258,21 @@ def test_any_edit_prints_or_is_refused_clearly(fuzz_db: Database, tmp_path: Path
             assert out.stat().st_size > 1000
 
     check()
+
+
+def test_a_kept_document_about_a_deleted_directive_is_not_remade_for_another(
+        db: Database, tmp_path: Path) -> None:
+    from app.models import Directive
+    from app.services.issued_documents import get_issued
+
+    directive = list_directives(db)[0].id
+    options = DocumentOptions(DocumentKind.REMINDER, DAY, directive)
+    kept = keep_issued(db, options, generate(db, options, tmp_path / "cv.pdf"))
+    with db.write() as session:  # as if deleted (the service refuses a directive in use)
+        session.delete(session.get(Directive, directive))
+    gone = get_issued(db, kept.id)
+    assert gone.directive_id is None and gone.options["directive_id"] == directive
+    with pytest.raises(NotFound, match="đã bị xóa"):
+        reopen_options(gone)
+    with pytest.raises(NotFound, match="đã bị xóa"):
+        copy_options(gone, dt.date(2018, 9, 1))
