@@ -98,8 +98,7 @@ def reopen_options(info: IssuedInfo) -> DocumentOptions:
     if gone:
         raise NotFound(f"{info.kind_label} này nói về một {gone} đã bị xóa khỏi chương trình nên "
                        "không lập lại được; bấm “Nội dung đã in…” để xem lời văn đã in.")
-    return replace(options, directive_id=info.directive_id if options.directive_id is not None
-                   else None, unit_id=info.unit_id if options.unit_id is not None else None)
+    return options
 
 
 def copy_options(info: IssuedInfo, as_of: dt.date) -> DocumentOptions:
