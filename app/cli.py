@@ -268,15 +268,16 @@ def cmd_report(db: Database, args: argparse.Namespace, out: TextIO) -> int:
             directive_id = find_directive(session, args.directive).id
         if args.unit:
             unit_id = find_unit(session, args.unit).id
-        if args.units is not None:
+        if args.units is not None and args.units.strip() != "*":
             names = [n.strip() for n in args.units.split(";") if n.strip()]
             if not names:
                 raise AppError('--units: hãy ghi tên các đơn vị cách nhau bởi dấu chấm phẩy, '
                                'ví dụ --units "UBND huyện Ba Tơ; Sở Y tế".')
             unit_ids = tuple(dict.fromkeys(find_unit(session, n).id for n in names))
+    if kind is DocumentKind.UNIT_REMINDER and args.units is not None:
+        return _unit_reminders(db, args, out, unit_ids)
     if unit_ids is not None and kind is not DocumentKind.REMINDER:
-        raise AppError("--units chỉ dùng cho công văn đôn đốc (reminder); công văn đôn đốc theo "
-                       "đơn vị (unit-reminder) dùng --unit.")
+        raise AppError("--units chỉ dùng cho công văn đôn đốc (reminder, unit-reminder).")
     if args.reply_by is not None and kind not in (DocumentKind.REMINDER,
                                                   DocumentKind.UNIT_REMINDER):
         raise AppError("--reply-by chỉ dùng cho công văn đôn đốc.")
@@ -303,6 +304,59 @@ def cmd_report(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     if args.record:
         kept = keep_issued(db, options, generated)
         out.write(f"Đã lưu vào danh sách văn bản đã phát hành (mã {kept.id}).\n")
+    return 0
+
+
+def _unit_reminders(db: Database, args: argparse.Namespace, out: TextIO,
+                    unit_ids: tuple[int, ...] | None) -> int:
+    """``report unit-reminder --units "A;B" --out FOLDER``: one letter per unit (``--units "*"``:
+    every unit overdue on the day), each kept as issued; a unit owing nothing gets no letter."""
+    from app.documents.common import DocumentKind, DocumentOptions, Signer, load
+    from app.documents.generate import generate
+    from app.documents.issued import keep_issued
+    from app.documents.text_file import read_text_file
+    from app.services.obligations import list_obligations
+    from app.services.units import list_units
+    from app.text import search_key
+
+    folder = Path(args.out)
+    if not folder.is_dir():
+        raise NotFound(f"Với --units, --out là thư mục ghi các công văn (mỗi đơn vị một tệp); "
+                       f"không có thư mục {folder}.")
+    names = {u.id: u.name for u in list_units(db)}
+    if unit_ids is None:  # "*": every unit overdue on the day
+        overdue = list_obligations(db, args.as_of, statuses=[Status.OVERDUE])
+        unit_ids = tuple(dict.fromkeys(r.unit_id for r in overdue))
+    settings = load(db)
+    signer = Signer.from_settings(settings)
+    signer = Signer(
+        authority=signer.authority if args.signer_authority is None else args.signer_authority,
+        head_title=signer.head_title if args.signer_head_title is None else args.signer_head_title,
+        title=signer.title if args.signer_title is None else args.signer_title,
+        name=signer.name if args.signer_name is None else args.signer_name,
+    )
+    edits = read_text_file(args.text_file) if args.text_file else {}
+    written = 0
+    for unit_id in unit_ids:
+        options = DocumentOptions(
+            kind=DocumentKind.UNIT_REMINDER, as_of=args.as_of, unit_id=unit_id,
+            number=args.number, date=args.date, signer=signer,
+            recipients=tuple(args.recipient) if args.recipient else None,
+            edits=tuple(edits.items()), reply_by=args.reply_by)
+        stem = "-".join(search_key(names.get(unit_id, str(unit_id))).split())
+        target = folder / f"{DocumentKind.UNIT_REMINDER.file_stem}-{stem}-{args.as_of:%Y-%m-%d}.pdf"
+        try:
+            generated = generate(db, options, target, strict=True)
+        except AppError as exc:  # nothing overdue, no longer followed, the agency itself
+            out.write(f"Bỏ qua {names.get(unit_id, unit_id)}: {exc.message}\n")
+            continue
+        written += 1
+        out.write(f"Đã ghi {target}\n")
+        if args.record:
+            keep_issued(db, options, generated)
+    out.write(f"{written} công văn đôn đốc"
+              + (", đã lưu vào danh sách văn bản đã phát hành.\n" if args.record and written
+                 else ".\n"))
     return 0
 
 
@@ -463,8 +517,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="nội dung sửa (TOML): mỗi phần [opening], [closing], [title]… có "
                         'text = """…""", mỗi dòng một đoạn')
     p.add_argument("--units", metavar="TÊN;TÊN",
-                   help="công văn đôn đốc: chỉ gửi các đơn vị này (cách nhau bởi “;”; mặc định "
-                        "mọi đơn vị quá hạn)")
+                   help="reminder: chỉ gửi các đơn vị này (cách nhau bởi “;”; mặc định mọi đơn "
+                        "vị quá hạn); unit-reminder: mỗi đơn vị một công văn, --out là thư mục "
+                        "(“*”: mọi đơn vị quá hạn)")
     p.add_argument("--reply-by", type=_date_arg, metavar="NGÀY",
                    help="công văn đôn đốc: hạn gửi mới (“… gửi về Sở Nội vụ trước ngày …”)")
     p.add_argument("--no-record", dest="record", action="store_false",

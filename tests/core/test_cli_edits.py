@@ -116,3 +116,28 @@ def test_bad_text_files_are_refused_clearly(sample: Path, tmp_path: Path) -> Non
     assert not out.exists()
     code, _, err = cli(sample, "report", "summary", "--directive", "2116", "--as-of", DAY)
     assert code != 0 and "Thiếu tham số --out" in err
+
+
+def test_unit_reminders_one_letter_per_unit(sample: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "cong-van"
+    folder.mkdir()
+    code, stdout, err = cli(sample, "report", "unit-reminder", "--units", "Bình Sơn; Sở Nội vụ",
+                            "--as-of", DAY, "--out", str(folder), "--reply-by", "20/08/2018")
+    assert code == 0, err
+    assert "Bỏ qua Sở Nội vụ" in stdout and "1 công văn đôn đốc" in stdout
+    [letter] = folder.iterdir()
+    assert letter.name == "cong-van-don-doc-don-vi-ubnd-huyen-binh-son-2018-08-02.pdf"
+    assert "Kính gửi: UBND huyện Bình Sơn" in text(letter)
+    # "*": every unit overdue that day, each its own letter and its own record.
+    everyone = tmp_path / "tat-ca"
+    everyone.mkdir()
+    code, stdout, err = cli(sample, "report", "unit-reminder", "--units", "*", "--as-of", DAY,
+                            "--out", str(everyone))
+    assert code == 0, err
+    letters = sorted(everyone.iterdir())
+    assert len(letters) > 10 and f"{len(letters)} công văn đôn đốc" in stdout
+    code, stdout, _ = cli(sample, "report", "list", "--json")
+    assert len(json.loads(stdout)) == len(letters) + 1
+    code, _, err = cli(sample, "report", "unit-reminder", "--units", "*", "--as-of", DAY,
+                       "--out", str(tmp_path / "khong-co"))
+    assert code != 0 and "--out là thư mục" in err
