@@ -248,9 +248,10 @@ def cmd_receive(db: Database, args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_report(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     """Print a document (synthesis report, reminder letter, unit sheet, a unit's consolidated
-    reminder) to a PDF file and keep it in the issued documents; ``report list`` lists those."""
+    reminder) to a PDF file, or to a Word document when the file name ends in .docx, and keep it
+    in the issued documents; ``report list`` lists those."""
     from app.documents.common import DocumentKind, DocumentOptions, Signer, load
-    from app.documents.generate import generate
+    from app.documents.generate import format_of, generate
     from app.documents.issued import keep_issued
     from app.documents.text_file import read_text_file
     from app.services.directives import find_directive
@@ -259,7 +260,8 @@ def cmd_report(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     if args.kind == "list":
         return _list_issued(db, args, out)
     if not args.out:
-        raise AppError("Thiếu tham số --out: tệp PDF cần ghi (ví dụ --out bao-cao.pdf).")
+        raise AppError("Thiếu tham số --out: tệp cần ghi (ví dụ --out bao-cao.pdf hoặc "
+                       "--out bao-cao.docx).")
     kind = DocumentKind(args.kind)
     directive_id = unit_id = None
     unit_ids: tuple[int, ...] | None = None
@@ -293,14 +295,17 @@ def cmd_report(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     options = DocumentOptions(
         kind=kind, as_of=args.as_of, directive_id=directive_id, unit_id=unit_id,
         number=args.number, date=args.date, signer=signer,
-        recipients=tuple(args.recipient) if args.recipient else None,
+        recipients=tuple(args.recipient) if args.recipient else None, today=args.today,
         edits=tuple(edits.items()), unit_ids=unit_ids, reply_by=args.reply_by,
     )
     target = Path(args.out)
+    word = format_of(target) == "docx"
     if not target.parent.is_dir():
-        raise NotFound(f"Không có thư mục {target.parent} để ghi tệp PDF.")
+        raise NotFound(f"Không có thư mục {target.parent} để ghi tệp "
+                       f"{'Word' if word else 'PDF'}.")
     generated = generate(db, options, target, strict=True)
-    out.write(f"Đã ghi {kind.label.lower()} vào {target}\n")
+    out.write(f"Đã ghi {kind.label.lower()} vào {target}"
+              f"{' (tệp Word)' if word else ''}\n")
     if args.record:
         kept = keep_issued(db, options, generated)
         out.write(f"Đã lưu vào danh sách văn bản đã phát hành (mã {kept.id}).\n")
@@ -342,7 +347,7 @@ def _unit_reminders(db: Database, args: argparse.Namespace, out: TextIO,
             kind=DocumentKind.UNIT_REMINDER, as_of=args.as_of, unit_id=unit_id,
             number=args.number, date=args.date, signer=signer,
             recipients=tuple(args.recipient) if args.recipient else None,
-            edits=tuple(edits.items()), reply_by=args.reply_by)
+            edits=tuple(edits.items()), reply_by=args.reply_by, today=args.today)
         stem = "-".join(search_key(names.get(unit_id, str(unit_id))).split())
         target = folder / f"{DocumentKind.UNIT_REMINDER.file_stem}-{stem}-{args.as_of:%Y-%m-%d}.pdf"
         try:
@@ -488,9 +493,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--today", type=_date_arg, default=dt.date.today(), help=argparse.SUPPRESS)
     p.set_defaults(handler=cmd_receive)
 
-    p = sub.add_parser("report", help="in văn bản ra tệp PDF: báo cáo tổng hợp, công văn đôn "
-                                      "đốc, phiếu theo dõi đơn vị; report list: văn bản đã "
-                                      "phát hành")
+    p = sub.add_parser("report", help="in văn bản ra tệp PDF hoặc Word (.docx): báo cáo tổng "
+                                      "hợp, công văn đôn đốc, phiếu theo dõi đơn vị; report "
+                                      "list: văn bản đã phát hành")
     p.add_argument("kind", choices=["summary", "reminder", "unit-sheet", "unit-reminder", "list"],
                    help="summary: báo cáo tổng hợp; reminder: công văn đôn đốc; unit-sheet: "
                         "phiếu theo dõi một đơn vị; unit-reminder: công văn đôn đốc một đơn vị "
@@ -501,7 +506,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="đơn vị (bắt buộc với unit-sheet, unit-reminder)")
     p.add_argument("--as-of", type=_date_arg, default=dt.date.today(), metavar="NGÀY",
                    help="số liệu tính đến ngày (mặc định hôm nay)")
-    p.add_argument("--out", metavar="TỆP.pdf", help="tệp PDF cần ghi (bắt buộc, trừ list)")
+    p.add_argument("--out", metavar="TỆP.pdf|TỆP.docx",
+                   help="tệp cần ghi (bắt buộc, trừ list): tên kết thúc .docx thì ghi tệp Word, "
+                        "còn lại ghi PDF")
     p.add_argument("--number", metavar="SỐ", help="số văn bản (mặc định để trống cho văn thư)")
     p.add_argument("--date", type=_date_arg, metavar="NGÀY",
                    help="ngày ban hành (mặc định để trống cho văn thư)")
@@ -525,6 +532,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-record", dest="record", action="store_false",
                    help="không lưu vào danh sách văn bản đã phát hành (bản nháp)")
     p.add_argument("--json", action="store_true", help="list: in dạng JSON")
+    p.add_argument("--today", type=_date_arg, default=dt.date.today(), help=argparse.SUPPRESS)
     p.set_defaults(handler=cmd_report)
     p = sub.add_parser("migrate-data",
                        help="chuyển toàn bộ dữ liệu sang cơ sở dữ liệu khác (tệp → máy chủ "

@@ -64,8 +64,8 @@ def open_document_dialog(window: MainWindow, kind: DocumentKind | str = "summary
         kind = options.kind
     dialog = DocumentDialog(window.db, as_of=options.as_of if options else window.as_of,
                             kind=DocumentKind(kind), directive_id=directive_id,
-                            unit_id=unit_id, parent=window, options=options,
-                            issued_id=issued_id)
+                            unit_id=unit_id, parent=window, today=window.today(),
+                            options=options, issued_id=issued_id)
     window.document_dialog = dialog  # type: ignore[attr-defined]
     dialog.issuedKept.connect(lambda _id: _issued_changed(window))
     dialog.show()
