@@ -20,7 +20,7 @@ from app.documents.common import (
     page_settings,
 )
 from app.documents.content import Block, DocumentContent, Section, TextBlock
-from app.documents.data import directive_reference, short_date
+from app.documents.data import directive_reference, overdue_for, period_phrase, short_date
 from app.documents.reminder_letter import deadline_clause, letter_symbol
 from app.documents.render_pdf import write_pdf
 from app.errors import AppError
@@ -93,9 +93,11 @@ def letter_subject(data: UnitReminderData) -> str:
 
 
 def _item_text(item: UnitOwedItem) -> str:
-    what = item.task_title + (f", kỳ {item.period_label}" if item.period_label else "")
-    return (f"- {what} (hạn ngày {short_date(item.due_date)}, đã quá hạn "
-            f"{item.days_overdue} ngày)")
+    """ "- Báo cáo quý, kỳ quý III/2025 (hạn ngày 25/09/2025, quá hạn 20 ngày)" — worded as
+    the reminder letter words it."""
+    what = item.task_title + (f", {period_phrase(item.period_label)}" if item.period_label
+                              else "")
+    return f"- {what} (hạn ngày {short_date(item.due_date)}, {overdue_for(item.days_overdue)})"
 
 
 def body_sections(data: UnitReminderData, s: Settings,
@@ -123,7 +125,7 @@ def body_sections(data: UnitReminderData, s: Settings,
         f"Để kịp thời tổng hợp, tham mưu {_upward(s)} báo cáo theo quy định, {agency} đề nghị "
         f"{unit} khẩn trương thực hiện và {deadline_clause(agency, reply_by)}.")
     closing = TextBlock("paragraph",
-        f"Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, đề nghị {unit} phản ánh về "
+        f"Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, {unit} kịp thời phản ánh về "
         f"{agency} để được hướng dẫn.")
     return [
         Section("opening", "Mở đầu", (opening,)),

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from app.db import Database, connect
 from app.documents.common import DocumentKind, DocumentOptions
+from app.documents.data import overdue_for
 from app.documents.generate import generate
 from app.documents.issued import copy_options, keep_issued, reopen_options
 from app.documents.reminder_letter import reminder_content
@@ -54,7 +55,7 @@ def test_unit_reminder_lists_every_overdue_item_across_directives(db: Database,
     assert "Kính gửi: UBND huyện Bình Sơn" in text
     for r in owed:
         assert r.task_title in text and f"{r.due_date:%d/%m/%Y}" in text
-        assert f"đã quá hạn {r.days_past_due} ngày" in text
+        assert f"(hạn ngày {r.due_date:%d/%m/%Y}, {overdue_for(r.days_past_due)})" in text
         assert r.directive_symbol in text
     assert "trước ngày 15/08/2018" in text
     assert g.content.header.letter_subject and g.content.header.letter_subject.startswith(
@@ -196,7 +197,7 @@ def test_the_text_as_printed_is_kept(db: Database, tmp_path: Path) -> None:
     text = dict(printed_text(kept))
     assert text["Kết thúc"] == "Kết thúc viết lại."
     assert text["Trích yếu (V/v …)"].startswith("V/v đôn đốc thực hiện")
-    assert "đã quá hạn" in text["Những việc còn nợ"]
+    assert "quá hạn" in text["Những việc còn nợ"]
     assert reopen_options(kept).edit_map == {"closing": "Kết thúc viết lại."}
 
 
