@@ -141,3 +141,18 @@ def test_unit_reminders_one_letter_per_unit(sample: Path, tmp_path: Path) -> Non
     code, _, err = cli(sample, "report", "unit-reminder", "--units", "*", "--as-of", DAY,
                        "--out", str(tmp_path / "khong-co"))
     assert code != 0 and "--out là thư mục" in err
+
+
+def test_unit_reminder_and_edits_as_word(sample: Path, tmp_path: Path) -> None:
+    from docx import Document
+
+    edits = _toml(tmp_path, '[closing]\ntext = "Đoạn kết viết lại."\n')
+    out = tmp_path / "dv.docx"
+    code, stdout, err = cli(sample, "report", "unit-reminder", "--unit", "Bình Sơn", "--as-of",
+                            DAY, "--out", str(out), "--text-file", str(edits))
+    assert code == 0, err
+    assert "(tệp Word)" in stdout and "danh sách văn bản đã phát hành" in stdout
+    words = "\n".join(p.text for p in Document(str(out)).paragraphs)
+    for table in Document(str(out)).tables:
+        words += "\n".join(c.text for row in table.rows for c in row.cells)
+    assert "UBND huyện Bình Sơn" in words and "Đoạn kết viết lại." in words
