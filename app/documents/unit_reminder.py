@@ -67,10 +67,10 @@ def unit_reminder_data(db: Database, unit_id: int, as_of: dt.date, *,
         raise AppError(f"{unit.name} là cơ quan gửi công văn; không tự đôn đốc chính mình.")
     ended = unit.valid_to is not None and unit.valid_to < as_of
     if ended or (not unit.active and unit.valid_to is None):
-        successor = f" Hãy đôn đốc đơn vị kế thừa: {unit.successor_name}." \
-            if unit.successor_name else ""
+        # docs/domain.md: a unit no longer there is never reminded, and its successor does not
+        # take over what it owed.
         raise AppError(f"{unit.name} không còn được theo dõi tại ngày {short_date(as_of)}; "
-                       f"không gửi công văn đôn đốc cho đơn vị này.{successor}")
+                       "không gửi công văn đôn đốc cho đơn vị này.")
     rows = list_obligations(db, as_of, unit_id=unit_id, statuses=[Status.OVERDUE])
     by_directive: dict[int, list[UnitOwedItem]] = {}
     for r in sorted(rows, key=lambda r: (r.due_date, r.task_id, r.period_key)):
