@@ -277,3 +277,15 @@ def test_a_kept_document_about_a_deleted_directive_is_not_remade_for_another(
         reopen_options(gone)
     with pytest.raises(NotFound, match="đã bị xóa"):
         copy_options(gone, dt.date(2018, 9, 1))
+
+
+def test_a_unit_no_longer_there_gets_no_letter(db: Database, tmp_path: Path) -> None:
+    from app.models import Unit
+
+    unit = _unit(db, "UBND huyện Bình Sơn")
+    assert list_obligations(db, DAY, unit_id=unit, statuses=[Status.OVERDUE])
+    with db.write() as session:  # merged away on 01/07/2018 (as the merge form records it)
+        session.get(Unit, unit).valid_to = dt.date(2018, 7, 1)
+    with pytest.raises(AppError, match="không còn được theo dõi tại ngày 02/08/2018"):
+        generate(db, DocumentOptions(DocumentKind.UNIT_REMINDER, DAY, unit_id=unit),
+                 tmp_path / "x.pdf")
