@@ -338,6 +338,11 @@ def test_edit_dialog_screenshot(qtbot: Any, window: MainWindow) -> None:
     scroll.ensureWidgetVisible(dialog.fields_editor.editor("request"), 0, 120)
     assert "(đã sửa)" in dialog.fields_editor.editor("request").label.text()
     qtbot.wait(50)
+    # A long message in the status line never widens the dialog past a 1366-pixel screen.
+    dialog.status_label.setText("Đã lưu " + "/thư mục rất dài" * 30 + "/cong-van.pdf.")
+    qtbot.wait(20)
+    assert dialog.width() <= 1366
+    dialog.status_label.setText("Công văn đôn đốc: 2 trang.")
     folder = Path(os.environ.get("SCREENSHOT_DIR", "") or qtbot_tmp(dialog))
     path = folder / "hop-in-sua-noi-dung.png"
     assert dialog.grab().save(str(path)) and path.stat().st_size > 10_000

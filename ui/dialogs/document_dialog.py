@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -304,6 +305,9 @@ class DocumentDialog(QDialog):
         self.progress.setMaximumWidth(160)
         self.progress.setVisible(False)
         self.status_label = QLabel(self)
+        # A long message (a path, an error) wraps instead of widening the dialog past the screen.
+        self.status_label.setWordWrap(True)
+        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.preview_button = QPushButton("Xem trước", self)
         self.preview_button.setDefault(True)
         self.print_button = QPushButton("In…", self)
@@ -519,8 +523,8 @@ class DocumentDialog(QDialog):
 
     def _mark_dirty(self, *_args: object) -> None:
         if not self._dirty and self._pdf_path is not None and not self._busy:
-            self.status_label.setText("Lựa chọn đã thay đổi: bản xem trước sẽ tự cập nhật (hoặc "
-                                      "bấm “Xem trước”; In và Lưu sẽ tạo lại văn bản).")
+            self.status_label.setText("Đã thay đổi: bản xem trước tự cập nhật sau giây lát "
+                                      "(hoặc bấm “Xem trước”).")
         self._dirty = True
         if hasattr(self, "_document_shown"):  # not while the dialog is being filled in
             self._auto_timer.start(AUTO_PREVIEW_MS)
