@@ -21,6 +21,7 @@ ACTIONS: tuple[tuple[str, str, str | None], ...] = (
     ("reminder", "Công văn đôn đốc…", None),
     ("unit-sheet", "Phiếu theo dõi đơn vị…", None),
     ("unit-reminder", "Công văn đôn đốc theo đơn vị…", None),
+    ("escalation", "Dự thảo công văn UBND tỉnh đôn đốc…", None),
 )
 ISSUED_TEXT = "Văn bản đã phát hành…"
 

@@ -34,6 +34,7 @@ class DocumentKind(StrEnum):
     REMINDER = "reminder"
     UNIT_SHEET = "unit-sheet"
     UNIT_REMINDER = "unit-reminder"
+    ESCALATION = "escalation"  # the follow-up's last round (app/documents/escalation_letter.py)
 
     @property
     def label(self) -> str:
@@ -42,6 +43,7 @@ class DocumentKind(StrEnum):
             DocumentKind.REMINDER: "Công văn đôn đốc",
             DocumentKind.UNIT_SHEET: "Phiếu theo dõi đơn vị",
             DocumentKind.UNIT_REMINDER: "Công văn đôn đốc (theo đơn vị)",
+            DocumentKind.ESCALATION: "Dự thảo công văn UBND tỉnh đôn đốc",
         }[self]
 
     @property
@@ -51,6 +53,7 @@ class DocumentKind(StrEnum):
             DocumentKind.REMINDER: "cong-van-don-doc",
             DocumentKind.UNIT_SHEET: "phieu-theo-doi",
             DocumentKind.UNIT_REMINDER: "cong-van-don-doc-don-vi",
+            DocumentKind.ESCALATION: "du-thao-ubnd-tinh-don-doc",
         }[self]
 
     @property
@@ -136,7 +139,8 @@ class DocumentOptions:
 
     def validate(self) -> None:
         errors: dict[str, str] = {}
-        if self.kind in (DocumentKind.SUMMARY, DocumentKind.REMINDER) and self.directive_id is None:
+        if self.kind in (DocumentKind.SUMMARY, DocumentKind.REMINDER,
+                         DocumentKind.ESCALATION) and self.directive_id is None:
             errors["directive"] = "Hãy chọn văn bản chỉ đạo cần báo cáo."
         if self.kind is DocumentKind.UNIT_SHEET and self.unit_id is None:
             errors["unit"] = "Phiếu theo dõi: hãy chọn một đơn vị."
@@ -268,6 +272,8 @@ def _is_upward(item: str, s: Settings) -> bool:
 def default_recipients(kind: DocumentKind, s: Settings) -> tuple[str, ...]:
     """Nơi nhận by default: "Như trên" first when the document has a Kính gửi; then the
     recipients in the settings; the archive line ("Lưu: VT, <drafting unit>") last."""
+    if kind is DocumentKind.ESCALATION:  # sent by Văn phòng UBND tỉnh, not by us
+        return ("Như trên", "Chủ tịch, các PCT UBND tỉnh", clean(s.agency_name), "Lưu: VT")
     items = [clean(r) for r in s.recipients if clean(r)]
     archive = [r for r in items if search_key(r).startswith("luu")]
     others = [r for r in items if r not in archive]

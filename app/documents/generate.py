@@ -54,6 +54,10 @@ def content_of(db: Database, options: DocumentOptions) -> tuple[DocumentContent,
         from app.documents.unit_reminder import unit_reminder_content
 
         return unit_reminder_content(db, options)
+    if options.kind is DocumentKind.ESCALATION:
+        from app.documents.escalation_letter import escalation_content
+
+        return escalation_content(db, options)
     from app.documents.unit_sheet import unit_sheet_content
 
     return unit_sheet_content(db, options)
