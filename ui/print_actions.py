@@ -53,8 +53,8 @@ def install_print_actions(window: MainWindow) -> None:
 
 def open_document_dialog(window: MainWindow, kind: DocumentKind | str = "summary",
                          directive_id: int | None = None, unit_id: int | None = None, *,
-                         options: DocumentOptions | None = None, issued_id: int | None = None
-                         ) -> DocumentDialog:
+                         options: DocumentOptions | None = None, issued_id: int | None = None,
+                         follow_up_round: int = 0) -> DocumentDialog:
     """Open the document dialog (non-modal) on ``kind``, preselecting a directive or a unit;
     the as-of day is the window's. ``options``: start from these instead (a kept document
     reopened, ``issued_id`` its id, or copied)."""
@@ -66,7 +66,8 @@ def open_document_dialog(window: MainWindow, kind: DocumentKind | str = "summary
     dialog = DocumentDialog(window.db, as_of=options.as_of if options else window.as_of,
                             kind=DocumentKind(kind), directive_id=directive_id,
                             unit_id=unit_id, parent=window, today=window.today(),
-                            options=options, issued_id=issued_id)
+                            options=options, issued_id=issued_id,
+                            follow_up_round=follow_up_round)
     window.document_dialog = dialog  # type: ignore[attr-defined]
     dialog.issuedKept.connect(lambda _id: _issued_changed(window))
     dialog.show()

@@ -143,7 +143,10 @@ def printed_text(info: IssuedInfo) -> list[tuple[str, str]]:
             if isinstance(f, list) and len(f) == 2]
 
 
-def issued_input(options: DocumentOptions, generated: Generated) -> IssuedInput:
+def issued_input(options: DocumentOptions, generated: Generated, *,
+                 follow_up_round: int = 0) -> IssuedInput:
+    """What is kept of a document just made; ``follow_up_round``: the reminder round (1, 2, 3
+    of :mod:`app.services.followup`) it was made for, 0 for none."""
     printed = generated.printed
     title = printed.header.letter_subject or (printed.title.subject if printed.title else "")
     signer = options.signer
@@ -157,14 +160,15 @@ def issued_input(options: DocumentOptions, generated: Generated) -> IssuedInput:
         options=_with_printed(_with_covered(options_to_json(options), generated.data),
                               printed),
         unit_ids=addressed_units(options, generated.data),
+        follow_up_round=follow_up_round,
     )
 
 
 def keep_issued(db: Database, options: DocumentOptions, generated: Generated,
-                document_id: int | None = None) -> IssuedInfo:
+                document_id: int | None = None, *, follow_up_round: int = 0) -> IssuedInfo:
     """Record the document just printed or saved (or update ``document_id``, the kept document
-    it was reopened from)."""
-    data = issued_input(options, generated)
+    it was reopened from); ``follow_up_round`` as in :func:`issued_input`."""
+    data = issued_input(options, generated, follow_up_round=follow_up_round)
     if document_id is not None:
         try:
             return update_issued(db, document_id, data)

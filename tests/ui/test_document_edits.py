@@ -368,3 +368,19 @@ def test_typing_while_the_preview_is_built_off_the_ui_thread(qtbot: Any,
     qtbot.waitUntil(lambda: not dialog.busy() and "Kết thúc lần hai." in _text(dialog.pdf_path()),
                     timeout=20_000)
     assert dialog.fields_editor.edits() == {"closing": "Kết thúc lần hai."}
+
+
+def test_a_letter_made_for_a_reminder_round_is_kept_as_that_round(
+        qtbot: Any, window: MainWindow, data: Database, printed: Path) -> None:
+    from ui.print_actions import open_document_dialog
+
+    dialog = open_document_dialog(window, "reminder", follow_up_round=2)
+    _ready(qtbot, dialog)
+    qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    [kept] = list_issued(data)
+    assert kept.follow_up_round == 2
+    # Switched to another kind, the round is not claimed for it.
+    dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("summary"))
+    qtbot.waitUntil(lambda: "results" in dialog.fields_editor, timeout=10_000)
+    qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    assert [d.follow_up_round for d in list_issued(data)] == [0, 2]

@@ -139,10 +139,12 @@ class DocumentDialog(QDialog):
                  DocumentKind.SUMMARY, directive_id: int | None = None,
                  unit_id: int | None = None, parent: QWidget | None = None,
                  today: dt.date | None = None, options: DocumentOptions | None = None,
-                 issued_id: int | None = None) -> None:
+                 issued_id: int | None = None, follow_up_round: int = 0) -> None:
         """``options``: start from these (a kept document reopened or copied: its number,
         date, signer, recipients, units, deadline and edits); ``issued_id``: the kept document
-        they come from (printing again updates it instead of keeping a new one)."""
+        they come from (printing again updates it instead of keeping a new one);
+        ``follow_up_round``: the reminder round (1, 2, 3) the letter is made for, kept with it
+        while the kind is the one it was opened on (the round is then done)."""
         super().__init__(parent)
         self.db = db
         self._today = today
@@ -158,6 +160,7 @@ class DocumentDialog(QDialog):
         self._directives: list[DirectiveInfo] = list_directives(db)
         self._settings = load(db)
         self._issued_id = issued_id
+        self._follow_up = (DocumentKind(options.kind if options else kind), follow_up_round)
         self._issued_origin: tuple[object, ...] | None = None if options is None else (
             options.kind, options.directive_id, options.unit_id, options.as_of)
         self._last: tuple[DocumentOptions, Any] | None = None  # options and Generated shown
@@ -795,8 +798,11 @@ class DocumentDialog(QDialog):
         # unit, day); another one printed from this dialog is kept as a new one.
         origin = (options.kind, options.directive_id, options.unit_id, options.as_of)
         same = self._issued_id is not None and self._issued_origin in (None, origin)
+        round_kind, follow_up_round = self._follow_up
         try:
-            kept = keep_issued(self.db, options, generated, self._issued_id if same else None)
+            kept = keep_issued(self.db, options, generated, self._issued_id if same else None,
+                               follow_up_round=follow_up_round
+                               if options.kind is round_kind else 0)
         except AppError as exc:
             show_error(self, exc, title="Chưa lưu vào danh sách văn bản đã phát hành")
             return

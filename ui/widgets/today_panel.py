@@ -219,6 +219,12 @@ class TodayPanel(QWidget):
             dialog.show()
             return dialog
         kind = "escalation" if r.kind is RoundKind.ESCALATE else "reminder"
+        if kind == "reminder":
+            # Printed or saved from there, the letter is kept as this round's: the round is done.
+            from ui.print_actions import open_document_dialog
+
+            return open_document_dialog(self.main_window, kind, r.directive_id,
+                                        follow_up_round=r.kind.number)
         return self.main_window.open_document_dialog(kind, directive_id=r.directive_id)  # type: ignore[no-any-return]
 
     def mark_sent(self) -> None:
