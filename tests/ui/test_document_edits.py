@@ -384,3 +384,28 @@ def test_a_letter_made_for_a_reminder_round_is_kept_as_that_round(
     qtbot.waitUntil(lambda: "results" in dialog.fields_editor, timeout=10_000)
     qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
     assert [d.follow_up_round for d in list_issued(data)] == [0, 2]
+
+
+def test_a_round_printed_is_not_recorded_again_by_dat_gui(qtbot: Any, window: MainWindow,
+                                                         data: Database, printed: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from app.services.followup import RoundKind
+    from ui.dialogs import messages
+    from ui.pages.dashboard_page import DashboardPage
+
+    infos: list[str] = []
+    monkeypatch.setattr(messages, "show_info", lambda _p, _t, text: infos.append(text))
+    window.set_as_of(dt.date(2018, 5, 2))  # the first reminder round of the plans is today
+    page = next(window.tabs.widget(i) for i in range(window.tabs.count())
+                if isinstance(window.tabs.widget(i), DashboardPage))
+    panel = page.today_panel
+    qtbot.waitUntil(lambda: bool(panel.rows()), timeout=10_000)
+    panel.table.selectRow(0)
+    assert panel.rows()[0].round.kind is RoundKind.FIRST
+    dialog = panel.open_current()
+    _ready(qtbot, dialog)
+    qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
+    [kept] = list_issued(data)
+    assert kept.follow_up_round == 1
+    panel.mark_sent()
+    assert len(list_issued(data)) == 1 and infos and "không ghi thêm" in infos[0]

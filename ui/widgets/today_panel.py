@@ -238,6 +238,14 @@ class TodayPanel(QWidget):
         if row is None or self.day is None or row.round.kind is RoundKind.NOTICE:
             return
         r = row.round
+        from app.services.issued_documents import reminders_sent
+
+        already = [s for s in reminders_sent(self.db, directive_id=r.directive_id, until=self.day)
+                   if s.follow_up_round == r.kind.number and r.day <= s.day]
+        if already:  # the letter was printed from the print dialog for this round
+            messages.show_info(self, "Đã ghi nhận", f"{r.kind.label} này đã được ghi khi in công "
+                               f"văn ngày {already[-1].day:%d/%m/%Y}; không ghi thêm lần nữa.")
+            return
         try:
             record_issued(self.db, IssuedInput(
                 kind="reminder", as_of=self.day, directive_id=r.directive_id,
