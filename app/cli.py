@@ -272,20 +272,43 @@ def cmd_receive(db: Database, args: argparse.Namespace, out: TextIO) -> int:
 
 
 def cmd_report(db: Database, args: argparse.Namespace, out: TextIO) -> int:
-    """Print a document (synthesis report, reminder letter, unit sheet) to a PDF file, or to a
-    Word document when the file name ends in .docx."""
+    """Print a document (synthesis report, reminder letter, unit sheet, a unit's consolidated
+    reminder) to a PDF file, or to a Word document when the file name ends in .docx, and keep it
+    in the issued documents; ``report list`` lists those."""
     from app.documents.common import DocumentKind, DocumentOptions, Signer, load
-    from app.documents.generate import build, format_of
+    from app.documents.generate import format_of, generate
+    from app.documents.issued import keep_issued
+    from app.documents.text_file import read_text_file
     from app.services.directives import find_directive
     from app.services.units import find_unit
 
+    if args.kind == "list":
+        return _list_issued(db, args, out)
+    if not args.out:
+        raise AppError("Thiếu tham số --out: tệp cần ghi (ví dụ --out bao-cao.pdf hoặc "
+                       "--out bao-cao.docx).")
     kind = DocumentKind(args.kind)
     directive_id = unit_id = None
+    unit_ids: tuple[int, ...] | None = None
     with db.read() as session:
         if args.directive:
             directive_id = find_directive(session, args.directive).id
         if args.unit:
             unit_id = find_unit(session, args.unit).id
+        if args.units is not None and args.units.strip() != "*":
+            names = [n.strip() for n in args.units.split(";") if n.strip()]
+            if not names:
+                raise AppError('--units: hãy ghi tên các đơn vị cách nhau bởi dấu chấm phẩy, '
+                               'ví dụ --units "UBND huyện Ba Tơ; Sở Y tế".')
+            unit_ids = tuple(dict.fromkeys(find_unit(session, n).id for n in names))
+    if kind is DocumentKind.UNIT_REMINDER and args.units is not None:
+        return _unit_reminders(db, args, out, unit_ids)
+    if unit_ids is not None and kind is not DocumentKind.REMINDER:
+        raise AppError("--units chỉ dùng cho công văn đôn đốc (reminder, unit-reminder).")
+    if args.reply_by is not None and kind not in (DocumentKind.REMINDER,
+                                                  DocumentKind.UNIT_REMINDER):
+        raise AppError("--reply-by chỉ dùng cho công văn đôn đốc.")
+    edits = read_text_file(args.text_file) if args.text_file else {}
     settings = load(db)
     signer = Signer.from_settings(settings)
     signer = Signer(
@@ -298,6 +321,7 @@ def cmd_report(db: Database, args: argparse.Namespace, out: TextIO) -> int:
         kind=kind, as_of=args.as_of, directive_id=directive_id, unit_id=unit_id,
         number=args.number, date=args.date, signer=signer,
         recipients=tuple(args.recipient) if args.recipient else None, today=args.today,
+        edits=tuple(edits.items()), unit_ids=unit_ids, reply_by=args.reply_by,
     )
     from app.exchange.commands import output_path
 
@@ -306,9 +330,93 @@ def cmd_report(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     if not target.parent.is_dir():
         raise NotFound(f"Không có thư mục {target.parent} để ghi tệp "
                        f"{'Word' if word else 'PDF'}.")
-    build(db, options, target)
+    generated = generate(db, options, target, strict=True)
     out.write(f"Đã ghi {kind.label.lower()} vào {target}"
               f"{' (tệp Word)' if word else ''}\n")
+    if args.record:
+        kept = keep_issued(db, options, generated)
+        out.write(f"Đã lưu vào danh sách văn bản đã phát hành (mã {kept.id}).\n")
+    return 0
+
+
+def _unit_reminders(db: Database, args: argparse.Namespace, out: TextIO,
+                    unit_ids: tuple[int, ...] | None) -> int:
+    """``report unit-reminder --units "A;B" --out FOLDER``: one letter per unit (``--units "*"``:
+    every unit overdue on the day), each kept as issued; a unit owing nothing gets no letter."""
+    from app.documents.common import DocumentKind, DocumentOptions, Signer, load
+    from app.documents.generate import generate
+    from app.documents.issued import keep_issued
+    from app.documents.text_file import read_text_file
+    from app.services.obligations import list_obligations
+    from app.services.units import list_units
+    from app.text import search_key
+
+    folder = Path(args.out)
+    if not folder.is_dir():
+        raise NotFound(f"Với --units, --out là thư mục ghi các công văn (mỗi đơn vị một tệp); "
+                       f"không có thư mục {folder}.")
+    names = {u.id: u.name for u in list_units(db)}
+    if unit_ids is None:  # "*": every unit overdue on the day
+        overdue = list_obligations(db, args.as_of, statuses=[Status.OVERDUE])
+        unit_ids = tuple(dict.fromkeys(r.unit_id for r in overdue))
+    settings = load(db)
+    signer = Signer.from_settings(settings)
+    signer = Signer(
+        authority=signer.authority if args.signer_authority is None else args.signer_authority,
+        head_title=signer.head_title if args.signer_head_title is None else args.signer_head_title,
+        title=signer.title if args.signer_title is None else args.signer_title,
+        name=signer.name if args.signer_name is None else args.signer_name,
+    )
+    edits = read_text_file(args.text_file) if args.text_file else {}
+    written = 0
+    for unit_id in unit_ids:
+        options = DocumentOptions(
+            kind=DocumentKind.UNIT_REMINDER, as_of=args.as_of, unit_id=unit_id,
+            number=args.number, date=args.date, signer=signer,
+            recipients=tuple(args.recipient) if args.recipient else None,
+            edits=tuple(edits.items()), reply_by=args.reply_by, today=args.today)
+        stem = "-".join(search_key(names.get(unit_id, str(unit_id))).split())
+        target = folder / f"{DocumentKind.UNIT_REMINDER.file_stem}-{stem}-{args.as_of:%Y-%m-%d}.pdf"
+        try:
+            generated = generate(db, options, target, strict=True)
+        except AppError as exc:  # nothing overdue, no longer followed, the agency itself
+            out.write(f"Bỏ qua {names.get(unit_id, unit_id)}: {exc.message}\n")
+            continue
+        written += 1
+        out.write(f"Đã ghi {target}\n")
+        if args.record:
+            keep_issued(db, options, generated)
+    out.write(f"{written} công văn đôn đốc"
+              + (", đã lưu vào danh sách văn bản đã phát hành.\n" if args.record and written
+                 else ".\n"))
+    return 0
+
+
+def _list_issued(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    from app.services.directives import find_directive
+    from app.services.issued_documents import list_issued
+    from app.services.units import find_unit
+
+    directive_id = unit_id = None
+    with db.read() as session:
+        if args.directive:
+            directive_id = find_directive(session, args.directive).id
+        if args.unit:
+            unit_id = find_unit(session, args.unit).id
+    docs = list_issued(db, directive_id=directive_id, unit_id=unit_id)
+    if args.json:
+        print_json(docs, out)
+        return 0
+    print_table(
+        ["Mã", "Loại", "Văn bản chỉ đạo", "Đơn vị", "Tính đến", "Số", "Ngày", "Gửi tới",
+         "Đã sửa"],
+        [(d.id, d.kind_label, d.directive_symbol or "mọi văn bản", d.unit_name,
+          fmt(d.as_of), d.number, fmt(d.issued_date), f"{len(d.unit_ids)} đơn vị"
+          if d.unit_ids else "", f"{len(d.edits)} phần" if d.edits else "")
+         for d in docs],
+        out,
+    )
+    out.write(f"\n{len(docs)} văn bản.\n")
     return 0
 
 
@@ -419,21 +527,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_receive)
 
     p = sub.add_parser("report", help="in văn bản ra tệp PDF hoặc Word (.docx): báo cáo tổng "
-                                      "hợp, công văn đôn đốc, phiếu theo dõi đơn vị",
-                       epilog="summary và reminder cần --directive; unit-sheet cần --unit. "
-                              "Ví dụ: sotheodoi report summary --directive 2116/UBND-NC "
-                              "--out bao-cao.pdf")
-    p.add_argument("kind", choices=["summary", "reminder", "unit-sheet"],
+                                      "hợp, công văn đôn đốc, phiếu theo dõi đơn vị; report "
+                                      "list: văn bản đã phát hành",
+                       epilog="summary và reminder cần --directive; unit-sheet và unit-reminder "
+                              "cần --unit. Ví dụ: sotheodoi report summary --directive "
+                              "2116/UBND-NC --out bao-cao.pdf")
+    p.add_argument("kind", choices=["summary", "reminder", "unit-sheet", "unit-reminder", "list"],
                    help="summary: báo cáo tổng hợp; reminder: công văn đôn đốc; unit-sheet: "
-                        "phiếu theo dõi một đơn vị")
+                        "phiếu theo dõi một đơn vị; unit-reminder: công văn đôn đốc một đơn vị "
+                        "mọi việc còn quá hạn; list: danh sách văn bản đã phát hành")
     p.add_argument("--directive", metavar="SỐ_KÝ_HIỆU",
                    help="văn bản chỉ đạo, ví dụ 2116/UBND-NC (bắt buộc với summary, reminder)")
-    p.add_argument("--unit", metavar="TÊN", help="đơn vị (bắt buộc với unit-sheet)")
+    p.add_argument("--unit", metavar="TÊN",
+                   help="đơn vị (bắt buộc với unit-sheet, unit-reminder)")
     p.add_argument("--as-of", type=_date_arg, default=dt.date.today(), metavar="NGÀY",
                    help="số liệu tính đến ngày (mặc định hôm nay)")
-    p.add_argument("--out", required=True, metavar="TỆP.pdf|TỆP.docx",
-                   help="tệp cần ghi: tên kết thúc .docx thì ghi tệp Word, còn lại ghi PDF; hoặc "
-                        "một thư mục (tên tệp PDF đặt theo loại văn bản và ngày)")
+    p.add_argument("--out", metavar="TỆP.pdf|TỆP.docx",
+                   help="tệp cần ghi (bắt buộc, trừ list): tên kết thúc .docx thì ghi tệp Word, "
+                        "còn lại ghi PDF; hoặc một thư mục (tên tệp PDF đặt theo loại văn bản "
+                        "và ngày)")
     p.add_argument("--number", metavar="SỐ", help="số văn bản (mặc định để trống cho văn thư)")
     p.add_argument("--date", type=_date_arg, metavar="NGÀY",
                    help="ngày ban hành (mặc định để trống cho văn thư)")
@@ -445,6 +557,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--signer-name", metavar="HỌ_TÊN", help="họ tên người ký")
     p.add_argument("--recipient", action="append", metavar="NƠI_NHẬN",
                    help="một dòng “Nơi nhận” (có thể lặp; mặc định theo cài đặt)")
+    p.add_argument("--text-file", metavar="TỆP.toml",
+                   help="nội dung sửa (TOML): mỗi phần [opening], [closing], [title]… có "
+                        'text = """…""", mỗi dòng một đoạn')
+    p.add_argument("--units", metavar="TÊN;TÊN",
+                   help="reminder: chỉ gửi các đơn vị này (cách nhau bởi “;”; mặc định mọi đơn "
+                        "vị quá hạn); unit-reminder: mỗi đơn vị một công văn, --out là thư mục "
+                        "(“*”: mọi đơn vị quá hạn)")
+    p.add_argument("--reply-by", type=_date_arg, metavar="NGÀY",
+                   help="công văn đôn đốc: hạn gửi mới (“… gửi về Sở Nội vụ trước ngày …”)")
+    p.add_argument("--no-record", dest="record", action="store_false",
+                   help="không lưu vào danh sách văn bản đã phát hành (bản nháp)")
+    p.add_argument("--json", action="store_true", help="list: in dạng JSON")
     p.add_argument("--today", type=_date_arg, default=dt.date.today(), help=argparse.SUPPRESS)
     p.set_defaults(handler=cmd_report)
     p = sub.add_parser("migrate-data",

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, replace
 
 from app.db import Database
 from app.documents.common import (
@@ -94,7 +95,27 @@ def owed_groups(data: ReminderData) -> list[OwedGroup]:
     return [OwedGroup(item, tuple(names)) for item, names in ordered]
 
 
-def body_sections(data: ReminderData, s: Settings) -> list[Section]:
+def deadline_clause(agency: str, reply_by: dt.date | None) -> str:
+    """ "gửi văn bản về Sở Nội vụ trước ngày 30/06/2018" (no day: "… về Sở Nội vụ")."""
+    clause = f"gửi văn bản về {agency}"
+    return clause + (f" trước ngày {short_date(reply_by)}" if reply_by else "")
+
+
+def chosen_units(data: ReminderData, unit_ids: tuple[int, ...] | None) -> ReminderData:
+    """Only the overdue units the user chose to address (None: all of them)."""
+    if unit_ids is None:
+        return data
+    wanted = set(unit_ids)
+    units = tuple(u for u in data.units if u.unit_id in wanted)
+    if not units:
+        raise ValidationError(
+            f"Không đơn vị nào được chọn còn quá hạn tính đến ngày {short_date(data.as_of)}. "
+            "Hãy đánh dấu ít nhất một đơn vị trong danh sách đơn vị quá hạn.", field="units")
+    return replace(data, units=units)
+
+
+def body_sections(data: ReminderData, s: Settings,
+                  reply_by: dt.date | None = None) -> list[Section]:
     d = data.directive
     agency = s.agency_name.strip()
     as_of = short_date(data.as_of)
@@ -117,7 +138,8 @@ def body_sections(data: ReminderData, s: Settings) -> list[Section]:
         owed.append(TextBlock("paragraph", f"{mark} {text}: {', '.join(group.names)}."))
     request = TextBlock("paragraph",
         f"Để kịp thời tổng hợp, tham mưu {_upward(s)} báo cáo theo quy định, {agency} đề nghị "
-        f"các cơ quan, đơn vị nêu trên khẩn trương thực hiện và gửi văn bản về {agency}.")
+        "các cơ quan, đơn vị nêu trên khẩn trương thực hiện và "
+        f"{deadline_clause(agency, reply_by)}.")
     closing = TextBlock("paragraph",
         "Rất mong nhận được sự quan tâm, phối hợp của các cơ quan, đơn vị.")
     return [
@@ -141,6 +163,7 @@ def reminder_content(db: Database, options: DocumentOptions
     assert options.directive_id is not None
     s = load(db)
     data = reminder_data(db, options.directive_id, options.as_of, exclude_name=s.agency_name)
+    data = chosen_units(data, options.unit_ids)
     settings = page_settings(s)
     header = make_header(s, options, letter_symbol(s), letter_subject=letter_subject(data))
     recipients = options.recipients
@@ -149,8 +172,8 @@ def reminder_content(db: Database, options: DocumentOptions
     footer = make_footer(s, options, recipients)
     content = DocumentContent(
         kind=DocumentKind.REMINDER.value, header=header, title=None,
-        kinh_gui=tuple(kinh_gui(data)), sections=tuple(body_sections(data, s)), footer=footer,
-        page=settings)
+        kinh_gui=tuple(kinh_gui(data)), sections=tuple(body_sections(data, s, options.reply_by)),
+        footer=footer, page=settings)
     return content, data
 
 

@@ -66,11 +66,14 @@ class DirectivesPage(QWidget):
         self.delete_button = QPushButton("Xoá", self)
         self.open_button = QPushButton("Mở tệp văn bản", self)
         self.history_button = QPushButton("Lịch sử", self)
+        self.issued_button = QPushButton("Văn bản đã phát hành…", self)
+        self.issued_button.setToolTip("Báo cáo, công văn đôn đốc đã in hoặc lưu cho văn bản "
+                                      "đang chọn: mở lại, sao chép cho kỳ mới")
         self.search_box = SearchBox(self)
         self.export_button = QPushButton("Xuất Excel (Ctrl+E)", self)
         self.export_button.setToolTip("Lưu danh sách văn bản đang hiển thị ra tệp Excel")
         for b in (self.add_button, self.edit_button, self.delete_button, self.open_button,
-                  self.history_button, self.export_button):
+                  self.history_button, self.issued_button, self.export_button):
             bar.addWidget(b)
         bar.addStretch(1)
         bar.addWidget(self.search_box)
@@ -121,6 +124,7 @@ class DirectivesPage(QWidget):
         self.delete_button.clicked.connect(self.delete_directive)
         self.open_button.clicked.connect(self._on_open_button_clicked)
         self.history_button.clicked.connect(self._on_history_button_clicked)
+        self.issued_button.clicked.connect(self._on_issued_button_clicked)
         self.add_task_button.clicked.connect(self.new_task)
         self.edit_task_button.clicked.connect(self.edit_task)
         self.delete_task_button.clicked.connect(self.delete_task)
@@ -193,10 +197,17 @@ class DirectivesPage(QWidget):
             self.tasks_table.set_rows(list(d.tasks))
         self._update_buttons()
 
+    def _on_issued_button_clicked(self) -> None:
+        from ui.print_actions import open_issued_documents
+
+        d = self.current()
+        if d is not None:
+            open_issued_documents(self.window_, directive_id=d.id)
+
     def _update_buttons(self) -> None:
         d = self.current()
         for b in (self.edit_button, self.delete_button, self.history_button,
-                  self.add_task_button):
+                  self.add_task_button, self.issued_button):
             b.setEnabled(d is not None)
         self.open_button.setEnabled(bool(d and d.attachment_path))
         has_task = self.current_task() is not None

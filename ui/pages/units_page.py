@@ -74,6 +74,12 @@ class UnitsPage(QWidget):
         self.history_button = QPushButton("Lịch sử", self)
         self.sheet_button = QPushButton("Phiếu theo dõi…", self)
         self.sheet_button.setToolTip("In / xuất PDF phiếu theo dõi của đơn vị đang chọn")
+        self.remind_button = QPushButton("Đôn đốc đơn vị…", self)
+        self.remind_button.setToolTip("Công văn đôn đốc gửi đơn vị đang chọn: mọi việc còn quá "
+                                      "hạn theo mọi văn bản chỉ đạo")
+        self.issued_button = QPushButton("Văn bản đã gửi…", self)
+        self.issued_button.setToolTip("Các văn bản đã phát hành về đơn vị này hoặc gửi tới đơn "
+                                      "vị này (các lần đôn đốc)")
         self.export_button = QPushButton("Xuất Excel (Ctrl+E)", self)
         self.export_button.setToolTip("Lưu danh sách đang hiển thị (đúng bộ lọc, thứ tự) ra Excel")
         for b in (self.add_button, self.edit_button, self.active_button, self.merge_button,
@@ -81,6 +87,8 @@ class UnitsPage(QWidget):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(self.sheet_button)
+        buttons.addWidget(self.remind_button)
+        buttons.addWidget(self.issued_button)
         buttons.addWidget(self.export_button)
         layout.addLayout(buttons)
         self.up_button.setToolTip("Đưa đơn vị lên trên trong loại của nó (Ctrl+↑)")
@@ -111,6 +119,8 @@ class UnitsPage(QWidget):
         self.delete_button.clicked.connect(self.delete_item)
         self.history_button.clicked.connect(self.show_history)
         self.sheet_button.clicked.connect(self._on_sheet_button_clicked)
+        self.remind_button.clicked.connect(self._on_remind_button_clicked)
+        self.issued_button.clicked.connect(self._on_issued_button_clicked)
         self.export_button.clicked.connect(lambda: self.export_excel())
         self.table.rowActivated.connect(lambda _id: self.edit_item())
         self.table.currentIdChanged.connect(lambda _id: self._update_buttons())
@@ -152,7 +162,8 @@ class UnitsPage(QWidget):
         unit = self.current()
         has = unit is not None
         for b in (self.edit_button, self.active_button, self.merge_button, self.up_button,
-                  self.down_button, self.delete_button, self.history_button, self.sheet_button):
+                  self.down_button, self.delete_button, self.history_button, self.sheet_button,
+                  self.remind_button, self.issued_button):
             b.setEnabled(has)
         if unit is not None:
             self.active_button.setText("Theo dõi lại" if not unit.active else "Ngừng theo dõi")
@@ -264,6 +275,18 @@ class UnitsPage(QWidget):
         unit = self.current()
         if unit is not None:
             self.window_.open_document_dialog("unit-sheet", unit_id=unit.id)
+
+    def _on_remind_button_clicked(self) -> None:
+        unit = self.current()
+        if unit is not None:
+            self.window_.open_document_dialog("unit-reminder", unit_id=unit.id)
+
+    def _on_issued_button_clicked(self) -> None:
+        from ui.print_actions import open_issued_documents
+
+        unit = self.current()
+        if unit is not None:
+            open_issued_documents(self.window_, unit_id=unit.id)
 
     def save_state(self) -> None:
         self.table.save_state()
