@@ -20,6 +20,7 @@ Every refusal is a :class:`~app.errors.ValidationError` in Vietnamese saying wha
 
 from __future__ import annotations
 
+import logging
 import posixpath
 import re
 import zipfile
@@ -30,6 +31,8 @@ from typing import IO
 from xml.parsers import expat
 
 from app.errors import AppError, ValidationError
+
+log = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 100 * 1024 * 1024  # the file on disk
 MAX_PARTS = 2_000  # entries in the zip
@@ -139,9 +142,11 @@ class _Stream:
                     return
                 self.parser.Parse(data, False)
         except expat.ExpatError as exc:
+            log.warning("Cannot read %s as a workbook (broken XML): %s", self.name, exc)
             raise ValidationError(
-                f"Tệp {self.name} bị hỏng (nội dung XML sai: {exc}). Hãy mở tệp trong Excel và "
-                "lưu lại dạng .xlsx.") from exc
+                f"Tệp {self.name} bị hỏng (nội dung bên trong bị cắt cụt hoặc sai cấu trúc, "
+                f"dòng {exc.lineno}, cột {exc.offset}). Hãy mở tệp trong Excel và lưu lại dạng "
+                ".xlsx.") from exc
         except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
             raise ValidationError(
                 f"Tệp {self.name} bị hỏng, không giải nén được ({exc}). Hãy mở tệp trong Excel "
