@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 
 from app.errors import AppError, StaleEdit, ValidationError
 from ui.dialogs import messages
+from ui.screen_fit import FittingScrollArea, fit_to_screen, largest_size
 from ui.widgets.field_error_label import FIELD_ERROR_STYLE, FieldErrorLabel
 
 
@@ -55,11 +56,14 @@ class FormDialog(QDialog):
         self.header.setWordWrap(True)
         self.header.setVisible(False)
         self._outer.addWidget(self.header)
-        self.form = QFormLayout()
+        self.content = QWidget(self)
+        self.form = QFormLayout(self.content)
+        self.form.setContentsMargins(0, 0, 0, 0)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        self._outer.addLayout(self.form)
+        self.scroll_area = FittingScrollArea(self.content, self)
+        self._outer.addWidget(self.scroll_area, 1)
         self.general_error = FieldErrorLabel(self)
         self._outer.addWidget(self.general_error)
         self.buttons = QDialogButtonBox(self)
@@ -81,10 +85,13 @@ class FormDialog(QDialog):
         self._fit_height()
 
     def _fit_height(self) -> None:
+        """As tall as the fields need, no taller than the screen (the fields scroll then)."""
         self._outer.activate()
-        wanted = self._outer.totalHeightForWidth(self.width())
+        wanted = max(self._outer.totalHeightForWidth(self.width()), self.sizeHint().height())
+        wanted = min(wanted, largest_size(self).height())
         if wanted > self.height():
             self.resize(self.width(), wanted)
+        fit_to_screen(self)
 
     # --- fields ----------------------------------------------------------------------------
     def set_header(self, html: str) -> None:

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QSplitter,
@@ -32,6 +31,7 @@ from ui.models.tasks_model import TasksModel
 from ui.widgets.attachment_field import attachment_name, open_attachment
 from ui.widgets.data_table import DataTable
 from ui.widgets.export_button import export_view
+from ui.widgets.flow_layout import FlowLayout
 from ui.widgets.notice_bar import NoticeBar
 from ui.widgets.search_box import SearchBox
 
@@ -60,7 +60,7 @@ class DirectivesPage(QWidget):
     # --- building --------------------------------------------------------------------------
     def _build_ui(self) -> None:
         layout = QVBoxLayout(self)
-        bar = QHBoxLayout()
+        bar = FlowLayout()  # wraps on a narrow window
         self.add_button = QPushButton("Thêm văn bản (Ctrl+N)", self)
         self.edit_button = QPushButton("Sửa (F2)", self)
         self.delete_button = QPushButton("Xoá", self)
@@ -91,7 +91,7 @@ class DirectivesPage(QWidget):
         lower_layout.addWidget(self.detail_label)
         group = QGroupBox("Nhiệm vụ / yêu cầu của văn bản", lower)
         group_layout = QVBoxLayout(group)
-        task_bar = QHBoxLayout()
+        task_bar = FlowLayout()
         self.add_task_button = QPushButton("Thêm nhiệm vụ", group)
         self.edit_task_button = QPushButton("Sửa nhiệm vụ", group)
         self.delete_task_button = QPushButton("Xoá nhiệm vụ", group)

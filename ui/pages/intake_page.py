@@ -51,6 +51,7 @@ from ui.models.submissions_model import SubmissionsModel
 from ui.widgets.attachment_field import open_attachment
 from ui.widgets.data_table import DataTable
 from ui.widgets.export_button import export_view
+from ui.widgets.flow_layout import FlowLayout
 from ui.widgets.notice_bar import NoticeBar
 from ui.widgets.search_box import SearchBox
 
@@ -100,15 +101,15 @@ class IntakePage(QWidget):
         layout = QVBoxLayout(self)
         choose = QHBoxLayout()
         self.directive_combo = QComboBox(self)
-        self.directive_combo.setMinimumWidth(260)
+        self.directive_combo.setMinimumWidth(200)
         self.directive_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.task_combo = QComboBox(self)
-        self.task_combo.setMinimumWidth(260)
+        self.task_combo.setMinimumWidth(200)
         self.task_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.period_combo = QComboBox(self)
-        self.period_combo.setMinimumWidth(290)
+        self.period_combo.setMinimumWidth(220)
         self.period_label = QLabel("Kỳ:", self)
         choose.addWidget(QLabel("Văn bản:", self))
         choose.addWidget(self.directive_combo, 2)
@@ -121,7 +122,7 @@ class IntakePage(QWidget):
         self.period_combo.setVisible(show_period)
         layout.addLayout(choose)
 
-        bar = QHBoxLayout()
+        bar = FlowLayout()  # wraps on a narrow window
         self.register_button = QPushButton(f"{self.register_label} (Enter)", self)
         self.edit_button = QPushButton("Sửa văn bản (F2)", self)
         self.delete_button = QPushButton("Xoá văn bản (Del)", self)

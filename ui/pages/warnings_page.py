@@ -43,6 +43,7 @@ from app.text import number_text, search_key
 from ui.models.warnings_model import WarningsModel
 from ui.models.warnings_model import export_table as rows_table
 from ui.tasks import is_synchronous, run_in_background, window_closed
+from ui.widgets.flow_layout import FlowLayout
 
 SEARCH_DELAY_MS = 250  # typing on: the query runs once the user pauses
 
@@ -120,7 +121,7 @@ class WarningsPage(QWidget):
         self.toolbar_layout.addWidget(self.export_button)
         layout.addLayout(self.toolbar_layout)
 
-        filters = QHBoxLayout()
+        filters = FlowLayout()  # wraps on a narrow window
         filters.addWidget(QLabel("Văn bản:"))
         self.directive_combo = QComboBox(self)
         self.directive_combo.addItem("Tất cả", None)
@@ -141,7 +142,8 @@ class WarningsPage(QWidget):
         self.search_edit = QLineEdit(self)
         self.search_edit.setPlaceholderText("Tìm đơn vị, nhiệm vụ, văn bản, kỳ (không cần dấu)…")
         self.search_edit.setClearButtonEnabled(True)
-        filters.addWidget(self.search_edit, 1)
+        self.search_edit.setMinimumWidth(260)
+        filters.addWidget(self.search_edit)
         filters.addWidget(QLabel("Cảnh báo trước:"))
         self.window_spin = QSpinBox(self)
         self.window_spin.setRange(0, 90)
