@@ -49,7 +49,7 @@ from app.services.units import list_units
 from app.settings import save_settings
 from ui.dialogs.messages import show_error
 from ui.tasks import run_in_background
-from ui.widgets.date_edit import DateEdit
+from ui.widgets.date_field import DateField
 from ui.widgets.pdf_preview import PdfPreview
 
 #: Pages are rendered for the printer at its resolution, at most this many dots per inch.
@@ -130,7 +130,7 @@ class DocumentDialog(QDialog):
         self.unit_combo = QComboBox(self)
         self.unit_combo.setMinimumContentsLength(22)
         self.unit_label = QLabel("Đơn vị:", self)
-        self.as_of_edit = DateEdit(self, allow_empty=False)
+        self.as_of_edit = DateField(self, label="Ngày tính số liệu", allow_empty=False)
         self.as_of_edit.setToolTip("Số liệu trong văn bản tính đến ngày này.")
         what = QGroupBox("Văn bản", self)
         form = QFormLayout(what)
@@ -142,7 +142,7 @@ class DocumentDialog(QDialog):
 
         self.number_edit = QLineEdit(self)
         self.number_edit.setPlaceholderText("để trống: văn thư ghi khi phát hành")
-        self.date_edit = DateEdit(self, allow_empty=True)
+        self.date_edit = DateField(self, label="Ngày ban hành")
         self.date_edit.setToolTip("Để trống: in “ngày … tháng … năm …” để văn thư ghi.")
         numbering = QGroupBox("Số và ngày ban hành", self)
         form = QFormLayout(numbering)
@@ -293,14 +293,14 @@ class DocumentDialog(QDialog):
 
     def options(self) -> DocumentOptions:
         """The options as typed; raises ValidationError with the field at fault."""
-        as_of = self.as_of_edit.date_value()
+        as_of = self.as_of_edit.value()
         if as_of is None:
             raise ValidationError("Hãy chọn ngày tính số liệu.", field="as_of")
         number = self.number_edit.text().strip() or None
         options = DocumentOptions(
             kind=self.kind, as_of=as_of, directive_id=self.directive_id(),
             unit_id=self.unit_id() if self.kind is DocumentKind.UNIT_SHEET else None,
-            number=number, date=self.date_edit.date_value(), signer=self.signer(),
+            number=number, date=self.date_edit.value(), signer=self.signer(),
             recipients=self.recipients() or None,
         )
         options.validate()
