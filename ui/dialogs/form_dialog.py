@@ -2,7 +2,11 @@
 
 Enter saves (the Lưu button is the default), Esc cancels, Ctrl+Enter saves from a multi-line
 field. On a ValidationError the dialog stays open with everything typed, each message under its
-field, and the first bad field focused.
+field, and the first bad field focused. A message clears as soon as its field is changed (a date
+field: as soon as what is typed can be read).
+
+Closing a form with changes (Esc, Huỷ, the window's ×) asks first: Lưu / Không lưu / Quay lại
+(``messages.ask_unsaved``); a form nobody changed closes at once.
 
 Stale edits: a subclass saves an existing record with ``expected_version=
 self.version_to_check(<version the form was opened with>)``. When another PC saved the record
@@ -20,6 +24,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractSpinBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -27,6 +32,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QLineEdit,
+    QListWidget,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -34,7 +40,9 @@ from PySide6.QtWidgets import (
 
 from app.errors import AppError, StaleEdit, ValidationError
 from ui.dialogs import messages
+from ui.dialogs.unsaved import snapshot
 from ui.screen_fit import FittingScrollArea, fit_to_screen, largest_size
+from ui.widgets.date_field import DateField
 from ui.widgets.field_error_label import FIELD_ERROR_STYLE, FieldErrorLabel
 
 
@@ -44,6 +52,10 @@ class FormDialog(QDialog):
         self.setWindowTitle(title)
         self.setModal(True)
         self._fields: dict[str, tuple[QWidget, FieldErrorLabel]] = {}
+        self._inputs: dict[str, QWidget] = {}
+        self._watched: set[int] = set()
+        self._initial: tuple[object, ...] | None = None
+        self._asking = False
         self._order: list[str] = []
         self._labels: dict[str, str] = {}
         self._version_override: int | None = None
@@ -82,6 +94,8 @@ class FormDialog(QDialog):
     def showEvent(self, event: QShowEvent) -> None:
         """Wrapped labels need the height for the actual width (else rows overlap)."""
         super().showEvent(event)
+        if self._initial is None:  # what the form held when opened
+            self._initial = snapshot(self)
         self._fit_height()
 
     def _fit_height(self) -> None:
@@ -118,6 +132,7 @@ class FormDialog(QDialog):
         label_widget.setBuddy(target)
         self.form.addRow(label_widget, holder)
         self._fields[key] = (target, error)
+        self._inputs[key] = widget
         self._labels[key] = label.replace("(*)", "").strip() or key
         self._order.append(key)
         if self._last_focus is not None:
@@ -159,6 +174,7 @@ class FormDialog(QDialog):
             widget, label = entry
             label.show_error(message)
             widget.setStyleSheet(FIELD_ERROR_STYLE)
+            self._watch(key)
         if not errors and fallback:
             unplaced.append(fallback)
         if unplaced:
@@ -168,6 +184,72 @@ class FormDialog(QDialog):
             if key in errors:
                 self._fields[key][0].setFocus(Qt.FocusReason.OtherFocusReason)
                 break
+
+    def _watch(self, key: str) -> None:
+        """Clear the field's message as soon as the user changes it."""
+        target = self._fields[key][0]
+        widgets = [target, self._inputs.get(key, target)]
+        widgets += widgets[1].findChildren(QWidget)
+        for widget in widgets:
+            if id(widget) in self._watched:
+                continue
+            signal = None
+            if isinstance(widget, QLineEdit):  # date fields too
+                signal = widget.textEdited
+            elif isinstance(widget, QPlainTextEdit):
+                signal = widget.textChanged
+            elif isinstance(widget, QComboBox):
+                signal = widget.currentIndexChanged
+            elif isinstance(widget, QAbstractSpinBox):
+                signal = widget.editingFinished
+            elif isinstance(widget, QAbstractButton) and widget.isCheckable():
+                signal = widget.toggled
+            elif isinstance(widget, QListWidget):
+                signal = widget.itemChanged
+            if signal is None:
+                continue
+            self._watched.add(id(widget))
+            signal.connect(lambda *_a, w=widget: self._on_field_changed(w))
+
+    def _on_field_changed(self, widget: QWidget) -> None:
+        for key, (target, label) in self._fields.items():
+            inputs = self._inputs.get(key, target)
+            if widget is not target and widget is not inputs and not inputs.isAncestorOf(widget):
+                continue
+            if not label.isVisibleTo(self):
+                continue
+            if isinstance(target, DateField):
+                try:
+                    target.value()
+                except AppError as exc:  # still unreadable: say why, as it stands
+                    label.show_error(exc.message)
+                    continue
+            label.clear_error()
+            target.setStyleSheet("")
+
+    # --- closing ---------------------------------------------------------------------------
+    def has_changes(self) -> bool:
+        """The user changed something since the form was opened."""
+        return self._initial is not None and snapshot(self) != self._initial
+
+    def reject(self) -> None:
+        """Esc, Huỷ or the window's ×: a form with changes asks first."""
+        if self._asking or not self.isVisible() or not self.has_changes():
+            super().reject()
+            return
+        self._asking = True
+        try:
+            choice = messages.ask_unsaved(self, self.windowTitle())
+        finally:
+            self._asking = False
+        if choice == messages.UNSAVED_SAVE:
+            self.accept()  # stays open, with its messages, when something is wrong
+        elif choice == messages.UNSAVED_DISCARD:
+            super().reject()
+
+    def discard(self) -> None:
+        """Close without asking (the changes are dropped on purpose)."""
+        QDialog.reject(self)
 
     # --- saving ----------------------------------------------------------------------------
     @staticmethod
@@ -249,7 +331,7 @@ class FormDialog(QDialog):
             return
         if choice == messages.STALE_KEEP_THEIRS:
             self.kept_theirs = True
-            self.reject()
+            self.discard()
             parent = self.parentWidget()
             refresh_all = getattr(parent.window(), "refresh_all", None) if parent else None
             if callable(refresh_all):
