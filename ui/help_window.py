@@ -1,7 +1,208 @@
-"""placeholder"""
-from PySide6.QtWidgets import QDialog
+"""Trợ giúp → Hướng dẫn sử dụng (F1): the user guide (docs/huong-dan-su-dung.md, shipped with the
+program) shown in the program, with its screenshots, searchable (accents optional), opened at the
+section of the tab being used."""
+
+from __future__ import annotations
+
+import unicodedata
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut, QTextCursor, QTextDocument
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.paths import resource_root
+
+GUIDE = "huong-dan-su-dung.md"
+IMAGE_WIDTH = 560  # screenshots shrunk to fit beside the text
+
+# The guide's section for each tab (its heading's text, as written in the guide).
+TAB_SECTIONS = {
+    "DashboardPage": "Thẻ Tổng quan",
+    "WarningsPage": "Thẻ Cảnh báo hạn",
+    "PlansPage": "Thẻ Đăng ký kế hoạch và Tiếp nhận báo cáo",
+    "ReportsPage": "Thẻ Đăng ký kế hoạch và Tiếp nhận báo cáo",
+    "DirectivesPage": "Thẻ Văn bản chỉ đạo",
+    "UnitsPage": "Thẻ Đơn vị",
+}
+
+
+def guide_path() -> Path:
+    """The guide in the bundle (``docs/`` beside ``resources/``) or in the repository."""
+    return resource_root() / "docs" / GUIDE
+
+
+def fold(ch: str) -> str:
+    """One character without its accent, lower case (đ → d): one character in, one out."""
+    if ch in "đĐ":
+        return "d"
+    base = unicodedata.normalize("NFD", ch)[:1] or ch
+    return base.lower()
 
 
 class HelpWindow(QDialog):
-    def __init__(self, parent=None):  # type: ignore[no-untyped-def]
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.setWindowTitle("Hướng dẫn sử dụng")
+        self.setWindowFlag(Qt.WindowType.WindowMaximizeButtonHint, True)
+        self.setModal(False)
+        self._folded = ""
+        self._build_ui()
+        self._connect_signals()
+        self._load()
+
+    def _build_ui(self) -> None:
+        self.resize(860, 640)
+        layout = QVBoxLayout(self)
+        row = QHBoxLayout()
+        row.addWidget(QLabel("Tìm:", self))
+        self.search_edit = QLineEdit(self)
+        self.search_edit.setPlaceholderText("gõ từ cần tìm (không dấu cũng được), Enter: tìm tiếp")
+        self.search_edit.setClearButtonEnabled(True)
+        row.addWidget(self.search_edit, 1)
+        self.next_button = QPushButton("Tìm tiếp", self)
+        self.next_button.setAutoDefault(False)
+        row.addWidget(self.next_button)
+        self.found_label = QLabel(self)
+        row.addWidget(self.found_label)
+        layout.addLayout(row)
+        self.browser = QTextBrowser(self)
+        self.browser.setOpenLinks(False)
+        layout.addWidget(self.browser, 1)
+        self.buttons = QDialogButtonBox(self)
+        self.close_button = self.buttons.addButton("Đóng", QDialogButtonBox.ButtonRole.RejectRole)
+        self.close_button.setAutoDefault(False)
+        layout.addWidget(self.buttons)
+
+    def _connect_signals(self) -> None:
+        self.search_edit.textEdited.connect(lambda _t: self.find(from_start=True))
+        self.search_edit.returnPressed.connect(self.find)
+        self.next_button.clicked.connect(self.find)
+        self.buttons.rejected.connect(self.close)
+        self.browser.anchorClicked.connect(self._on_browser_anchor_clicked)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self,
+                  activated=self.search_edit.setFocus)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.FindNext), self, activated=self.find)
+
+    # --- the guide --------------------------------------------------------------------------
+    def _load(self, path: Path | None = None) -> None:
+        path = path or guide_path()
+        if not path.exists():
+            self.browser.setPlainText(
+                "Không tìm thấy tệp hướng dẫn sử dụng đi kèm chương trình "
+                f"({path}). Hãy cài lại chương trình.")
+            return
+        self.browser.setSearchPaths([str(path.parent)])
+        self.browser.setSource(QUrl.fromLocalFile(str(path)),
+                               QTextDocument.ResourceType.MarkdownResource)
+        self._shrink_images()
+        doc = self.browser.document()
+        self._folded = "".join(fold(doc.characterAt(i)) for i in range(doc.characterCount()))
+
+    def _shrink_images(self) -> None:
+        """Screenshots (1366 px wide) shown at IMAGE_WIDTH, in proportion."""
+        doc = self.browser.document()
+        block = doc.begin()
+        while block.isValid():
+            it = block.begin()
+            while not it.atEnd():
+                fragment = it.fragment()
+                fmt = fragment.charFormat()
+                if fmt.isImageFormat():
+                    image_fmt = fmt.toImageFormat()
+                    image = doc.resource(QTextDocument.ResourceType.ImageResource,
+                                         QUrl(image_fmt.name()))
+                    size = getattr(image, "size", lambda: None)()
+                    if size is not None and size.width() > IMAGE_WIDTH:
+                        image_fmt.setWidth(IMAGE_WIDTH)
+                        image_fmt.setHeight(size.height() * IMAGE_WIDTH / size.width())
+                        cursor = QTextCursor(doc)
+                        cursor.setPosition(fragment.position())
+                        cursor.setPosition(fragment.position() + fragment.length(),
+                                           QTextCursor.MoveMode.KeepAnchor)
+                        cursor.setCharFormat(image_fmt)
+                it += 1
+            block = block.next()
+
+    def text(self) -> str:
+        return self.browser.toPlainText()
+
+    def show_section(self, heading: str) -> bool:
+        """Scroll so that the heading is at the top; False when the guide has no such one."""
+        doc = self.browser.document()
+        block = doc.begin()
+        while block.isValid():
+            if block.blockFormat().headingLevel() and block.text().strip() == heading:
+                cursor = QTextCursor(block)
+                self.browser.setTextCursor(cursor)
+                top = int(doc.documentLayout().blockBoundingRect(block).top())
+                self.browser.verticalScrollBar().setValue(top)
+                return True
+            block = block.next()
+        return False
+
+    def show_for_page(self, page: QWidget | None) -> None:
+        heading = TAB_SECTIONS.get(type(page).__name__ if page is not None else "", "")
+        if not heading or not self.show_section(heading):
+            self.browser.verticalScrollBar().setValue(0)
+
+    def current_heading(self) -> str:
+        """The heading nearest above the top of the view."""
+        doc = self.browser.document()
+        top = self.browser.verticalScrollBar().value()
+        found = ""
+        block = doc.begin()
+        while block.isValid():
+            if doc.documentLayout().blockBoundingRect(block).top() > top + 2:
+                break
+            if block.blockFormat().headingLevel():
+                found = block.text().strip()
+            block = block.next()
+        return found
+
+    # --- search -----------------------------------------------------------------------------
+    def find(self, *, from_start: bool = False) -> bool:
+        """The next place the words occur (accents and case ignored), wrapping at the end."""
+        wanted = "".join(fold(c) for c in self.search_edit.text().strip())
+        if not wanted:
+            self.found_label.clear()
+            return False
+        cursor = self.browser.textCursor()
+        start = 0 if from_start else cursor.selectionEnd()
+        at = self._folded.find(wanted, start)
+        if at < 0:
+            at = self._folded.find(wanted)
+        if at < 0:
+            self.found_label.setText("Không thấy")
+            return False
+        count = self._folded.count(wanted)
+        self.found_label.setText(f"{count} chỗ")
+        cursor.setPosition(at)
+        cursor.setPosition(at + len(wanted), QTextCursor.MoveMode.KeepAnchor)
+        self.browser.setTextCursor(cursor)
+        self.browser.ensureCursorVisible()
+        return True
+
+    def _on_browser_anchor_clicked(self, url: QUrl) -> None:
+        if url.scheme() in ("http", "https", "mailto"):
+            QDesktopServices.openUrl(url)
+            return
+        if url.isLocalFile() or not url.scheme():
+            target = Path(url.toLocalFile() or url.path())
+            if not target.is_absolute():
+                target = guide_path().parent / target
+            if target.suffix.lower() == ".md" and target.exists():
+                self._load(target)
+                return
+        if url.hasFragment():
+            self.browser.scrollToAnchor(url.fragment())

@@ -41,6 +41,9 @@ class MainWindow(QMainWindow):
         from ui.data_actions import install_data_actions
 
         install_data_actions(self)
+        from ui.help_actions import install_help_actions
+
+        install_help_actions(self)
 
     # --- the day --------------------------------------------------------------------------
     def today(self) -> dt.date:

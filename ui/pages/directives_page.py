@@ -33,7 +33,7 @@ from ui.widgets.data_table import DataTable
 from ui.widgets.export_button import export_view
 from ui.widgets.flow_layout import FlowLayout
 from ui.widgets.notice_bar import NoticeBar
-from ui.widgets.search_box import SearchBox
+from ui.widgets.search_box import SearchBox, link_search
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -115,6 +115,7 @@ class DirectivesPage(QWidget):
         layout.addWidget(self.status_label)
 
     def _connect_signals(self) -> None:
+        link_search(self.search_box, self.table)  # Esc clears; ↓/Enter go to the list
         self.search_box.searchChanged.connect(self._on_search_box_search_changed)
         self.add_button.clicked.connect(self.new_directive)
         self.edit_button.clicked.connect(self.edit_directive)

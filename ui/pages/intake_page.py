@@ -53,7 +53,7 @@ from ui.widgets.data_table import DataTable
 from ui.widgets.export_button import export_view
 from ui.widgets.flow_layout import FlowLayout
 from ui.widgets.notice_bar import NoticeBar
-from ui.widgets.search_box import SearchBox
+from ui.widgets.search_box import SearchBox, link_search
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -174,6 +174,7 @@ class IntakePage(QWidget):
         layout.addWidget(splitter, 1)
 
     def _connect_signals(self) -> None:
+        link_search(self.search_box, self.table)  # Esc clears; ↓/Enter go to the list
         self.directive_combo.activated.connect(self._on_directive_combo_activated)
         self.task_combo.activated.connect(self._on_task_combo_activated)
         self.period_combo.activated.connect(self._on_period_combo_activated)

@@ -29,7 +29,7 @@ from ui.widgets.data_table import DataTable
 from ui.widgets.export_button import export_view
 from ui.widgets.flow_layout import FlowLayout
 from ui.widgets.notice_bar import NoticeBar
-from ui.widgets.search_box import SearchBox
+from ui.widgets.search_box import SearchBox, link_search
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -99,6 +99,7 @@ class UnitsPage(QWidget):
         layout.addWidget(self.count_label)
 
     def _connect_signals(self) -> None:
+        link_search(self.search_box, self.table)  # Esc clears; ↓/Enter go to the list
         self.search_box.searchChanged.connect(self._on_search_box_search_changed)
         self.kind_combo.currentIndexChanged.connect(lambda _i: self._apply_filters())
         self.inactive_check.toggled.connect(lambda _c: self._apply_filters())
