@@ -13,7 +13,7 @@ from typing import Any
 from PySide6.QtCore import QRect, QSettings, QSize, Qt
 from PySide6.QtGui import QCloseEvent, QPageLayout, QPainter
 from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -54,6 +54,17 @@ from ui.widgets.pdf_preview import PdfPreview
 
 #: Pages are rendered for the printer at its resolution, at most this many dots per inch.
 MAX_PRINT_DPI = 600
+
+
+def print_dialog(printer: QPrinter, pages: int, parent: QWidget | None = None) -> QPrintDialog:
+    """The system's print dialog offering every page (1 to ``pages``), or a range of them."""
+    printer.setFromTo(1, pages)  # the range shown when "Trang" is chosen: all of them
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle("In văn bản")
+    dialog.setMinMax(1, pages)
+    dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintPageRange, True)
+    dialog.setPrintRange(QAbstractPrintDialog.PrintRange.AllPages)
+    return dialog
 
 
 def render_to_printer(document: QPdfDocument, printer: QPrinter) -> int:
@@ -465,9 +476,7 @@ class DocumentDialog(QDialog):
             return False
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setDocName(self.kind.label)
-        dialog = QPrintDialog(printer, self)
-        dialog.setWindowTitle("In văn bản")
-        dialog.setMinMax(1, self.preview.page_count())
+        dialog = print_dialog(printer, self.preview.page_count(), self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False
         try:

@@ -174,18 +174,32 @@ class WarningsModel(QAbstractTableModel):
 
 def export_table(rows: list[ObligationRow], title: str) -> Any:
     """Every row of the list (loaded on the page or not) as the page shows it, for Excel:
-    the column texts, the due date as a real date, the status colour beside its label."""
+    the column texts, the due date as a real date, the status colour beside its label, and the
+    page's "Số ngày" as two number columns (days overdue; days left, 0 when due today) that
+    Excel can add up, filter and sort."""
     from app.exchange.xlsx_export import Column as XlsxColumn
     from app.exchange.xlsx_export import Table
 
     due_column = next(i for i, c in enumerate(COLUMNS) if c.title == "Hạn")
+    headers: list[str] = []
+    for i, c in enumerate(COLUMNS):
+        headers += (["Quá hạn (ngày)", "Còn lại (ngày)"] if i == DAYS_COLUMN else [c.title])
     values: list[tuple[Any, ...]] = []
     fills: list[str | tuple[str | None, ...] | None] = []
     for row in rows:
-        values.append(tuple(row.due_date if i == due_column else c.text(row)
-                            for i, c in enumerate(COLUMNS)))
+        cells: list[Any] = []
+        colours: list[str | None] = []
         colour = row.status.colour
-        fills.append(tuple(colour if i in (STATUS_COLUMN, DAYS_COLUMN) else None
-                           for i in range(len(COLUMNS))))
-    return Table(title=title, columns=tuple(XlsxColumn(c.title) for c in COLUMNS), rows=values,
+        for i, c in enumerate(COLUMNS):
+            if i == DAYS_COLUMN:
+                overdue = row.status is Status.OVERDUE
+                cells += [row.days_past_due if overdue else None,
+                          None if overdue else -row.days_past_due]
+                colours += [colour if overdue else None, None if overdue else colour]
+            else:
+                cells.append(row.due_date if i == due_column else c.text(row))
+                colours.append(colour if i == STATUS_COLUMN else None)
+        values.append(tuple(cells))
+        fills.append(tuple(colours))
+    return Table(title=title, columns=tuple(XlsxColumn(h) for h in headers), rows=values,
                  fills=fills, sheet_name=title[:31])

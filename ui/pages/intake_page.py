@@ -482,6 +482,8 @@ class IntakePage(QWidget):
         doc = self.current_document()
         if doc is not None and doc.attachment_path:
             open_attachment(self, self.db, doc.attachment_path)
+        else:
+            self.window_.show_status("Văn bản đang chọn không có tệp đính kèm để mở.")
 
     def _after_change(self, obligation_id: int) -> None:
         self.reload_now()
