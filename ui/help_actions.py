@@ -48,8 +48,8 @@ class HelpActions(QObject):
 
         if self.help_window is None:
             self.help_window = HelpWindow(self.window)
-        self.help_window.show_for_page(self.window.tabs.currentWidget())
         self.help_window.show()
+        self.help_window.show_for_page(self.window.tabs.currentWidget())
         self.help_window.raise_()
         self.help_window.activateWindow()
         return self.help_window

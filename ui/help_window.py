@@ -143,10 +143,16 @@ class HelpWindow(QDialog):
         block = doc.begin()
         while block.isValid():
             if block.blockFormat().headingLevel() and block.text().strip() == heading:
-                cursor = QTextCursor(block)
-                self.browser.setTextCursor(cursor)
+                self.browser.setTextCursor(QTextCursor(block))
+                # lay the text out at the window's width first: the scroll range follows
+                doc.setTextWidth(self.browser.viewport().width())
+                self.browser.ensureCursorVisible()
                 top = int(doc.documentLayout().blockBoundingRect(block).top())
-                self.browser.verticalScrollBar().setValue(top)
+                bar = self.browser.verticalScrollBar()
+                if bar.maximum() < top:
+                    bar.setRange(0, max(0, int(doc.size().height())
+                                        - self.browser.viewport().height()))
+                bar.setValue(top)
                 return True
             block = block.next()
         return False

@@ -78,9 +78,21 @@ def test_first_column_stays_when_scrolled_sideways(window: Any, qtbot: Any) -> N
     assert not frozen.isVisible()
 
 
-def test_lists_have_a_frozen_first_column(window: Any) -> None:
+def test_lists_keep_the_columns_up_to_the_unit_in_place(window: Any, qtbot: Any) -> None:
     page = page_of(window, PlansPage)
-    assert page.table.frozen.frozen_column() == page.table.horizontalHeader().logicalIndex(0)
+    table = page.table
+    model = table.model()
+    kept = table.frozen.frozen_columns()
+    titles = [model.headerData(c, Qt.Orientation.Horizontal) for c in kept]
+    assert titles[-1] == "Đơn vị" and len(kept) <= 3
+    window.resize(960, window.height())
+    table.horizontalScrollBar().setValue(table.horizontalScrollBar().maximum())
+    qtbot.waitUntil(table.frozen.isVisible)
+    assert table.frozen.width() == sum(table.columnWidth(c) for c in kept)
+    row = model.index(0, kept[-1])
+    assert table.frozen.visualRect(row).isValid()
+    units_page = page_of(window, DirectivesPage)
+    assert len(units_page.table.frozen.frozen_columns()) == 1  # no unit column: the first
 
 
 def test_f1_opens_the_guide_at_the_tab_section(window: Any, qtbot: Any) -> None:

@@ -1,6 +1,6 @@
-"""The first column of a wide table stays in place when the table is scrolled sideways (the unit
-names of the completeness matrix and of the lists), as Excel's "Freeze first column". The header
-row already stays in place when scrolling down.
+"""The first columns of a wide table, up to the unit's name, stay in place when the table is
+scrolled sideways (the completeness matrix, the lists), as Excel's "Freeze panes". The header row
+already stays in place when scrolling down.
 
 A second table view laid over the first column shows the same model with the same selection;
 its scrolling, row heights, column width, sort order and clicks follow the table under it
@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QHeaderView, QTableView
+
+
+UNIT_TITLES = ("Đơn vị", "Tên đơn vị")
 
 
 class FrozenColumn(QTableView):
@@ -71,21 +74,42 @@ class FrozenColumn(QTableView):
 
     # --- following the view ----------------------------------------------------------------
     def frozen_column(self) -> int:
-        """The logical column shown first in the view (the one kept in place)."""
+        """The logical column shown first in the view."""
         return self.view.horizontalHeader().logicalIndex(0)
+
+    def frozen_columns(self) -> list[int]:
+        """The logical columns kept in place, in the view's order: the first one, or, when the
+        unit's name ("Đơn vị") is among the first three, every one up to it."""
+        header = self.view.horizontalHeader()
+        model = self.view.model()
+        if model is None or header.count() == 0:
+            return []
+        first = [header.logicalIndex(v) for v in range(min(3, header.count()))]
+        first = [c for c in first if not self.view.isColumnHidden(c)]
+        for n, column in enumerate(first):
+            title = str(model.headerData(column, Qt.Orientation.Horizontal) or "").strip()
+            if title in UNIT_TITLES:
+                return first[:n + 1]
+        return first[:1]
+
+    def frozen_width(self) -> int:
+        return sum(self.view.columnWidth(c) for c in self.frozen_columns())
 
     def _update_columns(self) -> None:
         model = self.view.model()
         if model is None:
             return
-        keep = self.frozen_column()
+        keep = self.frozen_columns()
         for column in range(model.columnCount()):
-            self.setColumnHidden(column, column != keep)
-        if keep >= 0:
-            self.setColumnWidth(keep, self.view.columnWidth(keep))
-            delegate = self.view.itemDelegateForColumn(keep)
+            self.setColumnHidden(column, column not in keep)
+        header = self.horizontalHeader()
+        for position, column in enumerate(keep):
+            if header.visualIndex(column) != position:
+                header.moveSection(header.visualIndex(column), position)
+            self.setColumnWidth(column, self.view.columnWidth(column))
+            delegate = self.view.itemDelegateForColumn(column)
             if delegate is not None:
-                self.setItemDelegateForColumn(keep, delegate)
+                self.setItemDelegateForColumn(column, delegate)
         header = self.view.horizontalHeader()
         if header.isSortIndicatorShown():
             self.horizontalHeader().setSortIndicator(header.sortIndicatorSection(),
@@ -93,17 +117,15 @@ class FrozenColumn(QTableView):
         self._update_geometry()
 
     def _on_view_section_resized(self, column: int, _old: int, new: int) -> None:
-        if column == self.frozen_column():
+        if column in self.frozen_columns():
             self.setColumnWidth(column, new)
             self._update_geometry()
 
     def _update_geometry(self) -> None:
         view = self.view
-        keep = self.frozen_column()
-        width = view.columnWidth(keep) if keep >= 0 else 0
-        # hidden while nothing is scrolled away: then the view shows the column itself
-        self.setVisible(keep >= 0 and view.horizontalScrollBar().value() > 0
-                        and not view.isColumnHidden(keep))
+        width = self.frozen_width()
+        # hidden while nothing is scrolled away: then the view shows the columns itself
+        self.setVisible(width > 0 and view.horizontalScrollBar().value() > 0)
         self.setGeometry(view.verticalHeader().width() + view.frameWidth(), view.frameWidth(),
                          width, view.viewport().height() + view.horizontalHeader().height())
         self.verticalScrollBar().setValue(view.verticalScrollBar().value())
