@@ -85,14 +85,15 @@ class HelpWindow(QDialog):
         layout.addWidget(self.buttons)
 
     def _connect_signals(self) -> None:
-        self.search_edit.textEdited.connect(lambda _t: self.find(from_start=True))
-        self.search_edit.returnPressed.connect(self.find)
-        self.next_button.clicked.connect(self.find)
+        self.search_edit.textEdited.connect(lambda _t: self.find_text(from_start=True))
+        self.search_edit.returnPressed.connect(self.find_text)
+        self.next_button.clicked.connect(self.find_text)
         self.buttons.rejected.connect(self.close)
         self.browser.anchorClicked.connect(self._on_browser_anchor_clicked)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self,
-                  activated=self.search_edit.setFocus)
-        QShortcut(QKeySequence(QKeySequence.StandardKey.FindNext), self, activated=self.find)
+        find = QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self)
+        find.activated.connect(self.search_edit.setFocus)
+        find_next = QShortcut(QKeySequence(QKeySequence.StandardKey.FindNext), self)
+        find_next.activated.connect(self.find_text)
 
     # --- the guide --------------------------------------------------------------------------
     def _load(self, path: Path | None = None) -> None:
@@ -177,7 +178,7 @@ class HelpWindow(QDialog):
         return found
 
     # --- search -----------------------------------------------------------------------------
-    def find(self, *, from_start: bool = False) -> bool:
+    def find_text(self, *, from_start: bool = False) -> bool:
         """The next place the words occur (accents and case ignored), wrapping at the end."""
         wanted = "".join(fold(c) for c in self.search_edit.text().strip())
         if not wanted:

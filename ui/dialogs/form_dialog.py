@@ -288,12 +288,13 @@ class FormDialog(QDialog):
         for key in self._order:
             widget = self._fields[key][0]
             value: object
-            if hasattr(widget, "value") and isinstance(widget, QLineEdit):
+            if isinstance(widget, DateField):
                 try:
                     day = widget.value()
                 except AppError:
-                    day = widget.text()
-                value = day.isoformat() if isinstance(day, dt.date) else day
+                    value = widget.text()
+                else:
+                    value = day.isoformat() if isinstance(day, dt.date) else day
             elif isinstance(widget, QLineEdit):
                 value = widget.text()
             elif isinstance(widget, QPlainTextEdit):

@@ -12,7 +12,6 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QHeaderView, QTableView
 
-
 UNIT_TITLES = ("Đơn vị", "Tên đơn vị")
 
 

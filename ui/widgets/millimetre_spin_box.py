@@ -30,7 +30,7 @@ class MillimetreSpinBox(QDoubleSpinBox):
         except ValueError:
             return self.value()
 
-    def validate(self, text: str, pos: int) -> object:
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
         number = text.replace(self.suffix(), "").strip().replace(",", ".")
         if not number:
             return QValidator.State.Intermediate, text, pos
