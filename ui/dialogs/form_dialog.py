@@ -100,8 +100,13 @@ class FormDialog(QDialog):
 
     def _fit_height(self) -> None:
         """As tall as the fields need, no taller than the screen (the fields scroll then)."""
+        self.form.activate()
         self._outer.activate()
-        wanted = max(self._outer.totalHeightForWidth(self.width()), self.sizeHint().height())
+        content, viewport = self.content, self.scroll_area.viewport()
+        need = max(content.sizeHint().height(), content.minimumSizeHint().height())
+        if content.hasHeightForWidth():  # wrapped messages: their height at this width
+            need = max(need, content.heightForWidth(viewport.width()))
+        wanted = max(self.height() + need - viewport.height(), self.sizeHint().height())
         wanted = min(wanted, largest_size(self).height())
         if wanted > self.height():
             self.resize(self.width(), wanted)
