@@ -40,13 +40,13 @@ from PySide6.QtWidgets import (
 
 from app.errors import AppError, StaleEdit, ValidationError
 from ui.dialogs import messages
-from ui.dialogs.unsaved import snapshot
+from ui.dialogs.unsaved import AsksBeforeClosing
 from ui.screen_fit import FittingScrollArea, fit_to_screen, largest_size
 from ui.widgets.date_field import DateField
 from ui.widgets.field_error_label import FIELD_ERROR_STYLE, FieldErrorLabel
 
 
-class FormDialog(QDialog):
+class FormDialog(AsksBeforeClosing, QDialog):
     def __init__(self, parent: QWidget | None, title: str) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
@@ -54,8 +54,6 @@ class FormDialog(QDialog):
         self._fields: dict[str, tuple[QWidget, FieldErrorLabel]] = {}
         self._inputs: dict[str, QWidget] = {}
         self._watched: set[int] = set()
-        self._initial: tuple[object, ...] | None = None
-        self._asking = False
         self._order: list[str] = []
         self._labels: dict[str, str] = {}
         self._version_override: int | None = None
@@ -93,9 +91,7 @@ class FormDialog(QDialog):
 
     def showEvent(self, event: QShowEvent) -> None:
         """Wrapped labels need the height for the actual width (else rows overlap)."""
-        super().showEvent(event)
-        if self._initial is None:  # what the form held when opened
-            self._initial = snapshot(self)
+        super().showEvent(event)  # remembers what the form holds, the first time
         self._fit_height()
 
     def _fit_height(self) -> None:
@@ -233,28 +229,9 @@ class FormDialog(QDialog):
             target.setStyleSheet("")
 
     # --- closing ---------------------------------------------------------------------------
-    def has_changes(self) -> bool:
-        """The user changed something since the form was opened."""
-        return self._initial is not None and snapshot(self) != self._initial
-
-    def reject(self) -> None:
-        """Esc, Huỷ or the window's ×: a form with changes asks first."""
-        if self._asking or not self.isVisible() or not self.has_changes():
-            super().reject()
-            return
-        self._asking = True
-        try:
-            choice = messages.ask_unsaved(self, self.windowTitle())
-        finally:
-            self._asking = False
-        if choice == messages.UNSAVED_SAVE:
-            self.accept()  # stays open, with its messages, when something is wrong
-        elif choice == messages.UNSAVED_DISCARD:
-            super().reject()
-
-    def discard(self) -> None:
-        """Close without asking (the changes are dropped on purpose)."""
-        QDialog.reject(self)
+    def save_from_question(self) -> None:
+        """Lưu chosen when asked before closing."""
+        self.accept()
 
     # --- saving ----------------------------------------------------------------------------
     @staticmethod

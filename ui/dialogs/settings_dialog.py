@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -23,9 +22,8 @@ from app.db import Database
 from app.errors import ValidationError
 from app.services.configuration import get_settings, update_settings
 from app.settings import Settings
-from ui.dialogs import messages
 from ui.dialogs.messages import show_error, show_info
-from ui.dialogs.unsaved import snapshot
+from ui.dialogs.unsaved import AsksBeforeClosing
 from ui.screen_fit import FittingScrollArea
 from ui.widgets.millimetre_spin_box import MillimetreSpinBox
 
@@ -37,7 +35,7 @@ MARGIN_RANGES = {"margin_top_mm": (20, 25, "Lề trên"), "margin_bottom_mm": (2
                  "margin_left_mm": (30, 35, "Lề trái"), "margin_right_mm": (15, 20, "Lề phải")}
 
 
-class SettingsDialog(QDialog):
+class SettingsDialog(AsksBeforeClosing, QDialog):
     """Enter saves, Esc cancels (asking first when something was changed: Lưu / Không lưu /
     Quay lại); a bad value shows its message under its field."""
 
@@ -45,8 +43,6 @@ class SettingsDialog(QDialog):
         super().__init__(parent)
         self.db = db
         self._errors: dict[str, QLabel] = {}
-        self._initial: tuple[object, ...] | None = None
-        self._asking = False
         self._build_ui()
         self._connect_signals()
         self._load(get_settings(db))
@@ -158,27 +154,10 @@ class SettingsDialog(QDialog):
         self.buttons.accepted.connect(self._on_buttons_accepted)
         self.buttons.rejected.connect(self.reject)
 
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._initial is None:
-            self._initial = snapshot(self)
+    unsaved_title = "Cài đặt"
 
-    def has_changes(self) -> bool:
-        return self._initial is not None and snapshot(self) != self._initial
-
-    def reject(self) -> None:
-        if self._asking or not self.isVisible() or not self.has_changes():
-            super().reject()
-            return
-        self._asking = True
-        try:
-            choice = messages.ask_unsaved(self, "Cài đặt")
-        finally:
-            self._asking = False
-        if choice == messages.UNSAVED_SAVE:
-            self._on_buttons_accepted()
-        elif choice == messages.UNSAVED_DISCARD:
-            super().reject()
+    def save_from_question(self) -> None:
+        self._on_buttons_accepted()
 
     # --- data -----------------------------------------------------------------------------
     def _load(self, s: Settings) -> None:

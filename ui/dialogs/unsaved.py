@@ -4,15 +4,19 @@
 radio buttons, spin boxes, attachment fields); two snapshots differ when the user changed
 something. A widget with the property ``notFormData`` set (a filter box over a list) is left
 out.
+
+``AsksBeforeClosing`` makes a form dialog ask before its changes are dropped.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
     QComboBox,
+    QDialog,
     QLineEdit,
     QListWidget,
     QPlainTextEdit,
@@ -60,3 +64,50 @@ def snapshot(root: QWidget) -> tuple[object, ...]:
             continue
         values.append((widget.objectName() or type(widget).__name__, value))
     return tuple(values)
+
+
+class AsksBeforeClosing:
+    """For a form dialog (put before QDialog among the bases): Esc, Huỷ and the window's × on a
+    form whose inputs changed since it was shown ask Lưu / Không lưu / Quay lại
+    (``messages.ask_unsaved``). ``save_from_question()`` saves as the form's own Lưu does (and
+    closes the form when it succeeds)."""
+
+    unsaved_title = ""  # how the question names the form; the window title by default
+    _initial: tuple[object, ...] | None = None
+    _asking = False
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)  # type: ignore[misc]
+        if self._initial is None:  # what the form held when opened
+            self.remember_contents()
+
+    def remember_contents(self) -> None:
+        self._initial = snapshot(self)  # type: ignore[arg-type]
+
+    def has_changes(self) -> bool:
+        """The user changed something since the form was opened."""
+        return self._initial is not None and snapshot(self) != self._initial  # type: ignore[arg-type]
+
+    def save_from_question(self) -> None:
+        raise NotImplementedError
+
+    def discard(self) -> None:
+        """Close without asking (the changes are dropped on purpose)."""
+        QDialog.reject(self)  # type: ignore[arg-type]
+
+    def reject(self) -> None:
+        from ui.dialogs import messages
+
+        dialog: QDialog = self  # type: ignore[assignment]
+        if self._asking or not dialog.isVisible() or not self.has_changes():
+            super().reject()  # type: ignore[misc]
+            return
+        self._asking = True
+        try:
+            choice = messages.ask_unsaved(dialog, self.unsaved_title or dialog.windowTitle())
+        finally:
+            self._asking = False
+        if choice == messages.UNSAVED_SAVE:
+            self.save_from_question()  # stays open, with its messages, when something is wrong
+        elif choice == messages.UNSAVED_DISCARD:
+            super().reject()  # type: ignore[misc]
