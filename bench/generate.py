@@ -53,9 +53,9 @@ from app.models import (  # noqa: E402
 )
 from app.schedule import PeriodKind  # noqa: E402
 from app.services.obligations import (  # noqa: E402
-    _validity_reason,
     sync_task,
     task_schedule,
+    validity_reason,
 )
 from app.services.submissions import number_key  # noqa: E402
 from app.settings import load_settings, save_settings  # noqa: E402
@@ -354,7 +354,9 @@ def _obligations_bulk(session: Session, tasks: list[tuple[Task, list[_Unit]]],
         schedule = task_schedule(task, directive_dates[task.directive_id], default_due_day)
         for unit in bound:
             for key, label, start, end, due in schedule:
-                reason = _validity_reason(unit, due)  # type: ignore[arg-type]
+                reason = validity_reason(unit.valid_from, unit.valid_to,
+                                         directive_date=directive_dates[task.directive_id],
+                                         period_start=start, due=due)
                 batch.append(dict(task_id=task.id, unit_id=unit.id, period_key=key,
                                   period_label=label, period_start=start, period_end=end,
                                   due_date=due, first_received=None, submission_count=0,

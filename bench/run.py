@@ -533,7 +533,7 @@ def pdf_product(path: Path, target: Path, day: dt.date) -> float:
     db = connect(str(path))
     try:
         options = DocumentOptions(kind=DocumentKind.SUMMARY, as_of=day,
-                                  directive_id=directive_id)
+                                  directive_id=directive_id, today=day)
         started = time.perf_counter()
         build(db, options, target)
         return time.perf_counter() - started
@@ -563,6 +563,42 @@ def bench_pdf(scale: str, path: Path, repeat: int) -> list[Figure]:
     return [Figure("pdf", scale, statistics.median(runs), statistics.median(floor_runs),
                    runs=runs, floor_runs=floor_runs,
                    note=f"appendix of {len(lines)} units; {pages} pages (A4)",
+                   cpu=cpu["product"] / repeat, floor_cpu=cpu["floor"] / repeat)]
+
+
+def docx_floor(lines: list[str], target: Path) -> None:
+    """python-docx writing the same text as plain paragraphs, no table, no formatting."""
+    import docx
+
+    document = docx.Document()
+    for line in lines:
+        document.add_paragraph(line)
+    document.save(str(target))
+
+
+def bench_docx(scale: str, path: Path, repeat: int) -> list[Figure]:
+    """The same synthesis report as :func:`bench_pdf`, written as a Word document (.docx)."""
+    lines = appendix_lines(path)
+    day = SCALES[scale].as_of
+    with tempfile.TemporaryDirectory() as tmp:
+        target = Path(tmp) / "report.docx"
+        floor_target = Path(tmp) / "floor.docx"
+        docx_floor(lines, floor_target)  # warm-up (imports, template)
+        pdf_product(path, target, day)
+        floor_runs: list[float] = []
+        runs: list[float] = []
+        cpu = {"floor": 0.0, "product": 0.0}
+        for _ in range(repeat):  # interleaved
+            started = time.process_time()
+            floor_runs.append(timed(lambda: docx_floor(lines, floor_target)))
+            cpu["floor"] += time.process_time() - started
+            started = time.process_time()
+            runs.append(pdf_product(path, target, day))  # the .docx name selects Word
+            cpu["product"] += time.process_time() - started
+        size_kb = target.stat().st_size / 1024
+    return [Figure("docx", scale, statistics.median(runs), statistics.median(floor_runs),
+                   runs=runs, floor_runs=floor_runs,
+                   note=f"appendix of {len(lines)} units; {size_kb:.0f} KB file",
                    cpu=cpu["product"] / repeat, floor_cpu=cpu["floor"] / repeat)]
 
 
@@ -657,6 +693,7 @@ TARGETS: dict[str, tuple[str, str, float | None, float | None]] = {
     "search_model": ("… through the table model's own row list (model reset)", "(≤ 50 ms)",
                      0.050, None),
     "pdf": ("Synthesis report PDF, 130-unit appendix", "≤ 1.0 s", 1.0, None),
+    "docx": ("Synthesis report as Word (.docx), 130-unit appendix", "≤ 1.0 s", 1.0, None),
     "xlsx": ("Excel export of 100,000 rows", "≤ 5 s and ≤ 1.5× floor", 5.0, 1.5),
     "memory": ("Peak memory, M open in the window", "≤ 250 MB", 250.0, None),
     "memory_rows": ("… plus every obligation row in memory", "(≤ 250 MB)", 250.0, None),
@@ -665,6 +702,7 @@ FLOOR_LABELS = {
     "cold_start": "bare PySide6 window + tab widget",
     "warnings": "same selection, one raw sqlite3 query",
     "pdf": "ReportLab drawing the same text, no layout",
+    "docx": "python-docx, the same text as plain paragraphs",
     "xlsx": "openpyxl write-only, same cells",
     "memory": "bare PySide6 window",
     "memory_rows": "bare PySide6 window",
@@ -825,6 +863,7 @@ BENCHES: dict[str, Callable[[str, Path, int], list[Figure]]] = {
     "cold_start": bench_cold_start,
     "memory": bench_memory,
     "pdf": bench_pdf,
+    "docx": bench_docx,
     "xlsx": bench_xlsx,
 }
 

@@ -79,6 +79,8 @@ def build(revision: str, target: Path) -> Path:
         set_waived(db, rows[-1].id, True, "Đơn vị đã sáp nhập")
         if revision >= "0002":  # files stored in the database (attachment_blob)
             _add_attachment(db, target.parent, first_id)
+        if revision >= "0005":  # documents issued, a reminder addressed to units
+            _add_issued(db)
         assert list_directives(db) and list_units(db)
     finally:
         db.dispose()
@@ -106,6 +108,22 @@ def _add_attachment(db: Database, folder: Path, submission_id: int) -> None:
         scan.unlink()
     with db.write() as session:
         set_attachment(session, submission_id, ref)
+
+
+def _add_issued(db: Database) -> None:
+    from app.services.directives import list_directives
+    from app.services.issued_documents import IssuedInput, record_issued
+    from app.services.units import list_units
+
+    directive = list_directives(db)[0].id
+    units = tuple(u.id for u in list_units(db)[:2])
+    record_issued(db, IssuedInput(kind="summary", as_of=dt.date(2018, 6, 25),
+                                  directive_id=directive, number="15",
+                                  issued_date=dt.date(2018, 6, 26), title="Kết quả theo dõi",
+                                  signer="Nguyễn Văn Ánh", recipients=("Như trên", "Lưu: VT"),
+                                  edits={"opening": "Thực hiện … (đoạn đã sửa)."}))
+    record_issued(db, IssuedInput(kind="reminder", as_of=dt.date(2018, 5, 2),
+                                  directive_id=directive, unit_ids=units, follow_up_round=1))
 
 
 def main(argv: list[str]) -> int:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable
+from dataclasses import dataclass
 
 from app.db import Database
 from app.documents.common import (
@@ -16,6 +16,7 @@ from app.documents.common import (
     make_header,
     page_settings,
 )
+from app.documents.content import Block, DocumentContent, Section, TextBlock
 from app.documents.data import (
     OwedItem,
     ReminderData,
@@ -23,8 +24,9 @@ from app.documents.data import (
     directive_reference,
     reminder_data,
     short_date,
+    task_names,
 )
-from app.documents.layout import DocumentStyles, body_paragraph, build_document, make_styles
+from app.documents.render_pdf import write_pdf
 from app.errors import ValidationError
 from app.models import UnitKind
 from app.settings import Settings
@@ -71,17 +73,28 @@ def kinh_gui(data: ReminderData) -> list[str]:
     return out
 
 
-def owed_groups(data: ReminderData) -> list[tuple[OwedItem, list[str]]]:
-    """What is owed (task, period, due date, days overdue) and the units that owe it."""
-    groups: dict[tuple[str, str, object], tuple[OwedItem, list[str]]] = {}
+@dataclass(frozen=True)
+class OwedGroup:
+    """One thing owed (a task's period) and the units that owe it, each named once."""
+
+    item: OwedItem
+    names: tuple[str, ...]
+
+
+def owed_groups(data: ReminderData) -> list[OwedGroup]:
+    """What is owed (task, period: never merged across tasks) and the units that owe it."""
+    groups: dict[tuple[int, str], tuple[OwedItem, list[str]]] = {}
     for unit in data.units:
         for item in unit.items:
-            key = (item.task_title, item.period_label, item.due_date)
+            key = (item.task_id, item.period_key)
             groups.setdefault(key, (item, []))[1].append(unit.unit_name)
-    return sorted(groups.values(), key=lambda g: g[0].due_date)
+    order = {t.id: (t.sort_order, t.id) for t in data.directive.tasks}
+    ordered = sorted(groups.values(),
+                     key=lambda g: (order.get(g[0].task_id, (0, 0)), g[0].due_date))
+    return [OwedGroup(item, tuple(names)) for item, names in ordered]
 
 
-def body_flowables(data: ReminderData, s: Settings, styles: DocumentStyles) -> list[Flowable]:
+def body_sections(data: ReminderData, s: Settings) -> list[Section]:
     d = data.directive
     agency = s.agency_name.strip()
     as_of = short_date(data.as_of)
@@ -89,27 +102,30 @@ def body_flowables(data: ReminderData, s: Settings, styles: DocumentStyles) -> l
     about = directive_about(d)
     if about:
         reference += f" {about}"
-    out: list[Flowable] = [
-        body_paragraph(
-            f"Thực hiện {reference}, {agency} được giao theo dõi, tổng hợp việc triển khai thực "
-            f"hiện của các cơ quan, đơn vị. Tính đến ngày {as_of}, {agency} chưa nhận được văn "
-            "bản của các cơ quan, đơn vị sau (đã quá thời hạn quy định):", styles),
-    ]
     groups = owed_groups(data)
-    for n, (item, names) in enumerate(groups, start=1):
-        what = item.task_title + (f", kỳ {item.period_label}" if item.period_label else "")
+    what = ("các văn bản sau" if len(groups) > 1 else "văn bản sau")
+    opening = TextBlock("paragraph",
+        f"Thực hiện {reference}, {agency} được giao theo dõi, tổng hợp việc triển khai thực "
+        f"hiện của các cơ quan, đơn vị. Tính đến ngày {as_of}, {agency} chưa nhận được {what} "
+        "dù đã quá thời hạn quy định:")
+    owed: list[Block] = []
+    tasks = task_names(d)
+    for n, group in enumerate(groups, start=1):
+        item = group.item
         mark = f"{n}." if len(groups) > 1 else "-"
-        out.append(body_paragraph(
-            f"{mark} {what} (hạn ngày {short_date(item.due_date)}, đã quá hạn "
-            f"{item.days_overdue} ngày): {', '.join(names)}.", styles))
-    out.append(body_paragraph(
+        text = item.text_as(tasks.get(item.task_id, item.task_title))
+        owed.append(TextBlock("paragraph", f"{mark} {text}: {', '.join(group.names)}."))
+    request = TextBlock("paragraph",
         f"Để kịp thời tổng hợp, tham mưu {_upward(s)} báo cáo theo quy định, {agency} đề nghị "
-        "các cơ quan, đơn vị nêu trên khẩn trương thực hiện và gửi văn bản về "
-        f"{agency}.", styles))
-    out.append(body_paragraph(
-        f"{agency} đề nghị các cơ quan, đơn vị quan tâm, phối hợp thực hiện.", styles,
-        closing=True))
-    return out
+        f"các cơ quan, đơn vị nêu trên khẩn trương thực hiện và gửi văn bản về {agency}.")
+    closing = TextBlock("paragraph",
+        "Rất mong nhận được sự quan tâm, phối hợp của các cơ quan, đơn vị.")
+    return [
+        Section("opening", "Mở đầu", (opening,)),
+        Section("owed", "Những việc còn nợ", tuple(owed)),
+        Section("request", "Đề nghị", (request,)),
+        Section("closing", "Kết thúc", (closing,)),
+    ]
 
 
 def _upward(s: Settings) -> str:
@@ -117,23 +133,33 @@ def _upward(s: Settings) -> str:
     return parent[0].upper() + parent[1:] if parent else "cấp trên"
 
 
-def build_reminder_letter(db: Database, options: DocumentOptions, target: Target
-                          ) -> ReminderData:
-    """Write the reminder letter for ``options.directive_id`` as of ``options.as_of``."""
+def reminder_content(db: Database, options: DocumentOptions
+                     ) -> tuple[DocumentContent, ReminderData]:
+    """The reminder letter for ``options.directive_id`` as of ``options.as_of``, as generated
+    (``options.edits`` not applied)."""
     options.validate()
     assert options.directive_id is not None
     s = load(db)
     data = reminder_data(db, options.directive_id, options.as_of, exclude_name=s.agency_name)
     settings = page_settings(s)
-    styles = make_styles(settings)
     header = make_header(s, options, letter_symbol(s), letter_subject=letter_subject(data))
     recipients = options.recipients
     if recipients is None:
         recipients = default_recipients(DocumentKind.REMINDER, s)
     footer = make_footer(s, options, recipients)
+    content = DocumentContent(
+        kind=DocumentKind.REMINDER.value, header=header, title=None,
+        kinh_gui=tuple(kinh_gui(data)), sections=tuple(body_sections(data, s)), footer=footer,
+        page=settings)
+    return content, data
+
+
+def build_reminder_letter(db: Database, options: DocumentOptions, target: Target
+                          ) -> ReminderData:
+    """Write the reminder letter for ``options.directive_id`` as of ``options.as_of``."""
+    content, data = reminder_content(db, options)
     try:
-        build_document(target, header, None, kinh_gui(data),
-                       body_flowables(data, s, styles), footer, settings=settings)
+        write_pdf(content.edited(options.edit_map), target)
     except ValueError as exc:
         raise layout_error(exc) from None
     return data

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from reportlab.platypus import Flowable, Spacer
-
 from app.db import Database
 from app.documents.common import (
     DocumentKind,
@@ -16,26 +14,43 @@ from app.documents.common import (
     make_header,
     page_settings,
 )
+from app.documents.content import Block, DocumentContent, Section, TableBlock, TextBlock
 from app.documents.data import UnitSheetData, directive_reference, short_date, unit_sheet_data
-from app.documents.layout import (
-    DocumentStyles,
-    TitleBlock,
-    appendix_table,
-    body_paragraph,
-    build_document,
-    make_styles,
-)
+from app.documents.layout import TitleBlock
+from app.documents.render_pdf import write_pdf
 
 SHEET_HEADER = ("STT", "Nhiệm vụ", "Kỳ báo cáo", "Hạn", "Văn bản nhận được\n(số, ký hiệu; ngày ký; "
                 "ngày nhận)", "Tình trạng")
 SHEET_WIDTHS_MM = (11.0, 43.0, 24.0, 24.0, 37.0, 26.0)
 
 
+#: The document type and its abbreviation (Nghị định 30/2020, Phụ lục III: "Phiếu báo", PB).
+SHEET_TYPE = "Phiếu báo"
+SHEET_ABBREVIATION = "PB"
+
+
 def sheet_subject(data: UnitSheetData) -> str:
+    """ "Tình hình UBND huyện Bình Sơn thực hiện Công văn số … của UBND tỉnh … (tính đến …)":
+    the unit first, so "của" is never said twice."""
     what = (directive_reference(data.directive) if data.directive
             else "các văn bản chỉ đạo")
-    return (f"Tình hình thực hiện {what} của {data.unit.name} "
+    return (f"Tình hình {data.unit.name} thực hiện {what} "
             f"(tính đến ngày {short_date(data.as_of)})")
+
+
+def _count_phrase(data: UnitSheetData) -> str:
+    """ "phải thực hiện 3 việc: 1 việc hoàn thành đúng hạn, 2 việc quá hạn" (no zero counts)."""
+    c = data.counts
+    parts = [(c.on_time, "đã hoàn thành đúng hạn"), (c.late, "đã hoàn thành nhưng quá hạn"),
+             (c.overdue, "chưa thực hiện, đã quá hạn"), (c.due_soon, "sắp đến hạn"),
+             (c.not_due, "chưa đến hạn")]
+    said = [f"{n} việc {what}" for n, what in parts if n]
+    text = f"phải thực hiện {c.bound} việc"
+    if said:
+        text += ": " + ", ".join(said)
+    if c.exempt:
+        text += f" (ngoài ra {c.exempt} việc không phải thực hiện)"
+    return text
 
 
 def sheet_rows(data: UnitSheetData) -> list[list[str]]:
@@ -50,41 +65,52 @@ def sheet_rows(data: UnitSheetData) -> list[list[str]]:
     return rows
 
 
-def body_flowables(data: UnitSheetData, styles: DocumentStyles) -> list[Flowable]:
-    c = data.counts
+def body_sections(data: UnitSheetData) -> list[Section]:
     as_of = short_date(data.as_of)
-    out: list[Flowable] = [body_paragraph(
-        f"Tính đến ngày {as_of}, {data.unit.name} có {c.total} nghĩa vụ phải thực hiện: hoàn "
-        f"thành đúng hạn {c.on_time}, hoàn thành quá hạn {c.late}, quá hạn {c.overdue}, sắp đến "
-        f"hạn {c.due_soon}, chưa đến hạn {c.not_due}"
-        + (f", không áp dụng {c.exempt}" if c.exempt else "") + ". Chi tiết như sau:", styles)]
+    if data.counts.total == 0:
+        text = f"Tính đến ngày {as_of}, {data.unit.name} chưa có việc nào phải thực hiện."
+    else:
+        text = (f"Tính đến ngày {as_of}, {data.unit.name} {_count_phrase(data)}. "
+                "Chi tiết như sau:")
+    opening: Block = TextBlock("paragraph", text)
+    sections = [Section("opening", "Mở đầu", (opening,))]
     if data.rows:
-        out.append(appendix_table(SHEET_HEADER, sheet_rows(data), SHEET_WIDTHS_MM, styles,
-                                  align=("center", "left", "left", "center", "left", "left")))
-        out.append(Spacer(1, 8))
-    out.append(body_paragraph(
-        "Phiếu này lập từ số liệu theo dõi tại ngày nêu trên, dùng để đối chiếu với đơn vị.",
-        styles, closing=True))
-    return out
+        table = TableBlock(SHEET_HEADER, tuple(tuple(r) for r in sheet_rows(data)),
+                           SHEET_WIDTHS_MM, ("center", "left", "left", "center", "left", "left"))
+        sections.append(Section("table", "Bảng chi tiết", (table,)))
+    sections.append(Section("closing", "Kết thúc", (TextBlock(
+        "paragraph",
+        "Phiếu này lập từ số liệu theo dõi tại ngày nêu trên, dùng để đối chiếu với đơn vị."),)))
+    return sections
 
 
-def build_unit_sheet(db: Database, options: DocumentOptions, target: Target) -> UnitSheetData:
-    """Write the tracking sheet of ``options.unit_id`` (one directive, or all when None)."""
+def unit_sheet_content(db: Database, options: DocumentOptions
+                       ) -> tuple[DocumentContent, UnitSheetData]:
+    """The tracking sheet of ``options.unit_id`` (one directive, or all when None), as
+    generated (``options.edits`` not applied)."""
     options.validate()
     assert options.unit_id is not None
     s = load(db)
     data = unit_sheet_data(db, options.unit_id, options.as_of, options.directive_id)
     settings = page_settings(s)
-    styles = make_styles(settings)
-    header = make_header(s, options, f"PTD-{s.agency_abbreviation.strip()}")
+    header = make_header(s, options, f"{SHEET_ABBREVIATION}-{s.agency_abbreviation.strip()}")
     recipients = options.recipients
     if recipients is None:
         archive = default_recipients(DocumentKind.UNIT_SHEET, s)[-1:]
         recipients = (data.unit.name, *archive)
     footer = make_footer(s, options, recipients)
+    content = DocumentContent(
+        kind=DocumentKind.UNIT_SHEET.value, header=header,
+        title=TitleBlock(SHEET_TYPE, sheet_subject(data)), kinh_gui=(),
+        sections=tuple(body_sections(data)), footer=footer, page=settings)
+    return content, data
+
+
+def build_unit_sheet(db: Database, options: DocumentOptions, target: Target) -> UnitSheetData:
+    """Write the tracking sheet of ``options.unit_id`` (one directive, or all when None)."""
+    content, data = unit_sheet_content(db, options)
     try:
-        build_document(target, header, TitleBlock("Phiếu theo dõi", sheet_subject(data)), None,
-                       body_flowables(data, styles), footer, settings=settings)
+        write_pdf(content.edited(options.edit_map), target)
     except ValueError as exc:
         raise layout_error(exc) from None
     return data

@@ -67,6 +67,8 @@ TABLE_LABELS = {
     "setting": "Cài đặt",
     "audit_entry": "Nhật ký thay đổi",
     "attachment_blob": "Tệp đính kèm",
+    "issued_document": "Văn bản đã phát hành",
+    "issued_document_unit": "Nơi nhận văn bản đã phát hành",
 }
 
 

@@ -4,6 +4,7 @@ from app.models.attachment import AttachmentBlob
 from app.models.audit import AuditEntry
 from app.models.base import Base
 from app.models.directive import Directive, Task, TaskKind, TaskUnit, TaskUnitKind
+from app.models.issued_document import IssuedDocument, IssuedDocumentUnit
 from app.models.obligation import Obligation
 from app.models.setting import Setting
 from app.models.submission import CHANNEL_LABELS, Channel, Submission
@@ -17,6 +18,8 @@ __all__ = [
     "Base",
     "Channel",
     "Directive",
+    "IssuedDocument",
+    "IssuedDocumentUnit",
     "Obligation",
     "Setting",
     "Submission",

@@ -23,7 +23,12 @@ from sqlalchemy import func, select
 from app.db import Database
 from app.errors import NotFound
 from app.models import Directive, Obligation, Task, TaskKind, Unit, UnitKind
-from app.services.obligations import ObligationRow, query_obligations, status_expression
+from app.services.obligations import (
+    ObligationRow,
+    query_obligations,
+    status_expression,
+    unit_exists_on,
+)
 from app.settings import load_settings, save_settings
 from app.status import URGENCY, Status
 from app.text import number_text, sort_key
@@ -260,6 +265,7 @@ def overview(db: Database, day: dt.date, *, directive_id: int | None = None,
         status = status_expression(day, window_days).label("status")
         stmt = (select(Obligation.task_id, Unit.kind, status, func.count())
                 .join(Unit, Unit.id == Obligation.unit_id)
+                .where(unit_exists_on(day))
                 .group_by(Obligation.task_id, Unit.kind, status))
         pstmt = (select(Obligation.task_id, func.count(func.distinct(Obligation.period_key)))
                  .group_by(Obligation.task_id))
@@ -381,7 +387,7 @@ def completeness_matrix(db: Database, task_id: int, day: dt.date, *,
                    status_expression(day, window_days), Obligation.exempt_reason,
                    Obligation.waived)
             .join(Unit, Unit.id == Obligation.unit_id)
-            .where(Obligation.task_id == task_id)
+            .where(Obligation.task_id == task_id, unit_exists_on(day))
         )
         if unit_kind is not None:
             stmt = stmt.where(Unit.kind == UnitKind(unit_kind).value)

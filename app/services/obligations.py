@@ -213,7 +213,7 @@ def obligation_conditions(
 ) -> list[ColumnElement[bool]]:
     """The WHERE conditions of :func:`query_obligations`' filters (over ``obligation``
     joined with ``task`` and ``unit``), shared with the counting queries."""
-    conditions: list[ColumnElement[bool]] = []
+    conditions: list[ColumnElement[bool]] = [unit_exists_on(day)]
     if directive_id is not None:
         conditions.append(Task.directive_id == directive_id)
     if task_id is not None:
@@ -354,13 +354,30 @@ def task_schedule(task: Task, directive_date: dt.date, default_due_day: int
     return result
 
 
-def _validity_reason(unit: Unit, due: dt.date) -> str | None:
-    if unit.valid_from and due < unit.valid_from:
-        return f"Đơn vị bắt đầu hoạt động từ {unit.valid_from:%d/%m/%Y}"
-    if unit.valid_to and due > unit.valid_to:
-        gone = unit.valid_to + dt.timedelta(days=1)
+def validity_reason(unit_from: dt.date | None, unit_to: dt.date | None, *,
+                    directive_date: dt.date, period_start: dt.date | None, due: dt.date
+                    ) -> str | None:
+    """Why a unit is not bound by one occurrence of a task (docs/domain.md, "Units over time"),
+    or None when it is bound.
+
+    A one-off task (``period_start`` None) binds the units that exist on the directive's date;
+    a periodic task binds a unit for the periods that begin on or after its creation. Either is
+    exempt when due after the unit ended (merged or dissolved).
+    """
+    start = directive_date if period_start is None else period_start
+    if unit_from and start < unit_from:
+        when = "ngày ban hành văn bản" if period_start is None else "đầu kỳ"
+        return f"Đơn vị thành lập từ {unit_from:%d/%m/%Y}, sau {when}"
+    if unit_to and (due > unit_to or start > unit_to):
+        gone = unit_to + dt.timedelta(days=1)
         return f"Đơn vị không còn (sáp nhập/giải thể) từ {gone:%d/%m/%Y}"
     return None
+
+
+def unit_exists_on(day: dt.date) -> ColumnElement[bool]:
+    """Over ``obligation``: its unit exists on ``day`` (a unit shows nowhere before it begins).
+    A sub-query over the few units, so that no query needs a join to the unit table for it."""
+    return Obligation.unit_id.not_in(select(Unit.id).where(Unit.valid_from > day))
 
 
 def _bound_units(session: Session, task: Task, span: tuple[dt.date, dt.date]) -> list[Unit]:
@@ -397,8 +414,10 @@ def sync_task(session: Session, task: Task, *, default_due_day: int | None = Non
         span = (min([directive.signed_date, *starts]), max(s[4] for s in schedule))
         for unit in _bound_units(session, task, span):
             for key, label, start, end, due in schedule:
-                wanted[(unit.id, key)] = _Wanted(label, start, end, due,
-                                                 _validity_reason(unit, due))
+                reason = validity_reason(unit.valid_from, unit.valid_to,
+                                         directive_date=directive.signed_date,
+                                         period_start=start, due=due)
+                wanted[(unit.id, key)] = _Wanted(label, start, end, due, reason)
     existing = {
         (o.unit_id, o.period_key): o
         for o in session.scalars(select(Obligation).where(Obligation.task_id == task.id))

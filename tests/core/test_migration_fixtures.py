@@ -34,6 +34,8 @@ KEYS = {
 LATER_KEYS = {
     "attachment_blob": "SELECT id, entity, entity_id, filename, content, sha256, size "
                        "FROM attachment_blob",
+    "issued_document": "SELECT id, kind, directive_id, as_of, number, edits FROM issued_document",
+    "issued_document_unit": "SELECT id, document_id, unit_id FROM issued_document_unit",
 }
 
 

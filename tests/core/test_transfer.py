@@ -17,6 +17,7 @@ from app.db import connect
 from app.errors import Conflict, DatabaseError
 from app.exchange.transfer import transfer
 from app.services import attachment_blobs, submissions, units
+from app.services.issued_documents import IssuedInput, record_issued
 from app.services.sample import load_sample
 
 D = dt.date
@@ -49,8 +50,20 @@ def _rich_sample(path: Path, tmp_path: Path) -> None:
         scan = tmp_path / "Kế hoạch 45.pdf"
         scan.write_bytes(b"%PDF-1.4 scan " + bytes(range(256)) * 40)
         attachment_blobs.put(db, "submission", sub.id, scan)
+        with db.read() as session:
+            directive_id = obligation_directive(session, oid)
+        record_issued(db, IssuedInput(kind="reminder", as_of=D(2018, 5, 2),
+                                      directive_id=directive_id, unit_ids=(old_id, new.id),
+                                      edits={"opening": "Đoạn đã sửa."}))
     finally:
         db.dispose()
+
+
+def obligation_directive(session, obligation_id: int) -> int:  # type: ignore[no-untyped-def]
+    from app.models import Obligation, Task
+
+    obligation = session.get(Obligation, obligation_id)
+    return session.get(Task, obligation.task_id).directive_id
 
 
 def _dump(url: str) -> dict[str, list[dict]]:

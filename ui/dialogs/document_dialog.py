@@ -1,6 +1,7 @@
 """The document dialog: choose a document (synthesis report, reminder letter, unit sheet), its
 options (day, signer, recipients, number and date; the report's free-text sections), build it off
-the UI thread, preview it, print it or save it as PDF."""
+the UI thread, preview it, print it or save it as PDF; or write it as a Word file (.docx) to open
+with the system's word processor or to save."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QRect, QSettings, QSize, Qt
-from PySide6.QtGui import QCloseEvent, QPageLayout, QPainter
+from PySide6.QtCore import QRect, QSettings, QSize, Qt, QUrl
+from PySide6.QtGui import QCloseEvent, QDesktopServices, QPageLayout, QPainter
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
@@ -54,6 +55,24 @@ from ui.widgets.pdf_preview import PdfPreview
 
 #: Pages are rendered for the printer at its resolution, at most this many dots per inch.
 MAX_PRINT_DPI = 600
+#: Where "Mở bằng Word" writes its files, under the data folder (kept: she may edit and save).
+WORD_FOLDER = "Văn bản Word"
+
+
+def open_file(path: Path) -> bool:
+    """Open ``path`` with the program the system associates with it; False when none did."""
+    return bool(QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))))
+
+
+def word_target(folder: Path, stem: str) -> Path:
+    """A new .docx name in ``folder``: never one already there (it may be open in Word)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{stem}.docx"
+    n = 2
+    while target.exists():
+        target = folder / f"{stem}-{n}.docx"
+        n += 1
+    return target
 
 
 def print_dialog(printer: QPrinter, pages: int, parent: QWidget | None = None) -> QPrintDialog:
@@ -109,9 +128,11 @@ class DocumentDialog(QDialog):
 
     def __init__(self, db: Database, *, as_of: dt.date, kind: DocumentKind | str =
                  DocumentKind.SUMMARY, directive_id: int | None = None,
-                 unit_id: int | None = None, parent: QWidget | None = None) -> None:
+                 unit_id: int | None = None, parent: QWidget | None = None,
+                 today: dt.date | None = None) -> None:
         super().__init__(parent)
         self.db = db
+        self._today = today
         self._tmp = Path(tempfile.mkdtemp(prefix="sotheodoi-in-"))
         self._pdf_path: Path | None = None
         self._dirty = True
@@ -223,12 +244,16 @@ class DocumentDialog(QDialog):
         self.preview_button.setDefault(True)
         self.print_button = QPushButton("In…", self)
         self.save_button = QPushButton("Lưu thành PDF…", self)
+        self.word_button = QPushButton("Mở bằng Word", self)
+        self.word_button.setToolTip("Tạo tệp Word (.docx) cùng nội dung và mở bằng chương trình "
+                                    "soạn thảo của máy (Microsoft Word, LibreOffice…).")
+        self.save_word_button = QPushButton("Lưu thành Word…", self)
         self.close_button = QPushButton("Đóng", self)
         buttons = QHBoxLayout()
         buttons.addWidget(self.progress)
         buttons.addWidget(self.status_label, 1)
         for button in (self.preview_button, self.print_button, self.save_button,
-                       self.close_button):
+                       self.word_button, self.save_word_button, self.close_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
@@ -266,6 +291,8 @@ class DocumentDialog(QDialog):
         self.preview_button.clicked.connect(self._on_preview_button_clicked)
         self.print_button.clicked.connect(self._on_print_button_clicked)
         self.save_button.clicked.connect(self._on_save_button_clicked)
+        self.word_button.clicked.connect(self.open_in_word)
+        self.save_word_button.clicked.connect(self.save_word_document)
         self.close_button.clicked.connect(self.close)
         self.unit_combo.currentIndexChanged.connect(self._on_unit_combo_changed)
         self.authority_combo.currentIndexChanged.connect(self._mark_dirty)
@@ -312,7 +339,7 @@ class DocumentDialog(QDialog):
             kind=self.kind, as_of=as_of, directive_id=self.directive_id(),
             unit_id=self.unit_id() if self.kind is DocumentKind.UNIT_SHEET else None,
             number=number, date=self.date_edit.value(), signer=self.signer(),
-            recipients=self.recipients() or None,
+            recipients=self.recipients() or None, today=self._today or dt.date.today(),
         )
         options.validate()
         options.signer.validate()  # type: ignore[union-attr]
@@ -372,7 +399,8 @@ class DocumentDialog(QDialog):
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
         self.progress.setVisible(busy)
-        for button in (self.preview_button, self.print_button, self.save_button):
+        for button in (self.preview_button, self.print_button, self.save_button,
+                       self.word_button, self.save_word_button):
             button.setEnabled(not busy)
         if busy:
             self.status_label.setText("Đang tạo văn bản…")
@@ -511,6 +539,87 @@ class DocumentDialog(QDialog):
         QSettings().setValue("documents/folder", str(target.parent))
         self.status_label.setText(f"Đã lưu {target}")
         return target
+
+    # --- Word -----------------------------------------------------------------------------
+    def write_word(self, target: Path, then: Any) -> None:
+        """Write the document as a Word file at ``target`` off the UI thread (the options as
+        they are now, whatever the preview shows), then call ``then(target)``."""
+        if self._busy:
+            return
+        try:
+            options = self.options()
+            if self.kind is DocumentKind.SUMMARY:
+                self.save_texts()
+            self._remember_signer(options.signer)  # type: ignore[arg-type]
+        except AppError as exc:
+            show_error(self, exc, title="Chưa tạo được tệp Word")
+            return
+        self._set_busy(True)
+        self.status_label.setText("Đang tạo tệp Word…")
+        db = self.db
+
+        def work() -> Path:
+            from app.documents.generate import build
+
+            build(db, options, target, fmt="docx")
+            return target
+
+        def done(path: object) -> None:
+            self._set_busy(False)
+            assert isinstance(path, Path)
+            then(path)
+
+        def failed(exc: BaseException) -> None:
+            self._set_busy(False)
+            self.status_label.setText("Chưa tạo được tệp Word.")
+            show_error(self, exc, title="Chưa tạo được tệp Word")
+
+        run_in_background(work, done, failed)
+
+    def open_in_word(self) -> None:
+        """The "Mở bằng Word" button: a new .docx in the data folder's "Văn bản Word", opened
+        with the system's program for .docx files."""
+        from app.paths import data_dir
+
+        as_of = self.as_of_edit.date_value() or dt.date.today()
+        try:
+            target = word_target(data_dir() / WORD_FOLDER,
+                                 f"{self.kind.file_stem}-{as_of:%Y-%m-%d}")
+        except OSError as exc:
+            from app.fileio import disk_error
+
+            show_error(self, disk_error(exc, data_dir() / WORD_FOLDER),
+                       title="Chưa tạo được tệp Word")
+            return
+        self.write_word(target, self._open_word_file)
+
+    def _open_word_file(self, path: Path) -> None:
+        if open_file(path):
+            self.status_label.setText(f"Đã mở tệp Word {path.name} (lưu trong {path.parent}).")
+            return
+        self.status_label.setText(f"Đã tạo tệp Word {path}.")
+        show_error(self, AppError(
+            f"Máy tính chưa có chương trình mở được tệp Word (.docx). Tệp đã được tạo tại {path}. "
+            "Hãy cài Microsoft Word hoặc LibreOffice Writer rồi bấm “Mở bằng Word” lần nữa, hoặc "
+            "dùng “Lưu thành Word…” để chép tệp sang máy có Word."),
+            title="Không mở được tệp Word")
+
+    def save_word_document(self) -> None:
+        """The "Lưu thành Word…" button: the .docx written where she chooses."""
+        default = str(Path(self._default_save_path()).with_suffix(".docx"))
+        name, _ = QFileDialog.getSaveFileName(self, "Lưu văn bản thành tệp Word", default,
+                                              "Tài liệu Word (*.docx)")
+        if not name:
+            return
+        target = Path(name)
+        if target.suffix.lower() != ".docx":
+            target = target.with_name(target.name + ".docx")
+
+        def saved(path: Path) -> None:
+            QSettings().setValue("documents/folder", str(path.parent))
+            self.status_label.setText(f"Đã lưu tệp Word {path}")
+
+        self.write_word(target, saved)
 
     # --- closing --------------------------------------------------------------------------
     def done(self, result: int) -> None:
