@@ -121,12 +121,13 @@ def dialogs(db: Any, window: Any, folder: Path) -> Iterator[tuple[str, Callable[
     yield "dialog-lich-su", lambda: HistoryDialog(db, "unit", unit.id, unit.name, window)
     yield "dialog-nghia-vu", lambda: ObligationDialog(db, tu_phap.id, AS_OF, window)
     yield "dialog-in-tong-hop", lambda: DocumentDialog(
-        db, as_of=AS_OF, kind="summary", directive_id=directive.id, parent=window)
+        db, as_of=AS_OF, kind="summary", directive_id=directive.id, parent=window, today=AS_OF)
     yield "dialog-in-don-doc", lambda: DocumentDialog(
-        db, as_of=AS_OF, kind="reminder", directive_id=directive.id, parent=window)
+        db, as_of=AS_OF, kind="reminder", directive_id=directive.id, parent=window,
+        today=AS_OF)
     yield "dialog-in-phieu-don-vi", lambda: DocumentDialog(
         db, as_of=AS_OF, kind="unit-sheet", directive_id=directive.id, unit_id=unit.id,
-        parent=window)
+        parent=window, today=AS_OF)
     yield "dialog-cai-dat", lambda: SettingsDialog(db, window)
     yield "dialog-nhap-excel", import_dialog
     yield "dialog-thu-muc-du-lieu", lambda: DataFolderDialog(db, window)

@@ -110,6 +110,12 @@ def _shoot(folder: Path, out: Path) -> list[Path]:
         if name == "cua-so-huong-dan":
             dialog.show()
             dialog.show_section("Gõ ngày")
+        if name == "dialog-in-tong-hop":
+            dialog.show()
+            dialog.generate()  # the preview beside the options (background work runs inline)
+            from PySide6.QtTest import QTest
+
+            QTest.qWait(1500)  # the PDF view renders its pages in a thread of its own
         save(dialog, name)
         if name == "dialog-dang-ky-ke-hoach":  # the same form with its messages
             dialog.symbol_edit.setText("")
