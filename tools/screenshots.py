@@ -22,6 +22,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
+NARROW_TABS = os.environ.get("SCREENSHOTS_NARROW", "tab-dang-ky-ke-hoach,tab-don-vi").split(",")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
@@ -94,7 +97,7 @@ def _shoot(folder: Path, out: Path) -> list[Path]:
     narrow = window.size()
     window.resize(960, narrow.height())  # half of a 1920 screen, beside Word or Excel
     for name, index in tabs(window):
-        if name in ("tab-dang-ky-ke-hoach", "tab-don-vi"):
+        if name in NARROW_TABS:
             window.tabs.setCurrentIndex(index)
             save(window, f"{name}-960")
         if name == "tab-dang-ky-ke-hoach":  # scrolled sideways: the units stay
