@@ -7,8 +7,16 @@ from __future__ import annotations
 import unicodedata
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut, QTextCursor, QTextDocument
+from PySide6.QtCore import QByteArray, Qt, QUrl
+from PySide6.QtGui import (
+    QDesktopServices,
+    QImage,
+    QKeySequence,
+    QPixmap,
+    QShortcut,
+    QTextCursor,
+    QTextDocument,
+)
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -48,6 +56,18 @@ def fold(ch: str) -> str:
         return "d"
     base = unicodedata.normalize("NFD", ch)[:1] or ch
     return base.lower()
+
+
+def _as_image(resource: object) -> QImage | None:
+    """A document's image resource (QImage, QPixmap or the file's bytes) as a QImage."""
+    if isinstance(resource, QImage):
+        return resource
+    if isinstance(resource, QPixmap):
+        return resource.toImage()
+    if isinstance(resource, (bytes, bytearray, QByteArray)):
+        image = QImage.fromData(bytes(resource))
+        return None if image.isNull() else image
+    return None
 
 
 class HelpWindow(QDialog):
@@ -111,28 +131,37 @@ class HelpWindow(QDialog):
         self._folded = "".join(fold(doc.characterAt(i)) for i in range(doc.characterCount()))
 
     def _shrink_images(self) -> None:
-        """Screenshots (1366 px wide) shown at IMAGE_WIDTH, in proportion."""
+        """Screenshots (1366 px wide) shown IMAGE_WIDTH wide, smoothly scaled once."""
         doc = self.browser.document()
+        scaled: dict[str, QImage] = {}
         block = doc.begin()
         while block.isValid():
             it = block.begin()
             while not it.atEnd():
                 fragment = it.fragment()
-                fmt = fragment.charFormat()
-                if fmt.isImageFormat():
-                    image_fmt = fmt.toImageFormat()
-                    image = doc.resource(QTextDocument.ResourceType.ImageResource,
-                                         QUrl(image_fmt.name()))
-                    size = getattr(image, "size", lambda: None)()
-                    if size is not None and size.width() > IMAGE_WIDTH:
-                        image_fmt.setWidth(IMAGE_WIDTH)
-                        image_fmt.setHeight(size.height() * IMAGE_WIDTH / size.width())
-                        cursor = QTextCursor(doc)
-                        cursor.setPosition(fragment.position())
-                        cursor.setPosition(fragment.position() + fragment.length(),
-                                           QTextCursor.MoveMode.KeepAnchor)
-                        cursor.setCharFormat(image_fmt)
                 it += 1
+                fmt = fragment.charFormat()
+                if not fmt.isImageFormat():
+                    continue
+                image_fmt = fmt.toImageFormat()
+                name = image_fmt.name()
+                if name not in scaled:
+                    image = _as_image(doc.resource(QTextDocument.ResourceType.ImageResource,
+                                                   QUrl(name)))
+                    if image is None or image.width() <= IMAGE_WIDTH:
+                        continue
+                    scaled[name] = image.scaledToWidth(
+                        IMAGE_WIDTH, Qt.TransformationMode.SmoothTransformation)
+                    for url in (QUrl(name), doc.baseUrl().resolved(QUrl(name))):
+                        doc.addResource(QTextDocument.ResourceType.ImageResource, url,
+                                        scaled[name])
+                image_fmt.setWidth(scaled[name].width())
+                image_fmt.setHeight(scaled[name].height())
+                cursor = QTextCursor(doc)
+                cursor.setPosition(fragment.position())
+                cursor.setPosition(fragment.position() + fragment.length(),
+                                   QTextCursor.MoveMode.KeepAnchor)
+                cursor.setCharFormat(image_fmt)
             block = block.next()
 
     def text(self) -> str:
