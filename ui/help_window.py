@@ -64,7 +64,9 @@ def _as_image(resource: object) -> QImage | None:
         return resource
     if isinstance(resource, QPixmap):
         return resource.toImage()
-    if isinstance(resource, (bytes, bytearray, QByteArray)):
+    if isinstance(resource, QByteArray):
+        resource = resource.data()
+    if isinstance(resource, (bytes, bytearray)):
         image = QImage.fromData(bytes(resource))
         return None if image.isNull() else image
     return None
