@@ -67,7 +67,8 @@ def test_first_column_stays_when_scrolled_sideways(window: Any, qtbot: Any) -> N
         view.setColumnWidth(column, 160)
     view.horizontalScrollBar().setValue(view.horizontalScrollBar().maximum())
     qtbot.waitUntil(lambda: matrix.frozen.isVisible())
-    frozen = matrix.frozen
+    frozen = matrix.frozen.overlay
+    assert frozen is not None
     assert frozen.geometry().width() == view.columnWidth(0)
     first_unit = matrix.model.index(0, 0).data()
     assert frozen.model().index(0, 0).data() == first_unit
@@ -88,11 +89,14 @@ def test_lists_keep_the_columns_up_to_the_unit_in_place(window: Any, qtbot: Any)
     window.resize(960, window.height())
     table.horizontalScrollBar().setValue(table.horizontalScrollBar().maximum())
     qtbot.waitUntil(table.frozen.isVisible)
-    assert table.frozen.width() == sum(table.columnWidth(c) for c in kept)
+    overlay = table.frozen.overlay
+    assert overlay is not None
+    assert overlay.width() == sum(table.columnWidth(c) for c in kept)
     row = model.index(0, kept[-1])
-    assert table.frozen.visualRect(row).isValid()
-    units_page = page_of(window, DirectivesPage)
-    assert len(units_page.table.frozen.frozen_columns()) == 1  # no unit column: the first
+    assert overlay.visualRect(row).isValid()
+    directives = page_of(window, DirectivesPage)
+    assert len(directives.table.frozen.frozen_columns()) == 1  # no unit column: the first
+    assert directives.table.frozen.overlay is None  # never scrolled sideways: not made
 
 
 def test_f1_opens_the_guide_at_the_tab_section(window: Any, qtbot: Any) -> None:

@@ -2,9 +2,10 @@
 scrolled sideways (the completeness matrix, the lists), as Excel's "Freeze panes". The header row
 already stays in place when scrolling down.
 
-A second table view laid over the first column shows the same model with the same selection;
-its scrolling, row heights, column width, sort order and clicks follow the table under it
-(the Qt "Frozen Column" example).
+A second table view laid over those columns shows the same model with the same selection;
+its scrolling, row heights, column widths, sort order and clicks follow the table under it
+(the Qt "Frozen Column" example). It is made the first time the table is scrolled sideways:
+a table that never is (most, on a wide screen) pays nothing for it.
 """
 
 from __future__ import annotations
@@ -77,19 +78,7 @@ class FrozenColumn(QTableView):
         return self.view.horizontalHeader().logicalIndex(0)
 
     def frozen_columns(self) -> list[int]:
-        """The logical columns kept in place, in the view's order: the first one, or, when the
-        unit's name ("Đơn vị") is among the first three, every one up to it."""
-        header = self.view.horizontalHeader()
-        model = self.view.model()
-        if model is None or header.count() == 0:
-            return []
-        first = [header.logicalIndex(v) for v in range(min(3, header.count()))]
-        first = [c for c in first if not self.view.isColumnHidden(c)]
-        for n, column in enumerate(first):
-            title = str(model.headerData(column, Qt.Orientation.Horizontal) or "").strip()
-            if title in UNIT_TITLES:
-                return first[:n + 1]
-        return first[:1]
+        return frozen_columns(self.view)
 
     def frozen_width(self) -> int:
         return sum(self.view.columnWidth(c) for c in self.frozen_columns())
@@ -147,8 +136,45 @@ class FrozenColumn(QTableView):
         return False
 
 
-def freeze_first_column(view: QTableView) -> FrozenColumn:
-    """Keep ``view``'s first column in place when it is scrolled sideways."""
-    frozen = FrozenColumn(view)
-    view.horizontalScrollBar().valueChanged.connect(lambda _v: frozen._update_geometry())
-    return frozen
+def frozen_columns(view: QTableView) -> list[int]:
+    """The logical columns kept in place, in the view's order: the first one, or, when the
+    unit's name ("Đơn vị") is among the first three, every one up to it."""
+    header = view.horizontalHeader()
+    model = view.model()
+    if model is None or header.count() == 0:
+        return []
+    first = [header.logicalIndex(v) for v in range(min(3, header.count()))]
+    first = [c for c in first if not view.isColumnHidden(c)]
+    for n, column in enumerate(first):
+        title = str(model.headerData(column, Qt.Orientation.Horizontal) or "").strip()
+        if title in UNIT_TITLES:
+            return first[:n + 1]
+    return first[:1]
+
+
+class FreezePanes(QObject):
+    """Lays the :class:`FrozenColumn` over ``view`` when it is first scrolled sideways."""
+
+    def __init__(self, view: QTableView) -> None:
+        super().__init__(view)
+        self.view = view
+        self.overlay: FrozenColumn | None = None
+        view.horizontalScrollBar().valueChanged.connect(self._on_scrolled)
+
+    def frozen_columns(self) -> list[int]:
+        return frozen_columns(self.view)
+
+    def isVisible(self) -> bool:
+        return self.overlay is not None and self.overlay.isVisible()
+
+    def _on_scrolled(self, value: int) -> None:
+        if self.overlay is None:
+            if value <= 0:
+                return
+            self.overlay = FrozenColumn(self.view)
+        self.overlay._update_geometry()
+
+
+def freeze_first_column(view: QTableView) -> FreezePanes:
+    """Keep ``view``'s first columns (up to the unit) in place when it is scrolled sideways."""
+    return FreezePanes(view)
