@@ -86,11 +86,14 @@ _FITTED = (Qt.WindowType.Window, Qt.WindowType.Dialog, Qt.WindowType.Sheet)
 
 
 class _ScreenFit(QObject):
-    """Fits every window and dialog each time it is shown (pop-ups and tool tips aside)."""
+    """Fits every window and dialog each time the program shows it (pop-ups and tool tips
+    aside; a window restored from the taskbar is left where the user put it)."""
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (event.type() == QEvent.Type.Show and isinstance(watched, QWidget)
-                and watched.isWindow() and watched.windowType() in _FITTED):
+        # a window shown by the program, not one the user brings back from the taskbar
+        if (event.type() == QEvent.Type.Show and not event.spontaneous()
+                and isinstance(watched, QWidget) and watched.isWindow()
+                and watched.windowType() in _FITTED):
             fit_to_screen(watched)
         return False
 
