@@ -62,7 +62,13 @@ def fit_to_screen(widget: QWidget) -> None:
     area = available_area(widget)
     left, top, right, bottom = _margins(widget)
     most = QSize(area.width() - left - right, area.height() - top - bottom)
-    size = widget.size().boundedTo(most).expandedTo(widget.minimumSize())
+    size = widget.size()
+    if not widget.testAttribute(Qt.WidgetAttribute.WA_Resized):
+        # sized by Qt, which stops at 2/3 of the screen: as large as it asks when there is room
+        hint = widget.sizeHint()
+        if hint.isValid():
+            size = size.expandedTo(hint)
+    size = size.boundedTo(most).expandedTo(widget.minimumSize())
     if size != widget.size():
         widget.resize(size)
     inner, frame = widget.geometry(), widget.frameGeometry()
