@@ -75,11 +75,14 @@ def dialogs(db: Any, window: Any, folder: Path) -> Iterator[tuple[str, Callable[
     from app.services import directives, units
     from app.services.intake import intake_rows
     from app.services.obligations import get_obligation
+    from ui.dialogs.calendar_days_dialog import CalendarDaysDialog
     from ui.dialogs.connection_dialog import ConnectionDialog
     from ui.dialogs.data_folder_dialog import DataFolderDialog
     from ui.dialogs.database_error_dialog import DatabaseErrorDialog
+    from ui.dialogs.deadline_export_dialog import DeadlineExportDialog
     from ui.dialogs.directive_dialog import DirectiveDialog
     from ui.dialogs.document_dialog import DocumentDialog
+    from ui.dialogs.followup_plan_dialog import FollowupPlanDialog
     from ui.dialogs.history_dialog import HistoryDialog
     from ui.dialogs.import_dialog import ImportDialog
     from ui.dialogs.merge_dialog import MergeDialog
@@ -134,4 +137,10 @@ def dialogs(db: Any, window: Any, folder: Path) -> Iterator[tuple[str, Callable[
     yield "dialog-ket-noi", lambda: ConnectionDialog(window)
     yield "dialog-loi-du-lieu", lambda: DatabaseErrorDialog(
         "Tệp dữ liệu bị hỏng: không đọc được bảng đơn vị.", folder / "sotheodoi.db", window)
+    yield "dialog-ke-hoach-don-doc", lambda: FollowupPlanDialog(db, window,
+                                                                directive_id=directive.id)
+    yield "dialog-lich-nghi", lambda: CalendarDaysDialog(db, AS_OF, window)
+    yield "dialog-xuat-lich-ics", lambda: DeadlineExportDialog(db, AS_OF, window, mode="ics")
+    yield "dialog-thu-nhac-han", lambda: DeadlineExportDialog(db, AS_OF, window, mode="eml",
+                                                              directive_id=directive.id)
     yield "cua-so-huong-dan", lambda: HelpWindow(window)

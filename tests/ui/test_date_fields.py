@@ -183,7 +183,7 @@ def test_every_date_field_of_every_dialog(window: Any, qtbot: Any, tmp_path: Pat
     assert seen["dialog-in-tong-hop"] == 2  # as-of and the document's date
     assert seen["dialog-nhiem-vu"] >= 1 and seen["dialog-don-vi"] == 2
     assert seen["dialog-dang-ky-ke-hoach"] == 2 and seen["dialog-van-ban-chi-dao"] == 1
-    assert seen["dialog-sap-nhap"] == 1
+    assert seen["dialog-sap-nhap"] == 1 and seen["dialog-lich-nghi"] == 1
 
 
 def test_print_dialog_refuses_an_unreadable_date(window: Any, message_log: Any,
