@@ -4,8 +4,8 @@ or 1920×1080 at 150 % (1280×680 logical pixels once the taskbar is off).
 - :func:`fit_to_screen` shrinks a window to the usable area of its screen (with room for the
   title bar Windows draws above it) and moves it fully onto that screen. A geometry restored
   from a previous session on a larger or a missing second screen is brought back this way.
-- :func:`install_screen_fit` does that for every window and dialog as it is first shown
-  (an application event filter), message boxes included.
+- :func:`install_screen_fit` does that for every window and dialog each time the program shows
+  it (an application event filter), message boxes included.
 - :class:`FittingScrollArea` holds a long form: it asks for its whole content when there is room
   and scrolls when there is not, so the dialog's buttons below it always stay on screen.
 """
@@ -82,11 +82,12 @@ def fit_to_screen(widget: QWidget) -> None:
     x = min(max(inner.x(), area.left() + left), area.left() + area.width() - right - size.width())
     y = min(max(inner.y(), area.top() + top), area.top() + area.height() - bottom - size.height())
     x, y = max(x, area.left() + left), max(y, area.top() + top)
-    if (x, y) != (widget.x(), widget.y()) or not widget.testAttribute(
+    current = widget.geometry()
+    if (x, y) != (current.x(), current.y()) or not widget.testAttribute(
             Qt.WidgetAttribute.WA_Moved):
         # move() places the frame: keep the client where wanted
-        widget.move(x - (widget.geometry().x() - frame.x()),
-                    y - (widget.geometry().y() - frame.y()))
+        widget.move(x - (current.x() - frame.x()), y - (current.y() - frame.y()))
+
 
 _FITTED = (Qt.WindowType.Window, Qt.WindowType.Dialog, Qt.WindowType.Sheet)
 
