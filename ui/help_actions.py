@@ -27,14 +27,19 @@ class HelpActions(QObject):
         self.guide_action.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
         self.guide_action.setToolTip("Mở hướng dẫn ở phần nói về thẻ đang xem (F1)")
         first = w.help_menu.actions()[0] if w.help_menu.actions() else None
-        w.help_menu.insertAction(first, self.guide_action)
         if first is not None:
+            w.help_menu.insertAction(first, self.guide_action)
             w.help_menu.insertSeparator(first)
+        else:
+            w.help_menu.addAction(self.guide_action)
         self.sample_action = QAction("Nạp dữ liệu mẫu…", w)
         self.sample_action.setToolTip("Nạp một bộ dữ liệu mẫu (Công văn 2116/UBND-NC) để thử "
                                       "chương trình; chỉ có khi chưa có dữ liệu")
-        w.file_menu.insertAction(w.file_menu.actions()[0] if w.file_menu.actions() else None,
-                                 self.sample_action)
+        top = w.file_menu.actions()[0] if w.file_menu.actions() else None
+        if top is not None:
+            w.file_menu.insertAction(top, self.sample_action)
+        else:
+            w.file_menu.addAction(self.sample_action)
         self.update_sample_action()
 
     def _connect_signals(self) -> None:
