@@ -34,6 +34,7 @@ def _probe(screen: str, scale: float) -> dict[str, Any]:
 @pytest.mark.parametrize(("screen", "scale", "logical"), [
     ("1366x728", 1.0, [0, 0, 1366, 728]),     # 1366×768, taskbar 40 px
     ("1920x1020", 1.5, [0, 0, 1280, 680]),    # 1920×1080 at 150 %, taskbar 60 px
+    ("1366x718", 1.25, [0, 0, 1093, 574]),    # a laptop's 1366×768 at 125 %, taskbar 50 px
 ])
 def test_every_window_and_its_buttons_lie_on_the_screen(screen: str, scale: float,
                                                         logical: list[int]) -> None:

@@ -240,6 +240,7 @@ class DocumentDialog(QDialog):
         self.progress.setMaximumWidth(160)
         self.progress.setVisible(False)
         self.status_label = QLabel(self)
+        self.status_label.setWordWrap(True)  # never widens the dialog beyond a small screen
         self.preview_button = QPushButton("Xem trước", self)
         self.preview_button.setDefault(True)
         self.print_button = QPushButton("In…", self)
