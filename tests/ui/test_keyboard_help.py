@@ -140,3 +140,17 @@ def test_sample_data_item_only_while_the_data_is_empty(empty_window: Any,
 def test_sample_data_item_hidden_with_data(window: Any) -> None:
     window.help_actions.update_sample_action()
     assert not window.help_actions.sample_action.isVisible()
+
+
+def test_warnings_keep_status_to_unit_in_place(window: Any, qtbot: Any) -> None:
+    page = page_of(window, WarningsPage)
+    view = page.view
+    window.resize(960, window.height())
+    for column in range(view.model().columnCount()):
+        view.setColumnWidth(column, 110 if column < 4 else 220)
+    qtbot.waitUntil(lambda: view.horizontalScrollBar().maximum() > 0)
+    view.horizontalScrollBar().setValue(view.horizontalScrollBar().maximum())
+    qtbot.waitUntil(page.frozen.isVisible)
+    kept = page.frozen.frozen_columns()
+    titles = [view.model().headerData(c, Qt.Orientation.Horizontal) for c in kept]
+    assert titles[-1] == "Đơn vị" and titles[0] == "Trạng thái"

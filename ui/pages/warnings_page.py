@@ -45,6 +45,7 @@ from ui.models.warnings_model import export_table as rows_table
 from ui.style import status_chip_style
 from ui.tasks import is_synchronous, run_in_background, window_closed
 from ui.widgets.flow_layout import FlowLayout
+from ui.widgets.frozen_column import freeze_first_column
 from ui.widgets.search_box import link_search
 
 SEARCH_DELAY_MS = 250  # typing on: the query runs once the user pauses
@@ -176,6 +177,7 @@ class WarningsPage(QWidget):
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.frozen = freeze_first_column(self.view)  # the unit stays when scrolled sideways
         layout.addWidget(self.view, 1)
 
         bottom = QHBoxLayout()

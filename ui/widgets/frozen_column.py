@@ -138,17 +138,21 @@ class FrozenColumn(QTableView):
 
 def frozen_columns(view: QTableView) -> list[int]:
     """The logical columns kept in place, in the view's order: the first one, or, when the
-    unit's name ("Đơn vị") is among the first three, every one up to it."""
+    unit's name ("Đơn vị") is among the first four, every one up to it — unless they would
+    take more than half of the table's width."""
     header = view.horizontalHeader()
     model = view.model()
     if model is None or header.count() == 0:
         return []
-    first = [header.logicalIndex(v) for v in range(min(3, header.count()))]
+    first = [header.logicalIndex(v) for v in range(min(4, header.count()))]
     first = [c for c in first if not view.isColumnHidden(c)]
     for n, column in enumerate(first):
         title = str(model.headerData(column, Qt.Orientation.Horizontal) or "").strip()
         if title in UNIT_TITLES:
-            return first[:n + 1]
+            kept = first[:n + 1]
+            if sum(view.columnWidth(c) for c in kept) <= max(view.viewport().width() // 2, 300):
+                return kept
+            break
     return first[:1]
 
 
