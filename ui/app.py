@@ -109,6 +109,9 @@ def create_application(argv: Sequence[str] = ()) -> object:
     icon = resource_path("icons", "sotheodoi.png")
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
+    from ui.screen_fit import install_screen_fit
+
+    install_screen_fit(app)  # type: ignore[arg-type]
     return app
 
 

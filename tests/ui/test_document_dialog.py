@@ -146,6 +146,14 @@ def test_print_renders_every_page(qtbot: Any, window: MainWindow, tmp_path: Path
 
         def setMinMax(self, low: int, high: int) -> None:
             assert low == 1 and high >= 3
+            # every page offered, not 1–1
+            assert (self.printer.fromPage(), self.printer.toPage()) == (low, high)
+
+        def setOption(self, _option: Any, _on: bool = True) -> None:
+            pass
+
+        def setPrintRange(self, _range: Any) -> None:
+            pass
 
         def exec(self) -> QDialog.DialogCode:
             return QDialog.DialogCode.Accepted
@@ -172,6 +180,12 @@ def test_print_cancelled_prints_nothing(qtbot: Any, window: MainWindow,
             pass
 
         def setMinMax(self, *_args: int) -> None:
+            pass
+
+        def setOption(self, *_args: Any) -> None:
+            pass
+
+        def setPrintRange(self, *_args: Any) -> None:
             pass
 
         def exec(self) -> QDialog.DialogCode:

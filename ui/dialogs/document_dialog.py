@@ -16,7 +16,7 @@ from typing import Any
 from PySide6.QtCore import QRect, QSettings, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QPageLayout, QPainter
 from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -56,7 +56,7 @@ from app.services.units import list_units
 from app.settings import save_settings
 from ui.dialogs.messages import show_error
 from ui.tasks import run_in_background
-from ui.widgets.date_edit import DateEdit
+from ui.widgets.date_field import DateField
 from ui.widgets.pdf_preview import PdfPreview
 from ui.widgets.text_fields import TextFieldsEditor
 
@@ -86,6 +86,17 @@ def word_target(folder: Path, stem: str) -> Path:
         target = folder / f"{stem}-{n}.docx"
         n += 1
     return target
+
+
+def print_dialog(printer: QPrinter, pages: int, parent: QWidget | None = None) -> QPrintDialog:
+    """The system's print dialog offering every page (1 to ``pages``), or a range of them."""
+    printer.setFromTo(1, pages)  # the range shown when "Trang" is chosen: all of them
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle("In văn bản")
+    dialog.setMinMax(1, pages)
+    dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintPageRange, True)
+    dialog.setPrintRange(QAbstractPrintDialog.PrintRange.AllPages)
+    return dialog
 
 
 def render_to_printer(document: QPdfDocument, printer: QPrinter) -> int:
@@ -198,7 +209,7 @@ class DocumentDialog(QDialog):
         self.unit_combo = QComboBox(self)
         self.unit_combo.setMinimumContentsLength(22)
         self.unit_label = QLabel("Đơn vị:", self)
-        self.as_of_edit = DateEdit(self, allow_empty=False)
+        self.as_of_edit = DateField(self, label="Ngày tính số liệu", allow_empty=False)
         self.as_of_edit.setToolTip("Số liệu trong văn bản tính đến ngày này.")
         what = QGroupBox("Văn bản", self)
         form = QFormLayout(what)
@@ -210,7 +221,7 @@ class DocumentDialog(QDialog):
 
         self.number_edit = QLineEdit(self)
         self.number_edit.setPlaceholderText("để trống: văn thư ghi khi phát hành")
-        self.date_edit = DateEdit(self, allow_empty=True)
+        self.date_edit = DateField(self, label="Ngày ban hành")
         self.date_edit.setToolTip("Để trống: in “ngày … tháng … năm …” để văn thư ghi.")
         numbering = QGroupBox("Số và ngày ban hành", self)
         form = QFormLayout(numbering)
@@ -232,7 +243,7 @@ class DocumentDialog(QDialog):
         form.addRow("Chức vụ người ký:", self.title_edit)
         form.addRow("Họ và tên:", self.signer_name_edit)
 
-        self.reply_by_edit = DateEdit(self, allow_empty=True)
+        self.reply_by_edit = DateField(self, label="Hạn gửi mới", allow_empty=True)
         self.reply_by_edit.setToolTip("Để trống: không ghi hạn. Có ngày: “… gửi văn bản về "
                                       "Sở Nội vụ trước ngày …”.")
         self.units_list = QListWidget(self)
@@ -410,7 +421,7 @@ class DocumentDialog(QDialog):
 
     def options(self) -> DocumentOptions:
         """The options as typed; raises ValidationError with the field at fault."""
-        as_of = self.as_of_edit.date_value()
+        as_of = self.as_of_edit.value()
         if as_of is None:
             raise ValidationError("Hãy chọn ngày tính số liệu.", field="as_of")
         number = self.number_edit.text().strip() or None
@@ -419,7 +430,7 @@ class DocumentDialog(QDialog):
         options = DocumentOptions(
             kind=self.kind, as_of=as_of, directive_id=self.directive_id(),
             unit_id=self.unit_id() if self.kind.per_unit else None,
-            number=number, date=self.date_edit.date_value(), signer=self.signer(),
+            number=number, date=self.date_edit.value(), signer=self.signer(),
             recipients=self.recipients() or None, today=self._today or dt.date.today(),
             edits=tuple(sorted(self.fields_editor.edits().items())),
             unit_ids=tuple(sorted(units)) if units is not None and
@@ -770,9 +781,7 @@ class DocumentDialog(QDialog):
             return False
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setDocName(self.kind.label)
-        dialog = QPrintDialog(printer, self)
-        dialog.setWindowTitle("In văn bản")
-        dialog.setMinMax(1, self.preview.page_count())
+        dialog = print_dialog(printer, self.preview.page_count(), self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False
         try:

@@ -37,7 +37,7 @@ from app.services.units import list_units
 from ui.dialogs import messages
 from ui.models.issued_documents_model import IssuedDocumentsModel, IssuedRow
 from ui.widgets.data_table import DataTable
-from ui.widgets.date_edit import DateEdit
+from ui.widgets.date_field import DateField
 from ui.widgets.search_box import SearchBox
 
 #: Opens the print dialog on these options; the id of the kept document when it is reopened
@@ -53,7 +53,7 @@ class IssueNumberDialog(QDialog):
         self.setWindowTitle("Ghi số, ngày ban hành")
         self.number_edit = QLineEdit(info.number, self)
         self.number_edit.setPlaceholderText("ví dụ 118")
-        self.date_edit = DateEdit(self, allow_empty=True)
+        self.date_edit = DateField(self, label="Ngày ban hành", allow_empty=True)
         self.date_edit.set_date_value(info.issued_date)
         form = QFormLayout(self)
         form.addRow(QLabel(f"{info.kind_label} tính đến ngày {info.as_of:%d/%m/%Y}", self))

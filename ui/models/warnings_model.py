@@ -205,22 +205,35 @@ def export_table(rows: list[ObligationRow], title: str,
                  reminded: dict[tuple[int, int | None], str] | None = None) -> Any:
     """Every row of the list (loaded on the page or not) as the page shows it, for Excel:
     the column texts in the page's order (with "Đã đôn đốc"), the due date as a real date, the
-    status colour beside its label."""
+    status colour beside its label, and the page's "Số ngày" as two number columns (days overdue;
+    days left, 0 when due today) that Excel can add up, filter and sort."""
     from app.exchange.xlsx_export import Column as XlsxColumn
     from app.exchange.xlsx_export import Table
 
     notes = reminded or {}
     columns = with_reminded(COLUMNS, Column(
         REMINDED_TITLE, lambda r: notes.get((r.unit_id, r.directive_id), ""), lambda r: ""))
-    due_column = next(i for i, c in enumerate(columns) if c.title == "Hạn")
-    coloured = {i for i, c in enumerate(columns)
-                if c in (COLUMNS[STATUS_COLUMN], COLUMNS[DAYS_COLUMN])}
+    days, status, due = COLUMNS[DAYS_COLUMN], COLUMNS[STATUS_COLUMN], next(
+        c for c in COLUMNS if c.title == "Hạn")
+    headers: list[str] = []
+    for c in columns:
+        headers += (["Quá hạn (ngày)", "Còn lại (ngày)"] if c is days else [c.title])
     values: list[tuple[Any, ...]] = []
     fills: list[str | tuple[str | None, ...] | None] = []
     for row in rows:
-        values.append(tuple(row.due_date if i == due_column else c.text(row)
-                            for i, c in enumerate(columns)))
+        cells: list[Any] = []
+        colours: list[str | None] = []
         colour = row.status.colour
-        fills.append(tuple(colour if i in coloured else None for i in range(len(columns))))
-    return Table(title=title, columns=tuple(XlsxColumn(c.title) for c in columns), rows=values,
+        for c in columns:
+            if c is days:
+                overdue = row.status is Status.OVERDUE
+                cells += [row.days_past_due if overdue else None,
+                          None if overdue else -row.days_past_due]
+                colours += [colour if overdue else None, None if overdue else colour]
+            else:
+                cells.append(row.due_date if c is due else c.text(row))
+                colours.append(colour if c is status else None)
+        values.append(tuple(cells))
+        fills.append(tuple(colours))
+    return Table(title=title, columns=tuple(XlsxColumn(h) for h in headers), rows=values,
                  fills=fills, sheet_name=title[:31])

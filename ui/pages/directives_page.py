@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QSplitter,
@@ -32,8 +31,9 @@ from ui.models.tasks_model import TasksModel
 from ui.widgets.attachment_field import attachment_name, open_attachment
 from ui.widgets.data_table import DataTable
 from ui.widgets.export_button import export_view
+from ui.widgets.flow_layout import FlowLayout
 from ui.widgets.notice_bar import NoticeBar
-from ui.widgets.search_box import SearchBox
+from ui.widgets.search_box import SearchBox, link_search
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -60,7 +60,7 @@ class DirectivesPage(QWidget):
     # --- building --------------------------------------------------------------------------
     def _build_ui(self) -> None:
         layout = QVBoxLayout(self)
-        bar = QHBoxLayout()
+        bar = FlowLayout()  # wraps on a narrow window
         self.add_button = QPushButton("Thêm văn bản (Ctrl+N)", self)
         self.edit_button = QPushButton("Sửa (F2)", self)
         self.delete_button = QPushButton("Xoá", self)
@@ -94,7 +94,7 @@ class DirectivesPage(QWidget):
         lower_layout.addWidget(self.detail_label)
         group = QGroupBox("Nhiệm vụ / yêu cầu của văn bản", lower)
         group_layout = QVBoxLayout(group)
-        task_bar = QHBoxLayout()
+        task_bar = FlowLayout()
         self.add_task_button = QPushButton("Thêm nhiệm vụ", group)
         self.edit_task_button = QPushButton("Sửa nhiệm vụ", group)
         self.delete_task_button = QPushButton("Xoá nhiệm vụ", group)
@@ -118,6 +118,7 @@ class DirectivesPage(QWidget):
         layout.addWidget(self.status_label)
 
     def _connect_signals(self) -> None:
+        link_search(self.search_box, self.table)  # Esc clears; ↓/Enter go to the list
         self.search_box.searchChanged.connect(self._on_search_box_search_changed)
         self.add_button.clicked.connect(self.new_directive)
         self.edit_button.clicked.connect(self.edit_directive)

@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -28,8 +27,9 @@ from ui.models.units_model import UnitsModel
 from ui.tasks import window_closed
 from ui.widgets.data_table import DataTable
 from ui.widgets.export_button import export_view
+from ui.widgets.flow_layout import FlowLayout
 from ui.widgets.notice_bar import NoticeBar
-from ui.widgets.search_box import SearchBox
+from ui.widgets.search_box import SearchBox, link_search
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -48,7 +48,7 @@ class UnitsPage(QWidget):
     # --- building --------------------------------------------------------------------------
     def _build_ui(self) -> None:
         layout = QVBoxLayout(self)
-        bar = QHBoxLayout()
+        bar = FlowLayout()  # wraps on a narrow window
         self.kind_combo = QComboBox(self)
         self.kind_combo.addItem("Mọi loại đơn vị", None)
         for kind in UnitKind:
@@ -63,7 +63,7 @@ class UnitsPage(QWidget):
         bar.addWidget(self.search_box)
         layout.addLayout(bar)
 
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()
         self.add_button = QPushButton("Thêm đơn vị (Ctrl+N)", self)
         self.edit_button = QPushButton("Sửa (F2)", self)
         self.active_button = QPushButton("Ngừng theo dõi", self)
@@ -107,6 +107,7 @@ class UnitsPage(QWidget):
         layout.addWidget(self.count_label)
 
     def _connect_signals(self) -> None:
+        link_search(self.search_box, self.table)  # Esc clears; ↓/Enter go to the list
         self.search_box.searchChanged.connect(self._on_search_box_search_changed)
         self.kind_combo.currentIndexChanged.connect(lambda _i: self._apply_filters())
         self.inactive_check.toggled.connect(lambda _c: self._apply_filters())

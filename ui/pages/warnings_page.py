@@ -38,11 +38,15 @@ from app.services.warning_list import (
     warning_totals,
 )
 from app.settings import Settings
-from app.status import STATUS_COLOURS, Status
+from app.status import Status
 from app.text import number_text, search_key
 from ui.models.warnings_model import REMINDED_TITLE, WarningsModel
 from ui.models.warnings_model import export_table as rows_table
+from ui.style import status_chip_style
 from ui.tasks import is_synchronous, run_in_background, window_closed
+from ui.widgets.flow_layout import FlowLayout
+from ui.widgets.frozen_column import freeze_first_column
+from ui.widgets.search_box import link_search
 
 SEARCH_DELAY_MS = 250  # typing on: the query runs once the user pauses
 
@@ -125,7 +129,7 @@ class WarningsPage(QWidget):
         self.toolbar_layout.addWidget(self.export_button)
         layout.addLayout(self.toolbar_layout)
 
-        filters = QHBoxLayout()
+        filters = FlowLayout()  # wraps on a narrow window
         filters.addWidget(QLabel("Văn bản:"))
         self.directive_combo = QComboBox(self)
         self.directive_combo.addItem("Tất cả", None)
@@ -146,7 +150,8 @@ class WarningsPage(QWidget):
         self.search_edit = QLineEdit(self)
         self.search_edit.setPlaceholderText("Tìm đơn vị, nhiệm vụ, văn bản, kỳ (không cần dấu)…")
         self.search_edit.setClearButtonEnabled(True)
-        filters.addWidget(self.search_edit, 1)
+        self.search_edit.setMinimumWidth(260)
+        filters.addWidget(self.search_edit)
         filters.addWidget(QLabel("Cảnh báo trước:"))
         self.window_spin = QSpinBox(self)
         self.window_spin.setRange(0, 90)
@@ -177,13 +182,13 @@ class WarningsPage(QWidget):
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.frozen = freeze_first_column(self.view)  # the unit stays when scrolled sideways
         layout.addWidget(self.view, 1)
 
         bottom = QHBoxLayout()
         for status in (Status.OVERDUE, Status.DUE_SOON):
             chip = QLabel(status.label)
-            chip.setStyleSheet(f"background: {STATUS_COLOURS[status]}; padding: 2px 6px; "
-                               "border: 1px solid #7a8593;")
+            chip.setStyleSheet(status_chip_style(status))
             bottom.addWidget(chip)
         self.shown_label = QLabel(self)
         bottom.addWidget(self.shown_label, 1)
@@ -199,11 +204,13 @@ class WarningsPage(QWidget):
         self.search_timer.setInterval(SEARCH_DELAY_MS)
 
     def _connect_signals(self) -> None:
+        link_search(self.search_edit, self.view)  # Esc clears; ↓/Enter go to the list
         self.directive_combo.currentIndexChanged.connect(self._on_filter_changed)
         self.kind_combo.currentIndexChanged.connect(self._on_filter_changed)
         self.unit_combo.currentIndexChanged.connect(self._on_filter_changed)
         self.search_edit.textChanged.connect(self._on_search_edit_text_changed)
         self.search_timer.timeout.connect(self._requery)
+        self.search_edit.returnPressed.connect(self._requery)
         self.window_spin.editingFinished.connect(self._on_window_spin_editing_finished)
         self.view.activated.connect(self._on_view_activated)
         self.export_button.clicked.connect(lambda: self.export_excel())
@@ -445,6 +452,11 @@ class WarningsPage(QWidget):
 
     def _on_filter_changed(self, _index: int) -> None:
         self._requery()
+
+    def focus_search(self) -> None:
+        """Ctrl+F."""
+        self.search_edit.setFocus()
+        self.search_edit.selectAll()
 
     def _on_search_edit_text_changed(self, _text: str) -> None:
         if is_synchronous():

@@ -35,6 +35,7 @@ class PdfPreview(QWidget):
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.view.setPageSpacing(12)
         self.page_label = QLabel(self)
+        self.page_label.setWordWrap(True)  # a long hint wraps: the preview can be narrow
         self.zoom_out_button = QPushButton("Thu nhỏ", self)
         self.zoom_in_button = QPushButton("Phóng to", self)
         self.fit_button = QPushButton("Vừa chiều ngang", self)
