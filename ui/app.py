@@ -215,27 +215,31 @@ def _show_window(db: Any) -> Any:
     return window
 
 
-def _page_has_data(page: Any) -> bool:
-    """A page with a ``loading`` flag has cleared it; the overview has its ``data``, the
-    warnings their ``day``."""
-    loading = getattr(page, "loading", None)
-    if loading is not None:
-        return not loading
-    for name in ("data", "day"):
-        if hasattr(page, name):
-            return getattr(page, name) is not None
-    return True
-
-
 def _when_page_shown(window: Any, then: Any) -> None:
-    """Run ``then`` once the page on screen shows its data (the damage check reads the whole
-    file: started earlier, it competed with the first page's query for the disk and CPU)."""
+    """Run ``then`` once the page on screen shows its data (its ``loaded`` signal; the damage
+    check reads the whole file: started earlier, it competed with the first page's query for
+    the disk and CPU) — at the latest after a minute, never once ``window`` is no longer the
+    one in use."""
+    from PySide6.QtCore import QTimer
 
-    def shown() -> bool:
-        page = window.tabs.currentWidget()
-        return page is None or _page_has_data(page)
+    page = window.current_page()
+    if page is None or page.is_loaded:
+        then()
+        return
+    fired = False
 
-    _when(window, shown, then, timeout_s=60, interval_ms=PAGE_POLL_MS, check_now=False)
+    def once() -> None:
+        nonlocal fired
+        if fired or CURRENT.get("window") is not window:
+            return
+        fired = True
+        then()
+
+    page.loaded.connect(once)
+    QTimer.singleShot(PAGE_WAIT_MS, window, once)
+
+
+PAGE_WAIT_MS = 60_000
 
 
 def _when(window: Any, ready: Any, then: Any, *, timeout_s: float, interval_ms: int,
@@ -267,8 +271,6 @@ def _when(window: Any, ready: Any, then: Any, *, timeout_s: float, interval_ms: 
     else:
         QTimer.singleShot(interval_ms, poll)
 
-
-PAGE_POLL_MS = 100
 
 
 def verify_after_paint(window: Any, db: Any) -> None:
@@ -329,7 +331,7 @@ def _when_pages_loaded(window: Any, then: Any) -> None:
     from ui import tasks
 
     _when(window, lambda: not tasks.first_loads_pending(), then, timeout_s=120,
-          interval_ms=PAGE_POLL_MS * 5, check_now=True)
+          interval_ms=500, check_now=True)
 
 
 START_BACKUP_DELAY_MS = 3000

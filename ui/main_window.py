@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QDate, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -18,21 +19,27 @@ from PySide6.QtWidgets import (
 from app import APP_NAME, __version__
 from app.db import Database
 from app.text import number_text
+from ui.pages.base import Change, Page
 from ui.widgets import date_field
 from ui.widgets.date_field import DateField
 
 
 class MainWindow(QMainWindow):
-    """Pages are QWidgets with ``refresh()``; those that count something emit
-    ``countChanged(int)`` and the tab title shows it: "Cảnh báo hạn (12)"."""
+    """The tab pages keep one contract (:class:`ui.pages.base.Page`): the window calls their
+    ``refresh()``, menu actions, ``save_state()`` and ``export_excel()``; a page's
+    ``countChanged(int)`` shows in its tab title ("Cảnh báo hạn (12)"). A write anywhere is
+    broadcast as the :class:`~ui.pages.base.Change` it made (``broadcast``): each page
+    reloads only when it concerns it."""
 
     asOfChanged = Signal(object)  # dt.date
+    changed = Signal(object)  # ui.pages.base.Change, after the pages have been told
 
     def __init__(self, db: Database, *, today: dt.date | None = None) -> None:
         super().__init__()
         self.db = db
         self._today = today
         self._titles: dict[QWidget, str] = {}
+        self.pages: list[Page] = []
         date_field.set_today(self.today)  # Ctrl+; and "Hôm nay" in every date field
         self.closed = False  # set when the window is closed: its pages stop loading
         self._build_ui()
@@ -105,7 +112,7 @@ class MainWindow(QMainWindow):
         self.export_action = QAction("Xuất Excel…", self)
         self.export_action.setShortcut(QKeySequence("Ctrl+E"))
         self.export_action.setToolTip("Xuất bảng đang xem trên thẻ hiện tại ra tệp Excel")
-        self.export_action.triggered.connect(lambda: self._call_page("export_excel"))
+        self.export_action.triggered.connect(lambda: self._call_page(lambda p: p.export_excel()))
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.export_action)
         self.settings_action = QAction("Cài đặt…", self)
@@ -124,23 +131,28 @@ class MainWindow(QMainWindow):
         """Thêm/Sửa/Xoá/Tìm/Lịch sử act on the current tab (pages that offer them)."""
         self.edit_menu = self.menuBar().addMenu("&Sửa")
         self.page_actions: dict[str, QAction] = {}
-        for name, text, keys in (
-            ("new_item", "Thêm mới", ("Ctrl+N",)),
-            ("edit_item", "Sửa", ("F2",)),
-            ("delete_item", "Xoá", ("Del",)),
-            ("focus_search", "Tìm", ("Ctrl+F",)),
-            ("show_history", "Lịch sử thay đổi", ("Ctrl+H",)),
-        ):
+        entries: tuple[tuple[str, str, str, Callable[[Page], None]], ...] = (
+            ("new_item", "Thêm mới", "Ctrl+N", lambda p: p.new_item()),
+            ("edit_item", "Sửa", "F2", lambda p: p.edit_item()),
+            ("delete_item", "Xoá", "Del", lambda p: p.delete_item()),
+            ("focus_search", "Tìm", "Ctrl+F", lambda p: p.focus_search()),
+            ("show_history", "Lịch sử thay đổi", "Ctrl+H", lambda p: p.show_history()),
+        )
+        for name, text, keys, call in entries:
             action = QAction(text, self)
-            action.setShortcuts([QKeySequence(k) for k in keys])
-            action.triggered.connect(lambda _checked=False, n=name: self._call_page(n))
+            action.setShortcut(QKeySequence(keys))
+            action.triggered.connect(lambda _checked=False, c=call: self._call_page(c))
             self.edit_menu.addAction(action)
             self.page_actions[name] = action
 
-    def _call_page(self, name: str) -> None:
-        method = getattr(self.tabs.currentWidget(), name, None)
-        if callable(method):
-            method()
+    def current_page(self) -> Page | None:
+        page = self.tabs.currentWidget()
+        return page if isinstance(page, Page) else None
+
+    def _call_page(self, call: Callable[[Page], None]) -> None:
+        page = self.current_page()
+        if page is not None:
+            call(page)
 
     def _add_pages(self) -> None:
         """The tab pages, in the order of the specialist's day."""
@@ -151,18 +163,14 @@ class MainWindow(QMainWindow):
             for page, title in build_pages(self):
                 self.add_page(page, title)
 
-    def add_page(self, page: QWidget, title: str) -> None:
+    def add_page(self, page: Page, title: str) -> None:
         self._titles[page] = title
+        self.pages.append(page)
         self.tabs.addTab(page, title)
-        count_changed = getattr(page, "countChanged", None)
-        if count_changed is not None:
-            count_changed.connect(lambda n, p=page: self._set_count(p, n))
-        open_requested = getattr(page, "openObligationRequested", None)
-        if open_requested is not None:
-            open_requested.connect(self.open_obligation)
-        current = getattr(page, "current_count", None)
-        if isinstance(current, int):  # counted before the signal was connected
-            self._set_count(page, current)
+        page.countChanged.connect(lambda n, p=page: self._set_count(p, n))
+        page.openObligationRequested.connect(self.open_obligation)
+        if page.current_count:  # counted before the signal was connected
+            self._set_count(page, page.current_count)
 
     def _set_count(self, page: QWidget, count: int) -> None:
         index = self.tabs.indexOf(page)
@@ -181,12 +189,18 @@ class MainWindow(QMainWindow):
 
     # --- actions --------------------------------------------------------------------------
     def refresh_all(self) -> None:
+        """F5, another "as of" day: every page loads again."""
+        self.broadcast(Change.ALL)
+
+    def broadcast(self, change: Change, *, source: Page | None = None) -> None:
+        """A write changed ``change``: every page it concerns reloads (``source``, the page
+        that made it and has reloaded itself already, is skipped)."""
         if self.closed:
             return
-        for i in range(self.tabs.count()):
-            refresh = getattr(self.tabs.widget(i), "refresh", None)
-            if refresh is not None:
-                refresh()
+        for page in self.pages:
+            if page is not source:
+                page.on_changed(change)
+        self.changed.emit(change)
 
     def _on_as_of_changed(self, day: object) -> None:
         if isinstance(day, dt.date):
@@ -229,9 +243,8 @@ class MainWindow(QMainWindow):
         """Open one obligation: the first page whose ``open_obligation(obligation_id)``
         accepts it (returns anything but False) opens its registration/intake dialog; when no
         page does, a read-only detail of the obligation is shown."""
-        for i in range(self.tabs.count()):
-            handler = getattr(self.tabs.widget(i), "open_obligation", None)
-            if handler is not None and handler(obligation_id) is not False:
+        for page in self.pages:
+            if page.open_obligation(obligation_id):
                 return
         from app.errors import AppError
         from ui.dialogs.messages import show_error
@@ -275,10 +288,8 @@ class MainWindow(QMainWindow):
         settings.setValue("main/geometry", self.saveGeometry())
         settings.setValue("main/state", self.saveState())
         settings.setValue("main/tab", self.tabs.currentIndex())
-        for i in range(self.tabs.count()):
-            save = getattr(self.tabs.widget(i), "save_state", None)
-            if save is not None:
-                save()
+        for page in self.pages:
+            page.save_state()
         super().closeEvent(event)
         if event.isAccepted():
             self._shut_down()

@@ -76,10 +76,9 @@ def open_document_dialog(window: MainWindow, kind: DocumentKind | str = "summary
 
 def _issued_changed(window: MainWindow) -> None:
     """A document was kept: the pages showing reminders sent, and the open list, follow."""
-    for i in range(window.tabs.count()):
-        reload = getattr(window.tabs.widget(i), "reload_reminded", None)
-        if reload is not None:
-            reload()
+    from ui.pages.base import Change
+
+    window.broadcast(Change.DOCUMENTS)
     listing = getattr(window, "issued_documents_dialog", None)
     if listing is not None and listing.isVisible():
         listing.reload()

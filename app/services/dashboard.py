@@ -485,9 +485,10 @@ def check_since_last_start(db: Database, today: dt.date) -> StartupCheck:
 
 
 def save_warning_days(db: Database, days: int) -> int:
-    """Change the warning window (validated: 0 to 90 days)."""
-    with db.write() as session:
-        return save_settings(session, warning_days=int(days)).warning_days
+    """Change the warning window (validated: 0 to 90 days), audited like every setting."""
+    from app.services.configuration import update_settings
+
+    return update_settings(db, warning_days=int(days))[0].warning_days
 
 
 def warning_days(db: Database) -> int:

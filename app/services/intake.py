@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from app.db import Database
-from app.models import AuditEntry, Obligation, Submission, Task, TaskKind
+from app.models import AuditEntry, Obligation, Submission, Task, TaskKind, UnitKind
 from app.services.audit import AuditInfo, history
+from app.services.directives import DirectiveInfo, list_directives
 from app.services.obligations import ObligationRow, query_obligations, status_filter
 from app.settings import load_settings
 from app.status import Status
@@ -117,3 +118,65 @@ def obligation_history(db: Database, obligation_id: int) -> list[AuditInfo]:
                and obligation_id in (e.before.get("obligation_id"), e.after.get("obligation_id"))]
     entries += history(db, "obligation", obligation_id)  # waivers, with their reason
     return sorted(entries, key=lambda e: e.id, reverse=True)
+
+
+_KIND_RANK = {k: i for i, k in enumerate(UnitKind)}
+
+
+def _unit_order(r: IntakeRow) -> tuple[int, int, int]:
+    """Departments first, then districts…, each in their own order."""
+    o = r.obligation
+    return (_KIND_RANK[UnitKind(o.unit_kind)], o.unit_sort, o.unit_id)
+
+
+@dataclass(frozen=True)
+class IntakeView:
+    """What a register page (Đăng ký kế hoạch, Tiếp nhận báo cáo) shows on a day: the
+    directives having tasks of its kind, the one chosen, its task (and period), one row per
+    bound unit in the units' order, the counts by status and the page's number (overdue)."""
+
+    kind: TaskKind
+    day: dt.date
+    directives: list[DirectiveInfo]
+    directive_id: int | None
+    task_id: int | None
+    periods: list[PeriodChoice]
+    period_key: str | None
+    rows: list[IntakeRow]
+    overdue: int
+
+    def counts(self) -> list[tuple[Status, int]]:
+        """The statuses present among the rows, in the order the summary lists them."""
+        found = [r.status for r in self.rows]
+        return [(s, found.count(s)) for s in (
+            Status.DONE_ON_TIME, Status.DONE_LATE, Status.OVERDUE, Status.DUE_SOON,
+            Status.NOT_DUE, Status.EXEMPT) if s in found]
+
+
+def intake_view(db: Database, day: dt.date, kind: TaskKind, *, directive_id: int | None = None,
+                task_id: int | None = None, period_key: str | None = None) -> IntakeView:
+    """The register for the wanted directive, task and period — or, when one is gone or
+    none is wanted, the first directive having a task of ``kind``, its first such task and
+    the period current on ``day``."""
+    usable = [d for d in list_directives(db) if any(t.kind is kind for t in d.tasks)]
+    directive = next((d for d in usable if d.id == directive_id), None)
+    if directive is None and usable:
+        directive = usable[0]
+    task = None
+    if directive is not None:
+        own = [t for t in directive.tasks if t.kind is kind]
+        task = next((t for t in own if t.id == task_id), None) or (own[0] if own else None)
+    periods: list[PeriodChoice] = []
+    key = None
+    if task is not None and kind is TaskKind.PERIODIC:
+        periods = task_periods(db, task.id)
+        chosen = next((p for p in periods if p.key == period_key), None)
+        chosen = chosen or current_period(periods, day)
+        key = chosen.key if chosen else None
+    rows: list[IntakeRow] = []
+    if task is not None and (kind is TaskKind.ONE_OFF or key is not None):
+        rows = intake_rows(db, day, task_id=task.id, period_key=key)
+        rows.sort(key=_unit_order)
+    return IntakeView(kind, day, usable, directive.id if directive else None,
+                      task.id if task else None, periods, key, rows,
+                      count_overdue(db, day, kind))

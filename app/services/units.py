@@ -323,6 +323,27 @@ def reorder(db: Database, unit_ids: list[int]) -> None:
                      summary="Sắp xếp lại thứ tự đơn vị")
 
 
+def move_unit(db: Database, unit_id: int, step: int) -> bool:
+    """Move a unit ``step`` places up (-1) or down (+1) among the units of its kind (active
+    or not), in the order shown (``sort_order``, then id). False when it is already first
+    (last): nothing changes."""
+    with db.write() as session:
+        unit = _get(session, unit_id)
+        same = session.scalars(select(Unit).where(Unit.kind == unit.kind)).all()
+        ids = [u.id for u in sorted(same, key=lambda u: (u.sort_order, u.id))]
+        pos = ids.index(unit.id)
+        new = pos + step
+        if not 0 <= new < len(ids):
+            return False
+        ids[pos], ids[new] = ids[new], ids[pos]
+        by_id = {u.id: u for u in same}
+        for position, moved_id in enumerate(ids, start=1):
+            by_id[moved_id].sort_order = position
+        audit.record(session, "update", "unit", 0, after={"order": ids},
+                     summary="Sắp xếp lại thứ tự đơn vị")
+    return True
+
+
 def record_merger(db: Database, unit_id: int, successor_id: int, merged_on: dt.date, *,
                   expected_version: int | None = None) -> UnitInfo:
     """``unit_id`` merges into ``successor_id`` on ``merged_on``: valid until the day before.

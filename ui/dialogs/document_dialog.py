@@ -51,9 +51,9 @@ from app.documents.common import (
 )
 from app.documents.content import NOI_NHAN_KEY
 from app.errors import AppError, ValidationError
+from app.services.configuration import update_settings
 from app.services.directives import DirectiveInfo, list_directives, save_report_texts
 from app.services.units import list_units
-from app.settings import save_settings
 from ui.dialogs.messages import show_error
 from ui.tasks import run_in_background
 from ui.widgets.date_field import DateField
@@ -530,10 +530,9 @@ class DocumentDialog(QDialog):
         self._directives = [info if d.id == info.id else d for d in self._directives]
 
     def _remember_signer(self, signer: Signer) -> None:
-        with self.db.write() as session:
-            self._settings = save_settings(
-                session, signer_authority=signer.authority, signer_head_title=signer.head_title,
-                signer_title=signer.title, signer_name=signer.name)
+        self._settings, _result = update_settings(
+            self.db, signer_authority=signer.authority, signer_head_title=signer.head_title,
+            signer_title=signer.title, signer_name=signer.name)
 
     def _mark_dirty(self, *_args: object) -> None:
         if not self._dirty and self._pdf_path is not None and not self._busy:

@@ -305,6 +305,19 @@ class FormDialog(AsksBeforeClosing, QDialog):
             return
         super().accept()
 
+    def _show_theirs(self) -> None:
+        """The other person's version was kept: the window's lists show it (all of them: the
+        other PC may have changed more than this record)."""
+        from ui.main_window import MainWindow
+        from ui.pages.base import Page
+
+        parent = self.parentWidget()
+        window = parent.window() if parent is not None else None
+        if isinstance(window, MainWindow):
+            window.refresh_all()
+        elif isinstance(parent, Page):
+            parent.refresh()
+
     def _on_stale_edit(self, exc: StaleEdit) -> None:
         choice = messages.ask_stale_edit(self, exc, labels=self.field_labels(),
                                          mine=self.form_values())
@@ -315,12 +328,5 @@ class FormDialog(AsksBeforeClosing, QDialog):
         if choice == messages.STALE_KEEP_THEIRS:
             self.kept_theirs = True
             self.discard()
-            parent = self.parentWidget()
-            refresh_all = getattr(parent.window(), "refresh_all", None) if parent else None
-            if callable(refresh_all):
-                refresh_all()
-            else:
-                refresh = getattr(parent, "refresh", None)
-                if callable(refresh):
-                    refresh()
+            self._show_theirs()
         # STALE_BACK: the form stays open with everything typed

@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -35,6 +35,7 @@ from app.services.dashboard import (
 from app.status import STATUS_COLOURS, Status
 from app.text import number_text
 from ui.models.task_summary_model import TaskSummaryModel
+from ui.pages.base import Page
 from ui.tasks import is_synchronous, run_in_background, window_closed
 from ui.widgets.completeness_matrix_widget import CompletenessMatrixWidget
 from ui.widgets.status_bar_chart import ChartRow, StatusBarChart
@@ -86,13 +87,9 @@ def progress_text(counts: StatusCounts) -> str:
             f" — đúng hạn {counts.on_time} ({rate_text(counts.on_time_rate)})")
 
 
-class DashboardPage(QWidget):
-    openObligationRequested = Signal(int)
-
+class DashboardPage(Page):
     def __init__(self, window: MainWindow, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.main_window = window
-        self.db = window.db
+        super().__init__(window, parent)
         self.day: dt.date | None = None
         self.data: Overview | None = None
         self.progress_bars: dict[int, QProgressBar] = {}
@@ -178,6 +175,7 @@ class DashboardPage(QWidget):
         if self.sections.currentIndex() == SECTION_TABLE:
             self._fit_table()
         self._rebuild_charts(data)
+        self.set_loaded()
 
     def _fit_table(self) -> None:
         """The figures table's widths from its contents, when it is shown (~0.1 s at M that

@@ -16,11 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import AppError
 from app.services import directives, units
+from app.services.configuration import get_settings
 from app.services.directives import DirectiveInfo, TaskInfo
 from app.services.obligations import SyncResult
-from app.settings import load_settings
 from ui import tasks
 from ui.dialogs import messages
 from ui.dialogs.directive_dialog import DirectiveDialog
@@ -28,6 +27,7 @@ from ui.dialogs.history_dialog import HistoryDialog
 from ui.dialogs.task_dialog import TaskDialog
 from ui.models.directives_model import DirectivesModel
 from ui.models.tasks_model import TasksModel
+from ui.pages.base import Change, Confirm, Page
 from ui.widgets.attachment_field import attachment_name, open_attachment
 from ui.widgets.data_table import DataTable
 from ui.widgets.export_button import export_view
@@ -44,11 +44,11 @@ def _html(text: str) -> str:
             .replace("\n", "<br>"))
 
 
-class DirectivesPage(QWidget):
+class DirectivesPage(Page):
+    concerns = Change.DIRECTIVES | Change.UNITS | Change.SETTINGS
+
     def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window_ = window
-        self.db = window.db
+        super().__init__(window, window)
         self.model = DirectivesModel(self)
         self.tasks_model = TasksModel(self)
         self._generation = 0
@@ -158,6 +158,7 @@ class DirectivesPage(QWidget):
         self.table.set_rows(rows)
         self.status_label.setText(f"{len(rows)} văn bản chỉ đạo.")
         self._show_current()
+        self.set_loaded()
 
     def _on_load_failed(self, exc: BaseException) -> None:
         self.loading = False
@@ -203,7 +204,7 @@ class DirectivesPage(QWidget):
 
         d = self.current()
         if d is not None:
-            open_issued_documents(self.window_, directive_id=d.id)
+            open_issued_documents(self.main_window, directive_id=d.id)
 
     def _update_buttons(self) -> None:
         d = self.current()
@@ -227,14 +228,6 @@ class DirectivesPage(QWidget):
         if select_task is not None:
             self.tasks_table.select_id(select_task)
         self.status_label.setText(f"{len(rows)} văn bản chỉ đạo.")
-        self._refresh_other_pages()
-
-    def _refresh_other_pages(self) -> None:
-        for i in range(self.window_.tabs.count()):
-            page = self.window_.tabs.widget(i)
-            refresh = getattr(page, "refresh", None)
-            if page is not self and refresh is not None:
-                refresh()
 
     # --- the window's menu -----------------------------------------------------------------
     def focus_search(self) -> None:
@@ -272,6 +265,7 @@ class DirectivesPage(QWidget):
             self._reload_now(dialog.saved.id)
             self.notice.show_notice(f"Đã thêm văn bản {dialog.saved.number_symbol}. Hãy thêm các "
                                     "nhiệm vụ của văn bản và giao cho đơn vị.")
+            self.main_window.broadcast(Change.DIRECTIVES, source=self)
 
     def edit_directive(self) -> None:
         d = self.current()
@@ -282,24 +276,24 @@ class DirectivesPage(QWidget):
             self._reload_now(d.id)
             self.notice.show_notice(f"Đã lưu văn bản {dialog.saved.number_symbol}. "
                                     + self._sync_text(dialog.sync_result))
+            self.main_window.broadcast(Change.DIRECTIVES, source=self)
 
     def delete_directive(self) -> None:
         d = self.current()
         if d is None:
             return
-        if not messages.confirm(
-                self, "Xoá văn bản chỉ đạo",
-                f"Xoá văn bản {d.number_symbol} cùng {len(d.tasks)} nhiệm vụ và các nghĩa vụ của "
-                "nó?\n\nChỉ xoá được khi chưa có đơn vị nào gửi văn bản theo văn bản này.",
-                yes="Xoá"):
-            return
-        try:
-            directives.delete_directive(self.db, d.id)
-        except AppError as exc:
-            messages.show_error(self, exc, title="Không xoá được văn bản")
-            return
-        self._reload_now()
-        self.notice.show_notice(f"Đã xoá văn bản {d.number_symbol}.")
+
+        def done(_none: None) -> None:
+            self._reload_now()
+            self.notice.show_notice(f"Đã xoá văn bản {d.number_symbol}.")
+
+        self.operate(lambda: directives.delete_directive(self.db, d.id),
+                     change=Change.DIRECTIVES, error_title="Không xoá được văn bản", done=done,
+                     confirm=Confirm(
+                         "Xoá văn bản chỉ đạo",
+                         f"Xoá văn bản {d.number_symbol} cùng {len(d.tasks)} nhiệm vụ và các "
+                         "nghĩa vụ của nó?\n\nChỉ xoá được khi chưa có đơn vị nào gửi văn bản "
+                         "theo văn bản này.", yes="Xoá"))
 
     def _on_open_button_clicked(self) -> None:
         d = self.current()
@@ -318,8 +312,7 @@ class DirectivesPage(QWidget):
         return text[0].upper() + text[1:] if text else ""
 
     def _task_dialog(self, d: DirectiveInfo, task: TaskInfo | None) -> TaskDialog:
-        with self.db.read() as session:
-            due_day = load_settings(session).default_due_day
+        due_day = get_settings(self.db).default_due_day
         return TaskDialog(self.db, d, task, units.list_units(self.db), self,
                           default_due_day=due_day)
 
@@ -343,27 +336,28 @@ class DirectivesPage(QWidget):
     def _after_task_saved(self, directive_id: int, task: TaskInfo, result: SyncResult,
                           verb: str) -> None:
         self._reload_now(directive_id, task.id)
+        self.main_window.broadcast(Change.DIRECTIVES, source=self)
         text = f"{verb} nhiệm vụ \"{task.title}\". {self._sync_text(result)}"
         self.notice.show_notice(text)
-        self.window_.show_status(text)
+        self.main_window.show_status(text)
 
     def delete_task(self) -> None:
         task = self.current_task()
         d = self.current()
         if task is None or d is None:
             return
-        if not messages.confirm(
-                self, "Xoá nhiệm vụ",
-                f"Xoá nhiệm vụ \"{task.title}\" và {task.obligation_count} nghĩa vụ của nó?\n\n"
-                "Chỉ xoá được khi chưa có đơn vị nào gửi văn bản cho nhiệm vụ này.", yes="Xoá"):
-            return
-        try:
-            result = directives.delete_task(self.db, task.id)
-        except AppError as exc:
-            messages.show_error(self, exc, title="Không xoá được nhiệm vụ")
-            return
-        self._reload_now(d.id)
-        self.notice.show_notice(f"Đã xoá nhiệm vụ \"{task.title}\" ({result.removed} nghĩa vụ).")
+
+        def done(result: SyncResult) -> None:
+            self._reload_now(d.id)
+            self.notice.show_notice(f"Đã xoá nhiệm vụ \"{task.title}\" ({result.removed} nghĩa "
+                                    "vụ).")
+
+        self.operate(lambda: directives.delete_task(self.db, task.id), change=Change.DIRECTIVES,
+                     error_title="Không xoá được nhiệm vụ", done=done,
+                     confirm=Confirm("Xoá nhiệm vụ",
+                                     f"Xoá nhiệm vụ \"{task.title}\" và {task.obligation_count} "
+                                     "nghĩa vụ của nó?\n\nChỉ xoá được khi chưa có đơn vị nào "
+                                     "gửi văn bản cho nhiệm vụ này.", yes="Xoá"))
 
     def _on_task_history_button_clicked(self) -> None:
         task = self.current_task()
@@ -371,7 +365,7 @@ class DirectivesPage(QWidget):
             HistoryDialog(self.db, "task", task.id, task.title, self).exec()
 
     def _as_of_text(self) -> str:
-        return f"tính đến {self.window_.as_of:%d/%m/%Y}"
+        return f"tính đến {self.main_window.as_of:%d/%m/%Y}"
 
     def export_excel(self, path: Path | None = None) -> None:
         """Ctrl+E: the tasks list when it has the focus, else the directives list."""

@@ -4,13 +4,10 @@ that counts and the status on the window's "as of" day."""
 
 from __future__ import annotations
 
-import datetime as dt
-from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QComboBox,
@@ -21,33 +18,23 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QVBoxLayout,
-    QWidget,
 )
 
 from app.dates import fmt
 from app.errors import AppError
 from app.models import TaskKind
-from app.services import directives, submissions
-from app.services.directives import DirectiveInfo
-from app.services.intake import (
-    IntakeRow,
-    PeriodChoice,
-    count_overdue,
-    current_period,
-    intake_rows,
-    obligation_history,
-    task_periods,
-)
+from app.services import submissions
+from app.services.intake import IntakeRow, IntakeView, intake_view, obligation_history
 from app.services.obligations import get_obligation
 from app.services.submissions import SubmissionInfo
-from app.status import Status
 from ui import tasks
 from ui.dialogs import messages
 from ui.dialogs.history_dialog import HistoryDialog
 from ui.dialogs.submission_dialog import SubmissionDialog
 from ui.dialogs.waive_dialog import WaiveDialog, is_waived
-from ui.models.intake_model import IntakeModel, unit_order
+from ui.models.intake_model import IntakeModel
 from ui.models.submissions_model import SubmissionsModel
+from ui.pages.base import Change, Confirm, Page
 from ui.widgets.attachment_field import open_attachment
 from ui.widgets.data_table import DataTable
 from ui.widgets.export_button import export_view
@@ -59,21 +46,7 @@ if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
 
-@dataclass(frozen=True)
-class _Loaded:
-    directives: list[DirectiveInfo]
-    directive_id: int | None
-    task_id: int | None
-    periods: list[PeriodChoice]
-    period_key: str | None
-    rows: list[IntakeRow]
-    overdue: int
-    day: dt.date
-
-
-class IntakePage(QWidget):
-    countChanged = Signal(int)
-
+class IntakePage(Page):
     task_kind: TaskKind = TaskKind.ONE_OFF
     page_title = "Đăng ký kế hoạch"
     state_key = "intake"
@@ -81,9 +54,7 @@ class IntakePage(QWidget):
     empty_text = "Chưa có nhiệm vụ nào."
 
     def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window_ = window
-        self.db = window.db
+        super().__init__(window, window)
         self.model = IntakeModel(self)
         self.docs_model = SubmissionsModel(self)
         self._directive_id: int | None = None
@@ -91,7 +62,6 @@ class IntakePage(QWidget):
         self._period_key: str | None = None
         self._generation = 0
         self.loading = False
-        self.current_count = 0
         self._build_ui()
         self._connect_signals()
         self.setAcceptDrops(True)  # received files dropped here are read (ui/receive_actions)
@@ -108,7 +78,7 @@ class IntakePage(QWidget):
         paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
         if paths:
             event.acceptProposedAction()
-            receive_files(self.window_, paths)
+            receive_files(self.main_window, paths)
 
     # --- building --------------------------------------------------------------------------
     def _build_ui(self) -> None:
@@ -210,57 +180,32 @@ class IntakePage(QWidget):
         self.docs_table.currentIdChanged.connect(lambda _id: self._update_buttons())
 
     # --- loading ---------------------------------------------------------------------------
-    def _load(self, day: dt.date, directive_id: int | None, task_id: int | None,
-              period_key: str | None) -> _Loaded:
-        """Runs off the UI thread: everything the page shows, for the wanted selection."""
-        all_directives = directives.list_directives(self.db)
-        usable = [d for d in all_directives
-                  if any(t.kind is self.task_kind for t in d.tasks)]
-        directive = next((d for d in usable if d.id == directive_id), None)
-        if directive is None and usable:
-            directive = usable[0]
-        task = None
-        if directive is not None:
-            own = [t for t in directive.tasks if t.kind is self.task_kind]
-            task = next((t for t in own if t.id == task_id), None) or (own[0] if own else None)
-        periods: list[PeriodChoice] = []
-        key = None
-        if task is not None and self.task_kind is TaskKind.PERIODIC:
-            periods = task_periods(self.db, task.id)
-            chosen = next((p for p in periods if p.key == period_key), None)
-            chosen = chosen or current_period(periods, day)
-            key = chosen.key if chosen else None
-        rows: list[IntakeRow] = []
-        if task is not None and (self.task_kind is TaskKind.ONE_OFF or key is not None):
-            rows = intake_rows(self.db, day, task_id=task.id, period_key=key)
-            rows.sort(key=unit_order)
-        return _Loaded(usable, directive.id if directive else None, task.id if task else None,
-                       periods, key, rows, count_overdue(self.db, day, self.task_kind), day)
-
     def refresh(self) -> None:
         if tasks.window_closed(self):
             return  # its window was closed: nothing is loaded any more
         self._generation += 1
         generation = self._generation
         self.loading = True
-        day = self.window_.as_of
+        db, day, kind = self.db, self.main_window.as_of, self.task_kind
         wanted = (self._directive_id, self._task_id, self._period_key)
         tasks.run_in_background(
-            lambda: self._load(day, *wanted),
+            lambda: intake_view(db, day, kind, directive_id=wanted[0], task_id=wanted[1],
+                                period_key=wanted[2]),
             lambda loaded: self._on_loaded(generation, loaded),
             self._on_load_failed, owner=self)
 
     def reload_now(self) -> None:
         """Reload on the UI thread (after the user's own change, or to open an obligation)."""
         self._generation += 1
-        self._on_loaded(self._generation, self._load(
-            self.window_.as_of, self._directive_id, self._task_id, self._period_key))
+        self._on_loaded(self._generation, intake_view(
+            self.db, self.main_window.as_of, self.task_kind, directive_id=self._directive_id,
+            task_id=self._task_id, period_key=self._period_key))
 
     def _on_load_failed(self, exc: BaseException) -> None:
         self.loading = False
         messages.show_error(self, exc)
 
-    def _on_loaded(self, generation: int, loaded: _Loaded) -> None:
+    def _on_loaded(self, generation: int, loaded: IntakeView) -> None:
         if generation != self._generation:
             return  # an older request; a newer one is on its way
         self.loading = False
@@ -270,10 +215,10 @@ class IntakePage(QWidget):
         self.table.set_rows(loaded.rows)
         self._show_summary(loaded)
         self._load_documents()
-        self.current_count = loaded.overdue
-        self.countChanged.emit(loaded.overdue)
+        self.set_count(loaded.overdue)
+        self.set_loaded()
 
-    def _fill_combos(self, loaded: _Loaded) -> None:
+    def _fill_combos(self, loaded: IntakeView) -> None:
         for combo in (self.directive_combo, self.task_combo, self.period_combo):
             combo.blockSignals(True)
             combo.clear()
@@ -297,17 +242,14 @@ class IntakePage(QWidget):
         for combo in (self.directive_combo, self.task_combo, self.period_combo):
             combo.blockSignals(False)
 
-    def _show_summary(self, loaded: _Loaded) -> None:
+    def _show_summary(self, loaded: IntakeView) -> None:
         if loaded.task_id is None:
             self.summary_label.setText(f"<i>{self.empty_text}</i>")
             return
-        counts = Counter(r.status for r in loaded.rows)
         parts = [f"Tính đến ngày <b>{fmt(loaded.day)}</b>: {len(loaded.rows)} đơn vị"]
-        for status in (Status.DONE_ON_TIME, Status.DONE_LATE, Status.OVERDUE, Status.DUE_SOON,
-                       Status.NOT_DUE, Status.EXEMPT):
-            if counts[status]:
-                parts.append(f"<span style='background:{status.colour}'>&nbsp;{status.label}: "
-                             f"<b>{counts[status]}</b>&nbsp;</span>")
+        for status, count in loaded.counts():
+            parts.append(f"<span style='background:{status.colour}'>&nbsp;{status.label}: "
+                         f"<b>{count}</b>&nbsp;</span>")
         self.summary_label.setText(" &nbsp; ".join(parts))
 
     def _load_documents(self) -> None:
@@ -383,14 +325,14 @@ class IntakePage(QWidget):
     def register(self, obligation_id: int) -> bool:
         """Open the registration/intake dialog for one obligation (pre-filled)."""
         try:
-            obligation = get_obligation(self.db, obligation_id, self.window_.as_of)
+            obligation = get_obligation(self.db, obligation_id, self.main_window.as_of)
             earlier = len(submissions.list_for_obligation(self.db, obligation_id))
         except AppError as exc:
             messages.show_error(self, exc)
             return False
-        today = self.window_.today()
+        today = self.main_window.today()
         dialog = SubmissionDialog(self.db, obligation, today=today, earlier=earlier, parent=self)
-        dialog.received_edit.set_value(min(self.window_.as_of, today))
+        dialog.received_edit.set_value(min(self.main_window.as_of, today))
         if not dialog.exec() or dialog.saved is None:
             return False
         self._after_change(obligation_id)
@@ -405,7 +347,7 @@ class IntakePage(QWidget):
         """Select the directive, task (and period) of an obligation, then open its dialog
         (the warnings tab calls this on a double-click)."""
         try:
-            obligation = get_obligation(self.db, obligation_id, self.window_.as_of)
+            obligation = get_obligation(self.db, obligation_id, self.main_window.as_of)
         except AppError as exc:
             messages.show_error(self, exc)
             return False
@@ -418,9 +360,9 @@ class IntakePage(QWidget):
         self.table.proxy.set_search("")
         self.reload_now()
         self.table.select_id(obligation_id)
-        index = self.window_.tabs.indexOf(self)
+        index = self.main_window.tabs.indexOf(self)
         if index >= 0:
-            self.window_.tabs.setCurrentIndex(index)
+            self.main_window.tabs.setCurrentIndex(index)
         self.register(obligation_id)
         return True  # handled, whether the user saved or cancelled
 
@@ -440,11 +382,11 @@ class IntakePage(QWidget):
             self.register_current()
             return
         try:
-            obligation = get_obligation(self.db, doc.obligation_id, self.window_.as_of)
+            obligation = get_obligation(self.db, doc.obligation_id, self.main_window.as_of)
         except AppError as exc:
             messages.show_error(self, exc)
             return
-        dialog = SubmissionDialog(self.db, obligation, today=self.window_.today(),
+        dialog = SubmissionDialog(self.db, obligation, today=self.main_window.today(),
                                   submission=doc, parent=self)
         if dialog.exec() and dialog.saved is not None:
             self._after_change(row.id)
@@ -455,30 +397,28 @@ class IntakePage(QWidget):
         row = self.current()
         if doc is None or row is None:
             return
-        if not messages.confirm(
-                self, "Xoá văn bản đã nhận",
-                f"Xoá văn bản {doc.number_symbol} (nhận ngày {fmt(doc.received_date)}) của "
-                f"{row.obligation.unit_name}?\n\nViệc xoá được ghi vào lịch sử và có thể hoàn "
-                "tác ngay sau đó.", yes="Xoá"):
-            return
-        try:
-            deleted = submissions.delete_submission(self.db, doc.id)
-        except AppError as exc:
-            messages.show_error(self, exc)
-            return
-        self._after_change(row.id)
-        self.notice.show_notice(f"Đã xoá văn bản {deleted.number_symbol} của "
-                                f"{row.obligation.unit_name}.", "Hoàn tác",
-                                lambda: self.undo_delete(deleted))
+
+        def done(deleted: SubmissionInfo) -> None:
+            self._reload_at(row.id)
+            self.notice.show_notice(f"Đã xoá văn bản {deleted.number_symbol} của "
+                                    f"{row.obligation.unit_name}.", "Hoàn tác",
+                                    lambda: self.undo_delete(deleted))
+
+        self.operate(lambda: submissions.delete_submission(self.db, doc.id),
+                     change=Change.SUBMISSIONS, done=done, confirm=Confirm(
+                         "Xoá văn bản đã nhận",
+                         f"Xoá văn bản {doc.number_symbol} (nhận ngày {fmt(doc.received_date)}) "
+                         f"của {row.obligation.unit_name}?\n\nViệc xoá được ghi vào lịch sử và "
+                         "có thể hoàn tác ngay sau đó.", yes="Xoá"))
 
     def undo_delete(self, deleted: SubmissionInfo) -> None:
-        try:
-            restored = submissions.restore_submission(self.db, deleted)
-        except AppError as exc:
-            messages.show_error(self, exc)
-            return
-        self._after_change(restored.obligation_id)
-        self.notice.show_notice(f"Đã khôi phục văn bản {restored.number_symbol}.")
+
+        def done(restored: SubmissionInfo) -> None:
+            self._reload_at(restored.obligation_id)
+            self.notice.show_notice(f"Đã khôi phục văn bản {restored.number_symbol}.")
+
+        self.operate(lambda: submissions.restore_submission(self.db, deleted),
+                     change=Change.SUBMISSIONS, done=done)
 
     def show_history(self) -> None:
         """Every change of the documents of the selected unit for this task (and period),
@@ -497,17 +437,17 @@ class IntakePage(QWidget):
         if doc is not None and doc.attachment_path:
             open_attachment(self, self.db, doc.attachment_path)
         else:
-            self.window_.show_status("Văn bản đang chọn không có tệp đính kèm để mở.")
+            self.main_window.show_status("Văn bản đang chọn không có tệp đính kèm để mở.")
 
-    def _after_change(self, obligation_id: int) -> None:
+    def _reload_at(self, obligation_id: int) -> None:
+        """After the user's own change: the register again, on the obligation changed."""
         self.reload_now()
         self.table.select_id(obligation_id)
         self._load_documents()
-        for i in range(self.window_.tabs.count()):
-            page = self.window_.tabs.widget(i)
-            refresh = getattr(page, "refresh", None)
-            if page is not self and refresh is not None:
-                refresh()
+
+    def _after_change(self, obligation_id: int) -> None:
+        self._reload_at(obligation_id)
+        self.main_window.broadcast(Change.SUBMISSIONS, source=self)
 
     def export_title(self) -> str:
         """"Đăng ký kế hoạch — 2116/UBND-NC — <task> [— <period>] — tính đến 02/05/2018"."""
@@ -518,7 +458,7 @@ class IntakePage(QWidget):
             parts.append(self.task_combo.currentText())
         if self.task_kind is TaskKind.PERIODIC and self._period_key is not None:
             parts.append(self.period_combo.currentText().split(" (hạn", 1)[0])
-        parts.append(f"tính đến {self.window_.as_of:%d/%m/%Y}")
+        parts.append(f"tính đến {self.main_window.as_of:%d/%m/%Y}")
         return " — ".join(p for p in parts if p)
 
     def export_excel(self, path: Path | None = None) -> None:
@@ -541,7 +481,7 @@ class IntakePage(QWidget):
 
     def print_document(self, kind: str) -> None:
         """The synthesis report / reminder letter for the chosen directive."""
-        self.window_.open_document_dialog(kind, directive_id=self._directive_id)
+        self.main_window.open_document_dialog(kind, directive_id=self._directive_id)
 
     def save_state(self) -> None:
         self.table.save_state()

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QVBoxLayout,
-    QWidget,
 )
 
 from app.errors import AppError
@@ -24,6 +23,7 @@ from ui.dialogs.history_dialog import HistoryDialog
 from ui.dialogs.merge_dialog import MergeDialog
 from ui.dialogs.unit_dialog import UnitDialog
 from ui.models.units_model import UnitsModel
+from ui.pages.base import Change, Confirm, Page
 from ui.tasks import window_closed
 from ui.widgets.data_table import DataTable
 from ui.widgets.export_button import export_view
@@ -35,11 +35,11 @@ if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
 
-class UnitsPage(QWidget):
+class UnitsPage(Page):
+    concerns = Change.UNITS
+
     def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window_ = window
-        self.db = window.db
+        super().__init__(window, window)
         self.model = UnitsModel(self)
         self._build_ui()
         self._connect_signals()
@@ -137,6 +137,7 @@ class UnitsPage(QWidget):
             return
         self.table.set_rows(rows)
         self._apply_filters()
+        self.set_loaded()
 
     def _apply_filters(self) -> None:
         kind = self.kind_combo.currentData()
@@ -181,6 +182,7 @@ class UnitsPage(QWidget):
             self.refresh()
             self.table.select_id(dialog.saved.id)
             self.notice.show_notice(f"Đã thêm đơn vị {dialog.saved.name}.")
+            self.main_window.broadcast(Change.UNITS, source=self)
 
     def edit_item(self) -> None:
         unit = self.current()
@@ -190,22 +192,22 @@ class UnitsPage(QWidget):
         if dialog.exec() and dialog.saved is not None:
             self.refresh()
             self.notice.show_notice(f"Đã lưu đơn vị {dialog.saved.name}.")
+            self.main_window.broadcast(Change.UNITS, source=self)
 
     def delete_item(self) -> None:
         unit = self.current()
         if unit is None:
             return
-        if not messages.confirm(self, "Xoá đơn vị",
-                                f"Xoá hẳn đơn vị \"{unit.name}\"?\n\nChỉ xoá được đơn vị nhập "
-                                "nhầm, chưa có lịch sử theo dõi.", yes="Xoá"):
-            return
-        try:
-            units.delete_unit(self.db, unit.id)
-        except AppError as exc:
-            messages.show_error(self, exc, title="Không xoá được đơn vị")
-            return
-        self.refresh()
-        self.notice.show_notice(f"Đã xoá đơn vị {unit.name}.")
+
+        def done(_none: None) -> None:
+            self.refresh()
+            self.notice.show_notice(f"Đã xoá đơn vị {unit.name}.")
+
+        self.operate(lambda: units.delete_unit(self.db, unit.id), change=Change.UNITS,
+                     confirm=Confirm("Xoá đơn vị", f"Xoá hẳn đơn vị \"{unit.name}\"?\n\nChỉ "
+                                     "xoá được đơn vị nhập nhầm, chưa có lịch sử theo dõi.",
+                                     yes="Xoá"),
+                     error_title="Không xoá được đơn vị", done=done)
 
     def show_history(self) -> None:
         unit = self.current()
@@ -216,19 +218,17 @@ class UnitsPage(QWidget):
         unit = self.current()
         if unit is None:
             return
-        if unit.active and not messages.confirm(
-                self, "Ngừng theo dõi",
-                f"Ngừng theo dõi \"{unit.name}\"? Lịch sử của đơn vị được giữ nguyên; có thể "
-                "theo dõi lại bất cứ lúc nào.", yes="Ngừng theo dõi"):
-            return
-        try:
-            saved = units.set_active(self.db, unit.id, not unit.active)
-        except AppError as exc:
-            messages.show_error(self, exc)
-            return
-        self.refresh()
-        self.notice.show_notice(("Đang theo dõi lại " if saved.active else "Đã ngừng theo dõi ")
-                                + saved.name + ".")
+        question = Confirm("Ngừng theo dõi",
+                           f"Ngừng theo dõi \"{unit.name}\"? Lịch sử của đơn vị được giữ "
+                           "nguyên; có thể theo dõi lại bất cứ lúc nào.", yes="Ngừng theo dõi")
+
+        def done(saved: UnitInfo) -> None:
+            self.refresh()
+            self.notice.show_notice(("Đang theo dõi lại " if saved.active
+                                     else "Đã ngừng theo dõi ") + saved.name + ".")
+
+        self.operate(lambda: units.set_active(self.db, unit.id, not unit.active),
+                     change=Change.UNITS, confirm=question if unit.active else None, done=done)
 
     def _on_merge_button_clicked(self) -> None:
         unit = self.current()
@@ -239,34 +239,28 @@ class UnitsPage(QWidget):
             self.refresh()
             self.notice.show_notice(
                 f"Đã ghi nhận {dialog.saved.name} sáp nhập vào {dialog.saved.successor_name}.")
+            self.main_window.broadcast(Change.UNITS, source=self)
 
     def move_current(self, step: int) -> None:
         """Move the selected unit up or down among the units of its kind."""
         unit = self.current()
         if unit is None:
             return
-        same = [u for u in self.model.rows() if u.kind is unit.kind]
-        same.sort(key=lambda u: (u.sort_order, u.id))
-        ids = [u.id for u in same]
-        pos = ids.index(unit.id)
-        new = pos + step
-        if not 0 <= new < len(ids):
-            return
-        ids[pos], ids[new] = ids[new], ids[pos]
-        try:
-            units.reorder(self.db, ids)
-        except AppError as exc:
-            messages.show_error(self, exc)
-            return
-        order_column = self.model.column_index("order")
-        self.table.sortByColumn(order_column, Qt.SortOrder.AscendingOrder)
-        self.refresh()
-        self.table.select_id(unit.id)
+
+        def done(moved: bool) -> None:
+            if moved:
+                order_column = self.model.column_index("order")
+                self.table.sortByColumn(order_column, Qt.SortOrder.AscendingOrder)
+                self.refresh()
+                self.table.select_id(unit.id)
+
+        self.operate(lambda: units.move_unit(self.db, unit.id, step), change=Change.UNITS,
+                     done=done)
 
     def export_title(self) -> str:
         kind = self.kind_combo.currentData()
         what = f"Danh sách đơn vị — {UnitKind(kind).label}" if kind else "Danh sách đơn vị"
-        return f"{what} — tính đến {self.window_.as_of:%d/%m/%Y}"
+        return f"{what} — tính đến {self.main_window.as_of:%d/%m/%Y}"
 
     def export_excel(self, path: Path | None = None) -> None:
         """The units list as shown (filter, search, order) to an .xlsx file."""
@@ -275,19 +269,19 @@ class UnitsPage(QWidget):
     def _on_sheet_button_clicked(self) -> None:
         unit = self.current()
         if unit is not None:
-            self.window_.open_document_dialog("unit-sheet", unit_id=unit.id)
+            self.main_window.open_document_dialog("unit-sheet", unit_id=unit.id)
 
     def _on_remind_button_clicked(self) -> None:
         unit = self.current()
         if unit is not None:
-            self.window_.open_document_dialog("unit-reminder", unit_id=unit.id)
+            self.main_window.open_document_dialog("unit-reminder", unit_id=unit.id)
 
     def _on_issued_button_clicked(self) -> None:
         from ui.print_actions import open_issued_documents
 
         unit = self.current()
         if unit is not None:
-            open_issued_documents(self.window_, unit_id=unit.id)
+            open_issued_documents(self.main_window, unit_id=unit.id)
 
     def save_state(self) -> None:
         self.table.save_state()

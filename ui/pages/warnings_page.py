@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -42,6 +42,7 @@ from app.status import Status
 from app.text import number_text, search_key
 from ui.models.warnings_model import REMINDED_TITLE, WarningsModel
 from ui.models.warnings_model import export_table as rows_table
+from ui.pages.base import Change, Page
 from ui.style import status_chip_style
 from ui.tasks import is_synchronous, run_in_background, window_closed
 from ui.widgets.flow_layout import FlowLayout
@@ -77,7 +78,7 @@ class _Loaded:
     reminded: dict[tuple[int, int | None], str]  # "đã đôn đốc lần N, ngày …" by unit, directive
 
 
-class WarningsPage(QWidget):
+class WarningsPage(Page):
     """Emits ``countChanged`` (overdue + due soon, shown in the tab title) and
     ``openObligationRequested`` on a double-click or Enter.
 
@@ -85,13 +86,10 @@ class WarningsPage(QWidget):
     end or presses "Hiện thêm"): filters, search and order are applied by the query
     (:mod:`app.services.warning_list`), the counts come from a COUNT query."""
 
-    countChanged = Signal(int)
-    openObligationRequested = Signal(int)
+    concerns = Change.ALL
 
     def __init__(self, window: MainWindow, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.main_window = window
-        self.db = window.db
+        super().__init__(window, parent)
         self.day: dt.date | None = None
         self.counts = WarningCounts(0, 0)
         self.shown_totals = WarningTotals(0, 0)
@@ -315,16 +313,21 @@ class WarningsPage(QWidget):
             f"{number_text(self.counts.overdue)} quá hạn</b>, <b style='color:#8a6100'>"
             f"{number_text(self.counts.due_soon)} sắp đến hạn</b> "
             f"(trong {loaded.window_days} ngày tới).")
-        self.current_count = self.counts.total  # read by the window if it was not listening
-        self.countChanged.emit(self.counts.total)
-        show_status = getattr(self.main_window, "show_status", None)
-        if show_status is not None:
-            show_status(f"Ngày {loaded.day:%d/%m/%Y}: {self.counts.describe()}")
+        self.set_count(self.counts.total)
+        self.main_window.show_status(f"Ngày {loaded.day:%d/%m/%Y}: {self.counts.describe()}")
         if loaded.page.flt != self.current_filter():
             self._fitted = False
             self._requery()  # a filter changed while the day was loading
         else:
             self._show_page(loaded.page, fit_columns=True)
+        self.set_loaded()
+
+    def on_changed(self, change: Change) -> None:
+        """A document issued only changes the reminders column; anything else, the list."""
+        if change & ~Change.DOCUMENTS:
+            self.refresh()
+        elif change & Change.DOCUMENTS:
+            self.reload_reminded()
 
     def reload_reminded(self) -> None:
         """The reminders column again (a reminder was just printed or saved)."""
@@ -437,18 +440,15 @@ class WarningsPage(QWidget):
 
     # --- slots ----------------------------------------------------------------------------
     def _on_reminder_button_clicked(self) -> None:
-        open_dialog = getattr(self.main_window, "open_document_dialog", None)
-        if open_dialog is not None:
-            open_dialog("reminder", directive_id=self.directive_combo.currentData())
+        self.main_window.open_document_dialog(
+            "reminder", directive_id=self.directive_combo.currentData())
 
     def _on_unit_reminder_button_clicked(self) -> None:
         """The consolidated reminder to the unit of the selected row (or the unit filtered)."""
         index = self.view.currentIndex()
         unit_id = self.model.row_at(index.row()).unit_id if index.isValid() \
             else self.unit_combo.currentData()
-        open_dialog = getattr(self.main_window, "open_document_dialog", None)
-        if open_dialog is not None:
-            open_dialog("unit-reminder", unit_id=unit_id)
+        self.main_window.open_document_dialog("unit-reminder", unit_id=unit_id)
 
     def _on_filter_changed(self, _index: int) -> None:
         self._requery()
@@ -475,21 +475,16 @@ class WarningsPage(QWidget):
             self._requery()
 
     def _on_window_spin_editing_finished(self) -> None:
-        from ui.dialogs.messages import show_error
-
         value = self.window_spin.value()
         if value == self.window_days:
             return
-        try:
-            self.window_days = save_warning_days(self.db, value)
-        except Exception as exc:  # shown to the user, never lost
-            show_error(self, exc)
-            return
-        refresh_all = getattr(self.main_window, "refresh_all", None)
-        if refresh_all is not None:
-            refresh_all()
-        else:
+
+        def done(days: int) -> None:
+            self.window_days = days
             self.refresh()
+
+        self.operate(lambda: save_warning_days(self.db, value), change=Change.SETTINGS,
+                     done=done)
 
     def _on_view_activated(self, index: QModelIndex) -> None:
         obligation_id = index.data(Qt.ItemDataRole.UserRole)

@@ -1,0 +1,142 @@
+"""The contract every tab page keeps with the main window (docs/architecture.md, "ui/").
+
+A page is a :class:`Page`: the window calls its methods directly (no duck typing), and the
+page tells the window what happened through three signals:
+
+- ``loaded``: the page shows the data it asked for (after every load, first one included);
+  ``is_loaded`` says whether that has happened at least once;
+- ``countChanged(int)``: the number shown in the tab's title ("Cảnh báo hạn (12)");
+  ``current_count`` keeps the last one for a window connected later;
+- ``openObligationRequested(int)``: the user asked to open one obligation.
+
+Writes say what they changed (:class:`Change`); the window broadcasts it
+(``MainWindow.broadcast``) and each page reloads only when the change ``concerns`` it.
+The back-reference to the window is ``main_window`` on every page.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QWidget
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+T = TypeVar("T")
+
+
+class Change(enum.Flag):
+    """What a write changed, so that only the pages it concerns reload."""
+
+    UNITS = enum.auto()  # units added, edited, deactivated, merged, reordered, deleted
+    DIRECTIVES = enum.auto()  # directives and their tasks (hence the obligations they bind)
+    SUBMISSIONS = enum.auto()  # documents received, waivers: the obligations' statuses
+    DOCUMENTS = enum.auto()  # documents issued (reminders sent: "đã đôn đốc lần N")
+    SETTINGS = enum.auto()  # the office's settings (warning window, working days…)
+    DAY = enum.auto()  # the window's "as of" day
+    ALL = UNITS | DIRECTIVES | SUBMISSIONS | DOCUMENTS | SETTINGS | DAY
+
+
+@dataclass(frozen=True)
+class Confirm:
+    """The question asked before a write (``Page.operate``); ``yes`` names the button."""
+
+    title: str
+    text: str
+    yes: str = "Đồng ý"
+
+
+class Page(QWidget):
+    """A tab page. Subclasses implement ``refresh()`` and call ``set_loaded()`` once the data
+    is shown; the other methods are the window's menu actions (Thêm/Sửa/Xoá/Tìm/Lịch sử,
+    Xuất Excel, opening an obligation), a no-op on pages that do not offer them."""
+
+    loaded = Signal()
+    countChanged = Signal(int)
+    openObligationRequested = Signal(int)
+
+    # the changes after which this page reloads (a document issued only concerns the pages
+    # that show the reminders sent: they override ``on_changed``)
+    concerns: Change = (Change.UNITS | Change.DIRECTIVES | Change.SUBMISSIONS | Change.SETTINGS
+                        | Change.DAY)
+
+    def __init__(self, main_window: MainWindow, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.main_window = main_window
+        self.db = main_window.db
+        self.is_loaded = False
+        self.current_count = 0
+
+    # --- loading ---------------------------------------------------------------------------
+    def refresh(self) -> None:
+        """Load (again) what the page shows, for the window's "as of" day."""
+        raise NotImplementedError
+
+    def on_changed(self, change: Change) -> None:
+        """A write elsewhere changed ``change``: reload when it concerns this page."""
+        if change & self.concerns:
+            self.refresh()
+
+    def operate(self, call: Callable[[], T], *, change: Change,
+                confirm: Confirm | None = None, error_title: str = "Không thực hiện được",
+                done: Callable[[T], None] | None = None) -> T | None:
+        """One user operation: ask ``confirm`` (None: the user said no) → ``call`` the service
+        → an ``AppError`` is shown in Vietnamese under ``error_title`` (None) → the other pages
+        the ``change`` concerns reload → ``done(result)`` (the page reloads what it shows,
+        selects, says what happened). Anything but an AppError is a bug: it goes up to the
+        exception hook (logged, the apology shown)."""
+        from app.errors import AppError
+        from ui.dialogs import messages
+
+        if confirm is not None and not messages.confirm(self, confirm.title, confirm.text,
+                                                        yes=confirm.yes):
+            return None
+        try:
+            result = call()
+        except AppError as exc:
+            messages.show_error(self, exc, title=error_title)
+            return None
+        self.main_window.broadcast(change, source=self)
+        if done is not None:
+            done(result)
+        return result
+
+    def set_loaded(self) -> None:
+        self.is_loaded = True
+        self.loaded.emit()
+
+    def set_count(self, count: int) -> None:
+        self.current_count = count
+        self.countChanged.emit(count)
+
+    # --- the window's actions --------------------------------------------------------------
+    def save_state(self) -> None:
+        """Column widths, splitters… kept in QSettings when the window closes."""
+
+    def export_excel(self, path: Path | None = None) -> None:
+        """Ctrl+E: the list on screen (filter, search, order) to an .xlsx file."""
+
+    def new_item(self) -> None:
+        """Ctrl+N."""
+
+    def edit_item(self) -> None:
+        """F2."""
+
+    def delete_item(self) -> None:
+        """Del."""
+
+    def focus_search(self) -> None:
+        """Ctrl+F."""
+
+    def show_history(self) -> None:
+        """Ctrl+H."""
+
+    def open_obligation(self, obligation_id: int) -> bool:
+        """Open the registration/intake form of one obligation when this page handles it."""
+        return False
