@@ -31,3 +31,41 @@ def test_no_qt_import_statement_in_core_sources():
              or "from ui" in p.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+def test_ui_never_imports_sqlalchemy_nor_opens_a_session():
+    # The window talks to the services, which open the sessions (docs/architecture.md, "ui/").
+    import ast
+
+    offenders = []
+    for path in sorted((ROOT / "ui").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            if any(n == "sqlalchemy" or n.startswith("sqlalchemy.") for n in names):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} imports sqlalchemy")
+            # ``db.read()`` / ``db.write()`` / ``db.session()``: a session opened by the UI
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr in {"read", "write", "session", "sessions"}
+                    and isinstance(node.func.value, ast.Attribute | ast.Name)
+                    and (node.func.value.attr if isinstance(node.func.value, ast.Attribute)
+                         else node.func.value.id) == "db"):
+                offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} opens a session")
+    assert offenders == []
+
+
+def test_pages_keep_the_page_contract():
+    # Every tab page is a ui.pages.base.Page; the window calls it without duck typing.
+    import re
+
+    from_pages = (ROOT / "ui" / "main_window.py").read_text(encoding="utf-8")
+    assert "getattr(" not in from_pages
+    for path in sorted((ROOT / "ui" / "pages").glob("*_page.py")):
+        text = path.read_text(encoding="utf-8")
+        assert re.search(r"^class \w+\((Page|IntakePage)\):", text, re.M), path.name
+        assert not re.search(r"\bwindow_\b", text), path.name  # one name: main_window
+        assert "getattr(" not in text, path.name
