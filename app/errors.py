@@ -38,6 +38,13 @@ class NotFound(AppError):
         super().__init__(message)
         self.candidates = list(candidates or [])
 
+    @classmethod
+    def for_(cls, what: str, record_id: object, *, maybe_deleted: bool = False) -> NotFound:
+        """The one wording for a record asked by its id that is not there: "Không tìm thấy
+        <what> (mã <id>)."; ``maybe_deleted``: it was there when the user opened it."""
+        tail = "; có thể đã bị xoá." if maybe_deleted else "."
+        return cls(f"Không tìm thấy {what} (mã {record_id}){tail}")
+
 
 class Conflict(AppError):
     """The action would break a rule (a duplicate, a record with history, a stale edit)."""

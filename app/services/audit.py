@@ -353,7 +353,7 @@ def restore_version(db: Database, entry_id: int, *, today: dt.date,
     with db.write() as session:
         entry = session.get(AuditEntry, entry_id)
         if entry is None:
-            raise NotFound(f"Không tìm thấy mục lịch sử (mã {entry_id}).")
+            raise NotFound.for_("mục lịch sử", entry_id)
         info = _info(entry)
         wanted = info.before if before else info.after
         if not (info.restorable_before if before else info.restorable):
@@ -395,5 +395,5 @@ def history_entry(db: Database, entry_id: int) -> AuditInfo:
     with db.read() as session:
         row = session.get(AuditEntry, entry_id)
         if row is None:
-            raise NotFound(f"Không tìm thấy mục lịch sử (mã {entry_id}).")
+            raise NotFound.for_("mục lịch sử", entry_id)
         return _info(row)

@@ -129,7 +129,7 @@ def withdraw_calendar_day(db: Database, entry_id: int, *, today: dt.date) -> Cal
     with db.write() as session:
         row = session.get(CalendarDay, entry_id)
         if row is None:
-            raise NotFound(f"Không tìm thấy ngày trong bảng (mã {entry_id}).")
+            raise NotFound.for_("ngày trong bảng", entry_id)
         if row.removed_on is not None:
             raise ValidationError(f"Ngày {row.day:%d/%m/%Y} đã được bỏ khỏi bảng từ "
                                   f"{row.removed_on:%d/%m/%Y}.")

@@ -272,7 +272,7 @@ def overview(db: Database, day: dt.date, *, directive_id: int | None = None,
                  .group_by(Obligation.task_id))
         if directive_id is not None:
             if session.get(Directive, directive_id) is None:
-                raise NotFound(f"Không tìm thấy văn bản chỉ đạo (mã {directive_id}).")
+                raise NotFound.for_("văn bản chỉ đạo", directive_id)
             dstmt = dstmt.where(Directive.id == directive_id)
             tstmt = tstmt.where(Task.directive_id == directive_id)
             own = select(Task.id).where(Task.directive_id == directive_id)
@@ -376,7 +376,7 @@ def completeness_matrix(db: Database, task_id: int, day: dt.date, *,
     with db.read() as session:
         task = session.get(Task, task_id)
         if task is None:
-            raise NotFound(f"Không tìm thấy nhiệm vụ (mã {task_id}).")
+            raise NotFound.for_("nhiệm vụ", task_id)
         title, kind = task.title, TaskKind(task.kind)
         symbol = task.directive.number_symbol
         if window_days is None:

@@ -190,7 +190,7 @@ def get_directive(db: Database, directive_id: int) -> DirectiveInfo:
     with db.read() as session:
         d = session.get(Directive, directive_id)
         if d is None:
-            raise NotFound(f"Không tìm thấy văn bản chỉ đạo (mã {directive_id}).")
+            raise NotFound.for_("văn bản chỉ đạo", directive_id)
         return _directive_info(d, _obligation_counts(session))
 
 
@@ -209,7 +209,7 @@ def get_task(db: Database, task_id: int) -> TaskInfo:
     with db.read() as session:
         t = session.get(Task, task_id)
         if t is None:
-            raise NotFound(f"Không tìm thấy nhiệm vụ (mã {task_id}).")
+            raise NotFound.for_("nhiệm vụ", task_id)
         return _task_info(t, _obligation_counts(session))
 
 
@@ -404,7 +404,7 @@ def delete_directive(db: Database, directive_id: int, *,
 def _get_directive(session: Session, directive_id: int) -> Directive:
     directive = session.get(Directive, directive_id)
     if directive is None:
-        raise NotFound(f"Không tìm thấy văn bản chỉ đạo (mã {directive_id}); có thể đã bị xoá.")
+        raise NotFound.for_("văn bản chỉ đạo", directive_id, maybe_deleted=True)
     return directive
 
 
@@ -530,7 +530,7 @@ def update_task(db: Database, task_id: int, data: TaskInput, *,
     with db.write() as session:
         task = session.get(Task, task_id)
         if task is None:
-            raise NotFound(f"Không tìm thấy nhiệm vụ (mã {task_id}); có thể đã bị xoá.")
+            raise NotFound.for_("nhiệm vụ", task_id, maybe_deleted=True)
         check_version(session, task, expected_version)
         values = _validate_task(session, data)
         if data.sort_order is not None:
@@ -552,7 +552,7 @@ def delete_task(db: Database, task_id: int, *,
     with db.write() as session:
         task = session.get(Task, task_id)
         if task is None:
-            raise NotFound(f"Không tìm thấy nhiệm vụ (mã {task_id}).")
+            raise NotFound.for_("nhiệm vụ", task_id)
         check_version(session, task, expected_version)
         answered = session.scalar(
             select(func.count(Submission.id)).join(

@@ -91,10 +91,10 @@ def _validate(session: Session, data: IssuedInput) -> None:
     if data.kind not in KIND_LABELS:
         raise ValidationError(f"Loại văn bản không hợp lệ: {data.kind}.", field="kind")
     if data.directive_id is not None and session.get(Directive, data.directive_id) is None:
-        raise NotFound(f"Không tìm thấy văn bản chỉ đạo (mã {data.directive_id}).")
+        raise NotFound.for_("văn bản chỉ đạo", data.directive_id)
     for unit_id in {*data.unit_ids, *([data.unit_id] if data.unit_id else [])}:
         if session.get(Unit, unit_id) is None:
-            raise NotFound(f"Không tìm thấy đơn vị (mã {unit_id}).")
+            raise NotFound.for_("đơn vị", unit_id)
     number = data.number.strip()
     if number and not (number.isdigit() and 0 < int(number) < 100000):
         raise ValidationError("Số văn bản là một số nguyên dương (ví dụ 15), hoặc để trống.",
@@ -159,7 +159,7 @@ def update_issued(db: Database, document_id: int, data: IssuedInput) -> IssuedIn
     with db.write() as session:
         doc = session.get(IssuedDocument, document_id)
         if doc is None:
-            raise NotFound(f"Không tìm thấy văn bản đã phát hành (mã {document_id}).")
+            raise NotFound.for_("văn bản đã phát hành", document_id)
         _validate(session, data)
         before = _snapshot(doc)
         _apply(doc, data)
@@ -177,7 +177,7 @@ def set_issue_number(db: Database, document_id: int, number: str,
     with db.write() as session:
         doc = session.get(IssuedDocument, document_id)
         if doc is None:
-            raise NotFound(f"Không tìm thấy văn bản đã phát hành (mã {document_id}).")
+            raise NotFound.for_("văn bản đã phát hành", document_id)
         number = number.strip()
         if number and not (number.isdigit() and 0 < int(number) < 100000):
             raise ValidationError("Số văn bản là một số nguyên dương (ví dụ 15), hoặc để trống.",
@@ -208,7 +208,7 @@ def delete_issued(db: Database, document_id: int) -> None:
     with db.write() as session:
         doc = session.get(IssuedDocument, document_id)
         if doc is None:
-            raise NotFound(f"Không tìm thấy văn bản đã phát hành (mã {document_id}).")
+            raise NotFound.for_("văn bản đã phát hành", document_id)
         audit.record(session, "delete", "issued_document", doc.id, before=_snapshot(doc),
                      summary=KIND_LABELS.get(doc.kind, doc.kind))
         session.delete(doc)
@@ -218,7 +218,7 @@ def get_issued(db: Database, document_id: int) -> IssuedInfo:
     with db.read() as session:
         doc = session.get(IssuedDocument, document_id)
         if doc is None:
-            raise NotFound(f"Không tìm thấy văn bản đã phát hành (mã {document_id}).")
+            raise NotFound.for_("văn bản đã phát hành", document_id)
         return _info(session, doc)
 
 

@@ -394,7 +394,7 @@ def get_obligation(db: Database, obligation_id: int, day: dt.date) -> Obligation
 
     rows = list_obligations(db, day, obligation_ids=[obligation_id])
     if not rows:
-        raise NotFound(f"Không tìm thấy nghĩa vụ (mã {obligation_id}).")
+        raise NotFound.for_("nghĩa vụ", obligation_id)
     return rows[0]
 
 
@@ -643,7 +643,7 @@ def set_waived(db: Database, obligation_id: int, waived: bool, reason: str = "")
     with db.write() as session:
         obligation = session.get(Obligation, obligation_id)
         if obligation is None:
-            raise NotFound(f"Không tìm thấy nghĩa vụ (mã {obligation_id}).")
+            raise NotFound.for_("nghĩa vụ", obligation_id)
         before = audit.snapshot(obligation)
         obligation.waived = waived
         session.flush()

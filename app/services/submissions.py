@@ -92,7 +92,7 @@ def get_submission(db: Database, submission_id: int) -> SubmissionInfo:
     with db.read() as session:
         s = session.get(Submission, submission_id)
         if s is None:
-            raise NotFound(f"Không tìm thấy văn bản (mã {submission_id}).")
+            raise NotFound.for_("văn bản", submission_id)
         return _info(s, _first_id(session, s.obligation_id))
 
 
@@ -227,7 +227,7 @@ def update_submission(db: Database, submission_id: int, data: SubmissionInput, *
     with db.write() as session:
         submission = session.get(Submission, submission_id)
         if submission is None:
-            raise NotFound(f"Không tìm thấy văn bản (mã {submission_id}); có thể đã bị xoá.")
+            raise NotFound.for_("văn bản", submission_id, maybe_deleted=True)
         check_version(session, submission, expected_version)
         obligation, values = validate(session, data, today=today, exclude_id=submission_id)
         before = audit.snapshot(submission)
@@ -251,7 +251,7 @@ def delete_submission(db: Database, submission_id: int, *,
     with db.write() as session:
         submission = session.get(Submission, submission_id)
         if submission is None:
-            raise NotFound(f"Không tìm thấy văn bản (mã {submission_id}); có thể đã bị xoá.")
+            raise NotFound.for_("văn bản", submission_id, maybe_deleted=True)
         check_version(session, submission, expected_version)
         info = _info(submission, None)
         audit.record(session, "delete", "submission", submission.id,
@@ -288,7 +288,7 @@ def restore_submission(db: Database, info: SubmissionInfo) -> SubmissionInfo:
 def set_attachment(session: Session, submission_id: int, stored_path: str) -> None:
     submission = session.get(Submission, submission_id)
     if submission is None:
-        raise NotFound(f"Không tìm thấy văn bản (mã {submission_id}).")
+        raise NotFound.for_("văn bản", submission_id)
     before = audit.snapshot(submission)
     submission.attachment_path = stored_path
     session.flush()

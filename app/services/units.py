@@ -123,7 +123,7 @@ def get_unit(db: Database, unit_id: int) -> UnitInfo:
     with db.read() as session:
         unit = session.get(Unit, unit_id)
         if unit is None:
-            raise NotFound(f"Không tìm thấy đơn vị (mã {unit_id}).")
+            raise NotFound.for_("đơn vị", unit_id)
         names = dict(session.execute(select(Unit.id, Unit.name)).all())
         return _info(unit, names)
 
@@ -266,7 +266,7 @@ def update_unit(db: Database, unit_id: int, data: UnitInput, *,
 def _get(session: Session, unit_id: int) -> Unit:
     unit = session.get(Unit, unit_id)
     if unit is None:
-        raise NotFound(f"Không tìm thấy đơn vị (mã {unit_id}); có thể đã bị xoá.")
+        raise NotFound.for_("đơn vị", unit_id, maybe_deleted=True)
     return unit
 
 
