@@ -71,7 +71,6 @@ def _pages_loaded(window: object) -> float:
     from PySide6.QtCore import QThreadPool
     from PySide6.QtWidgets import QApplication
 
-    from ui import tasks
 
     app = QApplication.instance()
     assert app is not None
@@ -79,7 +78,8 @@ def _pages_loaded(window: object) -> float:
     deadline = time.perf_counter() + 600
     while time.perf_counter() < deadline:
         app.processEvents()
-        if not tasks._chains and all(_page_ready(tabs.widget(i)) for i in range(tabs.count())):
+        if not window.runner.first_loads_pending() and all(  # type: ignore[attr-defined]
+                _page_ready(tabs.widget(i)) for i in range(tabs.count())):
             break
         QThreadPool.globalInstance().waitForDone(5)
     return time.perf_counter()
@@ -98,7 +98,7 @@ def _all_loaded() -> None:
         if QThreadPool.globalInstance().activeThreadCount() == 0:
             from ui import tasks
 
-            if not tasks._jobs:
+            if not any(r.busy() for r in tasks._all_runners(app)):
                 break
 
 

@@ -218,59 +218,36 @@ def _show_window(db: Any) -> Any:
 def _when_page_shown(window: Any, then: Any) -> None:
     """Run ``then`` once the page on screen shows its data (its ``loaded`` signal; the damage
     check reads the whole file: started earlier, it competed with the first page's query for
-    the disk and CPU) — at the latest after a minute, never once ``window`` is no longer the
-    one in use."""
-    from PySide6.QtCore import QTimer
-
+    the disk and CPU)."""
     page = window.current_page()
     if page is None or page.is_loaded:
         then()
-        return
+    else:
+        _once(window, page.loaded, then, PAGE_WAIT_MS)
+
+
+def _once(window: Any, signal: Any, then: Any, timeout_ms: int) -> None:
+    """Run ``then`` once, on ``signal`` or at the latest after ``timeout_ms``, unless
+    ``window`` is no longer the one in use by then."""
+    from PySide6.QtCore import QTimer
+
     fired = False
 
     def once() -> None:
         nonlocal fired
-        if fired or CURRENT.get("window") is not window:
+        if fired:
             return
         fired = True
-        then()
+        signal.disconnect(once)
+        if CURRENT.get("window") is window:
+            then()
 
-    page.loaded.connect(once)
-    QTimer.singleShot(PAGE_WAIT_MS, window, once)
+    signal.connect(once)
+    QTimer.singleShot(timeout_ms, window, once)
 
 
 PAGE_WAIT_MS = 60_000
-
-
-def _when(window: Any, ready: Any, then: Any, *, timeout_s: float, interval_ms: int,
-          check_now: bool) -> None:
-    """Run ``then`` once ``ready()`` (polled every ``interval_ms``; at the latest after
-    ``timeout_s``), unless ``window`` is no longer the one in use; at once when the tests run
-    jobs inline."""
-    import time
-
-    from PySide6.QtCore import QTimer
-
-    from ui.tasks import is_synchronous
-
-    if is_synchronous():
-        then()
-        return
-    deadline = time.monotonic() + timeout_s
-
-    def poll() -> None:
-        if CURRENT.get("window") is not window:
-            return  # closed meanwhile
-        if ready() or time.monotonic() > deadline:
-            then()
-        else:
-            QTimer.singleShot(interval_ms, poll)
-
-    if check_now:
-        poll()
-    else:
-        QTimer.singleShot(interval_ms, poll)
-
+PAGES_WAIT_MS = 120_000
 
 
 def verify_after_paint(window: Any, db: Any) -> None:
@@ -296,11 +273,9 @@ def _on_verified(window: Any, db: Any, path: Path, error: BaseException | None) 
 
     message = error.message if isinstance(error, DatabaseError) else str(error)
     log.error("Damaged database found after start-up: %s", message)
-    from ui.tasks import cancel_queued
-
     # The window stays on screen, disabled, under the dialog (closing the last window would
     # end the program); the file is let go of so that a backup can replace it.
-    cancel_queued()
+    window.runner.cancel_queued()
     window.setEnabled(False)
     db.dispose()
     CURRENT.clear()
@@ -328,10 +303,11 @@ def _after_verified(window: Any, db: Any) -> None:
 
 
 def _when_pages_loaded(window: Any, then: Any) -> None:
-    from ui import tasks
-
-    _when(window, lambda: not tasks.first_loads_pending(), then, timeout_s=120,
-          interval_ms=500, check_now=True)
+    """Run ``then`` once every page has its first data (the runner's ``firstLoadsDone``)."""
+    if not window.runner.first_loads_pending():
+        then()
+    else:
+        _once(window, window.runner.firstLoadsDone, then, PAGES_WAIT_MS)
 
 
 START_BACKUP_DELAY_MS = 3000

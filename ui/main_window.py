@@ -20,6 +20,7 @@ from app import APP_NAME, __version__
 from app.db import Database
 from app.text import number_text
 from ui.pages.base import Change, Page
+from ui.tasks import Runner
 from ui.widgets import date_field
 from ui.widgets.date_field import DateField
 
@@ -34,9 +35,14 @@ class MainWindow(QMainWindow):
     asOfChanged = Signal(object)  # dt.date
     changed = Signal(object)  # ui.pages.base.Change, after the pages have been told
 
-    def __init__(self, db: Database, *, today: dt.date | None = None) -> None:
+    def __init__(self, db: Database, *, today: dt.date | None = None,
+                 runner: Runner | None = None) -> None:
         super().__init__()
         self.db = db
+        # the window's background work: its pages', dialogs' and widgets' (ui.tasks)
+        self.runner = runner or Runner(self)
+        if runner is not None:
+            runner.setParent(self)
         self._today = today
         self._titles: dict[QWidget, str] = {}
         self.pages: list[Page] = []
@@ -157,9 +163,8 @@ class MainWindow(QMainWindow):
     def _add_pages(self) -> None:
         """The tab pages, in the order of the specialist's day."""
         from ui.pages import build_pages
-        from ui.tasks import one_after_another
 
-        with one_after_another():  # the first tab's data first, then the others in turn
+        with self.runner.one_after_another():  # the first tab's data first, then the others
             for page, title in build_pages(self):
                 self.add_page(page, title)
 
@@ -297,15 +302,13 @@ class MainWindow(QMainWindow):
     def _shut_down(self) -> None:
         """The window is closed (the program is ending): pages still waiting for their first
         load are dropped, no page starts a new load and a load still running delivers nothing
-        (``ui.tasks.run_in_background(owner=page)``), and the pages' timers stop (a search
+        (``Runner.run(owner=page)``), and the pages' timers stop (a search
         typed just before closing) — nothing reads the database after this but the program's
         exit backup, once the running loads have ended (``ui.app.run_gui``)."""
         from PySide6.QtCore import QTimer
 
-        from ui.tasks import cancel_queued
-
         self.closed = True
-        cancel_queued()
+        self.runner.cancel_queued()
         for timer in self.findChildren(QTimer):
             timer.stop()
 

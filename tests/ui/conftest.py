@@ -93,6 +93,14 @@ def _close(win: Any) -> None:
     tasks.wait_for_background()
 
 
+def search_settled(qtbot: Any, page: Any) -> None:
+    """The warnings page asks for a search once the user pauses typing, or at once on Enter:
+    the user presses Enter (no waiting, and no event processing meanwhile that would let the
+    view fetch more rows of the list before the assertions look at its first page)."""
+    page.search_edit.returnPressed.emit()
+    assert not page.search_timer.isActive()
+
+
 def page_of(window: Any, cls: type) -> Any:
     for i in range(window.tabs.count()):
         page = window.tabs.widget(i)

@@ -16,6 +16,7 @@ from app.services.obligations import list_obligations
 from app.services.submissions import SubmissionInput, record_submission
 from app.settings import load_settings, save_settings
 from app.status import Status
+from tests.ui.conftest import search_settled
 from ui import tasks
 
 D = dt.date
@@ -113,8 +114,10 @@ def test_filters_and_search(window, data, qtbot) -> None:  # type: ignore[no-unt
     assert len(visible) < total
     page.kind_combo.setCurrentIndex(0)
     page.search_edit.setText("son tinh")  # no diacritics
+    search_settled(qtbot, page)
     assert {r.unit_name for r in page.visible_rows()} == {"UBND huyện Sơn Tịnh"}
     page.search_edit.clear()
+    search_settled(qtbot, page)
     unit_id = page.model.row_at(0).unit_id
     page.unit_combo.setCurrentIndex(page.unit_combo.findData(unit_id))
     assert {r.unit_id for r in page.visible_rows()} == {unit_id}

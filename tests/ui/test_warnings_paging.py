@@ -16,6 +16,7 @@ from app.exchange.xlsx_export import HEADER_ROW
 from app.search import SearchIndex
 from app.services import dashboard
 from app.text import sort_key
+from tests.ui.conftest import search_settled
 from ui import tasks
 from ui.pages import warnings_page
 from ui.pages.warnings_page import WarningsPage
@@ -79,7 +80,7 @@ def test_more_rows_on_demand_until_the_end(page, sample_db) -> None:  # type: ig
     assert not page.more_button.isVisibleTo(page)
 
 
-def test_filters_and_search_are_applied_to_the_whole_list(page, sample_db) -> None:  # type: ignore[no-untyped-def]
+def test_filters_and_search_are_applied_to_the_whole_list(page, sample_db, qtbot) -> None:  # type: ignore[no-untyped-def]
     everything = dashboard.warnings(sample_db, DAY)
     page.kind_combo.setCurrentIndex(page.kind_combo.findData("so_nganh"))
     departments = [r for r in everything if r.unit_kind.value == "so_nganh"]
@@ -88,6 +89,7 @@ def test_filters_and_search_are_applied_to_the_whole_list(page, sample_db) -> No
     assert page.model.total == len(departments)
     page.kind_combo.setCurrentIndex(0)
     page.search_edit.setText("son tinh")  # no diacritics, beyond the first page
+    search_settled(qtbot, page)
     son_tinh = [r for r in everything if r.unit_name == "UBND huyện Sơn Tịnh"]
     assert son_tinh and max(everything.index(r) for r in son_tinh) >= PAGE
     while page.model.canFetchMore(QModelIndex()):
@@ -137,9 +139,10 @@ def test_model_passes_qtmodeltester(qtmodeltester, page) -> None:  # type: ignor
 
 
 def test_typing_on_narrows_a_list_held_whole_without_a_query(
-        page, sample_db, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+        page, sample_db, monkeypatch: pytest.MonkeyPatch, qtbot) -> None:  # type: ignore[no-untyped-def]
     everything = dashboard.warnings(sample_db, DAY)
     page.search_edit.setText("son tinh")
+    search_settled(qtbot, page)
     while page.model.canFetchMore(QModelIndex()):
         page.model.fetchMore(QModelIndex())
     held = page.model.rows()
@@ -149,12 +152,14 @@ def test_typing_on_narrows_a_list_held_whole_without_a_query(
     monkeypatch.setattr(warnings_page, "warning_page",
                         lambda *a, **k: queries.append(k) or real(*a, **k))
     page.search_edit.setText("son tinh 6 thang")  # narrows: filtered in memory
+    search_settled(qtbot, page)
     assert not queries
     expected = [r for r in everything if r.unit_name == "UBND huyện Sơn Tịnh"
                 and "6 tháng" in r.period_label.lower()]
     assert expected and _ids(page.model.rows()) == _ids(expected)
     assert page.model.total == len(expected)
     page.search_edit.setText("son")  # wider again: asks the query
+    search_settled(qtbot, page)
     assert queries
     index = SearchIndex.from_fields(
         (r.unit_name, r.unit_short_name, r.task_title, r.directive_symbol, r.period_label)
@@ -162,3 +167,12 @@ def test_typing_on_narrows_a_list_held_whole_without_a_query(
     wider = [everything[i] for i in index.filter("son")]
     assert len(wider) > len(held)
     assert _ids(page.model.rows()) == _ids(wider[:PAGE]) and page.model.total == len(wider)
+
+
+def test_search_asks_once_the_user_pauses(page, sample_db, qtbot) -> None:  # type: ignore[no-untyped-def]
+    everything = dashboard.warnings(sample_db, DAY)
+    son_tinh = [r for r in everything if r.unit_name == "UBND huyện Sơn Tịnh"]
+    page.search_edit.setText("son tinh")
+    assert page.search_timer.isActive()  # not at each keystroke
+    qtbot.waitUntil(lambda: page.model.total == len(son_tinh), timeout=5000)
+    assert {r.unit_name for r in page.model.rows()} == {"UBND huyện Sơn Tịnh"}

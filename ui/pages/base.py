@@ -67,7 +67,7 @@ class Page(QWidget):
                         | Change.DAY)
 
     def __init__(self, main_window: MainWindow, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(parent if parent is not None else main_window)
         self.main_window = main_window
         self.db = main_window.db
         self.is_loaded = False

@@ -36,7 +36,7 @@ from app.status import STATUS_COLOURS, Status
 from app.text import number_text
 from ui.models.task_summary_model import TaskSummaryModel
 from ui.pages.base import Page
-from ui.tasks import is_synchronous, run_in_background, window_closed
+from ui.tasks import window_closed
 from ui.widgets.completeness_matrix_widget import CompletenessMatrixWidget
 from ui.widgets.status_bar_chart import ChartRow, StatusBarChart
 
@@ -157,8 +157,9 @@ class DashboardPage(Page):
         self._generation += 1
         generation = self._generation
         db = self.db
-        run_in_background(lambda: overview(db, day),
-                          lambda result: self._on_loaded(generation, result), owner=self)
+        self.main_window.runner.run(lambda: overview(db, day),
+                                    lambda result: self._on_loaded(generation, result),
+                                    owner=self)
         self.matrix.refresh(day)
         self.today_panel.refresh(day)
 
@@ -235,7 +236,7 @@ class DashboardPage(Page):
         self.total_chart = chart
         layout.addStretch(1)
         directives = list(data.directives)
-        first = len(directives) if is_synchronous() else FIRST_DIRECTIVES
+        first = FIRST_DIRECTIVES
         self._add_directive_boxes(content, directives[:first])
         self.charts_area.setWidget(content)
         self._pending_boxes = (content, directives[first:])

@@ -20,7 +20,6 @@ from app.services import directives, units
 from app.services.configuration import get_settings
 from app.services.directives import DirectiveInfo, TaskInfo
 from app.services.obligations import SyncResult
-from ui import tasks
 from ui.dialogs import messages
 from ui.dialogs.directive_dialog import DirectiveDialog
 from ui.dialogs.history_dialog import HistoryDialog
@@ -28,6 +27,7 @@ from ui.dialogs.task_dialog import TaskDialog
 from ui.models.directives_model import DirectivesModel
 from ui.models.tasks_model import TasksModel
 from ui.pages.base import Change, Confirm, Page
+from ui.tasks import window_closed
 from ui.widgets.attachment_field import attachment_name, open_attachment
 from ui.widgets.data_table import DataTable
 from ui.widgets.export_button import export_view
@@ -140,13 +140,13 @@ class DirectivesPage(Page):
     # --- data ------------------------------------------------------------------------------
     def refresh(self) -> None:
         """Reload off the UI thread (a large directive has many tasks and obligations)."""
-        if tasks.window_closed(self):
+        if window_closed(self):
             return  # its window was closed: nothing is loaded any more
         self._generation += 1
         generation = self._generation
         self.loading = True
         self.status_label.setText("Đang tải danh sách văn bản…")
-        tasks.run_in_background(
+        self.main_window.runner.run(
             lambda: directives.list_directives(self.db),
             lambda rows: self._on_loaded(generation, rows),
             self._on_load_failed, owner=self)

@@ -27,7 +27,6 @@ from app.services import submissions
 from app.services.intake import IntakeRow, IntakeView, intake_view, obligation_history
 from app.services.obligations import get_obligation
 from app.services.submissions import SubmissionInfo
-from ui import tasks
 from ui.dialogs import messages
 from ui.dialogs.history_dialog import HistoryDialog
 from ui.dialogs.submission_dialog import SubmissionDialog
@@ -35,6 +34,7 @@ from ui.dialogs.waive_dialog import WaiveDialog, is_waived
 from ui.models.intake_model import IntakeModel
 from ui.models.submissions_model import SubmissionsModel
 from ui.pages.base import Change, Confirm, Page
+from ui.tasks import window_closed
 from ui.widgets.attachment_field import open_attachment
 from ui.widgets.data_table import DataTable
 from ui.widgets.export_button import export_view
@@ -181,14 +181,14 @@ class IntakePage(Page):
 
     # --- loading ---------------------------------------------------------------------------
     def refresh(self) -> None:
-        if tasks.window_closed(self):
+        if window_closed(self):
             return  # its window was closed: nothing is loaded any more
         self._generation += 1
         generation = self._generation
         self.loading = True
         db, day, kind = self.db, self.main_window.as_of, self.task_kind
         wanted = (self._directive_id, self._task_id, self._period_key)
-        tasks.run_in_background(
+        self.main_window.runner.run(
             lambda: intake_view(db, day, kind, directive_id=wanted[0], task_id=wanted[1],
                                 period_key=wanted[2]),
             lambda loaded: self._on_loaded(generation, loaded),

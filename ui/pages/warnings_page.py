@@ -44,7 +44,7 @@ from ui.models.warnings_model import REMINDED_TITLE, WarningsModel
 from ui.models.warnings_model import export_table as rows_table
 from ui.pages.base import Change, Page
 from ui.style import status_chip_style
-from ui.tasks import is_synchronous, run_in_background, window_closed
+from ui.tasks import window_closed
 from ui.widgets.flow_layout import FlowLayout
 from ui.widgets.frozen_column import freeze_first_column
 from ui.widgets.search_box import link_search
@@ -255,7 +255,8 @@ class WarningsPage(Page):
                            _query(db, flt, scope, order, descending, day_totals),
                            reminded_notes(db, day))
 
-        run_in_background(load, lambda result: self._on_loaded(generation, result), owner=self)
+        self.main_window.runner.run(load, lambda result: self._on_loaded(generation, result),
+                                    owner=self)
 
     def _requery(self) -> None:
         """The list again for new filters, search or order (same day, same search keys)."""
@@ -271,8 +272,8 @@ class WarningsPage(Page):
         if narrowed is not None:  # typing on within a list held whole: no query needed
             self._show_page(narrowed)
             return
-        run_in_background(lambda: _query(db, flt, scope, order, descending),
-                          lambda page: self._on_page(generation, page), owner=self)
+        self.main_window.runner.run(lambda: _query(db, flt, scope, order, descending),
+                                    lambda page: self._on_page(generation, page), owner=self)
 
     def _narrowed(self, flt: WarningFilter, order: str, descending: bool) -> _Page | None:
         """The list for a search that only narrows the one shown, when every row of that one
@@ -334,7 +335,8 @@ class WarningsPage(Page):
         if window_closed(self) or self.day is None:
             return
         db, day = self.db, self.day
-        run_in_background(lambda: reminded_notes(db, day), self.model.set_reminded, owner=self)
+        self.main_window.runner.run(lambda: reminded_notes(db, day), self.model.set_reminded,
+                                    owner=self)
 
     def _on_page(self, generation: int, page: _Page) -> None:
         if generation == self._generation:
@@ -363,8 +365,11 @@ class WarningsPage(Page):
             self.model.fetch_failed()
             return
         generation = self._generation
-        db, scope, flt = self.db, self.scope, self.current_filter()
-        order, descending = self._order, self._descending
+        db, scope, shown = self.db, self.scope, self._shown
+        # more of the list shown — not of a search typed and not asked for yet
+        flt = shown.flt if shown is not None else self.current_filter()
+        order, descending = ((shown.order, shown.descending) if shown is not None
+                             else (self._order, self._descending))
 
         def done(rows: list[ObligationRow]) -> None:
             if generation == self._generation:
@@ -376,7 +381,7 @@ class WarningsPage(Page):
             self.model.fetch_failed()
             show_error(self, exc)
 
-        run_in_background(
+        self.main_window.runner.run(
             lambda: warning_page(db, flt, scope=scope, order=order, descending=descending,
                                  limit=PAGE_SIZE, offset=offset),
             done, failed, owner=self)
@@ -459,10 +464,7 @@ class WarningsPage(Page):
         self.search_edit.selectAll()
 
     def _on_search_edit_text_changed(self, _text: str) -> None:
-        if is_synchronous():
-            self._requery()
-        else:
-            self.search_timer.start()  # restarted by every keystroke
+        self.search_timer.start()  # restarted by every keystroke; Enter asks at once
 
     def _on_more_button_clicked(self) -> None:
         self.model.fetchMore(QModelIndex())
