@@ -7,6 +7,8 @@ from typing import Any
 
 from PySide6.QtGui import QAction, QKeySequence
 
+from ui.pages.base import Change
+
 
 class DeadlineActions:
     """Holds the actions and their slots for one window (kept on ``window.deadline_actions``)."""
@@ -64,7 +66,7 @@ class DeadlineActions:
         from ui.dialogs.followup_plan_dialog import FollowupPlanDialog
 
         if FollowupPlanDialog(self.window.db, self.window).exec():
-            self.window.refresh_all()
+            self.window.broadcast(Change.SETTINGS)
 
     def _on_calendar_action_triggered(self) -> None:
         from ui.dialogs.calendar_days_dialog import CalendarDaysDialog
@@ -72,7 +74,7 @@ class DeadlineActions:
         dialog = CalendarDaysDialog(self.window.db, self.window.today(), self.window)
         dialog.exec()
         if dialog.changed:
-            self.window.refresh_all()
+            self.window.broadcast(Change.SETTINGS)
 
     def _on_ics_action_triggered(self) -> None:
         from ui.dialogs.deadline_export_dialog import DeadlineExportDialog

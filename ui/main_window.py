@@ -210,7 +210,7 @@ class MainWindow(QMainWindow):
     def _on_as_of_changed(self, day: object) -> None:
         if isinstance(day, dt.date):
             self.asOfChanged.emit(day)
-            self.refresh_all()
+            self.broadcast(Change.DAY)
 
     def _on_as_of_invalid(self, message: str) -> None:
         from app.dates import fmt
@@ -230,7 +230,7 @@ class MainWindow(QMainWindow):
         from ui.dialogs.settings_dialog import SettingsDialog
 
         if SettingsDialog(self.db, self).exec():
-            self.refresh_all()
+            self.broadcast(Change.SETTINGS)
 
     def _on_about_triggered(self) -> None:
         from app.connection import redact
@@ -261,7 +261,7 @@ class MainWindow(QMainWindow):
             show_error(self, exc)
             return
         self.obligation_dialog = dialog
-        dialog.finished.connect(lambda _result: self.refresh_all())
+        dialog.finished.connect(lambda _result: self.broadcast(Change.SUBMISSIONS))
         dialog.open()
 
     def check_overdue_since_last_start(self) -> None:

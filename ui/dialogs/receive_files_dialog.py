@@ -63,6 +63,7 @@ from ui.models.received_model import (
     ReceivedModel,
     ReviewRow,
 )
+from ui.pages.base import Change
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -413,7 +414,7 @@ class ReceiveFilesDialog(QDialog):
                 done += 1
             self.model.row_changed(row)
         if done:
-            self.window_.refresh_all()
+            self.window_.broadcast(Change.SUBMISSIONS)
             self.window_.show_status(f"Đã ghi nhận {done} văn bản từ tệp.")
             self.recorded.emit(done)
         self._update()
