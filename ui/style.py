@@ -9,8 +9,44 @@ from __future__ import annotations
 
 from app.status import STATUS_COLOURS, Status
 
-CHIP_BORDER = "#7a8593"
+# --- every colour the window uses besides the statuses' (a test keeps them here) -----------
+EDGE = "#7a8593"  # borders of chips, figures, bars and charts
+CHIP_BORDER = EDGE
 TEXT_ON_STATUS = "#000000"
+TEXT = "#111111"  # figures and labels drawn by hand
+TEXT_DARK = "#222222"
+TEXT_BADGE = "#202020"
+TEXT_MUTED = "#555555"  # hints under a field, notes
+TEXT_FAINT = "#9aa0a6"  # a matrix cell with nothing to count
+ERROR_TEXT = "#b00020"  # a message saying what is wrong (also "quá hạn" in a summary)
+ERROR_TEXT_STRONG = "#b71c1c"
+OK_TEXT = "#1b5e20"
+WARNING_TEXT = "#8a5300"  # a warning that does not stop the user
+DUE_SOON_TEXT = "#8a6100"
+FIELD_ERROR_BORDER = "#d32f2f"
+WHITE = "#ffffff"
+HIGHLIGHT = "#ffe08a"  # a value read from a file to be checked
+RECORDED = "#c8e6c9"  # recorded / a working day
+PROBLEM = "#f8c4c4"
+WARNING_BACKGROUND = "#fff3c4"
+INACTIVE = "#eeeeee"  # a unit no longer followed
+TOTAL_BACKGROUND = "#f3f5f8"
+DAY_OFF = "#ffd8a8"
+PANEL_BACKGROUND = "#fafafa"
+PANEL_BORDER = "#d0d0d0"
+NOTICE_BACKGROUND = "#e8f1fb"
+NOTICE_BORDER = "#9dbbe0"
+PROGRESS_CHUNK = "#8fd19e"
+BAR = "#8fb8de"
+FROZEN_EDGE = "#9aa5b1"
+ROUND_NOTICE = "#dde3ea"  # the follow-up rounds: notice, 1st and 2nd reminder, escalation
+ROUND_FIRST = "#ffe98a"
+ROUND_SECOND = DAY_OFF
+ROUND_ESCALATE = "#ffb3b3"
+
+MUTED_STYLE = f"color: {TEXT_MUTED};"
+ERROR_STYLE = f"color: {ERROR_TEXT};"
+OK_STYLE = f"color: {OK_TEXT};"
 
 
 def status_chip_style(status: Status) -> str:

@@ -36,3 +36,16 @@ def test_contrast_ratio_reference_values() -> None:
 
 def test_margins_shown_without_a_trailing_zero() -> None:
     assert mm_text(20.0) == "20" and mm_text(22.5) == "22,5" and mm_text(30) == "30"
+
+
+def test_every_colour_of_the_window_is_named_in_ui_style():
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "ui"
+    literal = re.compile(r"#[0-9a-fA-F]{6}\b|#[0-9a-fA-F]{3}\b")
+    found = [f"{p.relative_to(root)}:{n}: {line.strip()}"
+             for p in sorted(root.rglob("*.py")) if p.name != "style.py"
+             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1)
+             if literal.search(line)]
+    assert found == []

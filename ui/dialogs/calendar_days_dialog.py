@@ -31,6 +31,7 @@ from app.services.calendar_days import (
     withdraw_calendar_day,
     year_calendar,
 )
+from ui import style
 from ui.dialogs import messages
 from ui.models.calendar_days_model import CalendarDaysModel
 from ui.widgets.data_table import DataTable
@@ -122,7 +123,7 @@ class CalendarDaysDialog(QDialog):
         self._on_table_current_id_changed(self.table.current_id())
 
     def _say(self, text: str, error: bool = False) -> None:
-        self.message.setStyleSheet("color: #b00020;" if error else "color: #1b5e20;")
+        self.message.setStyleSheet(style.ERROR_STYLE if error else style.OK_STYLE)
         self.message.setText(text)
 
     # --- slots -----------------------------------------------------------------------------

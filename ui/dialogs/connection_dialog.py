@@ -23,11 +23,12 @@ from PySide6.QtWidgets import (
 from app import connection
 from app.connection import ServerConfig
 from app.errors import AppError, ValidationError
+from ui import style
 from ui.dialogs.unsaved import AsksBeforeClosing
 from ui.tasks import run_in_background
 
-OK_STYLE = "color: #1b5e20;"
-ERROR_STYLE = "color: #b71c1c;"
+OK_STYLE = style.OK_STYLE
+ERROR_STYLE = f"color: {style.ERROR_TEXT_STRONG};"
 
 
 class ConnectionDialog(AsksBeforeClosing, QDialog):
@@ -106,7 +107,7 @@ class ConnectionDialog(AsksBeforeClosing, QDialog):
             "Thay đổi nơi lưu dữ liệu có hiệu lực khi mở lại chương trình. Muốn đưa dữ liệu "
             "đang có lên máy chủ, dùng \"Tệp → Chuyển dữ liệu sang máy chủ…\".")
         self.note_label.setWordWrap(True)
-        self.note_label.setStyleSheet("color: #555;")
+        self.note_label.setStyleSheet(style.MUTED_STYLE)
         layout.addWidget(self.note_label)
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok

@@ -32,7 +32,7 @@ from app.errors import AppError
 from app.exchange.reminder_mail import MailDraft, MailSettings
 from app.services.directives import list_directives
 from app.services.followup import FollowupRound
-from ui import tasks
+from ui import style, tasks
 from ui.dialogs import messages
 
 
@@ -147,7 +147,7 @@ class DeadlineExportDialog(QDialog):
 
     # --- content ---------------------------------------------------------------------------
     def _say(self, text: str, error: bool = False) -> None:
-        self.message.setStyleSheet("color: #b00020;" if error else "color: #1b5e20;")
+        self.message.setStyleSheet(style.ERROR_STYLE if error else style.OK_STYLE)
         self.message.setText(text)
 
     def _load_mail_settings(self) -> None:

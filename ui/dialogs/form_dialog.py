@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.errors import AppError, StaleEdit, ValidationError
+from ui import style
 from ui.dialogs import messages
 from ui.dialogs.unsaved import AsksBeforeClosing
 from ui.screen_fit import FittingScrollArea, fit_to_screen, largest_size
@@ -124,7 +125,7 @@ class FormDialog(AsksBeforeClosing, QDialog):
         if hint:
             hint_label = QLabel(hint, holder)
             hint_label.setWordWrap(True)
-            hint_label.setStyleSheet("color: #555;")
+            hint_label.setStyleSheet(style.MUTED_STYLE)
             box.addWidget(hint_label)
         error = FieldErrorLabel(holder)
         box.addWidget(error)

@@ -36,6 +36,7 @@ from app.exchange.xlsx_import import (
     preview_import,
 )
 from app.exchange.xlsx_limits import ImportCancelled
+from ui import style
 from ui.models.import_preview_model import ImportPreviewModel
 from ui.tasks import run_in_background
 
@@ -96,7 +97,8 @@ class ImportDialog(QDialog):
         self.details_label.setTextInteractionFlags(
             Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details_label.setStyleSheet(
-            "QLabel { background: #fafafa; border: 1px solid #d0d0d0; padding: 4px; }")
+            f"QLabel {{ background: {style.PANEL_BACKGROUND}; "
+            f"border: 1px solid {style.PANEL_BORDER}; padding: 4px; }}")
         self.details_label.setVisible(False)
         layout.addWidget(self.details_label)
         self.hint_label = QLabel(

@@ -21,6 +21,7 @@ from app.db import Database
 from app.services.obligations import ObligationRow, get_obligation
 from app.services.submissions import SubmissionInfo, list_for_obligation
 from app.status import Status
+from ui import style
 from ui.models.warnings_model import days_text
 
 
@@ -56,7 +57,7 @@ class ObligationDialog(QDialog):
         form = QFormLayout()
         self.status_label = QLabel(_status_text(row))
         self.status_label.setStyleSheet(
-            f"background: {row.status.colour}; padding: 3px 6px; border: 1px solid #7a8593;")
+            f"background: {row.status.colour}; padding: 3px 6px; border: 1px solid {style.EDGE};")
         self.status_label.setWordWrap(True)
         fields = (
             ("Đơn vị:", f"{row.unit_name} ({row.unit_kind.label})"),

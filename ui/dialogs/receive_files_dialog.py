@@ -51,7 +51,7 @@ from app.reading.matching import (
     obligation_label,
     unit_obligations,
 )
-from ui import tasks
+from ui import style, tasks
 from ui.dialogs import messages
 from ui.models.received_model import (
     CHOICE_ROLE,
@@ -132,7 +132,8 @@ class ReceiveFilesDialog(QDialog):
         layout = QVBoxLayout(self)
         intro = QLabel(
             "Kéo thả tệp hoặc thư mục vào đây (PDF, Word .docx, ảnh quét). Chương trình đọc số, "
-            "ngày ký, đơn vị, nghĩa vụ… Ô <b style='background:#ffe08a'>tô vàng</b> là giá trị "
+            f"ngày ký, đơn vị, nghĩa vụ… Ô <b style='background:{style.HIGHLIGHT}'>tô vàng</b> "
+            "là giá trị "
             "chưa chắc (tên ô ghi ở cột “Cần kiểm tra”): hãy xem lại, sửa bằng F2 hoặc nhấp đúp. "
             "Chọn dòng rồi bấm <b>Ctrl+Enter</b> để ghi nhận. Chưa xác nhận thì chưa ghi gì.",
             self)
@@ -448,7 +449,7 @@ class ReceiveFilesDialog(QDialog):
         for sig in row.result.signatures:
             parts.append(sig.describe())
         for key, why in row.unsure.items():
-            parts.append(f"<span style='background:#ffe08a'>Cần kiểm tra</span> "
+            parts.append(f"<span style='background:{style.HIGHLIGHT}'>Cần kiểm tra</span> "
                          f"{COLUMNS[COLUMN_INDEX[key]].header}: {why}")
         self.detail.setText("<br>".join(parts))
 

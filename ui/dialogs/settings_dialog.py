@@ -22,6 +22,7 @@ from app.db import Database
 from app.errors import ValidationError
 from app.services.configuration import get_settings, update_settings
 from app.settings import Settings
+from ui import style
 from ui.dialogs.messages import show_error, show_info
 from ui.dialogs.unsaved import AsksBeforeClosing
 from ui.screen_fit import FittingScrollArea
@@ -63,7 +64,7 @@ class SettingsDialog(AsksBeforeClosing, QDialog):
         layout.setSpacing(1)
         layout.addWidget(widget)
         error = QLabel(box)
-        error.setStyleSheet("color: #b00020;")
+        error.setStyleSheet(style.ERROR_STYLE)
         error.setWordWrap(True)
         error.hide()
         layout.addWidget(error)

@@ -13,6 +13,7 @@ from app.models import Channel, TaskKind
 from app.services import attachments, checks, submissions
 from app.services.obligations import ObligationRow
 from app.services.submissions import SubmissionInfo, SubmissionInput
+from ui import style
 from ui.dialogs.form_dialog import FormDialog
 from ui.widgets.attachment_field import AttachmentField
 from ui.widgets.date_field import DateField, read_dates_lenient
@@ -72,7 +73,7 @@ class SubmissionDialog(FormDialog):
                             f"bản chỉ đạo.")
         self.received_warning = QLabel("", self)
         self.received_warning.setWordWrap(True)
-        self.received_warning.setStyleSheet("color: #8a5300;")
+        self.received_warning.setStyleSheet(f"color: {style.WARNING_TEXT};")
         self.received_warning.setVisible(False)
         self.received_edit.parentWidget().layout().addWidget(self.received_warning)
         self.received_edit.textChanged.connect(self._on_received_edit_text_changed)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from app.services.calendar_days import YearCalendarRow
 from app.workdays import WEEKDAY_NAMES
+from ui import style
 from ui.models.row_table_model import Column, RowTableModel
 
-OFF_COLOUR = "#ffd8a8"
-WORK_COLOUR = "#c8e6c9"
+OFF_COLOUR = style.DAY_OFF
+WORK_COLOUR = style.RECORDED
 
 
 class CalendarDaysModel(RowTableModel[YearCalendarRow]):

@@ -12,6 +12,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from app.dates import fmt
 from app.services.dashboard import CompletenessMatrix, MatrixCell, StatusCounts, rate_text
 from app.status import Status
+from ui import style
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -31,8 +32,8 @@ SUMMARY_ROWS: tuple[tuple[str, Callable[[StatusCounts], str]], ...] = (
     ("Tỷ lệ nộp", lambda c: rate_text(c.received_rate)),
     ("Tỷ lệ đúng hạn", lambda c: rate_text(c.on_time_rate)),
 )
-NOT_BOUND = "#ffffff"
-TOTAL_BACKGROUND = "#f3f5f8"
+NOT_BOUND = style.WHITE
+TOTAL_BACKGROUND = style.TOTAL_BACKGROUND
 
 
 def cell_text(cell: MatrixCell) -> str:
@@ -159,7 +160,7 @@ class CompletenessMatrixModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.BackgroundRole:
             return QBrush(QColor(cell.status.colour if cell else NOT_BOUND))
         if role == Qt.ItemDataRole.ForegroundRole:
-            return QBrush(QColor("#000000" if cell else "#9aa0a6"))
+            return QBrush(QColor(style.TEXT_ON_STATUS if cell else style.TEXT_FAINT))
         if role == Qt.ItemDataRole.UserRole:
             return cell.obligation_id if cell else None
         if role == Qt.ItemDataRole.ToolTipRole:

@@ -10,9 +10,10 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor
 
 from app.exchange.xlsx_import import Field, ImportRow
+from ui import style
 
 Index = QModelIndex | QPersistentModelIndex
-WARNING_COLOUR = "#fff3c4"
+WARNING_COLOUR = style.WARNING_BACKGROUND
 
 
 class ImportPreviewModel(QAbstractTableModel):

@@ -17,14 +17,15 @@ from app.errors import AppError
 from app.reading.fields import SURE
 from app.reading.intake import ReceivedFile
 from app.text import clean
+from ui import style
 
 Index = QModelIndex | QPersistentModelIndex
 ID_ROLE = Qt.ItemDataRole.UserRole
 CHOICE_ROLE = Qt.ItemDataRole.UserRole + 5  # the current id of a combo column
 
-UNSURE_COLOUR = "#ffe08a"
-RECORDED_COLOUR = "#c8e6c9"
-PROBLEM_COLOUR = "#f8c4c4"
+UNSURE_COLOUR = style.HIGHLIGHT
+RECORDED_COLOUR = style.RECORDED
+PROBLEM_COLOUR = style.PROBLEM
 
 NEW, RECORDED, PROBLEM, ERROR = "new", "recorded", "problem", "error"
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from app.dates import fmt
 from app.models import UnitKind
 from app.services.units import UnitInfo
+from ui import style
 from ui.models.row_table_model import Column, RowTableModel
 from ui.models.sort_keys import date_key, int_key
 
 KIND_ORDER = {k: i for i, k in enumerate(UnitKind)}
-INACTIVE_COLOUR = "#eeeeee"
+INACTIVE_COLOUR = style.INACTIVE
 
 
 def validity_text(u: UnitInfo) -> str:

@@ -13,6 +13,7 @@ from app.dates import fmt
 from app.services.obligations import ObligationRow
 from app.status import Status
 from app.text import sort_key
+from ui import style
 
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 
@@ -188,7 +189,7 @@ class WarningsModel(QAbstractTableModel):
             return QBrush(QColor(row.status.colour))
         if role == Qt.ItemDataRole.ForegroundRole and index.column() in (STATUS_COLUMN,
                                                                           DAYS_COLUMN):
-            return QBrush(QColor("#000000"))
+            return QBrush(QColor(style.TEXT_ON_STATUS))
         if role == Qt.ItemDataRole.ToolTipRole:
             received = (f"{row.submission_count} văn bản đã nhận" if row.submission_count
                         else "Chưa nhận văn bản nào")

@@ -34,6 +34,7 @@ from app.services.dashboard import (
 )
 from app.status import STATUS_COLOURS, Status
 from app.text import number_text
+from ui import style
 from ui.models.task_summary_model import TaskSummaryModel
 from ui.pages.base import Page
 from ui.tasks import window_closed
@@ -53,9 +54,9 @@ DIRECTIVES_PER_BATCH = 12
 # Rows sampled to fit column widths (Qt's default 1,000 rows cost ~0.7 s at 710 tasks).
 RESIZE_PRECISION = 150
 PROGRESS_STYLE = (
-    "QProgressBar { border: 1px solid #7a8593; border-radius: 3px; background: #ffffff; "
-    "text-align: center; color: #111111; min-height: 20px; }"
-    "QProgressBar::chunk { background: #8fd19e; }"
+    f"QProgressBar {{ border: 1px solid {style.EDGE}; border-radius: 3px; "
+    f"background: {style.WHITE}; text-align: center; color: {style.TEXT}; min-height: 20px; }}"
+    f"QProgressBar::chunk {{ background: {style.PROGRESS_CHUNK}; }}"
 )
 
 
@@ -63,7 +64,7 @@ def _figure_box(title: str, value: str, note: str, colour: str, tip: str) -> QFr
     box = QFrame()
     box.setToolTip(tip)
     box.setObjectName("figure")
-    box.setStyleSheet(f"QFrame#figure {{ background: {colour}; border: 1px solid #7a8593; "
+    box.setStyleSheet(f"QFrame#figure {{ background: {colour}; border: 1px solid {style.EDGE}; "
                       "border-radius: 4px; }")
     layout = QVBoxLayout(box)
     layout.setContentsMargins(10, 6, 10, 6)
@@ -201,7 +202,7 @@ class DashboardPage(Page):
         figures = QGridLayout()
         boxes = (
             ("Phải nộp", number_text(c.expected), f"{number_text(c.exempt)} không áp dụng",
-             "#ffffff",
+             style.WHITE,
              "Mọi nghĩa vụ trừ nghĩa vụ không áp dụng (đơn vị chưa thành lập, đã giải thể, "
              "được miễn), kể cả nghĩa vụ chưa đến hạn."),
             ("Đã nộp", number_text(c.received), f"Tỷ lệ nộp {rate_text(c.received_rate)}",

@@ -40,6 +40,7 @@ from app.services.warning_list import (
 from app.settings import Settings
 from app.status import Status
 from app.text import number_text, search_key
+from ui import style
 from ui.models.warnings_model import REMINDED_TITLE, WarningsModel
 from ui.models.warnings_model import export_table as rows_table
 from ui.pages.base import Change, Page
@@ -310,8 +311,9 @@ class WarningsPage(Page):
             self.window_spin.setValue(loaded.window_days)
         self.counts = WarningCounts(loaded.day_totals.overdue, loaded.day_totals.due_soon)
         self.summary_label.setText(
-            f"Ngày <b>{loaded.day:%d/%m/%Y}</b>: <b style='color:#b00020'>"
-            f"{number_text(self.counts.overdue)} quá hạn</b>, <b style='color:#8a6100'>"
+            f"Ngày <b>{loaded.day:%d/%m/%Y}</b>: <b style='color:{style.ERROR_TEXT}'>"
+            f"{number_text(self.counts.overdue)} quá hạn</b>, "
+            f"<b style='color:{style.DUE_SOON_TEXT}'>"
             f"{number_text(self.counts.due_soon)} sắp đến hạn</b> "
             f"(trong {loaded.window_days} ngày tới).")
         self.set_count(self.counts.total)

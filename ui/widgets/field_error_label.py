@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QLabel, QWidget
 
-ERROR_STYLE = "color: #b00020;"
-FIELD_ERROR_STYLE = "border: 1px solid #d32f2f; border-radius: 2px;"
+from ui import style
+
+ERROR_STYLE = style.ERROR_STYLE
+FIELD_ERROR_STYLE = f"border: 1px solid {style.FIELD_ERROR_BORDER}; border-radius: 2px;"
 
 
 class FieldErrorLabel(QLabel):

@@ -13,6 +13,8 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtWidgets import QAbstractItemView, QFrame, QHeaderView, QTableView
 
+from ui import style
+
 UNIT_TITLES = ("Đơn vị", "Tên đơn vị")
 
 
@@ -44,7 +46,8 @@ class FrozenColumn(QTableView):
         header.setSectionsClickable(True)
         header.setSortIndicatorShown(view.horizontalHeader().isSortIndicatorShown())
         header.setHighlightSections(False)
-        self.setStyleSheet("QTableView#frozenColumn { border-right: 1px solid #9aa5b1; }")
+        self.setStyleSheet(
+            f"QTableView#frozenColumn {{ border-right: 1px solid {style.FROZEN_EDGE}; }}")
         view.viewport().stackUnder(self)
         self._connect_signals()
         self._update_columns()

@@ -9,8 +9,10 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-BAR_COLOUR = "#8fb8de"
-EDGE = "#7a8593"
+from ui import style
+
+BAR_COLOUR = style.BAR
+EDGE = style.EDGE
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ class MedianBarChart(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         metrics = self.fontMetrics()
         top = 0
-        painter.setPen(QColor("#111111"))
+        painter.setPen(QColor(style.TEXT))
         painter.drawText(QRectF(0, 0, self.width(), metrics.height() + 4),
                          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self._title)
         top = metrics.height() + 8
@@ -69,7 +71,7 @@ class MedianBarChart(QWidget):
         largest = max(max(r.median for r in self._rows), 1.0)
         for i, row in enumerate(self._rows):
             y = top + i * (self.BAR_HEIGHT + self.ROW_GAP)
-            painter.setPen(QColor("#111111"))
+            painter.setPen(QColor(style.TEXT))
             painter.drawText(QRectF(0, y, label_width - 6, self.BAR_HEIGHT),
                              Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                              row.label)
@@ -77,7 +79,7 @@ class MedianBarChart(QWidget):
             painter.setPen(QPen(QColor(EDGE)))
             painter.setBrush(QColor(BAR_COLOUR))
             painter.drawRect(QRectF(label_width, y, max(width, 2), self.BAR_HEIGHT))
-            painter.setPen(QColor("#111111"))
+            painter.setPen(QColor(style.TEXT))
             painter.drawText(QRectF(label_width + max(width, 2) + 6, y, value_width,
                                     self.BAR_HEIGHT),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,

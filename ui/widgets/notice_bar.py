@@ -7,6 +7,8 @@ from collections.abc import Callable
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QWidget
 
+from ui import style
+
 
 class NoticeBar(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -18,7 +20,8 @@ class NoticeBar(QFrame):
 
     def _build_ui(self) -> None:
         self.setObjectName("noticeBar")
-        self.setStyleSheet("#noticeBar { background: #e8f1fb; border: 1px solid #9dbbe0; "
+        self.setStyleSheet(f"#noticeBar {{ background: {style.NOTICE_BACKGROUND}; "
+                           f"border: 1px solid {style.NOTICE_BORDER}; "
                            "border-radius: 3px; }")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 4, 4)

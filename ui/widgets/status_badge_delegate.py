@@ -6,6 +6,8 @@ from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QPainter, QPalette
 from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from ui import style
+
 
 class StatusBadgeDelegate(QStyledItemDelegate):
     """The model gives the label (DisplayRole) and the colour (BackgroundRole)."""
@@ -18,8 +20,8 @@ class StatusBadgeDelegate(QStyledItemDelegate):
         colour = index.data(Qt.ItemDataRole.BackgroundRole)
         opt.text = ""
         opt.backgroundBrush = QBrush(Qt.GlobalColor.transparent)
-        style = opt.widget.style() if opt.widget else QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        qstyle = opt.widget.style() if opt.widget else QApplication.style()
+        qstyle.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
         if not text:
             return
         painter.save()
@@ -30,7 +32,7 @@ class StatusBadgeDelegate(QStyledItemDelegate):
             painter.setBrush(QColor(colour))
             painter.drawRoundedRect(rect, 6, 6)
         painter.setPen(opt.palette.color(QPalette.ColorRole.Text) if colour is None
-                       else QColor("#202020"))
+                       else QColor(style.TEXT_BADGE))
         painter.drawText(rect.adjusted(6, 0, -4, 0),
                          int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), text)
         painter.restore()

@@ -15,12 +15,13 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from app.services.dashboard import SHORT_LABELS, StatusCounts, rate_text
 from app.status import STATUS_COLOURS, Status
 from app.text import number_text
+from ui import style
 
 # Order of the segments: what is done, then what is missing, then what is not yet due.
 SEGMENTS = (Status.DONE_ON_TIME, Status.DONE_LATE, Status.OVERDUE, Status.DUE_SOON,
             Status.NOT_DUE, Status.EXEMPT)
 # Darker edges so that the pale fills stay visible on white.
-EDGE = "#7a8593"
+EDGE = style.EDGE
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ class StatusBarChart(QWidget):
             painter.setFont(bold)
             y += self._title_height()
         if not self._rows:
-            painter.setPen(QColor("#555555"))
+            painter.setPen(QColor(style.TEXT_MUTED))
             painter.drawText(QRectF(0, y, width, self.BAR_HEIGHT),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                              "Chưa có nghĩa vụ nào.")
@@ -112,7 +113,7 @@ class StatusBarChart(QWidget):
         biggest = max((self._bar_total(r.counts) for r in self._rows), default=0) or 1
         for row in self._rows:
             rect = QRectF(0, y, label_width - 8, self.BAR_HEIGHT)
-            painter.setPen(QColor("#222222"))
+            painter.setPen(QColor(style.TEXT_DARK))
             painter.drawText(rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
                              metrics.elidedText(row.label, Qt.TextElideMode.ElideRight,
                                                 int(rect.width())))
@@ -128,10 +129,10 @@ class StatusBarChart(QWidget):
                 painter.drawRect(seg)
                 text = number_text(n)
                 if metrics.horizontalAdvance(text) + 4 <= w:
-                    painter.setPen(QColor("#111111"))
+                    painter.setPen(QColor(style.TEXT))
                     painter.drawText(seg, Qt.AlignmentFlag.AlignCenter, text)
                 x += w
-            painter.setPen(QColor("#222222"))
+            painter.setPen(QColor(style.TEXT_DARK))
             painter.drawText(QRectF(bar_left + bar_width + 6, y, rate_width, self.BAR_HEIGHT),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                              f"Đã nộp {rate_text(row.counts.received_rate)}")
@@ -152,7 +153,7 @@ class StatusBarChart(QWidget):
             painter.setBrush(QColor(STATUS_COLOURS[status]))
             painter.drawRect(QRectF(x, y + 4, box, box))
             label = SHORT_LABELS[status]
-            painter.setPen(QColor("#222222"))
+            painter.setPen(QColor(style.TEXT_DARK))
             text_width = metrics.horizontalAdvance(label)
             painter.drawText(QRectF(x + box + 4, y, text_width + 4, box + 8),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, label)

@@ -28,6 +28,7 @@ from app.services.followup import (
     response_stats,
     today_plan,
 )
+from ui import style
 from ui.models.row_table_model import Column, RowTableModel
 from ui.tasks import run_in_background, window_closed
 from ui.widgets.data_table import DataTable
@@ -36,8 +37,8 @@ from ui.widgets.median_bar_chart import MedianBarChart, MedianRow
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
-ROUND_COLOURS = {RoundKind.NOTICE: "#dde3ea", RoundKind.FIRST: "#ffe98a",
-                 RoundKind.SECOND: "#ffd8a8", RoundKind.ESCALATE: "#ffb3b3"}
+ROUND_COLOURS = {RoundKind.NOTICE: style.ROUND_NOTICE, RoundKind.FIRST: style.ROUND_FIRST,
+                 RoundKind.SECOND: style.ROUND_SECOND, RoundKind.ESCALATE: style.ROUND_ESCALATE}
 
 
 @dataclass(frozen=True)
