@@ -106,7 +106,7 @@ class ReceiveFilesDialog(QDialog):
 
     def __init__(self, window: MainWindow, parent: QWidget | None = None) -> None:
         super().__init__(parent or window)
-        self.window_ = window
+        self.main_window = window
         self.db = window.db
         self.model = ReceivedModel(self)
         self.model.rematch = self._rematch
@@ -288,7 +288,7 @@ class ReceiveFilesDialog(QDialog):
             self._finish_reading()
             return
         path = self._queue.pop(0)
-        today = self.window_.today()
+        today = self.main_window.today()
         catalogue, known, roots = self._catalogue, self._known, self._roots
         tasks.run_in_background(
             lambda: read_received(self.db, path, today=today, catalogue=catalogue, known=known,
@@ -296,7 +296,7 @@ class ReceiveFilesDialog(QDialog):
             self._on_file_read, self._on_read_failed, owner=self)
 
     def _on_file_read(self, result: Any) -> None:
-        received = self.window_.today()
+        received = self.main_window.today()
         if self.file_date_check.isChecked():
             try:
                 stamp = Path(result.path).stat().st_mtime
@@ -342,7 +342,7 @@ class ReceiveFilesDialog(QDialog):
             return []
         directive = row.result.directive.id
         try:
-            found = unit_obligations(self.db, row.unit_id, self.window_.today(), directive)
+            found = unit_obligations(self.db, row.unit_id, self.main_window.today(), directive)
         except AppError:
             return []
         return [(o.id, obligation_label(o)) for o in found]
@@ -354,7 +354,7 @@ class ReceiveFilesDialog(QDialog):
             return
         unit = Match(row.unit_id, row.unit_label, 1.0)
         found = match_obligation(self.db, unit, row.result.directive, fields,
-                                 self.window_.today())
+                                 self.main_window.today())
         if found.id is not None:
             row.obligation_id = found.id
             row.obligation_label = found.label.split(" — ", 1)[-1]
@@ -391,7 +391,7 @@ class ReceiveFilesDialog(QDialog):
                     f"{len(unsure)} dòng còn ô chưa chắc ({names}). Anh/chị đã kiểm tra và vẫn "
                     "ghi nhận?", yes="Ghi nhận"):
                 return 0
-        today = self.window_.today()
+        today = self.main_window.today()
         done = 0
         for row in rows:
             if row.obligation_id is None:
@@ -415,8 +415,8 @@ class ReceiveFilesDialog(QDialog):
                 done += 1
             self.model.row_changed(row)
         if done:
-            self.window_.broadcast(Change.SUBMISSIONS)
-            self.window_.show_status(f"Đã ghi nhận {done} văn bản từ tệp.")
+            self.main_window.broadcast(Change.SUBMISSIONS)
+            self.main_window.show_status(f"Đã ghi nhận {done} văn bản từ tệp.")
             self.recorded.emit(done)
         self._update()
         return done
