@@ -3,7 +3,7 @@ empty, Tệp → Nạp dữ liệu mẫu. ``install_help_actions(window)`` adds 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
@@ -73,30 +73,24 @@ class HelpActions(QObject):
         self.sample_action.setVisible(self.data_is_empty())
 
     def load_sample(self) -> None:
-        from app.errors import AppError
         from app.services.sample import load_sample
-        from ui.dialogs import messages
+        from ui.operations import Confirm, run_operation
 
         if not self.data_is_empty():
             self.update_sample_action()
             return
-        if not messages.confirm(
-                self.window, "Nạp dữ liệu mẫu",
-                "Nạp bộ dữ liệu mẫu (Công văn 2116/UBND-NC của UBND tỉnh Quảng Ngãi: các đơn vị, "
-                "văn bản chỉ đạo và nhiệm vụ) để thử chương trình? Có thể sửa hoặc xoá sau.",
-                yes="Nạp dữ liệu mẫu"):
-            return
-        try:
-            result = load_sample(self.window.db)
-        except AppError as exc:
-            messages.show_error(self.window, exc, title="Chưa nạp được dữ liệu mẫu")
-            return
-        except Exception as exc:
-            messages.show_error(self.window, exc)
-            return
-        self.update_sample_action()
-        self.window.refresh_all()
-        self.window.show_status(result.describe())
+
+        def done(result: Any) -> None:
+            self.update_sample_action()
+            self.window.refresh_all()
+            self.window.show_status(result.describe())
+
+        run_operation(self.window, lambda: load_sample(self.window.db), done=done,
+                      error_title="Chưa nạp được dữ liệu mẫu", confirm=Confirm(
+                          "Nạp dữ liệu mẫu",
+                          "Nạp bộ dữ liệu mẫu (Công văn 2116/UBND-NC của UBND tỉnh Quảng Ngãi: "
+                          "các đơn vị, văn bản chỉ đạo và nhiệm vụ) để thử chương trình? Có thể "
+                          "sửa hoặc xoá sau.", yes="Nạp dữ liệu mẫu"))
 
 
 def install_help_actions(window: MainWindow) -> HelpActions:

@@ -85,7 +85,7 @@ def test_an_operation_refused_says_why_and_changes_nothing(  # type: ignore[no-u
 
     seen: list[object] = []
     window.changed.connect(seen.append)
-    assert page.operate(refuse, change=Change.DIRECTIVES, done=seen.append) is None
+    assert page.operate(refuse, change=Change.DIRECTIVES, done=seen.append) is False
     assert message_log.errors == ["Văn bản đã có đơn vị gửi báo cáo: không xoá được."]
     assert seen == [] and sum(counts.values()) == 0
     message_log.answer = False  # the user says no: the service is not called

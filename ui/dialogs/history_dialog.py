@@ -137,7 +137,7 @@ class HistoryDialog(QDialog):
         import datetime as dt
 
         from app.services.audit import restore_version
-        from ui.dialogs.messages import confirm, show_error
+        from ui.dialogs.messages import confirm
         from ui.models.history_model import local_time
 
         entry = self.selected_entry()
@@ -150,18 +150,20 @@ class HistoryDialog(QDialog):
                        "Các giá trị hiện tại được giữ trong lịch sử; có thể khôi phục lại.",
                        yes="Khôi phục"):
             return
-        window = self.parent().window() if isinstance(self.parent(), QWidget) else None
-        today = window.today() if window is not None and hasattr(window, "today") \
-            else dt.date.today()
-        try:
-            restore_version(self._db, entry.id, today=today, before=before)
-        except Exception as exc:
-            show_error(self, exc, title="Không khôi phục được")
+        from ui.main_window import MainWindow
+        from ui.operations import run_operation
+
+        parent = self.parentWidget()
+        window = parent.window() if parent is not None else None
+        today = window.today() if isinstance(window, MainWindow) else dt.date.today()
+        if not run_operation(self, lambda: restore_version(self._db, entry.id, today=today,
+                                                           before=before),
+                             error_title="Không khôi phục được"):
             return
         self.restored = True
         self.reload()
-        if window is not None and hasattr(window, "refresh_all"):
-            window.refresh_all()
+        if isinstance(window, MainWindow):
+            window.refresh_all()  # a restored version may touch any list
 
     def _names(self) -> dict[str, dict[int, str]]:
         if self._name_cache is None:

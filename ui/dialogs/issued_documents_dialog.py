@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 
 from app.db import Database
 from app.documents.common import DocumentOptions
-from app.errors import AppError
 from app.services.directives import list_directives
 from app.services.issued_documents import (
     IssuedInfo,
@@ -34,8 +33,8 @@ from app.services.issued_documents import (
     set_issue_number,
 )
 from app.services.units import list_units
-from ui.dialogs import messages
 from ui.models.issued_documents_model import IssuedDocumentsModel, IssuedRow
+from ui.operations import Confirm, run_operation
 from ui.widgets.data_table import DataTable
 from ui.widgets.date_field import DateField
 from ui.widgets.search_box import SearchBox
@@ -253,15 +252,10 @@ class IssuedDocumentsDialog(QDialog):
         info = self.current()
         if info is None:
             return False
-        try:
-            set_issue_number(self.db, info.id, dialog.number_edit.text(),
-                             dialog.date_edit.date_value())
-        except AppError as exc:
-            messages.show_error(self, exc, title="Chưa ghi được số, ngày")
-            return False
-        self.reload()
-        self.issuedChanged.emit()
-        return True
+        return run_operation(
+            self, lambda: set_issue_number(self.db, info.id, dialog.number_edit.text(),
+                                           dialog.date_edit.date_value()),
+            error_title="Chưa ghi được số, ngày", done=lambda _info: self._after_change())
 
     def _on_number_button_clicked(self) -> None:
         dialog = self.number_dialog()
@@ -287,18 +281,17 @@ class IssuedDocumentsDialog(QDialog):
         info = self.current()
         if info is None:
             return
-        if not messages.confirm(
-                self, "Xóa khỏi danh sách",
-                f"Xóa “{info.kind_label}” tính đến ngày {info.as_of:%d/%m/%Y} khỏi danh sách "
-                "văn bản đã phát hành? Tệp đã lưu và bản đã in không bị ảnh hưởng; các lần đôn "
-                "đốc của văn bản này không còn được đếm.", yes="Xóa"):
-            return
-        self._run(lambda: delete_issued(self.db, info.id))
+        question = Confirm(
+            "Xóa khỏi danh sách",
+            f"Xóa “{info.kind_label}” tính đến ngày {info.as_of:%d/%m/%Y} khỏi danh sách văn "
+            "bản đã phát hành? Tệp đã lưu và bản đã in không bị ảnh hưởng; các lần đôn đốc của "
+            "văn bản này không còn được đếm.", yes="Xóa")
+        run_operation(self, lambda: delete_issued(self.db, info.id), confirm=question,
+                      done=lambda _none: self._after_change())
+
+    def _after_change(self) -> None:
         self.reload()
         self.issuedChanged.emit()
 
     def _run(self, action: Callable[[], object]) -> None:
-        try:
-            action()
-        except AppError as exc:
-            messages.show_error(self, exc)
+        run_operation(self, action)

@@ -18,12 +18,15 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
+
+from ui.operations import Confirm, run_operation
+
+__all__ = ["Change", "Confirm", "Page"]
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -41,15 +44,6 @@ class Change(enum.Flag):
     SETTINGS = enum.auto()  # the office's settings (warning window, working days…)
     DAY = enum.auto()  # the window's "as of" day
     ALL = UNITS | DIRECTIVES | SUBMISSIONS | DOCUMENTS | SETTINGS | DAY
-
-
-@dataclass(frozen=True)
-class Confirm:
-    """The question asked before a write (``Page.operate``); ``yes`` names the button."""
-
-    title: str
-    text: str
-    yes: str = "Đồng ý"
 
 
 class Page(QWidget):
@@ -85,27 +79,19 @@ class Page(QWidget):
 
     def operate(self, call: Callable[[], T], *, change: Change,
                 confirm: Confirm | None = None, error_title: str = "Không thực hiện được",
-                done: Callable[[T], None] | None = None) -> T | None:
-        """One user operation: ask ``confirm`` (None: the user said no) → ``call`` the service
-        → an ``AppError`` is shown in Vietnamese under ``error_title`` (None) → the other pages
-        the ``change`` concerns reload → ``done(result)`` (the page reloads what it shows,
-        selects, says what happened). Anything but an AppError is a bug: it goes up to the
-        exception hook (logged, the apology shown)."""
-        from app.errors import AppError
-        from ui.dialogs import messages
+                done: Callable[[T], None] | None = None) -> bool:
+        """One user operation (``ui.operations.run_operation``): ask ``confirm`` → ``call``
+        the service → an error is shown (an ``AppError`` in its own Vietnamese words under
+        ``error_title``; anything else logged, with the apology) and nothing else happens →
+        the other pages the ``change`` concerns reload → ``done(result)`` (the page reloads
+        what it shows, selects, says what happened). True when the operation was done."""
 
-        if confirm is not None and not messages.confirm(self, confirm.title, confirm.text,
-                                                        yes=confirm.yes):
-            return None
-        try:
-            result = call()
-        except AppError as exc:
-            messages.show_error(self, exc, title=error_title)
-            return None
-        self.main_window.broadcast(change, source=self)
-        if done is not None:
-            done(result)
-        return result
+        def then(result: T) -> None:
+            self.main_window.broadcast(change, source=self)
+            if done is not None:
+                done(result)
+
+        return run_operation(self, call, confirm=confirm, error_title=error_title, done=then)
 
     def set_loaded(self) -> None:
         self.is_loaded = True

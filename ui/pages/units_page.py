@@ -14,15 +14,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app.errors import AppError
 from app.models import UnitKind
 from app.services import units
 from app.services.units import UnitInfo
-from ui.dialogs import messages
 from ui.dialogs.history_dialog import HistoryDialog
 from ui.dialogs.merge_dialog import MergeDialog
 from ui.dialogs.unit_dialog import UnitDialog
 from ui.models.units_model import UnitsModel
+from ui.operations import run_operation
 from ui.pages.base import Change, Confirm, Page
 from ui.tasks import window_closed
 from ui.widgets.data_table import DataTable
@@ -130,11 +129,9 @@ class UnitsPage(Page):
     def refresh(self) -> None:
         if window_closed(self):
             return  # its window was closed: nothing is loaded any more
-        try:
-            rows = units.list_units(self.db)
-        except AppError as exc:
-            messages.show_error(self, exc)
-            return
+        run_operation(self, lambda: units.list_units(self.db), done=self._on_loaded)
+
+    def _on_loaded(self, rows: list[UnitInfo]) -> None:
         self.table.set_rows(rows)
         self._apply_filters()
         self.set_loaded()

@@ -231,9 +231,9 @@ class TodayPanel(QWidget):
     def mark_sent(self) -> None:
         """Record the selected round as sent to its units (issued documents), so the units
         are counted as reminded and the round leaves the list of things not done."""
-        from app.errors import AppError
         from app.services.issued_documents import IssuedInput, record_issued
         from ui.dialogs import messages
+        from ui.operations import run_operation
 
         row = self.table.current_row()
         if row is None or self.day is None or row.round.kind is RoundKind.NOTICE:
@@ -247,17 +247,13 @@ class TodayPanel(QWidget):
             messages.show_info(self, "Đã ghi nhận", f"{r.kind.label} này đã được ghi khi in công "
                                f"văn ngày {already[-1].day:%d/%m/%Y}; không ghi thêm lần nữa.")
             return
-        try:
-            record_issued(self.db, IssuedInput(
-                kind="reminder", as_of=self.day, directive_id=r.directive_id,
-                issued_date=self.day, title=f"{r.kind.label}: {r.what}",
-                unit_ids=tuple(u for u, _ in r.units), follow_up_round=r.kind.number,
-                options={"round": r.kind.value, "task_id": r.task_id,
-                         "period_key": r.period_key}))
-        except AppError as exc:
-            messages.show_error(self, exc)
-            return
-        self.refresh(self.day)
+        day = self.day
+        run_operation(self, lambda: record_issued(self.db, IssuedInput(
+            kind="reminder", as_of=day, directive_id=r.directive_id, issued_date=day,
+            title=f"{r.kind.label}: {r.what}", unit_ids=tuple(u for u, _ in r.units),
+            follow_up_round=r.kind.number,
+            options={"round": r.kind.value, "task_id": r.task_id, "period_key": r.period_key})),
+            done=lambda _info: self.refresh(day))
 
     def _on_plan_button_clicked(self) -> None:
         from ui.dialogs.followup_plan_dialog import FollowupPlanDialog
