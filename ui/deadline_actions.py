@@ -30,10 +30,8 @@ class DeadlineActions:
 
     def install(self) -> None:
         menu_bar = self.window.menuBar()
-        help_menu = getattr(self.window, "help_menu", None)
         self.menu = menu_bar.addMenu("&Hạn và nhắc việc")
-        if help_menu is not None:  # before Trợ giúp
-            menu_bar.insertMenu(help_menu.menuAction(), self.menu)
+        menu_bar.insertMenu(self.window.help_menu.menuAction(), self.menu)  # before Trợ giúp
         for action in (self.today_action, self.plan_action):
             self.menu.addAction(action)
         self.menu.addSeparator()

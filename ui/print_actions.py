@@ -30,9 +30,8 @@ def install_print_actions(window: MainWindow) -> None:
     """Add the "In ấn" menu (after "Xem") with one action per document; Ctrl+P opens the
     dialog on the synthesis report."""
     menu = window.menuBar().addMenu(MENU_TITLE)
-    help_menu = getattr(window, "help_menu", None)
-    if help_menu is not None:  # keep "Trợ giúp" last
-        window.menuBar().insertMenu(help_menu.menuAction(), menu)
+    # keep "Trợ giúp" last
+    window.menuBar().insertMenu(window.help_menu.menuAction(), menu)
     window.print_menu = menu  # type: ignore[attr-defined]
     window.print_actions = {}  # type: ignore[attr-defined]
     for kind, text, shortcut in ACTIONS:

@@ -34,14 +34,10 @@ class ServerActions:
 
     def install(self) -> None:
         menu = self.window.file_menu
-        before = getattr(self.window, "quit_action", None)
+        before = self.window.quit_action  # the data's place comes before "Thoát"
         for action in (self.connect_action, self.to_server_action, self.to_file_action):
-            if before is not None:
-                menu.insertAction(before, action)
-            else:
-                menu.addAction(action)
-        if before is not None:
-            menu.insertSeparator(before)
+            menu.insertAction(before, action)
+        menu.insertSeparator(before)
         self.window.statusBar().addWidget(self.where_label)
         self.connect_action.triggered.connect(self._on_connect_action_triggered)
         self.to_server_action.triggered.connect(self._on_to_server_action_triggered)

@@ -166,10 +166,11 @@ def _write_in_background(parent: QWidget | None, target: Path,
     def done(result: tuple[object, int]) -> None:
         written, count = result
         text = f"Đã xuất {count} dòng ra {written}"
+        from ui.main_window import MainWindow
+
         window = parent.window() if parent is not None else None
-        show_status = getattr(window, "show_status", None)
-        if show_status is not None:
-            show_status(text)
+        if isinstance(window, MainWindow):
+            window.show_status(text)
         else:
             show_info(parent, "Xuất Excel", text)
 
