@@ -13,6 +13,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QApplication, QFileDialog, QProgressDialog, QWidget
 
 from app.exchange.backup import default_backup_name
+from ui.operations import run_operation
 from ui.tasks import run_in_background
 
 if TYPE_CHECKING:
@@ -194,7 +195,6 @@ class DataActions(QObject):
 
     def save_template(self, kind: str, path: Path | None = None) -> None:
         from app.exchange.xlsx_import import write_template
-        from ui.dialogs.messages import show_error
 
         if path is None:
             name = "mau-nhap-don-vi.xlsx" if kind == "units" else "mau-nhap-van-ban.xlsx"
@@ -205,12 +205,10 @@ class DataActions(QObject):
                 return
             self._remember(chosen)
             path = Path(chosen)
-        try:
-            written = write_template(kind, path)
-        except Exception as exc:
-            show_error(self.window, exc, title="Không lưu được tệp mẫu")
-            return
-        self.window.show_status(f"Đã lưu tệp mẫu {written}")
+        target = path
+        run_operation(self.window, lambda: write_template(kind, target),
+                      error_title="Không lưu được tệp mẫu",
+                      done=lambda written: self.window.show_status(f"Đã lưu tệp mẫu {written}"))
 
     # --- data folder ----------------------------------------------------------------------
     def _on_data_folder_action_triggered(self) -> None:
