@@ -152,3 +152,31 @@ def test_not_a_database_is_still_refused_before_the_window(
     assert app_module.start_window(["--db", str(path)]) == DatabaseError.exit_code
     assert len(messages) == 1 and "không phải tệp SQLite" in messages[0]
     assert "window" not in app_module.CURRENT
+
+
+def test_with_the_real_thread_pool_the_check_waits_for_the_page_and_the_backup_for_all(
+        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # As in the running program: the check starts on the page's ``loaded`` signal, the
+    # start-up backup on the runner's ``firstLoadsDone`` — nothing polls.
+    path = tmp_path / "ok.db"
+    db = connect(str(path))
+    load_sample(db)
+    db.dispose()
+    seen: list[tuple[str, bool]] = []
+
+    def loaded(window: object) -> bool:
+        return bool(window.current_page().is_loaded)  # type: ignore[attr-defined]
+
+    real = app_module.verify_after_paint
+    monkeypatch.setattr(app_module, "verify_after_paint",
+                        lambda w, d: (seen.append(("check", loaded(w))), real(w, d)))
+    monkeypatch.setattr(app_module, "_schedule_start_backup", lambda _db, w: seen.append(
+        ("backup", all(p.is_loaded for p in w.pages) and not w.runner.first_loads_pending())))
+    tasks.set_synchronous(False)
+    started = app_module.start_window(["--db", str(path)])
+    assert not isinstance(started, int)
+    window, _db = started
+    assert not loaded(window)  # shown before its data
+    qtbot.waitUntil(lambda: len(seen) == 2, timeout=30_000)
+    assert seen == [("check", True), ("backup", True)]
+    tasks.wait_for_background()
