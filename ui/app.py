@@ -218,14 +218,43 @@ def _show_window(db: Any) -> Any:
 
 
 def _when_page_shown(window: Any, then: Any) -> None:
-    """Run ``then`` once the page on screen shows its data (its ``loaded`` signal; the damage
-    check reads the whole file: started earlier, it competed with the first page's query for
-    the disk and CPU)."""
+    """Run ``then`` once the page on screen shows its data: its ``loaded`` signal, then its
+    next paint (the damage check reads the whole file: started earlier, it competed with the
+    first page's query, and then with its first paint, for the disk and CPU)."""
     page = window.current_page()
     if page is None or page.is_loaded:
         then()
     else:
-        _once(window, page.loaded, then, PAGE_WAIT_MS)
+        _once(window, page.loaded, lambda: _after_paint(window, page, then), PAGE_WAIT_MS)
+
+
+def _after_paint(window: Any, widget: Any, then: Any) -> None:
+    """Run ``then`` right after ``widget``'s next paint (at the latest after
+    ``PAINT_WAIT_MS``: a window minimised meanwhile is not painted), unless ``window`` is no
+    longer the one in use by then."""
+    from PySide6.QtCore import QEvent, QObject, QTimer
+
+    fired = False
+
+    def fire() -> None:
+        nonlocal fired
+        if fired:
+            return
+        fired = True
+        widget.removeEventFilter(watcher)
+        watcher.deleteLater()
+        if CURRENT.get("window") is window:
+            then()
+
+    class _Watcher(QObject):
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint:
+                QTimer.singleShot(0, window, fire)  # once this paint has ended
+            return False
+
+    watcher = _Watcher(window)
+    widget.installEventFilter(watcher)
+    QTimer.singleShot(PAINT_WAIT_MS, window, fire)
 
 
 def _once(window: Any, signal: Any, then: Any, timeout_ms: int) -> None:
@@ -249,6 +278,7 @@ def _once(window: Any, signal: Any, then: Any, timeout_ms: int) -> None:
 
 
 PAGE_WAIT_MS = 60_000
+PAINT_WAIT_MS = 1_000
 PAGES_WAIT_MS = 120_000
 
 
