@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from app.db import Database
 from app.errors import AppError
 from app.models import TaskKind, UnitKind
+from app.ordering import row_unit_key
 from app.services.directives import DirectiveInfo, get_directive
 from app.services.obligations import ObligationRow, list_obligations
 from app.services.submissions import SubmissionInfo, list_for_obligation
 from app.services.units import UnitInfo, get_unit
 from app.status import Status
-from app.text import search_key, sort_key
+from app.text import search_key
 
 #: Document types recognised in a directive's symbol (Nghị định 30/2020, Phụ lục III).
 DOC_TYPES: dict[str, str] = {
@@ -198,23 +199,8 @@ class SummaryData:
         return len(self.rows)
 
 
-def _kind_order(kind: UnitKind) -> int:
-    return list(UnitKind).index(kind)
-
-
 def _unit_order(rows: Iterable[ObligationRow]) -> list[ObligationRow]:
-    # The same ~130 unit names come back for every period: computing the Vietnamese sort key
-    # of each row again was half of gathering the synthesis report (docs/performance.md).
-    kinds = {k: i for i, k in enumerate(UnitKind)}
-    names: dict[str, tuple[object, ...]] = {}
-
-    def key(r: ObligationRow) -> tuple[object, ...]:
-        name = names.get(r.unit_name)
-        if name is None:
-            name = names[r.unit_name] = sort_key(r.unit_name)
-        return (kinds[r.unit_kind], r.unit_sort, name)
-
-    return sorted(rows, key=key)
+    return sorted(rows, key=row_unit_key)
 
 
 def _period_stats(rows: list[ObligationRow]) -> PeriodStats:

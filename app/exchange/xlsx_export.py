@@ -28,10 +28,11 @@ from app.db import Database
 from app.errors import NotFound, ValidationError
 from app.fileio import atomic_path
 from app.models import Submission
+from app.ordering import row_unit_key
 from app.services.dashboard import sort_by_urgency
 from app.services.obligations import ObligationRow, list_obligations
 from app.status import Status
-from app.text import clean, search_key, sort_key
+from app.text import clean, search_key
 
 DATE_FORMAT = "DD/MM/YYYY"
 TITLE_ROW = 1
@@ -805,11 +806,7 @@ def status_table(db: Database, f: ExportFilters) -> Table:
             column_labels[key] = label
         units.setdefault(o.unit_id, o)
         cells[(o.unit_id, key)] = o
-    from app.models import UnitKind
-
-    kind_rank = {k: i for i, k in enumerate(UnitKind)}
-    ordered = sorted(units.values(), key=lambda o: (kind_rank[o.unit_kind], o.unit_sort,
-                                                    sort_key(o.unit_name)))
+    ordered = sorted(units.values(), key=row_unit_key)
     columns = (Column("STT"), Column("Đơn vị"), Column("Loại đơn vị"),
                *(Column(column_labels[k], width=22, wrap=True) for k in column_keys),
                Column("Đã hoàn thành"))

@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from app.db import Database
 from app.errors import NotFound
 from app.models import Directive, Obligation, Task, TaskKind, Unit, UnitKind
+from app.ordering import kind_rank, row_unit_key, unit_key
 from app.services.obligations import (
     ObligationRow,
     query_obligations,
@@ -151,7 +152,7 @@ def sort_by_urgency(rows: Iterable[ObligationRow]) -> list[ObligationRow]:
     (days_past_due = -1) before due in 6 days (-6)."""
     return sorted(rows, key=lambda r: (URGENCY[r.status],
                                        -r.days_past_due, r.directive_id, r.task_id,
-                                       r.unit_kind.value, r.unit_sort, r.unit_id))
+                                       row_unit_key(r)))
 
 
 def warnings(
@@ -239,13 +240,10 @@ class Overview:
     directives: tuple[DirectiveSummary, ...]
 
 
-_KIND_ORDER = {k: i for i, k in enumerate(UnitKind)}
-
-
 def _kinds(counts: dict[str, dict[str, int]]) -> tuple[KindSummary, ...]:
     return tuple(
         KindSummary(UnitKind(k), StatusCounts.from_mapping(c))
-        for k, c in sorted(counts.items(), key=lambda kv: _KIND_ORDER[UnitKind(kv[0])])
+        for k, c in sorted(counts.items(), key=lambda kv: kind_rank(kv[0]))
     )
 
 
@@ -394,7 +392,7 @@ def completeness_matrix(db: Database, task_id: int, day: dt.date, *,
         rows = session.execute(stmt).all()
     periods: dict[str, MatrixPeriod] = {}
     units: dict[int, MatrixUnit] = {}
-    sort_keys: dict[int, tuple[int, int, tuple[object, ...], int]] = {}
+    sort_keys: dict[int, tuple[object, ...]] = {}
     by_cell: dict[tuple[int, str], MatrixCell] = {}
     for (oid, uid, uname, ushort, ukind, usort, pkey, plabel, due, first, status, reason,
          waived) in rows:
@@ -403,7 +401,7 @@ def completeness_matrix(db: Database, task_id: int, day: dt.date, *,
         if uid not in units:
             unit_kind_ = UnitKind(ukind)
             units[uid] = MatrixUnit(uid, uname, ushort, unit_kind_)
-            sort_keys[uid] = (_KIND_ORDER[unit_kind_], usort, sort_key(uname), uid)
+            sort_keys[uid] = unit_key(unit_kind_, usort, uname, uid)
         by_cell[(uid, pkey)] = MatrixCell(
             oid, _STATUS_BY_VALUE[status], due,
             first if first is not None and first <= day else None, (day - due).days,

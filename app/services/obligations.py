@@ -18,6 +18,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from app.db import Database
 from app.errors import ValidationError
 from app.models import Directive, Obligation, Submission, Task, TaskKind, Unit, UnitKind
+from app.ordering import unit_order_by, unit_rank_table_of
 from app.schedule import ONE_OFF_KEY, PeriodKind, due_date, periods_between
 from app.settings import load_settings
 from app.status import Status
@@ -193,10 +194,11 @@ def _row_query(day: dt.date, window_days: int) -> Select:  # type: ignore[type-a
     )
 
 
-# The default order of obligation lists: by due date, then directive, task, unit, period.
-DUE_ORDER: tuple[Any, ...] = (
-    Obligation.due_date, Task.directive_id, Task.sort_order, Task.id, Unit.kind,
-    Unit.sort_order, Unit.id, Obligation.period_key, Obligation.id)
+def _due_order(units: Any) -> tuple[Any, ...]:
+    """The default order of obligation lists: by due date, then directive, task, unit (the
+    unit order of :mod:`app.ordering`, ``units`` its rank table joined), period."""
+    return (Obligation.due_date, Task.directive_id, Task.sort_order, Task.id,
+            unit_order_by(units), Obligation.period_key, Obligation.id)
 
 
 def obligation_conditions(
@@ -256,13 +258,17 @@ def query_obligations(
     if window_days is None:
         window_days = load_settings(session).warning_days
     stmt = _row_query(day, window_days)
+    if order_by is None:
+        units = unit_rank_table_of(session)
+        joins = [*joins, (units, units.c.id == Obligation.unit_id + 0)]
+        order_by = _due_order(units)
     for target, on in joins:
         stmt = stmt.join(target, on)  # type: ignore[arg-type]
     stmt = stmt.where(*obligation_conditions(
         day, window_days, directive_id=directive_id, task_id=task_id, unit_id=unit_id,
         unit_kind=unit_kind, period_key=period_key, statuses=statuses,
         obligation_ids=obligation_ids), *where)
-    stmt = stmt.order_by(*(order_by if order_by is not None else DUE_ORDER))
+    stmt = stmt.order_by(*order_by)
     if limit is not None:
         stmt = stmt.limit(limit).offset(offset)
     if session.autoflush:

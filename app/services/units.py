@@ -12,6 +12,7 @@ from app.db import Database
 from app.db.stale import check_version
 from app.errors import Conflict, NotFound, ValidationError
 from app.models import Obligation, Submission, TaskUnit, Unit, UnitKind
+from app.ordering import unit_key
 from app.services import audit
 from app.text import clean, search_key, sort_key
 
@@ -99,7 +100,7 @@ def _info(unit: Unit, names: dict[int, str]) -> UnitInfo:
 def list_units(
     db: Database, *, include_inactive: bool = True, kind: UnitKind | str | None = None
 ) -> list[UnitInfo]:
-    """Units in their display order (kind, order, then Vietnamese alphabetical)."""
+    """Units in the unit order (:mod:`app.ordering`)."""
     with db.read() as session:
         return _list(session, include_inactive=include_inactive, kind=kind)
 
@@ -114,8 +115,7 @@ def _list(
         stmt = stmt.where(Unit.kind == UnitKind(kind).value)
     units = list(session.scalars(stmt))
     names = dict(session.execute(select(Unit.id, Unit.name)).all())
-    kind_rank = {k.value: i for i, k in enumerate(UnitKind)}
-    units.sort(key=lambda u: (kind_rank.get(u.kind, 9), u.sort_order, sort_key(u.name)))
+    units.sort(key=lambda u: unit_key(u.kind, u.sort_order, u.name, u.id))
     return [_info(u, names) for u in units]
 
 

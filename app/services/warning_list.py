@@ -27,6 +27,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from app.db import Database
 from app.models import Directive, Obligation, Task, Unit, UnitKind
+from app.ordering import kind_rank_sql, unit_order_by, unit_rank_table_of
 from app.services.obligations import ObligationRow, obligation_conditions, query_obligations
 from app.settings import load_settings
 from app.status import Status
@@ -158,13 +159,14 @@ def warning_totals(db: Database, flt: WarningFilter, scope: SearchScope | None =
     return WarningTotals(overdue=int(late), due_soon=int(total) - int(late))
 
 
-def _urgency(descending: bool) -> list[Any]:
+def _urgency(descending: bool, units: Any) -> list[Any]:
     """The order of :func:`app.services.dashboard.sort_by_urgency` for overdue and due-soon
     rows: overdue ones are due before the day, due-soon ones on or after it, so the due date
-    alone gives the status order and, within it, the most days past due first."""
+    alone gives the status order and, within it, the most days past due first. ``units`` is
+    the unit rank table (:func:`app.ordering.unit_rank_table`), joined."""
     keys: list[Any] = [
-        Obligation.due_date, Task.directive_id, Obligation.task_id, Unit.kind,
-        Unit.sort_order, Obligation.unit_id, Obligation.period_key, Obligation.id]
+        Obligation.due_date, Task.directive_id, Obligation.task_id, unit_order_by(units),
+        Obligation.period_key, Obligation.id]
     return [k.desc() for k in keys] if descending else keys
 
 
@@ -195,16 +197,18 @@ def warning_page(db: Database, flt: WarningFilter, *, scope: SearchScope | None 
             joins.append((rank, rank.c.id == Obligation.task_id + 0))
         first = [rank.c.rank]
     elif order == KIND:
-        first = [case(*((Unit.kind == k.value, i) for i, k in enumerate(UnitKind)), else_=99)]
+        first = [kind_rank_sql(Unit.kind)]
     elif order == DIRECTIVE:
         first = [Task.directive_id]
     elif order == PERIOD:
         first = [Obligation.due_date, Obligation.period_key]
-    if order in (URGENCY, DUE):
-        keys = _urgency(descending)
-    else:
-        keys = [k.desc() if descending else k for k in first] + _urgency(False)
     with db.read() as session:
+        units = unit_rank_table_of(session)
+        joins.append((units, units.c.id == Obligation.unit_id + 0))
+        if order in (URGENCY, DUE):
+            keys = _urgency(descending, units)
+        else:
+            keys = [k.desc() if descending else k for k in first] + _urgency(False, units)
         return query_obligations(
             session, flt.day, window_days=flt.window_days, where=_conditions(flt, scope),
             order_by=keys, joins=joins, limit=limit, offset=offset)
