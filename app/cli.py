@@ -227,7 +227,7 @@ def cmd_dashboard(db: Database, args: argparse.Namespace, out: TextIO) -> int:
             rows.extend(line(f"    {k.label}", k.counts) for k in t.by_kind)
     rows.append(line("Tổng cộng", summary.counts))
     print_table(headers, rows, out)
-    out.write(f"\nCảnh báo: {counted.describe()}\n")
+    out.write(f"\nCảnh báo: {counted.warnings_text()}\n")
     return 0
 
 

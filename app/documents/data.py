@@ -19,7 +19,7 @@ from app.services.directives import DirectiveInfo, get_directive
 from app.services.obligations import ObligationRow, list_obligations
 from app.services.submissions import SubmissionInfo, list_for_obligation
 from app.services.units import UnitInfo, get_unit
-from app.status import Status
+from app.status import Status, StatusCounts
 from app.text import search_key
 
 #: Document types recognised in a directive's symbol (Nghị định 30/2020, Phụ lục III).
@@ -78,50 +78,13 @@ def deliverable(task_title: str, task_kind: TaskKind) -> str:
     return "văn bản"
 
 
-# --- counts ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Counts:
-    """Obligations of one group by status on the as-of day."""
-
-    total: int = 0
-    on_time: int = 0
-    late: int = 0
-    overdue: int = 0
-    due_soon: int = 0
-    not_due: int = 0
-    exempt: int = 0
-
-    @property
-    def bound(self) -> int:
-        """Units that must answer (exempt ones left out)."""
-        return self.total - self.exempt
-
-    @property
-    def done(self) -> int:
-        return self.on_time + self.late
-
-    @property
-    def open(self) -> int:
-        return self.overdue + self.due_soon + self.not_due
-
-    @staticmethod
-    def of(rows: Iterable[ObligationRow]) -> Counts:
-        c = {s: 0 for s in Status}
-        total = 0
-        for r in rows:
-            c[r.status] += 1
-            total += 1
-        return Counts(total=total, on_time=c[Status.DONE_ON_TIME], late=c[Status.DONE_LATE],
-                      overdue=c[Status.OVERDUE], due_soon=c[Status.DUE_SOON],
-                      not_due=c[Status.NOT_DUE], exempt=c[Status.EXEMPT])
+# --- counts (app.status.StatusCounts) ---------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class KindStats:
     kind: UnitKind
-    counts: Counts
+    counts: StatusCounts
     late_units: tuple[str, ...]  # done late, in unit order
     overdue_units: tuple[str, ...]  # not received, due date passed
     open_units: tuple[str, ...]  # not received, not yet overdue
@@ -137,7 +100,7 @@ class PeriodStats:
     period_key: str
     period_label: str  # "" for a one-off task
     due_date: dt.date
-    counts: Counts
+    counts: StatusCounts
     by_kind: tuple[KindStats, ...]
 
     @property
@@ -212,7 +175,7 @@ def _period_stats(rows: list[ObligationRow]) -> PeriodStats:
             continue
         by_kind.append(KindStats(
             kind=kind,
-            counts=Counts.of(mine),
+            counts=StatusCounts.of(mine),
             late_units=tuple(r.unit_name for r in mine if r.status is Status.DONE_LATE),
             overdue_units=tuple(r.unit_name for r in mine if r.status is Status.OVERDUE),
             open_units=tuple(r.unit_name for r in mine
@@ -221,7 +184,7 @@ def _period_stats(rows: list[ObligationRow]) -> PeriodStats:
     return PeriodStats(
         task_id=first.task_id, task_title=first.task_title, task_kind=first.task_kind,
         period_key=first.period_key, period_label=first.period_label, due_date=first.due_date,
-        counts=Counts.of(rows), by_kind=tuple(by_kind),
+        counts=StatusCounts.of(rows), by_kind=tuple(by_kind),
     )
 
 
@@ -366,7 +329,7 @@ class UnitSheetData:
     as_of: dt.date
     directive: DirectiveInfo | None  # None: every directive
     rows: tuple[SheetRow, ...]
-    counts: Counts = field(default_factory=Counts)
+    counts: StatusCounts = field(default_factory=StatusCounts)
 
 
 def unit_sheet_data(db: Database, unit_id: int, as_of: dt.date,
@@ -384,5 +347,5 @@ def unit_sheet_data(db: Database, unit_id: int, as_of: dt.date,
         out.append(SheetRow(r.directive_symbol, r.task_title, r.period_label, r.due_date,
                             r.status, docs, r.exempt_reason))
     return UnitSheetData(unit=unit, as_of=as_of, directive=directive, rows=tuple(out),
-                         counts=Counts.of(rows))
+                         counts=StatusCounts.of(rows))
 

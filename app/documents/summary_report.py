@@ -36,7 +36,6 @@ from app.documents.content import (
     TextBlock,
 )
 from app.documents.data import (
-    Counts,
     KindStats,
     PeriodStats,
     SummaryData,
@@ -50,6 +49,7 @@ from app.documents.layout import TitleBlock, appendix_reference, fits_portrait
 from app.documents.render_pdf import write_pdf
 from app.models import UnitKind
 from app.settings import Settings
+from app.status import StatusCounts
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 
@@ -108,7 +108,7 @@ def _para(text: str) -> TextBlock:
 def period_blocks(p: PeriodStats, as_of: str, *, label: str | None) -> list[Block]:
     """The statistics of one task/period: totals, then one line per unit kind with names."""
     out: list[Block] = []
-    c: Counts = p.counts
+    c: StatusCounts = p.counts
     if label:
         out.append(TextBlock("heading3", label))
     what = deliverable(p.task_title, p.task_kind)

@@ -15,7 +15,7 @@ Everything takes the day as an argument and is computed in SQL with the status r
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -31,10 +31,9 @@ from app.services.obligations import (
     unit_exists_on,
 )
 from app.settings import load_settings, save_settings
-from app.status import URGENCY, Status
-from app.text import number_text, sort_key
+from app.status import URGENCY, WARNING_STATUSES, Status, StatusCounts
+from app.text import sort_key
 
-WARNING_STATUSES = (Status.OVERDUE, Status.DUE_SOON)
 _STATUS_BY_VALUE = {s.value: s for s in Status}  # faster than Status(value) in large loops
 
 # Short labels for cells of the matrix and chart legends (the full ones are Status.label).
@@ -48,99 +47,11 @@ SHORT_LABELS: dict[Status, str] = {
 }
 
 
-def rate(numerator: int, denominator: int) -> float | None:
-    """A percentage with one decimal; None when nothing is expected."""
-    if denominator <= 0:
-        return None
-    return round(100.0 * numerator / denominator, 1)
-
-
 def rate_text(value: float | None) -> str:
     """"45,5%" (Vietnamese decimal comma) or "—"."""
     if value is None:
         return "—"
     return f"{value:.1f}".replace(".", ",") + "%"
-
-
-@dataclass(frozen=True)
-class StatusCounts:
-    """How many obligations are in each status, and the derived figures."""
-
-    done_on_time: int = 0
-    done_late: int = 0
-    due_soon: int = 0
-    overdue: int = 0
-    not_due: int = 0
-    exempt: int = 0
-
-    @classmethod
-    def from_statuses(cls, statuses: Iterable[Status]) -> StatusCounts:
-        counts: dict[Status, int] = {}
-        for s in statuses:
-            counts[s] = counts.get(s, 0) + 1
-        return cls.from_mapping(counts)
-
-    @classmethod
-    def from_mapping(cls, counts: Mapping[Status, int] | Mapping[str, int]) -> StatusCounts:
-        values = {Status(k).value: int(v) for k, v in counts.items()}
-        return cls(**values)
-
-    def __add__(self, other: StatusCounts) -> StatusCounts:
-        return StatusCounts(*(a + b for a, b in zip(self.as_tuple(), other.as_tuple(),
-                                                     strict=True)))
-
-    def as_tuple(self) -> tuple[int, int, int, int, int, int]:
-        return (self.done_on_time, self.done_late, self.due_soon, self.overdue, self.not_due,
-                self.exempt)
-
-    def get(self, status: Status) -> int:
-        return int(getattr(self, Status(status).value))
-
-    @property
-    def total(self) -> int:
-        return sum(self.as_tuple())
-
-    @property
-    def expected(self) -> int:
-        return self.total - self.exempt
-
-    @property
-    def received(self) -> int:
-        return self.done_on_time + self.done_late
-
-    @property
-    def on_time(self) -> int:
-        return self.done_on_time
-
-    @property
-    def late(self) -> int:
-        return self.done_late
-
-    @property
-    def missing(self) -> int:
-        return self.overdue
-
-    @property
-    def not_yet_due(self) -> int:
-        return self.due_soon + self.not_due
-
-    @property
-    def received_rate(self) -> float | None:
-        return rate(self.received, self.expected)
-
-    @property
-    def on_time_rate(self) -> float | None:
-        return rate(self.done_on_time, self.expected)
-
-    def figures(self) -> dict[str, object]:
-        """The derived figures, for JSON and reports."""
-        return {
-            "expected": self.expected, "received": self.received, "on_time": self.on_time,
-            "late": self.late, "missing": self.missing, "not_yet_due": self.not_yet_due,
-            "due_soon": self.due_soon, "not_due": self.not_due, "exempt": self.exempt,
-            "total": self.total, "received_rate": self.received_rate,
-            "on_time_rate": self.on_time_rate,
-        }
 
 
 # --- warnings --------------------------------------------------------------------------------
@@ -172,26 +83,8 @@ def warnings(
     return sort_by_urgency(rows)
 
 
-@dataclass(frozen=True)
-class WarningCounts:
-    overdue: int
-    due_soon: int
-
-    @property
-    def total(self) -> int:
-        return self.overdue + self.due_soon
-
-    def describe(self) -> str:
-        if not self.total:
-            return "Không có nghĩa vụ nào quá hạn hoặc sắp đến hạn."
-        return (f"{number_text(self.overdue)} nghĩa vụ quá hạn, "
-                f"{number_text(self.due_soon)} sắp đến hạn.")
-
-
-def count_warnings(rows: Iterable[ObligationRow]) -> WarningCounts:
-    rows = list(rows)
-    overdue = sum(1 for r in rows if r.status is Status.OVERDUE)
-    return WarningCounts(overdue=overdue, due_soon=len(rows) - overdue)
+def count_warnings(rows: Iterable[ObligationRow]) -> StatusCounts:
+    return StatusCounts.of(rows)
 
 
 # --- summaries -------------------------------------------------------------------------------

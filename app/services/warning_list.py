@@ -30,10 +30,9 @@ from app.models import Directive, Obligation, Task, Unit, UnitKind
 from app.ordering import kind_rank_sql, unit_order_by, unit_rank_table_of
 from app.services.obligations import ObligationRow, obligation_conditions, query_obligations
 from app.settings import load_settings
-from app.status import Status
+from app.status import WARNING_STATUSES, StatusCounts
 from app.text import search_key, sort_key
 
-WARNING_STATUSES = (Status.OVERDUE, Status.DUE_SOON)
 PAGE_SIZE = 500
 
 # The orders a column header can ask for (the page maps its columns onto them).
@@ -58,16 +57,6 @@ class WarningFilter:
 
     def with_search(self, text: str) -> WarningFilter:
         return replace(self, search=text)
-
-
-@dataclass(frozen=True)
-class WarningTotals:
-    overdue: int
-    due_soon: int
-
-    @property
-    def total(self) -> int:
-        return self.overdue + self.due_soon
 
 
 @dataclass(frozen=True)
@@ -149,14 +138,14 @@ def _conditions(flt: WarningFilter, scope: SearchScope | None = None
 
 
 def warning_totals(db: Database, flt: WarningFilter, scope: SearchScope | None = None
-                   ) -> WarningTotals:
+                   ) -> StatusCounts:
     """How many warnings match: overdue (due before the day) and due soon."""
     overdue = func.coalesce(func.sum(case((Obligation.due_date < flt.day, 1), else_=0)), 0)
     stmt = select(func.count(), overdue).select_from(Obligation).where(
         *_conditions(flt, scope))
     with db.read() as session:
         total, late = session.execute(stmt).one()
-    return WarningTotals(overdue=int(late), due_soon=int(total) - int(late))
+    return StatusCounts(overdue=int(late), due_soon=int(total) - int(late))
 
 
 def _urgency(descending: bool, units: Any) -> list[Any]:

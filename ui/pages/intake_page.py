@@ -5,7 +5,6 @@ that counts and the status on the window's "as of" day."""
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -40,7 +39,7 @@ from app.services.intake import (
 )
 from app.services.obligations import get_obligation
 from app.services.submissions import SubmissionInfo
-from app.status import Status
+from app.status import Status, StatusCounts
 from ui import tasks
 from ui.dialogs import messages
 from ui.dialogs.history_dialog import HistoryDialog
@@ -285,13 +284,13 @@ class IntakePage(QWidget):
         if loaded.task_id is None:
             self.summary_label.setText(f"<i>{self.empty_text}</i>")
             return
-        counts = Counter(r.status for r in loaded.rows)
+        counts = StatusCounts.of(r.obligation for r in loaded.rows)
         parts = [f"Tính đến ngày <b>{fmt(loaded.day)}</b>: {len(loaded.rows)} đơn vị"]
         for status in (Status.DONE_ON_TIME, Status.DONE_LATE, Status.OVERDUE, Status.DUE_SOON,
                        Status.NOT_DUE, Status.EXEMPT):
-            if counts[status]:
+            if counts.get(status):
                 parts.append(f"<span style='background:{status.colour}'>&nbsp;{status.label}: "
-                             f"<b>{counts[status]}</b>&nbsp;</span>")
+                             f"<b>{counts.get(status)}</b>&nbsp;</span>")
         self.summary_label.setText(" &nbsp; ".join(parts))
 
     def _load_documents(self) -> None:

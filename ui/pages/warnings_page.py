@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.models import UnitKind
 from app.search import SearchIndex
-from app.services.dashboard import WarningCounts, save_warning_days
+from app.services.dashboard import save_warning_days
 from app.services.directives import DirectiveInfo, list_directives
 from app.services.obligations import ObligationRow
 from app.services.units import UnitInfo, list_units
@@ -32,13 +32,12 @@ from app.services.warning_list import (
     PAGE_SIZE,
     SearchScope,
     WarningFilter,
-    WarningTotals,
     search_scope,
     warning_page,
     warning_totals,
 )
 from app.settings import Settings
-from app.status import STATUS_COLOURS, Status
+from app.status import STATUS_COLOURS, Status, StatusCounts
 from app.text import number_text, search_key
 from ui.models.warnings_model import WarningsModel
 from ui.models.warnings_model import export_table as rows_table
@@ -56,7 +55,7 @@ class _Page:
 
     flt: WarningFilter
     rows: list[ObligationRow]
-    totals: WarningTotals
+    totals: StatusCounts
     order: str = "urgency"
     descending: bool = False
 
@@ -68,7 +67,7 @@ class _Loaded:
     units: list[UnitInfo]
     window_days: int
     scope: SearchScope
-    day_totals: WarningTotals  # every warning of the day (the tab's number)
+    day_totals: StatusCounts  # every warning of the day (the tab's number)
     page: _Page
 
 
@@ -88,8 +87,8 @@ class WarningsPage(QWidget):
         self.main_window = window
         self.db = window.db
         self.day: dt.date | None = None
-        self.counts = WarningCounts(0, 0)
-        self.shown_totals = WarningTotals(0, 0)
+        self.counts = StatusCounts()
+        self.shown_totals = StatusCounts()
         self.window_days = Settings().warning_days
         self.scope: SearchScope | None = None
         self.current_count = 0
@@ -280,8 +279,7 @@ class WarningsPage(QWidget):
             (r.unit_name, r.unit_short_name, r.task_title, r.directive_symbol, r.period_label)
             for r in rows)
         kept = [rows[i] for i in index.filter(flt.search)]
-        overdue = sum(1 for r in kept if r.status is Status.OVERDUE)
-        return _Page(flt, kept, WarningTotals(overdue, len(kept) - overdue), order, descending)
+        return _Page(flt, kept, StatusCounts.of(kept), order, descending)
 
     def _on_loaded(self, generation: int, loaded: _Loaded) -> None:
         if generation != self._generation:  # a newer day was asked meanwhile
@@ -294,7 +292,7 @@ class WarningsPage(QWidget):
         self.window_days = loaded.window_days
         if not self.window_spin.hasFocus():
             self.window_spin.setValue(loaded.window_days)
-        self.counts = WarningCounts(loaded.day_totals.overdue, loaded.day_totals.due_soon)
+        self.counts = loaded.day_totals
         self.summary_label.setText(
             f"Ngày <b>{loaded.day:%d/%m/%Y}</b>: <b style='color:#b00020'>"
             f"{number_text(self.counts.overdue)} quá hạn</b>, <b style='color:#8a6100'>"
@@ -304,7 +302,7 @@ class WarningsPage(QWidget):
         self.countChanged.emit(self.counts.total)
         show_status = getattr(self.main_window, "show_status", None)
         if show_status is not None:
-            show_status(f"Ngày {loaded.day:%d/%m/%Y}: {self.counts.describe()}")
+            show_status(f"Ngày {loaded.day:%d/%m/%Y}: {self.counts.warnings_text()}")
         if loaded.page.flt != self.current_filter():
             self._fitted = False
             self._requery()  # a filter changed while the day was loading
@@ -456,15 +454,14 @@ class WarningsPage(QWidget):
 
 
 def _query(db: Any, flt: WarningFilter, scope: SearchScope, order: str, descending: bool,
-           unfiltered: WarningTotals | None = None) -> _Page:
+           unfiltered: StatusCounts | None = None) -> _Page:
     """The first page and the count of a list (the day's count when nothing filters it)."""
     rows = warning_page(db, flt, scope=scope, order=order, descending=descending,
                         limit=PAGE_SIZE)
     if unfiltered is not None and flt == flt.unfiltered():
         totals = unfiltered
     elif len(rows) < PAGE_SIZE:  # all of it is here: count it
-        overdue = sum(1 for r in rows if r.status is Status.OVERDUE)
-        totals = WarningTotals(overdue, len(rows) - overdue)
+        totals = StatusCounts.of(rows)
     else:
         totals = warning_totals(db, flt, scope)
     return _Page(flt, rows, totals, order, descending)
