@@ -6,9 +6,10 @@ number (TT), then by name in Vietnamese alphabetical order, then by id (a stable
 
 - :func:`unit_key` — the Python key, for lists sorted in memory (units, matrix, documents,
   Excel lists, table models);
-- :func:`unit_rank_table` — its SQL twin: a small ``(id, rank)`` table with every unit's
-  position in the Python order (SQLite cannot sort Vietnamese names), joined to order a query
-  by :func:`unit_order_by`. Equal to the Python key by construction.
+- :func:`unit_order_sql` — its SQL twin: the kind rank, the order number and the id while no
+  two units of a kind share an order number; else a small ``(id, rank)`` table with every
+  unit's position in the Python order (:func:`unit_rank_table`; SQLite cannot sort Vietnamese
+  names), joined. Equal to the Python key either way.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Integer, case, column, select, values
+from sqlalchemy import Integer, case, column, func, select, values
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -30,7 +31,7 @@ __all__ = [
     "kind_rank_sql",
     "row_unit_key",
     "unit_key",
-    "unit_order_by",
+    "unit_order_sql",
     "unit_rank_table",
     "unit_rank_table_of",
     "unit_ranks",
@@ -43,7 +44,7 @@ _LAST = len(KIND_RANK)
 
 def kind_rank(kind: UnitKind | str) -> int:
     """The place of a unit kind in the unit order (an unknown code comes last)."""
-    return KIND_RANK.get(str(kind), _LAST)
+    return KIND_RANK.get(kind, _LAST)  # a UnitKind hashes as its code
 
 
 # The same few hundred unit names come back on every row of a long list: the Vietnamese sort
@@ -83,12 +84,24 @@ def unit_rank_table(units: Iterable[tuple[int, UnitKind | str, int, str]],
         list(ranks.items()) or [(-1, 0)]).cte(name)
 
 
-def unit_order_by(rank_table: Any) -> ColumnElement[int]:
-    """The ORDER BY term of the unit order, once ``rank_table`` is joined."""
-    return rank_table.c.rank  # type: ignore[no-any-return]
-
-
 def unit_rank_table_of(session: Session, name: str = "unit_order"):  # type: ignore[no-untyped-def]
     """:func:`unit_rank_table` of every unit in the database (a small table)."""
     units = session.execute(select(Unit.id, Unit.kind, Unit.sort_order, Unit.name)).all()
     return unit_rank_table(((u.id, u.kind, u.sort_order, u.name) for u in units), name)
+
+
+def unit_order_sql(session: Session) -> tuple[list[Any], list[tuple[Any, Any]]]:
+    """The SQL twin of :func:`unit_key` for a query over ``unit``: ``(order_by terms, joins)``.
+
+    Where no two units of a kind share an order number (the usual case) the kind rank, the
+    order number and the id give the Python order: a constant expression, so the statement is
+    compiled once and cached. Otherwise the name decides between them: the rank table
+    (:func:`unit_rank_table_of`) is joined and gives the whole order.
+    """
+    tie = session.execute(
+        select(Unit.kind).group_by(Unit.kind, Unit.sort_order).having(func.count() > 1)
+        .limit(1)).first()
+    if tie is None:
+        return [kind_rank_sql(Unit.kind), Unit.sort_order, Unit.id], []
+    table = unit_rank_table_of(session)
+    return [table.c.rank], [(table, table.c.id == Unit.id)]

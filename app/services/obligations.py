@@ -18,7 +18,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from app.db import Database
 from app.errors import ValidationError
 from app.models import Directive, Obligation, Submission, Task, TaskKind, Unit, UnitKind
-from app.ordering import unit_order_by, unit_rank_table_of
+from app.ordering import unit_order_sql
 from app.schedule import ONE_OFF_KEY, PeriodKind, due_date, periods_between
 from app.settings import load_settings
 from app.status import Status
@@ -194,11 +194,11 @@ def _row_query(day: dt.date, window_days: int) -> Select:  # type: ignore[type-a
     )
 
 
-def _due_order(units: Any) -> tuple[Any, ...]:
+def _due_order(units: Sequence[Any]) -> tuple[Any, ...]:
     """The default order of obligation lists: by due date, then directive, task, unit (the
-    unit order of :mod:`app.ordering`, ``units`` its rank table joined), period."""
+    unit order of :mod:`app.ordering`, ``units`` its SQL terms), period."""
     return (Obligation.due_date, Task.directive_id, Task.sort_order, Task.id,
-            unit_order_by(units), Obligation.period_key, Obligation.id)
+            *units, Obligation.period_key, Obligation.id)
 
 
 def obligation_conditions(
@@ -259,8 +259,8 @@ def query_obligations(
         window_days = load_settings(session).warning_days
     stmt = _row_query(day, window_days)
     if order_by is None:
-        units = unit_rank_table_of(session)
-        joins = [*joins, (units, units.c.id == Obligation.unit_id + 0)]
+        units, unit_joins = unit_order_sql(session)
+        joins = [*joins, *unit_joins]
         order_by = _due_order(units)
     for target, on in joins:
         stmt = stmt.join(target, on)  # type: ignore[arg-type]

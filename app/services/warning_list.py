@@ -27,7 +27,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from app.db import Database
 from app.models import Directive, Obligation, Task, Unit, UnitKind
-from app.ordering import kind_rank_sql, unit_order_by, unit_rank_table_of
+from app.ordering import kind_rank_sql, unit_order_sql
 from app.services.obligations import ObligationRow, obligation_conditions, query_obligations
 from app.settings import load_settings
 from app.status import WARNING_STATUSES, StatusCounts
@@ -148,13 +148,13 @@ def warning_totals(db: Database, flt: WarningFilter, scope: SearchScope | None =
     return StatusCounts(overdue=int(late), due_soon=int(total) - int(late))
 
 
-def _urgency(descending: bool, units: Any) -> list[Any]:
+def _urgency(descending: bool, units: Sequence[Any]) -> list[Any]:
     """The order of :func:`app.services.dashboard.sort_by_urgency` for overdue and due-soon
     rows: overdue ones are due before the day, due-soon ones on or after it, so the due date
     alone gives the status order and, within it, the most days past due first. ``units`` is
-    the unit rank table (:func:`app.ordering.unit_rank_table`), joined."""
+    the unit order's SQL terms (:func:`app.ordering.unit_order_sql`)."""
     keys: list[Any] = [
-        Obligation.due_date, Task.directive_id, Obligation.task_id, unit_order_by(units),
+        Obligation.due_date, Task.directive_id, Obligation.task_id, *units,
         Obligation.period_key, Obligation.id]
     return [k.desc() for k in keys] if descending else keys
 
@@ -192,8 +192,8 @@ def warning_page(db: Database, flt: WarningFilter, *, scope: SearchScope | None 
     elif order == PERIOD:
         first = [Obligation.due_date, Obligation.period_key]
     with db.read() as session:
-        units = unit_rank_table_of(session)
-        joins.append((units, units.c.id == Obligation.unit_id + 0))
+        units, unit_joins = unit_order_sql(session)
+        joins += unit_joins
         if order in (URGENCY, DUE):
             keys = _urgency(descending, units)
         else:
