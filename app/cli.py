@@ -272,7 +272,7 @@ def cmd_report(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     options = DocumentOptions(
         kind=kind, as_of=args.as_of, directive_id=directive_id, unit_id=unit_id,
         number=args.number, date=args.date, signer=signer,
-        recipients=tuple(args.recipient) if args.recipient else None,
+        recipients=tuple(args.recipient) if args.recipient else None, today=args.today,
     )
     target = Path(args.out)
     word = format_of(target) == "docx"
@@ -408,6 +408,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--signer-name", metavar="HỌ_TÊN", help="họ tên người ký")
     p.add_argument("--recipient", action="append", metavar="NƠI_NHẬN",
                    help="một dòng “Nơi nhận” (có thể lặp; mặc định theo cài đặt)")
+    p.add_argument("--today", type=_date_arg, default=dt.date.today(), help=argparse.SUPPRESS)
     p.set_defaults(handler=cmd_report)
     p = sub.add_parser("migrate-data",
                        help="chuyển toàn bộ dữ liệu sang cơ sở dữ liệu khác (tệp → máy chủ "

@@ -533,7 +533,7 @@ def pdf_product(path: Path, target: Path, day: dt.date) -> float:
     db = connect(str(path))
     try:
         options = DocumentOptions(kind=DocumentKind.SUMMARY, as_of=day,
-                                  directive_id=directive_id)
+                                  directive_id=directive_id, today=day)
         started = time.perf_counter()
         build(db, options, target)
         return time.perf_counter() - started

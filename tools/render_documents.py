@@ -63,8 +63,9 @@ def main(argv: list[str] | None = None) -> int:
             for day in DAYS:
                 for kind in DocumentKind:
                     pdf = out / f"{kind.file_stem}-{day:%Y-%m-%d}.pdf"
+                    # Made on the as-of day itself (its year in the blank date line).
                     build(db, DocumentOptions(kind=kind, as_of=day, directive_id=directive_id,
-                                              unit_id=unit_id), pdf)
+                                              unit_id=unit_id, today=day), pdf)
                     pdfs.append(pdf)
         finally:
             db.dispose()

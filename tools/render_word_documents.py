@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
             for kind in DocumentKind:
                 target = out / f"{kind.file_stem}-{DAY:%Y-%m-%d}.docx"
                 build(db, DocumentOptions(kind=kind, as_of=DAY, directive_id=directive_id,
-                                          unit_id=unit_id), target)
+                                          unit_id=unit_id, today=DAY), target)
                 files.append(target)
         finally:
             db.dispose()

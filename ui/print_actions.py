@@ -49,7 +49,8 @@ def open_document_dialog(window: MainWindow, kind: DocumentKind | str = "summary
     from ui.dialogs.document_dialog import DocumentDialog
 
     dialog = DocumentDialog(window.db, as_of=window.as_of, kind=DocumentKind(kind),
-                            directive_id=directive_id, unit_id=unit_id, parent=window)
+                            directive_id=directive_id, unit_id=unit_id, parent=window,
+                            today=window.today())
     window.document_dialog = dialog  # type: ignore[attr-defined]
     dialog.show()
     return dialog

@@ -31,8 +31,8 @@ def build_test_pdf(db: object, target: Path, day: dt.date) -> Path:
 
     assert isinstance(db, Database)
     directive = list_directives(db)[0]
-    build(db, DocumentOptions(kind=DocumentKind.SUMMARY, as_of=day, directive_id=directive.id),
-          target)
+    build(db, DocumentOptions(kind=DocumentKind.SUMMARY, as_of=day, directive_id=directive.id,
+                              today=day), target)
     return target
 
 

@@ -110,7 +110,10 @@ class DocumentOptions:
     date: dt.date | None = None
     signer: Signer | None = None  # None: from the settings
     recipients: tuple[str, ...] | None = None
-    year: int | None = None  # the year printed when the date is blank (default: as_of's)
+    year: int | None = None  # the year printed when the date is blank (default: today's)
+    #: The day the document is made (the caller's today): its year is printed in a blank date
+    #: line ("ngày … tháng … năm 2026"), whatever day the figures are taken on.
+    today: dt.date | None = None
     #: The user's changes to the generated text: (field key, text) pairs, see
     #: :meth:`app.documents.content.DocumentContent.fields`.
     edits: tuple[tuple[str, str], ...] = ()
@@ -210,7 +213,7 @@ def make_header(s: Settings, options: DocumentOptions, symbol: str,
         place=s.place_name.strip(),
         number=number,
         date=options.date,
-        year=options.year or (options.date or options.as_of).year,
+        year=options.year or (options.date or options.today or options.as_of).year,
         letter_subject=letter_subject,
     )
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import tempfile
 import unicodedata
 from collections.abc import Sequence
@@ -63,6 +64,7 @@ __all__ = [
     "fits_portrait",
     "format_number",
     "heading",
+    "keep_references_whole",
     "kinh_gui_block",
     "kinh_gui_lines",
     "make_styles",
@@ -166,11 +168,12 @@ class PageSettings:
 
     @property
     def landscape_margins(self) -> tuple[float, float, float, float]:
-        """(top, bottom, left, right) for a landscape page: its top is the portrait binding edge,
-        so top = left margin, bottom = right margin, left = bottom, right = top."""
+        """(top, bottom, left, right) for a landscape page: its top is the portrait binding edge
+        (top = left margin); its bottom keeps the decree's bottom margin (20–25 mm: the narrower
+        right margin there let tables run into it); left = bottom, right = top."""
         return (
             self.margin_left_mm * mm,
-            self.margin_right_mm * mm,
+            max(self.margin_bottom_mm, self.margin_right_mm) * mm,
             self.margin_bottom_mm * mm,
             self.margin_top_mm * mm,
         )
@@ -193,6 +196,20 @@ def _text(value: str) -> str:
     """NFC-normalise and escape for Paragraph mini-markup; explicit newlines become breaks."""
     value = unicodedata.normalize("NFC", value)
     return "<br/>".join(escape(part) for part in value.split("\n"))
+
+
+#: Document types as written in running text (Nghị định 30/2020, Phụ lục III).
+_DOC_TYPE_WORDS = ("Công văn", "Nghị quyết", "Quyết định", "Chỉ thị", "Quy chế", "Quy định",
+                   "Thông báo", "Hướng dẫn", "Chương trình", "Kế hoạch", "Phương án", "Đề án",
+                   "Báo cáo", "Tờ trình", "Công điện", "Kết luận")
+_REFERENCE = re.compile(r"\b(" + "|".join(_DOC_TYPE_WORDS) + r") số (\S+)", re.IGNORECASE)
+
+
+def keep_references_whole(text: str) -> str:
+    """ "Công văn số 2116/UBND-NC" tied with non-breaking spaces, so a title never breaks
+    between "Công" and "văn" or before the number."""
+    return _REFERENCE.sub(
+        lambda m: m.group(0).replace(" ", NBSP), unicodedata.normalize("NFC", text))
 
 
 def _upper(value: str) -> str:
@@ -518,7 +535,7 @@ def render_title_block(title: TitleBlock, settings: PageSettings) -> list[Flowab
         # Keep the subject narrower than the page so long subjects wrap into a balanced block.
         width = _balanced_width(title.subject.strip(), fonts.BOLD, s.title_size,
                                 s.text_width * 0.85)
-        subject = Paragraph(_text(title.subject.strip()), subject_style)
+        subject = Paragraph(_text(keep_references_whole(title.subject.strip())), subject_style)
         out.append(_Indented(subject, (s.text_width - width) / 2))
         rule_base = _widest_line(title.subject.strip(), fonts.BOLD, s.title_size, width)
     out += [HRule(AGENCY_RULE_RATIO * rule_base, gap_before=3), Spacer(1, 10)]
@@ -794,7 +811,8 @@ def _appendix_heading(appendix: Appendix, settings: PageSettings) -> list[Flowab
     width = _balanced_width(title_text, fonts.BOLD, s.title_size, s.text_width)
     return [
         Paragraph(_text(appendix.label), label),
-        _Indented(Paragraph(_text(title_text), title), (s.text_width - width) / 2),
+        _Indented(Paragraph(_text(keep_references_whole(title_text)), title),
+                  (s.text_width - width) / 2),
         Paragraph(_text(appendix.reference), ref),
         HRule(AGENCY_RULE_RATIO * ref_width, gap_before=3),
         Spacer(1, 10),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from app.db import Database
 from app.documents.common import (
     DocumentKind,
@@ -22,6 +24,7 @@ from app.documents.data import (
     directive_reference,
     reminder_data,
     short_date,
+    task_names,
 )
 from app.documents.render_pdf import write_pdf
 from app.errors import ValidationError
@@ -70,14 +73,25 @@ def kinh_gui(data: ReminderData) -> list[str]:
     return out
 
 
-def owed_groups(data: ReminderData) -> list[tuple[OwedItem, list[str]]]:
-    """What is owed (task, period, due date, days overdue) and the units that owe it."""
-    groups: dict[tuple[str, str, object], tuple[OwedItem, list[str]]] = {}
+@dataclass(frozen=True)
+class OwedGroup:
+    """One thing owed (a task's period) and the units that owe it, each named once."""
+
+    item: OwedItem
+    names: tuple[str, ...]
+
+
+def owed_groups(data: ReminderData) -> list[OwedGroup]:
+    """What is owed (task, period: never merged across tasks) and the units that owe it."""
+    groups: dict[tuple[int, str], tuple[OwedItem, list[str]]] = {}
     for unit in data.units:
         for item in unit.items:
-            key = (item.task_title, item.period_label, item.due_date)
+            key = (item.task_id, item.period_key)
             groups.setdefault(key, (item, []))[1].append(unit.unit_name)
-    return sorted(groups.values(), key=lambda g: g[0].due_date)
+    order = {t.id: (t.sort_order, t.id) for t in data.directive.tasks}
+    ordered = sorted(groups.values(),
+                     key=lambda g: (order.get(g[0].task_id, (0, 0)), g[0].due_date))
+    return [OwedGroup(item, tuple(names)) for item, names in ordered]
 
 
 def body_sections(data: ReminderData, s: Settings) -> list[Section]:
@@ -88,24 +102,24 @@ def body_sections(data: ReminderData, s: Settings) -> list[Section]:
     about = directive_about(d)
     if about:
         reference += f" {about}"
+    groups = owed_groups(data)
+    what = ("các văn bản sau" if len(groups) > 1 else "văn bản sau")
     opening = TextBlock("paragraph",
         f"Thực hiện {reference}, {agency} được giao theo dõi, tổng hợp việc triển khai thực "
-        f"hiện của các cơ quan, đơn vị. Tính đến ngày {as_of}, {agency} chưa nhận được văn "
-        "bản của các cơ quan, đơn vị sau (đã quá thời hạn quy định):")
+        f"hiện của các cơ quan, đơn vị. Tính đến ngày {as_of}, {agency} chưa nhận được {what} "
+        "dù đã quá thời hạn quy định:")
     owed: list[Block] = []
-    groups = owed_groups(data)
-    for n, (item, names) in enumerate(groups, start=1):
-        what = item.task_title + (f", kỳ {item.period_label}" if item.period_label else "")
+    tasks = task_names(d)
+    for n, group in enumerate(groups, start=1):
+        item = group.item
         mark = f"{n}." if len(groups) > 1 else "-"
-        owed.append(TextBlock("paragraph",
-            f"{mark} {what} (hạn ngày {short_date(item.due_date)}, đã quá hạn "
-            f"{item.days_overdue} ngày): {', '.join(names)}."))
+        text = item.text_as(tasks.get(item.task_id, item.task_title))
+        owed.append(TextBlock("paragraph", f"{mark} {text}: {', '.join(group.names)}."))
     request = TextBlock("paragraph",
         f"Để kịp thời tổng hợp, tham mưu {_upward(s)} báo cáo theo quy định, {agency} đề nghị "
-        "các cơ quan, đơn vị nêu trên khẩn trương thực hiện và gửi văn bản về "
-        f"{agency}.")
+        f"các cơ quan, đơn vị nêu trên khẩn trương thực hiện và gửi văn bản về {agency}.")
     closing = TextBlock("paragraph",
-        f"{agency} đề nghị các cơ quan, đơn vị quan tâm, phối hợp thực hiện.")
+        "Rất mong nhận được sự quan tâm, phối hợp của các cơ quan, đơn vị.")
     return [
         Section("opening", "Mở đầu", (opening,)),
         Section("owed", "Những việc còn nợ", tuple(owed)),

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape
 
-from reportlab.platypus import Flowable, Paragraph, Spacer
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable, Paragraph, Spacer
 
 from app.documents import layout
 from app.documents.common import Target
 from app.documents.content import Block, DocumentContent, NoteBlock, TableBlock, TextBlock
 from app.documents.layout import DocumentStyles, body_paragraph, heading, make_styles
+
+#: Room (mm) a table's caption needs below it on the page, or it starts the next page.
+CAPTION_KEEP_MM = 40.0
 
 
 def _block_flowables(block: Block, styles: DocumentStyles, *, closing: bool = False
@@ -18,6 +22,9 @@ def _block_flowables(block: Block, styles: DocumentStyles, *, closing: bool = Fa
     if isinstance(block, TableBlock):
         out: list[Flowable] = []
         if block.caption:
+            # A caption never stays alone at the foot of a page: its table's header row and a
+            # few rows go with it.
+            out.append(CondPageBreak(CAPTION_KEEP_MM * mm))
             out.append(Paragraph(escape(block.caption), styles.heading2))
         out.append(layout.appendix_table(block.header, block.rows, block.widths_mm, styles,
                                          align=block.align))

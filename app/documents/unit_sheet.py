@@ -24,11 +24,33 @@ SHEET_HEADER = ("STT", "Nhiệm vụ", "Kỳ báo cáo", "Hạn", "Văn bản nh
 SHEET_WIDTHS_MM = (11.0, 43.0, 24.0, 24.0, 37.0, 26.0)
 
 
+#: The document type and its abbreviation (Nghị định 30/2020, Phụ lục III: "Phiếu báo", PB).
+SHEET_TYPE = "Phiếu báo"
+SHEET_ABBREVIATION = "PB"
+
+
 def sheet_subject(data: UnitSheetData) -> str:
+    """ "Tình hình UBND huyện Bình Sơn thực hiện Công văn số … của UBND tỉnh … (tính đến …)":
+    the unit first, so "của" is never said twice."""
     what = (directive_reference(data.directive) if data.directive
             else "các văn bản chỉ đạo")
-    return (f"Tình hình thực hiện {what} của {data.unit.name} "
+    return (f"Tình hình {data.unit.name} thực hiện {what} "
             f"(tính đến ngày {short_date(data.as_of)})")
+
+
+def _count_phrase(data: UnitSheetData) -> str:
+    """ "phải thực hiện 3 việc: 1 việc hoàn thành đúng hạn, 2 việc quá hạn" (no zero counts)."""
+    c = data.counts
+    parts = [(c.on_time, "đã hoàn thành đúng hạn"), (c.late, "đã hoàn thành nhưng quá hạn"),
+             (c.overdue, "chưa thực hiện, đã quá hạn"), (c.due_soon, "sắp đến hạn"),
+             (c.not_due, "chưa đến hạn")]
+    said = [f"{n} việc {what}" for n, what in parts if n]
+    text = f"phải thực hiện {c.bound} việc"
+    if said:
+        text += ": " + ", ".join(said)
+    if c.exempt:
+        text += f" (ngoài ra {c.exempt} việc không phải thực hiện)"
+    return text
 
 
 def sheet_rows(data: UnitSheetData) -> list[list[str]]:
@@ -44,13 +66,13 @@ def sheet_rows(data: UnitSheetData) -> list[list[str]]:
 
 
 def body_sections(data: UnitSheetData) -> list[Section]:
-    c = data.counts
     as_of = short_date(data.as_of)
-    opening: Block = TextBlock("paragraph", (
-        f"Tính đến ngày {as_of}, {data.unit.name} có {c.total} nghĩa vụ phải thực hiện: hoàn "
-        f"thành đúng hạn {c.on_time}, hoàn thành quá hạn {c.late}, quá hạn {c.overdue}, sắp đến "
-        f"hạn {c.due_soon}, chưa đến hạn {c.not_due}"
-        + (f", không áp dụng {c.exempt}" if c.exempt else "") + ". Chi tiết như sau:"))
+    if data.counts.total == 0:
+        text = f"Tính đến ngày {as_of}, {data.unit.name} chưa có việc nào phải thực hiện."
+    else:
+        text = (f"Tính đến ngày {as_of}, {data.unit.name} {_count_phrase(data)}. "
+                "Chi tiết như sau:")
+    opening: Block = TextBlock("paragraph", text)
     sections = [Section("opening", "Mở đầu", (opening,))]
     if data.rows:
         table = TableBlock(SHEET_HEADER, tuple(tuple(r) for r in sheet_rows(data)),
@@ -71,7 +93,7 @@ def unit_sheet_content(db: Database, options: DocumentOptions
     s = load(db)
     data = unit_sheet_data(db, options.unit_id, options.as_of, options.directive_id)
     settings = page_settings(s)
-    header = make_header(s, options, f"PTD-{s.agency_abbreviation.strip()}")
+    header = make_header(s, options, f"{SHEET_ABBREVIATION}-{s.agency_abbreviation.strip()}")
     recipients = options.recipients
     if recipients is None:
         archive = default_recipients(DocumentKind.UNIT_SHEET, s)[-1:]
@@ -79,7 +101,7 @@ def unit_sheet_content(db: Database, options: DocumentOptions
     footer = make_footer(s, options, recipients)
     content = DocumentContent(
         kind=DocumentKind.UNIT_SHEET.value, header=header,
-        title=TitleBlock("Phiếu theo dõi", sheet_subject(data)), kinh_gui=(),
+        title=TitleBlock(SHEET_TYPE, sheet_subject(data)), kinh_gui=(),
         sections=tuple(body_sections(data)), footer=footer, page=settings)
     return content, data
 

@@ -23,6 +23,7 @@ from app.models import (
     Unit,
     UnitKind,
 )
+from app.ordering import kind_rank
 from app.schedule import PeriodKind
 from app.services import audit
 from app.services.obligations import SyncResult, sync_task
@@ -140,7 +141,7 @@ def _task_info(task: Task, counts: dict[int, int]) -> TaskInfo:
         due_day=task.due_day,
         due_month_offset=task.due_month_offset or 0,
         unit_kinds=tuple(sorted((UnitKind(k.kind) for k in task.unit_kinds),
-                                key=list(UnitKind).index)),
+                                key=kind_rank)),
         unit_ids=tuple(sorted(u.unit_id for u in task.units)),
         obligation_count=counts.get(task.id, 0),
         version=task.version,

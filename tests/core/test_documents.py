@@ -19,7 +19,7 @@ from app.db import Database, connect
 from app.documents.common import DocumentKind, DocumentOptions, Signer, default_recipients, load
 from app.documents.data import deliverable, summary_data
 from app.documents.generate import build
-from app.documents.layout import TIEU_NGU, PageSettings, fits_portrait
+from app.documents.layout import TIEU_NGU, PageSettings
 from app.documents.sample_scenario import SAMPLE_SUBMISSIONS, record_sample_submissions
 from app.documents.summary_report import appendix_widths
 from app.errors import AppError, ValidationError
@@ -126,8 +126,9 @@ def test_pages_are_a4_and_text_inside_the_margins(all_pdfs: list[Path]) -> None:
                 w, h = float(page.width), float(page.height)
                 portrait = h > w
                 assert {round(w), round(h)} == {round(A4_W), round(A4_H)}
+                # A landscape page: the binding edge on top, the decree's bottom margin kept.
                 top, bottom, left, right = (TOP, BOTTOM, LEFT, RIGHT) if portrait else (
-                    LEFT, RIGHT, BOTTOM, TOP)
+                    LEFT, BOTTOM, BOTTOM, TOP)
                 body = [c for c in page.chars if c["top"] >= top and c["text"].strip()]
                 assert min(c["x0"] for c in body) >= left - 1, path.name
                 assert max(c["x1"] for c in body) <= w - right + 1, path.name
@@ -198,6 +199,8 @@ def _core_counts(db: Database, directive_id: int, day: dt.date
                  ) -> dict[tuple[str, str], Counter[Status]]:
     counts: dict[tuple[str, str], Counter[Status]] = {}
     for r in list_obligations(db, day, directive_id=directive_id):
+        if r.unit_name == "Sở Nội vụ":  # the sender is not among the units it follows
+            continue
         counts.setdefault((r.task_title, r.period_label), Counter())[r.status] += 1
     return counts
 
@@ -216,10 +219,13 @@ def test_statistics_printed_equal_the_core_counts(scenario: tuple[Database, Path
         if done == 0 and c[Status.OVERDUE] == 0:
             continue
         due += 1
-        expected = (f"đã nhận {done}/{bound} {what} (hoàn thành đúng hạn: "
-                    f"{c[Status.DONE_ON_TIME]}; hoàn thành quá hạn: {c[Status.DONE_LATE]}); "
-                    f"chưa nhận {still} (quá hạn: {c[Status.OVERDUE]})")
+        expected = (f"đã nhận {done}/{bound} {what} ({c[Status.DONE_ON_TIME]} đúng hạn, "
+                    f"{c[Status.DONE_LATE]} quá hạn)")
         assert expected in text, (task, period, expected)
+        assert still == c[Status.OVERDUE]
+        assert (f"còn {still} đơn vị chưa gửi, đều đã quá hạn" in text
+                or f"{still} đơn vị quá hạn chưa gửi:" in text), (task, period)
+        assert "(quá hạn: " not in text and "chưa nhận" not in text
     assert due == 2  # the plan and the first half-year report are due by 25/06/2018
 
 
@@ -234,7 +240,7 @@ def test_summary_names_late_and_missing_units(scenario: tuple[Database, Path],
     assert late and overdue
     for name in late | overdue:
         assert name in text, name
-    for s in ("hoàn thành đúng hạn", "hoàn thành quá hạn", "II. ĐÁNH GIÁ CHUNG",
+    for s in ("đúng hạn", "quá hạn", "II. ĐÁNH GIÁ CHUNG",
               "Một số huyện miền núi gửi chậm.", "IV. ĐỀ XUẤT, KIẾN NGHỊ",
               "Kế hoạch số 72-KH/BDVTU-BCSĐUBND", "Công văn số 2116/UBND-NC ngày 18/04/2018"):
         assert nfc(s) in text, s
@@ -243,7 +249,7 @@ def test_summary_names_late_and_missing_units(scenario: tuple[Database, Path],
 def test_summary_appendix_rows_and_reference(summary_pdf: Path, scenario: tuple[Database, Path],
                                              ids: tuple[int, int]) -> None:
     db, _ = scenario
-    data = summary_data(db, ids[0], JUNE)
+    data = summary_data(db, ids[0], JUNE, exclude_name="Sở Nội vụ")
     with pdfplumber.open(summary_pdf) as pdf:
         start = next(i for i, p in enumerate(pdf.pages)
                      if nfc(p.extract_text()).startswith("Phụ lục"))
@@ -274,7 +280,8 @@ def test_summary_number_and_date_when_given(scenario: tuple[Database, Path],
     assert "Số: 05/BC-SNV" in text
     assert "Quảng Ngãi, ngày 03 tháng 5 năm 2018" in text
     assert "(Kèm theo Báo cáo số 05/BC-SNV ngày 03 tháng 5 năm 2018 của Sở Nội vụ)" in text
-    assert "chưa đến hạn gửi báo cáo" in text  # the half-year report is not due on 02/05
+    # The half-year report is not due on 02/05: said once, with the first period and its date.
+    assert "Chưa đến hạn gửi báo cáo (kỳ 6 tháng đầu năm 2018, hạn ngày 20/06/2018)" in text
 
 
 def test_reminder_letter(scenario: tuple[Database, Path], ids: tuple[int, int],
@@ -292,9 +299,9 @@ def test_reminder_letter(scenario: tuple[Database, Path], ids: tuple[int, int],
         if r.unit_name != "Sở Nội vụ":
             assert r.unit_name in text
     assert "Sở Nội vụ:" not in text  # the agency does not remind itself
-    assert "(hạn ngày 30/04/2018, đã quá hạn 56 ngày)" in text
-    assert "kỳ 6 tháng đầu năm 2018 (hạn ngày 20/06/2018, đã quá hạn 5 ngày)" in text
-    assert "- Như trên;" in text and "phối hợp thực hiện./." in text
+    assert "(hạn ngày 30/04/2018, quá hạn hơn 1 tháng)" in text
+    assert "kỳ 6 tháng đầu năm 2018 (hạn ngày 20/06/2018, quá hạn 5 ngày)" in text
+    assert "- Như trên;" in text and "phối hợp của các cơ quan, đơn vị./." in text
 
 
 def test_reminder_addresses_few_units_by_name(scenario: tuple[Database, Path],
@@ -313,7 +320,7 @@ def test_reminder_refused_when_nobody_is_overdue(scenario: tuple[Database, Path]
 
 def test_unit_sheet(sheet_pdf: Path) -> None:
     text = pdf_text(sheet_pdf)
-    for s in ("PHIẾU THEO DÕI", "UBND huyện Bình Sơn", "52/KH-UBND; 26/04/2018; 27/04/2018",
+    for s in ("PHIẾU BÁO", "/PB-SNV", "UBND huyện Bình Sơn", "52/KH-UBND; 26/04/2018; 27/04/2018",
               "176/BC-UBND; 19/06/2018; 20/06/2018", "Hoàn thành đúng hạn", "Chưa đến hạn",
               "Báo cáo định kỳ năm", "- Lưu: VT, XDCQ."):
         assert nfc(s) in text, s
@@ -412,33 +419,45 @@ def big_pdf(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, li
     db.dispose()
 
 
+def _appendix_starts(pdf: Any) -> list[int]:
+    return [i for i, p in enumerate(pdf.pages) if nfc(p.extract_text()).startswith("Phụ lục")]
+
+
 def test_appendix_of_130_units_spans_pages_with_header_repeated(
         big_pdf: tuple[Path, list[str]]) -> None:
     path, names = big_pdf
     with pdfplumber.open(path) as pdf:
-        start = next(i for i, p in enumerate(pdf.pages)
-                     if nfc(p.extract_text()).startswith("Phụ lục"))
-        appendix = pdf.pages[start:]
-        assert len(appendix) >= 3
-        assert top_margin_chars(appendix[0]) == []
-        for n, page in enumerate(appendix[1:], start=2):
-            assert "".join(c["text"] for c in top_margin_chars(page)) == str(n)
-        for page in appendix:
-            stt = find_chars(page, "STT")[0]
-            assert face(stt) == "LiberationSerif-Bold"
-            rows = [c for c in page.chars if c["top"] > TOP and round(c["size"]) == 12
-                    and face(c) == "LiberationSerif"]
-            assert stt["bottom"] < min(c["top"] for c in rows)
-        text = flat("\n".join(p.extract_text() for p in appendix))
-    for name in names:
-        assert name in text
+        starts = _appendix_starts(pdf)
+        # 130 overdue units: too many for the body, so Phụ lục I (the grid of the current
+        # round) and Phụ lục II (the list of overdue items), each numbering its own pages.
+        assert len(starts) == 2
+        assert nfc(pdf.pages[starts[0]].extract_text()).startswith("Phụ lục I\n")
+        assert nfc(pdf.pages[starts[1]].extract_text()).startswith("Phụ lục II\n")
+        for first, end in ((starts[0], starts[1]), (starts[1], len(pdf.pages))):
+            appendix = pdf.pages[first:end]
+            assert len(appendix) >= 3
+            assert top_margin_chars(appendix[0]) == []
+            for n, page in enumerate(appendix[1:], start=2):
+                assert "".join(c["text"] for c in top_margin_chars(page)) == str(n)
+            for page in appendix:
+                stt = find_chars(page, "STT")[0]
+                assert face(stt) == "LiberationSerif-Bold"
+                rows = [c for c in page.chars if c["top"] > TOP and round(c["size"]) == 12
+                        and face(c) == "LiberationSerif"]
+                assert stt["bottom"] < min(c["top"] for c in rows)
+            text = flat("\n".join(p.extract_text() for p in appendix))
+            for name in names:
+                assert name in text
     body = pdf_text(path)
     assert "Kế hoạch số 15/KH-UBND ngày 05/01/2026" in body
-    assert ("đã nhận 0/130 báo cáo" in body or "chưa nhận 130 (quá hạn: 130)" in body)
-    assert "130 đơn vị quá hạn chưa gửi" in body
+    assert "đã nhận 0/130 báo cáo" in body
+    assert "130 đơn vị quá hạn chưa gửi (danh sách tại Phụ lục II)" in body
 
 
-def test_wide_appendix_turns_landscape(tmp_path: Path) -> None:
+def test_many_tasks_split_the_grid_and_every_overdue_period_is_reported(tmp_path: Path) -> None:
+    """A monthly report with months still overdue and more tasks than a landscape table holds:
+    every overdue month is in the body, the grid is split into several tables (nothing
+    dropped), and landscape pages keep the decree's bottom margin."""
     db = connect(str(tmp_path / "wide.db"))
     try:
         load_sample(db)
@@ -449,17 +468,31 @@ def test_wide_appendix_turns_landscape(tmp_path: Path) -> None:
             title="Báo cáo tháng", kind="periodic", period_kind="month",
             start_date=dt.date(2018, 1, 10), end_date=dt.date(2018, 12, 31),
             unit_kinds=[UnitKind.DISTRICT]))
+        for i in range(1, 8):
+            add_task(db, directive.id, TaskInput(
+                title=f"Nhiệm vụ {i}", kind="once", due_date=dt.date(2018, 3, i),
+                unit_kinds=[UnitKind.DISTRICT]))
         path = tmp_path / "wide.pdf"
         data = build(db, DocumentOptions(kind=DocumentKind.SUMMARY, as_of=dt.date(2018, 9, 25),
                                          directive_id=directive.id), path)
     finally:
         db.dispose()
-    assert len(data.columns) == 6 and data.dropped_columns > 0  # type: ignore[attr-defined]
-    widths, wide = appendix_widths(len(data.columns), PageSettings())  # type: ignore[attr-defined]
-    assert wide and not fits_portrait(widths[:2] + [33.0] * 6, PageSettings())
+    assert len(data.columns) == 8  # type: ignore[attr-defined]
     pages = PdfReader(path).pages
     assert float(pages[0].mediabox.width) < float(pages[0].mediabox.height)
-    assert float(pages[-1].mediabox.width) > float(pages[-1].mediabox.height)
+    assert any(float(p.mediabox.width) > float(p.mediabox.height) for p in pages)
     text = pdf_text(path)
     assert "Chỉ thị số 30/CT-UBND" in text
-    assert "kỳ báo cáo trước đó" in text
+    # The current round and every earlier month (all 14 districts still owe them).
+    assert "a) Kỳ tháng 9/2018 (hạn ngày 20/09/2018)" in text
+    for month in range(1, 9):
+        assert f"Kỳ tháng {month}/2018 (hạn ngày 20/{month:02d}/2018)" in text, month
+    assert "Bảng 1: nhiệm vụ 1–" in text and "Bảng 2: nhiệm vụ" in text
+    for i in range(1, 8):
+        assert f"Nhiệm vụ {i}" in text
+    assert "kỳ báo cáo trước đó" not in text
+    with pdfplumber.open(path) as pdf:
+        for page in pdf.pages:
+            if page.width > page.height:
+                lowest = max(c["bottom"] for c in page.chars if c["text"].strip())
+                assert page.height - lowest >= BOTTOM - 0.5, page.page_number

@@ -557,9 +557,9 @@ def test_reminder_and_sheet_header_styles(converted: dict[str, Path]) -> None:
         assert abs(baseline(label) - baseline(lines[0])) < 0.1
         assert abs(lines[0][0]["x0"] - lines[1][0]["x0"]) < 0.5
         text = flat("\n".join(p.extract_text() for p in pdf.pages))
-        assert "- Như trên;" in text and "phối hợp thực hiện./." in text
+        assert "- Như trên;" in text and "phối hợp của các cơ quan, đơn vị./." in text
     with pdfplumber.open(converted["sheet"]) as pdf:
         first = pdf.pages[0]
-        assert_style(first, "PHIẾU THEO DÕI", 14, "LiberationSerif-Bold")
+        assert_style(first, "PHIẾU BÁO", 14, "LiberationSerif-Bold")
         assert_style(first, "STT", 12, "LiberationSerif-Bold")
         assert_style(first, "52/KH-UBND;", 12, "LiberationSerif")

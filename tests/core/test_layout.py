@@ -431,6 +431,10 @@ def test_landscape_appendix(tmp_path: Path) -> None:
         assert "".join(c["text"] for c in top_margin_chars(wide[1], l_top)) == "2"
         assert "Phụ lục II" in nfc(wide[0].extract_text())
         assert "(Kèm theo Báo cáo số" in nfc(wide[0].extract_text())
+        # The table fills each landscape page down to the decree's bottom margin, never into it.
+        for page in wide[:-1]:
+            lowest = max(c["bottom"] for c in page.chars if c["text"].strip())
+            assert BOTTOM - 0.5 <= page.height - lowest <= BOTTOM + 15 * mm
 
 
 # ------------------------------------------------------------------ settings and helpers

@@ -119,7 +119,7 @@ def test_save_as_word(qtbot: Any, window: MainWindow, tmp_path: Path,
     assert errors == []
     saved = folder / "phieu-binh-son.docx"
     assert [p.name for p in folder.iterdir()] == [saved.name]  # no temporary file left
-    assert "PHIẾU THEO DÕI" in _text(saved)
+    assert "PHIẾU BÁO" in _text(saved)
     assert asked[0][0].endswith("phieu-theo-doi-2018-06-25.docx")
     assert "*.docx" in asked[0][1]
     assert "Đã lưu tệp Word" in dialog.status_label.text()

@@ -117,9 +117,11 @@ class DocumentDialog(QDialog):
 
     def __init__(self, db: Database, *, as_of: dt.date, kind: DocumentKind | str =
                  DocumentKind.SUMMARY, directive_id: int | None = None,
-                 unit_id: int | None = None, parent: QWidget | None = None) -> None:
+                 unit_id: int | None = None, parent: QWidget | None = None,
+                 today: dt.date | None = None) -> None:
         super().__init__(parent)
         self.db = db
+        self._today = today
         self._tmp = Path(tempfile.mkdtemp(prefix="sotheodoi-in-"))
         self._pdf_path: Path | None = None
         self._dirty = True
@@ -326,7 +328,7 @@ class DocumentDialog(QDialog):
             kind=self.kind, as_of=as_of, directive_id=self.directive_id(),
             unit_id=self.unit_id() if self.kind is DocumentKind.UNIT_SHEET else None,
             number=number, date=self.date_edit.date_value(), signer=self.signer(),
-            recipients=self.recipients() or None,
+            recipients=self.recipients() or None, today=self._today or dt.date.today(),
         )
         options.validate()
         options.signer.validate()  # type: ignore[union-attr]

@@ -10,6 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from app.dates import fmt
+from app.ordering import kind_rank
 from app.services.obligations import ObligationRow
 from app.status import Status
 from app.text import sort_key
@@ -45,7 +46,7 @@ COLUMNS: tuple[Column, ...] = (
            "Số ngày quá hạn, hoặc số ngày còn lại đến hạn"),
     Column("Hạn", lambda r: fmt(r.due_date), lambda r: r.due_date, order="due"),
     Column("Đơn vị", lambda r: r.unit_name, lambda r: sort_key(r.unit_name), order="unit"),
-    Column("Loại đơn vị", lambda r: r.unit_kind.label, lambda r: r.unit_kind.value,
+    Column("Loại đơn vị", lambda r: r.unit_kind.label, lambda r: kind_rank(r.unit_kind),
            order="kind"),
     Column("Văn bản", lambda r: r.directive_symbol, lambda r: (r.directive_id,),
            order="directive"),
