@@ -17,7 +17,7 @@ from app.models import TaskKind, UnitKind
 from app.ordering import row_unit_key
 from app.services.directives import DirectiveInfo, get_directive
 from app.services.obligations import ObligationRow, list_obligations
-from app.services.submissions import SubmissionInfo, list_for_obligation
+from app.services.submissions import SubmissionInfo, first_seen, submissions_seen
 from app.services.units import UnitInfo, get_unit, list_units
 from app.status import Status, StatusCounts
 from app.text import search_key
@@ -367,7 +367,7 @@ def summary_data(db: Database, directive_id: int, as_of: dt.date, *,
     index = {(c.task_id, c.period_key): i for i, c in enumerate(columns)}
     units: dict[int, tuple[ObligationRow, list[AppendixCell | None]]] = {}
     in_grid = [r for r in rows if (r.task_id, r.period_key) in index]
-    numbers = _first_numbers(db, [r for r in in_grid if r.status.done])
+    numbers = _first_numbers(db, [r for r in in_grid if r.status.done], as_of)
     for r in _unit_order(in_grid):
         entry = units.setdefault(r.unit_id, (r, [None] * len(columns)))
         entry[1][index[(r.task_id, r.period_key)]] = AppendixCell(
@@ -385,24 +385,12 @@ def summary_data(db: Database, directive_id: int, as_of: dt.date, *,
                        columns=tuple(columns), rows=appendix, overdue=overdue)
 
 
-def _first_numbers(db: Database, rows: Sequence[ObligationRow]) -> dict[int, str]:
-    """The number and symbol of the submission that answers each obligation (the first
-    received), in one query per 500 obligations instead of one each."""
-    from sqlalchemy import select
-
-    from app.models import Submission
-
-    ids = sorted({r.id for r in rows})
-    result: dict[int, str] = {}
+def _first_numbers(db: Database, rows: Sequence[ObligationRow], as_of: dt.date
+                   ) -> dict[int, str]:
+    """The number and symbol of the submission that answers each obligation on ``as_of``."""
     with db.read() as session:
-        for start in range(0, len(ids), 500):
-            stmt = (select(Submission.obligation_id, Submission.number_symbol)
-                    .where(Submission.obligation_id.in_(ids[start:start + 500]))
-                    .order_by(Submission.obligation_id, Submission.received_date,
-                              Submission.id))
-            for obligation_id, number in session.execute(stmt):
-                result.setdefault(obligation_id, number)
-    return result
+        return {oid: s.number_symbol
+                for oid, s in first_seen(session, (r.id for r in rows), as_of).items()}
 
 
 # --- reminder letter -------------------------------------------------------------------------
@@ -536,9 +524,11 @@ def unit_sheet_data(db: Database, unit_id: int, as_of: dt.date,
     if directive_id is not None:
         filters["directive_id"] = directive_id
     rows = list_obligations(db, as_of, **filters)
+    with db.read() as session:
+        seen = submissions_seen(session, (r.id for r in rows), as_of)
     out: list[SheetRow] = []
     for r in sorted(rows, key=lambda r: (r.due_date, r.directive_id, r.task_id)):
-        docs = tuple(s for s in list_for_obligation(db, r.id) if s.received_date <= as_of)
+        docs = tuple(seen.get(r.id, ()))
         out.append(SheetRow(r.directive_symbol, r.task_title, r.period_label, r.due_date,
                             r.status, docs, r.exempt_reason))
     return UnitSheetData(unit=unit, as_of=as_of, directive=directive, rows=tuple(out),

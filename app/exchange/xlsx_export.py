@@ -13,7 +13,7 @@ import datetime as dt
 import inspect
 import io
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from math import isfinite
 from pathlib import Path
@@ -27,10 +27,10 @@ from openpyxl.utils import get_column_letter
 from app.db import Database
 from app.errors import NotFound, ValidationError
 from app.fileio import atomic_path
-from app.models import Submission
 from app.ordering import row_unit_key
 from app.services.dashboard import sort_by_urgency
 from app.services.obligations import ObligationRow, list_obligations
+from app.services.submissions import SubmissionInfo, submissions_seen
 from app.status import Status
 from app.text import clean, search_key
 
@@ -717,41 +717,25 @@ SUBMISSION_EXPORT_HEADERS = (
 )
 
 
-def _submissions_by_obligation(db: Database, ids: Sequence[int], as_of: dt.date
-                               ) -> dict[int, list[Submission]]:
-    from sqlalchemy import select
-
-    result: dict[int, list[Submission]] = {}
-    wanted = list(ids)
-    with db.read() as session:
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start:start + 500]
-            stmt = (select(Submission).where(Submission.obligation_id.in_(chunk),
-                                             Submission.received_date <= as_of)
-                    .order_by(Submission.received_date, Submission.id))
-            for s in session.scalars(stmt):
-                result.setdefault(s.obligation_id, []).append(s)
-    return result
-
-
 def _submission_table(db: Database, f: ExportFilters, *, periodic: bool) -> Table:
-    from app.models import Channel, TaskKind
+    from app.models import TaskKind
 
     kind = TaskKind.PERIODIC if periodic else TaskKind.ONE_OFF
     obligations = [o for o in filtered_obligations(db, f) if o.task_kind is kind]
-    subs = _submissions_by_obligation(db, [o.id for o in obligations], f.as_of)
+    with db.read() as session:
+        subs = submissions_seen(session, (o.id for o in obligations), f.as_of)
     rows: list[tuple[CellValue, ...]] = []
     fills: list[str | tuple[str | None, ...] | None] = []
     status_col = len(SUBMISSION_EXPORT_HEADERS) - 1
     for o in obligations:
-        docs: list[Submission | None] = list(subs.get(o.id, [])) or [None]
+        docs: list[SubmissionInfo | None] = list(subs.get(o.id, [])) or [None]
         for s in docs:
             cells: tuple[CellValue, ...] = (
                 len(rows) + 1, o.unit_name, o.directive_symbol, o.task_title,
                 o.period_label, o.due_date,
                 s.number_symbol if s else "", s.signed_date if s else None,
                 s.received_date if s else None, s.signer if s else "",
-                Channel(s.channel).label if s else "", s.summary if s else "",
+                s.channel.label if s else "", s.summary if s else "",
                 s.assessment if s else "", o.status.label)
             rows.append(cells)
             colours: list[str | None] = [None] * len(cells)

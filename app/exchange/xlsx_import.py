@@ -36,11 +36,9 @@ from app.models import (
     Obligation,
     Submission,
     Task,
-    TaskKind,
     Unit,
     UnitKind,
 )
-from app.schedule import ONE_OFF_KEY, PeriodKind, find_period
 from app.services import audit
 from app.text import clean, search_key
 
@@ -525,64 +523,12 @@ def _plan_units(session: Session, raws: Sequence[RawRow], progress: Progress | N
     return planned
 
 
-class _Finder:
-    """Cached lookups of unit, directive, task and obligation by the names in a file."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self.units: dict[str, Unit | AppError] = {}
-        self.directives: dict[str, Any] = {}
-        self.tasks: dict[tuple[int, str], Task | AppError] = {}
-        self.obligations = {
-            (o.task_id, o.unit_id, o.period_key): o
-            for o in session.scalars(select(Obligation))
-        }
-
-    def _cached(self, cache: dict[Any, Any], key: Any, find: Callable[[], Any]) -> Any:
-        if key not in cache:
-            try:
-                cache[key] = find()
-            except AppError as exc:
-                cache[key] = exc
-        found = cache[key]
-        if isinstance(found, AppError):
-            raise found
-        return found
-
-    def obligation(self, unit: str, directive: str, task: str, period: str) -> Obligation:
-        from app.services.directives import find_directive, find_task
-        from app.services.units import find_unit
-
-        unit_row: Unit = self._cached(self.units, search_key(unit),
-                                      lambda: find_unit(self.session, unit))
-        directive_row = self._cached(self.directives, search_key(directive),
-                                     lambda: find_directive(self.session, directive))
-        task_row: Task = self._cached(self.tasks, (directive_row.id, search_key(task)),
-                                      lambda: find_task(self.session, directive_row, task))
-        if task_row.kind == TaskKind.ONE_OFF.value:
-            key = ONE_OFF_KEY
-        else:
-            if not period:
-                raise ValidationError(
-                    f"Nhiệm vụ \"{task_row.title}\" là báo cáo định kỳ: hãy ghi cột Kỳ báo cáo "
-                    "(ví dụ 6 tháng đầu năm 2018).")
-            assert task_row.period_kind is not None
-            key = find_period(PeriodKind(task_row.period_kind), period).key
-        obligation = self.obligations.get((task_row.id, unit_row.id, key))
-        if obligation is None:
-            raise NotFound(
-                f"{unit_row.name} không có nghĩa vụ \"{task_row.title}\""
-                + (f" kỳ {period}" if period else "")
-                + f" theo văn bản {directive_row.number_symbol}.")
-        return obligation
-
-
 def _plan_submissions(session: Session, raws: Sequence[RawRow], today: dt.date,
                       progress: Progress | None) -> list[_Planned]:
-    from app.services.submissions import SubmissionInput, number_key
+    from app.services.submissions import ObligationFinder, SubmissionInput, number_key
     from app.services.submissions import validate as validate_submission
 
-    finder = _Finder(session)
+    finder = ObligationFinder(session, period_hint="cột Kỳ báo cáo", preload=True)
     existing: dict[tuple[int, int, str], Submission] = {
         (s.unit_id, s.year, s.number_key): s for s in session.scalars(select(Submission))}
     seen: dict[tuple[int, int, str], int] = {}
@@ -621,8 +567,8 @@ def _plan_submissions(session: Session, raws: Sequence[RawRow], today: dt.date,
                 channel = _channel(v.get("channel"))
             except ValidationError as exc:
                 errors.append(exc.message)
-            obligation = finder.obligation(_text(v.get("unit")), _text(v.get("directive")),
-                                           _text(v.get("task")), _text(v.get("period")))
+            obligation = finder.find(unit=_text(v.get("unit")), directive=_text(v.get("directive")),
+                                     task=_text(v.get("task")), period=_text(v.get("period")))
             if errors:
                 raise ValidationError(" ".join(errors))
             key = (obligation.unit_id, signed.year if signed else 0, number_key(symbol))

@@ -9,9 +9,10 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from app.db import Database
-from app.models import AuditEntry, Obligation, Submission, Task, TaskKind
+from app.models import AuditEntry, Obligation, Task, TaskKind
 from app.services.audit import AuditInfo, history
 from app.services.obligations import ObligationRow, query_obligations, status_filter
+from app.services.submissions import first_seen
 from app.settings import load_settings
 from app.status import Status
 
@@ -48,14 +49,7 @@ def intake_rows(db: Database, day: dt.date, *, task_id: int,
     """Every obligation of the task (and period), with its first document seen on ``day``."""
     with db.read() as session:
         rows = query_obligations(session, day, task_id=task_id, period_key=period_key)
-        ids = [r.id for r in rows]
-        firsts: dict[int, Submission] = {}
-        if ids:
-            stmt = (select(Submission)
-                    .where(Submission.obligation_id.in_(ids), Submission.received_date <= day)
-                    .order_by(Submission.received_date, Submission.id))
-            for found in session.scalars(stmt):
-                firsts.setdefault(found.obligation_id, found)
+        firsts = first_seen(session, (r.id for r in rows), day)
         result = []
         for row in rows:
             sub = firsts.get(row.id)
