@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from app import APP_NAME, __version__
-from app.dates import fmt, parse_date
+from app.dates import as_of_caption, fmt, parse_date
 from app.db import Database, connect
 from app.errors import AppError, NotFound
 from app.paths import default_db_path
@@ -169,7 +169,7 @@ def cmd_status(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     for r in rows:
         counts[r.status] = counts.get(r.status, 0) + 1
     summary = ", ".join(f"{s.label}: {counts[s]}" for s in Status if s in counts)
-    out.write(f"\n{len(rows)} nghĩa vụ tính đến ngày {fmt(args.as_of)}. {summary}\n")
+    out.write(f"\n{len(rows)} nghĩa vụ {as_of_caption(args.as_of)}. {summary}\n")
     return 0
 
 
@@ -209,7 +209,7 @@ def cmd_dashboard(db: Database, args: argparse.Namespace, out: TextIO) -> int:
             ],
         }, out)
         return 0
-    out.write(f"Tình hình tính đến ngày {fmt(args.as_of)} "
+    out.write(f"Tình hình {as_of_caption(args.as_of)} "
               f"(cảnh báo trước {summary.window_days} ngày)\n\n")
     headers = ["Văn bản / nhiệm vụ / loại đơn vị", "Phải nộp", "Đã nộp", "Đúng hạn",
                "Nộp muộn", "Quá hạn", "Chưa đến hạn", "Không áp dụng", "Tỷ lệ nộp",

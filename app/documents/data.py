@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from app.dates import fmt
 from app.db import Database
 from app.errors import AppError
 from app.models import TaskKind, UnitKind
@@ -42,15 +43,10 @@ def directive_type(number_symbol: str) -> str:
     return "Công văn"
 
 
-def short_date(day: dt.date) -> str:
-    """dd/mm/yyyy, as dates are written in running text of the program's documents."""
-    return f"{day:%d/%m/%Y}"
-
-
 def directive_reference(d: DirectiveInfo, *, with_issuer: bool = True) -> str:
     """ "Công văn số 2116/UBND-NC ngày 18/04/2018 của UBND tỉnh Quảng Ngãi"."""
     kind = directive_type(d.number_symbol)
-    text = f"{kind} số {d.number_symbol} ngày {short_date(d.signed_date)}"
+    text = f"{kind} số {d.number_symbol} ngày {fmt(d.signed_date)}"
     if with_issuer and d.issuer.strip():
         text += f" của {d.issuer.strip()}"
     return text
@@ -107,8 +103,8 @@ class UnitRef:
         if self.gone_from is None:
             return ""
         if self.successor_name:
-            return f"đã sáp nhập vào {self.successor_name} từ ngày {short_date(self.gone_from)}"
-        return f"không còn hoạt động từ ngày {short_date(self.gone_from)}"
+            return f"đã sáp nhập vào {self.successor_name} từ ngày {fmt(self.gone_from)}"
+        return f"không còn hoạt động từ ngày {fmt(self.gone_from)}"
 
     @property
     def label(self) -> str:
@@ -256,7 +252,7 @@ class AppendixCell:
         if self.status.done:
             parts = [self.number_symbol] if self.number_symbol else []
             if self.received:
-                parts.append(f"nhận {short_date(self.received)}")
+                parts.append(f"nhận {fmt(self.received)}")
             parts.append("Đúng hạn" if self.status is Status.DONE_ON_TIME else "Quá hạn")
             return "\n".join(parts)
         if self.status is Status.OVERDUE:
@@ -412,7 +408,7 @@ class OwedItem:
     def text_as(self, task_name: str) -> str:
         """ "Báo cáo quý, kỳ quý III/2025 (hạn ngày 25/09/2025, quá hạn 20 ngày)"."""
         what = task_name + (f", {period_phrase(self.period_label)}" if self.period_label else "")
-        return f"{what} (hạn ngày {short_date(self.due_date)}, {overdue_for(self.days_overdue)})"
+        return f"{what} (hạn ngày {fmt(self.due_date)}, {overdue_for(self.days_overdue)})"
 
 
 def task_names(directive: DirectiveInfo) -> dict[int, str]:
@@ -486,7 +482,7 @@ def reminder_data(db: Database, directive_id: int, as_of: dt.date, *,
     )
     if not units:
         raise AppError(
-            f"Tính đến ngày {short_date(as_of)} không có đơn vị nào quá hạn theo "
+            f"Tính đến ngày {fmt(as_of)} không có đơn vị nào quá hạn theo "
             f"{directive_reference(directive, with_issuer=False)}; không cần công văn đôn đốc.")
     return ReminderData(directive=directive, as_of=as_of, units=units,
                         not_addressed=tuple(not_addressed.values()))

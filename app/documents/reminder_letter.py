@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.dates import fmt
 from app.db import Database
 from app.documents.common import (
     DocumentKind,
@@ -23,7 +24,6 @@ from app.documents.data import (
     directive_about,
     directive_reference,
     reminder_data,
-    short_date,
     task_names,
 )
 from app.documents.render_pdf import write_pdf
@@ -97,7 +97,7 @@ def owed_groups(data: ReminderData) -> list[OwedGroup]:
 def body_sections(data: ReminderData, s: Settings) -> list[Section]:
     d = data.directive
     agency = s.agency_name.strip()
-    as_of = short_date(data.as_of)
+    as_of = fmt(data.as_of)
     reference = directive_reference(d)
     about = directive_about(d)
     if about:

@@ -13,6 +13,7 @@ from typing import Literal
 
 from reportlab.lib.units import mm
 
+from app.dates import as_of_caption, fmt
 from app.db import Database
 from app.documents import layout
 from app.documents.common import (
@@ -47,7 +48,6 @@ from app.documents.data import (
     directive_about,
     directive_reference,
     period_phrase,
-    short_date,
     summary_data,
 )
 from app.documents.layout import TitleBlock, appendix_reference, fits_portrait
@@ -76,7 +76,7 @@ KIND_HEADING: dict[UnitKind, str] = {
 def report_subject(data: SummaryData) -> str:
     d = data.directive
     return (f"Kết quả theo dõi việc triển khai thực hiện {directive_reference(d)} "
-            f"(tính đến ngày {short_date(data.as_of)})")
+            f"({as_of_caption(data.as_of)})")
 
 
 #: Longer lists of unit names are left to the list of overdue obligations (an appendix).
@@ -146,7 +146,7 @@ def _open_phrase(c: StatusCounts) -> str:
 def period_marker(p: PeriodStats) -> str:
     """ "Kỳ quý III/2025 (hạn ngày 20/09/2025)": how a period is introduced in the body."""
     text = period_phrase(p.period_label)
-    return f"{text[:1].upper()}{text[1:]} (hạn ngày {short_date(p.due_date)})"
+    return f"{text[:1].upper()}{text[1:]} (hạn ngày {fmt(p.due_date)})"
 
 
 def _kind_item(k: KindStats, what: str, where: str) -> str:
@@ -176,7 +176,7 @@ def current_blocks(p: PeriodStats, as_of: str, where: str, *, heading: str | Non
     kinds = p.bound_kinds
     lead = f"Số đơn vị phải gửi {what}: {c.bound} ({_kinds_phrase(kinds)})."
     if not p.period_label:
-        lead = f"Hạn gửi {what}: ngày {short_date(p.due_date)}. " + lead
+        lead = f"Hạn gửi {what}: ngày {fmt(p.due_date)}. " + lead
     state = f"Tính đến ngày {as_of}, {_done_phrase(c, what)}"
     rest = _open_phrase(c)
     if len(kinds) == 1:
@@ -239,8 +239,8 @@ def task_blocks(task: TaskStats, n: int, as_of: str, where: str) -> list[Block]:
             return out
         c = upcoming.counts
         when = (f"{period_phrase(upcoming.period_label)}, hạn ngày "
-                f"{short_date(upcoming.due_date)}" if upcoming.period_label
-                else f"hạn ngày {short_date(upcoming.due_date)}")
+                f"{fmt(upcoming.due_date)}" if upcoming.period_label
+                else f"hạn ngày {fmt(upcoming.due_date)}")
         text = (f"Chưa đến hạn gửi {what} ({when}); số đơn vị phải thực hiện: {c.bound} "
                 f"({_kinds_phrase(upcoming.bound_kinds)})")
         text += f"; đến ngày {as_of} đã nhận {c.done} {what}." if c.done else "."
@@ -301,7 +301,7 @@ def appendix_labels(data: SummaryData) -> tuple[str | None, str | None]:
 def body_sections(data: SummaryData, s: Settings) -> list[Section]:
     d = data.directive
     agency = s.agency_name.strip()
-    as_of = short_date(data.as_of)
+    as_of = fmt(data.as_of)
     about = directive_about(d)
     basis = " ".join(d.basis.split())
     reference = directive_reference(d)
@@ -397,7 +397,7 @@ def grid_appendix(data: SummaryData, header: layout.DocumentHeader, s: Settings,
         widths, wide = appendix_widths(len(chunk), page)
         wide_any = wide_any or wide
         head = ["STT", "Tên đơn vị",
-                *[f"{columns[i].column_title}\nHạn {short_date(columns[i].due_date)}"
+                *[f"{columns[i].column_title}\nHạn {fmt(columns[i].due_date)}"
                   for i in chunk]]
         rows: list[tuple[str, ...]] = []
         for row in data.rows:
@@ -415,7 +415,7 @@ def grid_appendix(data: SummaryData, header: layout.DocumentHeader, s: Settings,
         blocks = [replace(b, widths_mm=tuple(appendix_widths(len(b.header) - 2, page)[0]))
                   if isinstance(b, TableBlock) else b for b in blocks]
     title = (f"Tình hình các cơ quan, đơn vị thực hiện {directive_reference(data.directive)} "
-             f"(tính đến ngày {short_date(data.as_of)})")
+             f"({as_of_caption(data.as_of)})")
     reference = appendix_reference("Báo cáo", header, s.agency_name.strip())
     note = (CELL_NOTE + " Mỗi cột là kỳ gần nhất đã đến hạn của một nhiệm vụ (hoặc kỳ sắp "
             "tới, nếu chưa có kỳ nào đến hạn).")
@@ -436,14 +436,14 @@ def overdue_appendix(data: SummaryData, header: layout.DocumentHeader, s: Settin
         if not mine:
             continue
         rows = tuple(
-            (str(i), e.unit.name, e.period_label or "—", short_date(e.due_date),
+            (str(i), e.unit.name, e.period_label or "—", fmt(e.due_date),
              e.unit.gone_note[:1].upper() + e.unit.gone_note[1:])
             for i, e in enumerate(mine, start=1))
         blocks.append(TableBlock(OVERDUE_HEADER, rows, OVERDUE_WIDTHS_MM,
                                  ("center", "left", "left", "center", "left"),
                                  caption=f"{n}. {task.title}"))
     title = (f"Danh sách các cơ quan, đơn vị chưa gửi văn bản đã quá hạn theo "
-             f"{directive_reference(data.directive)} (tính đến ngày {short_date(data.as_of)})")
+             f"{directive_reference(data.directive)} ({as_of_caption(data.as_of)})")
     reference = appendix_reference("Báo cáo", header, s.agency_name.strip())
     return AppendixContent(label=label, title=title, reference=reference, blocks=tuple(blocks))
 

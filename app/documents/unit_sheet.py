@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.dates import as_of_caption, fmt
 from app.db import Database
 from app.documents.common import (
     DocumentKind,
@@ -15,7 +16,7 @@ from app.documents.common import (
     page_settings,
 )
 from app.documents.content import Block, DocumentContent, Section, TableBlock, TextBlock
-from app.documents.data import UnitSheetData, directive_reference, short_date, unit_sheet_data
+from app.documents.data import UnitSheetData, directive_reference, unit_sheet_data
 from app.documents.layout import TitleBlock
 from app.documents.render_pdf import write_pdf
 
@@ -35,7 +36,7 @@ def sheet_subject(data: UnitSheetData) -> str:
     what = (directive_reference(data.directive) if data.directive
             else "các văn bản chỉ đạo")
     return (f"Tình hình {data.unit.name} thực hiện {what} "
-            f"(tính đến ngày {short_date(data.as_of)})")
+            f"({as_of_caption(data.as_of)})")
 
 
 def _count_phrase(data: UnitSheetData) -> str:
@@ -58,15 +59,15 @@ def sheet_rows(data: UnitSheetData) -> list[list[str]]:
     for n, r in enumerate(data.rows, start=1):
         task = r.task_title if data.directive else f"{r.task_title}\n(Văn bản {r.directive_symbol})"
         docs = "\n".join(
-            f"{doc.number_symbol}; {short_date(doc.signed_date)}; {short_date(doc.received_date)}"
+            f"{doc.number_symbol}; {fmt(doc.signed_date)}; {fmt(doc.received_date)}"
             for doc in r.documents) or "—"
         status = r.status.label + (f"\n({r.exempt_reason})" if r.exempt_reason else "")
-        rows.append([str(n), task, r.period_label or "—", short_date(r.due_date), docs, status])
+        rows.append([str(n), task, r.period_label or "—", fmt(r.due_date), docs, status])
     return rows
 
 
 def body_sections(data: UnitSheetData) -> list[Section]:
-    as_of = short_date(data.as_of)
+    as_of = fmt(data.as_of)
     if data.counts.total == 0:
         text = f"Tính đến ngày {as_of}, {data.unit.name} chưa có việc nào phải thực hiện."
     else:

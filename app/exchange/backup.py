@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from app import APP_NAME, __version__
+from app.dates import fmt_time
 from app.db import Database
 from app.errors import AppError, DatabaseError, ValidationError
 from app.fileio import atomic_path, disk_error
@@ -72,7 +73,7 @@ class RestoreResult:
 
     def describe(self) -> str:
         text = (f"Đã khôi phục dữ liệu từ {self.info.path.name} "
-                f"({self.info.created:%d/%m/%Y %H:%M}).")
+                f"({fmt_time(self.info.created)}).")
         if self.safety_copy:
             text += f" Dữ liệu trước khi khôi phục được giữ tại {self.safety_copy}."
         if self.upgraded_from:

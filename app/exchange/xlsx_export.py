@@ -24,6 +24,7 @@ from openpyxl.cell.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
+from app.dates import as_of_caption, fmt
 from app.db import Database
 from app.errors import NotFound, ValidationError
 from app.fileio import atomic_path
@@ -603,7 +604,7 @@ class ExportFilters:
     statuses: tuple[str, ...] = ()
 
     def describe(self) -> str:
-        parts = [f"Tính đến ngày {self.as_of:%d/%m/%Y}"]
+        parts = [as_of_caption(self.as_of).capitalize()]
         if self.directive:
             parts.append(f"văn bản {self.directive}")
         if self.task:
@@ -808,7 +809,7 @@ def status_table(db: Database, f: ExportFilters) -> Table:
                 continue
             text = cell.status.label
             if cell.first_received is not None:
-                text += f" ({cell.first_received:%d/%m/%Y})"
+                text += f" ({fmt(cell.first_received)})"
             values.append(text)
             colours.append(cell.status.colour)
             if cell.status is not Status.EXEMPT:

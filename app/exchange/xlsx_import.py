@@ -25,7 +25,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.dates import parse_date
+from app.dates import fmt, parse_date
 from app.db import Database
 from app.errors import AppError, Conflict, NotFound, ValidationError
 from app.fileio import atomic_path
@@ -326,7 +326,7 @@ def _text(value: Any) -> str:
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
-        return f"{value:%d/%m/%Y}"
+        return f"{fmt(value)}"
     text = str(value)
     return text[1:] if text.startswith("'=") else text
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
+from app.dates import fmt
 from app.db import Database
 from app.errors import NotFound
 from app.models import Directive, Obligation, Task, TaskKind, Unit, UnitKind
@@ -121,7 +122,7 @@ class DirectiveSummary:
 
     @property
     def title(self) -> str:
-        return f"{self.number_symbol} ngày {self.signed_date:%d/%m/%Y}"
+        return f"{self.number_symbol} ngày {fmt(self.signed_date)}"
 
 
 @dataclass(frozen=True)
@@ -290,7 +291,7 @@ def completeness_matrix(db: Database, task_id: int, day: dt.date, *,
     for (oid, uid, uname, ushort, ukind, usort, pkey, plabel, due, first, status, reason,
          waived) in rows:
         if pkey not in periods:
-            periods[pkey] = MatrixPeriod(pkey, plabel or f"Hạn {due:%d/%m/%Y}", due)
+            periods[pkey] = MatrixPeriod(pkey, plabel or f"Hạn {fmt(due)}", due)
         if uid not in units:
             unit_kind_ = UnitKind(ukind)
             units[uid] = MatrixUnit(uid, uname, ushort, unit_kind_)
@@ -346,7 +347,7 @@ class StartupCheck:
         rows = self.newly_overdue
         if not rows:
             return ""
-        since = f" từ lần mở trước ({self.last_start:%d/%m/%Y})" if self.last_start else ""
+        since = f" từ lần mở trước ({fmt(self.last_start)})" if self.last_start else ""
         units = sorted({r.unit_display for r in rows}, key=sort_key)
         shown = ", ".join(units[:8]) + (f" và {len(units) - 8} đơn vị khác"
                                         if len(units) > 8 else "")

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from app.dates import fmt
 from app.db import Database
 from app.db.stale import check_version
 from app.errors import Conflict, NotFound, ValidationError
@@ -27,7 +28,7 @@ from app.ordering import kind_rank
 from app.schedule import PeriodKind
 from app.services import audit
 from app.services.obligations import SyncResult, sync_task
-from app.text import clean, search_key, sort_key
+from app.text import clean, number_text, search_key, sort_key
 
 SYMBOL_MAX = 100
 TITLE_MAX = 500
@@ -58,7 +59,7 @@ class TaskInfo:
     @property
     def schedule_label(self) -> str:
         if self.kind is TaskKind.ONE_OFF:
-            return f"Hạn {self.due_date:%d/%m/%Y}" if self.due_date else "Chưa có hạn"
+            return f"Hạn {fmt(self.due_date)}" if self.due_date else "Chưa có hạn"
         assert self.period_kind is not None
         day = f"ngày {self.due_day}" if self.due_day else "ngày mặc định"
         offset = " tháng sau" if self.due_month_offset == 1 else (
@@ -92,7 +93,7 @@ class DirectiveInfo:
 
     @property
     def title(self) -> str:
-        return f"{self.number_symbol} ngày {self.signed_date:%d/%m/%Y}"
+        return f"{self.number_symbol} ngày {fmt(self.signed_date)}"
 
 
 @dataclass(frozen=True)
@@ -209,7 +210,7 @@ def find_directive(session: Session, symbol: str) -> Directive:
         return partial[0]
     if not partial:
         raise NotFound(f"Không có văn bản chỉ đạo số {symbol!r}.")
-    names = [f"{d.number_symbol} ({d.signed_date:%d/%m/%Y})" for d in partial]
+    names = [f"{d.number_symbol} ({fmt(d.signed_date)})" for d in partial]
     raise NotFound(f"Số {symbol!r} khớp nhiều văn bản: " + "; ".join(names[:15]),
                    candidates=names)
 
@@ -426,7 +427,7 @@ def _validate_task(session: Session, data: TaskInput) -> dict[str, object]:
             errors["unit_kinds"] = f"Loại đơn vị không hợp lệ: {k}."
     unit_ids = sorted(set(int(i) for i in data.unit_ids))
     if data.sort_order is not None and not -ORDER_MAX <= data.sort_order <= ORDER_MAX:
-        errors["sort_order"] = f"Số thứ tự phải trong khoảng ±{ORDER_MAX:,}.".replace(",", ".")
+        errors["sort_order"] = f"Số thứ tự phải trong khoảng ±{number_text(ORDER_MAX)}."
     if unit_ids:
         storable = [i for i in unit_ids if 0 < i <= ID_MAX]  # SQLite integers are 64-bit
         found = set(session.scalars(select(Unit.id).where(Unit.id.in_(storable))))

@@ -15,6 +15,7 @@ from sqlalchemy import Select, String, and_, case, delete, func, literal, or_, s
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from app.dates import fmt
 from app.db import Database
 from app.errors import ValidationError
 from app.models import Directive, Obligation, Submission, Task, TaskKind, Unit, UnitKind
@@ -373,10 +374,10 @@ def validity_reason(unit_from: dt.date | None, unit_to: dt.date | None, *,
     start = directive_date if period_start is None else period_start
     if unit_from and start < unit_from:
         when = "ngày ban hành văn bản" if period_start is None else "đầu kỳ"
-        return f"Đơn vị thành lập từ {unit_from:%d/%m/%Y}, sau {when}"
+        return f"Đơn vị thành lập từ {fmt(unit_from)}, sau {when}"
     if unit_to and (due > unit_to or start > unit_to):
         gone = unit_to + dt.timedelta(days=1)
-        return f"Đơn vị không còn (sáp nhập/giải thể) từ {gone:%d/%m/%Y}"
+        return f"Đơn vị không còn (sáp nhập/giải thể) từ {fmt(gone)}"
     return None
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.dates import fmt
 from app.db import Database
 from app.db.stale import check_version
 from app.errors import AppError, NotFound, ValidationError
@@ -141,13 +142,13 @@ def validate(session: Session, data: SubmissionInput, *, today: dt.date,
         errors["received_date"] = "Chưa nhập ngày nhận."
     if data.signed_date and data.received_date and data.received_date < data.signed_date:
         errors["received_date"] = (
-            f"Ngày nhận {data.received_date:%d/%m/%Y} trước ngày ký {data.signed_date:%d/%m/%Y}: "
+            f"Ngày nhận {fmt(data.received_date)} trước ngày ký {fmt(data.signed_date)}: "
             "hãy kiểm tra lại.")
     if data.received_date and data.received_date > today:
         errors["received_date"] = (
-            f"Ngày nhận {data.received_date:%d/%m/%Y} ở tương lai (hôm nay {today:%d/%m/%Y}).")
+            f"Ngày nhận {fmt(data.received_date)} ở tương lai (hôm nay {fmt(today)}).")
     if data.signed_date and data.signed_date > today:
-        errors["signed_date"] = f"Ngày ký {data.signed_date:%d/%m/%Y} ở tương lai."
+        errors["signed_date"] = f"Ngày ký {fmt(data.signed_date)} ở tương lai."
     try:
         channel = Channel(data.channel)
     except ValueError:
@@ -170,7 +171,7 @@ def validate(session: Session, data: SubmissionInput, *, today: dt.date,
             if other.id != exclude_id:
                 errors["number_symbol"] = (
                     f"Đơn vị này đã có văn bản số {other.number_symbol} năm "
-                    f"{data.signed_date.year} (nhận ngày {other.received_date:%d/%m/%Y}).")
+                    f"{data.signed_date.year} (nhận ngày {fmt(other.received_date)}).")
                 break
     if errors:
         raise ValidationError(next(iter(errors.values())), errors=errors)

@@ -8,13 +8,14 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.dates import fmt
 from app.db import Database
 from app.db.stale import check_version
 from app.errors import Conflict, NotFound, ValidationError
 from app.models import Obligation, Submission, TaskUnit, Unit, UnitKind
 from app.ordering import unit_key
 from app.services import audit
-from app.text import clean, search_key, sort_key
+from app.text import clean, number_text, search_key, sort_key
 
 NAME_MAX = 255
 SHORT_MAX = 100
@@ -175,7 +176,7 @@ def _validate(data: UnitInput) -> dict[str, object]:
         errors["kind"] = "Loại đơn vị không hợp lệ."
         kind = UnitKind.OTHER
     if data.sort_order is not None and not -ORDER_MAX <= data.sort_order <= ORDER_MAX:
-        errors["sort_order"] = f"Số thứ tự phải trong khoảng ±{ORDER_MAX:,}.".replace(",", ".")
+        errors["sort_order"] = f"Số thứ tự phải trong khoảng ±{number_text(ORDER_MAX)}."
     if data.valid_from and data.valid_to and data.valid_to < data.valid_from:
         errors["valid_to"] = "Ngày kết thúc hiệu lực phải sau ngày bắt đầu."
     email = clean(data.email)
@@ -344,7 +345,7 @@ def record_merger(db: Database, unit_id: int, successor_id: int, merged_on: dt.d
         session.flush()
         audit.record(session, "merge", "unit", unit.id, before=before, after=audit.snapshot(unit),
                      summary=f"{unit.name} sáp nhập vào {successor.name} từ "
-                             f"{merged_on:%d/%m/%Y}")
+                             f"{fmt(merged_on)}")
         _resync_for_unit(session, unit)
     return get_unit(db, unit_id)
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.dates import as_of_caption, fmt
 from app.errors import AppError
 from app.services import directives, units
 from app.services.directives import DirectiveInfo, TaskInfo
@@ -176,7 +177,7 @@ class DirectivesPage(QWidget):
                                       else "")
             self.tasks_table.set_rows([])
         else:
-            parts = [f"<b>{_html(d.number_symbol)}</b> ngày {d.signed_date:%d/%m/%Y}"
+            parts = [f"<b>{_html(d.number_symbol)}</b> ngày {fmt(d.signed_date)}"
                      + (f" của {_html(d.issuer)}" if d.issuer else "")
                      + (f"; người ký: {_html(d.signer)}" if d.signer else ""),
                      f"<b>Trích yếu:</b> {_html(d.subject)}"]
@@ -356,7 +357,7 @@ class DirectivesPage(QWidget):
             HistoryDialog(self.db, "task", task.id, task.title, self).exec()
 
     def _as_of_text(self) -> str:
-        return f"tính đến {self.window_.as_of:%d/%m/%Y}"
+        return as_of_caption(self.window_.as_of, short=True)
 
     def export_excel(self, path: Path | None = None) -> None:
         """Ctrl+E: the tasks list when it has the focus, else the directives list."""

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.dates import fmt
+from app.dates import as_of_caption, fmt
 from app.errors import AppError
 from app.models import TaskKind
 from app.services import directives, submissions
@@ -261,7 +261,7 @@ class IntakePage(QWidget):
             combo.blockSignals(True)
             combo.clear()
         for d in loaded.directives:
-            self.directive_combo.addItem(f"{d.number_symbol} ({d.signed_date:%d/%m/%Y})", d.id)
+            self.directive_combo.addItem(f"{d.number_symbol} ({fmt(d.signed_date)})", d.id)
             self.directive_combo.setItemData(self.directive_combo.count() - 1, d.subject,
                                              Qt.ItemDataRole.ToolTipRole)
         self.directive_combo.setCurrentIndex(self.directive_combo.findData(loaded.directive_id))
@@ -499,7 +499,7 @@ class IntakePage(QWidget):
             parts.append(self.task_combo.currentText())
         if self.task_kind is TaskKind.PERIODIC and self._period_key is not None:
             parts.append(self.period_combo.currentText().split(" (hạn", 1)[0])
-        parts.append(f"tính đến {self.window_.as_of:%d/%m/%Y}")
+        parts.append(as_of_caption(self.window_.as_of, short=True))
         return " — ".join(p for p in parts if p)
 
     def export_excel(self, path: Path | None = None) -> None:

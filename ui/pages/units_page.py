@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.dates import as_of_caption
 from app.errors import AppError
 from app.models import UnitKind
 from app.services import units
@@ -254,7 +255,7 @@ class UnitsPage(QWidget):
     def export_title(self) -> str:
         kind = self.kind_combo.currentData()
         what = f"Danh sách đơn vị — {UnitKind(kind).label}" if kind else "Danh sách đơn vị"
-        return f"{what} — tính đến {self.window_.as_of:%d/%m/%Y}"
+        return f"{what} — {as_of_caption(self.window_.as_of, short=True)}"
 
     def export_excel(self, path: Path | None = None) -> None:
         """The units list as shown (filter, search, order) to an .xlsx file."""

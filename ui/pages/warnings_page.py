@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.dates import as_of_caption, fmt
 from app.models import UnitKind
 from app.search import SearchIndex
 from app.services.dashboard import save_warning_days
@@ -294,7 +295,7 @@ class WarningsPage(QWidget):
             self.window_spin.setValue(loaded.window_days)
         self.counts = loaded.day_totals
         self.summary_label.setText(
-            f"Ngày <b>{loaded.day:%d/%m/%Y}</b>: <b style='color:#b00020'>"
+            f"Ngày <b>{fmt(loaded.day)}</b>: <b style='color:#b00020'>"
             f"{number_text(self.counts.overdue)} quá hạn</b>, <b style='color:#8a6100'>"
             f"{number_text(self.counts.due_soon)} sắp đến hạn</b> "
             f"(trong {loaded.window_days} ngày tới).")
@@ -302,7 +303,7 @@ class WarningsPage(QWidget):
         self.countChanged.emit(self.counts.total)
         show_status = getattr(self.main_window, "show_status", None)
         if show_status is not None:
-            show_status(f"Ngày {loaded.day:%d/%m/%Y}: {self.counts.warnings_text()}")
+            show_status(f"Ngày {fmt(loaded.day)}: {self.counts.warnings_text()}")
         if loaded.page.flt != self.current_filter():
             self._fitted = False
             self._requery()  # a filter changed while the day was loading
@@ -385,7 +386,7 @@ class WarningsPage(QWidget):
         if self.search_edit.text().strip():
             parts.append(f"tìm “{self.search_edit.text().strip()}”")
         day = self.day or self.main_window.as_of
-        parts.append(f"tính đến {day:%d/%m/%Y}")
+        parts.append(as_of_caption(day, short=True))
         return " — ".join(parts)
 
     def export_excel(self, path: Path | None = None) -> None:
