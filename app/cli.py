@@ -10,7 +10,7 @@ import datetime as dt
 import enum
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
@@ -20,8 +20,6 @@ from app.db import Database, connect
 from app.errors import AppError, NotFound
 from app.paths import default_db_path
 from app.status import Status
-
-Handler = Callable[[Database, argparse.Namespace, TextIO], int]
 
 
 class _Formatter(argparse.HelpFormatter):

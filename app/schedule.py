@@ -86,10 +86,6 @@ class Period:
             case _:
                 return f"Năm {self.year}"
 
-    @property
-    def last_month(self) -> tuple[int, int]:
-        return self.end.year, self.end.month
-
 
 def _last_day(year: int, month: int) -> int:
     return calendar.monthrange(year, month)[1]

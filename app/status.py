@@ -90,11 +90,6 @@ def status_on(
     return Status.NOT_DUE
 
 
-def days_late(day: dt.date, due: dt.date) -> int:
-    """Days past the due date on ``day`` (negative: days left)."""
-    return (day - due).days
-
-
 # --- counts ----------------------------------------------------------------------------------
 
 #: The statuses the warnings list shows.

@@ -82,7 +82,7 @@ class UnitRef:
     """A unit as a document names it on the as-of day.
 
     ``gone_from``: the first day the unit no longer exists (ended or merged), when that day is on
-    or before the as-of day; ``carrier_id``/``carrier_name``: the unit a letter is addressed to
+    or before the as-of day; ``carrier_id``: the unit a letter is addressed to
     for it on the as-of day: itself while it exists, else nobody (a successor does not inherit
     what its predecessor owed)."""
 
@@ -92,7 +92,6 @@ class UnitRef:
     gone_from: dt.date | None = None
     successor_name: str = ""
     carrier_id: int | None = None
-    carrier_name: str = ""
 
     @property
     def exists(self) -> bool:
@@ -128,18 +127,14 @@ class Roster:
         unit = self._units.get(unit_id)
         return search_key(unit.name if unit else name) == self._sender
 
-    def _exists(self, u: UnitInfo) -> bool:
-        return ((u.valid_from is None or u.valid_from <= self.as_of)
-                and (u.valid_to is None or self.as_of <= u.valid_to))
-
     def ref(self, unit_id: int, name: str = "", kind: UnitKind = UnitKind.OTHER) -> UnitRef:
         cached = self._refs.get(unit_id)
         if cached is not None:
             return cached
         u = self._units.get(unit_id)
-        if u is None or self._exists(u):
+        if u is None or u.valid_on(self.as_of):
             ref = UnitRef(unit_id, u.name if u else name, u.kind if u else kind,
-                          carrier_id=unit_id, carrier_name=u.name if u else name)
+                          carrier_id=unit_id)
         else:
             # What an ended unit owed stays owed under its own name; its successor does not
             # inherit it (docs/domain.md, "Units over time"): nobody answers for it.
@@ -162,7 +157,6 @@ class KindStats:
     counts: StatusCounts
     late_units: tuple[str, ...]  # done late, in unit order
     overdue_units: tuple[str, ...]  # not received, due date passed, the unit exists
-    open_units: tuple[str, ...]  # not received, not yet overdue
     gone_units: tuple[UnitRef, ...] = ()  # overdue, the unit no longer exists on the as-of day
 
 
@@ -179,11 +173,6 @@ class PeriodStats:
     counts: StatusCounts
     by_kind: tuple[KindStats, ...]
     overdue: tuple[UnitRef, ...] = ()  # every unit still overdue, in unit order
-
-    @property
-    def is_due(self) -> bool:
-        """The due date has come (something is late or overdue, or all was answered)."""
-        return self.counts.overdue > 0 or self.counts.open == 0 or self.counts.done > 0
 
     @property
     def closed(self) -> bool:
@@ -297,10 +286,6 @@ class SummaryData:
     rows: tuple[AppendixRow, ...]  # one per unit bound by a column, the sender left out
     overdue: tuple[OverdueEntry, ...] = ()  # every overdue obligation (sender left out)
 
-    @property
-    def unit_count(self) -> int:
-        return len(self.rows)
-
 
 def _unit_order(rows: Iterable[ObligationRow]) -> list[ObligationRow]:
     return sorted(rows, key=row_unit_key)
@@ -321,8 +306,6 @@ def _period_stats(rows: list[ObligationRow], roster: Roster) -> PeriodStats:
             counts=StatusCounts.of(mine),
             late_units=tuple(r.unit_name for r in mine if r.status is Status.DONE_LATE),
             overdue_units=tuple(u.name for u in overdue if u.exists),
-            open_units=tuple(r.unit_name for r in mine
-                             if r.status in (Status.DUE_SOON, Status.NOT_DUE)),
             gone_units=tuple(u for u in overdue if not u.exists),
         ))
     return PeriodStats(
@@ -529,4 +512,3 @@ def unit_sheet_data(db: Database, unit_id: int, as_of: dt.date,
                             r.status, docs, r.exempt_reason))
     return UnitSheetData(unit=unit, as_of=as_of, directive=directive, rows=tuple(out),
                          counts=StatusCounts.of(rows))
-

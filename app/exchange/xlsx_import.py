@@ -42,7 +42,6 @@ from app.models import (
 from app.services import audit
 from app.text import clean, search_key
 
-KINDS = ("units", "submissions")
 KIND_LABELS = {"units": "đơn vị", "submissions": "văn bản nhận được"}
 HEADER_SCAN_ROWS = 15
 MAX_ROWS = 100_000

@@ -236,10 +236,6 @@ class MatrixUnit:
     short_name: str
     kind: UnitKind
 
-    @property
-    def display(self) -> str:
-        return self.short_name or self.name
-
 
 @dataclass(frozen=True)
 class CompletenessMatrix:

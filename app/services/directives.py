@@ -28,7 +28,7 @@ from app.ordering import kind_rank
 from app.schedule import PeriodKind
 from app.services import audit
 from app.services.obligations import SyncResult, sync_task
-from app.text import clean, number_text, search_key, sort_key
+from app.text import clean, number_text, search_key
 
 SYMBOL_MAX = 100
 TITLE_MAX = 500
@@ -540,8 +540,3 @@ def delete_task(db: Database, task_id: int, *,
                      summary=f"Xoá nhiệm vụ \"{task.title}\" ({removed} nghĩa vụ)")
         session.delete(task)
     return SyncResult(removed=removed)
-
-
-def sorted_directives(directives: list[DirectiveInfo]) -> list[DirectiveInfo]:
-    return sorted(directives, key=lambda d: (d.signed_date, sort_key(d.number_symbol)),
-                  reverse=True)

@@ -46,10 +46,6 @@ class UnitInfo:
     def kind_label(self) -> str:
         return self.kind.label
 
-    @property
-    def display_name(self) -> str:
-        return self.short_name or self.name
-
     def valid_on(self, day: dt.date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (
             self.valid_to is None or day <= self.valid_to

@@ -29,7 +29,6 @@ from app.db import Database
 from app.models import Directive, Obligation, Task, Unit, UnitKind
 from app.ordering import kind_rank_sql, unit_order_sql
 from app.services.obligations import ObligationRow, obligation_conditions, query_obligations
-from app.settings import load_settings
 from app.status import WARNING_STATUSES, StatusCounts
 from app.text import search_key, sort_key
 
@@ -201,8 +200,3 @@ def warning_page(db: Database, flt: WarningFilter, *, scope: SearchScope | None 
         return query_obligations(
             session, flt.day, window_days=flt.window_days, where=_conditions(flt, scope),
             order_by=keys, joins=joins, limit=limit, offset=offset)
-
-
-def warning_days_of(db: Database) -> int:
-    with db.read() as session:
-        return load_settings(session).warning_days

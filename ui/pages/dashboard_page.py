@@ -226,7 +226,6 @@ class DashboardPage(QWidget):
         chart = StatusBarChart(content, title="Toàn bộ nghĩa vụ theo loại đơn vị")
         chart.set_rows([ChartRow(k.label, k.counts) for k in data.by_kind])
         layout.addWidget(chart)
-        self.total_chart = chart
         layout.addStretch(1)
         directives = list(data.directives)
         first = len(directives) if is_synchronous() else FIRST_DIRECTIVES

@@ -326,10 +326,6 @@ class IntakePage(QWidget):
     def _on_search_box_search_changed(self, text: str) -> None:
         self.table.proxy.set_search(text)
 
-    def select_period(self, key: str) -> None:
-        self._period_key = key
-        self.reload_now()
-
     # --- current ---------------------------------------------------------------------------
     def current(self) -> IntakeRow | None:
         return self.table.current_row()

@@ -89,7 +89,6 @@ class WarningsPage(QWidget):
         self.db = window.db
         self.day: dt.date | None = None
         self.counts = StatusCounts()
-        self.shown_totals = StatusCounts()
         self.window_days = Settings().warning_days
         self.scope: SearchScope | None = None
         self.current_count = 0
@@ -316,7 +315,6 @@ class WarningsPage(QWidget):
 
     def _show_page(self, page: _Page, *, fit_columns: bool = False) -> None:
         self._shown = page
-        self.shown_totals = page.totals
         self.model.set_rows(page.rows, page.totals.total)
         if fit_columns or not self._fitted:
             # Once per day, not per keystroke: widths stay put while the user types.

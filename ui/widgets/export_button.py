@@ -2,8 +2,7 @@
 order and filter, the header labels, DisplayRole text, dates as real date cells and the
 BackgroundRole colours.
 
-A page adds ``ExportButton(view, title, default_name)`` to its tool row, or calls
-``export_view(parent, view, title, default_name)`` from its own action.
+A page calls ``export_view(parent, view, title, default_name)`` from its "Xuất Excel" action.
 """
 
 from __future__ import annotations
@@ -16,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractItemModel, QDate, QDateTime, QSettings, Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QFileDialog, QPushButton, QTableView, QWidget
+from PySide6.QtWidgets import QFileDialog, QTableView, QWidget
 
 from ui.tasks import run_in_background
 
@@ -175,26 +174,3 @@ def _write_in_background(parent: QWidget | None, target: Path,
 
     run_in_background(work, done,
                       lambda exc: show_error(parent, exc, title="Không xuất được tệp Excel"))
-
-
-class ExportButton(QPushButton):
-    """"Xuất Excel" for one table view."""
-
-    def __init__(self, view: QTableView, title: str, default_name: str,
-                 parent: QWidget | None = None) -> None:
-        super().__init__("Xuất Excel…", parent)
-        self.view = view
-        self.title = title
-        self.default_name = default_name
-        self.subtitle = ""
-        self._build_ui()
-        self._connect_signals()
-
-    def _build_ui(self) -> None:
-        self.setToolTip("Lưu danh sách đang hiển thị (đúng bộ lọc, thứ tự) ra tệp Excel")
-
-    def _connect_signals(self) -> None:
-        self.clicked.connect(self._on_self_clicked)
-
-    def _on_self_clicked(self) -> None:
-        export_view(self, self.view, self.title, self.default_name, subtitle=self.subtitle)
