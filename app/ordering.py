@@ -23,12 +23,14 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.models.unit import Unit, UnitKind
-from app.text import sort_key
+from app.text import number_text, sort_key
 
 __all__ = [
     "KIND_RANK",
+    "ORDER_MAX",
     "kind_rank",
     "kind_rank_sql",
+    "order_error",
     "row_unit_key",
     "unit_key",
     "unit_order_sql",
@@ -36,6 +38,17 @@ __all__ = [
     "unit_rank_table_of",
     "unit_ranks",
 ]
+
+#: The bound of an order number (TT) of a unit or a task (an INTEGER column on every server).
+ORDER_MAX = 1_000_000_000
+
+
+def order_error(value: int | None) -> str | None:
+    """The message for an order number out of bounds, None when it is fine (or not given)."""
+    if value is not None and not -ORDER_MAX <= value <= ORDER_MAX:
+        return f"Số thứ tự phải trong khoảng ±{number_text(ORDER_MAX)}."
+    return None
+
 
 #: Departments first, then districts, communes, others: the order of UnitKind.
 KIND_RANK: dict[str, int] = {k.value: i for i, k in enumerate(UnitKind)}

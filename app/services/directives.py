@@ -24,17 +24,16 @@ from app.models import (
     Unit,
     UnitKind,
 )
-from app.ordering import kind_rank
+from app.ordering import kind_rank, order_error
 from app.schedule import PeriodKind
 from app.services import audit
 from app.services.obligations import SyncResult, sync_task
-from app.text import clean, number_text, search_key
+from app.text import clean, search_key
 
 SYMBOL_MAX = 100
 TITLE_MAX = 500
 TEXT_MAX = 20000
 ID_MAX = 2**63 - 1
-ORDER_MAX = 1_000_000_000
 
 
 @dataclass(frozen=True)
@@ -426,8 +425,8 @@ def _validate_task(session: Session, data: TaskInput) -> dict[str, object]:
         except ValueError:
             errors["unit_kinds"] = f"Loại đơn vị không hợp lệ: {k}."
     unit_ids = sorted(set(int(i) for i in data.unit_ids))
-    if data.sort_order is not None and not -ORDER_MAX <= data.sort_order <= ORDER_MAX:
-        errors["sort_order"] = f"Số thứ tự phải trong khoảng ±{number_text(ORDER_MAX)}."
+    if (order := order_error(data.sort_order)) is not None:
+        errors["sort_order"] = order
     if unit_ids:
         storable = [i for i in unit_ids if 0 < i <= ID_MAX]  # SQLite integers are 64-bit
         found = set(session.scalars(select(Unit.id).where(Unit.id.in_(storable))))

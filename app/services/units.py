@@ -13,13 +13,12 @@ from app.db import Database
 from app.db.stale import check_version
 from app.errors import Conflict, NotFound, ValidationError
 from app.models import Obligation, Submission, TaskUnit, Unit, UnitKind
-from app.ordering import unit_key
+from app.ordering import order_error, unit_key
 from app.services import audit
-from app.text import clean, number_text, search_key, sort_key
+from app.text import clean, search_key, sort_key
 
 NAME_MAX = 255
 SHORT_MAX = 100
-ORDER_MAX = 1_000_000_000
 
 
 @dataclass(frozen=True)
@@ -171,8 +170,8 @@ def _validate(data: UnitInput) -> dict[str, object]:
     except ValueError:
         errors["kind"] = "Loại đơn vị không hợp lệ."
         kind = UnitKind.OTHER
-    if data.sort_order is not None and not -ORDER_MAX <= data.sort_order <= ORDER_MAX:
-        errors["sort_order"] = f"Số thứ tự phải trong khoảng ±{number_text(ORDER_MAX)}."
+    if (order := order_error(data.sort_order)) is not None:
+        errors["sort_order"] = order
     if data.valid_from and data.valid_to and data.valid_to < data.valid_from:
         errors["valid_to"] = "Ngày kết thúc hiệu lực phải sau ngày bắt đầu."
     email = clean(data.email)
