@@ -149,6 +149,7 @@ def cmd_status(db: Database, args: argparse.Namespace, out: TextIO) -> int:
                     "id": r.id, "directive": r.directive_symbol, "task": r.task_title,
                     "unit": r.unit_name, "unit_kind": r.unit_kind, "period": r.period_label,
                     "period_key": r.period_key, "due_date": r.due_date,
+                    "nominal_due_date": r.nominal_due,
                     "received_date": r.first_received, "submissions": r.submission_count,
                     "status": r.status, "status_label": r.status.label,
                     "days_past_due": r.days_past_due, "exempt_reason": r.exempt_reason,
@@ -159,7 +160,7 @@ def cmd_status(db: Database, args: argparse.Namespace, out: TextIO) -> int:
         return 0
     print_table(
         ["Đơn vị", "Nhiệm vụ", "Kỳ", "Hạn", "Ngày nhận", "Trạng thái"],
-        [(r.unit_display, r.task_title, r.period_label or "—", fmt(r.due_date),
+        [(r.unit_display, r.task_title, r.period_label or "—", r.due_text,
           fmt(r.first_received), r.status.label) for r in rows],
         out,
     )
@@ -421,6 +422,9 @@ def build_parser() -> argparse.ArgumentParser:
     from app.exchange.commands import add_commands
 
     add_commands(sub, _date_arg)
+    from app.exchange.deadline_commands import add_deadline_commands
+
+    add_deadline_commands(sub, _date_arg)
     return parser
 
 

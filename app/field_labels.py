@@ -59,6 +59,15 @@ FIELD_LABELS: dict[str, str] = {
     "waived": "Được miễn",
     "reason": "Lý do",
     "exempt_reason": "Lý do không áp dụng",
+    # working days (holiday table, due rules)
+    "shift_due": "Hạn trùng ngày nghỉ dời sang ngày làm việc kế tiếp",
+    "due_working_days": "Hạn: số ngày làm việc sau ngày chốt số liệu",
+    "nominal_due_date": "Hạn theo văn bản",
+    "due_history_until": "Hạn thực tế đổi theo lịch nghỉ đến ngày",
+    "day": "Ngày",
+    "working": "Ngày làm bù",
+    "known_from": "Áp dụng từ ngày",
+    "removed_on": "Bỏ từ ngày",
     "order": "Thứ tự",
 }
 

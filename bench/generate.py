@@ -359,7 +359,8 @@ def _obligations_bulk(session: Session, tasks: list[tuple[Task, list[_Unit]]],
                                          period_start=start, due=due)
                 batch.append(dict(task_id=task.id, unit_id=unit.id, period_key=key,
                                   period_label=label, period_start=start, period_end=end,
-                                  due_date=due, first_received=None, submission_count=0,
+                                  due_date=due, nominal_due_date=due, first_received=None,
+                                  submission_count=0,
                                   exempt_reason=reason, waived=False))
         if len(batch) >= 50_000:
             session.execute(table.insert(), batch)

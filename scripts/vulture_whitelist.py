@@ -36,9 +36,11 @@ _.start_type
 _.widow_control
 row_idx  # openpyxl calls ws._values_to_row(values, row_idx)
 
-# References kept so that Qt does not delete the object (a popup calendar; a test's dialog).
+# References kept so that Qt does not delete the object (a popup calendar, a modeless dialog,
+# a test's dialog).
 _._calendar
 _._keep
+_.notice_dialog
 
 # pytest finds these by name (hooks, fixtures, module marks).
 pytest_configure

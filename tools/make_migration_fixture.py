@@ -81,6 +81,8 @@ def build(revision: str, target: Path) -> Path:
             _add_attachment(db, target.parent, first_id)
         if revision >= "0005":  # documents issued, a reminder addressed to units
             _add_issued(db)
+        if revision >= "0007":  # the office's holiday table; a directive shifting due dates
+            _add_calendar(db)
         assert list_directives(db) and list_units(db)
     finally:
         db.dispose()
@@ -124,6 +126,20 @@ def _add_issued(db: Database) -> None:
                                   edits={"opening": "Thực hiện … (đoạn đã sửa)."}))
     record_issued(db, IssuedInput(kind="reminder", as_of=dt.date(2018, 5, 2),
                                   directive_id=directive, unit_ids=units, follow_up_round=1))
+
+
+def _add_calendar(db: Database) -> None:
+    from app.services.calendar_days import CalendarDayInput, add_calendar_day
+    from app.services.directives import DirectiveInput, create_directive
+
+    add_calendar_day(db, CalendarDayInput(day=dt.date(2018, 4, 30), working=False,
+                                          name="Nghỉ bù", basis="Thông báo số 01/TB-UBND"),
+                     today=dt.date(2018, 1, 5))
+    add_calendar_day(db, CalendarDayInput(day=dt.date(2018, 5, 5), working=True,
+                                          name="Làm bù", basis="Thông báo số 01/TB-UBND"),
+                     today=dt.date(2018, 1, 5))
+    create_directive(db, DirectiveInput(number_symbol="99/UBND-NC", signed_date=dt.date(2018, 5, 2),
+                                        subject="Dời hạn trùng ngày nghỉ", shift_due=True))
 
 
 def main(argv: list[str]) -> int:

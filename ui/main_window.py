@@ -108,6 +108,9 @@ class MainWindow(QMainWindow):
         from ui.server_actions import install_server_actions
 
         install_server_actions(self)
+        from ui.deadline_actions import install_deadline_actions
+
+        install_deadline_actions(self)
 
     def _build_edit_menu(self) -> None:
         """Thêm/Sửa/Xoá/Tìm/Lịch sử act on the current tab (pages that offer them)."""

@@ -19,6 +19,7 @@ ACTIONS: tuple[tuple[str, str, str | None], ...] = (
     ("summary", "Báo cáo tổng hợp…", "Ctrl+P"),
     ("reminder", "Công văn đôn đốc…", None),
     ("unit-sheet", "Phiếu theo dõi đơn vị…", None),
+    ("escalation", "Dự thảo công văn UBND tỉnh đôn đốc…", None),
 )
 
 

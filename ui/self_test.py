@@ -61,6 +61,10 @@ def _steps(folder: Path) -> str:
         _check(len(rows) == sample.obligations_added, "số nghĩa vụ không khớp")
         pdf = build_test_pdf(db, folder / "self-test.pdf", SAMPLE_DAY)
         _check(pdf.exists() and pdf.read_bytes()[:5] == b"%PDF-", "không tạo được tệp PDF")
+        from app.workdays import WorkCalendar
+
+        tet = WorkCalendar().day_off_reason(dt.date(2018, 2, 16)) or ""
+        _check("Tết" in tet, "không đọc được lịch ngày lễ, Tết (gói holidays)")
         pages = _open_window(db)
         text = check_text_services()
         elapsed = time.perf_counter() - started

@@ -33,6 +33,7 @@ class DocumentKind(StrEnum):
     SUMMARY = "summary"
     REMINDER = "reminder"
     UNIT_SHEET = "unit-sheet"
+    ESCALATION = "escalation"  # the follow-up's last round (app/documents/escalation_letter.py)
 
     @property
     def label(self) -> str:
@@ -40,6 +41,7 @@ class DocumentKind(StrEnum):
             DocumentKind.SUMMARY: "Báo cáo tổng hợp",
             DocumentKind.REMINDER: "Công văn đôn đốc",
             DocumentKind.UNIT_SHEET: "Phiếu theo dõi đơn vị",
+            DocumentKind.ESCALATION: "Dự thảo công văn UBND tỉnh đôn đốc",
         }[self]
 
     @property
@@ -48,6 +50,7 @@ class DocumentKind(StrEnum):
             DocumentKind.SUMMARY: "bao-cao-tong-hop",
             DocumentKind.REMINDER: "cong-van-don-doc",
             DocumentKind.UNIT_SHEET: "phieu-theo-doi",
+            DocumentKind.ESCALATION: "du-thao-ubnd-tinh-don-doc",
         }[self]
 
 
@@ -124,7 +127,8 @@ class DocumentOptions:
 
     def validate(self) -> None:
         errors: dict[str, str] = {}
-        if self.kind in (DocumentKind.SUMMARY, DocumentKind.REMINDER) and self.directive_id is None:
+        if self.kind in (DocumentKind.SUMMARY, DocumentKind.REMINDER,
+                         DocumentKind.ESCALATION) and self.directive_id is None:
             errors["directive"] = "Hãy chọn văn bản chỉ đạo cần báo cáo."
         if self.kind is DocumentKind.UNIT_SHEET and self.unit_id is None:
             errors["unit"] = "Phiếu theo dõi: hãy chọn một đơn vị."
@@ -248,6 +252,8 @@ def _is_upward(item: str, s: Settings) -> bool:
 def default_recipients(kind: DocumentKind, s: Settings) -> tuple[str, ...]:
     """Nơi nhận by default: "Như trên" first when the document has a Kính gửi; then the
     recipients in the settings; the archive line ("Lưu: VT, <drafting unit>") last."""
+    if kind is DocumentKind.ESCALATION:  # sent by Văn phòng UBND tỉnh, not by us
+        return ("Như trên", "Chủ tịch, các PCT UBND tỉnh", clean(s.agency_name), "Lưu: VT")
     items = [clean(r) for r in s.recipients if clean(r)]
     archive = [r for r in items if search_key(r).startswith("luu")]
     others = [r for r in items if r not in archive]

@@ -38,6 +38,10 @@ def content(db: Database, options: DocumentOptions) -> tuple[DocumentContent, ob
         from app.documents.reminder_letter import reminder_content
 
         return reminder_content(db, options)
+    if options.kind is DocumentKind.ESCALATION:
+        from app.documents.escalation_letter import escalation_content
+
+        return escalation_content(db, options)
     from app.documents.unit_sheet import unit_sheet_content
 
     return unit_sheet_content(db, options)
@@ -67,6 +71,10 @@ def build(db: Database, options: DocumentOptions, target: Target, *,
         from app.documents.reminder_letter import build_reminder_letter
 
         return build_reminder_letter(db, options, target)
+    if options.kind is DocumentKind.ESCALATION:
+        from app.documents.escalation_letter import build_escalation_letter
+
+        return build_escalation_letter(db, options, target)
     from app.documents.unit_sheet import build_unit_sheet
 
     return build_unit_sheet(db, options, target)

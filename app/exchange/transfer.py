@@ -69,6 +69,8 @@ TABLE_LABELS = {
     "attachment_blob": "Tệp đính kèm",
     "issued_document": "Văn bản đã phát hành",
     "issued_document_unit": "Nơi nhận văn bản đã phát hành",
+    "calendar_day": "Lịch nghỉ lễ, làm bù",
+    "obligation_due_change": "Lịch sử hạn thực tế",
 }
 
 

@@ -762,16 +762,20 @@ def warnings_table(db: Database, f: ExportFilters) -> Table:
     rows_in = filtered_obligations(
         db, ExportFilters(**{**f.__dict__, "statuses": tuple(statuses)}))
     rows_in = sort_by_urgency(rows_in)  # the order of the "Cảnh báo hạn" tab
+    # "Hạn theo văn bản" only when a due date was shifted off a day off (docs/domain.md)
+    shifted = any(r.nominal_due is not None for r in rows_in)
     columns = (Column("STT"), Column("Đơn vị"), Column("Loại đơn vị"), Column("Văn bản chỉ đạo"),
                Column("Nhiệm vụ"), Column("Kỳ báo cáo"), Column("Hạn"),
+               *((Column("Hạn theo văn bản"),) if shifted else ()),
                Column("Quá hạn (ngày)"), Column("Trạng thái"))
     rows: list[tuple[CellValue, ...]] = []
     fills: list[str | tuple[str | None, ...] | None] = []
     for i, r in enumerate(rows_in, start=1):
         late: CellValue = r.days_past_due if r.days_past_due > 0 else None
+        nominal: tuple[CellValue, ...] = (r.nominal_due,) if shifted else ()
         rows.append((i, r.unit_name, r.unit_kind.label, r.directive_symbol, r.task_title,
-                     r.period_label, r.due_date, late, r.status.label))
-        fills.append((None,) * 8 + (r.status.colour,))
+                     r.period_label, r.due_date, *nominal, late, r.status.label))
+        fills.append((None,) * (len(columns) - 1) + (r.status.colour,))
     return Table(TABLE_TITLES["warnings"], columns, rows, fills, subtitle=f.describe(),
                  sheet_name="Cảnh báo hạn")
 

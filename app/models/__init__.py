@@ -3,9 +3,10 @@
 from app.models.attachment import AttachmentBlob
 from app.models.audit import AuditEntry
 from app.models.base import Base
+from app.models.calendar_day import CalendarDay
 from app.models.directive import Directive, Task, TaskKind, TaskUnit, TaskUnitKind
 from app.models.issued_document import IssuedDocument, IssuedDocumentUnit
-from app.models.obligation import Obligation
+from app.models.obligation import Obligation, ObligationDueChange
 from app.models.setting import Setting
 from app.models.submission import CHANNEL_LABELS, Channel, Submission
 from app.models.unit import UNIT_KIND_LABELS, Unit, UnitKind
@@ -16,11 +17,13 @@ __all__ = [
     "AttachmentBlob",
     "AuditEntry",
     "Base",
+    "CalendarDay",
     "Channel",
     "Directive",
     "IssuedDocument",
     "IssuedDocumentUnit",
     "Obligation",
+    "ObligationDueChange",
     "Setting",
     "Submission",
     "Task",

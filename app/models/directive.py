@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.models.base import Base
@@ -37,6 +37,8 @@ class Directive(Base):
     report_difficulties: Mapped[str] = mapped_column(Text, default="")
     report_proposals: Mapped[str] = mapped_column(Text, default="")
     search_key: Mapped[str] = mapped_column(String(1000), default="")
+    # "Hạn trùng ngày nghỉ thì dời sang ngày làm việc kế tiếp" (Bộ luật Dân sự 2015, Điều 148)
+    shift_due: Mapped[bool] = mapped_column(Boolean, default=False)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     tasks: Mapped[list[Task]] = relationship(
@@ -66,6 +68,8 @@ class Task(Base):
     end_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     due_day: Mapped[int | None] = mapped_column(Integer, nullable=True)  # None: the setting
     due_month_offset: Mapped[int] = mapped_column(Integer, default=0)
+    # "N ngày làm việc sau ngày chốt số liệu" instead of a fixed day (None: the fixed day)
+    due_working_days: Mapped[int | None] = mapped_column(Integer, nullable=True)
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     directive: Mapped[Directive] = relationship(back_populates="tasks")

@@ -23,7 +23,8 @@ class Obligation(Base):
         # Open obligations on any day: never received, or received after it (warnings);
         # covering the whole test, exemption included (migration 0004).
         Index("ix_obligation_open_status", "first_received", "due_date", "exempt_reason",
-              "waived"),
+              "waived", "due_history_until"),
+        Index("ix_obligation_due_history_until", "due_history_until"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -33,7 +34,13 @@ class Obligation(Base):
     period_label: Mapped[str] = mapped_column(String(100), default="")
     period_start: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     period_end: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    # The effective due date with the calendar as known today (the one the status uses)…
     due_date: Mapped[dt.date] = mapped_column(Date)
+    # …the date the task sets (None for a rule "N working days after the cut-off")…
+    nominal_due_date: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
+    # …and the last day the holiday table changed it (None: never): before that day the
+    # effective date is read from ``obligation_due_change`` (docs/design-obligations.md).
+    due_history_until: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     # Earliest received date of its submissions (None: nothing received).
     first_received: Mapped[dt.date | None] = mapped_column(Date, nullable=True)
     submission_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -41,3 +48,17 @@ class Obligation(Base):
     exempt_reason: Mapped[str | None] = mapped_column(String(500), nullable=True)
     # …or waived by the user (kept across syncs).
     waived: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class ObligationDueChange(Base):
+    """A change of an obligation's effective due date by the holiday table: from
+    ``changed_on`` on the due date is another one; before it, it was ``previous_due``."""
+
+    __tablename__ = "obligation_due_change"
+    __table_args__ = (UniqueConstraint("obligation_id", "changed_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    obligation_id: Mapped[int] = mapped_column(
+        ForeignKey("obligation.id", ondelete="CASCADE"))
+    changed_on: Mapped[dt.date] = mapped_column(Date)
+    previous_due: Mapped[dt.date] = mapped_column(Date)

@@ -34,6 +34,7 @@ ENTITY_LABELS = {
     "obligation": "Nghĩa vụ",
     "settings": "Cài đặt",
     "attachment": "Tệp đính kèm",
+    "calendar_day": "Lịch nghỉ, làm bù",
     "issued_document": "Văn bản đã phát hành",
 }
 

@@ -27,6 +27,7 @@ from app.models import Directive, Obligation, Task, TaskKind, Unit, UnitKind
 from app.ordering import kind_rank, row_unit_key, unit_key
 from app.services.obligations import (
     ObligationRow,
+    due_on,
     query_obligations,
     status_expression,
     unit_exists_on,
@@ -216,6 +217,7 @@ class MatrixCell:
     first_received: dt.date | None
     days_past_due: int
     exempt_reason: str
+    nominal_due: dt.date | None = None  # the letter's date when the due date was shifted
 
     @property
     def label(self) -> str:
@@ -271,9 +273,9 @@ def completeness_matrix(db: Database, task_id: int, day: dt.date, *,
         stmt = (
             select(Obligation.id, Obligation.unit_id, Unit.name, Unit.short_name, Unit.kind,
                    Unit.sort_order, Obligation.period_key, Obligation.period_label,
-                   Obligation.due_date, Obligation.first_received,
+                   due_on(day), Obligation.first_received,
                    status_expression(day, window_days), Obligation.exempt_reason,
-                   Obligation.waived)
+                   Obligation.waived, Obligation.nominal_due_date)
             .join(Unit, Unit.id == Obligation.unit_id)
             .where(Obligation.task_id == task_id, unit_exists_on(day))
         )
@@ -285,7 +287,7 @@ def completeness_matrix(db: Database, task_id: int, day: dt.date, *,
     sort_keys: dict[int, tuple[object, ...]] = {}
     by_cell: dict[tuple[int, str], MatrixCell] = {}
     for (oid, uid, uname, ushort, ukind, usort, pkey, plabel, due, first, status, reason,
-         waived) in rows:
+         waived, nominal) in rows:
         if pkey not in periods:
             periods[pkey] = MatrixPeriod(pkey, plabel or f"Hạn {fmt(due)}", due)
         if uid not in units:
@@ -295,7 +297,8 @@ def completeness_matrix(db: Database, task_id: int, day: dt.date, *,
         by_cell[(uid, pkey)] = MatrixCell(
             oid, _STATUS_BY_VALUE[status], due,
             first if first is not None and first <= day else None, (day - due).days,
-            reason or ("Được miễn" if waived else ""))
+            reason or ("Được miễn" if waived else ""),
+            nominal if nominal is not None and nominal != due else None)
     period_list = sorted(periods.values(), key=lambda p: (p.due_date, p.key))
     ordered = sorted(units.items(), key=lambda kv: sort_keys[kv[0]])
     unit_list = [u for _, u in ordered]
@@ -329,7 +332,7 @@ def newly_overdue(db: Database, since: dt.date, day: dt.date) -> list[Obligation
         return []
     with db.read() as session:
         rows = query_obligations(session, day, statuses=[Status.OVERDUE],
-                                 where=[Obligation.due_date >= since])
+                                 where=[due_on(day) >= since])
     return sort_by_urgency(rows)
 
 

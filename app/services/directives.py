@@ -54,12 +54,16 @@ class TaskInfo:
     unit_ids: tuple[int, ...]
     obligation_count: int
     version: int
+    due_working_days: int | None = None  # "N ngày làm việc sau ngày chốt số liệu"
 
     @property
     def schedule_label(self) -> str:
         if self.kind is TaskKind.ONE_OFF:
             return f"Hạn {fmt(self.due_date)}" if self.due_date else "Chưa có hạn"
         assert self.period_kind is not None
+        if self.due_working_days:
+            return (f"{self.period_kind.label}, hạn {self.due_working_days} ngày làm việc "
+                    "sau ngày chốt số liệu")
         day = f"ngày {self.due_day}" if self.due_day else "ngày mặc định"
         offset = " tháng sau" if self.due_month_offset == 1 else (
             f" {self.due_month_offset} tháng sau" if self.due_month_offset else " tháng cuối kỳ")
@@ -89,6 +93,7 @@ class DirectiveInfo:
     report_proposals: str
     version: int
     tasks: tuple[TaskInfo, ...] = ()
+    shift_due: bool = False  # hạn trùng ngày nghỉ thì dời sang ngày làm việc kế tiếp
 
     @property
     def title(self) -> str:
@@ -104,6 +109,8 @@ class DirectiveInput:
     subject: str = ""
     basis: str = ""
     note: str = ""
+    # Hạn trùng ngày nghỉ thì dời sang ngày làm việc kế tiếp (None: unchanged; off when new)
+    shift_due: bool | None = None
 
 
 @dataclass(frozen=True)
@@ -121,6 +128,7 @@ class TaskInput:
     unit_ids: Sequence[int] = ()
     sort_order: int | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    due_working_days: int | None = None  # periodic: N working days after the cut-off
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -145,6 +153,7 @@ def _task_info(task: Task, counts: dict[int, int]) -> TaskInfo:
         unit_ids=tuple(sorted(u.unit_id for u in task.units)),
         obligation_count=counts.get(task.id, 0),
         version=task.version,
+        due_working_days=task.due_working_days,
     )
 
 
@@ -157,6 +166,7 @@ def _directive_info(d: Directive, counts: dict[int, int], with_tasks: bool = Tru
         report_difficulties=d.report_difficulties, report_proposals=d.report_proposals,
         version=d.version,
         tasks=tuple(_task_info(t, counts) for t in d.tasks) if with_tasks else (),
+        shift_due=bool(d.shift_due),
     )
 
 
@@ -269,9 +279,13 @@ def _validate_directive(data: DirectiveInput) -> dict[str, object]:
             errors[key] = f"Nội dung quá dài (tối đa {TEXT_MAX} ký tự)."
     if errors:
         raise ValidationError(next(iter(errors.values())), errors=errors)
-    return dict(number_symbol=symbol, signed_date=data.signed_date, issuer=issuer, signer=signer,
-                subject=subject, basis=basis, note=note,
-                search_key=search_key(f"{symbol} {issuer} {subject}")[:1000])
+    values: dict[str, object] = dict(
+        number_symbol=symbol, signed_date=data.signed_date, issuer=issuer, signer=signer,
+        subject=subject, basis=basis, note=note,
+        search_key=search_key(f"{symbol} {issuer} {subject}")[:1000])
+    if data.shift_due is not None:
+        values["shift_due"] = bool(data.shift_due)
+    return values
 
 
 def _check_directive_duplicate(session: Session, symbol: str, day: dt.date,
@@ -316,7 +330,8 @@ def update_directive(db: Database, directive_id: int, data: DirectiveInput, *,
         if before != after:
             audit.record(session, "update", "directive", directive.id, before=before, after=after,
                          summary=f"Sửa văn bản chỉ đạo {directive.number_symbol}")
-            if before["signed_date"] != after["signed_date"]:
+            if (before["signed_date"] != after["signed_date"]
+                    or before["shift_due"] != after["shift_due"]):
                 for task in directive.tasks:
                     result += sync_task(session, task)
     return get_directive(db, directive_id), result
@@ -418,6 +433,8 @@ def _validate_task(session: Session, data: TaskInput) -> dict[str, object]:
             errors["due_day"] = "Ngày hạn nộp phải từ 1 đến 31."
         if not 0 <= (data.due_month_offset or 0) <= 12:
             errors["due_month_offset"] = "Số tháng lùi hạn phải từ 0 đến 12."
+        if data.due_working_days is not None and not 1 <= data.due_working_days <= 60:
+            errors["due_working_days"] = "Số ngày làm việc sau ngày chốt số liệu phải từ 1 đến 60."
     kinds: list[str] = []
     for k in data.unit_kinds:
         try:
@@ -445,6 +462,7 @@ def _validate_task(session: Session, data: TaskInput) -> dict[str, object]:
         end_date=data.end_date if kind is TaskKind.PERIODIC else None,
         due_day=data.due_day if kind is TaskKind.PERIODIC else None,
         due_month_offset=(data.due_month_offset or 0) if kind is TaskKind.PERIODIC else 0,
+        due_working_days=data.due_working_days if kind is TaskKind.PERIODIC else None,
         unit_kinds=sorted(set(kinds)), unit_ids=unit_ids,
     )
 

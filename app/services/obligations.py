@@ -11,18 +11,41 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
-from sqlalchemy import Select, String, and_, case, delete, func, literal, or_, select, type_coerce
+from sqlalchemy import (
+    Select,
+    String,
+    and_,
+    case,
+    delete,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    type_coerce,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from app.dates import fmt
 from app.db import Database
 from app.errors import ValidationError
-from app.models import Directive, Obligation, Submission, Task, TaskKind, Unit, UnitKind
+from app.models import (
+    Directive,
+    Obligation,
+    ObligationDueChange,
+    Submission,
+    Task,
+    TaskKind,
+    Unit,
+    UnitKind,
+)
 from app.ordering import unit_order_sql
 from app.schedule import ONE_OFF_KEY, PeriodKind, due_date, periods_between
+from app.services.calendar_days import load_calendar_history
 from app.settings import load_settings
 from app.status import Status
+from app.workdays import CalendarHistory, DueRule, EffectiveDue, effective_due
 
 
 @dataclass(frozen=True)
@@ -90,27 +113,63 @@ class ObligationRow(NamedTuple):
     status: Status
     days_past_due: int  # day - due (negative: days left)
     exempt_reason: str
+    # The date the task sets, when the effective due date (``due_date``, as known on the day
+    # asked) differs from it: shifted off a day off (None: the same, or a working-day rule).
+    nominal_due: dt.date | None = None
 
     @property
     def unit_display(self) -> str:
         return self.unit_short_name or self.unit_name
 
+    @property
+    def due_text(self) -> str:
+        """"05/09/2018", or "05/09/2018 (theo văn bản 02/09/2018)" when shifted."""
+        if self.nominal_due is None:
+            return f"{fmt(self.due_date)}"
+        return f"{fmt(self.due_date)} (theo văn bản {fmt(self.nominal_due)})"
+
 
 # --- status in SQL ---------------------------------------------------------------------------
 
 
+def due_on(day: dt.date) -> ColumnElement[dt.date]:
+    """The effective due date as known on ``day`` (:meth:`app.workdays.EffectiveDue.on`):
+    ``due_date``, unless the holiday table changed it after ``day``; then the value it had
+    before the first change after ``day``."""
+    previous = (
+        select(ObligationDueChange.previous_due)
+        .where(ObligationDueChange.obligation_id == Obligation.id,
+               ObligationDueChange.changed_on > day)
+        .order_by(ObligationDueChange.changed_on)
+        .limit(1)
+        .correlate(Obligation)
+        .scalar_subquery()
+    )
+    return case((Obligation.due_history_until > day, previous), else_=Obligation.due_date)
+
+
+def _history_applies(day: dt.date) -> ColumnElement[bool]:
+    return and_(Obligation.due_history_until.is_not(None), Obligation.due_history_until > day)
+
+
+def _no_history(day: dt.date) -> ColumnElement[bool]:
+    return or_(Obligation.due_history_until.is_(None), Obligation.due_history_until <= day)
+
+
 def status_expression(day: dt.date, window_days: int) -> ColumnElement[str]:
-    """The rules of :func:`app.status.status_on` as one SQL CASE over ``obligation``."""
+    """The rules of :func:`app.status.status_on` as one SQL CASE over ``obligation``, with
+    the effective due date as known on ``day``."""
     horizon = day + dt.timedelta(days=window_days)
+    due = due_on(day)
     received = and_(Obligation.first_received.is_not(None), Obligation.first_received <= day)
     return case(
         (or_(Obligation.exempt_reason.is_not(None), Obligation.waived.is_(True)),
          literal(Status.EXEMPT.value)),
-        (and_(received, Obligation.first_received <= Obligation.due_date),
+        (and_(received, Obligation.first_received <= due),
          literal(Status.DONE_ON_TIME.value)),
         (received, literal(Status.DONE_LATE.value)),
-        (Obligation.due_date < day, literal(Status.OVERDUE.value)),
-        (Obligation.due_date <= horizon, literal(Status.DUE_SOON.value)),
+        (due < day, literal(Status.OVERDUE.value)),
+        (due <= horizon, literal(Status.DUE_SOON.value)),
         else_=literal(Status.NOT_DUE.value),
     )
 
@@ -120,39 +179,52 @@ def status_filter(statuses: Iterable[Status], day: dt.date, window_days: int
     """A WHERE clause selecting the given statuses, written so SQLite can use the indexes.
 
     The open statuses (overdue, due soon, not due) select ``id IN (…)`` over two index range
-    scans of ``ix_obligation_open_status`` (first_received, due_date, exempt_reason, waived):
-    never received, and received only after ``day``. Written as one ``OR`` over the due-date
-    index instead, a warnings list of a few thousand rows read every obligation of ten years
-    (see docs/performance.md).
+    scans of ``ix_obligation_open_status`` (first_received, due_date, exempt_reason, waived,
+    due_history_until): never received, and received only after ``day``. Written as one ``OR``
+    over the due-date index instead, a warnings list of a few thousand rows read every
+    obligation of ten years (see docs/performance.md). The few obligations whose due date the
+    holiday table changed after ``day`` are tested apart, with their date of that day
+    (``ix_obligation_due_history_until``).
     """
     wanted = {Status(s) for s in statuses}
     horizon = day + dt.timedelta(days=window_days)
     not_exempt = and_(Obligation.exempt_reason.is_(None), Obligation.waived.is_(False))
     received = and_(Obligation.first_received.is_not(None), Obligation.first_received <= day)
+    due_then = due_on(day)
     clauses: list[ColumnElement[bool]] = []
     if Status.EXEMPT in wanted:
         clauses.append(or_(Obligation.exempt_reason.is_not(None), Obligation.waived.is_(True)))
     if Status.DONE_ON_TIME in wanted:
-        clauses.append(and_(not_exempt, received,
-                            Obligation.first_received <= Obligation.due_date))
+        clauses.append(and_(not_exempt, received, Obligation.first_received <= due_then))
     if Status.DONE_LATE in wanted:
-        clauses.append(and_(not_exempt, received,
-                            Obligation.first_received > Obligation.due_date))
+        clauses.append(and_(not_exempt, received, Obligation.first_received > due_then))
     open_wanted = wanted & {Status.OVERDUE, Status.DUE_SOON, Status.NOT_DUE}
     if open_wanted:
-        due_ranges: list[ColumnElement[bool]] = []
-        if Status.OVERDUE in open_wanted:
-            due_ranges.append(Obligation.due_date < day)
-        if Status.DUE_SOON in open_wanted:
-            due_ranges.append(and_(Obligation.due_date >= day, Obligation.due_date <= horizon))
-        if Status.NOT_DUE in open_wanted:
-            due_ranges.append(Obligation.due_date > horizon)
-        if {Status.OVERDUE, Status.DUE_SOON} <= open_wanted and Status.NOT_DUE not in open_wanted:
-            due_ranges = [Obligation.due_date <= horizon]  # one contiguous range
-        due = or_(*due_ranges)
-        never = select(Obligation.id).where(Obligation.first_received.is_(None), due, not_exempt)
-        later = select(Obligation.id).where(Obligation.first_received > day, due, not_exempt)
-        clauses.append(Obligation.id.in_(never.union_all(later)))
+        def in_range(due: Any) -> ColumnElement[bool]:
+            due_ranges: list[ColumnElement[bool]] = []
+            if Status.OVERDUE in open_wanted:
+                due_ranges.append(due < day)
+            if Status.DUE_SOON in open_wanted:
+                due_ranges.append(and_(due >= day, due <= horizon))
+            if Status.NOT_DUE in open_wanted:
+                due_ranges.append(due > horizon)
+            if ({Status.OVERDUE, Status.DUE_SOON} <= open_wanted
+                    and Status.NOT_DUE not in open_wanted):
+                due_ranges = [due <= horizon]  # one contiguous range
+            return or_(*due_ranges)
+
+        due = in_range(Obligation.due_date)
+        current = _no_history(day)
+        never = select(Obligation.id).where(Obligation.first_received.is_(None), due,
+                                            not_exempt, current)
+        later = select(Obligation.id).where(Obligation.first_received > day, due, not_exempt,
+                                            current)
+        # (not answered on ``day`` written without an OR, so that SQLite starts from the few
+        # rows of ix_obligation_due_history_until instead of every open obligation)
+        open_then = func.coalesce(Obligation.first_received, literal(dt.date.max)) > day
+        changed = select(Obligation.id).where(
+            _history_applies(day), open_then, in_range(due_then), not_exempt)
+        clauses.append(Obligation.id.in_(never.union_all(later, changed)))
     return or_(*clauses) if clauses else literal(False)
 
 
@@ -180,7 +252,7 @@ def _row_query(day: dt.date, window_days: int) -> Select:  # type: ignore[type-a
             Unit.sort_order,
             Obligation.period_key,
             Obligation.period_label,
-            type_coerce(Obligation.due_date, String),  # parsed by _DateCache, much faster
+            type_coerce(due_on(day), String),  # parsed by _DateCache, much faster
             type_coerce(Obligation.first_received, String),
             # Nothing was received by ``day`` unless first_received <= day: no count needed.
             case((and_(Obligation.submission_count > 0, Obligation.first_received <= day), seen),
@@ -188,6 +260,7 @@ def _row_query(day: dt.date, window_days: int) -> Select:  # type: ignore[type-a
             status,
             Obligation.exempt_reason,
             Obligation.waived,
+            type_coerce(Obligation.nominal_due_date, String),
         )
         .join(Task, Task.id == Obligation.task_id)
         .join(Directive, Directive.id == Task.directive_id)
@@ -280,8 +353,9 @@ def query_obligations(
     rows = []
     for r in session.connection().execute(stmt):
         (oid, tid, title, tkind, did, dsym, uid, uname, ushort, ukind, usort, pkey, plabel,
-         due_text, first_text, seen, status, reason, waived) = r
+         due_text, first_text, seen, status, reason, waived, nominal_text) = r
         due = dates(due_text)
+        nominal = dates(nominal_text) if nominal_text is not None else None
         first = dates(first_text) if first_text is not None else None
         rows.append(
             ObligationRow(
@@ -293,6 +367,7 @@ def query_obligations(
                 submission_count=int(seen or 0), status=_STATUSES[status],
                 days_past_due=(day - due).days,
                 exempt_reason=reason or ("Được miễn" if waived else ""),
+                nominal_due=nominal if nominal is not None and nominal != due else None,
             )
         )
     return rows
@@ -340,25 +415,58 @@ class _Wanted:
     end: dt.date | None
     due: dt.date
     exempt_reason: str | None
+    nominal: dt.date | None = None
+    changes: tuple[tuple[dt.date, dt.date], ...] = ()
 
 
-def task_schedule(task: Task, directive_date: dt.date, default_due_day: int
+def task_schedule(task: Task, directive_date: dt.date, default_due_day: int,
+                  history: CalendarHistory | None = None, shift: bool = False,
                   ) -> list[tuple[str, str, dt.date | None, dt.date | None, dt.date]]:
-    """(period key, label, start, end, due) of every occurrence of the task."""
+    """(period key, label, start, end, due) of every occurrence of the task; ``due`` is the
+    effective due date with the calendar as known today (the nominal one when the task and its
+    directive do not count in working days)."""
+    return [(o.key, o.label, o.start, o.end, o.effective.due)
+            for o in task_occurrences(task, directive_date, default_due_day, history, shift)]
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    key: str
+    label: str
+    start: dt.date | None
+    end: dt.date | None
+    nominal: dt.date | None  # the date the task sets (None: N working days after the cut-off)
+    effective: EffectiveDue
+
+
+def task_occurrences(task: Task, directive_date: dt.date, default_due_day: int,
+                     history: CalendarHistory | None = None, shift: bool = False,
+                     ) -> list[Occurrence]:
+    """Every occurrence of the task with its nominal and effective due dates."""
     if task.kind == TaskKind.ONE_OFF.value:
         if task.due_date is None:
             raise ValidationError("Nhiệm vụ một lần phải có hạn hoàn thành.", field="due_date")
-        return [(ONE_OFF_KEY, "", None, None, task.due_date)]
-    if not task.period_kind:
-        raise ValidationError("Báo cáo định kỳ phải chọn loại kỳ báo cáo.", field="period_kind")
-    start = task.start_date or directive_date
-    end = task.end_date or dt.date(start.year, 12, 31)
-    due_day = task.due_day or default_due_day
-    result: list[tuple[str, str, dt.date | None, dt.date | None, dt.date]] = []
-    for period in periods_between(PeriodKind(task.period_kind), start, end):
-        due = due_date(period, due_day, task.due_month_offset or 0)
-        result.append((period.key, period.label, period.start, period.end, due))
-    return result
+        rules: list[tuple[str, str, dt.date | None, dt.date | None, DueRule]] = [
+            (ONE_OFF_KEY, "", None, None, DueRule(nominal=task.due_date, shift=shift))]
+    else:
+        if not task.period_kind:
+            raise ValidationError("Báo cáo định kỳ phải chọn loại kỳ báo cáo.",
+                                  field="period_kind")
+        start = task.start_date or directive_date
+        end = task.end_date or dt.date(start.year, 12, 31)
+        due_day = task.due_day or default_due_day
+        rules = []
+        for period in periods_between(PeriodKind(task.period_kind), start, end):
+            if task.due_working_days:
+                rule = DueRule(cutoff=period.cutoff_end, working_days=task.due_working_days)
+            else:
+                rule = DueRule(nominal=due_date(period, due_day, task.due_month_offset or 0),
+                               shift=shift)
+            rules.append((period.key, period.label, period.start, period.end, rule))
+    if history is None:
+        history = CalendarHistory()
+    return [Occurrence(key, label, start_, end_, rule.nominal, effective_due(rule, history))
+            for key, label, start_, end_, rule in rules]
 
 
 def validity_reason(unit_from: dt.date | None, unit_to: dt.date | None, *,
@@ -407,47 +515,78 @@ def _bound_units(session: Session, task: Task, span: tuple[dt.date, dt.date]) ->
     return sorted(units.values(), key=lambda u: u.id)  # same ids on every backend
 
 
-def sync_task(session: Session, task: Task, *, default_due_day: int | None = None) -> SyncResult:
+def sync_task(session: Session, task: Task, *, default_due_day: int | None = None,
+              history: CalendarHistory | None = None) -> SyncResult:
     """Make the task's obligations match its schedule and its units. Never deletes one that
-    has a submission: it is kept and marked out of scope."""
+    has a submission: it is kept and marked out of scope. Effective due dates and their
+    history follow the holiday table (``history``: loaded when not given)."""
     if default_due_day is None:
         default_due_day = load_settings(session).default_due_day
     directive = task.directive or session.get(Directive, task.directive_id)
     assert directive is not None
-    schedule = task_schedule(task, directive.signed_date, default_due_day)
+    shift = bool(directive.shift_due)
+    if history is None:
+        history = (load_calendar_history(session)
+                   if shift or task.due_working_days else CalendarHistory())
+    schedule = task_occurrences(task, directive.signed_date, default_due_day, history, shift)
     wanted: dict[tuple[int, str], _Wanted] = {}
     if schedule:
-        starts = [s[2] or s[4] for s in schedule]
-        span = (min([directive.signed_date, *starts]), max(s[4] for s in schedule))
+        starts = [o.start or o.effective.due for o in schedule]
+        span = (min([directive.signed_date, *starts]), max(o.effective.due for o in schedule))
         for unit in _bound_units(session, task, span):
-            for key, label, start, end, due in schedule:
+            for o in schedule:
                 reason = validity_reason(unit.valid_from, unit.valid_to,
                                          directive_date=directive.signed_date,
-                                         period_start=start, due=due)
-                wanted[(unit.id, key)] = _Wanted(label, start, end, due, reason)
+                                         period_start=o.start, due=o.effective.due)
+                wanted[(unit.id, o.key)] = _Wanted(o.label, o.start, o.end, o.effective.due,
+                                                   reason, o.nominal, o.effective.changes)
     existing = {
         (o.unit_id, o.period_key): o
         for o in session.scalars(select(Obligation).where(Obligation.task_id == task.id))
     }
+    old_changes: dict[int, tuple[tuple[dt.date, dt.date], ...]] = {}
+    if existing and any(o.due_history_until is not None for o in existing.values()):
+        for oid, changed_on, previous in session.execute(
+                select(ObligationDueChange.obligation_id, ObligationDueChange.changed_on,
+                       ObligationDueChange.previous_due)
+                .join(Obligation, Obligation.id == ObligationDueChange.obligation_id)
+                .where(Obligation.task_id == task.id)
+                .order_by(ObligationDueChange.obligation_id, ObligationDueChange.changed_on)):
+            old_changes[oid] = (*old_changes.get(oid, ()), (changed_on, previous))
     added = removed = updated = kept = 0
+    with_history: list[tuple[Obligation, _Wanted]] = []
     for wanted_key, want in wanted.items():
+        until = want.changes[-1][0] if want.changes else None
         obligation = existing.get(wanted_key)
         if obligation is None:
-            session.add(Obligation(
+            obligation = Obligation(
                 task_id=task.id, unit_id=wanted_key[0], period_key=wanted_key[1],
                 period_label=want.label,
                 period_start=want.start, period_end=want.end, due_date=want.due,
+                nominal_due_date=want.nominal, due_history_until=until,
                 exempt_reason=want.exempt_reason, submission_count=0, waived=False,
-            ))
+            )
+            session.add(obligation)
             added += 1
+            if want.changes:
+                with_history.append((obligation, want))
             continue
-        new = (want.label, want.start, want.end, want.due, want.exempt_reason)
+        new = (want.label, want.start, want.end, want.due, want.exempt_reason, want.nominal,
+               until)
         old = (obligation.period_label, obligation.period_start, obligation.period_end,
-               obligation.due_date, obligation.exempt_reason)
+               obligation.due_date, obligation.exempt_reason, obligation.nominal_due_date,
+               obligation.due_history_until)
         if new != old:
             (obligation.period_label, obligation.period_start, obligation.period_end,
-             obligation.due_date, obligation.exempt_reason) = new
+             obligation.due_date, obligation.exempt_reason, obligation.nominal_due_date,
+             obligation.due_history_until) = new
             updated += 1
+        if old_changes.get(obligation.id, ()) != want.changes:
+            if obligation.id in old_changes:
+                session.execute(delete(ObligationDueChange).where(
+                    ObligationDueChange.obligation_id == obligation.id))
+            if want.changes:
+                with_history.append((obligation, want))
     stale_ids = []
     for existing_key, obligation in existing.items():
         if existing_key in wanted:
@@ -462,6 +601,11 @@ def sync_task(session: Session, task: Task, *, default_due_day: int | None = Non
         session.execute(delete(Obligation).where(Obligation.id.in_(stale_ids)))
         removed = len(stale_ids)
     session.flush()
+    if with_history:
+        session.execute(insert(ObligationDueChange), [
+            {"obligation_id": o.id, "changed_on": changed_on, "previous_due": previous}
+            for o, want in with_history for changed_on, previous in want.changes])
+        session.flush()
     return SyncResult(added, removed, updated, kept)
 
 
@@ -478,8 +622,9 @@ def sync_tasks_for_unit(session: Session, unit: Unit) -> SyncResult:
         select(Obligation.task_id).where(Obligation.unit_id == unit.id).distinct()))
     result = SyncResult()
     default_due_day = load_settings(session).default_due_day
+    history = load_calendar_history(session)
     for task in session.scalars(select(Task).where(Task.id.in_(task_ids))):
-        result += sync_task(session, task, default_due_day=default_due_day)
+        result += sync_task(session, task, default_due_day=default_due_day, history=history)
     return result
 
 

@@ -28,7 +28,12 @@ from sqlalchemy.sql.elements import ColumnElement
 from app.db import Database
 from app.models import Directive, Obligation, Task, Unit, UnitKind
 from app.ordering import kind_rank_sql, unit_order_sql
-from app.services.obligations import ObligationRow, obligation_conditions, query_obligations
+from app.services.obligations import (
+    ObligationRow,
+    due_on,
+    obligation_conditions,
+    query_obligations,
+)
 from app.status import WARNING_STATUSES, StatusCounts
 from app.text import search_key, sort_key
 
@@ -139,7 +144,7 @@ def _conditions(flt: WarningFilter, scope: SearchScope | None = None
 def warning_totals(db: Database, flt: WarningFilter, scope: SearchScope | None = None
                    ) -> StatusCounts:
     """How many warnings match: overdue (due before the day) and due soon."""
-    overdue = func.coalesce(func.sum(case((Obligation.due_date < flt.day, 1), else_=0)), 0)
+    overdue = func.coalesce(func.sum(case((due_on(flt.day) < flt.day, 1), else_=0)), 0)
     stmt = select(func.count(), overdue).select_from(Obligation).where(
         *_conditions(flt, scope))
     with db.read() as session:

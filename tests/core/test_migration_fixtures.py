@@ -36,6 +36,7 @@ LATER_KEYS = {
                        "FROM attachment_blob",
     "issued_document": "SELECT id, kind, directive_id, as_of, number, edits FROM issued_document",
     "issued_document_unit": "SELECT id, document_id, unit_id FROM issued_document_unit",
+    "calendar_day": "SELECT id, day, working, name, known_from, removed_on FROM calendar_day",
 }
 
 

@@ -55,6 +55,16 @@ def _rich_sample(path: Path, tmp_path: Path) -> None:
         record_issued(db, IssuedInput(kind="reminder", as_of=D(2018, 5, 2),
                                       directive_id=directive_id, unit_ids=(old_id, new.id),
                                       edits={"opening": "Đoạn đã sửa."}))
+        # working days: the shift on, and a day off entered after the fact (a due-date history)
+        from app.services.calendar_days import CalendarDayInput, add_calendar_day
+        from app.services.directives import DirectiveInput, get_directive, update_directive
+
+        d = get_directive(db, directive_id)
+        update_directive(db, directive_id, DirectiveInput(
+            number_symbol=d.number_symbol, signed_date=d.signed_date, issuer=d.issuer,
+            signer=d.signer, subject=d.subject, basis=d.basis, note=d.note, shift_due=True))
+        add_calendar_day(db, CalendarDayInput(D(2018, 6, 20), False, "Nghỉ đột xuất"),
+                         today=D(2018, 6, 25))
     finally:
         db.dispose()
 

@@ -66,7 +66,8 @@ def test_print_menu_and_ctrl_p(qtbot: Any, window: MainWindow) -> None:
     assert "&In ấn" in titles and titles[-1] == "Trợ &giúp"
     actions = window.print_actions  # type: ignore[attr-defined]
     assert [actions[k].text() for k in DocumentKind] == [
-        "Báo cáo tổng hợp…", "Công văn đôn đốc…", "Phiếu theo dõi đơn vị…"]
+        "Báo cáo tổng hợp…", "Công văn đôn đốc…", "Phiếu theo dõi đơn vị…",
+        "Dự thảo công văn UBND tỉnh đôn đốc…"]
     assert actions[DocumentKind.SUMMARY].shortcut() == QKeySequence("Ctrl+P")
     window.set_as_of(dt.date(2018, 5, 2))
     actions[DocumentKind.REMINDER].trigger()

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QLineEdit, QPlainTextEdit, QWidget
 
 from app.db import Database
 from app.services import attachments, checks, directives
 from app.services.directives import DirectiveInfo, DirectiveInput
 from app.services.obligations import SyncResult
+from app.workdays import SHIFT_RULE_LABEL, SHIFT_RULE_SOURCE
 from ui.dialogs.form_dialog import FormDialog
 from ui.widgets.attachment_field import AttachmentField
 from ui.widgets.date_field import DateField, read_dates_lenient
@@ -44,6 +45,7 @@ class DirectiveDialog(FormDialog):
         self.note_edit.setFixedHeight(52)
         self.note_edit.setTabChangesFocus(True)
         self.attachment = AttachmentField(self._db, "", self)
+        self.shift_check = QCheckBox(SHIFT_RULE_LABEL, self)
         self.add_field("number_symbol", "Số, ký hiệu (*)", self.symbol_edit)
         self.add_field("signed_date", "Ngày ban hành (*)", self.date_edit)
         self.add_field("issuer", "Cơ quan ban hành", self.issuer_edit)
@@ -52,6 +54,10 @@ class DirectiveDialog(FormDialog):
         self.add_field("basis", "Căn cứ", self.basis_edit,
                        hint="Văn bản mà văn bản này triển khai (kế hoạch, chỉ thị…).")
         self.add_field("note", "Ghi chú", self.note_edit)
+        self.add_field("shift_due", "Cách tính hạn", self.shift_check,
+                       hint=f"Theo {SHIFT_RULE_SOURCE}. Ngày nghỉ: thứ Bảy, Chủ nhật, ngày lễ, "
+                            "Tết và bảng lịch nghỉ, làm bù (Tệp → Lịch nghỉ lễ, làm bù). "
+                            "Không chọn: hạn đúng ngày ghi trong văn bản.")
         self.add_field("attachment", "Tệp văn bản", self.attachment,
                        focus_widget=self.attachment.choose_button,
                        hint="Bản quét PDF hoặc tệp Word; chương trình chép tệp vào thư mục "
@@ -67,6 +73,7 @@ class DirectiveDialog(FormDialog):
         self.basis_edit.setPlainText(d.basis)
         self.note_edit.setPlainText(d.note)
         self.attachment.set_stored(d.attachment_path)
+        self.shift_check.setChecked(d.shift_due)
 
     def save(self) -> None:
         dates, read_errors = read_dates_lenient({"signed_date": self.date_edit})
@@ -74,7 +81,7 @@ class DirectiveDialog(FormDialog):
             number_symbol=self.symbol_edit.text(), signed_date=dates["signed_date"],
             issuer=self.issuer_edit.text(), signer=self.signer_edit.text(),
             subject=self.subject_edit.toPlainText(), basis=self.basis_edit.toPlainText(),
-            note=self.note_edit.toPlainText(),
+            note=self.note_edit.toPlainText(), shift_due=self.shift_check.isChecked(),
         )
         self.raise_all(read_errors, lambda: checks.check_directive(data))
         if self._directive is None:

@@ -85,6 +85,11 @@ class TaskDialog(FormDialog):
         self.offset_spin.setSpecialValueText("Tháng cuối kỳ")
         self.offset_spin.setSuffix(" tháng sau")
         self.offset_spin.setMinimumWidth(170)
+        self.working_days_spin = QSpinBox(self)
+        self.working_days_spin.setRange(0, 60)
+        self.working_days_spin.setSpecialValueText("Không — hạn là ngày cố định ở trên")
+        self.working_days_spin.setSuffix(" ngày làm việc sau ngày chốt số liệu")
+        self.working_days_spin.setMinimumWidth(320)
         self.description_edit = QPlainTextEdit(self)
         self.description_edit.setFixedHeight(56)
         self.description_edit.setTabChangesFocus(True)
@@ -128,6 +133,10 @@ class TaskDialog(FormDialog):
                        hint="Để trống: hết năm của ngày bắt đầu.")
         self.add_field("due_day", "Hạn nộp vào ngày", self.due_day_spin)
         self.add_field("due_month_offset", "Của tháng", self.offset_spin)
+        self.working_days_spin.setToolTip(
+            "Đếm ngày làm việc (bỏ thứ Bảy, Chủ nhật, ngày lễ, Tết, ngày nghỉ trong bảng lịch "
+            "nghỉ, làm bù) từ sau ngày chốt số liệu của kỳ.")
+        self.add_field("due_working_days", "Hoặc hạn là", self.working_days_spin)
         self.add_field("unit_kinds", "Giao cho loại đơn vị", kinds_box,
                        focus_widget=self.kind_checks[UnitKind.DEPARTMENT])
         self.add_field("unit_ids", "Hoặc chọn từng đơn vị", units_box,
@@ -137,6 +146,7 @@ class TaskDialog(FormDialog):
 
     def _connect_signals(self) -> None:
         self.one_off_radio.toggled.connect(lambda _c: self._on_kind_changed())
+        self.working_days_spin.valueChanged.connect(lambda _v: self._on_kind_changed())
         self.unit_filter.textChanged.connect(self._on_unit_filter_text_changed)
         self.units_list.itemChanged.connect(lambda _i: self._update_count())
 
@@ -155,6 +165,7 @@ class TaskDialog(FormDialog):
         self.end_edit.set_value(task.end_date)
         self.due_day_spin.setValue(task.due_day or 0)
         self.offset_spin.setValue(task.due_month_offset)
+        self.working_days_spin.setValue(task.due_working_days or 0)
         self.description_edit.setPlainText(task.description)
         for kind, check in self.kind_checks.items():
             check.setChecked(kind in task.unit_kinds)
@@ -169,9 +180,12 @@ class TaskDialog(FormDialog):
     def _on_kind_changed(self) -> None:
         one_off = self.one_off_radio.isChecked()
         self.due_edit.setEnabled(one_off)
-        for widget in (self.period_combo, self.start_edit, self.end_edit, self.due_day_spin,
-                       self.offset_spin):
+        for widget in (self.period_combo, self.start_edit, self.end_edit,
+                       self.working_days_spin):
             widget.setEnabled(not one_off)
+        fixed_day = not one_off and not self.working_days_spin.value()
+        self.due_day_spin.setEnabled(fixed_day)
+        self.offset_spin.setEnabled(fixed_day)
 
     def _on_unit_filter_text_changed(self, text: str) -> None:
         for i in range(self.units_list.count()):
@@ -210,6 +224,7 @@ class TaskDialog(FormDialog):
             start_date=dates.get("start_date"), end_date=dates.get("end_date"),
             due_day=self.due_day_spin.value() or None,
             due_month_offset=self.offset_spin.value(),
+            due_working_days=self.working_days_spin.value() or None,
             unit_kinds=[k for k, c in self.kind_checks.items() if c.isChecked()],
             unit_ids=self.chosen_unit_ids(),
             sort_order=self._task.sort_order if self._task else None,

@@ -47,7 +47,8 @@ def cell_text(cell: MatrixCell) -> str:
 
 
 def cell_tip(cell: MatrixCell) -> str:
-    lines = [f"{cell.status.label}. Hạn {fmt(cell.due_date)}."]
+    lines = [f"{cell.status.label}. Hạn {fmt(cell.due_date)}"
+             + (f" (theo văn bản {fmt(cell.nominal_due)})." if cell.nominal_due else ".")]
     if cell.first_received:
         lines.append(f"Nhận ngày {fmt(cell.first_received)}.")
     if cell.exempt_reason:

@@ -44,7 +44,7 @@ class IntakeModel(RowTableModel[IntakeRow]):
                sort=lambda r: date_key(r.signed_date), width=90),
         Column("received_date", "Ngày nhận", lambda r: fmt(r.received_date),
                sort=lambda r: date_key(r.received_date), width=90),
-        Column("due_date", "Hạn", lambda r: fmt(r.obligation.due_date),
+        Column("due_date", "Hạn", lambda r: r.obligation.due_text,
                sort=lambda r: r.obligation.due_date, width=90),
         Column("status", "Trạng thái", lambda r: r.obligation.status.label,
                sort=lambda r: (URGENCY[r.obligation.status], r.obligation.due_date),

@@ -43,7 +43,8 @@ from ui.widgets.status_bar_chart import ChartRow, StatusBarChart
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
-SECTION_CHARTS, SECTION_TABLE, SECTION_MATRIX = 0, 1, 2
+SECTION_CHARTS, SECTION_TABLE, SECTION_MATRIX, SECTION_TODAY = 0, 1, 2, 3
+TODAY_TITLE = "Việc cần làm hôm nay"
 # Directives drawn before the first paint; the others a batch at a time as the user scrolls
 # towards them (200 directives with 710 tasks took ~2 s of widget building before the first
 # paint; 1,000 with ~3,000 tasks, ~2 s of CPU and ~100 MB even after it).
@@ -137,6 +138,10 @@ class DashboardPage(QWidget):
         self.sections.addTab(self.table, "Bảng số liệu")
         self.matrix = CompletenessMatrixWidget(self.db, self)
         self.sections.addTab(self.matrix, "Ma trận đầy đủ")
+        from ui.widgets.today_panel import TodayPanel  # the follow-up rhythm
+
+        self.today_panel = TodayPanel(self.main_window, self)
+        self.sections.addTab(self.today_panel, TODAY_TITLE)
         layout.addWidget(self.sections, 1)
 
     def _connect_signals(self) -> None:
@@ -145,6 +150,8 @@ class DashboardPage(QWidget):
         self.sections.currentChanged.connect(self._on_sections_current_changed)
         self.table.doubleClicked.connect(self._on_table_double_clicked)
         self.export_button.clicked.connect(lambda: self.export_excel())
+        self.today_panel.countChanged.connect(lambda n: self.sections.setTabText(
+            SECTION_TODAY, f"{TODAY_TITLE} ({n})" if n else TODAY_TITLE))
 
     # --- data -----------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -157,6 +164,7 @@ class DashboardPage(QWidget):
         run_in_background(lambda: overview(db, day),
                           lambda result: self._on_loaded(generation, result), owner=self)
         self.matrix.refresh(day)
+        self.today_panel.refresh(day)
 
     def _on_loaded(self, generation: int, data: Overview) -> None:
         if generation != self._generation:

@@ -183,6 +183,9 @@ class DirectivesPage(QWidget):
                      f"<b>Trích yếu:</b> {_html(d.subject)}"]
             if d.basis:
                 parts.append(f"<b>Căn cứ:</b> {_html(d.basis)}")
+            if d.shift_due:
+                parts.append("<b>Cách tính hạn:</b> hạn trùng ngày nghỉ thì dời sang ngày làm "
+                             "việc kế tiếp")
             parts.append("<b>Tệp văn bản:</b> "
                          + (_html(attachment_name(self.db, d.attachment_path))
                             if d.attachment_path
