@@ -26,10 +26,11 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from app import APP_NAME, __version__
-from app.dates import fmt_time
+from app.dates import fmt, fmt_time
 from app.db import Database
 from app.errors import AppError, DatabaseError, ValidationError
 from app.fileio import atomic_path, disk_error
+from app.text import number_text
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +61,9 @@ class BackupInfo:
 
     def describe(self) -> str:
         rows = sum(self.tables.values())
-        return (f"Bản sao lưu {self.path.name}: tạo lúc {self.created:%H:%M %d/%m/%Y}, "
-                f"phiên bản {self.program_version}, {len(self.tables)} bảng, {rows} dòng dữ liệu, "
+        return (f"Bản sao lưu {self.path.name}: tạo lúc {self.created:%H:%M} ngày "
+                f"{fmt(self.created)}, phiên bản {self.program_version}, {len(self.tables)} bảng, "
+                f"{number_text(rows)} dòng dữ liệu, "
                 f"{self.attachment_count} tệp đính kèm.")
 
 
