@@ -2,23 +2,41 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
+import os
 import sys
 from collections.abc import Sequence
 
 GUI_FLAGS = {"--self-test"}
+HELP_FLAGS = {"-h", "--help", "--version"}
 
 
 def _wants_window(argv: Sequence[str]) -> bool:
-    """No sub-command (only global options such as --db): open the window."""
+    """No sub-command (only global options such as --db): open the window. Decided silently:
+    the command line prints its help or its argument errors itself, once."""
+    if any(a in HELP_FLAGS for a in argv):
+        return False
     from app.cli import build_parser
 
     parser = build_parser()
     try:
-        args, _rest = parser.parse_known_args([a for a in argv if a not in GUI_FLAGS])
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            args, _rest = parser.parse_known_args([a for a in argv if a not in GUI_FLAGS])
     except SystemExit:
         return False
-    return not getattr(args, "command", None) and not any(
-        a in ("-h", "--help", "--version") for a in argv)
+    return not getattr(args, "command", None)
+
+
+def _quiet_closed_pipe() -> int:
+    """The reader of our output went away (``sotheodoi units --json | head -1``): stop quietly.
+    Standard output is pointed at the null device so that the interpreter's final flush does
+    not print "Exception ignored … BrokenPipeError"."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -30,9 +48,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from app.cli import run
 
     try:
-        return run(argv)
+        code = run(argv)
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
     except BrokenPipeError:  # output piped into `head` and the like
-        return 0
+        return _quiet_closed_pipe()
+    return code
 
 
 if __name__ == "__main__":

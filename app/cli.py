@@ -9,6 +9,7 @@ import dataclasses
 import datetime as dt
 import enum
 import json
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -47,10 +48,17 @@ class _Parser(argparse.ArgumentParser):
             .replace("unrecognized arguments", "tham số không hiểu được")
             .replace("expected one argument", "cần một giá trị")
             .replace("choose from", "chọn một trong")
+            .replace("invalid int value", "không phải số nguyên hợp lệ")
             .replace("argument ", "tham số ")
         )
         self.print_usage(sys.stderr)
-        self.exit(2, f"Lỗi: {translated}\nXem hướng dẫn: {self.prog} --help\n")
+        self.exit(2, f"Lỗi: {shorten_words(translated)}\nXem hướng dẫn: {self.prog} --help\n")
+
+
+def shorten_words(message: str, limit: int = 300) -> str:
+    """A message repeats what she typed; a 5,000-character value is shown by its start."""
+    return re.sub(rf"\S{{{limit + 1},}}", lambda m: m.group(0)[:limit - 100] + "…"
+                  + m.group(0)[-20:], message)
 
 
 def _date_arg(text: str) -> dt.date:
@@ -233,33 +241,72 @@ def cmd_dashboard(db: Database, args: argparse.Namespace, out: TextIO) -> int:
 def cmd_receive(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     from app.services.submissions import SubmissionInput, record_submission, resolve_obligation
 
+    if args.from_file:
+        from app.reading.commands import cmd_receive_from_file
+
+        return cmd_receive_from_file(db, args, out)
+    missing = [flag for flag, value in (("--unit", args.unit), ("--directive", args.directive),
+                                        ("--number", args.number), ("--signed", args.signed),
+                                        ("--received", args.received)) if not value]
+    if missing:
+        from app.errors import ValidationError
+
+        raise ValidationError("Thiếu tham số bắt buộc: " + ", ".join(missing)
+                              + " (hoặc dùng --from-file TỆP để đọc từ văn bản).")
     with db.read() as session:
         obligation = resolve_obligation(session, unit=args.unit, directive=args.directive,
                                         task=args.task, period=args.period)
         obligation_id = obligation.id
     info = record_submission(db, SubmissionInput(
         obligation_id=obligation_id, number_symbol=args.number, signed_date=args.signed,
-        received_date=args.received, signer=args.signer or "", channel=args.channel,
+        received_date=args.received, signer=args.signer or "", channel=args.channel or "giay",
         summary=args.summary or ""), today=args.today)
     out.write(f"{info.id}\n")
+    from app.services.submissions import submission_warnings  # a warning, not a refusal
+
+    for warning in submission_warnings(db, obligation_id, info.received_date):
+        sys.stderr.write(warning + "\n")
     return 0
 
 
 def cmd_report(db: Database, args: argparse.Namespace, out: TextIO) -> int:
-    """Print a document (synthesis report, reminder letter, unit sheet) to a PDF file, or to a
-    Word document when the file name ends in .docx."""
+    """Print a document (synthesis report, reminder letter, unit sheet, a unit's consolidated
+    reminder) to a PDF file, or to a Word document when the file name ends in .docx, and keep it
+    in the issued documents; ``report list`` lists those."""
     from app.documents.common import DocumentKind, DocumentOptions, Signer, load
-    from app.documents.generate import build, format_of
+    from app.documents.generate import format_of, generate
+    from app.documents.issued import keep_issued
+    from app.documents.text_file import read_text_file
     from app.services.directives import find_directive
     from app.services.units import find_unit
 
+    if args.kind == "list":
+        return _list_issued(db, args, out)
+    if not args.out:
+        raise AppError("Thiếu tham số --out: tệp cần ghi (ví dụ --out bao-cao.pdf hoặc "
+                       "--out bao-cao.docx).")
     kind = DocumentKind(args.kind)
     directive_id = unit_id = None
+    unit_ids: tuple[int, ...] | None = None
     with db.read() as session:
         if args.directive:
             directive_id = find_directive(session, args.directive).id
         if args.unit:
             unit_id = find_unit(session, args.unit).id
+        if args.units is not None and args.units.strip() != "*":
+            names = [n.strip() for n in args.units.split(";") if n.strip()]
+            if not names:
+                raise AppError('--units: hãy ghi tên các đơn vị cách nhau bởi dấu chấm phẩy, '
+                               'ví dụ --units "UBND huyện Ba Tơ; Sở Y tế".')
+            unit_ids = tuple(dict.fromkeys(find_unit(session, n).id for n in names))
+    if kind is DocumentKind.UNIT_REMINDER and args.units is not None:
+        return _unit_reminders(db, args, out, unit_ids)
+    if unit_ids is not None and kind is not DocumentKind.REMINDER:
+        raise AppError("--units chỉ dùng cho công văn đôn đốc (reminder, unit-reminder).")
+    if args.reply_by is not None and kind not in (DocumentKind.REMINDER,
+                                                  DocumentKind.UNIT_REMINDER):
+        raise AppError("--reply-by chỉ dùng cho công văn đôn đốc.")
+    edits = read_text_file(args.text_file) if args.text_file else {}
     settings = load(db)
     signer = Signer.from_settings(settings)
     signer = Signer(
@@ -272,15 +319,102 @@ def cmd_report(db: Database, args: argparse.Namespace, out: TextIO) -> int:
         kind=kind, as_of=args.as_of, directive_id=directive_id, unit_id=unit_id,
         number=args.number, date=args.date, signer=signer,
         recipients=tuple(args.recipient) if args.recipient else None, today=args.today,
+        edits=tuple(edits.items()), unit_ids=unit_ids, reply_by=args.reply_by,
     )
-    target = Path(args.out)
+    from app.exchange.commands import output_path
+
+    target = output_path(args.out, f"{kind.file_stem}-{args.as_of:%Y-%m-%d}.pdf")
     word = format_of(target) == "docx"
     if not target.parent.is_dir():
         raise NotFound(f"Không có thư mục {target.parent} để ghi tệp "
                        f"{'Word' if word else 'PDF'}.")
-    build(db, options, target)
+    generated = generate(db, options, target, strict=True)
     out.write(f"Đã ghi {kind.label.lower()} vào {target}"
               f"{' (tệp Word)' if word else ''}\n")
+    if args.record:
+        kept = keep_issued(db, options, generated)
+        out.write(f"Đã lưu vào danh sách văn bản đã phát hành (mã {kept.id}).\n")
+    return 0
+
+
+def _unit_reminders(db: Database, args: argparse.Namespace, out: TextIO,
+                    unit_ids: tuple[int, ...] | None) -> int:
+    """``report unit-reminder --units "A;B" --out FOLDER``: one letter per unit (``--units "*"``:
+    every unit overdue on the day), each kept as issued; a unit owing nothing gets no letter."""
+    from app.documents.common import DocumentKind, DocumentOptions, Signer, load
+    from app.documents.generate import generate
+    from app.documents.issued import keep_issued
+    from app.documents.text_file import read_text_file
+    from app.services.obligations import list_obligations
+    from app.services.units import list_units
+    from app.text import search_key
+
+    folder = Path(args.out)
+    if not folder.is_dir():
+        raise NotFound(f"Với --units, --out là thư mục ghi các công văn (mỗi đơn vị một tệp); "
+                       f"không có thư mục {folder}.")
+    names = {u.id: u.name for u in list_units(db)}
+    if unit_ids is None:  # "*": every unit overdue on the day
+        overdue = list_obligations(db, args.as_of, statuses=[Status.OVERDUE])
+        unit_ids = tuple(dict.fromkeys(r.unit_id for r in overdue))
+    settings = load(db)
+    signer = Signer.from_settings(settings)
+    signer = Signer(
+        authority=signer.authority if args.signer_authority is None else args.signer_authority,
+        head_title=signer.head_title if args.signer_head_title is None else args.signer_head_title,
+        title=signer.title if args.signer_title is None else args.signer_title,
+        name=signer.name if args.signer_name is None else args.signer_name,
+    )
+    edits = read_text_file(args.text_file) if args.text_file else {}
+    written = 0
+    for unit_id in unit_ids:
+        options = DocumentOptions(
+            kind=DocumentKind.UNIT_REMINDER, as_of=args.as_of, unit_id=unit_id,
+            number=args.number, date=args.date, signer=signer,
+            recipients=tuple(args.recipient) if args.recipient else None,
+            edits=tuple(edits.items()), reply_by=args.reply_by, today=args.today)
+        stem = "-".join(search_key(names.get(unit_id, str(unit_id))).split())
+        target = folder / f"{DocumentKind.UNIT_REMINDER.file_stem}-{stem}-{args.as_of:%Y-%m-%d}.pdf"
+        try:
+            generated = generate(db, options, target, strict=True)
+        except AppError as exc:  # nothing overdue, no longer followed, the agency itself
+            out.write(f"Bỏ qua {names.get(unit_id, unit_id)}: {exc.message}\n")
+            continue
+        written += 1
+        out.write(f"Đã ghi {target}\n")
+        if args.record:
+            keep_issued(db, options, generated)
+    out.write(f"{written} công văn đôn đốc"
+              + (", đã lưu vào danh sách văn bản đã phát hành.\n" if args.record and written
+                 else ".\n"))
+    return 0
+
+
+def _list_issued(db: Database, args: argparse.Namespace, out: TextIO) -> int:
+    from app.services.directives import find_directive
+    from app.services.issued_documents import list_issued
+    from app.services.units import find_unit
+
+    directive_id = unit_id = None
+    with db.read() as session:
+        if args.directive:
+            directive_id = find_directive(session, args.directive).id
+        if args.unit:
+            unit_id = find_unit(session, args.unit).id
+    docs = list_issued(db, directive_id=directive_id, unit_id=unit_id)
+    if args.json:
+        print_json(docs, out)
+        return 0
+    print_table(
+        ["Mã", "Loại", "Văn bản chỉ đạo", "Đơn vị", "Tính đến", "Số", "Ngày", "Gửi tới",
+         "Đã sửa"],
+        [(d.id, d.kind_label, d.directive_symbol or "mọi văn bản", d.unit_name,
+          fmt(d.as_of), d.number, fmt(d.issued_date), f"{len(d.unit_ids)} đơn vị"
+          if d.unit_ids else "", f"{len(d.edits)} phần" if d.edits else "")
+         for d in docs],
+        out,
+    )
+    out.write(f"\n{len(docs)} văn bản.\n")
     return 0
 
 
@@ -369,33 +503,47 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_dashboard)
 
     p = sub.add_parser("receive", help="ghi nhận văn bản đơn vị gửi đến; in mã văn bản")
-    p.add_argument("--unit", required=True, metavar="TÊN")
-    p.add_argument("--directive", required=True, metavar="SỐ_KÝ_HIỆU")
+    p.add_argument("--from-file", metavar="TỆP",
+                   help="đọc số, ngày ký, đơn vị, nghĩa vụ… từ tệp văn bản (PDF, .docx, ảnh "
+                        "quét), cho xem rồi ghi nhận, đính kèm tệp")
+    p.add_argument("--yes", action="store_true",
+                   help="với --from-file: ghi nhận không hỏi lại (từ chối nếu có giá trị chưa "
+                        "chắc)")
+    p.add_argument("--unit", metavar="TÊN")
+    p.add_argument("--directive", metavar="SỐ_KÝ_HIỆU")
     p.add_argument("--task", default="", metavar="TÊN_NHIỆM_VỤ")
     p.add_argument("--period", metavar="KỲ", help='kỳ báo cáo, ví dụ "6 tháng đầu năm 2018"')
-    p.add_argument("--number", required=True, metavar="SỐ_KÝ_HIỆU",
-                   help="số, ký hiệu văn bản của đơn vị")
-    p.add_argument("--signed", required=True, type=_date_arg, metavar="NGÀY", help="ngày ký")
-    p.add_argument("--received", required=True, type=_date_arg, metavar="NGÀY", help="ngày nhận")
+    p.add_argument("--number", metavar="SỐ_KÝ_HIỆU", help="số, ký hiệu văn bản của đơn vị")
+    p.add_argument("--signed", type=_date_arg, metavar="NGÀY", help="ngày ký")
+    p.add_argument("--received", type=_date_arg, metavar="NGÀY",
+                   help="ngày nhận (với --from-file: mặc định hôm nay)")
     p.add_argument("--signer", metavar="TÊN", help="người ký")
-    p.add_argument("--channel", default="giay", choices=["giay", "email", "he_thong"],
-                   help="hình thức nhận")
+    p.add_argument("--channel", default=None, choices=["giay", "email", "he_thong"],
+                   help="hình thức nhận (mặc định giấy; với --from-file: hệ thống)")
     p.add_argument("--summary", metavar="NỘI_DUNG", help="trích yếu")
     p.add_argument("--today", type=_date_arg, default=dt.date.today(), help=argparse.SUPPRESS)
     p.set_defaults(handler=cmd_receive)
 
     p = sub.add_parser("report", help="in văn bản ra tệp PDF hoặc Word (.docx): báo cáo tổng "
-                                      "hợp, công văn đôn đốc, phiếu theo dõi đơn vị")
-    p.add_argument("kind", choices=["summary", "reminder", "unit-sheet"],
+                                      "hợp, công văn đôn đốc, phiếu theo dõi đơn vị; report "
+                                      "list: văn bản đã phát hành",
+                       epilog="summary và reminder cần --directive; unit-sheet và unit-reminder "
+                              "cần --unit. Ví dụ: sotheodoi report summary --directive "
+                              "2116/UBND-NC --out bao-cao.pdf")
+    p.add_argument("kind", choices=["summary", "reminder", "unit-sheet", "unit-reminder", "list"],
                    help="summary: báo cáo tổng hợp; reminder: công văn đôn đốc; unit-sheet: "
-                        "phiếu theo dõi một đơn vị")
+                        "phiếu theo dõi một đơn vị; unit-reminder: công văn đôn đốc một đơn vị "
+                        "mọi việc còn quá hạn; list: danh sách văn bản đã phát hành")
     p.add_argument("--directive", metavar="SỐ_KÝ_HIỆU",
                    help="văn bản chỉ đạo, ví dụ 2116/UBND-NC (bắt buộc với summary, reminder)")
-    p.add_argument("--unit", metavar="TÊN", help="đơn vị (bắt buộc với unit-sheet)")
+    p.add_argument("--unit", metavar="TÊN",
+                   help="đơn vị (bắt buộc với unit-sheet, unit-reminder)")
     p.add_argument("--as-of", type=_date_arg, default=dt.date.today(), metavar="NGÀY",
                    help="số liệu tính đến ngày (mặc định hôm nay)")
-    p.add_argument("--out", required=True, metavar="TỆP.pdf|TỆP.docx",
-                   help="tệp cần ghi: tên kết thúc .docx thì ghi tệp Word, còn lại ghi PDF")
+    p.add_argument("--out", metavar="TỆP.pdf|TỆP.docx",
+                   help="tệp cần ghi (bắt buộc, trừ list): tên kết thúc .docx thì ghi tệp Word, "
+                        "còn lại ghi PDF; hoặc một thư mục (tên tệp PDF đặt theo loại văn bản "
+                        "và ngày)")
     p.add_argument("--number", metavar="SỐ", help="số văn bản (mặc định để trống cho văn thư)")
     p.add_argument("--date", type=_date_arg, metavar="NGÀY",
                    help="ngày ban hành (mặc định để trống cho văn thư)")
@@ -407,6 +555,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--signer-name", metavar="HỌ_TÊN", help="họ tên người ký")
     p.add_argument("--recipient", action="append", metavar="NƠI_NHẬN",
                    help="một dòng “Nơi nhận” (có thể lặp; mặc định theo cài đặt)")
+    p.add_argument("--text-file", metavar="TỆP.toml",
+                   help="nội dung sửa (TOML): mỗi phần [opening], [closing], [title]… có "
+                        'text = """…""", mỗi dòng một đoạn')
+    p.add_argument("--units", metavar="TÊN;TÊN",
+                   help="reminder: chỉ gửi các đơn vị này (cách nhau bởi “;”; mặc định mọi đơn "
+                        "vị quá hạn); unit-reminder: mỗi đơn vị một công văn, --out là thư mục "
+                        "(“*”: mọi đơn vị quá hạn)")
+    p.add_argument("--reply-by", type=_date_arg, metavar="NGÀY",
+                   help="công văn đôn đốc: hạn gửi mới (“… gửi về Sở Nội vụ trước ngày …”)")
+    p.add_argument("--no-record", dest="record", action="store_false",
+                   help="không lưu vào danh sách văn bản đã phát hành (bản nháp)")
+    p.add_argument("--json", action="store_true", help="list: in dạng JSON")
     p.add_argument("--today", type=_date_arg, default=dt.date.today(), help=argparse.SUPPRESS)
     p.set_defaults(handler=cmd_report)
     p = sub.add_parser("migrate-data",
@@ -420,18 +580,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, default=1000, help=argparse.SUPPRESS)
     p.set_defaults(target_handler=cmd_migrate_data)
     from app.exchange.commands import add_commands
+    from app.exchange.deadline_commands import add_deadline_commands
+    from app.reading.commands import add_read_command
 
     add_commands(sub, _date_arg)
-    from app.exchange.deadline_commands import add_deadline_commands
-
     add_deadline_commands(sub, _date_arg)
+    add_read_command(sub, _date_arg)
     return parser
 
 
 def run(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
         err: TextIO | None = None) -> int:
-    out = out or sys.stdout
-    err = err or sys.stderr
+    """Run one command. Every log record (warnings, tracebacks) goes to the log file, never to
+    the console; a closed output pipe (``… | head``) propagates as BrokenPipeError."""
+    from app.logfile import logging_to_file
+
+    with logging_to_file():
+        return _run(argv, out or sys.stdout, err or sys.stderr)
+
+
+def _run(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
     parser = build_parser()
     try:
         with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
@@ -449,22 +617,26 @@ def run(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
             return int(args.target_handler(target.url, args, out))
         db = connect(target.url)
     except AppError as exc:
-        err.write(f"Lỗi: {exc.message}\n")
+        err.write(f"Lỗi: {shorten_words(exc.message)}\n")
         return exc.exit_code
+    except BrokenPipeError:
+        raise
     except Exception as exc:
         return _unexpected(exc, err)
     try:
         return int(args.handler(db, args, out))
     except NotFound as exc:
-        err.write(f"Lỗi: {exc.message}\n")
+        err.write(f"Lỗi: {shorten_words(exc.message)}\n")
         return exc.exit_code
     except AppError as exc:
-        err.write(f"Lỗi: {exc.message}\n")
+        err.write(f"Lỗi: {shorten_words(exc.message)}\n")
         if getattr(exc, "errors", None):
             for field, message in exc.errors.items():  # type: ignore[attr-defined]
                 if message != exc.message:
                     err.write(f"  - {field}: {message}\n")
         return exc.exit_code
+    except BrokenPipeError:
+        raise
     except Exception as exc:  # the database engine's own errors, then anything else
         return _unexpected(exc, err)
     finally:
@@ -476,12 +648,64 @@ def _unexpected(exc: Exception, err: TextIO) -> int:
     import logging
 
     from app.db.engine import database_error, is_database_failure
+    from app.logfile import CURRENT
 
+    log = logging.getLogger(__name__)
     if is_database_failure(exc):
+        log.warning("Database failure in a command", exc_info=exc)
         translated = database_error(exc)
         err.write(f"Lỗi: {translated.message}\n")
         return translated.exit_code
-    logging.getLogger(__name__).exception("Unexpected error in a command")
-    err.write(f"Lỗi không mong đợi ({type(exc).__name__}): {exc}. Thao tác chưa hoàn tất; "
-              "dữ liệu đã lưu trước đó không bị ảnh hưởng. Hãy báo lỗi này cho người hỗ trợ.\n")
+    if isinstance(exc, OSError):  # a file named on the command line: too long, missing…
+        log.warning("File error in a command", exc_info=exc)
+        err.write(f"Lỗi: {shorten_words(file_error_message(exc))}\n")
+        return 1
+    server_error = _server_failure(exc)
+    if server_error is not None:
+        log.warning("Server failure in a command", exc_info=exc)
+        err.write(f"Lỗi: {server_error.message}\n")
+        return server_error.exit_code
+    log.error("Unexpected error in a command", exc_info=exc)
+    where = CURRENT["path"]
+    detail = f"Chi tiết đã ghi vào nhật ký {where}. " if where else ""
+    err.write(f"Lỗi không mong đợi ({type(exc).__name__}). Thao tác chưa hoàn tất; dữ liệu đã "
+              f"lưu trước đó không bị ảnh hưởng. {detail}Hãy báo lỗi này cho người hỗ trợ.\n")
     return 1
+
+
+def file_error_message(exc: OSError) -> str:
+    """An operating-system error on a file named on the command line, in Vietnamese."""
+    import errno
+
+    from app.fileio import os_error_message
+
+    name = str(exc.filename or "")
+    shown = name if len(name) <= 120 else name[:80] + "…" + name[-30:]
+    if exc.errno == errno.ENAMETOOLONG:
+        return (f"Tên tệp {shown} quá dài ({len(Path(name).name)} ký tự; hệ điều hành cho phép "
+                "tối đa khoảng 255 ký tự cho một tên). Hãy đặt tên ngắn hơn rồi thử lại.")
+    if exc.errno == errno.ENOENT:
+        return f"Không tìm thấy tệp hoặc thư mục {shown}. Hãy kiểm tra lại đường dẫn."
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return (f"Không có quyền dùng tệp {shown} (tệp chỉ đọc, đang mở trong chương trình khác "
+                "hoặc thư mục bị khoá). Hãy đóng tệp đó hoặc chọn tệp khác rồi thử lại.")
+    if exc.errno == errno.EISDIR:
+        return f"{shown} là một thư mục, không phải tệp. Hãy chọn một tệp."
+    return os_error_message(Path(shown or "?"), exc)
+
+
+def _server_failure(exc: Exception) -> AppError | None:
+    """The message for a PostgreSQL server that went away or refused mid-command (killed,
+    restarted, network cut), or None when ``exc`` is something else."""
+    from sqlalchemy.exc import InterfaceError, OperationalError
+
+    from app.errors import DatabaseError
+
+    if not isinstance(exc, (OperationalError, InterfaceError)):
+        return None
+    if type(exc.orig).__module__.startswith("sqlite3"):
+        return None
+    return DatabaseError(
+        "Mất kết nối tới máy chủ cơ sở dữ liệu giữa chừng (máy chủ bị tắt, khởi động lại hoặc "
+        "mạng bị ngắt). Thao tác có thể chưa được lưu; dữ liệu đã lưu trước đó không bị ảnh "
+        "hưởng. Hãy kiểm tra máy chủ và mạng, xem lại dữ liệu rồi làm lại nếu cần.")

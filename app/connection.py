@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -53,7 +54,7 @@ def redact(target: str) -> str:
         return target
     try:
         return make_url(target).render_as_string(hide_password=True)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         return "(địa chỉ máy chủ không hợp lệ)"
 
 
@@ -234,18 +235,55 @@ class Target:
         return is_server_url(self.url)
 
 
+URL_HELP = ("Địa chỉ máy chủ viết theo dạng postgresql://người_dùng@máy_chủ:5432/tên_csdl "
+            "(postgresql://user@host:5432/dbname), ví dụ {example}. Nếu muốn dùng tệp dữ liệu "
+            "trên máy này, hãy dùng --db TỆP thay cho --database-url.")
+
+
+def check_server_url(url: str) -> str:
+    """``url`` when it is a PostgreSQL server URL with a host, normalised for psycopg; else a
+    :class:`DatabaseError` that shows how to write one. Nothing is created or opened: a typo
+    must never become a local file named after it."""
+    text = url.strip()
+    shown = text if len(text) <= 80 else text[:77] + "…"
+    host = "192.168.1.10"
+    bare = text.split("://", 1)[-1].rsplit("@", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    if len(bare) <= 64 and re.fullmatch(r"[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+|localhost", bare):
+        host = bare
+    example = f"postgresql://sotheodoi@{host}:{DEFAULT_PORT}/sotheodoi"
+    scheme = text.split("://", 1)[0].lower() if "://" in text else ""
+    if not scheme:
+        raise DatabaseError(f"\"{shown}\" không phải địa chỉ máy chủ PostgreSQL (thiếu "
+                            "\"postgresql://\" ở đầu). " + URL_HELP.format(example=example))
+    if scheme.split("+", 1)[0] not in ("postgresql", "postgres"):
+        raise DatabaseError(f"Chương trình chỉ dùng được máy chủ PostgreSQL, không dùng được "
+                            f"\"{scheme}\". " + URL_HELP.format(example=example))
+    try:
+        parsed = make_url(normalise_url(text))
+    except (ArgumentError, ValueError) as exc:
+        raise DatabaseError("Địa chỉ máy chủ không đọc được (tên máy, cổng hoặc ký tự không "
+                            "đúng). " + URL_HELP.format(example=example)) from exc
+    if not parsed.host or not parsed.database:
+        missing = "tên máy chủ" if not parsed.host else "tên cơ sở dữ liệu"
+        raise DatabaseError(f"Địa chỉ máy chủ {redact(shown)} thiếu {missing}. "
+                            + URL_HELP.format(example=example))
+    return normalise_url(text)
+
+
 def resolve_target(db: str | None = None, database_url: str | None = None,
                    env: Mapping[str, str] | None = None, folder: Path | None = None) -> Target:
     """Command line first, then the environment, then the saved server, then the SQLite file."""
     env = os.environ if env is None else env
-    if database_url:
-        return _with_keyring(normalise_url(database_url), "--database-url")
+    if database_url is not None:
+        return _with_keyring(check_server_url(database_url), "--database-url")
     if db:
+        if "://" in db and not db.startswith("sqlite:///"):
+            return _with_keyring(check_server_url(db), "--db")
         if "://" in db:
-            return _with_keyring(normalise_url(db), "--db")
+            return Target(db, "--db")
         return Target(str(Path(db).expanduser()), "--db")
     if env.get(URL_ENV, "").strip():
-        return _with_keyring(normalise_url(env[URL_ENV].strip()), URL_ENV)
+        return _with_keyring(check_server_url(env[URL_ENV]), URL_ENV)
     if env.get(DB_ENV, "").strip():
         return Target(str(default_db_path()), DB_ENV)
     saved = load_server_config(folder)
@@ -261,7 +299,7 @@ def _with_keyring(url: str, source: str) -> Target:
         return Target(url, source)
     try:
         server, password = ServerConfig.from_url(url)
-    except ArgumentError as exc:
+    except (ArgumentError, ValueError) as exc:
         raise DatabaseError(f"Địa chỉ cơ sở dữ liệu không hợp lệ: {redact(url)}. "
                             "Dạng đúng: postgresql://người_dùng@máy_chủ:5432/tên_csdl") from exc
     if password is None:
@@ -284,7 +322,7 @@ def describe_connection_error(exc: BaseException, url: str) -> str:
         where = f"{parsed.host}:{parsed.port or DEFAULT_PORT}"
         dbname = parsed.database or ""
         user = parsed.username or ""
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         where, dbname, user = url, "", ""
     if isinstance(exc, (ModuleNotFoundError, NoSuchModuleError)):
         return ("Chương trình thiếu thư viện kết nối PostgreSQL (psycopg). Hãy cài lại bản đầy đủ "

@@ -69,6 +69,15 @@ FIELD_LABELS: dict[str, str] = {
     "known_from": "Áp dụng từ ngày",
     "removed_on": "Bỏ từ ngày",
     "order": "Thứ tự",
+    # issued document
+    "as_of": "Số liệu tính đến ngày",
+    "number": "Số văn bản",
+    "issued_date": "Ngày ban hành",
+    "recipients": "Nơi nhận",
+    "edits": "Nội dung đã sửa",
+    "options": "Lựa chọn khi in",
+    "follow_up_round": "Lần đôn đốc",
+    "updated_at": "Thời điểm sửa",
 }
 
 HIDDEN_FIELDS = frozenset({"id"})

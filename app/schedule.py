@@ -175,7 +175,7 @@ def parse_period_key(key: str) -> Period:
             return make_period(PeriodKind.YEAR, year)
     except (ValueError, IndexError, OverflowError):  # "99999999999999999999-Y" too
         pass
-    raise ValidationError(f"Kỳ báo cáo không hợp lệ: {key!r}.")
+    raise ValidationError(f"Kỳ báo cáo không hợp lệ: {_shown(key)!r}.")
 
 
 def due_date(period: Period, due_day: int = DEFAULT_DUE_DAY, month_offset: int = 0) -> dt.date:
@@ -201,6 +201,11 @@ def due_date(period: Period, due_day: int = DEFAULT_DUE_DAY, month_offset: int =
     return result
 
 
+def _shown(text: str, limit: int = 60) -> str:
+    """What a message repeats of the user's text: at most ``limit`` characters."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 def find_period(kind: PeriodKind, label_or_key: str) -> Period:
     """Find a period from its key ("2018-H1") or its Vietnamese label (accent-insensitive)."""
     from app.text import search_key  # local: keep this module's import list short
@@ -216,12 +221,14 @@ def find_period(kind: PeriodKind, label_or_key: str) -> Period:
             raise ValidationError(f"Kỳ {period.label} không phải kỳ {wanted_kind}.")
         return period
     wanted = search_key(text)
-    digits = [int(tok) for tok in wanted.replace("/", " ").split() if tok.isdigit()]
+    # len ≤ 6: a 5,000-digit token is no year (and int() refuses over 4,300 digits)
+    digits = [int(tok) for tok in wanted.replace("/", " ").split()
+              if tok.isdigit() and len(tok) <= 6]
     years = [d for d in digits if 1900 < d <= 9999]  # 2**80 is no year
     if years:
         for period in _iter_periods(kind, years[0], years[0]):
             if search_key(period.label) == wanted:
                 return period
     raise ValidationError(
-        f"Không hiểu kỳ báo cáo {label_or_key!r} (ví dụ: \"6 tháng đầu năm 2018\")."
+        f"Không hiểu kỳ báo cáo {_shown(label_or_key)!r} (ví dụ: \"6 tháng đầu năm 2018\")."
     )

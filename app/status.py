@@ -43,14 +43,16 @@ STATUS_LABELS: dict[Status, str] = {
     Status.EXEMPT: "Không áp dụng",
 }
 
-# Background colours (always shown with the label beside them).
+# Background colours (always shown with the label beside them). Each one a step of luminance
+# apart, so any two differ also on a greyscale print and black text stays readable on all
+# (contrast ratios in docs/huong-dan-su-dung.md, checked by tests/ui/test_style.py).
 STATUS_COLOURS: dict[Status, str] = {
-    Status.DONE_ON_TIME: "#c8e6c9",  # green
-    Status.DONE_LATE: "#ffd8a8",  # orange
-    Status.DUE_SOON: "#ffe98a",  # amber
-    Status.OVERDUE: "#ffb3b3",  # red
-    Status.NOT_DUE: "#dde3ea",  # blue-grey
-    Status.EXEMPT: "#eeeeee",  # grey
+    Status.OVERDUE: "#ee6868",  # red, the darkest
+    Status.DONE_LATE: "#f99026",  # orange
+    Status.DONE_ON_TIME: "#86ce88",  # green
+    Status.DUE_SOON: "#f9d108",  # amber
+    Status.NOT_DUE: "#d8eafb",  # pale blue
+    Status.EXEMPT: "#fcfcfc",  # white, the lightest
 }
 
 # Most urgent first: the order of the warnings list.

@@ -14,7 +14,8 @@ RUN_PKGS="libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0 libxcb-xinerama0 libxcb-randr0
   libxcb-render-util0 libxcb-image0 libnss3 libxcomposite1 libxdamage1 libxrandr2 libxtst6
   fonts-liberation2"
-TEST_PKGS="poppler-utils libreoffice-calc-nogui libreoffice-writer-nogui binutils postgresql"
+TEST_PKGS="poppler-utils libreoffice-calc-nogui libreoffice-writer-nogui binutils postgresql
+  tesseract-ocr tesseract-ocr-vie"
 if command -v dpkg >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
   wanted="$RUN_PKGS"
   [ "$MODE" = test ] && wanted="$wanted $TEST_PKGS"

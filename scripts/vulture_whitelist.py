@@ -10,12 +10,26 @@ _.lessThan
 _.paint
 _.paintEvent
 _.minimumSizeHint
+_.dragEnterEvent
+_.addSpacing
+_.itemAt
+_.takeAt
+_.expandingDirections
+_.textFromValue
+_.valueFromText
+_.handleError  # logging.Handler
 source_parent  # an argument of filterAcceptsRow's signature
 
 # The window finds these page actions by name (ui/main_window.py, page_actions).
 _.focus_search
 
-# Attributes set on library objects (python-docx, openpyxl, SQLite, Qt): the library reads them.
+# Attributes set on library objects (python-docx, openpyxl, SQLite, Qt, pyexpat): the library
+# reads them.
+_.StartElementHandler
+_.EndElementHandler
+_.CharacterDataHandler
+_.buffer_text
+_.buffer_size
 _._blob
 _.backgroundBrush
 _.base_style
@@ -42,7 +56,11 @@ _._calendar
 _._keep
 _.notice_dialog
 
+exc_info  # the arguments of __exit__
+ocr_seconds  # the OCR time of a read file: recorded by app/reading/text.py, shown nowhere yet
+
 # pytest finds these by name (hooks, fixtures, module marks).
+_fixed_today
 pytest_configure
 pytest_collection_modifyitems
 pytestmark

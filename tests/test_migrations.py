@@ -38,15 +38,13 @@ def test_database_behind_is_backed_up_before_upgrade(tmp_path):
     with sqlite3.connect(path) as conn:
         assert conn.execute("select version_num from alembic_version").fetchone()[0] == (
             "0000_missing")
-        conn.execute("DELETE FROM alembic_version")  # behind: no revision but tables present
-    db = open_database(path)
-    with pytest.raises(Exception):  # noqa: B017 - tables exist: create fails, backup returns
-        upgrade(db, backup_dir=tmp_path / "bk")
-    db.dispose()
-    backups = list((tmp_path / "bk").glob("truoc-nang-cap-*.db"))
-    assert len(backups) == 1
-    with sqlite3.connect(path) as conn:  # restored from the pre-upgrade copy
-        assert conn.execute("select value from setting where key='x'").fetchone()[0] == "1"
+        conn.execute("DELETE FROM alembic_version")  # our tables, no revision stamp
+    before = path.read_bytes()
+    with pytest.raises(DatabaseError) as err:  # refused before anything is written to it
+        open_database(path)
+    assert "thiếu thông tin phiên bản lược đồ" in err.value.message
+    assert path.read_bytes() == before and not (tmp_path / "backups").exists()
+    # (a failed upgrade of a file behind head: test_failed_upgrade_restores_the_pre_upgrade_copy)
 
 
 @pytest.mark.sqlite_only

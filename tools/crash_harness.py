@@ -9,7 +9,8 @@ subprocess and killed with SIGKILL after a random delay. Then:
 1. ``PRAGMA integrity_check`` on the database file says ``ok``;
 2. every acknowledged write is in the database (the target's ``verify``), and nothing is
    half-written (its invariants, e.g. each document has its audit row);
-3. the program starts normally on the file (``app.cli.run(["--db", …, "status"])`` exits 0).
+3. the program starts normally on the file (``app.cli.run(["--db", …, "status"])`` exits 0),
+   and leaves no staging folder, restore journal or hidden attachments folder behind.
 
 Adding a target: write a ``WriteTarget`` with
 ``prepare`` (make the files a round starts from), ``command`` (the argv to run and kill) and
@@ -102,6 +103,13 @@ def starts_normally(db: Path) -> None:
     if code != 0:
         raise CrashCheckFailed(f"the program does not start on {db} (exit {code}): "
                                f"{err.getvalue().strip()}")
+    # Nothing left behind once it has started: no staging folder of a killed backup or
+    # restore, no restore journal, no attachments folder hidden by a restore cut short.
+    leftovers = sorted(p.name for p in db.resolve().parent.iterdir()
+                       if p.name.startswith((".sotheodoi-tam-", ".khoi-phuc-dang-do",
+                                             ".attachments-cu-", ".attachments-moi-")))
+    if leftovers:
+        raise CrashCheckFailed(f"left behind after the start on {db}: {leftovers}")
 
 
 def _query(db: Path, sql: str, params: tuple[object, ...] = ()) -> list[tuple[object, ...]]:

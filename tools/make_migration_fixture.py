@@ -83,6 +83,8 @@ def build(revision: str, target: Path) -> Path:
             _add_issued(db)
         if revision >= "0007":  # the office's holiday table; a directive shifting due dates
             _add_calendar(db)
+        if revision >= "0008":  # an Excel import recorded as a batch (it can be undone)
+            _add_import(db, target.parent)
         assert list_directives(db) and list_units(db)
     finally:
         db.dispose()
@@ -140,6 +142,26 @@ def _add_calendar(db: Database) -> None:
                      today=dt.date(2018, 1, 5))
     create_directive(db, DirectiveInput(number_symbol="99/UBND-NC", signed_date=dt.date(2018, 5, 2),
                                         subject="Dời hạn trùng ngày nghỉ", shift_due=True))
+
+
+def _add_import(db: Database, folder: Path) -> None:
+    from openpyxl import Workbook
+
+    from app.exchange.xlsx_import import apply_import, preview_import
+
+    path = folder / "don-vi-nhap.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Tên đơn vị", "Loại đơn vị", "Tên viết tắt"])
+    ws.append(["Ban Quản lý dự án đầu tư xây dựng tỉnh", "Khác", "BQLDA"])
+    wb.save(path)
+    try:
+        day = dt.date(2018, 12, 31)
+        preview = preview_import(db, "units", path, today=day)
+        assert not preview.has_errors, [r for r in preview.rows]
+        apply_import(db, preview, today=day)
+    finally:
+        path.unlink()
 
 
 def main(argv: list[str]) -> int:

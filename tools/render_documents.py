@@ -23,8 +23,10 @@ from app.documents.common import DocumentKind, DocumentOptions  # noqa: E402
 from app.documents.generate import build  # noqa: E402
 from app.documents.sample_scenario import record_sample_submissions  # noqa: E402
 from app.services.directives import list_directives, save_report_texts  # noqa: E402
+from app.services.obligations import list_obligations  # noqa: E402
 from app.services.sample import load_sample  # noqa: E402
 from app.services.units import list_units  # noqa: E402
+from app.status import Status  # noqa: E402
 
 DAYS = (dt.date(2018, 5, 2), dt.date(2018, 6, 25))
 SHEET_UNIT = "UBND huyện Bình Sơn"
@@ -41,6 +43,16 @@ SAMPLE_PROPOSALS = (
     "Đề nghị Ủy ban nhân dân tỉnh nhắc nhở Thủ trưởng các cơ quan, đơn vị chưa gửi kế hoạch, "
     "báo cáo khẩn trương thực hiện; chỉ đạo các cơ quan, đơn vị gửi báo cáo đúng thời hạn để "
     "kịp thời tổng hợp, báo cáo Ban Thường vụ Tỉnh ủy.")
+
+
+def unit_for(db: object, kind: DocumentKind, day: dt.date, sheet_unit: int) -> int:
+    """The unit of the sheet; for a unit's consolidated reminder, the first unit (not the
+    agency) still owing something that day (a unit owing nothing gets no letter)."""
+    if kind is not DocumentKind.UNIT_REMINDER:
+        return sheet_unit
+    overdue = [r for r in list_obligations(db, day, statuses=[Status.OVERDUE])  # type: ignore[arg-type]
+               if r.unit_name != "Sở Nội vụ"]
+    return overdue[0].unit_id if overdue else sheet_unit
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -65,7 +77,8 @@ def main(argv: list[str] | None = None) -> int:
                     pdf = out / f"{kind.file_stem}-{day:%Y-%m-%d}.pdf"
                     # Made on the as-of day itself (its year in the blank date line).
                     build(db, DocumentOptions(kind=kind, as_of=day, directive_id=directive_id,
-                                              unit_id=unit_id, today=day), pdf)
+                                              unit_id=unit_for(db, kind, day, unit_id),
+                                              today=day), pdf)
                     pdfs.append(pdf)
         finally:
             db.dispose()

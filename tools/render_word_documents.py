@@ -31,6 +31,7 @@ from tools.render_documents import (  # noqa: E402
     SAMPLE_DIFFICULTIES,
     SAMPLE_PROPOSALS,
     SHEET_UNIT,
+    unit_for,
 )
 
 DAY = dt.date(2018, 6, 25)
@@ -62,7 +63,8 @@ def main(argv: list[str] | None = None) -> int:
             for kind in DocumentKind:
                 target = out / f"{kind.file_stem}-{DAY:%Y-%m-%d}.docx"
                 build(db, DocumentOptions(kind=kind, as_of=DAY, directive_id=directive_id,
-                                          unit_id=unit_id, today=DAY), target)
+                                          unit_id=unit_for(db, kind, DAY, unit_id),
+                                          today=DAY), target)
                 files.append(target)
         finally:
             db.dispose()

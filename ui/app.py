@@ -30,17 +30,9 @@ def display_available() -> bool:
 
 def setup_logging(folder: Path) -> Path:
     """Log to ``<data>/logs/sotheodoi.log`` (a windowed build has no console)."""
-    logs = folder / "logs"
-    logs.mkdir(parents=True, exist_ok=True)
-    path = logs / "sotheodoi.log"
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3,
-                                                   encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    root = logging.getLogger()
-    if not any(isinstance(h, logging.handlers.RotatingFileHandler) for h in root.handlers):
-        root.addHandler(handler)
-    root.setLevel(logging.INFO)
-    return path
+    from app.logfile import setup_logging as setup
+
+    return setup(folder)
 
 
 def install_exception_hook() -> None:
@@ -117,6 +109,9 @@ def create_application(argv: Sequence[str] = ()) -> object:
     icon = resource_path("icons", "sotheodoi.png")
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
+    from ui.screen_fit import install_screen_fit
+
+    install_screen_fit(app)  # type: ignore[arg-type]
     return app
 
 

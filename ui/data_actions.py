@@ -37,6 +37,9 @@ class DataActions(QObject):
         self.restore_action = QAction("Khôi phục…", w)
         self.import_units_action = QAction("Nhập đơn vị từ Excel…", w)
         self.import_submissions_action = QAction("Nhập văn bản nhận được từ Excel…", w)
+        self.import_history_action = QAction("Các lần nhập Excel (hoàn tác)…", w)
+        self.import_history_action.setToolTip("Xem các lần nhập Excel đã làm và hoàn tác cả "
+                                              "một lần nhập")
         self.template_units_action = QAction("Tải mẫu nhập Excel: đơn vị…", w)
         self.template_submissions_action = QAction("Tải mẫu nhập Excel: văn bản nhận được…", w)
         self.data_folder_action = QAction("Thư mục dữ liệu", w)
@@ -45,7 +48,8 @@ class DataActions(QObject):
         template_menu = menu.__class__("Tải mẫu nhập Excel…", menu)
         template_menu.addAction(self.template_units_action)
         template_menu.addAction(self.template_submissions_action)
-        for item in (self.import_units_action, self.import_submissions_action):
+        for item in (self.import_units_action, self.import_submissions_action,
+                     self.import_history_action):
             menu.insertAction(first, item) if first else menu.addAction(item)
         if first:
             menu.insertMenu(first, template_menu)
@@ -65,6 +69,7 @@ class DataActions(QObject):
         self.restore_action.triggered.connect(self._on_restore_action_triggered)
         self.import_units_action.triggered.connect(lambda: self.import_file("units"))
         self.import_submissions_action.triggered.connect(lambda: self.import_file("submissions"))
+        self.import_history_action.triggered.connect(self.show_import_history)
         self.template_units_action.triggered.connect(lambda: self.save_template("units"))
         self.template_submissions_action.triggered.connect(
             lambda: self.save_template("submissions"))
@@ -170,6 +175,7 @@ class DataActions(QObject):
         dialog = ImportDialog(self.window.db, kind, path, today=self.window.today(),
                               parent=self.window)
         dialog.imported.connect(self._on_dialog_imported)
+        dialog.undone.connect(self._on_dialog_imported)
         dialog.start()
         dialog.open()
         return dialog
@@ -177,6 +183,14 @@ class DataActions(QObject):
     def _on_dialog_imported(self, result: Any) -> None:
         self.window.refresh_all()
         self.window.show_status(result.describe())
+
+    def show_import_history(self) -> QWidget:
+        from ui.dialogs.import_history_dialog import ImportHistoryDialog
+
+        dialog = ImportHistoryDialog(self.window.db, self.window)
+        dialog.undone.connect(self._on_dialog_imported)
+        dialog.open()
+        return dialog
 
     def save_template(self, kind: str, path: Path | None = None) -> None:
         from app.exchange.xlsx_import import write_template

@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 from app import APP_NAME, __version__
 from app.db import Database
 from app.text import number_text
-from ui.widgets.date_edit import DateEdit
+from ui.widgets import date_field
+from ui.widgets.date_field import DateField
 
 
 class MainWindow(QMainWindow):
@@ -32,6 +33,7 @@ class MainWindow(QMainWindow):
         self.db = db
         self._today = today
         self._titles: dict[QWidget, str] = {}
+        date_field.set_today(self.today)  # Ctrl+; and "Hôm nay" in every date field
         self.closed = False  # set when the window is closed: its pages stop loading
         self._build_ui()
         self._connect_signals()
@@ -39,6 +41,9 @@ class MainWindow(QMainWindow):
         from ui.data_actions import install_data_actions
 
         install_data_actions(self)
+        from ui.help_actions import install_help_actions
+
+        install_help_actions(self)
 
     # --- the day --------------------------------------------------------------------------
     def today(self) -> dt.date:
@@ -64,9 +69,9 @@ class MainWindow(QMainWindow):
         toolbar.setObjectName("asOfToolbar")
         toolbar.setMovable(False)
         toolbar.addWidget(QLabel(" Tình hình tính đến ngày: "))
-        self.as_of_edit = DateEdit(self, allow_empty=False)
+        self.as_of_edit = DateField(self, label="Ngày xét", allow_empty=False)
         self.as_of_edit.setToolTip("Mọi danh sách và thống kê tính theo ngày này "
-                                   "(mặc định hôm nay). Ctrl+T: về hôm nay.")
+                                   "(mặc định hôm nay). Gõ ngày rồi Enter; Ctrl+T: về hôm nay.")
         self.as_of_edit.set_date_value(self.today())
         toolbar.addWidget(self.as_of_edit)
         self.today_action = QAction("Hôm nay", self)
@@ -94,6 +99,9 @@ class MainWindow(QMainWindow):
         from ui.print_actions import install_print_actions
 
         install_print_actions(self)
+        from ui.receive_actions import install_receive_actions
+
+        install_receive_actions(self)
         self.export_action = QAction("Xuất Excel…", self)
         self.export_action.setShortcut(QKeySequence("Ctrl+E"))
         self.export_action.setToolTip("Xuất bảng đang xem trên thẻ hiện tại ra tệp Excel")
@@ -167,6 +175,7 @@ class MainWindow(QMainWindow):
         self.refresh_action.triggered.connect(self.refresh_all)
         self.today_action.triggered.connect(lambda: self.set_as_of(self.today()))
         self.as_of_edit.dateValueChanged.connect(self._on_as_of_changed)
+        self.as_of_edit.invalidEntered.connect(self._on_as_of_invalid)
         self.about_action.triggered.connect(self._on_about_triggered)
         self.settings_action.triggered.connect(self._on_settings_triggered)
 
@@ -183,6 +192,12 @@ class MainWindow(QMainWindow):
         if isinstance(day, dt.date):
             self.asOfChanged.emit(day)
             self.refresh_all()
+
+    def _on_as_of_invalid(self, message: str) -> None:
+        from app.dates import fmt
+
+        self.show_status(f"{message} Các danh sách vẫn tính đến ngày {fmt(self.as_of)}; "
+                         "hãy gõ lại ngày, ví dụ 25/06/2018.")
 
     def open_document_dialog(self, kind: str = "summary", directive_id: int | None = None,
                              unit_id: int | None = None) -> QWidget:

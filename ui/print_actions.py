@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction, QKeySequence
 
 if TYPE_CHECKING:
-    from app.documents.common import DocumentKind
+    from app.documents.common import DocumentKind, DocumentOptions
     from ui.dialogs.document_dialog import DocumentDialog
+    from ui.dialogs.issued_documents_dialog import IssuedDocumentsDialog
     from ui.main_window import MainWindow
 
 MENU_TITLE = "&In ấn"
@@ -19,8 +20,10 @@ ACTIONS: tuple[tuple[str, str, str | None], ...] = (
     ("summary", "Báo cáo tổng hợp…", "Ctrl+P"),
     ("reminder", "Công văn đôn đốc…", None),
     ("unit-sheet", "Phiếu theo dõi đơn vị…", None),
+    ("unit-reminder", "Công văn đôn đốc theo đơn vị…", None),
     ("escalation", "Dự thảo công văn UBND tỉnh đôn đốc…", None),
 )
+ISSUED_TEXT = "Văn bản đã phát hành…"
 
 
 def install_print_actions(window: MainWindow) -> None:
@@ -39,19 +42,61 @@ def install_print_actions(window: MainWindow) -> None:
         action.triggered.connect(lambda _checked=False, k=kind: open_document_dialog(window, k))
         menu.addAction(action)
         window.print_actions[kind] = action  # type: ignore[attr-defined]
+    menu.addSeparator()
+    issued = QAction(ISSUED_TEXT, window)
+    issued.setStatusTip("Các văn bản đã in hoặc lưu: mở lại, sao chép cho kỳ mới, xem các lần "
+                        "đôn đốc từng đơn vị.")
+    issued.triggered.connect(lambda _checked=False: open_issued_documents(window))
+    menu.addAction(issued)
+    window.issued_action = issued  # type: ignore[attr-defined]
 
 
 def open_document_dialog(window: MainWindow, kind: DocumentKind | str = "summary",
-                         directive_id: int | None = None, unit_id: int | None = None
-                         ) -> DocumentDialog:
+                         directive_id: int | None = None, unit_id: int | None = None, *,
+                         options: DocumentOptions | None = None, issued_id: int | None = None,
+                         follow_up_round: int = 0) -> DocumentDialog:
     """Open the document dialog (non-modal) on ``kind``, preselecting a directive or a unit;
-    the as-of day is the window's."""
+    the as-of day is the window's. ``options``: start from these instead (a kept document
+    reopened, ``issued_id`` its id, or copied)."""
     from app.documents.common import DocumentKind
     from ui.dialogs.document_dialog import DocumentDialog
 
-    dialog = DocumentDialog(window.db, as_of=window.as_of, kind=DocumentKind(kind),
-                            directive_id=directive_id, unit_id=unit_id, parent=window,
-                            today=window.today())
+    if options is not None:
+        kind = options.kind
+    dialog = DocumentDialog(window.db, as_of=options.as_of if options else window.as_of,
+                            kind=DocumentKind(kind), directive_id=directive_id,
+                            unit_id=unit_id, parent=window, today=window.today(),
+                            options=options, issued_id=issued_id,
+                            follow_up_round=follow_up_round)
     window.document_dialog = dialog  # type: ignore[attr-defined]
+    dialog.issuedKept.connect(lambda _id: _issued_changed(window))
+    dialog.show()
+    return dialog
+
+
+def _issued_changed(window: MainWindow) -> None:
+    """A document was kept: the pages showing reminders sent, and the open list, follow."""
+    for i in range(window.tabs.count()):
+        reload = getattr(window.tabs.widget(i), "reload_reminded", None)
+        if reload is not None:
+            reload()
+    listing = getattr(window, "issued_documents_dialog", None)
+    if listing is not None and listing.isVisible():
+        listing.reload()
+
+
+def open_issued_documents(window: MainWindow, directive_id: int | None = None,
+                          unit_id: int | None = None) -> IssuedDocumentsDialog:
+    """Open "Văn bản đã phát hành" (non-modal), filtered on a directive or a unit; reopening or
+    copying a document opens the print dialog on it."""
+    from ui.dialogs.issued_documents_dialog import IssuedDocumentsDialog
+
+    def opener(options: DocumentOptions, issued_id: int | None) -> DocumentDialog:
+        return open_document_dialog(window, options=options, issued_id=issued_id)
+
+    dialog = IssuedDocumentsDialog(window.db, today=window.as_of, opener=opener,
+                                   directive_id=directive_id, unit_id=unit_id, parent=window)
+    window.issued_documents_dialog = dialog  # type: ignore[attr-defined]
+    dialog.issuedChanged.connect(lambda: _issued_changed(window))
     dialog.show()
     return dialog

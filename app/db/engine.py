@@ -42,8 +42,24 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# Execution option naming how a transaction begins on SQLite: "IMMEDIATE" for a write. A
+# deferred BEGIN takes the write lock only at the first write; when another process wrote in
+# between, SQLite refuses at once (SQLITE_BUSY, no busy wait: waiting could not help, the
+# transaction's snapshot is stale). BEGIN IMMEDIATE takes the write lock first, waiting up to
+# BUSY_TIMEOUT_MS behind the other writer, so the documented wait holds.
+BEGIN_OPTION = "sotheodoi_sqlite_begin"
+
+
 def _on_sqlite_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    mode = connection.get_execution_options().get(BEGIN_OPTION, "")
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if mode == "IMMEDIATE" else "BEGIN")
+
+
+def writing(engine: Engine) -> Engine:
+    """``engine`` whose transactions begin as writes (BEGIN IMMEDIATE on SQLite)."""
+    if engine.dialect.name != "sqlite":
+        return engine
+    return engine.execution_options(**{BEGIN_OPTION: "IMMEDIATE"})
 
 
 @dataclass
@@ -54,6 +70,9 @@ class Database:
     engine: Engine
     sessions: sessionmaker[Session]
     path: Path | None = None  # the SQLite file, when there is one
+
+    def __post_init__(self) -> None:
+        self._write_engine = writing(self.engine)
 
     @property
     def is_sqlite(self) -> bool:
@@ -77,7 +96,7 @@ class Database:
         A versioned record changed by someone else since it was read (SQLAlchemy's
         StaleDataError) becomes :class:`app.errors.StaleEdit` with that record's current values.
         """
-        session = self.sessions()
+        session = self.sessions(bind=self._write_engine)
         try:
             with session.begin():
                 yield session
@@ -182,20 +201,58 @@ def preflight(path: Path, *, quick_check: bool = True) -> None:
             error = _quick_check(con, path)
             if error is not None:
                 raise error
-        has_stamp = con.execute("SELECT 1 FROM sqlite_master WHERE type='table' "
-                                "AND name='alembic_version'").fetchone()
-        stamps = [r[0] for r in con.execute("SELECT version_num FROM alembic_version")
-                  ] if has_stamp else []
+        tables = {str(r[0]) for r in con.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")}
+        stamps = [str(r[0]) for r in con.execute("SELECT version_num FROM alembic_version")
+                  ] if "alembic_version" in tables else []
     except sqlite3.Error as exc:
         raise database_error(exc, path) from exc
     finally:
         con.close()
+    error = foreign_schema_error(path, tables, stamps)
+    if error is not None:
+        raise error
+
+
+# The tables every revision of the program has had since the first one (0001): a file holding
+# none of them was written by another program.
+OUR_TABLES = frozenset({"audit_entry", "directive", "setting", "unit", "task", "obligation",
+                        "task_unit", "task_unit_kind", "submission"})
+
+
+def foreign_schema_error(path: Path, tables: set[str], stamps: list[str]
+                         ) -> DatabaseError | None:
+    """The error for an SQLite file the program must not touch, judged by its table names and
+    its schema revision: another program's database (tables, none of ours), a file of ours
+    that lost its revision stamp, or a file from a newer program. None for a file with no
+    table at all (new, or a first set-up rolled back) and for a file of ours."""
+    if not tables:
+        return None
+    ours = tables & OUR_TABLES
+    if not stamps:
+        if ours:
+            return DatabaseError(
+                f"Tệp dữ liệu {path} có các bảng của Sổ theo dõi nhưng thiếu thông tin phiên bản "
+                "lược đồ (bảng alembic_version), nên chương trình không biết mở tệp này an toàn. "
+                "Chương trình không sửa tệp này. Hãy khôi phục từ bản sao lưu gần nhất (cửa sổ "
+                "chương trình liệt kê các bản trong thư mục "
+                f"{path.resolve().parent / 'backups'}).")
+        return _not_ours(path, tables)
     from app.db.migrate import newer_revision_error
 
     for stamp in stamps:
         error = newer_revision_error(stamp)
         if error is not None:
-            raise error
+            return error if ours else _not_ours(path, tables)
+    return None
+
+
+def _not_ours(path: Path, tables: set[str]) -> DatabaseError:
+    names = ", ".join(sorted(tables)[:5]) + (", …" if len(tables) > 5 else "")
+    return DatabaseError(
+        f"Tệp {path} là cơ sở dữ liệu của một chương trình khác (có các bảng: {names}), không "
+        "phải tệp dữ liệu của Sổ theo dõi. Chương trình không sửa tệp này. Hãy chọn đúng tệp "
+        "dữ liệu của Sổ theo dõi, hoặc đặt một tên tệp mới để bắt đầu dữ liệu mới.")
 
 
 def _quick_check(con: sqlite3.Connection, path: Path) -> DatabaseError | None:
@@ -266,6 +323,24 @@ def is_database_failure(exc: BaseException) -> bool:
     return isinstance(orig, sqlite3.OperationalError) or type(orig) is sqlite3.DatabaseError
 
 
+def unusable_path_error(path: Path, exc: BaseException) -> DatabaseError:
+    """The error for a database path the operating system refuses (too long, bad name)."""
+    import errno
+
+    shown = str(path) if len(str(path)) <= 120 else str(path)[:80] + "…" + str(path)[-30:]
+    if isinstance(exc, OSError) and exc.errno == errno.ENAMETOOLONG:
+        why = (f"tên tệp hoặc đường dẫn quá dài ({len(path.name)} ký tự; hệ điều hành cho "
+               "phép tối đa khoảng 255 ký tự cho một tên)")
+    elif isinstance(exc, OSError):
+        why = f"hệ điều hành không dùng được đường dẫn này ({exc.strerror or exc})"
+    elif isinstance(exc, RuntimeError):
+        why = "đường dẫn có liên kết vòng (symlink trỏ về chính nó)"
+    else:
+        why = "đường dẫn có ký tự không hợp lệ"
+    return DatabaseError(f"Không mở được tệp dữ liệu {shown}: {why}. Hãy chọn tệp có tên ngắn "
+                         "hơn, trong một thư mục có sẵn.")
+
+
 def open_database(target: str | Path, *, echo: bool = False,
                   create_folder: bool = False, quick_check: bool = True) -> Database:
     """Open (without migrating) a database given a file path or an SQLAlchemy URL.
@@ -284,20 +359,27 @@ def open_database(target: str | Path, *, echo: bool = False,
         path = Path(text).expanduser()
         url = f"sqlite:///{path}"
     if path is not None:
-        parent = path.resolve().parent
-        if not parent.exists() and not create_folder:
+        try:
+            parent = path.resolve().parent
+            parent_exists = parent.exists()
+        except (OSError, RuntimeError, ValueError) as exc:  # a symlink loop, a NUL byte
+            raise unusable_path_error(path, exc) from exc
+        if not parent_exists and not create_folder:
             raise DatabaseError(
                 f"Không tìm thấy thư mục dữ liệu {parent}. Nếu tệp dữ liệu nằm trên ổ USB hoặc "
                 "ổ mạng, hãy cắm/kết nối lại rồi mở lại chương trình; hoặc chọn tệp dữ liệu khác.")
-        if not parent.exists():
+        if not parent_exists:
             try:
                 parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
                 raise DatabaseError(
                     f"Không tạo được thư mục dữ liệu {parent}: {exc.strerror or exc}."
                 ) from exc
-        check_sqlite_file(path)
-        check_writable(path)
+        try:
+            check_sqlite_file(path)
+            check_writable(path)
+        except (OSError, ValueError) as exc:  # a name too long for the file system, a NUL…
+            raise unusable_path_error(path, exc) from exc
         preflight(path, quick_check=quick_check)
         # A URL object, not text: "%" or "?" in a folder name must stay as they are.
         engine = create_engine(URL.create("sqlite", database=str(path)), echo=echo,

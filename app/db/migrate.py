@@ -48,7 +48,9 @@ def alembic_config(db: Database) -> Config:
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.set_main_option("sqlalchemy.url", db.url.replace("%", "%%"))
-    cfg.attributes["engine"] = db.engine
+    from app.db.engine import writing
+
+    cfg.attributes["engine"] = writing(db.engine)  # BEGIN IMMEDIATE: wait for another writer
     return cfg
 
 
@@ -251,3 +253,69 @@ def _upgrade(
             "Không thiết lập được cơ sở dữ liệu mới (mọi thay đổi đã được huỷ). "
             f"Chi tiết: {exc}. Hãy thử lại hoặc chọn thư mục khác.") from exc
     return backup
+
+
+# --- the schema a revision must have (a backup carrying our stamp is checked against it) ------
+
+_SCHEMAS: dict[str, dict[str, frozenset[str]]] = {}
+
+
+def sqlite_schema(path: Path) -> dict[str, frozenset[str]]:
+    """Table name → column names of an SQLite file (read-only)."""
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        names = [str(r[0]) for r in con.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
+        return {name: frozenset(str(r[1]) for r in con.execute(
+            "SELECT * FROM pragma_table_info(?)", (name,))) for name in names}
+    finally:
+        con.close()
+
+
+def expected_schema(revision: str, work: Path) -> dict[str, frozenset[str]]:
+    """The tables and columns of a new database migrated to ``revision``: made once per
+    revision in ``work`` (a staging folder), then remembered."""
+    if revision not in _SCHEMAS and revision == quick_head():
+        # The head's schema is the models' (tests/test_migrations.py proves them equal):
+        # no Alembic import, no migration run.
+        import app.models  # noqa: F401  (registers every table)
+        from app.models.base import Base
+
+        schema = {t.name: frozenset(c.name for c in t.columns)
+                  for t in Base.metadata.tables.values()}
+        schema["alembic_version"] = frozenset({"version_num"})
+        _SCHEMAS[revision] = schema
+    if revision not in _SCHEMAS:
+        from alembic import command
+
+        from app.db.engine import open_database
+
+        reference = work / f"luoc-do-{re.sub(r'[^A-Za-z0-9_]', '_', revision)}.db"
+        db = open_database(reference)
+        try:
+            command.upgrade(alembic_config(db), revision)
+        finally:
+            db.dispose()
+        schema = sqlite_schema(reference)
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(reference) + suffix).unlink(missing_ok=True)
+        if not schema:  # every revision has tables: something is wrong, check nothing
+            log.error("No schema for revision %s", revision)
+            return {}
+        _SCHEMAS[revision] = schema
+    return _SCHEMAS[revision]
+
+
+def schema_differences(path: Path, revision: str, work: Path | None = None) -> list[str]:
+    """What ``path`` lacks of the schema its stamp ``revision`` promises ("bảng unit",
+    "cột unit.name"…); empty when every table and column is there. A stamp alone proves
+    nothing: a file stamped by hand or by a broken tool must not be restored."""
+    expected = expected_schema(revision, work or path.parent)
+    actual = sqlite_schema(path)
+    missing: list[str] = []
+    for table, columns in sorted(expected.items()):
+        if table not in actual:
+            missing.append(f"bảng {table}")
+        else:
+            missing += [f"cột {table}.{c}" for c in sorted(columns - actual[table])]
+    return missing

@@ -66,9 +66,11 @@ def _zip_created(path: Path) -> dt.datetime | None:
 
     try:
         with zipfile.ZipFile(path) as zf:
+            if zf.getinfo("manifest.json").file_size > 16 << 20:  # not ours: never read whole
+                return None
             manifest = json.loads(zf.read("manifest.json").decode("utf-8"))
         return dt.datetime.fromisoformat(str(manifest["created"]))
-    except (OSError, KeyError, ValueError, TypeError, zipfile.BadZipFile, UnicodeDecodeError):
+    except Exception:  # any unreadable zip: listed by its file time, refused when chosen
         return None
 
 
@@ -132,7 +134,7 @@ def restore_backup(backup: Path, db_path: Path, *, now: dt.datetime | None = Non
         return _put_in_place(backup, db_path, stamp, attachments=None)
     from app.exchange.backup import ATTACHMENTS, DB_MEMBER, opened_backup
 
-    with opened_backup(backup) as (_info, folder):
+    with opened_backup(backup, stage_in=db_path.resolve().parent) as (_info, folder):
         restored = folder / ATTACHMENTS
         return _put_in_place(folder / DB_MEMBER, db_path, stamp,
                              attachments=restored if restored.is_dir() else None)

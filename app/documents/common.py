@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import IO
 
+from app.dates import fmt
 from app.db import Database
 from app.documents.layout import DocumentHeader, Footer, PageSettings
 from app.errors import ValidationError
@@ -33,6 +34,7 @@ class DocumentKind(StrEnum):
     SUMMARY = "summary"
     REMINDER = "reminder"
     UNIT_SHEET = "unit-sheet"
+    UNIT_REMINDER = "unit-reminder"
     ESCALATION = "escalation"  # the follow-up's last round (app/documents/escalation_letter.py)
 
     @property
@@ -41,6 +43,7 @@ class DocumentKind(StrEnum):
             DocumentKind.SUMMARY: "Báo cáo tổng hợp",
             DocumentKind.REMINDER: "Công văn đôn đốc",
             DocumentKind.UNIT_SHEET: "Phiếu theo dõi đơn vị",
+            DocumentKind.UNIT_REMINDER: "Công văn đôn đốc (theo đơn vị)",
             DocumentKind.ESCALATION: "Dự thảo công văn UBND tỉnh đôn đốc",
         }[self]
 
@@ -50,8 +53,14 @@ class DocumentKind(StrEnum):
             DocumentKind.SUMMARY: "bao-cao-tong-hop",
             DocumentKind.REMINDER: "cong-van-don-doc",
             DocumentKind.UNIT_SHEET: "phieu-theo-doi",
+            DocumentKind.UNIT_REMINDER: "cong-van-don-doc-don-vi",
             DocumentKind.ESCALATION: "du-thao-ubnd-tinh-don-doc",
         }[self]
+
+    @property
+    def per_unit(self) -> bool:
+        """About one unit (chosen in the dialog), not one directive."""
+        return self in (DocumentKind.UNIT_SHEET, DocumentKind.UNIT_REMINDER)
 
 
 @dataclass(frozen=True)
@@ -120,6 +129,10 @@ class DocumentOptions:
     #: The user's changes to the generated text: (field key, text) pairs, see
     #: :meth:`app.documents.content.DocumentContent.fields`.
     edits: tuple[tuple[str, str], ...] = ()
+    #: A reminder's addressees: the overdue units chosen (None: every overdue unit).
+    unit_ids: tuple[int, ...] | None = None
+    #: A reminder's new deadline ("… gửi về Sở Nội vụ trước ngày …"); None: none printed.
+    reply_by: dt.date | None = None
 
     @property
     def edit_map(self) -> dict[str, str]:
@@ -132,6 +145,14 @@ class DocumentOptions:
             errors["directive"] = "Hãy chọn văn bản chỉ đạo cần báo cáo."
         if self.kind is DocumentKind.UNIT_SHEET and self.unit_id is None:
             errors["unit"] = "Phiếu theo dõi: hãy chọn một đơn vị."
+        if self.kind is DocumentKind.UNIT_REMINDER and self.unit_id is None:
+            errors["unit"] = "Công văn đôn đốc theo đơn vị: hãy chọn một đơn vị."
+        if self.unit_ids is not None and not self.unit_ids:
+            errors["units"] = ("Hãy chọn ít nhất một đơn vị nhận công văn đôn đốc (đánh dấu "
+                               "trong danh sách đơn vị quá hạn).")
+        if self.reply_by is not None and self.reply_by <= self.as_of:
+            errors["reply_by"] = (f"Hạn gửi mới ({fmt(self.reply_by)}) phải sau ngày tính "
+                                  f"số liệu ({fmt(self.as_of)}).")
         number = (self.number or "").strip()
         if number and not (number.isdigit() and 0 < int(number) < 100000):
             errors["number"] = ("Số văn bản là một số nguyên dương (ví dụ 15), hoặc để trống để "
@@ -260,7 +281,7 @@ def default_recipients(kind: DocumentKind, s: Settings) -> tuple[str, ...]:
     if kind is DocumentKind.SUMMARY:
         # Kính gửi is the agency above: it is "Như trên", not listed again.
         others = ["Như trên", *[r for r in others if not _is_upward(r, s)]]
-    elif kind is DocumentKind.REMINDER:
+    elif kind in (DocumentKind.REMINDER, DocumentKind.UNIT_REMINDER):
         others = ["Như trên", *others]
     else:
         others = [r for r in others if not _is_upward(r, s)]
@@ -290,6 +311,9 @@ def copy_file_atomically(source: str | os.PathLike[str], target: str | os.PathLi
     except OSError as exc:
         raise AppError(f"Không ghi được vào thư mục {dest.parent}: {exc.strerror or exc}. Hãy "
                        "chọn thư mục khác.") from None
+    from app.fileio import normal_permissions
+
+    normal_permissions(fd)
     os.close(fd)
     try:
         shutil.copyfile(source, tmp)

@@ -16,9 +16,7 @@ from app.documents.common import (
     DocumentKind,
     DocumentOptions,
     Signer,
-    Target,
     balanced_lines,
-    layout_error,
     load,
 )
 from app.documents.content import Block, DocumentContent, Section, TextBlock
@@ -31,7 +29,6 @@ from app.documents.data import (
 )
 from app.documents.layout import DocumentHeader, Footer
 from app.documents.reminder_letter import kinh_gui, letter_subject, owed_groups
-from app.documents.render_pdf import write_pdf
 from app.settings import Settings
 
 SENDER = "Văn phòng UBND tỉnh"
@@ -134,13 +131,3 @@ def reminders_said(db: Database, directive_id: int, as_of: object, agency: str) 
         return ""
     listed = ", ".join(f"{fmt(d)}" for d in days)
     return f" dù đã được {agency} đôn đốc {len(days)} lần (ngày {listed})"
-
-
-def build_escalation_letter(db: Database, options: DocumentOptions, target: Target, *,
-                            reminders: str | None = None) -> ReminderData:
-    content, data = escalation_content(db, options, reminders=reminders)
-    try:
-        write_pdf(content.edited(options.edit_map), target)
-    except ValueError as exc:
-        raise layout_error(exc) from None
-    return data

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-import tempfile
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -940,17 +939,13 @@ def build_document(
     }
 
     if isinstance(target, str | os.PathLike):
-        path = Path(target)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=".pdf.tmp",
-                                        dir=path.parent)
-        os.close(fd)
-        try:
-            doc = _AdminDocTemplate(tmp_name, settings, **meta)
+        from app.fileio import atomic_path
+
+        # A temp file beside the target, fsync'ed, renamed when complete; a full disk, a
+        # read-only folder or a folder in the way become a clear message (app.fileio).
+        with atomic_path(Path(target)) as tmp:
+            doc = _AdminDocTemplate(str(tmp), settings, **meta)
             doc.build(story)
-            os.replace(tmp_name, path)
-        except BaseException:
-            Path(tmp_name).unlink(missing_ok=True)
-            raise
     else:
         doc = _AdminDocTemplate(target, settings, **meta)
         doc.build(story)

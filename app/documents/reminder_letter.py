@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, replace
 
 from app.dates import fmt
 from app.db import Database
 from app.documents.common import (
     DocumentKind,
     DocumentOptions,
-    Target,
     default_recipients,
-    layout_error,
     load,
     make_footer,
     make_header,
@@ -26,7 +25,6 @@ from app.documents.data import (
     reminder_data,
     task_names,
 )
-from app.documents.render_pdf import write_pdf
 from app.errors import ValidationError
 from app.models import UnitKind
 from app.settings import Settings
@@ -94,7 +92,27 @@ def owed_groups(data: ReminderData) -> list[OwedGroup]:
     return [OwedGroup(item, tuple(names)) for item, names in ordered]
 
 
-def body_sections(data: ReminderData, s: Settings) -> list[Section]:
+def deadline_clause(agency: str, reply_by: dt.date | None) -> str:
+    """ "gửi văn bản về Sở Nội vụ trước ngày 30/06/2018" (no day: "… về Sở Nội vụ")."""
+    clause = f"gửi văn bản về {agency}"
+    return clause + (f" trước ngày {fmt(reply_by)}" if reply_by else "")
+
+
+def chosen_units(data: ReminderData, unit_ids: tuple[int, ...] | None) -> ReminderData:
+    """Only the overdue units the user chose to address (None: all of them)."""
+    if unit_ids is None:
+        return data
+    wanted = set(unit_ids)
+    units = tuple(u for u in data.units if u.unit_id in wanted)
+    if not units:
+        raise ValidationError(
+            f"Không đơn vị nào được chọn còn quá hạn tính đến ngày {fmt(data.as_of)}. "
+            "Hãy đánh dấu ít nhất một đơn vị trong danh sách đơn vị quá hạn.", field="units")
+    return replace(data, units=units)
+
+
+def body_sections(data: ReminderData, s: Settings,
+                  reply_by: dt.date | None = None) -> list[Section]:
     d = data.directive
     agency = s.agency_name.strip()
     as_of = fmt(data.as_of)
@@ -117,7 +135,8 @@ def body_sections(data: ReminderData, s: Settings) -> list[Section]:
         owed.append(TextBlock("paragraph", f"{mark} {text}: {', '.join(group.names)}."))
     request = TextBlock("paragraph",
         f"Để kịp thời tổng hợp, tham mưu {_upward(s)} báo cáo theo quy định, {agency} đề nghị "
-        f"các cơ quan, đơn vị nêu trên khẩn trương thực hiện và gửi văn bản về {agency}.")
+        "các cơ quan, đơn vị nêu trên khẩn trương thực hiện và "
+        f"{deadline_clause(agency, reply_by)}.")
     closing = TextBlock("paragraph",
         "Rất mong nhận được sự quan tâm, phối hợp của các cơ quan, đơn vị.")
     return [
@@ -141,6 +160,7 @@ def reminder_content(db: Database, options: DocumentOptions
     assert options.directive_id is not None
     s = load(db)
     data = reminder_data(db, options.directive_id, options.as_of, exclude_name=s.agency_name)
+    data = chosen_units(data, options.unit_ids)
     settings = page_settings(s)
     header = make_header(s, options, letter_symbol(s), letter_subject=letter_subject(data))
     recipients = options.recipients
@@ -149,17 +169,6 @@ def reminder_content(db: Database, options: DocumentOptions
     footer = make_footer(s, options, recipients)
     content = DocumentContent(
         kind=DocumentKind.REMINDER.value, header=header, title=None,
-        kinh_gui=tuple(kinh_gui(data)), sections=tuple(body_sections(data, s)), footer=footer,
-        page=settings)
+        kinh_gui=tuple(kinh_gui(data)), sections=tuple(body_sections(data, s, options.reply_by)),
+        footer=footer, page=settings)
     return content, data
-
-
-def build_reminder_letter(db: Database, options: DocumentOptions, target: Target
-                          ) -> ReminderData:
-    """Write the reminder letter for ``options.directive_id`` as of ``options.as_of``."""
-    content, data = reminder_content(db, options)
-    try:
-        write_pdf(content.edited(options.edit_map), target)
-    except ValueError as exc:
-        raise layout_error(exc) from None
-    return data

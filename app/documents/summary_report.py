@@ -19,9 +19,7 @@ from app.documents import layout
 from app.documents.common import (
     DocumentKind,
     DocumentOptions,
-    Target,
     default_recipients,
-    layout_error,
     load,
     make_footer,
     make_header,
@@ -51,7 +49,6 @@ from app.documents.data import (
     summary_data,
 )
 from app.documents.layout import TitleBlock, appendix_reference, fits_portrait
-from app.documents.render_pdf import write_pdf
 from app.models import UnitKind
 from app.settings import Settings
 from app.status import StatusCounts
@@ -474,13 +471,3 @@ def summary_content(db: Database, options: DocumentOptions
         sections=tuple(body_sections(data, s)), footer=footer,
         appendices=tuple(appendices), page=settings)
     return content, data
-
-
-def build_summary_report(db: Database, options: DocumentOptions, target: Target) -> SummaryData:
-    """Write the synthesis report for ``options.directive_id`` as of ``options.as_of``."""
-    content, data = summary_content(db, options)
-    try:
-        write_pdf(content.edited(options.edit_map), target)
-    except ValueError as exc:
-        raise layout_error(exc) from None
-    return data

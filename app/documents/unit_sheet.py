@@ -7,9 +7,7 @@ from app.db import Database
 from app.documents.common import (
     DocumentKind,
     DocumentOptions,
-    Target,
     default_recipients,
-    layout_error,
     load,
     make_footer,
     make_header,
@@ -18,7 +16,6 @@ from app.documents.common import (
 from app.documents.content import Block, DocumentContent, Section, TableBlock, TextBlock
 from app.documents.data import UnitSheetData, directive_reference, unit_sheet_data
 from app.documents.layout import TitleBlock
-from app.documents.render_pdf import write_pdf
 
 SHEET_HEADER = ("STT", "Nhiệm vụ", "Kỳ báo cáo", "Hạn", "Văn bản nhận được\n(số, ký hiệu; ngày ký; "
                 "ngày nhận)", "Tình trạng")
@@ -105,13 +102,3 @@ def unit_sheet_content(db: Database, options: DocumentOptions
         title=TitleBlock(SHEET_TYPE, sheet_subject(data)), kinh_gui=(),
         sections=tuple(body_sections(data)), footer=footer, page=settings)
     return content, data
-
-
-def build_unit_sheet(db: Database, options: DocumentOptions, target: Target) -> UnitSheetData:
-    """Write the tracking sheet of ``options.unit_id`` (one directive, or all when None)."""
-    content, data = unit_sheet_content(db, options)
-    try:
-        write_pdf(content.edited(options.edit_map), target)
-    except ValueError as exc:
-        raise layout_error(exc) from None
-    return data

@@ -67,6 +67,7 @@ TABLE_LABELS = {
     "setting": "Cài đặt",
     "audit_entry": "Nhật ký thay đổi",
     "attachment_blob": "Tệp đính kèm",
+    "import_batch": "Các lần nhập Excel",
     "issued_document": "Văn bản đã phát hành",
     "issued_document_unit": "Nơi nhận văn bản đã phát hành",
     "calendar_day": "Lịch nghỉ lễ, làm bù",

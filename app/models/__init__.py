@@ -5,6 +5,7 @@ from app.models.audit import AuditEntry
 from app.models.base import Base
 from app.models.calendar_day import CalendarDay
 from app.models.directive import Directive, Task, TaskKind, TaskUnit, TaskUnitKind
+from app.models.import_batch import ImportBatch
 from app.models.issued_document import IssuedDocument, IssuedDocumentUnit
 from app.models.obligation import Obligation, ObligationDueChange
 from app.models.setting import Setting
@@ -20,6 +21,7 @@ __all__ = [
     "CalendarDay",
     "Channel",
     "Directive",
+    "ImportBatch",
     "IssuedDocument",
     "IssuedDocumentUnit",
     "Obligation",

@@ -23,3 +23,5 @@ class AuditEntry(Base):
     summary: Mapped[str] = mapped_column(String(500), default="")
     before: Mapped[str] = mapped_column(Text, default="")  # JSON
     after: Mapped[str] = mapped_column(Text, default="")  # JSON
+    # The Excel import (import_batch.id) that made this change; history, so no foreign key.
+    batch_id: Mapped[int | None] = mapped_column(Integer, nullable=True, index=True)

@@ -17,6 +17,7 @@ from pathlib import Path, PurePosixPath
 
 from app.db import Database
 from app.errors import AppError, NotFound, ValidationError
+from app.fileio import normal_permissions
 
 ATTACHMENTS_DIR = "attachments"
 ENTITIES = ("directive", "submission")
@@ -86,6 +87,7 @@ def store(folder: Path, entity: str, entity_id: int, source: Path | str) -> str:
         target = target_dir / f"{stem} ({counter}){suffix}"
         counter += 1
     handle, temp_name = tempfile.mkstemp(prefix=".tmp-", suffix=".part", dir=target_dir)
+    normal_permissions(handle)
     try:
         with os.fdopen(handle, "wb") as out, src.open("rb") as inp:
             shutil.copyfileobj(inp, out, 1024 * 1024)

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
+from app.dates import fmt_time
 from app.db import Database
 from app.models import AuditEntry, Base
 
@@ -24,6 +25,7 @@ ACTION_LABELS = {
     "waive": "Miễn",
     "import": "Nhập từ Excel",
     "restore": "Khôi phục",
+    "undo_import": "Hoàn tác nhập Excel",
 }
 
 ENTITY_LABELS = {
@@ -51,6 +53,19 @@ class AuditInfo:
     summary: str
     before: dict[str, Any]
     after: dict[str, Any]
+    batch_id: int | None = None  # the Excel import that made this change
+
+    @property
+    def restorable(self) -> bool:
+        """Its record can be put back to the version after this change
+        (:func:`restore_version`)."""
+        return self.entity in RESTORABLE and bool(self.after) and self.entity_id > 0
+
+    @property
+    def restorable_before(self) -> bool:
+        """Its record can be put back to the version before this change (an edit's)."""
+        return self.entity in RESTORABLE and bool(self.before) and bool(self.after) \
+            and self.entity_id > 0
 
     def changes(self) -> list[tuple[str, Any, Any]]:
         """(field, before, after) for every field that differs."""
@@ -110,6 +125,7 @@ def record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
     summary: str = "",
+    batch_id: int | None = None,
 ) -> None:
     session.add(
         AuditEntry(
@@ -120,6 +136,7 @@ def record(
             summary=summary[:500],
             before=json.dumps(before or {}, ensure_ascii=False, default=str),
             after=json.dumps(after or {}, ensure_ascii=False, default=str),
+            batch_id=batch_id,
         )
     )
 
@@ -136,6 +153,7 @@ def _info(row: AuditEntry) -> AuditInfo:
         summary=row.summary,
         before=json.loads(row.before or "{}"),
         after=json.loads(row.after or "{}"),
+        batch_id=row.batch_id,
     )
 
 
@@ -149,3 +167,234 @@ def history(db: Database, entity: str | None = None, entity_id: int | None = Non
         if entity_id is not None:
             stmt = stmt.where(AuditEntry.entity_id == entity_id)
         return [_info(r) for r in session.scalars(stmt)]
+
+
+# --- putting a record back ---------------------------------------------------------------------
+
+RESTORABLE = ("unit", "submission", "directive", "task")
+
+
+def comparable(values: dict[str, Any]) -> dict[str, Any]:
+    """A snapshot as it reads back from the history (JSON): compare with a stored one."""
+    return dict(json.loads(json.dumps(values, ensure_ascii=False, default=str)))
+
+
+def model_for(entity: str) -> type[Base]:
+    from app.models import Directive, Submission, Task, Unit
+
+    return {"unit": Unit, "submission": Submission, "directive": Directive, "task": Task}[entity]
+
+
+def snapshot_of(entity: str, obj: Base) -> dict[str, Any]:
+    """The snapshot the history keeps for this kind of record (a task's includes the units
+    and kinds it is given to)."""
+    if entity == "task":
+        from app.services.directives import _task_snapshot
+
+        return _task_snapshot(obj)  # type: ignore[arg-type]
+    return snapshot(obj)
+
+
+def _day(values: dict[str, Any], key: str) -> dt.date | None:
+    raw = values.get(key)
+    return dt.date.fromisoformat(str(raw)[:10]) if raw else None
+
+
+def assign(obj: Base, values: dict[str, Any]) -> None:
+    """Put the values of a snapshot back on ``obj`` (dates parsed back; the derived search
+    and duplicate keys recomputed)."""
+    from sqlalchemy import Date, DateTime
+
+    mapper = inspect(obj.__class__)
+    for col in mapper.column_attrs:
+        key = col.key
+        if key in ("id", "search_key", "number_key", "version") or key not in values:
+            continue
+        value = values[key]
+        column_type = col.columns[0].type
+        if isinstance(value, str) and isinstance(column_type, DateTime):
+            value = dt.datetime.fromisoformat(value)
+        elif isinstance(value, str) and isinstance(column_type, Date):
+            value = dt.date.fromisoformat(value[:10])
+        setattr(obj, key, value)
+    if hasattr(obj, "number_key"):
+        from app.services.submissions import number_key
+
+        obj.number_key = number_key(obj.number_symbol)  # type: ignore[attr-defined]
+    elif hasattr(obj, "search_key") and hasattr(obj, "short_name"):
+        from app.text import search_key
+
+        obj.search_key = search_key(  # type: ignore[attr-defined]
+            f"{obj.name} {obj.short_name}")[:400]  # type: ignore[attr-defined]
+    elif hasattr(obj, "search_key") and hasattr(obj, "issuer"):
+        from app.text import search_key
+
+        obj.search_key = search_key(  # type: ignore[attr-defined]
+            f"{obj.number_symbol} {obj.issuer} {obj.subject}")[:1000]  # type: ignore[attr-defined]
+
+
+def after_change(session: Session, entity: str, obj: Base, before: dict[str, Any]) -> None:
+    """Keep what depends on a unit or a document right after it changed: obligations bound
+    by a unit's kind and validity, an obligation's received counters."""
+    from app.services.obligations import refresh_received, sync_tasks_for_unit
+
+    session.flush()
+    after = snapshot_of(entity, obj)
+    if entity in ("task", "directive"):
+        from app.models import Directive, Task
+        from app.services.obligations import sync_task
+
+        if entity == "task":
+            assert isinstance(obj, Task)
+            sync_task(session, obj)
+        elif any(before.get(k) != after.get(k) for k in ("signed_date", "shift_due")):
+            assert isinstance(obj, Directive)
+            for task in obj.tasks:
+                sync_task(session, task)
+    elif entity == "submission":
+        refresh_received(session, {int(before.get("obligation_id") or 0),
+                                   int(after["obligation_id"])} - {0})
+    elif entity == "unit" and any(before.get(k) != after.get(k)
+                                  for k in ("kind", "valid_from", "valid_to")):
+        sync_tasks_for_unit(session, obj)  # type: ignore[arg-type]
+
+
+def check_version_values(session: Session, entity: str, obj: Base,
+                          values: dict[str, Any], *, today: dt.date) -> None:
+    """The version must still be valid today (an impossible date, a duplicate name or number
+    written since are refused with the form's own messages)."""
+    if entity == "submission":
+        from app.models import Channel
+        from app.services.submissions import SubmissionInput, validate
+
+        validate(session, SubmissionInput(
+            obligation_id=int(values.get("obligation_id") or 0),
+            number_symbol=str(values.get("number_symbol") or ""),
+            signed_date=_day(values, "signed_date"),
+            received_date=_day(values, "received_date"),
+            signer=str(values.get("signer") or ""),
+            channel=str(values.get("channel") or Channel.PAPER.value),
+            summary=str(values.get("summary") or ""),
+            assessment=str(values.get("assessment") or "")),
+            today=today, exclude_id=obj.id)  # type: ignore[attr-defined]
+    elif entity == "directive":
+        from app.services.directives import (
+            DirectiveInput,
+            _check_directive_duplicate,
+            _validate_directive,
+        )
+
+        directive = DirectiveInput(
+            number_symbol=str(values.get("number_symbol") or ""),
+            signed_date=_day(values, "signed_date"), issuer=str(values.get("issuer") or ""),
+            signer=str(values.get("signer") or ""), subject=str(values.get("subject") or ""),
+            basis=str(values.get("basis") or ""), note=str(values.get("note") or ""),
+            shift_due=bool(values.get("shift_due", False)))
+        checked = _validate_directive(directive)
+        assert directive.signed_date is not None
+        _check_directive_duplicate(session, str(checked["number_symbol"]), directive.signed_date,
+                                   exclude=obj.id)  # type: ignore[attr-defined]
+    elif entity == "task":
+        _task_values(session, values)
+    else:
+        from app.services.units import UnitInput, _check_duplicate, _validate
+
+        data = UnitInput(
+            name=str(values.get("name") or ""), kind=str(values.get("kind") or ""),
+            short_name=str(values.get("short_name") or ""),
+            head_title=str(values.get("head_title") or ""),
+            address=str(values.get("address") or ""), phone=str(values.get("phone") or ""),
+            email=str(values.get("email") or ""),
+            contact_person=str(values.get("contact_person") or ""),
+            note=str(values.get("note") or ""), active=bool(values.get("active", True)),
+            valid_from=_day(values, "valid_from"), valid_to=_day(values, "valid_to"))
+        _validate(data)
+        _check_duplicate(session, data.name, exclude_id=obj.id)  # type: ignore[attr-defined]
+
+
+def _task_values(session: Session, values: dict[str, Any]) -> dict[str, object]:
+    """A task's version checked like its form (kinds, units, schedule)."""
+    from app.services.directives import TaskInput, _validate_task
+
+    def number(key: str) -> int | None:
+        raw = values.get(key)
+        return int(raw) if isinstance(raw, int) else None
+
+    checked = _validate_task(session, TaskInput(
+        title=str(values.get("title") or ""), kind=str(values.get("kind") or ""),
+        description=str(values.get("description") or ""), due_date=_day(values, "due_date"),
+        period_kind=values.get("period_kind") or None, start_date=_day(values, "start_date"),
+        end_date=_day(values, "end_date"), due_day=number("due_day"),
+        due_month_offset=number("due_month_offset") or 0,
+        due_working_days=number("due_working_days"),
+        unit_kinds=tuple(values.get("unit_kinds") or ()),
+        unit_ids=tuple(values.get("unit_ids") or ())))
+    if isinstance(values.get("sort_order"), int):
+        checked["sort_order"] = values["sort_order"]
+    return checked
+
+
+def _put_back(session: Session, entity: str, obj: Base, values: dict[str, Any]) -> None:
+    if entity == "task":
+        from app.services.directives import _apply_task
+
+        _apply_task(obj, _task_values(session, values))  # type: ignore[arg-type]
+    else:
+        assign(obj, values)
+
+
+def restore_version(db: Database, entry_id: int, *, today: dt.date,
+                    before: bool = False) -> AuditInfo:
+    """Put a unit, directive, task or received document back to the version an entry of its
+    history shows: the values after that change, or (``before``) the values it had before it.
+    Checked like an edit in its form, recorded in the history as "Khôi phục"; returns the new
+    history entry."""
+    from app.errors import AppError, NotFound, ValidationError
+
+    with db.write() as session:
+        entry = session.get(AuditEntry, entry_id)
+        if entry is None:
+            raise NotFound(f"Không tìm thấy mục lịch sử (mã {entry_id}).")
+        info = _info(entry)
+        wanted = info.before if before else info.after
+        if not (info.restorable_before if before else info.restorable):
+            raise ValidationError(
+                "Phiên bản này không khôi phục được: chỉ khôi phục được đơn vị, văn bản chỉ đạo, "
+                "nhiệm vụ và văn bản nhận được, theo một mục có giá trị sau thay đổi (Thêm mới, "
+                "Sửa, Khôi phục…).")
+        deleted_since = session.scalar(select(AuditEntry.id).where(
+            AuditEntry.entity == info.entity, AuditEntry.entity_id == info.entity_id,
+            AuditEntry.action == "delete", AuditEntry.id > info.id).limit(1))
+        obj = session.get(model_for(info.entity), info.entity_id)
+        if deleted_since is not None:  # SQLite may give the id to a later record: not this one
+            raise NotFound(f"{ENTITY_LABELS.get(info.entity, info.entity)} của phiên bản này đã "
+                           "bị xoá sau đó; không khôi phục phiên bản cũ của nó được.")
+        if obj is None:
+            raise NotFound(f"{ENTITY_LABELS.get(info.entity, info.entity)} này đã bị xoá; "
+                           "không khôi phục phiên bản cũ được.")
+        current = snapshot_of(info.entity, obj)
+        if comparable(current) == comparable(wanted):
+            raise AppError("Bản ghi đang giống hệt phiên bản này; không có gì để khôi phục.")
+        check_version_values(session, info.entity, obj, wanted, today=today)
+        _put_back(session, info.entity, obj, wanted)
+        after_change(session, info.entity, obj, current)
+        name = (getattr(obj, "name", None) or getattr(obj, "title", None)
+                or getattr(obj, "number_symbol", ""))
+        when = info.at.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None)
+        which = "trước thay đổi" if before else "sau thay đổi"
+        record(session, "restore", info.entity, info.entity_id, before=current,
+               after=snapshot_of(info.entity, obj),
+               summary=f"Khôi phục {name} về như {which} lúc {fmt_time(when, seconds=True)}")
+        session.flush()
+        new_id = session.scalar(select(AuditEntry.id).order_by(AuditEntry.id.desc()).limit(1))
+    return history_entry(db, int(new_id or 0))
+
+
+def history_entry(db: Database, entry_id: int) -> AuditInfo:
+    from app.errors import NotFound
+
+    with db.read() as session:
+        row = session.get(AuditEntry, entry_id)
+        if row is None:
+            raise NotFound(f"Không tìm thấy mục lịch sử (mã {entry_id}).")
+        return _info(row)

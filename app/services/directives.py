@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -193,6 +193,17 @@ def get_directive(db: Database, directive_id: int) -> DirectiveInfo:
         if d is None:
             raise NotFound(f"Không tìm thấy văn bản chỉ đạo (mã {directive_id}).")
         return _directive_info(d, _obligation_counts(session))
+
+
+def directives_brief(db: Database, directive_ids: Iterable[int]) -> dict[int, DirectiveInfo]:
+    """Several directives by id in one query, without their tasks (``tasks`` empty): what a
+    document needs to cite them ("Công văn số … ngày … của …")."""
+    wanted = sorted(set(directive_ids))
+    with db.read() as session:
+        if not wanted:
+            return {}
+        rows = session.scalars(select(Directive).where(Directive.id.in_(wanted)))
+        return {d.id: _directive_info(d, {}, with_tasks=False) for d in rows}
 
 
 def get_task(db: Database, task_id: int) -> TaskInfo:

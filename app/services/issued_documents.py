@@ -171,6 +171,40 @@ def update_issued(db: Database, document_id: int, data: IssuedInput) -> IssuedIn
         return _info(session, doc)
 
 
+def set_issue_number(db: Database, document_id: int, number: str,
+                     issued_date: dt.date | None) -> IssuedInfo:
+    """The clerk's number and date of a kept document, written in once it went out (blank:
+    not known yet). Reopening it then prints them; its reminders count from that date."""
+    with db.write() as session:
+        doc = session.get(IssuedDocument, document_id)
+        if doc is None:
+            raise NotFound(f"Không tìm thấy văn bản đã phát hành (mã {document_id}).")
+        number = number.strip()
+        if number and not (number.isdigit() and 0 < int(number) < 100000):
+            raise ValidationError("Số văn bản là một số nguyên dương (ví dụ 15), hoặc để trống.",
+                                  field="number")
+        if issued_date is not None and issued_date < doc.as_of:
+            raise ValidationError(
+                f"Ngày ban hành ({fmt(issued_date)}) không thể trước ngày tính số liệu "
+                f"({fmt(doc.as_of)}).", field="issued_date")
+        before = _snapshot(doc)
+        doc.number = number
+        doc.issued_date = issued_date
+        try:
+            options = json.loads(doc.options or "{}")
+        except ValueError:
+            options = {}
+        if isinstance(options, dict):
+            options["number"] = number
+            options["date"] = issued_date.isoformat() if issued_date else None
+            doc.options = json.dumps(options, ensure_ascii=False)
+        doc.updated_at = utcnow()
+        session.flush()
+        audit.record(session, "update", "issued_document", doc.id, before=before,
+                     after=_snapshot(doc), summary=f"Ghi số, ngày: {KIND_LABELS.get(doc.kind)}")
+        return _info(session, doc)
+
+
 def delete_issued(db: Database, document_id: int) -> None:
     with db.write() as session:
         doc = session.get(IssuedDocument, document_id)
@@ -219,15 +253,19 @@ def reminders_sent(db: Database, *, directive_id: int | None = None,
     with db.read() as session:
         stmt = (select(IssuedDocumentUnit.unit_id, IssuedDocument.directive_id,
                        IssuedDocument.id, IssuedDocument.issued_date, IssuedDocument.as_of,
-                       IssuedDocument.follow_up_round)
+                       IssuedDocument.follow_up_round, IssuedDocument.kind,
+                       IssuedDocument.options)
                 .join(IssuedDocument, IssuedDocument.id == IssuedDocumentUnit.document_id)
                 .where(IssuedDocument.kind.in_(REMINDER_KINDS)))
-        if directive_id is not None:
-            stmt = stmt.where(IssuedDocument.directive_id == directive_id)
         if unit_id is not None:
             stmt = stmt.where(IssuedDocumentUnit.unit_id == unit_id)
-        rows = [(u, d, doc, issued or as_of, rnd)
-                for u, d, doc, issued, as_of, rnd in session.execute(stmt)]
+        rows: list[tuple[int, int | None, int, dt.date, int]] = []
+        for u, d, doc, issued, as_of, rnd, kind, options in session.execute(stmt):
+            # A consolidated reminder to one unit counts for every directive it listed.
+            directives = _covered_directives(options) if kind == "unit-reminder" else [d]
+            for covered in directives or [d]:
+                if directive_id is None or covered == directive_id:
+                    rows.append((u, covered, doc, issued or as_of, rnd))
     rows.sort(key=lambda r: (r[3], r[2]))
     counts: dict[tuple[int, int | None], int] = {}
     out: list[ReminderSent] = []
@@ -237,6 +275,14 @@ def reminders_sent(db: Database, *, directive_id: int | None = None,
         n = counts[(unit, directive)] = counts.get((unit, directive), 0) + 1
         out.append(ReminderSent(unit, directive, doc, day, n, rnd))
     return out
+
+
+def _covered_directives(options: str | None) -> list[int | None]:
+    try:
+        ids = json.loads(options or "{}").get("directive_ids")
+    except (ValueError, AttributeError):
+        return []
+    return [i for i in ids if isinstance(i, int)] if isinstance(ids, list) else []
 
 
 def last_reminders(db: Database, *, directive_id: int | None = None,

@@ -149,6 +149,7 @@ def validate(session: Session, data: SubmissionInput, *, today: dt.date,
             f"Ngày nhận {fmt(data.received_date)} ở tương lai (hôm nay {fmt(today)}).")
     if data.signed_date and data.signed_date > today:
         errors["signed_date"] = f"Ngày ký {fmt(data.signed_date)} ở tương lai."
+    errors.update(_date_errors(session, obligation, data, errors))
     try:
         channel = Channel(data.channel)
     except ValueError:
@@ -181,6 +182,54 @@ def validate(session: Session, data: SubmissionInput, *, today: dt.date,
         signed_date=data.signed_date, received_date=data.received_date, signer=signer,
         channel=channel.value, summary=summary, assessment=assessment,
     )
+
+
+EARLIEST_YEAR = 1901  # Excel's day 0/1 is 1899/1900: such a date is an empty or wrong cell
+
+
+def _date_errors(session: Session, obligation: Obligation, data: SubmissionInput,
+                 found: dict[str, str]) -> dict[str, str]:
+    """Dates that cannot be right (docs/domain.md, "Dates of a received document"): before
+    1901, or before the directive it answers was signed."""
+    errors: dict[str, str] = {}
+    task = session.get(Task, obligation.task_id)  # from the session's identity map after
+    directive = session.get(Directive, task.directive_id) if task is not None else None  # once
+    for key, label, day in (("signed_date", "Ngày ký", data.signed_date),
+                            ("received_date", "Ngày nhận", data.received_date)):
+        if day is None or key in found:
+            continue
+        if day.year < EARLIEST_YEAR:
+            errors[key] = (f"{label} {fmt(day)} không thể đúng (năm {day.year}; ô ngày trong "
+                           "Excel có lẽ chứa số 0 hoặc một số nhỏ): hãy ghi lại ngày dd/mm/yyyy.")
+        elif directive is not None and day < directive.signed_date:
+            errors[key] = (
+                f"{label} {fmt(day)} trước ngày ban hành văn bản chỉ đạo "
+                f"{directive.number_symbol} ({fmt(directive.signed_date)}): văn bản trả lời "
+                "không thể có trước văn bản chỉ đạo; hãy kiểm tra lại ngày.")
+    return errors
+
+
+def date_warnings(session: Session, obligation_id: int, received: dt.date | None) -> list[str]:
+    """Not refusals, but worth a look: a document received while its unit did not exist
+    (before it began or after it ended, e.g. merged)."""
+    obligation = session.get(Obligation, obligation_id)
+    unit = session.get(Unit, obligation.unit_id) if obligation is not None else None
+    if unit is None or received is None:
+        return []
+    if unit.valid_from and received < unit.valid_from:
+        return [f"Lưu ý: ngày nhận {fmt(received)} trước ngày {unit.name} bắt đầu hiệu lực "
+                f"({fmt(unit.valid_from)})."]
+    if unit.valid_to and received > unit.valid_to:
+        return [f"Lưu ý: ngày nhận {fmt(received)} sau ngày {unit.name} hết hiệu lực "
+                f"({fmt(unit.valid_to)})."]
+    return []
+
+
+def submission_warnings(db: Database, obligation_id: int, received: dt.date | None
+                        ) -> list[str]:
+    """:func:`date_warnings` for a form."""
+    with db.read() as session:
+        return date_warnings(session, obligation_id, received)
 
 
 def record_submission(db: Database, data: SubmissionInput, *, today: dt.date) -> SubmissionInfo:
@@ -281,9 +330,12 @@ class ObligationFinder:
     once (an import of many rows) instead of one query per row."""
 
     def __init__(self, session: Session, *, period_hint: str = "kỳ báo cáo (--period)",
+                 one_off_hint: str | None = "tham số --period (kỳ báo cáo)",
                  preload: bool = False) -> None:
         self.session = session
         self.period_hint = period_hint
+        # A period given for a one-off task is refused with this hint (None: ignored).
+        self.one_off_hint = one_off_hint
         self._units: dict[str, Unit | AppError] = {}
         self._directives: dict[str, Directive | AppError] = {}
         self._tasks: dict[tuple[int, str], Task | AppError] = {}
@@ -313,6 +365,10 @@ class ObligationFinder:
         task_row: Task = self._cached(self._tasks, (directive_row.id, search_key(task)),
                                       lambda: find_task(session, directive_row, task))
         if task_row.kind == TaskKind.ONE_OFF.value:
+            if self.one_off_hint and period and period.strip():
+                raise ValidationError(
+                    f"Nhiệm vụ \"{task_row.title}\" là báo cáo một lần, không có kỳ báo cáo. "
+                    f"Hãy bỏ {self.one_off_hint} rồi chạy lại.", field="period")
             key = ONE_OFF_KEY
         else:
             if not period:

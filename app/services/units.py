@@ -145,7 +145,8 @@ def find_unit(session: Session, name: str) -> Unit:
     if len(partial) == 1:
         return partial[0]
     if not partial:
-        raise NotFound(f"Không có đơn vị nào tên {name!r}. Xem danh sách bằng lệnh `units`.")
+        raise NotFound(f"Không có đơn vị nào tên {name!r}. Hãy kiểm tra lại tên đơn vị "
+                       "(danh sách ở thẻ “Đơn vị”).")
     names = sorted((u.name for u in partial), key=sort_key)
     raise NotFound(
         f"Tên đơn vị {name!r} khớp với {len(partial)} đơn vị; hãy ghi rõ hơn: "

@@ -153,3 +153,42 @@ def test_real_server_messages(db_target):
         assert "đã có dữ liệu" in conn.check_connection(db_target)
     finally:
         db.dispose()
+
+
+BAD_SERVER_URLS = {
+    "no scheme (an IP)": ("192.168.1.10", "thiếu \"postgresql://\""),
+    "a word": ("garbage", "thiếu \"postgresql://\""),
+    "empty": ("", "thiếu \"postgresql://\""),
+    "MySQL": ("mysql://u@may-chu/so", "chỉ dùng được máy chủ PostgreSQL"),
+    "SQLite URL": ("sqlite:///x.db", "chỉ dùng được máy chủ PostgreSQL"),
+    "port not a number": ("postgresql://u@may-chu:abc/so", "không đọc được"),
+    "port of 5,000 digits": ("postgresql://u@may-chu:" + "9" * 5000 + "/so", "không đọc được"),
+    "no host": ("postgresql:///so", "thiếu tên máy chủ"),
+    "no database": ("postgresql://u@may-chu:5432", "thiếu tên cơ sở dữ liệu"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_SERVER_URLS))
+def test_a_server_url_must_be_a_server_url_and_nothing_is_created(case, tmp_path, monkeypatch,
+                                                                 no_ring):
+    """`--database-url 192.168.1.10` once created a local SQLite file named "192.168.1.10"."""
+    url, expected = BAD_SERVER_URLS[case]
+    monkeypatch.chdir(tmp_path)
+    for argv in (["--database-url", url, "status"], ["--database-url", url, "units", "--json"]):
+        out, err = io.StringIO(), io.StringIO()
+        code = run(argv, out=out, err=err)
+        assert code == DatabaseError.exit_code, err.getvalue()
+        message = err.getvalue()
+        assert message.startswith("Lỗi: ") and expected in message
+        assert "postgresql://user@host:5432/dbname" in message
+        assert "Traceback" not in message and out.getvalue() == ""
+    monkeypatch.setenv(conn.URL_ENV, url or " x")
+    with pytest.raises(DatabaseError):
+        conn.resolve_target(None, None)
+    assert list(tmp_path.iterdir()) == []  # no file named after the text
+
+
+def test_the_example_in_the_message_uses_the_address_she_typed(no_ring):
+    with pytest.raises(DatabaseError) as err:
+        conn.resolve_target(None, "192.168.1.10")
+    assert "postgresql://sotheodoi@192.168.1.10:5432/sotheodoi" in err.value.message

@@ -85,7 +85,39 @@ def _newer_version(path: Path) -> None:
     con.close()
 
 
+def _other_program(path: Path) -> None:
+    """Another program's SQLite database (a contacts list) in place of ours."""
+    path.unlink()
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE contact (id INTEGER PRIMARY KEY, name TEXT, phone TEXT)")
+    con.executemany("INSERT INTO contact (name, phone) VALUES (?, ?)",
+                    [("Nguyễn Văn A", "0255 3822 111"), ("Trần Thị B", "0255 3822 222")])
+    con.commit()
+    con.close()
+
+
+def _other_program_with_alembic(path: Path) -> None:
+    """Another program that also uses Alembic: a revision stamp that is not one of ours."""
+    _other_program(path)
+    con = sqlite3.connect(path)
+    con.execute("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL)")
+    con.execute("INSERT INTO alembic_version VALUES ('ae1027a6acf')")
+    con.commit()
+    con.close()
+
+
+def _no_revision_stamp(path: Path) -> None:
+    """A file of ours whose alembic_version table was dropped (by a tool, by hand)."""
+    con = sqlite3.connect(path)
+    con.execute("DROP TABLE alembic_version")
+    con.commit()
+    con.close()
+
+
 DAMAGES: dict[str, tuple[Callable[[Path], None], str]] = {
+    "another program's SQLite file": (_other_program, "của một chương trình khác"),
+    "another program using Alembic": (_other_program_with_alembic, "của một chương trình khác"),
+    "ours without alembic_version": (_no_revision_stamp, "thiếu thông tin phiên bản lược đồ"),
     "truncated": (_truncate_half, "hỏng"),
     "random bytes": (_random_bytes, "không phải tệp SQLite"),
     "text file": (_text_file, "không phải tệp SQLite"),
@@ -233,6 +265,32 @@ def test_empty_file_becomes_a_new_database(tmp_path: Path) -> None:
     """A 0-byte file is what a new, never-written database looks like: it is set up."""
     target = tmp_path / "new.db"
     target.touch()
+    code, _, err = _cli("--db", str(target), "status")
+    assert code == 0, err
+    assert _counts(target)["unit"] == 0
+
+
+def test_migrate_data_never_writes_into_another_programs_file(copy: Path, tmp_path: Path
+                                                              ) -> None:
+    other = tmp_path / "chuong-trinh-khac.db"
+    other.touch()
+    _other_program(other)
+    before = _digest(other)
+    code, _out, err = _cli("--db", str(copy), "migrate-data", "--to", str(other))
+    assert code == DatabaseError.exit_code, err
+    assert "của một chương trình khác" in err and "Traceback" not in err
+    assert _digest(other) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["chuong-trinh-khac.db", "data"]
+
+
+def test_a_file_with_no_table_at_all_is_set_up(tmp_path: Path) -> None:
+    """An SQLite file without any table (a first set-up rolled back by a crash, or a file made
+    empty by a tool) holds nothing of anyone: it is set up as a new database."""
+    target = tmp_path / "trong.db"
+    con = sqlite3.connect(target)
+    con.execute("PRAGMA user_version = 7")  # writes the header page: a non-empty file
+    con.close()
+    assert target.stat().st_size > 0
     code, _, err = _cli("--db", str(target), "status")
     assert code == 0, err
     assert _counts(target)["unit"] == 0

@@ -37,6 +37,7 @@ LATER_KEYS = {
     "issued_document": "SELECT id, kind, directive_id, as_of, number, edits FROM issued_document",
     "issued_document_unit": "SELECT id, document_id, unit_id FROM issued_document_unit",
     "calendar_day": "SELECT id, day, working, name, known_from, removed_on FROM calendar_day",
+    "import_batch": "SELECT id, kind, file_name, added, updated FROM import_batch",
 }
 
 

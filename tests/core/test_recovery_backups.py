@@ -55,7 +55,8 @@ def make_damaged_with_zips(folder: Path) -> Path:
     # The tampered one: the database inside replaced (its checksum no longer matches).
     with zipfile.ZipFile(bad) as zf:
         members = {n: zf.read(n) for n in zf.namelist()}
-    members["sotheodoi.db"] = members["sotheodoi.db"][:4096] + b"\0" * 4096
+    original = members["sotheodoi.db"]  # same size: only the checksum can tell
+    members["sotheodoi.db"] = original[:4096] + b"\0" * 4096 + original[8192:]
     with zipfile.ZipFile(bad, "w") as zf:
         for name, data in members.items():
             zf.writestr(name, data)

@@ -29,7 +29,7 @@ def _sha(path: Path) -> str:
 
 def _rich_sample(path: Path, tmp_path: Path) -> None:
     """The sample plus a submission, a merger (self-referencing unit), an attachment, audit rows,
-    settings: every table has rows."""
+    settings, an Excel import: every table has rows."""
     db = connect(str(path))
     try:
         load_sample(db)
@@ -65,6 +65,16 @@ def _rich_sample(path: Path, tmp_path: Path) -> None:
             signer=d.signer, subject=d.subject, basis=d.basis, note=d.note, shift_due=True))
         add_calendar_day(db, CalendarDayInput(D(2018, 6, 20), False, "Nghỉ đột xuất"),
                          today=D(2018, 6, 25))
+        import openpyxl  # an Excel import: a row in import_batch, audit rows with its id
+
+        from app.exchange.xlsx_import import apply_import, preview_import, write_template
+        template = write_template("units", tmp_path / "don-vi.xlsx")
+        wb = openpyxl.load_workbook(template)
+        for c, value in enumerate(["UBND xã Nhập Từ Excel", None, "xã"], start=1):
+            wb["Nhập liệu"].cell(4, c, value)
+        wb.save(template)
+        apply_import(db, preview_import(db, "units", template, today=D(2018, 5, 2)),
+                     today=D(2018, 5, 2))
     finally:
         db.dispose()
 

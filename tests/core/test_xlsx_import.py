@@ -121,7 +121,7 @@ def test_units_import_writes_all_and_syncs(sample_db: Database, tmp_path: Path) 
     assert (result.added, result.updated) == (1, 1)
     units = {u.name: u for u in list_units(sample_db)}
     assert units["UBND huyện Bình Sơn"].address == "Châu Ổ"
-    assert units["UBND huyện Bình Sơn"].head_title == ""  # an empty cell clears it
+    assert units["UBND huyện Bình Sơn"].head_title == "Chủ tịch UBND"  # an empty cell keeps it
     from app.services.obligations import list_obligations
     new = units["UBND huyện Mới"]
     assert len(list_obligations(sample_db, TODAY, unit_id=new.id)) == 3  # bound like the others
@@ -276,9 +276,15 @@ def test_emptied_validity_date_is_reported_as_a_change(sample_db: Database, tmp_
     apply_import(sample_db, preview_import(sample_db, "units", path, today=TODAY), today=TODAY)
     path = _template_with(tmp_path, "units", [
         ["UBND xã Có Hạn", None, "xã", None, None, None, None, None, None, None, "Có",
-         "01/01/2019", None]])
+         "01/01/2019", None]])  # an empty cell keeps the date
+    preview = preview_import(sample_db, "units", path, today=TODAY)
+    assert [r.action for r in preview.rows] == [RowAction.UNCHANGED]
+    path = _template_with(tmp_path, "units", [
+        ["UBND xã Có Hạn", None, "xã", None, None, None, None, None, None, None, "Có",
+         "01/01/2019", "[Xoá]"]])  # the marker empties it
     preview = preview_import(sample_db, "units", path, today=TODAY)
     assert [r.action for r in preview.rows] == [RowAction.UPDATE]
+    assert preview.rows[0].changes[0].describe() == "Hiệu lực đến ngày: “30/06/2025” → (trống)"
     assert "Hiệu lực đến ngày" in preview.rows[0].reason
     apply_import(sample_db, preview, today=TODAY)
     unit = next(u for u in list_units(sample_db) if u.name == "UBND xã Có Hạn")

@@ -26,6 +26,8 @@ class MessageLog:
     infos: list[str] = field(default_factory=list)
     confirms: list[str] = field(default_factory=list)
     answer: bool = True
+    unsaved: list[str] = field(default_factory=list)  # forms closed with changes
+    unsaved_answer: str = messages.UNSAVED_DISCARD
 
 
 @pytest.fixture
@@ -44,7 +46,12 @@ def message_log(monkeypatch: pytest.MonkeyPatch) -> MessageLog:
 
     monkeypatch.setattr(messages, "show_error", show_error)
     monkeypatch.setattr(messages, "show_info", show_info)
+    def ask_unsaved(_parent: Any, what: str = "") -> str:
+        log.unsaved.append(what)
+        return log.unsaved_answer
+
     monkeypatch.setattr(messages, "confirm", confirm)
+    monkeypatch.setattr(messages, "ask_unsaved", ask_unsaved)
     return log
 
 

@@ -279,7 +279,7 @@ def test_chart_draws(window, qtbot) -> None:  # type: ignore[no-untyped-def]
     assert not image.isNull() and image.height() == chart.height()
     colours = {image.pixelColor(x, chart.BAR_HEIGHT // 2 + 2).name()
                for x in range(0, image.width(), 3)}
-    assert "#ffb3b3" in colours  # an overdue segment is painted
+    assert Status.OVERDUE.colour in colours  # an overdue segment is painted
     assert "đã nộp 3 (21,4%)" in chart.toolTip()  # 2 on time + 1 late of 14 districts
 
 

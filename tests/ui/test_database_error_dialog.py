@@ -218,3 +218,32 @@ def test_lists_automatic_zip_backups_and_restores_one(qtbot: QtBot, tmp_path: Pa
         assert len(list_units(db)) == 34
     finally:
         db.dispose()
+
+
+def test_the_window_never_touches_another_programs_file(
+        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--db other-program.db` in the window: the dialog says whose file it is, and the file
+    and its folder stay exactly as they were (no table added, no WAL switch, no backup)."""
+    import sqlite3
+
+    from ui.app import open_database_with_recovery
+
+    other = tmp_path / "danh-ba.db"
+    con = sqlite3.connect(other)
+    con.execute("CREATE TABLE contact (name TEXT, phone TEXT)")
+    con.execute("INSERT INTO contact VALUES ('Nguyễn Văn A', '0255 3822 111')")
+    con.commit()
+    con.close()
+    before = other.read_bytes()
+    seen: list[str] = []
+
+    def exec_and_quit(self: DatabaseErrorDialog) -> int:
+        seen.append(self.message)
+        self.quit_button.click()
+        return 0
+
+    monkeypatch.setattr(DatabaseErrorDialog, "exec", exec_and_quit)
+    assert open_database_with_recovery(other, quick_check=False) is None
+    assert len(seen) == 1 and "của một chương trình khác" in seen[0]
+    assert other.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["danh-ba.db"]

@@ -67,7 +67,7 @@ def test_print_menu_and_ctrl_p(qtbot: Any, window: MainWindow) -> None:
     actions = window.print_actions  # type: ignore[attr-defined]
     assert [actions[k].text() for k in DocumentKind] == [
         "Báo cáo tổng hợp…", "Công văn đôn đốc…", "Phiếu theo dõi đơn vị…",
-        "Dự thảo công văn UBND tỉnh đôn đốc…"]
+        "Công văn đôn đốc theo đơn vị…", "Dự thảo công văn UBND tỉnh đôn đốc…"]
     assert actions[DocumentKind.SUMMARY].shortcut() == QKeySequence("Ctrl+P")
     window.set_as_of(dt.date(2018, 5, 2))
     actions[DocumentKind.REMINDER].trigger()
@@ -146,6 +146,14 @@ def test_print_renders_every_page(qtbot: Any, window: MainWindow, tmp_path: Path
 
         def setMinMax(self, low: int, high: int) -> None:
             assert low == 1 and high >= 3
+            # every page offered, not 1–1
+            assert (self.printer.fromPage(), self.printer.toPage()) == (low, high)
+
+        def setOption(self, _option: Any, _on: bool = True) -> None:
+            pass
+
+        def setPrintRange(self, _range: Any) -> None:
+            pass
 
         def exec(self) -> QDialog.DialogCode:
             return QDialog.DialogCode.Accepted
@@ -172,6 +180,12 @@ def test_print_cancelled_prints_nothing(qtbot: Any, window: MainWindow,
             pass
 
         def setMinMax(self, *_args: int) -> None:
+            pass
+
+        def setOption(self, *_args: Any) -> None:
+            pass
+
+        def setPrintRange(self, *_args: Any) -> None:
             pass
 
         def exec(self) -> QDialog.DialogCode:

@@ -169,3 +169,23 @@ def test_word_file_is_written_off_the_ui_thread(qtbot: Any, window: MainWindow,
     qtbot.waitUntil(lambda: bool(opened), timeout=20_000)
     assert not dialog.progress.isVisibleTo(dialog) and dialog.save_word_button.isEnabled()
     assert zipfile.is_zipfile(opened[0])
+
+
+def test_word_with_edits_is_kept_as_issued(qtbot: Any, window: MainWindow, opened: list[Path],
+                                           sample_db: Database,
+                                           errors: list[BaseException]) -> None:
+    from app.services.issued_documents import list_issued
+
+    dialog = _dialog(qtbot, window, "reminder")
+    qtbot.waitUntil(lambda: "closing" in dialog.fields_editor, timeout=20_000)
+    dialog.fields_editor.editor("closing").editor.setPlainText(  # type: ignore[union-attr]
+        "Đoạn kết sửa trước khi mở bằng Word.")
+    qtbot.mouseClick(dialog.word_button, module.Qt.MouseButton.LeftButton)
+    assert not errors and len(opened) == 1
+    assert "Đoạn kết sửa trước khi mở bằng Word." in _text(opened[0])
+    [kept] = list_issued(sample_db)
+    assert kept.kind == "reminder"
+    assert kept.edits == {"closing": "Đoạn kết sửa trước khi mở bằng Word."}
+    # Opened again in Word: the same document, its record updated, not a second one.
+    qtbot.mouseClick(dialog.word_button, module.Qt.MouseButton.LeftButton)
+    assert [d.id for d in list_issued(sample_db)] == [kept.id]

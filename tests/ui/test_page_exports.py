@@ -36,11 +36,11 @@ def _shown_first_column(view) -> list[str]:
             for r in range(model.rowCount())]
 
 
-def _same_rows(path: Path, view) -> tuple[str, list[list[Any]]]:
+def _same_rows(path: Path, view, extra_columns: int = 0) -> tuple[str, list[list[Any]]]:
     title, header, rows = _sheet(path)
     model = view.model()
-    assert len(header) == sum(1 for c in range(model.columnCount())
-                              if not view.isColumnHidden(c))
+    assert len(header) == extra_columns + sum(1 for c in range(model.columnCount())
+                                              if not view.isColumnHidden(c))
     assert len(rows) == model.rowCount() > 0
     shown = _shown_first_column(view)
     exported = [f"{r[0]:%d/%m/%Y}" if hasattr(r[0], "strftime") else str(r[0] or "").strip()
@@ -98,8 +98,19 @@ def test_warnings_page_exports_with_filter_in_title(window, tmp_path: Path) -> N
     page = page_of(window, WarningsPage)
     page.directive_combo.setCurrentIndex(1)
     page.export_excel(tmp_path / "w.xlsx")
-    title, _ = _same_rows(tmp_path / "w.xlsx", page.view)
+    # "Số ngày" goes out as two number columns: days overdue, days left
+    title, rows = _same_rows(tmp_path / "w.xlsx", page.view, extra_columns=1)
     assert title.startswith(f"Cảnh báo hạn — {page.directive_combo.currentText()} — ")
+    _title, header, _rows = _sheet(tmp_path / "w.xlsx")
+    overdue_col, left_col = header.index("Quá hạn (ngày)"), header.index("Còn lại (ngày)")
+    shown = page.model.rows()
+    assert len(shown) == len(rows)
+    for row, obligation in zip(rows, shown, strict=True):
+        if obligation.status.label == "Quá hạn":
+            assert row[overdue_col] == obligation.days_past_due > 0
+            assert isinstance(row[overdue_col], int) and row[left_col] is None
+        else:
+            assert row[left_col] == -obligation.days_past_due >= 0 and row[overdue_col] is None
 
 
 def test_dashboard_exports_the_matrix_and_the_table(window, tmp_path: Path) -> None:

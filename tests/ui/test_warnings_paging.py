@@ -121,10 +121,14 @@ def test_export_writes_every_matching_row(page, sample_db, tmp_path: Path) -> No
     rows = [row for row in sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True)
             if any(v not in (None, "") for v in row)]
     assert len(rows) == len(districts)
-    unit_column = [c.title for c in page.model.columns].index("Đơn vị")
+    header = [c.value for c in sheet[HEADER_ROW]]
+    unit_column = header.index("Đơn vị")
     assert [r[unit_column] for r in rows] == [r.unit_name for r in districts]
-    due_column = [c.title for c in page.model.columns].index("Hạn")
+    due_column = header.index("Hạn")
     assert [r[due_column].date() for r in rows] == [r.due_date for r in districts]
+    overdue_column = header.index("Quá hạn (ngày)")  # a number Excel can add up
+    assert [r[overdue_column] for r in rows] == [
+        r.days_past_due if r.status.label == "Quá hạn" else None for r in districts]
 
 
 def test_model_passes_qtmodeltester(qtmodeltester, page) -> None:  # type: ignore[no-untyped-def]

@@ -23,13 +23,14 @@ from PySide6.QtWidgets import (
 from app import connection
 from app.connection import ServerConfig
 from app.errors import AppError, ValidationError
+from ui.dialogs.unsaved import AsksBeforeClosing
 from ui.tasks import run_in_background
 
 OK_STYLE = "color: #1b5e20;"
 ERROR_STYLE = "color: #b71c1c;"
 
 
-class ConnectionDialog(QDialog):
+class ConnectionDialog(AsksBeforeClosing, QDialog):
     """Choose the SQLite file (default) or a server; "Kiểm tra kết nối" tries it without
     changing anything. On OK the choice is saved on this PC (never the password in clear: the
     system keyring when the user ticks "Ghi nhớ" and one is available)."""
@@ -174,6 +175,14 @@ class ConnectionDialog(QDialog):
     def _show_result(self, text: str, *, ok: bool) -> None:
         self.result_label.setText(("✔ " if ok else "✖ ") + text)
         self.result_label.setStyleSheet(OK_STYLE if ok else ERROR_STYLE)
+
+    def save_from_question(self) -> None:
+        """Lưu chosen when asked before closing with changes."""
+        self._on_buttons_accepted()
+
+    def has_changes(self) -> bool:
+        """Only asking for the password: closing it is the answer "not now", never a loss."""
+        return not self._password_only and super().has_changes()
 
     # --- slots ------------------------------------------------------------------------------
     def _on_server_radio_toggled(self, checked: bool) -> None:

@@ -82,7 +82,7 @@ class DeadlineExportDialog(QDialog):
         self.days_spin.setValue(120)
         self.days_spin.setSuffix(" ngày tới")
         self.units_list = QListWidget(self)
-        self.units_list.setMinimumHeight(200)
+        self.units_list.setMinimumHeight(120)  # fits a 1366×768 screen at 125 % too
         self.mail_box = QGroupBox("Gửi thư qua máy chủ của cơ quan (không bắt buộc)", self)
         mail_form = QFormLayout(self.mail_box)
         self.from_edit = QLineEdit(self.mail_box)

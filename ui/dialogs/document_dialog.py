@@ -1,7 +1,9 @@
-"""The document dialog: choose a document (synthesis report, reminder letter, unit sheet), its
-options (day, signer, recipients, number and date; the report's free-text sections), build it off
-the UI thread, preview it, print it or save it as PDF; or write it as a Word file (.docx) to open
-with the system's word processor or to save."""
+"""The document dialog: choose a document (synthesis report, reminder letter, unit sheet, a unit's
+consolidated reminder), its options (day, signer, recipients, number and date; the report's
+free-text sections; a reminder's units and new deadline), edit its whole text field by field,
+build it off the UI thread, preview it (again, a moment after each change), print it or save it
+as PDF; or write it as a Word file (.docx) to open with the system's word processor or to save.
+What is printed or saved (PDF or Word) is kept in the issued documents with its edits."""
 
 from __future__ import annotations
 
@@ -11,10 +13,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QRect, QSettings, QSize, Qt, QUrl
+from PySide6.QtCore import QRect, QSettings, QSize, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QCloseEvent, QDesktopServices, QPageLayout, QPainter
 from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QAbstractPrintDialog, QPrintDialog, QPrinter
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -25,10 +27,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QProgressBar,
     QPushButton,
     QScrollArea,
+    QSizePolicy,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -45,17 +50,25 @@ from app.documents.common import (
     default_recipients,
     load,
 )
+from app.documents.content import NOI_NHAN_KEY
 from app.errors import AppError, ValidationError
 from app.services.directives import DirectiveInfo, list_directives, save_report_texts
 from app.services.units import list_units
 from app.settings import save_settings
 from ui.dialogs.messages import show_error
 from ui.tasks import run_in_background
-from ui.widgets.date_edit import DateEdit
+from ui.widgets.date_field import DateField
 from ui.widgets.pdf_preview import PdfPreview
+from ui.widgets.text_fields import TextFieldsEditor
 
 #: Pages are rendered for the printer at its resolution, at most this many dots per inch.
 MAX_PRINT_DPI = 600
+#: The preview is made again this long after the last change (typing is not interrupted).
+AUTO_PREVIEW_MS = 700
+#: Fields edited elsewhere in the dialog: Nơi nhận (its own box), the report's free sections
+#: (saved with the directive, "Nội dung báo cáo").
+OWN_BOX_KEYS = frozenset({NOI_NHAN_KEY})
+DIRECTIVE_TEXT_KEYS = frozenset({"assessment", "difficulties", "proposals"})
 #: Where "Mở bằng Word" writes its files, under the data folder (kept: she may edit and save).
 WORD_FOLDER = "Văn bản Word"
 
@@ -74,6 +87,17 @@ def word_target(folder: Path, stem: str) -> Path:
         target = folder / f"{stem}-{n}.docx"
         n += 1
     return target
+
+
+def print_dialog(printer: QPrinter, pages: int, parent: QWidget | None = None) -> QPrintDialog:
+    """The system's print dialog offering every page (1 to ``pages``), or a range of them."""
+    printer.setFromTo(1, pages)  # the range shown when "Trang" is chosen: all of them
+    dialog = QPrintDialog(printer, parent)
+    dialog.setWindowTitle("In văn bản")
+    dialog.setMinMax(1, pages)
+    dialog.setOption(QAbstractPrintDialog.PrintDialogOption.PrintPageRange, True)
+    dialog.setPrintRange(QAbstractPrintDialog.PrintRange.AllPages)
+    return dialog
 
 
 def render_to_printer(document: QPdfDocument, printer: QPrinter) -> int:
@@ -113,13 +137,26 @@ def render_to_printer(document: QPdfDocument, printer: QPrinter) -> int:
     return len(pages)
 
 
+class NobodyOverdue(AppError):
+    """A reminder asked for a day when no unit is overdue (its list of units is emptied)."""
+
+
 class DocumentDialog(QDialog):
-    """Opened from the "In ấn" menu or a page's "In / Xuất PDF" button."""
+    """Opened from the "In ấn" menu or a page's "In / Xuất PDF" button. Emits ``issuedKept``
+    (the kept document's id) after a print or a save."""
+
+    issuedKept = Signal(int)
 
     def __init__(self, db: Database, *, as_of: dt.date, kind: DocumentKind | str =
                  DocumentKind.SUMMARY, directive_id: int | None = None,
                  unit_id: int | None = None, parent: QWidget | None = None,
-                 today: dt.date | None = None) -> None:
+                 today: dt.date | None = None, options: DocumentOptions | None = None,
+                 issued_id: int | None = None, follow_up_round: int = 0) -> None:
+        """``options``: start from these (a kept document reopened or copied: its number,
+        date, signer, recipients, units, deadline and edits); ``issued_id``: the kept document
+        they come from (printing again updates it instead of keeping a new one);
+        ``follow_up_round``: the reminder round (1, 2, 3) the letter is made for, kept with it
+        while the kind is the one it was opened on (the round is then done)."""
         super().__init__(parent)
         self.db = db
         self._today = today
@@ -134,10 +171,31 @@ class DocumentDialog(QDialog):
         self._texts_loaded: tuple[str, str, str] = ("", "", "")
         self._directives: list[DirectiveInfo] = list_directives(db)
         self._settings = load(db)
+        self._issued_id = issued_id
+        self._follow_up = (DocumentKind(options.kind if options else kind), follow_up_round)
+        self._issued_origin: tuple[object, ...] | None = None if options is None else (
+            options.kind, options.directive_id, options.unit_id, options.as_of)
+        self._last: tuple[DocumentOptions, Any] | None = None  # options and Generated shown
+        self._chosen_units: set[int] | None = None  # a reminder's addressees; None: all overdue
+        self._edits_by_document: dict[tuple[object, ...], dict[str, str]] = {}
+        self._auto_again = False
+        self._previewed: tuple[object, ...] | None = None  # the document the preview shows
+        self._content_cache: tuple[tuple[object, ...], Any] | None = None  # key, Generated
+        self._from_cache = False  # the PDF shown was drawn from the cached content
+        self._pending_key: tuple[object, ...] = ()
         self._build_ui()
+        if options is not None:
+            kind, as_of = options.kind, options.as_of
+            directive_id = options.directive_id if options.directive_id is not None \
+                else directive_id
+            unit_id = options.unit_id if options.unit_id is not None else unit_id
         self._load_choices(DocumentKind(kind), directive_id, unit_id, as_of)
+        if options is not None:
+            self._apply_options(options)
+        self._document_shown = self._document_key()
         self._connect_signals()
         self._on_kind_changed()
+        self._auto_timer.start(0)  # the first preview, with the fields to edit
 
     # --- building -------------------------------------------------------------------------
     def _build_ui(self) -> None:
@@ -152,7 +210,7 @@ class DocumentDialog(QDialog):
         self.unit_combo = QComboBox(self)
         self.unit_combo.setMinimumContentsLength(22)
         self.unit_label = QLabel("Đơn vị:", self)
-        self.as_of_edit = DateEdit(self, allow_empty=False)
+        self.as_of_edit = DateField(self, label="Ngày tính số liệu", allow_empty=False)
         self.as_of_edit.setToolTip("Số liệu trong văn bản tính đến ngày này.")
         what = QGroupBox("Văn bản", self)
         form = QFormLayout(what)
@@ -164,7 +222,7 @@ class DocumentDialog(QDialog):
 
         self.number_edit = QLineEdit(self)
         self.number_edit.setPlaceholderText("để trống: văn thư ghi khi phát hành")
-        self.date_edit = DateEdit(self, allow_empty=True)
+        self.date_edit = DateField(self, label="Ngày ban hành")
         self.date_edit.setToolTip("Để trống: in “ngày … tháng … năm …” để văn thư ghi.")
         numbering = QGroupBox("Số và ngày ban hành", self)
         form = QFormLayout(numbering)
@@ -185,6 +243,37 @@ class DocumentDialog(QDialog):
         form.addRow("Chức vụ người đứng đầu:", self.head_title_edit)
         form.addRow("Chức vụ người ký:", self.title_edit)
         form.addRow("Họ và tên:", self.signer_name_edit)
+
+        self.reply_by_edit = DateField(self, label="Hạn gửi mới", allow_empty=True)
+        self.reply_by_edit.setToolTip("Để trống: không ghi hạn. Có ngày: “… gửi văn bản về "
+                                      "Sở Nội vụ trước ngày …”.")
+        self.units_list = QListWidget(self)
+        self.units_list.setFixedHeight(130)
+        self.units_list.setToolTip("Đánh dấu các đơn vị nhận công văn (mặc định: mọi đơn vị "
+                                   "quá hạn).")
+        self.units_all_button = QPushButton("Chọn tất cả", self)
+        self.units_none_button = QPushButton("Bỏ chọn tất cả", self)
+        self.units_label = QLabel("Gửi tới (đơn vị quá hạn):", self)
+        self.reminder_group = QGroupBox("Công văn đôn đốc", self)
+        box = QVBoxLayout(self.reminder_group)
+        form = QFormLayout()
+        form.addRow("Hạn gửi mới:", self.reply_by_edit)
+        box.addLayout(form)
+        box.addWidget(self.units_label)
+        box.addWidget(self.units_list)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(self.units_all_button)
+        row.addWidget(self.units_none_button)
+        box.addLayout(row)
+
+        self.fields_editor = TextFieldsEditor(self)
+        self.content_group = QGroupBox("Nội dung văn bản (sửa trực tiếp; mỗi dòng một đoạn)",
+                                       self)
+        box = QVBoxLayout(self.content_group)
+        box.addWidget(self.fields_editor)
+        self._auto_timer = QTimer(self)
+        self._auto_timer.setSingleShot(True)
 
         self.recipients_edit = QPlainTextEdit(self)
         self.recipients_edit.setPlaceholderText("Mỗi dòng một nơi nhận")
@@ -210,7 +299,8 @@ class DocumentDialog(QDialog):
 
         options = QWidget(self)
         column = QVBoxLayout(options)
-        for group in (what, numbering, signer, recipients, self.texts_group):
+        for group in (what, self.reminder_group, self.content_group, self.texts_group,
+                      numbering, signer, recipients):
             column.addWidget(group)
         column.addStretch(1)
         scroll = QScrollArea(self)
@@ -230,6 +320,9 @@ class DocumentDialog(QDialog):
         self.progress.setMaximumWidth(160)
         self.progress.setVisible(False)
         self.status_label = QLabel(self)
+        # A long message (a path, an error) wraps instead of widening the dialog past the screen.
+        self.status_label.setWordWrap(True)
+        self.status_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.preview_button = QPushButton("Xem trước", self)
         self.preview_button.setDefault(True)
         self.print_button = QPushButton("In…", self)
@@ -294,6 +387,12 @@ class DocumentDialog(QDialog):
             date_edit.dateValueChanged.connect(self._mark_dirty)
         for text in (self.assessment_edit, self.difficulties_edit, self.proposals_edit):
             text.textChanged.connect(self._mark_dirty)
+        self.reply_by_edit.dateValueChanged.connect(self._mark_dirty)
+        self.fields_editor.changed.connect(self._mark_dirty)
+        self.units_list.itemChanged.connect(self._on_units_list_item_changed)
+        self.units_all_button.clicked.connect(self._on_units_all_button_clicked)
+        self.units_none_button.clicked.connect(self._on_units_none_button_clicked)
+        self._auto_timer.timeout.connect(self._on_auto_timer_timeout)
 
     # --- state ----------------------------------------------------------------------------
     @property
@@ -301,6 +400,8 @@ class DocumentDialog(QDialog):
         return DocumentKind(self.kind_combo.currentData())
 
     def directive_id(self) -> int | None:
+        if self.kind is DocumentKind.UNIT_REMINDER:
+            return None
         if self.kind is DocumentKind.UNIT_SHEET and self.all_directives_check.isChecked():
             return None
         data = self.directive_combo.currentData()
@@ -321,15 +422,21 @@ class DocumentDialog(QDialog):
 
     def options(self) -> DocumentOptions:
         """The options as typed; raises ValidationError with the field at fault."""
-        as_of = self.as_of_edit.date_value()
+        as_of = self.as_of_edit.value()
         if as_of is None:
             raise ValidationError("Hãy chọn ngày tính số liệu.", field="as_of")
         number = self.number_edit.text().strip() or None
+        reminder = self.kind in (DocumentKind.REMINDER, DocumentKind.UNIT_REMINDER)
+        units = self._chosen_units
         options = DocumentOptions(
             kind=self.kind, as_of=as_of, directive_id=self.directive_id(),
-            unit_id=self.unit_id() if self.kind is DocumentKind.UNIT_SHEET else None,
-            number=number, date=self.date_edit.date_value(), signer=self.signer(),
+            unit_id=self.unit_id() if self.kind.per_unit else None,
+            number=number, date=self.date_edit.value(), signer=self.signer(),
             recipients=self.recipients() or None, today=self._today or dt.date.today(),
+            edits=tuple(sorted(self.fields_editor.edits().items())),
+            unit_ids=tuple(sorted(units)) if units is not None and
+            self.kind is DocumentKind.REMINDER else None,
+            reply_by=self.reply_by_edit.date_value() if reminder else None,
         )
         options.validate()
         options.signer.validate()  # type: ignore[union-attr]
@@ -337,6 +444,55 @@ class DocumentDialog(QDialog):
 
     def pdf_path(self) -> Path | None:
         return self._pdf_path
+
+    def busy(self) -> bool:
+        """A document is being built."""
+        return self._busy
+
+    def issued_id(self) -> int | None:
+        """The kept document this dialog prints (after the first print or save)."""
+        return self._issued_id
+
+    def _apply_options(self, options: DocumentOptions) -> None:
+        """A kept document's choices (see the constructor)."""
+        self.number_edit.setText(options.number or "")
+        self.date_edit.set_date_value(options.date)
+        if options.signer is not None:
+            signer = options.signer
+            self.authority_combo.setCurrentIndex(max(0, self.authority_combo.findData(
+                signer.authority.strip().upper())))
+            self.head_title_edit.setText(signer.head_title)
+            self.title_edit.setText(signer.title)
+            self.signer_name_edit.setText(signer.name)
+        if options.recipients is not None:
+            self.recipients_edit.blockSignals(True)
+            self.recipients_edit.setPlainText("\n".join(options.recipients))
+            self.recipients_edit.blockSignals(False)
+            self._recipients_edited = True
+        if options.kind is DocumentKind.UNIT_SHEET:
+            self.all_directives_check.setChecked(options.directive_id is None)
+        self.reply_by_edit.set_date_value(options.reply_by)
+        self._chosen_units = set(options.unit_ids) if options.unit_ids is not None else None
+        self.fields_editor.set_edits(options.edit_map)
+
+    def _document_key(self) -> tuple[object, ...]:
+        """Which document the text being edited belongs to (kind, directive, unit)."""
+        kind = self.kind
+        return (kind.value, self.directive_id(), self.unit_id() if kind.per_unit else None)
+
+    def _switch_document(self) -> None:
+        """Another document chosen: keep the edits of the one left (they come back if it is
+        chosen again, nothing typed is lost) and start the new one from its own."""
+        key = self._document_key()
+        if key == self._document_shown:
+            return
+        left, self._document_shown = self._document_shown, key
+        self._edits_by_document[left] = self.fields_editor.edits()
+        self.fields_editor.set_fields([])
+        self.fields_editor.set_edits(self._edits_by_document.get(key, {}))
+        if key[:2] != left[:2]:  # another directive: its own overdue units, all by default
+            self._chosen_units = None
+            self.units_list.clear()
 
     def _set_default_recipients(self, kind: DocumentKind) -> None:
         items = list(default_recipients(kind, self._settings))
@@ -382,9 +538,11 @@ class DocumentDialog(QDialog):
 
     def _mark_dirty(self, *_args: object) -> None:
         if not self._dirty and self._pdf_path is not None and not self._busy:
-            self.status_label.setText("Lựa chọn đã thay đổi: bấm “Xem trước” để cập nhật (In và "
-                                      "Lưu sẽ tạo lại văn bản).")
+            self.status_label.setText("Đã thay đổi: bản xem trước tự cập nhật sau giây lát "
+                                      "(hoặc bấm “Xem trước”).")
         self._dirty = True
+        if hasattr(self, "_document_shown"):  # not while the dialog is being filled in
+            self._auto_timer.start(AUTO_PREVIEW_MS)
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
@@ -396,52 +554,146 @@ class DocumentDialog(QDialog):
             self.status_label.setText("Đang tạo văn bản…")
 
     # --- generating -----------------------------------------------------------------------
-    def generate(self, then: Any = None) -> None:
-        """Build the document off the UI thread, then show it (and run ``then``)."""
+    def generate(self, then: Any = None, *, quiet: bool = False) -> None:
+        """Build the document off the UI thread, then show it (and run ``then``). ``quiet``
+        (the automatic preview): a problem is said in the status line, not in a message box."""
         if self._busy:
+            if quiet:
+                self._auto_again = True
             return
+        self._auto_timer.stop()
         try:
             options = self.options()
             if self.kind is DocumentKind.SUMMARY:
                 self.save_texts()
             self._remember_signer(options.signer)  # type: ignore[arg-type]
         except AppError as exc:
-            show_error(self, exc, title="Chưa tạo được văn bản")
+            if quiet:
+                self.status_label.setText(f"Chưa tạo được văn bản: {exc.message}")
+            else:
+                show_error(self, exc, title="Chưa tạo được văn bản")
             return
         self._builds += 1
         path = self._tmp / f"{self.kind.file_stem}-{self._builds}.pdf"
         self._then = then
+        self._quiet = quiet
         self._dirty = False
         self._set_busy(True)
         db = self.db
+        agency = self._settings.agency_name
+        # Only the text changed since the last build (the automatic preview while she types):
+        # draw the same generated content with the new edits, without gathering the data again.
+        key = self._pending_key = self._content_key(options)
+        cached = self._content_cache[1] if quiet and self._content_cache is not None \
+            and self._content_cache[0] == key else None
 
-        def work() -> Path:
-            from app.documents.generate import build
+        def work() -> tuple[Path, DocumentOptions, Any, list[tuple[int, str, int]] | None]:
+            from app.documents.generate import generate, render
 
-            build(db, options, path)
-            return path
+            if cached is not None:
+                return path, options, render(cached.content, cached.data, options, path), None
+            overdue = None
+            if options.kind is DocumentKind.REMINDER and options.directive_id is not None:
+                from app.documents.data import reminder_data
+
+                try:
+                    data = reminder_data(db, options.directive_id, options.as_of,
+                                         exclude_name=agency)
+                except AppError as exc:
+                    raise NobodyOverdue(exc.message) from None
+                overdue = [(u.unit_id, u.unit_name, len(u.items)) for u in data.units]
+            generated = generate(db, options, path)
+            return path, options, generated, overdue
 
         run_in_background(work, self._on_generated, self._on_generation_failed)
 
-    def _on_generated(self, path: object) -> None:
+    def _on_generated(self, result: object) -> None:
         self._set_busy(False)
-        assert isinstance(path, Path)
+        assert isinstance(result, tuple)
+        path, options, generated, overdue = result
         self._pdf_path = path
-        pages = self.preview.load(str(path))
+        self._last = (options, generated)
+        key = self._pending_key
+        self._from_cache = self._content_cache is not None and self._content_cache[0] == key \
+            and self._content_cache[1].content is generated.content
+        self._content_cache = (key, generated)
+        skip = OWN_BOX_KEYS | (DIRECTIVE_TEXT_KEYS if options.kind is DocumentKind.SUMMARY
+                               else frozenset())
+        if self._document_key() == (options.kind.value, options.directive_id,
+                                    options.unit_id if options.kind.per_unit else None):
+            self.fields_editor.set_fields(
+                [f for f in generated.content.fields() if f.key not in skip])
+        if overdue is not None:
+            self._set_overdue_units(overdue)
+        same = self._previewed == self._document_key()
+        pages = self.preview.load(str(path), keep_position=same)
+        self._previewed = self._document_key()
         self.status_label.setText(f"{self.kind.label}: {pages} trang.")
         then, self._then = self._then, None
         if then is not None:
             then()
+        self._after_build()
 
     def _on_generation_failed(self, exc: BaseException) -> None:
         self._set_busy(False)
         self._dirty = True
         self._then = None
-        self.status_label.setText("Chưa tạo được văn bản.")
-        show_error(self, exc, title="Chưa tạo được văn bản")
+        if isinstance(exc, NobodyOverdue):
+            self._set_overdue_units([])
+        if getattr(self, "_quiet", False) and isinstance(exc, AppError):
+            self.status_label.setText(f"Chưa tạo được văn bản: {exc.message}")
+        else:
+            self.status_label.setText("Chưa tạo được văn bản.")
+            show_error(self, exc, title="Chưa tạo được văn bản")
+        self._after_build()
+
+    def _after_build(self) -> None:
+        """A change made while the document was being built: build again."""
+        if self._auto_again or (self._dirty and self._auto_timer.isActive()):
+            self._auto_again = False
+            self._auto_timer.start(AUTO_PREVIEW_MS)
+
+    def _set_overdue_units(self, overdue: list[tuple[int, str, int]]) -> None:
+        """The reminder's checkable list: every overdue unit, ticked when addressed."""
+        self.units_list.blockSignals(True)
+        self.units_list.clear()
+        for unit_id, name, count in overdue:
+            item = QListWidgetItem(f"{name} ({count} việc)" if count > 1 else name)
+            item.setData(Qt.ItemDataRole.UserRole, unit_id)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            ticked = self._chosen_units is None or unit_id in self._chosen_units
+            item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
+            self.units_list.addItem(item)
+        self.units_list.blockSignals(False)
+        self.units_label.setText(f"Gửi tới (đơn vị quá hạn: {len(overdue)}):" if overdue
+                                 else "Không có đơn vị nào quá hạn.")
+
+    def overdue_units(self) -> list[tuple[int, bool]]:
+        """(unit id, ticked) of the reminder's list, in order."""
+        out = []
+        for row in range(self.units_list.count()):
+            item = self.units_list.item(row)
+            out.append((int(item.data(Qt.ItemDataRole.UserRole)),
+                        item.checkState() == Qt.CheckState.Checked))
+        return out
+
+    def set_unit_checked(self, unit_id: int, checked: bool) -> None:
+        for row in range(self.units_list.count()):
+            item = self.units_list.item(row)
+            if item.data(Qt.ItemDataRole.UserRole) == unit_id:
+                item.setCheckState(Qt.CheckState.Checked if checked
+                                   else Qt.CheckState.Unchecked)
+
+    def _content_key(self, options: DocumentOptions) -> tuple[object, ...]:
+        """What the generated content depends on besides the data: the options but the
+        edits, and the report's free sections (saved with the directive)."""
+        from dataclasses import replace
+
+        return (replace(options, edits=()), self._texts())
 
     def _with_fresh_pdf(self, action: Any) -> None:
-        if self._dirty or self._pdf_path is None:
+        # Printed or saved from freshly gathered data, never from the typing preview's copy.
+        if self._dirty or self._pdf_path is None or self._from_cache:
             self.generate(then=action)
         else:
             action()
@@ -450,13 +702,21 @@ class DocumentDialog(QDialog):
     def _on_kind_changed(self, *_args: object) -> None:
         kind = self.kind
         sheet = kind is DocumentKind.UNIT_SHEET
-        self.unit_label.setVisible(sheet)
-        self.unit_combo.setVisible(sheet)
+        self.unit_label.setVisible(kind.per_unit)
+        self.unit_combo.setVisible(kind.per_unit)
         self.all_directives_check.setVisible(sheet)
+        self.directive_combo.setEnabled(kind is not DocumentKind.UNIT_REMINDER)
         self.texts_group.setVisible(kind is DocumentKind.SUMMARY)
+        self.reminder_group.setVisible(kind in (DocumentKind.REMINDER,
+                                                DocumentKind.UNIT_REMINDER))
+        for widget in (self.units_label, self.units_list, self.units_all_button,
+                       self.units_none_button):
+            widget.setVisible(kind is DocumentKind.REMINDER)
+        self._switch_document()
         if not self._recipients_edited:
             self._set_default_recipients(kind)
-        self.setWindowTitle(f"In văn bản – {kind.label}")
+        reopened = " (mở lại văn bản đã phát hành)" if self._issued_id is not None else ""
+        self.setWindowTitle(f"In văn bản – {kind.label}{reopened}")
         self._mark_dirty()
 
     def _on_directive_combo_changed(self, *_args: object) -> None:
@@ -465,12 +725,40 @@ class DocumentDialog(QDialog):
         except AppError as exc:
             show_error(self, exc, title="Chưa lưu được nội dung báo cáo")
         self._load_texts()
+        self._switch_document()
         self._mark_dirty()
 
     def _on_unit_combo_changed(self, *_args: object) -> None:
         if self.kind is DocumentKind.UNIT_SHEET and not self._recipients_edited:
             self._set_default_recipients(self.kind)
+        self._switch_document()
         self._mark_dirty()
+
+    def _on_units_list_item_changed(self, _item: QListWidgetItem) -> None:
+        ticks = self.overdue_units()
+        chosen = {unit_id for unit_id, ticked in ticks if ticked}
+        # All ticked: "every overdue unit", so a unit overdue on a later day is included too.
+        self._chosen_units = None if len(chosen) == len(ticks) else chosen
+        self._mark_dirty()
+
+    def _set_all_units(self, checked: bool) -> None:
+        self.units_list.blockSignals(True)
+        for row in range(self.units_list.count()):
+            self.units_list.item(row).setCheckState(
+                Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+        self.units_list.blockSignals(False)
+        self._chosen_units = None if checked else set()
+        self._mark_dirty()
+
+    def _on_units_all_button_clicked(self) -> None:
+        self._set_all_units(True)
+
+    def _on_units_none_button_clicked(self) -> None:
+        self._set_all_units(False)
+
+    def _on_auto_timer_timeout(self) -> None:
+        if self._dirty or self._pdf_path is None:
+            self.generate(quiet=True)
 
     def _on_recipients_edit_changed(self) -> None:
         self._recipients_edited = True
@@ -494,9 +782,7 @@ class DocumentDialog(QDialog):
             return False
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
         printer.setDocName(self.kind.label)
-        dialog = QPrintDialog(printer, self)
-        dialog.setWindowTitle("In văn bản")
-        dialog.setMinMax(1, self.preview.page_count())
+        dialog = print_dialog(printer, self.preview.page_count(), self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False
         try:
@@ -505,7 +791,36 @@ class DocumentDialog(QDialog):
             show_error(self, exc, title="Không in được")
             return False
         self.status_label.setText(f"Đã gửi {pages} trang tới máy in.")
+        self.keep_issued()
         return True
+
+    def keep_issued(self, made: tuple[DocumentOptions, Any] | None = None) -> None:
+        """Keep the document just printed or saved (``made``: the options and the Generated of
+        a Word file; default: the PDF shown), with its edits, in the issued documents (the one
+        it was reopened from, or printed before in this dialog, is updated)."""
+        made = made or self._last
+        if made is None:
+            return
+        from app.documents.issued import keep_issued
+
+        options, generated = made
+        # The kept document is updated only while it is the same document (kind, directive,
+        # unit, day); another one printed from this dialog is kept as a new one.
+        origin = (options.kind, options.directive_id, options.unit_id, options.as_of)
+        same = self._issued_id is not None and self._issued_origin in (None, origin)
+        round_kind, follow_up_round = self._follow_up
+        try:
+            kept = keep_issued(self.db, options, generated, self._issued_id if same else None,
+                               follow_up_round=follow_up_round
+                               if options.kind is round_kind else 0)
+        except AppError as exc:
+            show_error(self, exc, title="Chưa lưu vào danh sách văn bản đã phát hành")
+            return
+        self._issued_id = kept.id
+        self._issued_origin = origin
+        self.issuedKept.emit(kept.id)
+        self.status_label.setText(self.status_label.text() + " Đã lưu vào “Văn bản đã phát "
+                                  "hành”.")
 
     def _default_save_path(self) -> str:
         folder = QSettings().value("documents/folder", "")
@@ -529,7 +844,8 @@ class DocumentDialog(QDialog):
             show_error(self, exc, title="Không lưu được tệp")
             return None
         QSettings().setValue("documents/folder", str(target.parent))
-        self.status_label.setText(f"Đã lưu {target}")
+        self.status_label.setText(f"Đã lưu {target}.")
+        self.keep_issued()
         return target
 
     # --- Word -----------------------------------------------------------------------------
@@ -550,16 +866,15 @@ class DocumentDialog(QDialog):
         self.status_label.setText("Đang tạo tệp Word…")
         db = self.db
 
-        def work() -> Path:
-            from app.documents.generate import build
+        def work() -> Any:
+            from app.documents.generate import generate
 
-            build(db, options, target, fmt="docx")
-            return target
+            return generate(db, options, target, fmt="docx")
 
-        def done(path: object) -> None:
+        def done(generated: object) -> None:
             self._set_busy(False)
-            assert isinstance(path, Path)
-            then(path)
+            then(target)
+            self.keep_issued((options, generated))
 
         def failed(exc: BaseException) -> None:
             self._set_busy(False)
@@ -622,6 +937,7 @@ class DocumentDialog(QDialog):
         except AppError as exc:
             show_error(self, exc, title="Chưa lưu được nội dung báo cáo")
             return
+        self._auto_timer.stop()
         self.preview.clear()
         shutil.rmtree(self._tmp, ignore_errors=True)
         super().done(result)
@@ -636,6 +952,7 @@ class DocumentDialog(QDialog):
             show_error(self, exc, title="Chưa lưu được nội dung báo cáo")
             event.ignore()
             return
+        self._auto_timer.stop()
         self.preview.clear()
         shutil.rmtree(self._tmp, ignore_errors=True)
         super().closeEvent(event)

@@ -2,7 +2,11 @@
 
 Enter saves (the Lưu button is the default), Esc cancels, Ctrl+Enter saves from a multi-line
 field. On a ValidationError the dialog stays open with everything typed, each message under its
-field, and the first bad field focused.
+field, and the first bad field focused. A message clears as soon as its field is changed (a date
+field: as soon as what is typed can be read).
+
+Closing a form with changes (Esc, Huỷ, the window's ×) asks first: Lưu / Không lưu / Quay lại
+(``messages.ask_unsaved``); a form nobody changed closes at once.
 
 Stale edits: a subclass saves an existing record with ``expected_version=
 self.version_to_check(<version the form was opened with>)``. When another PC saved the record
@@ -20,6 +24,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractSpinBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -27,6 +32,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QLineEdit,
+    QListWidget,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -34,15 +40,20 @@ from PySide6.QtWidgets import (
 
 from app.errors import AppError, StaleEdit, ValidationError
 from ui.dialogs import messages
+from ui.dialogs.unsaved import AsksBeforeClosing
+from ui.screen_fit import FittingScrollArea, fit_to_screen, largest_size
+from ui.widgets.date_field import DateField
 from ui.widgets.field_error_label import FIELD_ERROR_STYLE, FieldErrorLabel
 
 
-class FormDialog(QDialog):
+class FormDialog(AsksBeforeClosing, QDialog):
     def __init__(self, parent: QWidget | None, title: str) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
         self.setModal(True)
         self._fields: dict[str, tuple[QWidget, FieldErrorLabel]] = {}
+        self._inputs: dict[str, QWidget] = {}
+        self._watched: set[int] = set()
         self._order: list[str] = []
         self._labels: dict[str, str] = {}
         self._version_override: int | None = None
@@ -55,11 +66,14 @@ class FormDialog(QDialog):
         self.header.setWordWrap(True)
         self.header.setVisible(False)
         self._outer.addWidget(self.header)
-        self.form = QFormLayout()
+        self.content = QWidget(self)
+        self.form = QFormLayout(self.content)
+        self.form.setContentsMargins(0, 0, 0, 0)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-        self._outer.addLayout(self.form)
+        self.scroll_area = FittingScrollArea(self.content, self)
+        self._outer.addWidget(self.scroll_area, 1)
         self.general_error = FieldErrorLabel(self)
         self._outer.addWidget(self.general_error)
         self.buttons = QDialogButtonBox(self)
@@ -77,14 +91,22 @@ class FormDialog(QDialog):
 
     def showEvent(self, event: QShowEvent) -> None:
         """Wrapped labels need the height for the actual width (else rows overlap)."""
-        super().showEvent(event)
+        super().showEvent(event)  # remembers what the form holds, the first time
         self._fit_height()
 
     def _fit_height(self) -> None:
+        """As tall as the fields need, no taller than the screen (the fields scroll then)."""
+        self.form.activate()
         self._outer.activate()
-        wanted = self._outer.totalHeightForWidth(self.width())
+        content, viewport = self.content, self.scroll_area.viewport()
+        need = max(content.sizeHint().height(), content.minimumSizeHint().height())
+        if content.hasHeightForWidth():  # wrapped messages: their height at this width
+            need = max(need, content.heightForWidth(viewport.width()))
+        wanted = max(self.height() + need - viewport.height(), self.sizeHint().height())
+        wanted = min(wanted, largest_size(self).height())
         if wanted > self.height():
             self.resize(self.width(), wanted)
+        fit_to_screen(self)
 
     # --- fields ----------------------------------------------------------------------------
     def set_header(self, html: str) -> None:
@@ -111,6 +133,7 @@ class FormDialog(QDialog):
         label_widget.setBuddy(target)
         self.form.addRow(label_widget, holder)
         self._fields[key] = (target, error)
+        self._inputs[key] = widget
         self._labels[key] = label.replace("(*)", "").strip() or key
         self._order.append(key)
         if self._last_focus is not None:
@@ -148,6 +171,7 @@ class FormDialog(QDialog):
             widget, label = entry
             label.show_error(message)
             widget.setStyleSheet(FIELD_ERROR_STYLE)
+            self._watch(key)
         if not errors and fallback:
             unplaced.append(fallback)
         if unplaced:
@@ -157,6 +181,53 @@ class FormDialog(QDialog):
             if key in errors:
                 self._fields[key][0].setFocus(Qt.FocusReason.OtherFocusReason)
                 break
+
+    def _watch(self, key: str) -> None:
+        """Clear the field's message as soon as the user changes it."""
+        target = self._fields[key][0]
+        widgets = [target, self._inputs.get(key, target)]
+        widgets += widgets[1].findChildren(QWidget)
+        for widget in widgets:
+            if id(widget) in self._watched:
+                continue
+            signal = None
+            if isinstance(widget, QLineEdit):  # date fields too
+                signal = widget.textEdited
+            elif isinstance(widget, QPlainTextEdit):
+                signal = widget.textChanged
+            elif isinstance(widget, QComboBox):
+                signal = widget.currentIndexChanged
+            elif isinstance(widget, QAbstractSpinBox):
+                signal = widget.editingFinished
+            elif isinstance(widget, QAbstractButton) and widget.isCheckable():
+                signal = widget.toggled
+            elif isinstance(widget, QListWidget):
+                signal = widget.itemChanged
+            if signal is None:
+                continue
+            self._watched.add(id(widget))
+            signal.connect(lambda *_a, w=widget: self._on_field_changed(w))
+
+    def _on_field_changed(self, widget: QWidget) -> None:
+        for key, (target, label) in self._fields.items():
+            inputs = self._inputs.get(key, target)
+            if widget is not target and widget is not inputs and not inputs.isAncestorOf(widget):
+                continue
+            if not label.isVisibleTo(self):
+                continue
+            if isinstance(target, DateField):
+                try:
+                    target.value()
+                except AppError as exc:  # still unreadable: say why, as it stands
+                    label.show_error(exc.message)
+                    continue
+            label.clear_error()
+            target.setStyleSheet("")
+
+    # --- closing ---------------------------------------------------------------------------
+    def save_from_question(self) -> None:
+        """Lưu chosen when asked before closing."""
+        self.accept()
 
     # --- saving ----------------------------------------------------------------------------
     @staticmethod
@@ -195,12 +266,13 @@ class FormDialog(QDialog):
         for key in self._order:
             widget = self._fields[key][0]
             value: object
-            if hasattr(widget, "value") and isinstance(widget, QLineEdit):
+            if isinstance(widget, DateField):
                 try:
                     day = widget.value()
                 except AppError:
-                    day = widget.text()
-                value = day.isoformat() if isinstance(day, dt.date) else day
+                    value = widget.text()
+                else:
+                    value = day.isoformat() if isinstance(day, dt.date) else day
             elif isinstance(widget, QLineEdit):
                 value = widget.text()
             elif isinstance(widget, QPlainTextEdit):
@@ -238,7 +310,7 @@ class FormDialog(QDialog):
             return
         if choice == messages.STALE_KEEP_THEIRS:
             self.kept_theirs = True
-            self.reject()
+            self.discard()
             parent = self.parentWidget()
             refresh_all = getattr(parent.window(), "refresh_all", None) if parent else None
             if callable(refresh_all):

@@ -17,8 +17,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.dates import fmt_time
 from app.db import Database
-from app.services.audit import ENTITY_LABELS, AuditInfo, history
+from app.services.audit import ENTITY_LABELS, RESTORABLE, AuditInfo, history
 from ui.models.history_model import ChangesModel, HistoryModel, field_changes
 
 
@@ -45,6 +46,7 @@ class HistoryDialog(QDialog):
         self._db = db
         self._entity = entity
         self._entity_id = entity_id
+        self.restored = False  # a version was put back while the dialog was open
         self.setWindowTitle(f"Lịch sử thay đổi — {title}")
         self.resize(900, 560)
         self.entries_model = HistoryModel(self)
@@ -78,12 +80,28 @@ class HistoryDialog(QDialog):
         layout.addWidget(self.empty_label)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText("Đóng")
+        self.restore_button = buttons.addButton("Khôi phục phiên bản này",
+                                                QDialogButtonBox.ButtonRole.ActionRole)
+        self.restore_button.setToolTip(
+            "Đưa bản ghi về đúng như sau thay đổi đang chọn (được kiểm tra như khi sửa, và "
+            "được ghi vào lịch sử)")
+        self.restore_button.setEnabled(False)
+        self.restore_button.setVisible(self._entity in RESTORABLE)
+        self.restore_before_button = buttons.addButton("Về như trước thay đổi này",
+                                                       QDialogButtonBox.ButtonRole.ActionRole)
+        self.restore_before_button.setToolTip(
+            "Đưa bản ghi về đúng như trước thay đổi đang chọn (bỏ thay đổi đó và mọi thay đổi "
+            "sau nó)")
+        self.restore_before_button.setEnabled(False)
+        self.restore_before_button.setVisible(self._entity in RESTORABLE)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
     def _connect_signals(self) -> None:
         self.entries_view.selectionModel().selectionChanged.connect(
             self._on_entries_selection_changed)
+        self.restore_button.clicked.connect(self._on_restore_button_clicked)
+        self.restore_before_button.clicked.connect(self._on_restore_before_button_clicked)
 
     def reload(self) -> None:
         entries = (self._loader() if self._loader is not None
@@ -97,12 +115,54 @@ class HistoryDialog(QDialog):
 
     def _on_entries_selection_changed(self, _selected: QItemSelection,
                                       _deselected: QItemSelection) -> None:
-        rows = self.entries_view.selectionModel().selectedRows()
-        if not rows:
+        entry = self.selected_entry()
+        self.restore_button.setEnabled(entry is not None and entry.restorable)
+        self.restore_before_button.setEnabled(entry is not None and entry.restorable_before)
+        if entry is None:
             self.changes_model.set_rows([])
             return
-        entry = self.entries_model.row_at(rows[0].row())
         self.changes_model.set_rows(field_changes(entry, self._names()))
+
+    def selected_entry(self) -> AuditInfo | None:
+        rows = self.entries_view.selectionModel().selectedRows()
+        return self.entries_model.row_at(rows[0].row()) if rows else None
+
+    def _on_restore_button_clicked(self) -> None:
+        self.restore_selected(before=False)
+
+    def _on_restore_before_button_clicked(self) -> None:
+        self.restore_selected(before=True)
+
+    def restore_selected(self, *, before: bool) -> None:
+        """Put the record back to the version after (or before) the selected change."""
+        import datetime as dt
+
+        from app.services.audit import restore_version
+        from ui.dialogs.messages import confirm, show_error
+        from ui.models.history_model import local_time
+
+        entry = self.selected_entry()
+        if entry is None or not (entry.restorable_before if before else entry.restorable):
+            return
+        which = "trước" if before else "sau"
+        if not confirm(self, "Khôi phục phiên bản",
+                       f"Đưa bản ghi về đúng như {which} thay đổi lúc "
+                       f"{fmt_time(local_time(entry.at), seconds=True)} ({entry.summary})?\n\n"
+                       "Các giá trị hiện tại được giữ trong lịch sử; có thể khôi phục lại.",
+                       yes="Khôi phục"):
+            return
+        window = self.parent().window() if isinstance(self.parent(), QWidget) else None
+        today = window.today() if window is not None and hasattr(window, "today") \
+            else dt.date.today()
+        try:
+            restore_version(self._db, entry.id, today=today, before=before)
+        except Exception as exc:
+            show_error(self, exc, title="Không khôi phục được")
+            return
+        self.restored = True
+        self.reload()
+        if window is not None and hasattr(window, "refresh_all"):
+            window.refresh_all()
 
     def _names(self) -> dict[str, dict[int, str]]:
         if self._name_cache is None:

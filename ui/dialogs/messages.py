@@ -107,3 +107,29 @@ def ask_stale_edit(parent: QWidget | None, exc: AppError, labels: dict[str, str]
     if clicked is theirs_button:
         return STALE_KEEP_THEIRS
     return STALE_BACK
+
+
+UNSAVED_SAVE = "save"
+UNSAVED_DISCARD = "discard"
+UNSAVED_BACK = "back"
+
+
+def ask_unsaved(parent: QWidget | None, what: str = "") -> str:
+    """A form with changes is being closed (Esc, Huỷ, the window's ×): Lưu (UNSAVED_SAVE),
+    Không lưu (UNSAVED_DISCARD) or Quay lại (UNSAVED_BACK, the default: nothing is lost)."""
+    title = what or "Biểu mẫu"
+    box = QMessageBox(QMessageBox.Icon.Question, "Chưa lưu thay đổi",
+                      f"{title} có thay đổi chưa lưu. Anh/chị muốn lưu lại không?",
+                      parent=parent)
+    save_button = box.addButton("Lưu", QMessageBox.ButtonRole.AcceptRole)
+    discard_button = box.addButton("Không lưu", QMessageBox.ButtonRole.DestructiveRole)
+    back_button = box.addButton("Quay lại", QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(back_button)
+    box.setEscapeButton(back_button)
+    box.exec()
+    clicked = box.clickedButton()
+    if clicked is save_button:
+        return UNSAVED_SAVE
+    if clicked is discard_button:
+        return UNSAVED_DISCARD
+    return UNSAVED_BACK

@@ -70,6 +70,9 @@ class ObligationDialog(QDialog):
             text.setWordWrap(True)
             form.addRow(label, text)
         form.addRow(f"Trạng thái ngày {fmt(self.day)}:", self.status_label)
+        self.reminded_label = QLabel(self._reminded_text())
+        self.reminded_label.setWordWrap(True)
+        form.addRow("Đôn đốc:", self.reminded_label)
         layout.addLayout(form)
         layout.addWidget(QLabel(f"Văn bản đã nhận ({len(self.submissions)}):"))
         self.table = QTableWidget(len(self.submissions), 6, self)
@@ -96,6 +99,19 @@ class ObligationDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         self.buttons.button(QDialogButtonBox.StandardButton.Close).setText("Đóng")
         layout.addWidget(self.buttons)
+
+    def _reminded_text(self) -> str:
+        """ "Đã đôn đốc lần 2, ngày 15/05/2018" (reminders sent to the unit about this
+        directive by the day shown), or "Chưa đôn đốc"."""
+        from app.services.issued_documents import last_reminders, reminder_note
+
+        row = self.obligation
+        sent = last_reminders(self.db, directive_id=row.directive_id, until=self.day).get(
+            (row.unit_id, row.directive_id))
+        if sent is None:
+            return "Chưa gửi công văn đôn đốc"
+        note = reminder_note(sent)
+        return note[0].upper() + note[1:]
 
     def _connect_signals(self) -> None:
         self.buttons.rejected.connect(self.reject)

@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
     QLabel,
@@ -24,6 +23,9 @@ from app.errors import ValidationError
 from app.services.configuration import get_settings, update_settings
 from app.settings import Settings
 from ui.dialogs.messages import show_error, show_info
+from ui.dialogs.unsaved import AsksBeforeClosing
+from ui.screen_fit import FittingScrollArea
+from ui.widgets.millimetre_spin_box import MillimetreSpinBox
 
 AUTHORITIES = (("", "(ký trực tiếp)"), ("KT.", "KT. — cấp phó ký thay"),
                ("TM.", "TM. — thay mặt tập thể"), ("Q.", "Q. — quyền"),
@@ -33,8 +35,9 @@ MARGIN_RANGES = {"margin_top_mm": (20, 25, "Lề trên"), "margin_bottom_mm": (2
                  "margin_left_mm": (30, 35, "Lề trái"), "margin_right_mm": (15, 20, "Lề phải")}
 
 
-class SettingsDialog(QDialog):
-    """Enter saves, Esc cancels; a bad value shows its message under its field."""
+class SettingsDialog(AsksBeforeClosing, QDialog):
+    """Enter saves, Esc cancels (asking first when something was changed: Lưu / Không lưu /
+    Quay lại); a bad value shows its message under its field."""
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -70,7 +73,10 @@ class SettingsDialog(QDialog):
     def _build_ui(self) -> None:
         self.setWindowTitle("Cài đặt")
         self.setMinimumWidth(560)
-        layout = QVBoxLayout(self)
+        outer = QVBoxLayout(self)
+        content = QWidget(self)
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(0, 0, 0, 0)
 
         agency = QGroupBox("Cơ quan theo dõi (in ở đầu văn bản)", self)
         form = QFormLayout(agency)
@@ -115,13 +121,10 @@ class SettingsDialog(QDialog):
 
         page = QGroupBox("Trang in (Nghị định 30/2020/NĐ-CP)", self)
         form = QFormLayout(page)
-        self.margins: dict[str, QDoubleSpinBox] = {}
+        self.margins: dict[str, MillimetreSpinBox] = {}
         for key, (low, high, label) in MARGIN_RANGES.items():
-            spin = QDoubleSpinBox(self)
+            spin = MillimetreSpinBox(self)
             spin.setRange(low, high)
-            spin.setDecimals(1)
-            spin.setSingleStep(0.5)
-            spin.setSuffix(" mm")
             spin.setToolTip(f"Theo Nghị định 30/2020: từ {low} đến {high} mm.")
             self.margins[key] = spin
             self._add_row(form, key, f"{label} ({low}–{high} mm):", spin)
@@ -143,11 +146,18 @@ class SettingsDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("Lưu")
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Huỷ")
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setDefault(True)
-        layout.addWidget(self.buttons)
+        # the groups scroll on a short screen; Lưu/Huỷ stay in view below them
+        outer.addWidget(FittingScrollArea(content, self), 1)
+        outer.addWidget(self.buttons)
 
     def _connect_signals(self) -> None:
         self.buttons.accepted.connect(self._on_buttons_accepted)
         self.buttons.rejected.connect(self.reject)
+
+    unsaved_title = "Cài đặt"
+
+    def save_from_question(self) -> None:
+        self._on_buttons_accepted()
 
     # --- data -----------------------------------------------------------------------------
     def _load(self, s: Settings) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtWidgets import QComboBox, QLineEdit, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QLineEdit, QPlainTextEdit, QWidget
 
 from app.dates import fmt
 from app.db import Database
@@ -68,7 +68,14 @@ class SubmissionDialog(FormDialog):
         self.add_field("number_symbol", "Số, ký hiệu (*)", self.symbol_edit)
         self.add_field("signed_date", "Ngày ký (*)", self.signed_edit)
         self.add_field("received_date", "Ngày nhận (*)", self.received_edit,
-                       hint=f"Không sau hôm nay ({fmt(self._today)}).")
+                       hint=f"Không sau hôm nay ({fmt(self._today)}); không trước ngày văn "
+                            f"bản chỉ đạo.")
+        self.received_warning = QLabel("", self)
+        self.received_warning.setWordWrap(True)
+        self.received_warning.setStyleSheet("color: #8a5300;")
+        self.received_warning.setVisible(False)
+        self.received_edit.parentWidget().layout().addWidget(self.received_warning)
+        self.received_edit.textChanged.connect(self._on_received_edit_text_changed)
         self.add_field("signer", "Người ký", self.signer_edit)
         self.add_field("channel", "Hình thức nhận", self.channel_combo)
         self.add_field("summary", "Tóm tắt nội dung", self.summary_edit)
@@ -77,6 +84,17 @@ class SubmissionDialog(FormDialog):
                        focus_widget=self.attachment.choose_button)
         self.finish_tab_order()
         self.symbol_edit.setFocus()
+
+    def _on_received_edit_text_changed(self, _text: str) -> None:
+        """A receipt before the unit began or after it ended: a warning, not a refusal."""
+        try:
+            day = self.received_edit.value()
+        except ValidationError:
+            day = None
+        warnings = (submissions.submission_warnings(self._db, self._obligation.id, day)
+                    if day is not None else [])
+        self.received_warning.setText(" ".join(warnings))
+        self.received_warning.setVisible(bool(warnings))
 
     def _load(self, s: SubmissionInfo) -> None:
         self.symbol_edit.setText(s.number_symbol)

@@ -109,6 +109,7 @@ class TaskDialog(FormDialog):
         self.unit_filter = QLineEdit(units_box)
         self.unit_filter.setPlaceholderText("Lọc đơn vị (gõ không dấu cũng được)")
         self.unit_filter.setClearButtonEnabled(True)
+        self.unit_filter.setProperty("notFormData", True)  # a filter, not part of the task
         self.units_list = QListWidget(units_box)
         self.units_list.setMinimumHeight(150)
         self.units_list.setMinimumWidth(460)

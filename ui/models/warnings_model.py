@@ -59,6 +59,13 @@ COLUMNS: tuple[Column, ...] = (
 )
 STATUS_COLUMN = 0
 DAYS_COLUMN = 1
+REMINDED_TITLE = "Đã đôn đốc"
+
+
+def with_reminded(columns: tuple[Column, ...], reminded: Column) -> tuple[Column, ...]:
+    """The columns with "Đã đôn đốc" right after "Đơn vị" (in sight on a 1366-pixel screen)."""
+    unit = next(i for i, c in enumerate(columns) if c.title == "Đơn vị")
+    return (*columns[:unit + 1], reminded, *columns[unit + 1:])
 
 
 class WarningsModel(QAbstractTableModel):
@@ -78,7 +85,25 @@ class WarningsModel(QAbstractTableModel):
         self._rows: list[ObligationRow] = []
         self._total = 0
         self._fetching = False
-        self.columns = COLUMNS
+        self._reminded: dict[tuple[int, int | None], str] = {}
+        # The reminders sent: "đã đôn đốc lần N, ngày …" (the SQL order has no such key: a
+        # click on its header keeps the urgency order).
+        self.columns = with_reminded(COLUMNS, Column(
+            REMINDED_TITLE, self.reminded_text, lambda r: self.reminded_text(r),
+            "Công văn đôn đốc đã gửi đơn vị về văn bản này (lần, ngày của lần gần nhất)"))
+
+    def set_reminded(self, notes: dict[tuple[int, int | None], str]) -> None:
+        """``notes[(unit id, directive id)]``: "đã đôn đốc lần N, ngày …"."""
+        self._reminded = dict(notes)
+        if self._rows:
+            column = [c.title for c in self.columns].index(REMINDED_TITLE)
+            self.dataChanged.emit(self.index(0, column), self.index(len(self._rows) - 1, column))
+
+    def reminded(self) -> dict[tuple[int, int | None], str]:
+        return dict(self._reminded)
+
+    def reminded_text(self, row: ObligationRow) -> str:
+        return self._reminded.get((row.unit_id, row.directive_id), "")
 
     def set_rows(self, rows: list[ObligationRow], total: int | None = None) -> None:
         self.beginResetModel()
@@ -168,27 +193,48 @@ class WarningsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             received = (f"{row.submission_count} văn bản đã nhận" if row.submission_count
                         else "Chưa nhận văn bản nào")
+            reminded = self.reminded_text(row)
             return (f"{row.unit_name}\n{row.directive_symbol} — {row.task_title}"
                     f"{' — ' + row.period_label if row.period_label else ''}\n"
                     f"Hạn {fmt(row.due_date)}: {days_text(row).lower()}. {received}.\n"
-                    "Nhấp đúp để mở nghĩa vụ.")
+                    + (f"{reminded[0].upper()}{reminded[1:]}.\n" if reminded else "")
+                    + "Nhấp đúp để mở nghĩa vụ.")
         return None
 
 
-def export_table(rows: list[ObligationRow], title: str) -> Any:
+def export_table(rows: list[ObligationRow], title: str,
+                 reminded: dict[tuple[int, int | None], str] | None = None) -> Any:
     """Every row of the list (loaded on the page or not) as the page shows it, for Excel:
-    the column texts, the due date as a real date, the status colour beside its label."""
+    the column texts in the page's order (with "Đã đôn đốc"), the due date as a real date, the
+    status colour beside its label, and the page's "Số ngày" as two number columns (days overdue;
+    days left, 0 when due today) that Excel can add up, filter and sort."""
     from app.exchange.xlsx_export import Column as XlsxColumn
     from app.exchange.xlsx_export import Table
 
-    due_column = next(i for i, c in enumerate(COLUMNS) if c.title == "Hạn")
+    notes = reminded or {}
+    columns = with_reminded(COLUMNS, Column(
+        REMINDED_TITLE, lambda r: notes.get((r.unit_id, r.directive_id), ""), lambda r: ""))
+    days, status, due = COLUMNS[DAYS_COLUMN], COLUMNS[STATUS_COLUMN], next(
+        c for c in COLUMNS if c.title == "Hạn")
+    headers: list[str] = []
+    for c in columns:
+        headers += (["Quá hạn (ngày)", "Còn lại (ngày)"] if c is days else [c.title])
     values: list[tuple[Any, ...]] = []
     fills: list[str | tuple[str | None, ...] | None] = []
     for row in rows:
-        values.append(tuple(row.due_date if i == due_column else c.text(row)
-                            for i, c in enumerate(COLUMNS)))
+        cells: list[Any] = []
+        colours: list[str | None] = []
         colour = row.status.colour
-        fills.append(tuple(colour if i in (STATUS_COLUMN, DAYS_COLUMN) else None
-                           for i in range(len(COLUMNS))))
-    return Table(title=title, columns=tuple(XlsxColumn(c.title) for c in COLUMNS), rows=values,
+        for c in columns:
+            if c is days:
+                overdue = row.status is Status.OVERDUE
+                cells += [row.days_past_due if overdue else None,
+                          None if overdue else -row.days_past_due]
+                colours += [colour if overdue else None, None if overdue else colour]
+            else:
+                cells.append(row.due_date if c is due else c.text(row))
+                colours.append(colour if c is status else None)
+        values.append(tuple(cells))
+        fills.append(tuple(colours))
+    return Table(title=title, columns=tuple(XlsxColumn(h) for h in headers), rows=values,
                  fills=fills, sheet_name=title[:31])

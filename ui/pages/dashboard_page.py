@@ -228,7 +228,8 @@ class DashboardPage(QWidget):
         layout.addLayout(figures)
         if not data.directives:
             empty = QLabel("Chưa có văn bản chỉ đạo nào. Hãy nhập văn bản và nhiệm vụ ở thẻ "
-                           "“Văn bản chỉ đạo”, hoặc nạp dữ liệu mẫu.")
+                           "“Văn bản chỉ đạo”, hoặc chọn Tệp → Nạp dữ liệu mẫu… để thử "
+                           "chương trình.")
             empty.setWordWrap(True)
             layout.addWidget(empty)
         chart = StatusBarChart(content, title="Toàn bộ nghĩa vụ theo loại đơn vị")

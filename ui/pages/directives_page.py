@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QGroupBox,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QSplitter,
@@ -33,8 +32,9 @@ from ui.models.tasks_model import TasksModel
 from ui.widgets.attachment_field import attachment_name, open_attachment
 from ui.widgets.data_table import DataTable
 from ui.widgets.export_button import export_view
+from ui.widgets.flow_layout import FlowLayout
 from ui.widgets.notice_bar import NoticeBar
-from ui.widgets.search_box import SearchBox
+from ui.widgets.search_box import SearchBox, link_search
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -61,17 +61,20 @@ class DirectivesPage(QWidget):
     # --- building --------------------------------------------------------------------------
     def _build_ui(self) -> None:
         layout = QVBoxLayout(self)
-        bar = QHBoxLayout()
+        bar = FlowLayout()  # wraps on a narrow window
         self.add_button = QPushButton("Thêm văn bản (Ctrl+N)", self)
         self.edit_button = QPushButton("Sửa (F2)", self)
         self.delete_button = QPushButton("Xoá", self)
         self.open_button = QPushButton("Mở tệp văn bản", self)
         self.history_button = QPushButton("Lịch sử", self)
+        self.issued_button = QPushButton("Văn bản đã phát hành…", self)
+        self.issued_button.setToolTip("Báo cáo, công văn đôn đốc đã in hoặc lưu cho văn bản "
+                                      "đang chọn: mở lại, sao chép cho kỳ mới")
         self.search_box = SearchBox(self)
         self.export_button = QPushButton("Xuất Excel (Ctrl+E)", self)
         self.export_button.setToolTip("Lưu danh sách văn bản đang hiển thị ra tệp Excel")
         for b in (self.add_button, self.edit_button, self.delete_button, self.open_button,
-                  self.history_button, self.export_button):
+                  self.history_button, self.issued_button, self.export_button):
             bar.addWidget(b)
         bar.addStretch(1)
         bar.addWidget(self.search_box)
@@ -92,7 +95,7 @@ class DirectivesPage(QWidget):
         lower_layout.addWidget(self.detail_label)
         group = QGroupBox("Nhiệm vụ / yêu cầu của văn bản", lower)
         group_layout = QVBoxLayout(group)
-        task_bar = QHBoxLayout()
+        task_bar = FlowLayout()
         self.add_task_button = QPushButton("Thêm nhiệm vụ", group)
         self.edit_task_button = QPushButton("Sửa nhiệm vụ", group)
         self.delete_task_button = QPushButton("Xoá nhiệm vụ", group)
@@ -116,12 +119,14 @@ class DirectivesPage(QWidget):
         layout.addWidget(self.status_label)
 
     def _connect_signals(self) -> None:
+        link_search(self.search_box, self.table)  # Esc clears; ↓/Enter go to the list
         self.search_box.searchChanged.connect(self._on_search_box_search_changed)
         self.add_button.clicked.connect(self.new_directive)
         self.edit_button.clicked.connect(self.edit_directive)
         self.delete_button.clicked.connect(self.delete_directive)
         self.open_button.clicked.connect(self._on_open_button_clicked)
         self.history_button.clicked.connect(self._on_history_button_clicked)
+        self.issued_button.clicked.connect(self._on_issued_button_clicked)
         self.add_task_button.clicked.connect(self.new_task)
         self.edit_task_button.clicked.connect(self.edit_task)
         self.delete_task_button.clicked.connect(self.delete_task)
@@ -194,10 +199,17 @@ class DirectivesPage(QWidget):
             self.tasks_table.set_rows(list(d.tasks))
         self._update_buttons()
 
+    def _on_issued_button_clicked(self) -> None:
+        from ui.print_actions import open_issued_documents
+
+        d = self.current()
+        if d is not None:
+            open_issued_documents(self.window_, directive_id=d.id)
+
     def _update_buttons(self) -> None:
         d = self.current()
         for b in (self.edit_button, self.delete_button, self.history_button,
-                  self.add_task_button):
+                  self.add_task_button, self.issued_button):
             b.setEnabled(d is not None)
         self.open_button.setEnabled(bool(d and d.attachment_path))
         has_task = self.current_task() is not None

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
@@ -50,8 +50,9 @@ from ui.models.submissions_model import SubmissionsModel
 from ui.widgets.attachment_field import open_attachment
 from ui.widgets.data_table import DataTable
 from ui.widgets.export_button import export_view
+from ui.widgets.flow_layout import FlowLayout
 from ui.widgets.notice_bar import NoticeBar
-from ui.widgets.search_box import SearchBox
+from ui.widgets.search_box import SearchBox, link_search
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -92,22 +93,36 @@ class IntakePage(QWidget):
         self.current_count = 0
         self._build_ui()
         self._connect_signals()
+        self.setAcceptDrops(True)  # received files dropped here are read (ui/receive_actions)
         self.refresh()
+
+    # --- dropped files ---------------------------------------------------------------------
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        from ui.receive_actions import receive_files
+
+        paths = [url.toLocalFile() for url in event.mimeData().urls() if url.isLocalFile()]
+        if paths:
+            event.acceptProposedAction()
+            receive_files(self.window_, paths)
 
     # --- building --------------------------------------------------------------------------
     def _build_ui(self) -> None:
         layout = QVBoxLayout(self)
         choose = QHBoxLayout()
         self.directive_combo = QComboBox(self)
-        self.directive_combo.setMinimumWidth(260)
+        self.directive_combo.setMinimumWidth(200)
         self.directive_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.task_combo = QComboBox(self)
-        self.task_combo.setMinimumWidth(260)
+        self.task_combo.setMinimumWidth(200)
         self.task_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.period_combo = QComboBox(self)
-        self.period_combo.setMinimumWidth(290)
+        self.period_combo.setMinimumWidth(220)
         self.period_label = QLabel("Kỳ:", self)
         choose.addWidget(QLabel("Văn bản:", self))
         choose.addWidget(self.directive_combo, 2)
@@ -120,7 +135,7 @@ class IntakePage(QWidget):
         self.period_combo.setVisible(show_period)
         layout.addLayout(choose)
 
-        bar = QHBoxLayout()
+        bar = FlowLayout()  # wraps on a narrow window
         self.register_button = QPushButton(f"{self.register_label} (Enter)", self)
         self.edit_button = QPushButton("Sửa văn bản (F2)", self)
         self.delete_button = QPushButton("Xoá văn bản (Del)", self)
@@ -172,6 +187,7 @@ class IntakePage(QWidget):
         layout.addWidget(splitter, 1)
 
     def _connect_signals(self) -> None:
+        link_search(self.search_box, self.table)  # Esc clears; ↓/Enter go to the list
         self.directive_combo.activated.connect(self._on_directive_combo_activated)
         self.task_combo.activated.connect(self._on_task_combo_activated)
         self.period_combo.activated.connect(self._on_period_combo_activated)
@@ -475,6 +491,8 @@ class IntakePage(QWidget):
         doc = self.current_document()
         if doc is not None and doc.attachment_path:
             open_attachment(self, self.db, doc.attachment_path)
+        else:
+            self.window_.show_status("Văn bản đang chọn không có tệp đính kèm để mở.")
 
     def _after_change(self, obligation_id: int) -> None:
         self.reload_now()

@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QHBoxLayout,
     QLabel,
     QPushButton,
     QVBoxLayout,
@@ -29,8 +28,9 @@ from ui.models.units_model import UnitsModel
 from ui.tasks import window_closed
 from ui.widgets.data_table import DataTable
 from ui.widgets.export_button import export_view
+from ui.widgets.flow_layout import FlowLayout
 from ui.widgets.notice_bar import NoticeBar
-from ui.widgets.search_box import SearchBox
+from ui.widgets.search_box import SearchBox, link_search
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -49,7 +49,7 @@ class UnitsPage(QWidget):
     # --- building --------------------------------------------------------------------------
     def _build_ui(self) -> None:
         layout = QVBoxLayout(self)
-        bar = QHBoxLayout()
+        bar = FlowLayout()  # wraps on a narrow window
         self.kind_combo = QComboBox(self)
         self.kind_combo.addItem("Mọi loại đơn vị", None)
         for kind in UnitKind:
@@ -64,7 +64,7 @@ class UnitsPage(QWidget):
         bar.addWidget(self.search_box)
         layout.addLayout(bar)
 
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()
         self.add_button = QPushButton("Thêm đơn vị (Ctrl+N)", self)
         self.edit_button = QPushButton("Sửa (F2)", self)
         self.active_button = QPushButton("Ngừng theo dõi", self)
@@ -75,6 +75,12 @@ class UnitsPage(QWidget):
         self.history_button = QPushButton("Lịch sử", self)
         self.sheet_button = QPushButton("Phiếu theo dõi…", self)
         self.sheet_button.setToolTip("In / xuất PDF phiếu theo dõi của đơn vị đang chọn")
+        self.remind_button = QPushButton("Đôn đốc đơn vị…", self)
+        self.remind_button.setToolTip("Công văn đôn đốc gửi đơn vị đang chọn: mọi việc còn quá "
+                                      "hạn theo mọi văn bản chỉ đạo")
+        self.issued_button = QPushButton("Văn bản đã gửi…", self)
+        self.issued_button.setToolTip("Các văn bản đã phát hành về đơn vị này hoặc gửi tới đơn "
+                                      "vị này (các lần đôn đốc)")
         self.export_button = QPushButton("Xuất Excel (Ctrl+E)", self)
         self.export_button.setToolTip("Lưu danh sách đang hiển thị (đúng bộ lọc, thứ tự) ra Excel")
         for b in (self.add_button, self.edit_button, self.active_button, self.merge_button,
@@ -82,6 +88,8 @@ class UnitsPage(QWidget):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(self.sheet_button)
+        buttons.addWidget(self.remind_button)
+        buttons.addWidget(self.issued_button)
         buttons.addWidget(self.export_button)
         layout.addLayout(buttons)
         self.up_button.setToolTip("Đưa đơn vị lên trên trong loại của nó (Ctrl+↑)")
@@ -100,6 +108,7 @@ class UnitsPage(QWidget):
         layout.addWidget(self.count_label)
 
     def _connect_signals(self) -> None:
+        link_search(self.search_box, self.table)  # Esc clears; ↓/Enter go to the list
         self.search_box.searchChanged.connect(self._on_search_box_search_changed)
         self.kind_combo.currentIndexChanged.connect(lambda _i: self._apply_filters())
         self.inactive_check.toggled.connect(lambda _c: self._apply_filters())
@@ -112,6 +121,8 @@ class UnitsPage(QWidget):
         self.delete_button.clicked.connect(self.delete_item)
         self.history_button.clicked.connect(self.show_history)
         self.sheet_button.clicked.connect(self._on_sheet_button_clicked)
+        self.remind_button.clicked.connect(self._on_remind_button_clicked)
+        self.issued_button.clicked.connect(self._on_issued_button_clicked)
         self.export_button.clicked.connect(lambda: self.export_excel())
         self.table.rowActivated.connect(lambda _id: self.edit_item())
         self.table.currentIdChanged.connect(lambda _id: self._update_buttons())
@@ -153,7 +164,8 @@ class UnitsPage(QWidget):
         unit = self.current()
         has = unit is not None
         for b in (self.edit_button, self.active_button, self.merge_button, self.up_button,
-                  self.down_button, self.delete_button, self.history_button, self.sheet_button):
+                  self.down_button, self.delete_button, self.history_button, self.sheet_button,
+                  self.remind_button, self.issued_button):
             b.setEnabled(has)
         if unit is not None:
             self.active_button.setText("Theo dõi lại" if not unit.active else "Ngừng theo dõi")
@@ -265,6 +277,18 @@ class UnitsPage(QWidget):
         unit = self.current()
         if unit is not None:
             self.window_.open_document_dialog("unit-sheet", unit_id=unit.id)
+
+    def _on_remind_button_clicked(self) -> None:
+        unit = self.current()
+        if unit is not None:
+            self.window_.open_document_dialog("unit-reminder", unit_id=unit.id)
+
+    def _on_issued_button_clicked(self) -> None:
+        from ui.print_actions import open_issued_documents
+
+        unit = self.current()
+        if unit is not None:
+            open_issued_documents(self.window_, unit_id=unit.id)
 
     def save_state(self) -> None:
         self.table.save_state()

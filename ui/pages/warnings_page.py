@@ -38,11 +38,15 @@ from app.services.warning_list import (
     warning_totals,
 )
 from app.settings import Settings
-from app.status import STATUS_COLOURS, Status, StatusCounts
+from app.status import Status, StatusCounts
 from app.text import number_text, search_key
-from ui.models.warnings_model import WarningsModel
+from ui.models.warnings_model import REMINDED_TITLE, WarningsModel
 from ui.models.warnings_model import export_table as rows_table
+from ui.style import status_chip_style
 from ui.tasks import is_synchronous, run_in_background, window_closed
+from ui.widgets.flow_layout import FlowLayout
+from ui.widgets.frozen_column import freeze_first_column
+from ui.widgets.search_box import link_search
 
 SEARCH_DELAY_MS = 250  # typing on: the query runs once the user pauses
 
@@ -70,6 +74,7 @@ class _Loaded:
     scope: SearchScope
     day_totals: StatusCounts  # every warning of the day (the tab's number)
     page: _Page
+    reminded: dict[tuple[int, int | None], str]  # "đã đôn đốc lần N, ngày …" by unit, directive
 
 
 class WarningsPage(QWidget):
@@ -112,14 +117,18 @@ class WarningsPage(QWidget):
         self.reminder_button = QPushButton("In / Xuất PDF công văn đôn đốc…", self)
         self.reminder_button.setToolTip("Công văn đôn đốc cho văn bản đang lọc (chọn văn bản ở ô "
                                         "\"Văn bản\" để đôn đốc riêng văn bản đó)")
+        self.unit_reminder_button = QPushButton("Đôn đốc đơn vị…", self)
+        self.unit_reminder_button.setToolTip("Một công văn gửi đơn vị của dòng đang chọn, liệt "
+                                             "kê mọi việc đơn vị còn quá hạn (mọi văn bản)")
         self.export_button = QPushButton("Xuất Excel (Ctrl+E)", self)
         self.export_button.setToolTip("Lưu toàn bộ danh sách cảnh báo đúng bộ lọc và thứ tự "
                                       "đang chọn (kể cả các dòng chưa hiện) ra tệp Excel")
         self.toolbar_layout.addWidget(self.reminder_button)
+        self.toolbar_layout.addWidget(self.unit_reminder_button)
         self.toolbar_layout.addWidget(self.export_button)
         layout.addLayout(self.toolbar_layout)
 
-        filters = QHBoxLayout()
+        filters = FlowLayout()  # wraps on a narrow window
         filters.addWidget(QLabel("Văn bản:"))
         self.directive_combo = QComboBox(self)
         self.directive_combo.addItem("Tất cả", None)
@@ -140,7 +149,8 @@ class WarningsPage(QWidget):
         self.search_edit = QLineEdit(self)
         self.search_edit.setPlaceholderText("Tìm đơn vị, nhiệm vụ, văn bản, kỳ (không cần dấu)…")
         self.search_edit.setClearButtonEnabled(True)
-        filters.addWidget(self.search_edit, 1)
+        self.search_edit.setMinimumWidth(260)
+        filters.addWidget(self.search_edit)
         filters.addWidget(QLabel("Cảnh báo trước:"))
         self.window_spin = QSpinBox(self)
         self.window_spin.setRange(0, 90)
@@ -171,13 +181,13 @@ class WarningsPage(QWidget):
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.frozen = freeze_first_column(self.view)  # the unit stays when scrolled sideways
         layout.addWidget(self.view, 1)
 
         bottom = QHBoxLayout()
         for status in (Status.OVERDUE, Status.DUE_SOON):
             chip = QLabel(status.label)
-            chip.setStyleSheet(f"background: {STATUS_COLOURS[status]}; padding: 2px 6px; "
-                               "border: 1px solid #7a8593;")
+            chip.setStyleSheet(status_chip_style(status))
             bottom.addWidget(chip)
         self.shown_label = QLabel(self)
         bottom.addWidget(self.shown_label, 1)
@@ -193,15 +203,18 @@ class WarningsPage(QWidget):
         self.search_timer.setInterval(SEARCH_DELAY_MS)
 
     def _connect_signals(self) -> None:
+        link_search(self.search_edit, self.view)  # Esc clears; ↓/Enter go to the list
         self.directive_combo.currentIndexChanged.connect(self._on_filter_changed)
         self.kind_combo.currentIndexChanged.connect(self._on_filter_changed)
         self.unit_combo.currentIndexChanged.connect(self._on_filter_changed)
         self.search_edit.textChanged.connect(self._on_search_edit_text_changed)
         self.search_timer.timeout.connect(self._requery)
+        self.search_edit.returnPressed.connect(self._requery)
         self.window_spin.editingFinished.connect(self._on_window_spin_editing_finished)
         self.view.activated.connect(self._on_view_activated)
         self.export_button.clicked.connect(lambda: self.export_excel())
         self.reminder_button.clicked.connect(self._on_reminder_button_clicked)
+        self.unit_reminder_button.clicked.connect(self._on_unit_reminder_button_clicked)
         self.more_button.clicked.connect(self._on_more_button_clicked)
         self.model.moreRequested.connect(self._on_model_more_requested)
         self.model.sortRequested.connect(self._on_model_sort_requested)
@@ -240,7 +253,8 @@ class WarningsPage(QWidget):
             scope = search_scope(db, flt)
             day_totals = warning_totals(db, flt.unfiltered())
             return _Loaded(day, list_directives(db), list_units(db), days, scope, day_totals,
-                           _query(db, flt, scope, order, descending, day_totals))
+                           _query(db, flt, scope, order, descending, day_totals),
+                           reminded_notes(db, day))
 
         run_in_background(load, lambda result: self._on_loaded(generation, result), owner=self)
 
@@ -286,6 +300,7 @@ class WarningsPage(QWidget):
             return
         self.day = loaded.day
         self.scope = loaded.scope
+        self.model.set_reminded(loaded.reminded)
         self._fill_combo(self.directive_combo,
                          [(d.number_symbol, d.id) for d in loaded.directives])
         self._fill_combo(self.unit_combo, [(u.name, u.id) for u in loaded.units])
@@ -309,6 +324,13 @@ class WarningsPage(QWidget):
         else:
             self._show_page(loaded.page, fit_columns=True)
 
+    def reload_reminded(self) -> None:
+        """The reminders column again (a reminder was just printed or saved)."""
+        if window_closed(self) or self.day is None:
+            return
+        db, day = self.db, self.day
+        run_in_background(lambda: reminded_notes(db, day), self.model.set_reminded, owner=self)
+
     def _on_page(self, generation: int, page: _Page) -> None:
         if generation == self._generation:
             self._show_page(page)
@@ -319,9 +341,14 @@ class WarningsPage(QWidget):
         if fit_columns or not self._fitted:
             # Once per day, not per keystroke: widths stay put while the user types.
             self.view.resizeColumnsToContents()
-            self.view.setColumnWidth(3, min(self.view.columnWidth(3) + 12, 300))  # unit
+            titles = [c.title for c in self.model.columns]
+            unit, period = titles.index("Đơn vị"), titles.index("Kỳ")
+            self.view.setColumnWidth(unit, min(self.view.columnWidth(unit) + 12, 300))
             # The period: room for "6 tháng đầu năm 2016" even if the first rows are monthly.
-            self.view.setColumnWidth(6, max(self.view.columnWidth(6), 150))
+            self.view.setColumnWidth(period, max(self.view.columnWidth(period), 150))
+            # "Đã đôn đốc": room for "đã đôn đốc lần 2, ngày 15/08/2018" before any is sent.
+            reminded = titles.index(REMINDED_TITLE)
+            self.view.setColumnWidth(reminded, max(self.view.columnWidth(reminded), 190))
             self._fitted = bool(page.rows)
         self._update_shown()
 
@@ -394,13 +421,14 @@ class WarningsPage(QWidget):
 
         db, scope, flt = self.db, self.scope, self.current_filter()
         order, descending, title = self._order, self._descending, self.export_title()
+        reminded = self.model.reminded()
         if scope is None:
             return  # nothing loaded yet
 
         def build() -> Any:
             rows = warning_page(db, flt, scope=scope, order=order, descending=descending,
                                 limit=None)
-            return rows_table(rows, title)
+            return rows_table(rows, title, reminded)
 
         export_table(self, build, "Cảnh báo hạn", path=path)
 
@@ -410,8 +438,22 @@ class WarningsPage(QWidget):
         if open_dialog is not None:
             open_dialog("reminder", directive_id=self.directive_combo.currentData())
 
+    def _on_unit_reminder_button_clicked(self) -> None:
+        """The consolidated reminder to the unit of the selected row (or the unit filtered)."""
+        index = self.view.currentIndex()
+        unit_id = self.model.row_at(index.row()).unit_id if index.isValid() \
+            else self.unit_combo.currentData()
+        open_dialog = getattr(self.main_window, "open_document_dialog", None)
+        if open_dialog is not None:
+            open_dialog("unit-reminder", unit_id=unit_id)
+
     def _on_filter_changed(self, _index: int) -> None:
         self._requery()
+
+    def focus_search(self) -> None:
+        """Ctrl+F."""
+        self.search_edit.setFocus()
+        self.search_edit.selectAll()
 
     def _on_search_edit_text_changed(self, _text: str) -> None:
         if is_synchronous():
@@ -450,6 +492,13 @@ class WarningsPage(QWidget):
         obligation_id = index.data(Qt.ItemDataRole.UserRole)
         if obligation_id is not None:
             self.openObligationRequested.emit(int(obligation_id))
+
+
+def reminded_notes(db: Any, day: dt.date) -> dict[tuple[int, int | None], str]:
+    """ "đã đôn đốc lần N, ngày …" per (unit, directive), as of ``day``."""
+    from app.services.issued_documents import last_reminders, reminder_note
+
+    return {key: reminder_note(sent) for key, sent in last_reminders(db, until=day).items()}
 
 
 def _query(db: Any, flt: WarningFilter, scope: SearchScope, order: str, descending: bool,

@@ -40,7 +40,14 @@ def open_attachment(parent: QWidget | None, db: Database, stored: str) -> bool:
     except AppError as exc:
         messages.show_error(parent, exc)
         return False
-    return bool(QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))))
+    if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+        return True
+    kind = path.suffix.lower() or "không có đuôi"
+    messages.show_error(parent, AppError(
+        f"Máy chưa mở được tệp “{path.name}”: có thể chưa có chương trình để mở loại tệp "
+        f"{kind}. Hãy cài chương trình đọc loại tệp này (ví dụ trình đọc PDF), hoặc mở tệp trực "
+        f"tiếp ở thư mục:\n{path.parent}"), title="Chưa mở được tệp")
+    return False
 
 
 class AttachmentField(QWidget):

@@ -28,9 +28,11 @@ from app.services.dashboard import (
     rate_text,
     task_choices,
 )
-from app.status import STATUS_COLOURS, Status
+from app.status import Status
 from ui.models.completeness_matrix_model import CompletenessMatrixModel
+from ui.style import status_chip_style
 from ui.tasks import run_in_background, window_closed
+from ui.widgets.frozen_column import freeze_first_column
 
 
 class CompletenessMatrixWidget(QWidget):
@@ -76,14 +78,14 @@ class CompletenessMatrixWidget(QWidget):
         self.view.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         self.view.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
         self.view.setWordWrap(False)
+        self.frozen = freeze_first_column(self.view)  # unit names stay when scrolled sideways
         layout.addWidget(self.view, 1)
         legend = QHBoxLayout()
         legend.addWidget(QLabel("Chú thích:"))
         for status in (Status.DONE_ON_TIME, Status.DONE_LATE, Status.OVERDUE, Status.DUE_SOON,
                        Status.NOT_DUE, Status.EXEMPT):
             chip = QLabel(SHORT_LABELS[status])
-            chip.setStyleSheet(f"background: {STATUS_COLOURS[status]}; padding: 2px 6px; "
-                               "border: 1px solid #7a8593;")
+            chip.setStyleSheet(status_chip_style(status))
             legend.addWidget(chip)
         chip = QLabel("— không phải thực hiện")
         legend.addWidget(chip)

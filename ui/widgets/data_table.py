@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidge
 
 from ui.models.row_table_model import ID_ROLE, RowTableModel
 from ui.models.search_proxy import SearchProxy
+from ui.widgets.frozen_column import freeze_first_column
 from ui.widgets.status_badge_delegate import StatusBadgeDelegate
 
 
@@ -28,6 +29,7 @@ class DataTable(QTableView):
         self._build_ui()
         self._connect_signals()
         self.restore_state()
+        self.frozen = freeze_first_column(self)  # the unit stays in view when scrolled sideways
 
     def _build_ui(self) -> None:
         self.setModel(self.proxy)

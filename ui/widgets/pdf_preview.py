@@ -35,6 +35,7 @@ class PdfPreview(QWidget):
         self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
         self.view.setPageSpacing(12)
         self.page_label = QLabel(self)
+        self.page_label.setWordWrap(True)  # a long hint wraps: the preview can be narrow
         self.zoom_out_button = QPushButton("Thu nhỏ", self)
         self.zoom_in_button = QPushButton("Phóng to", self)
         self.fit_button = QPushButton("Vừa chiều ngang", self)
@@ -55,12 +56,25 @@ class PdfPreview(QWidget):
         self.view.pageNavigator().currentPageChanged.connect(lambda _p: self._update_label())
 
     # --- public ---------------------------------------------------------------------------
-    def load(self, path: str) -> int:
+    def load(self, path: str, *, keep_position: bool = False) -> int:
+        """Show the PDF at ``path`` from its first page fitted to the width, or, with
+        ``keep_position`` (the same document made again after an edit), where the user was
+        reading, at the same zoom."""
+        scroll = (self.view.verticalScrollBar().value(), self.view.horizontalScrollBar().value())
+        zoom = (self.view.zoomMode(), self.view.zoomFactor())
         self.document.close()
         error = self.document.load(path)
         count = self.document.pageCount() if error == QPdfDocument.Error.None_ else 0
-        self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
-        self.view.pageNavigator().jump(0, QPointF(), self.view.pageNavigator().currentZoom())
+        if keep_position and count:
+            self.view.setZoomMode(zoom[0])
+            if zoom[0] == QPdfView.ZoomMode.Custom:
+                self.view.setZoomFactor(zoom[1])
+            self.view.verticalScrollBar().setValue(scroll[0])
+            self.view.horizontalScrollBar().setValue(scroll[1])
+        else:
+            self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+            self.view.pageNavigator().jump(0, QPointF(),
+                                           self.view.pageNavigator().currentZoom())
         self._update_label()
         self.pagesChanged.emit(count)
         return count

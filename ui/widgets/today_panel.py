@@ -220,6 +220,12 @@ class TodayPanel(QWidget):
             dialog.show()
             return dialog
         kind = "escalation" if r.kind is RoundKind.ESCALATE else "reminder"
+        if kind == "reminder":
+            # Printed or saved from there, the letter is kept as this round's: the round is done.
+            from ui.print_actions import open_document_dialog
+
+            return open_document_dialog(self.main_window, kind, r.directive_id,
+                                        follow_up_round=r.kind.number)
         return self.main_window.open_document_dialog(kind, directive_id=r.directive_id)  # type: ignore[no-any-return]
 
     def mark_sent(self) -> None:
@@ -233,6 +239,14 @@ class TodayPanel(QWidget):
         if row is None or self.day is None or row.round.kind is RoundKind.NOTICE:
             return
         r = row.round
+        from app.services.issued_documents import reminders_sent
+
+        already = [s for s in reminders_sent(self.db, directive_id=r.directive_id, until=self.day)
+                   if s.follow_up_round == r.kind.number and r.day <= s.day]
+        if already:  # the letter was printed from the print dialog for this round
+            messages.show_info(self, "Đã ghi nhận", f"{r.kind.label} này đã được ghi khi in công "
+                               f"văn ngày {fmt(already[-1].day)}; không ghi thêm lần nữa.")
+            return
         try:
             record_issued(self.db, IssuedInput(
                 kind="reminder", as_of=self.day, directive_id=r.directive_id,
