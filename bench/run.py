@@ -646,7 +646,7 @@ EXPORT_HEADERS = ("Văn bản", "Nhiệm vụ", "Đơn vị", "Kỳ", "Hạn", "
 def xlsx_product(rows: list[tuple[object, ...]], target: Path) -> None:
     """``app.exchange.xlsx_export.write_table`` writing the same cells (title, styled header,
     date cells, widths, autofilter), as the window exports a table view."""
-    from app.exchange.xlsx_export import Column, Table, write_table
+    from app.exchange.xlsx_writer import Column, Table, write_table
 
     table = Table("TIẾP NHẬN BÁO CÁO CỦA CÁC ĐƠN VỊ", tuple(Column(h) for h in EXPORT_HEADERS),
                   rows, subtitle="Đo tốc độ", sheet_name="Nghĩa vụ")  # type: ignore[arg-type]

@@ -48,7 +48,6 @@ _.space_after
 _.space_before
 _.start_type
 _.widow_control
-row_idx  # openpyxl calls ws._values_to_row(values, row_idx)
 
 # References kept so that Qt does not delete the object (a popup calendar, a modeless dialog,
 # a test's dialog).

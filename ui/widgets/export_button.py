@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QFileDialog, QTableView, QWidget
 from ui.tasks import run_in_background
 
 if TYPE_CHECKING:
-    from app.exchange.xlsx_export import CellValue, Table
+    from app.exchange.xlsx_writer import CellValue, Table
 
 _DMY = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
 _LAST_DIR_KEY = "export/last_dir"
@@ -60,7 +60,7 @@ def _colour(value: object) -> str | None:
 def table_from_model(model: QAbstractItemModel, title: str, subtitle: str = "",
                      hidden_columns: set[int] | None = None) -> Table:
     """The rows of ``model`` (a proxy: its order and filter) as an exportable table."""
-    from app.exchange.xlsx_export import Column, Table
+    from app.exchange.xlsx_writer import Column, Table
 
     hidden = hidden_columns or set()
     cols = [c for c in range(model.columnCount()) if c not in hidden]
@@ -98,7 +98,7 @@ def table_from_model(model: QAbstractItemModel, title: str, subtitle: str = "",
 
 def table_from_view(view: QTableView, title: str, subtitle: str = "") -> Table:
     """What the view shows: hidden columns left out, columns in on-screen (visual) order."""
-    from app.exchange.xlsx_export import Table
+    from app.exchange.xlsx_writer import Table
 
     model = view.model()
     header = view.horizontalHeader()
@@ -155,7 +155,7 @@ def export_table(parent: QWidget | None, build: Callable[[], Table], default_nam
 
 def _write_in_background(parent: QWidget | None, target: Path,
                          build: Callable[[], Table]) -> None:
-    from app.exchange.xlsx_export import write_table
+    from app.exchange.xlsx_writer import write_table
     from ui.dialogs.messages import show_error, show_info
 
     def work() -> tuple[object, int]:
