@@ -208,8 +208,8 @@ def export_table(rows: list[ObligationRow], title: str,
     the column texts in the page's order (with "Đã đôn đốc"), the due date as a real date, the
     status colour beside its label, and the page's "Số ngày" as two number columns (days overdue;
     days left, 0 when due today) that Excel can add up, filter and sort."""
-    from app.exchange.xlsx_export import Column as XlsxColumn
-    from app.exchange.xlsx_export import Table
+    from app.exchange.xlsx_writer import Column as XlsxColumn
+    from app.exchange.xlsx_writer import Table
 
     notes = reminded or {}
     columns = with_reminded(COLUMNS, Column(
