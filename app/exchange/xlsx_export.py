@@ -15,6 +15,7 @@ from typing import Any
 from app.dates import as_of_caption, fmt
 from app.db import Database
 from app.errors import NotFound, ValidationError
+from app.exchange.xlsx_columns import SUBMISSION_EXPORT_HEADERS, UNIT_EXPORT_HEADERS
 from app.exchange.xlsx_writer import (
     DATE_FORMAT,
     HEADER_ROW,
@@ -149,13 +150,6 @@ def units_table(db: Database, f: ExportFilters) -> Table:
                  subtitle=f"Có {len(units)} đơn vị.", sheet_name="Đơn vị")
 
 
-UNIT_EXPORT_HEADERS = (
-    "STT", "Tên đơn vị", "Tên viết tắt", "Loại đơn vị", "Thứ tự", "Chức danh thủ trưởng",
-    "Địa chỉ", "Điện thoại", "Thư điện tử", "Người liên hệ", "Ghi chú", "Đang theo dõi",
-    "Hiệu lực từ ngày", "Hiệu lực đến ngày", "Sáp nhập vào",
-)
-
-
 def directives_table(db: Database, f: ExportFilters) -> Table:
     from app.services.directives import list_directives
 
@@ -174,12 +168,6 @@ def directives_table(db: Database, f: ExportFilters) -> Table:
                      sum(t.obligation_count for t in d.tasks)))
     return Table(TABLE_TITLES["directives"], columns, rows, [],
                  subtitle=f"Có {len(directives)} văn bản.", sheet_name="Văn bản chỉ đạo")
-
-
-SUBMISSION_EXPORT_HEADERS = (
-    "STT", "Đơn vị", "Văn bản chỉ đạo", "Nhiệm vụ", "Kỳ báo cáo", "Hạn", "Số, ký hiệu văn bản",
-    "Ngày ký", "Ngày nhận", "Người ký", "Hình thức nhận", "Trích yếu", "Đánh giá", "Trạng thái",
-)
 
 
 def _submission_table(db: Database, f: ExportFilters, *, periodic: bool) -> Table:

@@ -37,6 +37,12 @@ from sqlalchemy.orm import Session
 from app.dates import fmt, parse_date
 from app.db import Database
 from app.errors import AppError, Conflict, NotFound, ValidationError
+from app.exchange.xlsx_columns import (
+    IGNORED_HEADERS,
+    SUBMISSION_FIELDS,
+    UNIT_FIELDS,
+    Field,
+)
 from app.exchange.xlsx_limits import (
     MAX_ROWS,
     SheetScan,
@@ -99,54 +105,6 @@ ACTION_COLOURS = {
 }
 
 
-@dataclass(frozen=True)
-class Field:
-    key: str
-    header: str  # the header written in exports and templates
-    aliases: tuple[str, ...] = ()
-    required: bool = False
-    is_date: bool = False
-    hint: str = ""
-
-
-UNIT_FIELDS: tuple[Field, ...] = (
-    Field("name", "Tên đơn vị", ("Đơn vị", "Tên"), required=True,
-          hint="Tên đầy đủ, ví dụ UBND huyện Bình Sơn"),
-    Field("short_name", "Tên viết tắt", ("Viết tắt", "Tên ngắn")),
-    Field("kind", "Loại đơn vị", ("Loại", "Cấp"), required=True,
-          hint="Sở, ban, ngành tỉnh / UBND cấp huyện / UBND cấp xã / Khác"),
-    Field("sort_order", "Thứ tự", ("Thứ tự sắp xếp",), hint="Số nguyên"),
-    Field("head_title", "Chức danh thủ trưởng", ("Chức danh",)),
-    Field("address", "Địa chỉ"),
-    Field("phone", "Điện thoại", ("Số điện thoại", "SĐT")),
-    Field("email", "Thư điện tử", ("Email", "E-mail", "Địa chỉ thư điện tử")),
-    Field("contact_person", "Người liên hệ", ("Đầu mối",)),
-    Field("note", "Ghi chú"),
-    Field("active", "Đang theo dõi", ("Theo dõi",), hint="Có / Không"),
-    Field("valid_from", "Hiệu lực từ ngày", ("Hiệu lực từ", "Từ ngày"), is_date=True),
-    Field("valid_to", "Hiệu lực đến ngày", ("Hiệu lực đến", "Đến ngày"), is_date=True),
-)
-SUBMISSION_FIELDS: tuple[Field, ...] = (
-    Field("unit", "Đơn vị", ("Tên đơn vị", "Đơn vị gửi"), required=True),
-    Field("directive", "Văn bản chỉ đạo", ("Số, ký hiệu văn bản chỉ đạo", "Văn bản"),
-          required=True, hint="Số, ký hiệu, ví dụ 2116/UBND-NC"),
-    Field("task", "Nhiệm vụ", ("Tên nhiệm vụ", "Yêu cầu")),
-    Field("period", "Kỳ báo cáo", ("Kỳ",), hint="Với báo cáo định kỳ, ví dụ 6 tháng đầu năm 2018"),
-    Field("number_symbol", "Số, ký hiệu văn bản", ("Số ký hiệu", "Số, ký hiệu",
-                                                   "Số văn bản"), required=True),
-    Field("signed_date", "Ngày ký", ("Ngày văn bản", "Ngày ban hành"), required=True,
-          is_date=True),
-    Field("received_date", "Ngày nhận", ("Ngày đến", "Ngày tiếp nhận"), required=True,
-          is_date=True),
-    Field("signer", "Người ký"),
-    Field("channel", "Hình thức nhận", ("Hình thức",),
-          hint="Giấy / Thư điện tử / Hệ thống quản lý văn bản"),
-    Field("summary", "Trích yếu", ("Nội dung",)),
-    Field("assessment", "Đánh giá", ("Nhận xét",)),
-)
-# Columns of the program's own exports that are read-only: recognised, not imported.
-IGNORED_HEADERS = ("STT", "Số TT", "TT", "Mã", "Sáp nhập vào", "Hạn", "Trạng thái",
-                   "Quá hạn (ngày)")
 FIELDS = {"units": UNIT_FIELDS, "submissions": SUBMISSION_FIELDS}
 
 
