@@ -926,15 +926,11 @@ class _Audit:
 
 
 def _write_units(session: Session, planned: Sequence[_Planned], batch_id: int | None) -> None:
-    from sqlalchemy import func
-
-    from app.models import TaskUnit, TaskUnitKind
-    from app.services.obligations import sync_task
+    from app.services.obligations import sync_tasks_for_units
+    from app.services.units import top_sort_orders
 
     history = _Audit(session, batch_id)
-    top: dict[str, int] = {
-        kind: int(n) for kind, n in session.execute(
-            select(Unit.kind, func.max(Unit.sort_order)).group_by(Unit.kind))}
+    top = top_sort_orders(session)
     touched_kinds: set[str] = set()
     touched_units: set[int] = set()
     added: list[Unit] = []
@@ -969,17 +965,8 @@ def _write_units(session: Session, planned: Sequence[_Planned], batch_id: int | 
                         after=audit.snapshot(unit))
             touched_kinds.add(unit.kind)
     session.flush()
-    if not (touched_kinds or touched_units):
-        return
-    task_ids = set(session.scalars(select(TaskUnitKind.task_id).where(
-        TaskUnitKind.kind.in_(touched_kinds))))
-    if touched_units:
-        task_ids |= set(session.scalars(select(TaskUnit.task_id).where(
-            TaskUnit.unit_id.in_(touched_units))))
-        task_ids |= set(session.scalars(select(Obligation.task_id).where(
-            Obligation.unit_id.in_(touched_units))))
-    for task in session.scalars(select(Task).where(Task.id.in_(task_ids))):
-        sync_task(session, task)
+    if touched_kinds or touched_units:
+        sync_tasks_for_units(session, kinds=touched_kinds, unit_ids=touched_units)
 
 
 def _write_submissions(session: Session, planned: Sequence[_Planned], batch_id: int | None

@@ -612,14 +612,25 @@ def sync_task(session: Session, task: Task, *, default_due_day: int | None = Non
 def sync_tasks_for_unit(session: Session, unit: Unit) -> SyncResult:
     """Re-derive every task that binds ``unit`` by kind or by name (after its validity or kind
     changed, or a merger)."""
-    task_ids = set(session.scalars(
-        select(Task.id).join(Task.unit_kinds).where(Task.unit_kinds.any(kind=unit.kind))
-    ))
-    from app.models import TaskUnit
+    return sync_tasks_for_units(session, kinds={unit.kind}, unit_ids={unit.id})
 
-    task_ids |= set(session.scalars(select(TaskUnit.task_id).where(TaskUnit.unit_id == unit.id)))
-    task_ids |= set(session.scalars(
-        select(Obligation.task_id).where(Obligation.unit_id == unit.id).distinct()))
+
+def sync_tasks_for_units(session: Session, *, kinds: Iterable[str],
+                         unit_ids: Iterable[int]) -> SyncResult:
+    """Re-derive every task that binds one of ``kinds``, or one of ``unit_ids`` by name or by
+    an obligation it already has (units added, or whose kind or validity changed)."""
+    from app.models import TaskUnit, TaskUnitKind
+
+    kinds, unit_ids = set(kinds), set(unit_ids)
+    task_ids: set[int] = set()
+    if kinds:
+        task_ids |= set(session.scalars(select(TaskUnitKind.task_id).where(
+            TaskUnitKind.kind.in_(kinds))))
+    if unit_ids:
+        task_ids |= set(session.scalars(select(TaskUnit.task_id).where(
+            TaskUnit.unit_id.in_(unit_ids))))
+        task_ids |= set(session.scalars(select(Obligation.task_id).where(
+            Obligation.unit_id.in_(unit_ids)).distinct()))
     result = SyncResult()
     default_due_day = load_settings(session).default_due_day
     history = load_calendar_history(session)

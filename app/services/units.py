@@ -216,14 +216,18 @@ def _check_duplicate(session: Session, name: str, exclude_id: int | None = None)
             )
 
 
+def top_sort_orders(session: Session) -> dict[str, int]:
+    """The highest order number (TT) of each kind: a new unit without one comes after them."""
+    return {kind: int(n) for kind, n in session.execute(
+        select(Unit.kind, func.max(Unit.sort_order)).group_by(Unit.kind)) if n is not None}
+
+
 def create_unit(db: Database, data: UnitInput) -> UnitInfo:
     values = _validate(data)
     with db.write() as session:
         _check_duplicate(session, str(values["name"]))
         if data.sort_order is None:
-            top = session.scalar(select(func.max(Unit.sort_order)).where(
-                Unit.kind == values["kind"]))
-            values["sort_order"] = (top or 0) + 1
+            values["sort_order"] = top_sort_orders(session).get(str(values["kind"]), 0) + 1
         else:
             values["sort_order"] = data.sort_order
         unit = Unit(**values)
