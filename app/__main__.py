@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import io
 import os
@@ -12,11 +13,12 @@ GUI_FLAGS = {"--self-test"}
 HELP_FLAGS = {"-h", "--help", "--version"}
 
 
-def _wants_window(argv: Sequence[str]) -> bool:
+def _wants_window(argv: Sequence[str]) -> tuple[bool, argparse.ArgumentParser | None]:
     """No sub-command (only global options such as --db): open the window. Decided silently:
-    the command line prints its help or its argument errors itself, once."""
+    the command line prints its help or its argument errors itself, once. The parser built
+    here is handed on to the command, not built a second time."""
     if any(a in HELP_FLAGS for a in argv):
-        return False
+        return False, None
     from app.cli import build_parser
 
     parser = build_parser()
@@ -24,8 +26,8 @@ def _wants_window(argv: Sequence[str]) -> bool:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             args, _rest = parser.parse_known_args([a for a in argv if a not in GUI_FLAGS])
     except SystemExit:
-        return False
-    return not getattr(args, "command", None)
+        return False, parser
+    return not getattr(args, "command", None), parser
 
 
 def _quiet_closed_pipe() -> int:
@@ -41,14 +43,15 @@ def _quiet_closed_pipe() -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    if _wants_window(argv):
+    window, parser = _wants_window(argv)
+    if window:
         from ui.app import run_gui  # Qt only here
 
         return run_gui(argv)
     from app.cli import run
 
     try:
-        code = run(argv)
+        code = run(argv, parser=parser)
         sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's last flush
     except BrokenPipeError:  # output piped into `head` and the like
         return _quiet_closed_pipe()
