@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import io
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import argparse
 
 GUI_FLAGS = {"--self-test"}
 HELP_FLAGS = {"-h", "--help", "--version"}
@@ -19,6 +22,8 @@ def _wants_window(argv: Sequence[str]) -> tuple[bool, argparse.ArgumentParser | 
     here is handed on to the command, not built a second time."""
     if any(a in HELP_FLAGS for a in argv):
         return False, None
+    if _only_global_options(argv):  # the window, without building the commands' parser
+        return True, None
     from app.cli import build_parser
 
     parser = build_parser()
@@ -28,6 +33,23 @@ def _wants_window(argv: Sequence[str]) -> tuple[bool, argparse.ArgumentParser | 
     except SystemExit:
         return False, parser
     return not getattr(args, "command", None), parser
+
+
+WINDOW_OPTIONS = ("--db", "--database-url")
+
+
+def _only_global_options(argv: Sequence[str]) -> bool:
+    """Nothing but ``--db FILE``, ``--database-url URL`` (or ``--db=FILE``) and --self-test:
+    the common way the window is opened, told apart without the command parser."""
+    rest = [a for a in argv if a not in GUI_FLAGS]
+    while rest:
+        if rest[0].startswith(tuple(f"{o}=" for o in WINDOW_OPTIONS)):
+            rest = rest[1:]
+        elif rest[0] in WINDOW_OPTIONS and len(rest) > 1 and not rest[1].startswith("-"):
+            rest = rest[2:]
+        else:
+            return False
+    return True
 
 
 def _quiet_closed_pipe() -> int:

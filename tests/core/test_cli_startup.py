@@ -81,3 +81,28 @@ def test_the_export_lists_named_by_the_parser_are_the_exporters():
     from app.exchange.xlsx_export import TABLES
 
     assert exchange_commands.EXPORT_TABLES == TABLES
+
+
+@pytest.mark.parametrize(("argv", "window"), [
+    ([], True),
+    (["--db", "x.db"], True),
+    (["--db=x.db", "--self-test"], True),
+    (["--database-url", "postgresql://a@may-chu/sotheodoi"], True),
+    (["--db"], False),  # the command line says what is missing
+    (["--db", "x.db", "units"], False),
+    (["units"], False),
+    (["--version"], False),
+])
+def test_the_window_is_told_apart_from_a_command(argv, window):
+    from app.__main__ import _wants_window
+
+    assert _wants_window(argv)[0] is window
+
+
+def test_opening_the_window_does_not_build_the_command_parser():
+    code = ("import sys\nfrom app.__main__ import _wants_window\n"
+            "assert _wants_window(['--db', 'x.db']) == (True, None)\n"
+            "assert 'app.cli' not in sys.modules and 'argparse' not in sys.modules\n")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
