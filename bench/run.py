@@ -391,7 +391,10 @@ def bench_search_page(scale: str, path: Path, repeat: int) -> list[Figure]:
 
 
 def _probe(mode: str, path: Path | None, scale: str) -> dict[str, float]:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    # Byte code written (the warm-up run writes it): an installed program has it; without it
+    # every start compiled the program's own modules again.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["QT_QPA_PLATFORM"] = "offscreen"
     with tempfile.TemporaryDirectory(prefix="sotheodoi-bench-") as tmp:
         env["SOTHEODOI_DATA"] = tmp
         env["XDG_CONFIG_HOME"] = tmp
