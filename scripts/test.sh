@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# Set up (once) and run the whole test suite: lint, types of the core, tests (Qt offscreen).
+# Set up (once) and run the whole test suite: lint, types (core and UI), tests (Qt offscreen).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh test
 export QT_QPA_PLATFORM=offscreen
 .venv/bin/ruff check .
-.venv/bin/mypy app
+.venv/bin/mypy app ui
 exec .venv/bin/python -m pytest -q "$@"

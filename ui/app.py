@@ -102,6 +102,7 @@ def create_application(argv: Sequence[str] = ()) -> object:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
+    assert isinstance(app, QApplication)  # the program's widgets need a QApplication
     app.setApplicationName(APP_ID)
     app.setOrganizationName(ORG_NAME)
     app.setApplicationDisplayName(APP_NAME)
@@ -208,7 +209,8 @@ def start_window(argv: Sequence[str]) -> tuple[object, Any] | int:
         opened = open_database_with_recovery(Path(target.url), quick_check=False)
         if opened is None:
             return DatabaseError.exit_code
-        db, db_path = opened
+        db, opened_path = opened
+        db_path = str(opened_path)
     window = _show_window(db)
     log.info("%s %s started on %s", APP_NAME, __version__, db_path)
     return window, db
@@ -302,7 +304,8 @@ def verify_after_paint(window: Any, db: Any) -> None:
 
 
 def _on_verified(window: Any, db: Any, path: Path, error: BaseException | None) -> None:
-    if CURRENT.get("db") is not db:
+    current = CURRENT.get("db")
+    if current is None or current is not db:
         return  # another file is open by now
     if error is None:
         _after_verified(window, db)

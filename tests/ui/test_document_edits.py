@@ -81,6 +81,12 @@ def printed(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
         def setMinMax(self, _low: int, _high: int) -> None:
             pass
 
+        def setOption(self, _option: Any, _on: bool = True) -> None:
+            pass
+
+        def setPrintRange(self, _range: Any) -> None:
+            pass
+
         def exec(self) -> QDialog.DialogCode:
             return QDialog.DialogCode.Accepted
 
