@@ -70,6 +70,9 @@ def tabs(window: Any) -> Iterator[tuple[str, int]]:
 
 def dialogs(db: Any, window: Any, folder: Path) -> Iterator[tuple[str, Callable[[], Any]]]:
     """Every dialog, built on demand (each is closed by the caller before the next)."""
+    from app.documents.common import DocumentKind, DocumentOptions
+    from app.documents.generate import generate
+    from app.documents.issued import keep_issued, printed_text
     from app.exchange.xlsx_export import ExportFilters, export
     from app.models import TaskKind
     from app.services import directives, units
@@ -85,11 +88,19 @@ def dialogs(db: Any, window: Any, folder: Path) -> Iterator[tuple[str, Callable[
     from ui.dialogs.followup_plan_dialog import FollowupPlanDialog
     from ui.dialogs.history_dialog import HistoryDialog
     from ui.dialogs.import_dialog import ImportDialog
+    from ui.dialogs.import_history_dialog import ImportHistoryDialog
+    from ui.dialogs.issued_documents_dialog import (
+        IssuedDocumentsDialog,
+        IssueNumberDialog,
+        PrintedTextDialog,
+    )
     from ui.dialogs.merge_dialog import MergeDialog
     from ui.dialogs.obligation_dialog import ObligationDialog
+    from ui.dialogs.receive_files_dialog import ReceiveFilesDialog, TrustRootsDialog
     from ui.dialogs.settings_dialog import SettingsDialog
     from ui.dialogs.submission_dialog import SubmissionDialog
     from ui.dialogs.task_dialog import TaskDialog
+    from ui.dialogs.transfer_dialog import TransferDialog
     from ui.dialogs.unit_dialog import UnitDialog
     from ui.dialogs.waive_dialog import WaiveDialog
     from ui.help_window import HelpWindow
@@ -104,6 +115,21 @@ def dialogs(db: Any, window: Any, folder: Path) -> Iterator[tuple[str, Callable[
     unit = next(u for u in all_units if u.name == "Sở Y tế")
     ba_to = plan_rows["UBND huyện Ba Tơ"].obligation
     tu_phap = report_rows["Sở Tư pháp"].obligation
+
+    issued: list[Any] = []
+
+    def kept() -> Any:
+        """A reminder printed on the day (for the list of issued documents), kept once."""
+        if not issued:
+            options = DocumentOptions(DocumentKind.REMINDER, AS_OF, directive.id, today=AS_OF)
+            generated = generate(db, options, folder / "cong-van-don-doc.pdf")
+            issued.append(keep_issued(db, options, generated))
+        return issued[0]
+
+    def issued_list() -> Any:
+        kept()
+        return IssuedDocumentsDialog(db, today=AS_OF, opener=lambda _options, _id: None,
+                                     parent=window)
 
     def import_dialog() -> Any:
         path, _count = export(db, "units", folder / "don-vi.xlsx", ExportFilters(as_of=AS_OF))
@@ -143,4 +169,19 @@ def dialogs(db: Any, window: Any, folder: Path) -> Iterator[tuple[str, Callable[
     yield "dialog-xuat-lich-ics", lambda: DeadlineExportDialog(db, AS_OF, window, mode="ics")
     yield "dialog-thu-nhac-han", lambda: DeadlineExportDialog(db, AS_OF, window, mode="eml",
                                                               directive_id=directive.id)
+    yield "dialog-in-don-doc-don-vi", lambda: DocumentDialog(
+        db, as_of=AS_OF, kind="unit-reminder", directive_id=directive.id, unit_id=ba_to.unit_id,
+        parent=window, today=AS_OF)
+    yield "dialog-in-du-thao-ubnd-tinh", lambda: DocumentDialog(
+        db, as_of=AS_OF, kind="escalation", directive_id=directive.id, parent=window,
+        today=AS_OF)
+    yield "dialog-nhan-van-ban-tu-tep", lambda: ReceiveFilesDialog(window)
+    yield "dialog-ca-tin-cay", lambda: TrustRootsDialog(db, window)
+    yield "dialog-van-ban-da-phat-hanh", issued_list
+    yield "dialog-noi-dung-da-in", lambda: PrintedTextDialog(
+        kept(), printed_text(kept()), window)
+    yield "dialog-ghi-so-ngay", lambda: IssueNumberDialog(kept(), window)
+    yield "dialog-cac-lan-nhap-excel", lambda: ImportHistoryDialog(db, window)
+    yield "dialog-chuyen-du-lieu", lambda: TransferDialog(
+        window, db.url, "postgresql://chuyenvien@may-chu/sotheodoi")
     yield "cua-so-huong-dan", lambda: HelpWindow(window)

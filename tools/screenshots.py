@@ -1,7 +1,7 @@
 """Screenshots of every tab and every dialog as they open on the office PC's screen (1366×768,
 taskbar 40 px), offscreen, on the sample data seen on 02/05/2018.
 
-    python tools/screenshots.py [--out docs/screenshots] [--screen 1366x728]
+    python tools/screenshots.py [--out docs/screenshots] [--screen 1366x728] [--only a,b]
 
 Loads the sample into a temporary database, records a few submissions through the services,
 opens each tab (the window as large as the screen allows) and each dialog (as the program opens
@@ -22,6 +22,8 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
+#: Print dialogs shot with their preview drawn (and the text to edit filled in).
+PREVIEWED = ("dialog-in-tong-hop", "dialog-in-don-doc-don-vi", "dialog-in-du-thao-ubnd-tinh")
 NARROW_TABS = os.environ.get("SCREENSHOTS_NARROW", "tab-dang-ky-ke-hoach,tab-don-vi").split(",")
 
 
@@ -29,6 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     parser.add_argument("--screen", default="1366x728", help="usable screen area, WxH")
+    parser.add_argument("--only", default="", help="dialogs to shoot (names, comma-separated); "
+                                                   "the tabs are then skipped")
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -40,13 +44,13 @@ def main(argv: list[str] | None = None) -> int:
         configure_screen(width, height, 1.0, folder)
         os.environ["SOTHEODOI_DATA"] = str(folder / "data")
         os.environ["XDG_CONFIG_HOME"] = str(folder / "config")
-        written = _shoot(folder, out)
+        written = _shoot(folder, out, set(filter(None, args.only.split(","))))
     for path in written:
         print(path)
     return 0
 
 
-def _shoot(folder: Path, out: Path) -> list[Path]:
+def _shoot(folder: Path, out: Path, only: set[str] | None = None) -> list[Path]:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
@@ -79,7 +83,7 @@ def _shoot(folder: Path, out: Path) -> list[Path]:
     window.show()
     window.resize(largest_size(window))
     app.processEvents()
-    for name, index in tabs(window):
+    for name, index in tabs(window) if not only else ():
         window.tabs.setCurrentIndex(index)
         page = window.tabs.widget(index)
         table = getattr(page, "table", None)
@@ -96,7 +100,7 @@ def _shoot(folder: Path, out: Path) -> list[Path]:
             page.sections.setCurrentIndex(0)
     narrow = window.size()
     window.resize(960, narrow.height())  # half of a 1920 screen, beside Word or Excel
-    for name, index in tabs(window):
+    for name, index in tabs(window) if not only else ():
         if name in NARROW_TABS:
             window.tabs.setCurrentIndex(index)
             save(window, f"{name}-960")
@@ -109,11 +113,15 @@ def _shoot(folder: Path, out: Path) -> list[Path]:
     window.tabs.setCurrentIndex(0)
 
     for name, build in dialogs(db, window, folder):
+        if only and name not in only:
+            continue
         dialog = build()
+        if name == "dialog-van-ban-da-phat-hanh":
+            dialog.table.selectRow(0)
         if name == "cua-so-huong-dan":
             dialog.show()
             dialog.show_section("Gõ ngày")
-        if name == "dialog-in-tong-hop":
+        if name in PREVIEWED:
             dialog.show()
             dialog.generate()  # the preview beside the options (background work runs inline)
             from PySide6.QtTest import QTest

@@ -102,6 +102,7 @@ def create_application(argv: Sequence[str] = ()) -> object:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([sys.argv[0], *argv])
+    assert isinstance(app, QApplication)  # the program's widgets need a QApplication
     app.setApplicationName(APP_ID)
     app.setOrganizationName(ORG_NAME)
     app.setApplicationDisplayName(APP_NAME)
@@ -151,14 +152,31 @@ def run_gui(argv: Sequence[str]) -> int:
     return int(code)
 
 
+# The core modules the window imports before its first paint. Imported before PySide6: once
+# PySide6 is loaded its import hook sees every later import, which made start-up ~0.3 s slower
+# for SQLAlchemy and the models, and ~25 ms for these services (docs/performance.md).
+CORE_BEFORE_QT = (
+    "app.models", "app.services.obligations", "app.services.dashboard",
+    "app.services.warning_list", "app.services.directives", "app.services.units",
+    "app.services.submissions", "app.services.followup", "app.services.intake",
+    "app.connection", "app.db.recovery", "app.exchange.backup",
+)
+
+
+def _import_core_before_qt() -> None:
+    import importlib
+
+    for name in CORE_BEFORE_QT:
+        try:
+            importlib.import_module(name)
+        except ImportError:  # renamed or moved: only a little slower, imported where used
+            log.warning("Start-up import of %s failed", name, exc_info=True)
+
+
 def start_window(argv: Sequence[str]) -> tuple[object, Any] | int:
     """Everything from logging to the main window shown (``bench/probe.py`` times this).
     Returns (window, database), or an exit code when the database cannot be opened."""
-    # The core (SQLAlchemy) is imported before PySide6: once PySide6 is loaded its import
-    # hook sees every later import, which made start-up ~0.3 s slower (docs/performance.md).
-    import app.models
-    import app.services.obligations  # noqa: F401
-
+    _import_core_before_qt()
     args = _parse(argv)
     folder = data_dir()
     log_path = setup_logging(folder)
@@ -191,7 +209,8 @@ def start_window(argv: Sequence[str]) -> tuple[object, Any] | int:
         opened = open_database_with_recovery(Path(target.url), quick_check=False)
         if opened is None:
             return DatabaseError.exit_code
-        db, db_path = opened
+        db, opened_path = opened
+        db_path = str(opened_path)
     window = _show_window(db)
     log.info("%s %s started on %s", APP_NAME, __version__, db_path)
     return window, db
@@ -285,7 +304,8 @@ def verify_after_paint(window: Any, db: Any) -> None:
 
 
 def _on_verified(window: Any, db: Any, path: Path, error: BaseException | None) -> None:
-    if CURRENT.get("db") is not db:
+    current = CURRENT.get("db")
+    if current is None or current is not db:
         return  # another file is open by now
     if error is None:
         _after_verified(window, db)

@@ -7,11 +7,13 @@ import argparse
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from app.dates import fmt
-from app.db import Database
 from app.errors import AppError
+
+if TYPE_CHECKING:  # the database layer (SQLAlchemy) only when a command runs
+    from app.db import Database
 
 
 def cmd_holidays(db: Database, args: argparse.Namespace, out: TextIO) -> int:

@@ -67,7 +67,7 @@ def test_import_dialog_imports(qtbot: Any, sample_db: Database, tmp_path: Path) 
     assert dialog.import_button.isEnabled()
     with qtbot.waitSignal(dialog.imported, timeout=5000):
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
-    assert dialog.result is not None and dialog.result.added == 2
+    assert dialog.import_result is not None and dialog.import_result.added == 2
     assert len(list_units(sample_db)) == 36
 
 

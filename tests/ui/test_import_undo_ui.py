@@ -78,7 +78,8 @@ def test_untick_import_then_undo(qtbot: Any, qtmodeltester: Any, sample_db: Data
                   Qt.ItemDataRole.CheckStateRole)
     with qtbot.waitSignal(dialog.imported, timeout=5000):
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
-    assert dialog.result is not None and (dialog.result.added, dialog.result.updated) == (1, 1)
+    done = dialog.import_result
+    assert done is not None and (done.added, done.updated) == (1, 1)
     assert "UBND xã B" in _names(sample_db) and "UBND xã A" not in _names(sample_db)
     assert dialog.undo_button.isVisibleTo(dialog) and dialog.undo_button.isEnabled()
     dialog.grab().save(str(tmp_path / "import-done.png"))

@@ -41,7 +41,7 @@ def test_every_window_and_its_buttons_lie_on_the_screen(screen: str, scale: floa
     result = _probe(screen, scale)
     assert result["available"] == logical
     names = [w["name"] for w in result["windows"]]
-    assert "main-window" in names and "dialog-in-tong-hop" in names and len(names) >= 20
+    assert "main-window" in names and "dialog-in-tong-hop" in names and len(names) >= 30
     problems = {w["name"]: w["problems"] for w in result["windows"] if w["problems"]}
     assert problems == {}
     for w in result["windows"]:
@@ -50,6 +50,30 @@ def test_every_window_and_its_buttons_lie_on_the_screen(screen: str, scale: floa
             assert w["buttons"], f"{w['name']}: no action button found"
     main = next(w for w in result["windows"] if w["name"] == "main-window")
     assert main["min_width"] <= 960
+
+
+DIALOG_BASES = {"QDialog", "FormDialog", "QProgressDialog"}
+NOT_A_WINDOW = {"FormDialog"}  # the base of the form dialogs, never shown by itself
+
+
+def test_every_dialog_class_is_in_the_list_of_windows() -> None:
+    """A dialog added to ui/dialogs (or the help window) is measured and photographed: the
+    probe and the screenshots build every class tools/every_window.py lists."""
+    import ast
+
+    listed = (ROOT / "tools" / "every_window.py").read_text(encoding="utf-8")
+    tree = ast.parse(listed)
+    built = {node.func.id for node in ast.walk(tree)
+             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
+    missing = []
+    for path in [*sorted((ROOT / "ui" / "dialogs").glob("*.py")), ROOT / "ui" / "help_window.py"]:
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if not isinstance(node, ast.ClassDef) or node.name in NOT_A_WINDOW:
+                continue
+            bases = {b.id for b in node.bases if isinstance(b, ast.Name)}
+            if bases & DIALOG_BASES and node.name not in built:
+                missing.append(f"{path.name}: {node.name}")
+    assert missing == []
 
 
 def test_main_window_at_960_px_keeps_every_button_reachable(window: Any, qtbot: Any) -> None:

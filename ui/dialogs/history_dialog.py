@@ -151,7 +151,8 @@ class HistoryDialog(QDialog):
                        "Các giá trị hiện tại được giữ trong lịch sử; có thể khôi phục lại.",
                        yes="Khôi phục"):
             return
-        window = self.parent().window() if isinstance(self.parent(), QWidget) else None
+        parent = self.parent()
+        window = parent.window() if isinstance(parent, QWidget) else None
         today = window.today() if window is not None and hasattr(window, "today") \
             else dt.date.today()
         try:

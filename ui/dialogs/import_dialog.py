@@ -59,7 +59,7 @@ class ImportDialog(QDialog):
         self.path = Path(path)
         self.today = today
         self.preview: ImportPreview | None = None
-        self.result: ImportResult | None = None
+        self.import_result: ImportResult | None = None
         self._progress = _Progress(self)
         self._cancel = threading.Event()
         self._reading = False
@@ -234,10 +234,10 @@ class ImportDialog(QDialog):
                      "gì; có thể hoàn tác cả lần nhập).")
         self.summary_label.setText(text)
         self.import_button.setEnabled(not preview.has_errors and ticked > 0
-                                      and self.result is None)
+                                      and self.import_result is None)
 
     def _on_model_ticked_changed(self) -> None:
-        if self.result is None:
+        if self.import_result is None:
             self._show_summary()
 
     def _on_preview_failed(self, exc: BaseException) -> None:
@@ -292,7 +292,7 @@ class ImportDialog(QDialog):
 
     def _on_import_done(self, result: Any) -> None:
         assert isinstance(result, ImportResult)
-        self.result = result
+        self.import_result = result
         self.model.locked = True
         self.progress_bar.setVisible(False)
         self.close_button.setEnabled(True)
@@ -314,9 +314,9 @@ class ImportDialog(QDialog):
     def _on_undo_button_clicked(self) -> None:
         from app.services.imports import undo_import
 
-        if self.result is None or self.result.batch_id is None:
+        if self.import_result is None or self.import_result.batch_id is None:
             return
-        batch_id = self.result.batch_id
+        batch_id = self.import_result.batch_id
         self.undo_button.setEnabled(False)
         self.summary_label.setText("Đang hoàn tác…")
         run_in_background(lambda: undo_import(self.db, batch_id), self._on_undo_done,

@@ -74,7 +74,10 @@ class SubmissionDialog(FormDialog):
         self.received_warning.setWordWrap(True)
         self.received_warning.setStyleSheet("color: #8a5300;")
         self.received_warning.setVisible(False)
-        self.received_edit.parentWidget().layout().addWidget(self.received_warning)
+        field_box = self.received_edit.parentWidget()  # the field and its hint (add_field)
+        box_layout = field_box.layout() if field_box is not None else None
+        assert box_layout is not None
+        box_layout.addWidget(self.received_warning)
         self.received_edit.textChanged.connect(self._on_received_edit_text_changed)
         self.add_field("signer", "Người ký", self.signer_edit)
         self.add_field("channel", "Hình thức nhận", self.channel_combo)

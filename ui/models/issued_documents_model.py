@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from app.dates import fmt, fmt_time
@@ -38,8 +39,8 @@ class IssuedRow:
         return f"{len(self.addressed)} đơn vị: " + "; ".join(self.addressed[:2]) + "; …"
 
 
-def _date(day: object) -> str:
-    return f"{fmt(day)}" if day else ""
+def _date(day: dt.date | None) -> str:
+    return fmt(day)
 
 
 class IssuedDocumentsModel(RowTableModel[IssuedRow]):

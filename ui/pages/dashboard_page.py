@@ -249,7 +249,7 @@ class DashboardPage(QWidget):
         than two screens of boxes are left below the view (1,000 directives with ~3,000
         tasks took seconds of widget building and ~100 MB when all were built at once)."""
         content, rest = self._pending_boxes
-        if not rest or self.charts_area.widget() is not content:
+        if not rest or content is None or self.charts_area.widget() is not content:
             return  # all built, or a newer day was loaded meanwhile
         if window_closed(self):
             return  # the window was closed: nothing more to draw
