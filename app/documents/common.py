@@ -254,6 +254,13 @@ def make_footer(s: Settings, options: DocumentOptions, recipients: Sequence[str]
     )
 
 
+def upward_name(s: Settings) -> str:
+    """The agency above ours as named in running text ("Ủy ban nhân dân tỉnh …"), or "cấp
+    trên" when the setting is empty (the text still reads; Kính gửi needs the name)."""
+    parent = clean(s.parent_agency)
+    return parent[0].upper() + parent[1:] if parent else "cấp trên"
+
+
 def upward_recipient(s: Settings) -> str:
     """The agency above ours, as written after "Kính gửi:" (e.g. "Ủy ban nhân dân tỉnh …")."""
     parent = clean(s.parent_agency)

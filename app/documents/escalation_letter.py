@@ -19,16 +19,15 @@ from app.documents.common import (
     balanced_lines,
     load,
 )
-from app.documents.content import Block, DocumentContent, Section, TextBlock
+from app.documents.content import DocumentContent, Section, TextBlock
 from app.documents.data import (
     ReminderData,
     directive_about,
     directive_reference,
     reminder_data,
-    task_names,
 )
 from app.documents.layout import DocumentHeader, Footer
-from app.documents.reminder_letter import kinh_gui, letter_subject, owed_groups
+from app.documents.reminder_letter import kinh_gui, letter_subject, owed_groups, owed_paragraphs
 from app.settings import Settings
 
 SENDER = "Văn phòng UBND tỉnh"
@@ -54,14 +53,7 @@ def body_sections(data: ReminderData, s: Settings, reminders: str) -> list[Secti
         f"Thực hiện {reference}; theo báo cáo của {agency}, tính đến ngày "
         f"{fmt(data.as_of)} các cơ quan, đơn vị sau chưa thực hiện"
         f"{reminders}:")
-    owed: list[Block] = []
-    groups = owed_groups(data)
-    tasks = task_names(d)
-    for n, group in enumerate(groups, start=1):
-        item = group.item
-        mark = f"{n}." if len(groups) > 1 else "-"
-        text = item.text_as(tasks.get(item.task_id, item.task_title))
-        owed.append(TextBlock("paragraph", f"{mark} {text}: {', '.join(group.names)}."))
+    owed = owed_paragraphs(owed_groups(data), d)
     instruction = TextBlock("paragraph",
         "Chủ tịch UBND tỉnh yêu cầu Thủ trưởng các cơ quan, đơn vị nêu trên khẩn trương thực "
         f"hiện, gửi văn bản về {agency} để tổng hợp, báo cáo UBND tỉnh; chịu trách nhiệm trước "

@@ -15,6 +15,7 @@ from app.documents.common import (
     make_footer,
     make_header,
     page_settings,
+    upward_name,
 )
 from app.documents.content import Block, DocumentContent, Section, TextBlock
 from app.documents.data import (
@@ -27,6 +28,7 @@ from app.documents.data import (
 )
 from app.errors import ValidationError
 from app.models import UnitKind
+from app.services.directives import DirectiveInfo
 from app.settings import Settings
 
 
@@ -79,6 +81,19 @@ class OwedGroup:
     names: tuple[str, ...]
 
 
+def owed_paragraphs(groups: list[OwedGroup], directive: DirectiveInfo) -> list[Block]:
+    """One paragraph per thing owed: "1. <task, period, due date>: <the units>." ("-" when
+    there is only one)."""
+    tasks = task_names(directive)
+    out: list[Block] = []
+    for n, group in enumerate(groups, start=1):
+        item = group.item
+        mark = f"{n}." if len(groups) > 1 else "-"
+        text = item.text_as(tasks.get(item.task_id, item.task_title))
+        out.append(TextBlock("paragraph", f"{mark} {text}: {', '.join(group.names)}."))
+    return out
+
+
 def owed_groups(data: ReminderData) -> list[OwedGroup]:
     """What is owed (task, period: never merged across tasks) and the units that owe it."""
     groups: dict[tuple[int, str], tuple[OwedItem, list[str]]] = {}
@@ -126,15 +141,9 @@ def body_sections(data: ReminderData, s: Settings,
         f"Thực hiện {reference}, {agency} được giao theo dõi, tổng hợp việc triển khai thực "
         f"hiện của các cơ quan, đơn vị. Tính đến ngày {as_of}, {agency} chưa nhận được {what} "
         "dù đã quá thời hạn quy định:")
-    owed: list[Block] = []
-    tasks = task_names(d)
-    for n, group in enumerate(groups, start=1):
-        item = group.item
-        mark = f"{n}." if len(groups) > 1 else "-"
-        text = item.text_as(tasks.get(item.task_id, item.task_title))
-        owed.append(TextBlock("paragraph", f"{mark} {text}: {', '.join(group.names)}."))
+    owed = owed_paragraphs(groups, d)
     request = TextBlock("paragraph",
-        f"Để kịp thời tổng hợp, tham mưu {_upward(s)} báo cáo theo quy định, {agency} đề nghị "
+        f"Để kịp thời tổng hợp, tham mưu {upward_name(s)} báo cáo theo quy định, {agency} đề nghị "
         "các cơ quan, đơn vị nêu trên khẩn trương thực hiện và "
         f"{deadline_clause(agency, reply_by)}.")
     closing = TextBlock("paragraph",
@@ -146,10 +155,6 @@ def body_sections(data: ReminderData, s: Settings,
         Section("closing", "Kết thúc", (closing,)),
     ]
 
-
-def _upward(s: Settings) -> str:
-    parent = " ".join(s.parent_agency.split())
-    return parent[0].upper() + parent[1:] if parent else "cấp trên"
 
 
 def reminder_content(db: Database, options: DocumentOptions

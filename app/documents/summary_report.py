@@ -24,6 +24,7 @@ from app.documents.common import (
     make_footer,
     make_header,
     page_settings,
+    upward_name,
     upward_recipient,
 )
 from app.documents.content import (
@@ -341,13 +342,9 @@ def body_sections(data: SummaryData, s: Settings) -> list[Section]:
     sections.append(Section("closing", "Kết thúc", (_para(
         f"Trên đây là báo cáo kết quả theo dõi việc triển khai thực hiện "
         f"{directive_reference(d, with_issuer=False)} tính đến ngày {as_of}{detail}, {agency} "
-        f"kính báo cáo {_upward_short(s)} xem xét, chỉ đạo."),)))
+        f"kính báo cáo {upward_name(s)} xem xét, chỉ đạo."),)))
     return sections
 
-
-def _upward_short(s: Settings) -> str:
-    parent = " ".join(s.parent_agency.split())
-    return parent[0].upper() + parent[1:] if parent else "cấp trên"
 
 
 APPENDIX_STT_MM = 11.0

@@ -17,6 +17,7 @@ from app.documents.common import (
     make_footer,
     make_header,
     page_settings,
+    upward_name,
 )
 from app.documents.content import Block, DocumentContent, Section, TextBlock
 from app.documents.data import directive_reference, overdue_for, period_phrase
@@ -106,7 +107,7 @@ def body_sections(data: UnitReminderData, s: Settings,
     count = data.item_count
     opening = TextBlock("paragraph",
         f"{agency} được giao theo dõi, tổng hợp việc triển khai thực hiện các văn bản chỉ đạo "
-        f"của {_upward(s)}. Tính đến ngày {as_of}, {agency} chưa nhận được văn bản của {unit} "
+        f"của {upward_name(s)}. Tính đến ngày {as_of}, {agency} chưa nhận được văn bản của {unit} "
         f"đối với {count} nhiệm vụ đã quá thời hạn quy định, cụ thể như sau:")
     owed: list[Block] = []
     several = len(data.directives) > 1
@@ -120,7 +121,7 @@ def body_sections(data: UnitReminderData, s: Settings,
         lines = [f"{line};" for line in lines[:-1]] + [f"{lines[-1]}."]
         owed += [TextBlock("item", line) for line in lines]
     request = TextBlock("paragraph",
-        f"Để kịp thời tổng hợp, tham mưu {_upward(s)} báo cáo theo quy định, {agency} đề nghị "
+        f"Để kịp thời tổng hợp, tham mưu {upward_name(s)} báo cáo theo quy định, {agency} đề nghị "
         f"{unit} khẩn trương thực hiện và {deadline_clause(agency, reply_by)}.")
     closing = TextBlock("paragraph",
         f"Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, {unit} kịp thời phản ánh về "
@@ -132,10 +133,6 @@ def body_sections(data: UnitReminderData, s: Settings,
         Section("closing", "Kết thúc", (closing,)),
     ]
 
-
-def _upward(s: Settings) -> str:
-    parent = " ".join(s.parent_agency.split())
-    return parent[0].upper() + parent[1:] if parent else "cấp trên"
 
 
 def unit_reminder_content(db: Database, options: DocumentOptions
