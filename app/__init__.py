@@ -5,13 +5,11 @@ Everything a user can do in the window can be done through this package without 
 
 from __future__ import annotations
 
-from importlib import metadata as _metadata
-
 APP_NAME = "Sổ theo dõi"
 APP_ID = "sotheodoi"
 ORG_NAME = "SoTheoDoi"
 
-try:  # installed (pip install -e .) or bundled with its metadata
-    __version__ = _metadata.version("sotheodoi")
-except _metadata.PackageNotFoundError:  # pragma: no cover - running from a bare checkout
-    __version__ = "0.1.0"
+# The version of pyproject.toml's [project] (the one source: the bundle and the changelog read
+# it there), written here too so that ``--version`` and start-up do not import importlib.metadata
+# (~25 ms); tests/core/test_cli_startup.py keeps the two equal.
+__version__ = "0.1.0"

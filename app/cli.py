@@ -11,18 +11,18 @@ import enum
 import json
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from app import APP_NAME, __version__
-from app.dates import fmt, parse_date
-from app.db import Database, connect
+from app.dates import as_of_caption, fmt, parse_date
 from app.errors import AppError, NotFound
 from app.paths import default_db_path
 from app.status import Status
 
-Handler = Callable[[Database, argparse.Namespace, TextIO], int]
+if TYPE_CHECKING:  # SQLAlchemy is imported when a command opens the database, not for --help
+    from app.db import Database
 
 
 class _Formatter(argparse.HelpFormatter):
@@ -178,7 +178,7 @@ def cmd_status(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     for r in rows:
         counts[r.status] = counts.get(r.status, 0) + 1
     summary = ", ".join(f"{s.label}: {counts[s]}" for s in Status if s in counts)
-    out.write(f"\n{len(rows)} nghĩa vụ tính đến ngày {fmt(args.as_of)}. {summary}\n")
+    out.write(f"\n{len(rows)} nghĩa vụ {as_of_caption(args.as_of)}. {summary}\n")
     return 0
 
 
@@ -218,7 +218,7 @@ def cmd_dashboard(db: Database, args: argparse.Namespace, out: TextIO) -> int:
             ],
         }, out)
         return 0
-    out.write(f"Tình hình tính đến ngày {fmt(args.as_of)} "
+    out.write(f"Tình hình {as_of_caption(args.as_of)} "
               f"(cảnh báo trước {summary.window_days} ngày)\n\n")
     headers = ["Văn bản / nhiệm vụ / loại đơn vị", "Phải nộp", "Đã nộp", "Đúng hạn",
                "Nộp muộn", "Quá hạn", "Chưa đến hạn", "Không áp dụng", "Tỷ lệ nộp",
@@ -236,7 +236,7 @@ def cmd_dashboard(db: Database, args: argparse.Namespace, out: TextIO) -> int:
             rows.extend(line(f"    {k.label}", k.counts) for k in t.by_kind)
     rows.append(line("Tổng cộng", summary.counts))
     print_table(headers, rows, out)
-    out.write(f"\nCảnh báo: {counted.describe()}\n")
+    out.write(f"\nCảnh báo: {counted.warnings_text()}\n")
     return 0
 
 
@@ -592,18 +592,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
-        err: TextIO | None = None) -> int:
+        err: TextIO | None = None, parser: argparse.ArgumentParser | None = None) -> int:
     """Run one command. Every log record (warnings, tracebacks) goes to the log file, never to
-    the console; a closed output pipe (``… | head``) propagates as BrokenPipeError."""
-    from app.logfile import logging_to_file
-
-    with logging_to_file():
-        return _run(argv, out or sys.stdout, err or sys.stderr)
-
-
-def _run(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
-    parser = build_parser()
-    try:
+    the console; a closed output pipe (``… | head``) propagates as BrokenPipeError. ``parser``:
+    one already built by :func:`build_parser` (``python -m app`` builds it once)."""
+    out = out or sys.stdout
+    err = err or sys.stderr
+    parser = parser or build_parser()
+    try:  # --help, --version and usage errors end here, before the log file is opened
         with contextlib.redirect_stderr(err), contextlib.redirect_stdout(out):
             args = parser.parse_args(argv)
     except SystemExit as exc:
@@ -611,9 +607,17 @@ def _run(argv: Sequence[str] | None, out: TextIO, err: TextIO) -> int:
     if not getattr(args, "command", None):
         parser.print_help(out)
         return 0
-    from app.connection import resolve_target
+    from app.logfile import logging_to_file
 
+    with logging_to_file():
+        return _run(args, out, err)
+
+
+def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     try:
+        from app.connection import resolve_target
+        from app.db import connect
+
         target = _with_password(resolve_target(args.db, args.database_url))
         if getattr(args, "target_handler", None):  # works on the target without opening it
             return int(args.target_handler(target.url, args, out))

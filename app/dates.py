@@ -53,3 +53,14 @@ def parse_optional_date(text: str | dt.date | None, **kwargs: str | None) -> dt.
 def fmt(day: dt.date | None) -> str:
     """dd/mm/yyyy, or an empty string."""
     return day.strftime("%d/%m/%Y") if day else ""
+
+
+def as_of_caption(day: dt.date, *, short: bool = False) -> str:
+    """The caption of figures seen on a day: "tính đến ngày 10/05/2018" (documents, Excel,
+    the command line); ``short``: "tính đến 10/05/2018" (a list's title)."""
+    return f"tính đến {fmt(day)}" if short else f"tính đến ngày {fmt(day)}"
+
+
+def fmt_time(moment: dt.datetime, *, seconds: bool = False) -> str:
+    """dd/mm/yyyy HH:MM (HH:MM:SS with ``seconds``), for times of this PC."""
+    return moment.strftime("%d/%m/%Y %H:%M:%S" if seconds else "%d/%m/%Y %H:%M")

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from app.dates import fmt, fmt_time
+
 FIELD_LABELS: dict[str, str] = {
     # unit
     "name": "Tên đơn vị",
@@ -122,9 +124,9 @@ def value_text(key: str, value: Any) -> str:
             return label
         try:
             if len(value) == 10:
-                return dt.date.fromisoformat(value).strftime("%d/%m/%Y")
+                return fmt(dt.date.fromisoformat(value))
             if len(value) >= 19 and value[10] == "T":
-                return dt.datetime.fromisoformat(value).strftime("%d/%m/%Y %H:%M")
+                return fmt_time(dt.datetime.fromisoformat(value))
         except ValueError:
             pass
         return value

@@ -47,12 +47,6 @@ def default_db_path() -> Path:
     return data_dir() / DB_FILENAME
 
 
-def companion_dir(db_path: Path, name: str) -> Path:
-    """A folder that belongs to one database file (attachments, backups, logs) beside it."""
-    folder = db_path.resolve().parent / name
-    return folder
-
-
 # --- where the data folder was moved to (a small pointer file in the config folder) -----------
 LOCATION_FILE = "data-location.json"
 

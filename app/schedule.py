@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
+from app.dates import fmt
 from app.errors import ValidationError
 
 
@@ -84,10 +85,6 @@ class Period:
                 return f"9 tháng năm {self.year}"
             case _:
                 return f"Năm {self.year}"
-
-    @property
-    def last_month(self) -> tuple[int, int]:
-        return self.end.year, self.end.month
 
 
 def _last_day(year: int, month: int) -> int:
@@ -196,8 +193,8 @@ def due_date(period: Period, due_day: int = DEFAULT_DUE_DAY, month_offset: int =
     result = dt.date(year, month, day)
     if result <= period.cutoff_end:
         raise ValidationError(
-            f"Hạn nộp ngày {result:%d/%m/%Y} không sau ngày chốt số liệu "
-            f"{period.cutoff_end:%d/%m/%Y} của kỳ {period.label}: chọn ngày từ 15 trở đi "
+            f"Hạn nộp ngày {fmt(result)} không sau ngày chốt số liệu "
+            f"{fmt(period.cutoff_end)} của kỳ {period.label}: chọn ngày từ 15 trở đi "
             "hoặc lùi hạn sang tháng sau.",
             field="due_day",
         )

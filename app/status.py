@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol
+
+from app.text import number_text
 
 DEFAULT_WARNING_DAYS = 7
 
@@ -87,6 +92,127 @@ def status_on(
     return Status.NOT_DUE
 
 
-def days_late(day: dt.date, due: dt.date) -> int:
-    """Days past the due date on ``day`` (negative: days left)."""
-    return (day - due).days
+# --- counts ----------------------------------------------------------------------------------
+
+#: The statuses the warnings list shows.
+WARNING_STATUSES = (Status.OVERDUE, Status.DUE_SOON)
+
+
+class _HasStatus(Protocol):
+    @property
+    def status(self) -> Status: ...
+
+
+def rate(numerator: int, denominator: int) -> float | None:
+    """A percentage with one decimal; None when nothing is expected."""
+    if denominator <= 0:
+        return None
+    return round(100.0 * numerator / denominator, 1)
+
+
+@dataclass(frozen=True)
+class StatusCounts:
+    """How many obligations are in each status, and the derived figures."""
+
+    done_on_time: int = 0
+    done_late: int = 0
+    due_soon: int = 0
+    overdue: int = 0
+    not_due: int = 0
+    exempt: int = 0
+
+    @classmethod
+    def from_statuses(cls, statuses: Iterable[Status]) -> StatusCounts:
+        counts: dict[Status, int] = {}
+        for s in statuses:
+            counts[s] = counts.get(s, 0) + 1
+        return cls.from_mapping(counts)
+
+    @classmethod
+    def of(cls, rows: Iterable[_HasStatus]) -> StatusCounts:
+        """The counts of obligation rows (anything with a ``status``)."""
+        return cls.from_statuses(r.status for r in rows)
+
+    @classmethod
+    def from_mapping(cls, counts: Mapping[Status, int] | Mapping[str, int]) -> StatusCounts:
+        values = {Status(k).value: int(v) for k, v in counts.items()}
+        return cls(**values)
+
+    def __add__(self, other: StatusCounts) -> StatusCounts:
+        return StatusCounts(*(a + b for a, b in zip(self.as_tuple(), other.as_tuple(),
+                                                     strict=True)))
+
+    def as_tuple(self) -> tuple[int, int, int, int, int, int]:
+        return (self.done_on_time, self.done_late, self.due_soon, self.overdue, self.not_due,
+                self.exempt)
+
+    def get(self, status: Status) -> int:
+        return int(getattr(self, Status(status).value))
+
+    @property
+    def total(self) -> int:
+        return sum(self.as_tuple())
+
+    @property
+    def expected(self) -> int:
+        return self.total - self.exempt
+
+    @property
+    def received(self) -> int:
+        return self.done_on_time + self.done_late
+
+    @property
+    def on_time(self) -> int:
+        return self.done_on_time
+
+    @property
+    def late(self) -> int:
+        return self.done_late
+
+    @property
+    def missing(self) -> int:
+        return self.overdue
+
+    @property
+    def not_yet_due(self) -> int:
+        return self.due_soon + self.not_due
+
+    @property
+    def open(self) -> int:
+        """Not answered, not exempt: overdue, due soon or not yet due."""
+        return self.overdue + self.due_soon + self.not_due
+
+    # The names the documents speak of (docs/document-format.md).
+    @property
+    def bound(self) -> int:
+        """Units that must answer (exempt ones left out)."""
+        return self.expected
+
+    @property
+    def done(self) -> int:
+        return self.received
+
+    @property
+    def received_rate(self) -> float | None:
+        return rate(self.received, self.expected)
+
+    @property
+    def on_time_rate(self) -> float | None:
+        return rate(self.done_on_time, self.expected)
+
+    def figures(self) -> dict[str, object]:
+        """The derived figures, for JSON and reports."""
+        return {
+            "expected": self.expected, "received": self.received, "on_time": self.on_time,
+            "late": self.late, "missing": self.missing, "not_yet_due": self.not_yet_due,
+            "due_soon": self.due_soon, "not_due": self.not_due, "exempt": self.exempt,
+            "total": self.total, "received_rate": self.received_rate,
+            "on_time_rate": self.on_time_rate,
+        }
+
+    def warnings_text(self) -> str:
+        """The warnings of a day in a sentence (the status bar, the command line)."""
+        if not self.overdue + self.due_soon:
+            return "Không có nghĩa vụ nào quá hạn hoặc sắp đến hạn."
+        return (f"{number_text(self.overdue)} nghĩa vụ quá hạn, "
+                f"{number_text(self.due_soon)} sắp đến hạn.")

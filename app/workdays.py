@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from app.dates import fmt
 from app.errors import ValidationError
 
 # Bộ luật Dân sự 2015, Điều 148 khoản 5: the shift rule's source, quoted in the UI.
@@ -105,7 +106,7 @@ class WorkCalendar:
                 current += dt.timedelta(days=1)
         except OverflowError:  # past 31/12/9999
             pass
-        raise ValidationError(f"Không tìm thấy ngày làm việc nào sau ngày {day:%d/%m/%Y}.")
+        raise ValidationError(f"Không tìm thấy ngày làm việc nào sau ngày {fmt(day)}.")
 
     def add_working_days(self, day: dt.date, count: int) -> dt.date:
         """The ``count``-th working day after ``day`` (``day`` itself is not counted: a time
@@ -117,7 +118,7 @@ class WorkCalendar:
         for _ in range(count):
             if current == dt.date.max:
                 raise ValidationError(f"Không tìm thấy ngày làm việc nào sau ngày "
-                                      f"{day:%d/%m/%Y}.")
+                                      f"{fmt(day)}.")
             current = self.next_working_day(current + dt.timedelta(days=1))
         return current
 

@@ -39,7 +39,7 @@ if str(ROOT) not in sys.path:
 from sqlalchemy import insert, select, text  # noqa: E402
 from sqlalchemy.orm import Session  # noqa: E402
 
-from app.db import Database, connect  # noqa: E402
+from app.db import connect  # noqa: E402
 from app.models import (  # noqa: E402
     Directive,
     Obligation,
@@ -478,10 +478,6 @@ def ensure(scale_name: str, *, seed: int = 2018) -> Path:
     if not path.exists():
         print(generate(scale_name, path, seed=seed).describe(), flush=True)
     return path
-
-
-def open_scale(scale_name: str) -> Database:
-    return connect(str(ensure(scale_name)))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -392,7 +392,10 @@ def bench_search_page(scale: str, path: Path, repeat: int) -> list[Figure]:
 
 
 def _probe(mode: str, path: Path | None, scale: str) -> dict[str, float]:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    # Byte code written (the warm-up run writes it): an installed program has it; without it
+    # every start compiled the program's own modules again.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["QT_QPA_PLATFORM"] = "offscreen"
     with tempfile.TemporaryDirectory(prefix="sotheodoi-bench-") as tmp:
         env["SOTHEODOI_DATA"] = tmp
         env["XDG_CONFIG_HOME"] = tmp
@@ -647,7 +650,7 @@ EXPORT_HEADERS = ("Văn bản", "Nhiệm vụ", "Đơn vị", "Kỳ", "Hạn", "
 def xlsx_product(rows: list[tuple[object, ...]], target: Path) -> None:
     """``app.exchange.xlsx_export.write_table`` writing the same cells (title, styled header,
     date cells, widths, autofilter), as the window exports a table view."""
-    from app.exchange.xlsx_export import Column, Table, write_table
+    from app.exchange.xlsx_writer import Column, Table, write_table
 
     table = Table("TIẾP NHẬN BÁO CÁO CỦA CÁC ĐƠN VỊ", tuple(Column(h) for h in EXPORT_HEADERS),
                   rows, subtitle="Đo tốc độ", sheet_name="Nghĩa vụ")  # type: ignore[arg-type]
@@ -679,6 +682,88 @@ def bench_xlsx(scale: str, path: Path, repeat: int) -> list[Figure]:
 
 # --- the table ---------------------------------------------------------------------------------
 
+# --- the command line (child processes) --------------------------------------------------------
+
+
+def _command(args: list[str]) -> tuple[float, float, int]:
+    """Wall time, CPU time (user + system) and exit code of one child process (output to the
+    null device, logs to a scratch folder). Byte-code files are written: an installed program
+    has them, and without them every run would compile the program's own modules again."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    with tempfile.TemporaryDirectory(prefix="sotheodoi-bench-") as tmp:
+        env["SOTHEODOI_DATA"] = tmp
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        code = subprocess.run([sys.executable, *args], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.DEVNULL, env=env, cwd=ROOT).returncode
+        wall = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, code
+
+
+def _modules_imported(args: list[str]) -> int:
+    """How many modules the command imports (``-X importtime``, run apart: it slows them)."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    with tempfile.TemporaryDirectory(prefix="sotheodoi-bench-") as tmp:
+        env["SOTHEODOI_DATA"] = tmp
+        err = subprocess.run([sys.executable, "-X", "importtime", *args],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                             env=env, cwd=ROOT).stderr
+    return sum(1 for line in err.splitlines() if line.startswith("import time:")) - 1
+
+
+CLI_FLOORS = {"pass": ["-c", "pass"], "sqlalchemy": ["-c", "import sqlalchemy"]}
+
+
+def bench_cli(scale: str, path: Path, repeat: int) -> list[Figure]:
+    """``python -m app`` commands, each in a fresh interpreter, beside a floor measured in
+    the same loop: an empty interpreter for --version and --help, a bare ``import
+    sqlalchemy`` for the commands that open the database."""
+    day = f"{SCALES[scale].as_of:%d/%m/%Y}"
+    commands = {
+        "cli_version": (["-m", "app", "--version"], "pass"),
+        "cli_help": (["-m", "app", "--help"], "pass"),
+        "cli_units": (["-m", "app", "--db", str(path), "units"], "sqlalchemy"),
+        "cli_status": (["-m", "app", "--db", str(path), "status", "--as-of", day, "--status",
+                        "overdue"], "sqlalchemy"),
+    }
+    subprocess.run([sys.executable, "-m", "compileall", "-q", "app"], cwd=ROOT,
+                   stdout=subprocess.DEVNULL, check=False)  # byte code, as installed
+    counts = {name: _modules_imported(args) for name, args in CLI_FLOORS.items()}
+    conn = sqlite3.connect(str(path))
+    try:
+        overdue = conn.execute(
+            "SELECT COUNT(*) FROM obligation WHERE exempt_reason IS NULL AND waived = 0 AND "
+            "due_date < ? AND (first_received IS NULL OR first_received > ?)",
+            (SCALES[scale].as_of.isoformat(), SCALES[scale].as_of.isoformat())).fetchone()[0]
+    finally:
+        conn.close()
+    figures = []
+    for key, (args, floor_name) in commands.items():
+        floor_args = CLI_FLOORS[floor_name]
+        _command(args), _command(floor_args)  # warm the file cache
+        runs, cpus, floor_runs, floor_cpus = [], [], [], []
+        for _ in range(repeat):
+            wall, cpu, code = _command(args)
+            if code != 0:
+                raise RuntimeError(f"{' '.join(args)} exited with {code}")
+            runs.append(wall)
+            cpus.append(cpu)
+            wall, cpu, _ = _command(floor_args)
+            floor_runs.append(wall)
+            floor_cpus.append(cpu)
+        note = (f"{_modules_imported(args)} modules imported "
+                f"(floor: {counts[floor_name]})")
+        if key == "cli_status":
+            note += f"; about {overdue:,} overdue rows printed"
+        figures.append(Figure(key, scale, statistics.median(runs), statistics.median(floor_runs),
+                              runs=runs, floor_runs=floor_runs, note=note,
+                              cpu=statistics.median(cpus),
+                              floor_cpu=statistics.median(floor_cpus)))
+    return figures
+
+
 # key: (label, target at M, seconds or MB limit, ratio limit)
 TARGETS: dict[str, tuple[str, str, float | None, float | None]] = {
     "cold_start": ("Cold start to the main window painted", "≤ 1.5 s and ≤ 2.5× floor", 1.5, 2.5),
@@ -698,6 +783,10 @@ TARGETS: dict[str, tuple[str, str, float | None, float | None]] = {
     "xlsx": ("Excel export of 100,000 rows", "≤ 5 s and ≤ 1.5× floor", 5.0, 1.5),
     "memory": ("Peak memory, M open in the window", "≤ 250 MB", 250.0, None),
     "memory_rows": ("… plus every obligation row in memory", "(≤ 250 MB)", 250.0, None),
+    "cli_version": ("Command line: `--version`", "≤ 0.35 s", 0.35, None),
+    "cli_help": ("Command line: `--help`", "≤ 0.35 s", 0.35, None),
+    "cli_units": ("Command line: `units` (the unit list)", "≤ 0.35 s", 0.35, None),
+    "cli_status": ("Command line: `status --status overdue`", "≤ 0.35 s", 0.35, None),
 }
 FLOOR_LABELS = {
     "cold_start": "bare PySide6 window + tab widget",
@@ -707,6 +796,10 @@ FLOOR_LABELS = {
     "xlsx": "openpyxl write-only, same cells",
     "memory": "bare PySide6 window",
     "memory_rows": "bare PySide6 window",
+    "cli_version": "`python -c pass`",
+    "cli_help": "`python -c pass`",
+    "cli_units": "`python -c 'import sqlalchemy'`",
+    "cli_status": "`python -c 'import sqlalchemy'`",
 }
 
 
@@ -866,6 +959,7 @@ BENCHES: dict[str, Callable[[str, Path, int], list[Figure]]] = {
     "pdf": bench_pdf,
     "docx": bench_docx,
     "xlsx": bench_xlsx,
+    "cli": bench_cli,
 }
 
 

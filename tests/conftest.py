@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sys
 from collections.abc import Iterator
@@ -20,10 +19,6 @@ from tests.pg import TEST_URL_ENV, PgTestServer  # noqa: E402
 
 # Set (e.g. by .ci/run from scripts/pg_test_server.sh) to run the suite against PostgreSQL.
 PG_URL = os.environ.get(TEST_URL_ENV, "").strip()
-
-# Days of the sample scenario (letter 2116/UBND-NC of 18/04/2018; plans due 30/04/2018).
-PLAN_DUE = dt.date(2018, 4, 30)
-AFTER_PLAN_DUE = dt.date(2018, 5, 2)
 
 
 @pytest.fixture(autouse=True)

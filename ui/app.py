@@ -152,14 +152,31 @@ def run_gui(argv: Sequence[str]) -> int:
     return int(code)
 
 
+# The core modules the window imports before its first paint. Imported before PySide6: once
+# PySide6 is loaded its import hook sees every later import, which made start-up ~0.3 s slower
+# for SQLAlchemy and the models, and ~25 ms for these services (docs/performance.md).
+CORE_BEFORE_QT = (
+    "app.models", "app.services.obligations", "app.services.dashboard",
+    "app.services.warning_list", "app.services.directives", "app.services.units",
+    "app.services.submissions", "app.services.followup", "app.services.intake",
+    "app.connection", "app.db.recovery", "app.exchange.backup",
+)
+
+
+def _import_core_before_qt() -> None:
+    import importlib
+
+    for name in CORE_BEFORE_QT:
+        try:
+            importlib.import_module(name)
+        except ImportError:  # renamed or moved: only a little slower, imported where used
+            log.warning("Start-up import of %s failed", name, exc_info=True)
+
+
 def start_window(argv: Sequence[str]) -> tuple[object, Any] | int:
     """Everything from logging to the main window shown (``bench/probe.py`` times this).
     Returns (window, database), or an exit code when the database cannot be opened."""
-    # The core (SQLAlchemy) is imported before PySide6: once PySide6 is loaded its import
-    # hook sees every later import, which made start-up ~0.3 s slower (docs/performance.md).
-    import app.models
-    import app.services.obligations  # noqa: F401
-
+    _import_core_before_qt()
     args = _parse(argv)
     folder = data_dir()
     log_path = setup_logging(folder)

@@ -16,8 +16,10 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.dates import fmt_time
 from app.db.engine import SQLITE_HEADER
 from app.errors import DatabaseError
+from app.text import number_text
 
 BACKUP_FOLDER = "backups"
 
@@ -49,8 +51,8 @@ class BackupFile:
     @property
     def label(self) -> str:
         kb = max(1, self.size // 1024)
-        return (f"{self.path.name} — {self.modified:%d/%m/%Y %H:%M} — {kb:,} KB"
-                f" — {self.kind_label}").replace(",", ".")
+        return (f"{self.path.name} — {fmt_time(self.modified)} — {number_text(kb)} KB"
+                f" — {self.kind_label}")
 
 
 def backup_folder(db_path: Path) -> Path:

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
+from app.dates import fmt
 from app.errors import StaleEdit
 
 ENTITY_LABELS = {
@@ -81,7 +82,7 @@ def build_stale_edit(session: Session, cls: type, entity_id: int,
     if when:
         # The audit trail keeps UTC; the user reads the time of this PC.
         stamp = dt.datetime.fromisoformat(when).replace(tzinfo=dt.UTC).astimezone()
-        at = f" lúc {stamp:%H:%M} ngày {stamp:%d/%m/%Y}"
+        at = f" lúc {stamp:%H:%M} ngày {fmt(stamp)}"
     return StaleEdit(
         f"{_title(entity, current)} vừa được sửa{by}{at}, sau khi anh/chị mở ra. Thay đổi của "
         "anh/chị chưa được lưu và không có gì bị ghi đè. Hãy xem nội dung mới rồi chọn giữ bản "

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import IO
 
+from app.dates import fmt
 from app.db import Database
 from app.documents.layout import DocumentHeader, Footer, PageSettings
 from app.errors import ValidationError
@@ -150,8 +151,8 @@ class DocumentOptions:
             errors["units"] = ("Hãy chọn ít nhất một đơn vị nhận công văn đôn đốc (đánh dấu "
                                "trong danh sách đơn vị quá hạn).")
         if self.reply_by is not None and self.reply_by <= self.as_of:
-            errors["reply_by"] = (f"Hạn gửi mới ({self.reply_by:%d/%m/%Y}) phải sau ngày tính "
-                                  f"số liệu ({self.as_of:%d/%m/%Y}).")
+            errors["reply_by"] = (f"Hạn gửi mới ({fmt(self.reply_by)}) phải sau ngày tính "
+                                  f"số liệu ({fmt(self.as_of)}).")
         number = (self.number or "").strip()
         if number and not (number.isdigit() and 0 < int(number) < 100000):
             errors["number"] = ("Số văn bản là một số nguyên dương (ví dụ 15), hoặc để trống để "
@@ -251,6 +252,13 @@ def make_footer(s: Settings, options: DocumentOptions, recipients: Sequence[str]
         recipients=tuple(recipients),
         archive=s.drafting_unit,
     )
+
+
+def upward_name(s: Settings) -> str:
+    """The agency above ours as named in running text ("Ủy ban nhân dân tỉnh …"), or "cấp
+    trên" when the setting is empty (the text still reads; Kính gửi needs the name)."""
+    parent = clean(s.parent_agency)
+    return parent[0].upper() + parent[1:] if parent else "cấp trên"
 
 
 def upward_recipient(s: Settings) -> str:

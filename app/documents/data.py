@@ -11,15 +11,17 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from app.dates import fmt
 from app.db import Database
 from app.errors import AppError
 from app.models import TaskKind, UnitKind
+from app.ordering import row_unit_key
 from app.services.directives import DirectiveInfo, get_directive
 from app.services.obligations import ObligationRow, list_obligations
-from app.services.submissions import SubmissionInfo, list_for_obligation
+from app.services.submissions import SubmissionInfo, first_seen, submissions_seen
 from app.services.units import UnitInfo, get_unit, list_units
-from app.status import Status
-from app.text import search_key, sort_key
+from app.status import Status, StatusCounts
+from app.text import search_key
 
 #: Document types recognised in a directive's symbol (Nghị định 30/2020, Phụ lục III).
 DOC_TYPES: dict[str, str] = {
@@ -41,15 +43,10 @@ def directive_type(number_symbol: str) -> str:
     return "Công văn"
 
 
-def short_date(day: dt.date) -> str:
-    """dd/mm/yyyy, as dates are written in running text of the program's documents."""
-    return f"{day:%d/%m/%Y}"
-
-
 def directive_reference(d: DirectiveInfo, *, with_issuer: bool = True) -> str:
     """ "Công văn số 2116/UBND-NC ngày 18/04/2018 của UBND tỉnh Quảng Ngãi"."""
     kind = directive_type(d.number_symbol)
-    text = f"{kind} số {d.number_symbol} ngày {short_date(d.signed_date)}"
+    text = f"{kind} số {d.number_symbol} ngày {fmt(d.signed_date)}"
     if with_issuer and d.issuer.strip():
         text += f" của {d.issuer.strip()}"
     return text
@@ -77,46 +74,6 @@ def deliverable(task_title: str, task_kind: TaskKind) -> str:
     return "văn bản"
 
 
-# --- counts ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Counts:
-    """Obligations of one group by status on the as-of day."""
-
-    total: int = 0
-    on_time: int = 0
-    late: int = 0
-    overdue: int = 0
-    due_soon: int = 0
-    not_due: int = 0
-    exempt: int = 0
-
-    @property
-    def bound(self) -> int:
-        """Units that must answer (exempt ones left out)."""
-        return self.total - self.exempt
-
-    @property
-    def done(self) -> int:
-        return self.on_time + self.late
-
-    @property
-    def open(self) -> int:
-        return self.overdue + self.due_soon + self.not_due
-
-    @staticmethod
-    def of(rows: Iterable[ObligationRow]) -> Counts:
-        c = {s: 0 for s in Status}
-        total = 0
-        for r in rows:
-            c[r.status] += 1
-            total += 1
-        return Counts(total=total, on_time=c[Status.DONE_ON_TIME], late=c[Status.DONE_LATE],
-                      overdue=c[Status.OVERDUE], due_soon=c[Status.DUE_SOON],
-                      not_due=c[Status.NOT_DUE], exempt=c[Status.EXEMPT])
-
-
 # --- which units a document names (docs/domain.md, "Which units a document names") ------------
 
 
@@ -125,7 +82,7 @@ class UnitRef:
     """A unit as a document names it on the as-of day.
 
     ``gone_from``: the first day the unit no longer exists (ended or merged), when that day is on
-    or before the as-of day; ``carrier_id``/``carrier_name``: the unit a letter is addressed to
+    or before the as-of day; ``carrier_id``: the unit a letter is addressed to
     for it on the as-of day: itself while it exists, else nobody (a successor does not inherit
     what its predecessor owed)."""
 
@@ -135,7 +92,6 @@ class UnitRef:
     gone_from: dt.date | None = None
     successor_name: str = ""
     carrier_id: int | None = None
-    carrier_name: str = ""
 
     @property
     def exists(self) -> bool:
@@ -146,8 +102,8 @@ class UnitRef:
         if self.gone_from is None:
             return ""
         if self.successor_name:
-            return f"đã sáp nhập vào {self.successor_name} từ ngày {short_date(self.gone_from)}"
-        return f"không còn hoạt động từ ngày {short_date(self.gone_from)}"
+            return f"đã sáp nhập vào {self.successor_name} từ ngày {fmt(self.gone_from)}"
+        return f"không còn hoạt động từ ngày {fmt(self.gone_from)}"
 
     @property
     def label(self) -> str:
@@ -171,18 +127,14 @@ class Roster:
         unit = self._units.get(unit_id)
         return search_key(unit.name if unit else name) == self._sender
 
-    def _exists(self, u: UnitInfo) -> bool:
-        return ((u.valid_from is None or u.valid_from <= self.as_of)
-                and (u.valid_to is None or self.as_of <= u.valid_to))
-
     def ref(self, unit_id: int, name: str = "", kind: UnitKind = UnitKind.OTHER) -> UnitRef:
         cached = self._refs.get(unit_id)
         if cached is not None:
             return cached
         u = self._units.get(unit_id)
-        if u is None or self._exists(u):
+        if u is None or u.valid_on(self.as_of):
             ref = UnitRef(unit_id, u.name if u else name, u.kind if u else kind,
-                          carrier_id=unit_id, carrier_name=u.name if u else name)
+                          carrier_id=unit_id)
         else:
             # What an ended unit owed stays owed under its own name; its successor does not
             # inherit it (docs/domain.md, "Units over time"): nobody answers for it.
@@ -202,10 +154,9 @@ def _without_sender(rows: Iterable[ObligationRow], roster: Roster) -> list[Oblig
 @dataclass(frozen=True)
 class KindStats:
     kind: UnitKind
-    counts: Counts
+    counts: StatusCounts
     late_units: tuple[str, ...]  # done late, in unit order
     overdue_units: tuple[str, ...]  # not received, due date passed, the unit exists
-    open_units: tuple[str, ...]  # not received, not yet overdue
     gone_units: tuple[UnitRef, ...] = ()  # overdue, the unit no longer exists on the as-of day
 
 
@@ -219,14 +170,9 @@ class PeriodStats:
     period_key: str
     period_label: str  # "" for a one-off task
     due_date: dt.date
-    counts: Counts
+    counts: StatusCounts
     by_kind: tuple[KindStats, ...]
     overdue: tuple[UnitRef, ...] = ()  # every unit still overdue, in unit order
-
-    @property
-    def is_due(self) -> bool:
-        """The due date has come (something is late or overdue, or all was answered)."""
-        return self.counts.overdue > 0 or self.counts.open == 0 or self.counts.done > 0
 
     @property
     def closed(self) -> bool:
@@ -295,7 +241,7 @@ class AppendixCell:
         if self.status.done:
             parts = [self.number_symbol] if self.number_symbol else []
             if self.received:
-                parts.append(f"nhận {short_date(self.received)}")
+                parts.append(f"nhận {fmt(self.received)}")
             parts.append("Đúng hạn" if self.status is Status.DONE_ON_TIME else "Quá hạn")
             return "\n".join(parts)
         if self.status is Status.OVERDUE:
@@ -340,28 +286,9 @@ class SummaryData:
     rows: tuple[AppendixRow, ...]  # one per unit bound by a column, the sender left out
     overdue: tuple[OverdueEntry, ...] = ()  # every overdue obligation (sender left out)
 
-    @property
-    def unit_count(self) -> int:
-        return len(self.rows)
-
-
-def _kind_order(kind: UnitKind) -> int:
-    return list(UnitKind).index(kind)
-
 
 def _unit_order(rows: Iterable[ObligationRow]) -> list[ObligationRow]:
-    # The same ~130 unit names come back for every period: computing the Vietnamese sort key
-    # of each row again was half of gathering the synthesis report (docs/performance.md).
-    kinds = {k: i for i, k in enumerate(UnitKind)}
-    names: dict[str, tuple[object, ...]] = {}
-
-    def key(r: ObligationRow) -> tuple[object, ...]:
-        name = names.get(r.unit_name)
-        if name is None:
-            name = names[r.unit_name] = sort_key(r.unit_name)
-        return (kinds[r.unit_kind], r.unit_sort, name)
-
-    return sorted(rows, key=key)
+    return sorted(rows, key=row_unit_key)
 
 
 def _period_stats(rows: list[ObligationRow], roster: Roster) -> PeriodStats:
@@ -376,17 +303,15 @@ def _period_stats(rows: list[ObligationRow], roster: Roster) -> PeriodStats:
                    if r.status is Status.OVERDUE]
         by_kind.append(KindStats(
             kind=kind,
-            counts=Counts.of(mine),
+            counts=StatusCounts.of(mine),
             late_units=tuple(r.unit_name for r in mine if r.status is Status.DONE_LATE),
             overdue_units=tuple(u.name for u in overdue if u.exists),
-            open_units=tuple(r.unit_name for r in mine
-                             if r.status in (Status.DUE_SOON, Status.NOT_DUE)),
             gone_units=tuple(u for u in overdue if not u.exists),
         ))
     return PeriodStats(
         task_id=first.task_id, task_title=first.task_title, task_kind=first.task_kind,
         period_key=first.period_key, period_label=first.period_label, due_date=first.due_date,
-        counts=Counts.of(rows), by_kind=tuple(by_kind),
+        counts=StatusCounts.of(rows), by_kind=tuple(by_kind),
         overdue=tuple(roster.ref(r.unit_id, r.unit_name, r.unit_kind) for r in ordered
                       if r.status is Status.OVERDUE),
     )
@@ -421,7 +346,7 @@ def summary_data(db: Database, directive_id: int, as_of: dt.date, *,
     index = {(c.task_id, c.period_key): i for i, c in enumerate(columns)}
     units: dict[int, tuple[ObligationRow, list[AppendixCell | None]]] = {}
     in_grid = [r for r in rows if (r.task_id, r.period_key) in index]
-    numbers = _first_numbers(db, [r for r in in_grid if r.status.done])
+    numbers = _first_numbers(db, [r for r in in_grid if r.status.done], as_of)
     for r in _unit_order(in_grid):
         entry = units.setdefault(r.unit_id, (r, [None] * len(columns)))
         entry[1][index[(r.task_id, r.period_key)]] = AppendixCell(
@@ -439,24 +364,12 @@ def summary_data(db: Database, directive_id: int, as_of: dt.date, *,
                        columns=tuple(columns), rows=appendix, overdue=overdue)
 
 
-def _first_numbers(db: Database, rows: Sequence[ObligationRow]) -> dict[int, str]:
-    """The number and symbol of the submission that answers each obligation (the first
-    received), in one query per 500 obligations instead of one each."""
-    from sqlalchemy import select
-
-    from app.models import Submission
-
-    ids = sorted({r.id for r in rows})
-    result: dict[int, str] = {}
+def _first_numbers(db: Database, rows: Sequence[ObligationRow], as_of: dt.date
+                   ) -> dict[int, str]:
+    """The number and symbol of the submission that answers each obligation on ``as_of``."""
     with db.read() as session:
-        for start in range(0, len(ids), 500):
-            stmt = (select(Submission.obligation_id, Submission.number_symbol)
-                    .where(Submission.obligation_id.in_(ids[start:start + 500]))
-                    .order_by(Submission.obligation_id, Submission.received_date,
-                              Submission.id))
-            for obligation_id, number in session.execute(stmt):
-                result.setdefault(obligation_id, number)
-    return result
+        return {oid: s.number_symbol
+                for oid, s in first_seen(session, (r.id for r in rows), as_of).items()}
 
 
 # --- reminder letter -------------------------------------------------------------------------
@@ -478,7 +391,7 @@ class OwedItem:
     def text_as(self, task_name: str) -> str:
         """ "Báo cáo quý, kỳ quý III/2025 (hạn ngày 25/09/2025, quá hạn 20 ngày)"."""
         what = task_name + (f", {period_phrase(self.period_label)}" if self.period_label else "")
-        return f"{what} (hạn ngày {short_date(self.due_date)}, {overdue_for(self.days_overdue)})"
+        return f"{what} (hạn ngày {fmt(self.due_date)}, {overdue_for(self.days_overdue)})"
 
 
 def task_names(directive: DirectiveInfo) -> dict[int, str]:
@@ -552,7 +465,7 @@ def reminder_data(db: Database, directive_id: int, as_of: dt.date, *,
     )
     if not units:
         raise AppError(
-            f"Tính đến ngày {short_date(as_of)} không có đơn vị nào quá hạn theo "
+            f"Tính đến ngày {fmt(as_of)} không có đơn vị nào quá hạn theo "
             f"{directive_reference(directive, with_issuer=False)}; không cần công văn đôn đốc.")
     return ReminderData(directive=directive, as_of=as_of, units=units,
                         not_addressed=tuple(not_addressed.values()))
@@ -578,7 +491,7 @@ class UnitSheetData:
     as_of: dt.date
     directive: DirectiveInfo | None  # None: every directive
     rows: tuple[SheetRow, ...]
-    counts: Counts = field(default_factory=Counts)
+    counts: StatusCounts = field(default_factory=StatusCounts)
 
 
 def unit_sheet_data(db: Database, unit_id: int, as_of: dt.date,
@@ -590,11 +503,12 @@ def unit_sheet_data(db: Database, unit_id: int, as_of: dt.date,
     if directive_id is not None:
         filters["directive_id"] = directive_id
     rows = list_obligations(db, as_of, **filters)
+    with db.read() as session:
+        seen = submissions_seen(session, (r.id for r in rows), as_of)
     out: list[SheetRow] = []
     for r in sorted(rows, key=lambda r: (r.due_date, r.directive_id, r.task_id)):
-        docs = tuple(s for s in list_for_obligation(db, r.id) if s.received_date <= as_of)
+        docs = tuple(seen.get(r.id, ()))
         out.append(SheetRow(r.directive_symbol, r.task_title, r.period_label, r.due_date,
                             r.status, docs, r.exempt_reason))
     return UnitSheetData(unit=unit, as_of=as_of, directive=directive, rows=tuple(out),
-                         counts=Counts.of(rows))
-
+                         counts=StatusCounts.of(rows))

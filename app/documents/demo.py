@@ -9,6 +9,7 @@ from typing import IO
 
 from reportlab.platypus import Flowable
 
+from app.dates import fmt
 from app.documents.layout import (
     Appendix,
     DocumentHeader,
@@ -46,7 +47,7 @@ def demo_report_rows(count: int = 130) -> list[list[str]]:
                 str(i + 1),
                 f"{kind} {name}",
                 f"Báo cáo kết quả thực hiện nhiệm vụ số {i + 1:03d} về cải cách hành chính",
-                due.strftime("%d/%m/%Y"),
+                fmt(due),
                 _STATUSES[i % len(_STATUSES)],
                 "Đã đôn đốc" if i % 7 == 0 else "",
             ]

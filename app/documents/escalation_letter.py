@@ -10,28 +10,24 @@ their signature (a signer chosen in the print dialog, other than our own, is pri
 
 from __future__ import annotations
 
+from app.dates import fmt
 from app.db import Database
 from app.documents.common import (
     DocumentKind,
     DocumentOptions,
     Signer,
-    Target,
     balanced_lines,
-    layout_error,
     load,
 )
-from app.documents.content import Block, DocumentContent, Section, TextBlock
+from app.documents.content import DocumentContent, Section, TextBlock
 from app.documents.data import (
     ReminderData,
     directive_about,
     directive_reference,
     reminder_data,
-    short_date,
-    task_names,
 )
 from app.documents.layout import DocumentHeader, Footer
-from app.documents.reminder_letter import kinh_gui, letter_subject, owed_groups
-from app.documents.render_pdf import write_pdf
+from app.documents.reminder_letter import kinh_gui, letter_subject, owed_groups, owed_paragraphs
 from app.settings import Settings
 
 SENDER = "Văn phòng UBND tỉnh"
@@ -55,16 +51,9 @@ def body_sections(data: ReminderData, s: Settings, reminders: str) -> list[Secti
         reference += f" {about}"
     opening = TextBlock("paragraph",
         f"Thực hiện {reference}; theo báo cáo của {agency}, tính đến ngày "
-        f"{short_date(data.as_of)} các cơ quan, đơn vị sau chưa thực hiện"
+        f"{fmt(data.as_of)} các cơ quan, đơn vị sau chưa thực hiện"
         f"{reminders}:")
-    owed: list[Block] = []
-    groups = owed_groups(data)
-    tasks = task_names(d)
-    for n, group in enumerate(groups, start=1):
-        item = group.item
-        mark = f"{n}." if len(groups) > 1 else "-"
-        text = item.text_as(tasks.get(item.task_id, item.task_title))
-        owed.append(TextBlock("paragraph", f"{mark} {text}: {', '.join(group.names)}."))
+    owed = owed_paragraphs(owed_groups(data), d)
     instruction = TextBlock("paragraph",
         "Chủ tịch UBND tỉnh yêu cầu Thủ trưởng các cơ quan, đơn vị nêu trên khẩn trương thực "
         f"hiện, gửi văn bản về {agency} để tổng hợp, báo cáo UBND tỉnh; chịu trách nhiệm trước "
@@ -132,15 +121,5 @@ def reminders_said(db: Database, directive_id: int, as_of: object, agency: str) 
                    if d.kind == DocumentKind.REMINDER.value and d.day <= as_of})
     if not days:
         return ""
-    listed = ", ".join(f"{d:%d/%m/%Y}" for d in days)
+    listed = ", ".join(f"{fmt(d)}" for d in days)
     return f" dù đã được {agency} đôn đốc {len(days)} lần (ngày {listed})"
-
-
-def build_escalation_letter(db: Database, options: DocumentOptions, target: Target, *,
-                            reminders: str | None = None) -> ReminderData:
-    content, data = escalation_content(db, options, reminders=reminders)
-    try:
-        write_pdf(content.edited(options.edit_map), target)
-    except ValueError as exc:
-        raise layout_error(exc) from None
-    return data

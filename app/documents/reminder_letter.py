@@ -5,17 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, replace
 
+from app.dates import fmt
 from app.db import Database
 from app.documents.common import (
     DocumentKind,
     DocumentOptions,
-    Target,
     default_recipients,
-    layout_error,
     load,
     make_footer,
     make_header,
     page_settings,
+    upward_name,
 )
 from app.documents.content import Block, DocumentContent, Section, TextBlock
 from app.documents.data import (
@@ -24,12 +24,11 @@ from app.documents.data import (
     directive_about,
     directive_reference,
     reminder_data,
-    short_date,
     task_names,
 )
-from app.documents.render_pdf import write_pdf
 from app.errors import ValidationError
 from app.models import UnitKind
+from app.services.directives import DirectiveInfo
 from app.settings import Settings
 
 
@@ -82,6 +81,19 @@ class OwedGroup:
     names: tuple[str, ...]
 
 
+def owed_paragraphs(groups: list[OwedGroup], directive: DirectiveInfo) -> list[Block]:
+    """One paragraph per thing owed: "1. <task, period, due date>: <the units>." ("-" when
+    there is only one)."""
+    tasks = task_names(directive)
+    out: list[Block] = []
+    for n, group in enumerate(groups, start=1):
+        item = group.item
+        mark = f"{n}." if len(groups) > 1 else "-"
+        text = item.text_as(tasks.get(item.task_id, item.task_title))
+        out.append(TextBlock("paragraph", f"{mark} {text}: {', '.join(group.names)}."))
+    return out
+
+
 def owed_groups(data: ReminderData) -> list[OwedGroup]:
     """What is owed (task, period: never merged across tasks) and the units that owe it."""
     groups: dict[tuple[int, str], tuple[OwedItem, list[str]]] = {}
@@ -98,7 +110,7 @@ def owed_groups(data: ReminderData) -> list[OwedGroup]:
 def deadline_clause(agency: str, reply_by: dt.date | None) -> str:
     """ "gửi văn bản về Sở Nội vụ trước ngày 30/06/2018" (no day: "… về Sở Nội vụ")."""
     clause = f"gửi văn bản về {agency}"
-    return clause + (f" trước ngày {short_date(reply_by)}" if reply_by else "")
+    return clause + (f" trước ngày {fmt(reply_by)}" if reply_by else "")
 
 
 def chosen_units(data: ReminderData, unit_ids: tuple[int, ...] | None) -> ReminderData:
@@ -109,7 +121,7 @@ def chosen_units(data: ReminderData, unit_ids: tuple[int, ...] | None) -> Remind
     units = tuple(u for u in data.units if u.unit_id in wanted)
     if not units:
         raise ValidationError(
-            f"Không đơn vị nào được chọn còn quá hạn tính đến ngày {short_date(data.as_of)}. "
+            f"Không đơn vị nào được chọn còn quá hạn tính đến ngày {fmt(data.as_of)}. "
             "Hãy đánh dấu ít nhất một đơn vị trong danh sách đơn vị quá hạn.", field="units")
     return replace(data, units=units)
 
@@ -118,7 +130,7 @@ def body_sections(data: ReminderData, s: Settings,
                   reply_by: dt.date | None = None) -> list[Section]:
     d = data.directive
     agency = s.agency_name.strip()
-    as_of = short_date(data.as_of)
+    as_of = fmt(data.as_of)
     reference = directive_reference(d)
     about = directive_about(d)
     if about:
@@ -129,15 +141,9 @@ def body_sections(data: ReminderData, s: Settings,
         f"Thực hiện {reference}, {agency} được giao theo dõi, tổng hợp việc triển khai thực "
         f"hiện của các cơ quan, đơn vị. Tính đến ngày {as_of}, {agency} chưa nhận được {what} "
         "dù đã quá thời hạn quy định:")
-    owed: list[Block] = []
-    tasks = task_names(d)
-    for n, group in enumerate(groups, start=1):
-        item = group.item
-        mark = f"{n}." if len(groups) > 1 else "-"
-        text = item.text_as(tasks.get(item.task_id, item.task_title))
-        owed.append(TextBlock("paragraph", f"{mark} {text}: {', '.join(group.names)}."))
+    owed = owed_paragraphs(groups, d)
     request = TextBlock("paragraph",
-        f"Để kịp thời tổng hợp, tham mưu {_upward(s)} báo cáo theo quy định, {agency} đề nghị "
+        f"Để kịp thời tổng hợp, tham mưu {upward_name(s)} báo cáo theo quy định, {agency} đề nghị "
         "các cơ quan, đơn vị nêu trên khẩn trương thực hiện và "
         f"{deadline_clause(agency, reply_by)}.")
     closing = TextBlock("paragraph",
@@ -149,10 +155,6 @@ def body_sections(data: ReminderData, s: Settings,
         Section("closing", "Kết thúc", (closing,)),
     ]
 
-
-def _upward(s: Settings) -> str:
-    parent = " ".join(s.parent_agency.split())
-    return parent[0].upper() + parent[1:] if parent else "cấp trên"
 
 
 def reminder_content(db: Database, options: DocumentOptions
@@ -175,14 +177,3 @@ def reminder_content(db: Database, options: DocumentOptions
         kinh_gui=tuple(kinh_gui(data)), sections=tuple(body_sections(data, s, options.reply_by)),
         footer=footer, page=settings)
     return content, data
-
-
-def build_reminder_letter(db: Database, options: DocumentOptions, target: Target
-                          ) -> ReminderData:
-    """Write the reminder letter for ``options.directive_id`` as of ``options.as_of``."""
-    content, data = reminder_content(db, options)
-    try:
-        write_pdf(content.edited(options.edit_map), target)
-    except ValueError as exc:
-        raise layout_error(exc) from None
-    return data

@@ -13,18 +13,18 @@ from typing import Literal
 
 from reportlab.lib.units import mm
 
+from app.dates import as_of_caption, fmt
 from app.db import Database
 from app.documents import layout
 from app.documents.common import (
     DocumentKind,
     DocumentOptions,
-    Target,
     default_recipients,
-    layout_error,
     load,
     make_footer,
     make_header,
     page_settings,
+    upward_name,
     upward_recipient,
 )
 from app.documents.content import (
@@ -38,7 +38,6 @@ from app.documents.content import (
 )
 from app.documents.data import (
     CELL_NOTE,
-    Counts,
     KindStats,
     PeriodStats,
     SummaryData,
@@ -48,13 +47,12 @@ from app.documents.data import (
     directive_about,
     directive_reference,
     period_phrase,
-    short_date,
     summary_data,
 )
 from app.documents.layout import TitleBlock, appendix_reference, fits_portrait
-from app.documents.render_pdf import write_pdf
 from app.models import UnitKind
 from app.settings import Settings
+from app.status import StatusCounts
 
 ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X")
 
@@ -76,7 +74,7 @@ KIND_HEADING: dict[UnitKind, str] = {
 def report_subject(data: SummaryData) -> str:
     d = data.directive
     return (f"Kết quả theo dõi việc triển khai thực hiện {directive_reference(d)} "
-            f"(tính đến ngày {short_date(data.as_of)})")
+            f"({as_of_caption(data.as_of)})")
 
 
 #: Longer lists of unit names are left to the list of overdue obligations (an appendix).
@@ -117,7 +115,7 @@ def _missing_clauses(overdue: Sequence[str], gone: Sequence[UnitRef], where: str
     return out
 
 
-def _done_phrase(c: Counts, what: str, *, of_bound: bool = True) -> str:
+def _done_phrase(c: StatusCounts, what: str, *, of_bound: bool = True) -> str:
     """ "đã nhận 15/20 báo cáo (12 đúng hạn, 3 quá hạn)"."""
     got = f"{c.done}/{c.bound}" if of_bound else str(c.done)
     text = f"đã nhận {got} {what}"
@@ -130,7 +128,7 @@ def _done_phrase(c: Counts, what: str, *, of_bound: bool = True) -> str:
     return text
 
 
-def _open_phrase(c: Counts) -> str:
+def _open_phrase(c: StatusCounts) -> str:
     """What is still missing, said once: "còn 5 đơn vị chưa gửi, đều đã quá hạn"."""
     waiting = c.due_soon + c.not_due
     if not c.open:
@@ -146,7 +144,7 @@ def _open_phrase(c: Counts) -> str:
 def period_marker(p: PeriodStats) -> str:
     """ "Kỳ quý III/2025 (hạn ngày 20/09/2025)": how a period is introduced in the body."""
     text = period_phrase(p.period_label)
-    return f"{text[:1].upper()}{text[1:]} (hạn ngày {short_date(p.due_date)})"
+    return f"{text[:1].upper()}{text[1:]} (hạn ngày {fmt(p.due_date)})"
 
 
 def _kind_item(k: KindStats, what: str, where: str) -> str:
@@ -176,7 +174,7 @@ def current_blocks(p: PeriodStats, as_of: str, where: str, *, heading: str | Non
     kinds = p.bound_kinds
     lead = f"Số đơn vị phải gửi {what}: {c.bound} ({_kinds_phrase(kinds)})."
     if not p.period_label:
-        lead = f"Hạn gửi {what}: ngày {short_date(p.due_date)}. " + lead
+        lead = f"Hạn gửi {what}: ngày {fmt(p.due_date)}. " + lead
     state = f"Tính đến ngày {as_of}, {_done_phrase(c, what)}"
     rest = _open_phrase(c)
     if len(kinds) == 1:
@@ -202,8 +200,7 @@ def current_blocks(p: PeriodStats, as_of: str, where: str, *, heading: str | Non
 
 
 def _closed_item(periods: Sequence[PeriodStats], what: str) -> str:
-    total = Counts(on_time=sum(p.counts.on_time for p in periods),
-                   late=sum(p.counts.late for p in periods))
+    total = sum((p.counts for p in periods), StatusCounts())
     if len(periods) == 1:
         span = period_marker(periods[0])
     else:
@@ -240,8 +237,8 @@ def task_blocks(task: TaskStats, n: int, as_of: str, where: str) -> list[Block]:
             return out
         c = upcoming.counts
         when = (f"{period_phrase(upcoming.period_label)}, hạn ngày "
-                f"{short_date(upcoming.due_date)}" if upcoming.period_label
-                else f"hạn ngày {short_date(upcoming.due_date)}")
+                f"{fmt(upcoming.due_date)}" if upcoming.period_label
+                else f"hạn ngày {fmt(upcoming.due_date)}")
         text = (f"Chưa đến hạn gửi {what} ({when}); số đơn vị phải thực hiện: {c.bound} "
                 f"({_kinds_phrase(upcoming.bound_kinds)})")
         text += f"; đến ngày {as_of} đã nhận {c.done} {what}." if c.done else "."
@@ -302,7 +299,7 @@ def appendix_labels(data: SummaryData) -> tuple[str | None, str | None]:
 def body_sections(data: SummaryData, s: Settings) -> list[Section]:
     d = data.directive
     agency = s.agency_name.strip()
-    as_of = short_date(data.as_of)
+    as_of = fmt(data.as_of)
     about = directive_about(d)
     basis = " ".join(d.basis.split())
     reference = directive_reference(d)
@@ -345,13 +342,9 @@ def body_sections(data: SummaryData, s: Settings) -> list[Section]:
     sections.append(Section("closing", "Kết thúc", (_para(
         f"Trên đây là báo cáo kết quả theo dõi việc triển khai thực hiện "
         f"{directive_reference(d, with_issuer=False)} tính đến ngày {as_of}{detail}, {agency} "
-        f"kính báo cáo {_upward_short(s)} xem xét, chỉ đạo."),)))
+        f"kính báo cáo {upward_name(s)} xem xét, chỉ đạo."),)))
     return sections
 
-
-def _upward_short(s: Settings) -> str:
-    parent = " ".join(s.parent_agency.split())
-    return parent[0].upper() + parent[1:] if parent else "cấp trên"
 
 
 APPENDIX_STT_MM = 11.0
@@ -398,7 +391,7 @@ def grid_appendix(data: SummaryData, header: layout.DocumentHeader, s: Settings,
         widths, wide = appendix_widths(len(chunk), page)
         wide_any = wide_any or wide
         head = ["STT", "Tên đơn vị",
-                *[f"{columns[i].column_title}\nHạn {short_date(columns[i].due_date)}"
+                *[f"{columns[i].column_title}\nHạn {fmt(columns[i].due_date)}"
                   for i in chunk]]
         rows: list[tuple[str, ...]] = []
         for row in data.rows:
@@ -416,7 +409,7 @@ def grid_appendix(data: SummaryData, header: layout.DocumentHeader, s: Settings,
         blocks = [replace(b, widths_mm=tuple(appendix_widths(len(b.header) - 2, page)[0]))
                   if isinstance(b, TableBlock) else b for b in blocks]
     title = (f"Tình hình các cơ quan, đơn vị thực hiện {directive_reference(data.directive)} "
-             f"(tính đến ngày {short_date(data.as_of)})")
+             f"({as_of_caption(data.as_of)})")
     reference = appendix_reference("Báo cáo", header, s.agency_name.strip())
     note = (CELL_NOTE + " Mỗi cột là kỳ gần nhất đã đến hạn của một nhiệm vụ (hoặc kỳ sắp "
             "tới, nếu chưa có kỳ nào đến hạn).")
@@ -437,14 +430,14 @@ def overdue_appendix(data: SummaryData, header: layout.DocumentHeader, s: Settin
         if not mine:
             continue
         rows = tuple(
-            (str(i), e.unit.name, e.period_label or "—", short_date(e.due_date),
+            (str(i), e.unit.name, e.period_label or "—", fmt(e.due_date),
              e.unit.gone_note[:1].upper() + e.unit.gone_note[1:])
             for i, e in enumerate(mine, start=1))
         blocks.append(TableBlock(OVERDUE_HEADER, rows, OVERDUE_WIDTHS_MM,
                                  ("center", "left", "left", "center", "left"),
                                  caption=f"{n}. {task.title}"))
     title = (f"Danh sách các cơ quan, đơn vị chưa gửi văn bản đã quá hạn theo "
-             f"{directive_reference(data.directive)} (tính đến ngày {short_date(data.as_of)})")
+             f"{directive_reference(data.directive)} ({as_of_caption(data.as_of)})")
     reference = appendix_reference("Báo cáo", header, s.agency_name.strip())
     return AppendixContent(label=label, title=title, reference=reference, blocks=tuple(blocks))
 
@@ -475,13 +468,3 @@ def summary_content(db: Database, options: DocumentOptions
         sections=tuple(body_sections(data, s)), footer=footer,
         appendices=tuple(appendices), page=settings)
     return content, data
-
-
-def build_summary_report(db: Database, options: DocumentOptions, target: Target) -> SummaryData:
-    """Write the synthesis report for ``options.directive_id`` as of ``options.as_of``."""
-    content, data = summary_content(db, options)
-    try:
-        write_pdf(content.edited(options.edit_map), target)
-    except ValueError as exc:
-        raise layout_error(exc) from None
-    return data

@@ -7,22 +7,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from app.dates import fmt
 from app.db import Database
 from app.documents.common import (
     DocumentKind,
     DocumentOptions,
-    Target,
     default_recipients,
-    layout_error,
     load,
     make_footer,
     make_header,
     page_settings,
+    upward_name,
 )
 from app.documents.content import Block, DocumentContent, Section, TextBlock
-from app.documents.data import directive_reference, overdue_for, period_phrase, short_date
+from app.documents.data import directive_reference, overdue_for, period_phrase
 from app.documents.reminder_letter import deadline_clause, letter_symbol
-from app.documents.render_pdf import write_pdf
 from app.errors import AppError
 from app.services.directives import DirectiveInfo, directives_brief
 from app.services.obligations import list_obligations
@@ -69,7 +68,7 @@ def unit_reminder_data(db: Database, unit_id: int, as_of: dt.date, *,
     if ended or (not unit.active and unit.valid_to is None):
         # docs/domain.md: a unit no longer there is never reminded, and its successor does not
         # take over what it owed.
-        raise AppError(f"{unit.name} không còn được theo dõi tại ngày {short_date(as_of)}; "
+        raise AppError(f"{unit.name} không còn được theo dõi tại ngày {fmt(as_of)}; "
                        "không gửi công văn đôn đốc cho đơn vị này.")
     rows = list_obligations(db, as_of, unit_id=unit_id, statuses=[Status.OVERDUE])
     by_directive: dict[int, list[UnitOwedItem]] = {}
@@ -78,7 +77,7 @@ def unit_reminder_data(db: Database, unit_id: int, as_of: dt.date, *,
             UnitOwedItem(r.task_title, r.period_label, r.due_date, r.days_past_due))
     if not by_directive:
         raise AppError(
-            f"Tính đến ngày {short_date(as_of)}, {unit.name} không còn nhiệm vụ nào quá hạn; "
+            f"Tính đến ngày {fmt(as_of)}, {unit.name} không còn nhiệm vụ nào quá hạn; "
             "không cần công văn đôn đốc.")
     cited = directives_brief(db, by_directive)
     directives = [DirectiveOwed(cited[d], tuple(items)) for d, items in by_directive.items()]
@@ -97,18 +96,18 @@ def _item_text(item: UnitOwedItem) -> str:
     the reminder letter words it."""
     what = item.task_title + (f", {period_phrase(item.period_label)}" if item.period_label
                               else "")
-    return f"- {what} (hạn ngày {short_date(item.due_date)}, {overdue_for(item.days_overdue)})"
+    return f"- {what} (hạn ngày {fmt(item.due_date)}, {overdue_for(item.days_overdue)})"
 
 
 def body_sections(data: UnitReminderData, s: Settings,
                   reply_by: dt.date | None = None) -> list[Section]:
     agency = s.agency_name.strip()
-    as_of = short_date(data.as_of)
+    as_of = fmt(data.as_of)
     unit = data.unit.name
     count = data.item_count
     opening = TextBlock("paragraph",
         f"{agency} được giao theo dõi, tổng hợp việc triển khai thực hiện các văn bản chỉ đạo "
-        f"của {_upward(s)}. Tính đến ngày {as_of}, {agency} chưa nhận được văn bản của {unit} "
+        f"của {upward_name(s)}. Tính đến ngày {as_of}, {agency} chưa nhận được văn bản của {unit} "
         f"đối với {count} nhiệm vụ đã quá thời hạn quy định, cụ thể như sau:")
     owed: list[Block] = []
     several = len(data.directives) > 1
@@ -122,7 +121,7 @@ def body_sections(data: UnitReminderData, s: Settings,
         lines = [f"{line};" for line in lines[:-1]] + [f"{lines[-1]}."]
         owed += [TextBlock("item", line) for line in lines]
     request = TextBlock("paragraph",
-        f"Để kịp thời tổng hợp, tham mưu {_upward(s)} báo cáo theo quy định, {agency} đề nghị "
+        f"Để kịp thời tổng hợp, tham mưu {upward_name(s)} báo cáo theo quy định, {agency} đề nghị "
         f"{unit} khẩn trương thực hiện và {deadline_clause(agency, reply_by)}.")
     closing = TextBlock("paragraph",
         f"Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, {unit} kịp thời phản ánh về "
@@ -134,10 +133,6 @@ def body_sections(data: UnitReminderData, s: Settings,
         Section("closing", "Kết thúc", (closing,)),
     ]
 
-
-def _upward(s: Settings) -> str:
-    parent = " ".join(s.parent_agency.split())
-    return parent[0].upper() + parent[1:] if parent else "cấp trên"
 
 
 def unit_reminder_content(db: Database, options: DocumentOptions
@@ -159,14 +154,3 @@ def unit_reminder_content(db: Database, options: DocumentOptions
         kinh_gui=(data.unit.name,), sections=tuple(body_sections(data, s, options.reply_by)),
         footer=footer, page=settings)
     return content, data
-
-
-def build_unit_reminder(db: Database, options: DocumentOptions, target: Target
-                        ) -> UnitReminderData:
-    """Write the consolidated reminder to ``options.unit_id`` as of ``options.as_of``."""
-    content, data = unit_reminder_content(db, options)
-    try:
-        write_pdf(content.edited(options.edit_map), target)
-    except ValueError as exc:
-        raise layout_error(exc) from None
-    return data

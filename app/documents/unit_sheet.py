@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
+from app.dates import as_of_caption, fmt
 from app.db import Database
 from app.documents.common import (
     DocumentKind,
     DocumentOptions,
-    Target,
     default_recipients,
-    layout_error,
     load,
     make_footer,
     make_header,
     page_settings,
 )
 from app.documents.content import Block, DocumentContent, Section, TableBlock, TextBlock
-from app.documents.data import UnitSheetData, directive_reference, short_date, unit_sheet_data
+from app.documents.data import UnitSheetData, directive_reference, unit_sheet_data
 from app.documents.layout import TitleBlock
-from app.documents.render_pdf import write_pdf
 
 SHEET_HEADER = ("STT", "Nhiệm vụ", "Kỳ báo cáo", "Hạn", "Văn bản nhận được\n(số, ký hiệu; ngày ký; "
                 "ngày nhận)", "Tình trạng")
@@ -35,7 +33,7 @@ def sheet_subject(data: UnitSheetData) -> str:
     what = (directive_reference(data.directive) if data.directive
             else "các văn bản chỉ đạo")
     return (f"Tình hình {data.unit.name} thực hiện {what} "
-            f"(tính đến ngày {short_date(data.as_of)})")
+            f"({as_of_caption(data.as_of)})")
 
 
 def _count_phrase(data: UnitSheetData) -> str:
@@ -58,15 +56,15 @@ def sheet_rows(data: UnitSheetData) -> list[list[str]]:
     for n, r in enumerate(data.rows, start=1):
         task = r.task_title if data.directive else f"{r.task_title}\n(Văn bản {r.directive_symbol})"
         docs = "\n".join(
-            f"{doc.number_symbol}; {short_date(doc.signed_date)}; {short_date(doc.received_date)}"
+            f"{doc.number_symbol}; {fmt(doc.signed_date)}; {fmt(doc.received_date)}"
             for doc in r.documents) or "—"
         status = r.status.label + (f"\n({r.exempt_reason})" if r.exempt_reason else "")
-        rows.append([str(n), task, r.period_label or "—", short_date(r.due_date), docs, status])
+        rows.append([str(n), task, r.period_label or "—", fmt(r.due_date), docs, status])
     return rows
 
 
 def body_sections(data: UnitSheetData) -> list[Section]:
-    as_of = short_date(data.as_of)
+    as_of = fmt(data.as_of)
     if data.counts.total == 0:
         text = f"Tính đến ngày {as_of}, {data.unit.name} chưa có việc nào phải thực hiện."
     else:
@@ -104,13 +102,3 @@ def unit_sheet_content(db: Database, options: DocumentOptions
         title=TitleBlock(SHEET_TYPE, sheet_subject(data)), kinh_gui=(),
         sections=tuple(body_sections(data)), footer=footer, page=settings)
     return content, data
-
-
-def build_unit_sheet(db: Database, options: DocumentOptions, target: Target) -> UnitSheetData:
-    """Write the tracking sheet of ``options.unit_id`` (one directive, or all when None)."""
-    content, data = unit_sheet_content(db, options)
-    try:
-        write_pdf(content.edited(options.edit_map), target)
-    except ValueError as exc:
-        raise layout_error(exc) from None
-    return data

@@ -28,10 +28,12 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from app import APP_NAME, __version__
+from app.dates import fmt, fmt_time
 from app.db import Database
 from app.db.engine import SQLITE_HEADER
 from app.errors import AppError, DatabaseError, ValidationError
 from app.fileio import atomic_path, disk_error, remove_stale_stages, staging_folder
+from app.text import number_text
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +66,9 @@ class BackupInfo:
 
     def describe(self) -> str:
         rows = sum(self.tables.values())
-        return (f"Bản sao lưu {self.path.name}: tạo lúc {self.created:%H:%M %d/%m/%Y}, "
-                f"phiên bản {self.program_version}, {len(self.tables)} bảng, {rows} dòng dữ liệu, "
+        return (f"Bản sao lưu {self.path.name}: tạo lúc {self.created:%H:%M} ngày "
+                f"{fmt(self.created)}, phiên bản {self.program_version}, {len(self.tables)} bảng, "
+                f"{number_text(rows)} dòng dữ liệu, "
                 f"{self.attachment_count} tệp đính kèm.")
 
 
@@ -77,7 +80,7 @@ class RestoreResult:
 
     def describe(self) -> str:
         text = (f"Đã khôi phục dữ liệu từ {self.info.path.name} "
-                f"({self.info.created:%d/%m/%Y %H:%M}).")
+                f"({fmt_time(self.info.created)}).")
         if self.safety_copy:
             text += f" Dữ liệu trước khi khôi phục được giữ tại {self.safety_copy}."
         if self.upgraded_from:
@@ -383,7 +386,7 @@ def _check_room(source: Path, zf: zipfile.ZipFile, manifest: dict[str, object],
 
 
 def _megabytes(size: int) -> str:
-    return f"{max(1, size // (1 << 20)):,}".replace(",", ".")
+    return f"{number_text(max(1, size // (1 << 20)))}"
 
 
 def _extract(source: Path, zf: zipfile.ZipFile, info: BackupInfo, folder: Path) -> None:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app import APP_NAME, __version__
+from app.dates import fmt
 from app.db import Database
 from app.fileio import atomic_write
 from app.services.obligations import ObligationRow, list_obligations
@@ -88,8 +89,8 @@ def calendar_bytes(deadlines: Iterable[Deadline], *, stamp: dt.datetime | None =
         if d.period_label:
             lines.append(f"Kỳ: {d.period_label}")
         if d.nominal_due is not None:
-            lines.append(f"Hạn theo văn bản {d.nominal_due:%d/%m/%Y}, dời sang ngày làm việc "
-                         f"kế tiếp {d.due_date:%d/%m/%Y}.")
+            lines.append(f"Hạn theo văn bản {fmt(d.nominal_due)}, dời sang ngày làm việc "
+                         f"kế tiếp {fmt(d.due_date)}.")
         lines.append(f"Chưa nộp ({len(d.open_units)} đơn vị): " + "; ".join(d.open_units))
         event.add("description", "\n".join(lines))
         event.add("categories", ["Hạn nộp"])

@@ -9,15 +9,20 @@ import argparse
 import datetime as dt
 import os
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from app.db import Database
 from app.status import Status
+
+if TYPE_CHECKING:  # the database layer (SQLAlchemy) only when a command runs
+    from app.db import Database
 
 # The file name ``export --out FOLDER/`` writes in that folder (followed by the day).
 EXPORT_NAMES = {"units": "danh-sach-don-vi", "directives": "van-ban-chi-dao",
                 "plans": "ke-hoach", "reports": "bao-cao-nhan-duoc", "warnings": "canh-bao-han",
                 "status": "tinh-trang-nop"}
+# The lists ``export`` knows, in the order of ``xlsx_export.TABLES`` (a test keeps them equal):
+# named here so that building the parser does not import openpyxl.
+EXPORT_TABLES = tuple(EXPORT_NAMES)
 
 
 def output_path(text: str, default_name: str) -> Path:
@@ -185,12 +190,11 @@ def needs_recovery(path: Path) -> bool:
 
 
 def add_commands(sub: Any, date_arg: Any) -> None:
-    """Register the subcommands on the CLI's subparsers (``date_arg`` parses dd/mm/yyyy)."""
-    from app.exchange.xlsx_export import TABLES
-
+    """Register the subcommands on the CLI's subparsers (``date_arg`` parses dd/mm/yyyy).
+    Imports nothing heavy: each handler imports what it needs when it runs."""
     p = sub.add_parser("export", help="xuất một danh sách ra Excel (.xlsx)")
-    p.add_argument("table", choices=TABLES, metavar="BẢNG",
-                   help="một trong: " + ", ".join(TABLES))
+    p.add_argument("table", choices=EXPORT_TABLES, metavar="BẢNG",
+                   help="một trong: " + ", ".join(EXPORT_TABLES))
     p.add_argument("--out", required=True, metavar="TỆP.xlsx",
                    help="tệp Excel cần tạo, hoặc thư mục (tên tệp đặt theo danh sách và ngày)")
     p.add_argument("--as-of", type=date_arg, default=dt.date.today(), metavar="NGÀY",

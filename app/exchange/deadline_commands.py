@@ -7,10 +7,13 @@ import argparse
 import datetime as dt
 import sys
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from app.db import Database
+from app.dates import fmt
 from app.errors import AppError
+
+if TYPE_CHECKING:  # the database layer (SQLAlchemy) only when a command runs
+    from app.db import Database
 
 
 def cmd_holidays(db: Database, args: argparse.Namespace, out: TextIO) -> int:
@@ -32,13 +35,13 @@ def cmd_holidays(db: Database, args: argparse.Namespace, out: TextIO) -> int:
         if args.id is None:
             raise AppError("Hãy ghi mã dòng cần bỏ: --id N (xem bằng lệnh holidays list).")
         change = withdraw_calendar_day(db, args.id, today=args.today)
-        out.write(f"Đã bỏ ngày {change.entry.day:%d/%m/%Y} khỏi bảng từ {args.today:%d/%m/%Y}."
+        out.write(f"Đã bỏ ngày {fmt(change.entry.day)} khỏi bảng từ {fmt(args.today)}."
                   f" Hạn thực tế của {change.obligations_changed} nghĩa vụ thay đổi.\n")
         return 0
     year = args.year or args.today.year
     for row in year_calendar(db, year, include_withdrawn=args.history):
         ident = f"{row.id:>5}" if row.id > 0 else "    -"
-        out.write(f"{ident}  {row.day:%d/%m/%Y}  {row.kind_label:<7} {row.name}  "
+        out.write(f"{ident}  {fmt(row.day)}  {row.kind_label:<7} {row.name}  "
                   f"[{row.source}; {row.state_label}]\n")
     return 0
 

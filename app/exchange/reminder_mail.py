@@ -20,14 +20,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from app.dates import fmt
 from app.db import Database
 from app.errors import AppError, ValidationError
 from app.fileio import atomic_write
 from app.text import search_key
 
 KEYRING_SERVICE = "sotheodoi-smtp"
-MAIL_KEYS = ("mail_from", "mail_from_name", "smtp_host", "smtp_port", "smtp_user",
-             "smtp_security")
 SECURITY_CHOICES = ("starttls", "ssl", "none")
 _EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
 
@@ -151,7 +150,7 @@ def reminder_drafts(db: Database, directive_id: int, as_of: dt.date, *,
                     settings: MailSettings | None = None) -> list[MailDraft]:
     """One message per unit overdue on ``as_of`` (or only ``unit_ids``), with the reminder
     letter's PDF attached (built when ``pdf`` is None)."""
-    from app.documents.data import directive_reference, reminder_data, short_date
+    from app.documents.data import directive_reference, reminder_data
     from app.models import Unit
     from app.settings import load_settings
 
@@ -184,7 +183,7 @@ def reminder_drafts(db: Database, directive_id: int, as_of: dt.date, *,
         owed = "\n".join(f"  - {item.text};" for item in unit.items)
         body = (
             f"Kính gửi: {unit.unit_name}\n\n"
-            f"Thực hiện {reference}, tính đến ngày {short_date(as_of)}, {unit.unit_name} "
+            f"Thực hiện {reference}, tính đến ngày {fmt(as_of)}, {unit.unit_name} "
             f"chưa gửi:\n{owed}\n\n"
             f"{agency} đề nghị quý cơ quan khẩn trương gửi văn bản về {agency} để tổng hợp, "
             "báo cáo theo quy định. Công văn đôn đốc đính kèm thư này.\n\n"
@@ -276,7 +275,7 @@ def notice_drafts(db: Database, unit_ids: Sequence[int], *, what: str, directive
         if unit is None:
             continue
         message = EmailMessage(policy=SMTP_POLICY)
-        message["Subject"] = f"Nhắc hạn gửi {what} ({directive_symbol}), hạn {due:%d/%m/%Y}"
+        message["Subject"] = f"Nhắc hạn gửi {what} ({directive_symbol}), hạn {fmt(due)}"
         if settings.mail_from.strip():
             message["From"] = formataddr((settings.mail_from_name or agency,
                                           settings.mail_from.strip()))
@@ -288,7 +287,7 @@ def notice_drafts(db: Database, unit_ids: Sequence[int], *, what: str, directive
         message["X-Unsent"] = "1"
         message.set_content(
             f"Kính gửi: {unit.name}\n\n"
-            f"Theo {directive_symbol}, hạn gửi {what} là ngày {due:%d/%m/%Y}. Đến nay "
+            f"Theo {directive_symbol}, hạn gửi {what} là ngày {fmt(due)}. Đến nay "
             f"{agency} chưa nhận được văn bản của quý cơ quan. Đề nghị quý cơ quan gửi đúng "
             "hạn để kịp tổng hợp, báo cáo.\n\n"
             f"Trân trọng.\n{settings.mail_from_name or agency}\n")

@@ -34,9 +34,15 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.dates import parse_date
+from app.dates import fmt, parse_date
 from app.db import Database
 from app.errors import AppError, Conflict, NotFound, ValidationError
+from app.exchange.xlsx_columns import (
+    IGNORED_HEADERS,
+    SUBMISSION_FIELDS,
+    UNIT_FIELDS,
+    Field,
+)
 from app.exchange.xlsx_limits import (
     MAX_ROWS,
     SheetScan,
@@ -51,17 +57,15 @@ from app.models import (
     Obligation,
     Submission,
     Task,
-    TaskKind,
     Unit,
     UnitKind,
 )
-from app.schedule import ONE_OFF_KEY, PeriodKind, find_period
+from app.schedule import ONE_OFF_KEY
 from app.services import audit
 from app.text import clean, search_key
 
 log = logging.getLogger(__name__)
 
-KINDS = ("units", "submissions")
 KIND_LABELS = {"units": "đơn vị", "submissions": "văn bản nhận được"}
 HEADER_SCAN_ROWS = 15
 
@@ -101,54 +105,6 @@ ACTION_COLOURS = {
 }
 
 
-@dataclass(frozen=True)
-class Field:
-    key: str
-    header: str  # the header written in exports and templates
-    aliases: tuple[str, ...] = ()
-    required: bool = False
-    is_date: bool = False
-    hint: str = ""
-
-
-UNIT_FIELDS: tuple[Field, ...] = (
-    Field("name", "Tên đơn vị", ("Đơn vị", "Tên"), required=True,
-          hint="Tên đầy đủ, ví dụ UBND huyện Bình Sơn"),
-    Field("short_name", "Tên viết tắt", ("Viết tắt", "Tên ngắn")),
-    Field("kind", "Loại đơn vị", ("Loại", "Cấp"), required=True,
-          hint="Sở, ban, ngành tỉnh / UBND cấp huyện / UBND cấp xã / Khác"),
-    Field("sort_order", "Thứ tự", ("Thứ tự sắp xếp",), hint="Số nguyên"),
-    Field("head_title", "Chức danh thủ trưởng", ("Chức danh",)),
-    Field("address", "Địa chỉ"),
-    Field("phone", "Điện thoại", ("Số điện thoại", "SĐT")),
-    Field("email", "Thư điện tử", ("Email", "E-mail", "Địa chỉ thư điện tử")),
-    Field("contact_person", "Người liên hệ", ("Đầu mối",)),
-    Field("note", "Ghi chú"),
-    Field("active", "Đang theo dõi", ("Theo dõi",), hint="Có / Không"),
-    Field("valid_from", "Hiệu lực từ ngày", ("Hiệu lực từ", "Từ ngày"), is_date=True),
-    Field("valid_to", "Hiệu lực đến ngày", ("Hiệu lực đến", "Đến ngày"), is_date=True),
-)
-SUBMISSION_FIELDS: tuple[Field, ...] = (
-    Field("unit", "Đơn vị", ("Tên đơn vị", "Đơn vị gửi"), required=True),
-    Field("directive", "Văn bản chỉ đạo", ("Số, ký hiệu văn bản chỉ đạo", "Văn bản"),
-          required=True, hint="Số, ký hiệu, ví dụ 2116/UBND-NC"),
-    Field("task", "Nhiệm vụ", ("Tên nhiệm vụ", "Yêu cầu")),
-    Field("period", "Kỳ báo cáo", ("Kỳ",), hint="Với báo cáo định kỳ, ví dụ 6 tháng đầu năm 2018"),
-    Field("number_symbol", "Số, ký hiệu văn bản", ("Số ký hiệu", "Số, ký hiệu",
-                                                   "Số văn bản"), required=True),
-    Field("signed_date", "Ngày ký", ("Ngày văn bản", "Ngày ban hành"), required=True,
-          is_date=True),
-    Field("received_date", "Ngày nhận", ("Ngày đến", "Ngày tiếp nhận"), required=True,
-          is_date=True),
-    Field("signer", "Người ký"),
-    Field("channel", "Hình thức nhận", ("Hình thức",),
-          hint="Giấy / Thư điện tử / Hệ thống quản lý văn bản"),
-    Field("summary", "Trích yếu", ("Nội dung",)),
-    Field("assessment", "Đánh giá", ("Nhận xét",)),
-)
-# Columns of the program's own exports that are read-only: recognised, not imported.
-IGNORED_HEADERS = ("STT", "Số TT", "TT", "Mã", "Sáp nhập vào", "Hạn", "Trạng thái",
-                   "Quá hạn (ngày)")
 FIELDS = {"units": UNIT_FIELDS, "submissions": SUBMISSION_FIELDS}
 
 
@@ -486,7 +442,7 @@ def _text(value: Any) -> str:
     if isinstance(value, dt.datetime):
         value = value.date()
     if isinstance(value, dt.date):
-        return f"{value:%d/%m/%Y}"
+        return f"{fmt(value)}"
     text = str(value)
     return text[1:] if text.startswith("'=") else text
 
@@ -521,7 +477,7 @@ def _plausible(day: dt.date, label: str, value: Any) -> dt.date:
     from app.services.submissions import EARLIEST_YEAR
 
     if day.year < EARLIEST_YEAR:
-        shown = f"{day:%d/%m/%Y}" if isinstance(value, (dt.date, int, float)) else repr(value)
+        shown = f"{fmt(day)}" if isinstance(value, (dt.date, int, float)) else repr(value)
         raise ValidationError(
             f"{label} {shown} không thể đúng (năm {day.year}: ô ngày trong Excel có lẽ chứa số "
             "0 hoặc một số nhỏ): hãy ghi ngày dạng dd/mm/yyyy.")
@@ -624,7 +580,7 @@ def _display(key: str, value: Any) -> str:
     if isinstance(value, bool):
         return "Có" if value else "Không"
     if isinstance(value, dt.date):
-        return f"{value:%d/%m/%Y}"
+        return f"{fmt(value)}"
     if key == "kind":
         try:
             return UnitKind(value).label
@@ -761,68 +717,22 @@ def _plan_units(session: Session, raws: Sequence[RawRow], progress: Progress | N
     return planned
 
 
-class _Finder:
-    """Cached lookups of unit, directive, task and obligation by the names in a file."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self.units: dict[str, Unit | AppError] = {}
-        self.directives: dict[str, Any] = {}
-        self.tasks: dict[tuple[int, str], Task | AppError] = {}
-        self.obligations = {
-            (o.task_id, o.unit_id, o.period_key): o
-            for o in session.scalars(select(Obligation))
-        }
-
-    def _cached(self, cache: dict[Any, Any], key: Any, find: Callable[[], Any]) -> Any:
-        if key not in cache:
-            try:
-                cache[key] = find()
-            except AppError as exc:
-                cache[key] = exc
-        found = cache[key]
-        if isinstance(found, AppError):
-            raise found
-        return found
-
-    def obligation(self, unit: str, directive: str, task: str, period: str) -> Obligation:
-        from app.services.directives import find_directive, find_task
-        from app.services.units import find_unit
-
-        unit_row: Unit = self._cached(self.units, search_key(unit),
-                                      lambda: find_unit(self.session, unit))
-        directive_row = self._cached(self.directives, search_key(directive),
-                                     lambda: find_directive(self.session, directive))
-        task_row: Task = self._cached(self.tasks, (directive_row.id, search_key(task)),
-                                      lambda: find_task(self.session, directive_row, task))
-        if task_row.kind == TaskKind.ONE_OFF.value:
-            key = ONE_OFF_KEY
-        else:
-            if not period:
-                raise ValidationError(
-                    f"Nhiệm vụ \"{task_row.title}\" là báo cáo định kỳ: hãy ghi cột Kỳ báo cáo "
-                    "(ví dụ 6 tháng đầu năm 2018).")
-            assert task_row.period_kind is not None
-            key = find_period(PeriodKind(task_row.period_kind), period).key
-        obligation = self.obligations.get((task_row.id, unit_row.id, key))
-        if obligation is None:
-            raise NotFound(
-                f"{unit_row.name} không có nghĩa vụ \"{task_row.title}\""
-                + (f" kỳ {period}" if period else "")
-                + f" theo văn bản {directive_row.number_symbol}.")
-        return obligation
-
-
 SUBMISSION_REQUIRED = ("unit", "directive", "task", "period", "number_symbol", "signed_date",
                        "received_date")
 
 
 def _plan_submissions(session: Session, raws: Sequence[RawRow], today: dt.date,
                       progress: Progress | None) -> list[_Planned]:
-    from app.services.submissions import SubmissionInput, date_warnings, number_key
+    from app.services.submissions import (
+        ObligationFinder,
+        SubmissionInput,
+        date_warnings,
+        number_key,
+    )
     from app.services.submissions import validate as validate_submission
 
-    finder = _Finder(session)
+    finder = ObligationFinder(session, period_hint="cột Kỳ báo cáo", one_off_hint=None,
+                              preload=True)
     existing: dict[tuple[int, int, str], Submission] = {
         (s.unit_id, s.year, s.number_key): s for s in session.scalars(select(Submission))}
     seen: dict[tuple[int, int, str], int] = {}
@@ -875,8 +785,8 @@ def _plan_submissions(session: Session, raws: Sequence[RawRow], today: dt.date,
                 received = _date(v.get("received_date"), "Ngày nhận")
             except ValidationError as exc:
                 errors.append(exc.message)
-            obligation = finder.obligation(_text(v.get("unit")), _text(v.get("directive")),
-                                           _text(v.get("task")), _text(v.get("period")))
+            obligation = finder.find(unit=_text(v.get("unit")), directive=_text(v.get("directive")),
+                                     task=_text(v.get("task")), period=_text(v.get("period")))
             key = (obligation.unit_id, signed.year if signed else 0, number_key(symbol))
             if not errors and key in seen:
                 raise ValidationError(
@@ -1016,15 +926,11 @@ class _Audit:
 
 
 def _write_units(session: Session, planned: Sequence[_Planned], batch_id: int | None) -> None:
-    from sqlalchemy import func
-
-    from app.models import TaskUnit, TaskUnitKind
-    from app.services.obligations import sync_task
+    from app.services.obligations import sync_tasks_for_units
+    from app.services.units import top_sort_orders
 
     history = _Audit(session, batch_id)
-    top: dict[str, int] = {
-        kind: int(n) for kind, n in session.execute(
-            select(Unit.kind, func.max(Unit.sort_order)).group_by(Unit.kind))}
+    top = top_sort_orders(session)
     touched_kinds: set[str] = set()
     touched_units: set[int] = set()
     added: list[Unit] = []
@@ -1059,17 +965,8 @@ def _write_units(session: Session, planned: Sequence[_Planned], batch_id: int | 
                         after=audit.snapshot(unit))
             touched_kinds.add(unit.kind)
     session.flush()
-    if not (touched_kinds or touched_units):
-        return
-    task_ids = set(session.scalars(select(TaskUnitKind.task_id).where(
-        TaskUnitKind.kind.in_(touched_kinds))))
-    if touched_units:
-        task_ids |= set(session.scalars(select(TaskUnit.task_id).where(
-            TaskUnit.unit_id.in_(touched_units))))
-        task_ids |= set(session.scalars(select(Obligation.task_id).where(
-            Obligation.unit_id.in_(touched_units))))
-    for task in session.scalars(select(Task).where(Task.id.in_(task_ids))):
-        sync_task(session, task)
+    if touched_kinds or touched_units:
+        sync_tasks_for_units(session, kinds=touched_kinds, unit_ids=touched_units)
 
 
 def _write_submissions(session: Session, planned: Sequence[_Planned], batch_id: int | None

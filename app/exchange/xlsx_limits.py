@@ -31,6 +31,7 @@ from typing import IO
 from xml.parsers import expat
 
 from app.errors import AppError, ValidationError
+from app.text import number_text
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +163,7 @@ def _check_directory(path: Path, zf: zipfile.ZipFile) -> None:
     name = path.name
     infos = zf.infolist()
     if len(infos) > MAX_PARTS:
-        raise _refuse(name, f"có {len(infos):,} phần (tối đa {MAX_PARTS:,})".replace(",", "."))
+        raise _refuse(name, f"có {number_text(len(infos))} phần (tối đa {number_text(MAX_PARTS)})")
     total = 0
     for info in infos:
         data_part = info.filename.startswith("xl/worksheets/") or \
@@ -174,7 +175,7 @@ def _check_directory(path: Path, zf: zipfile.ZipFile) -> None:
         if info.file_size > RATIO_FLOOR and \
                 info.file_size > MAX_RATIO * max(info.compress_size, 1):
             ratio = info.file_size // max(info.compress_size, 1)
-            raise _refuse(name, f"phần {info.filename} nén {ratio:,} lần".replace(",", ".")
+            raise _refuse(name, f"phần {info.filename} nén {number_text(ratio)} lần"
                           + f" (tối đa {MAX_RATIO} lần)")
         total += info.file_size
         if total > MAX_TOTAL_BYTES:
@@ -247,8 +248,7 @@ def _scan_shared_strings(path: Path, zf: zipfile.ZipFile, check: Check | None) -
             state["count"] += 1
             state["length"] = 0
             if state["count"] > MAX_SHARED_STRINGS:
-                raise _refuse(path.name, f"có hơn {MAX_SHARED_STRINGS:,} chuỗi chữ".replace(
-                    ",", "."))
+                raise _refuse(path.name, f"có hơn {number_text(MAX_SHARED_STRINGS)} chuỗi chữ")
 
     def end(_tag: str) -> None:
         stream.depth -= 1
@@ -256,8 +256,8 @@ def _scan_shared_strings(path: Path, zf: zipfile.ZipFile, check: Check | None) -
     def text(data: str) -> None:
         state["length"] += len(data)
         if state["length"] > MAX_TEXT:
-            raise _refuse(path.name, f"có một ô chữ dài hơn {MAX_TEXT:,} ký tự (giới hạn của "
-                                     "chính Excel)".replace(",", "."))
+            raise _refuse(path.name, f"có một ô chữ dài hơn {number_text(MAX_TEXT)} ký tự "
+                                     "(giới hạn của chính Excel)")
 
     stream.parser.StartElementHandler = start
     stream.parser.EndElementHandler = end
@@ -316,8 +316,8 @@ def _count_rows(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: s
                 highest = int(number.group(1)) if number else rows
                 if rows > MAX_ROW_INDEX or highest > MAX_ROW_INDEX:
                     raise _refuse(path.name, f"{where} dùng tới dòng "
-                                  + f"{max(rows, highest):,}".replace(",", ".")
-                                  + f" (tối đa {MAX_ROW_INDEX:,} dòng)".replace(",", "."))
+                                  + f"{number_text(max(rows, highest))}"
+                                  + f" (tối đa {number_text(MAX_ROW_INDEX)} dòng)")
             carry = block[cut:]
             if len(carry) > MAX_CELL_CHARS * 4 + CHUNK:
                 carry = carry[-CHUNK:]  # a huge tag: the full pass refuses it
@@ -339,23 +339,23 @@ def _scan_sheet(path: Path, zf: zipfile.ZipFile, title: str, part: str,
             s.row = int(ref) if ref and ref.isdigit() else s.row + 1
             s.col = 0
             if s.row > MAX_ROW_INDEX:
-                raise _refuse(path.name, f"{where} dùng tới dòng {s.row:,}".replace(",", ".")
-                              + f" (tối đa {MAX_ROW_INDEX:,} dòng)".replace(",", "."))
+                raise _refuse(path.name, f"{where} dùng tới dòng {number_text(s.row)}"
+                              + f" (tối đa {number_text(MAX_ROW_INDEX)} dòng)")
         elif name == "c":
             ref = attrs.get("r")
             row, col = _cell_ref(ref) if ref else (0, 0)
             s.col = col or s.col + 1
             row = row or s.row
             if s.col > MAX_COLUMNS:
-                raise _refuse(path.name, f"{where} dùng tới cột thứ {s.col:,}".replace(",", ".")
-                              + f" (tối đa {MAX_COLUMNS:,} cột)".replace(",", "."))
+                raise _refuse(path.name, f"{where} dùng tới cột thứ {number_text(s.col)}"
+                              + f" (tối đa {number_text(MAX_COLUMNS)} cột)")
             if row > MAX_ROW_INDEX:
-                raise _refuse(path.name, f"{where} dùng tới dòng {row:,}".replace(",", "."))
+                raise _refuse(path.name, f"{where} dùng tới dòng {number_text(row)}")
             s.row = max(s.row, row)
             s.elements += 1
             if s.elements > MAX_CELL_ELEMENTS:  # formatted empty cells cost openpyxl too
-                raise _refuse(path.name, f"{where} có hơn {MAX_CELL_ELEMENTS:,} ô".replace(
-                    ",", ".") + " (kể cả ô trống có định dạng)")
+                raise _refuse(path.name, f"{where} có hơn {number_text(MAX_CELL_ELEMENTS)} ô"
+                              " (kể cả ô trống có định dạng)")
             s.in_cell, s.has_formula, s.has_value, s.chars = True, False, False, 0
             s.value_chars = 0
             s.string_result = attrs.get("t") == "str"
@@ -374,8 +374,7 @@ def _scan_sheet(path: Path, zf: zipfile.ZipFile, title: str, part: str,
                                          "vượt quá giới hạn dòng, cột")
             s.merged.append((min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
             if len(s.merged) > MAX_MERGED:
-                raise _refuse(path.name, f"{where} có hơn {MAX_MERGED:,} vùng ô gộp".replace(
-                    ",", "."))
+                raise _refuse(path.name, f"{where} có hơn {number_text(MAX_MERGED)} vùng ô gộp")
 
     def end(tag: str) -> None:
         stream.depth -= 1
@@ -387,15 +386,15 @@ def _scan_sheet(path: Path, zf: zipfile.ZipFile, title: str, part: str,
             if s.has_formula or s.has_value:
                 s.cells += 1
                 if s.cells > MAX_CELLS:
-                    raise _refuse(path.name, f"{where} có hơn {MAX_CELLS:,} ô có dữ liệu".replace(
-                        ",", "."))
+                    raise _refuse(path.name,
+                                  f"{where} có hơn {number_text(MAX_CELLS)} ô có dữ liệu")
                 s.max_row = max(s.max_row, s.row)
                 s.max_col = max(s.max_col, s.col)
             if s.has_formula and not s.has_value:
                 s.uncached.add((s.row, s.col))
                 if len(s.uncached) > MAX_UNCACHED:
                     raise ValidationError(
-                        f"Tệp {path.name} ({where}) có hơn {MAX_UNCACHED:,}".replace(",", ".")
+                        f"Tệp {path.name} ({where}) có hơn {number_text(MAX_UNCACHED)}"
                         + " ô công thức chưa có kết quả tính sẵn (tệp chưa được mở và lưu trong "
                         "Excel). Hãy mở tệp trong Excel, lưu lại rồi nhập.")
 
@@ -408,8 +407,8 @@ def _scan_sheet(path: Path, zf: zipfile.ZipFile, title: str, part: str,
             if data.strip():
                 s.has_value = True
         if s.chars > MAX_CELL_CHARS or s.value_chars > MAX_TEXT:
-            raise _refuse(path.name, f"{where} có một ô dài hơn {MAX_TEXT:,} ký tự".replace(
-                ",", ".") + " (giới hạn của chính Excel)")
+            raise _refuse(path.name, f"{where} có một ô dài hơn {number_text(MAX_TEXT)} ký tự"
+                          " (giới hạn của chính Excel)")
 
     stream.parser.StartElementHandler = start
     stream.parser.EndElementHandler = end
@@ -446,12 +445,12 @@ def _scan_other_parts(path: Path, zf: zipfile.ZipFile, sheet_parts: set[str],
             counts["elements"] += 1
             if counts["elements"] > MAX_ELEMENTS:
                 raise _refuse(path.name, f"phần {name} có hơn "
-                              + f"{MAX_ELEMENTS:,} phần tử".replace(",", "."))
+                              + f"{number_text(MAX_ELEMENTS)} phần tử")
             if styles and _local(tag) in STYLE_RECORDS:
                 counts["styles"] += 1
                 if counts["styles"] > MAX_STYLES:
-                    raise _refuse(path.name, f"có hơn {MAX_STYLES:,} định dạng ô".replace(
-                        ",", ".") + " (kiểu chữ, màu nền, đường viền…)")
+                    raise _refuse(path.name, f"có hơn {number_text(MAX_STYLES)} định dạng ô"
+                                  " (kiểu chữ, màu nền, đường viền…)")
 
         def end(_tag: str, stream: _Stream = stream) -> None:
             stream.depth -= 1

@@ -7,10 +7,12 @@ import argparse
 import datetime as dt
 import sys
 from collections.abc import Callable
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from app.db import Database
 from app.errors import ValidationError
+
+if TYPE_CHECKING:  # the database layer (SQLAlchemy) only when a command runs
+    from app.db import Database
 
 
 def _mark(sure: bool, value: str) -> str:

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from app.dates import fmt
 from app.errors import AppError
 from app.reading.text import DocumentText, TextLine
 from app.schedule import Period, PeriodKind, make_period
@@ -42,7 +43,7 @@ class Found:
         if self.value is None:
             return ""
         if isinstance(self.value, dt.date):
-            return f"{self.value:%d/%m/%Y}"
+            return f"{fmt(self.value)}"
         return str(self.value)
 
 

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
+from app.dates import fmt
 from app.db import Database
 from app.models import TaskKind
 from app.reading.fields import SURE, Citation, Fields
@@ -128,11 +129,11 @@ def _valid_on(units: list[UnitInfo], day: dt.date | None, by_id: dict[int, UnitI
         if successor is not None:
             return Match(successor.id, successor.name, 0.7,
                          f"{unit.name} đã sáp nhập vào {successor.name} (hết hiệu lực "
-                         f"{unit.valid_to:%d/%m/%Y}): kiểm tra lại")
+                         f"{fmt(unit.valid_to)}): kiểm tra lại")
         return Match(unit.id, unit.name, 0.5,
-                     f"{unit.name} hết hiệu lực từ {unit.valid_to:%d/%m/%Y}: kiểm tra lại")
+                     f"{unit.name} hết hiệu lực từ {fmt(unit.valid_to)}: kiểm tra lại")
     return Match(unit.id, unit.name, 0.5,
-                 f"{unit.name} chưa có hiệu lực ngày {day:%d/%m/%Y}: kiểm tra lại")
+                 f"{unit.name} chưa có hiệu lực ngày {fmt(day)}: kiểm tra lại")
 
 
 def _symbol_key(symbol: str) -> str:
@@ -149,8 +150,8 @@ def match_directive(catalogue: Catalogue, citations: tuple[Citation, ...],
             continue
         if citation.date is not None and citation.date != directive.signed_date:
             return Match(directive.id, directive.number_symbol, 0.7,
-                         f"Văn bản trích dẫn ngày {citation.date:%d/%m/%Y}, văn bản chỉ đạo "
-                         f"ngày {directive.signed_date:%d/%m/%Y}: kiểm tra lại")
+                         f"Văn bản trích dẫn ngày {fmt(citation.date)}, văn bản chỉ đạo "
+                         f"ngày {fmt(directive.signed_date)}: kiểm tra lại")
         return Match(directive.id, directive.number_symbol, 0.96)
     kind = {"plan": TaskKind.ONE_OFF, "report": TaskKind.PERIODIC}.get(task or "")
     usable = [d for d in catalogue.directives

@@ -15,6 +15,8 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.dates import fmt
+
 log = logging.getLogger(__name__)
 # A certificate outside the trust roots is an expected outcome, not an error worth a traceback.
 logging.getLogger("pyhanko").setLevel(logging.CRITICAL)
@@ -40,7 +42,7 @@ class SignatureInfo:
             return self.problem
         parts = [f"Ký số bởi {self.signer}"]
         if self.signed_at is not None:
-            parts.append(f"lúc {self.signed_at:%H:%M %d/%m/%Y}")
+            parts.append(f"lúc {self.signed_at:%H:%M} ngày {fmt(self.signed_at)}")
         text = " ".join(parts)
         if not self.intact:
             return text + "; CHỮ KÝ KHÔNG HỢP LỆ (nội dung đã bị thay đổi)."

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
+from app.dates import fmt_time
 from app.db import Database
 from app.models import AuditEntry, Base
 
@@ -383,7 +384,7 @@ def restore_version(db: Database, entry_id: int, *, today: dt.date,
         which = "trước thay đổi" if before else "sau thay đổi"
         record(session, "restore", info.entity, info.entity_id, before=current,
                after=snapshot_of(info.entity, obj),
-               summary=f"Khôi phục {name} về như {which} lúc {when:%d/%m/%Y %H:%M:%S}")
+               summary=f"Khôi phục {name} về như {which} lúc {fmt_time(when, seconds=True)}")
         session.flush()
         new_id = session.scalar(select(AuditEntry.id).order_by(AuditEntry.id.desc()).limit(1))
     return history_entry(db, int(new_id or 0))

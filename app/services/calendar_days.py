@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
+from app.dates import fmt
 from app.db import Database
 from app.errors import NotFound, ValidationError
 from app.models import CalendarDay
 from app.text import clean
-from app.workdays import CalendarEntry, CalendarHistory, WorkCalendar
+from app.workdays import CalendarEntry, CalendarHistory
 
 
 @dataclass(frozen=True)
@@ -34,10 +35,6 @@ class CalendarDayInfo:
     @property
     def kind_label(self) -> str:
         return "Làm bù" if self.working else "Nghỉ"
-
-    @property
-    def in_force(self) -> bool:
-        return self.removed_on is None
 
 
 @dataclass(frozen=True)
@@ -56,7 +53,7 @@ class CalendarChange:
     obligations_changed: int
 
     def describe(self) -> str:
-        what = f"{self.entry.kind_label.lower()} ngày {self.entry.day:%d/%m/%Y}"
+        what = f"{self.entry.kind_label.lower()} ngày {fmt(self.entry.day)}"
         if not self.obligations_changed:
             return f"Đã ghi {what}. Không hạn nào thay đổi."
         return f"Đã ghi {what}. Hạn thực tế của {self.obligations_changed} nghĩa vụ thay đổi."
@@ -72,12 +69,6 @@ def load_calendar_history(session: Session) -> CalendarHistory:
     rows = session.scalars(select(CalendarDay).order_by(CalendarDay.id))
     return CalendarHistory([CalendarEntry(r.day, bool(r.working), r.name, r.known_from,
                                           r.removed_on) for r in rows])
-
-
-def calendar_on(db: Database, day: dt.date) -> WorkCalendar:
-    """The working-day calendar as known on ``day``."""
-    with db.read() as session:
-        return load_calendar_history(session).as_of(day)
 
 
 def list_calendar_days(db: Database, *, year: int | None = None,
@@ -108,7 +99,7 @@ def add_calendar_day(db: Database, data: CalendarDayInput, *, today: dt.date) ->
         for old in replaced:
             if old.working == data.working and old.name == name and old.basis == data.basis:
                 raise ValidationError(
-                    f"Ngày {data.day:%d/%m/%Y} đã có trong bảng với nội dung này.", field="day")
+                    f"Ngày {fmt(data.day)} đã có trong bảng với nội dung này.", field="day")
             _withdraw(session, old, today)
         row = CalendarDay(day=data.day, working=data.working,
                           name=name or ("Làm bù" if data.working else "Ngày nghỉ"),
@@ -117,7 +108,7 @@ def add_calendar_day(db: Database, data: CalendarDayInput, *, today: dt.date) ->
         session.flush()
         info = _info(row)
         audit.record(session, "create", "calendar_day", row.id, after=audit.snapshot(row),
-                     summary=f"{info.kind_label} ngày {data.day:%d/%m/%Y}: {row.name}")
+                     summary=f"{info.kind_label} ngày {fmt(data.day)}: {row.name}")
         changed = resync_calendar_tasks(session)
     return CalendarChange(info, changed)
 
@@ -131,13 +122,13 @@ def withdraw_calendar_day(db: Database, entry_id: int, *, today: dt.date) -> Cal
         if row is None:
             raise NotFound.for_("ngày trong bảng", entry_id)
         if row.removed_on is not None:
-            raise ValidationError(f"Ngày {row.day:%d/%m/%Y} đã được bỏ khỏi bảng từ "
-                                  f"{row.removed_on:%d/%m/%Y}.")
+            raise ValidationError(f"Ngày {fmt(row.day)} đã được bỏ khỏi bảng từ "
+                                  f"{fmt(row.removed_on)}.")
         before = audit.snapshot(row)
         _withdraw(session, row, today)
         audit.record(session, "delete", "calendar_day", row.id, before=before,
                      after=audit.snapshot(row),
-                     summary=f"Bỏ {_info(row).kind_label.lower()} ngày {row.day:%d/%m/%Y}")
+                     summary=f"Bỏ {_info(row).kind_label.lower()} ngày {fmt(row.day)}")
         changed = resync_calendar_tasks(session)
         info = _info(row)
     return CalendarChange(info, changed)
@@ -146,8 +137,8 @@ def withdraw_calendar_day(db: Database, entry_id: int, *, today: dt.date) -> Cal
 def _withdraw(session: Session, row: CalendarDay, today: dt.date) -> None:
     if today < row.known_from:
         raise ValidationError(
-            f"Ngày {row.day:%d/%m/%Y} được ghi từ {row.known_from:%d/%m/%Y}: không thể bỏ "
-            f"từ một ngày trước đó ({today:%d/%m/%Y}).")
+            f"Ngày {fmt(row.day)} được ghi từ {fmt(row.known_from)}: không thể bỏ "
+            f"từ một ngày trước đó ({fmt(today)}).")
     row.removed_on = today
     session.flush()
 
@@ -199,10 +190,10 @@ class YearCalendarRow:
     def state_label(self) -> str:
         if self.known_from is None:
             return "Luôn áp dụng"
-        since = f"từ {self.known_from:%d/%m/%Y}"
+        since = f"từ {fmt(self.known_from)}"
         if self.removed_on is None:
             return f"Áp dụng {since}"
-        return f"Đã bỏ ngày {self.removed_on:%d/%m/%Y} (áp dụng {since})"
+        return f"Đã bỏ ngày {fmt(self.removed_on)} (áp dụng {since})"
 
 
 NATIONAL_SOURCE = "Lịch nhà nước"

@@ -15,14 +15,16 @@ Everything takes the day as an argument and is computed in SQL with the status r
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
+from app.dates import fmt
 from app.db import Database
 from app.errors import NotFound
 from app.models import Directive, Obligation, Task, TaskKind, Unit, UnitKind
+from app.ordering import kind_rank, row_unit_key, unit_key
 from app.services.obligations import (
     ObligationRow,
     due_on,
@@ -31,10 +33,9 @@ from app.services.obligations import (
     unit_exists_on,
 )
 from app.settings import load_settings, save_settings
-from app.status import URGENCY, Status
-from app.text import number_text, sort_key
+from app.status import URGENCY, WARNING_STATUSES, Status, StatusCounts
+from app.text import sort_key
 
-WARNING_STATUSES = (Status.OVERDUE, Status.DUE_SOON)
 _STATUS_BY_VALUE = {s.value: s for s in Status}  # faster than Status(value) in large loops
 
 # Short labels for cells of the matrix and chart legends (the full ones are Status.label).
@@ -48,99 +49,11 @@ SHORT_LABELS: dict[Status, str] = {
 }
 
 
-def rate(numerator: int, denominator: int) -> float | None:
-    """A percentage with one decimal; None when nothing is expected."""
-    if denominator <= 0:
-        return None
-    return round(100.0 * numerator / denominator, 1)
-
-
 def rate_text(value: float | None) -> str:
     """"45,5%" (Vietnamese decimal comma) or "—"."""
     if value is None:
         return "—"
     return f"{value:.1f}".replace(".", ",") + "%"
-
-
-@dataclass(frozen=True)
-class StatusCounts:
-    """How many obligations are in each status, and the derived figures."""
-
-    done_on_time: int = 0
-    done_late: int = 0
-    due_soon: int = 0
-    overdue: int = 0
-    not_due: int = 0
-    exempt: int = 0
-
-    @classmethod
-    def from_statuses(cls, statuses: Iterable[Status]) -> StatusCounts:
-        counts: dict[Status, int] = {}
-        for s in statuses:
-            counts[s] = counts.get(s, 0) + 1
-        return cls.from_mapping(counts)
-
-    @classmethod
-    def from_mapping(cls, counts: Mapping[Status, int] | Mapping[str, int]) -> StatusCounts:
-        values = {Status(k).value: int(v) for k, v in counts.items()}
-        return cls(**values)
-
-    def __add__(self, other: StatusCounts) -> StatusCounts:
-        return StatusCounts(*(a + b for a, b in zip(self.as_tuple(), other.as_tuple(),
-                                                     strict=True)))
-
-    def as_tuple(self) -> tuple[int, int, int, int, int, int]:
-        return (self.done_on_time, self.done_late, self.due_soon, self.overdue, self.not_due,
-                self.exempt)
-
-    def get(self, status: Status) -> int:
-        return int(getattr(self, Status(status).value))
-
-    @property
-    def total(self) -> int:
-        return sum(self.as_tuple())
-
-    @property
-    def expected(self) -> int:
-        return self.total - self.exempt
-
-    @property
-    def received(self) -> int:
-        return self.done_on_time + self.done_late
-
-    @property
-    def on_time(self) -> int:
-        return self.done_on_time
-
-    @property
-    def late(self) -> int:
-        return self.done_late
-
-    @property
-    def missing(self) -> int:
-        return self.overdue
-
-    @property
-    def not_yet_due(self) -> int:
-        return self.due_soon + self.not_due
-
-    @property
-    def received_rate(self) -> float | None:
-        return rate(self.received, self.expected)
-
-    @property
-    def on_time_rate(self) -> float | None:
-        return rate(self.done_on_time, self.expected)
-
-    def figures(self) -> dict[str, object]:
-        """The derived figures, for JSON and reports."""
-        return {
-            "expected": self.expected, "received": self.received, "on_time": self.on_time,
-            "late": self.late, "missing": self.missing, "not_yet_due": self.not_yet_due,
-            "due_soon": self.due_soon, "not_due": self.not_due, "exempt": self.exempt,
-            "total": self.total, "received_rate": self.received_rate,
-            "on_time_rate": self.on_time_rate,
-        }
 
 
 # --- warnings --------------------------------------------------------------------------------
@@ -152,7 +65,7 @@ def sort_by_urgency(rows: Iterable[ObligationRow]) -> list[ObligationRow]:
     (days_past_due = -1) before due in 6 days (-6)."""
     return sorted(rows, key=lambda r: (URGENCY[r.status],
                                        -r.days_past_due, r.directive_id, r.task_id,
-                                       r.unit_kind.value, r.unit_sort, r.unit_id))
+                                       row_unit_key(r)))
 
 
 def warnings(
@@ -172,26 +85,8 @@ def warnings(
     return sort_by_urgency(rows)
 
 
-@dataclass(frozen=True)
-class WarningCounts:
-    overdue: int
-    due_soon: int
-
-    @property
-    def total(self) -> int:
-        return self.overdue + self.due_soon
-
-    def describe(self) -> str:
-        if not self.total:
-            return "Không có nghĩa vụ nào quá hạn hoặc sắp đến hạn."
-        return (f"{number_text(self.overdue)} nghĩa vụ quá hạn, "
-                f"{number_text(self.due_soon)} sắp đến hạn.")
-
-
-def count_warnings(rows: Iterable[ObligationRow]) -> WarningCounts:
-    rows = list(rows)
-    overdue = sum(1 for r in rows if r.status is Status.OVERDUE)
-    return WarningCounts(overdue=overdue, due_soon=len(rows) - overdue)
+def count_warnings(rows: Iterable[ObligationRow]) -> StatusCounts:
+    return StatusCounts.of(rows)
 
 
 # --- summaries -------------------------------------------------------------------------------
@@ -228,7 +123,7 @@ class DirectiveSummary:
 
     @property
     def title(self) -> str:
-        return f"{self.number_symbol} ngày {self.signed_date:%d/%m/%Y}"
+        return f"{self.number_symbol} ngày {fmt(self.signed_date)}"
 
 
 @dataclass(frozen=True)
@@ -240,13 +135,10 @@ class Overview:
     directives: tuple[DirectiveSummary, ...]
 
 
-_KIND_ORDER = {k: i for i, k in enumerate(UnitKind)}
-
-
 def _kinds(counts: dict[str, dict[str, int]]) -> tuple[KindSummary, ...]:
     return tuple(
         KindSummary(UnitKind(k), StatusCounts.from_mapping(c))
-        for k, c in sorted(counts.items(), key=lambda kv: _KIND_ORDER[UnitKind(kv[0])])
+        for k, c in sorted(counts.items(), key=lambda kv: kind_rank(kv[0]))
     )
 
 
@@ -346,10 +238,6 @@ class MatrixUnit:
     short_name: str
     kind: UnitKind
 
-    @property
-    def display(self) -> str:
-        return self.short_name or self.name
-
 
 @dataclass(frozen=True)
 class CompletenessMatrix:
@@ -396,16 +284,16 @@ def completeness_matrix(db: Database, task_id: int, day: dt.date, *,
         rows = session.execute(stmt).all()
     periods: dict[str, MatrixPeriod] = {}
     units: dict[int, MatrixUnit] = {}
-    sort_keys: dict[int, tuple[int, int, tuple[object, ...], int]] = {}
+    sort_keys: dict[int, tuple[object, ...]] = {}
     by_cell: dict[tuple[int, str], MatrixCell] = {}
     for (oid, uid, uname, ushort, ukind, usort, pkey, plabel, due, first, status, reason,
          waived, nominal) in rows:
         if pkey not in periods:
-            periods[pkey] = MatrixPeriod(pkey, plabel or f"Hạn {due:%d/%m/%Y}", due)
+            periods[pkey] = MatrixPeriod(pkey, plabel or f"Hạn {fmt(due)}", due)
         if uid not in units:
             unit_kind_ = UnitKind(ukind)
             units[uid] = MatrixUnit(uid, uname, ushort, unit_kind_)
-            sort_keys[uid] = (_KIND_ORDER[unit_kind_], usort, sort_key(uname), uid)
+            sort_keys[uid] = unit_key(unit_kind_, usort, uname, uid)
         by_cell[(uid, pkey)] = MatrixCell(
             oid, _STATUS_BY_VALUE[status], due,
             first if first is not None and first <= day else None, (day - due).days,
@@ -458,7 +346,7 @@ class StartupCheck:
         rows = self.newly_overdue
         if not rows:
             return ""
-        since = f" từ lần mở trước ({self.last_start:%d/%m/%Y})" if self.last_start else ""
+        since = f" từ lần mở trước ({fmt(self.last_start)})" if self.last_start else ""
         units = sorted({r.unit_display for r in rows}, key=sort_key)
         shown = ", ".join(units[:8]) + (f" và {len(units) - 8} đơn vị khác"
                                         if len(units) > 8 else "")

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from app.dates import fmt
 from app.db import Database
 from app.db.stale import check_version
 from app.errors import Conflict, NotFound, ValidationError
@@ -23,16 +24,16 @@ from app.models import (
     Unit,
     UnitKind,
 )
+from app.ordering import kind_rank, order_error
 from app.schedule import PeriodKind
 from app.services import audit
 from app.services.obligations import SyncResult, sync_task
-from app.text import clean, search_key, sort_key
+from app.text import clean, search_key
 
 SYMBOL_MAX = 100
 TITLE_MAX = 500
 TEXT_MAX = 20000
 ID_MAX = 2**63 - 1
-ORDER_MAX = 1_000_000_000
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,7 @@ class TaskInfo:
     @property
     def schedule_label(self) -> str:
         if self.kind is TaskKind.ONE_OFF:
-            return f"Hạn {self.due_date:%d/%m/%Y}" if self.due_date else "Chưa có hạn"
+            return f"Hạn {fmt(self.due_date)}" if self.due_date else "Chưa có hạn"
         assert self.period_kind is not None
         if self.due_working_days:
             return (f"{self.period_kind.label}, hạn {self.due_working_days} ngày làm việc "
@@ -96,7 +97,7 @@ class DirectiveInfo:
 
     @property
     def title(self) -> str:
-        return f"{self.number_symbol} ngày {self.signed_date:%d/%m/%Y}"
+        return f"{self.number_symbol} ngày {fmt(self.signed_date)}"
 
 
 @dataclass(frozen=True)
@@ -148,7 +149,7 @@ def _task_info(task: Task, counts: dict[int, int]) -> TaskInfo:
         due_day=task.due_day,
         due_month_offset=task.due_month_offset or 0,
         unit_kinds=tuple(sorted((UnitKind(k.kind) for k in task.unit_kinds),
-                                key=list(UnitKind).index)),
+                                key=kind_rank)),
         unit_ids=tuple(sorted(u.unit_id for u in task.units)),
         obligation_count=counts.get(task.id, 0),
         version=task.version,
@@ -229,7 +230,7 @@ def find_directive(session: Session, symbol: str) -> Directive:
         return partial[0]
     if not partial:
         raise NotFound(f"Không có văn bản chỉ đạo số {symbol!r}.")
-    names = [f"{d.number_symbol} ({d.signed_date:%d/%m/%Y})" for d in partial]
+    names = [f"{d.number_symbol} ({fmt(d.signed_date)})" for d in partial]
     raise NotFound(f"Số {symbol!r} khớp nhiều văn bản: " + "; ".join(names[:15]),
                    candidates=names)
 
@@ -452,8 +453,8 @@ def _validate_task(session: Session, data: TaskInput) -> dict[str, object]:
         except ValueError:
             errors["unit_kinds"] = f"Loại đơn vị không hợp lệ: {k}."
     unit_ids = sorted(set(int(i) for i in data.unit_ids))
-    if data.sort_order is not None and not -ORDER_MAX <= data.sort_order <= ORDER_MAX:
-        errors["sort_order"] = f"Số thứ tự phải trong khoảng ±{ORDER_MAX:,}.".replace(",", ".")
+    if (order := order_error(data.sort_order)) is not None:
+        errors["sort_order"] = order
     if unit_ids:
         storable = [i for i in unit_ids if 0 < i <= ID_MAX]  # SQLite integers are 64-bit
         found = set(session.scalars(select(Unit.id).where(Unit.id.in_(storable))))
@@ -567,8 +568,3 @@ def delete_task(db: Database, task_id: int, *,
                      summary=f"Xoá nhiệm vụ \"{task.title}\" ({removed} nghĩa vụ)")
         session.delete(task)
     return SyncResult(removed=removed)
-
-
-def sorted_directives(directives: list[DirectiveInfo]) -> list[DirectiveInfo]:
-    return sorted(directives, key=lambda d: (d.signed_date, sort_key(d.number_symbol)),
-                  reverse=True)

@@ -26,9 +26,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 
+from app.dates import fmt
 from app.db import Database
 from app.errors import ValidationError
 from app.models import UnitKind
+from app.ordering import kind_rank, row_unit_key
 from app.services.calendar_days import load_calendar_history
 from app.services.obligations import ObligationRow, query_obligations
 from app.settings import load_settings, save_settings
@@ -157,7 +159,7 @@ class FollowupRound:
     @property
     def description(self) -> str:
         return (f"{self.kind.label}: {self.what} — {self.directive_symbol}, hạn "
-                f"{self.due_date:%d/%m/%Y}, {len(self.units)} đơn vị")
+                f"{fmt(self.due_date)}, {len(self.units)} đơn vị")
 
 
 def _deadlines(rows: Iterable[ObligationRow]) -> dict[tuple[int, str], list[ObligationRow]]:
@@ -238,8 +240,7 @@ def _plan_from(raw: object) -> FollowupPlan:
 
 
 def _unit_order(rows: Sequence[ObligationRow]) -> list[ObligationRow]:
-    kinds = list(UnitKind)
-    return sorted(rows, key=lambda r: (kinds.index(r.unit_kind), r.unit_sort, r.unit_id))
+    return sorted(rows, key=row_unit_key)
 
 
 # --- today: what to do, and who has not answered ------------------------------------------------
@@ -260,7 +261,7 @@ class Unanswered:
     @property
     def text(self) -> str:
         return (f"{self.unit_name}: đã đôn đốc {self.reminders} lần, lần cuối ngày "
-                f"{self.last_day:%d/%m/%Y}; còn {self.owed} việc quá hạn "
+                f"{fmt(self.last_day)}; còn {self.owed} việc quá hạn "
                 f"({self.directive_symbol})")
 
 
@@ -376,10 +377,9 @@ def response_stats(db: Database, day: dt.date) -> ResponseStats:
             days = (current.first_received - reminded_on).days
             by_round.setdefault(round_number, []).append(days)
             by_kind.setdefault(o.unit_kind, []).append(days)
-    kinds = list(UnitKind)
     return ResponseStats(
         day,
         tuple((n, float(statistics.median(v)), len(v)) for n, v in sorted(by_round.items())),
         tuple((k, float(statistics.median(v)), len(v))
-              for k, v in sorted(by_kind.items(), key=lambda kv: kinds.index(kv[0]))),
+              for k, v in sorted(by_kind.items(), key=lambda kv: kind_rank(kv[0]))),
         len(still_open))

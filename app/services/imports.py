@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.dates import fmt_time
 from app.db import Database
 from app.errors import AppError, Conflict, NotFound, ValidationError
 from app.models import AuditEntry, Base, ImportBatch, Obligation, Submission, TaskUnit, Unit
@@ -51,11 +52,11 @@ class ImportBatchInfo:
         return self.at.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None)
 
     def describe(self) -> str:
-        text = (f"Lần nhập số {self.id} ({self.local_at:%d/%m/%Y %H:%M}, {self.kind_label}, "
+        text = (f"Lần nhập số {self.id} ({fmt_time(self.local_at)}, {self.kind_label}, "
                 f"tệp {self.file_name}): thêm {self.added}, cập nhật {self.updated}")
         if self.undone_at is not None:
             local = self.undone_at.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None)
-            text += f"; đã hoàn tác lúc {local:%d/%m/%Y %H:%M}"
+            text += f"; đã hoàn tác lúc {fmt_time(local)}"
         return text + "."
 
 
@@ -145,7 +146,7 @@ def undo_import(db: Database, ref: int | str) -> UndoResult:
         if batch.undone_at is not None:
             local = batch.undone_at.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None)
             raise Conflict(f"Lần nhập số {batch.id} đã được hoàn tác lúc "
-                           f"{local:%d/%m/%Y %H:%M}.")
+                           f"{fmt_time(local)}.")
         entries = list(session.scalars(select(AuditEntry).where(
             AuditEntry.batch_id == batch.id, AuditEntry.action.in_(("create", "update")))
                                        .order_by(AuditEntry.id.desc())))

@@ -9,12 +9,14 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from app.db import Database
-from app.models import AuditEntry, Obligation, Submission, Task, TaskKind, UnitKind
+from app.models import AuditEntry, Obligation, Task, TaskKind
+from app.ordering import row_unit_key
 from app.services.audit import AuditInfo, history
 from app.services.directives import DirectiveInfo, list_directives
 from app.services.obligations import ObligationRow, query_obligations, status_filter
+from app.services.submissions import first_seen
 from app.settings import load_settings
-from app.status import Status
+from app.status import Status, StatusCounts
 
 
 @dataclass(frozen=True)
@@ -49,14 +51,7 @@ def intake_rows(db: Database, day: dt.date, *, task_id: int,
     """Every obligation of the task (and period), with its first document seen on ``day``."""
     with db.read() as session:
         rows = query_obligations(session, day, task_id=task_id, period_key=period_key)
-        ids = [r.id for r in rows]
-        firsts: dict[int, Submission] = {}
-        if ids:
-            stmt = (select(Submission)
-                    .where(Submission.obligation_id.in_(ids), Submission.received_date <= day)
-                    .order_by(Submission.received_date, Submission.id))
-            for found in session.scalars(stmt):
-                firsts.setdefault(found.obligation_id, found)
+        firsts = first_seen(session, (r.id for r in rows), day)
         result = []
         for row in rows:
             sub = firsts.get(row.id)
@@ -120,20 +115,11 @@ def obligation_history(db: Database, obligation_id: int) -> list[AuditInfo]:
     return sorted(entries, key=lambda e: e.id, reverse=True)
 
 
-_KIND_RANK = {k: i for i, k in enumerate(UnitKind)}
-
-
-def _unit_order(r: IntakeRow) -> tuple[int, int, int]:
-    """Departments first, then districts…, each in their own order."""
-    o = r.obligation
-    return (_KIND_RANK[UnitKind(o.unit_kind)], o.unit_sort, o.unit_id)
-
-
 @dataclass(frozen=True)
 class IntakeView:
     """What a register page (Đăng ký kế hoạch, Tiếp nhận báo cáo) shows on a day: the
     directives having tasks of its kind, the one chosen, its task (and period), one row per
-    bound unit in the units' order, the counts by status and the page's number (overdue)."""
+    bound unit in the unit order (:mod:`app.ordering`), and the page's number (overdue)."""
 
     kind: TaskKind
     day: dt.date
@@ -145,12 +131,9 @@ class IntakeView:
     rows: list[IntakeRow]
     overdue: int
 
-    def counts(self) -> list[tuple[Status, int]]:
-        """The statuses present among the rows, in the order the summary lists them."""
-        found = [r.status for r in self.rows]
-        return [(s, found.count(s)) for s in (
-            Status.DONE_ON_TIME, Status.DONE_LATE, Status.OVERDUE, Status.DUE_SOON,
-            Status.NOT_DUE, Status.EXEMPT) if s in found]
+    def counts(self) -> StatusCounts:
+        """The rows counted by status (the page's summary line)."""
+        return StatusCounts.of(r.obligation for r in self.rows)
 
 
 def intake_view(db: Database, day: dt.date, kind: TaskKind, *, directive_id: int | None = None,
@@ -176,7 +159,7 @@ def intake_view(db: Database, day: dt.date, kind: TaskKind, *, directive_id: int
     rows: list[IntakeRow] = []
     if task is not None and (kind is TaskKind.ONE_OFF or key is not None):
         rows = intake_rows(db, day, task_id=task.id, period_key=key)
-        rows.sort(key=_unit_order)
+        rows.sort(key=lambda r: row_unit_key(r.obligation))  # the unit order
     return IntakeView(kind, day, usable, directive.id if directive else None,
                       task.id if task else None, periods, key, rows,
                       count_overdue(db, day, kind))

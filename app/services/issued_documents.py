@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from app.dates import as_of_caption, fmt
 from app.db import Database
 from app.errors import NotFound, ValidationError
 from app.models import Directive, IssuedDocument, IssuedDocumentUnit, Unit
@@ -150,7 +151,7 @@ def record_issued(db: Database, data: IssuedInput) -> IssuedInfo:
         session.add(doc)
         session.flush()
         audit.record(session, "create", "issued_document", doc.id, after=_snapshot(doc),
-                     summary=f"{KIND_LABELS[data.kind]} tính đến ngày {data.as_of:%d/%m/%Y}")
+                     summary=f"{KIND_LABELS[data.kind]} {as_of_caption(data.as_of)}")
         return _info(session, doc)
 
 
@@ -184,8 +185,8 @@ def set_issue_number(db: Database, document_id: int, number: str,
                                   field="number")
         if issued_date is not None and issued_date < doc.as_of:
             raise ValidationError(
-                f"Ngày ban hành ({issued_date:%d/%m/%Y}) không thể trước ngày tính số liệu "
-                f"({doc.as_of:%d/%m/%Y}).", field="issued_date")
+                f"Ngày ban hành ({fmt(issued_date)}) không thể trước ngày tính số liệu "
+                f"({fmt(doc.as_of)}).", field="issued_date")
         before = _snapshot(doc)
         doc.number = number
         doc.issued_date = issued_date
@@ -295,4 +296,4 @@ def last_reminders(db: Database, *, directive_id: int | None = None,
 
 def reminder_note(r: ReminderSent) -> str:
     """ "đã đôn đốc lần 2, ngày 15/05/2018"."""
-    return f"đã đôn đốc lần {r.number}, ngày {r.day:%d/%m/%Y}"
+    return f"đã đôn đốc lần {r.number}, ngày {fmt(r.day)}"

@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from app.dates import fmt
 from app.db import Database
 from app.errors import ValidationError
 from app.models import (
@@ -39,6 +40,7 @@ from app.models import (
     Unit,
     UnitKind,
 )
+from app.ordering import unit_order_sql
 from app.schedule import ONE_OFF_KEY, PeriodKind, due_date, periods_between
 from app.services.calendar_days import load_calendar_history
 from app.settings import load_settings
@@ -123,8 +125,8 @@ class ObligationRow(NamedTuple):
     def due_text(self) -> str:
         """"05/09/2018", or "05/09/2018 (theo văn bản 02/09/2018)" when shifted."""
         if self.nominal_due is None:
-            return f"{self.due_date:%d/%m/%Y}"
-        return f"{self.due_date:%d/%m/%Y} (theo văn bản {self.nominal_due:%d/%m/%Y})"
+            return f"{fmt(self.due_date)}"
+        return f"{fmt(self.due_date)} (theo văn bản {fmt(self.nominal_due)})"
 
 
 # --- status in SQL ---------------------------------------------------------------------------
@@ -266,10 +268,11 @@ def _row_query(day: dt.date, window_days: int) -> Select:  # type: ignore[type-a
     )
 
 
-# The default order of obligation lists: by due date, then directive, task, unit, period.
-DUE_ORDER: tuple[Any, ...] = (
-    Obligation.due_date, Task.directive_id, Task.sort_order, Task.id, Unit.kind,
-    Unit.sort_order, Unit.id, Obligation.period_key, Obligation.id)
+def _due_order(units: Sequence[Any]) -> tuple[Any, ...]:
+    """The default order of obligation lists: by due date, then directive, task, unit (the
+    unit order of :mod:`app.ordering`, ``units`` its SQL terms), period."""
+    return (Obligation.due_date, Task.directive_id, Task.sort_order, Task.id,
+            *units, Obligation.period_key, Obligation.id)
 
 
 def obligation_conditions(
@@ -329,13 +332,17 @@ def query_obligations(
     if window_days is None:
         window_days = load_settings(session).warning_days
     stmt = _row_query(day, window_days)
+    if order_by is None:
+        units, unit_joins = unit_order_sql(session)
+        joins = [*joins, *unit_joins]
+        order_by = _due_order(units)
     for target, on in joins:
         stmt = stmt.join(target, on)  # type: ignore[arg-type]
     stmt = stmt.where(*obligation_conditions(
         day, window_days, directive_id=directive_id, task_id=task_id, unit_id=unit_id,
         unit_kind=unit_kind, period_key=period_key, statuses=statuses,
         obligation_ids=obligation_ids), *where)
-    stmt = stmt.order_by(*(order_by if order_by is not None else DUE_ORDER))
+    stmt = stmt.order_by(*order_by)
     if limit is not None:
         stmt = stmt.limit(limit).offset(offset)
     if session.autoflush:
@@ -475,10 +482,10 @@ def validity_reason(unit_from: dt.date | None, unit_to: dt.date | None, *,
     start = directive_date if period_start is None else period_start
     if unit_from and start < unit_from:
         when = "ngày ban hành văn bản" if period_start is None else "đầu kỳ"
-        return f"Đơn vị thành lập từ {unit_from:%d/%m/%Y}, sau {when}"
+        return f"Đơn vị thành lập từ {fmt(unit_from)}, sau {when}"
     if unit_to and (due > unit_to or start > unit_to):
         gone = unit_to + dt.timedelta(days=1)
-        return f"Đơn vị không còn (sáp nhập/giải thể) từ {gone:%d/%m/%Y}"
+        return f"Đơn vị không còn (sáp nhập/giải thể) từ {fmt(gone)}"
     return None
 
 
@@ -605,14 +612,25 @@ def sync_task(session: Session, task: Task, *, default_due_day: int | None = Non
 def sync_tasks_for_unit(session: Session, unit: Unit) -> SyncResult:
     """Re-derive every task that binds ``unit`` by kind or by name (after its validity or kind
     changed, or a merger)."""
-    task_ids = set(session.scalars(
-        select(Task.id).join(Task.unit_kinds).where(Task.unit_kinds.any(kind=unit.kind))
-    ))
-    from app.models import TaskUnit
+    return sync_tasks_for_units(session, kinds={unit.kind}, unit_ids={unit.id})
 
-    task_ids |= set(session.scalars(select(TaskUnit.task_id).where(TaskUnit.unit_id == unit.id)))
-    task_ids |= set(session.scalars(
-        select(Obligation.task_id).where(Obligation.unit_id == unit.id).distinct()))
+
+def sync_tasks_for_units(session: Session, *, kinds: Iterable[str],
+                         unit_ids: Iterable[int]) -> SyncResult:
+    """Re-derive every task that binds one of ``kinds``, or one of ``unit_ids`` by name or by
+    an obligation it already has (units added, or whose kind or validity changed)."""
+    from app.models import TaskUnit, TaskUnitKind
+
+    kinds, unit_ids = set(kinds), set(unit_ids)
+    task_ids: set[int] = set()
+    if kinds:
+        task_ids |= set(session.scalars(select(TaskUnitKind.task_id).where(
+            TaskUnitKind.kind.in_(kinds))))
+    if unit_ids:
+        task_ids |= set(session.scalars(select(TaskUnit.task_id).where(
+            TaskUnit.unit_id.in_(unit_ids))))
+        task_ids |= set(session.scalars(select(Obligation.task_id).where(
+            Obligation.unit_id.in_(unit_ids)).distinct()))
     result = SyncResult()
     default_due_day = load_settings(session).default_due_day
     history = load_calendar_history(session)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.dates import fmt
 from app.db import Database
 from app.db.stale import check_version
-from app.errors import NotFound, ValidationError
+from app.errors import AppError, NotFound, ValidationError
 from app.models import Channel, Directive, Obligation, Submission, Task, TaskKind, Unit
 from app.schedule import ONE_OFF_KEY, PeriodKind, find_period
 from app.services import audit
@@ -88,6 +91,30 @@ def list_for_obligation(db: Database, obligation_id: int) -> list[SubmissionInfo
         return [_info(s, first) for s in session.scalars(stmt)]
 
 
+def submissions_seen(session: Session, obligation_ids: Iterable[int], day: dt.date
+                     ) -> dict[int, list[SubmissionInfo]]:
+    """The documents received by ``day`` for each obligation, in the order they count: the
+    first received answers the obligation (on time or late), the others are kept on record
+    (docs/domain.md). One query per 500 obligations."""
+    ids = sorted(set(obligation_ids))
+    result: dict[int, list[SubmissionInfo]] = {}
+    for start in range(0, len(ids), 500):
+        stmt = (select(Submission)
+                .where(Submission.obligation_id.in_(ids[start:start + 500]),
+                       Submission.received_date <= day)
+                .order_by(Submission.obligation_id, Submission.received_date, Submission.id))
+        for sub in session.scalars(stmt):
+            found = result.setdefault(sub.obligation_id, [])
+            found.append(_info(sub, sub.id if not found else found[0].id))
+    return result
+
+
+def first_seen(session: Session, obligation_ids: Iterable[int], day: dt.date
+               ) -> dict[int, SubmissionInfo]:
+    """The submission that counts for each answered obligation, as seen on ``day``."""
+    return {oid: subs[0] for oid, subs in submissions_seen(session, obligation_ids, day).items()}
+
+
 def get_submission(db: Database, submission_id: int) -> SubmissionInfo:
     with db.read() as session:
         s = session.get(Submission, submission_id)
@@ -115,13 +142,13 @@ def validate(session: Session, data: SubmissionInput, *, today: dt.date,
         errors["received_date"] = "Chưa nhập ngày nhận."
     if data.signed_date and data.received_date and data.received_date < data.signed_date:
         errors["received_date"] = (
-            f"Ngày nhận {data.received_date:%d/%m/%Y} trước ngày ký {data.signed_date:%d/%m/%Y}: "
+            f"Ngày nhận {fmt(data.received_date)} trước ngày ký {fmt(data.signed_date)}: "
             "hãy kiểm tra lại.")
     if data.received_date and data.received_date > today:
         errors["received_date"] = (
-            f"Ngày nhận {data.received_date:%d/%m/%Y} ở tương lai (hôm nay {today:%d/%m/%Y}).")
+            f"Ngày nhận {fmt(data.received_date)} ở tương lai (hôm nay {fmt(today)}).")
     if data.signed_date and data.signed_date > today:
-        errors["signed_date"] = f"Ngày ký {data.signed_date:%d/%m/%Y} ở tương lai."
+        errors["signed_date"] = f"Ngày ký {fmt(data.signed_date)} ở tương lai."
     errors.update(_date_errors(session, obligation, data, errors))
     try:
         channel = Channel(data.channel)
@@ -145,7 +172,7 @@ def validate(session: Session, data: SubmissionInput, *, today: dt.date,
             if other.id != exclude_id:
                 errors["number_symbol"] = (
                     f"Đơn vị này đã có văn bản số {other.number_symbol} năm "
-                    f"{data.signed_date.year} (nhận ngày {other.received_date:%d/%m/%Y}).")
+                    f"{data.signed_date.year} (nhận ngày {fmt(other.received_date)}).")
                 break
     if errors:
         raise ValidationError(next(iter(errors.values())), errors=errors)
@@ -172,12 +199,12 @@ def _date_errors(session: Session, obligation: Obligation, data: SubmissionInput
         if day is None or key in found:
             continue
         if day.year < EARLIEST_YEAR:
-            errors[key] = (f"{label} {day:%d/%m/%Y} không thể đúng (năm {day.year}; ô ngày trong "
+            errors[key] = (f"{label} {fmt(day)} không thể đúng (năm {day.year}; ô ngày trong "
                            "Excel có lẽ chứa số 0 hoặc một số nhỏ): hãy ghi lại ngày dd/mm/yyyy.")
         elif directive is not None and day < directive.signed_date:
             errors[key] = (
-                f"{label} {day:%d/%m/%Y} trước ngày ban hành văn bản chỉ đạo "
-                f"{directive.number_symbol} ({directive.signed_date:%d/%m/%Y}): văn bản trả lời "
+                f"{label} {fmt(day)} trước ngày ban hành văn bản chỉ đạo "
+                f"{directive.number_symbol} ({fmt(directive.signed_date)}): văn bản trả lời "
                 "không thể có trước văn bản chỉ đạo; hãy kiểm tra lại ngày.")
     return errors
 
@@ -190,11 +217,11 @@ def date_warnings(session: Session, obligation_id: int, received: dt.date | None
     if unit is None or received is None:
         return []
     if unit.valid_from and received < unit.valid_from:
-        return [f"Lưu ý: ngày nhận {received:%d/%m/%Y} trước ngày {unit.name} bắt đầu hiệu lực "
-                f"({unit.valid_from:%d/%m/%Y})."]
+        return [f"Lưu ý: ngày nhận {fmt(received)} trước ngày {unit.name} bắt đầu hiệu lực "
+                f"({fmt(unit.valid_from)})."]
     if unit.valid_to and received > unit.valid_to:
-        return [f"Lưu ý: ngày nhận {received:%d/%m/%Y} sau ngày {unit.name} hết hiệu lực "
-                f"({unit.valid_to:%d/%m/%Y})."]
+        return [f"Lưu ý: ngày nhận {fmt(received)} sau ngày {unit.name} hết hiệu lực "
+                f"({fmt(unit.valid_to)})."]
     return []
 
 
@@ -296,32 +323,79 @@ def set_attachment(session: Session, submission_id: int, stored_path: str) -> No
                  after=audit.snapshot(submission), summary="Đính kèm tệp văn bản")
 
 
+class ObligationFinder:
+    """Finds an obligation by the names a person writes — unit, directive, task and period —
+    for the command line and the Excel import (one rule, one set of messages). Units,
+    directives and tasks are looked up once per name; ``preload`` reads every obligation at
+    once (an import of many rows) instead of one query per row."""
+
+    def __init__(self, session: Session, *, period_hint: str = "kỳ báo cáo (--period)",
+                 one_off_hint: str | None = "tham số --period (kỳ báo cáo)",
+                 preload: bool = False) -> None:
+        self.session = session
+        self.period_hint = period_hint
+        # A period given for a one-off task is refused with this hint (None: ignored).
+        self.one_off_hint = one_off_hint
+        self._units: dict[str, Unit | AppError] = {}
+        self._directives: dict[str, Directive | AppError] = {}
+        self._tasks: dict[tuple[int, str], Task | AppError] = {}
+        self._obligations: dict[tuple[int, int, str], Obligation] | None = None
+        if preload:
+            self._obligations = {(o.task_id, o.unit_id, o.period_key): o
+                                 for o in session.scalars(select(Obligation))}
+
+    @staticmethod
+    def _cached(cache: dict[Any, Any], key: Any, find: Callable[[], Any]) -> Any:
+        if key not in cache:
+            try:
+                cache[key] = find()
+            except AppError as exc:
+                cache[key] = exc
+        found = cache[key]
+        if isinstance(found, AppError):
+            raise found
+        return found
+
+    def find(self, *, unit: str, directive: str, task: str, period: str | None) -> Obligation:
+        session = self.session
+        unit_row: Unit = self._cached(self._units, search_key(unit),
+                                      lambda: find_unit(session, unit))
+        directive_row: Directive = self._cached(self._directives, search_key(directive),
+                                                lambda: find_directive(session, directive))
+        task_row: Task = self._cached(self._tasks, (directive_row.id, search_key(task)),
+                                      lambda: find_task(session, directive_row, task))
+        if task_row.kind == TaskKind.ONE_OFF.value:
+            if self.one_off_hint and period and period.strip():
+                raise ValidationError(
+                    f"Nhiệm vụ \"{task_row.title}\" là báo cáo một lần, không có kỳ báo cáo. "
+                    f"Hãy bỏ {self.one_off_hint} rồi chạy lại.", field="period")
+            key = ONE_OFF_KEY
+        else:
+            if not period:
+                labels = list(session.scalars(select(Obligation.period_label).where(
+                    Obligation.task_id == task_row.id).distinct().limit(6)))
+                example = "; ".join(f'"{k}"' for k in labels) or '"6 tháng đầu năm 2018"'
+                raise ValidationError(
+                    f"Nhiệm vụ \"{task_row.title}\" là báo cáo định kỳ: hãy ghi "
+                    f"{self.period_hint}, ví dụ {example}.", field="period")
+            assert task_row.period_kind is not None
+            key = find_period(PeriodKind(task_row.period_kind), period).key
+        if self._obligations is not None:
+            obligation = self._obligations.get((task_row.id, unit_row.id, key))
+        else:
+            obligation = session.scalar(select(Obligation).where(
+                Obligation.task_id == task_row.id, Obligation.unit_id == unit_row.id,
+                Obligation.period_key == key))
+        if obligation is None:
+            raise NotFound(
+                f"{unit_row.name} không có nghĩa vụ \"{task_row.title}\""
+                + (f" kỳ {period}" if period else "")
+                + f" theo văn bản {directive_row.number_symbol}.")
+        return obligation
+
+
 def resolve_obligation(session: Session, *, unit: str, directive: str, task: str,
                        period: str | None) -> Obligation:
     """Find the obligation named on the command line (unit, directive, task, period)."""
-    unit_row = find_unit(session, unit)
-    directive_row = find_directive(session, directive)
-    task_row: Task = find_task(session, directive_row, task)
-    if task_row.kind == TaskKind.ONE_OFF.value:
-        if period and period.strip():
-            raise ValidationError(
-                f"Nhiệm vụ \"{task_row.title}\" là báo cáo một lần, không có kỳ báo cáo. "
-                "Hãy bỏ tham số --period (kỳ báo cáo) rồi chạy lại.", field="period")
-        key = ONE_OFF_KEY
-    else:
-        if not period:
-            keys = list(session.scalars(select(Obligation.period_label).where(
-                Obligation.task_id == task_row.id).distinct()))
-            raise ValidationError("Báo cáo định kỳ: hãy ghi kỳ báo cáo (--period), ví dụ "
-                                  + "; ".join(f'"{k}"' for k in keys[:6]), field="period")
-        assert task_row.period_kind is not None
-        key = find_period(PeriodKind(task_row.period_kind), period).key
-    obligation = session.scalar(select(Obligation).where(
-        Obligation.task_id == task_row.id, Obligation.unit_id == unit_row.id,
-        Obligation.period_key == key))
-    if obligation is None:
-        raise NotFound(
-            f"{unit_row.name} không có nghĩa vụ \"{task_row.title}\""
-            + (f" kỳ {period}" if period else "")
-            + f" theo văn bản {directive_row.number_symbol}.")
-    return obligation
+    return ObligationFinder(session).find(unit=unit, directive=directive, task=task,
+                                          period=period)

@@ -8,16 +8,17 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.dates import fmt
 from app.db import Database
 from app.db.stale import check_version
 from app.errors import Conflict, NotFound, ValidationError
 from app.models import Obligation, Submission, TaskUnit, Unit, UnitKind
+from app.ordering import order_error, unit_key
 from app.services import audit
 from app.text import clean, search_key, sort_key
 
 NAME_MAX = 255
 SHORT_MAX = 100
-ORDER_MAX = 1_000_000_000
 
 
 @dataclass(frozen=True)
@@ -43,10 +44,6 @@ class UnitInfo:
     @property
     def kind_label(self) -> str:
         return self.kind.label
-
-    @property
-    def display_name(self) -> str:
-        return self.short_name or self.name
 
     def valid_on(self, day: dt.date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (
@@ -99,7 +96,7 @@ def _info(unit: Unit, names: dict[int, str]) -> UnitInfo:
 def list_units(
     db: Database, *, include_inactive: bool = True, kind: UnitKind | str | None = None
 ) -> list[UnitInfo]:
-    """Units in their display order (kind, order, then Vietnamese alphabetical)."""
+    """Units in the unit order (:mod:`app.ordering`)."""
     with db.read() as session:
         return _list(session, include_inactive=include_inactive, kind=kind)
 
@@ -114,8 +111,7 @@ def _list(
         stmt = stmt.where(Unit.kind == UnitKind(kind).value)
     units = list(session.scalars(stmt))
     names = dict(session.execute(select(Unit.id, Unit.name)).all())
-    kind_rank = {k.value: i for i, k in enumerate(UnitKind)}
-    units.sort(key=lambda u: (kind_rank.get(u.kind, 9), u.sort_order, sort_key(u.name)))
+    units.sort(key=lambda u: unit_key(u.kind, u.sort_order, u.name, u.id))
     return [_info(u, names) for u in units]
 
 
@@ -175,8 +171,8 @@ def _validate(data: UnitInput) -> dict[str, object]:
     except ValueError:
         errors["kind"] = "Loại đơn vị không hợp lệ."
         kind = UnitKind.OTHER
-    if data.sort_order is not None and not -ORDER_MAX <= data.sort_order <= ORDER_MAX:
-        errors["sort_order"] = f"Số thứ tự phải trong khoảng ±{ORDER_MAX:,}.".replace(",", ".")
+    if (order := order_error(data.sort_order)) is not None:
+        errors["sort_order"] = order
     if data.valid_from and data.valid_to and data.valid_to < data.valid_from:
         errors["valid_to"] = "Ngày kết thúc hiệu lực phải sau ngày bắt đầu."
     email = clean(data.email)
@@ -220,14 +216,18 @@ def _check_duplicate(session: Session, name: str, exclude_id: int | None = None)
             )
 
 
+def top_sort_orders(session: Session) -> dict[str, int]:
+    """The highest order number (TT) of each kind: a new unit without one comes after them."""
+    return {kind: int(n) for kind, n in session.execute(
+        select(Unit.kind, func.max(Unit.sort_order)).group_by(Unit.kind)) if n is not None}
+
+
 def create_unit(db: Database, data: UnitInput) -> UnitInfo:
     values = _validate(data)
     with db.write() as session:
         _check_duplicate(session, str(values["name"]))
         if data.sort_order is None:
-            top = session.scalar(select(func.max(Unit.sort_order)).where(
-                Unit.kind == values["kind"]))
-            values["sort_order"] = (top or 0) + 1
+            values["sort_order"] = top_sort_orders(session).get(str(values["kind"]), 0) + 1
         else:
             values["sort_order"] = data.sort_order
         unit = Unit(**values)
@@ -366,7 +366,7 @@ def record_merger(db: Database, unit_id: int, successor_id: int, merged_on: dt.d
         session.flush()
         audit.record(session, "merge", "unit", unit.id, before=before, after=audit.snapshot(unit),
                      summary=f"{unit.name} sáp nhập vào {successor.name} từ "
-                             f"{merged_on:%d/%m/%Y}")
+                             f"{fmt(merged_on)}")
         _resync_for_unit(session, unit)
     return get_unit(db, unit_id)
 

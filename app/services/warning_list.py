@@ -27,17 +27,16 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from app.db import Database
 from app.models import Directive, Obligation, Task, Unit, UnitKind
+from app.ordering import kind_rank_sql, unit_order_sql
 from app.services.obligations import (
     ObligationRow,
     due_on,
     obligation_conditions,
     query_obligations,
 )
-from app.settings import load_settings
-from app.status import Status
+from app.status import WARNING_STATUSES, StatusCounts
 from app.text import search_key, sort_key
 
-WARNING_STATUSES = (Status.OVERDUE, Status.DUE_SOON)
 PAGE_SIZE = 500
 
 # The orders a column header can ask for (the page maps its columns onto them).
@@ -62,16 +61,6 @@ class WarningFilter:
 
     def with_search(self, text: str) -> WarningFilter:
         return replace(self, search=text)
-
-
-@dataclass(frozen=True)
-class WarningTotals:
-    overdue: int
-    due_soon: int
-
-    @property
-    def total(self) -> int:
-        return self.overdue + self.due_soon
 
 
 @dataclass(frozen=True)
@@ -153,23 +142,24 @@ def _conditions(flt: WarningFilter, scope: SearchScope | None = None
 
 
 def warning_totals(db: Database, flt: WarningFilter, scope: SearchScope | None = None
-                   ) -> WarningTotals:
+                   ) -> StatusCounts:
     """How many warnings match: overdue (due before the day) and due soon."""
     overdue = func.coalesce(func.sum(case((due_on(flt.day) < flt.day, 1), else_=0)), 0)
     stmt = select(func.count(), overdue).select_from(Obligation).where(
         *_conditions(flt, scope))
     with db.read() as session:
         total, late = session.execute(stmt).one()
-    return WarningTotals(overdue=int(late), due_soon=int(total) - int(late))
+    return StatusCounts(overdue=int(late), due_soon=int(total) - int(late))
 
 
-def _urgency(descending: bool) -> list[Any]:
+def _urgency(descending: bool, units: Sequence[Any]) -> list[Any]:
     """The order of :func:`app.services.dashboard.sort_by_urgency` for overdue and due-soon
     rows: overdue ones are due before the day, due-soon ones on or after it, so the due date
-    alone gives the status order and, within it, the most days past due first."""
+    alone gives the status order and, within it, the most days past due first. ``units`` is
+    the unit order's SQL terms (:func:`app.ordering.unit_order_sql`)."""
     keys: list[Any] = [
-        Obligation.due_date, Task.directive_id, Obligation.task_id, Unit.kind,
-        Unit.sort_order, Obligation.unit_id, Obligation.period_key, Obligation.id]
+        Obligation.due_date, Task.directive_id, Obligation.task_id, *units,
+        Obligation.period_key, Obligation.id]
     return [k.desc() for k in keys] if descending else keys
 
 
@@ -200,21 +190,18 @@ def warning_page(db: Database, flt: WarningFilter, *, scope: SearchScope | None 
             joins.append((rank, rank.c.id == Obligation.task_id + 0))
         first = [rank.c.rank]
     elif order == KIND:
-        first = [case(*((Unit.kind == k.value, i) for i, k in enumerate(UnitKind)), else_=99)]
+        first = [kind_rank_sql(Unit.kind)]
     elif order == DIRECTIVE:
         first = [Task.directive_id]
     elif order == PERIOD:
         first = [Obligation.due_date, Obligation.period_key]
-    if order in (URGENCY, DUE):
-        keys = _urgency(descending)
-    else:
-        keys = [k.desc() if descending else k for k in first] + _urgency(False)
     with db.read() as session:
+        units, unit_joins = unit_order_sql(session)
+        joins += unit_joins
+        if order in (URGENCY, DUE):
+            keys = _urgency(descending, units)
+        else:
+            keys = [k.desc() if descending else k for k in first] + _urgency(False, units)
         return query_obligations(
             session, flt.day, window_days=flt.window_days, where=_conditions(flt, scope),
             order_by=keys, joins=joins, limit=limit, offset=offset)
-
-
-def warning_days_of(db: Database) -> int:
-    with db.read() as session:
-        return load_settings(session).warning_days

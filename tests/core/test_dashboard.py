@@ -15,12 +15,12 @@ from app.cli import run
 from app.db import Database
 from app.models import TaskKind, UnitKind
 from app.services import dashboard
-from app.services.dashboard import StatusCounts, rate, rate_text
+from app.services.dashboard import rate_text
 from app.services.directives import DirectiveInput, TaskInput, add_task, create_directive
 from app.services.obligations import list_obligations, set_waived
 from app.services.submissions import SubmissionInput, record_submission
 from app.services.units import UnitInput, create_unit
-from app.status import Status, status_on
+from app.status import Status, StatusCounts, rate, status_on
 from tests.helpers import db_arg
 
 D = dt.date

@@ -14,7 +14,7 @@ import pytest
 from openpyxl import Workbook
 
 from app.errors import AppError
-from app.exchange.xlsx_export import (
+from app.exchange.xlsx_writer import (
     DATE_FORMAT,
     HEADER_ROW,
     MAX_WIDTH,
@@ -23,8 +23,8 @@ from app.exchange.xlsx_export import (
     CellValue,
     Column,
     Table,
+    _cell_internals_possible,
     _direct_rows_possible,
-    _quick_rows_possible,
     fill_workbook,
     write_table,
 )
@@ -261,17 +261,16 @@ def _awkward_table() -> Table:
 def test_quick_rows_write_the_same_file_as_openpyxls_public_api(tmp_path: Path,
                                                                   table: Table) -> None:
     ws = Workbook(write_only=True).create_sheet("x")
-    assert _quick_rows_possible(ws) and _direct_rows_possible(ws)  # else untested
+    assert _cell_internals_possible(ws) and _direct_rows_possible(ws)  # else untested
     files = {}
-    for name, quick, direct in (("direct", True, True), ("cells", True, False),
-                                ("public", False, False)):
+    for name, direct in (("direct", True), ("public", False)):
         wb = Workbook(write_only=True)
-        fill_workbook(wb, table, quick=quick, direct=direct)
+        fill_workbook(wb, table, direct=direct)
         assert wb.worksheets[0].closed
         files[name] = tmp_path / f"{name}.xlsx"
         wb.save(files[name])
     parts = {name: _parts(path) for name, path in files.items()}
-    for name in ("cells", "public"):
+    for name in ("public",):
         assert parts[name].keys() == parts["direct"].keys()
         for part in parts["direct"]:
             assert parts[name][part] == parts["direct"][part], (name, part)
@@ -301,13 +300,13 @@ def test_awkward_values_read_back(tmp_path: Path) -> None:
 
 def test_unknown_internals_fall_back_to_the_same_file(tmp_path: Path,
                                                      monkeypatch: pytest.MonkeyPatch) -> None:
-    import app.exchange.xlsx_export as xlsx_export
+    import app.exchange.xlsx_writer as xlsx_writer
 
     table = _awkward_table()
     expected = _parts(write_table(tmp_path / "a.xlsx", table))
-    monkeypatch.setattr(xlsx_export, "_direct_rows_possible", lambda ws: False)
+    monkeypatch.setattr(xlsx_writer, "_direct_rows_possible", lambda ws: False)
     assert _parts(write_table(tmp_path / "b.xlsx", table)) == expected
-    monkeypatch.setattr(xlsx_export, "_quick_rows_possible", lambda ws: False)
+    monkeypatch.setattr(xlsx_writer, "_cell_internals_possible", lambda ws: False)
     assert _parts(write_table(tmp_path / "c.xlsx", table)) == expected
 
 
@@ -322,11 +321,11 @@ def test_failed_body_closes_and_removes_its_stream(tmp_path: Path,
         made.append(real(suffix))
         return made[-1]
 
-    import app.exchange.xlsx_export as xlsx_export
+    import app.exchange.xlsx_writer as xlsx_writer
 
     monkeypatch.setattr(sheet_writer, "create_temporary_file", tracked)
     streams = []
-    real_open = xlsx_export._open_stream
+    real_open = xlsx_writer._open_stream
 
     def open_stream(ws: object) -> object:
         streams.append(real_open(ws))
@@ -335,8 +334,8 @@ def test_failed_body_closes_and_removes_its_stream(tmp_path: Path,
     def full_disk(self: object, *args: object) -> str:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(xlsx_export, "_open_stream", open_stream)
-    monkeypatch.setattr(xlsx_export._Fragments, "probe", full_disk)
+    monkeypatch.setattr(xlsx_writer, "_open_stream", open_stream)
+    monkeypatch.setattr(xlsx_writer._Fragments, "probe", full_disk)
     with pytest.raises(AppError, match="Ổ đĩa đã đầy"):
         write_table(tmp_path / "x.xlsx", _table())
     assert streams and all(s.closed for s in streams)

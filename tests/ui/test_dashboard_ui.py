@@ -79,7 +79,7 @@ def test_as_of_day_updates_warnings_and_counts(window, data) -> None:  # type: i
         title = window.tabs.tabText(window.tabs.indexOf(page))
         assert title == (f"Cảnh báo hạn ({len(expected)})" if expected else "Cảnh báo hạn")
         counts = dashboard.count_warnings(expected)
-        assert window.status_label.text() == f"Ngày {day:%d/%m/%Y}: {counts.describe()}"
+        assert window.status_label.text() == f"Ngày {day:%d/%m/%Y}: {counts.warnings_text()}"
     # On 25/04 the plans (due 30/04) are due soon; on 02/05 the unanswered ones are overdue.
     window.set_as_of(D(2018, 4, 25))
     assert {r.status for r in page.model.rows()} == {Status.DUE_SOON}

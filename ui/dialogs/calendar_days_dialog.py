@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.dates import fmt
 from app.db import Database
 from app.errors import AppError, ValidationError
 from app.services.calendar_days import (
@@ -160,7 +161,7 @@ class CalendarDaysDialog(QDialog):
         row = self.table.current_row()
         if row is None or not row.editable:
             return
-        question = (f"Bỏ {row.kind_label.lower()} ngày {row.day:%d/%m/%Y} ({row.name}) khỏi "
+        question = (f"Bỏ {row.kind_label.lower()} ngày {fmt(row.day)} ({row.name}) khỏi "
                     "bảng từ hôm nay? Dòng vẫn còn trong lịch sử.")
         if not messages.confirm(self, "Bỏ dòng", question, yes="Bỏ dòng"):
             return
@@ -178,7 +179,7 @@ class CalendarDaysDialog(QDialog):
             return
         self.changed = True
         self.refresh()
-        what = f"Đã bỏ {change.entry.kind_label.lower()} ngày {change.entry.day:%d/%m/%Y}."
+        what = f"Đã bỏ {change.entry.kind_label.lower()} ngày {fmt(change.entry.day)}."
         if change.obligations_changed:
             what += f" Hạn thực tế của {change.obligations_changed} nghĩa vụ thay đổi."
         self._say(what)

@@ -30,7 +30,6 @@ class DataFolderDialog(QDialog):
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
-        self.result_of_move: Any = None
         self._build_ui()
         self._connect_signals()
 
@@ -118,7 +117,6 @@ class DataFolderDialog(QDialog):
     def _on_move_done(self, result: Any) -> None:
         from ui.dialogs.messages import show_info
 
-        self.result_of_move = result
         self.status_label.setText(result.describe())
         show_info(self, "Đã chuyển thư mục dữ liệu",
                   result.describe() + "\n\nChương trình sẽ đóng lại; hãy mở lại để làm việc với "

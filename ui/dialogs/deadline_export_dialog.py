@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.dates import fmt
 from app.db import Database
 from app.errors import AppError
 from app.exchange.reminder_mail import MailDraft, MailSettings
@@ -73,9 +74,9 @@ class DeadlineExportDialog(QDialog):
         if self.mode == "ics":
             self.directive_combo.addItem("Mọi văn bản chỉ đạo", None)
         for d in list_directives(self._db):
-            self.directive_combo.addItem(f"{d.number_symbol} ngày {d.signed_date:%d/%m/%Y}", d.id)
+            self.directive_combo.addItem(f"{d.number_symbol} ngày {fmt(d.signed_date)}", d.id)
         form.addRow("Văn bản chỉ đạo", self.directive_combo)
-        form.addRow("Tính đến ngày", QLabel(f"{self._as_of:%d/%m/%Y}", self))
+        form.addRow("Tính đến ngày", QLabel(f"{fmt(self._as_of)}", self))
         self.days_spin = QSpinBox(self)
         self.days_spin.setRange(1, 730)
         self.days_spin.setValue(120)
@@ -178,7 +179,7 @@ class DeadlineExportDialog(QDialog):
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 item.setCheckState(Qt.CheckState.Checked)
                 item.setData(Qt.ItemDataRole.UserRole, unit_id)
-            self._say(f"Nhắc trước hạn {self._notice.due_date:%d/%m/%Y}: {self._notice.what}; "
+            self._say(f"Nhắc trước hạn {fmt(self._notice.due_date)}: {self._notice.what}; "
                       f"{len(self._notice.units)} đơn vị chưa gửi.")
             return
         try:

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.dates import fmt
 from app.db import Database
 from app.documents.common import (
     AUTHORITIES,
@@ -344,7 +345,7 @@ class DocumentDialog(QDialog):
     def _load_choices(self, kind: DocumentKind, directive_id: int | None, unit_id: int | None,
                       as_of: dt.date) -> None:
         for d in self._directives:
-            self.directive_combo.addItem(f"{d.number_symbol} ({d.signed_date:%d/%m/%Y}) – "
+            self.directive_combo.addItem(f"{d.number_symbol} ({fmt(d.signed_date)}) – "
                                          f"{d.subject[:80]}", d.id)
         if directive_id is not None:
             self.directive_combo.setCurrentIndex(max(0, self.directive_combo.findData(

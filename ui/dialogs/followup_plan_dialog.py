@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QSpinBox, QWidget
 
+from app.dates import fmt
 from app.db import Database
 from app.services.directives import list_directives
 from app.services.followup import (
@@ -42,7 +43,7 @@ class FollowupPlanDialog(FormDialog):
                         "ngày lễ, Tết và ngày nghỉ trong bảng lịch nghỉ, làm bù).")
         self.directive_combo = QComboBox(self)
         for d in list_directives(self._db):
-            self.directive_combo.addItem(f"{d.number_symbol} ngày {d.signed_date:%d/%m/%Y}", d.id)
+            self.directive_combo.addItem(f"{d.number_symbol} ngày {fmt(d.signed_date)}", d.id)
         self.enabled_check = QCheckBox("Theo dõi và nhắc các đợt đôn đốc của văn bản này", self)
         self.notice_spin = self._spin(0, " ngày làm việc trước hạn")
         self.first_spin = self._spin(1, " ngày làm việc sau hạn")

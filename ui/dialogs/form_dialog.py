@@ -142,10 +142,6 @@ class FormDialog(AsksBeforeClosing, QDialog):
         self._last_focus = target
         return widget
 
-    def alias_field(self, key: str, existing: str) -> None:
-        """Show the messages of ``key`` at the field ``existing``."""
-        self._fields[key] = self._fields[existing]
-
     def finish_tab_order(self) -> None:
         if self._last_focus is not None:
             QWidget.setTabOrder(self._last_focus, self.save_button)

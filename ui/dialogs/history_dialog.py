@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.dates import fmt_time
 from app.db import Database
 from app.services.audit import ENTITY_LABELS, RESTORABLE, AuditInfo, history
 from ui.models.history_model import ChangesModel, HistoryModel, field_changes
@@ -146,7 +147,7 @@ class HistoryDialog(QDialog):
         which = "trước" if before else "sau"
         if not confirm(self, "Khôi phục phiên bản",
                        f"Đưa bản ghi về đúng như {which} thay đổi lúc "
-                       f"{local_time(entry.at):%d/%m/%Y %H:%M:%S} ({entry.summary})?\n\n"
+                       f"{fmt_time(local_time(entry.at), seconds=True)} ({entry.summary})?\n\n"
                        "Các giá trị hiện tại được giữ trong lịch sử; có thể khôi phục lại.",
                        yes="Khôi phục"):
             return

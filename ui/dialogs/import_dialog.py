@@ -36,6 +36,7 @@ from app.exchange.xlsx_import import (
     preview_import,
 )
 from app.exchange.xlsx_limits import ImportCancelled
+from app.text import number_text
 from ui import style
 from ui.models.import_preview_model import ImportPreviewModel
 from ui.tasks import run_in_background
@@ -187,7 +188,7 @@ class ImportDialog(QDialog):
             return
         self.progress_bar.setRange(0, max(total, 1))
         self.progress_bar.setValue(done)
-        self.summary_label.setText(f"Đang kiểm tra dòng {done:,}/{total:,}…".replace(",", "."))
+        self.summary_label.setText(f"Đang kiểm tra dòng {number_text(done)}/{number_text(total)}…")
 
     def _on_preview_done(self, preview: Any) -> None:
         assert isinstance(preview, ImportPreview)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.dates import fmt_time
 from app.db import Database
 from app.services.imports import ImportBatchInfo, list_imports, undo_import
 from ui.models.history_model import local_time
@@ -26,14 +27,14 @@ from ui.tasks import run_in_background
 def _undone_text(b: ImportBatchInfo) -> str:
     if b.undone_at is None:
         return ""
-    return f"Đã hoàn tác {local_time(b.undone_at):%d/%m/%Y %H:%M}"
+    return f"Đã hoàn tác {fmt_time(local_time(b.undone_at))}"
 
 
 class ImportBatchModel(RowTableModel[ImportBatchInfo]):
     columns = (
         Column("id", "Lần", lambda b: str(b.id), sort=lambda b: b.id, width=50,
                align_right=True),
-        Column("at", "Thời điểm", lambda b: f"{b.local_at:%d/%m/%Y %H:%M}",
+        Column("at", "Thời điểm", lambda b: f"{fmt_time(b.local_at)}",
                sort=lambda b: b.at, width=130),
         Column("user", "Người nhập", lambda b: b.user, width=110),
         Column("kind", "Loại", lambda b: b.kind_label, width=130),

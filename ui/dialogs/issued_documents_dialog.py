@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.dates import fmt
 from app.db import Database
 from app.documents.common import DocumentOptions
 from app.services.directives import list_directives
@@ -55,7 +56,7 @@ class IssueNumberDialog(QDialog):
         self.date_edit = DateField(self, label="Ngày ban hành", allow_empty=True)
         self.date_edit.set_date_value(info.issued_date)
         form = QFormLayout(self)
-        form.addRow(QLabel(f"{info.kind_label} tính đến ngày {info.as_of:%d/%m/%Y}", self))
+        form.addRow(QLabel(f"{info.kind_label} tính đến ngày {fmt(info.as_of)}", self))
         form.addRow("Số:", self.number_edit)
         form.addRow("Ngày ban hành:", self.date_edit)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
@@ -74,7 +75,7 @@ class PrintedTextDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Nội dung đã in — {info.kind_label} tính đến ngày "
-                            f"{info.as_of:%d/%m/%Y}")
+                            f"{fmt(info.as_of)}")
         self.resize(760, 560)
         self.text_edit = QPlainTextEdit(self)
         self.text_edit.setReadOnly(True)
@@ -270,7 +271,7 @@ class IssuedDocumentsDialog(QDialog):
         if info is None:
             return None
         return HistoryDialog(self.db, "issued_document", info.id,
-                             f"{info.kind_label} tính đến ngày {info.as_of:%d/%m/%Y}", self)
+                             f"{info.kind_label} tính đến ngày {fmt(info.as_of)}", self)
 
     def _on_history_button_clicked(self) -> None:
         dialog = self.history_dialog()
@@ -283,7 +284,7 @@ class IssuedDocumentsDialog(QDialog):
             return
         question = Confirm(
             "Xóa khỏi danh sách",
-            f"Xóa “{info.kind_label}” tính đến ngày {info.as_of:%d/%m/%Y} khỏi danh sách văn "
+            f"Xóa “{info.kind_label}” tính đến ngày {fmt(info.as_of)} khỏi danh sách văn "
             "bản đã phát hành? Tệp đã lưu và bản đã in không bị ảnh hưởng; các lần đôn đốc của "
             "văn bản này không còn được đếm.", yes="Xóa")
         run_operation(self, lambda: delete_issued(self.db, info.id), confirm=question,

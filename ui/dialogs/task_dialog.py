@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.dates import fmt
 from app.db import Database
 from app.models import TaskKind, UnitKind
 from app.schedule import PeriodKind
@@ -53,7 +54,7 @@ class TaskDialog(FormDialog):
     # --- building --------------------------------------------------------------------------
     def _build_ui(self) -> None:
         self.set_header(f"Văn bản <b>{self._directive.number_symbol}</b> ngày "
-                        f"{self._directive.signed_date:%d/%m/%Y}")
+                        f"{fmt(self._directive.signed_date)}")
         self.title_edit = QLineEdit(self)
         self.title_edit.setMinimumWidth(460)
         self.title_edit.setPlaceholderText("ví dụ: Xây dựng kế hoạch phối hợp")

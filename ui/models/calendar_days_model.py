@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.dates import fmt
 from app.services.calendar_days import YearCalendarRow
 from app.workdays import WEEKDAY_NAMES
 from ui import style
@@ -13,7 +14,7 @@ WORK_COLOUR = style.RECORDED
 
 class CalendarDaysModel(RowTableModel[YearCalendarRow]):
     columns = (
-        Column("day", "Ngày", lambda r: f"{r.day:%d/%m/%Y}", sort=lambda r: (r.day, r.id),
+        Column("day", "Ngày", lambda r: f"{fmt(r.day)}", sort=lambda r: (r.day, r.id),
                width=90),
         Column("weekday", "Thứ", lambda r: WEEKDAY_NAMES[r.day.weekday()],
                sort=lambda r: r.day.weekday(), width=75),

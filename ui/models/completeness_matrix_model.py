@@ -10,8 +10,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.dates import fmt
-from app.services.dashboard import CompletenessMatrix, MatrixCell, StatusCounts, rate_text
-from app.status import Status
+from app.services.dashboard import CompletenessMatrix, MatrixCell, rate_text
+from app.status import Status, StatusCounts
 from ui import style
 
 Index = QModelIndex | QPersistentModelIndex

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from app.dates import fmt_time
 from app.field_labels import HIDDEN_FIELDS, field_label, value_text
 from app.services.audit import AuditInfo
 from ui.models.row_table_model import Column, RowTableModel
@@ -17,7 +18,7 @@ def local_time(at: dt.datetime) -> dt.datetime:
 
 class HistoryModel(RowTableModel[AuditInfo]):
     columns = (
-        Column("at", "Thời điểm", lambda a: f"{local_time(a.at):%d/%m/%Y %H:%M:%S}",
+        Column("at", "Thời điểm", lambda a: fmt_time(local_time(a.at), seconds=True),
                sort=lambda a: (a.at, a.id), width=150),
         Column("user", "Người thực hiện", lambda a: a.user, width=130),
         Column("action", "Thao tác", lambda a: a.action_label, width=120),

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 from app.dates import fmt
+from app.ordering import row_unit_key
 from app.services.intake import IntakeRow
 from app.status import URGENCY
 from ui.models.row_table_model import Column, RowTableModel
 from ui.models.sort_keys import date_key
-from ui.models.units_model import KIND_ORDER
 
 
-def unit_order(r: IntakeRow) -> tuple[int, int, int]:
-    """Departments first, then districts…, each in their own order."""
-    o = r.obligation
-    return (KIND_ORDER[o.unit_kind], o.unit_sort, o.unit_id)
+def unit_order(r: IntakeRow) -> tuple[object, ...]:
+    """The unit order (:mod:`app.ordering`): departments first, then districts…"""
+    return row_unit_key(r.obligation)
 
 
 def _status_tip(r: IntakeRow) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
+from app.dates import fmt, fmt_time
 from app.services.issued_documents import IssuedInfo
 from ui.models.history_model import local_time
 from ui.models.row_table_model import Column, RowTableModel
@@ -37,8 +39,8 @@ class IssuedRow:
         return f"{len(self.addressed)} đơn vị: " + "; ".join(self.addressed[:2]) + "; …"
 
 
-def _date(day: object) -> str:
-    return f"{day:%d/%m/%Y}" if day else ""
+def _date(day: dt.date | None) -> str:
+    return fmt(day)
 
 
 class IssuedDocumentsModel(RowTableModel[IssuedRow]):
@@ -57,7 +59,7 @@ class IssuedDocumentsModel(RowTableModel[IssuedRow]):
         Column("edits", "Đã sửa", lambda r: f"{len(r.info.edits)} phần" if r.info.edits else "",
                sort=lambda r: len(r.info.edits), width=70),
         Column("updated", "Lập/sửa lúc",
-               lambda r: f"{local_time(r.info.updated_at):%d/%m/%Y %H:%M}",
+               lambda r: f"{fmt_time(local_time(r.info.updated_at))}",
                sort=lambda r: (r.info.updated_at, r.id), width=130),
         Column("title", "Trích yếu", lambda r: r.info.title, tooltip=lambda r: r.info.title,
                width=300),

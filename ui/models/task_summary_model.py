@@ -10,8 +10,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from app.services.dashboard import Overview, StatusCounts, rate_text
-from app.status import STATUS_COLOURS, Status
+from app.services.dashboard import Overview, rate_text
+from app.status import STATUS_COLOURS, Status, StatusCounts
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from app.dates import fmt
-from app.models import UnitKind
+from app.ordering import unit_key
 from app.services.units import UnitInfo
 from ui import style
 from ui.models.row_table_model import Column, RowTableModel
-from ui.models.sort_keys import date_key, int_key
+from ui.models.sort_keys import date_key
 
-KIND_ORDER = {k: i for i, k in enumerate(UnitKind)}
 INACTIVE_COLOUR = style.INACTIVE
+
+
+def _order(u: UnitInfo) -> tuple[object, ...]:
+    return unit_key(u.kind, u.sort_order, u.name, u.id)
 
 
 def validity_text(u: UnitInfo) -> str:
@@ -32,12 +35,12 @@ def state_text(u: UnitInfo) -> str:
 class UnitsModel(RowTableModel[UnitInfo]):
     columns = (
         Column("order", "TT", lambda u: str(u.sort_order),
-               sort=lambda u: (KIND_ORDER[u.kind], int_key(u.sort_order)), width=44,
+               sort=_order, width=44,
                align_right=True),
         Column("name", "Tên đơn vị", lambda u: u.name, width=450),
         Column("short_name", "Tên viết tắt", lambda u: u.short_name, width=140),
         Column("kind", "Loại", lambda u: u.kind.label,
-               sort=lambda u: (KIND_ORDER[u.kind], int_key(u.sort_order)), width=150),
+               sort=_order, width=150),
         Column("state", "Tình trạng", state_text,
                colour=lambda u: None if u.active else INACTIVE_COLOUR, width=120),
         Column("validity", "Hiệu lực", validity_text,

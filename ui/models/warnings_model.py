@@ -10,6 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from app.dates import fmt
+from app.ordering import kind_rank
 from app.services.obligations import ObligationRow
 from app.status import Status
 from app.text import sort_key
@@ -48,7 +49,7 @@ COLUMNS: tuple[Column, ...] = (
            "Hạn thực tế; hạn trùng ngày nghỉ được dời thì ghi kèm hạn theo văn bản",
            order="due"),
     Column("Đơn vị", lambda r: r.unit_name, lambda r: sort_key(r.unit_name), order="unit"),
-    Column("Loại đơn vị", lambda r: r.unit_kind.label, lambda r: r.unit_kind.value,
+    Column("Loại đơn vị", lambda r: r.unit_kind.label, lambda r: kind_rank(r.unit_kind),
            order="kind"),
     Column("Văn bản", lambda r: r.directive_symbol, lambda r: (r.directive_id,),
            order="directive"),
@@ -208,8 +209,8 @@ def export_table(rows: list[ObligationRow], title: str,
     the column texts in the page's order (with "Đã đôn đốc"), the due date as a real date, the
     status colour beside its label, and the page's "Số ngày" as two number columns (days overdue;
     days left, 0 when due today) that Excel can add up, filter and sort."""
-    from app.exchange.xlsx_export import Column as XlsxColumn
-    from app.exchange.xlsx_export import Table
+    from app.exchange.xlsx_writer import Column as XlsxColumn
+    from app.exchange.xlsx_writer import Table
 
     notes = reminded or {}
     columns = with_reminded(COLUMNS, Column(

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.dates import as_of_caption, fmt
 from app.services.dashboard import (
     DirectiveSummary,
     Overview,
@@ -170,7 +171,7 @@ class DashboardPage(Page):
         self.day = data.day
         self.data = data
         self.title_label.setText(
-            f"Tình hình thực hiện tính đến ngày <b>{data.day:%d/%m/%Y}</b> "
+            f"Tình hình thực hiện tính đến ngày <b>{fmt(data.day)}</b> "
             f"(cảnh báo “sắp đến hạn” trước {data.window_days} ngày)")
         self.summary_model.set_overview(data)
         self._table_fitted = False
@@ -234,7 +235,6 @@ class DashboardPage(Page):
         chart = StatusBarChart(content, title="Toàn bộ nghĩa vụ theo loại đơn vị")
         chart.set_rows([ChartRow(k.label, k.counts) for k in data.by_kind])
         layout.addWidget(chart)
-        self.total_chart = chart
         layout.addStretch(1)
         directives = list(data.directives)
         first = FIRST_DIRECTIVES
@@ -318,8 +318,8 @@ class DashboardPage(Page):
 
         day = self.day or self.main_window.as_of
         if self.sections.currentIndex() == SECTION_TABLE:
-            export_view(self, self.table, f"Tổng hợp theo nhiệm vụ — tính đến {day:%d/%m/%Y}",
-                        "Tổng hợp theo nhiệm vụ", path=path)
+            title = f"Tổng hợp theo nhiệm vụ — {as_of_caption(day, short=True)}"
+            export_view(self, self.table, title, "Tổng hợp theo nhiệm vụ", path=path)
             return
         matrix = self.matrix.matrix()
         if matrix is None:
@@ -330,7 +330,7 @@ class DashboardPage(Page):
         parts = ["Ma trận đầy đủ", matrix.directive_symbol, matrix.task_title]
         if self.matrix.kind_combo.currentData() is not None:
             parts.append(self.matrix.kind_combo.currentText())
-        parts.append(f"tính đến {day:%d/%m/%Y}")
+        parts.append(as_of_caption(day, short=True))
         export_view(self, self.matrix.view, " — ".join(parts),
                     f"Ma trận {matrix.directive_symbol.replace('/', '-')}", path=path)
 

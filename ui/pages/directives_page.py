@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.dates import as_of_caption, fmt
 from app.services import directives, units
 from app.services.configuration import get_settings
 from app.services.directives import DirectiveInfo, TaskInfo
@@ -182,7 +183,7 @@ class DirectivesPage(Page):
                                       else "")
             self.tasks_table.set_rows([])
         else:
-            parts = [f"<b>{_html(d.number_symbol)}</b> ngày {d.signed_date:%d/%m/%Y}"
+            parts = [f"<b>{_html(d.number_symbol)}</b> ngày {fmt(d.signed_date)}"
                      + (f" của {_html(d.issuer)}" if d.issuer else "")
                      + (f"; người ký: {_html(d.signer)}" if d.signer else ""),
                      f"<b>Trích yếu:</b> {_html(d.subject)}"]
@@ -365,7 +366,7 @@ class DirectivesPage(Page):
             HistoryDialog(self.db, "task", task.id, task.title, self).exec()
 
     def _as_of_text(self) -> str:
-        return f"tính đến {self.main_window.as_of:%d/%m/%Y}"
+        return as_of_caption(self.main_window.as_of, short=True)
 
     def export_excel(self, path: Path | None = None) -> None:
         """Ctrl+E: the tasks list when it has the focus, else the directives list."""

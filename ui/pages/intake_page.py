@@ -20,13 +20,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from app.dates import fmt
+from app.dates import as_of_caption, fmt
 from app.errors import AppError
 from app.models import TaskKind
 from app.services import submissions
 from app.services.intake import IntakeRow, IntakeView, intake_view, obligation_history
 from app.services.obligations import get_obligation
 from app.services.submissions import SubmissionInfo
+from app.status import Status
 from ui.dialogs import messages
 from ui.dialogs.history_dialog import HistoryDialog
 from ui.dialogs.submission_dialog import SubmissionDialog
@@ -223,7 +224,7 @@ class IntakePage(Page):
             combo.blockSignals(True)
             combo.clear()
         for d in loaded.directives:
-            self.directive_combo.addItem(f"{d.number_symbol} ({d.signed_date:%d/%m/%Y})", d.id)
+            self.directive_combo.addItem(f"{d.number_symbol} ({fmt(d.signed_date)})", d.id)
             self.directive_combo.setItemData(self.directive_combo.count() - 1, d.subject,
                                              Qt.ItemDataRole.ToolTipRole)
         self.directive_combo.setCurrentIndex(self.directive_combo.findData(loaded.directive_id))
@@ -246,10 +247,13 @@ class IntakePage(Page):
         if loaded.task_id is None:
             self.summary_label.setText(f"<i>{self.empty_text}</i>")
             return
+        counts = loaded.counts()
         parts = [f"Tính đến ngày <b>{fmt(loaded.day)}</b>: {len(loaded.rows)} đơn vị"]
-        for status, count in loaded.counts():
-            parts.append(f"<span style='background:{status.colour}'>&nbsp;{status.label}: "
-                         f"<b>{count}</b>&nbsp;</span>")
+        for status in (Status.DONE_ON_TIME, Status.DONE_LATE, Status.OVERDUE, Status.DUE_SOON,
+                       Status.NOT_DUE, Status.EXEMPT):
+            if counts.get(status):
+                parts.append(f"<span style='background:{status.colour}'>&nbsp;{status.label}: "
+                             f"<b>{counts.get(status)}</b>&nbsp;</span>")
         self.summary_label.setText(" &nbsp; ".join(parts))
 
     def _load_documents(self) -> None:
@@ -284,10 +288,6 @@ class IntakePage(Page):
 
     def _on_search_box_search_changed(self, text: str) -> None:
         self.table.proxy.set_search(text)
-
-    def select_period(self, key: str) -> None:
-        self._period_key = key
-        self.reload_now()
 
     # --- current ---------------------------------------------------------------------------
     def current(self) -> IntakeRow | None:
@@ -458,7 +458,7 @@ class IntakePage(Page):
             parts.append(self.task_combo.currentText())
         if self.task_kind is TaskKind.PERIODIC and self._period_key is not None:
             parts.append(self.period_combo.currentText().split(" (hạn", 1)[0])
-        parts.append(f"tính đến {self.main_window.as_of:%d/%m/%Y}")
+        parts.append(as_of_caption(self.main_window.as_of, short=True))
         return " — ".join(p for p in parts if p)
 
     def export_excel(self, path: Path | None = None) -> None:

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from app.dates import as_of_caption
 from app.models import UnitKind
 from app.services import units
 from app.services.units import UnitInfo
@@ -257,7 +258,7 @@ class UnitsPage(Page):
     def export_title(self) -> str:
         kind = self.kind_combo.currentData()
         what = f"Danh sách đơn vị — {UnitKind(kind).label}" if kind else "Danh sách đơn vị"
-        return f"{what} — tính đến {self.main_window.as_of:%d/%m/%Y}"
+        return f"{what} — {as_of_caption(self.main_window.as_of, short=True)}"
 
     def export_excel(self, path: Path | None = None) -> None:
         """The units list as shown (filter, search, order) to an .xlsx file."""

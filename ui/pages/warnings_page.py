@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.dates import as_of_caption, fmt
 from app.models import UnitKind
 from app.search import SearchIndex
-from app.services.dashboard import WarningCounts, save_warning_days
+from app.services.dashboard import save_warning_days
 from app.services.directives import DirectiveInfo, list_directives
 from app.services.obligations import ObligationRow
 from app.services.units import UnitInfo, list_units
@@ -32,13 +33,12 @@ from app.services.warning_list import (
     PAGE_SIZE,
     SearchScope,
     WarningFilter,
-    WarningTotals,
     search_scope,
     warning_page,
     warning_totals,
 )
 from app.settings import Settings
-from app.status import Status
+from app.status import Status, StatusCounts
 from app.text import number_text, search_key
 from ui import style
 from ui.models.warnings_model import REMINDED_TITLE, WarningsModel
@@ -62,7 +62,7 @@ class _Page:
 
     flt: WarningFilter
     rows: list[ObligationRow]
-    totals: WarningTotals
+    totals: StatusCounts
     order: str = "urgency"
     descending: bool = False
 
@@ -74,7 +74,7 @@ class _Loaded:
     units: list[UnitInfo]
     window_days: int
     scope: SearchScope
-    day_totals: WarningTotals  # every warning of the day (the tab's number)
+    day_totals: StatusCounts  # every warning of the day (the tab's number)
     page: _Page
     reminded: dict[tuple[int, int | None], str]  # "đã đôn đốc lần N, ngày …" by unit, directive
 
@@ -92,8 +92,7 @@ class WarningsPage(Page):
     def __init__(self, window: MainWindow, parent: QWidget | None = None) -> None:
         super().__init__(window, parent)
         self.day: dt.date | None = None
-        self.counts = WarningCounts(0, 0)
-        self.shown_totals = WarningTotals(0, 0)
+        self.counts = StatusCounts()
         self.window_days = Settings().warning_days
         self.scope: SearchScope | None = None
         self.current_count = 0
@@ -294,8 +293,7 @@ class WarningsPage(Page):
             (r.unit_name, r.unit_short_name, r.task_title, r.directive_symbol, r.period_label)
             for r in rows)
         kept = [rows[i] for i in index.filter(flt.search)]
-        overdue = sum(1 for r in kept if r.status is Status.OVERDUE)
-        return _Page(flt, kept, WarningTotals(overdue, len(kept) - overdue), order, descending)
+        return _Page(flt, kept, StatusCounts.of(kept), order, descending)
 
     def _on_loaded(self, generation: int, loaded: _Loaded) -> None:
         if generation != self._generation:  # a newer day was asked meanwhile
@@ -309,15 +307,15 @@ class WarningsPage(Page):
         self.window_days = loaded.window_days
         if not self.window_spin.hasFocus():
             self.window_spin.setValue(loaded.window_days)
-        self.counts = WarningCounts(loaded.day_totals.overdue, loaded.day_totals.due_soon)
+        self.counts = loaded.day_totals
         self.summary_label.setText(
-            f"Ngày <b>{loaded.day:%d/%m/%Y}</b>: <b style='color:{style.ERROR_TEXT}'>"
+            f"Ngày <b>{fmt(loaded.day)}</b>: <b style='color:{style.ERROR_TEXT}'>"
             f"{number_text(self.counts.overdue)} quá hạn</b>, "
             f"<b style='color:{style.DUE_SOON_TEXT}'>"
             f"{number_text(self.counts.due_soon)} sắp đến hạn</b> "
             f"(trong {loaded.window_days} ngày tới).")
         self.set_count(self.counts.total)
-        self.main_window.show_status(f"Ngày {loaded.day:%d/%m/%Y}: {self.counts.describe()}")
+        self.main_window.show_status(f"Ngày {fmt(loaded.day)}: {self.counts.warnings_text()}")
         if loaded.page.flt != self.current_filter():
             self._fitted = False
             self._requery()  # a filter changed while the day was loading
@@ -346,7 +344,6 @@ class WarningsPage(Page):
 
     def _show_page(self, page: _Page, *, fit_columns: bool = False) -> None:
         self._shown = page
-        self.shown_totals = page.totals
         self.model.set_rows(page.rows, page.totals.total)
         if fit_columns or not self._fitted:
             # Once per day, not per keystroke: widths stay put while the user types.
@@ -424,7 +421,7 @@ class WarningsPage(Page):
         if self.search_edit.text().strip():
             parts.append(f"tìm “{self.search_edit.text().strip()}”")
         day = self.day or self.main_window.as_of
-        parts.append(f"tính đến {day:%d/%m/%Y}")
+        parts.append(as_of_caption(day, short=True))
         return " — ".join(parts)
 
     def export_excel(self, path: Path | None = None) -> None:
@@ -504,15 +501,14 @@ def reminded_notes(db: Any, day: dt.date) -> dict[tuple[int, int | None], str]:
 
 
 def _query(db: Any, flt: WarningFilter, scope: SearchScope, order: str, descending: bool,
-           unfiltered: WarningTotals | None = None) -> _Page:
+           unfiltered: StatusCounts | None = None) -> _Page:
     """The first page and the count of a list (the day's count when nothing filters it)."""
     rows = warning_page(db, flt, scope=scope, order=order, descending=descending,
                         limit=PAGE_SIZE)
     if unfiltered is not None and flt == flt.unfiltered():
         totals = unfiltered
     elif len(rows) < PAGE_SIZE:  # all of it is here: count it
-        overdue = sum(1 for r in rows if r.status is Status.OVERDUE)
-        totals = WarningTotals(overdue, len(rows) - overdue)
+        totals = StatusCounts.of(rows)
     else:
         totals = warning_totals(db, flt, scope)
     return _Page(flt, rows, totals, order, descending)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.dates import fmt
 from app.db import Database
 from app.models import UnitKind
 from app.services.dashboard import (
@@ -144,7 +145,7 @@ class CompletenessMatrixWidget(QWidget):
         total = matrix.total
         self.rates_label.setText(
             f"<b>{matrix.directive_symbol} — {matrix.task_title}</b>, tính đến ngày "
-            f"{self._day:%d/%m/%Y}: {len(matrix.units)} đơn vị × {len(matrix.periods)} kỳ. "
+            f"{fmt(self._day)}: {len(matrix.units)} đơn vị × {len(matrix.periods)} kỳ. "
             f"Đã nộp {total.received}/{total.expected} "
             f"(<b>{rate_text(total.received_rate)}</b>), đúng hạn {total.on_time} "
             f"(<b>{rate_text(total.on_time_rate)}</b>), quá hạn chưa nộp {total.missing}.")

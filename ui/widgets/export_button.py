@@ -2,8 +2,7 @@
 order and filter, the header labels, DisplayRole text, dates as real date cells and the
 BackgroundRole colours.
 
-A page adds ``ExportButton(view, title, default_name)`` to its tool row, or calls
-``export_view(parent, view, title, default_name)`` from its own action.
+A page calls ``export_view(parent, view, title, default_name)`` from its "Xuất Excel" action.
 """
 
 from __future__ import annotations
@@ -16,12 +15,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractItemModel, QDate, QDateTime, QSettings, Qt
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QFileDialog, QPushButton, QTableView, QWidget
+from PySide6.QtWidgets import QFileDialog, QTableView, QWidget
 
 from ui.tasks import run_in_background
 
 if TYPE_CHECKING:
-    from app.exchange.xlsx_export import CellValue, Table
+    from app.exchange.xlsx_writer import CellValue, Table
 
 _DMY = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
 _LAST_DIR_KEY = "export/last_dir"
@@ -61,7 +60,7 @@ def _colour(value: object) -> str | None:
 def table_from_model(model: QAbstractItemModel, title: str, subtitle: str = "",
                      hidden_columns: set[int] | None = None) -> Table:
     """The rows of ``model`` (a proxy: its order and filter) as an exportable table."""
-    from app.exchange.xlsx_export import Column, Table
+    from app.exchange.xlsx_writer import Column, Table
 
     hidden = hidden_columns or set()
     cols = [c for c in range(model.columnCount()) if c not in hidden]
@@ -99,7 +98,7 @@ def table_from_model(model: QAbstractItemModel, title: str, subtitle: str = "",
 
 def table_from_view(view: QTableView, title: str, subtitle: str = "") -> Table:
     """What the view shows: hidden columns left out, columns in on-screen (visual) order."""
-    from app.exchange.xlsx_export import Table
+    from app.exchange.xlsx_writer import Table
 
     model = view.model()
     header = view.horizontalHeader()
@@ -156,7 +155,7 @@ def export_table(parent: QWidget | None, build: Callable[[], Table], default_nam
 
 def _write_in_background(parent: QWidget | None, target: Path,
                          build: Callable[[], Table]) -> None:
-    from app.exchange.xlsx_export import write_table
+    from app.exchange.xlsx_writer import write_table
     from ui.dialogs.messages import show_error, show_info
 
     def work() -> tuple[object, int]:
@@ -176,26 +175,3 @@ def _write_in_background(parent: QWidget | None, target: Path,
 
     run_in_background(work, done,
                       lambda exc: show_error(parent, exc, title="Không xuất được tệp Excel"))
-
-
-class ExportButton(QPushButton):
-    """"Xuất Excel" for one table view."""
-
-    def __init__(self, view: QTableView, title: str, default_name: str,
-                 parent: QWidget | None = None) -> None:
-        super().__init__("Xuất Excel…", parent)
-        self.view = view
-        self.title = title
-        self.default_name = default_name
-        self.subtitle = ""
-        self._build_ui()
-        self._connect_signals()
-
-    def _build_ui(self) -> None:
-        self.setToolTip("Lưu danh sách đang hiển thị (đúng bộ lọc, thứ tự) ra tệp Excel")
-
-    def _connect_signals(self) -> None:
-        self.clicked.connect(self._on_self_clicked)
-
-    def _on_self_clicked(self) -> None:
-        export_view(self, self.view, self.title, self.default_name, subtitle=self.subtitle)

@@ -76,10 +76,6 @@ class FrozenColumn(QTableView):
         view.installEventFilter(self)
 
     # --- following the view ----------------------------------------------------------------
-    def frozen_column(self) -> int:
-        """The logical column shown first in the view."""
-        return self.view.horizontalHeader().logicalIndex(0)
-
     def frozen_columns(self) -> list[int]:
         return frozen_columns(self.view)
 

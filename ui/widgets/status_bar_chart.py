@@ -12,8 +12,8 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from app.services.dashboard import SHORT_LABELS, StatusCounts, rate_text
-from app.status import STATUS_COLOURS, Status
+from app.services.dashboard import SHORT_LABELS, rate_text
+from app.status import STATUS_COLOURS, Status, StatusCounts
 from app.text import number_text
 from ui import style
 

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.dates import fmt
 from app.services.followup import (
     FollowupRound,
     ResponseStats,
@@ -50,7 +51,7 @@ class TodayRow:
     @property
     def state(self) -> str:
         if self.pending:
-            return f"Chưa làm (từ {self.round.day:%d/%m/%Y})"
+            return f"Chưa làm (từ {fmt(self.round.day)})"
         return "Hôm nay"
 
 
@@ -59,7 +60,7 @@ class TodayRoundsModel(RowTableModel[TodayRow]):
         Column("kind", "Việc", lambda r: r.round.kind.label,
                colour=lambda r: ROUND_COLOURS[r.round.kind], width=270),
         Column("what", "Nhiệm vụ, kỳ", lambda r: r.round.what, width=260),
-        Column("due", "Hạn", lambda r: f"{r.round.due_date:%d/%m/%Y}",
+        Column("due", "Hạn", lambda r: f"{fmt(r.round.due_date)}",
                sort=lambda r: r.round.due_date, width=90),
         Column("units", "Số đơn vị", lambda r: str(len(r.round.units)),
                sort=lambda r: len(r.round.units), width=80, align_right=True,
@@ -179,7 +180,7 @@ class TodayPanel(QWidget):
             text = "<b>Hôm nay không có đợt đôn đốc nào theo kế hoạch.</b>"
         if plan.pending:
             text += f"; {len(plan.pending)} việc của những ngày trước chưa ghi là đã gửi"
-        self.heading.setText(f"Việc cần làm ngày {day:%d/%m/%Y}: {text}.")
+        self.heading.setText(f"Việc cần làm ngày {fmt(day)}: {text}.")
         self.unanswered_list.clear()
         for u in plan.unanswered:
             self.unanswered_list.addItem(u.text)
@@ -245,7 +246,7 @@ class TodayPanel(QWidget):
                    if s.follow_up_round == r.kind.number and r.day <= s.day]
         if already:  # the letter was printed from the print dialog for this round
             messages.show_info(self, "Đã ghi nhận", f"{r.kind.label} này đã được ghi khi in công "
-                               f"văn ngày {already[-1].day:%d/%m/%Y}; không ghi thêm lần nữa.")
+                               f"văn ngày {fmt(already[-1].day)}; không ghi thêm lần nữa.")
             return
         day = self.day
         run_operation(self, lambda: record_issued(self.db, IssuedInput(

@@ -56,10 +56,6 @@ class Report:
         return sum(s.confident_wrong for g in self.scores.values() for n, s in g.items()
                    if n in names)
 
-    def worst_recall(self, groups: Iterable[str]) -> float:
-        return min(s.recall for g in groups if g in self.scores
-                   for s in self.scores[g].values())
-
     def median_seconds(self, group: str) -> float:
         return statistics.median(self.seconds.get(group) or [0.0])
 

@@ -26,7 +26,6 @@ ROOT = Path(__file__).resolve().parents[3]
 FONT_DIRS = [ROOT / "resources" / "fonts", Path("/usr/share/fonts/truetype/dejavu"),
              Path("/usr/share/fonts/truetype/liberation2")]
 DIRECTIVE = "2116/UBND-NC"
-DIRECTIVE_DATE = dt.date(2018, 4, 18)
 
 # (unit name in the sample, header lines of the issuing body, its parent, symbol of the agency,
 #  place name, head title, deputy title)

@@ -1,0 +1,50 @@
+"""Rules with one home stay there (docs/domain.md): no second date formatter, thousands
+formatter, unit-kind order, count by status or warning statuses in app/ or ui/. Read as text,
+like tests/test_boundaries.py."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# (what, pattern, the one file allowed to hold it)
+RULES = (
+    ("a date written dd/mm/yyyy: use app.dates.fmt / fmt_time",
+     re.compile(r"%d/%m/%Y"), {"app/dates.py"}),
+    ("thousands by replacing commas: use app.text.number_text",
+     re.compile(r""":,\}.*\.replace\(\s*["'],["']\s*,\s*["']\.["']"""), {"app/text.py"}),
+    ("a unit-kind order: use app.ordering (kind_rank, unit_key)",
+     re.compile(r"enumerate\(UnitKind\)\}|list\(UnitKind\)\.index|KIND_ORDER\s*="),
+     {"app/ordering.py"}),
+    ("a count by status: use app.status.StatusCounts",
+     re.compile(r"^class \w*(Counts|Totals)\b|Counter\(\w+\.status"), {"app/status.py"}),
+    ("the warning statuses: use app.status.WARNING_STATUSES",
+     re.compile(r"WARNING_STATUSES\s*="), {"app/status.py"}),
+)
+
+
+def _sources() -> list[Path]:
+    files = [*(ROOT / "app").rglob("*.py"), *(ROOT / "ui").rglob("*.py")]
+    # A migration is frozen as it was written: it keeps its own copy of the rules of its day.
+    return [f for f in files if "migrations" not in f.parts]
+
+
+def test_each_rule_has_one_home() -> None:
+    found: list[str] = []
+    for path in _sources():
+        name = path.relative_to(ROOT).as_posix()
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            for what, pattern, homes in RULES:
+                if name not in homes and pattern.search(line):
+                    found.append(f"{name}:{number}: {what}")
+    assert not found, "\n".join(found)
+
+
+def test_the_check_sees_a_copy() -> None:
+    lines = ('f"{day:%d/%m/%Y}"', 'f"{n:,}".replace(",", ".")',
+             "rank = {k: i for i, k in enumerate(UnitKind)}", "class WarningTotals:",
+             "WARNING_STATUSES = (Status.OVERDUE,)")
+    for line, (_what, pattern, _homes) in zip(lines, RULES, strict=True):
+        assert pattern.search(line), line
