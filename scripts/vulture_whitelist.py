@@ -65,6 +65,7 @@ pytest_collection_modifyitems
 pytestmark
 _isolated_data_dir
 _inline
+_synchronous
 locked
 no_ring
 short_busy_timeout
