@@ -1,4 +1,4 @@
-"""Units (đơn vị): list, find by name, create, edit, deactivate, reorder, merge."""
+"""Units (đơn vị): list, find by name, create, edit, deactivate, move, merge."""
 
 from __future__ import annotations
 
@@ -313,24 +313,16 @@ def delete_unit(db: Database, unit_id: int, *, expected_version: int | None = No
         session.delete(unit)
 
 
-def reorder(db: Database, unit_ids: list[int]) -> None:
-    """Give the units the order of ``unit_ids`` (within their kinds)."""
-    with db.write() as session:
-        for position, unit_id in enumerate(unit_ids, start=1):
-            unit = _get(session, unit_id)
-            unit.sort_order = position
-        audit.record(session, "update", "unit", 0, after={"order": unit_ids},
-                     summary="Sắp xếp lại thứ tự đơn vị")
-
 
 def move_unit(db: Database, unit_id: int, step: int) -> bool:
     """Move a unit ``step`` places up (-1) or down (+1) among the units of its kind (active
-    or not), in the order shown (``sort_order``, then id). False when it is already first
-    (last): nothing changes."""
+    or not), in the order shown (app.ordering: TT, then name, then id). False when it is
+    already first (last): nothing changes."""
     with db.write() as session:
         unit = _get(session, unit_id)
         same = session.scalars(select(Unit).where(Unit.kind == unit.kind)).all()
-        ids = [u.id for u in sorted(same, key=lambda u: (u.sort_order, u.id))]
+        ids = [u.id for u in sorted(
+            same, key=lambda u: unit_key(u.kind, u.sort_order, u.name, u.id))]
         pos = ids.index(unit.id)
         new = pos + step
         if not 0 <= new < len(ids):
