@@ -26,8 +26,7 @@ if TYPE_CHECKING:  # SQLAlchemy is imported when a command opens the database, n
 
 
 class _Formatter(argparse.HelpFormatter):
-    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None
-                  ) -> None:
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
         super().add_usage(usage, actions, groups, "Cách dùng: " if prefix is None else prefix)
 
 
@@ -40,8 +39,13 @@ class _Parser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
         self._positionals.title = "lệnh và tham số"
         self._optionals.title = "tùy chọn"
-        self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS,
-                          help="xem hướng dẫn này rồi thoát")
+        self.add_argument(
+            "-h",
+            "--help",
+            action="help",
+            default=argparse.SUPPRESS,
+            help="xem hướng dẫn này rồi thoát",
+        )
 
     def error(self, message: str) -> NoReturn:
         translated = (
@@ -59,8 +63,11 @@ class _Parser(argparse.ArgumentParser):
 
 def shorten_words(message: str, limit: int = 300) -> str:
     """A message repeats what she typed; a 5,000-character value is shown by its start."""
-    return re.sub(rf"\S{{{limit + 1},}}", lambda m: m.group(0)[:limit - 100] + "…"
-                  + m.group(0)[-20:], message)
+    return re.sub(
+        rf"\S{{{limit + 1},}}",
+        lambda m: m.group(0)[: limit - 100] + "…" + m.group(0)[-20:],
+        message,
+    )
 
 
 def _date_arg(text: str) -> dt.date:
@@ -120,9 +127,17 @@ def cmd_units(db: Database, args: argparse.Namespace, out: TextIO) -> int:
         return 0
     print_table(
         ["Mã", "Tên đơn vị", "Viết tắt", "Loại", "Hiệu lực", "Theo dõi"],
-        [(u.id, u.name, u.short_name, u.kind_label,
-          f"{fmt(u.valid_from) or '…'} – {fmt(u.valid_to) or '…'}",
-          "có" if u.active else "ngừng") for u in units],
+        [
+            (
+                u.id,
+                u.name,
+                u.short_name,
+                u.kind_label,
+                f"{fmt(u.valid_from) or '…'} – {fmt(u.valid_to) or '…'}",
+                "có" if u.active else "ngừng",
+            )
+            for u in units
+        ],
         out,
     )
     out.write(f"\n{len(units)} đơn vị.\n")
@@ -151,27 +166,47 @@ def cmd_status(db: Database, args: argparse.Namespace, out: TextIO) -> int:
 
     rows = list_obligations(db, args.as_of, **_obligation_filters(db, args))
     if args.json:
-        print_json({
-            "as_of": args.as_of,
-            "count": len(rows),
-            "obligations": [
-                {
-                    "id": r.id, "directive": r.directive_symbol, "task": r.task_title,
-                    "unit": r.unit_name, "unit_kind": r.unit_kind, "period": r.period_label,
-                    "period_key": r.period_key, "due_date": r.due_date,
-                    "nominal_due_date": r.nominal_due,
-                    "received_date": r.first_received, "submissions": r.submission_count,
-                    "status": r.status, "status_label": r.status.label,
-                    "days_past_due": r.days_past_due, "exempt_reason": r.exempt_reason,
-                }
-                for r in rows
-            ],
-        }, out)
+        print_json(
+            {
+                "as_of": args.as_of,
+                "count": len(rows),
+                "obligations": [
+                    {
+                        "id": r.id,
+                        "directive": r.directive_symbol,
+                        "task": r.task_title,
+                        "unit": r.unit_name,
+                        "unit_kind": r.unit_kind,
+                        "period": r.period_label,
+                        "period_key": r.period_key,
+                        "due_date": r.due_date,
+                        "nominal_due_date": r.nominal_due,
+                        "received_date": r.first_received,
+                        "submissions": r.submission_count,
+                        "status": r.status,
+                        "status_label": r.status.label,
+                        "days_past_due": r.days_past_due,
+                        "exempt_reason": r.exempt_reason,
+                    }
+                    for r in rows
+                ],
+            },
+            out,
+        )
         return 0
     print_table(
         ["Đơn vị", "Nhiệm vụ", "Kỳ", "Hạn", "Ngày nhận", "Trạng thái"],
-        [(r.unit_display, r.task_title, r.period_label or "—", r.due_text,
-          fmt(r.first_received), r.status.label) for r in rows],
+        [
+            (
+                r.unit_display,
+                r.task_title,
+                r.period_label or "—",
+                r.due_text,
+                fmt(r.first_received),
+                r.status.label,
+            )
+            for r in rows
+        ],
         out,
     )
     counts: dict[Status, int] = {}
@@ -193,40 +228,71 @@ def cmd_dashboard(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     counted = count_warnings(alerts)
 
     def kinds(items: Any) -> list[dict[str, Any]]:
-        return [{"unit_kind": k.kind, "unit_kind_label": k.label, **k.counts.figures()}
-                for k in items]
+        return [
+            {"unit_kind": k.kind, "unit_kind_label": k.label, **k.counts.figures()} for k in items
+        ]
 
     if args.json:
-        print_json({
-            "as_of": args.as_of,
-            "warning_days": summary.window_days,
-            "totals": summary.counts.figures(),
-            "by_unit_kind": kinds(summary.by_kind),
-            "warnings": {"overdue": counted.overdue, "due_soon": counted.due_soon},
-            "directives": [
-                {
-                    "id": d.directive_id, "number_symbol": d.number_symbol,
-                    "signed_date": d.signed_date, **d.counts.figures(),
-                    "tasks": [
-                        {"id": t.task_id, "title": t.title, "kind": t.kind,
-                         "periods": t.period_count, **t.counts.figures(),
-                         "by_unit_kind": kinds(t.by_kind)}
-                        for t in d.tasks
-                    ],
-                }
-                for d in summary.directives
-            ],
-        }, out)
+        print_json(
+            {
+                "as_of": args.as_of,
+                "warning_days": summary.window_days,
+                "totals": summary.counts.figures(),
+                "by_unit_kind": kinds(summary.by_kind),
+                "warnings": {"overdue": counted.overdue, "due_soon": counted.due_soon},
+                "directives": [
+                    {
+                        "id": d.directive_id,
+                        "number_symbol": d.number_symbol,
+                        "signed_date": d.signed_date,
+                        **d.counts.figures(),
+                        "tasks": [
+                            {
+                                "id": t.task_id,
+                                "title": t.title,
+                                "kind": t.kind,
+                                "periods": t.period_count,
+                                **t.counts.figures(),
+                                "by_unit_kind": kinds(t.by_kind),
+                            }
+                            for t in d.tasks
+                        ],
+                    }
+                    for d in summary.directives
+                ],
+            },
+            out,
+        )
         return 0
-    out.write(f"Tình hình {as_of_caption(args.as_of)} "
-              f"(cảnh báo trước {summary.window_days} ngày)\n\n")
-    headers = ["Văn bản / nhiệm vụ / loại đơn vị", "Phải nộp", "Đã nộp", "Đúng hạn",
-               "Nộp muộn", "Quá hạn", "Chưa đến hạn", "Không áp dụng", "Tỷ lệ nộp",
-               "Tỷ lệ đúng hạn"]
+    out.write(
+        f"Tình hình {as_of_caption(args.as_of)} (cảnh báo trước {summary.window_days} ngày)\n\n"
+    )
+    headers = [
+        "Văn bản / nhiệm vụ / loại đơn vị",
+        "Phải nộp",
+        "Đã nộp",
+        "Đúng hạn",
+        "Nộp muộn",
+        "Quá hạn",
+        "Chưa đến hạn",
+        "Không áp dụng",
+        "Tỷ lệ nộp",
+        "Tỷ lệ đúng hạn",
+    ]
 
     def line(name: str, c: Any) -> list[Any]:
-        return [name, c.expected, c.received, c.on_time, c.late, c.missing, c.not_yet_due,
-                c.exempt, rate_text(c.received_rate), rate_text(c.on_time_rate)]
+        return [
+            name,
+            c.expected,
+            c.received,
+            c.on_time,
+            c.late,
+            c.missing,
+            c.not_yet_due,
+            c.exempt,
+            rate_text(c.received_rate),
+            rate_text(c.on_time_rate),
+        ]
 
     rows: list[list[Any]] = []
     for d in summary.directives:
@@ -247,22 +313,43 @@ def cmd_receive(db: Database, args: argparse.Namespace, out: TextIO) -> int:
         from app.reading.commands import cmd_receive_from_file
 
         return cmd_receive_from_file(db, args, out)
-    missing = [flag for flag, value in (("--unit", args.unit), ("--directive", args.directive),
-                                        ("--number", args.number), ("--signed", args.signed),
-                                        ("--received", args.received)) if not value]
+    missing = [
+        flag
+        for flag, value in (
+            ("--unit", args.unit),
+            ("--directive", args.directive),
+            ("--number", args.number),
+            ("--signed", args.signed),
+            ("--received", args.received),
+        )
+        if not value
+    ]
     if missing:
         from app.errors import ValidationError
 
-        raise ValidationError("Thiếu tham số bắt buộc: " + ", ".join(missing)
-                              + " (hoặc dùng --from-file TỆP để đọc từ văn bản).")
+        raise ValidationError(
+            "Thiếu tham số bắt buộc: "
+            + ", ".join(missing)
+            + " (hoặc dùng --from-file TỆP để đọc từ văn bản)."
+        )
     with db.read() as session:
-        obligation = resolve_obligation(session, unit=args.unit, directive=args.directive,
-                                        task=args.task, period=args.period)
+        obligation = resolve_obligation(
+            session, unit=args.unit, directive=args.directive, task=args.task, period=args.period
+        )
         obligation_id = obligation.id
-    info = record_submission(db, SubmissionInput(
-        obligation_id=obligation_id, number_symbol=args.number, signed_date=args.signed,
-        received_date=args.received, signer=args.signer or "", channel=args.channel or "giay",
-        summary=args.summary or ""), today=args.today)
+    info = record_submission(
+        db,
+        SubmissionInput(
+            obligation_id=obligation_id,
+            number_symbol=args.number,
+            signed_date=args.signed,
+            received_date=args.received,
+            signer=args.signer or "",
+            channel=args.channel or "giay",
+            summary=args.summary or "",
+        ),
+        today=args.today,
+    )
     out.write(f"{info.id}\n")
     from app.services.submissions import submission_warnings  # a warning, not a refusal
 
@@ -285,8 +372,9 @@ def cmd_report(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     if args.kind == "list":
         return _list_issued(db, args, out)
     if not args.out:
-        raise AppError("Thiếu tham số --out: tệp cần ghi (ví dụ --out bao-cao.pdf hoặc "
-                       "--out bao-cao.docx).")
+        raise AppError(
+            "Thiếu tham số --out: tệp cần ghi (ví dụ --out bao-cao.pdf hoặc --out bao-cao.docx)."
+        )
     kind = DocumentKind(args.kind)
     directive_id = unit_id = None
     unit_ids: tuple[int, ...] | None = None
@@ -298,15 +386,19 @@ def cmd_report(db: Database, args: argparse.Namespace, out: TextIO) -> int:
         if args.units is not None and args.units.strip() != "*":
             names = [n.strip() for n in args.units.split(";") if n.strip()]
             if not names:
-                raise AppError('--units: hãy ghi tên các đơn vị cách nhau bởi dấu chấm phẩy, '
-                               'ví dụ --units "UBND huyện Ba Tơ; Sở Y tế".')
+                raise AppError(
+                    "--units: hãy ghi tên các đơn vị cách nhau bởi dấu chấm phẩy, "
+                    'ví dụ --units "UBND huyện Ba Tơ; Sở Y tế".'
+                )
             unit_ids = tuple(dict.fromkeys(find_unit(session, n).id for n in names))
     if kind is DocumentKind.UNIT_REMINDER and args.units is not None:
         return _unit_reminders(db, args, out, unit_ids)
     if unit_ids is not None and kind is not DocumentKind.REMINDER:
         raise AppError("--units chỉ dùng cho công văn đôn đốc (reminder, unit-reminder).")
-    if args.reply_by is not None and kind not in (DocumentKind.REMINDER,
-                                                  DocumentKind.UNIT_REMINDER):
+    if args.reply_by is not None and kind not in (
+        DocumentKind.REMINDER,
+        DocumentKind.UNIT_REMINDER,
+    ):
         raise AppError("--reply-by chỉ dùng cho công văn đôn đốc.")
     edits = read_text_file(args.text_file) if args.text_file else {}
     settings = load(db)
@@ -318,29 +410,36 @@ def cmd_report(db: Database, args: argparse.Namespace, out: TextIO) -> int:
         name=signer.name if args.signer_name is None else args.signer_name,
     )
     options = DocumentOptions(
-        kind=kind, as_of=args.as_of, directive_id=directive_id, unit_id=unit_id,
-        number=args.number, date=args.date, signer=signer,
-        recipients=tuple(args.recipient) if args.recipient else None, today=args.today,
-        edits=tuple(edits.items()), unit_ids=unit_ids, reply_by=args.reply_by,
+        kind=kind,
+        as_of=args.as_of,
+        directive_id=directive_id,
+        unit_id=unit_id,
+        number=args.number,
+        date=args.date,
+        signer=signer,
+        recipients=tuple(args.recipient) if args.recipient else None,
+        today=args.today,
+        edits=tuple(edits.items()),
+        unit_ids=unit_ids,
+        reply_by=args.reply_by,
     )
     from app.exchange.commands import output_path
 
     target = output_path(args.out, f"{kind.file_stem}-{args.as_of:%Y-%m-%d}.pdf")
     word = format_of(target) == "docx"
     if not target.parent.is_dir():
-        raise NotFound(f"Không có thư mục {target.parent} để ghi tệp "
-                       f"{'Word' if word else 'PDF'}.")
+        raise NotFound(f"Không có thư mục {target.parent} để ghi tệp {'Word' if word else 'PDF'}.")
     generated = generate(db, options, target, strict=True)
-    out.write(f"Đã ghi {kind.label.lower()} vào {target}"
-              f"{' (tệp Word)' if word else ''}\n")
+    out.write(f"Đã ghi {kind.label.lower()} vào {target}{' (tệp Word)' if word else ''}\n")
     if args.record:
         kept = keep_issued(db, options, generated)
         out.write(f"Đã lưu vào danh sách văn bản đã phát hành (mã {kept.id}).\n")
     return 0
 
 
-def _unit_reminders(db: Database, args: argparse.Namespace, out: TextIO,
-                    unit_ids: tuple[int, ...] | None) -> int:
+def _unit_reminders(
+    db: Database, args: argparse.Namespace, out: TextIO, unit_ids: tuple[int, ...] | None
+) -> int:
     """``report unit-reminder --units "A;B" --out FOLDER``: one letter per unit (``--units "*"``:
     every unit overdue on the day), each kept as issued; a unit owing nothing gets no letter."""
     from app.documents.common import DocumentKind, DocumentOptions, Signer, load
@@ -353,8 +452,10 @@ def _unit_reminders(db: Database, args: argparse.Namespace, out: TextIO,
 
     folder = Path(args.out)
     if not folder.is_dir():
-        raise NotFound(f"Với --units, --out là thư mục ghi các công văn (mỗi đơn vị một tệp); "
-                       f"không có thư mục {folder}.")
+        raise NotFound(
+            f"Với --units, --out là thư mục ghi các công văn (mỗi đơn vị một tệp); "
+            f"không có thư mục {folder}."
+        )
     names = {u.id: u.name for u in list_units(db)}
     if unit_ids is None:  # "*": every unit overdue on the day
         overdue = list_obligations(db, args.as_of, statuses=[Status.OVERDUE])
@@ -371,10 +472,17 @@ def _unit_reminders(db: Database, args: argparse.Namespace, out: TextIO,
     written = 0
     for unit_id in unit_ids:
         options = DocumentOptions(
-            kind=DocumentKind.UNIT_REMINDER, as_of=args.as_of, unit_id=unit_id,
-            number=args.number, date=args.date, signer=signer,
+            kind=DocumentKind.UNIT_REMINDER,
+            as_of=args.as_of,
+            unit_id=unit_id,
+            number=args.number,
+            date=args.date,
+            signer=signer,
             recipients=tuple(args.recipient) if args.recipient else None,
-            edits=tuple(edits.items()), reply_by=args.reply_by, today=args.today)
+            edits=tuple(edits.items()),
+            reply_by=args.reply_by,
+            today=args.today,
+        )
         stem = "-".join(search_key(names.get(unit_id, str(unit_id))).split())
         target = folder / f"{DocumentKind.UNIT_REMINDER.file_stem}-{stem}-{args.as_of:%Y-%m-%d}.pdf"
         try:
@@ -386,9 +494,10 @@ def _unit_reminders(db: Database, args: argparse.Namespace, out: TextIO,
         out.write(f"Đã ghi {target}\n")
         if args.record:
             keep_issued(db, options, generated)
-    out.write(f"{written} công văn đôn đốc"
-              + (", đã lưu vào danh sách văn bản đã phát hành.\n" if args.record and written
-                 else ".\n"))
+    out.write(
+        f"{written} công văn đôn đốc"
+        + (", đã lưu vào danh sách văn bản đã phát hành.\n" if args.record and written else ".\n")
+    )
     return 0
 
 
@@ -408,12 +517,21 @@ def _list_issued(db: Database, args: argparse.Namespace, out: TextIO) -> int:
         print_json(docs, out)
         return 0
     print_table(
-        ["Mã", "Loại", "Văn bản chỉ đạo", "Đơn vị", "Tính đến", "Số", "Ngày", "Gửi tới",
-         "Đã sửa"],
-        [(d.id, d.kind_label, d.directive_symbol or "mọi văn bản", d.unit_name,
-          fmt(d.as_of), d.number, fmt(d.issued_date), f"{len(d.unit_ids)} đơn vị"
-          if d.unit_ids else "", f"{len(d.edits)} phần" if d.edits else "")
-         for d in docs],
+        ["Mã", "Loại", "Văn bản chỉ đạo", "Đơn vị", "Tính đến", "Số", "Ngày", "Gửi tới", "Đã sửa"],
+        [
+            (
+                d.id,
+                d.kind_label,
+                d.directive_symbol or "mọi văn bản",
+                d.unit_name,
+                fmt(d.as_of),
+                d.number,
+                fmt(d.issued_date),
+                f"{len(d.unit_ids)} đơn vị" if d.unit_ids else "",
+                f"{len(d.edits)} phần" if d.edits else "",
+            )
+            for d in docs
+        ],
         out,
     )
     out.write(f"\n{len(docs)} văn bản.\n")
@@ -433,8 +551,9 @@ def cmd_migrate_data(source: str, args: argparse.Namespace, out: TextIO) -> int:
             out.flush()
 
     out.write(f"Chuyển dữ liệu từ {redact(source)} sang {redact(target.url)}…\n")
-    result = transfer(source, target.url, replace=args.replace, batch_size=args.batch_size,
-                      progress=progress)
+    result = transfer(
+        source, target.url, replace=args.replace, batch_size=args.batch_size, progress=progress
+    )
     out.write(result.describe() + "\n")
     return 0
 
@@ -449,7 +568,8 @@ def _with_password(target: Any) -> Any:
     if not sys.stdin or not sys.stdin.isatty():
         raise AppError(
             f"Cần mật khẩu để kết nối {target.server.label}. Hãy chạy lệnh trên cửa sổ dòng "
-            "lệnh để nhập mật khẩu, hoặc đặt biến SOTHEODOI_DATABASE_URL có kèm mật khẩu.")
+            "lệnh để nhập mật khẩu, hoặc đặt biến SOTHEODOI_DATABASE_URL có kèm mật khẩu."
+        )
     password = getpass.getpass(f"Mật khẩu của {target.server.label}: ")
     return _dc.replace(target, url=target.server.url(password), needs_password=False)
 
@@ -461,18 +581,28 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="sotheodoi",
         description=f"{APP_NAME} {__version__}: theo dõi, đôn đốc việc thực hiện văn bản chỉ đạo. "
-                    "Không có lệnh: mở cửa sổ chương trình.",
+        "Không có lệnh: mở cửa sổ chương trình.",
     )
-    parser.add_argument("--db", metavar="TỆP",
-                        help="tệp cơ sở dữ liệu (mặc định: biến SOTHEODOI_DB hoặc thư mục dữ "
-                             f"liệu người dùng: {default_db_path()})")
-    parser.add_argument("--database-url", metavar="URL",
-                        help="máy chủ PostgreSQL dùng chung, ví dụ "
-                             "postgresql://sotheodoi@192.168.1.10:5432/sotheodoi (mặc định: biến "
-                             "SOTHEODOI_DATABASE_URL, hoặc máy chủ đã chọn trong cửa sổ; không có "
-                             "thì dùng tệp --db)")
-    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}",
-                        help="in số phiên bản rồi thoát")
+    parser.add_argument(
+        "--db",
+        metavar="TỆP",
+        help="tệp cơ sở dữ liệu (mặc định: biến SOTHEODOI_DB hoặc thư mục dữ "
+        f"liệu người dùng: {default_db_path()})",
+    )
+    parser.add_argument(
+        "--database-url",
+        metavar="URL",
+        help="máy chủ PostgreSQL dùng chung, ví dụ "
+        "postgresql://sotheodoi@192.168.1.10:5432/sotheodoi (mặc định: biến "
+        "SOTHEODOI_DATABASE_URL, hoặc máy chủ đã chọn trong cửa sổ; không có "
+        "thì dùng tệp --db)",
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"{APP_NAME} {__version__}",
+        help="in số phiên bản rồi thoát",
+    )
     sub = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=_Parser)
 
     p = sub.add_parser("sample", help="nạp dữ liệu mẫu (Công văn 2116/UBND-NC, Quảng Ngãi)")
@@ -481,104 +611,183 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("units", help="liệt kê đơn vị")
     p.add_argument("--json", action="store_true", help="in dạng JSON")
     p.add_argument("--kind", choices=["so_nganh", "huyen", "xa", "khac"], help="loại đơn vị")
-    p.add_argument("--active-only", dest="all", action="store_false",
-                   help="chỉ đơn vị đang theo dõi")
+    p.add_argument(
+        "--active-only", dest="all", action="store_false", help="chỉ đơn vị đang theo dõi"
+    )
     p.set_defaults(handler=cmd_units)
 
     p = sub.add_parser("status", help="trạng thái mọi nghĩa vụ tại một ngày")
-    p.add_argument("--as-of", type=_date_arg, default=dt.date.today(), metavar="NGÀY",
-                   help="ngày xét (dd/mm/yyyy hoặc yyyy-mm-dd; mặc định hôm nay)")
+    p.add_argument(
+        "--as-of",
+        type=_date_arg,
+        default=dt.date.today(),
+        metavar="NGÀY",
+        help="ngày xét (dd/mm/yyyy hoặc yyyy-mm-dd; mặc định hôm nay)",
+    )
     p.add_argument("--directive", metavar="SỐ_KÝ_HIỆU", help="chỉ một văn bản, ví dụ 2116/UBND-NC")
     p.add_argument("--unit", metavar="TÊN", help="chỉ một đơn vị (không cần dấu)")
     p.add_argument("--kind", choices=["so_nganh", "huyen", "xa", "khac"], help="loại đơn vị")
-    p.add_argument("--status", action="append", choices=[s.value for s in Status],
-                   metavar="MÃ", help="lọc theo trạng thái (có thể lặp): "
-                                      + ", ".join(s.value for s in Status))
+    p.add_argument(
+        "--status",
+        action="append",
+        choices=[s.value for s in Status],
+        metavar="MÃ",
+        help="lọc theo trạng thái (có thể lặp): " + ", ".join(s.value for s in Status),
+    )
     p.add_argument("--json", action="store_true", help="in dạng JSON")
     p.set_defaults(handler=cmd_status)
 
     p = sub.add_parser("dashboard", help="tổng quan: số lượng, tỷ lệ nộp theo văn bản, nhiệm vụ")
-    p.add_argument("--as-of", type=_date_arg, default=dt.date.today(), metavar="NGÀY",
-                   help="ngày xét (dd/mm/yyyy hoặc yyyy-mm-dd; mặc định hôm nay)")
+    p.add_argument(
+        "--as-of",
+        type=_date_arg,
+        default=dt.date.today(),
+        metavar="NGÀY",
+        help="ngày xét (dd/mm/yyyy hoặc yyyy-mm-dd; mặc định hôm nay)",
+    )
     p.add_argument("--directive", metavar="SỐ_KÝ_HIỆU", help="chỉ một văn bản, ví dụ 2116/UBND-NC")
     p.add_argument("--json", action="store_true", help="in dạng JSON")
     p.set_defaults(handler=cmd_dashboard)
 
     p = sub.add_parser("receive", help="ghi nhận văn bản đơn vị gửi đến; in mã văn bản")
-    p.add_argument("--from-file", metavar="TỆP",
-                   help="đọc số, ngày ký, đơn vị, nghĩa vụ… từ tệp văn bản (PDF, .docx, ảnh "
-                        "quét), cho xem rồi ghi nhận, đính kèm tệp")
-    p.add_argument("--yes", action="store_true",
-                   help="với --from-file: ghi nhận không hỏi lại (từ chối nếu có giá trị chưa "
-                        "chắc)")
+    p.add_argument(
+        "--from-file",
+        metavar="TỆP",
+        help="đọc số, ngày ký, đơn vị, nghĩa vụ… từ tệp văn bản (PDF, .docx, ảnh "
+        "quét), cho xem rồi ghi nhận, đính kèm tệp",
+    )
+    p.add_argument(
+        "--yes",
+        action="store_true",
+        help="với --from-file: ghi nhận không hỏi lại (từ chối nếu có giá trị chưa chắc)",
+    )
     p.add_argument("--unit", metavar="TÊN")
     p.add_argument("--directive", metavar="SỐ_KÝ_HIỆU")
     p.add_argument("--task", default="", metavar="TÊN_NHIỆM_VỤ")
     p.add_argument("--period", metavar="KỲ", help='kỳ báo cáo, ví dụ "6 tháng đầu năm 2018"')
     p.add_argument("--number", metavar="SỐ_KÝ_HIỆU", help="số, ký hiệu văn bản của đơn vị")
     p.add_argument("--signed", type=_date_arg, metavar="NGÀY", help="ngày ký")
-    p.add_argument("--received", type=_date_arg, metavar="NGÀY",
-                   help="ngày nhận (với --from-file: mặc định hôm nay)")
+    p.add_argument(
+        "--received",
+        type=_date_arg,
+        metavar="NGÀY",
+        help="ngày nhận (với --from-file: mặc định hôm nay)",
+    )
     p.add_argument("--signer", metavar="TÊN", help="người ký")
-    p.add_argument("--channel", default=None, choices=["giay", "email", "he_thong"],
-                   help="hình thức nhận (mặc định giấy; với --from-file: hệ thống)")
+    p.add_argument(
+        "--channel",
+        default=None,
+        choices=["giay", "email", "he_thong"],
+        help="hình thức nhận (mặc định giấy; với --from-file: hệ thống)",
+    )
     p.add_argument("--summary", metavar="NỘI_DUNG", help="trích yếu")
     p.add_argument("--today", type=_date_arg, default=dt.date.today(), help=argparse.SUPPRESS)
     p.set_defaults(handler=cmd_receive)
 
-    p = sub.add_parser("report", help="in văn bản ra tệp PDF hoặc Word (.docx): báo cáo tổng "
-                                      "hợp, công văn đôn đốc, phiếu theo dõi đơn vị; report "
-                                      "list: văn bản đã phát hành",
-                       epilog="summary và reminder cần --directive; unit-sheet và unit-reminder "
-                              "cần --unit. Ví dụ: sotheodoi report summary --directive "
-                              "2116/UBND-NC --out bao-cao.pdf")
-    p.add_argument("kind", choices=["summary", "reminder", "unit-sheet", "unit-reminder", "list"],
-                   help="summary: báo cáo tổng hợp; reminder: công văn đôn đốc; unit-sheet: "
-                        "phiếu theo dõi một đơn vị; unit-reminder: công văn đôn đốc một đơn vị "
-                        "mọi việc còn quá hạn; list: danh sách văn bản đã phát hành")
-    p.add_argument("--directive", metavar="SỐ_KÝ_HIỆU",
-                   help="văn bản chỉ đạo, ví dụ 2116/UBND-NC (bắt buộc với summary, reminder)")
-    p.add_argument("--unit", metavar="TÊN",
-                   help="đơn vị (bắt buộc với unit-sheet, unit-reminder)")
-    p.add_argument("--as-of", type=_date_arg, default=dt.date.today(), metavar="NGÀY",
-                   help="số liệu tính đến ngày (mặc định hôm nay)")
-    p.add_argument("--out", metavar="TỆP.pdf|TỆP.docx",
-                   help="tệp cần ghi (bắt buộc, trừ list): tên kết thúc .docx thì ghi tệp Word, "
-                        "còn lại ghi PDF; hoặc một thư mục (tên tệp PDF đặt theo loại văn bản "
-                        "và ngày)")
+    p = sub.add_parser(
+        "report",
+        help="in văn bản ra tệp PDF hoặc Word (.docx): báo cáo tổng "
+        "hợp, công văn đôn đốc, phiếu theo dõi đơn vị; report "
+        "list: văn bản đã phát hành",
+        epilog="summary và reminder cần --directive; unit-sheet và unit-reminder "
+        "cần --unit. Ví dụ: sotheodoi report summary --directive "
+        "2116/UBND-NC --out bao-cao.pdf",
+    )
+    p.add_argument(
+        "kind",
+        choices=["summary", "reminder", "unit-sheet", "unit-reminder", "list"],
+        help="summary: báo cáo tổng hợp; reminder: công văn đôn đốc; unit-sheet: "
+        "phiếu theo dõi một đơn vị; unit-reminder: công văn đôn đốc một đơn vị "
+        "mọi việc còn quá hạn; list: danh sách văn bản đã phát hành",
+    )
+    p.add_argument(
+        "--directive",
+        metavar="SỐ_KÝ_HIỆU",
+        help="văn bản chỉ đạo, ví dụ 2116/UBND-NC (bắt buộc với summary, reminder)",
+    )
+    p.add_argument("--unit", metavar="TÊN", help="đơn vị (bắt buộc với unit-sheet, unit-reminder)")
+    p.add_argument(
+        "--as-of",
+        type=_date_arg,
+        default=dt.date.today(),
+        metavar="NGÀY",
+        help="số liệu tính đến ngày (mặc định hôm nay)",
+    )
+    p.add_argument(
+        "--out",
+        metavar="TỆP.pdf|TỆP.docx",
+        help="tệp cần ghi (bắt buộc, trừ list): tên kết thúc .docx thì ghi tệp Word, "
+        "còn lại ghi PDF; hoặc một thư mục (tên tệp PDF đặt theo loại văn bản "
+        "và ngày)",
+    )
     p.add_argument("--number", metavar="SỐ", help="số văn bản (mặc định để trống cho văn thư)")
-    p.add_argument("--date", type=_date_arg, metavar="NGÀY",
-                   help="ngày ban hành (mặc định để trống cho văn thư)")
-    p.add_argument("--signer-authority", choices=["", "KT.", "TM.", "TL.", "TUQ.", "Q."],
-                   help="thẩm quyền ký (mặc định theo cài đặt)")
-    p.add_argument("--signer-head-title", metavar="CHỨC_VỤ",
-                   help="chức vụ người đứng đầu, ví dụ Giám đốc")
+    p.add_argument(
+        "--date",
+        type=_date_arg,
+        metavar="NGÀY",
+        help="ngày ban hành (mặc định để trống cho văn thư)",
+    )
+    p.add_argument(
+        "--signer-authority",
+        choices=["", "KT.", "TM.", "TL.", "TUQ.", "Q."],
+        help="thẩm quyền ký (mặc định theo cài đặt)",
+    )
+    p.add_argument(
+        "--signer-head-title", metavar="CHỨC_VỤ", help="chức vụ người đứng đầu, ví dụ Giám đốc"
+    )
     p.add_argument("--signer-title", metavar="CHỨC_VỤ", help="chức vụ người ký, ví dụ Phó Giám đốc")
     p.add_argument("--signer-name", metavar="HỌ_TÊN", help="họ tên người ký")
-    p.add_argument("--recipient", action="append", metavar="NƠI_NHẬN",
-                   help="một dòng “Nơi nhận” (có thể lặp; mặc định theo cài đặt)")
-    p.add_argument("--text-file", metavar="TỆP.toml",
-                   help="nội dung sửa (TOML): mỗi phần [opening], [closing], [title]… có "
-                        'text = """…""", mỗi dòng một đoạn')
-    p.add_argument("--units", metavar="TÊN;TÊN",
-                   help="reminder: chỉ gửi các đơn vị này (cách nhau bởi “;”; mặc định mọi đơn "
-                        "vị quá hạn); unit-reminder: mỗi đơn vị một công văn, --out là thư mục "
-                        "(“*”: mọi đơn vị quá hạn)")
-    p.add_argument("--reply-by", type=_date_arg, metavar="NGÀY",
-                   help="công văn đôn đốc: hạn gửi mới (“… gửi về Sở Nội vụ trước ngày …”)")
-    p.add_argument("--no-record", dest="record", action="store_false",
-                   help="không lưu vào danh sách văn bản đã phát hành (bản nháp)")
+    p.add_argument(
+        "--recipient",
+        action="append",
+        metavar="NƠI_NHẬN",
+        help="một dòng “Nơi nhận” (có thể lặp; mặc định theo cài đặt)",
+    )
+    p.add_argument(
+        "--text-file",
+        metavar="TỆP.toml",
+        help="nội dung sửa (TOML): mỗi phần [opening], [closing], [title]… có "
+        'text = """…""", mỗi dòng một đoạn',
+    )
+    p.add_argument(
+        "--units",
+        metavar="TÊN;TÊN",
+        help="reminder: chỉ gửi các đơn vị này (cách nhau bởi “;”; mặc định mọi đơn "
+        "vị quá hạn); unit-reminder: mỗi đơn vị một công văn, --out là thư mục "
+        "(“*”: mọi đơn vị quá hạn)",
+    )
+    p.add_argument(
+        "--reply-by",
+        type=_date_arg,
+        metavar="NGÀY",
+        help="công văn đôn đốc: hạn gửi mới (“… gửi về Sở Nội vụ trước ngày …”)",
+    )
+    p.add_argument(
+        "--no-record",
+        dest="record",
+        action="store_false",
+        help="không lưu vào danh sách văn bản đã phát hành (bản nháp)",
+    )
     p.add_argument("--json", action="store_true", help="list: in dạng JSON")
     p.add_argument("--today", type=_date_arg, default=dt.date.today(), help=argparse.SUPPRESS)
     p.set_defaults(handler=cmd_report)
-    p = sub.add_parser("migrate-data",
-                       help="chuyển toàn bộ dữ liệu sang cơ sở dữ liệu khác (tệp → máy chủ "
-                            "PostgreSQL hoặc ngược lại); dữ liệu nguồn không bị thay đổi")
-    p.add_argument("--to", required=True, metavar="ĐÍCH",
-                   help="URL máy chủ (postgresql://người_dùng:mật_khẩu@máy:5432/tên_csdl) hoặc "
-                        "đường dẫn tệp .db mới")
-    p.add_argument("--replace", action="store_true",
-                   help="xoá dữ liệu đang có ở đích rồi chép (mặc định: từ chối đích có dữ liệu)")
+    p = sub.add_parser(
+        "migrate-data",
+        help="chuyển toàn bộ dữ liệu sang cơ sở dữ liệu khác (tệp → máy chủ "
+        "PostgreSQL hoặc ngược lại); dữ liệu nguồn không bị thay đổi",
+    )
+    p.add_argument(
+        "--to",
+        required=True,
+        metavar="ĐÍCH",
+        help="URL máy chủ (postgresql://người_dùng:mật_khẩu@máy:5432/tên_csdl) hoặc "
+        "đường dẫn tệp .db mới",
+    )
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="xoá dữ liệu đang có ở đích rồi chép (mặc định: từ chối đích có dữ liệu)",
+    )
     p.add_argument("--batch-size", type=int, default=1000, help=argparse.SUPPRESS)
     p.set_defaults(target_handler=cmd_migrate_data)
     from app.exchange.commands import add_commands
@@ -591,8 +800,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run(argv: Sequence[str] | None = None, *, out: TextIO | None = None,
-        err: TextIO | None = None, parser: argparse.ArgumentParser | None = None) -> int:
+def run(
+    argv: Sequence[str] | None = None,
+    *,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
+    parser: argparse.ArgumentParser | None = None,
+) -> int:
     """Run one command. Every log record (warnings, tracebacks) goes to the log file, never to
     the console; a closed output pipe (``… | head``) propagates as BrokenPipeError. ``parser``:
     one already built by :func:`build_parser` (``python -m app`` builds it once)."""
@@ -674,8 +888,10 @@ def _unexpected(exc: Exception, err: TextIO) -> int:
     log.error("Unexpected error in a command", exc_info=exc)
     where = CURRENT["path"]
     detail = f"Chi tiết đã ghi vào nhật ký {where}. " if where else ""
-    err.write(f"Lỗi không mong đợi ({type(exc).__name__}). Thao tác chưa hoàn tất; dữ liệu đã "
-              f"lưu trước đó không bị ảnh hưởng. {detail}Hãy báo lỗi này cho người hỗ trợ.\n")
+    err.write(
+        f"Lỗi không mong đợi ({type(exc).__name__}). Thao tác chưa hoàn tất; dữ liệu đã "
+        f"lưu trước đó không bị ảnh hưởng. {detail}Hãy báo lỗi này cho người hỗ trợ.\n"
+    )
     return 1
 
 
@@ -688,13 +904,17 @@ def file_error_message(exc: OSError) -> str:
     name = str(exc.filename or "")
     shown = name if len(name) <= 120 else name[:80] + "…" + name[-30:]
     if exc.errno == errno.ENAMETOOLONG:
-        return (f"Tên tệp {shown} quá dài ({len(Path(name).name)} ký tự; hệ điều hành cho phép "
-                "tối đa khoảng 255 ký tự cho một tên). Hãy đặt tên ngắn hơn rồi thử lại.")
+        return (
+            f"Tên tệp {shown} quá dài ({len(Path(name).name)} ký tự; hệ điều hành cho phép "
+            "tối đa khoảng 255 ký tự cho một tên). Hãy đặt tên ngắn hơn rồi thử lại."
+        )
     if exc.errno == errno.ENOENT:
         return f"Không tìm thấy tệp hoặc thư mục {shown}. Hãy kiểm tra lại đường dẫn."
     if exc.errno in (errno.EACCES, errno.EPERM):
-        return (f"Không có quyền dùng tệp {shown} (tệp chỉ đọc, đang mở trong chương trình khác "
-                "hoặc thư mục bị khoá). Hãy đóng tệp đó hoặc chọn tệp khác rồi thử lại.")
+        return (
+            f"Không có quyền dùng tệp {shown} (tệp chỉ đọc, đang mở trong chương trình khác "
+            "hoặc thư mục bị khoá). Hãy đóng tệp đó hoặc chọn tệp khác rồi thử lại."
+        )
     if exc.errno == errno.EISDIR:
         return f"{shown} là một thư mục, không phải tệp. Hãy chọn một tệp."
     return os_error_message(Path(shown or "?"), exc)
@@ -714,4 +934,5 @@ def _server_failure(exc: Exception) -> AppError | None:
     return DatabaseError(
         "Mất kết nối tới máy chủ cơ sở dữ liệu giữa chừng (máy chủ bị tắt, khởi động lại hoặc "
         "mạng bị ngắt). Thao tác có thể chưa được lưu; dữ liệu đã lưu trước đó không bị ảnh "
-        "hưởng. Hãy kiểm tra máy chủ và mạng, xem lại dữ liệu rồi làm lại nếu cần.")
+        "hưởng. Hãy kiểm tra máy chủ và mạng, xem lại dữ liệu rồi làm lại nếu cần."
+    )

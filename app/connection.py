@@ -69,9 +69,14 @@ class ServerConfig:
     remember_password: bool = False
 
     def url(self, password: str | None = None) -> str:
-        return URL.create(DRIVER, username=self.user, password=password or None,
-                          host=self.host, port=self.port, database=self.database
-                          ).render_as_string(hide_password=False)
+        return URL.create(
+            DRIVER,
+            username=self.user,
+            password=password or None,
+            host=self.host,
+            port=self.port,
+            database=self.database,
+        ).render_as_string(hide_password=False)
 
     @property
     def label(self) -> str:
@@ -81,8 +86,12 @@ class ServerConfig:
     def from_url(cls, url: str) -> tuple[ServerConfig, str | None]:
         """The server and the password (None when the URL has none)."""
         parsed = make_url(normalise_url(url))
-        return cls(host=parsed.host or "localhost", port=parsed.port or DEFAULT_PORT,
-                   database=parsed.database or "", user=parsed.username or ""), parsed.password
+        return cls(
+            host=parsed.host or "localhost",
+            port=parsed.port or DEFAULT_PORT,
+            database=parsed.database or "",
+            user=parsed.username or "",
+        ), parsed.password
 
     def validate(self) -> None:
         errors: dict[str, str] = {}
@@ -116,10 +125,13 @@ def load_server_config(folder: Path | None = None) -> ServerConfig | None:
     if not isinstance(server, dict) or not server.get("host"):
         return None
     try:
-        return ServerConfig(host=str(server["host"]), port=int(server.get("port", DEFAULT_PORT)),
-                            database=str(server.get("database", "sotheodoi")),
-                            user=str(server.get("user", "sotheodoi")),
-                            remember_password=bool(server.get("remember_password", False)))
+        return ServerConfig(
+            host=str(server["host"]),
+            port=int(server.get("port", DEFAULT_PORT)),
+            database=str(server.get("database", "sotheodoi")),
+            user=str(server.get("user", "sotheodoi")),
+            remember_password=bool(server.get("remember_password", False)),
+        )
     except (TypeError, ValueError):
         return None
 
@@ -235,9 +247,11 @@ class Target:
         return is_server_url(self.url)
 
 
-URL_HELP = ("Địa chỉ máy chủ viết theo dạng postgresql://người_dùng@máy_chủ:5432/tên_csdl "
-            "(postgresql://user@host:5432/dbname), ví dụ {example}. Nếu muốn dùng tệp dữ liệu "
-            "trên máy này, hãy dùng --db TỆP thay cho --database-url.")
+URL_HELP = (
+    "Địa chỉ máy chủ viết theo dạng postgresql://người_dùng@máy_chủ:5432/tên_csdl "
+    "(postgresql://user@host:5432/dbname), ví dụ {example}. Nếu muốn dùng tệp dữ liệu "
+    "trên máy này, hãy dùng --db TỆP thay cho --database-url."
+)
 
 
 def check_server_url(url: str) -> str:
@@ -253,25 +267,36 @@ def check_server_url(url: str) -> str:
     example = f"postgresql://sotheodoi@{host}:{DEFAULT_PORT}/sotheodoi"
     scheme = text.split("://", 1)[0].lower() if "://" in text else ""
     if not scheme:
-        raise DatabaseError(f"\"{shown}\" không phải địa chỉ máy chủ PostgreSQL (thiếu "
-                            "\"postgresql://\" ở đầu). " + URL_HELP.format(example=example))
+        raise DatabaseError(
+            f'"{shown}" không phải địa chỉ máy chủ PostgreSQL (thiếu '
+            '"postgresql://" ở đầu). ' + URL_HELP.format(example=example)
+        )
     if scheme.split("+", 1)[0] not in ("postgresql", "postgres"):
-        raise DatabaseError(f"Chương trình chỉ dùng được máy chủ PostgreSQL, không dùng được "
-                            f"\"{scheme}\". " + URL_HELP.format(example=example))
+        raise DatabaseError(
+            f"Chương trình chỉ dùng được máy chủ PostgreSQL, không dùng được "
+            f'"{scheme}". ' + URL_HELP.format(example=example)
+        )
     try:
         parsed = make_url(normalise_url(text))
     except (ArgumentError, ValueError) as exc:
-        raise DatabaseError("Địa chỉ máy chủ không đọc được (tên máy, cổng hoặc ký tự không "
-                            "đúng). " + URL_HELP.format(example=example)) from exc
+        raise DatabaseError(
+            "Địa chỉ máy chủ không đọc được (tên máy, cổng hoặc ký tự không "
+            "đúng). " + URL_HELP.format(example=example)
+        ) from exc
     if not parsed.host or not parsed.database:
         missing = "tên máy chủ" if not parsed.host else "tên cơ sở dữ liệu"
-        raise DatabaseError(f"Địa chỉ máy chủ {redact(shown)} thiếu {missing}. "
-                            + URL_HELP.format(example=example))
+        raise DatabaseError(
+            f"Địa chỉ máy chủ {redact(shown)} thiếu {missing}. " + URL_HELP.format(example=example)
+        )
     return normalise_url(text)
 
 
-def resolve_target(db: str | None = None, database_url: str | None = None,
-                   env: Mapping[str, str] | None = None, folder: Path | None = None) -> Target:
+def resolve_target(
+    db: str | None = None,
+    database_url: str | None = None,
+    env: Mapping[str, str] | None = None,
+    folder: Path | None = None,
+) -> Target:
     """Command line first, then the environment, then the saved server, then the SQLite file."""
     env = os.environ if env is None else env
     if database_url is not None:
@@ -300,8 +325,10 @@ def _with_keyring(url: str, source: str) -> Target:
     try:
         server, password = ServerConfig.from_url(url)
     except (ArgumentError, ValueError) as exc:
-        raise DatabaseError(f"Địa chỉ cơ sở dữ liệu không hợp lệ: {redact(url)}. "
-                            "Dạng đúng: postgresql://người_dùng@máy_chủ:5432/tên_csdl") from exc
+        raise DatabaseError(
+            f"Địa chỉ cơ sở dữ liệu không hợp lệ: {redact(url)}. "
+            "Dạng đúng: postgresql://người_dùng@máy_chủ:5432/tên_csdl"
+        ) from exc
     if password is None:
         remembered = stored_password(server)
         if remembered is not None:
@@ -325,26 +352,48 @@ def describe_connection_error(exc: BaseException, url: str) -> str:
     except (ArgumentError, ValueError):
         where, dbname, user = url, "", ""
     if isinstance(exc, (ModuleNotFoundError, NoSuchModuleError)):
-        return ("Chương trình thiếu thư viện kết nối PostgreSQL (psycopg). Hãy cài lại bản đầy đủ "
-                "của Sổ theo dõi.")
+        return (
+            "Chương trình thiếu thư viện kết nối PostgreSQL (psycopg). Hãy cài lại bản đầy đủ "
+            "của Sổ theo dõi."
+        )
     if "password authentication failed" in low or "no password supplied" in low:
-        return (f"Sai tên đăng nhập hoặc mật khẩu của người dùng \"{user}\" trên máy chủ {where}. "
-                "Hãy nhập lại mật khẩu (hỏi người quản trị máy chủ nếu cần).")
+        return (
+            f'Sai tên đăng nhập hoặc mật khẩu của người dùng "{user}" trên máy chủ {where}. '
+            "Hãy nhập lại mật khẩu (hỏi người quản trị máy chủ nếu cần)."
+        )
     if "does not exist" in low and "database" in low:
-        return (f"Máy chủ {where} chưa có cơ sở dữ liệu \"{dbname}\". Hãy tạo cơ sở dữ liệu theo "
-                "hướng dẫn docs/may-chu-postgresql.md rồi thử lại.")
+        return (
+            f'Máy chủ {where} chưa có cơ sở dữ liệu "{dbname}". Hãy tạo cơ sở dữ liệu theo '
+            "hướng dẫn docs/may-chu-postgresql.md rồi thử lại."
+        )
     if "role" in low and "does not exist" in low:
-        return (f"Máy chủ {where} không có người dùng \"{user}\". Hãy tạo người dùng theo hướng "
-                "dẫn docs/may-chu-postgresql.md rồi thử lại.")
+        return (
+            f'Máy chủ {where} không có người dùng "{user}". Hãy tạo người dùng theo hướng '
+            "dẫn docs/may-chu-postgresql.md rồi thử lại."
+        )
     if "no pg_hba.conf entry" in low:
-        return (f"Máy chủ {where} chưa cho phép máy này kết nối (pg_hba.conf). Hãy thêm dòng cho "
-                "mạng nội bộ theo hướng dẫn docs/may-chu-postgresql.md.")
-    if any(w in low for w in ("connection refused", "timeout", "timed out", "could not connect",
-                              "could not translate host", "name or service not known",
-                              "no route to host", "connection failed")):
-        return (f"Không kết nối được tới máy chủ {where}. Hãy kiểm tra: máy chủ đang bật và "
-                "PostgreSQL đang chạy; địa chỉ và cổng đúng; tường lửa trên máy chủ đã mở cổng "
-                f"{where.rsplit(':', 1)[-1]} cho mạng nội bộ. Chi tiết: {first}")
+        return (
+            f"Máy chủ {where} chưa cho phép máy này kết nối (pg_hba.conf). Hãy thêm dòng cho "
+            "mạng nội bộ theo hướng dẫn docs/may-chu-postgresql.md."
+        )
+    if any(
+        w in low
+        for w in (
+            "connection refused",
+            "timeout",
+            "timed out",
+            "could not connect",
+            "could not translate host",
+            "name or service not known",
+            "no route to host",
+            "connection failed",
+        )
+    ):
+        return (
+            f"Không kết nối được tới máy chủ {where}. Hãy kiểm tra: máy chủ đang bật và "
+            "PostgreSQL đang chạy; địa chỉ và cổng đúng; tường lửa trên máy chủ đã mở cổng "
+            f"{where.rsplit(':', 1)[-1]} cho mạng nội bộ. Chi tiết: {first}"
+        )
     return f"Không kết nối được tới cơ sở dữ liệu {redact(url)}. Chi tiết: {first}"
 
 
@@ -353,23 +402,37 @@ def check_connection(url: str, *, timeout: int = 5) -> str:
     DatabaseError with what to do. Touches nothing."""
     url = normalise_url(url)
     try:
-        engine = create_engine(url, poolclass=NullPool,
-                               connect_args={"connect_timeout": timeout}
-                               if is_server_url(url) else {})
+        engine = create_engine(
+            url,
+            poolclass=NullPool,
+            connect_args={"connect_timeout": timeout} if is_server_url(url) else {},
+        )
     except (ArgumentError, NoSuchModuleError, ModuleNotFoundError) as exc:
         raise DatabaseError(describe_connection_error(exc, url)) from exc
     try:
         with engine.connect() as conn:
-            version = conn.execute(text("SHOW server_version")).scalar() if is_server_url(
-                url) else conn.execute(text("select sqlite_version()")).scalar()
-            tables = conn.execute(text(
-                "SELECT count(*) FROM information_schema.tables "
-                "WHERE table_schema = current_schema() AND table_name = 'alembic_version'"
-            )).scalar() if is_server_url(url) else 0
+            version = (
+                conn.execute(text("SHOW server_version")).scalar()
+                if is_server_url(url)
+                else conn.execute(text("select sqlite_version()")).scalar()
+            )
+            tables = (
+                conn.execute(
+                    text(
+                        "SELECT count(*) FROM information_schema.tables "
+                        "WHERE table_schema = current_schema() AND table_name = 'alembic_version'"
+                    )
+                ).scalar()
+                if is_server_url(url)
+                else 0
+            )
     except (DBAPIError, OSError) as exc:
         raise DatabaseError(describe_connection_error(exc, url)) from exc
     finally:
         engine.dispose()
-    state = ("đã có dữ liệu của Sổ theo dõi" if tables else
-             "cơ sở dữ liệu còn trống (chương trình sẽ tạo bảng khi mở)")
+    state = (
+        "đã có dữ liệu của Sổ theo dõi"
+        if tables
+        else "cơ sở dữ liệu còn trống (chương trình sẽ tạo bảng khi mở)"
+    )
     return f"Kết nối thành công tới {redact(url)} (PostgreSQL {version}); {state}."

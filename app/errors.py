@@ -68,9 +68,16 @@ class StaleEdit(Conflict):
     ``expected_version=current["version"]``. Nothing is overwritten silently.
     """
 
-    def __init__(self, message: str, *, entity: str = "", entity_id: int | None = None,
-                 current: dict[str, object] | None = None, changed_by: str = "",
-                 changed_at: str = "") -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        entity: str = "",
+        entity_id: int | None = None,
+        current: dict[str, object] | None = None,
+        changed_by: str = "",
+        changed_at: str = "",
+    ) -> None:
         super().__init__(message)
         self.entity = entity
         self.entity_id = entity_id

@@ -73,30 +73,43 @@ def normal_permissions(target: Path | str | int) -> None:
 def os_error_message(path: Path, exc: OSError) -> str:
     """A Vietnamese sentence for a failed write: what happened and what to do."""
     if exc.errno in _DISK_FULL:
-        return (f"Ổ đĩa đã đầy, không ghi được tệp {path}. Tệp cũ (nếu có) vẫn giữ nguyên. "
-                "Hãy giải phóng dung lượng ổ đĩa hoặc chọn nơi lưu khác rồi thử lại.")
+        return (
+            f"Ổ đĩa đã đầy, không ghi được tệp {path}. Tệp cũ (nếu có) vẫn giữ nguyên. "
+            "Hãy giải phóng dung lượng ổ đĩa hoặc chọn nơi lưu khác rồi thử lại."
+        )
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return (f"Không có quyền ghi tệp {path} (tệp chỉ đọc, đang mở trong chương trình khác "
-                "hoặc thư mục bị khoá). Hãy đóng tệp đó hoặc chọn nơi lưu khác rồi thử lại.")
+        return (
+            f"Không có quyền ghi tệp {path} (tệp chỉ đọc, đang mở trong chương trình khác "
+            "hoặc thư mục bị khoá). Hãy đóng tệp đó hoặc chọn nơi lưu khác rồi thử lại."
+        )
     if exc.errno == errno.EFBIG:
-        return (f"Tệp {path} quá lớn so với giới hạn của ổ đĩa (ổ USB định dạng FAT32 chỉ "
-                "nhận tệp dưới 4 GB). Tệp cũ (nếu có) vẫn giữ nguyên. Hãy chọn nơi lưu khác "
-                "(ổ định dạng NTFS hoặc exFAT) rồi thử lại.")
+        return (
+            f"Tệp {path} quá lớn so với giới hạn của ổ đĩa (ổ USB định dạng FAT32 chỉ "
+            "nhận tệp dưới 4 GB). Tệp cũ (nếu có) vẫn giữ nguyên. Hãy chọn nơi lưu khác "
+            "(ổ định dạng NTFS hoặc exFAT) rồi thử lại."
+        )
     if exc.errno == errno.EISDIR or (exc.errno == errno.EEXIST and path.is_dir()):
-        return (f"{path} là một thư mục có sẵn, không ghi tệp đè lên được. Hãy đặt tên tệp "
-                "(ví dụ thêm \"/bao-cao.pdf\" vào cuối) hoặc chọn nơi lưu khác.")
+        return (
+            f"{path} là một thư mục có sẵn, không ghi tệp đè lên được. Hãy đặt tên tệp "
+            '(ví dụ thêm "/bao-cao.pdf" vào cuối) hoặc chọn nơi lưu khác.'
+        )
     if exc.errno == errno.ENAMETOOLONG:
-        return (f"Tên tệp {path.name[:60]}… quá dài. Hãy đặt tên ngắn hơn rồi thử lại.")
+        return f"Tên tệp {path.name[:60]}… quá dài. Hãy đặt tên ngắn hơn rồi thử lại."
     if exc.errno == errno.ENOENT:
-        return (f"Không tìm thấy thư mục để lưu tệp {path}. Hãy chọn một thư mục có sẵn "
-                "(ổ USB hoặc ổ mạng có thể đã bị ngắt).")
-    return (f"Không ghi được tệp {path}: {exc.strerror or exc}. Tệp cũ (nếu có) vẫn giữ "
-            "nguyên. Hãy thử lại hoặc chọn nơi lưu khác.")
+        return (
+            f"Không tìm thấy thư mục để lưu tệp {path}. Hãy chọn một thư mục có sẵn "
+            "(ổ USB hoặc ổ mạng có thể đã bị ngắt)."
+        )
+    return (
+        f"Không ghi được tệp {path}: {exc.strerror or exc}. Tệp cũ (nếu có) vẫn giữ "
+        "nguyên. Hãy thử lại hoặc chọn nơi lưu khác."
+    )
 
 
 @contextlib.contextmanager
-def atomic_write(path: Path | str, mode: str = "wb",
-                 encoding: str | None = None) -> Iterator[IO[Any]]:
+def atomic_write(
+    path: Path | str, mode: str = "wb", encoding: str | None = None
+) -> Iterator[IO[Any]]:
     """Write ``path`` all or nothing. Yields a file object opened with ``mode``.
 
     The data goes to a temp file beside ``path``; on success it is flushed, fsync'ed and renamed
@@ -113,9 +126,12 @@ def atomic_write(path: Path | str, mode: str = "wb",
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
         normal_permissions(fd)
         text_mode = "b" not in mode
-        with os.fdopen(fd, mode.replace("x", "w"),
-                       encoding=(encoding or "utf-8") if text_mode else None,
-                       newline="" if text_mode else None) as handle:
+        with os.fdopen(
+            fd,
+            mode.replace("x", "w"),
+            encoding=(encoding or "utf-8") if text_mode else None,
+            newline="" if text_mode else None,
+        ) as handle:
             yield handle
             handle.flush()
             os.fsync(handle.fileno())
@@ -187,7 +203,8 @@ def release_half_written(exc: BaseException) -> None:
 
     def to_log(unraisable: Any) -> None:
         logging.getLogger(__name__).warning(
-            "While cleaning up after a failed write: %r", unraisable.exc_value)
+            "While cleaning up after a failed write: %r", unraisable.exc_value
+        )
 
     previous = sys.unraisablehook
     sys.unraisablehook = to_log

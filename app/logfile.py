@@ -36,8 +36,9 @@ def file_handler(folder: Path | None = None) -> tuple[logging.Handler, Path | No
     try:
         path = log_path(folder)
         path.parent.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = _QuietHandler(path, maxBytes=2_000_000, backupCount=3,
-                                                 encoding="utf-8", delay=True)
+        handler: logging.Handler = _QuietHandler(
+            path, maxBytes=2_000_000, backupCount=3, encoding="utf-8", delay=True
+        )
     except (OSError, ValueError):
         return logging.NullHandler(), None
     handler.setFormatter(logging.Formatter(_FORMAT))

@@ -66,8 +66,7 @@ def kind_rank(kind: UnitKind | str) -> int:
 _name_key = lru_cache(maxsize=8192)(sort_key)
 
 
-def unit_key(kind: UnitKind | str, sort_order: int, name: str,
-             unit_id: int = 0) -> tuple[Any, ...]:
+def unit_key(kind: UnitKind | str, sort_order: int, name: str, unit_id: int = 0) -> tuple[Any, ...]:
     """The sort key of a unit: kind, order number, Vietnamese name, id."""
     return (kind_rank(kind), sort_order, _name_key(name), unit_id)
 
@@ -89,12 +88,16 @@ def kind_rank_sql(kind: Any) -> ColumnElement[int]:
     return case(*((kind == code, rank) for code, rank in KIND_RANK.items()), else_=_LAST)
 
 
-def unit_rank_table(units: Iterable[tuple[int, UnitKind | str, int, str]],
-                    name: str = "unit_order"):  # type: ignore[no-untyped-def]
+def unit_rank_table(
+    units: Iterable[tuple[int, UnitKind | str, int, str]], name: str = "unit_order"
+):  # type: ignore[no-untyped-def]
     """The SQL twin of :func:`unit_key`: a CTE ``name(id, rank)`` of the units' positions."""
     ranks = unit_ranks(units)
-    return values(column("id", Integer), column("rank", Integer), name=name).data(
-        list(ranks.items()) or [(-1, 0)]).cte(name)
+    return (
+        values(column("id", Integer), column("rank", Integer), name=name)
+        .data(list(ranks.items()) or [(-1, 0)])
+        .cte(name)
+    )
 
 
 def unit_rank_table_of(session: Session, name: str = "unit_order"):  # type: ignore[no-untyped-def]
@@ -112,8 +115,8 @@ def unit_order_sql(session: Session) -> tuple[list[Any], list[tuple[Any, Any]]]:
     (:func:`unit_rank_table_of`) is joined and gives the whole order.
     """
     tie = session.execute(
-        select(Unit.kind).group_by(Unit.kind, Unit.sort_order).having(func.count() > 1)
-        .limit(1)).first()
+        select(Unit.kind).group_by(Unit.kind, Unit.sort_order).having(func.count() > 1).limit(1)
+    ).first()
     if tie is None:
         return [kind_rank_sql(Unit.kind), Unit.sort_order, Unit.id], []
     table = unit_rank_table_of(session)

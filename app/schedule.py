@@ -203,7 +203,7 @@ def due_date(period: Period, due_day: int = DEFAULT_DUE_DAY, month_offset: int =
 
 def _shown(text: str, limit: int = 60) -> str:
     """What a message repeats of the user's text: at most ``limit`` characters."""
-    return text if len(text) <= limit else text[:limit - 1] + "…"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def find_period(kind: PeriodKind, label_or_key: str) -> Period:
@@ -222,13 +222,14 @@ def find_period(kind: PeriodKind, label_or_key: str) -> Period:
         return period
     wanted = search_key(text)
     # len ≤ 6: a 5,000-digit token is no year (and int() refuses over 4,300 digits)
-    digits = [int(tok) for tok in wanted.replace("/", " ").split()
-              if tok.isdigit() and len(tok) <= 6]
+    digits = [
+        int(tok) for tok in wanted.replace("/", " ").split() if tok.isdigit() and len(tok) <= 6
+    ]
     years = [d for d in digits if 1900 < d <= 9999]  # 2**80 is no year
     if years:
         for period in _iter_periods(kind, years[0], years[0]):
             if search_key(period.label) == wanted:
                 return period
     raise ValidationError(
-        f"Không hiểu kỳ báo cáo {_shown(label_or_key)!r} (ví dụ: \"6 tháng đầu năm 2018\")."
+        f'Không hiểu kỳ báo cáo {_shown(label_or_key)!r} (ví dụ: "6 tháng đầu năm 2018").'
     )

@@ -63,8 +63,7 @@ class SearchIndex:
         # Longest word first: it usually narrows the most; then the others on what is left.
         ordered = sorted(words, key=len, reverse=True)
         first = ordered[0]
-        if previous is not None and self._last_query and normalised.startswith(
-                self._last_query):
+        if previous is not None and self._last_query and normalised.startswith(self._last_query):
             # Typing on: each word of the old query is inside a word of the new one, so the
             # new matches are among the old ones.
             result = [i for i in previous if first in keys[i]]

@@ -62,8 +62,12 @@ def _whole_number(value: Any) -> int | None:
         return value
     if isinstance(value, float):
         return int(value) if value.is_integer() else None
-    if isinstance(value, str) and value.strip().lstrip("+-").isascii() and \
-            value.strip().lstrip("+-").isdigit() and len(value.strip()) <= 12:
+    if (
+        isinstance(value, str)
+        and value.strip().lstrip("+-").isascii()
+        and value.strip().lstrip("+-").isdigit()
+        and len(value.strip()) <= 12
+    ):
         return int(value.strip())
     return None
 

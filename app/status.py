@@ -139,12 +139,19 @@ class StatusCounts:
         return cls(**values)
 
     def __add__(self, other: StatusCounts) -> StatusCounts:
-        return StatusCounts(*(a + b for a, b in zip(self.as_tuple(), other.as_tuple(),
-                                                     strict=True)))
+        return StatusCounts(
+            *(a + b for a, b in zip(self.as_tuple(), other.as_tuple(), strict=True))
+        )
 
     def as_tuple(self) -> tuple[int, int, int, int, int, int]:
-        return (self.done_on_time, self.done_late, self.due_soon, self.overdue, self.not_due,
-                self.exempt)
+        return (
+            self.done_on_time,
+            self.done_late,
+            self.due_soon,
+            self.overdue,
+            self.not_due,
+            self.exempt,
+        )
 
     def get(self, status: Status) -> int:
         return int(getattr(self, Status(status).value))
@@ -203,10 +210,17 @@ class StatusCounts:
     def figures(self) -> dict[str, object]:
         """The derived figures, for JSON and reports."""
         return {
-            "expected": self.expected, "received": self.received, "on_time": self.on_time,
-            "late": self.late, "missing": self.missing, "not_yet_due": self.not_yet_due,
-            "due_soon": self.due_soon, "not_due": self.not_due, "exempt": self.exempt,
-            "total": self.total, "received_rate": self.received_rate,
+            "expected": self.expected,
+            "received": self.received,
+            "on_time": self.on_time,
+            "late": self.late,
+            "missing": self.missing,
+            "not_yet_due": self.not_yet_due,
+            "due_soon": self.due_soon,
+            "not_due": self.not_due,
+            "exempt": self.exempt,
+            "total": self.total,
+            "received_rate": self.received_rate,
             "on_time_rate": self.on_time_rate,
         }
 
@@ -214,5 +228,7 @@ class StatusCounts:
         """The warnings of a day in a sentence (the status bar, the command line)."""
         if not self.overdue + self.due_soon:
             return "Không có nghĩa vụ nào quá hạn hoặc sắp đến hạn."
-        return (f"{number_text(self.overdue)} nghĩa vụ quá hạn, "
-                f"{number_text(self.due_soon)} sắp đến hạn.")
+        return (
+            f"{number_text(self.overdue)} nghĩa vụ quá hạn, "
+            f"{number_text(self.due_soon)} sắp đến hạn."
+        )

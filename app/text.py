@@ -34,9 +34,7 @@ def clean(value: str | None, *, multiline: bool = False) -> str:
     if multiline:
         value = value.replace("\r\n", "\n").replace("\r", "\n")
         kept = "".join(
-            c
-            for c in value
-            if c in "\n\t" or unicodedata.category(c) not in _DROP_CATEGORIES
+            c for c in value if c in "\n\t" or unicodedata.category(c) not in _DROP_CATEGORIES
         )
         lines = [line.replace("\t", " ").rstrip() for line in kept.split("\n")]
         return "\n".join(lines).strip("\n").strip()

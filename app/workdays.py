@@ -113,12 +113,12 @@ class WorkCalendar:
         limit starts the day after the event, Bộ luật Dân sự 2015, Điều 147)."""
         if not 1 <= count <= MAX_WORKING_DAYS:
             raise ValidationError(
-                f"Số ngày làm việc phải từ 1 đến {MAX_WORKING_DAYS}.", field="due_working_days")
+                f"Số ngày làm việc phải từ 1 đến {MAX_WORKING_DAYS}.", field="due_working_days"
+            )
         current = day
         for _ in range(count):
             if current == dt.date.max:
-                raise ValidationError(f"Không tìm thấy ngày làm việc nào sau ngày "
-                                      f"{fmt(day)}.")
+                raise ValidationError(f"Không tìm thấy ngày làm việc nào sau ngày {fmt(day)}.")
             current = self.next_working_day(current + dt.timedelta(days=1))
         return current
 
@@ -163,7 +163,8 @@ class CalendarHistory:
     def _version(self, key: dt.date | None) -> WorkCalendar:
         if key not in self._versions:
             self._versions[key] = WorkCalendar(
-                e for e in self.entries if key is not None and e.known_on(key))
+                e for e in self.entries if key is not None and e.known_on(key)
+            )
         return self._versions[key]
 
     def versions(self) -> list[tuple[dt.date | None, WorkCalendar]]:

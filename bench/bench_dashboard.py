@@ -30,24 +30,56 @@ from app.services.obligations import list_obligations  # noqa: E402
 def build(db: Database, units: int, years: int) -> int:
     rng = random.Random(2018)
     with db.write() as session:
-        session.execute(insert(Unit), [
-            {"name": f"Đơn vị {i:04d}", "short_name": "", "kind": rng.choice(
-                [UnitKind.DEPARTMENT.value, UnitKind.DISTRICT.value, UnitKind.COMMUNE.value]),
-             "sort_order": i, "head_title": "", "address": "", "phone": "", "email": "",
-             "contact_person": "", "note": "", "active": True, "search_key": f"don vi {i}",
-             "version": 1}
-            for i in range(units)])
-        directive = Directive(number_symbol="1/UBND-TH", signed_date=dt.date(2018, 1, 2),
-                              issuer="", signer="", subject="Thử tốc độ", basis="", note="",
-                              attachment_path="", report_assessment="", report_difficulties="",
-                              report_proposals="", search_key="1/ubnd-th")
-        task = Task(title="Báo cáo tháng", kind="periodic", period_kind="month",
-                    sort_order=1, due_month_offset=0)
+        session.execute(
+            insert(Unit),
+            [
+                {
+                    "name": f"Đơn vị {i:04d}",
+                    "short_name": "",
+                    "kind": rng.choice(
+                        [UnitKind.DEPARTMENT.value, UnitKind.DISTRICT.value, UnitKind.COMMUNE.value]
+                    ),
+                    "sort_order": i,
+                    "head_title": "",
+                    "address": "",
+                    "phone": "",
+                    "email": "",
+                    "contact_person": "",
+                    "note": "",
+                    "active": True,
+                    "search_key": f"don vi {i}",
+                    "version": 1,
+                }
+                for i in range(units)
+            ],
+        )
+        directive = Directive(
+            number_symbol="1/UBND-TH",
+            signed_date=dt.date(2018, 1, 2),
+            issuer="",
+            signer="",
+            subject="Thử tốc độ",
+            basis="",
+            note="",
+            attachment_path="",
+            report_assessment="",
+            report_difficulties="",
+            report_proposals="",
+            search_key="1/ubnd-th",
+        )
+        task = Task(
+            title="Báo cáo tháng",
+            kind="periodic",
+            period_kind="month",
+            sort_order=1,
+            due_month_offset=0,
+        )
         directive.tasks.append(task)
         session.add(directive)
         session.flush()
-        unit_ids = [u for (u,) in session.execute(Unit.__table__.select().with_only_columns(
-            Unit.id))]
+        unit_ids = [
+            u for (u,) in session.execute(Unit.__table__.select().with_only_columns(Unit.id))
+        ]
         rows = []
         for year in range(2018, 2018 + years):
             for month in range(1, 13):
@@ -56,12 +88,19 @@ def build(db: Database, units: int, years: int) -> int:
                     received = None
                     if rng.random() < 0.7:
                         received = due + dt.timedelta(days=rng.randint(-15, 20))
-                    rows.append({
-                        "task_id": task.id, "unit_id": uid, "period_key": f"{year}-M{month:02d}",
-                        "period_label": f"Tháng {month}/{year}", "due_date": due,
-                        "first_received": received, "submission_count": 1 if received else 0,
-                        "exempt_reason": "Miễn" if rng.random() < 0.02 else None,
-                        "waived": False})
+                    rows.append(
+                        {
+                            "task_id": task.id,
+                            "unit_id": uid,
+                            "period_key": f"{year}-M{month:02d}",
+                            "period_label": f"Tháng {month}/{year}",
+                            "due_date": due,
+                            "first_received": received,
+                            "submission_count": 1 if received else 0,
+                            "exempt_reason": "Miễn" if rng.random() < 0.02 else None,
+                            "waived": False,
+                        }
+                    )
         session.execute(insert(Obligation), rows)
         return len(rows)
 
@@ -93,11 +132,12 @@ def main() -> int:
         "warnings (overdue + due soon, sorted)": timed(lambda: dashboard.warnings(db, day)),
         "overview (grouped counts)": timed(lambda: dashboard.overview(db, day)),
         "completeness matrix (all units × 96 months)": timed(
-            lambda: dashboard.completeness_matrix(db, task_id, day), runs=3),
+            lambda: dashboard.completeness_matrix(db, task_id, day), runs=3
+        ),
         "newly overdue since a week": timed(
-            lambda: dashboard.newly_overdue(db, day - dt.timedelta(days=7), day)),
-        "status of every obligation (reference)": timed(lambda: list_obligations(db, day),
-                                                        runs=3),
+            lambda: dashboard.newly_overdue(db, day - dt.timedelta(days=7), day)
+        ),
+        "status of every obligation (reference)": timed(lambda: list_obligations(db, day), runs=3),
     }
     for name, seconds in results.items():
         print(f"{name:48s} {seconds * 1000:8.0f} ms")

@@ -1,6 +1,6 @@
 """Timings of the exchange package (not part of the test run).
 
-    python bench/bench_exchange.py [ROWS]
+python bench/bench_exchange.py [ROWS]
 """
 
 from __future__ import annotations
@@ -40,21 +40,30 @@ def main() -> None:
         ws = wb.active
         ws.append(["Tên đơn vị", "Loại đơn vị", "Thư điện tử", "Hiệu lực từ ngày"])
         for i in range(rows):
-            ws.append([f"UBND xã Số {i}", "UBND cấp xã", f"xa{i}@example.vn",
-                       dt.date(2019, 1, 1)])
+            ws.append([f"UBND xã Số {i}", "UBND cấp xã", f"xa{i}@example.vn", dt.date(2019, 1, 1)])
         wb.save(tmp / "units.xlsx")
-        preview = timed(f"preview import of {rows} units", lambda: preview_import(
-            db, "units", tmp / "units.xlsx", today=today))
+        preview = timed(
+            f"preview import of {rows} units",
+            lambda: preview_import(db, "units", tmp / "units.xlsx", today=today),
+        )
         timed(f"apply import of {rows} units", lambda: apply_import(db, preview, today=today))
-        timed(f"export units ({rows + 34} rows)", lambda: export(
-            db, "units", tmp / "out.xlsx", ExportFilters(as_of=today)))
-        timed("export completeness matrix", lambda: export(
-            db, "status", tmp / "status.xlsx", ExportFilters(as_of=today)))
+        timed(
+            f"export units ({rows + 34} rows)",
+            lambda: export(db, "units", tmp / "out.xlsx", ExportFilters(as_of=today)),
+        )
+        timed(
+            "export completeness matrix",
+            lambda: export(db, "status", tmp / "status.xlsx", ExportFilters(as_of=today)),
+        )
         size = (tmp / "bench.db").stat().st_size / 1e6
-        info = timed(f"backup ({size:.1f} MB database)", lambda: create_backup(
-            db, tmp / "b.zip", now=dt.datetime(2018, 12, 31, 17)))
-        timed("restore (verify, safety copy, replace)", lambda: restore_backup(
-            db, info.path, now=dt.datetime(2018, 12, 31, 18)))
+        info = timed(
+            f"backup ({size:.1f} MB database)",
+            lambda: create_backup(db, tmp / "b.zip", now=dt.datetime(2018, 12, 31, 17)),
+        )
+        timed(
+            "restore (verify, safety copy, replace)",
+            lambda: restore_backup(db, info.path, now=dt.datetime(2018, 12, 31, 18)),
+        )
         db.dispose()
 
 

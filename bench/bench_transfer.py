@@ -33,10 +33,19 @@ def build(path: Path, tasks: int) -> int:
     load_sample(db)
     (directive,) = directives.list_directives(db)
     for n in range(tasks):
-        directives.add_task(db, directive.id, directives.TaskInput(
-            title=f"Báo cáo tháng số {n + 1}", kind="periodic", period_kind="month",
-            start_date=dt.date(2018, 1, 1), end_date=dt.date(2022, 12, 31), due_day=20,
-            unit_kinds=("so_nganh", "huyen")))
+        directives.add_task(
+            db,
+            directive.id,
+            directives.TaskInput(
+                title=f"Báo cáo tháng số {n + 1}",
+                kind="periodic",
+                period_kind="month",
+                start_date=dt.date(2018, 1, 1),
+                end_date=dt.date(2022, 12, 31),
+                due_day=20,
+                unit_kinds=("so_nganh", "huyen"),
+            ),
+        )
     count = len(list_obligations(db, dt.date(2020, 6, 30)))
     db.dispose()
     return count
@@ -70,8 +79,10 @@ def main() -> None:
                 db = connect(where)
                 try:
                     list_obligations(db, dt.date(2020, 6, 30))  # warm
-                    rows = timed(f"list_obligations on {name}",
-                                 lambda db=db: list_obligations(db, dt.date(2020, 6, 30)))
+                    rows = timed(
+                        f"list_obligations on {name}",
+                        lambda db=db: list_obligations(db, dt.date(2020, 6, 30)),
+                    )
                     print(f"  {len(rows)} rows")
                 finally:
                     db.dispose()

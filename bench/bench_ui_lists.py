@@ -59,36 +59,69 @@ def main() -> int:
         with db.write() as session:
             for i in range(args.units):
                 name = f"UBND xã Thử nghiệm {i:04d}"
-                session.add(Unit(name=name, short_name="", kind=UnitKind.COMMUNE.value,
-                                 sort_order=i, search_key=search_key(name), head_title="",
-                                 address="", phone="", email="", contact_person="", note=""))
-        directive = directives.create_directive(db, DirectiveInput(
-            "99/UBND-NC", dt.date(2025, 7, 1), subject="Báo cáo hằng tháng"))
-        task, result = _timed("add monthly task (sync obligations)", lambda: directives.add_task(
-            db, directive.id, TaskInput("Báo cáo tháng", TaskKind.PERIODIC, period_kind="month",
-                                        start_date=dt.date(2025, 7, 1),
-                                        end_date=dt.date(2026, 6, 30),
-                                        unit_kinds=[UnitKind.COMMUNE])), repeat=1)
+                session.add(
+                    Unit(
+                        name=name,
+                        short_name="",
+                        kind=UnitKind.COMMUNE.value,
+                        sort_order=i,
+                        search_key=search_key(name),
+                        head_title="",
+                        address="",
+                        phone="",
+                        email="",
+                        contact_person="",
+                        note="",
+                    )
+                )
+        directive = directives.create_directive(
+            db, DirectiveInput("99/UBND-NC", dt.date(2025, 7, 1), subject="Báo cáo hằng tháng")
+        )
+        task, result = _timed(
+            "add monthly task (sync obligations)",
+            lambda: directives.add_task(
+                db,
+                directive.id,
+                TaskInput(
+                    "Báo cáo tháng",
+                    TaskKind.PERIODIC,
+                    period_kind="month",
+                    start_date=dt.date(2025, 7, 1),
+                    end_date=dt.date(2026, 6, 30),
+                    unit_kinds=[UnitKind.COMMUNE],
+                ),
+            ),
+            repeat=1,
+        )
         print(f"  obligations: {result.added}")
         day = dt.date(2025, 12, 2)
         period = task_periods(db, task.id)[5]
-        rows = _timed(f"intake_rows, one period ({args.units} units)",
-                      lambda: intake_rows(db, day, task_id=task.id, period_key=period.key))
+        rows = _timed(
+            f"intake_rows, one period ({args.units} units)",
+            lambda: intake_rows(db, day, task_id=task.id, period_key=period.key),
+        )
         model = IntakeModel()
         _timed("model.set_rows", lambda: model.set_rows(rows))
         proxy = SearchProxy()
         proxy.setSourceModel(model)
         status_col = model.column_index("status")
-        _timed("proxy sort by status", lambda: (proxy.sort(-1), proxy.sort(
-            status_col, Qt.SortOrder.AscendingOrder)))
-        _timed("proxy search 'thu nghiem 09' then clear (2 passes)",
-               lambda: (proxy.set_search("thu nghiem 09"), proxy.set_search("")))
+        _timed(
+            "proxy sort by status",
+            lambda: (proxy.sort(-1), proxy.sort(status_col, Qt.SortOrder.AscendingOrder)),
+        )
+        _timed(
+            "proxy search 'thu nghiem 09' then clear (2 passes)",
+            lambda: (proxy.set_search("thu nghiem 09"), proxy.set_search("")),
+        )
         from ui.main_window import MainWindow
         from ui.pages.reports_page import ReportsPage
 
         window = MainWindow(db, today=day)
-        page = next(window.tabs.widget(i) for i in range(window.tabs.count())
-                    if isinstance(window.tabs.widget(i), ReportsPage))
+        page = next(
+            window.tabs.widget(i)
+            for i in range(window.tabs.count())
+            if isinstance(window.tabs.widget(i), ReportsPage)
+        )
         page._directive_id, page._task_id, page._period_key = directive.id, task.id, period.key
         _timed("reports page reload (off-thread part + fill)", page.reload_now)
         print(f"  rows shown: {page.model.rowCount()}")

@@ -85,44 +85,121 @@ SCALES: dict[str, Scale] = {
 }
 
 DEPARTMENTS = [
-    "Sở Nội vụ", "Sở Tư pháp", "Sở Kế hoạch và Đầu tư", "Sở Tài chính", "Sở Công Thương",
-    "Sở Nông nghiệp và Phát triển nông thôn", "Sở Giao thông vận tải", "Sở Xây dựng",
-    "Sở Tài nguyên và Môi trường", "Sở Thông tin và Truyền thông",
-    "Sở Lao động - Thương binh và Xã hội", "Sở Văn hóa, Thể thao và Du lịch",
-    "Sở Khoa học và Công nghệ", "Sở Giáo dục và Đào tạo", "Sở Y tế", "Thanh tra tỉnh",
-    "Văn phòng UBND tỉnh", "Ban Dân tộc", "Ban Quản lý Khu kinh tế Dung Quất và các KCN",
-    "Công an tỉnh", "Bộ Chỉ huy Quân sự tỉnh", "Đài Phát thanh - Truyền hình",
-    "Trường Cao đẳng Cộng đồng", "Ban Quản lý dự án đầu tư xây dựng các công trình giao thông",
+    "Sở Nội vụ",
+    "Sở Tư pháp",
+    "Sở Kế hoạch và Đầu tư",
+    "Sở Tài chính",
+    "Sở Công Thương",
+    "Sở Nông nghiệp và Phát triển nông thôn",
+    "Sở Giao thông vận tải",
+    "Sở Xây dựng",
+    "Sở Tài nguyên và Môi trường",
+    "Sở Thông tin và Truyền thông",
+    "Sở Lao động - Thương binh và Xã hội",
+    "Sở Văn hóa, Thể thao và Du lịch",
+    "Sở Khoa học và Công nghệ",
+    "Sở Giáo dục và Đào tạo",
+    "Sở Y tế",
+    "Thanh tra tỉnh",
+    "Văn phòng UBND tỉnh",
+    "Ban Dân tộc",
+    "Ban Quản lý Khu kinh tế Dung Quất và các KCN",
+    "Công an tỉnh",
+    "Bộ Chỉ huy Quân sự tỉnh",
+    "Đài Phát thanh - Truyền hình",
+    "Trường Cao đẳng Cộng đồng",
+    "Ban Quản lý dự án đầu tư xây dựng các công trình giao thông",
 ]
 DISTRICTS = [
-    "thành phố Quảng Ngãi", "huyện Bình Sơn", "huyện Sơn Tịnh", "huyện Tư Nghĩa",
-    "huyện Nghĩa Hành", "huyện Mộ Đức", "thị xã Đức Phổ", "huyện Ba Tơ", "huyện Minh Long",
-    "huyện Sơn Hà", "huyện Sơn Tây", "huyện Trà Bồng", "huyện Lý Sơn", "huyện Tây Trà",
+    "thành phố Quảng Ngãi",
+    "huyện Bình Sơn",
+    "huyện Sơn Tịnh",
+    "huyện Tư Nghĩa",
+    "huyện Nghĩa Hành",
+    "huyện Mộ Đức",
+    "thị xã Đức Phổ",
+    "huyện Ba Tơ",
+    "huyện Minh Long",
+    "huyện Sơn Hà",
+    "huyện Sơn Tây",
+    "huyện Trà Bồng",
+    "huyện Lý Sơn",
+    "huyện Tây Trà",
 ]
 COMMUNE_STEMS = [
-    "Bình", "Tịnh", "Nghĩa", "Đức", "Phổ", "Ba", "Long", "Sơn", "Trà", "Hành", "Thanh", "Hòa",
-    "An", "Phước", "Thuận", "Hiệp", "Kỳ", "Minh", "Tân", "Xuân",
+    "Bình",
+    "Tịnh",
+    "Nghĩa",
+    "Đức",
+    "Phổ",
+    "Ba",
+    "Long",
+    "Sơn",
+    "Trà",
+    "Hành",
+    "Thanh",
+    "Hòa",
+    "An",
+    "Phước",
+    "Thuận",
+    "Hiệp",
+    "Kỳ",
+    "Minh",
+    "Tân",
+    "Xuân",
 ]
 COMMUNE_TAILS = [
-    "Thạnh", "Hiệp", "Đông", "Tây", "Nam", "Bắc", "Trung", "Phú", "Lợi", "Hải", "Thủy", "Mỹ",
-    "Châu", "Khánh", "Chánh", "Phong", "Thắng", "Hà", "Giang", "Lâm",
+    "Thạnh",
+    "Hiệp",
+    "Đông",
+    "Tây",
+    "Nam",
+    "Bắc",
+    "Trung",
+    "Phú",
+    "Lợi",
+    "Hải",
+    "Thủy",
+    "Mỹ",
+    "Châu",
+    "Khánh",
+    "Chánh",
+    "Phong",
+    "Thắng",
+    "Hà",
+    "Giang",
+    "Lâm",
 ]
 SUBJECTS = [
-    "triển khai thực hiện công tác dân vận chính quyền", "cải cách hành chính",
-    "thực hiện quy chế dân chủ ở cơ sở", "phòng, chống tham nhũng, tiêu cực",
-    "sắp xếp tổ chức bộ máy tinh gọn, hiệu lực, hiệu quả", "tinh giản biên chế",
-    "chuyển đổi số trong cơ quan nhà nước", "thi đua, khen thưởng",
-    "công tác văn thư, lưu trữ", "đánh giá, xếp loại cán bộ, công chức, viên chức",
-    "thực hiện chính sách tôn giáo", "công tác thanh niên", "bình đẳng giới",
-    "phòng, chống thiên tai và tìm kiếm cứu nạn", "xây dựng nông thôn mới",
+    "triển khai thực hiện công tác dân vận chính quyền",
+    "cải cách hành chính",
+    "thực hiện quy chế dân chủ ở cơ sở",
+    "phòng, chống tham nhũng, tiêu cực",
+    "sắp xếp tổ chức bộ máy tinh gọn, hiệu lực, hiệu quả",
+    "tinh giản biên chế",
+    "chuyển đổi số trong cơ quan nhà nước",
+    "thi đua, khen thưởng",
+    "công tác văn thư, lưu trữ",
+    "đánh giá, xếp loại cán bộ, công chức, viên chức",
+    "thực hiện chính sách tôn giáo",
+    "công tác thanh niên",
+    "bình đẳng giới",
+    "phòng, chống thiên tai và tìm kiếm cứu nạn",
+    "xây dựng nông thôn mới",
 ]
 TASK_TITLES_ONCE = [
-    "Xây dựng kế hoạch triển khai", "Báo cáo sơ kết", "Báo cáo tổng kết",
-    "Rà soát, đề xuất sửa đổi quy định", "Gửi danh sách đầu mối phụ trách",
+    "Xây dựng kế hoạch triển khai",
+    "Báo cáo sơ kết",
+    "Báo cáo tổng kết",
+    "Rà soát, đề xuất sửa đổi quy định",
+    "Gửi danh sách đầu mối phụ trách",
 ]
 PERIOD_WEIGHTS = [
-    (PeriodKind.MONTH, 15), (PeriodKind.QUARTER, 30), (PeriodKind.HALF_YEAR, 25),
-    (PeriodKind.NINE_MONTHS, 5), (PeriodKind.YEAR, 25),
+    (PeriodKind.MONTH, 15),
+    (PeriodKind.QUARTER, 30),
+    (PeriodKind.HALF_YEAR, 25),
+    (PeriodKind.NINE_MONTHS, 5),
+    (PeriodKind.YEAR, 25),
 ]
 PERIOD_TITLES = {
     PeriodKind.MONTH: "Báo cáo định kỳ hằng tháng",
@@ -132,8 +209,11 @@ PERIOD_TITLES = {
     PeriodKind.YEAR: "Báo cáo định kỳ năm",
 }
 SETTINGS = {
-    "agency_name": "Sở Nội vụ", "parent_agency": "Ủy ban nhân dân tỉnh Quảng Ngãi",
-    "agency_abbreviation": "SNV", "place_name": "Quảng Ngãi", "drafting_unit": "XDCQ",
+    "agency_name": "Sở Nội vụ",
+    "parent_agency": "Ủy ban nhân dân tỉnh Quảng Ngãi",
+    "agency_abbreviation": "SNV",
+    "place_name": "Quảng Ngãi",
+    "drafting_unit": "XDCQ",
     "signer_name": "Nguyễn Văn A",
     "recipients": ["UBND tỉnh (báo cáo)", "Giám đốc Sở", "Lưu: VT, XDCQ"],
 }
@@ -160,9 +240,11 @@ class GenerateResult:
     seconds: float
 
     def describe(self) -> str:
-        return (f"{self.scale}: {self.units} units, {self.directives} directives, {self.tasks} "
-                f"tasks, {self.obligations} obligations, {self.submissions} submissions in "
-                f"{self.seconds:.1f} s -> {self.path}")
+        return (
+            f"{self.scale}: {self.units} units, {self.directives} directives, {self.tasks} "
+            f"tasks, {self.obligations} obligations, {self.submissions} submissions in "
+            f"{self.seconds:.1f} s -> {self.path}"
+        )
 
 
 def default_path(scale: str) -> Path:
@@ -182,16 +264,29 @@ def _unit_rows(scale: Scale, rng: random.Random) -> list[dict[str, object]]:
         valid_from = None
         if scale.first_year < scale.last_year and i == scale.departments - 1:
             valid_from = dt.date(2021, 1, 1)  # a department created mid-way
-        rows.append(dict(name=name, short_name=name.removeprefix("Sở "),
-                         kind=UnitKind.DEPARTMENT.value, head_title="Giám đốc",
-                         valid_from=valid_from, valid_to=None))
+        rows.append(
+            dict(
+                name=name,
+                short_name=name.removeprefix("Sở "),
+                kind=UnitKind.DEPARTMENT.value,
+                head_title="Giám đốc",
+                valid_from=valid_from,
+                valid_to=None,
+            )
+        )
     for i in range(scale.districts):
         place = DISTRICTS[i % len(DISTRICTS)]
         valid_to = district_end if scale.last_year >= 2025 else None
-        rows.append(dict(name=f"UBND {place}", short_name=place.split(" ", 1)[1].title()
-                         if place.startswith("huyện") else place,
-                         kind=UnitKind.DISTRICT.value, head_title="Chủ tịch UBND",
-                         valid_from=None, valid_to=valid_to))
+        rows.append(
+            dict(
+                name=f"UBND {place}",
+                short_name=place.split(" ", 1)[1].title() if place.startswith("huyện") else place,
+                kind=UnitKind.DISTRICT.value,
+                head_title="Chủ tịch UBND",
+                valid_from=None,
+                valid_to=valid_to,
+            )
+        )
     used: set[str] = set()
     for i in range(scale.communes):
         while True:
@@ -210,70 +305,113 @@ def _unit_rows(scale: Scale, rng: random.Random) -> list[dict[str, object]]:
                 valid_to = dt.date(scale.first_year, 9, 30)
         elif i % 12 == 1:
             valid_to = dt.date(2019, 12, 31)  # merged into the next commune on 1/1/2020
-        rows.append(dict(name=f"UBND xã {place}", short_name=f"Xã {place}",
-                         kind=UnitKind.COMMUNE.value, head_title="Chủ tịch UBND",
-                         valid_from=valid_from, valid_to=valid_to))
+        rows.append(
+            dict(
+                name=f"UBND xã {place}",
+                short_name=f"Xã {place}",
+                kind=UnitKind.COMMUNE.value,
+                head_title="Chủ tịch UBND",
+                valid_from=valid_from,
+                valid_to=valid_to,
+            )
+        )
     for order, row in enumerate(rows, start=1):
-        row.update(sort_order=order, address="", phone="", email="", contact_person="",
-                   note="", active=row["valid_to"] is None, successor_id=None, version=1,
-                   search_key=search_key(f"{row['name']} {row['short_name']}"))
+        row.update(
+            sort_order=order,
+            address="",
+            phone="",
+            email="",
+            contact_person="",
+            note="",
+            active=row["valid_to"] is None,
+            successor_id=None,
+            version=1,
+            search_key=search_key(f"{row['name']} {row['short_name']}"),
+        )
     return rows
 
 
 def _insert_units(session: Session, scale: Scale, rng: random.Random) -> list[_Unit]:
     session.execute(insert(Unit), _unit_rows(scale, rng))
     units = [
-        _Unit(u.id, u.kind, u.valid_from, u.valid_to,
-              "".join(w[0] for w in search_key(u.short_name or u.name).split()).upper()[:6])
+        _Unit(
+            u.id,
+            u.kind,
+            u.valid_from,
+            u.valid_to,
+            "".join(w[0] for w in search_key(u.short_name or u.name).split()).upper()[:6],
+        )
         for u in session.scalars(select(Unit).order_by(Unit.id))
     ]
     for index, unit in enumerate(units):  # mergers: the next unit of the kind takes over
         if unit.valid_to is not None and unit.kind == UnitKind.COMMUNE.value:
-            successor = next((u for u in units[index + 1:] if u.kind == unit.kind
-                              and u.valid_to is None), None)
+            successor = next(
+                (u for u in units[index + 1 :] if u.kind == unit.kind and u.valid_to is None), None
+            )
             if successor is not None:
-                session.execute(text("UPDATE unit SET successor_id = :s WHERE id = :u"),
-                                {"s": successor.id, "u": unit.id})
+                session.execute(
+                    text("UPDATE unit SET successor_id = :s WHERE id = :u"),
+                    {"s": successor.id, "u": unit.id},
+                )
     return units
 
 
 # --- directives and tasks ---------------------------------------------------------------------
 
 
-def _bound(units: list[_Unit], kinds: set[str], chosen: set[int],
-           span: tuple[dt.date, dt.date]) -> list[_Unit]:
+def _bound(
+    units: list[_Unit], kinds: set[str], chosen: set[int], span: tuple[dt.date, dt.date]
+) -> list[_Unit]:
     """The rule of ``obligations._bound_units``, over the units in memory."""
     first, last = span
     result = {u.id: u for u in units if u.id in chosen}
     for u in units:
-        if u.kind in kinds and (u.valid_from is None or u.valid_from <= last) and (
-                u.valid_to is None or u.valid_to >= first):
+        if (
+            u.kind in kinds
+            and (u.valid_from is None or u.valid_from <= last)
+            and (u.valid_to is None or u.valid_to >= first)
+        ):
             result[u.id] = u
     return list(result.values())
 
 
-def _span(schedule: list[tuple[str, str, dt.date | None, dt.date | None, dt.date]],
-          signed: dt.date) -> tuple[dt.date, dt.date]:
+def _span(
+    schedule: list[tuple[str, str, dt.date | None, dt.date | None, dt.date]], signed: dt.date
+) -> tuple[dt.date, dt.date]:
     starts = [s[2] or s[4] for s in schedule]
     return min([signed, *starts]), max(s[4] for s in schedule)
 
 
-def _random_task(rng: random.Random, signed: dt.date, scale: Scale, units: list[_Unit],
-                 order: int) -> tuple[Task, set[str], set[int]]:
+def _random_task(
+    rng: random.Random, signed: dt.date, scale: Scale, units: list[_Unit], order: int
+) -> tuple[Task, set[str], set[int]]:
     last_day = dt.date(scale.last_year, 12, 31)
     if rng.random() < 0.35:
         due = min(signed + dt.timedelta(days=rng.randint(12, 75)), last_day)
-        task = Task(title=rng.choice(TASK_TITLES_ONCE), kind=TaskKind.ONE_OFF.value,
-                    due_date=due, sort_order=order, description="", due_month_offset=0)
+        task = Task(
+            title=rng.choice(TASK_TITLES_ONCE),
+            kind=TaskKind.ONE_OFF.value,
+            due_date=due,
+            sort_order=order,
+            description="",
+            due_month_offset=0,
+        )
     else:
         kinds_, weights = zip(*PERIOD_WEIGHTS, strict=True)
         period = rng.choices(kinds_, weights)[0]
         years = rng.choice([1, 1, 2, 3, 5])
         end = min(dt.date(signed.year + years - 1, 12, 31), last_day)
-        task = Task(title=PERIOD_TITLES[period], kind=TaskKind.PERIODIC.value,
-                    period_kind=period.value, start_date=signed, end_date=end,
-                    sort_order=order, description="", due_month_offset=0,
-                    due_day=rng.choice([None, None, 15, 25]))
+        task = Task(
+            title=PERIOD_TITLES[period],
+            kind=TaskKind.PERIODIC.value,
+            period_kind=period.value,
+            start_date=signed,
+            end_date=end,
+            sort_order=order,
+            description="",
+            due_month_offset=0,
+            due_day=rng.choice([None, None, 15, 25]),
+        )
     roll = rng.random()
     chosen: set[int] = set()
     if roll < 0.45:
@@ -290,14 +428,14 @@ def _random_task(rng: random.Random, signed: dt.date, scale: Scale, units: list[
     return task, kinds, chosen
 
 
-def _insert_directives(session: Session, scale: Scale, rng: random.Random, units: list[_Unit],
-                       default_due_day: int) -> list[tuple[Task, list[_Unit]]]:
+def _insert_directives(
+    session: Session, scale: Scale, rng: random.Random, units: list[_Unit], default_due_day: int
+) -> list[tuple[Task, list[_Unit]]]:
     """Directives and their tasks; tasks are added until the obligation target is reached."""
     first = dt.date(scale.first_year, 1, 5)
     last = min(scale.as_of, dt.date(scale.last_year, 11, 30))
     days = (last - first).days
-    dates = sorted(first + dt.timedelta(days=rng.randint(0, days))
-                   for _ in range(scale.directives))
+    dates = sorted(first + dt.timedelta(days=rng.randint(0, days)) for _ in range(scale.directives))
     if scale.name == "S":
         dates[0] = dt.date(scale.first_year, 4, 18)
     planned = 0
@@ -306,10 +444,17 @@ def _insert_directives(session: Session, scale: Scale, rng: random.Random, units
         subject = rng.choice(SUBJECTS)
         symbol = f"{rng.randint(100, 6000)}/UBND-{rng.choice(['NC', 'KT', 'VX', 'TH'])}"
         directive = Directive(
-            number_symbol=symbol, signed_date=signed, issuer="UBND tỉnh Quảng Ngãi",
-            signer="Chủ tịch UBND tỉnh", subject=f"Về việc {subject} năm {signed.year}",
-            basis="", note="", attachment_path="", report_assessment="",
-            report_difficulties="", report_proposals="",
+            number_symbol=symbol,
+            signed_date=signed,
+            issuer="UBND tỉnh Quảng Ngãi",
+            signer="Chủ tịch UBND tỉnh",
+            subject=f"Về việc {subject} năm {signed.year}",
+            basis="",
+            note="",
+            attachment_path="",
+            report_assessment="",
+            report_difficulties="",
+            report_proposals="",
             search_key=search_key(f"{symbol} {subject}"),
         )
         session.add(directive)
@@ -336,16 +481,21 @@ def _insert_directives(session: Session, scale: Scale, rng: random.Random, units
 # --- obligations ------------------------------------------------------------------------------
 
 
-def _obligations_by_sync(session: Session, tasks: list[tuple[Task, list[_Unit]]],
-                         default_due_day: int) -> int:
+def _obligations_by_sync(
+    session: Session, tasks: list[tuple[Task, list[_Unit]]], default_due_day: int
+) -> int:
     added = 0
     for task, _bound_units in tasks:
         added += sync_task(session, task, default_due_day=default_due_day).added
     return added
 
 
-def _obligations_bulk(session: Session, tasks: list[tuple[Task, list[_Unit]]],
-                      default_due_day: int, directive_dates: dict[int, dt.date]) -> int:
+def _obligations_bulk(
+    session: Session,
+    tasks: list[tuple[Task, list[_Unit]]],
+    default_due_day: int,
+    directive_dates: dict[int, dt.date],
+) -> int:
     """The rows ``sync_task`` would add, through executemany (same rules, no ORM objects)."""
     total = 0
     batch: list[dict[str, object]] = []
@@ -354,14 +504,29 @@ def _obligations_bulk(session: Session, tasks: list[tuple[Task, list[_Unit]]],
         schedule = task_schedule(task, directive_dates[task.directive_id], default_due_day)
         for unit in bound:
             for key, label, start, end, due in schedule:
-                reason = validity_reason(unit.valid_from, unit.valid_to,
-                                         directive_date=directive_dates[task.directive_id],
-                                         period_start=start, due=due)
-                batch.append(dict(task_id=task.id, unit_id=unit.id, period_key=key,
-                                  period_label=label, period_start=start, period_end=end,
-                                  due_date=due, nominal_due_date=due, first_received=None,
-                                  submission_count=0,
-                                  exempt_reason=reason, waived=False))
+                reason = validity_reason(
+                    unit.valid_from,
+                    unit.valid_to,
+                    directive_date=directive_dates[task.directive_id],
+                    period_start=start,
+                    due=due,
+                )
+                batch.append(
+                    dict(
+                        task_id=task.id,
+                        unit_id=unit.id,
+                        period_key=key,
+                        period_label=label,
+                        period_start=start,
+                        period_end=end,
+                        due_date=due,
+                        nominal_due_date=due,
+                        first_received=None,
+                        submission_count=0,
+                        exempt_reason=reason,
+                        waived=False,
+                    )
+                )
         if len(batch) >= 50_000:
             session.execute(table.insert(), batch)
             total += len(batch)
@@ -375,14 +540,17 @@ def _obligations_bulk(session: Session, tasks: list[tuple[Task, list[_Unit]]],
 # --- submissions ------------------------------------------------------------------------------
 
 
-def _submission_rows(session: Session, scale: Scale, rng: random.Random,
-                     units: list[_Unit]) -> Iterable[list[dict[str, object]]]:
+def _submission_rows(
+    session: Session, scale: Scale, rng: random.Random, units: list[_Unit]
+) -> Iterable[list[dict[str, object]]]:
     """Submissions for obligations due by the data's day: mostly on time, some late, a few
     still missing (more among recent ones), a few sent twice (a corrected report)."""
     abbr = {u.id: u.abbr for u in units}
     counters: dict[tuple[int, int], int] = {}
-    stmt = text("SELECT id, unit_id, due_date FROM obligation WHERE exempt_reason IS NULL "
-                "AND due_date <= :limit ORDER BY due_date, id")
+    stmt = text(
+        "SELECT id, unit_id, due_date FROM obligation WHERE exempt_reason IS NULL "
+        "AND due_date <= :limit ORDER BY due_date, id"
+    )
     limit = scale.as_of + dt.timedelta(days=20)
     batch: list[dict[str, object]] = []
     created = dt.datetime(scale.as_of.year, scale.as_of.month, scale.as_of.day, 8, 0)
@@ -408,13 +576,24 @@ def _submission_rows(session: Session, scale: Scale, rng: random.Random,
             seq = counters.get((unit_id, signed.year), 0) + 1
             counters[(unit_id, signed.year)] = seq
             symbol = f"{seq}/BC-{abbr.get(unit_id, 'DV')}"
-            batch.append(dict(
-                obligation_id=oid, unit_id=unit_id, number_symbol=symbol,
-                number_key=number_key(symbol), year=signed.year, signed_date=signed,
-                received_date=day, signer="", channel=rng.choice(["giay", "email", "he_thong"]),
-                summary="Báo cáo kết quả thực hiện", assessment="", attachment_path="",
-                created_at=created, version=1,
-            ))
+            batch.append(
+                dict(
+                    obligation_id=oid,
+                    unit_id=unit_id,
+                    number_symbol=symbol,
+                    number_key=number_key(symbol),
+                    year=signed.year,
+                    signed_date=signed,
+                    received_date=day,
+                    signer="",
+                    channel=rng.choice(["giay", "email", "he_thong"]),
+                    summary="Báo cáo kết quả thực hiện",
+                    assessment="",
+                    attachment_path="",
+                    created_at=created,
+                    version=1,
+                )
+            )
         if len(batch) >= 50_000:
             yield batch
             batch = []
@@ -434,8 +613,9 @@ WHERE id IN (SELECT DISTINCT obligation_id FROM submission)
 # --- the whole set ----------------------------------------------------------------------------
 
 
-def generate(scale_name: str, path: Path | None = None, *, seed: int = 2018,
-             bulk: bool | None = None) -> GenerateResult:
+def generate(
+    scale_name: str, path: Path | None = None, *, seed: int = 2018, bulk: bool | None = None
+) -> GenerateResult:
     """Write a fresh database for ``scale_name`` (S, M or L) at ``path``."""
     scale = SCALES[scale_name]
     use_bulk = scale.bulk if bulk is None else bulk
@@ -453,8 +633,9 @@ def generate(scale_name: str, path: Path | None = None, *, seed: int = 2018,
             units = _insert_units(session, scale, rng)
             tasks = _insert_directives(session, scale, rng, units, default_due_day)
             if use_bulk:
-                dates = {i: d for i, d in session.execute(
-                    select(Directive.id, Directive.signed_date))}
+                dates = {
+                    i: d for i, d in session.execute(select(Directive.id, Directive.signed_date))
+                }
                 obligations = _obligations_bulk(session, tasks, default_due_day, dates)
             else:
                 obligations = _obligations_by_sync(session, tasks, default_due_day)
@@ -465,8 +646,16 @@ def generate(scale_name: str, path: Path | None = None, *, seed: int = 2018,
             session.execute(text(REFRESH_RECEIVED_SQL))
         with db.engine.connect() as conn:  # no ANALYZE: a user's database has no statistics
             conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-        result = GenerateResult(path, scale_name, len(units), scale.directives, len(tasks),
-                                obligations, submissions, time.perf_counter() - started)
+        result = GenerateResult(
+            path,
+            scale_name,
+            len(units),
+            scale.directives,
+            len(tasks),
+            obligations,
+            submissions,
+            time.perf_counter() - started,
+        )
     finally:
         db.dispose()
     return result

@@ -71,7 +71,6 @@ def _pages_loaded(window: object) -> float:
     from PySide6.QtCore import QThreadPool
     from PySide6.QtWidgets import QApplication
 
-
     app = QApplication.instance()
     assert app is not None
     tabs = window.tabs  # type: ignore[attr-defined]
@@ -79,7 +78,8 @@ def _pages_loaded(window: object) -> float:
     while time.perf_counter() < deadline:
         app.processEvents()
         if not window.runner.first_loads_pending() and all(  # type: ignore[attr-defined]
-                _page_ready(tabs.widget(i)) for i in range(tabs.count())):
+            _page_ready(tabs.widget(i)) for i in range(tabs.count())
+        ):
             break
         QThreadPool.globalInstance().waitForDone(5)
     return time.perf_counter()
@@ -116,8 +116,16 @@ def peak_memory_kb() -> int:
 
 
 def _report(started: float, extra: dict[str, object]) -> None:
-    print(json.dumps({"inside_s": time.perf_counter() - started,
-                      "maxrss_mb": peak_memory_kb() / 1024, **extra}), flush=True)
+    print(
+        json.dumps(
+            {
+                "inside_s": time.perf_counter() - started,
+                "maxrss_mb": peak_memory_kb() / 1024,
+                **extra,
+            }
+        ),
+        flush=True,
+    )
 
 
 def run_floor(started: float) -> None:
@@ -144,16 +152,20 @@ def run_app(started: float, db_path: str, day: dt.date, rows: bool) -> None:
     assert not isinstance(result, int), f"start failed with code {result}"
     window, db = result
     painted = _painted(window)
-    print(json.dumps({"painted_s": painted - started, "painted_cpu_s": time.process_time()}),
-          flush=True)
+    print(
+        json.dumps({"painted_s": painted - started, "painted_cpu_s": time.process_time()}),
+        flush=True,
+    )
     pages = _pages_loaded(window)
     pages_cpu = time.process_time()
     _all_loaded()
-    extra: dict[str, object] = {"tabs": window.tabs.count(),  # type: ignore[attr-defined]
-                                "painted_s": painted - started,
-                                "pages_loaded_s": pages - started,
-                                "pages_loaded_cpu_s": pages_cpu,
-                                "all_loaded_s": time.perf_counter() - started}
+    extra: dict[str, object] = {
+        "tabs": window.tabs.count(),  # type: ignore[attr-defined]
+        "painted_s": painted - started,
+        "pages_loaded_s": pages - started,
+        "pages_loaded_cpu_s": pages_cpu,
+        "all_loaded_s": time.perf_counter() - started,
+    }
     if rows:
         from app.services.obligations import list_obligations
 

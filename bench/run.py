@@ -131,8 +131,7 @@ def bench_warnings(scale: str, path: Path, repeat: int) -> list[Figure]:
 
     def floor(i: int) -> float:
         day = base + dt.timedelta(days=i + 1)
-        params = {"day": day.isoformat(),
-                  "horizon": (day + dt.timedelta(days=window)).isoformat()}
+        params = {"day": day.isoformat(), "horizon": (day + dt.timedelta(days=window)).isoformat()}
         started, cpu_started = time.perf_counter(), time.process_time()
         rows = conn.execute(FLOOR_WARNINGS_SQL, params).fetchall()
         elapsed = time.perf_counter() - started
@@ -150,10 +149,19 @@ def bench_warnings(scale: str, path: Path, repeat: int) -> list[Figure]:
     conn.close()
     db.dispose()
     rows = counts[-1]
-    return [Figure("warnings", scale, statistics.median(core_runs),
-                   statistics.median(floor_runs), runs=core_runs, floor_runs=floor_runs,
-                   note=f"{abs(rows)} rows", cpu=statistics.median(cpu["core"][-repeat:]),
-                   floor_cpu=statistics.median(cpu["floor"][-repeat:]))]
+    return [
+        Figure(
+            "warnings",
+            scale,
+            statistics.median(core_runs),
+            statistics.median(floor_runs),
+            runs=core_runs,
+            floor_runs=floor_runs,
+            note=f"{abs(rows)} rows",
+            cpu=statistics.median(cpu["core"][-repeat:]),
+            floor_cpu=statistics.median(cpu["floor"][-repeat:]),
+        )
+    ]
 
 
 def bench_first_page(scale: str, path: Path, repeat: int) -> list[Figure]:
@@ -176,9 +184,17 @@ def bench_first_page(scale: str, path: Path, repeat: int) -> list[Figure]:
 
     runs = median_of(run, repeat)
     db.dispose()
-    return [Figure("first_page", scale, statistics.median(runs), None, runs=runs,
-                   cpu=statistics.median(cpu[-repeat:]),
-                   note="query_obligations(limit=200) over all obligations, any status")]
+    return [
+        Figure(
+            "first_page",
+            scale,
+            statistics.median(runs),
+            None,
+            runs=runs,
+            cpu=statistics.median(cpu[-repeat:]),
+            note="query_obligations(limit=200) over all obligations, any status",
+        )
+    ]
 
 
 # --- search as you type ------------------------------------------------------------------------
@@ -227,12 +243,14 @@ def bench_search(scale: str, path: Path, repeat: int) -> list[Figure]:
                 per_key.append(timed(lambda n=n: index.filter(KEYSTROKES[:n])))
         cpu_mean = (time.process_time() - cpu_started) / len(per_key)
         matches = len(index.filter(KEYSTROKES))
-        note = (f"{len(index)} rows in memory; slowest keystroke {max(per_key) * 1000:.1f} ms")
+        note = f"{len(index)} rows in memory; slowest keystroke {max(per_key) * 1000:.1f} ms"
         if narrowing:
-            note += (f"; \"{KEYSTROKES}\" typed -> {matches} rows; keys built once in "
-                     f"{build:.2f} s")
-        figures.append(Figure(key, scale, statistics.median(per_key), None, runs=per_key,
-                              note=note, cpu=cpu_mean))
+            note += f'; "{KEYSTROKES}" typed -> {matches} rows; keys built once in {build:.2f} s'
+        figures.append(
+            Figure(
+                key, scale, statistics.median(per_key), None, runs=per_key, note=note, cpu=cpu_mean
+            )
+        )
     return figures
 
 
@@ -277,15 +295,24 @@ def bench_search_proxy(scale: str, path: Path, repeat: int) -> list[Figure]:
     for _ in range(max(1, repeat // 2)):
         index.reset()
         for n in range(1, len(KEYSTROKES) + 1):
+
             def keystroke(n: int = n) -> None:
                 proxy.set_query(KEYSTROKES[:n])
                 proxy.rowCount()
 
             per_key.append(timed(keystroke))
         proxy.set_query("")
-    return [Figure("search_proxy", scale, statistics.median(per_key), None, runs=per_key,
-                   note=f"QSortFilterProxyModel.filterAcceptsRow in Python over a set from "
-                        f"SearchIndex; slowest keystroke {max(per_key) * 1000:.1f} ms")]
+    return [
+        Figure(
+            "search_proxy",
+            scale,
+            statistics.median(per_key),
+            None,
+            runs=per_key,
+            note=f"QSortFilterProxyModel.filterAcceptsRow in Python over a set from "
+            f"SearchIndex; slowest keystroke {max(per_key) * 1000:.1f} ms",
+        )
+    ]
 
 
 def bench_search_model(scale: str, path: Path, repeat: int) -> list[Figure]:
@@ -331,6 +358,7 @@ def bench_search_model(scale: str, path: Path, repeat: int) -> list[Figure]:
     for _ in range(max(1, repeat // 2)):
         index.reset()
         for n in range(1, len(KEYSTROKES) + 1):
+
             def keystroke(n: int = n) -> None:
                 model.set_query(KEYSTROKES[:n])
                 view.viewport().repaint()
@@ -338,9 +366,17 @@ def bench_search_model(scale: str, path: Path, repeat: int) -> list[Figure]:
             per_key.append(timed(keystroke))
         model.set_query("")
     view.close()
-    return [Figure("search_model", scale, statistics.median(per_key), None, runs=per_key,
-                   note=f"model reset to the SearchIndex rows + repaint of a QTableView; "
-                        f"slowest keystroke {max(per_key) * 1000:.1f} ms")]
+    return [
+        Figure(
+            "search_model",
+            scale,
+            statistics.median(per_key),
+            None,
+            runs=per_key,
+            note=f"model reset to the SearchIndex rows + repaint of a QTableView; "
+            f"slowest keystroke {max(per_key) * 1000:.1f} ms",
+        )
+    ]
 
 
 def bench_search_page(scale: str, path: Path, repeat: int) -> list[Figure]:
@@ -360,8 +396,11 @@ def bench_search_page(scale: str, path: Path, repeat: int) -> list[Figure]:
     tasks.set_synchronous(True)
     try:
         window = MainWindow(db, today=SCALES[scale].as_of)
-        page = next(window.tabs.widget(i) for i in range(window.tabs.count())
-                    if isinstance(window.tabs.widget(i), WarningsPage))
+        page = next(
+            window.tabs.widget(i)
+            for i in range(window.tabs.count())
+            if isinstance(window.tabs.widget(i), WarningsPage)
+        )
         window.tabs.setCurrentWidget(page)
         window.resize(1200, 760)
         window.show()
@@ -370,6 +409,7 @@ def bench_search_page(scale: str, path: Path, repeat: int) -> list[Figure]:
         per_key: list[float] = []
         for _ in range(max(1, repeat // 2)):
             for n in range(1, len(KEYSTROKES) + 1):
+
                 def keystroke(n: int = n) -> None:
                     page.search_edit.setText(KEYSTROKES[:n])
                     page.search_edit.returnPressed.emit()  # the query now, not after the pause
@@ -383,9 +423,17 @@ def bench_search_page(scale: str, path: Path, repeat: int) -> list[Figure]:
     finally:
         tasks.set_synchronous(False)
         db.dispose()
-    return [Figure("search_page", scale, statistics.median(per_key), None, runs=per_key,
-                   note=f"the warnings page with {rows} rows; \"{KEYSTROKES}\" -> {shown} "
-                        f"rows; slowest keystroke {max(per_key) * 1000:.1f} ms")]
+    return [
+        Figure(
+            "search_page",
+            scale,
+            statistics.median(per_key),
+            None,
+            runs=per_key,
+            note=f'the warnings page with {rows} rows; "{KEYSTROKES}" -> {shown} '
+            f"rows; slowest keystroke {max(per_key) * 1000:.1f} ms",
+        )
+    ]
 
 
 # --- cold start and memory (child processes) ---------------------------------------------------
@@ -404,8 +452,9 @@ def _probe(mode: str, path: Path | None, scale: str) -> dict[str, float]:
             cmd += ["--db", str(path), "--day", SCALES[scale].as_of.isoformat()]
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                env=env, cwd=ROOT)
+        proc = subprocess.Popen(
+            cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=ROOT
+        )
         assert proc.stdout is not None
         # The first line comes when the window is painted with the data of the page on
         # screen; the last one after every page has loaded (memory, counts).
@@ -444,30 +493,54 @@ def bench_cold_start(scale: str, path: Path, repeat: int) -> list[Figure]:
         floor = _probe("floor", None, scale)
         floor_runs.append(floor["wall_s"])
         floor_cpu.append(floor.get("painted_cpu_s", floor["cpu_s"]))
-    return [Figure("cold_start", scale, statistics.median(app_runs),
-                   statistics.median(floor_runs), runs=app_runs, floor_runs=floor_runs,
-                   note=f"window with {int(tabs)} tab pages, the overview painted with its "
-                        f"data; every page loaded after "
-                        f"{statistics.median(all_loaded):.2f} s (median, in the background); "
-                        "CPU time: the child's own, up to the paint",
-                   cpu=statistics.median(app_cpu), floor_cpu=statistics.median(floor_cpu))]
+    return [
+        Figure(
+            "cold_start",
+            scale,
+            statistics.median(app_runs),
+            statistics.median(floor_runs),
+            runs=app_runs,
+            floor_runs=floor_runs,
+            note=f"window with {int(tabs)} tab pages, the overview painted with its "
+            f"data; every page loaded after "
+            f"{statistics.median(all_loaded):.2f} s (median, in the background); "
+            "CPU time: the child's own, up to the paint",
+            cpu=statistics.median(app_cpu),
+            floor_cpu=statistics.median(floor_cpu),
+        )
+    ]
 
 
 def bench_memory(scale: str, path: Path, repeat: int) -> list[Figure]:
     window = [_probe("app", path, scale)["maxrss_mb"] for _ in range(max(1, repeat // 2))]
     floor = [_probe("floor", None, scale)["maxrss_mb"] for _ in range(max(1, repeat // 2))]
-    figures = [Figure("memory", scale, statistics.median(window), statistics.median(floor),
-                      unit="MB", runs=window, floor_runs=floor,
-                      note="main window, every page loaded")]
+    figures = [
+        Figure(
+            "memory",
+            scale,
+            statistics.median(window),
+            statistics.median(floor),
+            unit="MB",
+            runs=window,
+            floor_runs=floor,
+            note="main window, every page loaded",
+        )
+    ]
     if scale == "L":
         return figures  # no table holds a million rows: the upper bound does not apply
     rows = [_probe("app-rows", path, scale) for _ in range(max(1, repeat // 2))]
     held = int(rows[0].get("rows", 0))
     return [
         *figures,
-        Figure("memory_rows", scale, statistics.median([r["maxrss_mb"] for r in rows]),
-               statistics.median(floor), unit="MB", runs=[r["maxrss_mb"] for r in rows],
-               note=f"window + all {held} obligation rows held in memory (upper bound)"),
+        Figure(
+            "memory_rows",
+            scale,
+            statistics.median([r["maxrss_mb"] for r in rows]),
+            statistics.median(floor),
+            unit="MB",
+            runs=[r["maxrss_mb"] for r in rows],
+            note=f"window + all {held} obligation rows held in memory (upper bound)",
+        ),
     ]
 
 
@@ -481,7 +554,8 @@ def appendix_directive(path: Path) -> int:
         (directive_id,) = conn.execute(
             "SELECT t.directive_id FROM obligation o JOIN task t ON t.id = o.task_id "
             "GROUP BY t.directive_id ORDER BY COUNT(DISTINCT o.unit_id) DESC, COUNT(*) DESC "
-            "LIMIT 1").fetchone()
+            "LIMIT 1"
+        ).fetchone()
     finally:
         conn.close()
     return int(directive_id)
@@ -499,12 +573,14 @@ def appendix_lines(path: Path) -> list[str]:
             "SUM(o.first_received > o.due_date), SUM(o.first_received IS NULL) "
             "FROM obligation o JOIN task t ON t.id = o.task_id JOIN unit u ON u.id = o.unit_id "
             "WHERE t.directive_id = ? GROUP BY u.id ORDER BY u.sort_order",
-            (directive_id,)).fetchall()
+            (directive_id,),
+        ).fetchall()
     finally:
         conn.close()
-    return [f"{n}. {name} — {total} nghĩa vụ: {on_time} đúng hạn, {late} trễ hạn, "
-            f"{missing} chưa gửi" for n, (name, total, on_time, late, missing)
-            in enumerate(rows, start=1)]
+    return [
+        f"{n}. {name} — {total} nghĩa vụ: {on_time} đúng hạn, {late} trễ hạn, {missing} chưa gửi"
+        for n, (name, total, on_time, late, missing) in enumerate(rows, start=1)
+    ]
 
 
 def pdf_floor(lines: list[str], target: Path) -> None:
@@ -536,8 +612,9 @@ def pdf_product(path: Path, target: Path, day: dt.date) -> float:
     directive_id = appendix_directive(path)
     db = connect(str(path))
     try:
-        options = DocumentOptions(kind=DocumentKind.SUMMARY, as_of=day,
-                                  directive_id=directive_id, today=day)
+        options = DocumentOptions(
+            kind=DocumentKind.SUMMARY, as_of=day, directive_id=directive_id, today=day
+        )
         started = time.perf_counter()
         build(db, options, target)
         return time.perf_counter() - started
@@ -564,10 +641,19 @@ def bench_pdf(scale: str, path: Path, repeat: int) -> list[Figure]:
             runs.append(pdf_product(path, target, day))
             cpu["product"] += time.process_time() - started
         pages = _pdf_pages(target)
-    return [Figure("pdf", scale, statistics.median(runs), statistics.median(floor_runs),
-                   runs=runs, floor_runs=floor_runs,
-                   note=f"appendix of {len(lines)} units; {pages} pages (A4)",
-                   cpu=cpu["product"] / repeat, floor_cpu=cpu["floor"] / repeat)]
+    return [
+        Figure(
+            "pdf",
+            scale,
+            statistics.median(runs),
+            statistics.median(floor_runs),
+            runs=runs,
+            floor_runs=floor_runs,
+            note=f"appendix of {len(lines)} units; {pages} pages (A4)",
+            cpu=cpu["product"] / repeat,
+            floor_cpu=cpu["floor"] / repeat,
+        )
+    ]
 
 
 def docx_floor(lines: list[str], target: Path) -> None:
@@ -600,10 +686,19 @@ def bench_docx(scale: str, path: Path, repeat: int) -> list[Figure]:
             runs.append(pdf_product(path, target, day))  # the .docx name selects Word
             cpu["product"] += time.process_time() - started
         size_kb = target.stat().st_size / 1024
-    return [Figure("docx", scale, statistics.median(runs), statistics.median(floor_runs),
-                   runs=runs, floor_runs=floor_runs,
-                   note=f"appendix of {len(lines)} units; {size_kb:.0f} KB file",
-                   cpu=cpu["product"] / repeat, floor_cpu=cpu["floor"] / repeat)]
+    return [
+        Figure(
+            "docx",
+            scale,
+            statistics.median(runs),
+            statistics.median(floor_runs),
+            runs=runs,
+            floor_runs=floor_runs,
+            note=f"appendix of {len(lines)} units; {size_kb:.0f} KB file",
+            cpu=cpu["product"] / repeat,
+            floor_cpu=cpu["floor"] / repeat,
+        )
+    ]
 
 
 def _pdf_pages(path: Path) -> int:
@@ -624,11 +719,15 @@ def export_rows(path: Path, limit: int = 100_000) -> list[tuple[object, ...]]:
             "o.first_received, o.submission_count, COALESCE(o.exempt_reason, '') "
             "FROM obligation o JOIN task t ON t.id = o.task_id "
             "JOIN directive d ON d.id = t.directive_id JOIN unit u ON u.id = o.unit_id "
-            "ORDER BY o.due_date, o.id LIMIT ?", (limit,)).fetchall()
+            "ORDER BY o.due_date, o.id LIMIT ?",
+            (limit,),
+        ).fetchall()
     finally:
         conn.close()
-    return [(a, b, c, d, day(due), day(got) if got else None, n, note)
-            for a, b, c, d, due, got, n, note in raw]
+    return [
+        (a, b, c, d, day(due), day(got) if got else None, n, note)
+        for a, b, c, d, due, got, n, note in raw
+    ]
 
 
 def xlsx_floor(rows: list[tuple[object, ...]], target: Path) -> None:
@@ -643,8 +742,16 @@ def xlsx_floor(rows: list[tuple[object, ...]], target: Path) -> None:
     book.save(str(target))
 
 
-EXPORT_HEADERS = ("Văn bản", "Nhiệm vụ", "Đơn vị", "Kỳ", "Hạn", "Ngày nhận", "Số văn bản",
-                  "Ghi chú")
+EXPORT_HEADERS = (
+    "Văn bản",
+    "Nhiệm vụ",
+    "Đơn vị",
+    "Kỳ",
+    "Hạn",
+    "Ngày nhận",
+    "Số văn bản",
+    "Ghi chú",
+)
 
 
 def xlsx_product(rows: list[tuple[object, ...]], target: Path) -> None:
@@ -652,8 +759,13 @@ def xlsx_product(rows: list[tuple[object, ...]], target: Path) -> None:
     date cells, widths, autofilter), as the window exports a table view."""
     from app.exchange.xlsx_writer import Column, Table, write_table
 
-    table = Table("TIẾP NHẬN BÁO CÁO CỦA CÁC ĐƠN VỊ", tuple(Column(h) for h in EXPORT_HEADERS),
-                  rows, subtitle="Đo tốc độ", sheet_name="Nghĩa vụ")  # type: ignore[arg-type]
+    table = Table(
+        "TIẾP NHẬN BÁO CÁO CỦA CÁC ĐƠN VỊ",
+        tuple(Column(h) for h in EXPORT_HEADERS),
+        rows,
+        subtitle="Đo tốc độ",
+        sheet_name="Nghĩa vụ",
+    )  # type: ignore[arg-type]
     write_table(target, table)
 
 
@@ -674,10 +786,19 @@ def bench_xlsx(scale: str, path: Path, repeat: int) -> list[Figure]:
             runs.append(timed(lambda: xlsx_product(rows, target)))
             cpu["product"] += time.process_time() - started
         size = target.stat().st_size / 1e6
-    return [Figure("xlsx", scale, statistics.median(runs), statistics.median(floor_runs),
-                   runs=runs, floor_runs=floor_runs,
-                   note=f"{len(rows)} rows × 8 columns; median of {runs_n}; {size:.1f} MB file",
-                   cpu=cpu["product"] / runs_n, floor_cpu=cpu["floor"] / runs_n)]
+    return [
+        Figure(
+            "xlsx",
+            scale,
+            statistics.median(runs),
+            statistics.median(floor_runs),
+            runs=runs,
+            floor_runs=floor_runs,
+            note=f"{len(rows)} rows × 8 columns; median of {runs_n}; {size:.1f} MB file",
+            cpu=cpu["product"] / runs_n,
+            floor_cpu=cpu["floor"] / runs_n,
+        )
+    ]
 
 
 # --- the table ---------------------------------------------------------------------------------
@@ -694,8 +815,13 @@ def _command(args: list[str]) -> tuple[float, float, int]:
         env["SOTHEODOI_DATA"] = tmp
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
-        code = subprocess.run([sys.executable, *args], stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL, env=env, cwd=ROOT).returncode
+        code = subprocess.run(
+            [sys.executable, *args],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=env,
+            cwd=ROOT,
+        ).returncode
         wall = time.perf_counter() - started
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -707,9 +833,14 @@ def _modules_imported(args: list[str]) -> int:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     with tempfile.TemporaryDirectory(prefix="sotheodoi-bench-") as tmp:
         env["SOTHEODOI_DATA"] = tmp
-        err = subprocess.run([sys.executable, "-X", "importtime", *args],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-                             env=env, cwd=ROOT).stderr
+        err = subprocess.run(
+            [sys.executable, "-X", "importtime", *args],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=ROOT,
+        ).stderr
     return sum(1 for line in err.splitlines() if line.startswith("import time:")) - 1
 
 
@@ -725,18 +856,25 @@ def bench_cli(scale: str, path: Path, repeat: int) -> list[Figure]:
         "cli_version": (["-m", "app", "--version"], "pass"),
         "cli_help": (["-m", "app", "--help"], "pass"),
         "cli_units": (["-m", "app", "--db", str(path), "units"], "sqlalchemy"),
-        "cli_status": (["-m", "app", "--db", str(path), "status", "--as-of", day, "--status",
-                        "overdue"], "sqlalchemy"),
+        "cli_status": (
+            ["-m", "app", "--db", str(path), "status", "--as-of", day, "--status", "overdue"],
+            "sqlalchemy",
+        ),
     }
-    subprocess.run([sys.executable, "-m", "compileall", "-q", "app"], cwd=ROOT,
-                   stdout=subprocess.DEVNULL, check=False)  # byte code, as installed
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", "app"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        check=False,
+    )  # byte code, as installed
     counts = {name: _modules_imported(args) for name, args in CLI_FLOORS.items()}
     conn = sqlite3.connect(str(path))
     try:
         overdue = conn.execute(
             "SELECT COUNT(*) FROM obligation WHERE exempt_reason IS NULL AND waived = 0 AND "
             "due_date < ? AND (first_received IS NULL OR first_received > ?)",
-            (SCALES[scale].as_of.isoformat(), SCALES[scale].as_of.isoformat())).fetchone()[0]
+            (SCALES[scale].as_of.isoformat(), SCALES[scale].as_of.isoformat()),
+        ).fetchone()[0]
     finally:
         conn.close()
     figures = []
@@ -753,31 +891,55 @@ def bench_cli(scale: str, path: Path, repeat: int) -> list[Figure]:
             wall, cpu, _ = _command(floor_args)
             floor_runs.append(wall)
             floor_cpus.append(cpu)
-        note = (f"{_modules_imported(args)} modules imported "
-                f"(floor: {counts[floor_name]})")
+        note = f"{_modules_imported(args)} modules imported (floor: {counts[floor_name]})"
         if key == "cli_status":
             note += f"; about {overdue:,} overdue rows printed"
-        figures.append(Figure(key, scale, statistics.median(runs), statistics.median(floor_runs),
-                              runs=runs, floor_runs=floor_runs, note=note,
-                              cpu=statistics.median(cpus),
-                              floor_cpu=statistics.median(floor_cpus)))
+        figures.append(
+            Figure(
+                key,
+                scale,
+                statistics.median(runs),
+                statistics.median(floor_runs),
+                runs=runs,
+                floor_runs=floor_runs,
+                note=note,
+                cpu=statistics.median(cpus),
+                floor_cpu=statistics.median(floor_cpus),
+            )
+        )
     return figures
 
 
 # key: (label, target at M, seconds or MB limit, ratio limit)
 TARGETS: dict[str, tuple[str, str, float | None, float | None]] = {
     "cold_start": ("Cold start to the main window painted", "≤ 1.5 s and ≤ 2.5× floor", 1.5, 2.5),
-    "warnings": ("Warnings for a new as-of day (all directives)", "≤ 100 ms and ≤ 3× floor",
-                 0.100, 3.0),
+    "warnings": (
+        "Warnings for a new as-of day (all directives)",
+        "≤ 100 ms and ≤ 3× floor",
+        0.100,
+        3.0,
+    ),
     "first_page": ("First page (200 rows) of the whole obligation list", "—", None, None),
     "search": ("Search-as-you-type, one keystroke, largest table", "≤ 50 ms", 0.050, None),
-    "search_page": ("… the real warnings page (search box → query → repaint)", "(≤ 50 ms)",
-                    0.050, None),
+    "search_page": (
+        "… the real warnings page (search box → query → repaint)",
+        "(≤ 50 ms)",
+        0.050,
+        None,
+    ),
     "search_scan": ("… every keystroke a full scan (paste, delete)", "(≤ 50 ms)", 0.050, None),
-    "search_proxy": ("… through QSortFilterProxyModel.filterAcceptsRow (Python)", "(≤ 50 ms)",
-                     0.050, None),
-    "search_model": ("… through the table model's own row list (model reset)", "(≤ 50 ms)",
-                     0.050, None),
+    "search_proxy": (
+        "… through QSortFilterProxyModel.filterAcceptsRow (Python)",
+        "(≤ 50 ms)",
+        0.050,
+        None,
+    ),
+    "search_model": (
+        "… through the table model's own row list (model reset)",
+        "(≤ 50 ms)",
+        0.050,
+        None,
+    ),
     "pdf": ("Synthesis report PDF, 130-unit appendix", "≤ 1.0 s", 1.0, None),
     "docx": ("Synthesis report as Word (.docx), 130-unit appendix", "≤ 1.0 s", 1.0, None),
     "xlsx": ("Excel export of 100,000 rows", "≤ 5 s and ≤ 1.5× floor", 5.0, 1.5),
@@ -811,8 +973,9 @@ def fmt(value: float | None, unit: str) -> str:
     return f"{value * 1000:.1f} ms" if value < 1 else f"{value:.2f} s"
 
 
-def _within(value: float | None, ratio: float | None, limit: float | None,
-            ratio_limit: float | None) -> bool:
+def _within(
+    value: float | None, ratio: float | None, limit: float | None, ratio_limit: float | None
+) -> bool:
     ok = limit is None or (value is not None and value <= limit)
     if ratio_limit is not None and ratio is not None:
         ok = ok and ratio <= ratio_limit
@@ -877,13 +1040,11 @@ def machine_info() -> dict[str, str]:
         "system": f"{platform.system()} {platform.release()}",
         "sqlite": sqlite3.sqlite_version,
         "pyside6": qt,
-        "load": " ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg")
-        else "?",
+        "load": " ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?",
     }
 
 
-def render(figures: list[Figure], sizes: dict[str, dict[str, int]], repeat: int,
-           when: str) -> str:
+def render(figures: list[Figure], sizes: dict[str, dict[str, int]], repeat: int, when: str) -> str:
     info = machine_info()
     growth = exponents(figures, {s: v["obligations"] for s, v in sizes.items()})
     lines = [
@@ -900,9 +1061,11 @@ def render(figures: list[Figure], sizes: dict[str, dict[str, int]], repeat: int,
         "|---|---:|---:|---:|---:|---:|---:|",
     ]
     for s, v in sizes.items():
-        lines.append(f"| {s} | {v['units']} | {v['directives']} | {v['tasks']} | "
-                     f"{v['obligations']:,} | {v['submissions']:,} | "
-                     f"{v.get('generated_s', '—')} |")
+        lines.append(
+            f"| {s} | {v['units']} | {v['directives']} | {v['tasks']} | "
+            f"{v['obligations']:,} | {v['submissions']:,} | "
+            f"{v.get('generated_s', '—')} |"
+        )
     lines += [
         "",
         "### Figures",
@@ -923,10 +1086,17 @@ def render(figures: list[Figure], sizes: dict[str, dict[str, int]], repeat: int,
                 cpu = fmt(fig.cpu, fig.unit) if fig.cpu is not None else "—"
                 if fig.floor_cpu is not None:
                     cpu += f" / {fmt(fig.floor_cpu, fig.unit)}"
-            lines.append(f"| {label} | {fig.scale} | {fmt(fig.value, fig.unit)} | {floor} | "
-                         f"{ratio} | {target} | {verdict(fig)} | {cpu} | {fig.note} |")
-    lines += ["", "### Growth with the number of obligations (t ∝ n^k)", "",
-              "| what | exponent k |", "|---|---|"]
+            lines.append(
+                f"| {label} | {fig.scale} | {fmt(fig.value, fig.unit)} | {floor} | "
+                f"{ratio} | {target} | {verdict(fig)} | {cpu} | {fig.note} |"
+            )
+    lines += [
+        "",
+        "### Growth with the number of obligations (t ∝ n^k)",
+        "",
+        "| what | exponent k |",
+        "|---|---|",
+    ]
     for key in TARGETS:
         if key in growth:
             lines.append(f"| {TARGETS[key][0]} | {growth[key]} |")
@@ -966,10 +1136,16 @@ BENCHES: dict[str, Callable[[str, Path, int], list[Figure]]] = {
 def data_sizes(path: Path) -> dict[str, int]:
     conn = sqlite3.connect(str(path))
     try:
-        return {table: conn.execute(f"SELECT COUNT(*) FROM {name}").fetchone()[0]
-                for table, name in (("units", "unit"), ("directives", "directive"),
-                                    ("tasks", "task"), ("obligations", "obligation"),
-                                    ("submissions", "submission"))}
+        return {
+            table: conn.execute(f"SELECT COUNT(*) FROM {name}").fetchone()[0]
+            for table, name in (
+                ("units", "unit"),
+                ("directives", "directive"),
+                ("tasks", "task"),
+                ("obligations", "obligation"),
+                ("submissions", "submission"),
+            )
+        }
     finally:
         conn.close()
 
@@ -979,12 +1155,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--scales", default="S,M")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--only", help=f"comma-separated subset of: {', '.join(BENCHES)}")
-    parser.add_argument("--out", type=Path,
-                        help="Markdown file to update (e.g. docs/performance.md)")
+    parser.add_argument(
+        "--out", type=Path, help="Markdown file to update (e.g. docs/performance.md)"
+    )
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "latest.raw")
-    parser.add_argument("--keep", type=Path,
-                        help="raw results of an earlier run (its --json file): its figures not "
-                             "measured now are kept in the table (e.g. S,M first, L later)")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        help="raw results of an earlier run (its --json file): its figures not "
+        "measured now are kept in the table (e.g. S,M first, L later)",
+    )
     args = parser.parse_args(argv)
     scales = [s.strip().upper() for s in args.scales.split(",") if s.strip()]
     chosen = [b.strip() for b in args.only.split(",")] if args.only else list(BENCHES)
@@ -1003,22 +1183,37 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[{scale}] {name}…", flush=True)
             for fig in BENCHES[name](scale, path, args.repeat):
                 figures.append(fig)
-                print(f"    {fig.key}: {fmt(fig.value, fig.unit)} (floor "
-                      f"{fmt(fig.floor, fig.unit) if fig.floor is not None else '—'}) "
-                      f"{fig.note}", flush=True)
+                print(
+                    f"    {fig.key}: {fmt(fig.value, fig.unit)} (floor "
+                    f"{fmt(fig.floor, fig.unit) if fig.floor is not None else '—'}) "
+                    f"{fig.note}",
+                    flush=True,
+                )
     if args.keep and args.keep.exists():
         earlier = json.loads(args.keep.read_text(encoding="utf-8"))
         measured = {(f.key, f.scale) for f in figures}
         sizes = {s: v for s, v in earlier["sizes"].items() if s not in sizes} | sizes
-        figures = [Figure(**f) for f in earlier["figures"]
-                   if (f["key"], f["scale"]) not in measured] + figures
+        figures = [
+            Figure(**f) for f in earlier["figures"] if (f["key"], f["scale"]) not in measured
+        ] + figures
         order = {"S": 0, "M": 1, "L": 2}
         sizes = dict(sorted(sizes.items(), key=lambda kv: order.get(kv[0], 9)))
     when = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps({"when": when, "machine": machine_info(), "sizes": sizes,
-                                     "figures": [f.__dict__ for f in figures]}, indent=1,
-                                    ensure_ascii=False, default=str), encoding="utf-8")
+    args.json.write_text(
+        json.dumps(
+            {
+                "when": when,
+                "machine": machine_info(),
+                "sizes": sizes,
+                "figures": [f.__dict__ for f in figures],
+            },
+            indent=1,
+            ensure_ascii=False,
+            default=str,
+        ),
+        encoding="utf-8",
+    )
     block = render(figures, sizes, args.repeat, when)
     if args.out:
         write_out(args.out, block)

@@ -22,8 +22,9 @@ PG_URL = os.environ.get(TEST_URL_ENV, "").strip()
 
 
 @pytest.fixture(autouse=True)
-def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-                       ) -> None:
+def _isolated_data_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Never touch the real user data folder or its QSettings."""
     folder = tmp_path_factory.mktemp("data")
     monkeypatch.setenv("SOTHEODOI_DATA", str(folder))
@@ -40,10 +41,13 @@ def db_path(tmp_path: Path) -> Path:
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "sqlite_only: the test is about the SQLite file (headers, WAL, backup API); "
-        "skipped when the suite runs against PostgreSQL")
-    config.addinivalue_line("markers", "pg_only: needs a PostgreSQL server "
-                            f"(${TEST_URL_ENV}); skipped otherwise")
+        "markers",
+        "sqlite_only: the test is about the SQLite file (headers, WAL, backup API); "
+        "skipped when the suite runs against PostgreSQL",
+    )
+    config.addinivalue_line(
+        "markers", f"pg_only: needs a PostgreSQL server (${TEST_URL_ENV}); skipped otherwise"
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

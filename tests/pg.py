@@ -36,7 +36,7 @@ class PgTestServer:
             from app.db import connect
 
             name = f"sotheodoi_tmpl_{uuid.uuid4().hex[:12]}"
-            self._execute(f'CREATE DATABASE "{name}" TEMPLATE template0 ENCODING \'UTF8\'')
+            self._execute(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'")
             database = connect(self.url_for(name))
             database.dispose()
             # No one (autovacuum included) may be connected to a template being copied.

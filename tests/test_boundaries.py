@@ -16,8 +16,9 @@ def test_app_imports_neither_qt_nor_ui():
         "bad = sorted(n for n in sys.modules if n.startswith(('PySide6', 'ui.')) or n == 'ui')\n"
         "print(bad); sys.exit(1 if bad else 0)\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 
@@ -27,8 +28,9 @@ def test_no_qt_import_statement_in_core_sources():
         str(p.relative_to(ROOT))
         for p in (ROOT / "app").rglob("*.py")
         if p.name != "__main__.py"
-        and ("PySide6" in p.read_text(encoding="utf-8")
-             or "from ui" in p.read_text(encoding="utf-8"))
+        and (
+            "PySide6" in p.read_text(encoding="utf-8") or "from ui" in p.read_text(encoding="utf-8")
+        )
     ]
     assert offenders == []
 
@@ -49,11 +51,18 @@ def test_ui_never_imports_sqlalchemy_nor_opens_a_session():
             if any(n == "sqlalchemy" or n.startswith("sqlalchemy.") for n in names):
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} imports sqlalchemy")
             # ``db.read()`` / ``db.write()`` / ``db.session()``: a session opened by the UI
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr in {"read", "write", "session", "sessions"}
-                    and isinstance(node.func.value, ast.Attribute | ast.Name)
-                    and (node.func.value.attr if isinstance(node.func.value, ast.Attribute)
-                         else node.func.value.id) == "db"):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in {"read", "write", "session", "sessions"}
+                and isinstance(node.func.value, ast.Attribute | ast.Name)
+                and (
+                    node.func.value.attr
+                    if isinstance(node.func.value, ast.Attribute)
+                    else node.func.value.id
+                )
+                == "db"
+            ):
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno} opens a session")
     assert offenders == []
 

@@ -37,7 +37,8 @@ def test_database_behind_is_backed_up_before_upgrade(tmp_path):
     assert "phiên bản mới hơn" in err.value.message
     with sqlite3.connect(path) as conn:
         assert conn.execute("select version_num from alembic_version").fetchone()[0] == (
-            "0000_missing")
+            "0000_missing"
+        )
         conn.execute("DELETE FROM alembic_version")  # our tables, no revision stamp
     before = path.read_bytes()
     with pytest.raises(DatabaseError) as err:  # refused before anything is written to it
@@ -87,8 +88,12 @@ def test_two_pcs_starting_at_once_migrate_once(db_target):
 
     code = "import sys; from app.db import connect; connect(sys.argv[1]).dispose()"
     root = Path(__file__).resolve().parent.parent
-    procs = [subprocess.Popen([sys.executable, "-c", code, db_target], cwd=root,
-                              stderr=subprocess.PIPE, text=True) for _ in range(3)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-c", code, db_target], cwd=root, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(3)
+    ]
     results = [(p.wait(timeout=120), p.stderr.read() if p.stderr else "") for p in procs]
     assert all(rc == 0 for rc, _ in results), results
     db = open_database(db_target)
@@ -108,7 +113,8 @@ def test_a_new_database_is_set_up_in_one_transaction(db_target):
 
     def on_execute(_conn, _cursor, statement, *_args) -> None:
         if "alembic_version" in statement and statement.lstrip().upper().startswith(
-                ("INSERT", "UPDATE")):
+            ("INSERT", "UPDATE")
+        ):
             steps.append("stamp")
 
     def on_commit(_conn) -> None:
@@ -125,4 +131,4 @@ def test_a_new_database_is_set_up_in_one_transaction(db_target):
     db.dispose()
     stamps = [i for i, step in enumerate(steps) if step == "stamp"]
     assert len(stamps) >= 2  # several revisions (each stamps alembic_version)
-    assert "commit" not in steps[stamps[0]:stamps[-1]]
+    assert "commit" not in steps[stamps[0] : stamps[-1]]

@@ -11,17 +11,31 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # (what, pattern, the one file allowed to hold it)
 RULES = (
-    ("a date written dd/mm/yyyy: use app.dates.fmt / fmt_time",
-     re.compile(r"%d/%m/%Y"), {"app/dates.py"}),
-    ("thousands by replacing commas: use app.text.number_text",
-     re.compile(r""":,\}.*\.replace\(\s*["'],["']\s*,\s*["']\.["']"""), {"app/text.py"}),
-    ("a unit-kind order: use app.ordering (kind_rank, unit_key)",
-     re.compile(r"enumerate\(UnitKind\)\}|list\(UnitKind\)\.index|KIND_ORDER\s*="),
-     {"app/ordering.py"}),
-    ("a count by status: use app.status.StatusCounts",
-     re.compile(r"^class \w*(Counts|Totals)\b|Counter\(\w+\.status"), {"app/status.py"}),
-    ("the warning statuses: use app.status.WARNING_STATUSES",
-     re.compile(r"WARNING_STATUSES\s*="), {"app/status.py"}),
+    (
+        "a date written dd/mm/yyyy: use app.dates.fmt / fmt_time",
+        re.compile(r"%d/%m/%Y"),
+        {"app/dates.py"},
+    ),
+    (
+        "thousands by replacing commas: use app.text.number_text",
+        re.compile(r""":,\}.*\.replace\(\s*["'],["']\s*,\s*["']\.["']"""),
+        {"app/text.py"},
+    ),
+    (
+        "a unit-kind order: use app.ordering (kind_rank, unit_key)",
+        re.compile(r"enumerate\(UnitKind\)\}|list\(UnitKind\)\.index|KIND_ORDER\s*="),
+        {"app/ordering.py"},
+    ),
+    (
+        "a count by status: use app.status.StatusCounts",
+        re.compile(r"^class \w*(Counts|Totals)\b|Counter\(\w+\.status"),
+        {"app/status.py"},
+    ),
+    (
+        "the warning statuses: use app.status.WARNING_STATUSES",
+        re.compile(r"WARNING_STATUSES\s*="),
+        {"app/status.py"},
+    ),
 )
 
 
@@ -43,8 +57,12 @@ def test_each_rule_has_one_home() -> None:
 
 
 def test_the_check_sees_a_copy() -> None:
-    lines = ('f"{day:%d/%m/%Y}"', 'f"{n:,}".replace(",", ".")',
-             "rank = {k: i for i, k in enumerate(UnitKind)}", "class WarningTotals:",
-             "WARNING_STATUSES = (Status.OVERDUE,)")
+    lines = (
+        'f"{day:%d/%m/%Y}"',
+        'f"{n:,}".replace(",", ".")',
+        "rank = {k: i for i, k in enumerate(UnitKind)}",
+        "class WarningTotals:",
+        "WARNING_STATUSES = (Status.OVERDUE,)",
+    )
     for line, (_what, pattern, _homes) in zip(lines, RULES, strict=True):
         assert pattern.search(line), line

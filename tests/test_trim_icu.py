@@ -58,15 +58,17 @@ def test_trimmed_library_keeps_what_qt_needs(tmp_path: Path) -> None:
     assert any(ord(ch) > 127 for ch in result.zone_name)  # e.g. "Giờ Đông Dương"
 
 
-def test_missing_vietnamese_collation_stops_the_build(tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_missing_vietnamese_collation_stops_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     source = _wheel_icu_data()
     monkeypatch.setattr(trim_icu, "KEPT", tuple(k for k in trim_icu.KEPT if k != "coll/vi.res"))
     with pytest.raises(trim_icu.TrimError, match=r"coll/vi\.res"):
         trim_icu.trim(source, tmp_path / source.name)
     # Even past the list of required items, the runtime check notices.
-    monkeypatch.setattr(trim_icu, "REQUIRED",
-                        tuple(k for k in trim_icu.REQUIRED if k != "coll/vi.res"))
+    monkeypatch.setattr(
+        trim_icu, "REQUIRED", tuple(k for k in trim_icu.REQUIRED if k != "coll/vi.res")
+    )
     with pytest.raises(trim_icu.TrimError, match="ucol_open"):
         trim_icu.trim(source, tmp_path / source.name)
 

@@ -36,9 +36,11 @@ def unit_names() -> list[str]:
     from app.services.sample import sample_path
 
     data = json.loads(sample_path().read_text(encoding="utf-8"))
-    return [u["name"] for u in data["units"]
-            if u["kind"] in ("so_nganh", "huyen") and u.get("active", True)
-            and not u.get("valid_to")]
+    return [
+        u["name"]
+        for u in data["units"]
+        if u["kind"] in ("so_nganh", "huyen") and u.get("active", True) and not u.get("valid_to")
+    ]
 
 
 def receive_loop(db: str, first: int, count: int) -> int:
@@ -46,11 +48,33 @@ def receive_loop(db: str, first: int, count: int) -> int:
     for n in range(first, first + count):
         out, err = io.StringIO(), io.StringIO()
         number = f"{n}/{NUMBER_SUFFIX}"
-        code = run(["--db", db, "receive", "--unit", units[n % len(units)],
-                    "--directive", DIRECTIVE, "--task", TASK, "--period", PERIOD,
-                    "--number", number, "--signed", "01/12/2018", "--received", "02/12/2018",
-                    "--today", "31/12/2018", "--summary", f"Báo cáo kiểm thử số {n}"],
-                   out=out, err=err)
+        code = run(
+            [
+                "--db",
+                db,
+                "receive",
+                "--unit",
+                units[n % len(units)],
+                "--directive",
+                DIRECTIVE,
+                "--task",
+                TASK,
+                "--period",
+                PERIOD,
+                "--number",
+                number,
+                "--signed",
+                "01/12/2018",
+                "--received",
+                "02/12/2018",
+                "--today",
+                "31/12/2018",
+                "--summary",
+                f"Báo cáo kiểm thử số {n}",
+            ],
+            out=out,
+            err=err,
+        )
         if code != 0:
             sys.stderr.write(err.getvalue())
             return code
@@ -79,15 +103,23 @@ def edit_loop(db_path: str, first: int, count: int) -> int:
         obligations = [r.id for r in list_obligations(db, today)]
         for n in range(first, first + count):
             number = f"{n}/{NUMBER_SUFFIX}"
-            data = SubmissionInput(obligation_id=obligations[n % len(obligations)],
-                                   number_symbol=number, signed_date=dt.date(2018, 12, 1),
-                                   received_date=dt.date(2018, 12, 2), summary="v1")
+            data = SubmissionInput(
+                obligation_id=obligations[n % len(obligations)],
+                number_symbol=number,
+                signed_date=dt.date(2018, 12, 1),
+                received_date=dt.date(2018, 12, 2),
+                summary="v1",
+            )
             info = record_submission(db, data, today=today)
             sys.stdout.write(f"ACK add {info.id} {number}\n")
             sys.stdout.flush()
-            fixed = SubmissionInput(obligation_id=data.obligation_id, number_symbol=number,
-                                    signed_date=data.signed_date,
-                                    received_date=dt.date(2018, 12, 3), summary="v2")
+            fixed = SubmissionInput(
+                obligation_id=data.obligation_id,
+                number_symbol=number,
+                signed_date=data.signed_date,
+                received_date=dt.date(2018, 12, 3),
+                summary="v2",
+            )
             update_submission(db, info.id, fixed, today=today)
             sys.stdout.write(f"ACK upd {info.id} {number}\n")
             sys.stdout.flush()

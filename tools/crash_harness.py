@@ -101,13 +101,18 @@ def starts_normally(db: Path) -> None:
     out, err = io.StringIO(), io.StringIO()
     code = run(["--db", str(db), "status", "--as-of", "31/12/2018"], out=out, err=err)
     if code != 0:
-        raise CrashCheckFailed(f"the program does not start on {db} (exit {code}): "
-                               f"{err.getvalue().strip()}")
+        raise CrashCheckFailed(
+            f"the program does not start on {db} (exit {code}): {err.getvalue().strip()}"
+        )
     # Nothing left behind once it has started: no staging folder of a killed backup or
     # restore, no restore journal, no attachments folder hidden by a restore cut short.
-    leftovers = sorted(p.name for p in db.resolve().parent.iterdir()
-                       if p.name.startswith((".sotheodoi-tam-", ".khoi-phuc-dang-do",
-                                             ".attachments-cu-", ".attachments-moi-")))
+    leftovers = sorted(
+        p.name
+        for p in db.resolve().parent.iterdir()
+        if p.name.startswith(
+            (".sotheodoi-tam-", ".khoi-phuc-dang-do", ".attachments-cu-", ".attachments-moi-")
+        )
+    )
     if leftovers:
         raise CrashCheckFailed(f"left behind after the start on {db}: {leftovers}")
 
@@ -170,37 +175,52 @@ def _verify_receive(rnd: Round) -> None:
     acked = [line.split() for line in rnd.acked if line.startswith("ACK ")]
     rows = dict(_query(rnd.db, "SELECT id, number_symbol FROM submission"))
     acked_ids = {int(a[1]) for a in acked}
-    new_rows = {i for i, n in rows.items()
-                if rnd.first_number <= _number(str(n)) < rnd.first_number + 100_000}
+    new_rows = {
+        i
+        for i, n in rows.items()
+        if rnd.first_number <= _number(str(n)) < rnd.first_number + 100_000
+    }
     extra = len(new_rows - acked_ids)
-    rnd.outcome = ("killed before the first write" if not acked and not extra else
-                   "killed between a commit and its acknowledgement" if extra else
-                   "killed between writes or inside an uncommitted one")
+    rnd.outcome = (
+        "killed before the first write"
+        if not acked and not extra
+        else "killed between a commit and its acknowledgement"
+        if extra
+        else "killed between writes or inside an uncommitted one"
+    )
     for _, sid, number in acked:
         if rows.get(int(sid)) != number:
-            raise CrashCheckFailed(f"acknowledged document {number} (id {sid}) is missing "
-                                   f"from {rnd.db}")
+            raise CrashCheckFailed(
+                f"acknowledged document {number} (id {sid}) is missing from {rnd.db}"
+            )
     _verify_receive_invariants(rnd)
 
 
 def _verify_receive_invariants(rnd: Round) -> None:
     """Nothing half-written: each document has its audit row; counters agree."""
-    orphans = _query(rnd.db, """
+    orphans = _query(
+        rnd.db,
+        """
         SELECT s.id FROM submission s
         WHERE NOT EXISTS (SELECT 1 FROM audit_entry a
                           WHERE a.entity = 'submission' AND a.entity_id = s.id
-                            AND a.action = 'create')""")
+                            AND a.action = 'create')""",
+    )
     if orphans:
         raise CrashCheckFailed(f"documents without their audit row: {orphans[:5]}")
-    stale = _query(rnd.db, """
+    stale = _query(
+        rnd.db,
+        """
         SELECT o.id, o.submission_count, o.first_received,
                (SELECT count(*) FROM submission s WHERE s.obligation_id = o.id),
                (SELECT min(received_date) FROM submission s WHERE s.obligation_id = o.id)
-        FROM obligation o""")
+        FROM obligation o""",
+    )
     wrong = [r for r in stale if (r[1], r[2]) != (r[3], r[4])]
     if wrong:
-        raise CrashCheckFailed(f"obligations whose counts disagree with their documents: "
-                               f"{wrong[:5]}")
+        raise CrashCheckFailed(
+            f"obligations whose counts disagree with their documents: {wrong[:5]}"
+        )
 
 
 # --- target: edit (record, correct, delete documents) ------------------------------------------
@@ -220,11 +240,17 @@ def _verify_edit(rnd: Round) -> None:
         if line.startswith("ACK "):
             _, step, sid, number = line.split()
             last[number] = (step, int(sid))
-    rows = {str(r[1]): (int(r[0]), str(r[2]), str(r[3])) for r in _query(
-        rnd.db, "SELECT id, number_symbol, summary, received_date FROM submission")}
-    deleted = {int(r[0]) for r in _query(
-        rnd.db, "SELECT entity_id FROM audit_entry WHERE entity='submission' "
-                "AND action='delete'")}
+    rows = {
+        str(r[1]): (int(r[0]), str(r[2]), str(r[3]))
+        for r in _query(rnd.db, "SELECT id, number_symbol, summary, received_date FROM submission")
+    }
+    deleted = {
+        int(r[0])
+        for r in _query(
+            rnd.db,
+            "SELECT entity_id FROM audit_entry WHERE entity='submission' AND action='delete'",
+        )
+    }
     v1 = ("v1", "2018-12-02")
     v2 = ("v2", "2018-12-03")
     ahead = 0
@@ -234,21 +260,30 @@ def _verify_edit(rnd: Round) -> None:
         state = "gone" if row is None else (row[1], row[2])
         if row is not None and row[0] != sid:
             raise CrashCheckFailed(f"document {number} has id {row[0]}, acknowledged as {sid}")
-        allowed = {"add": [v1, v2], "upd": [v2] + (["gone"] if deletes else []),
-                   "del": ["gone"]}[step]
+        allowed = {"add": [v1, v2], "upd": [v2] + (["gone"] if deletes else []), "del": ["gone"]}[
+            step
+        ]
         if state not in allowed:
-            raise CrashCheckFailed(f"document {sid} ({number}) after an acknowledged {step}: "
-                                   f"found {state}, allowed {allowed}")
+            raise CrashCheckFailed(
+                f"document {sid} ({number}) after an acknowledged {step}: "
+                f"found {state}, allowed {allowed}"
+            )
         if state == "gone" and sid not in deleted:
             raise CrashCheckFailed(f"document {sid} vanished without its audit row")
         ahead += int(state != allowed[0])
-    ahead += sum(1 for number, row in rows.items()
-                 if rnd.first_number <= _number(number) < rnd.first_number + 100_000
-                 and number not in last)
+    ahead += sum(
+        1
+        for number, row in rows.items()
+        if rnd.first_number <= _number(number) < rnd.first_number + 100_000 and number not in last
+    )
     _verify_receive_invariants(rnd)
-    rnd.outcome = ("killed before the first write" if not last and not ahead else
-                   "killed between a commit and its acknowledgement" if ahead else
-                   "killed between writes or inside an uncommitted one")
+    rnd.outcome = (
+        "killed before the first write"
+        if not last and not ahead
+        else "killed between a commit and its acknowledgement"
+        if ahead
+        else "killed between writes or inside an uncommitted one"
+    )
 
 
 # --- target: sample (a new database created, migrated and filled in one go) -------------------
@@ -274,8 +309,11 @@ def _verify_sample(rnd: Round) -> None:
     from app.models.base import Base
 
     expected = set(Base.metadata.tables) | {"alembic_version"}
-    stamp = _query(rnd.db, "SELECT version_num FROM alembic_version") if (
-        "alembic_version" in tables) else []
+    stamp = (
+        _query(rnd.db, "SELECT version_num FROM alembic_version")
+        if ("alembic_version" in tables)
+        else []
+    )
     if not expected <= tables or not stamp:
         raise CrashCheckFailed(f"half a schema: tables {sorted(tables)}, revision {stamp}")
     units = _query(rnd.db, "SELECT count(*) FROM unit")[0][0]
@@ -286,8 +324,11 @@ def _verify_sample(rnd: Round) -> None:
         raise CrashCheckFailed(f"sample half-loaded: units, directives, obligations = {state}")
     if any("Đã nạp dữ liệu mẫu" in line for line in rnd.acked) and state == (0, 0, 0):
         raise CrashCheckFailed("the sample was reported loaded but is not in the database")
-    rnd.outcome = ("killed after set-up, sample not loaded (rolled back or not begun)"
-                   if state == (0, 0, 0) else "killed after the sample was committed")
+    rnd.outcome = (
+        "killed after set-up, sample not loaded (rolled back or not begun)"
+        if state == (0, 0, 0)
+        else "killed after the sample was committed"
+    )
 
 
 # --- target: import (one Excel file of documents, all or nothing) -----------------------------
@@ -310,11 +351,18 @@ def _import_file(rnd: Round, number: int) -> Path:
     rnd.first_number = number * 100_000 + 1
     for i in range(IMPORT_ROWS):
         n = rnd.first_number + i
-        values = {"unit": units[i % len(units)], "directive": DIRECTIVE, "task": TASK,
-                  "period": PERIOD, "number_symbol": f"{n}/{IMPORT_SUFFIX}",
-                  "signed_date": "01/12/2018", "received_date": "02/12/2018",
-                  "signer": "Nguyễn Văn Ánh", "channel": "Giấy",
-                  "summary": f"Báo cáo nhập từ Excel số {n}"}
+        values = {
+            "unit": units[i % len(units)],
+            "directive": DIRECTIVE,
+            "task": TASK,
+            "period": PERIOD,
+            "number_symbol": f"{n}/{IMPORT_SUFFIX}",
+            "signed_date": "01/12/2018",
+            "received_date": "02/12/2018",
+            "signer": "Nguyễn Văn Ánh",
+            "channel": "Giấy",
+            "summary": f"Báo cáo nhập từ Excel số {n}",
+        }
         ws.append([values.get(f.key, "") for f in SUBMISSION_FIELDS])
     path = rnd.work / "nhap.xlsx"
     wb.save(path)
@@ -323,24 +371,41 @@ def _import_file(rnd: Round, number: int) -> Path:
 
 def _command_import(rnd: Round, number: int) -> list[str]:
     path = _import_file(rnd, number)
-    return [PYTHON, str(DRIVER), "cli", "--db", str(rnd.db), "import", "submissions", str(path),
-            "--today", "31/12/2018"]
+    return [
+        PYTHON,
+        str(DRIVER),
+        "cli",
+        "--db",
+        str(rnd.db),
+        "import",
+        "submissions",
+        str(path),
+        "--today",
+        "31/12/2018",
+    ]
 
 
 def _verify_import(rnd: Round) -> None:
     """All the file's rows or none of them; a reported import is complete."""
-    rows = _query(rnd.db, "SELECT number_symbol FROM submission WHERE number_symbol LIKE ?",
-                  (f"%/{IMPORT_SUFFIX}",))
-    mine = sum(1 for (n,) in rows
-               if rnd.first_number <= _number(str(n)) < rnd.first_number + IMPORT_ROWS)
+    rows = _query(
+        rnd.db,
+        "SELECT number_symbol FROM submission WHERE number_symbol LIKE ?",
+        (f"%/{IMPORT_SUFFIX}",),
+    )
+    mine = sum(
+        1 for (n,) in rows if rnd.first_number <= _number(str(n)) < rnd.first_number + IMPORT_ROWS
+    )
     reported = any(line.startswith("Đã nhập") for line in rnd.acked)
     if mine not in (0, IMPORT_ROWS):
         raise CrashCheckFailed(f"import half-applied: {mine} of {IMPORT_ROWS} rows in {rnd.db}")
     if (reported or not rnd.killed) and mine != IMPORT_ROWS:
         raise CrashCheckFailed(f"import reported done but only {mine} rows are in {rnd.db}")
     _verify_receive_invariants(rnd)
-    rnd.outcome = ("killed after the import was committed" if mine else
-                   "killed before the import committed: nothing written")
+    rnd.outcome = (
+        "killed after the import was committed"
+        if mine
+        else "killed before the import committed: nothing written"
+    )
 
 
 # --- target: backup (zips written one after another) ------------------------------------------
@@ -373,8 +438,9 @@ def _verify_backup_files(folder: Path, acked: list[str]) -> tuple[int, int]:
         try:
             verify_backup(path)
         except AppError as exc:
-            raise CrashCheckFailed(f"a backup file that does not verify: {path}: "
-                                   f"{exc.message}") from exc
+            raise CrashCheckFailed(
+                f"a backup file that does not verify: {path}: {exc.message}"
+            ) from exc
     for line in acked:
         if line.startswith("ACK ") and not Path(line[4:]).is_file():
             raise CrashCheckFailed(f"acknowledged backup {line[4:]} is missing")
@@ -385,8 +451,11 @@ def _verify_backup_files(folder: Path, acked: list[str]) -> tuple[int, int]:
 def _verify_backup(rnd: Round) -> None:
     zips, temps = _verify_backup_files(_zip_folder(rnd), rnd.acked)
     _verify_receive_invariants(rnd)
-    rnd.outcome = ("killed while writing a zip (its temp file left, no .zip of it)" if temps
-                   else "killed between backups (every zip complete)")
+    rnd.outcome = (
+        "killed while writing a zip (its temp file left, no .zip of it)"
+        if temps
+        else "killed between backups (every zip complete)"
+    )
     if zips < sum(1 for line in rnd.acked if line.startswith("ACK ")):
         raise CrashCheckFailed("fewer zips than acknowledged backups")
 
@@ -411,10 +480,17 @@ def _with_documents(base: Path, target: Path, marker: str, count: int) -> None:
     try:
         obligations = [r.id for r in list_obligations(db, today)]
         for i in range(count):
-            record_submission(db, SubmissionInput(
-                obligation_id=obligations[i], number_symbol=f"{i + 1}/{marker}-KIEMTHU",
-                signed_date=dt.date(2018, 12, 1), received_date=dt.date(2018, 12, 2),
-                summary=marker), today=today)
+            record_submission(
+                db,
+                SubmissionInput(
+                    obligation_id=obligations[i],
+                    number_symbol=f"{i + 1}/{marker}-KIEMTHU",
+                    signed_date=dt.date(2018, 12, 1),
+                    received_date=dt.date(2018, 12, 2),
+                    summary=marker,
+                ),
+                today=today,
+            )
     finally:
         db.dispose()
 
@@ -439,8 +515,9 @@ def _restore_files(folder: Path) -> tuple[Path, Path, dict[str, int], dict[str, 
     sqlite_backup(old_live, old)
     db = connect(str(new_live))
     try:
-        zip_path = create_backup(db, folder / "restore-new.zip",
-                                 now=dt.datetime(2019, 1, 2, 8, 0)).path
+        zip_path = create_backup(
+            db, folder / "restore-new.zip", now=dt.datetime(2019, 1, 2, 8, 0)
+        ).path
     finally:
         db.dispose()
     result = (old, zip_path, table_counts(old), table_counts(new_live))
@@ -470,8 +547,14 @@ def _verify_restore(rnd: Round) -> None:
 
     _old, _zip, old_counts, new_counts = _restore_files(rnd.work.parent / "_base")
     counts = table_counts(rnd.db)
-    markers = {m: _query(rnd.db, "SELECT count(*) FROM submission WHERE number_symbol LIKE ?",
-                         (f"%/{m}-KIEMTHU",))[0][0] for m in ("OLD", "NEW")}
+    markers = {
+        m: _query(
+            rnd.db,
+            "SELECT count(*) FROM submission WHERE number_symbol LIKE ?",
+            (f"%/{m}-KIEMTHU",),
+        )[0][0]
+        for m in ("OLD", "NEW")
+    }
     is_old = counts == old_counts and markers == {"OLD": RESTORE_OLD[1], "NEW": 0}
     is_new = counts == new_counts and markers == {"OLD": 0, "NEW": RESTORE_NEW[1]}
     if not (is_old or is_new):
@@ -481,11 +564,15 @@ def _verify_restore(rnd: Round) -> None:
         raise CrashCheckFailed("restore reported done but the old data is still there")
     zips, temps = _verify_backup_files(rnd.db.parent / "backups", [])
     _verify_receive_invariants(rnd)
-    rnd.outcome = ("killed after the restore: the backup's data" if is_new else
-                   "killed before the restore: the old data, safety copy complete" if zips else
-                   "killed before the restore: the old data, safety copy half-written "
-                   "(temp file only)" if temps else
-                   "killed before the restore: the old data, no safety copy yet")
+    rnd.outcome = (
+        "killed after the restore: the backup's data"
+        if is_new
+        else "killed before the restore: the old data, safety copy complete"
+        if zips
+        else "killed before the restore: the old data, safety copy half-written (temp file only)"
+        if temps
+        else "killed before the restore: the old data, no safety copy yet"
+    )
 
 
 def _started(rnd: Round) -> bool:
@@ -494,29 +581,65 @@ def _started(rnd: Round) -> bool:
 
 TARGETS: dict[str, WriteTarget] = {
     "receive": WriteTarget(
-        "receive", "CLI `receive` in a loop (one document per transaction)",
-        _prepare_receive, _command_receive, _verify_receive, min_delay=0.0, max_delay=1.5,
-        ready=lambda rnd: bool(rnd.acked)),
+        "receive",
+        "CLI `receive` in a loop (one document per transaction)",
+        _prepare_receive,
+        _command_receive,
+        _verify_receive,
+        min_delay=0.0,
+        max_delay=1.5,
+        ready=lambda rnd: bool(rnd.acked),
+    ),
     "edit": WriteTarget(
-        "edit", "services: record, correct and delete documents (one transaction each)",
-        _prepare_receive, _command_edit, _verify_edit, min_delay=0.0, max_delay=1.5,
-        ready=lambda rnd: bool(rnd.acked)),
+        "edit",
+        "services: record, correct and delete documents (one transaction each)",
+        _prepare_receive,
+        _command_edit,
+        _verify_edit,
+        min_delay=0.0,
+        max_delay=1.5,
+        ready=lambda rnd: bool(rnd.acked),
+    ),
     "sample": WriteTarget(
-        "sample", "new database: create, migrate to head, load the sample (`sample`)",
-        _prepare_fresh, _command_sample, _verify_sample, min_delay=0.0, max_delay=0.3,
-        ready=lambda rnd: rnd.db.exists()),
+        "sample",
+        "new database: create, migrate to head, load the sample (`sample`)",
+        _prepare_fresh,
+        _command_sample,
+        _verify_sample,
+        min_delay=0.0,
+        max_delay=0.3,
+        ready=lambda rnd: rnd.db.exists(),
+    ),
     "import": WriteTarget(
-        "import", f"CLI `import submissions` of a {IMPORT_ROWS}-row Excel file (all or nothing)",
-        _prepare_receive, _command_import, _verify_import, min_delay=0.0, max_delay=0.8,
-        ready=_started),
+        "import",
+        f"CLI `import submissions` of a {IMPORT_ROWS}-row Excel file (all or nothing)",
+        _prepare_receive,
+        _command_import,
+        _verify_import,
+        min_delay=0.0,
+        max_delay=0.8,
+        ready=_started,
+    ),
     "backup": WriteTarget(
-        "backup", "CLI `backup` in a loop (zip through a temp file, then renamed)",
-        _prepare_backup, _command_backup, _verify_backup, min_delay=0.0, max_delay=1.0,
-        ready=lambda rnd: bool(rnd.acked)),
+        "backup",
+        "CLI `backup` in a loop (zip through a temp file, then renamed)",
+        _prepare_backup,
+        _command_backup,
+        _verify_backup,
+        min_delay=0.0,
+        max_delay=1.0,
+        ready=lambda rnd: bool(rnd.acked),
+    ),
     "restore": WriteTarget(
-        "restore", "CLI `restore` of a backup (safety copy first, then the data replaced)",
-        _prepare_restore, _command_restore, _verify_restore, min_delay=0.0, max_delay=0.8,
-        ready=_started),
+        "restore",
+        "CLI `restore` of a backup (safety copy first, then the data replaced)",
+        _prepare_restore,
+        _command_restore,
+        _verify_restore,
+        min_delay=0.0,
+        max_delay=0.8,
+        ready=_started,
+    ),
 }
 
 
@@ -534,9 +657,15 @@ def run_round(target: WriteTarget, work: Path, number: int, rng: random.Random) 
     rnd = Round(work=work, db=work / "crash.db")
     target.prepare(rnd, number)
     env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONUNBUFFERED="1")
-    proc = subprocess.Popen(target.command(rnd, number), stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, encoding="utf-8", cwd=ROOT,
-                            env=env)
+    proc = subprocess.Popen(
+        target.command(rnd, number),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        env=env,
+    )
     reader = threading.Thread(target=_reader, args=(proc.stdout, rnd.acked), daemon=True)
     reader.start()
     delay = rng.uniform(target.min_delay, target.max_delay)
@@ -556,8 +685,9 @@ def run_round(target: WriteTarget, work: Path, number: int, rng: random.Random) 
     if proc.stderr:
         proc.stderr.close()
     if not rnd.killed and proc.returncode != 0:
-        raise CrashCheckFailed(f"{target.name} failed before the kill (exit "
-                               f"{proc.returncode}): {rnd.stderr[-2000:]}")
+        raise CrashCheckFailed(
+            f"{target.name} failed before the kill (exit {proc.returncode}): {rnd.stderr[-2000:]}"
+        )
     integrity_check(rnd.db)
     target.verify(rnd)
     starts_normally(rnd.db)
@@ -575,16 +705,23 @@ class Report:
     def describe(self) -> str:
         lines = []
         for name in self.rounds:
-            lines.append(f"{name}: {self.rounds[name]} rounds, {self.kills[name]} killed by "
-                         f"SIGKILL mid-write, {self.acked[name]} acknowledged writes checked; "
-                         "integrity ok, nothing lost, the program starts normally")
+            lines.append(
+                f"{name}: {self.rounds[name]} rounds, {self.kills[name]} killed by "
+                f"SIGKILL mid-write, {self.acked[name]} acknowledged writes checked; "
+                "integrity ok, nothing lost, the program starts normally"
+            )
             for outcome, count in sorted(self.outcomes.get(name, {}).items()):
                 lines.append(f"    {count:5d} × {outcome}")
         return "\n".join(lines)
 
 
-def run_harness(kills: int, work: Path, target_names: list[str] | None = None,
-                seed: int = 1, progress: Callable[[str], None] | None = None) -> Report:
+def run_harness(
+    kills: int,
+    work: Path,
+    target_names: list[str] | None = None,
+    seed: int = 1,
+    progress: Callable[[str], None] | None = None,
+) -> Report:
     """``kills`` rounds spread over the targets in turn; raises CrashCheckFailed on a loss."""
     if os.name != "posix":
         raise SystemExit("SIGKILL needs a POSIX system; run this on Linux or macOS.")
@@ -602,17 +739,20 @@ def run_harness(kills: int, work: Path, target_names: list[str] | None = None,
             by_name = report.outcomes.setdefault(name, {})
             by_name[rnd.outcome] = by_name.get(rnd.outcome, 0) + 1
         if progress:
-            progress(f"[{number + 1}/{kills}] {name}: "
-                     f"{'killed' if rnd.killed else 'finished'} after "
-                     f"{len(rnd.acked)} acknowledged lines; checks ok")
+            progress(
+                f"[{number + 1}/{kills}] {name}: "
+                f"{'killed' if rnd.killed else 'finished'} after "
+                f"{len(rnd.acked)} acknowledged lines; checks ok"
+            )
     return report
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else "")
     parser.add_argument("--kills", type=int, default=100)
-    parser.add_argument("--targets", default=",".join(TARGETS),
-                        help="comma-separated: " + ", ".join(TARGETS))
+    parser.add_argument(
+        "--targets", default=",".join(TARGETS), help="comma-separated: " + ", ".join(TARGETS)
+    )
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--work", type=Path, default=None, help="folder for the databases")
     args = parser.parse_args(argv)
@@ -621,8 +761,7 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="crash-"))
     started = time.monotonic()
     try:
-        report = run_harness(args.kills, work, args.targets.split(","), args.seed,
-                             progress=print)
+        report = run_harness(args.kills, work, args.targets.split(","), args.seed, progress=print)
     except CrashCheckFailed as exc:
         print(f"FAILED: {exc}\n(files kept in {work})")
         return 1

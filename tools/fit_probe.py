@@ -30,9 +30,25 @@ TITLE_BAR = 31  # a Windows 10/11 title bar, logical pixels
 def configure_screen(width: int, height: int, scale: float, folder: Path) -> None:
     """The offscreen platform with one screen of width×height physical pixels."""
     config = folder / "screen.json"
-    config.write_text(json.dumps({"screens": [{
-        "name": "probe", "x": 0, "y": 0, "width": width, "height": height,
-        "logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}]}), encoding="utf-8")
+    config.write_text(
+        json.dumps(
+            {
+                "screens": [
+                    {
+                        "name": "probe",
+                        "x": 0,
+                        "y": 0,
+                        "width": width,
+                        "height": height,
+                        "logicalDpi": 96,
+                        "logicalBaseDpi": 96,
+                        "dpr": 1,
+                    }
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={config}"
     if scale != 1:
         os.environ["QT_SCALE_FACTOR"] = str(scale)
@@ -45,8 +61,12 @@ def _rect(r: Any) -> list[int]:
 
 
 def _inside(r: Any, area: Any) -> bool:
-    return (r.left() >= area.left() and r.right() <= area.right()
-            and r.top() >= area.top() and r.bottom() <= area.bottom())
+    return (
+        r.left() >= area.left()
+        and r.right() <= area.right()
+        and r.top() >= area.top()
+        and r.bottom() <= area.bottom()
+    )
 
 
 def outer_frame(widget: Any) -> Any:
@@ -80,8 +100,9 @@ def measure(name: str, widget: Any, area: Any) -> dict[str, Any]:
     frame = outer_frame(widget)
     problems: list[str] = []
     if not _inside(frame, area):
-        problems.append(f"khung {_rect(frame)} (+{TITLE_BAR} thanh tiêu đề) ra ngoài màn hình "
-                        f"{_rect(area)}")
+        problems.append(
+            f"khung {_rect(frame)} (+{TITLE_BAR} thanh tiêu đề) ra ngoài màn hình {_rect(area)}"
+        )
     buttons = []
     for button in action_buttons(widget):
         top_left = button.mapToGlobal(QPoint(0, 0))
@@ -91,8 +112,13 @@ def measure(name: str, widget: Any, area: Any) -> dict[str, Any]:
         buttons.append({"text": button.text(), "rect": _rect(rect), "visible": visible})
         if not ok:
             problems.append(f"nút {button.text()!r} {_rect(rect)} không thấy hết")
-    return {"name": name, "frame": _rect(frame), "min_hint": [widget.minimumSizeHint().width(),
-            widget.minimumSizeHint().height()], "buttons": buttons, "problems": problems}
+    return {
+        "name": name,
+        "frame": _rect(frame),
+        "min_hint": [widget.minimumSizeHint().width(), widget.minimumSizeHint().height()],
+        "buttons": buttons,
+        "problems": problems,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -154,8 +180,12 @@ def _probe(folder: Path, only: set[str]) -> dict[str, Any]:
     window.close()
     tasks.wait_for_background()
     db.dispose()
-    return {"screen": _rect(screen.geometry()), "available": _rect(area),
-            "scale": screen.devicePixelRatio(), "windows": windows}
+    return {
+        "screen": _rect(screen.geometry()),
+        "available": _rect(area),
+        "scale": screen.devicePixelRatio(),
+        "windows": windows,
+    }
 
 
 if __name__ == "__main__":

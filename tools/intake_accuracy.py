@@ -38,8 +38,10 @@ def main(argv: list[str] | None = None) -> int:
         report, _ = measure(db, corpus, today=TODAY)
         db.dispose()
     print(report.markdown())
-    print(f"Sai mà chắc chắn (mọi trường): {report.confident_wrong()}; đơn vị và ngày ký: "
-          f"{report.confident_wrong(['unit', 'signed_date'])}")
+    print(
+        f"Sai mà chắc chắn (mọi trường): {report.confident_wrong()}; đơn vị và ngày ký: "
+        f"{report.confident_wrong(['unit', 'signed_date'])}"
+    )
     return 0
 
 

@@ -31,12 +31,16 @@ def draw(size: int = 256) -> Image.Image:
     # Rounded blue tile.
     d.rounded_rectangle([px(0.03), px(0.03), px(0.97), px(0.97)], radius=px(0.18), fill=BLUE)
     # Open book: two pages meeting at the spine.
-    left = [(px(0.14), px(0.30)), (px(0.49), px(0.36)), (px(0.49), px(0.82)),
-            (px(0.14), px(0.76))]
-    right = [(px(0.51), px(0.36)), (px(0.86), px(0.30)), (px(0.86), px(0.76)),
-             (px(0.51), px(0.82))]
-    shadow = [(px(0.12), px(0.33)), (px(0.50), px(0.39)), (px(0.88), px(0.33)),
-              (px(0.88), px(0.80)), (px(0.50), px(0.86)), (px(0.12), px(0.80))]
+    left = [(px(0.14), px(0.30)), (px(0.49), px(0.36)), (px(0.49), px(0.82)), (px(0.14), px(0.76))]
+    right = [(px(0.51), px(0.36)), (px(0.86), px(0.30)), (px(0.86), px(0.76)), (px(0.51), px(0.82))]
+    shadow = [
+        (px(0.12), px(0.33)),
+        (px(0.50), px(0.39)),
+        (px(0.88), px(0.33)),
+        (px(0.88), px(0.80)),
+        (px(0.50), px(0.86)),
+        (px(0.12), px(0.80)),
+    ]
     d.polygon(shadow, fill=BLUE_LIGHT)
     d.polygon(left, fill=PAGE)
     d.polygon(right, fill=PAGE)

@@ -44,8 +44,10 @@ def build(revision: str, target: Path) -> Path:
     from app.services.units import UnitInput, create_unit, list_units, update_unit
 
     if revision != head_revision():
-        raise SystemExit(f"Revision {revision} is not head ({head_revision()}): a fixture is "
-                         "made by the program version whose newest revision it is.")
+        raise SystemExit(
+            f"Revision {revision} is not head ({head_revision()}): a fixture is "
+            "made by the program version whose newest revision it is."
+        )
     live = target.with_name(target.stem + "-live.db")
     for suffix in ("", "-wal", "-shm"):
         Path(str(live) + suffix).unlink(missing_ok=True)
@@ -54,14 +56,28 @@ def build(revision: str, target: Path) -> Path:
         assert current_revision(db) == revision
         load_sample(db)
         # A unit typed by hand (decomposed Vietnamese, as some keyboards send it), then edited.
-        unit = create_unit(db, UnitInput(name="Ban Quản lý Khu kinh te\u0302\u0301 Dung Qua\u0301t",
-                                         kind=UnitKind.OTHER, short_name="BQL KKT",
-                                         email="bqlkkt@quangngai.gov.vn",
-                                         note="Dòng 1\nDòng 2"))
-        update_unit(db, unit.id, UnitInput(name=unit.name, kind=UnitKind.OTHER,
-                                           short_name="BQL KKT Dung Quất",
-                                           email=unit.email, note=unit.note),
-                    expected_version=unit.version)
+        unit = create_unit(
+            db,
+            UnitInput(
+                name="Ban Quản lý Khu kinh te\u0302\u0301 Dung Qua\u0301t",
+                kind=UnitKind.OTHER,
+                short_name="BQL KKT",
+                email="bqlkkt@quangngai.gov.vn",
+                note="Dòng 1\nDòng 2",
+            ),
+        )
+        update_unit(
+            db,
+            unit.id,
+            UnitInput(
+                name=unit.name,
+                kind=UnitKind.OTHER,
+                short_name="BQL KKT Dung Quất",
+                email=unit.email,
+                note=unit.note,
+            ),
+            expected_version=unit.version,
+        )
         day = dt.date(2018, 12, 31)
         rows = list_obligations(db, day)
         taken = 0
@@ -69,11 +85,19 @@ def build(revision: str, target: Path) -> Path:
         for row in rows:
             if row.period_label in ("", "6 tháng đầu năm 2018") and taken < 12:
                 received = row.due_date - dt.timedelta(days=taken % 5 - 2)
-                info = record_submission(db, SubmissionInput(
-                    obligation_id=row.id, number_symbol=f"{40 + taken}/BC-UBND",
-                    signed_date=received - dt.timedelta(days=1), received_date=received,
-                    signer="Nguyễn Văn Ánh", channel="email" if taken % 2 else "giay",
-                    summary=f"Báo cáo kết quả thực hiện – lần {taken + 1}"), today=day)
+                info = record_submission(
+                    db,
+                    SubmissionInput(
+                        obligation_id=row.id,
+                        number_symbol=f"{40 + taken}/BC-UBND",
+                        signed_date=received - dt.timedelta(days=1),
+                        received_date=received,
+                        signer="Nguyễn Văn Ánh",
+                        channel="email" if taken % 2 else "giay",
+                        summary=f"Báo cáo kết quả thực hiện – lần {taken + 1}",
+                    ),
+                    today=day,
+                )
                 first_id = first_id or info.id
                 taken += 1
         set_waived(db, rows[-1].id, True, "Đơn vị đã sáp nhập")
@@ -121,27 +145,59 @@ def _add_issued(db: Database) -> None:
 
     directive = list_directives(db)[0].id
     units = tuple(u.id for u in list_units(db)[:2])
-    record_issued(db, IssuedInput(kind="summary", as_of=dt.date(2018, 6, 25),
-                                  directive_id=directive, number="15",
-                                  issued_date=dt.date(2018, 6, 26), title="Kết quả theo dõi",
-                                  signer="Nguyễn Văn Ánh", recipients=("Như trên", "Lưu: VT"),
-                                  edits={"opening": "Thực hiện … (đoạn đã sửa)."}))
-    record_issued(db, IssuedInput(kind="reminder", as_of=dt.date(2018, 5, 2),
-                                  directive_id=directive, unit_ids=units, follow_up_round=1))
+    record_issued(
+        db,
+        IssuedInput(
+            kind="summary",
+            as_of=dt.date(2018, 6, 25),
+            directive_id=directive,
+            number="15",
+            issued_date=dt.date(2018, 6, 26),
+            title="Kết quả theo dõi",
+            signer="Nguyễn Văn Ánh",
+            recipients=("Như trên", "Lưu: VT"),
+            edits={"opening": "Thực hiện … (đoạn đã sửa)."},
+        ),
+    )
+    record_issued(
+        db,
+        IssuedInput(
+            kind="reminder",
+            as_of=dt.date(2018, 5, 2),
+            directive_id=directive,
+            unit_ids=units,
+            follow_up_round=1,
+        ),
+    )
 
 
 def _add_calendar(db: Database) -> None:
     from app.services.calendar_days import CalendarDayInput, add_calendar_day
     from app.services.directives import DirectiveInput, create_directive
 
-    add_calendar_day(db, CalendarDayInput(day=dt.date(2018, 4, 30), working=False,
-                                          name="Nghỉ bù", basis="Thông báo số 01/TB-UBND"),
-                     today=dt.date(2018, 1, 5))
-    add_calendar_day(db, CalendarDayInput(day=dt.date(2018, 5, 5), working=True,
-                                          name="Làm bù", basis="Thông báo số 01/TB-UBND"),
-                     today=dt.date(2018, 1, 5))
-    create_directive(db, DirectiveInput(number_symbol="99/UBND-NC", signed_date=dt.date(2018, 5, 2),
-                                        subject="Dời hạn trùng ngày nghỉ", shift_due=True))
+    add_calendar_day(
+        db,
+        CalendarDayInput(
+            day=dt.date(2018, 4, 30), working=False, name="Nghỉ bù", basis="Thông báo số 01/TB-UBND"
+        ),
+        today=dt.date(2018, 1, 5),
+    )
+    add_calendar_day(
+        db,
+        CalendarDayInput(
+            day=dt.date(2018, 5, 5), working=True, name="Làm bù", basis="Thông báo số 01/TB-UBND"
+        ),
+        today=dt.date(2018, 1, 5),
+    )
+    create_directive(
+        db,
+        DirectiveInput(
+            number_symbol="99/UBND-NC",
+            signed_date=dt.date(2018, 5, 2),
+            subject="Dời hạn trùng ngày nghỉ",
+            shift_due=True,
+        ),
+    )
 
 
 def _add_import(db: Database, folder: Path) -> None:
@@ -171,8 +227,9 @@ def main(argv: list[str]) -> int:
     FIXTURES.mkdir(parents=True, exist_ok=True)
     path = build(argv[0], FIXTURES / f"{argv[0]}.db")
     con = sqlite3.connect(path)
-    tables = [r[0] for r in con.execute(
-        "SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")]
+    tables = [
+        r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table' ORDER BY name")
+    ]
     counts = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
     con.close()
     print(f"{path} ({path.stat().st_size} bytes): {counts}")

@@ -35,14 +35,17 @@ SAMPLE_ASSESSMENT = (
     "Nhìn chung, các cơ quan, đơn vị đã quan tâm triển khai Kế hoạch phối hợp; nhiều địa phương "
     "chủ động phối hợp với Ban Dân vận cùng cấp xây dựng kế hoạch, bảo đảm thời gian quy định.\n"
     "Tuy nhiên, một số đơn vị còn chậm gửi kế hoạch, báo cáo; nội dung báo cáo của một số nơi "
-    "còn chung chung, chưa nêu rõ kết quả cụ thể.")
+    "còn chung chung, chưa nêu rõ kết quả cụ thể."
+)
 SAMPLE_DIFFICULTIES = (
     "Một số huyện miền núi thiếu cán bộ làm công tác dân vận chính quyền; việc gửi văn bản qua "
-    "hệ thống quản lý văn bản và điều hành ở một số nơi chưa thường xuyên.")
+    "hệ thống quản lý văn bản và điều hành ở một số nơi chưa thường xuyên."
+)
 SAMPLE_PROPOSALS = (
     "Đề nghị Ủy ban nhân dân tỉnh nhắc nhở Thủ trưởng các cơ quan, đơn vị chưa gửi kế hoạch, "
     "báo cáo khẩn trương thực hiện; chỉ đạo các cơ quan, đơn vị gửi báo cáo đúng thời hạn để "
-    "kịp thời tổng hợp, báo cáo Ban Thường vụ Tỉnh ủy.")
+    "kịp thời tổng hợp, báo cáo Ban Thường vụ Tỉnh ủy."
+)
 
 
 def unit_for(db: object, kind: DocumentKind, day: dt.date, sheet_unit: int) -> int:
@@ -50,8 +53,11 @@ def unit_for(db: object, kind: DocumentKind, day: dt.date, sheet_unit: int) -> i
     agency) still owing something that day (a unit owing nothing gets no letter)."""
     if kind is not DocumentKind.UNIT_REMINDER:
         return sheet_unit
-    overdue = [r for r in list_obligations(db, day, statuses=[Status.OVERDUE])  # type: ignore[arg-type]
-               if r.unit_name != "Sở Nội vụ"]
+    overdue = [
+        r
+        for r in list_obligations(db, day, statuses=[Status.OVERDUE])  # type: ignore[arg-type]
+        if r.unit_name != "Sở Nội vụ"
+    ]
     return overdue[0].unit_id if overdue else sheet_unit
 
 
@@ -68,17 +74,30 @@ def main(argv: list[str] | None = None) -> int:
             load_sample(db)
             record_sample_submissions(db)
             directive_id = list_directives(db)[0].id
-            save_report_texts(db, directive_id, assessment=SAMPLE_ASSESSMENT,
-                              difficulties=SAMPLE_DIFFICULTIES, proposals=SAMPLE_PROPOSALS)
+            save_report_texts(
+                db,
+                directive_id,
+                assessment=SAMPLE_ASSESSMENT,
+                difficulties=SAMPLE_DIFFICULTIES,
+                proposals=SAMPLE_PROPOSALS,
+            )
             unit_id = next(u.id for u in list_units(db) if u.name == SHEET_UNIT)
             pdfs: list[Path] = []
             for day in DAYS:
                 for kind in DocumentKind:
                     pdf = out / f"{kind.file_stem}-{day:%Y-%m-%d}.pdf"
                     # Made on the as-of day itself (its year in the blank date line).
-                    build(db, DocumentOptions(kind=kind, as_of=day, directive_id=directive_id,
-                                              unit_id=unit_for(db, kind, day, unit_id),
-                                              today=day), pdf)
+                    build(
+                        db,
+                        DocumentOptions(
+                            kind=kind,
+                            as_of=day,
+                            directive_id=directive_id,
+                            unit_id=unit_for(db, kind, day, unit_id),
+                            today=day,
+                        ),
+                        pdf,
+                    )
                     pdfs.append(pdf)
         finally:
             db.dispose()
@@ -87,8 +106,9 @@ def main(argv: list[str] | None = None) -> int:
         print("pdftoppm not found; PDFs written, no PNGs", file=sys.stderr)
         return 1
     for pdf in pdfs:
-        subprocess.run([pdftoppm, "-r", "70", "-png", str(pdf), str(pdf.with_suffix(""))],
-                       check=True)
+        subprocess.run(
+            [pdftoppm, "-r", "70", "-png", str(pdf), str(pdf.with_suffix(""))], check=True
+        )
     for path in sorted(out.iterdir()):
         if path.is_file():
             print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)

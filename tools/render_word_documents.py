@@ -43,8 +43,10 @@ def main(argv: list[str] | None = None) -> int:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     pdftoppm = shutil.which("pdftoppm")
     if soffice is None or pdftoppm is None:
-        print("soffice and pdftoppm are needed (libreoffice-writer-nogui, poppler-utils)",
-              file=sys.stderr)
+        print(
+            "soffice and pdftoppm are needed (libreoffice-writer-nogui, poppler-utils)",
+            file=sys.stderr,
+        )
         return 1
     out.mkdir(parents=True, exist_ok=True)
     for kind in DocumentKind:  # only this tool's own files
@@ -56,27 +58,53 @@ def main(argv: list[str] | None = None) -> int:
             load_sample(db)
             record_sample_submissions(db)
             directive_id = list_directives(db)[0].id
-            save_report_texts(db, directive_id, assessment=SAMPLE_ASSESSMENT,
-                              difficulties=SAMPLE_DIFFICULTIES, proposals=SAMPLE_PROPOSALS)
+            save_report_texts(
+                db,
+                directive_id,
+                assessment=SAMPLE_ASSESSMENT,
+                difficulties=SAMPLE_DIFFICULTIES,
+                proposals=SAMPLE_PROPOSALS,
+            )
             unit_id = next(u.id for u in list_units(db) if u.name == SHEET_UNIT)
             files: list[Path] = []
             for kind in DocumentKind:
                 target = out / f"{kind.file_stem}-{DAY:%Y-%m-%d}.docx"
-                build(db, DocumentOptions(kind=kind, as_of=DAY, directive_id=directive_id,
-                                          unit_id=unit_for(db, kind, DAY, unit_id),
-                                          today=DAY), target)
+                build(
+                    db,
+                    DocumentOptions(
+                        kind=kind,
+                        as_of=DAY,
+                        directive_id=directive_id,
+                        unit_id=unit_for(db, kind, DAY, unit_id),
+                        today=DAY,
+                    ),
+                    target,
+                )
                 files.append(target)
         finally:
             db.dispose()
         converted = Path(tmp) / "pdf"
         profile = Path(tmp) / "profile"
-        subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
-                        "--convert-to", "pdf", "--outdir", str(converted), *map(str, files)],
-                       check=True, capture_output=True, timeout=300)
+        subprocess.run(
+            [
+                soffice,
+                f"-env:UserInstallation={profile.as_uri()}",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(converted),
+                *map(str, files),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=300,
+        )
         for docx in files:
             pdf = converted / (docx.stem + ".pdf")
-            subprocess.run([pdftoppm, "-r", "70", "-png", str(pdf), str(docx.with_suffix(""))],
-                           check=True)
+            subprocess.run(
+                [pdftoppm, "-r", "70", "-png", str(pdf), str(docx.with_suffix(""))], check=True
+            )
     for path in sorted(out.iterdir()):
         print(path.relative_to(ROOT) if path.is_relative_to(ROOT) else path)
     return 0

@@ -31,8 +31,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--out", default=str(ROOT / "docs" / "screenshots"))
     parser.add_argument("--screen", default="1366x728", help="usable screen area, WxH")
-    parser.add_argument("--only", default="", help="dialogs to shoot (names, comma-separated); "
-                                                   "the tabs are then skipped")
+    parser.add_argument(
+        "--only",
+        default="",
+        help="dialogs to shoot (names, comma-separated); the tabs are then skipped",
+    )
     args = parser.parse_args(argv)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -93,8 +96,15 @@ def _shoot(folder: Path, out: Path, only: set[str] | None = None) -> list[Path]:
         if type(page).__name__ == "DashboardPage":
             page.sections.setCurrentWidget(page.matrix)
             combo = page.matrix.task_combo  # a periodic report: one column per period
-            combo.setCurrentIndex(max(0, next((i for i in range(combo.count())
-                                               if "định kỳ" in combo.itemText(i).lower()), 0)))
+            combo.setCurrentIndex(
+                max(
+                    0,
+                    next(
+                        (i for i in range(combo.count()) if "định kỳ" in combo.itemText(i).lower()),
+                        0,
+                    ),
+                )
+            )
             app.processEvents()
             save(window, "tab-tong-quan-ma-tran")
             page.sections.setCurrentIndex(0)

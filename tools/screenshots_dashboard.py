@@ -1,6 +1,6 @@
 """Grab the dashboard tabs to PNG (offscreen) on the sample data with a few submissions.
 
-    python tools/screenshots_dashboard.py [OUTPUT_FOLDER]   (default docs/screenshots)
+python tools/screenshots_dashboard.py [OUTPUT_FOLDER]   (default docs/screenshots)
 """
 
 from __future__ import annotations
@@ -30,23 +30,56 @@ def add_sample_submissions(db: Database) -> None:
     (directive,) = list_directives(db)
     plan, half, _year = directive.tasks
     plans = list_obligations(db, D(2018, 4, 20), task_id=plan.id)
-    days = [D(2018, 4, 23), D(2018, 4, 25), D(2018, 4, 26), D(2018, 4, 27), D(2018, 4, 28),
-            D(2018, 4, 30), D(2018, 5, 3), D(2018, 5, 8), D(2018, 5, 15)]
+    days = [
+        D(2018, 4, 23),
+        D(2018, 4, 25),
+        D(2018, 4, 26),
+        D(2018, 4, 27),
+        D(2018, 4, 28),
+        D(2018, 4, 30),
+        D(2018, 5, 3),
+        D(2018, 5, 8),
+        D(2018, 5, 15),
+    ]
     for n, (row, day) in enumerate(zip(plans, days, strict=False)):
-        record_submission(db, SubmissionInput(
-            obligation_id=row.id, number_symbol=f"{30 + n}/KH-UBND", signed_date=day,
-            received_date=day, summary="Kế hoạch phối hợp thực hiện công tác dân vận năm 2018",
-            signer="Chủ tịch UBND"), today=D(2018, 12, 31))
-    record_submission(db, SubmissionInput(
-        obligation_id=plans[0].id, number_symbol="52/KH-UBND", signed_date=D(2018, 5, 4),
-        received_date=D(2018, 5, 4), summary="Kế hoạch bổ sung"), today=D(2018, 12, 31))
+        record_submission(
+            db,
+            SubmissionInput(
+                obligation_id=row.id,
+                number_symbol=f"{30 + n}/KH-UBND",
+                signed_date=day,
+                received_date=day,
+                summary="Kế hoạch phối hợp thực hiện công tác dân vận năm 2018",
+                signer="Chủ tịch UBND",
+            ),
+            today=D(2018, 12, 31),
+        )
+    record_submission(
+        db,
+        SubmissionInput(
+            obligation_id=plans[0].id,
+            number_symbol="52/KH-UBND",
+            signed_date=D(2018, 5, 4),
+            received_date=D(2018, 5, 4),
+            summary="Kế hoạch bổ sung",
+        ),
+        today=D(2018, 12, 31),
+    )
     halves = list_obligations(db, D(2018, 6, 1), task_id=half.id)
     picked = halves[::2][:11] + halves[1::2][-3:]  # districts and departments alike
     for n, row in enumerate(picked):
         day = D(2018, 6, 8) + dt.timedelta(days=n)
-        record_submission(db, SubmissionInput(
-            obligation_id=row.id, number_symbol=f"{100 + n}/BC-{n}", signed_date=day,
-            received_date=day, summary="Báo cáo 6 tháng đầu năm 2018"), today=D(2018, 12, 31))
+        record_submission(
+            db,
+            SubmissionInput(
+                obligation_id=row.id,
+                number_symbol=f"{100 + n}/BC-{n}",
+                signed_date=day,
+                received_date=day,
+                summary="Báo cáo 6 tháng đầu năm 2018",
+            ),
+            today=D(2018, 12, 31),
+        )
 
 
 def main() -> int:
@@ -71,10 +104,16 @@ def main() -> int:
     window = MainWindow(db, today=D(2018, 6, 25))
     window.resize(1280, 820)
     window.show()
-    dashboard = next(window.tabs.widget(i) for i in range(window.tabs.count())
-                     if isinstance(window.tabs.widget(i), DashboardPage))
-    warnings_page = next(window.tabs.widget(i) for i in range(window.tabs.count())
-                         if isinstance(window.tabs.widget(i), WarningsPage))
+    dashboard = next(
+        window.tabs.widget(i)
+        for i in range(window.tabs.count())
+        if isinstance(window.tabs.widget(i), DashboardPage)
+    )
+    warnings_page = next(
+        window.tabs.widget(i)
+        for i in range(window.tabs.count())
+        if isinstance(window.tabs.widget(i), WarningsPage)
+    )
 
     def grab(name: str) -> None:
         app.processEvents()  # type: ignore[attr-defined]

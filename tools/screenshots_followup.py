@@ -31,27 +31,56 @@ def follow_up_history(db: Database) -> None:
     """The shift on; plans and half-year reports arriving around the reminders, the first two
     rounds of each recorded as sent."""
     (d,) = list_directives(db)
-    update_directive(db, d.id, DirectiveInput(
-        number_symbol=d.number_symbol, signed_date=d.signed_date, issuer=d.issuer,
-        signer=d.signer, subject=d.subject, basis=d.basis, note=d.note, shift_due=True))
+    update_directive(
+        db,
+        d.id,
+        DirectiveInput(
+            number_symbol=d.number_symbol,
+            signed_date=d.signed_date,
+            issuer=d.issuer,
+            signer=d.signer,
+            subject=d.subject,
+            basis=d.basis,
+            note=d.note,
+            shift_due=True,
+        ),
+    )
     plan, half, _year = d.tasks
 
     def receive(rows, day: D) -> None:  # type: ignore[no-untyped-def]
         for row in rows:
-            record_submission(db, SubmissionInput(
-                obligation_id=row.id, number_symbol=f"{row.id}/BC", signed_date=day,
-                received_date=day), today=day)
+            record_submission(
+                db,
+                SubmissionInput(
+                    obligation_id=row.id,
+                    number_symbol=f"{row.id}/BC",
+                    signed_date=day,
+                    received_date=day,
+                ),
+                today=day,
+            )
 
     plans = list_obligations(db, D(2018, 4, 20), task_id=plan.id)
     receive(plans[:6], D(2018, 4, 27))
-    halves = [r for r in list_obligations(db, D(2018, 6, 1), task_id=half.id)
-              if r.unit_name != "Sở Nội vụ"]
+    halves = [
+        r
+        for r in list_obligations(db, D(2018, 6, 1), task_id=half.id)
+        if r.unit_name != "Sở Nội vụ"
+    ]
     receive(halves[:18], D(2018, 6, 19))
     for day, rnd in ((D(2018, 5, 3), 1), (D(2018, 6, 21), 1), (D(2018, 6, 28), 2)):
         for r in rounds_on(db, day):
-            record_issued(db, IssuedInput(
-                kind="reminder", as_of=day, directive_id=d.id, issued_date=day,
-                unit_ids=tuple(u for u, _ in r.units), follow_up_round=rnd))
+            record_issued(
+                db,
+                IssuedInput(
+                    kind="reminder",
+                    as_of=day,
+                    directive_id=d.id,
+                    issued_date=day,
+                    unit_ids=tuple(u for u, _ in r.units),
+                    follow_up_round=rnd,
+                ),
+            )
         if day == D(2018, 5, 3):
             receive(plans[6:10], D(2018, 5, 4))
             receive(plans[10:12], D(2018, 5, 9))
@@ -84,8 +113,11 @@ def main() -> int:
     window = MainWindow(db, today=D(2018, 7, 5))
     window.resize(1366, 768)
     window.show()
-    dashboard = next(window.tabs.widget(i) for i in range(window.tabs.count())
-                     if isinstance(window.tabs.widget(i), DashboardPage))
+    dashboard = next(
+        window.tabs.widget(i)
+        for i in range(window.tabs.count())
+        if isinstance(window.tabs.widget(i), DashboardPage)
+    )
 
     def grab(widget, name: str) -> None:  # type: ignore[no-untyped-def]
         app.processEvents()  # type: ignore[attr-defined]

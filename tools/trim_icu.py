@@ -66,20 +66,45 @@ KEPT = (
     *(f"{tree}{locale}.res" for tree in TREES for locale in LOCALES),
     *(f"{tree}{name}" for tree in TREES for name in ("pool.res", "res_index.res")),
     "coll/ucadata.icu",
-    "likelySubtags.res", "langInfo.res", "supplementalData.res", "metadata.res",
-    "keyTypeData.res", "numberingSystems.res", "icuver.res", "icustd.res",
-    "zoneinfo64.res", "metaZones.res", "timezoneTypes.res", "windowsZones.res",
+    "likelySubtags.res",
+    "langInfo.res",
+    "supplementalData.res",
+    "metadata.res",
+    "keyTypeData.res",
+    "numberingSystems.res",
+    "icuver.res",
+    "icustd.res",
+    "zoneinfo64.res",
+    "metaZones.res",
+    "timezoneTypes.res",
+    "windowsZones.res",
     "cnvalias.icu",
     "ibm-5348_P100-1997.cnv",  # windows-1252
     "ibm-5354_P100-1998.cnv",  # windows-1258 (Vietnamese)
-    "nfkc.nrm", "nfkc_cf.nrm", "uts46.nrm",
+    "nfkc.nrm",
+    "nfkc_cf.nrm",
+    "uts46.nrm",
 )
 # Without these the services Qt uses would silently fall back to root or fail.
 REQUIRED = (
-    "root.res", "pool.res", "vi.res", "en.res", "coll/root.res", "coll/ucadata.icu",
-    "coll/vi.res", "zone/root.res", "zone/vi.res", "zone/en.res", "zone/pool.res",
-    "zoneinfo64.res", "metaZones.res", "timezoneTypes.res", "supplementalData.res",
-    "likelySubtags.res", "cnvalias.icu", "ibm-5354_P100-1998.cnv",
+    "root.res",
+    "pool.res",
+    "vi.res",
+    "en.res",
+    "coll/root.res",
+    "coll/ucadata.icu",
+    "coll/vi.res",
+    "zone/root.res",
+    "zone/vi.res",
+    "zone/en.res",
+    "zone/pool.res",
+    "zoneinfo64.res",
+    "metaZones.res",
+    "timezoneTypes.res",
+    "supplementalData.res",
+    "likelySubtags.res",
+    "cnvalias.icu",
+    "ibm-5354_P100-1998.cnv",
 )
 
 ALIGN = 16  # items and the blob itself are 16-byte aligned, as ICU's own tools write them
@@ -87,6 +112,7 @@ PAD = b"\xaa"  # the padding byte ICU's tools use
 
 
 # --- ELF ------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class IcuLibrary:
@@ -96,7 +122,7 @@ class IcuLibrary:
 
     @property
     def version(self) -> str:
-        return self.symbol[len("icudt"):-len("_dat")]
+        return self.symbol[len("icudt") : -len("_dat")]
 
 
 def read_library(path: Path) -> IcuLibrary:
@@ -104,10 +130,11 @@ def read_library(path: Path) -> IcuLibrary:
     data = path.read_bytes()
     if data[:4] != b"\x7fELF" or data[4] != 2 or data[5] != 1:
         raise UnrecognisedLayout(f"{path.name}: not a 64-bit little-endian ELF file")
-    shoff, = struct.unpack_from("<Q", data, 0x28)
+    (shoff,) = struct.unpack_from("<Q", data, 0x28)
     shentsize, shnum = struct.unpack_from("<HH", data, 0x3A)
-    sections = [struct.unpack_from("<IIQQQQIIQQ", data, shoff + i * shentsize)
-                for i in range(shnum)]
+    sections = [
+        struct.unpack_from("<IIQQQQIIQQ", data, shoff + i * shentsize) for i in range(shnum)
+    ]
     # (name, type, flags, addr, offset, size, link, info, addralign, entsize)
     types = {s[1] for s in sections}
     if types & {0x6FFFFFFD, 0x6FFFFFFE}:  # SHT_GNU_verdef / verneed: versioned symbols
@@ -120,7 +147,7 @@ def read_library(path: Path) -> IcuLibrary:
 
     def string(offset: int) -> str:
         start = strtab[4] + offset
-        return data[start:data.index(b"\0", start)].decode("ascii")
+        return data[start : data.index(b"\0", start)].decode("ascii")
 
     soname = None
     _, _, _, _, off, size, *_ = dynamic[0]
@@ -132,7 +159,8 @@ def read_library(path: Path) -> IcuLibrary:
     _, _, _, _, off, size, _, _, _, entsize = dynsym[0]
     for pos in range(off, off + size, entsize):
         st_name, st_info, _other, st_shndx, st_value, st_size = struct.unpack_from(
-            "<IBBHQQ", data, pos)
+            "<IBBHQQ", data, pos
+        )
         name = string(st_name)
         if re.fullmatch(r"icudt\d+_dat", name) and st_shndx not in (0, 0xFFF1, 0xFFF2):
             found.append((name, st_info, st_shndx, st_value, st_size))
@@ -145,10 +173,11 @@ def read_library(path: Path) -> IcuLibrary:
     start = value - section[3] + section[4]
     if not (section[4] <= start and start + size <= section[4] + section[5] <= len(data)):
         raise UnrecognisedLayout(f"{path.name}: {name} lies outside its section")
-    return IcuLibrary(soname=soname, symbol=name, blob=data[start:start + size])
+    return IcuLibrary(soname=soname, symbol=name, blob=data[start : start + size])
 
 
 # --- ICU common data ------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class CommonData:
@@ -171,7 +200,7 @@ def parse_common(blob: bytes, version: str) -> CommonData:
     if header_size % ALIGN or header_size >= len(blob):
         raise UnrecognisedLayout("the data blob's header has an unexpected size")
     toc = blob[header_size:]
-    count, = struct.unpack_from("<I", toc, 0)
+    (count,) = struct.unpack_from("<I", toc, 0)
     if not 0 < count < 100_000 or 4 + 8 * count > len(toc):
         raise UnrecognisedLayout("the data blob's table of contents is not readable")
     entries = [struct.unpack_from("<II", toc, 4 + 8 * i) for i in range(count)]
@@ -193,7 +222,7 @@ def parse_common(blob: bytes, version: str) -> CommonData:
         item = toc[offset:end]
         if len(item) < 4 or item[2:4] != b"\xda\x27":
             raise TrimError(f"item {name} does not start with an ICU data header")
-        items.append((name[len(prefix):], item))
+        items.append((name[len(prefix) :], item))
     return CommonData(header=blob[:header_size], prefix=prefix, items=tuple(items))
 
 
@@ -221,8 +250,11 @@ def write_common(common: CommonData) -> bytes:
 
 
 def select(common: CommonData) -> CommonData:
-    kept = tuple((name, item) for name, item in common.items
-                 if any(fnmatch.fnmatchcase(name, pattern) for pattern in KEPT))
+    kept = tuple(
+        (name, item)
+        for name, item in common.items
+        if any(fnmatch.fnmatchcase(name, pattern) for pattern in KEPT)
+    )
     missing = sorted(set(REQUIRED) - {name for name, _ in kept})
     if missing:
         raise TrimError(f"ICU data lacks items the program needs: {', '.join(missing)}")
@@ -230,6 +262,7 @@ def select(common: CommonData) -> CommonData:
 
 
 # --- build and check ------------------------------------------------------------------------
+
 
 def assemble(blob: bytes, symbol: str, soname: str, output: Path) -> None:
     """Write a shared library exporting ``symbol`` over ``blob`` (binutils: as, ld)."""
@@ -242,14 +275,26 @@ def assemble(blob: bytes, symbol: str, soname: str, output: Path) -> None:
         (work / "data.s").write_text(
             "\t.section .rodata\n"
             f"\t.globl {symbol}\n\t.type {symbol}, @object\n\t.balign {ALIGN}\n"
-            f"{symbol}:\n\t.incbin \"data.bin\"\n\t.size {symbol}, . - {symbol}\n"
-            "\t.section .note.GNU-stack,\"\",@progbits\n",
+            f'{symbol}:\n\t.incbin "data.bin"\n\t.size {symbol}, . - {symbol}\n'
+            '\t.section .note.GNU-stack,"",@progbits\n',
             encoding="ascii",
         )
         commands = [
             [tools["as"], "-o", "data.o", "data.s"],
-            [tools["ld"], "-shared", "-soname", soname, "--hash-style=both", "-z", "noexecstack",
-             "-z", "relro", "-o", "out.so", "data.o"],
+            [
+                tools["ld"],
+                "-shared",
+                "-soname",
+                soname,
+                "--hash-style=both",
+                "-z",
+                "noexecstack",
+                "-z",
+                "relro",
+                "-o",
+                "out.so",
+                "data.o",
+            ],
         ]
         for command in commands:
             done = subprocess.run(command, cwd=work, capture_output=True, text=True, check=False)
@@ -308,11 +353,14 @@ def runtime_check(library: Path, source: Path, version: str) -> str:
                 raise TrimError(f"{found.name} not found beside {source.name}")
             shutil.copyfile(found, Path(tmp) / found.name)
         shutil.copyfile(library, Path(tmp) / f"libicudata.so.{version}")
-        done = subprocess.run([sys.executable, "-c", _RUNTIME_CHECK, tmp, version],
-                              capture_output=True, check=False)
+        done = subprocess.run(
+            [sys.executable, "-c", _RUNTIME_CHECK, tmp, version], capture_output=True, check=False
+        )
         if done.returncode:
-            raise TrimError("the trimmed ICU data does not work: "
-                            + done.stderr.decode("utf-8", "replace").strip().splitlines()[-1])
+            raise TrimError(
+                "the trimmed ICU data does not work: "
+                + done.stderr.decode("utf-8", "replace").strip().splitlines()[-1]
+            )
         return done.stdout.decode("utf-8").strip()
 
 
@@ -339,9 +387,14 @@ def trim(source: Path, output: Path) -> Result:
     if (built.soname, built.symbol, built.blob) != (library.soname, library.symbol, blob):
         raise TrimError("the built ICU data library does not carry the new blob")
     zone_name = runtime_check(output, source, library.version)
-    return Result(before=source.stat().st_size, after=output.stat().st_size,
-                  items_total=len(common.items), items_kept=len(kept.items),
-                  kept_bytes=sum(len(item) for _, item in kept.items), zone_name=zone_name)
+    return Result(
+        before=source.stat().st_size,
+        after=output.stat().st_size,
+        items_total=len(common.items),
+        items_kept=len(kept.items),
+        kept_bytes=sum(len(item) for _, item in kept.items),
+        zone_name=zone_name,
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -355,9 +408,11 @@ def main(argv: list[str] | None = None) -> int:
         library = read_library(args.output)
         for name, item in parse_common(library.blob, library.version).items:
             print(f"{len(item):>9}  {name}")
-    print(f"{args.source.name}: {result.before:,} -> {result.after:,} bytes; "
-          f"{result.items_kept} of {result.items_total} items kept ({result.kept_bytes:,} "
-          f"bytes); Asia/Ho_Chi_Minh in Vietnamese: {result.zone_name}")
+    print(
+        f"{args.source.name}: {result.before:,} -> {result.after:,} bytes; "
+        f"{result.items_kept} of {result.items_total} items kept ({result.kept_bytes:,} "
+        f"bytes); Asia/Ho_Chi_Minh in Vietnamese: {result.zone_name}"
+    )
     return 0
 
 

@@ -56,8 +56,9 @@ def install_exception_hook() -> None:
     sys.excepthook = hook
 
 
-def open_database_with_recovery(db_path: Path, *, quick_check: bool = True,
-                                first_error: str | None = None) -> tuple[object, Path] | None:
+def open_database_with_recovery(
+    db_path: Path, *, quick_check: bool = True, first_error: str | None = None
+) -> tuple[object, Path] | None:
     """Open the database; when it cannot be, show DatabaseErrorDialog (restore a backup, choose
     another file, quit) until it opens or the user quits. Returns (Database, path) or None.
 
@@ -125,7 +126,8 @@ def run_gui(argv: Sequence[str]) -> int:
     if not display_available():
         sys.stderr.write(
             "Không tìm thấy màn hình để mở cửa sổ (biến DISPLAY trống). Hãy chạy chương trình "
-            "trên máy có màn hình, hoặc dùng các lệnh dòng lệnh: python -m app --help\n")
+            "trên máy có màn hình, hoặc dùng các lệnh dòng lệnh: python -m app --help\n"
+        )
         return 3
     started = start_window(argv)
     if isinstance(started, int):
@@ -156,10 +158,18 @@ def run_gui(argv: Sequence[str]) -> int:
 # PySide6 is loaded its import hook sees every later import, which made start-up ~0.3 s slower
 # for SQLAlchemy and the models, and ~25 ms for these services (docs/performance.md).
 CORE_BEFORE_QT = (
-    "app.models", "app.services.obligations", "app.services.dashboard",
-    "app.services.warning_list", "app.services.directives", "app.services.units",
-    "app.services.submissions", "app.services.followup", "app.services.intake",
-    "app.connection", "app.db.recovery", "app.exchange.backup",
+    "app.models",
+    "app.services.obligations",
+    "app.services.dashboard",
+    "app.services.warning_list",
+    "app.services.directives",
+    "app.services.units",
+    "app.services.submissions",
+    "app.services.followup",
+    "app.services.intake",
+    "app.connection",
+    "app.db.recovery",
+    "app.exchange.backup",
 )
 
 
@@ -307,9 +317,11 @@ def verify_after_paint(window: Any, db: Any) -> None:
     from ui.tasks import run_in_background
 
     path = Path(db.path)
-    run_in_background(lambda: damage_error(path),
-                      lambda error: _on_verified(window, db, path, error),
-                      lambda exc: _on_verified(window, db, path, exc))
+    run_in_background(
+        lambda: damage_error(path),
+        lambda error: _on_verified(window, db, path, error),
+        lambda exc: _on_verified(window, db, path, exc),
+    )
 
 
 def _on_verified(window: Any, db: Any, path: Path, error: BaseException | None) -> None:
@@ -376,5 +388,10 @@ def _schedule_start_backup(db: Any, window: Any) -> None:
     from ui.tasks import run_in_background
 
     now = dt.datetime.now()
-    QTimer.singleShot(START_BACKUP_DELAY_MS, window, lambda: run_in_background(
-        lambda: auto_backup(db, "khoi-dong", now), lambda _path: None, owner=window))
+    QTimer.singleShot(
+        START_BACKUP_DELAY_MS,
+        window,
+        lambda: run_in_background(
+            lambda: auto_backup(db, "khoi-dong", now), lambda _path: None, owner=window
+        ),
+    )

@@ -33,14 +33,16 @@ class DataActions(QObject):
     def _build_ui(self) -> None:
         w = self.window
         self.backup_action = QAction("Sao lưu…", w)
-        self.backup_action.setToolTip("Sao lưu dữ liệu và tệp đính kèm vào một tệp .zip "
-                                      "(ví dụ lên USB)")
+        self.backup_action.setToolTip(
+            "Sao lưu dữ liệu và tệp đính kèm vào một tệp .zip (ví dụ lên USB)"
+        )
         self.restore_action = QAction("Khôi phục…", w)
         self.import_units_action = QAction("Nhập đơn vị từ Excel…", w)
         self.import_submissions_action = QAction("Nhập văn bản nhận được từ Excel…", w)
         self.import_history_action = QAction("Các lần nhập Excel (hoàn tác)…", w)
-        self.import_history_action.setToolTip("Xem các lần nhập Excel đã làm và hoàn tác cả "
-                                              "một lần nhập")
+        self.import_history_action.setToolTip(
+            "Xem các lần nhập Excel đã làm và hoàn tác cả một lần nhập"
+        )
         self.template_units_action = QAction("Tải mẫu nhập Excel: đơn vị…", w)
         self.template_submissions_action = QAction("Tải mẫu nhập Excel: văn bản nhận được…", w)
         self.data_folder_action = QAction("Thư mục dữ liệu", w)
@@ -49,8 +51,11 @@ class DataActions(QObject):
         template_menu = menu.__class__("Tải mẫu nhập Excel…", menu)
         template_menu.addAction(self.template_units_action)
         template_menu.addAction(self.template_submissions_action)
-        for item in (self.import_units_action, self.import_submissions_action,
-                     self.import_history_action):
+        for item in (
+            self.import_units_action,
+            self.import_submissions_action,
+            self.import_history_action,
+        ):
             menu.insertAction(first, item) if first else menu.addAction(item)
         if first:
             menu.insertMenu(first, template_menu)
@@ -73,7 +78,8 @@ class DataActions(QObject):
         self.import_history_action.triggered.connect(self.show_import_history)
         self.template_units_action.triggered.connect(lambda: self.save_template("units"))
         self.template_submissions_action.triggered.connect(
-            lambda: self.save_template("submissions"))
+            lambda: self.save_template("submissions")
+        )
         self.data_folder_action.triggered.connect(self._on_data_folder_action_triggered)
 
     # --- helpers --------------------------------------------------------------------------
@@ -108,9 +114,9 @@ class DataActions(QObject):
     # --- backup / restore -----------------------------------------------------------------
     def _on_backup_action_triggered(self) -> None:
         name = default_backup_name(dt.datetime.now())
-        path, _ = QFileDialog.getSaveFileName(self.window, "Sao lưu dữ liệu",
-                                              str(Path(self._folder()) / name),
-                                              "Tệp sao lưu (*.zip)")
+        path, _ = QFileDialog.getSaveFileName(
+            self.window, "Sao lưu dữ liệu", str(Path(self._folder()) / name), "Tệp sao lưu (*.zip)"
+        )
         if path:
             self._remember(path)
             self.backup_to(Path(path))
@@ -125,12 +131,16 @@ class DataActions(QObject):
             self._stop_busy()
             show_info(self.window, "Đã sao lưu", info.describe() + f"\n\nTệp: {info.path}")
 
-        run_in_background(lambda: create_backup(self.window.db, path, now=dt.datetime.now()),
-                          done, self._failed("Không sao lưu được"))
+        run_in_background(
+            lambda: create_backup(self.window.db, path, now=dt.datetime.now()),
+            done,
+            self._failed("Không sao lưu được"),
+        )
 
     def _on_restore_action_triggered(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.window, "Chọn tệp sao lưu để khôi phục",
-                                              self._folder(), "Tệp sao lưu (*.zip)")
+        path, _ = QFileDialog.getOpenFileName(
+            self.window, "Chọn tệp sao lưu để khôi phục", self._folder(), "Tệp sao lưu (*.zip)"
+        )
         if path:
             self._remember(path)
             self.restore_from(Path(path))
@@ -144,23 +154,29 @@ class DataActions(QObject):
         def checked(info: Any) -> None:
             self._stop_busy()
             if ask and not confirm(
-                    self.window, "Khôi phục dữ liệu",
-                    info.describe() + "\n\nToàn bộ dữ liệu hiện tại sẽ được thay bằng bản sao "
-                    "lưu này. Dữ liệu hiện tại được giữ lại thành một bản sao lưu trước khi "
-                    "thay.", yes="Khôi phục"):
+                self.window,
+                "Khôi phục dữ liệu",
+                info.describe() + "\n\nToàn bộ dữ liệu hiện tại sẽ được thay bằng bản sao "
+                "lưu này. Dữ liệu hiện tại được giữ lại thành một bản sao lưu trước khi "
+                "thay.",
+                yes="Khôi phục",
+            ):
                 return
             self._start_busy("Đang khôi phục dữ liệu…")
             run_in_background(
                 lambda: restore_backup(self.window.db, path, now=dt.datetime.now()),
-                restored, self._failed("Không khôi phục được"))
+                restored,
+                self._failed("Không khôi phục được"),
+            )
 
         def restored(result: Any) -> None:
             self._stop_busy()
             self.window.refresh_all()
             show_info(self.window, "Đã khôi phục", result.describe())
 
-        run_in_background(lambda: verify_backup(path), checked,
-                          self._failed("Không khôi phục được"))
+        run_in_background(
+            lambda: verify_backup(path), checked, self._failed("Không khôi phục được")
+        )
 
     # --- Excel ----------------------------------------------------------------------------
     def import_file(self, kind: str, path: Path | None = None) -> QWidget | None:
@@ -168,13 +184,15 @@ class DataActions(QObject):
 
         if path is None:
             chosen, _ = QFileDialog.getOpenFileName(
-                self.window, "Chọn tệp Excel để nhập", self._folder(), "Tệp Excel (*.xlsx)")
+                self.window, "Chọn tệp Excel để nhập", self._folder(), "Tệp Excel (*.xlsx)"
+            )
             if not chosen:
                 return None
             self._remember(chosen)
             path = Path(chosen)
-        dialog = ImportDialog(self.window.db, kind, path, today=self.window.today(),
-                              parent=self.window)
+        dialog = ImportDialog(
+            self.window.db, kind, path, today=self.window.today(), parent=self.window
+        )
         dialog.imported.connect(self._on_dialog_imported)
         dialog.undone.connect(self._on_dialog_imported)
         dialog.start()
@@ -198,17 +216,20 @@ class DataActions(QObject):
 
         if path is None:
             name = "mau-nhap-don-vi.xlsx" if kind == "units" else "mau-nhap-van-ban.xlsx"
-            chosen, _ = QFileDialog.getSaveFileName(self.window, "Lưu tệp mẫu",
-                                                    str(Path(self._folder()) / name),
-                                                    "Tệp Excel (*.xlsx)")
+            chosen, _ = QFileDialog.getSaveFileName(
+                self.window, "Lưu tệp mẫu", str(Path(self._folder()) / name), "Tệp Excel (*.xlsx)"
+            )
             if not chosen:
                 return
             self._remember(chosen)
             path = Path(chosen)
         target = path
-        run_operation(self.window, lambda: write_template(kind, target),
-                      error_title="Không lưu được tệp mẫu",
-                      done=lambda written: self.window.show_status(f"Đã lưu tệp mẫu {written}"))
+        run_operation(
+            self.window,
+            lambda: write_template(kind, target),
+            error_title="Không lưu được tệp mẫu",
+            done=lambda written: self.window.show_status(f"Đã lưu tệp mẫu {written}"),
+        )
 
     # --- data folder ----------------------------------------------------------------------
     def _on_data_folder_action_triggered(self) -> None:

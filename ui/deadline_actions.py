@@ -77,14 +77,12 @@ class DeadlineActions:
     def _on_ics_action_triggered(self) -> None:
         from ui.dialogs.deadline_export_dialog import DeadlineExportDialog
 
-        DeadlineExportDialog(self.window.db, self.window.as_of, self.window,
-                             mode="ics").exec()
+        DeadlineExportDialog(self.window.db, self.window.as_of, self.window, mode="ics").exec()
 
     def _on_eml_action_triggered(self) -> None:
         from ui.dialogs.deadline_export_dialog import DeadlineExportDialog
 
-        DeadlineExportDialog(self.window.db, self.window.as_of, self.window,
-                             mode="eml").exec()
+        DeadlineExportDialog(self.window.db, self.window.as_of, self.window, mode="eml").exec()
 
 
 def install_deadline_actions(window: Any) -> DeadlineActions:

@@ -33,8 +33,10 @@ class HelpActions(QObject):
         else:
             w.help_menu.addAction(self.guide_action)
         self.sample_action = QAction("Nạp dữ liệu mẫu…", w)
-        self.sample_action.setToolTip("Nạp một bộ dữ liệu mẫu (Công văn 2116/UBND-NC) để thử "
-                                      "chương trình; chỉ có khi chưa có dữ liệu")
+        self.sample_action.setToolTip(
+            "Nạp một bộ dữ liệu mẫu (Công văn 2116/UBND-NC) để thử "
+            "chương trình; chỉ có khi chưa có dữ liệu"
+        )
         top = w.file_menu.actions()[0] if w.file_menu.actions() else None
         if top is not None:
             w.file_menu.insertAction(top, self.sample_action)
@@ -85,12 +87,19 @@ class HelpActions(QObject):
             self.window.refresh_all()
             self.window.show_status(result.describe())
 
-        run_operation(self.window, lambda: load_sample(self.window.db), done=done,
-                      error_title="Chưa nạp được dữ liệu mẫu", confirm=Confirm(
-                          "Nạp dữ liệu mẫu",
-                          "Nạp bộ dữ liệu mẫu (Công văn 2116/UBND-NC của UBND tỉnh Quảng Ngãi: "
-                          "các đơn vị, văn bản chỉ đạo và nhiệm vụ) để thử chương trình? Có thể "
-                          "sửa hoặc xoá sau.", yes="Nạp dữ liệu mẫu"))
+        run_operation(
+            self.window,
+            lambda: load_sample(self.window.db),
+            done=done,
+            error_title="Chưa nạp được dữ liệu mẫu",
+            confirm=Confirm(
+                "Nạp dữ liệu mẫu",
+                "Nạp bộ dữ liệu mẫu (Công văn 2116/UBND-NC của UBND tỉnh Quảng Ngãi: "
+                "các đơn vị, văn bản chỉ đạo và nhiệm vụ) để thử chương trình? Có thể "
+                "sửa hoặc xoá sau.",
+                yes="Nạp dữ liệu mẫu",
+            ),
+        )
 
 
 def install_help_actions(window: MainWindow) -> HelpActions:

@@ -123,11 +123,13 @@ class HelpWindow(QDialog):
         if not path.exists():
             self.browser.setPlainText(
                 "Không tìm thấy tệp hướng dẫn sử dụng đi kèm chương trình "
-                f"({path}). Hãy cài lại chương trình.")
+                f"({path}). Hãy cài lại chương trình."
+            )
             return
         self.browser.setSearchPaths([str(path.parent)])
-        self.browser.setSource(QUrl.fromLocalFile(str(path)),
-                               QTextDocument.ResourceType.MarkdownResource)
+        self.browser.setSource(
+            QUrl.fromLocalFile(str(path)), QTextDocument.ResourceType.MarkdownResource
+        )
         self._shrink_images()
         doc = self.browser.document()
         self._folded = "".join(fold(doc.characterAt(i)) for i in range(doc.characterCount()))
@@ -148,21 +150,23 @@ class HelpWindow(QDialog):
                 image_fmt = fmt.toImageFormat()
                 name = image_fmt.name()
                 if name not in scaled:
-                    image = _as_image(doc.resource(QTextDocument.ResourceType.ImageResource,
-                                                   QUrl(name)))
+                    image = _as_image(
+                        doc.resource(QTextDocument.ResourceType.ImageResource, QUrl(name))
+                    )
                     if image is None or image.width() <= IMAGE_WIDTH:
                         continue
                     scaled[name] = image.scaledToWidth(
-                        IMAGE_WIDTH, Qt.TransformationMode.SmoothTransformation)
+                        IMAGE_WIDTH, Qt.TransformationMode.SmoothTransformation
+                    )
                     for url in (QUrl(name), doc.baseUrl().resolved(QUrl(name))):
-                        doc.addResource(QTextDocument.ResourceType.ImageResource, url,
-                                        scaled[name])
+                        doc.addResource(QTextDocument.ResourceType.ImageResource, url, scaled[name])
                 image_fmt.setWidth(scaled[name].width())
                 image_fmt.setHeight(scaled[name].height())
                 cursor = QTextCursor(doc)
                 cursor.setPosition(fragment.position())
-                cursor.setPosition(fragment.position() + fragment.length(),
-                                   QTextCursor.MoveMode.KeepAnchor)
+                cursor.setPosition(
+                    fragment.position() + fragment.length(), QTextCursor.MoveMode.KeepAnchor
+                )
                 cursor.setCharFormat(image_fmt)
             block = block.next()
 
@@ -182,8 +186,9 @@ class HelpWindow(QDialog):
                 top = int(doc.documentLayout().blockBoundingRect(block).top())
                 bar = self.browser.verticalScrollBar()
                 if bar.maximum() < top:
-                    bar.setRange(0, max(0, int(doc.size().height())
-                                        - self.browser.viewport().height()))
+                    bar.setRange(
+                        0, max(0, int(doc.size().height()) - self.browser.viewport().height())
+                    )
                 bar.setValue(top)
                 return True
             block = block.next()

@@ -35,8 +35,9 @@ class MainWindow(QMainWindow):
     asOfChanged = Signal(object)  # dt.date
     changed = Signal(object)  # ui.pages.base.Change, after the pages have been told
 
-    def __init__(self, db: Database, *, today: dt.date | None = None,
-                 runner: Runner | None = None) -> None:
+    def __init__(
+        self, db: Database, *, today: dt.date | None = None, runner: Runner | None = None
+    ) -> None:
         super().__init__()
         self.db = db
         # the window's background work: its pages', dialogs' and widgets' (ui.tasks)
@@ -83,8 +84,10 @@ class MainWindow(QMainWindow):
         toolbar.setMovable(False)
         toolbar.addWidget(QLabel(" Tình hình tính đến ngày: "))
         self.as_of_edit = DateField(self, label="Ngày xét", allow_empty=False)
-        self.as_of_edit.setToolTip("Mọi danh sách và thống kê tính theo ngày này "
-                                   "(mặc định hôm nay). Gõ ngày rồi Enter; Ctrl+T: về hôm nay.")
+        self.as_of_edit.setToolTip(
+            "Mọi danh sách và thống kê tính theo ngày này "
+            "(mặc định hôm nay). Gõ ngày rồi Enter; Ctrl+T: về hôm nay."
+        )
         self.as_of_edit.set_date_value(self.today())
         toolbar.addWidget(self.as_of_edit)
         self.today_action = QAction("Hôm nay", self)
@@ -215,11 +218,14 @@ class MainWindow(QMainWindow):
     def _on_as_of_invalid(self, message: str) -> None:
         from app.dates import fmt
 
-        self.show_status(f"{message} Các danh sách vẫn tính đến ngày {fmt(self.as_of)}; "
-                         "hãy gõ lại ngày, ví dụ 25/06/2018.")
+        self.show_status(
+            f"{message} Các danh sách vẫn tính đến ngày {fmt(self.as_of)}; "
+            "hãy gõ lại ngày, ví dụ 25/06/2018."
+        )
 
-    def open_document_dialog(self, kind: str = "summary", directive_id: int | None = None,
-                             unit_id: int | None = None) -> QWidget:
+    def open_document_dialog(
+        self, kind: str = "summary", directive_id: int | None = None, unit_id: int | None = None
+    ) -> QWidget:
         """The document dialog ("summary", "reminder", "unit-sheet"), for the pages' "In / Xuất
         PDF" buttons."""
         from ui.print_actions import open_document_dialog
@@ -237,9 +243,12 @@ class MainWindow(QMainWindow):
         from ui.dialogs.messages import show_info
 
         where = str(self.db.path) if self.db.path else redact(self.db.url)
-        show_info(self, "Thông tin chương trình",
-                  f"{APP_NAME} {__version__}\nTheo dõi, đôn đốc và tổng hợp việc thực hiện văn "
-                  f"bản chỉ đạo.\n\nTệp dữ liệu: {where}")
+        show_info(
+            self,
+            "Thông tin chương trình",
+            f"{APP_NAME} {__version__}\nTheo dõi, đôn đốc và tổng hợp việc thực hiện văn "
+            f"bản chỉ đạo.\n\nTệp dữ liệu: {where}",
+        )
 
     def show_status(self, text: str) -> None:
         self.status_label.setText(text)

@@ -26,15 +26,21 @@ class Confirm:
     yes: str = "Đồng ý"
 
 
-def run_operation(parent: QWidget | None, call: Callable[[], T], *,
-                  confirm: Confirm | None = None, error_title: str = "Không thực hiện được",
-                  done: Callable[[T], None] | None = None) -> bool:
+def run_operation(
+    parent: QWidget | None,
+    call: Callable[[], T],
+    *,
+    confirm: Confirm | None = None,
+    error_title: str = "Không thực hiện được",
+    done: Callable[[T], None] | None = None,
+) -> bool:
     """Ask ``confirm`` (the user says no: False) → ``call()`` → on an error, show it and return
     False → ``done(result)`` → True."""
     from ui.dialogs import messages
 
-    if confirm is not None and not messages.confirm(parent, confirm.title, confirm.text,
-                                                    yes=confirm.yes):
+    if confirm is not None and not messages.confirm(
+        parent, confirm.title, confirm.text, yes=confirm.yes
+    ):
         return False
     try:
         result = call()

@@ -43,17 +43,24 @@ def install_print_actions(window: MainWindow) -> None:
         window.print_actions[kind] = action  # type: ignore[attr-defined]
     menu.addSeparator()
     issued = QAction(ISSUED_TEXT, window)
-    issued.setStatusTip("Các văn bản đã in hoặc lưu: mở lại, sao chép cho kỳ mới, xem các lần "
-                        "đôn đốc từng đơn vị.")
+    issued.setStatusTip(
+        "Các văn bản đã in hoặc lưu: mở lại, sao chép cho kỳ mới, xem các lần đôn đốc từng đơn vị."
+    )
     issued.triggered.connect(lambda _checked=False: open_issued_documents(window))
     menu.addAction(issued)
     window.issued_action = issued  # type: ignore[attr-defined]
 
 
-def open_document_dialog(window: MainWindow, kind: DocumentKind | str = "summary",
-                         directive_id: int | None = None, unit_id: int | None = None, *,
-                         options: DocumentOptions | None = None, issued_id: int | None = None,
-                         follow_up_round: int = 0) -> DocumentDialog:
+def open_document_dialog(
+    window: MainWindow,
+    kind: DocumentKind | str = "summary",
+    directive_id: int | None = None,
+    unit_id: int | None = None,
+    *,
+    options: DocumentOptions | None = None,
+    issued_id: int | None = None,
+    follow_up_round: int = 0,
+) -> DocumentDialog:
     """Open the document dialog (non-modal) on ``kind``, preselecting a directive or a unit;
     the as-of day is the window's. ``options``: start from these instead (a kept document
     reopened, ``issued_id`` its id, or copied)."""
@@ -62,11 +69,18 @@ def open_document_dialog(window: MainWindow, kind: DocumentKind | str = "summary
 
     if options is not None:
         kind = options.kind
-    dialog = DocumentDialog(window.db, as_of=options.as_of if options else window.as_of,
-                            kind=DocumentKind(kind), directive_id=directive_id,
-                            unit_id=unit_id, parent=window, today=window.today(),
-                            options=options, issued_id=issued_id,
-                            follow_up_round=follow_up_round)
+    dialog = DocumentDialog(
+        window.db,
+        as_of=options.as_of if options else window.as_of,
+        kind=DocumentKind(kind),
+        directive_id=directive_id,
+        unit_id=unit_id,
+        parent=window,
+        today=window.today(),
+        options=options,
+        issued_id=issued_id,
+        follow_up_round=follow_up_round,
+    )
     window.document_dialog = dialog  # type: ignore[attr-defined]
     dialog.issuedKept.connect(lambda _id: _issued_changed(window))
     dialog.show()
@@ -83,8 +97,9 @@ def _issued_changed(window: MainWindow) -> None:
         listing.reload()
 
 
-def open_issued_documents(window: MainWindow, directive_id: int | None = None,
-                          unit_id: int | None = None) -> IssuedDocumentsDialog:
+def open_issued_documents(
+    window: MainWindow, directive_id: int | None = None, unit_id: int | None = None
+) -> IssuedDocumentsDialog:
     """Open "Văn bản đã phát hành" (non-modal), filtered on a directive or a unit; reopening or
     copying a document opens the print dialog on it."""
     from ui.dialogs.issued_documents_dialog import IssuedDocumentsDialog
@@ -92,8 +107,14 @@ def open_issued_documents(window: MainWindow, directive_id: int | None = None,
     def opener(options: DocumentOptions, issued_id: int | None) -> DocumentDialog:
         return open_document_dialog(window, options=options, issued_id=issued_id)
 
-    dialog = IssuedDocumentsDialog(window.db, today=window.as_of, opener=opener,
-                                   directive_id=directive_id, unit_id=unit_id, parent=window)
+    dialog = IssuedDocumentsDialog(
+        window.db,
+        today=window.as_of,
+        opener=opener,
+        directive_id=directive_id,
+        unit_id=unit_id,
+        parent=window,
+    )
     window.issued_documents_dialog = dialog  # type: ignore[attr-defined]
     dialog.issuedChanged.connect(lambda: _issued_changed(window))
     dialog.show()

@@ -1,4 +1,4 @@
-""""Nhận văn bản từ tệp…" (Ctrl+O) in the Tệp menu, and :func:`receive_files`, which the
+""" "Nhận văn bản từ tệp…" (Ctrl+O) in the Tệp menu, and :func:`receive_files`, which the
 plan-registration and report-intake pages call when files are dropped on them."""
 
 from __future__ import annotations
@@ -16,8 +16,10 @@ if TYPE_CHECKING:
 def install_receive_actions(window: MainWindow) -> None:
     action = QAction("Nhận văn bản từ tệp…", window)
     action.setShortcut(QKeySequence("Ctrl+O"))
-    action.setToolTip("Đọc số, ngày ký, đơn vị… từ các tệp văn bản đơn vị gửi (PDF, Word, ảnh "
-                      "quét), kiểm tra rồi ghi nhận")
+    action.setToolTip(
+        "Đọc số, ngày ký, đơn vị… từ các tệp văn bản đơn vị gửi (PDF, Word, ảnh "
+        "quét), kiểm tra rồi ghi nhận"
+    )
     action.triggered.connect(lambda: choose_and_receive(window))
     menu = window.file_menu
     first = menu.actions()[0] if menu.actions() else None

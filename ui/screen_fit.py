@@ -57,7 +57,8 @@ def fit_to_screen(widget: QWidget) -> None:
     """Shrink ``widget`` (a window) to its screen's usable area and move it fully onto it.
     Maximised and full-screen windows are the window manager's."""
     if not widget.isWindow() or widget.windowState() & (
-            Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen):
+        Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen
+    ):
         return
     area = available_area(widget)
     left, top, right, bottom = _margins(widget)
@@ -77,14 +78,19 @@ def fit_to_screen(widget: QWidget) -> None:
         # window, a main window on its screen, then keep it on the screen
         parent = widget.parentWidget()
         over = parent.window().geometry() if parent is not None else area
-        inner = QRect(over.center().x() - size.width() // 2,
-                      over.center().y() - size.height() // 2, size.width(), size.height())
+        inner = QRect(
+            over.center().x() - size.width() // 2,
+            over.center().y() - size.height() // 2,
+            size.width(),
+            size.height(),
+        )
     x = min(max(inner.x(), area.left() + left), area.left() + area.width() - right - size.width())
     y = min(max(inner.y(), area.top() + top), area.top() + area.height() - bottom - size.height())
     x, y = max(x, area.left() + left), max(y, area.top() + top)
     current = widget.geometry()
     if (x, y) != (current.x(), current.y()) or not widget.testAttribute(
-            Qt.WidgetAttribute.WA_Moved):
+        Qt.WidgetAttribute.WA_Moved
+    ):
         # move() places the frame: keep the client where wanted
         widget.move(x - (current.x() - frame.x()), y - (current.y() - frame.y()))
 
@@ -98,9 +104,13 @@ class _ScreenFit(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         # a window shown by the program, not one the user brings back from the taskbar
-        if (event.type() == QEvent.Type.Show and not event.spontaneous()
-                and isinstance(watched, QWidget) and watched.isWindow()
-                and watched.windowType() in _FITTED):
+        if (
+            event.type() == QEvent.Type.Show
+            and not event.spontaneous()
+            and isinstance(watched, QWidget)
+            and watched.isWindow()
+            and watched.windowType() in _FITTED
+        ):
             fit_to_screen(watched)
         return False
 

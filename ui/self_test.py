@@ -34,8 +34,11 @@ def build_test_pdf(db: object, target: Path, day: dt.date) -> Path:
 
     assert isinstance(db, Database)
     directive = list_directives(db)[0]
-    build(db, DocumentOptions(kind=DocumentKind.SUMMARY, as_of=day, directive_id=directive.id,
-                              today=day), target)
+    build(
+        db,
+        DocumentOptions(kind=DocumentKind.SUMMARY, as_of=day, directive_id=directive.id, today=day),
+        target,
+    )
     return target
 
 
@@ -66,8 +69,10 @@ def check_calendar(db: object, day: dt.date) -> str:
     deadlines = upcoming_deadlines(db, day, horizon_days=400)
     data = calendar_bytes(deadlines, stamp=dt.datetime(2018, 5, 2, 8, 0, tzinfo=dt.UTC))
     events = Calendar.from_ical(data).walk("VEVENT")
-    _check(len(deadlines) > 0 and len(events) == len(deadlines),
-           "không tạo được lịch hạn (.ics, gói icalendar)")
+    _check(
+        len(deadlines) > 0 and len(events) == len(deadlines),
+        "không tạo được lịch hạn (.ics, gói icalendar)",
+    )
     return f"{len(events)} deadline(s) in .ics"
 
 
@@ -90,52 +95,78 @@ def check_signatures(pdf: Path, folder: Path) -> str:
     end = dt.datetime(2040, 1, 1, tzinfo=dt.UTC)
 
     def name(common: str) -> x509.Name:
-        return x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
-                          x509.NameAttribute(NameOID.COMMON_NAME, common)])
+        return x509.Name(
+            [
+                x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
+                x509.NameAttribute(NameOID.COMMON_NAME, common),
+            ]
+        )
 
     ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca = (x509.CertificateBuilder().subject_name(name("CA tự kiểm tra"))
-          .issuer_name(name("CA tự kiểm tra")).public_key(ca_key.public_key())
-          .serial_number(1).not_valid_before(start).not_valid_after(end)
-          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-          .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False,
-                                       False), critical=True)
-          .sign(ca_key, hashes.SHA256()))
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(name("CA tự kiểm tra"))
+        .issuer_name(name("CA tự kiểm tra"))
+        .public_key(ca_key.public_key())
+        .serial_number(1)
+        .not_valid_before(start)
+        .not_valid_after(end)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(False, False, False, False, False, True, True, False, False),
+            critical=True,
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
     key = ec.generate_private_key(ec.SECP256R1())
-    cert = (x509.CertificateBuilder().subject_name(name("Sở Nội vụ tự kiểm tra"))
-            .issuer_name(ca.subject).public_key(key.public_key()).serial_number(2)
-            .not_valid_before(start).not_valid_after(end)
-            .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False,
-                                         False), critical=True)
-            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]),
-                           critical=False)
-            .sign(ca_key, hashes.SHA256()))
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name("Sở Nội vụ tự kiểm tra"))
+        .issuer_name(ca.subject)
+        .public_key(key.public_key())
+        .serial_number(2)
+        .not_valid_before(start)
+        .not_valid_after(end)
+        .add_extension(
+            x509.KeyUsage(True, True, False, False, False, False, False, False, False),
+            critical=True,
+        )
+        .add_extension(
+            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
     pem = serialization.Encoding.PEM
-    ca_path, cert_path, key_path = (folder / "ca.pem", folder / "signer.pem",
-                                    folder / "signer.key")
+    ca_path, cert_path, key_path = (folder / "ca.pem", folder / "signer.pem", folder / "signer.key")
     ca_path.write_bytes(ca.public_bytes(pem))
     cert_path.write_bytes(cert.public_bytes(pem))
-    key_path.write_bytes(key.private_bytes(pem, serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
-    signer = signers.SimpleSigner.load(str(key_path), str(cert_path),
-                                       ca_chain_files=(str(ca_path),))
+    key_path.write_bytes(
+        key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    signer = signers.SimpleSigner.load(
+        str(key_path), str(cert_path), ca_chain_files=(str(ca_path),)
+    )
     _check(signer is not None, "không nạp được chứng thư để ký thử (pyHanko)")
     signed = folder / "self-test-signed.pdf"
     with pdf.open("rb") as source, signed.open("wb") as out:
-        signers.PdfSigner(signers.PdfSignatureMetadata(field_name="ChuKySo"),
-                          signer=signer).sign_pdf(IncrementalPdfFileWriter(source), output=out)
+        signers.PdfSigner(
+            signers.PdfSignatureMetadata(field_name="ChuKySo"), signer=signer
+        ).sign_pdf(IncrementalPdfFileWriter(source), output=out)
     found = read_signatures(signed, [str(ca_path)])
-    _check(len(found) == 1 and not found[0].problem,
-           "không kiểm tra được chữ ký số: " + (found[0].describe() if found else "không thấy"))
-    _check(found[0].intact and found[0].trusted and found[0].ok,
-           f"chữ ký số thử không được xác nhận: {found[0].describe()}")
+    _check(
+        len(found) == 1 and not found[0].problem,
+        "không kiểm tra được chữ ký số: " + (found[0].describe() if found else "không thấy"),
+    )
+    _check(
+        found[0].intact and found[0].trusted and found[0].ok,
+        f"chữ ký số thử không được xác nhận: {found[0].describe()}",
+    )
     data = bytearray(signed.read_bytes())
     data[len(data) // 4] ^= 1  # inside the signed bytes (the signature sits at the end)
     changed = folder / "self-test-changed.pdf"
     changed.write_bytes(bytes(data))
     again = read_signatures(changed, [str(ca_path)])
-    _check(bool(again) and not again[0].intact,
-           "tệp bị sửa sau khi ký vẫn được coi là nguyên vẹn")
+    _check(bool(again) and not again[0].intact, "tệp bị sửa sau khi ký vẫn được coi là nguyên vẹn")
     return "signature checked"
 
 
@@ -158,8 +189,9 @@ def _steps(folder: Path) -> str:
     try:
         _check(current_revision(db) == head_revision(), "cơ sở dữ liệu chưa ở lược đồ mới nhất")
         sample = load_sample(db)
-        _check(sample.units_added > 0 and sample.obligations_added > 0,
-               "không nạp được dữ liệu mẫu")
+        _check(
+            sample.units_added > 0 and sample.obligations_added > 0, "không nạp được dữ liệu mẫu"
+        )
         rows = list_obligations(db, SAMPLE_DAY)
         _check(len(rows) == sample.obligations_added, "số nghĩa vụ không khớp")
         pdf = build_test_pdf(db, folder / "self-test.pdf", SAMPLE_DAY)
@@ -172,10 +204,12 @@ def _steps(folder: Path) -> str:
         pages = _open_window(db)
         text = check_text_services()
         elapsed = time.perf_counter() - started
-        return (f"{sample.units_added} units, {len(rows)} obligations, "
-                f"PDF {pdf.stat().st_size} bytes, Word {docx.stat().st_size} bytes, "
-                f"{reading}, {calendar}, {signatures}, window with {pages} tab(s), "
-                f"{text}, {elapsed:.2f} s")
+        return (
+            f"{sample.units_added} units, {len(rows)} obligations, "
+            f"PDF {pdf.stat().st_size} bytes, Word {docx.stat().st_size} bytes, "
+            f"{reading}, {calendar}, {signatures}, window with {pages} tab(s), "
+            f"{text}, {elapsed:.2f} s"
+        )
     finally:
         db.dispose()
 
@@ -200,8 +234,9 @@ def check_text_services() -> str:
         if finder.boundaryReasons() & QTextBoundaryFinder.BoundaryReason.EndOfItem:
             words += 1
     _check(words == len(sentence.split()), f"tách từ tiếng Việt sai ({words} từ)")
-    host = QUrl.fromUserInput("sở-nội-vụ.quảngngãi.vn").host(QUrl.ComponentFormattingOption
-                                                              .FullyEncoded)
+    host = QUrl.fromUserInput("sở-nội-vụ.quảngngãi.vn").host(
+        QUrl.ComponentFormattingOption.FullyEncoded
+    )
     _check(host.startswith("xn--"), f"tên miền tiếng Việt không chuyển được: {host}")
     vietnamese = QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam)
     _check(vietnamese.toUpper("đà nẵng") == "ĐÀ NẴNG", "chuyển chữ hoa tiếng Việt sai")
@@ -209,15 +244,20 @@ def check_text_services() -> str:
         return "text ok"
     collator = QCollator(vietnamese)
     # Vietnamese: ă and â are letters of their own and Đ comes after D (root: accented a, d).
-    _check(collator.compare("ăz", "âa") < 0 and collator.compare("Dak Lak", "Đà Nẵng") < 0,
-           "thứ tự tiếng Việt của Qt (ICU) sai: thiếu dữ liệu ICU")
-    _check(QCollator(QLocale(QLocale.Language.English)).compare("âa", "ăz") < 0,
-           "thứ tự gốc của Qt (ICU) sai: thiếu dữ liệu ICU")
+    _check(
+        collator.compare("ăz", "âa") < 0 and collator.compare("Dak Lak", "Đà Nẵng") < 0,
+        "thứ tự tiếng Việt của Qt (ICU) sai: thiếu dữ liệu ICU",
+    )
+    _check(
+        QCollator(QLocale(QLocale.Language.English)).compare("âa", "ăz") < 0,
+        "thứ tự gốc của Qt (ICU) sai: thiếu dữ liệu ICU",
+    )
     _check(QStringDecoder("windows-1258").isValid(), "thiếu bảng mã windows-1258 (ICU)")
     zone = QTimeZone(b"Asia/Ho_Chi_Minh")
     if zone.isValid():  # needs the system's time-zone database
-        name = zone.displayName(QTimeZone.TimeType.StandardTime, QTimeZone.NameType.LongName,
-                                vietnamese)
+        name = zone.displayName(
+            QTimeZone.TimeType.StandardTime, QTimeZone.NameType.LongName, vietnamese
+        )
         _check(any(ord(ch) > 127 for ch in name), f"tên múi giờ tiếng Việt sai: {name!r}")
     return "text and ICU ok"
 

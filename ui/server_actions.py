@@ -50,10 +50,16 @@ class ServerActions:
 
         dialog = ConnectionDialog(self.window)
         if dialog.exec():
-            where = (f"máy chủ {dialog.server_config().label}" if dialog.uses_server()
-                     else "tệp dữ liệu trên máy này")
-            show_info(self.window, "Đã lưu",
-                      f"Đã lưu lựa chọn: {where}. Hãy đóng và mở lại chương trình để dùng.")
+            where = (
+                f"máy chủ {dialog.server_config().label}"
+                if dialog.uses_server()
+                else "tệp dữ liệu trên máy này"
+            )
+            show_info(
+                self.window,
+                "Đã lưu",
+                f"Đã lưu lựa chọn: {where}. Hãy đóng và mở lại chương trình để dùng.",
+            )
 
     def _on_to_server_action_triggered(self) -> None:
         from ui.dialogs.connection_dialog import ConnectionDialog
@@ -67,21 +73,27 @@ class ServerActions:
 
     def _on_to_file_action_triggered(self) -> None:
         path, _filter = QFileDialog.getSaveFileName(
-            self.window, "Chép dữ liệu máy chủ về tệp", str(Path.home() / "sotheodoi.db"),
-            "Dữ liệu Sổ theo dõi (*.db)")
+            self.window,
+            "Chép dữ liệu máy chủ về tệp",
+            str(Path.home() / "sotheodoi.db"),
+            "Dữ liệu Sổ theo dõi (*.db)",
+        )
         if not path:
             return
         target = Path(path)
         if target.exists():
             from ui.dialogs.messages import show_error
 
-            show_error(self.window, AppError(
-                f"Tệp {target} đã có. Hãy chọn tên tệp mới để không ghi đè dữ liệu nào."))
+            show_error(
+                self.window,
+                AppError(f"Tệp {target} đã có. Hãy chọn tên tệp mới để không ghi đè dữ liệu nào."),
+            )
             return
         self.run_transfer(self.window.db.url, str(target), None)
 
-    def run_transfer(self, source: str, target: str, server: ServerConfig | None,
-                     *, replace: bool = False) -> Any:
+    def run_transfer(
+        self, source: str, target: str, server: ServerConfig | None, *, replace: bool = False
+    ) -> Any:
         """Copy with a progress dialog; offers "replace" when the target has data."""
         from app.errors import Conflict
         from app.exchange.transfer import TransferCancelled
@@ -92,12 +104,19 @@ class ServerActions:
         dialog.start()
         if dialog.result_value is None and dialog.error is None:
             dialog.exec()
-        if isinstance(dialog.error, Conflict) and "--replace" in dialog.error.message \
-                and not replace:
-            if confirm(self.window, "Đích đã có dữ liệu",
-                       dialog.error.message.split(" Hãy chọn")[0]
-                       + "\n\nXoá toàn bộ dữ liệu đang có ở đích và thay bằng dữ liệu của máy này?",
-                       yes="Xoá và thay thế", no="Không"):
+        if (
+            isinstance(dialog.error, Conflict)
+            and "--replace" in dialog.error.message
+            and not replace
+        ):
+            if confirm(
+                self.window,
+                "Đích đã có dữ liệu",
+                dialog.error.message.split(" Hãy chọn")[0]
+                + "\n\nXoá toàn bộ dữ liệu đang có ở đích và thay bằng dữ liệu của máy này?",
+                yes="Xoá và thay thế",
+                no="Không",
+            ):
                 return self.run_transfer(source, target, server, replace=True)
             return dialog
         if isinstance(dialog.error, TransferCancelled):
@@ -110,8 +129,10 @@ class ServerActions:
                 from app.connection import save_server_config
 
                 save_server_config(server)
-                extra = ("\n\nMáy này sẽ dùng máy chủ khi mở lại chương trình. Các máy khác: "
-                         "mở \"Tệp → Kết nối cơ sở dữ liệu…\" và nhập cùng địa chỉ máy chủ.")
+                extra = (
+                    "\n\nMáy này sẽ dùng máy chủ khi mở lại chương trình. Các máy khác: "
+                    'mở "Tệp → Kết nối cơ sở dữ liệu…" và nhập cùng địa chỉ máy chủ.'
+                )
             show_info(self.window, "Đã chuyển dữ liệu", dialog.result_value.describe() + extra)
         return dialog
 
@@ -166,10 +187,14 @@ def open_for_gui(db: str | None, database_url: str | None) -> Any | None:
         except AppError as exc:
             if resolve_target(db, database_url).source != "saved":
                 raise
-            if not confirm(None, "Không mở được dữ liệu trên máy chủ",
-                           exc.message + "\n\nMở hộp thoại kết nối để thử lại, sửa mật khẩu "
-                           "hoặc quay về dùng tệp dữ liệu trên máy này?",
-                           yes="Mở hộp thoại kết nối", no="Thoát"):
+            if not confirm(
+                None,
+                "Không mở được dữ liệu trên máy chủ",
+                exc.message + "\n\nMở hộp thoại kết nối để thử lại, sửa mật khẩu "
+                "hoặc quay về dùng tệp dữ liệu trên máy này?",
+                yes="Mở hộp thoại kết nối",
+                no="Thoát",
+            ):
                 return None
         dialog = ConnectionDialog(None)
         if not dialog.exec():

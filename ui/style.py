@@ -51,17 +51,20 @@ OK_STYLE = f"color: {OK_TEXT};"
 
 def status_chip_style(status: Status) -> str:
     """A label painted in the status colour (legends, the obligation dialog)."""
-    return (f"background: {STATUS_COLOURS[status]}; color: {TEXT_ON_STATUS}; "
-            f"padding: 2px 6px; border: 1px solid {CHIP_BORDER};")
+    return (
+        f"background: {STATUS_COLOURS[status]}; color: {TEXT_ON_STATUS}; "
+        f"padding: 2px 6px; border: 1px solid {CHIP_BORDER};"
+    )
 
 
 def relative_luminance(colour: str) -> float:
     """WCAG 2 relative luminance of ``#rrggbb`` (0 black … 1 white)."""
+
     def channel(value: int) -> float:
         c = value / 255
         return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
 
-    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
     return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
 
 

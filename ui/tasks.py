@@ -42,8 +42,9 @@ class _Job(QRunnable):
             self.signals.done.emit(result)
 
 
-_Pending = tuple[Callable[[], Any], Callable[[Any], None],
-                 Callable[[BaseException], None] | None, QObject | None]
+_Pending = tuple[
+    Callable[[], Any], Callable[[Any], None], Callable[[BaseException], None] | None, QObject | None
+]
 
 
 class Runner(QObject):
@@ -69,9 +70,14 @@ class Runner(QObject):
         return Runner.inline_by_default if self._inline is None else self._inline
 
     # --- running --------------------------------------------------------------------------
-    def run(self, fn: Callable[[], Any], on_done: Callable[[Any], None],
-            on_error: Callable[[BaseException], None] | None = None, *,
-            owner: QObject | None = None) -> None:
+    def run(
+        self,
+        fn: Callable[[], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None] | None = None,
+        *,
+        owner: QObject | None = None,
+    ) -> None:
         """Run ``fn``; ``owner`` (a page): once its window is closed (or the page deleted) the
         job is not started, and a result arriving after the close is dropped — a window
         closed while a load runs never reads its database again nor touches its widgets."""
@@ -102,8 +108,11 @@ class Runner(QObject):
         QThreadPool.globalInstance().start(job)
 
     @staticmethod
-    def _run_inline(fn: Callable[[], Any], on_done: Callable[[Any], None],
-                    on_error: Callable[[BaseException], None] | None) -> None:
+    def _run_inline(
+        fn: Callable[[], Any],
+        on_done: Callable[[Any], None],
+        on_error: Callable[[BaseException], None] | None,
+    ) -> None:
         try:
             result = fn()
         except Exception as exc:

@@ -5,8 +5,9 @@ from app.db.engine import Database, open_database
 __all__ = ["Database", "open_database"]
 
 
-def connect(target: str, *, migrate: bool = True, create_folder: bool = False,
-            quick_check: bool = True) -> Database:
+def connect(
+    target: str, *, migrate: bool = True, create_folder: bool = False, quick_check: bool = True
+) -> Database:
     """Open a database and bring its schema to head (backing it up first when behind).
 
     ``quick_check=False`` (the window) leaves the damage check of an SQLite file to the
@@ -78,9 +79,11 @@ def _clean_stale_stages(path: object) -> None:
         if data_dir().resolve() != file.parent:  # a backup checked from the window stages there
             remove_stale_stages(data_dir())
         old = time.time() - STALE_COPY_SECONDS
-        copies = [file.with_name(file.name + ".khoi-phuc.tmp"),
-                  *file.parent.glob(".attachments-moi-*"),
-                  *file.parent.glob(".attachments-khoi-phuc-*")]
+        copies = [
+            file.with_name(file.name + ".khoi-phuc.tmp"),
+            *file.parent.glob(".attachments-moi-*"),
+            *file.parent.glob(".attachments-khoi-phuc-*"),
+        ]
         for copy in copies:
             if copy.exists() and copy.stat().st_mtime < old:
                 if copy.is_dir():

@@ -110,20 +110,23 @@ class Database:
             log.error("Value refused by the database: %s", exc)
             raise ValidationError(
                 "Có nội dung dài hơn giới hạn cho phép nên chưa lưu được. Hãy rút ngắn nội dung "
-                "vừa nhập rồi lưu lại.") from exc
+                "vừa nhập rồi lưu lại."
+            ) from exc
         except OperationalError as exc:
             if _sqlstate(exc) != "55P03":  # lock_not_available
                 raise
             raise Conflict(
                 "Dữ liệu này đang được một máy khác cập nhật (thao tác dài như nhập Excel hoặc "
-                "chuyển dữ liệu). Thao tác chưa được lưu; hãy chờ một lát rồi làm lại.") from exc
+                "chuyển dữ liệu). Thao tác chưa được lưu; hãy chờ một lát rồi làm lại."
+            ) from exc
         except IntegrityError as exc:
             if not _is_unique_violation(exc):
                 raise
             log.warning("Unique constraint hit (another PC saved at the same time?): %s", exc)
             raise Conflict(
                 "Một máy khác vừa lưu dữ liệu trùng với thao tác này cùng lúc, nên thao tác chưa "
-                "được lưu. Hãy tải lại (F5), xem lại rồi làm lại nếu vẫn cần.") from exc
+                "được lưu. Hãy tải lại (F5), xem lại rồi làm lại nếu vẫn cần."
+            ) from exc
         finally:
             session.close()
 
@@ -149,7 +152,8 @@ def check_sqlite_file(path: Path) -> None:
         return
     if not path.is_file():
         raise DatabaseError(
-            f"{path} là một thư mục, không phải tệp dữ liệu. Hãy chọn đúng tệp dữ liệu (.db).")
+            f"{path} là một thư mục, không phải tệp dữ liệu. Hãy chọn đúng tệp dữ liệu (.db)."
+        )
     try:
         with path.open("rb") as handle:
             header = handle.read(16)
@@ -175,11 +179,13 @@ def check_writable(path: Path) -> None:
             raise DatabaseError(
                 f"Tệp dữ liệu {path} đang ở chế độ chỉ đọc, chương trình không ghi được. "
                 "Hãy bỏ thuộc tính chỉ đọc của tệp (chuột phải > Properties > bỏ chọn "
-                "Read-only) hoặc chép tệp sang thư mục của mình rồi mở lại.")
+                "Read-only) hoặc chép tệp sang thư mục của mình rồi mở lại."
+            )
     if not os.access(folder, os.W_OK):
         raise DatabaseError(
             f"Không có quyền ghi vào thư mục {folder}, nơi đặt tệp dữ liệu. Hãy chép tệp dữ "
-            "liệu sang thư mục của mình (ví dụ Tài liệu) rồi mở lại.")
+            "liệu sang thư mục của mình (ví dụ Tài liệu) rồi mở lại."
+        )
 
 
 def preflight(path: Path, *, quick_check: bool = True) -> None:
@@ -201,10 +207,17 @@ def preflight(path: Path, *, quick_check: bool = True) -> None:
             error = _quick_check(con, path)
             if error is not None:
                 raise error
-        tables = {str(r[0]) for r in con.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")}
-        stamps = [str(r[0]) for r in con.execute("SELECT version_num FROM alembic_version")
-                  ] if "alembic_version" in tables else []
+        tables = {
+            str(r[0])
+            for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+            )
+        }
+        stamps = (
+            [str(r[0]) for r in con.execute("SELECT version_num FROM alembic_version")]
+            if "alembic_version" in tables
+            else []
+        )
     except sqlite3.Error as exc:
         raise database_error(exc, path) from exc
     finally:
@@ -216,12 +229,22 @@ def preflight(path: Path, *, quick_check: bool = True) -> None:
 
 # The tables every revision of the program has had since the first one (0001): a file holding
 # none of them was written by another program.
-OUR_TABLES = frozenset({"audit_entry", "directive", "setting", "unit", "task", "obligation",
-                        "task_unit", "task_unit_kind", "submission"})
+OUR_TABLES = frozenset(
+    {
+        "audit_entry",
+        "directive",
+        "setting",
+        "unit",
+        "task",
+        "obligation",
+        "task_unit",
+        "task_unit_kind",
+        "submission",
+    }
+)
 
 
-def foreign_schema_error(path: Path, tables: set[str], stamps: list[str]
-                         ) -> DatabaseError | None:
+def foreign_schema_error(path: Path, tables: set[str], stamps: list[str]) -> DatabaseError | None:
     """The error for an SQLite file the program must not touch, judged by its table names and
     its schema revision: another program's database (tables, none of ours), a file of ours
     that lost its revision stamp, or a file from a newer program. None for a file with no
@@ -236,7 +259,8 @@ def foreign_schema_error(path: Path, tables: set[str], stamps: list[str]
                 "lược đồ (bảng alembic_version), nên chương trình không biết mở tệp này an toàn. "
                 "Chương trình không sửa tệp này. Hãy khôi phục từ bản sao lưu gần nhất (cửa sổ "
                 "chương trình liệt kê các bản trong thư mục "
-                f"{path.resolve().parent / 'backups'}).")
+                f"{path.resolve().parent / 'backups'})."
+            )
         return _not_ours(path, tables)
     from app.db.migrate import newer_revision_error
 
@@ -252,7 +276,8 @@ def _not_ours(path: Path, tables: set[str]) -> DatabaseError:
     return DatabaseError(
         f"Tệp {path} là cơ sở dữ liệu của một chương trình khác (có các bảng: {names}), không "
         "phải tệp dữ liệu của Sổ theo dõi. Chương trình không sửa tệp này. Hãy chọn đúng tệp "
-        "dữ liệu của Sổ theo dõi, hoặc đặt một tên tệp mới để bắt đầu dữ liệu mới.")
+        "dữ liệu của Sổ theo dõi, hoặc đặt một tên tệp mới để bắt đầu dữ liệu mới."
+    )
 
 
 def _quick_check(con: sqlite3.Connection, path: Path) -> DatabaseError | None:
@@ -263,7 +288,8 @@ def _quick_check(con: sqlite3.Connection, path: Path) -> DatabaseError | None:
     return DatabaseError(
         f"Tệp dữ liệu {path} bị hỏng (kiểm tra toàn vẹn không đạt: {rows[0][:200]}). "
         "Chương trình không sửa tệp này. Hãy khôi phục từ bản sao lưu gần nhất hoặc "
-        "chọn tệp dữ liệu khác.")
+        "chọn tệp dữ liệu khác."
+    )
 
 
 def damage_error(path: Path) -> DatabaseError | None:
@@ -271,8 +297,9 @@ def damage_error(path: Path) -> DatabaseError | None:
     worker thread while the program uses the file): the error the user sees, or None when
     the file is sound."""
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True,
-                              timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+        con = sqlite3.connect(
+            f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None
+        )
     except sqlite3.Error as exc:
         return database_error(exc, path)
     try:
@@ -291,28 +318,40 @@ def database_error(exc: BaseException, path: Path | None = None) -> DatabaseErro
         return DatabaseError(
             f"Tệp dữ liệu đang bị một chương trình khác giữ (đã chờ {BUSY_TIMEOUT_MS // 1000} "
             "giây). Thao tác chưa được thực hiện, dữ liệu không thay đổi. Hãy đóng cửa sổ "
-            "Sổ theo dõi khác hoặc chương trình đang mở tệp này (ví dụ DB Browser) rồi thử lại.")
+            "Sổ theo dõi khác hoặc chương trình đang mở tệp này (ví dụ DB Browser) rồi thử lại."
+        )
     if "readonly" in low or "read-only" in low or "unable to open" in low:
         return DatabaseError(
             f"Không ghi được vào tệp dữ liệu ({text}). Thao tác chưa được thực hiện. Hãy kiểm "
-            "tra tệp không ở chế độ chỉ đọc và thư mục cho phép ghi.")
+            "tra tệp không ở chế độ chỉ đọc và thư mục cho phép ghi."
+        )
     if "disk i/o" in low:
         return DatabaseError(
             "Lỗi đọc/ghi ổ đĩa khi dùng tệp dữ liệu. Thao tác chưa được thực hiện. Nếu tệp nằm "
-            "trên ổ USB hoặc ổ mạng, hãy kiểm tra kết nối rồi mở lại chương trình.")
+            "trên ổ USB hoặc ổ mạng, hãy kiểm tra kết nối rồi mở lại chương trình."
+        )
     if "disk is full" in low:
         return DatabaseError(
             "Ổ đĩa đã đầy, không ghi được dữ liệu. Thao tác chưa được thực hiện, dữ liệu đã lưu "
-            "không bị ảnh hưởng. Hãy giải phóng dung lượng ổ đĩa rồi thử lại.")
+            "không bị ảnh hưởng. Hãy giải phóng dung lượng ổ đĩa rồi thử lại."
+        )
     if "malformed" in low or "not a database" in low or "corrupt" in low:
-        where = (f" (cửa sổ chương trình liệt kê các bản trong thư mục "
-                 f"{path.resolve().parent / 'backups'})") if path is not None else ""
+        where = (
+            (
+                f" (cửa sổ chương trình liệt kê các bản trong thư mục "
+                f"{path.resolve().parent / 'backups'})"
+            )
+            if path is not None
+            else ""
+        )
         return DatabaseError(
             f"Tệp dữ liệu {path or ''} bị hỏng ({text}). Chương trình không sửa tệp này. "
-            f"Hãy khôi phục từ bản sao lưu gần nhất{where}.".replace("  ", " "))
+            f"Hãy khôi phục từ bản sao lưu gần nhất{where}.".replace("  ", " ")
+        )
     return DatabaseError(
         f"Lỗi cơ sở dữ liệu: {text}. Thao tác chưa được thực hiện. Hãy thử lại; nếu lỗi lặp "
-        "lại, hãy khôi phục từ bản sao lưu gần nhất.")
+        "lại, hãy khôi phục từ bản sao lưu gần nhất."
+    )
 
 
 def is_database_failure(exc: BaseException) -> bool:
@@ -329,20 +368,25 @@ def unusable_path_error(path: Path, exc: BaseException) -> DatabaseError:
 
     shown = str(path) if len(str(path)) <= 120 else str(path)[:80] + "…" + str(path)[-30:]
     if isinstance(exc, OSError) and exc.errno == errno.ENAMETOOLONG:
-        why = (f"tên tệp hoặc đường dẫn quá dài ({len(path.name)} ký tự; hệ điều hành cho "
-               "phép tối đa khoảng 255 ký tự cho một tên)")
+        why = (
+            f"tên tệp hoặc đường dẫn quá dài ({len(path.name)} ký tự; hệ điều hành cho "
+            "phép tối đa khoảng 255 ký tự cho một tên)"
+        )
     elif isinstance(exc, OSError):
         why = f"hệ điều hành không dùng được đường dẫn này ({exc.strerror or exc})"
     elif isinstance(exc, RuntimeError):
         why = "đường dẫn có liên kết vòng (symlink trỏ về chính nó)"
     else:
         why = "đường dẫn có ký tự không hợp lệ"
-    return DatabaseError(f"Không mở được tệp dữ liệu {shown}: {why}. Hãy chọn tệp có tên ngắn "
-                         "hơn, trong một thư mục có sẵn.")
+    return DatabaseError(
+        f"Không mở được tệp dữ liệu {shown}: {why}. Hãy chọn tệp có tên ngắn "
+        "hơn, trong một thư mục có sẵn."
+    )
 
 
-def open_database(target: str | Path, *, echo: bool = False,
-                  create_folder: bool = False, quick_check: bool = True) -> Database:
+def open_database(
+    target: str | Path, *, echo: bool = False, create_folder: bool = False, quick_check: bool = True
+) -> Database:
     """Open (without migrating) a database given a file path or an SQLAlchemy URL.
 
     A missing folder is an error (a USB or network drive not plugged in must not silently
@@ -367,7 +411,8 @@ def open_database(target: str | Path, *, echo: bool = False,
         if not parent_exists and not create_folder:
             raise DatabaseError(
                 f"Không tìm thấy thư mục dữ liệu {parent}. Nếu tệp dữ liệu nằm trên ổ USB hoặc "
-                "ổ mạng, hãy cắm/kết nối lại rồi mở lại chương trình; hoặc chọn tệp dữ liệu khác.")
+                "ổ mạng, hãy cắm/kết nối lại rồi mở lại chương trình; hoặc chọn tệp dữ liệu khác."
+            )
         if not parent_exists:
             try:
                 parent.mkdir(parents=True, exist_ok=True)
@@ -382,8 +427,11 @@ def open_database(target: str | Path, *, echo: bool = False,
             raise unusable_path_error(path, exc) from exc
         preflight(path, quick_check=quick_check)
         # A URL object, not text: "%" or "?" in a folder name must stay as they are.
-        engine = create_engine(URL.create("sqlite", database=str(path)), echo=echo,
-                               connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(
+            URL.create("sqlite", database=str(path)),
+            echo=echo,
+            connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
+        )
         event.listen(engine, "connect", _on_sqlite_connect)
         event.listen(engine, "begin", _on_sqlite_begin)
     else:
@@ -398,7 +446,7 @@ def open_database(target: str | Path, *, echo: bool = False,
                 "connect_timeout": 10,
                 "application_name": "sotheodoi",
                 "options": f"-c lock_timeout={LOCK_TIMEOUT_MS} "
-                           f"-c idle_in_transaction_session_timeout={IDLE_TIMEOUT_MS}",
+                f"-c idle_in_transaction_session_timeout={IDLE_TIMEOUT_MS}",
             }
         engine = create_engine(url, echo=echo, pool_pre_ping=True, connect_args=connect_args)
     sessions = sessionmaker(engine, expire_on_commit=False)

@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-
 def _migrations_dir() -> Path:
     """The Alembic scripts: beside this module, or in the bundle (shipped as data) when frozen."""
     if getattr(sys, "frozen", False):
@@ -97,7 +96,8 @@ def check_integrity(db: Database) -> None:
         raise DatabaseError(
             f"Tệp dữ liệu {db.path or db.url} bị hỏng (kiểm tra toàn vẹn không đạt: "
             f"{rows[0][:200]}). Chương trình không sửa tệp này. Hãy khôi phục từ bản sao lưu "
-            "gần nhất hoặc chọn tệp dữ liệu khác.")
+            "gần nhất hoặc chọn tệp dữ liệu khác."
+        )
 
 
 # Any 64-bit number the program owns: the advisory lock taken while migrating a server.
@@ -222,11 +222,15 @@ def _upgrade(
         try:
             sqlite_backup(db.path, target)
         except (OSError, sqlite3.Error) as exc:
-            reason = (os_error_message(target, exc) if isinstance(exc, OSError)
-                      else database_error(exc).message)
+            reason = (
+                os_error_message(target, exc)
+                if isinstance(exc, OSError)
+                else database_error(exc).message
+            )
             raise DatabaseError(
                 "Chưa nâng cấp được cơ sở dữ liệu vì không tạo được bản sao an toàn trước khi "
-                f"nâng cấp; dữ liệu không thay đổi. {reason}") from exc
+                f"nâng cấp; dữ liệu không thay đổi. {reason}"
+            ) from exc
         backup = str(target)
         log.info("Backed up %s to %s before upgrading %s -> %s", db.path, target, current, head)
     try:
@@ -251,7 +255,8 @@ def _upgrade(
         log.exception("Setting up a new database failed")
         raise DatabaseError(
             "Không thiết lập được cơ sở dữ liệu mới (mọi thay đổi đã được huỷ). "
-            f"Chi tiết: {exc}. Hãy thử lại hoặc chọn thư mục khác.") from exc
+            f"Chi tiết: {exc}. Hãy thử lại hoặc chọn thư mục khác."
+        ) from exc
     return backup
 
 
@@ -264,10 +269,18 @@ def sqlite_schema(path: Path) -> dict[str, frozenset[str]]:
     """Table name → column names of an SQLite file (read-only)."""
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        names = [str(r[0]) for r in con.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
-        return {name: frozenset(str(r[1]) for r in con.execute(
-            "SELECT * FROM pragma_table_info(?)", (name,))) for name in names}
+        names = [
+            str(r[0])
+            for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
+        return {
+            name: frozenset(
+                str(r[1]) for r in con.execute("SELECT * FROM pragma_table_info(?)", (name,))
+            )
+            for name in names
+        }
     finally:
         con.close()
 
@@ -281,8 +294,9 @@ def expected_schema(revision: str, work: Path) -> dict[str, frozenset[str]]:
         import app.models  # noqa: F401  (registers every table)
         from app.models.base import Base
 
-        schema = {t.name: frozenset(c.name for c in t.columns)
-                  for t in Base.metadata.tables.values()}
+        schema = {
+            t.name: frozenset(c.name for c in t.columns) for t in Base.metadata.tables.values()
+        }
         schema["alembic_version"] = frozenset({"version_num"})
         _SCHEMAS[revision] = schema
     if revision not in _SCHEMAS:

@@ -51,8 +51,10 @@ class BackupFile:
     @property
     def label(self) -> str:
         kb = max(1, self.size // 1024)
-        return (f"{self.path.name} — {fmt_time(self.modified)} — {number_text(kb)} KB"
-                f" — {self.kind_label}")
+        return (
+            f"{self.path.name} — {fmt_time(self.modified)} — {number_text(kb)} KB"
+            f" — {self.kind_label}"
+        )
 
 
 def backup_folder(db_path: Path) -> Path:
@@ -82,8 +84,11 @@ def list_backups(db_path: Path) -> list[BackupFile]:
     if not folder.is_dir():
         return []
     found = []
-    candidates = [*folder.glob("*.db"), *folder.glob("*.zip"),
-                  *(folder / AUTO_FOLDER).glob("*.zip")]
+    candidates = [
+        *folder.glob("*.db"),
+        *folder.glob("*.zip"),
+        *(folder / AUTO_FOLDER).glob("*.zip"),
+    ]
     for path in candidates:
         try:
             stat = path.stat()
@@ -92,8 +97,9 @@ def list_backups(db_path: Path) -> list[BackupFile]:
         if not path.is_file():
             continue
         when = _zip_created(path) if path.suffix.lower() == ".zip" else None
-        found.append(BackupFile(path, when or dt.datetime.fromtimestamp(stat.st_mtime),
-                                stat.st_size))
+        found.append(
+            BackupFile(path, when or dt.datetime.fromtimestamp(stat.st_mtime), stat.st_size)
+        )
     return sorted(found, key=lambda b: (b.modified, b.path.name), reverse=True)
 
 
@@ -105,14 +111,17 @@ def check_backup(path: Path) -> None:
     except OSError as exc:
         raise DatabaseError(f"Không đọc được bản sao lưu {path}: {exc.strerror or exc}.") from exc
     if header != SQLITE_HEADER:
-        raise DatabaseError(f"Tệp {path.name} không phải bản sao lưu hợp lệ (không phải tệp "
-                            "SQLite). Hãy chọn bản sao lưu khác.")
+        raise DatabaseError(
+            f"Tệp {path.name} không phải bản sao lưu hợp lệ (không phải tệp "
+            "SQLite). Hãy chọn bản sao lưu khác."
+        )
     con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
         rows = [r[0] for r in con.execute("PRAGMA quick_check").fetchall()]
     except sqlite3.Error as exc:
-        raise DatabaseError(f"Bản sao lưu {path.name} cũng bị hỏng ({exc}). Hãy chọn bản sao "
-                            "lưu khác.") from exc
+        raise DatabaseError(
+            f"Bản sao lưu {path.name} cũng bị hỏng ({exc}). Hãy chọn bản sao lưu khác."
+        ) from exc
     finally:
         con.close()
     if rows != ["ok"]:
@@ -136,12 +145,12 @@ def restore_backup(backup: Path, db_path: Path, *, now: dt.datetime | None = Non
 
     with opened_backup(backup, stage_in=db_path.resolve().parent) as (_info, folder):
         restored = folder / ATTACHMENTS
-        return _put_in_place(folder / DB_MEMBER, db_path, stamp,
-                             attachments=restored if restored.is_dir() else None)
+        return _put_in_place(
+            folder / DB_MEMBER, db_path, stamp, attachments=restored if restored.is_dir() else None
+        )
 
 
-def _put_in_place(source: Path, db_path: Path, stamp: str, *, attachments: Path | None
-                  ) -> Path:
+def _put_in_place(source: Path, db_path: Path, stamp: str, *, attachments: Path | None) -> Path:
     aside = db_path.with_name(f"{db_path.stem}.hong-{stamp}{db_path.suffix or '.db'}")
     staged = db_path.with_name(db_path.name + ".khoi-phuc.tmp")
     current_files = db_path.resolve().parent / "attachments"
@@ -172,6 +181,8 @@ def _put_in_place(source: Path, db_path: Path, stamp: str, *, attachments: Path 
             if current_files.exists():
                 shutil.rmtree(current_files, ignore_errors=True)
             os.replace(files_aside, current_files)
-        raise DatabaseError(f"Không khôi phục được bản sao lưu: {exc.strerror or exc}. Tệp dữ "
-                            "liệu hiện tại không bị thay đổi.") from exc
+        raise DatabaseError(
+            f"Không khôi phục được bản sao lưu: {exc.strerror or exc}. Tệp dữ "
+            "liệu hiện tại không bị thay đổi."
+        ) from exc
     return aside

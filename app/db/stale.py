@@ -38,8 +38,11 @@ def _plain(value: Any) -> Any:
 def values_of(obj: Any) -> dict[str, Any]:
     """Every column of an ORM object, JSON-ready, with its version (no search keys)."""
     mapper = inspect(type(obj))
-    return {c.key: _plain(getattr(obj, c.key)) for c in mapper.column_attrs
-            if c.key not in ("search_key", "number_key")}
+    return {
+        c.key: _plain(getattr(obj, c.key))
+        for c in mapper.column_attrs
+        if c.key not in ("search_key", "number_key")
+    }
 
 
 def _title(entity: str, values: dict[str, Any]) -> str:
@@ -56,25 +59,37 @@ def _last_change(session: Session, entity: str, entity_id: int) -> tuple[str, st
     row = session.execute(
         select(AuditEntry.user, AuditEntry.at)
         .where(AuditEntry.entity == entity, AuditEntry.entity_id == entity_id)
-        .order_by(AuditEntry.id.desc()).limit(1)).first()
+        .order_by(AuditEntry.id.desc())
+        .limit(1)
+    ).first()
     if row is None:
         return "", ""
     return row[0] or "", row[1].isoformat(sep=" ", timespec="seconds") if row[1] else ""
 
 
-def build_stale_edit(session: Session, cls: type, entity_id: int,
-                     current_obj: Any | None = None, mine: dict[str, Any] | None = None
-                     ) -> StaleEdit:
+def build_stale_edit(
+    session: Session,
+    cls: type,
+    entity_id: int,
+    current_obj: Any | None = None,
+    mine: dict[str, Any] | None = None,
+) -> StaleEdit:
     """A StaleEdit for one record, read fresh in ``session`` (unless ``current_obj`` is given)."""
     entity = getattr(cls, "__tablename__", cls.__name__.lower())
-    obj = current_obj if current_obj is not None else session.get(
-        cls, entity_id, populate_existing=True)
+    obj = (
+        current_obj
+        if current_obj is not None
+        else session.get(cls, entity_id, populate_existing=True)
+    )
     if obj is None:
         title = _title(entity, mine or {})
         return StaleEdit(
             f"{title} đã bị người khác xoá trong lúc anh/chị đang sửa; thay đổi của anh/chị "
             "chưa được lưu. Hãy tải lại danh sách (F5).",
-            entity=entity, entity_id=entity_id, current={})
+            entity=entity,
+            entity_id=entity_id,
+            current={},
+        )
     current = values_of(obj)
     who, when = _last_change(session, entity, entity_id)
     by = f" bởi {who}" if who else " ở máy khác"
@@ -87,7 +102,12 @@ def build_stale_edit(session: Session, cls: type, entity_id: int,
         f"{_title(entity, current)} vừa được sửa{by}{at}, sau khi anh/chị mở ra. Thay đổi của "
         "anh/chị chưa được lưu và không có gì bị ghi đè. Hãy xem nội dung mới rồi chọn giữ bản "
         "mới hoặc lưu lại bản của anh/chị.",
-        entity=entity, entity_id=entity_id, current=current, changed_by=who, changed_at=when)
+        entity=entity,
+        entity_id=entity_id,
+        current=current,
+        changed_by=who,
+        changed_at=when,
+    )
 
 
 def check_version(session: Session, obj: Any, expected: int | None) -> None:
@@ -113,8 +133,11 @@ def remember_versioned(session: Session, _context: Any, _instances: Any) -> None
         if state.identity is None:
             continue
         read = state.committed_state.get("version", state.dict.get("version"))
-        mine = {k: _plain(v) for k, v in state.dict.items() if not k.startswith("_")
-                and isinstance(v, (str, int, float, bool, dt.date, type(None)))}
+        mine = {
+            k: _plain(v)
+            for k, v in state.dict.items()
+            if not k.startswith("_") and isinstance(v, (str, int, float, bool, dt.date, type(None)))
+        }
         pending.append((type(obj), state.identity[0], read, mine))
     session.info[PENDING_KEY] = pending
 
@@ -127,5 +150,7 @@ def stale_edit_from_session(session: Session, fresh: Session) -> StaleEdit:
         stale = build_stale_edit(fresh, cls, entity_id, mine=mine)
         if stale.deleted or stale.current_version != read:
             return stale
-    return StaleEdit("Dữ liệu vừa được người khác sửa trong lúc anh/chị đang sửa; thay đổi của "
-                     "anh/chị chưa được lưu. Hãy tải lại (F5) rồi làm lại.")
+    return StaleEdit(
+        "Dữ liệu vừa được người khác sửa trong lúc anh/chị đang sửa; thay đổi của "
+        "anh/chị chưa được lưu. Hãy tải lại (F5) rồi làm lại."
+    )

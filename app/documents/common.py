@@ -97,10 +97,12 @@ class Signer:
         prefix = self.authority.strip().upper()
         if prefix and prefix.rstrip(".") + "." not in AUTHORITY_CODES:
             errors["signer_authority"] = (
-                "Thẩm quyền ký phải là TM., KT., TL., TUQ., Q. hoặc để trống.")
+                "Thẩm quyền ký phải là TM., KT., TL., TUQ., Q. hoặc để trống."
+            )
         if prefix and prefix != "Q." and not self.head_title.strip():
             errors["signer_head_title"] = (
-                f"Ký {prefix} thì phải ghi chức vụ người đứng đầu (ví dụ Giám đốc).")
+                f"Ký {prefix} thì phải ghi chức vụ người đứng đầu (ví dụ Giám đốc)."
+            )
         if not (self.title.strip() or self.head_title.strip()):
             errors["signer_title"] = "Chưa có chức vụ của người ký (ví dụ Phó Giám đốc)."
         if not self.name.strip():
@@ -140,23 +142,31 @@ class DocumentOptions:
 
     def validate(self) -> None:
         errors: dict[str, str] = {}
-        if self.kind in (DocumentKind.SUMMARY, DocumentKind.REMINDER,
-                         DocumentKind.ESCALATION) and self.directive_id is None:
+        if (
+            self.kind in (DocumentKind.SUMMARY, DocumentKind.REMINDER, DocumentKind.ESCALATION)
+            and self.directive_id is None
+        ):
             errors["directive"] = "Hãy chọn văn bản chỉ đạo cần báo cáo."
         if self.kind is DocumentKind.UNIT_SHEET and self.unit_id is None:
             errors["unit"] = "Phiếu theo dõi: hãy chọn một đơn vị."
         if self.kind is DocumentKind.UNIT_REMINDER and self.unit_id is None:
             errors["unit"] = "Công văn đôn đốc theo đơn vị: hãy chọn một đơn vị."
         if self.unit_ids is not None and not self.unit_ids:
-            errors["units"] = ("Hãy chọn ít nhất một đơn vị nhận công văn đôn đốc (đánh dấu "
-                               "trong danh sách đơn vị quá hạn).")
+            errors["units"] = (
+                "Hãy chọn ít nhất một đơn vị nhận công văn đôn đốc (đánh dấu "
+                "trong danh sách đơn vị quá hạn)."
+            )
         if self.reply_by is not None and self.reply_by <= self.as_of:
-            errors["reply_by"] = (f"Hạn gửi mới ({fmt(self.reply_by)}) phải sau ngày tính "
-                                  f"số liệu ({fmt(self.as_of)}).")
+            errors["reply_by"] = (
+                f"Hạn gửi mới ({fmt(self.reply_by)}) phải sau ngày tính "
+                f"số liệu ({fmt(self.as_of)})."
+            )
         number = (self.number or "").strip()
         if number and not (number.isdigit() and 0 < int(number) < 100000):
-            errors["number"] = ("Số văn bản là một số nguyên dương (ví dụ 15), hoặc để trống để "
-                                "văn thư ghi khi phát hành.")
+            errors["number"] = (
+                "Số văn bản là một số nguyên dương (ví dụ 15), hoặc để trống để "
+                "văn thư ghi khi phát hành."
+            )
         if errors:
             raise ValidationError(next(iter(errors.values())), errors=errors)
 
@@ -166,8 +176,12 @@ class DocumentOptions:
 
 def page_settings(s: Settings) -> PageSettings:
     try:
-        return PageSettings(margin_top_mm=s.margin_top_mm, margin_bottom_mm=s.margin_bottom_mm,
-                            margin_left_mm=s.margin_left_mm, margin_right_mm=s.margin_right_mm)
+        return PageSettings(
+            margin_top_mm=s.margin_top_mm,
+            margin_bottom_mm=s.margin_bottom_mm,
+            margin_left_mm=s.margin_left_mm,
+            margin_right_mm=s.margin_right_mm,
+        )
     except ValueError as exc:
         raise ValidationError(f"Cài đặt lề trang: {exc}", field="margins") from None
 
@@ -224,11 +238,12 @@ def balanced_lines(text: str, *, bold: bool = False, size: float = 12) -> str:
             best = key
     if best is None:
         return text
-    return " ".join(words[:best[2]]) + "\n" + " ".join(words[best[2]:])
+    return " ".join(words[: best[2]]) + "\n" + " ".join(words[best[2] :])
 
 
-def make_header(s: Settings, options: DocumentOptions, symbol: str,
-                letter_subject: str | None = None) -> DocumentHeader:
+def make_header(
+    s: Settings, options: DocumentOptions, symbol: str, letter_subject: str | None = None
+) -> DocumentHeader:
     check_sender(s)
     number = (options.number or "").strip() or None
     return DocumentHeader(
@@ -265,16 +280,22 @@ def upward_recipient(s: Settings) -> str:
     """The agency above ours, as written after "Kính gửi:" (e.g. "Ủy ban nhân dân tỉnh …")."""
     parent = clean(s.parent_agency)
     if not parent:
-        raise ValidationError("Chưa cài đặt cơ quan cấp trên (ví dụ Ủy ban nhân dân tỉnh "
-                              "Quảng Ngãi) để ghi “Kính gửi”.", field="parent_agency")
+        raise ValidationError(
+            "Chưa cài đặt cơ quan cấp trên (ví dụ Ủy ban nhân dân tỉnh "
+            "Quảng Ngãi) để ghi “Kính gửi”.",
+            field="parent_agency",
+        )
     return parent[0].upper() + parent[1:]
 
 
 def _is_upward(item: str, s: Settings) -> bool:
     key = search_key(item)
     parent = search_key(s.parent_agency)
-    return (bool(parent) and key.startswith(parent)) or key.startswith("ubnd tinh") or \
-        key.startswith("uy ban nhan dan tinh")
+    return (
+        (bool(parent) and key.startswith(parent))
+        or key.startswith("ubnd tinh")
+        or key.startswith("uy ban nhan dan tinh")
+    )
 
 
 def default_recipients(kind: DocumentKind, s: Settings) -> tuple[str, ...]:
@@ -316,8 +337,10 @@ def copy_file_atomically(source: str | os.PathLike[str], target: str | os.PathLi
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{dest.stem}-", suffix=".tmp", dir=dest.parent)
     except OSError as exc:
-        raise AppError(f"Không ghi được vào thư mục {dest.parent}: {exc.strerror or exc}. Hãy "
-                       "chọn thư mục khác.") from None
+        raise AppError(
+            f"Không ghi được vào thư mục {dest.parent}: {exc.strerror or exc}. Hãy "
+            "chọn thư mục khác."
+        ) from None
     from app.fileio import normal_permissions
 
     normal_permissions(fd)
@@ -327,5 +350,7 @@ def copy_file_atomically(source: str | os.PathLike[str], target: str | os.PathLi
         os.replace(tmp, dest)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise AppError(f"Không ghi được tệp {dest}: {exc.strerror or exc}. Nếu tệp đang mở trong "
-                       "chương trình khác, hãy đóng lại rồi thử lại, hoặc chọn tên khác.") from None
+        raise AppError(
+            f"Không ghi được tệp {dest}: {exc.strerror or exc}. Nếu tệp đang mở trong "
+            "chương trình khác, hãy đóng lại rồi thử lại, hoặc chọn tên khác."
+        ) from None

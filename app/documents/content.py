@@ -182,17 +182,30 @@ class DocumentContent:
         """What the user may change before printing, in the order it is printed."""
         out: list[EditableField] = []
         if self.header.letter_subject is not None:
-            out.append(EditableField(LETTER_SUBJECT_KEY, "Trích yếu (V/v …)",
-                                     self.header.letter_subject, multiline=False))
+            out.append(
+                EditableField(
+                    LETTER_SUBJECT_KEY,
+                    "Trích yếu (V/v …)",
+                    self.header.letter_subject,
+                    multiline=False,
+                )
+            )
         if self.title is not None:
-            out.append(EditableField(TITLE_KEY, "Trích yếu (tên văn bản)", self.title.subject,
-                                     multiline=False))
+            out.append(
+                EditableField(
+                    TITLE_KEY, "Trích yếu (tên văn bản)", self.title.subject, multiline=False
+                )
+            )
         if self.kinh_gui:
-            out.append(EditableField(KINH_GUI_KEY, "Kính gửi (mỗi dòng một nơi)",
-                                     "\n".join(self.kinh_gui)))
+            out.append(
+                EditableField(KINH_GUI_KEY, "Kính gửi (mỗi dòng một nơi)", "\n".join(self.kinh_gui))
+            )
         out += [EditableField(s.key, s.label, s.text()) for s in self.sections if s.editable]
-        out.append(EditableField(NOI_NHAN_KEY, "Nơi nhận (mỗi dòng một nơi)",
-                                 "\n".join(self.footer.recipients)))
+        out.append(
+            EditableField(
+                NOI_NHAN_KEY, "Nơi nhận (mỗi dòng một nơi)", "\n".join(self.footer.recipients)
+            )
+        )
         return out
 
     # --- editing ------------------------------------------------------------------------------
@@ -205,22 +218,27 @@ class DocumentContent:
             return self
         content = self
         if LETTER_SUBJECT_KEY in edits and self.header.letter_subject is not None:
-            content = replace(content, header=replace(
-                content.header, letter_subject=_one_line(edits[LETTER_SUBJECT_KEY])))
+            content = replace(
+                content,
+                header=replace(content.header, letter_subject=_one_line(edits[LETTER_SUBJECT_KEY])),
+            )
         if TITLE_KEY in edits and content.title is not None:
-            content = replace(content, title=replace(content.title,
-                                                     subject=_one_line(edits[TITLE_KEY])))
+            content = replace(
+                content, title=replace(content.title, subject=_one_line(edits[TITLE_KEY]))
+            )
         if KINH_GUI_KEY in edits and self.kinh_gui:
             content = replace(content, kinh_gui=_lines(edits[KINH_GUI_KEY]))
         if NOI_NHAN_KEY in edits:
-            content = replace(content, footer=replace(
-                content.footer, recipients=_lines(edits[NOI_NHAN_KEY])))
+            content = replace(
+                content, footer=replace(content.footer, recipients=_lines(edits[NOI_NHAN_KEY]))
+            )
         # A section whose text is put back as generated keeps its generated styles.
         sections = tuple(
             replace(s, blocks=blocks_from_text(edits[s.key]))
             if s.key in edits and s.editable and _normalised(edits[s.key]) != _normalised(s.text())
             else s
-            for s in content.sections)
+            for s in content.sections
+        )
         return replace(content, sections=sections)
 
 
@@ -241,8 +259,11 @@ def _lines(text: str) -> tuple[str, ...]:
 def edits_differing(content: DocumentContent, edits: Mapping[str, str]) -> dict[str, str]:
     """Only the edits that change something (what is worth keeping with an issued document)."""
     generated = {f.key: f.text for f in content.fields()}
-    return {k: v for k, v in edits.items()
-            if k in generated and _normalised(v) != _normalised(generated[k])}
+    return {
+        k: v
+        for k, v in edits.items()
+        if k in generated and _normalised(v) != _normalised(generated[k])
+    }
 
 
 def _normalised(text: str) -> str:

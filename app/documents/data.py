@@ -25,9 +25,20 @@ from app.text import search_key
 
 #: Document types recognised in a directive's symbol (Nghị định 30/2020, Phụ lục III).
 DOC_TYPES: dict[str, str] = {
-    "NQ": "Nghị quyết", "QĐ": "Quyết định", "CT": "Chỉ thị", "QC": "Quy chế", "QyĐ": "Quy định",
-    "TB": "Thông báo", "HD": "Hướng dẫn", "CTr": "Chương trình", "KH": "Kế hoạch",
-    "PA": "Phương án", "ĐA": "Đề án", "BC": "Báo cáo", "TTr": "Tờ trình", "CĐ": "Công điện",
+    "NQ": "Nghị quyết",
+    "QĐ": "Quyết định",
+    "CT": "Chỉ thị",
+    "QC": "Quy chế",
+    "QyĐ": "Quy định",
+    "TB": "Thông báo",
+    "HD": "Hướng dẫn",
+    "CTr": "Chương trình",
+    "KH": "Kế hoạch",
+    "PA": "Phương án",
+    "ĐA": "Đề án",
+    "BC": "Báo cáo",
+    "TTr": "Tờ trình",
+    "CĐ": "Công điện",
     "KL": "Kết luận",
 }
 
@@ -133,16 +144,23 @@ class Roster:
             return cached
         u = self._units.get(unit_id)
         if u is None or u.valid_on(self.as_of):
-            ref = UnitRef(unit_id, u.name if u else name, u.kind if u else kind,
-                          carrier_id=unit_id)
+            ref = UnitRef(unit_id, u.name if u else name, u.kind if u else kind, carrier_id=unit_id)
         else:
             # What an ended unit owed stays owed under its own name; its successor does not
             # inherit it (docs/domain.md, "Units over time"): nobody answers for it.
-            gone = (u.valid_to + dt.timedelta(days=1) if u.valid_to and u.valid_to < self.as_of
-                    else self.as_of)
+            gone = (
+                u.valid_to + dt.timedelta(days=1)
+                if u.valid_to and u.valid_to < self.as_of
+                else self.as_of
+            )
             successor = self._units.get(u.successor_id) if u.successor_id else None
-            ref = UnitRef(unit_id, u.name, u.kind, gone_from=gone,
-                          successor_name=successor.name if successor else "")
+            ref = UnitRef(
+                unit_id,
+                u.name,
+                u.kind,
+                gone_from=gone,
+                successor_name=successor.name if successor else "",
+            )
         self._refs[unit_id] = ref
         return ref
 
@@ -200,30 +218,47 @@ class TaskStats:
     @property
     def current(self) -> PeriodStats | None:
         """The current round: the latest period whose due date has come on the as-of day."""
-        due = [p for p in self.periods if p.counts.bound and self.as_of is not None
-               and p.due_date <= self.as_of]
+        due = [
+            p
+            for p in self.periods
+            if p.counts.bound and self.as_of is not None and p.due_date <= self.as_of
+        ]
         return due[-1] if due else None
 
     @property
     def upcoming(self) -> PeriodStats | None:
         """The next period not yet due (what the task asks for next)."""
-        later = [p for p in self.periods if p.counts.bound and self.as_of is not None
-                 and p.due_date > self.as_of]
+        later = [
+            p
+            for p in self.periods
+            if p.counts.bound and self.as_of is not None and p.due_date > self.as_of
+        ]
         return later[0] if later else None
 
     @property
     def earlier_overdue(self) -> tuple[PeriodStats, ...]:
         """Periods before the current round with an obligation still overdue."""
         current = self.current
-        return tuple(p for p in self.periods if p is not current and p.counts.overdue
-                     and (current is None or p.due_date <= current.due_date))
+        return tuple(
+            p
+            for p in self.periods
+            if p is not current
+            and p.counts.overdue
+            and (current is None or p.due_date <= current.due_date)
+        )
 
     @property
     def earlier_closed(self) -> tuple[PeriodStats, ...]:
         """Periods before the current round where everything was received."""
         current = self.current
-        return tuple(p for p in self.periods if p is not current and p.closed
-                     and current is not None and p.due_date <= current.due_date)
+        return tuple(
+            p
+            for p in self.periods
+            if p is not current
+            and p.closed
+            and current is not None
+            and p.due_date <= current.due_date
+        )
 
 
 @dataclass(frozen=True)
@@ -252,9 +287,11 @@ class AppendixCell:
 
 
 #: How the appendix grid's cells read (printed under it).
-CELL_NOTE = ("Ghi chú: ô có số, ký hiệu văn bản là đơn vị đã gửi (ghi ngày nhận; “Đúng hạn”: "
-             "hoàn thành đúng hạn, “Quá hạn”: hoàn thành quá hạn); “Chưa gửi (quá hạn)”: đã quá "
-             "hạn mà chưa gửi; “—”: đơn vị không phải thực hiện.")
+CELL_NOTE = (
+    "Ghi chú: ô có số, ký hiệu văn bản là đơn vị đã gửi (ghi ngày nhận; “Đúng hạn”: "
+    "hoàn thành đúng hạn, “Quá hạn”: hoàn thành quá hạn); “Chưa gửi (quá hạn)”: đã quá "
+    "hạn mà chưa gửi; “—”: đơn vị không phải thực hiện."
+)
 
 
 @dataclass(frozen=True)
@@ -299,26 +336,40 @@ def _period_stats(rows: list[ObligationRow], roster: Roster) -> PeriodStats:
         mine = [r for r in ordered if r.unit_kind is kind]
         if not mine:
             continue
-        overdue = [roster.ref(r.unit_id, r.unit_name, r.unit_kind) for r in mine
-                   if r.status is Status.OVERDUE]
-        by_kind.append(KindStats(
-            kind=kind,
-            counts=StatusCounts.of(mine),
-            late_units=tuple(r.unit_name for r in mine if r.status is Status.DONE_LATE),
-            overdue_units=tuple(u.name for u in overdue if u.exists),
-            gone_units=tuple(u for u in overdue if not u.exists),
-        ))
+        overdue = [
+            roster.ref(r.unit_id, r.unit_name, r.unit_kind)
+            for r in mine
+            if r.status is Status.OVERDUE
+        ]
+        by_kind.append(
+            KindStats(
+                kind=kind,
+                counts=StatusCounts.of(mine),
+                late_units=tuple(r.unit_name for r in mine if r.status is Status.DONE_LATE),
+                overdue_units=tuple(u.name for u in overdue if u.exists),
+                gone_units=tuple(u for u in overdue if not u.exists),
+            )
+        )
     return PeriodStats(
-        task_id=first.task_id, task_title=first.task_title, task_kind=first.task_kind,
-        period_key=first.period_key, period_label=first.period_label, due_date=first.due_date,
-        counts=StatusCounts.of(rows), by_kind=tuple(by_kind),
-        overdue=tuple(roster.ref(r.unit_id, r.unit_name, r.unit_kind) for r in ordered
-                      if r.status is Status.OVERDUE),
+        task_id=first.task_id,
+        task_title=first.task_title,
+        task_kind=first.task_kind,
+        period_key=first.period_key,
+        period_label=first.period_label,
+        due_date=first.due_date,
+        counts=StatusCounts.of(rows),
+        by_kind=tuple(by_kind),
+        overdue=tuple(
+            roster.ref(r.unit_id, r.unit_name, r.unit_kind)
+            for r in ordered
+            if r.status is Status.OVERDUE
+        ),
     )
 
 
-def summary_data(db: Database, directive_id: int, as_of: dt.date, *,
-                 exclude_name: str = "") -> SummaryData:
+def summary_data(
+    db: Database, directive_id: int, as_of: dt.date, *, exclude_name: str = ""
+) -> SummaryData:
     """Statistics by task, period and unit kind; the grid of each task's current round (one
     row per unit) and every obligation still overdue. The agency that reports
     (``exclude_name``) is not among the units it follows (docs/domain.md)."""
@@ -329,13 +380,16 @@ def summary_data(db: Database, directive_id: int, as_of: dt.date, *,
     groups: dict[tuple[int, str], list[ObligationRow]] = {}
     for r in rows:
         groups.setdefault((r.task_id, r.period_key), []).append(r)
-    periods = sorted((_period_stats(g, roster) for g in groups.values()),
-                     key=lambda p: (order.get(p.task_id, (0, 0)), p.due_date, p.period_key))
+    periods = sorted(
+        (_period_stats(g, roster) for g in groups.values()),
+        key=lambda p: (order.get(p.task_id, (0, 0)), p.due_date, p.period_key),
+    )
     tasks: list[TaskStats] = []
     for task in directive.tasks:
         mine = tuple(p for p in periods if p.task_id == task.id)
-        tasks.append(TaskStats(task_id=task.id, title=task.title, kind=task.kind, periods=mine,
-                               as_of=as_of))
+        tasks.append(
+            TaskStats(task_id=task.id, title=task.title, kind=task.kind, periods=mine, as_of=as_of)
+        )
 
     # The grid: each task's current round (or, before anything is due, its next period).
     columns: list[PeriodStats] = []
@@ -350,26 +404,46 @@ def summary_data(db: Database, directive_id: int, as_of: dt.date, *,
     for r in _unit_order(in_grid):
         entry = units.setdefault(r.unit_id, (r, [None] * len(columns)))
         entry[1][index[(r.task_id, r.period_key)]] = AppendixCell(
-            status=r.status, number_symbol=numbers.get(r.id, ""), received=r.first_received)
+            status=r.status, number_symbol=numbers.get(r.id, ""), received=r.first_received
+        )
     appendix = tuple(
-        AppendixRow(unit_id=uid, unit_name=first.unit_name, unit_kind=first.unit_kind,
-                    cells=tuple(c or AppendixCell(None) for c in cells))
+        AppendixRow(
+            unit_id=uid,
+            unit_name=first.unit_name,
+            unit_kind=first.unit_kind,
+            cells=tuple(c or AppendixCell(None) for c in cells),
+        )
         for uid, (first, cells) in units.items()
     )
     overdue = tuple(
-        OverdueEntry(unit=u, task_id=p.task_id, task_title=p.task_title,
-                     period_key=p.period_key, period_label=p.period_label, due_date=p.due_date)
-        for p in periods for u in p.overdue)
-    return SummaryData(directive=directive, as_of=as_of, tasks=tuple(tasks),
-                       columns=tuple(columns), rows=appendix, overdue=overdue)
+        OverdueEntry(
+            unit=u,
+            task_id=p.task_id,
+            task_title=p.task_title,
+            period_key=p.period_key,
+            period_label=p.period_label,
+            due_date=p.due_date,
+        )
+        for p in periods
+        for u in p.overdue
+    )
+    return SummaryData(
+        directive=directive,
+        as_of=as_of,
+        tasks=tuple(tasks),
+        columns=tuple(columns),
+        rows=appendix,
+        overdue=overdue,
+    )
 
 
-def _first_numbers(db: Database, rows: Sequence[ObligationRow], as_of: dt.date
-                   ) -> dict[int, str]:
+def _first_numbers(db: Database, rows: Sequence[ObligationRow], as_of: dt.date) -> dict[int, str]:
     """The number and symbol of the submission that answers each obligation on ``as_of``."""
     with db.read() as session:
-        return {oid: s.number_symbol
-                for oid, s in first_seen(session, (r.id for r in rows), as_of).items()}
+        return {
+            oid: s.number_symbol
+            for oid, s in first_seen(session, (r.id for r in rows), as_of).items()
+        }
 
 
 # --- reminder letter -------------------------------------------------------------------------
@@ -398,8 +472,10 @@ def task_names(directive: DirectiveInfo) -> dict[int, str]:
     """Each task's title; two tasks with the same title are told apart by their number in
     the directive's list ("Báo cáo định kỳ hằng quý (nhiệm vụ 14)"), never merged."""
     titles = [" ".join(t.title.split()) for t in directive.tasks]
-    return {t.id: (f"{title} (nhiệm vụ {n})" if titles.count(title) > 1 else title)
-            for n, (t, title) in enumerate(zip(directive.tasks, titles, strict=True), start=1)}
+    return {
+        t.id: (f"{title} (nhiệm vụ {n})" if titles.count(title) > 1 else title)
+        for n, (t, title) in enumerate(zip(directive.tasks, titles, strict=True), start=1)
+    }
 
 
 def period_phrase(label: str) -> str:
@@ -434,8 +510,9 @@ class ReminderData:
     not_addressed: tuple[UnitRef, ...] = ()
 
 
-def reminder_data(db: Database, directive_id: int, as_of: dt.date, *,
-                  exclude_name: str = "") -> ReminderData:
+def reminder_data(
+    db: Database, directive_id: int, as_of: dt.date, *, exclude_name: str = ""
+) -> ReminderData:
     """Units overdue on ``as_of`` and what each still owes (oldest due first).
 
     The agency that sends the letter (``exclude_name``) does not remind itself; a unit that no
@@ -443,7 +520,8 @@ def reminder_data(db: Database, directive_id: int, as_of: dt.date, *,
     directive = get_directive(db, directive_id)
     roster = Roster(db, as_of, exclude_name)
     rows = _without_sender(
-        list_obligations(db, as_of, directive_id=directive_id, statuses=[Status.OVERDUE]), roster)
+        list_obligations(db, as_of, directive_id=directive_id, statuses=[Status.OVERDUE]), roster
+    )
     order = {t.id: (t.sort_order, t.id) for t in directive.tasks}
     by_unit: dict[int, list[ObligationRow]] = {}
     not_addressed: dict[int, UnitRef] = {}
@@ -455,20 +533,31 @@ def reminder_data(db: Database, directive_id: int, as_of: dt.date, *,
             by_unit.setdefault(r.unit_id, []).append(r)
     units = tuple(
         OverdueUnit(
-            unit_id=uid, unit_name=items[0].unit_name, unit_kind=items[0].unit_kind,
-            items=tuple(OwedItem(r.task_id, r.task_title, r.period_key, r.period_label,
-                                 r.due_date, r.days_past_due)
-                        for r in sorted(items, key=lambda r: (order.get(r.task_id, (0, 0)),
-                                                              r.due_date))),
+            unit_id=uid,
+            unit_name=items[0].unit_name,
+            unit_kind=items[0].unit_kind,
+            items=tuple(
+                OwedItem(
+                    r.task_id,
+                    r.task_title,
+                    r.period_key,
+                    r.period_label,
+                    r.due_date,
+                    r.days_past_due,
+                )
+                for r in sorted(items, key=lambda r: (order.get(r.task_id, (0, 0)), r.due_date))
+            ),
         )
         for uid, items in by_unit.items()
     )
     if not units:
         raise AppError(
             f"Tính đến ngày {fmt(as_of)} không có đơn vị nào quá hạn theo "
-            f"{directive_reference(directive, with_issuer=False)}; không cần công văn đôn đốc.")
-    return ReminderData(directive=directive, as_of=as_of, units=units,
-                        not_addressed=tuple(not_addressed.values()))
+            f"{directive_reference(directive, with_issuer=False)}; không cần công văn đôn đốc."
+        )
+    return ReminderData(
+        directive=directive, as_of=as_of, units=units, not_addressed=tuple(not_addressed.values())
+    )
 
 
 # --- unit sheet ------------------------------------------------------------------------------
@@ -494,8 +583,9 @@ class UnitSheetData:
     counts: StatusCounts = field(default_factory=StatusCounts)
 
 
-def unit_sheet_data(db: Database, unit_id: int, as_of: dt.date,
-                    directive_id: int | None = None) -> UnitSheetData:
+def unit_sheet_data(
+    db: Database, unit_id: int, as_of: dt.date, directive_id: int | None = None
+) -> UnitSheetData:
     """Everything one unit owes and sent (one directive or all), as seen on ``as_of``."""
     unit = get_unit(db, unit_id)
     directive = get_directive(db, directive_id) if directive_id is not None else None
@@ -508,7 +598,17 @@ def unit_sheet_data(db: Database, unit_id: int, as_of: dt.date,
     out: list[SheetRow] = []
     for r in sorted(rows, key=lambda r: (r.due_date, r.directive_id, r.task_id)):
         docs = tuple(seen.get(r.id, ()))
-        out.append(SheetRow(r.directive_symbol, r.task_title, r.period_label, r.due_date,
-                            r.status, docs, r.exempt_reason))
-    return UnitSheetData(unit=unit, as_of=as_of, directive=directive, rows=tuple(out),
-                         counts=StatusCounts.of(rows))
+        out.append(
+            SheetRow(
+                r.directive_symbol,
+                r.task_title,
+                r.period_label,
+                r.due_date,
+                r.status,
+                docs,
+                r.exempt_reason,
+            )
+        )
+    return UnitSheetData(
+        unit=unit, as_of=as_of, directive=directive, rows=tuple(out), counts=StatusCounts.of(rows)
+    )

@@ -28,11 +28,22 @@ Target = str | os.PathLike[str] | IO[bytes]
 
 _UNIT_KINDS = ("Sở", "UBND huyện", "UBND thị xã", "Ban Quản lý")
 _UNIT_NAMES = (
-    "Tư pháp", "Tài chính", "Xây dựng", "Giáo dục và Đào tạo", "Y tế", "Nông nghiệp và Môi trường",
-    "Bình Sơn", "Sơn Tịnh", "Tư Nghĩa", "Nghĩa Hành", "Mộ Đức", "Đức Phổ", "Ba Tơ", "Lý Sơn",
+    "Tư pháp",
+    "Tài chính",
+    "Xây dựng",
+    "Giáo dục và Đào tạo",
+    "Y tế",
+    "Nông nghiệp và Môi trường",
+    "Bình Sơn",
+    "Sơn Tịnh",
+    "Tư Nghĩa",
+    "Nghĩa Hành",
+    "Mộ Đức",
+    "Đức Phổ",
+    "Ba Tơ",
+    "Lý Sơn",
 )
-_STATUSES = ("Hoàn thành đúng hạn", "Hoàn thành quá hạn", "Chưa đến hạn", "Sắp đến hạn",
-             "Quá hạn")
+_STATUSES = ("Hoàn thành đúng hạn", "Hoàn thành quá hạn", "Chưa đến hạn", "Sắp đến hạn", "Quá hạn")
 
 
 def demo_report_rows(count: int = 130) -> list[list[str]]:
@@ -58,8 +69,9 @@ def demo_report_rows(count: int = 130) -> list[list[str]]:
 APPENDIX_HEADER = ("STT", "Tên đơn vị", "Nhiệm vụ", "Hạn báo cáo", "Tình trạng", "Ghi chú")
 
 
-def build_demo_report(target: Target, settings: PageSettings | None = None,
-                      rows: int = 130) -> None:
+def build_demo_report(
+    target: Target, settings: PageSettings | None = None, rows: int = 130
+) -> None:
     """Báo cáo (Mẫu 1.4) of the Sở Nội vụ with a 130-row appendix; number and date blank."""
     settings = settings or PageSettings()
     styles = make_styles(settings)
@@ -139,8 +151,9 @@ def build_demo_report(target: Target, settings: PageSettings | None = None,
     build_document(
         target,
         header,
-        TitleBlock("Báo cáo", "Kết quả theo dõi, đôn đốc việc thực hiện văn bản chỉ đạo "
-                   "quý I năm 2026"),
+        TitleBlock(
+            "Báo cáo", "Kết quả theo dõi, đôn đốc việc thực hiện văn bản chỉ đạo quý I năm 2026"
+        ),
         None,
         body,
         footer,
@@ -175,8 +188,9 @@ def build_demo_letter(target: Target, settings: PageSettings | None = None) -> N
             "10/01/2026 (bản điện tử gửi qua hệ thống quản lý văn bản và điều hành).",
             styles,
         ),
-        body_paragraph("Sở Nội vụ đề nghị các cơ quan, đơn vị quan tâm, thực hiện.", styles,
-                       closing=True),
+        body_paragraph(
+            "Sở Nội vụ đề nghị các cơ quan, đơn vị quan tâm, thực hiện.", styles, closing=True
+        ),
     ]
     footer = Footer(
         authority=("GIÁM ĐỐC",),

@@ -36,7 +36,7 @@ UNSIGNED = "(họ và tên người ký)"  # a draft: the name is theirs to writ
 
 
 def escalation_symbol(number_symbol: str) -> str:
-    """"VP-NC" from "2116/UBND-NC" (the division that drafted the directive), else "VP"."""
+    """ "VP-NC" from "2116/UBND-NC" (the division that drafted the directive), else "VP"."""
     tail = number_symbol.rsplit("/", 1)[-1]
     division = tail.rsplit("-", 1)[-1].strip().upper() if "-" in tail else ""
     return f"VP-{division}" if division else "VP"
@@ -49,18 +49,24 @@ def body_sections(data: ReminderData, s: Settings, reminders: str) -> list[Secti
     about = directive_about(d)
     if about:
         reference += f" {about}"
-    opening = TextBlock("paragraph",
+    opening = TextBlock(
+        "paragraph",
         f"Thực hiện {reference}; theo báo cáo của {agency}, tính đến ngày "
         f"{fmt(data.as_of)} các cơ quan, đơn vị sau chưa thực hiện"
-        f"{reminders}:")
+        f"{reminders}:",
+    )
     owed = owed_paragraphs(owed_groups(data), d)
-    instruction = TextBlock("paragraph",
+    instruction = TextBlock(
+        "paragraph",
         "Chủ tịch UBND tỉnh yêu cầu Thủ trưởng các cơ quan, đơn vị nêu trên khẩn trương thực "
         f"hiện, gửi văn bản về {agency} để tổng hợp, báo cáo UBND tỉnh; chịu trách nhiệm trước "
-        "Chủ tịch UBND tỉnh nếu tiếp tục chậm trễ.")
-    closing = TextBlock("paragraph",
+        "Chủ tịch UBND tỉnh nếu tiếp tục chậm trễ.",
+    )
+    closing = TextBlock(
+        "paragraph",
         f"{SENDER} truyền đạt ý kiến chỉ đạo của Chủ tịch UBND tỉnh để các cơ quan, đơn vị "
-        "biết, thực hiện.")
+        "biết, thực hiện.",
+    )
     return [
         Section("opening", "Mở đầu", (opening,)),
         Section("owed", "Những việc còn nợ", tuple(owed)),
@@ -69,8 +75,9 @@ def body_sections(data: ReminderData, s: Settings, reminders: str) -> list[Secti
     ]
 
 
-def escalation_content(db: Database, options: DocumentOptions, *, reminders: str | None = None
-                       ) -> tuple[DocumentContent, ReminderData]:
+def escalation_content(
+    db: Database, options: DocumentOptions, *, reminders: str | None = None
+) -> tuple[DocumentContent, ReminderData]:
     """The draft for ``options.directive_id`` as of ``options.as_of`` (``reminders``: e.g.
     " dù đã được Sở Nội vụ đôn đốc 2 lần"; None: said from the reminders recorded)."""
     options.validate()
@@ -92,33 +99,47 @@ def escalation_content(db: Database, options: DocumentOptions, *, reminders: str
     )
     division = escalation_symbol(data.directive.number_symbol).removeprefix("VP").strip("-")
     recipients = options.recipients or (
-        "Như trên", "Chủ tịch, các PCT UBND tỉnh", s.agency_name.strip(),
-        f"Lưu: VT, {division}" if division else "Lưu: VT")
+        "Như trên",
+        "Chủ tịch, các PCT UBND tỉnh",
+        s.agency_name.strip(),
+        f"Lưu: VT, {division}" if division else "Lưu: VT",
+    )
     authority, name = AUTHORITY, UNSIGNED
     ours = Signer.from_settings(s)
     if options.signer is not None and options.signer != ours:  # chosen in the dialog
         authority, name = options.signer.authority_lines(), options.signer.name or UNSIGNED
-    footer = Footer(authority=authority, signer_name=name, recipients=tuple(recipients),
-                    archive=division)
+    footer = Footer(
+        authority=authority, signer_name=name, recipients=tuple(recipients), archive=division
+    )
     from app.documents.common import page_settings
 
     content = DocumentContent(
-        kind="escalation", header=header, title=None, kinh_gui=tuple(kinh_gui(data)),
-        sections=tuple(body_sections(data, s, reminders)), footer=footer,
-        page=page_settings(s))
+        kind="escalation",
+        header=header,
+        title=None,
+        kinh_gui=tuple(kinh_gui(data)),
+        sections=tuple(body_sections(data, s, reminders)),
+        footer=footer,
+        page=page_settings(s),
+    )
     return content, data
 
 
 def reminders_said(db: Database, directive_id: int, as_of: object, agency: str) -> str:
-    """" dù đã được Sở Nội vụ đôn đốc 2 lần (ngày 02/05/2018, 09/05/2018)" from the reminders
+    """ " dù đã được Sở Nội vụ đôn đốc 2 lần (ngày 02/05/2018, 09/05/2018)" from the reminders
     issued for the directive by ``as_of`` (the issued-documents record); "" when none."""
     import datetime as dt
 
     from app.services.issued_documents import list_issued
 
     assert isinstance(as_of, dt.date)
-    days = sorted({d.day for d in list_issued(db, directive_id=directive_id)
-                   if d.kind == DocumentKind.REMINDER.value and d.day <= as_of})
+    days = sorted(
+        {
+            d.day
+            for d in list_issued(db, directive_id=directive_id)
+            if d.kind == DocumentKind.REMINDER.value and d.day <= as_of
+        }
+    )
     if not days:
         return ""
     listed = ", ".join(f"{fmt(d)}" for d in days)

@@ -69,8 +69,14 @@ def content(db: Database, options: DocumentOptions) -> tuple[DocumentContent, ob
     return content_of(db, options)
 
 
-def generate(db: Database, options: DocumentOptions, target: Target, *,
-             strict: bool = False, fmt: str | None = None) -> Generated:
+def generate(
+    db: Database,
+    options: DocumentOptions,
+    target: Target,
+    *,
+    strict: bool = False,
+    fmt: str | None = None,
+) -> Generated:
     """Write the document ``options`` describe (with its edits) to ``target``, as PDF or Word
     (:func:`format_of`). ``strict``: an edit of a field the document does not have is refused
     (the command line), instead of dropped (a kept edit of a section that is gone)."""
@@ -82,8 +88,14 @@ def generate(db: Database, options: DocumentOptions, target: Target, *,
     return render(document, data, options, target, fmt=fmt)
 
 
-def render(document: DocumentContent, data: object, options: DocumentOptions,
-           target: Target, *, fmt: str | None = None) -> Generated:
+def render(
+    document: DocumentContent,
+    data: object,
+    options: DocumentOptions,
+    target: Target,
+    *,
+    fmt: str | None = None,
+) -> Generated:
     """Draw already generated ``document`` with ``options``' edits (the print dialog, when
     only the text changed since the last build: the data is not gathered again)."""
     from reportlab.platypus.doctemplate import LayoutError
@@ -104,12 +116,15 @@ def render(document: DocumentContent, data: object, options: DocumentOptions,
         raise ValidationError(
             "Không dàn được văn bản lên trang: một phần không được ngắt trang (trích yếu, "
             "“Kính gửi” hoặc “Nơi nhận”) dài hơn một trang. Hãy rút ngắn phần đó (hoặc bấm "
-            "“Khôi phục nội dung tự sinh”).", field="edits") from None
+            "“Khôi phục nội dung tự sinh”).",
+            field="edits",
+        ) from None
     return Generated(content=document, printed=printed, data=data)
 
 
-def build(db: Database, options: DocumentOptions, target: Target, *,
-          fmt: str | None = None) -> object:
+def build(
+    db: Database, options: DocumentOptions, target: Target, *, fmt: str | None = None
+) -> object:
     """Write the document ``options`` describes to ``target`` (a path: written atomically).
 
     ``fmt`` "pdf" or "docx"; by default Word when ``target`` is a path ending in ".docx", PDF

@@ -41,9 +41,14 @@ def options_to_json(options: DocumentOptions) -> dict[str, Any]:
         "unit_id": options.unit_id,
         "number": options.number or "",
         "date": options.date.isoformat() if options.date else None,
-        "signer": None if signer is None else {
-            "authority": signer.authority, "head_title": signer.head_title,
-            "title": signer.title, "name": signer.name},
+        "signer": None
+        if signer is None
+        else {
+            "authority": signer.authority,
+            "head_title": signer.head_title,
+            "title": signer.title,
+            "name": signer.name,
+        },
         "recipients": list(options.recipients) if options.recipients is not None else None,
         "year": options.year,
         "unit_ids": list(options.unit_ids) if options.unit_ids is not None else None,
@@ -51,9 +56,13 @@ def options_to_json(options: DocumentOptions) -> dict[str, Any]:
     }
 
 
-def options_from_json(data: Mapping[str, Any], edits: Mapping[str, str] | None = None,
-                      *, fallback_kind: str = "summary", fallback_as_of: dt.date | None = None
-                      ) -> DocumentOptions:
+def options_from_json(
+    data: Mapping[str, Any],
+    edits: Mapping[str, str] | None = None,
+    *,
+    fallback_kind: str = "summary",
+    fallback_as_of: dt.date | None = None,
+) -> DocumentOptions:
     """The options :func:`options_to_json` wrote (tolerant: a missing or damaged value falls
     back to the default rather than refusing to reopen the document)."""
     try:
@@ -64,10 +73,12 @@ def options_from_json(data: Mapping[str, Any], edits: Mapping[str, str] | None =
     signer_data = data.get("signer")
     signer = None
     if isinstance(signer_data, Mapping):
-        signer = Signer(authority=str(signer_data.get("authority", "")),
-                        head_title=str(signer_data.get("head_title", "")),
-                        title=str(signer_data.get("title", "")),
-                        name=str(signer_data.get("name", "")))
+        signer = Signer(
+            authority=str(signer_data.get("authority", "")),
+            head_title=str(signer_data.get("head_title", "")),
+            title=str(signer_data.get("title", "")),
+            name=str(signer_data.get("name", "")),
+        )
     recipients = data.get("recipients")
     unit_ids = data.get("unit_ids")
 
@@ -75,14 +86,19 @@ def options_from_json(data: Mapping[str, Any], edits: Mapping[str, str] | None =
         return value if isinstance(value, int) else None
 
     return DocumentOptions(
-        kind=kind, as_of=as_of, directive_id=_int(data.get("directive_id")),
-        unit_id=_int(data.get("unit_id")), number=str(data.get("number") or "") or None,
-        date=_date(data.get("date")), signer=signer,
+        kind=kind,
+        as_of=as_of,
+        directive_id=_int(data.get("directive_id")),
+        unit_id=_int(data.get("unit_id")),
+        number=str(data.get("number") or "") or None,
+        date=_date(data.get("date")),
+        signer=signer,
         recipients=tuple(str(r) for r in recipients) if isinstance(recipients, list) else None,
         year=_int(data.get("year")),
         edits=tuple(sorted((edits or {}).items())),
         unit_ids=tuple(u for u in unit_ids if isinstance(u, int))
-        if isinstance(unit_ids, list) else None,
+        if isinstance(unit_ids, list)
+        else None,
         reply_by=_date(data.get("reply_by")),
     )
 
@@ -91,21 +107,36 @@ def reopen_options(info: IssuedInfo) -> DocumentOptions:
     """The options and edits a kept document was printed with. Refused (NotFound) when the
     directive or unit it is about was deleted since: it cannot be made again, only read
     ("Nội dung đã in")."""
-    options = options_from_json(info.options, info.edits, fallback_kind=info.kind,
-                                fallback_as_of=info.as_of)
-    gone = ("văn bản chỉ đạo" if options.directive_id is not None and info.directive_id is None
-            else "đơn vị" if options.unit_id is not None and info.unit_id is None else "")
+    options = options_from_json(
+        info.options, info.edits, fallback_kind=info.kind, fallback_as_of=info.as_of
+    )
+    gone = (
+        "văn bản chỉ đạo"
+        if options.directive_id is not None and info.directive_id is None
+        else "đơn vị"
+        if options.unit_id is not None and info.unit_id is None
+        else ""
+    )
     if gone:
-        raise NotFound(f"{info.kind_label} này nói về một {gone} đã bị xóa khỏi chương trình nên "
-                       "không lập lại được; bấm “Nội dung đã in…” để xem lời văn đã in.")
+        raise NotFound(
+            f"{info.kind_label} này nói về một {gone} đã bị xóa khỏi chương trình nên "
+            "không lập lại được; bấm “Nội dung đã in…” để xem lời văn đã in."
+        )
     return options
 
 
 def copy_options(info: IssuedInfo, as_of: dt.date) -> DocumentOptions:
     """A kept document copied for a new round: the same edits, signer and recipients; a new
     as-of day; number, date and deadline blank; a reminder goes to whoever is overdue then."""
-    return replace(reopen_options(info), as_of=as_of, number=None, date=None, year=None,
-                   reply_by=None, unit_ids=None)
+    return replace(
+        reopen_options(info),
+        as_of=as_of,
+        number=None,
+        date=None,
+        year=None,
+        reply_by=None,
+        unit_ids=None,
+    )
 
 
 def addressed_units(options: DocumentOptions, data: object) -> tuple[int, ...]:
@@ -139,33 +170,42 @@ def printed_text(info: IssuedInfo) -> list[tuple[str, str]]:
     fields = info.options.get("printed")
     if not isinstance(fields, list):
         return []
-    return [(str(f[0]), str(f[1])) for f in fields
-            if isinstance(f, list) and len(f) == 2]
+    return [(str(f[0]), str(f[1])) for f in fields if isinstance(f, list) and len(f) == 2]
 
 
-def issued_input(options: DocumentOptions, generated: Generated, *,
-                 follow_up_round: int = 0) -> IssuedInput:
+def issued_input(
+    options: DocumentOptions, generated: Generated, *, follow_up_round: int = 0
+) -> IssuedInput:
     """What is kept of a document just made; ``follow_up_round``: the reminder round (1, 2, 3
     of :mod:`app.services.followup`) it was made for, 0 for none."""
     printed = generated.printed
     title = printed.header.letter_subject or (printed.title.subject if printed.title else "")
     signer = options.signer
     return IssuedInput(
-        kind=options.kind.value, as_of=options.as_of, directive_id=options.directive_id,
-        unit_id=options.unit_id, number=(options.number or "").strip(),
-        issued_date=options.date, title=title,
+        kind=options.kind.value,
+        as_of=options.as_of,
+        directive_id=options.directive_id,
+        unit_id=options.unit_id,
+        number=(options.number or "").strip(),
+        issued_date=options.date,
+        title=title,
         signer=signer.name if signer is not None else printed.footer.signer_name,
         recipients=printed.footer.recipients,
         edits=edits_differing(generated.content, options.edit_map),
-        options=_with_printed(_with_covered(options_to_json(options), generated.data),
-                              printed),
+        options=_with_printed(_with_covered(options_to_json(options), generated.data), printed),
         unit_ids=addressed_units(options, generated.data),
         follow_up_round=follow_up_round,
     )
 
 
-def keep_issued(db: Database, options: DocumentOptions, generated: Generated,
-                document_id: int | None = None, *, follow_up_round: int = 0) -> IssuedInfo:
+def keep_issued(
+    db: Database,
+    options: DocumentOptions,
+    generated: Generated,
+    document_id: int | None = None,
+    *,
+    follow_up_round: int = 0,
+) -> IssuedInfo:
     """Record the document just printed or saved (or update ``document_id``, the kept document
     it was reopened from); ``follow_up_round`` as in :func:`issued_input`."""
     data = issued_input(options, generated, follow_up_round=follow_up_round)

@@ -198,9 +198,24 @@ def _text(value: str) -> str:
 
 
 #: Document types as written in running text (Nghị định 30/2020, Phụ lục III).
-_DOC_TYPE_WORDS = ("Công văn", "Nghị quyết", "Quyết định", "Chỉ thị", "Quy chế", "Quy định",
-                   "Thông báo", "Hướng dẫn", "Chương trình", "Kế hoạch", "Phương án", "Đề án",
-                   "Báo cáo", "Tờ trình", "Công điện", "Kết luận")
+_DOC_TYPE_WORDS = (
+    "Công văn",
+    "Nghị quyết",
+    "Quyết định",
+    "Chỉ thị",
+    "Quy chế",
+    "Quy định",
+    "Thông báo",
+    "Hướng dẫn",
+    "Chương trình",
+    "Kế hoạch",
+    "Phương án",
+    "Đề án",
+    "Báo cáo",
+    "Tờ trình",
+    "Công điện",
+    "Kết luận",
+)
 _REFERENCE = re.compile(r"\b(" + "|".join(_DOC_TYPE_WORDS) + r") số (\S+)", re.IGNORECASE)
 
 
@@ -208,7 +223,8 @@ def keep_references_whole(text: str) -> str:
     """ "Công văn số 2116/UBND-NC" tied with non-breaking spaces, so a title never breaks
     between "Công" and "văn" or before the number."""
     return _REFERENCE.sub(
-        lambda m: m.group(0).replace(" ", NBSP), unicodedata.normalize("NFC", text))
+        lambda m: m.group(0).replace(" ", NBSP), unicodedata.normalize("NFC", text)
+    )
 
 
 def _upper(value: str) -> str:
@@ -272,10 +288,12 @@ def make_styles(settings: PageSettings | None = None) -> DocumentStyles:
     return DocumentStyles(
         settings=s,
         body=_style("Body", size, align=TA_JUSTIFY, firstLineIndent=indent, **common),
-        heading1=_style("Heading1", size, bold=True, align=TA_JUSTIFY, firstLineIndent=indent,
-                        **common),
-        heading2=_style("Heading2", size, bold=True, align=TA_JUSTIFY, firstLineIndent=indent,
-                        **common),
+        heading1=_style(
+            "Heading1", size, bold=True, align=TA_JUSTIFY, firstLineIndent=indent, **common
+        ),
+        heading2=_style(
+            "Heading2", size, bold=True, align=TA_JUSTIFY, firstLineIndent=indent, **common
+        ),
         heading3=_style("Heading3", size, align=TA_JUSTIFY, firstLineIndent=indent, **common),
         body_flush=_style("BodyFlush", size, align=TA_JUSTIFY, **common),
         table=_style("Table", s.table_size, align=TA_LEFT, leading=table_leading),
@@ -323,8 +341,14 @@ def heading(text: str, level: Literal[1, 2, 3], styles: DocumentStyles) -> Parag
 class HRule(Flowable):
     """A solid horizontal rule of a fixed length, centred in the available width."""
 
-    def __init__(self, length: float, *, thickness: float = RULE_WIDTH, gap_before: float = 1.5,
-                 gap_after: float = 1.5) -> None:
+    def __init__(
+        self,
+        length: float,
+        *,
+        thickness: float = RULE_WIDTH,
+        gap_before: float = 1.5,
+        gap_after: float = 1.5,
+    ) -> None:
         super().__init__()
         self.length = length
         self.thickness = thickness
@@ -463,8 +487,9 @@ def render_header(header: DocumentHeader, settings: PageSettings) -> Table:
     subject = _style("LetterSubject", s.letter_subject_size)
 
     agency_text = _upper(header.agency)
-    agency_rule = AGENCY_RULE_RATIO * _widest_line(agency_text, fonts.BOLD, s.agency_size,
-                                                   inner_left)
+    agency_rule = AGENCY_RULE_RATIO * _widest_line(
+        agency_text, fonts.BOLD, s.agency_size, inner_left
+    )
     tn_rule = stringWidth(TIEU_NGU, fonts.BOLD, s.tieu_ngu_size)
 
     left_top: list[Flowable] = []
@@ -480,8 +505,10 @@ def render_header(header: DocumentHeader, settings: PageSettings) -> Table:
     ]
 
     big = max(s.number_size, s.date_size)
-    left_row: list[Flowable] = [_baseline_pad(big, s.number_size),
-                                Paragraph(_text(number_line(header)), number)]
+    left_row: list[Flowable] = [
+        _baseline_pad(big, s.number_size),
+        Paragraph(_text(number_line(header)), number),
+    ]
     if header.letter_subject:
         left_row += [Spacer(1, 2), Paragraph(_text(header.letter_subject.strip()), subject)]
     right_row: list[Flowable] = [
@@ -532,8 +559,9 @@ def render_title_block(title: TitleBlock, settings: PageSettings) -> list[Flowab
     rule_base = stringWidth(_upper(title.doc_type), fonts.BOLD, s.title_size)
     if title.subject.strip():
         # Keep the subject narrower than the page so long subjects wrap into a balanced block.
-        width = _balanced_width(title.subject.strip(), fonts.BOLD, s.title_size,
-                                s.text_width * 0.85)
+        width = _balanced_width(
+            title.subject.strip(), fonts.BOLD, s.title_size, s.text_width * 0.85
+        )
         subject = Paragraph(_text(keep_references_whole(title.subject.strip())), subject_style)
         out.append(_Indented(subject, (s.text_width - width) / 2))
         rule_base = _widest_line(title.subject.strip(), fonts.BOLD, s.title_size, width)
@@ -585,8 +613,10 @@ def kinh_gui_block(recipients: Sequence[str], settings: PageSettings) -> Flowabl
     indent = s.text_width * 0.18
     list_w = s.text_width - indent - label_w
     if len(lines) == 1:
-        one = Paragraph(f"{label} {_text(lines[0])}", _style(
-            "KinhGui1", s.body_size, leading=s.body_size * s.line_spacing))
+        one = Paragraph(
+            f"{label} {_text(lines[0])}",
+            _style("KinhGui1", s.body_size, leading=s.body_size * s.line_spacing),
+        )
         return KeepTogether([one, Spacer(1, s.paragraph_space_pt + 4)])
     cells = [Paragraph(_text(line), style) for line in lines]
     table = Table(
@@ -671,8 +701,7 @@ class Footer:
         prefix = first.split(" ", 1)[0]
         if prefix.endswith(".") and prefix not in AUTHORITY_PREFIXES:
             raise ValueError(
-                "Tiền tố thẩm quyền ký phải là TM., KT., TL., TUQ. hoặc Q. (đang là "
-                f"“{prefix}”)."
+                f"Tiền tố thẩm quyền ký phải là TM., KT., TL., TUQ. hoặc Q. (đang là “{prefix}”)."
             )
         if not self.signer_name.strip():
             raise ValueError("Chưa có họ tên người ký.")
@@ -695,12 +724,16 @@ def _footer_flowables(footer: Footer, settings: PageSettings) -> list[Flowable]:
         _baseline_pad(s.signature_size, s.noi_nhan_label_size),
         Paragraph("Nơi nhận:", label),
     ]
-    left += [Paragraph(_text(line), item) for line in noi_nhan_lines(footer.recipients,
-                                                                       footer.archive)]
-    right: list[Flowable] = [Paragraph(_text(_upper(a.strip())), auth) for a in footer.authority
-                             if a.strip()]
-    right += [Spacer(1, s.signature_space_mm * mm), Paragraph(_text(footer.signer_name.strip()),
-                                                              name)]
+    left += [
+        Paragraph(_text(line), item) for line in noi_nhan_lines(footer.recipients, footer.archive)
+    ]
+    right: list[Flowable] = [
+        Paragraph(_text(_upper(a.strip())), auth) for a in footer.authority if a.strip()
+    ]
+    right += [
+        Spacer(1, s.signature_space_mm * mm),
+        Paragraph(_text(footer.signer_name.strip()), name),
+    ]
     table = Table([[left, right]], colWidths=[left_w, right_w], hAlign="CENTER")
     table.setStyle(
         TableStyle(
@@ -810,8 +843,9 @@ def _appendix_heading(appendix: Appendix, settings: PageSettings) -> list[Flowab
     width = _balanced_width(title_text, fonts.BOLD, s.title_size, s.text_width)
     return [
         Paragraph(_text(appendix.label), label),
-        _Indented(Paragraph(_text(keep_references_whole(title_text)), title),
-                  (s.text_width - width) / 2),
+        _Indented(
+            Paragraph(_text(keep_references_whole(title_text)), title), (s.text_width - width) / 2
+        ),
         Paragraph(_text(appendix.reference), ref),
         HRule(AGENCY_RULE_RATIO * ref_width, gap_before=3),
         Spacer(1, 10),
@@ -840,26 +874,61 @@ class _AdminDocTemplate(BaseDocTemplate):
         self.settings = settings
         self.section_start = 1
         # The canvas' initial font would otherwise be an unembedded Helvetica reference.
-        super().__init__(target, pagesize=A4, initialFontName=fonts.REGULAR,
-                         initialFontSize=settings.body_size, **kwargs)
+        super().__init__(
+            target,
+            pagesize=A4,
+            initialFontName=fonts.REGULAR,
+            initialFontSize=settings.body_size,
+            **kwargs,
+        )
         top, bottom, left, right = settings.margins
-        portrait = Frame(left, bottom, PAGE_WIDTH - left - right, PAGE_HEIGHT - top - bottom,
-                         id="portrait", leftPadding=0, rightPadding=0, topPadding=0,
-                         bottomPadding=0)
+        portrait = Frame(
+            left,
+            bottom,
+            PAGE_WIDTH - left - right,
+            PAGE_HEIGHT - top - bottom,
+            id="portrait",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
         ltop, lbottom, lleft, lright = settings.landscape_margins
         lw, lh = landscape(A4)
-        wide = Frame(lleft, lbottom, lw - lleft - lright, lh - ltop - lbottom, id="landscape",
-                     leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
-        appendix_portrait = Frame(left, bottom, PAGE_WIDTH - left - right,
-                                  PAGE_HEIGHT - top - bottom, id="appendix-portrait",
-                                  leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        wide = Frame(
+            lleft,
+            lbottom,
+            lw - lleft - lright,
+            lh - ltop - lbottom,
+            id="landscape",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
+        appendix_portrait = Frame(
+            left,
+            bottom,
+            PAGE_WIDTH - left - right,
+            PAGE_HEIGHT - top - bottom,
+            id="appendix-portrait",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
         self.addPageTemplates(
             [
                 PageTemplate("main", [portrait], onPageEnd=self._number_page, pagesize=A4),
-                PageTemplate("appendix", [appendix_portrait], onPageEnd=self._number_page,
-                             pagesize=A4),
-                PageTemplate("appendix-landscape", [wide], onPageEnd=self._number_page,
-                             pagesize=landscape(A4)),
+                PageTemplate(
+                    "appendix", [appendix_portrait], onPageEnd=self._number_page, pagesize=A4
+                ),
+                PageTemplate(
+                    "appendix-landscape",
+                    [wide],
+                    onPageEnd=self._number_page,
+                    pagesize=landscape(A4),
+                ),
             ]
         )
 

@@ -43,8 +43,9 @@ def letter_symbol(s: Settings) -> str:
     unit = s.drafting_unit.strip().upper()
     if not unit:
         raise ValidationError(
-            "Chưa cài đặt đơn vị soạn thảo (ví dụ XDCQ) để ghi ký hiệu công văn "
-            f"({abbr}-XDCQ).", field="drafting_unit")
+            f"Chưa cài đặt đơn vị soạn thảo (ví dụ XDCQ) để ghi ký hiệu công văn ({abbr}-XDCQ).",
+            field="drafting_unit",
+        )
     return f"{abbr}-{unit}"
 
 
@@ -102,8 +103,9 @@ def owed_groups(data: ReminderData) -> list[OwedGroup]:
             key = (item.task_id, item.period_key)
             groups.setdefault(key, (item, []))[1].append(unit.unit_name)
     order = {t.id: (t.sort_order, t.id) for t in data.directive.tasks}
-    ordered = sorted(groups.values(),
-                     key=lambda g: (order.get(g[0].task_id, (0, 0)), g[0].due_date))
+    ordered = sorted(
+        groups.values(), key=lambda g: (order.get(g[0].task_id, (0, 0)), g[0].due_date)
+    )
     return [OwedGroup(item, tuple(names)) for item, names in ordered]
 
 
@@ -122,12 +124,15 @@ def chosen_units(data: ReminderData, unit_ids: tuple[int, ...] | None) -> Remind
     if not units:
         raise ValidationError(
             f"Không đơn vị nào được chọn còn quá hạn tính đến ngày {fmt(data.as_of)}. "
-            "Hãy đánh dấu ít nhất một đơn vị trong danh sách đơn vị quá hạn.", field="units")
+            "Hãy đánh dấu ít nhất một đơn vị trong danh sách đơn vị quá hạn.",
+            field="units",
+        )
     return replace(data, units=units)
 
 
-def body_sections(data: ReminderData, s: Settings,
-                  reply_by: dt.date | None = None) -> list[Section]:
+def body_sections(
+    data: ReminderData, s: Settings, reply_by: dt.date | None = None
+) -> list[Section]:
     d = data.directive
     agency = s.agency_name.strip()
     as_of = fmt(data.as_of)
@@ -136,18 +141,23 @@ def body_sections(data: ReminderData, s: Settings,
     if about:
         reference += f" {about}"
     groups = owed_groups(data)
-    what = ("các văn bản sau" if len(groups) > 1 else "văn bản sau")
-    opening = TextBlock("paragraph",
+    what = "các văn bản sau" if len(groups) > 1 else "văn bản sau"
+    opening = TextBlock(
+        "paragraph",
         f"Thực hiện {reference}, {agency} được giao theo dõi, tổng hợp việc triển khai thực "
         f"hiện của các cơ quan, đơn vị. Tính đến ngày {as_of}, {agency} chưa nhận được {what} "
-        "dù đã quá thời hạn quy định:")
+        "dù đã quá thời hạn quy định:",
+    )
     owed = owed_paragraphs(groups, d)
-    request = TextBlock("paragraph",
+    request = TextBlock(
+        "paragraph",
         f"Để kịp thời tổng hợp, tham mưu {upward_name(s)} báo cáo theo quy định, {agency} đề nghị "
         "các cơ quan, đơn vị nêu trên khẩn trương thực hiện và "
-        f"{deadline_clause(agency, reply_by)}.")
-    closing = TextBlock("paragraph",
-        "Rất mong nhận được sự quan tâm, phối hợp của các cơ quan, đơn vị.")
+        f"{deadline_clause(agency, reply_by)}.",
+    )
+    closing = TextBlock(
+        "paragraph", "Rất mong nhận được sự quan tâm, phối hợp của các cơ quan, đơn vị."
+    )
     return [
         Section("opening", "Mở đầu", (opening,)),
         Section("owed", "Những việc còn nợ", tuple(owed)),
@@ -156,9 +166,9 @@ def body_sections(data: ReminderData, s: Settings,
     ]
 
 
-
-def reminder_content(db: Database, options: DocumentOptions
-                     ) -> tuple[DocumentContent, ReminderData]:
+def reminder_content(
+    db: Database, options: DocumentOptions
+) -> tuple[DocumentContent, ReminderData]:
     """The reminder letter for ``options.directive_id`` as of ``options.as_of``, as generated
     (``options.edits`` not applied)."""
     options.validate()
@@ -173,7 +183,12 @@ def reminder_content(db: Database, options: DocumentOptions
         recipients = default_recipients(DocumentKind.REMINDER, s)
     footer = make_footer(s, options, recipients)
     content = DocumentContent(
-        kind=DocumentKind.REMINDER.value, header=header, title=None,
-        kinh_gui=tuple(kinh_gui(data)), sections=tuple(body_sections(data, s, options.reply_by)),
-        footer=footer, page=settings)
+        kind=DocumentKind.REMINDER.value,
+        header=header,
+        title=None,
+        kinh_gui=tuple(kinh_gui(data)),
+        sections=tuple(body_sections(data, s, options.reply_by)),
+        footer=footer,
+        page=settings,
+    )
     return content, data

@@ -95,8 +95,13 @@ STYLE_NAMES: dict[str, str] = {
     "VBDeMuc3": "Đề mục a",
     "VBBang": "Chữ trong bảng",
 }
-_STYLE_OF_BLOCK = {"paragraph": "VBNoiDung", "item": "VBNoiDung", "heading1": "VBDeMuc1",
-                   "heading2": "VBDeMuc2", "heading3": "VBDeMuc3"}
+_STYLE_OF_BLOCK = {
+    "paragraph": "VBNoiDung",
+    "item": "VBNoiDung",
+    "heading1": "VBDeMuc1",
+    "heading2": "VBDeMuc2",
+    "heading3": "VBDeMuc3",
+}
 
 TWIPS_PER_PT = 20
 #: Liberation Serif / Times New Roman ascent as a fraction of the size (for the page number).
@@ -127,8 +132,9 @@ def _upper(text: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 
-def _run_xml(text: str, *, bold: bool = False, italic: bool = False,
-             size: float | None = None) -> str:
+def _run_xml(
+    text: str, *, bold: bool = False, italic: bool = False, size: float | None = None
+) -> str:
     props = ""
     if bold:
         props += "<w:b/><w:bCs/>"
@@ -138,14 +144,22 @@ def _run_xml(text: str, *, bold: bool = False, italic: bool = False,
         props += f'<w:sz w:val="{round(size * 2)}"/><w:szCs w:val="{round(size * 2)}"/>'
     rpr = f"<w:rPr>{props}</w:rPr>" if props else ""
     parts = _nfc(text).split("\n")
-    body = '<w:br/>'.join(f'<w:t xml:space="preserve">{escape(p)}</w:t>' for p in parts)
+    body = "<w:br/>".join(f'<w:t xml:space="preserve">{escape(p)}</w:t>' for p in parts)
     return f"<w:r>{rpr}{body}</w:r>"
 
 
-def _para_xml(runs: str, *, style: str | None = None, align: str | None = None,
-              before: float = 0, after: float = 0, line: float | None = None,
-              ind: tuple[float, float] | None = None, keep_next: bool = False,
-              mark_size: float | None = None) -> str:
+def _para_xml(
+    runs: str,
+    *,
+    style: str | None = None,
+    align: str | None = None,
+    before: float = 0,
+    after: float = 0,
+    line: float | None = None,
+    ind: tuple[float, float] | None = None,
+    keep_next: bool = False,
+    mark_size: float | None = None,
+) -> str:
     """A paragraph; ``line`` an at-least line height in points (None: single, or the style's
     when ``style`` is given)."""
     ppr = ""
@@ -180,17 +194,26 @@ def _rule_xml(length: float, avail: float, *, before: float = 3) -> str:
         f'<w:ind w:left="{_tw(side)}" w:right="{_tw(side)}" w:firstLine="0"/>'
         '<w:jc w:val="center"/>'
         '<w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr>'
-        "</w:pPr></w:p>")
+        "</w:pPr></w:p>"
+    )
 
 
-_NO_BORDERS = "".join(f'<w:{side} w:val="nil"/>'
-                      for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
-_GRID = "".join(f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
-                for side in ("top", "left", "bottom", "right", "insideH", "insideV"))
+_NO_BORDERS = "".join(
+    f'<w:{side} w:val="nil"/>' for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+)
+_GRID = "".join(
+    f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+)
 
 
-def _table_xml(rows: Iterable[str], widths: Sequence[float], *, borders: bool,
-               pad: tuple[float, float, float, float] = (0, 0, 0, 0)) -> str:
+def _table_xml(
+    rows: Iterable[str],
+    widths: Sequence[float],
+    *,
+    borders: bool,
+    pad: tuple[float, float, float, float] = (0, 0, 0, 0),
+) -> str:
     """A fixed-layout table centred on the text block; ``widths`` and ``pad`` (top, left,
     bottom, right) in points."""
     top, left, bottom, right = pad
@@ -206,7 +229,8 @@ def _table_xml(rows: Iterable[str], widths: Sequence[float], *, borders: bool,
         f'<w:right w:w="{_tw(right)}" w:type="dxa"/></w:tblCellMar>'
         '<w:tblLook w:val="0000" w:firstRow="0" w:lastRow="0" w:firstColumn="0" '
         'w:lastColumn="0" w:noHBand="1" w:noVBand="1"/>'
-        f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>")
+        f"</w:tblPr><w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
+    )
 
 
 def _row_xml(cells: Iterable[str], *, header: bool = False) -> str:
@@ -215,8 +239,10 @@ def _row_xml(cells: Iterable[str], *, header: bool = False) -> str:
 
 
 def _cell_xml(content: str, width: float, *, valign: str = "top") -> str:
-    return (f'<w:tc><w:tcPr><w:tcW w:w="{_tw(width)}" w:type="dxa"/>'
-            f'<w:vAlign w:val="{valign}"/></w:tcPr>{content or _para_xml("")}</w:tc>')
+    return (
+        f'<w:tc><w:tcPr><w:tcW w:w="{_tw(width)}" w:type="dxa"/>'
+        f'<w:vAlign w:val="{valign}"/></w:tcPr>{content or _para_xml("")}</w:tc>'
+    )
 
 
 # --------------------------------------------------------------------------------------------
@@ -225,8 +251,7 @@ def _cell_xml(content: str, width: float, *, valign: str = "top") -> str:
 
 
 def _rfonts() -> str:
-    return (f'<w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:eastAsia="{FONT}" '
-            f'w:cs="{FONT}"/>')
+    return f'<w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:eastAsia="{FONT}" w:cs="{FONT}"/>'
 
 
 def _set_defaults(document: DocxDocument, page: PageSettings) -> None:
@@ -237,13 +262,17 @@ def _set_defaults(document: DocxDocument, page: PageSettings) -> None:
     if defaults is not None:
         styles.remove(defaults)
     size = round(page.body_size * 2)
-    styles.insert(0, parse_xml(
-        f"<w:docDefaults {nsdecls('w')}><w:rPrDefault><w:rPr>{_rfonts()}"
-        f'<w:color w:val="000000"/><w:sz w:val="{size}"/><w:szCs w:val="{size}"/>'
-        f'<w:lang w:val="{LANGUAGE}" w:eastAsia="{LANGUAGE}" w:bidi="ar-SA"/>'
-        "</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr>"
-        '<w:spacing w:after="0" w:line="240" w:lineRule="auto"/>'
-        "</w:pPr></w:pPrDefault></w:docDefaults>"))
+    styles.insert(
+        0,
+        parse_xml(
+            f"<w:docDefaults {nsdecls('w')}><w:rPrDefault><w:rPr>{_rfonts()}"
+            f'<w:color w:val="000000"/><w:sz w:val="{size}"/><w:szCs w:val="{size}"/>'
+            f'<w:lang w:val="{LANGUAGE}" w:eastAsia="{LANGUAGE}" w:bidi="ar-SA"/>'
+            "</w:rPr></w:rPrDefault><w:pPrDefault><w:pPr>"
+            '<w:spacing w:after="0" w:line="240" w:lineRule="auto"/>'
+            "</w:pPr></w:pPrDefault></w:docDefaults>"
+        ),
+    )
     normal = document.styles["Normal"]
     normal.font.name = FONT
     rfonts = normal.element.get_or_add_rPr().find(qn("w:rFonts"))
@@ -283,8 +312,9 @@ def _add_styles(document: DocxDocument, page: PageSettings) -> None:
         if style_id.startswith("VBDeMuc"):
             fmt.keep_with_next = True
             level = int(style_id[-1]) - 1
-            style.element.get_or_add_pPr().append(parse_xml(
-                f'<w:outlineLvl {nsdecls("w")} w:val="{level}"/>'))
+            style.element.get_or_add_pPr().append(
+                parse_xml(f'<w:outlineLvl {nsdecls("w")} w:val="{level}"/>')
+            )
 
 
 def _declare_metric_twin(document: DocxDocument) -> None:
@@ -302,8 +332,9 @@ def _declare_metric_twin(document: DocxDocument) -> None:
                     family = font.find(qn("w:family"))
                     if family is not None:
                         family.set(qn("w:val"), "roman")  # a serif, for metric substitution
-            part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
-                                        standalone=True)
+            part._blob = etree.tostring(
+                root, xml_declaration=True, encoding="UTF-8", standalone=True
+            )
             return
 
 
@@ -354,14 +385,15 @@ def _page_number_header(section: DocxSection, page: PageSettings) -> None:
     size = round(page.page_number_size * 2)
     rpr = f'<w:rPr><w:sz w:val="{size}"/><w:szCs w:val="{size}"/></w:rPr>'
     field = (
-        f"<w:p {nsdecls('w')}><w:pPr><w:spacing w:before=\"0\" w:after=\"0\" w:line=\"240\" "
+        f'<w:p {nsdecls("w")}><w:pPr><w:spacing w:before="0" w:after="0" w:line="240" '
         'w:lineRule="auto"/><w:jc w:val="center"/>'
         f"{rpr}</w:pPr>"
         f'<w:r>{rpr}<w:fldChar w:fldCharType="begin"/></w:r>'
         f'<w:r>{rpr}<w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
         f'<w:r>{rpr}<w:fldChar w:fldCharType="separate"/></w:r>'
         f"<w:r>{rpr}<w:t>2</w:t></w:r>"
-        f'<w:r>{rpr}<w:fldChar w:fldCharType="end"/></w:r></w:p>')
+        f'<w:r>{rpr}<w:fldChar w:fldCharType="end"/></w:r></w:p>'
+    )
     element = header._element
     for p in list(element):
         element.remove(p)
@@ -424,7 +456,8 @@ class _Writer:
         holder = parse_xml(
             f"<w:p {nsdecls('w')}><w:pPr>"
             '<w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
-            '<w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr></w:pPr></w:p>')
+            '<w:rPr><w:sz w:val="2"/><w:szCs w:val="2"/></w:rPr></w:pPr></w:p>'
+        )
         holder.find(qn("w:pPr")).append(ended)
         sentinel.addprevious(holder)
         for tag in ("w:headerReference", "w:footerReference"):
@@ -442,40 +475,64 @@ class _Writer:
         pad = 2.0
         inner_left, inner_right = left_w - 2 * pad, right_w - 2 * pad
         agency_text = _upper(header.agency)
-        agency_rule = AGENCY_RULE_RATIO * _widest_line(agency_text, fonts.BOLD, s.agency_size,
-                                                       inner_left)
+        agency_rule = AGENCY_RULE_RATIO * _widest_line(
+            agency_text, fonts.BOLD, s.agency_size, inner_left
+        )
         tn_rule = stringWidth(TIEU_NGU, fonts.BOLD, s.tieu_ngu_size)
         center = "center"
         left_top = ""
         if header.parent_agency.strip():
-            left_top += _para_xml(_run_xml(_upper(header.parent_agency), size=s.agency_size),
-                                  align=center, line=s.agency_size * 1.2)
-        left_top += _para_xml(_run_xml(agency_text, bold=True, size=s.agency_size),
-                              align=center, line=s.agency_size * 1.2)
+            left_top += _para_xml(
+                _run_xml(_upper(header.parent_agency), size=s.agency_size),
+                align=center,
+                line=s.agency_size * 1.2,
+            )
+        left_top += _para_xml(
+            _run_xml(agency_text, bold=True, size=s.agency_size),
+            align=center,
+            line=s.agency_size * 1.2,
+        )
         left_top += _rule_xml(agency_rule, inner_left)
         right_top = (
-            _para_xml(_run_xml(QUOC_HIEU, bold=True, size=s.quoc_hieu_size), align=center,
-                      line=s.quoc_hieu_size * 1.2)
-            + _para_xml(_run_xml(TIEU_NGU, bold=True, size=s.tieu_ngu_size), align=center,
-                        line=s.tieu_ngu_size * 1.2)
-            + _rule_xml(tn_rule, inner_right))
+            _para_xml(
+                _run_xml(QUOC_HIEU, bold=True, size=s.quoc_hieu_size),
+                align=center,
+                line=s.quoc_hieu_size * 1.2,
+            )
+            + _para_xml(
+                _run_xml(TIEU_NGU, bold=True, size=s.tieu_ngu_size),
+                align=center,
+                line=s.tieu_ngu_size * 1.2,
+            )
+            + _rule_xml(tn_rule, inner_right)
+        )
         big = max(s.number_size, s.date_size)
-        left_row = _para_xml(_run_xml(number_line(header), size=s.number_size), align=center,
-                             before=6 + big - s.number_size, line=s.number_size * 1.2)
+        left_row = _para_xml(
+            _run_xml(number_line(header), size=s.number_size),
+            align=center,
+            before=6 + big - s.number_size,
+            line=s.number_size * 1.2,
+        )
         if header.letter_subject:
-            left_row += _para_xml(_run_xml(header.letter_subject.strip(),
-                                           size=s.letter_subject_size),
-                                  align=center, before=2, line=s.letter_subject_size * 1.2)
+            left_row += _para_xml(
+                _run_xml(header.letter_subject.strip(), size=s.letter_subject_size),
+                align=center,
+                before=2,
+                line=s.letter_subject_size * 1.2,
+            )
         right_row = _para_xml(
-            _run_xml(date_line(header.place, header.date, header.year), italic=True,
-                     size=s.date_size),
-            align=center, before=6 + big - s.date_size, line=s.date_size * 1.2)
+            _run_xml(
+                date_line(header.place, header.date, header.year), italic=True, size=s.date_size
+            ),
+            align=center,
+            before=6 + big - s.date_size,
+            line=s.date_size * 1.2,
+        )
         rows = [
             _row_xml([_cell_xml(left_top, left_w), _cell_xml(right_top, right_w)]),
             _row_xml([_cell_xml(left_row, left_w), _cell_xml(right_row, right_w)]),
         ]
-        self._add(_table_xml(rows, (left_w, right_w), borders=False,
-                             pad=(0, pad, 0, pad)))
+        self._add(_table_xml(rows, (left_w, right_w), borders=False, pad=(0, pad, 0, pad)))
 
     def title(self, title: TitleBlock | None) -> None:
         s = self.page
@@ -483,16 +540,29 @@ class _Writer:
             self._add(_para_xml("", before=0, after=0, line=18, mark_size=2))
             return
         type_text = _upper(title.doc_type)
-        self._add(_para_xml(_run_xml(type_text, bold=True, size=s.title_size), align="center",
-                            before=14, line=s.title_size * 1.2, keep_next=True))
+        self._add(
+            _para_xml(
+                _run_xml(type_text, bold=True, size=s.title_size),
+                align="center",
+                before=14,
+                line=s.title_size * 1.2,
+                keep_next=True,
+            )
+        )
         rule_base = stringWidth(type_text, fonts.BOLD, s.title_size)
         subject = title.subject.strip()
         if subject:
             width = _balanced_width(subject, fonts.BOLD, s.title_size, s.text_width * 0.85)
             side = (self.text_width - width) / 2
-            self._add(_para_xml(_run_xml(subject, bold=True, size=s.title_size),
-                                align="center", line=s.title_size * 1.2, ind=(side, side),
-                                keep_next=True))
+            self._add(
+                _para_xml(
+                    _run_xml(subject, bold=True, size=s.title_size),
+                    align="center",
+                    line=s.title_size * 1.2,
+                    ind=(side, side),
+                    keep_next=True,
+                )
+            )
             rule_base = _widest_line(subject, fonts.BOLD, s.title_size, width)
         self._add(_rule_xml(AGENCY_RULE_RATIO * rule_base, self.text_width))
         self._add(_para_xml("", line=10, mark_size=2))
@@ -506,8 +576,14 @@ class _Writer:
         leading = s.body_size * s.line_spacing
         after = s.paragraph_space_pt + 4
         if len(lines) == 1:
-            self._add(_para_xml(_run_xml(f"{label} {lines[0]}", size=s.body_size),
-                                align="center", line=leading, after=after))
+            self._add(
+                _para_xml(
+                    _run_xml(f"{label} {lines[0]}", size=s.body_size),
+                    align="center",
+                    line=leading,
+                    after=after,
+                )
+            )
             return
         indent = s.text_width * 0.18
         label_w = stringWidth(label + "\u00a0", fonts.REGULAR, s.body_size) + 2
@@ -515,7 +591,7 @@ class _Writer:
         for i, line in enumerate(lines):
             last = i == len(lines) - 1
             hanging = f' w:hanging="{_tw(label_w)}"' if i == 0 else ' w:firstLine="0"'
-            runs = (_run_xml(label, size=s.body_size) + "<w:r><w:tab/></w:r>" if i == 0 else "")
+            runs = _run_xml(label, size=s.body_size) + "<w:r><w:tab/></w:r>" if i == 0 else ""
             runs += _run_xml(line, size=s.body_size)
             self._add(
                 "<w:p><w:pPr><w:keepNext/>"
@@ -523,10 +599,12 @@ class _Writer:
                 f'<w:spacing w:before="0" w:after="{_tw(after if last else 0)}" '
                 f'w:line="{_tw(leading)}" w:lineRule="atLeast"/>'
                 f'<w:ind w:left="{_tw(left)}"{hanging}/><w:jc w:val="left"/>'
-                f"</w:pPr>{runs}</w:p>")
+                f"</w:pPr>{runs}</w:p>"
+            )
 
-    def blocks(self, blocks: Sequence[Block], *, closing: int | None = None,
-               keep_last: bool = False) -> None:
+    def blocks(
+        self, blocks: Sequence[Block], *, closing: int | None = None, keep_last: bool = False
+    ) -> None:
         for i, block in enumerate(blocks):
             keep = keep_last and i == len(blocks) - 1
             if isinstance(block, TableBlock):
@@ -550,23 +628,37 @@ class _Writer:
         if block.caption:
             self._paragraph(block.caption, "VBDeMuc2", keep_next=True)
         widths = [w * mm for w in block.widths_mm]
-        aligns = [{"left": "left", "center": "center", "right": "right"}[a]
-                  for a in block.align] or ["left"] * len(widths)
+        aligns = [
+            {"left": "left", "center": "center", "right": "right"}[a] for a in block.align
+        ] or ["left"] * len(widths)
 
         def cell(text: str, width: float, align: str, *, bold: bool, keep: bool = False) -> str:
             return _cell_xml(
-                _para_xml(_run_xml(text, bold=bold), style="VBBang", align=align,
-                          keep_next=keep),
-                width, valign="center" if bold else "top")
+                _para_xml(_run_xml(text, bold=bold), style="VBBang", align=align, keep_next=keep),
+                width,
+                valign="center" if bold else "top",
+            )
 
-        rows = [_row_xml([cell(h, w, "center", bold=True) for h, w in zip(block.header, widths,
-                                                                           strict=True)],
-                         header=True)]
+        rows = [
+            _row_xml(
+                [
+                    cell(h, w, "center", bold=True)
+                    for h, w in zip(block.header, widths, strict=True)
+                ],
+                header=True,
+            )
+        ]
         last = len(block.rows) - 1
         for n, row in enumerate(block.rows):
             keep = keep_next and n == last
-            rows.append(_row_xml([cell(v, w, a, bold=False, keep=keep)
-                                  for v, w, a in zip(row, widths, aligns, strict=True)]))
+            rows.append(
+                _row_xml(
+                    [
+                        cell(v, w, a, bold=False, keep=keep)
+                        for v, w, a in zip(row, widths, aligns, strict=True)
+                    ]
+                )
+            )
         # Padding as the PDF's (2 pt above, 3 pt below), less the 0.5 pt rule Word adds to a row.
         self._add(_table_xml(rows, widths, borders=True, pad=(2, 3, 2.5, 3)))
         self._add(_para_xml("", line=8, mark_size=2, keep_next=keep_next))
@@ -575,26 +667,42 @@ class _Writer:
         s = self.page
         left_w = self.text_width * 0.4
         right_w = self.text_width - left_w
-        left = _para_xml(_run_xml("Nơi nhận:", bold=True, italic=True,
-                                  size=s.noi_nhan_label_size),
-                         align="left", before=max(0.0, s.signature_size
-                                                  - s.noi_nhan_label_size),
-                         line=s.noi_nhan_label_size * 1.2)
+        left = _para_xml(
+            _run_xml("Nơi nhận:", bold=True, italic=True, size=s.noi_nhan_label_size),
+            align="left",
+            before=max(0.0, s.signature_size - s.noi_nhan_label_size),
+            line=s.noi_nhan_label_size * 1.2,
+        )
         left += "".join(
-            _para_xml(_run_xml(line, size=s.noi_nhan_size), align="left",
-                      line=s.noi_nhan_size * 1.15)
-            for line in noi_nhan_lines(footer.recipients, footer.archive))
+            _para_xml(
+                _run_xml(line, size=s.noi_nhan_size), align="left", line=s.noi_nhan_size * 1.15
+            )
+            for line in noi_nhan_lines(footer.recipients, footer.archive)
+        )
         auth = [a.strip() for a in footer.authority if a.strip()]
         right = "".join(
-            _para_xml(_run_xml(_upper(a), bold=True, size=s.signature_size), align="center",
-                      line=s.signature_size * 1.2, keep_next=True) for a in auth)
-        right += _para_xml(_run_xml(footer.signer_name.strip(), bold=True,
-                                    size=s.signature_size),
-                           align="center", before=s.signature_space_mm * mm,
-                           line=s.signature_size * 1.2)
+            _para_xml(
+                _run_xml(_upper(a), bold=True, size=s.signature_size),
+                align="center",
+                line=s.signature_size * 1.2,
+                keep_next=True,
+            )
+            for a in auth
+        )
+        right += _para_xml(
+            _run_xml(footer.signer_name.strip(), bold=True, size=s.signature_size),
+            align="center",
+            before=s.signature_space_mm * mm,
+            line=s.signature_size * 1.2,
+        )
         self._add(_para_xml("", line=6, mark_size=2, keep_next=True))
-        self._add(_table_xml([_row_xml([_cell_xml(left, left_w), _cell_xml(right, right_w)])],
-                             (left_w, right_w), borders=False))
+        self._add(
+            _table_xml(
+                [_row_xml([_cell_xml(left, left_w), _cell_xml(right, right_w)])],
+                (left_w, right_w),
+                borders=False,
+            )
+        )
 
     def appendix(self, appendix: AppendixContent) -> None:
         """A new section (landscape when flagged) numbering its pages from 1."""
@@ -603,15 +711,34 @@ class _Writer:
         width = _set_page(section, s, landscape=appendix.landscape)
         _restart_numbering(section)
         self.text_width = width
-        self._add(_para_xml(_run_xml(appendix.label, bold=True, size=14), align="center",
-                            line=14 * 1.2, keep_next=True))
+        self._add(
+            _para_xml(
+                _run_xml(appendix.label, bold=True, size=14),
+                align="center",
+                line=14 * 1.2,
+                keep_next=True,
+            )
+        )
         title_text = _upper(appendix.title)
         title_w = _balanced_width(title_text, fonts.BOLD, s.title_size, width)
         side = (width - title_w) / 2
-        self._add(_para_xml(_run_xml(title_text, bold=True, size=s.title_size), align="center",
-                            line=s.title_size * 1.2, ind=(side, side), keep_next=True))
-        self._add(_para_xml(_run_xml(appendix.reference, italic=True, size=s.title_size),
-                            align="center", line=s.title_size * 1.2, keep_next=True))
+        self._add(
+            _para_xml(
+                _run_xml(title_text, bold=True, size=s.title_size),
+                align="center",
+                line=s.title_size * 1.2,
+                ind=(side, side),
+                keep_next=True,
+            )
+        )
+        self._add(
+            _para_xml(
+                _run_xml(appendix.reference, italic=True, size=s.title_size),
+                align="center",
+                line=s.title_size * 1.2,
+                keep_next=True,
+            )
+        )
         ref_w = min(stringWidth(_nfc(appendix.reference), fonts.ITALIC, s.title_size), width)
         self._add(_rule_xml(AGENCY_RULE_RATIO * ref_w, width))
         self._add(_para_xml("", line=10, mark_size=2, keep_next=True))
@@ -649,8 +776,9 @@ class _Writer:
         content = self.content
         props = self.document.core_properties
         if content.title is not None:
-            title = " ".join(x for x in (_upper(content.title.doc_type),
-                                         content.title.subject.strip()) if x)
+            title = " ".join(
+                x for x in (_upper(content.title.doc_type), content.title.subject.strip()) if x
+            )
         else:
             title = (content.header.letter_subject or "Công văn").strip()
         props.title = _nfc(title)[:255]

@@ -17,8 +17,9 @@ from app.documents.layout import DocumentStyles, body_paragraph, heading, make_s
 CAPTION_KEEP_MM = 40.0
 
 
-def _block_flowables(block: Block, styles: DocumentStyles, *, closing: bool = False
-                     ) -> list[Flowable]:
+def _block_flowables(
+    block: Block, styles: DocumentStyles, *, closing: bool = False
+) -> list[Flowable]:
     if isinstance(block, TableBlock):
         out: list[Flowable] = []
         if block.caption:
@@ -26,8 +27,11 @@ def _block_flowables(block: Block, styles: DocumentStyles, *, closing: bool = Fa
             # few rows go with it.
             out.append(CondPageBreak(CAPTION_KEEP_MM * mm))
             out.append(Paragraph(escape(block.caption), styles.heading2))
-        out.append(layout.appendix_table(block.header, block.rows, block.widths_mm, styles,
-                                         align=block.align))
+        out.append(
+            layout.appendix_table(
+                block.header, block.rows, block.widths_mm, styles, align=block.align
+            )
+        )
         out.append(Spacer(1, 8))
         return out
     if isinstance(block, NoteBlock):
@@ -69,12 +73,21 @@ def write_pdf(content: DocumentContent, target: Target) -> None:
     styles = make_styles(content.page)
     appendices = [
         layout.Appendix(
-            label=a.label, title=a.title, reference=a.reference,
+            label=a.label,
+            title=a.title,
+            reference=a.reference,
             body=tuple(f for b in a.blocks for f in _block_flowables(b, styles)),
-            landscape=a.landscape)
+            landscape=a.landscape,
+        )
         for a in content.appendices
     ]
     layout.build_document(
-        target, content.header, content.title, list(content.kinh_gui) or None,
-        body_flowables(content, styles), content.footer, appendices=appendices,
-        settings=content.page)
+        target,
+        content.header,
+        content.title,
+        list(content.kinh_gui) or None,
+        body_flowables(content, styles),
+        content.footer,
+        appendices=appendices,
+        settings=content.page,
+    )

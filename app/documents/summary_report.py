@@ -73,8 +73,10 @@ KIND_HEADING: dict[UnitKind, str] = {
 
 def report_subject(data: SummaryData) -> str:
     d = data.directive
-    return (f"Kết quả theo dõi việc triển khai thực hiện {directive_reference(d)} "
-            f"({as_of_caption(data.as_of)})")
+    return (
+        f"Kết quả theo dõi việc triển khai thực hiện {directive_reference(d)} "
+        f"({as_of_caption(data.as_of)})"
+    )
 
 
 #: Longer lists of unit names are left to the list of overdue obligations (an appendix).
@@ -89,8 +91,10 @@ def _para(text: str) -> TextBlock:
 
 def _kinds_phrase(kinds: Sequence[KindStats]) -> str:
     """ "các sở, ban, ngành tỉnh và UBND cấp xã" (only kinds with a unit that must answer)."""
-    names = [f"các {KIND_PLURAL[k.kind]}" if k.kind is UnitKind.DEPARTMENT
-             else KIND_PLURAL[k.kind] for k in kinds]
+    names = [
+        f"các {KIND_PLURAL[k.kind]}" if k.kind is UnitKind.DEPARTMENT else KIND_PLURAL[k.kind]
+        for k in kinds
+    ]
     return ", ".join(names[:-1]) + (" và " if len(names) > 1 else "") + names[-1] if names else ""
 
 
@@ -98,8 +102,9 @@ def _deferred(names: Sequence[object]) -> bool:
     return len(names) > NAMES_IN_BODY_MAX
 
 
-def _missing_clauses(overdue: Sequence[str], gone: Sequence[UnitRef], where: str,
-                     *, counted: bool = True) -> list[str]:
+def _missing_clauses(
+    overdue: Sequence[str], gone: Sequence[UnitRef], where: str, *, counted: bool = True
+) -> list[str]:
     """ "2 đơn vị quá hạn chưa gửi: A, B" and, apart, the units that no longer exist."""
     out: list[str] = []
     if overdue:
@@ -110,8 +115,11 @@ def _missing_clauses(overdue: Sequence[str], gone: Sequence[UnitRef], where: str
             out.append(f"{lead}: {', '.join(overdue)}")
     if gone:
         lead = "đơn vị đã giải thể, sáp nhập chưa gửi"
-        out.append(f"{len(gone)} {lead} ({where})" if _deferred(gone)
-                   else f"{lead}: {', '.join(u.label for u in gone)}")
+        out.append(
+            f"{len(gone)} {lead} ({where})"
+            if _deferred(gone)
+            else f"{lead}: {', '.join(u.label for u in gone)}"
+        )
     return out
 
 
@@ -134,8 +142,11 @@ def _open_phrase(c: StatusCounts) -> str:
     if not c.open:
         return ""
     if c.overdue == c.open:
-        return (f"còn {c.open} đơn vị chưa gửi, đều đã quá hạn" if c.open > 1
-                else "còn 1 đơn vị chưa gửi, đã quá hạn")
+        return (
+            f"còn {c.open} đơn vị chưa gửi, đều đã quá hạn"
+            if c.open > 1
+            else "còn 1 đơn vị chưa gửi, đã quá hạn"
+        )
     if c.overdue:
         return f"còn {c.open} đơn vị chưa gửi, trong đó {c.overdue} đơn vị đã quá hạn"
     return f"còn {waiting} đơn vị chưa gửi (chưa quá hạn)"
@@ -152,8 +163,7 @@ def _kind_item(k: KindStats, what: str, where: str) -> str:
     text = f"- {KIND_HEADING[k.kind]}: đã gửi {c.done}/{c.bound} {what}"
     if c.done and c.late:
         late = ", ".join(k.late_units) if not _deferred(k.late_units) else ""
-        text += (f" ({c.on_time} đúng hạn, {c.late} quá hạn" + (f": {late}" if late else "")
-                 + ")")
+        text += f" ({c.on_time} đúng hạn, {c.late} quá hạn" + (f": {late}" if late else "") + ")"
     clauses = [text, *_missing_clauses(k.overdue_units, k.gone_units, where)]
     waiting = c.due_soon + c.not_due
     if waiting:
@@ -163,8 +173,7 @@ def _kind_item(k: KindStats, what: str, where: str) -> str:
     return "; ".join(clauses)
 
 
-def current_blocks(p: PeriodStats, as_of: str, where: str, *, heading: str | None
-                   ) -> list[Block]:
+def current_blocks(p: PeriodStats, as_of: str, where: str, *, heading: str | None) -> list[Block]:
     """The current round of a task: who had to answer, what came in, who is missing."""
     out: list[Block] = []
     if heading:
@@ -194,8 +203,9 @@ def current_blocks(p: PeriodStats, as_of: str, where: str, *, heading: str | Non
         return out
     out.append(_para(f"{lead} {state}" + (f"; {rest}" if rest else "") + ". Cụ thể:"))
     items = [_kind_item(k, what, where) for k in kinds]
-    out += [TextBlock("item", t + (";" if i < len(items) - 1 else "."))
-            for i, t in enumerate(items)]
+    out += [
+        TextBlock("item", t + (";" if i < len(items) - 1 else ".")) for i, t in enumerate(items)
+    ]
     return out
 
 
@@ -205,11 +215,16 @@ def _closed_item(periods: Sequence[PeriodStats], what: str) -> str:
         span = period_marker(periods[0])
     else:
         first, last = periods[0], periods[-1]
-        span = (f"{len(periods)} kỳ, từ {period_phrase(first.period_label)} đến "
-                f"{period_phrase(last.period_label)}")
+        span = (
+            f"{len(periods)} kỳ, từ {period_phrase(first.period_label)} đến "
+            f"{period_phrase(last.period_label)}"
+        )
         span = f"Các kỳ đã nhận đủ {what} ({span})"
-    detail = (f"{total.on_time} đúng hạn, {total.late} quá hạn" if total.late and total.on_time
-              else ("đều quá hạn" if total.late else "đều đúng hạn"))
+    detail = (
+        f"{total.on_time} đúng hạn, {total.late} quá hạn"
+        if total.late and total.on_time
+        else ("đều quá hạn" if total.late else "đều đúng hạn")
+    )
     if len(periods) == 1:
         return f"- {span}: đã nhận đủ {total.done} {what} ({detail})"
     return f"- {span}: tổng cộng {total.done} {what} ({detail})"
@@ -219,8 +234,10 @@ def _earlier_item(p: PeriodStats, what: str, where: str) -> str:
     c = p.counts
     overdue = [u.name for u in p.overdue if u.exists]
     gone = [u for u in p.overdue if not u.exists]
-    clauses = [f"- {period_marker(p)}: {_done_phrase(c, what)}",
-               *_missing_clauses(overdue, gone, where, counted=False)]
+    clauses = [
+        f"- {period_marker(p)}: {_done_phrase(c, what)}",
+        *_missing_clauses(overdue, gone, where, counted=False),
+    ]
     return "; ".join(clauses)
 
 
@@ -236,11 +253,15 @@ def task_blocks(task: TaskStats, n: int, as_of: str, where: str) -> list[Block]:
             out.append(_para("Nhiệm vụ này không có đơn vị nào phải thực hiện."))
             return out
         c = upcoming.counts
-        when = (f"{period_phrase(upcoming.period_label)}, hạn ngày "
-                f"{fmt(upcoming.due_date)}" if upcoming.period_label
-                else f"hạn ngày {fmt(upcoming.due_date)}")
-        text = (f"Chưa đến hạn gửi {what} ({when}); số đơn vị phải thực hiện: {c.bound} "
-                f"({_kinds_phrase(upcoming.bound_kinds)})")
+        when = (
+            f"{period_phrase(upcoming.period_label)}, hạn ngày {fmt(upcoming.due_date)}"
+            if upcoming.period_label
+            else f"hạn ngày {fmt(upcoming.due_date)}"
+        )
+        text = (
+            f"Chưa đến hạn gửi {what} ({when}); số đơn vị phải thực hiện: {c.bound} "
+            f"({_kinds_phrase(upcoming.bound_kinds)})"
+        )
         text += f"; đến ngày {as_of} đã nhận {c.done} {what}." if c.done else "."
         out.append(_para(text))
         return out
@@ -260,8 +281,9 @@ def task_blocks(task: TaskStats, n: int, as_of: str, where: str) -> list[Block]:
     if closed:
         items.append(_closed_item(closed, what))
     items += [_earlier_item(p, what, where) for p in earlier]
-    out += [TextBlock("item", t + (";" if i < len(items) - 1 else "."))
-            for i, t in enumerate(items)]
+    out += [
+        TextBlock("item", t + (";" if i < len(items) - 1 else ".")) for i, t in enumerate(items)
+    ]
     return out
 
 
@@ -276,8 +298,7 @@ def needs_overdue_list(data: SummaryData) -> bool:
         current = task.current
         for p in task.periods:
             if p is current:
-                if any(_deferred(k.overdue_units) or _deferred(k.gone_units)
-                       for k in p.by_kind):
+                if any(_deferred(k.overdue_units) or _deferred(k.gone_units) for k in p.by_kind):
                     return True
             elif p.counts.overdue:
                 overdue = [u for u in p.overdue if u.exists]
@@ -306,8 +327,10 @@ def body_sections(data: SummaryData, s: Settings) -> list[Section]:
     if about:
         reference += f" {about}"
     opening = f"Thực hiện {basis}; {reference}" if basis else f"Thực hiện {reference}"
-    opening += (f", {agency} báo cáo kết quả theo dõi việc triển khai thực hiện của các cơ quan, "
-                f"đơn vị tính đến ngày {as_of} như sau:")
+    opening += (
+        f", {agency} báo cáo kết quả theo dõi việc triển khai thực hiện của các cơ quan, "
+        f"đơn vị tính đến ngày {as_of} như sau:"
+    )
     sections: list[Section] = [Section("opening", "Mở đầu", (_para(opening),))]
     grid_label, list_label = appendix_labels(data)
     where = f"danh sách tại {list_label}" if list_label else OVERDUE_LIST
@@ -339,12 +362,21 @@ def body_sections(data: SummaryData, s: Settings) -> list[Section]:
         detail = " (chi tiết tại các Phụ lục kèm theo)"
     elif labels:
         detail = " (chi tiết tại Phụ lục kèm theo)"
-    sections.append(Section("closing", "Kết thúc", (_para(
-        f"Trên đây là báo cáo kết quả theo dõi việc triển khai thực hiện "
-        f"{directive_reference(d, with_issuer=False)} tính đến ngày {as_of}{detail}, {agency} "
-        f"kính báo cáo {upward_name(s)} xem xét, chỉ đạo."),)))
+    sections.append(
+        Section(
+            "closing",
+            "Kết thúc",
+            (
+                _para(
+                    f"Trên đây là báo cáo kết quả theo dõi việc triển khai thực hiện "
+                    f"{directive_reference(d, with_issuer=False)} tính đến ngày {as_of}{detail}, "
+                    f"{agency} "
+                    f"kính báo cáo {upward_name(s)} xem xét, chỉ đạo."
+                ),
+            ),
+        )
+    )
     return sections
-
 
 
 APPENDIX_STT_MM = 11.0
@@ -376,23 +408,31 @@ def max_grid_columns(settings: layout.PageSettings) -> int:
     return max(1, int(avail // APPENDIX_COLUMN_MIN_MM))
 
 
-def grid_appendix(data: SummaryData, header: layout.DocumentHeader, s: Settings,
-                  page: layout.PageSettings, label: str) -> AppendixContent:
+def grid_appendix(
+    data: SummaryData,
+    header: layout.DocumentHeader,
+    s: Settings,
+    page: layout.PageSettings,
+    label: str,
+) -> AppendixContent:
     """One row per unit, one column per task (its current round); more tasks than a page
     holds are split into several tables, each with the units its tasks bind."""
     columns = list(data.columns)
     numbers = {t.task_id: n for n, t in enumerate(data.tasks, start=1)}
     per_table = max_grid_columns(page)
-    chunks = [list(range(i, min(i + per_table, len(columns))))
-              for i in range(0, len(columns), per_table)]
+    chunks = [
+        list(range(i, min(i + per_table, len(columns)))) for i in range(0, len(columns), per_table)
+    ]
     blocks: list[Block] = []
     wide_any = False
     for n, chunk in enumerate(chunks, start=1):
         widths, wide = appendix_widths(len(chunk), page)
         wide_any = wide_any or wide
-        head = ["STT", "Tên đơn vị",
-                *[f"{columns[i].column_title}\nHạn {fmt(columns[i].due_date)}"
-                  for i in chunk]]
+        head = [
+            "STT",
+            "Tên đơn vị",
+            *[f"{columns[i].column_title}\nHạn {fmt(columns[i].due_date)}" for i in chunk],
+        ]
         rows: list[tuple[str, ...]] = []
         for row in data.rows:
             cells = [row.cells[i] for i in chunk]
@@ -403,26 +443,41 @@ def grid_appendix(data: SummaryData, header: layout.DocumentHeader, s: Settings,
         align += ["center"] * len(chunk)
         first, last = numbers[columns[chunk[0]].task_id], numbers[columns[chunk[-1]].task_id]
         caption = f"Bảng {n}: nhiệm vụ {first}–{last}" if len(chunks) > 1 else ""
-        blocks.append(TableBlock(tuple(head), tuple(rows), tuple(widths), tuple(align),
-                                 caption=caption))
+        blocks.append(
+            TableBlock(tuple(head), tuple(rows), tuple(widths), tuple(align), caption=caption)
+        )
     if len(chunks) > 1:  # every table at the same width: all landscape
-        blocks = [replace(b, widths_mm=tuple(appendix_widths(len(b.header) - 2, page)[0]))
-                  if isinstance(b, TableBlock) else b for b in blocks]
-    title = (f"Tình hình các cơ quan, đơn vị thực hiện {directive_reference(data.directive)} "
-             f"({as_of_caption(data.as_of)})")
+        blocks = [
+            replace(b, widths_mm=tuple(appendix_widths(len(b.header) - 2, page)[0]))
+            if isinstance(b, TableBlock)
+            else b
+            for b in blocks
+        ]
+    title = (
+        f"Tình hình các cơ quan, đơn vị thực hiện {directive_reference(data.directive)} "
+        f"({as_of_caption(data.as_of)})"
+    )
     reference = appendix_reference("Báo cáo", header, s.agency_name.strip())
-    note = (CELL_NOTE + " Mỗi cột là kỳ gần nhất đã đến hạn của một nhiệm vụ (hoặc kỳ sắp "
-            "tới, nếu chưa có kỳ nào đến hạn).")
-    return AppendixContent(label=label, title=title, reference=reference,
-                           blocks=(*blocks, NoteBlock(note)), landscape=wide_any)
+    note = (
+        CELL_NOTE + " Mỗi cột là kỳ gần nhất đã đến hạn của một nhiệm vụ (hoặc kỳ sắp "
+        "tới, nếu chưa có kỳ nào đến hạn)."
+    )
+    return AppendixContent(
+        label=label,
+        title=title,
+        reference=reference,
+        blocks=(*blocks, NoteBlock(note)),
+        landscape=wide_any,
+    )
 
 
 OVERDUE_HEADER = ("STT", "Tên đơn vị", "Kỳ báo cáo", "Hạn gửi", "Ghi chú")
 OVERDUE_WIDTHS_MM = (11.0, 62.0, 38.0, 24.0, 30.0)
 
 
-def overdue_appendix(data: SummaryData, header: layout.DocumentHeader, s: Settings,
-                     label: str) -> AppendixContent:
+def overdue_appendix(
+    data: SummaryData, header: layout.DocumentHeader, s: Settings, label: str
+) -> AppendixContent:
     """Every obligation still overdue on the as-of day: one table per task."""
     blocks: list[Block] = []
     for n, task in enumerate(data.tasks, start=1):
@@ -430,20 +485,33 @@ def overdue_appendix(data: SummaryData, header: layout.DocumentHeader, s: Settin
         if not mine:
             continue
         rows = tuple(
-            (str(i), e.unit.name, e.period_label or "—", fmt(e.due_date),
-             e.unit.gone_note[:1].upper() + e.unit.gone_note[1:])
-            for i, e in enumerate(mine, start=1))
-        blocks.append(TableBlock(OVERDUE_HEADER, rows, OVERDUE_WIDTHS_MM,
-                                 ("center", "left", "left", "center", "left"),
-                                 caption=f"{n}. {task.title}"))
-    title = (f"Danh sách các cơ quan, đơn vị chưa gửi văn bản đã quá hạn theo "
-             f"{directive_reference(data.directive)} ({as_of_caption(data.as_of)})")
+            (
+                str(i),
+                e.unit.name,
+                e.period_label or "—",
+                fmt(e.due_date),
+                e.unit.gone_note[:1].upper() + e.unit.gone_note[1:],
+            )
+            for i, e in enumerate(mine, start=1)
+        )
+        blocks.append(
+            TableBlock(
+                OVERDUE_HEADER,
+                rows,
+                OVERDUE_WIDTHS_MM,
+                ("center", "left", "left", "center", "left"),
+                caption=f"{n}. {task.title}",
+            )
+        )
+    title = (
+        f"Danh sách các cơ quan, đơn vị chưa gửi văn bản đã quá hạn theo "
+        f"{directive_reference(data.directive)} ({as_of_caption(data.as_of)})"
+    )
     reference = appendix_reference("Báo cáo", header, s.agency_name.strip())
     return AppendixContent(label=label, title=title, reference=reference, blocks=tuple(blocks))
 
 
-def summary_content(db: Database, options: DocumentOptions
-                    ) -> tuple[DocumentContent, SummaryData]:
+def summary_content(db: Database, options: DocumentOptions) -> tuple[DocumentContent, SummaryData]:
     """The synthesis report for ``options.directive_id`` as of ``options.as_of``, as generated
     (``options.edits`` not applied)."""
     options.validate()
@@ -463,8 +531,13 @@ def summary_content(db: Database, options: DocumentOptions
         recipients = default_recipients(DocumentKind.SUMMARY, s)
     footer = make_footer(s, options, recipients)
     content = DocumentContent(
-        kind=DocumentKind.SUMMARY.value, header=header,
-        title=TitleBlock("Báo cáo", report_subject(data)), kinh_gui=(upward_recipient(s),),
-        sections=tuple(body_sections(data, s)), footer=footer,
-        appendices=tuple(appendices), page=settings)
+        kind=DocumentKind.SUMMARY.value,
+        header=header,
+        title=TitleBlock("Báo cáo", report_subject(data)),
+        kinh_gui=(upward_recipient(s),),
+        sections=tuple(body_sections(data, s)),
+        footer=footer,
+        appendices=tuple(appendices),
+        page=settings,
+    )
     return content, data

@@ -36,17 +36,22 @@ def read_text_file(path: str | Path) -> dict[str, str]:
     except FileNotFoundError:
         raise NotFound(f"Không có tệp nội dung {file}.") from None
     except OSError as exc:
-        raise ValidationError(f"Không đọc được tệp nội dung {file}: {exc.strerror or exc}.",
-                              field="text_file") from None
+        raise ValidationError(
+            f"Không đọc được tệp nội dung {file}: {exc.strerror or exc}.", field="text_file"
+        ) from None
     try:
         data = tomllib.loads(raw.decode("utf-8-sig"))
     except UnicodeDecodeError:
-        raise ValidationError(f"Tệp nội dung {file} không phải văn bản UTF-8. Hãy lưu lại tệp "
-                              "với bảng mã UTF-8.", field="text_file") from None
+        raise ValidationError(
+            f"Tệp nội dung {file} không phải văn bản UTF-8. Hãy lưu lại tệp với bảng mã UTF-8.",
+            field="text_file",
+        ) from None
     except tomllib.TOMLDecodeError as exc:
         raise ValidationError(
             f"Tệp nội dung {file} sai cú pháp TOML ({exc}). Mỗi phần viết dạng "
-            '[opening] rồi dòng text = """…""".', field="text_file") from None
+            '[opening] rồi dòng text = """…""".',
+            field="text_file",
+        ) from None
     edits: dict[str, str] = {}
     for key, value in data.items():
         if isinstance(value, Mapping):
@@ -54,14 +59,17 @@ def read_text_file(path: str | Path) -> dict[str, str]:
             extra = sorted(set(value) - {"text"})
             if extra:
                 raise ValidationError(
-                    f"Tệp nội dung {file}: phần [{key}] chỉ có một mục text = \"\"\"…\"\"\" "
-                    f"(không hiểu: {', '.join(extra)}).", field="text_file")
+                    f'Tệp nội dung {file}: phần [{key}] chỉ có một mục text = """…""" '
+                    f"(không hiểu: {', '.join(extra)}).",
+                    field="text_file",
+                )
         else:
             text = value
         if not isinstance(text, str):
             raise ValidationError(
-                f"Tệp nội dung {file}: phần [{key}] phải có text = \"\"\"…\"\"\" là chữ.",
-                field="text_file")
+                f'Tệp nội dung {file}: phần [{key}] phải có text = """…""" là chữ.',
+                field="text_file",
+            )
         edits[str(key)] = text.strip("\n")
     return edits
 
@@ -73,4 +81,6 @@ def check_keys(content: DocumentContent, edits: Mapping[str, str]) -> None:
     if unknown:
         raise ValidationError(
             f"Văn bản này không có phần {', '.join(repr(k) for k in unknown)}. Các phần sửa "
-            f"được: {', '.join(known)}.", field="text_file")
+            f"được: {', '.join(known)}.",
+            field="text_file",
+        )

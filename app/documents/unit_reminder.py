@@ -56,8 +56,9 @@ class UnitReminderData:
         return sum(len(d.items) for d in self.directives)
 
 
-def unit_reminder_data(db: Database, unit_id: int, as_of: dt.date, *,
-                       own_agency: str = "") -> UnitReminderData:
+def unit_reminder_data(
+    db: Database, unit_id: int, as_of: dt.date, *, own_agency: str = ""
+) -> UnitReminderData:
     """What ``unit_id`` owes overdue on ``as_of``, by directive (oldest directive first, then
     task order and due date). Refuses a unit that owes nothing, the agency itself, and a unit
     no longer followed on that day."""
@@ -68,17 +69,21 @@ def unit_reminder_data(db: Database, unit_id: int, as_of: dt.date, *,
     if ended or (not unit.active and unit.valid_to is None):
         # docs/domain.md: a unit no longer there is never reminded, and its successor does not
         # take over what it owed.
-        raise AppError(f"{unit.name} không còn được theo dõi tại ngày {fmt(as_of)}; "
-                       "không gửi công văn đôn đốc cho đơn vị này.")
+        raise AppError(
+            f"{unit.name} không còn được theo dõi tại ngày {fmt(as_of)}; "
+            "không gửi công văn đôn đốc cho đơn vị này."
+        )
     rows = list_obligations(db, as_of, unit_id=unit_id, statuses=[Status.OVERDUE])
     by_directive: dict[int, list[UnitOwedItem]] = {}
     for r in sorted(rows, key=lambda r: (r.due_date, r.task_id, r.period_key)):
         by_directive.setdefault(r.directive_id, []).append(
-            UnitOwedItem(r.task_title, r.period_label, r.due_date, r.days_past_due))
+            UnitOwedItem(r.task_title, r.period_label, r.due_date, r.days_past_due)
+        )
     if not by_directive:
         raise AppError(
             f"Tính đến ngày {fmt(as_of)}, {unit.name} không còn nhiệm vụ nào quá hạn; "
-            "không cần công văn đôn đốc.")
+            "không cần công văn đôn đốc."
+        )
     cited = directives_brief(db, by_directive)
     directives = [DirectiveOwed(cited[d], tuple(items)) for d, items in by_directive.items()]
     directives.sort(key=lambda d: (d.directive.signed_date, d.directive.number_symbol))
@@ -94,21 +99,23 @@ def letter_subject(data: UnitReminderData) -> str:
 def _item_text(item: UnitOwedItem) -> str:
     """ "- Báo cáo quý, kỳ quý III/2025 (hạn ngày 25/09/2025, quá hạn 20 ngày)" — worded as
     the reminder letter words it."""
-    what = item.task_title + (f", {period_phrase(item.period_label)}" if item.period_label
-                              else "")
+    what = item.task_title + (f", {period_phrase(item.period_label)}" if item.period_label else "")
     return f"- {what} (hạn ngày {fmt(item.due_date)}, {overdue_for(item.days_overdue)})"
 
 
-def body_sections(data: UnitReminderData, s: Settings,
-                  reply_by: dt.date | None = None) -> list[Section]:
+def body_sections(
+    data: UnitReminderData, s: Settings, reply_by: dt.date | None = None
+) -> list[Section]:
     agency = s.agency_name.strip()
     as_of = fmt(data.as_of)
     unit = data.unit.name
     count = data.item_count
-    opening = TextBlock("paragraph",
+    opening = TextBlock(
+        "paragraph",
         f"{agency} được giao theo dõi, tổng hợp việc triển khai thực hiện các văn bản chỉ đạo "
         f"của {upward_name(s)}. Tính đến ngày {as_of}, {agency} chưa nhận được văn bản của {unit} "
-        f"đối với {count} nhiệm vụ đã quá thời hạn quy định, cụ thể như sau:")
+        f"đối với {count} nhiệm vụ đã quá thời hạn quy định, cụ thể như sau:",
+    )
     owed: list[Block] = []
     several = len(data.directives) > 1
     for n, group in enumerate(data.directives, start=1):
@@ -120,12 +127,16 @@ def body_sections(data: UnitReminderData, s: Settings,
         lines = [_item_text(i) for i in group.items]
         lines = [f"{line};" for line in lines[:-1]] + [f"{lines[-1]}."]
         owed += [TextBlock("item", line) for line in lines]
-    request = TextBlock("paragraph",
+    request = TextBlock(
+        "paragraph",
         f"Để kịp thời tổng hợp, tham mưu {upward_name(s)} báo cáo theo quy định, {agency} đề nghị "
-        f"{unit} khẩn trương thực hiện và {deadline_clause(agency, reply_by)}.")
-    closing = TextBlock("paragraph",
+        f"{unit} khẩn trương thực hiện và {deadline_clause(agency, reply_by)}.",
+    )
+    closing = TextBlock(
+        "paragraph",
         f"Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, {unit} kịp thời phản ánh về "
-        f"{agency} để được hướng dẫn.")
+        f"{agency} để được hướng dẫn.",
+    )
     return [
         Section("opening", "Mở đầu", (opening,)),
         Section("owed", "Những việc còn nợ", tuple(owed)),
@@ -134,9 +145,9 @@ def body_sections(data: UnitReminderData, s: Settings,
     ]
 
 
-
-def unit_reminder_content(db: Database, options: DocumentOptions
-                          ) -> tuple[DocumentContent, UnitReminderData]:
+def unit_reminder_content(
+    db: Database, options: DocumentOptions
+) -> tuple[DocumentContent, UnitReminderData]:
     """The consolidated reminder to ``options.unit_id`` as of ``options.as_of``, as generated
     (``options.edits`` not applied)."""
     options.validate()
@@ -150,7 +161,12 @@ def unit_reminder_content(db: Database, options: DocumentOptions
         recipients = default_recipients(DocumentKind.UNIT_REMINDER, s)
     footer = make_footer(s, options, recipients)
     content = DocumentContent(
-        kind=DocumentKind.UNIT_REMINDER.value, header=header, title=None,
-        kinh_gui=(data.unit.name,), sections=tuple(body_sections(data, s, options.reply_by)),
-        footer=footer, page=settings)
+        kind=DocumentKind.UNIT_REMINDER.value,
+        header=header,
+        title=None,
+        kinh_gui=(data.unit.name,),
+        sections=tuple(body_sections(data, s, options.reply_by)),
+        footer=footer,
+        page=settings,
+    )
     return content, data

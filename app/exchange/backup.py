@@ -66,10 +66,12 @@ class BackupInfo:
 
     def describe(self) -> str:
         rows = sum(self.tables.values())
-        return (f"Bản sao lưu {self.path.name}: tạo lúc {self.created:%H:%M} ngày "
-                f"{fmt(self.created)}, phiên bản {self.program_version}, {len(self.tables)} bảng, "
-                f"{number_text(rows)} dòng dữ liệu, "
-                f"{self.attachment_count} tệp đính kèm.")
+        return (
+            f"Bản sao lưu {self.path.name}: tạo lúc {self.created:%H:%M} ngày "
+            f"{fmt(self.created)}, phiên bản {self.program_version}, {len(self.tables)} bảng, "
+            f"{number_text(rows)} dòng dữ liệu, "
+            f"{self.attachment_count} tệp đính kèm."
+        )
 
 
 @dataclass(frozen=True)
@@ -79,8 +81,7 @@ class RestoreResult:
     upgraded_from: str | None  # the backup's schema, when it was migrated to head
 
     def describe(self) -> str:
-        text = (f"Đã khôi phục dữ liệu từ {self.info.path.name} "
-                f"({fmt_time(self.info.created)}).")
+        text = f"Đã khôi phục dữ liệu từ {self.info.path.name} ({fmt_time(self.info.created)})."
         if self.safety_copy:
             text += f" Dữ liệu trước khi khôi phục được giữ tại {self.safety_copy}."
         if self.upgraded_from:
@@ -126,9 +127,13 @@ def copy_database(source: Path, destination: Path) -> None:
 def table_counts(path: Path) -> dict[str, int]:
     conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     try:
-        names = [r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "
-            "ORDER BY name")]
+        names = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "
+                "ORDER BY name"
+            )
+        ]
         return {n: int(conn.execute(f'SELECT COUNT(*) FROM "{n}"').fetchone()[0]) for n in names}
     finally:
         conn.close()
@@ -170,8 +175,9 @@ def default_backup_name(now: dt.datetime) -> str:
     return f"sotheodoi-saoluu-{now:%Y%m%d-%H%M%S}.zip"
 
 
-def create_backup(db: Database, out: Path | str, *, now: dt.datetime, reason: str = "thủ công"
-                  ) -> BackupInfo:
+def create_backup(
+    db: Database, out: Path | str, *, now: dt.datetime, reason: str = "thủ công"
+) -> BackupInfo:
     """Write one ``.zip`` backup. ``out`` is a file, or a folder to put a dated file in."""
     if db.path is None or not db.path.exists():
         raise AppError("Chưa có tệp dữ liệu để sao lưu.")
@@ -209,8 +215,10 @@ def create_backup(db: Database, out: Path | str, *, now: dt.datetime, reason: st
             "files": files,
             "sizes": sizes,
         }
-        with atomic_path(target) as tmp, zipfile.ZipFile(
-                tmp, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
+        with (
+            atomic_path(target) as tmp,
+            zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf,
+        ):
             zf.write(snapshot, DB_MEMBER)
             for path, member in attachments:
                 zf.write(path, member)
@@ -228,12 +236,15 @@ def _info(path: Path, manifest: dict[str, object]) -> BackupInfo:
         if not isinstance(tables, dict) or not isinstance(files, dict):
             raise TypeError("tables/files")
         revision = manifest.get("schema_revision")
-        return BackupInfo(path=path, created=created,
-                          program_version=str(manifest.get("program_version", ""))[:40],
-                          schema_revision=str(revision) if revision else None,
-                          tables={str(k): _count(v) for k, v in tables.items()},
-                          files={str(k): str(v) for k, v in files.items()},
-                          reason=str(manifest.get("reason", ""))[:200])
+        return BackupInfo(
+            path=path,
+            created=created,
+            program_version=str(manifest.get("program_version", ""))[:40],
+            schema_revision=str(revision) if revision else None,
+            tables={str(k): _count(v) for k, v in tables.items()},
+            files={str(k): str(v) for k, v in files.items()},
+            reason=str(manifest.get("reason", ""))[:200],
+        )
     except (KeyError, TypeError, ValueError, OverflowError) as exc:
         raise _bad(path, "tệp mô tả (manifest.json) sai cấu trúc.") from exc
 
@@ -247,18 +258,24 @@ def _count(value: object) -> int:
 def _bad(path: Path, why: str) -> ValidationError:
     return ValidationError(
         f"Tệp {path.name} không dùng để khôi phục được: {why} Dữ liệu hiện tại không bị thay "
-        "đổi. Hãy chọn bản sao lưu khác.")
+        "đổi. Hãy chọn bản sao lưu khác."
+    )
 
 
 def _safe_member(name: str) -> bool:
     pure = PurePosixPath(name)
-    return not pure.is_absolute() and ".." not in pure.parts and "\\" not in name and \
-        not re.match(r"^[A-Za-z]:", name)
+    return (
+        not pure.is_absolute()
+        and ".." not in pure.parts
+        and "\\" not in name
+        and not re.match(r"^[A-Za-z]:", name)
+    )
 
 
 @contextmanager
-def opened_backup(path: Path | str, *, stage_in: Path | None = None
-                  ) -> Iterator[tuple[BackupInfo, Path]]:
+def opened_backup(
+    path: Path | str, *, stage_in: Path | None = None
+) -> Iterator[tuple[BackupInfo, Path]]:
     """Check a backup completely and yield (info, folder where it was extracted).
 
     Before anything is extracted: a readable zip, its manifest (well formed), no member
@@ -326,8 +343,9 @@ def _checked_manifest(source: Path, zf: zipfile.ZipFile) -> tuple[dict[str, obje
     if isinstance(version, bool) or not isinstance(version, int):
         raise _bad(source, "tệp mô tả (manifest.json) sai cấu trúc.")
     if version > FORMAT_VERSION:
-        raise _bad(source, "được tạo bởi phiên bản mới hơn của chương trình; hãy "
-                           "cài phiên bản mới nhất.")
+        raise _bad(
+            source, "được tạo bởi phiên bản mới hơn của chương trình; hãy cài phiên bản mới nhất."
+        )
     files = manifest.get("files")
     if not isinstance(files, dict) or DB_MEMBER not in files:
         raise _bad(source, "tệp mô tả không liệt kê cơ sở dữ liệu.")
@@ -335,8 +353,10 @@ def _checked_manifest(source: Path, zf: zipfile.ZipFile) -> tuple[dict[str, obje
     extra = set(names) - set(info.files) - {MANIFEST}
     missing = set(info.files) - set(names)
     if missing or extra:
-        raise _bad(source, "nội dung không khớp tệp mô tả ("
-                   + ", ".join(sorted(missing | extra))[:200] + ").")
+        raise _bad(
+            source,
+            "nội dung không khớp tệp mô tả (" + ", ".join(sorted(missing | extra))[:200] + ").",
+        )
     for member in info.files:
         if not _safe_member(member):
             raise _bad(source, f"đường dẫn không an toàn: {member[:100]}.")
@@ -345,8 +365,9 @@ def _checked_manifest(source: Path, zf: zipfile.ZipFile) -> tuple[dict[str, obje
     return manifest, info
 
 
-def _check_room(source: Path, zf: zipfile.ZipFile, manifest: dict[str, object],
-                stage_in: Path) -> None:
+def _check_room(
+    source: Path, zf: zipfile.ZipFile, manifest: dict[str, object], stage_in: Path
+) -> None:
     """Sizes against the manifest, the database header and the free space — before a single
     byte is extracted (a small zip of a 3 GB zero-filled "database" once filled the disk)."""
     infos = {i.filename: i for i in zf.infolist()}
@@ -358,8 +379,11 @@ def _check_room(source: Path, zf: zipfile.ZipFile, manifest: dict[str, object],
             raise _bad(source, "tệp mô tả (manifest.json) sai cấu trúc.")
         for member, size in sizes.items():
             if infos[member].file_size != size:
-                raise _bad(source, f"kích thước của {member[:100]} không khớp tệp mô tả: tệp đã "
-                                   "bị thay đổi hoặc hỏng.")
+                raise _bad(
+                    source,
+                    f"kích thước của {member[:100]} không khớp tệp mô tả: tệp đã "
+                    "bị thay đổi hoặc hỏng.",
+                )
     db_info = infos[DB_MEMBER]
     with zf.open(db_info) as member:
         header = member.read(100)
@@ -370,8 +394,11 @@ def _check_room(source: Path, zf: zipfile.ZipFile, manifest: dict[str, object],
     pages = int.from_bytes(header[28:32], "big")
     valid = header[24:28] == header[92:96]  # the in-header size is kept up to date
     if valid and pages and pages * page_size != db_info.file_size:
-        raise _bad(source, "kích thước cơ sở dữ liệu bên trong không khớp phần đầu của nó: tệp "
-                           "đã bị thay đổi hoặc hỏng.")
+        raise _bad(
+            source,
+            "kích thước cơ sở dữ liệu bên trong không khớp phần đầu của nó: tệp "
+            "đã bị thay đổi hoặc hỏng.",
+        )
     needed = sum(i.file_size for i in infos.values() if i.filename in files)
     try:
         free = shutil.disk_usage(stage_in).free
@@ -382,7 +409,8 @@ def _check_room(source: Path, zf: zipfile.ZipFile, manifest: dict[str, object],
             f"Không đủ chỗ trống trên ổ đĩa để kiểm tra bản sao lưu {source.name}: cần khoảng "
             f"{_megabytes(needed + _ROOM_MARGIN)} MB, ổ đĩa chứa thư mục dữ liệu {stage_in} chỉ "
             f"còn {_megabytes(free)} MB. Chưa giải nén gì, dữ liệu hiện tại không bị thay đổi. "
-            "Hãy giải phóng dung lượng ổ đĩa rồi thử lại.")
+            "Hãy giải phóng dung lượng ổ đĩa rồi thử lại."
+        )
 
 
 def _megabytes(size: int) -> str:
@@ -400,14 +428,21 @@ def _extract(source: Path, zf: zipfile.ZipFile, info: BackupInfo, folder: Path) 
                     hasher.update(chunk)
                     dst.write(chunk)
         except OSError as exc:
-            if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC), errno.EACCES,
-                             errno.EPERM, errno.EROFS):
+            if exc.errno in (
+                errno.ENOSPC,
+                getattr(errno, "EDQUOT", errno.ENOSPC),
+                errno.EACCES,
+                errno.EPERM,
+                errno.EROFS,
+            ):
                 raise disk_error(exc, out) from exc
             # a member named like a folder, or a file where a folder must be: not our backup
             raise _bad(source, f"thành phần {member[:100]} không giải nén được.") from exc
         if hasher.hexdigest() != digest:
-            raise _bad(source, f"{member[:100]} không đúng mã kiểm tra (sha256): tệp đã "
-                               "bị thay đổi hoặc hỏng.")
+            raise _bad(
+                source,
+                f"{member[:100]} không đúng mã kiểm tra (sha256): tệp đã bị thay đổi hoặc hỏng.",
+            )
 
 
 def _check_database(source: Path, db_file: Path) -> None:
@@ -420,12 +455,20 @@ def _check_database(source: Path, db_file: Path) -> None:
     if revision is None:
         raise _bad(source, "cơ sở dữ liệu bên trong không có phiên bản lược đồ.")
     if revision not in _known_revisions():
-        raise _bad(source, f"được tạo bởi phiên bản mới hơn của chương trình (lược đồ "
-                           f"{revision[:40]}); hãy cài phiên bản Sổ theo dõi mới nhất.")
+        raise _bad(
+            source,
+            f"được tạo bởi phiên bản mới hơn của chương trình (lược đồ "
+            f"{revision[:40]}); hãy cài phiên bản Sổ theo dõi mới nhất.",
+        )
     missing = schema_differences(db_file, revision)
     if missing:
-        raise _bad(source, "cơ sở dữ liệu bên trong không đúng lược đồ của Sổ theo dõi (thiếu "
-                   + ", ".join(missing[:6]) + (", …" if len(missing) > 6 else "") + ").")
+        raise _bad(
+            source,
+            "cơ sở dữ liệu bên trong không đúng lược đồ của Sổ theo dõi (thiếu "
+            + ", ".join(missing[:6])
+            + (", …" if len(missing) > 6 else "")
+            + ").",
+        )
 
 
 def verify_backup(path: Path | str, *, stage_in: Path | None = None) -> BackupInfo:
@@ -444,8 +487,11 @@ def restore_backup(db: Database, path: Path | str, *, now: dt.datetime) -> Resto
         safety: Path | None = None
         if db.path.exists():
             safety = create_backup(
-                db, backups_dir(db) / f"truoc-khoi-phuc-{now:%Y%m%d-%H%M%S}.zip", now=now,
-                reason="trước khi khôi phục").path
+                db,
+                backups_dir(db) / f"truoc-khoi-phuc-{now:%Y%m%d-%H%M%S}.zip",
+                now=now,
+                reason="trước khi khôi phục",
+            ).path
         db.engine.dispose()
         swap = _AttachmentSwap(db, folder / ATTACHMENTS, now)
         token = secrets.randbelow(2**31 - 2) + 1
@@ -468,7 +514,8 @@ def restore_backup(db: Database, path: Path | str, *, now: dt.datetime) -> Resto
                 journal.resolved = True
                 raise DatabaseError(
                     f"Không ghi được dữ liệu khôi phục ({exc}); dữ liệu hiện tại không đổi. Hãy "
-                    "đóng các chương trình khác đang dùng dữ liệu rồi thử lại.") from exc
+                    "đóng các chương trình khác đang dùng dữ liệu rồi thử lại."
+                ) from exc
             finally:
                 src.close()
             swap.finish()
@@ -508,7 +555,8 @@ class _AttachmentSwap:
             raise AppError(
                 f"Không thay được thư mục tệp đính kèm {self.target} ({exc.strerror or exc}); "
                 "dữ liệu hiện tại không đổi. Hãy đóng các tệp đính kèm đang mở (PDF, Word…) rồi "
-                "thử lại.") from exc
+                "thử lại."
+            ) from exc
 
     def undo(self) -> None:
         if self.old.exists():
@@ -547,9 +595,14 @@ class _RestoreJournal:
 
     def __init__(self, db_path: Path, swap: _AttachmentSwap, token: int) -> None:
         self.path = db_path.resolve().parent / RESTORE_JOURNAL
-        self.content = {"database": db_path.name, "token": token,
-                        "attachments": swap.target.name, "old": swap.old.name,
-                        "incoming": swap.incoming.name, "had_attachments": swap.target.exists()}
+        self.content = {
+            "database": db_path.name,
+            "token": token,
+            "attachments": swap.target.name,
+            "old": swap.old.name,
+            "incoming": swap.incoming.name,
+            "had_attachments": swap.target.exists(),
+        }
         self.resolved = False
         self._handle: object = None
 
@@ -561,8 +614,10 @@ class _RestoreJournal:
                 tmp.write_text(json.dumps(self.content), encoding="utf-8")
             handle = self.path.open("rb+")
         except (OSError, AppError) as exc:
-            raise AppError(f"Không bắt đầu khôi phục được: không ghi được {self.path.name} "
-                           f"({exc}). Dữ liệu hiện tại không đổi.") from exc
+            raise AppError(
+                f"Không bắt đầu khôi phục được: không ghi được {self.path.name} "
+                f"({exc}). Dữ liệu hiện tại không đổi."
+            ) from exc
         _lock(handle)
         self._handle = handle
         return self
@@ -592,8 +647,9 @@ def finish_interrupted_restore(db_path: Path) -> str | None:
                 return None  # a restore is running
             content = json.loads(handle.read().decode("utf-8"))
         names = [str(content[k]) for k in ("attachments", "old", "incoming")]
-        if content["database"] != db_path.name or any("/" in n or "\\" in n or n in ("", ".", "..")
-                                                       for n in names):
+        if content["database"] != db_path.name or any(
+            "/" in n or "\\" in n or n in ("", ".", "..") for n in names
+        ):
             return None
         target, old, incoming = (folder / n for n in names)
         con = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
@@ -643,8 +699,9 @@ def auto_backup(db: Database, reason: str, now: dt.datetime) -> Path | None:
         slug = re.sub(r"[^a-z0-9-]+", "-", reason.lower()).strip("-") or "tu-dong"
         target = folder / f"tu-dong-{now:%Y%m%d-%H%M%S}-{slug}.zip"
         create_backup(db, target, now=now, reason=reason)
-        rotate(folder, keep_daily=settings.backup_keep_daily,
-               keep_monthly=settings.backup_keep_monthly)
+        rotate(
+            folder, keep_daily=settings.backup_keep_daily, keep_monthly=settings.backup_keep_monthly
+        )
         return target
     except Exception:
         log.exception("Automatic backup (%s) failed", reason)

@@ -44,11 +44,17 @@ class Deadline:
         return f"sotheodoi-{self.task_id}-{self.period_key}@sotheodoi.local"
 
 
-def upcoming_deadlines(db: Database, as_of: dt.date, *, horizon_days: int = DEFAULT_HORIZON_DAYS,
-                       directive_id: int | None = None) -> list[Deadline]:
+def upcoming_deadlines(
+    db: Database,
+    as_of: dt.date,
+    *,
+    horizon_days: int = DEFAULT_HORIZON_DAYS,
+    directive_id: int | None = None,
+) -> list[Deadline]:
     """Deadlines from ``as_of`` to ``as_of + horizon_days`` that some unit has not met yet."""
-    rows = list_obligations(db, as_of, directive_id=directive_id,
-                            statuses=[Status.DUE_SOON, Status.NOT_DUE])
+    rows = list_obligations(
+        db, as_of, directive_id=directive_id, statuses=[Status.DUE_SOON, Status.NOT_DUE]
+    )
     last = as_of + dt.timedelta(days=horizon_days)
     return group_deadlines(r for r in rows if as_of <= r.due_date <= last)
 
@@ -61,14 +67,25 @@ def group_deadlines(rows: Iterable[ObligationRow]) -> list[Deadline]:
     for items in groups.values():
         first = items[0]
         names = sorted({r.unit_display for r in items}, key=search_key)
-        out.append(Deadline(first.directive_id, first.directive_symbol, first.task_id,
-                            first.task_title, first.period_key, first.period_label,
-                            first.due_date, first.nominal_due, tuple(names)))
+        out.append(
+            Deadline(
+                first.directive_id,
+                first.directive_symbol,
+                first.task_id,
+                first.task_title,
+                first.period_key,
+                first.period_label,
+                first.due_date,
+                first.nominal_due,
+                tuple(names),
+            )
+        )
     return sorted(out, key=lambda d: (d.due_date, d.directive_symbol, d.task_id, d.period_key))
 
 
-def calendar_bytes(deadlines: Iterable[Deadline], *, stamp: dt.datetime | None = None,
-                   agency: str = "") -> bytes:
+def calendar_bytes(
+    deadlines: Iterable[Deadline], *, stamp: dt.datetime | None = None, agency: str = ""
+) -> bytes:
     """The .ics text (RFC 5545) of ``deadlines``."""
     from icalendar import Alarm, Calendar, Event
 
@@ -89,8 +106,10 @@ def calendar_bytes(deadlines: Iterable[Deadline], *, stamp: dt.datetime | None =
         if d.period_label:
             lines.append(f"Kỳ: {d.period_label}")
         if d.nominal_due is not None:
-            lines.append(f"Hạn theo văn bản {fmt(d.nominal_due)}, dời sang ngày làm việc "
-                         f"kế tiếp {fmt(d.due_date)}.")
+            lines.append(
+                f"Hạn theo văn bản {fmt(d.nominal_due)}, dời sang ngày làm việc "
+                f"kế tiếp {fmt(d.due_date)}."
+            )
         lines.append(f"Chưa nộp ({len(d.open_units)} đơn vị): " + "; ".join(d.open_units))
         event.add("description", "\n".join(lines))
         event.add("categories", ["Hạn nộp"])
@@ -104,14 +123,18 @@ def calendar_bytes(deadlines: Iterable[Deadline], *, stamp: dt.datetime | None =
     return bytes(cal.to_ical())
 
 
-def export_calendar(db: Database, path: Path | str, as_of: dt.date, *,
-                    horizon_days: int = DEFAULT_HORIZON_DAYS,
-                    directive_id: int | None = None) -> int:
+def export_calendar(
+    db: Database,
+    path: Path | str,
+    as_of: dt.date,
+    *,
+    horizon_days: int = DEFAULT_HORIZON_DAYS,
+    directive_id: int | None = None,
+) -> int:
     """Write the .ics of the upcoming deadlines to ``path``; returns how many events."""
     from app.settings import load_settings
 
-    deadlines = upcoming_deadlines(db, as_of, horizon_days=horizon_days,
-                                   directive_id=directive_id)
+    deadlines = upcoming_deadlines(db, as_of, horizon_days=horizon_days, directive_id=directive_id)
     with db.read() as session:
         agency = load_settings(session).agency_name
     data = calendar_bytes(deadlines, agency=agency)

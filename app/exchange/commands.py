@@ -17,9 +17,14 @@ if TYPE_CHECKING:  # the database layer (SQLAlchemy) only when a command runs
     from app.db import Database
 
 # The file name ``export --out FOLDER/`` writes in that folder (followed by the day).
-EXPORT_NAMES = {"units": "danh-sach-don-vi", "directives": "van-ban-chi-dao",
-                "plans": "ke-hoach", "reports": "bao-cao-nhan-duoc", "warnings": "canh-bao-han",
-                "status": "tinh-trang-nop"}
+EXPORT_NAMES = {
+    "units": "danh-sach-don-vi",
+    "directives": "van-ban-chi-dao",
+    "plans": "ke-hoach",
+    "reports": "bao-cao-nhan-duoc",
+    "warnings": "canh-bao-han",
+    "status": "tinh-trang-nop",
+}
 # The lists ``export`` knows, in the order of ``xlsx_export.TABLES`` (a test keeps them equal):
 # named here so that building the parser does not import openpyxl.
 EXPORT_TABLES = tuple(EXPORT_NAMES)
@@ -33,8 +38,10 @@ def output_path(text: str, default_name: str) -> Path:
     target = Path(text)
     if text.endswith(("/", "\\", os.sep)) or target.is_dir():
         if not target.is_dir():
-            raise NotFound(f"Không có thư mục {target} để ghi tệp. Hãy tạo thư mục trước hoặc "
-                           "chọn thư mục khác.")
+            raise NotFound(
+                f"Không có thư mục {target} để ghi tệp. Hãy tạo thư mục trước hoặc "
+                "chọn thư mục khác."
+            )
         return target / default_name
     return target
 
@@ -43,11 +50,17 @@ def cmd_export(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     from app.exchange.xlsx_export import ExportFilters, export
 
     filters = ExportFilters(
-        as_of=args.as_of, directive=args.directive or "", task=args.task or "",
-        period=args.period or "", unit=args.unit or "", kind=args.kind or "",
-        statuses=tuple(args.status or ()))
-    target = output_path(args.out, f"{EXPORT_NAMES.get(args.table, args.table)}-"
-                                   f"{args.as_of:%Y-%m-%d}.xlsx")
+        as_of=args.as_of,
+        directive=args.directive or "",
+        task=args.task or "",
+        period=args.period or "",
+        unit=args.unit or "",
+        kind=args.kind or "",
+        statuses=tuple(args.status or ()),
+    )
+    target = output_path(
+        args.out, f"{EXPORT_NAMES.get(args.table, args.table)}-{args.as_of:%Y-%m-%d}.xlsx"
+    )
     path, count = export(db, args.table, target, filters)
     out.write(f"Đã xuất {count} dòng ra {path}\n")
     return 0
@@ -62,16 +75,20 @@ def cmd_import(db: Database, args: argparse.Namespace, out: TextIO) -> int:
             raise ValidationError("--undo và --list không đi cùng LOẠI và TỆP.")
         return _import_batches(db, args, out)
     if not args.kind or not args.file:
-        raise ValidationError("Hãy ghi LOẠI (units hoặc submissions) và TỆP.xlsx, ví dụ: "
-                              "import submissions van-ban.xlsx")
+        raise ValidationError(
+            "Hãy ghi LOẠI (units hoặc submissions) và TỆP.xlsx, ví dụ: "
+            "import submissions van-ban.xlsx"
+        )
     if args.kind not in ("units", "submissions"):
-        raise ValidationError(f"Loại {args.kind!r} không nhập được; chọn units hoặc "
-                              "submissions.")
+        raise ValidationError(f"Loại {args.kind!r} không nhập được; chọn units hoặc submissions.")
     preview = preview_import(db, args.kind, Path(args.file), today=args.today)
     out.write(preview.sheet_note() + "\n")
     for row in preview.rows:
-        if row.action in (RowAction.ERROR, RowAction.NEW, RowAction.UPDATE) or args.verbose \
-                or row.warnings:
+        if (
+            row.action in (RowAction.ERROR, RowAction.NEW, RowAction.UPDATE)
+            or args.verbose
+            or row.warnings
+        ):
             out.write(f"Dòng {row.row_number}: {row.action.label} — {row.reason}\n")
     out.write(preview.describe() + "\n")
     if preview.has_errors:
@@ -127,8 +144,10 @@ def cmd_restore(target: str, args: argparse.Namespace, out: TextIO) -> int:
     from app.exchange.backup import restore_backup, verify_backup
 
     if is_server_url(target):
-        raise AppError("Chỉ khôi phục được vào cơ sở dữ liệu dạng tệp (SQLite). Với máy chủ "
-                       "PostgreSQL, hãy dùng bản sao lưu của máy chủ (pg_dump).")
+        raise AppError(
+            "Chỉ khôi phục được vào cơ sở dữ liệu dạng tệp (SQLite). Với máy chủ "
+            "PostgreSQL, hãy dùng bản sao lưu của máy chủ (pg_dump)."
+        )
     path = Path(target.removeprefix("sqlite:///")).expanduser()
     backup = Path(args.file)
     stage = path.resolve().parent if path.resolve().parent.is_dir() else None
@@ -144,8 +163,10 @@ def cmd_restore(target: str, args: argparse.Namespace, out: TextIO) -> int:
 
         aside = put_back(backup, path, now=dt.datetime.now())
         connect(target).dispose()  # brought to this program's schema, as on opening
-        out.write(f"Tệp dữ liệu {path} bị hỏng nên chưa mở được; tệp hỏng được giữ nguyên tại "
-                  f"{aside}. Đã khôi phục dữ liệu từ {backup.name}.\n")
+        out.write(
+            f"Tệp dữ liệu {path} bị hỏng nên chưa mở được; tệp hỏng được giữ nguyên tại "
+            f"{aside}. Đã khôi phục dữ liệu từ {backup.name}.\n"
+        )
         return 0
     try:
         result = restore_backup(db, backup, now=dt.datetime.now())
@@ -176,10 +197,13 @@ def needs_recovery(path: Path) -> bool:
     try:
         if [r[0] for r in con.execute("PRAGMA quick_check").fetchall()] != ["ok"]:
             return True
-        tables = {str(r[0]) for r in con.execute(
-            "SELECT name FROM sqlite_master WHERE type='table'")}
-        stamped = "alembic_version" in tables and con.execute(
-            "SELECT count(*) FROM alembic_version").fetchone()[0] > 0
+        tables = {
+            str(r[0]) for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")
+        }
+        stamped = (
+            "alembic_version" in tables
+            and con.execute("SELECT count(*) FROM alembic_version").fetchone()[0] > 0
+        )
         return bool(tables & OUR_TABLES) and not stamped
     except sqlite3.OperationalError:  # locked, busy: not damage
         return False
@@ -193,28 +217,53 @@ def add_commands(sub: Any, date_arg: Any) -> None:
     """Register the subcommands on the CLI's subparsers (``date_arg`` parses dd/mm/yyyy).
     Imports nothing heavy: each handler imports what it needs when it runs."""
     p = sub.add_parser("export", help="xuất một danh sách ra Excel (.xlsx)")
-    p.add_argument("table", choices=EXPORT_TABLES, metavar="BẢNG",
-                   help="một trong: " + ", ".join(EXPORT_TABLES))
-    p.add_argument("--out", required=True, metavar="TỆP.xlsx",
-                   help="tệp Excel cần tạo, hoặc thư mục (tên tệp đặt theo danh sách và ngày)")
-    p.add_argument("--as-of", type=date_arg, default=dt.date.today(), metavar="NGÀY",
-                   help="ngày xét (mặc định hôm nay)")
+    p.add_argument(
+        "table",
+        choices=EXPORT_TABLES,
+        metavar="BẢNG",
+        help="một trong: " + ", ".join(EXPORT_TABLES),
+    )
+    p.add_argument(
+        "--out",
+        required=True,
+        metavar="TỆP.xlsx",
+        help="tệp Excel cần tạo, hoặc thư mục (tên tệp đặt theo danh sách và ngày)",
+    )
+    p.add_argument(
+        "--as-of",
+        type=date_arg,
+        default=dt.date.today(),
+        metavar="NGÀY",
+        help="ngày xét (mặc định hôm nay)",
+    )
     p.add_argument("--directive", metavar="SỐ_KÝ_HIỆU", help="chỉ một văn bản chỉ đạo")
     p.add_argument("--task", metavar="TÊN", help="chỉ một nhiệm vụ")
     p.add_argument("--period", metavar="KỲ", help='chỉ một kỳ, ví dụ "6 tháng đầu năm 2018"')
     p.add_argument("--unit", metavar="TÊN", help="chỉ một đơn vị")
     p.add_argument("--kind", choices=["so_nganh", "huyen", "xa", "khac"], help="loại đơn vị")
-    p.add_argument("--status", action="append", choices=[s.value for s in Status],
-                   metavar="MÃ", help="lọc theo trạng thái (có thể lặp)")
+    p.add_argument(
+        "--status",
+        action="append",
+        choices=[s.value for s in Status],
+        metavar="MÃ",
+        help="lọc theo trạng thái (có thể lặp)",
+    )
     p.set_defaults(handler=cmd_export)
 
     p = sub.add_parser("import", help="nhập đơn vị hoặc văn bản nhận được từ Excel")
-    p.add_argument("kind", nargs="?", metavar="LOẠI",
-                   help="units (đơn vị) hoặc submissions (văn bản nhận được)")
+    p.add_argument(
+        "kind",
+        nargs="?",
+        metavar="LOẠI",
+        help="units (đơn vị) hoặc submissions (văn bản nhận được)",
+    )
     p.add_argument("file", nargs="?", metavar="TỆP.xlsx")
     p.add_argument("--dry-run", action="store_true", help="chỉ xem trước, không ghi")
-    p.add_argument("--undo", metavar="LAST|SỐ",
-                   help="hoàn tác cả một lần nhập: LAST (lần gần nhất) hoặc số lần nhập")
+    p.add_argument(
+        "--undo",
+        metavar="LAST|SỐ",
+        help="hoàn tác cả một lần nhập: LAST (lần gần nhất) hoặc số lần nhập",
+    )
     p.add_argument("--list", action="store_true", help="liệt kê các lần nhập đã làm")
     p.add_argument("--verbose", action="store_true", help="in cả các dòng không đổi, bỏ qua")
     p.add_argument("--today", type=date_arg, default=dt.date.today(), help=argparse.SUPPRESS)

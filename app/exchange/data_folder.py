@@ -33,9 +33,11 @@ class MoveResult:
     pointer: Path
 
     def describe(self) -> str:
-        return (f"Đã chuyển dữ liệu sang {self.new_db.parent} ({self.attachments} tệp đính kèm) "
-                f"và kiểm tra bản chép khớp với dữ liệu gốc. Thư mục cũ {self.old_db.parent} "
-                "vẫn giữ nguyên; có thể xoá sau khi đã dùng ổn định thư mục mới.")
+        return (
+            f"Đã chuyển dữ liệu sang {self.new_db.parent} ({self.attachments} tệp đính kèm) "
+            f"và kiểm tra bản chép khớp với dữ liệu gốc. Thư mục cũ {self.old_db.parent} "
+            "vẫn giữ nguyên; có thể xoá sau khi đã dùng ổn định thư mục mới."
+        )
 
 
 def move_data(db: Database, new_folder: Path | str, *, now: dt.datetime) -> MoveResult:
@@ -54,12 +56,14 @@ def move_data(db: Database, new_folder: Path | str, *, now: dt.datetime) -> Move
     if new_db.exists():
         raise ValidationError(
             f"Thư mục {folder} đã có tệp dữ liệu {DB_FILENAME}. Hãy chọn một thư mục trống để "
-            "không ghi đè dữ liệu đang có.")
+            "không ghi đè dữ liệu đang có."
+        )
     old_attachments = attachments_dir(db)
     new_attachments = folder / ATTACHMENTS
     if new_attachments.exists():
-        raise ValidationError(f"Thư mục {folder} đã có thư mục {ATTACHMENTS}; hãy chọn thư mục "
-                              "trống.")
+        raise ValidationError(
+            f"Thư mục {folder} đã có thư mục {ATTACHMENTS}; hãy chọn thư mục trống."
+        )
     with atomic_path(new_db) as tmp:
         copy_database(old_db, tmp)
     count = 0
@@ -82,11 +86,18 @@ def move_data(db: Database, new_folder: Path | str, *, now: dt.datetime) -> Move
         shutil.rmtree(new_attachments, ignore_errors=True)
         if isinstance(exc, OSError):
             raise disk_error(exc, folder) from exc
-        raise AppError(f"Chưa chuyển được dữ liệu: {exc} Dữ liệu vẫn ở thư mục cũ "
-                       f"{old_db.parent}; hãy thử lại hoặc chọn thư mục khác.") from exc
+        raise AppError(
+            f"Chưa chuyển được dữ liệu: {exc} Dữ liệu vẫn ở thư mục cũ "
+            f"{old_db.parent}; hãy thử lại hoặc chọn thư mục khác."
+        ) from exc
     pointer = location_file()
     with atomic_path(pointer) as tmp:
-        tmp.write_text(json.dumps({"db": str(new_db), "moved_from": str(old_db),
-                                   "moved_at": now.isoformat()}, ensure_ascii=False, indent=2),
-                       encoding="utf-8")
+        tmp.write_text(
+            json.dumps(
+                {"db": str(new_db), "moved_from": str(old_db), "moved_at": now.isoformat()},
+                ensure_ascii=False,
+                indent=2,
+            ),
+            encoding="utf-8",
+        )
     return MoveResult(old_db=old_db, new_db=new_db, attachments=count, pointer=pointer)

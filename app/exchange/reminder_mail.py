@@ -60,9 +60,11 @@ def load_mail_settings(db: Database) -> MailSettings:
     return MailSettings(
         mail_from=str(extra.get("mail_from") or ""),
         mail_from_name=str(extra.get("mail_from_name") or s.agency_name),
-        smtp_host=str(extra.get("smtp_host") or ""), smtp_port=port,
+        smtp_host=str(extra.get("smtp_host") or ""),
+        smtp_port=port,
         smtp_user=str(extra.get("smtp_user") or ""),
-        smtp_security=str(extra.get("smtp_security") or "starttls"))
+        smtp_security=str(extra.get("smtp_security") or "starttls"),
+    )
 
 
 def save_mail_settings(db: Database, settings: MailSettings) -> MailSettings:
@@ -80,10 +82,15 @@ def save_mail_settings(db: Database, settings: MailSettings) -> MailSettings:
         raise ValidationError(next(iter(errors.values())), errors=errors)
     from app.services.configuration import update_settings
 
-    update_settings(db, mail_from=settings.mail_from.strip(),
-                    mail_from_name=settings.mail_from_name.strip(),
-                    smtp_host=settings.smtp_host.strip(), smtp_port=settings.smtp_port,
-                    smtp_user=settings.smtp_user.strip(), smtp_security=settings.smtp_security)
+    update_settings(
+        db,
+        mail_from=settings.mail_from.strip(),
+        mail_from_name=settings.mail_from_name.strip(),
+        smtp_host=settings.smtp_host.strip(),
+        smtp_port=settings.smtp_port,
+        smtp_user=settings.smtp_user.strip(),
+        smtp_security=settings.smtp_security,
+    )
     return load_mail_settings(db)
 
 
@@ -98,8 +105,7 @@ def store_smtp_password(settings: MailSettings, password: str) -> bool:
     if ring is None:
         return False
     try:
-        ring.set_password(KEYRING_SERVICE, f"{settings.smtp_user}@{settings.smtp_host}",
-                          password)
+        ring.set_password(KEYRING_SERVICE, f"{settings.smtp_user}@{settings.smtp_host}", password)
     except Exception:
         return False
     return True
@@ -113,7 +119,8 @@ def smtp_password(settings: MailSettings) -> str | None:
         return None
     try:
         return ring.get_password(  # type: ignore[no-any-return]
-            KEYRING_SERVICE, f"{settings.smtp_user}@{settings.smtp_host}")
+            KEYRING_SERVICE, f"{settings.smtp_user}@{settings.smtp_host}"
+        )
     except Exception:
         return None
 
@@ -140,14 +147,23 @@ def reminder_pdf(db: Database, directive_id: int, as_of: dt.date) -> bytes:
     from app.documents.generate import build
 
     buffer = io.BytesIO()
-    build(db, DocumentOptions(kind=DocumentKind.REMINDER, as_of=as_of,
-                              directive_id=directive_id), buffer)
+    build(
+        db,
+        DocumentOptions(kind=DocumentKind.REMINDER, as_of=as_of, directive_id=directive_id),
+        buffer,
+    )
     return buffer.getvalue()
 
 
-def reminder_drafts(db: Database, directive_id: int, as_of: dt.date, *,
-                    pdf: bytes | None = None, unit_ids: Sequence[int] | None = None,
-                    settings: MailSettings | None = None) -> list[MailDraft]:
+def reminder_drafts(
+    db: Database,
+    directive_id: int,
+    as_of: dt.date,
+    *,
+    pdf: bytes | None = None,
+    unit_ids: Sequence[int] | None = None,
+    settings: MailSettings | None = None,
+) -> list[MailDraft]:
     """One message per unit overdue on ``as_of`` (or only ``unit_ids``), with the reminder
     letter's PDF attached (built when ``pdf`` is None)."""
     from app.documents.data import directive_reference, reminder_data
@@ -163,8 +179,11 @@ def reminder_drafts(db: Database, directive_id: int, as_of: dt.date, *,
     wanted = None if unit_ids is None else set(unit_ids)
     units = [u for u in data.units if wanted is None or u.unit_id in wanted]
     with db.read() as session:
-        emails = dict(session.execute(select(Unit.id, Unit.email).where(
-            Unit.id.in_([u.unit_id for u in units]))).all())
+        emails = dict(
+            session.execute(
+                select(Unit.id, Unit.email).where(Unit.id.in_([u.unit_id for u in units]))
+            ).all()
+        )
     reference = directive_reference(data.directive)
     attachment_name = f"cong-van-don-doc-{as_of:%Y%m%d}.pdf"
     drafts = []
@@ -187,10 +206,10 @@ def reminder_drafts(db: Database, directive_id: int, as_of: dt.date, *,
             f"chưa gửi:\n{owed}\n\n"
             f"{agency} đề nghị quý cơ quan khẩn trương gửi văn bản về {agency} để tổng hợp, "
             "báo cáo theo quy định. Công văn đôn đốc đính kèm thư này.\n\n"
-            f"Trân trọng.\n{settings.mail_from_name or agency}\n")
+            f"Trân trọng.\n{settings.mail_from_name or agency}\n"
+        )
         message.set_content(body)
-        message.add_attachment(pdf, maintype="application", subtype="pdf",
-                               filename=attachment_name)
+        message.add_attachment(pdf, maintype="application", subtype="pdf", filename=attachment_name)
         drafts.append(MailDraft(unit.unit_id, unit.unit_name, to, message))
     if not drafts:
         raise AppError("Không có đơn vị nào được chọn để gửi thư nhắc.")
@@ -220,21 +239,32 @@ def write_drafts(drafts: Sequence[MailDraft], folder: Path | str) -> list[Path]:
     return paths
 
 
-def send_drafts(drafts: Sequence[MailDraft], settings: MailSettings, password: str | None,
-                *, timeout: float = 30.0) -> int:
+def send_drafts(
+    drafts: Sequence[MailDraft],
+    settings: MailSettings,
+    password: str | None,
+    *,
+    timeout: float = 30.0,
+) -> int:
     """Send the messages that have an address through the office's SMTP server."""
     if not settings.can_send:
-        raise AppError("Chưa cài đặt máy chủ gửi thư (SMTP). Hãy lưu thư thành tệp .eml rồi mở "
-                       "bằng chương trình thư điện tử.")
+        raise AppError(
+            "Chưa cài đặt máy chủ gửi thư (SMTP). Hãy lưu thư thành tệp .eml rồi mở "
+            "bằng chương trình thư điện tử."
+        )
     missing = [d.unit_name for d in drafts if not d.to]
     if missing:
-        raise ValidationError("Các đơn vị sau chưa có địa chỉ thư điện tử (sửa ở thẻ Đơn vị): "
-                              + "; ".join(missing))
+        raise ValidationError(
+            "Các đơn vị sau chưa có địa chỉ thư điện tử (sửa ở thẻ Đơn vị): " + "; ".join(missing)
+        )
     try:
         if settings.smtp_security == "ssl":
             server: smtplib.SMTP = smtplib.SMTP_SSL(
-                settings.smtp_host, settings.smtp_port, timeout=timeout,
-                context=ssl.create_default_context())
+                settings.smtp_host,
+                settings.smtp_port,
+                timeout=timeout,
+                context=ssl.create_default_context(),
+            )
         else:
             server = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=timeout)
         with server:
@@ -247,17 +277,28 @@ def send_drafts(drafts: Sequence[MailDraft], settings: MailSettings, password: s
                 del message["X-Unsent"]
                 server.send_message(message)
     except smtplib.SMTPAuthenticationError:
-        raise AppError("Máy chủ thư từ chối tên đăng nhập hoặc mật khẩu. Hãy kiểm tra lại "
-                       "trong Cài đặt thư điện tử.") from None
+        raise AppError(
+            "Máy chủ thư từ chối tên đăng nhập hoặc mật khẩu. Hãy kiểm tra lại "
+            "trong Cài đặt thư điện tử."
+        ) from None
     except (OSError, smtplib.SMTPException) as exc:
-        raise AppError(f"Không gửi được thư qua {settings.smtp_host}:{settings.smtp_port} "
-                       f"({exc}). Thư chưa gửi; có thể lưu thành tệp .eml để gửi bằng "
-                       "chương trình thư điện tử.") from None
+        raise AppError(
+            f"Không gửi được thư qua {settings.smtp_host}:{settings.smtp_port} "
+            f"({exc}). Thư chưa gửi; có thể lưu thành tệp .eml để gửi bằng "
+            "chương trình thư điện tử."
+        ) from None
     return len(drafts)
 
 
-def notice_drafts(db: Database, unit_ids: Sequence[int], *, what: str, directive_symbol: str,
-                  due: dt.date, settings: MailSettings | None = None) -> list[MailDraft]:
+def notice_drafts(
+    db: Database,
+    unit_ids: Sequence[int],
+    *,
+    what: str,
+    directive_symbol: str,
+    due: dt.date,
+    settings: MailSettings | None = None,
+) -> list[MailDraft]:
     """The follow-up's notice before the due date (nhắc trước hạn): one short message per unit
     that has not sent ``what`` yet, due on ``due`` (no attachment)."""
     from app.models import Unit
@@ -266,8 +307,9 @@ def notice_drafts(db: Database, unit_ids: Sequence[int], *, what: str, directive
     settings = settings or load_mail_settings(db)
     with db.read() as session:
         agency = load_settings(session).agency_name
-        units = session.execute(select(Unit.id, Unit.name, Unit.email).where(
-            Unit.id.in_(list(unit_ids)))).all()
+        units = session.execute(
+            select(Unit.id, Unit.name, Unit.email).where(Unit.id.in_(list(unit_ids)))
+        ).all()
     by_id = {u.id: u for u in units}
     drafts = []
     for unit_id in unit_ids:
@@ -277,8 +319,9 @@ def notice_drafts(db: Database, unit_ids: Sequence[int], *, what: str, directive
         message = EmailMessage(policy=SMTP_POLICY)
         message["Subject"] = f"Nhắc hạn gửi {what} ({directive_symbol}), hạn {fmt(due)}"
         if settings.mail_from.strip():
-            message["From"] = formataddr((settings.mail_from_name or agency,
-                                          settings.mail_from.strip()))
+            message["From"] = formataddr(
+                (settings.mail_from_name or agency, settings.mail_from.strip())
+            )
         to = (unit.email or "").strip()
         if to:
             message["To"] = formataddr((unit.name, to))
@@ -290,7 +333,8 @@ def notice_drafts(db: Database, unit_ids: Sequence[int], *, what: str, directive
             f"Theo {directive_symbol}, hạn gửi {what} là ngày {fmt(due)}. Đến nay "
             f"{agency} chưa nhận được văn bản của quý cơ quan. Đề nghị quý cơ quan gửi đúng "
             "hạn để kịp tổng hợp, báo cáo.\n\n"
-            f"Trân trọng.\n{settings.mail_from_name or agency}\n")
+            f"Trân trọng.\n{settings.mail_from_name or agency}\n"
+        )
         drafts.append(MailDraft(unit.id, unit.name, to, message))
     if not drafts:
         raise AppError("Không có đơn vị nào để nhắc.")

@@ -52,8 +52,11 @@ class TransferCancelled(AppError):
     """Raised by a progress callback to stop: the target's transaction is rolled back."""
 
     def __init__(self) -> None:
-        super().__init__("Đã huỷ chuyển dữ liệu; cơ sở dữ liệu đích được giữ như trước khi "
-                         "chuyển, dữ liệu nguồn không thay đổi.")
+        super().__init__(
+            "Đã huỷ chuyển dữ liệu; cơ sở dữ liệu đích được giữ như trước khi "
+            "chuyển, dữ liệu nguồn không thay đổi."
+        )
+
 
 SKIP_TABLES = {"alembic_version"}
 TABLE_LABELS = {
@@ -90,8 +93,10 @@ class TransferResult:
 
     def describe(self) -> str:
         parts = ", ".join(f"{TABLE_LABELS.get(t, t)}: {n}" for t, n in self.counts if n)
-        text = (f"Đã chuyển {self.rows} dòng dữ liệu từ {self.source} sang {self.target} "
-                f"trong {self.seconds:.1f} giây; số dòng từng bảng khớp nhau ({parts}).")
+        text = (
+            f"Đã chuyển {self.rows} dòng dữ liệu từ {self.source} sang {self.target} "
+            f"trong {self.seconds:.1f} giây; số dòng từng bảng khớp nhau ({parts})."
+        )
         return f"{text} {self.attachments}" if self.attachments else text
 
 
@@ -106,8 +111,7 @@ def _source_url(target: str) -> str | URL:
     uri_path = quote(path.resolve().as_posix(), safe="/:")
     if not uri_path.startswith("/"):  # C:/… on Windows
         uri_path = "/" + uri_path
-    return URL.create("sqlite", database=f"file://{uri_path}",
-                      query={"mode": "ro", "uri": "true"})
+    return URL.create("sqlite", database=f"file://{uri_path}", query={"mode": "ro", "uri": "true"})
 
 
 @contextmanager
@@ -124,10 +128,15 @@ def _read_only_engine(source: str) -> Iterator[Engine]:
 
         event.listen(engine, "connect", _sqlite_ro)
     else:
-        engine = create_engine(url, poolclass=NullPool, connect_args={
-            "connect_timeout": 10,
-            "options": "-c default_transaction_read_only=on",
-            "application_name": "sotheodoi-transfer"})
+        engine = create_engine(
+            url,
+            poolclass=NullPool,
+            connect_args={
+                "connect_timeout": 10,
+                "options": "-c default_transaction_read_only=on",
+                "application_name": "sotheodoi-transfer",
+            },
+        )
     try:
         yield engine
     finally:
@@ -147,8 +156,9 @@ def _tables(conn: Connection) -> list[Table]:
 
 
 def _counts(conn: Connection, tables: list[Table]) -> dict[str, int]:
-    return {t.name: int(conn.execute(select(func.count()).select_from(t)).scalar() or 0)
-            for t in tables}
+    return {
+        t.name: int(conn.execute(select(func.count()).select_from(t)).scalar() or 0) for t in tables
+    }
 
 
 def _self_refs(table: Table) -> list[str]:
@@ -162,13 +172,18 @@ def _reset_sequences(conn: Connection, tables: list[Table]) -> None:
         if len(pk) != 1 or not _python_type_is_int(pk[0]):
             continue
         column = pk[0].name
-        seq = conn.execute(text("SELECT pg_get_serial_sequence(:t, :c)"),
-                           {"t": f'"{table.name}"', "c": column}).scalar()
+        seq = conn.execute(
+            text("SELECT pg_get_serial_sequence(:t, :c)"), {"t": f'"{table.name}"', "c": column}
+        ).scalar()
         if not seq:
             continue
-        conn.execute(text(
-            f'SELECT setval(:seq, COALESCE((SELECT MAX("{column}") FROM "{table.name}"), 1), '
-            f'(SELECT MAX("{column}") FROM "{table.name}") IS NOT NULL)'), {"seq": seq})
+        conn.execute(
+            text(
+                f'SELECT setval(:seq, COALESCE((SELECT MAX("{column}") FROM "{table.name}"), 1), '
+                f'(SELECT MAX("{column}") FROM "{table.name}") IS NOT NULL)'
+            ),
+            {"seq": seq},
+        )
 
 
 def _python_type_is_int(column: Any) -> bool:
@@ -178,9 +193,15 @@ def _python_type_is_int(column: Any) -> bool:
         return False
 
 
-def transfer(source: str, target: str, *, replace: bool = False, batch_size: int = 1000,
-             progress: Progress | None = None, embed_attachments: bool | None = None
-             ) -> TransferResult:
+def transfer(
+    source: str,
+    target: str,
+    *,
+    replace: bool = False,
+    batch_size: int = 1000,
+    progress: Progress | None = None,
+    embed_attachments: bool | None = None,
+) -> TransferResult:
     """Copy every row of ``source`` into ``target`` (see the module docstring).
 
     ``embed_attachments`` (default: when an SQLite file goes to a server): after the copy is
@@ -203,23 +224,35 @@ def transfer(source: str, target: str, *, replace: bool = False, batch_size: int
                 raise DatabaseError(
                     f"Dữ liệu nguồn {redact(source)} chưa ở lược đồ hiện tại của chương trình "
                     f"({revision or 'trống'}; cần {head}). Hãy mở nó bằng Sổ theo dõi một lần "
-                    "để chương trình nâng cấp, rồi chuyển lại.")
+                    "để chương trình nâng cấp, rồi chuyển lại."
+                )
             src_tables = _tables(src)
             totals = _counts(src, src_tables)
             dest = open_database(target)
             try:
                 upgrade(dest)
-                counts = _copy(src, src_tables, totals, dest.engine, replace=replace,
-                               batch_size=batch_size, progress=progress)
+                counts = _copy(
+                    src,
+                    src_tables,
+                    totals,
+                    dest.engine,
+                    replace=replace,
+                    batch_size=batch_size,
+                    progress=progress,
+                )
             except DBAPIError as exc:
                 raise DatabaseError(
                     f"Chuyển dữ liệu sang {redact(target)} không thành công; cơ sở dữ liệu đích "
-                    f"được giữ như trước khi chuyển. Chi tiết: {str(exc.orig).strip()}") from exc
+                    f"được giữ như trước khi chuyển. Chi tiết: {str(exc.orig).strip()}"
+                ) from exc
             finally:
                 dest.dispose()
             src.rollback()
-    source_file = None if is_server_url(source) else Path(
-        source.removeprefix("sqlite:///")).expanduser().resolve()
+    source_file = (
+        None
+        if is_server_url(source)
+        else Path(source.removeprefix("sqlite:///")).expanduser().resolve()
+    )
     if embed_attachments is None:
         embed_attachments = source_file is not None and is_server_url(target)
     note = ""
@@ -232,13 +265,26 @@ def transfer(source: str, target: str, *, replace: bool = False, batch_size: int
             note = embed_files(dest, [folder / "attachments", folder]).describe()
         finally:
             dest.dispose()
-    return TransferResult(source=redact(source), target=redact(target),
-                          counts=tuple(counts.items()), seconds=time.perf_counter() - started,
-                          replaced=replace, attachments=note)
+    return TransferResult(
+        source=redact(source),
+        target=redact(target),
+        counts=tuple(counts.items()),
+        seconds=time.perf_counter() - started,
+        replaced=replace,
+        attachments=note,
+    )
 
 
-def _copy(src: Connection, src_tables: list[Table], totals: dict[str, int], dest_engine: Engine,
-          *, replace: bool, batch_size: int, progress: Progress | None) -> dict[str, int]:
+def _copy(
+    src: Connection,
+    src_tables: list[Table],
+    totals: dict[str, int],
+    dest_engine: Engine,
+    *,
+    replace: bool,
+    batch_size: int,
+    progress: Progress | None,
+) -> dict[str, int]:
     with dest_engine.connect() as dst:
         tables = _tables(dst)
         names = {t.name for t in tables}
@@ -251,33 +297,55 @@ def _copy(src: Connection, src_tables: list[Table], totals: dict[str, int], dest
             existing = _counts(dst, tables)
             if any(existing.values()):
                 if not replace:
-                    filled = ", ".join(f"{TABLE_LABELS.get(t, t)}: {n}"
-                                       for t, n in existing.items() if n)
+                    filled = ", ".join(
+                        f"{TABLE_LABELS.get(t, t)}: {n}" for t, n in existing.items() if n
+                    )
                     raise Conflict(
                         "Cơ sở dữ liệu đích đã có dữ liệu (" + filled + "). Chương trình không "
-                        "ghi đè. Hãy chọn một cơ sở dữ liệu trống, hoặc chọn \"Thay thế dữ liệu "
-                        "đích\" (--replace) nếu chắc chắn muốn xoá dữ liệu đang có ở đích.")
+                        'ghi đè. Hãy chọn một cơ sở dữ liệu trống, hoặc chọn "Thay thế dữ liệu '
+                        'đích" (--replace) nếu chắc chắn muốn xoá dữ liệu đang có ở đích.'
+                    )
                 for table in reversed(tables):
                     dst.execute(table.delete())
             for table in tables:
                 source_table = by_name.get(table.name)
                 if source_table is None:
                     continue
-                _copy_table(src, source_table, dst, table, totals.get(table.name, 0),
-                            batch_size=batch_size, progress=progress)
+                _copy_table(
+                    src,
+                    source_table,
+                    dst,
+                    table,
+                    totals.get(table.name, 0),
+                    batch_size=batch_size,
+                    progress=progress,
+                )
             if dst.dialect.name == "postgresql":
                 _reset_sequences(dst, tables)
         copied = _counts(dst, tables)
-    wrong = [f"{TABLE_LABELS.get(t, t)}: nguồn {totals.get(t, 0)}, đích {n}"
-             for t, n in copied.items() if n != totals.get(t, 0)]
+    wrong = [
+        f"{TABLE_LABELS.get(t, t)}: nguồn {totals.get(t, 0)}, đích {n}"
+        for t, n in copied.items()
+        if n != totals.get(t, 0)
+    ]
     if wrong:
-        raise AppError("Số dòng sau khi chuyển không khớp (" + "; ".join(wrong) + "). Đừng dùng "
-                       "cơ sở dữ liệu đích; dữ liệu nguồn không bị thay đổi.")
+        raise AppError(
+            "Số dòng sau khi chuyển không khớp (" + "; ".join(wrong) + "). Đừng dùng "
+            "cơ sở dữ liệu đích; dữ liệu nguồn không bị thay đổi."
+        )
     return {t.name: copied[t.name] for t in tables if t.name in by_name}
 
 
-def _copy_table(src: Connection, source: Table, dst: Connection, table: Table, total: int, *,
-                batch_size: int, progress: Progress | None) -> None:
+def _copy_table(
+    src: Connection,
+    source: Table,
+    dst: Connection,
+    table: Table,
+    total: int,
+    *,
+    batch_size: int,
+    progress: Progress | None,
+) -> None:
     columns = [c.name for c in table.columns if c.name in source.columns]
     later = _self_refs(table)
     pk = list(table.primary_key.columns)
@@ -287,7 +355,8 @@ def _copy_table(src: Connection, source: Table, dst: Connection, table: Table, t
     done = 0
     fixups: list[dict[str, Any]] = []
     result = src.execution_options(yield_per=batch_size).execute(
-        select(*(source.columns[c] for c in columns)).order_by(*order))
+        select(*(source.columns[c] for c in columns)).order_by(*order)
+    )
     for batch in result.partitions(batch_size):
         rows = [dict(zip(columns, row, strict=True)) for row in batch]
         if later:
@@ -306,8 +375,18 @@ def _copy_table(src: Connection, source: Table, dst: Connection, table: Table, t
             items = [f for f in fixups if column in f]
             if not items:
                 continue
-            stmt = table.update().where(
-                *(table.columns[c.name] == bindparam(f"pk_{c.name}") for c in pk)
-            ).values({column: bindparam(f"new_{column}")})
-            dst.execute(stmt, [{**{k: v for k, v in f.items() if k.startswith("pk_")},
-                                f"new_{column}": f[column]} for f in items])
+            stmt = (
+                table.update()
+                .where(*(table.columns[c.name] == bindparam(f"pk_{c.name}") for c in pk))
+                .values({column: bindparam(f"new_{column}")})
+            )
+            dst.execute(
+                stmt,
+                [
+                    {
+                        **{k: v for k, v in f.items() if k.startswith("pk_")},
+                        f"new_{column}": f[column],
+                    }
+                    for f in items
+                ],
+            )

@@ -22,11 +22,21 @@ class Field:
 
 
 UNIT_FIELDS: tuple[Field, ...] = (
-    Field("name", "Tên đơn vị", ("Đơn vị", "Tên"), required=True,
-          hint="Tên đầy đủ, ví dụ UBND huyện Bình Sơn"),
+    Field(
+        "name",
+        "Tên đơn vị",
+        ("Đơn vị", "Tên"),
+        required=True,
+        hint="Tên đầy đủ, ví dụ UBND huyện Bình Sơn",
+    ),
     Field("short_name", "Tên viết tắt", ("Viết tắt", "Tên ngắn")),
-    Field("kind", "Loại đơn vị", ("Loại", "Cấp"), required=True,
-          hint="Sở, ban, ngành tỉnh / UBND cấp huyện / UBND cấp xã / Khác"),
+    Field(
+        "kind",
+        "Loại đơn vị",
+        ("Loại", "Cấp"),
+        required=True,
+        hint="Sở, ban, ngành tỉnh / UBND cấp huyện / UBND cấp xã / Khác",
+    ),
     Field("sort_order", "Thứ tự", ("Thứ tự sắp xếp",), hint="Số nguyên"),
     Field("head_title", "Chức danh thủ trưởng", ("Chức danh",)),
     Field("address", "Địa chỉ"),
@@ -40,31 +50,64 @@ UNIT_FIELDS: tuple[Field, ...] = (
 )
 SUBMISSION_FIELDS: tuple[Field, ...] = (
     Field("unit", "Đơn vị", ("Tên đơn vị", "Đơn vị gửi"), required=True),
-    Field("directive", "Văn bản chỉ đạo", ("Số, ký hiệu văn bản chỉ đạo", "Văn bản"),
-          required=True, hint="Số, ký hiệu, ví dụ 2116/UBND-NC"),
+    Field(
+        "directive",
+        "Văn bản chỉ đạo",
+        ("Số, ký hiệu văn bản chỉ đạo", "Văn bản"),
+        required=True,
+        hint="Số, ký hiệu, ví dụ 2116/UBND-NC",
+    ),
     Field("task", "Nhiệm vụ", ("Tên nhiệm vụ", "Yêu cầu")),
     Field("period", "Kỳ báo cáo", ("Kỳ",), hint="Với báo cáo định kỳ, ví dụ 6 tháng đầu năm 2018"),
-    Field("number_symbol", "Số, ký hiệu văn bản", ("Số ký hiệu", "Số, ký hiệu",
-                                                   "Số văn bản"), required=True),
-    Field("signed_date", "Ngày ký", ("Ngày văn bản", "Ngày ban hành"), required=True,
-          is_date=True),
-    Field("received_date", "Ngày nhận", ("Ngày đến", "Ngày tiếp nhận"), required=True,
-          is_date=True),
+    Field(
+        "number_symbol",
+        "Số, ký hiệu văn bản",
+        ("Số ký hiệu", "Số, ký hiệu", "Số văn bản"),
+        required=True,
+    ),
+    Field("signed_date", "Ngày ký", ("Ngày văn bản", "Ngày ban hành"), required=True, is_date=True),
+    Field(
+        "received_date", "Ngày nhận", ("Ngày đến", "Ngày tiếp nhận"), required=True, is_date=True
+    ),
     Field("signer", "Người ký"),
-    Field("channel", "Hình thức nhận", ("Hình thức",),
-          hint="Giấy / Thư điện tử / Hệ thống quản lý văn bản"),
+    Field(
+        "channel",
+        "Hình thức nhận",
+        ("Hình thức",),
+        hint="Giấy / Thư điện tử / Hệ thống quản lý văn bản",
+    ),
     Field("summary", "Trích yếu", ("Nội dung",)),
     Field("assessment", "Đánh giá", ("Nhận xét",)),
 )
 # Columns of the program's own exports that are read-only: recognised, not imported.
-IGNORED_HEADERS = ("STT", "Số TT", "TT", "Mã", "Sáp nhập vào", "Hạn", "Trạng thái",
-                   "Quá hạn (ngày)")
+IGNORED_HEADERS = (
+    "STT",
+    "Số TT",
+    "TT",
+    "Mã",
+    "Sáp nhập vào",
+    "Hạn",
+    "Trạng thái",
+    "Quá hạn (ngày)",
+)
 
-UNIT_EXPORT_HEADERS: tuple[str, ...] = (
-    "STT", *(f.header for f in UNIT_FIELDS), "Sáp nhập vào")
+UNIT_EXPORT_HEADERS: tuple[str, ...] = ("STT", *(f.header for f in UNIT_FIELDS), "Sáp nhập vào")
 _SUBMISSION_HEADERS = {f.key: f.header for f in SUBMISSION_FIELDS}
 SUBMISSION_EXPORT_HEADERS: tuple[str, ...] = (
-    "STT", *(_SUBMISSION_HEADERS[k] for k in ("unit", "directive", "task", "period")), "Hạn",
-    *(_SUBMISSION_HEADERS[k] for k in ("number_symbol", "signed_date", "received_date",
-                                       "signer", "channel", "summary", "assessment")),
-    "Trạng thái")
+    "STT",
+    *(_SUBMISSION_HEADERS[k] for k in ("unit", "directive", "task", "period")),
+    "Hạn",
+    *(
+        _SUBMISSION_HEADERS[k]
+        for k in (
+            "number_symbol",
+            "signed_date",
+            "received_date",
+            "signer",
+            "channel",
+            "summary",
+            "assessment",
+        )
+    ),
+    "Trạng thái",
+)

@@ -36,9 +36,24 @@ from app.status import Status
 from app.text import search_key
 
 __all__ = [  # the writer's names, for the callers that import them from here
-    "DATE_FORMAT", "HEADER_ROW", "MAX_WIDTH", "SUBTITLE_ROW", "TABLES", "TABLE_TITLES",
-    "TITLE_ROW", "CellValue", "Column", "ExportFilters", "Table", "build_table", "export",
-    "fill_workbook", "filtered_obligations", "status_table", "units_table", "warnings_table",
+    "DATE_FORMAT",
+    "HEADER_ROW",
+    "MAX_WIDTH",
+    "SUBTITLE_ROW",
+    "TABLES",
+    "TABLE_TITLES",
+    "TITLE_ROW",
+    "CellValue",
+    "Column",
+    "ExportFilters",
+    "Table",
+    "build_table",
+    "export",
+    "fill_workbook",
+    "filtered_obligations",
+    "status_table",
+    "units_table",
+    "warnings_table",
     "write_table",
 ]
 
@@ -73,7 +88,7 @@ class ExportFilters:
         if self.directive:
             parts.append(f"văn bản {self.directive}")
         if self.task:
-            parts.append(f"nhiệm vụ \"{self.task}\"")
+            parts.append(f'nhiệm vụ "{self.task}"')
         if self.period:
             parts.append(f"kỳ {self.period}")
         if self.unit:
@@ -116,12 +131,14 @@ def filtered_obligations(db: Database, f: ExportFilters) -> list[ObligationRow]:
             raise NotFound(f"Không có nhiệm vụ nào tên {f.task!r}.")
     if f.period:
         wanted_key = search_key(f.period)
-        rows = [r for r in rows
-                if wanted_key in (search_key(r.period_label), search_key(r.period_key))]
+        rows = [
+            r for r in rows if wanted_key in (search_key(r.period_label), search_key(r.period_key))
+        ]
         if not rows:
             raise ValidationError(
-                f"Không có kỳ báo cáo {f.period!r} (ví dụ: \"6 tháng đầu năm 2018\" hoặc "
-                "\"2018-H1\").", field="period")
+                f'Không có kỳ báo cáo {f.period!r} (ví dụ: "6 tháng đầu năm 2018" hoặc "2018-H1").',
+                field="period",
+            )
     return rows
 
 
@@ -134,20 +151,43 @@ def units_table(db: Database, f: ExportFilters) -> Table:
 
     units = list_units(db, kind=f.kind or None)
     if f.unit:
-        units = [u for u in units
-                 if all(w in search_key(f"{u.name} {u.short_name}")
-                        for w in search_key(f.unit).split())]
+        units = [
+            u
+            for u in units
+            if all(w in search_key(f"{u.name} {u.short_name}") for w in search_key(f.unit).split())
+        ]
     columns = tuple(Column(h) for h in UNIT_EXPORT_HEADERS)
     rows: list[tuple[CellValue, ...]] = [
-        (i, u.name, u.short_name, u.kind_label, u.sort_order, u.head_title, u.address, u.phone,
-         u.email, u.contact_person, u.note, _yes_no(u.active), u.valid_from, u.valid_to,
-         u.successor_name)
+        (
+            i,
+            u.name,
+            u.short_name,
+            u.kind_label,
+            u.sort_order,
+            u.head_title,
+            u.address,
+            u.phone,
+            u.email,
+            u.contact_person,
+            u.note,
+            _yes_no(u.active),
+            u.valid_from,
+            u.valid_to,
+            u.successor_name,
+        )
         for i, u in enumerate(units, start=1)
     ]
     fills: list[str | tuple[str | None, ...] | None] = [
-        None if u.active else "#eeeeee" for u in units]
-    return Table(TABLE_TITLES["units"], columns, rows, fills,
-                 subtitle=f"Có {len(units)} đơn vị.", sheet_name="Đơn vị")
+        None if u.active else "#eeeeee" for u in units
+    ]
+    return Table(
+        TABLE_TITLES["units"],
+        columns,
+        rows,
+        fills,
+        subtitle=f"Có {len(units)} đơn vị.",
+        sheet_name="Đơn vị",
+    )
 
 
 def directives_table(db: Database, f: ExportFilters) -> Table:
@@ -156,18 +196,42 @@ def directives_table(db: Database, f: ExportFilters) -> Table:
     directives = list_directives(db)
     if f.directive:
         wanted = search_key(f.directive).replace(" ", "")
-        directives = [d for d in directives
-                      if wanted in search_key(d.number_symbol).replace(" ", "")]
-    columns = (Column("STT"), Column("Số, ký hiệu"), Column("Ngày ban hành"),
-               Column("Cơ quan ban hành"), Column("Người ký"), Column("Trích yếu", wrap=True),
-               Column("Nhiệm vụ", wrap=True), Column("Số nghĩa vụ"))
+        directives = [
+            d for d in directives if wanted in search_key(d.number_symbol).replace(" ", "")
+        ]
+    columns = (
+        Column("STT"),
+        Column("Số, ký hiệu"),
+        Column("Ngày ban hành"),
+        Column("Cơ quan ban hành"),
+        Column("Người ký"),
+        Column("Trích yếu", wrap=True),
+        Column("Nhiệm vụ", wrap=True),
+        Column("Số nghĩa vụ"),
+    )
     rows: list[tuple[CellValue, ...]] = []
     for i, d in enumerate(directives, start=1):
         tasks = "\n".join(f"- {t.title} ({t.schedule_label})" for t in d.tasks)
-        rows.append((i, d.number_symbol, d.signed_date, d.issuer, d.signer, d.subject, tasks,
-                     sum(t.obligation_count for t in d.tasks)))
-    return Table(TABLE_TITLES["directives"], columns, rows, [],
-                 subtitle=f"Có {len(directives)} văn bản.", sheet_name="Văn bản chỉ đạo")
+        rows.append(
+            (
+                i,
+                d.number_symbol,
+                d.signed_date,
+                d.issuer,
+                d.signer,
+                d.subject,
+                tasks,
+                sum(t.obligation_count for t in d.tasks),
+            )
+        )
+    return Table(
+        TABLE_TITLES["directives"],
+        columns,
+        rows,
+        [],
+        subtitle=f"Có {len(directives)} văn bản.",
+        sheet_name="Văn bản chỉ đạo",
+    )
 
 
 def _submission_table(db: Database, f: ExportFilters, *, periodic: bool) -> Table:
@@ -184,21 +248,37 @@ def _submission_table(db: Database, f: ExportFilters, *, periodic: bool) -> Tabl
         docs: list[SubmissionInfo | None] = list(subs.get(o.id, [])) or [None]
         for s in docs:
             cells: tuple[CellValue, ...] = (
-                len(rows) + 1, o.unit_name, o.directive_symbol, o.task_title,
-                o.period_label, o.due_date,
-                s.number_symbol if s else "", s.signed_date if s else None,
-                s.received_date if s else None, s.signer if s else "",
-                s.channel.label if s else "", s.summary if s else "",
-                s.assessment if s else "", o.status.label)
+                len(rows) + 1,
+                o.unit_name,
+                o.directive_symbol,
+                o.task_title,
+                o.period_label,
+                o.due_date,
+                s.number_symbol if s else "",
+                s.signed_date if s else None,
+                s.received_date if s else None,
+                s.signer if s else "",
+                s.channel.label if s else "",
+                s.summary if s else "",
+                s.assessment if s else "",
+                o.status.label,
+            )
             rows.append(cells)
             colours: list[str | None] = [None] * len(cells)
             colours[status_col] = o.status.colour
             fills.append(tuple(colours))
     title = TABLE_TITLES["reports" if periodic else "plans"]
-    columns = tuple(Column(h, wrap=h in ("Trích yếu", "Đánh giá"))
-                    for h in SUBMISSION_EXPORT_HEADERS)
-    return Table(title, columns, rows, fills, subtitle=f.describe(),
-                 sheet_name="Báo cáo" if periodic else "Đăng ký kế hoạch")
+    columns = tuple(
+        Column(h, wrap=h in ("Trích yếu", "Đánh giá")) for h in SUBMISSION_EXPORT_HEADERS
+    )
+    return Table(
+        title,
+        columns,
+        rows,
+        fills,
+        subtitle=f.describe(),
+        sheet_name="Báo cáo" if periodic else "Đăng ký kế hoạch",
+    )
 
 
 def plans_table(db: Database, f: ExportFilters) -> Table:
@@ -211,25 +291,50 @@ def reports_table(db: Database, f: ExportFilters) -> Table:
 
 def warnings_table(db: Database, f: ExportFilters) -> Table:
     statuses = f.statuses or (Status.OVERDUE.value, Status.DUE_SOON.value)
-    rows_in = filtered_obligations(
-        db, ExportFilters(**{**f.__dict__, "statuses": tuple(statuses)}))
+    rows_in = filtered_obligations(db, ExportFilters(**{**f.__dict__, "statuses": tuple(statuses)}))
     rows_in = sort_by_urgency(rows_in)  # the order of the "Cảnh báo hạn" tab
     # "Hạn theo văn bản" only when a due date was shifted off a day off (docs/domain.md)
     shifted = any(r.nominal_due is not None for r in rows_in)
-    columns = (Column("STT"), Column("Đơn vị"), Column("Loại đơn vị"), Column("Văn bản chỉ đạo"),
-               Column("Nhiệm vụ"), Column("Kỳ báo cáo"), Column("Hạn"),
-               *((Column("Hạn theo văn bản"),) if shifted else ()),
-               Column("Quá hạn (ngày)"), Column("Trạng thái"))
+    columns = (
+        Column("STT"),
+        Column("Đơn vị"),
+        Column("Loại đơn vị"),
+        Column("Văn bản chỉ đạo"),
+        Column("Nhiệm vụ"),
+        Column("Kỳ báo cáo"),
+        Column("Hạn"),
+        *((Column("Hạn theo văn bản"),) if shifted else ()),
+        Column("Quá hạn (ngày)"),
+        Column("Trạng thái"),
+    )
     rows: list[tuple[CellValue, ...]] = []
     fills: list[str | tuple[str | None, ...] | None] = []
     for i, r in enumerate(rows_in, start=1):
         late: CellValue = r.days_past_due if r.days_past_due > 0 else None
         nominal: tuple[CellValue, ...] = (r.nominal_due,) if shifted else ()
-        rows.append((i, r.unit_name, r.unit_kind.label, r.directive_symbol, r.task_title,
-                     r.period_label, r.due_date, *nominal, late, r.status.label))
+        rows.append(
+            (
+                i,
+                r.unit_name,
+                r.unit_kind.label,
+                r.directive_symbol,
+                r.task_title,
+                r.period_label,
+                r.due_date,
+                *nominal,
+                late,
+                r.status.label,
+            )
+        )
         fills.append((None,) * (len(columns) - 1) + (r.status.colour,))
-    return Table(TABLE_TITLES["warnings"], columns, rows, fills, subtitle=f.describe(),
-                 sheet_name="Cảnh báo hạn")
+    return Table(
+        TABLE_TITLES["warnings"],
+        columns,
+        rows,
+        fills,
+        subtitle=f.describe(),
+        sheet_name="Cảnh báo hạn",
+    )
 
 
 def status_table(db: Database, f: ExportFilters) -> Table:
@@ -248,9 +353,13 @@ def status_table(db: Database, f: ExportFilters) -> Table:
         units.setdefault(o.unit_id, o)
         cells[(o.unit_id, key)] = o
     ordered = sorted(units.values(), key=row_unit_key)
-    columns = (Column("STT"), Column("Đơn vị"), Column("Loại đơn vị"),
-               *(Column(column_labels[k], width=22, wrap=True) for k in column_keys),
-               Column("Đã hoàn thành"))
+    columns = (
+        Column("STT"),
+        Column("Đơn vị"),
+        Column("Loại đơn vị"),
+        *(Column(column_labels[k], width=22, wrap=True) for k in column_keys),
+        Column("Đã hoàn thành"),
+    )
     rows: list[tuple[CellValue, ...]] = []
     fills: list[str | tuple[str | None, ...] | None] = []
     for i, u in enumerate(ordered, start=1):
@@ -275,8 +384,14 @@ def status_table(db: Database, f: ExportFilters) -> Table:
         colours.append(None)
         rows.append(tuple(values))
         fills.append(tuple(colours))
-    return Table(TABLE_TITLES["status"], columns, rows, fills, subtitle=f.describe(),
-                 sheet_name="Mức độ hoàn thành")
+    return Table(
+        TABLE_TITLES["status"],
+        columns,
+        rows,
+        fills,
+        subtitle=f.describe(),
+        sheet_name="Mức độ hoàn thành",
+    )
 
 
 BUILDERS: dict[str, Callable[[Database, ExportFilters], Table]] = {
@@ -293,8 +408,9 @@ def build_table(db: Database, name: str, filters: ExportFilters) -> Table:
     try:
         builder = BUILDERS[name]
     except KeyError:
-        raise ValidationError(f"Không có bảng {name!r}; chọn một trong: "
-                              + ", ".join(TABLES)) from None
+        raise ValidationError(
+            f"Không có bảng {name!r}; chọn một trong: " + ", ".join(TABLES)
+        ) from None
     return builder(db, filters)
 
 

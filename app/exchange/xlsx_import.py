@@ -128,7 +128,8 @@ class FieldChange:
         def short(text: str) -> str:
             if not text:
                 return "(trống)"
-            return f"“{text[:width - 1]}…”" if width and len(text) > width else f"“{text}”"
+            return f"“{text[: width - 1]}…”" if width and len(text) > width else f"“{text}”"
+
         return f"{self.label}: {short(self.old)} → {short(self.new)}"
 
 
@@ -181,18 +182,23 @@ class ImportPreview:
         return sum(1 for r in self.rows if r.warnings)
 
     def sheet_note(self) -> str:
-        text = f"Đã đọc trang tính \"{self.sheet}\"."
+        text = f'Đã đọc trang tính "{self.sheet}".'
         if self.other_sheets:
-            text += (" Các trang khác cũng có dữ liệu nhưng KHÔNG được đọc: "
-                     + ", ".join(f"\"{t}\"" for t in self.other_sheets)
-                     + " (mỗi lần nhập chỉ đọc một trang; muốn nhập trang khác hãy chép sang "
-                       "tệp riêng).")
+            text += (
+                " Các trang khác cũng có dữ liệu nhưng KHÔNG được đọc: "
+                + ", ".join(f'"{t}"' for t in self.other_sheets)
+                + " (mỗi lần nhập chỉ đọc một trang; muốn nhập trang khác hãy chép sang "
+                "tệp riêng)."
+            )
         return text
 
     def describe(self) -> str:
         parts = [f"{self.count(a)} dòng {a.label.lower()}" for a in RowAction if self.count(a)]
-        text = f"{len(self.rows)} dòng dữ liệu: " + ", ".join(parts) + "." if parts else \
-            "Không có dòng dữ liệu nào."
+        text = (
+            f"{len(self.rows)} dòng dữ liệu: " + ", ".join(parts) + "."
+            if parts
+            else "Không có dòng dữ liệu nào."
+        )
         if self.warnings:
             text += f" {self.warnings} dòng có lưu ý (xem cột Lý do)."
         if self.ignored_columns:
@@ -211,8 +217,10 @@ class ImportResult:
     unticked: int = 0
 
     def describe(self) -> str:
-        text = (f"Đã nhập {KIND_LABELS[self.kind]}: thêm {self.added}, cập nhật {self.updated}, "
-                f"không đổi {self.unchanged}, bỏ qua {self.skipped}")
+        text = (
+            f"Đã nhập {KIND_LABELS[self.kind]}: thêm {self.added}, cập nhật {self.updated}, "
+            f"không đổi {self.unchanged}, bỏ qua {self.skipped}"
+        )
         if self.unticked:
             text += f", không chọn {self.unticked}"
         text += "."
@@ -225,8 +233,12 @@ CLEAR_MARKER = "[xoá]"  # written in a cell: empty this field (an empty cell ke
 
 
 def is_clear_marker(value: Any) -> bool:
-    return isinstance(value, str) and "[" in value and len(value) < 20 \
+    return (
+        isinstance(value, str)
+        and "[" in value
+        and len(value) < 20
         and search_key(value).replace(" ", "") == "[xoa]"
+    )
 
 
 # --- reading the file -------------------------------------------------------------------------
@@ -255,7 +267,8 @@ def _open_workbook(path: Path, check: Check | None) -> tuple[Any, WorkbookScan]:
     if path.suffix.lower() == ".xls":
         raise ValidationError(
             f"Tệp {path.name} là Excel cũ (.xls). Hãy mở tệp trong Excel, chọn Lưu thành "
-            "\"Excel Workbook (*.xlsx)\" rồi nhập lại.")
+            '"Excel Workbook (*.xlsx)" rồi nhập lại.'
+        )
     scan = scan_workbook(path, check)
     try:
         wb = load_workbook(path, read_only=True, data_only=True)
@@ -265,8 +278,20 @@ def _open_workbook(path: Path, check: Check | None) -> tuple[Any, WorkbookScan]:
 
 
 # What openpyxl raises on a file whose XML is well formed but not what a workbook holds.
-_DAMAGED = (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError,
-            SyntaxError, TypeError, AttributeError, IndexError, OverflowError, zlib.error)
+_DAMAGED = (
+    InvalidFileException,
+    zipfile.BadZipFile,
+    KeyError,
+    ValueError,
+    OSError,
+    EOFError,
+    SyntaxError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    OverflowError,
+    zlib.error,
+)
 
 
 def _damaged(path: Path, exc: BaseException) -> ValidationError:
@@ -274,7 +299,8 @@ def _damaged(path: Path, exc: BaseException) -> ValidationError:
     return ValidationError(
         f"Tệp {path.name} không phải tệp Excel (.xlsx) hợp lệ hoặc đã bị hỏng "
         f"({_unreadable_reason(exc)}). Hãy mở tệp trong Excel và lưu lại dạng .xlsx, hoặc "
-        "dùng tệp mẫu của chương trình.")
+        "dùng tệp mẫu của chương trình."
+    )
 
 
 def _unreadable_reason(exc: BaseException) -> str:
@@ -298,13 +324,16 @@ def _unreadable_reason(exc: BaseException) -> str:
     return "cấu trúc tệp không đúng"
 
 
-def _find_header(ws: Any, fields: Sequence[Field], max_col: int
-                 ) -> tuple[int, dict[int, Field], list[str]]:
+def _find_header(
+    ws: Any, fields: Sequence[Field], max_col: int
+) -> tuple[int, dict[int, Field], list[str]]:
     lookup = _field_lookup(fields)
     ignored = {_header_key(h) for h in IGNORED_HEADERS}
     best: tuple[int, dict[int, Field], list[str]] = (0, {}, [])
-    for r, row in enumerate(ws.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS, max_col=max_col,
-                                         values_only=True), start=1):
+    for r, row in enumerate(
+        ws.iter_rows(min_row=1, max_row=HEADER_SCAN_ROWS, max_col=max_col, values_only=True),
+        start=1,
+    ):
         mapping: dict[int, Field] = {}
         unknown: list[str] = []
         for c, value in enumerate(row, start=1):
@@ -321,17 +350,19 @@ def _find_header(ws: Any, fields: Sequence[Field], max_col: int
     return best
 
 
-def _row_problems(sheet: SheetScan, header_row: int, mapping: dict[int, Field]
-                  ) -> dict[int, list[str]]:
+def _row_problems(
+    sheet: SheetScan, header_row: int, mapping: dict[int, Field]
+) -> dict[int, list[str]]:
     """Problems found by the scan, by Excel row: merged cells, formulas without a value."""
     problems: dict[int, list[str]] = {}
     for min_row, min_col, max_row, max_col in sheet.merged:
         if max_row <= header_row:
             continue
-        coord = f"{get_column_letter(max(min_col, 1))}{min_row}:" \
-                f"{get_column_letter(max(max_col, 1))}{max_row}"
-        text = (f"Ô gộp {coord}: hãy bỏ gộp ô (Merge & Center) và ghi đủ giá trị cho "
-                "từng dòng.")
+        coord = (
+            f"{get_column_letter(max(min_col, 1))}{min_row}:"
+            f"{get_column_letter(max(max_col, 1))}{max_row}"
+        )
+        text = f"Ô gộp {coord}: hãy bỏ gộp ô (Merge & Center) và ghi đủ giá trị cho từng dòng."
         for r in range(max(min_row, header_row + 1), max_row + 1):
             problems.setdefault(r, []).append(text)
     for r, c in sorted(sheet.uncached):
@@ -340,7 +371,8 @@ def _row_problems(sheet: SheetScan, header_row: int, mapping: dict[int, Field]
         problems.setdefault(r, []).append(
             f"Ô {get_column_letter(c)}{r} ({mapping[c].header}) là công thức chưa có kết quả "
             "tính sẵn (tệp chưa được mở và lưu trong Excel), nên không biết giá trị: hãy mở "
-            "tệp trong Excel rồi lưu lại, hoặc dán giá trị thay cho công thức.")
+            "tệp trong Excel rồi lưu lại, hoặc dán giá trị thay cho công thức."
+        )
     return problems
 
 
@@ -375,8 +407,9 @@ def read_rows(path: Path | str, kind: str, check: Check | None = None) -> SheetR
         wb.close()
 
 
-def _read_sheet(path: Path, kind: str, fields: Sequence[Field], wb: Any, scan: WorkbookScan,
-                check: Check | None) -> SheetRead:
+def _read_sheet(
+    path: Path, kind: str, fields: Sequence[Field], wb: Any, scan: WorkbookScan, check: Check | None
+) -> SheetRead:
     empty = not any(s.has_data for s in scan.sheets)
     best_sheet: Any = None
     best_scan: SheetScan | None = None
@@ -396,22 +429,32 @@ def _read_sheet(path: Path, kind: str, fields: Sequence[Field], wb: Any, scan: W
             f"Không tìm thấy dòng tiêu đề cột của danh sách {KIND_LABELS[kind]} trong tệp "
             f"{path.name}. Cần có các cột: "
             + ", ".join(f.header for f in fields if f.required)
-            + ". Hãy dùng \"Tải mẫu nhập Excel\" để lấy tệp mẫu.")
+            + '. Hãy dùng "Tải mẫu nhập Excel" để lấy tệp mẫu.'
+        )
     present = set(mapping.values())
     missing = [f.header for f in fields if f.required and f not in present]
     if missing:
         raise ValidationError(
-            f"Tệp {path.name} (trang \"{best_sheet.title}\") thiếu cột bắt buộc: "
-            + ", ".join(missing) + ". Các cột đang có: "
-            + ", ".join(f.header for f in mapping.values()) + (", " if unknown else "")
-            + ", ".join(unknown) + ". Hãy thêm cột (đúng tên tiêu đề) hoặc dùng tệp mẫu.")
+            f'Tệp {path.name} (trang "{best_sheet.title}") thiếu cột bắt buộc: '
+            + ", ".join(missing)
+            + ". Các cột đang có: "
+            + ", ".join(f.header for f in mapping.values())
+            + (", " if unknown else "")
+            + ", ".join(unknown)
+            + ". Hãy thêm cột (đúng tên tiêu đề) hoặc dùng tệp mẫu."
+        )
     problems = _row_problems(best_scan, header_row, mapping)
     rows: list[RawRow] = []
     max_col = max(mapping)
-    for r, row in enumerate(best_sheet.iter_rows(min_row=header_row + 1,
-                                                 max_row=max(best_scan.max_row, header_row),
-                                                 max_col=max_col, values_only=True),
-                            start=header_row + 1):
+    for r, row in enumerate(
+        best_sheet.iter_rows(
+            min_row=header_row + 1,
+            max_row=max(best_scan.max_row, header_row),
+            max_col=max_col,
+            values_only=True,
+        ),
+        start=header_row + 1,
+    ):
         if check is not None and r % 100 == 0:
             check()
         values: dict[str, Any] = {}
@@ -426,8 +469,11 @@ def _read_sheet(path: Path, kind: str, fields: Sequence[Field], wb: Any, scan: W
         if len(rows) > MAX_ROWS:
             raise ValidationError(f"Tệp có hơn {MAX_ROWS} dòng; hãy chia thành nhiều tệp.")
     ordered = tuple(mapping[c] for c in sorted(mapping))
-    others = tuple(s.title for s in scan.sheets
-                   if s.has_data and s.title not in (best_sheet.title, GUIDE_SHEET))
+    others = tuple(
+        s.title
+        for s in scan.sheets
+        if s.has_data and s.title not in (best_sheet.title, GUIDE_SHEET)
+    )
     return SheetRead(best_sheet.title, ordered, rows, unknown, others)
 
 
@@ -480,7 +526,8 @@ def _plausible(day: dt.date, label: str, value: Any) -> dt.date:
         shown = f"{fmt(day)}" if isinstance(value, (dt.date, int, float)) else repr(value)
         raise ValidationError(
             f"{label} {shown} không thể đúng (năm {day.year}: ô ngày trong Excel có lẽ chứa số "
-            "0 hoặc một số nhỏ): hãy ghi ngày dạng dd/mm/yyyy.")
+            "0 hoặc một số nhỏ): hãy ghi ngày dạng dd/mm/yyyy."
+        )
     return day
 
 
@@ -507,7 +554,7 @@ def _yes_no(value: Any, label: str) -> bool | None:
         return True
     if key in ("khong", "0", "false", "no", "ngung", "ngung theo doi"):
         return False
-    raise ValidationError(f"{label}: {value!r} — hãy ghi \"Có\" hoặc \"Không\".")
+    raise ValidationError(f'{label}: {value!r} — hãy ghi "Có" hoặc "Không".')
 
 
 @functools.cache
@@ -530,7 +577,9 @@ def _unit_kind(value: Any) -> UnitKind:
         return UnitKind.OTHER
     raise ValidationError(
         f"Loại đơn vị {_text(value)!r} không hợp lệ; ghi một trong: "
-        + "; ".join(UNIT_KIND_LABELS.values()) + ".")
+        + "; ".join(UNIT_KIND_LABELS.values())
+        + "."
+    )
 
 
 def _channel(value: Any) -> Channel:
@@ -548,7 +597,9 @@ def _channel(value: Any) -> Channel:
         return Channel.PAPER
     raise ValidationError(
         f"Hình thức nhận {_text(value)!r} không hợp lệ; ghi một trong: "
-        + "; ".join(CHANNEL_LABELS.values()) + ".")
+        + "; ".join(CHANNEL_LABELS.values())
+        + "."
+    )
 
 
 def _errors_text(exc: AppError) -> str:
@@ -594,20 +645,33 @@ def _display(key: str, value: Any) -> str:
     return str(value)
 
 
-def _changes(current: Any, values: dict[str, Any], keys: Sequence[str],
-             labels: dict[str, str], show: Callable[[str, Any], str] = _display
-             ) -> tuple[FieldChange, ...]:
+def _changes(
+    current: Any,
+    values: dict[str, Any],
+    keys: Sequence[str],
+    labels: dict[str, str],
+    show: Callable[[str, Any], str] = _display,
+) -> tuple[FieldChange, ...]:
     return tuple(
         FieldChange(k, labels.get(k, k), show(k, getattr(current, k)), show(k, values[k]))
-        for k in keys if k in values and getattr(current, k) != values[k])
+        for k in keys
+        if k in values and getattr(current, k) != values[k]
+    )
 
 
 def _update_reason(prefix: str, changes: Sequence[FieldChange]) -> str:
     return prefix + "Đổi: " + "; ".join(c.describe(40) for c in changes) + "."
 
 
-def _take(v: dict[str, Any], field_key: str, header: str, parse: Callable[[Any], Any],
-          fallback: Any, blank: Any, errors: list[str]) -> Any:
+def _take(
+    v: dict[str, Any],
+    field_key: str,
+    header: str,
+    parse: Callable[[Any], Any],
+    fallback: Any,
+    blank: Any,
+    errors: list[str],
+) -> Any:
     """The value of one cell: an empty cell (or a column not in the file) gives ``fallback``
     (the stored value, or the default of a new record); the clear marker gives ``blank``
     (refused for a field that must have a value); anything else is parsed."""
@@ -626,8 +690,9 @@ def _take(v: dict[str, Any], field_key: str, header: str, parse: Callable[[Any],
         return fallback
 
 
-def _plan_units(session: Session, raws: Sequence[RawRow], progress: Progress | None
-                ) -> list[_Planned]:
+def _plan_units(
+    session: Session, raws: Sequence[RawRow], progress: Progress | None
+) -> list[_Planned]:
     from app.services.units import UnitInput
     from app.services.units import _validate as validate_unit
 
@@ -642,14 +707,16 @@ def _plan_units(session: Session, raws: Sequence[RawRow], progress: Progress | N
             progress(n, total)
         shown = _shown(raw)
         if raw.problems:
-            planned.append(_Planned(ImportRow(raw.row_number, RowAction.ERROR,
-                                              " ".join(raw.problems), shown)))
+            planned.append(
+                _Planned(ImportRow(raw.row_number, RowAction.ERROR, " ".join(raw.problems), shown))
+            )
             continue
         v = raw.values
         try:
             if is_clear_marker(v.get("name")):
-                raise ValidationError(f"Cột Tên đơn vị phải có giá trị, không xoá được bằng "
-                                      f"{CLEAR_MARKER}.")
+                raise ValidationError(
+                    f"Cột Tên đơn vị phải có giá trị, không xoá được bằng {CLEAR_MARKER}."
+                )
             name = clean(_text(v.get("name")))
             if not name:
                 raise ValidationError("Tên đơn vị không được để trống.")
@@ -659,16 +726,25 @@ def _plan_units(session: Session, raws: Sequence[RawRow], progress: Progress | N
             current = existing.get(key)
             errors: list[str] = []
 
-            def take(field_key: str, parse: Callable[[Any], Any], default: Any, blank: Any,
-                     v: dict[str, Any] = v, errors: list[str] = errors,
-                     current: Unit | None = current) -> Any:
+            def take(
+                field_key: str,
+                parse: Callable[[Any], Any],
+                default: Any,
+                blank: Any,
+                v: dict[str, Any] = v,
+                errors: list[str] = errors,
+                current: Unit | None = current,
+            ) -> Any:
                 fallback = getattr(current, field_key) if current is not None else default
                 return _take(v, field_key, labels[field_key], parse, fallback, blank, errors)
 
             kind = take("kind", _unit_kind, None, _REQUIRED)
             if kind is None and not errors:
-                errors.append("Loại đơn vị không được để trống; ghi một trong: "
-                              + "; ".join(UNIT_KIND_LABELS.values()) + ".")
+                errors.append(
+                    "Loại đơn vị không được để trống; ghi một trong: "
+                    + "; ".join(UNIT_KIND_LABELS.values())
+                    + "."
+                )
             sort_order = take("sort_order", lambda x: _int(x, "Thứ tự"), None, _REQUIRED)
             active = take("active", lambda x: _yes_no(x, "Đang theo dõi"), True, _REQUIRED)
             data = UnitInput(
@@ -683,8 +759,7 @@ def _plan_units(session: Session, raws: Sequence[RawRow], progress: Progress | N
                 contact_person=take("contact_person", _text, "", ""),
                 note=take("note", _text, "", ""),
                 active=bool(active),
-                valid_from=take("valid_from", lambda x: _date(x, "Hiệu lực từ ngày"), None,
-                                None),
+                valid_from=take("valid_from", lambda x: _date(x, "Hiệu lực từ ngày"), None, None),
                 valid_to=take("valid_to", lambda x: _date(x, "Hiệu lực đến ngày"), None, None),
             )
             values: dict[str, Any] = {}
@@ -696,33 +771,65 @@ def _plan_units(session: Session, raws: Sequence[RawRow], progress: Progress | N
                 raise ValidationError(" ".join(dict.fromkeys(errors)))
             values["sort_order"] = data.sort_order
         except AppError as exc:
-            planned.append(_Planned(ImportRow(raw.row_number, RowAction.ERROR,
-                                              _errors_text(exc), shown)))
+            planned.append(
+                _Planned(ImportRow(raw.row_number, RowAction.ERROR, _errors_text(exc), shown))
+            )
             continue
         seen[key] = raw.row_number
         if current is None:
-            planned.append(_Planned(ImportRow(raw.row_number, RowAction.NEW,
-                                              "Đơn vị mới.", shown), values))
+            planned.append(
+                _Planned(ImportRow(raw.row_number, RowAction.NEW, "Đơn vị mới.", shown), values)
+            )
             continue
-        changes = _changes(current, values,
-                           [k for k in compare if not (k == "sort_order"
-                                                       and values.get(k) is None)], labels)
+        changes = _changes(
+            current,
+            values,
+            [k for k in compare if not (k == "sort_order" and values.get(k) is None)],
+            labels,
+        )
         if not changes:
-            planned.append(_Planned(ImportRow(raw.row_number, RowAction.UNCHANGED,
-                                              "Giống dữ liệu đang có.", shown, current.id)))
+            planned.append(
+                _Planned(
+                    ImportRow(
+                        raw.row_number,
+                        RowAction.UNCHANGED,
+                        "Giống dữ liệu đang có.",
+                        shown,
+                        current.id,
+                    )
+                )
+            )
         else:
-            planned.append(_Planned(ImportRow(
-                raw.row_number, RowAction.UPDATE, _update_reason("", changes), shown,
-                current.id, changes), values))
+            planned.append(
+                _Planned(
+                    ImportRow(
+                        raw.row_number,
+                        RowAction.UPDATE,
+                        _update_reason("", changes),
+                        shown,
+                        current.id,
+                        changes,
+                    ),
+                    values,
+                )
+            )
     return planned
 
 
-SUBMISSION_REQUIRED = ("unit", "directive", "task", "period", "number_symbol", "signed_date",
-                       "received_date")
+SUBMISSION_REQUIRED = (
+    "unit",
+    "directive",
+    "task",
+    "period",
+    "number_symbol",
+    "signed_date",
+    "received_date",
+)
 
 
-def _plan_submissions(session: Session, raws: Sequence[RawRow], today: dt.date,
-                      progress: Progress | None) -> list[_Planned]:
+def _plan_submissions(
+    session: Session, raws: Sequence[RawRow], today: dt.date, progress: Progress | None
+) -> list[_Planned]:
     from app.services.submissions import (
         ObligationFinder,
         SubmissionInput,
@@ -731,17 +838,28 @@ def _plan_submissions(session: Session, raws: Sequence[RawRow], today: dt.date,
     )
     from app.services.submissions import validate as validate_submission
 
-    finder = ObligationFinder(session, period_hint="cột Kỳ báo cáo", one_off_hint=None,
-                              preload=True)
+    finder = ObligationFinder(
+        session, period_hint="cột Kỳ báo cáo", one_off_hint=None, preload=True
+    )
     existing: dict[tuple[int, int, str], Submission] = {
-        (s.unit_id, s.year, s.number_key): s for s in session.scalars(select(Submission))}
+        (s.unit_id, s.year, s.number_key): s for s in session.scalars(select(Submission))
+    }
     seen: dict[tuple[int, int, str], int] = {}
     planned: list[_Planned] = []
     total = len(raws)
-    compare = ("obligation_id", "number_symbol", "signed_date", "received_date", "signer",
-               "channel", "summary", "assessment")
+    compare = (
+        "obligation_id",
+        "number_symbol",
+        "signed_date",
+        "received_date",
+        "signer",
+        "channel",
+        "summary",
+        "assessment",
+    )
     labels = {f.key: f.header for f in SUBMISSION_FIELDS} | {
-        "obligation_id": "Nhiệm vụ, kỳ báo cáo"}
+        "obligation_id": "Nhiệm vụ, kỳ báo cáo"
+    }
 
     def show(key: str, value: Any) -> str:
         if key == "obligation_id":
@@ -749,8 +867,9 @@ def _plan_submissions(session: Session, raws: Sequence[RawRow], today: dt.date,
             task = session.get(Task, obligation.task_id) if obligation is not None else None
             if obligation is None or task is None:
                 return str(value)
-            return task.title + (f" — {obligation.period_label}"
-                                 if obligation.period_key != ONE_OFF_KEY else "")
+            return task.title + (
+                f" — {obligation.period_label}" if obligation.period_key != ONE_OFF_KEY else ""
+            )
         return _display(key, value)
 
     for n, raw in enumerate(raws, start=1):
@@ -759,20 +878,33 @@ def _plan_submissions(session: Session, raws: Sequence[RawRow], today: dt.date,
         shown = _shown(raw)
         v = raw.values
         if raw.problems:
-            planned.append(_Planned(ImportRow(raw.row_number, RowAction.ERROR,
-                                              " ".join(raw.problems), shown)))
+            planned.append(
+                _Planned(ImportRow(raw.row_number, RowAction.ERROR, " ".join(raw.problems), shown))
+            )
             continue
         cleared = [labels[k] for k in SUBMISSION_REQUIRED if is_clear_marker(v.get(k))]
         if cleared:
-            planned.append(_Planned(ImportRow(
-                raw.row_number, RowAction.ERROR,
-                f"Cột {', '.join(cleared)} phải có giá trị, không xoá được bằng {CLEAR_MARKER}.",
-                shown)))
+            planned.append(
+                _Planned(
+                    ImportRow(
+                        raw.row_number,
+                        RowAction.ERROR,
+                        f"Cột {', '.join(cleared)} phải có giá trị, không xoá được bằng "
+                        f"{CLEAR_MARKER}.",
+                        shown,
+                    )
+                )
+            )
             continue
         symbol = clean(_text(v.get("number_symbol")))
         if not symbol and v.get("signed_date") is None and v.get("received_date") is None:
-            planned.append(_Planned(ImportRow(raw.row_number, RowAction.SKIP,
-                                              "Chưa có văn bản (dòng để theo dõi).", shown)))
+            planned.append(
+                _Planned(
+                    ImportRow(
+                        raw.row_number, RowAction.SKIP, "Chưa có văn bản (dòng để theo dõi).", shown
+                    )
+                )
+            )
             continue
         try:
             errors: list[str] = []
@@ -785,66 +917,114 @@ def _plan_submissions(session: Session, raws: Sequence[RawRow], today: dt.date,
                 received = _date(v.get("received_date"), "Ngày nhận")
             except ValidationError as exc:
                 errors.append(exc.message)
-            obligation = finder.find(unit=_text(v.get("unit")), directive=_text(v.get("directive")),
-                                     task=_text(v.get("task")), period=_text(v.get("period")))
+            obligation = finder.find(
+                unit=_text(v.get("unit")),
+                directive=_text(v.get("directive")),
+                task=_text(v.get("task")),
+                period=_text(v.get("period")),
+            )
             key = (obligation.unit_id, signed.year if signed else 0, number_key(symbol))
             if not errors and key in seen:
                 raise ValidationError(
-                    f"Trùng số {symbol} cùng đơn vị, cùng năm với dòng {seen[key]} trong tệp.")
+                    f"Trùng số {symbol} cùng đơn vị, cùng năm với dòng {seen[key]} trong tệp."
+                )
             current = existing.get(key) if not errors else None
 
-            def take(field_key: str, parse: Callable[[Any], Any], default: Any, blank: Any,
-                     v: dict[str, Any] = v, errors: list[str] = errors,
-                     current: Submission | None = current) -> Any:
+            def take(
+                field_key: str,
+                parse: Callable[[Any], Any],
+                default: Any,
+                blank: Any,
+                v: dict[str, Any] = v,
+                errors: list[str] = errors,
+                current: Submission | None = current,
+            ) -> Any:
                 fallback = getattr(current, field_key) if current is not None else default
                 return _take(v, field_key, labels[field_key], parse, fallback, blank, errors)
 
             channel = take("channel", _channel, Channel.PAPER.value, _REQUIRED)
             data = SubmissionInput(
-                obligation_id=obligation.id, number_symbol=symbol, signed_date=signed,
-                received_date=received, signer=take("signer", _text, "", ""), channel=channel,
+                obligation_id=obligation.id,
+                number_symbol=symbol,
+                signed_date=signed,
+                received_date=received,
+                signer=take("signer", _text, "", ""),
+                channel=channel,
                 summary=take("summary", _text, "", ""),
-                assessment=take("assessment", _text, "", ""))
+                assessment=take("assessment", _text, "", ""),
+            )
             if errors:
                 raise ValidationError(" ".join(errors))
-            _, values = validate_submission(session, data, today=today,
-                                            exclude_id=current.id if current else None)
+            _, values = validate_submission(
+                session, data, today=today, exclude_id=current.id if current else None
+            )
             values["obligation_id"] = obligation.id
             values["unit_id"] = obligation.unit_id
             warnings = tuple(date_warnings(session, obligation.id, received))
         except AppError as exc:
-            planned.append(_Planned(ImportRow(raw.row_number, RowAction.ERROR,
-                                              _errors_text(exc), shown)))
+            planned.append(
+                _Planned(ImportRow(raw.row_number, RowAction.ERROR, _errors_text(exc), shown))
+            )
             continue
         seen[key] = raw.row_number
         note = (" " + " ".join(warnings)) if warnings else ""
         if current is None:
-            planned.append(_Planned(ImportRow(raw.row_number, RowAction.NEW,
-                                              "Văn bản mới." + note, shown,
-                                              warnings=warnings), values))
+            planned.append(
+                _Planned(
+                    ImportRow(
+                        raw.row_number,
+                        RowAction.NEW,
+                        "Văn bản mới." + note,
+                        shown,
+                        warnings=warnings,
+                    ),
+                    values,
+                )
+            )
             continue
         changes = _changes(current, values, compare, labels, show)
         if not changes:
-            planned.append(_Planned(ImportRow(raw.row_number, RowAction.UNCHANGED,
-                                              "Đã có, giống dữ liệu đang có." + note, shown,
-                                              current.id, warnings=warnings)))
+            planned.append(
+                _Planned(
+                    ImportRow(
+                        raw.row_number,
+                        RowAction.UNCHANGED,
+                        "Đã có, giống dữ liệu đang có." + note,
+                        shown,
+                        current.id,
+                        warnings=warnings,
+                    )
+                )
+            )
         else:
-            planned.append(_Planned(ImportRow(
-                raw.row_number, RowAction.UPDATE,
-                _update_reason("Đã có văn bản cùng số, cùng năm. ", changes) + note, shown,
-                current.id, changes, warnings), values))
+            planned.append(
+                _Planned(
+                    ImportRow(
+                        raw.row_number,
+                        RowAction.UPDATE,
+                        _update_reason("Đã có văn bản cùng số, cùng năm. ", changes) + note,
+                        shown,
+                        current.id,
+                        changes,
+                        warnings,
+                    ),
+                    values,
+                )
+            )
     return planned
 
 
-def _plan(session: Session, kind: str, raws: Sequence[RawRow], today: dt.date,
-          progress: Progress | None) -> list[_Planned]:
+def _plan(
+    session: Session, kind: str, raws: Sequence[RawRow], today: dt.date, progress: Progress | None
+) -> list[_Planned]:
     if kind == "units":
         return _plan_units(session, raws, progress)
     return _plan_submissions(session, raws, today, progress)
 
 
-def preview_import(db: Database, kind: str, path: Path | str, *, today: dt.date,
-                   progress: Progress | None = None) -> ImportPreview:
+def preview_import(
+    db: Database, kind: str, path: Path | str, *, today: dt.date, progress: Progress | None = None
+) -> ImportPreview:
     """Read the file and say, row by row, what importing it would do. Writes nothing.
 
     ``progress(done, total)`` is called now and then from the reading thread (``total`` 0
@@ -853,14 +1033,26 @@ def preview_import(db: Database, kind: str, path: Path | str, *, today: dt.date,
     read = read_rows(path, kind, check)
     with db.read() as session:
         planned = _plan(session, kind, read.rows, today, progress)
-    return ImportPreview(kind=kind, path=str(path), sheet=read.sheet, fields=read.fields,
-                         rows=tuple(p.row for p in planned), raw=tuple(read.rows),
-                         ignored_columns=tuple(read.unknown), other_sheets=read.other_sheets)
+    return ImportPreview(
+        kind=kind,
+        path=str(path),
+        sheet=read.sheet,
+        fields=read.fields,
+        rows=tuple(p.row for p in planned),
+        raw=tuple(read.rows),
+        ignored_columns=tuple(read.unknown),
+        other_sheets=read.other_sheets,
+    )
 
 
-def apply_import(db: Database, preview: ImportPreview, *, today: dt.date,
-                 progress: Progress | None = None,
-                 rows: Collection[int] | None = None) -> ImportResult:
+def apply_import(
+    db: Database,
+    preview: ImportPreview,
+    *,
+    today: dt.date,
+    progress: Progress | None = None,
+    rows: Collection[int] | None = None,
+) -> ImportResult:
     """Write the previewed rows in one transaction: all of them, or nothing. ``rows`` (Excel
     row numbers) keeps only the ticked ones of the rows that add or change something. The
     import is recorded as one batch that :func:`app.services.imports.undo_import` undoes."""
@@ -869,7 +1061,8 @@ def apply_import(db: Database, preview: ImportPreview, *, today: dt.date,
     if preview.has_errors:
         raise ValidationError(
             f"Còn {preview.count(RowAction.ERROR)} dòng lỗi; chưa nhập gì. Hãy sửa tệp rồi "
-            "xem trước lại.")
+            "xem trước lại."
+        )
     chosen = None if rows is None else set(rows)
 
     def wanted(p: _Planned) -> bool:
@@ -881,8 +1074,9 @@ def apply_import(db: Database, preview: ImportPreview, *, today: dt.date,
         now = [(p.row.row_number, p.row.action) for p in planned]
         before = [(r.row_number, r.action) for r in preview.rows]
         if now != before:
-            raise Conflict("Dữ liệu vừa thay đổi từ lúc xem trước; chưa nhập gì. Hãy xem trước "
-                           "lại rồi nhập.")
+            raise Conflict(
+                "Dữ liệu vừa thay đổi từ lúc xem trước; chưa nhập gì. Hãy xem trước lại rồi nhập."
+            )
         to_write = [p for p in planned if wanted(p)]
         added = sum(1 for p in to_write if p.row.action is RowAction.NEW)
         updated = len(to_write) - added
@@ -895,10 +1089,14 @@ def apply_import(db: Database, preview: ImportPreview, *, today: dt.date,
             else:
                 _write_submissions(session, to_write, batch_id)
     return ImportResult(
-        kind=preview.kind, added=added, updated=updated,
-        unchanged=preview.count(RowAction.UNCHANGED), skipped=preview.count(RowAction.SKIP),
-        batch_id=batch_id, unticked=sum(1 for p in planned if p.row.selectable
-                                        and not wanted(p)))
+        kind=preview.kind,
+        added=added,
+        updated=updated,
+        unchanged=preview.count(RowAction.UNCHANGED),
+        skipped=preview.count(RowAction.SKIP),
+        batch_id=batch_id,
+        unticked=sum(1 for p in planned if p.row.selectable and not wanted(p)),
+    )
 
 
 class _Audit:
@@ -915,14 +1113,28 @@ class _Audit:
         self._json = json.dumps
         self._entry = AuditEntry
 
-    def add(self, action: str, entity: str, entity_id: int, summary: str, *,
-            before: dict[str, Any] | None = None, after: dict[str, Any] | None = None) -> None:
-        self.session.add(self._entry(
-            user=self.user, action=action, entity=entity, entity_id=entity_id,
-            summary=summary[:500],
-            before=self._json(before or {}, ensure_ascii=False, default=str),
-            after=self._json(after or {}, ensure_ascii=False, default=str),
-            batch_id=self.batch_id))
+    def add(
+        self,
+        action: str,
+        entity: str,
+        entity_id: int,
+        summary: str,
+        *,
+        before: dict[str, Any] | None = None,
+        after: dict[str, Any] | None = None,
+    ) -> None:
+        self.session.add(
+            self._entry(
+                user=self.user,
+                action=action,
+                entity=entity,
+                entity_id=entity_id,
+                summary=summary[:500],
+                before=self._json(before or {}, ensure_ascii=False, default=str),
+                after=self._json(after or {}, ensure_ascii=False, default=str),
+                batch_id=self.batch_id,
+            )
+        )
 
 
 def _write_units(session: Session, planned: Sequence[_Planned], batch_id: int | None) -> None:
@@ -951,26 +1163,39 @@ def _write_units(session: Session, planned: Sequence[_Planned], batch_id: int | 
                     setattr(unit, key, value)
             session.flush()
             new = audit.snapshot(unit)
-            history.add("update", "unit", unit.id, f"Nhập từ Excel: sửa đơn vị {unit.name}",
-                        before=old, after=new)
+            history.add(
+                "update",
+                "unit",
+                unit.id,
+                f"Nhập từ Excel: sửa đơn vị {unit.name}",
+                before=old,
+                after=new,
+            )
             if (old["valid_from"], old["valid_to"], old["kind"]) != (
-                    new["valid_from"], new["valid_to"], new["kind"]):
+                new["valid_from"],
+                new["valid_to"],
+                new["kind"],
+            ):
                 touched_kinds.update({str(old["kind"]), unit.kind})
                 touched_units.add(unit.id)
     if added:
         session.add_all(added)
         session.flush()
         for unit in added:
-            history.add("create", "unit", unit.id, f"Nhập từ Excel: thêm đơn vị {unit.name}",
-                        after=audit.snapshot(unit))
+            history.add(
+                "create",
+                "unit",
+                unit.id,
+                f"Nhập từ Excel: thêm đơn vị {unit.name}",
+                after=audit.snapshot(unit),
+            )
             touched_kinds.add(unit.kind)
     session.flush()
     if touched_kinds or touched_units:
         sync_tasks_for_units(session, kinds=touched_kinds, unit_ids=touched_units)
 
 
-def _write_submissions(session: Session, planned: Sequence[_Planned], batch_id: int | None
-                       ) -> None:
+def _write_submissions(session: Session, planned: Sequence[_Planned], batch_id: int | None) -> None:
     from app.services.obligations import refresh_received
 
     history = _Audit(session, batch_id)
@@ -989,17 +1214,26 @@ def _write_submissions(session: Session, planned: Sequence[_Planned], batch_id: 
             for key, value in p.values.items():
                 setattr(submission, key, value)
             session.flush()
-            history.add("update", "submission", submission.id,
-                        f"Nhập từ Excel: sửa văn bản {submission.number_symbol}",
-                        before=old, after=audit.snapshot(submission))
+            history.add(
+                "update",
+                "submission",
+                submission.id,
+                f"Nhập từ Excel: sửa văn bản {submission.number_symbol}",
+                before=old,
+                after=audit.snapshot(submission),
+            )
             touched.add(submission.obligation_id)
     if added:
         session.add_all(added)
         session.flush()
         for submission in added:
-            history.add("create", "submission", submission.id,
-                        f"Nhập từ Excel: văn bản {submission.number_symbol}",
-                        after=audit.snapshot(submission))
+            history.add(
+                "create",
+                "submission",
+                submission.id,
+                f"Nhập từ Excel: văn bản {submission.number_symbol}",
+                after=audit.snapshot(submission),
+            )
     session.flush()
     if touched:
         refresh_received(session, touched)
@@ -1013,15 +1247,28 @@ TEMPLATE_TITLES = {
     "submissions": "MẪU NHẬP VĂN BẢN NHẬN ĐƯỢC (ĐĂNG KÝ KẾ HOẠCH, BÁO CÁO)",
 }
 TEMPLATE_EXAMPLES: dict[str, dict[str, str]] = {
-    "units": {"name": "UBND huyện Bình Sơn", "short_name": "Bình Sơn",
-              "kind": "UBND cấp huyện", "sort_order": "1", "head_title": "Chủ tịch",
-              "email": "ubndbinhson@example.gov.vn", "active": "Có",
-              "valid_from": "01/01/2018"},
-    "submissions": {"unit": "UBND huyện Bình Sơn", "directive": "2116/UBND-NC",
-                    "task": "Xây dựng kế hoạch phối hợp", "period": "",
-                    "number_symbol": "45/KH-UBND", "signed_date": "25/04/2018",
-                    "received_date": "27/04/2018", "signer": "Nguyễn Văn A",
-                    "channel": "Giấy (bưu chính, văn thư)", "summary": "Kế hoạch phối hợp 2018"},
+    "units": {
+        "name": "UBND huyện Bình Sơn",
+        "short_name": "Bình Sơn",
+        "kind": "UBND cấp huyện",
+        "sort_order": "1",
+        "head_title": "Chủ tịch",
+        "email": "ubndbinhson@example.gov.vn",
+        "active": "Có",
+        "valid_from": "01/01/2018",
+    },
+    "submissions": {
+        "unit": "UBND huyện Bình Sơn",
+        "directive": "2116/UBND-NC",
+        "task": "Xây dựng kế hoạch phối hợp",
+        "period": "",
+        "number_symbol": "45/KH-UBND",
+        "signed_date": "25/04/2018",
+        "received_date": "27/04/2018",
+        "signer": "Nguyễn Văn A",
+        "channel": "Giấy (bưu chính, văn thư)",
+        "summary": "Kế hoạch phối hợp 2018",
+    },
 }
 
 
@@ -1039,9 +1286,13 @@ def write_template(kind: str, path: Path | str) -> Path:
     assert ws is not None
     ws.title = "Nhập liệu"
     ws.cell(1, 1, TEMPLATE_TITLES[kind]).font = Font(bold=True, size=14)
-    ws.cell(2, 1, "Điền từ dòng 4; cột có dấu * là bắt buộc; ngày ghi dd/mm/yyyy. Khi cập nhật, "
-                  f"ô trống giữ nguyên giá trị đang có; ghi {CLEAR_MARKER} để xoá một giá trị. "
-                  "Xem trang \"Hướng dẫn\".").font = Font(italic=True)
+    ws.cell(
+        2,
+        1,
+        "Điền từ dòng 4; cột có dấu * là bắt buộc; ngày ghi dd/mm/yyyy. Khi cập nhật, "
+        f"ô trống giữ nguyên giá trị đang có; ghi {CLEAR_MARKER} để xoá một giá trị. "
+        'Xem trang "Hướng dẫn".',
+    ).font = Font(italic=True)
     fill = PatternFill("solid", start_color="FFD9E2F3", end_color="FFD9E2F3")
     for c, f in enumerate(fields, start=1):
         cell = ws.cell(3, c, f.header + (" *" if f.required else ""))
@@ -1061,8 +1312,11 @@ def write_template(kind: str, path: Path | str) -> Path:
         elif f.key == "active":
             choices = ["Có", "Không"]
         if choices:
-            dv = DataValidation(type="list", formula1='"' + ",".join(
-                c.replace(",", "") for c in choices) + '"', allow_blank=True)
+            dv = DataValidation(
+                type="list",
+                formula1='"' + ",".join(c.replace(",", "") for c in choices) + '"',
+                allow_blank=True,
+            )
             dv.error = "Hãy chọn trong danh sách."
             ws.add_data_validation(dv)
             dv.add(f"{letter}4:{letter}1003")
@@ -1075,24 +1329,50 @@ def write_template(kind: str, path: Path | str) -> Path:
         cell.font = Font(bold=True)
     examples = TEMPLATE_EXAMPLES[kind]
     for f in fields:
-        guide.append([f.header, "Có" if f.required else "", f.hint
-                      or ("dd/mm/yyyy" if f.is_date else ""), examples.get(f.key, "")])
+        guide.append(
+            [
+                f.header,
+                "Có" if f.required else "",
+                f.hint or ("dd/mm/yyyy" if f.is_date else ""),
+                examples.get(f.key, ""),
+            ]
+        )
     guide.append([])
-    guide.append(["Tên cột không phân biệt hoa thường, có dấu hay không dấu. Dòng trống được bỏ "
-                  "qua. Không gộp ô trong vùng dữ liệu. Chỉ trang \"Nhập liệu\" được đọc."])
+    guide.append(
+        [
+            "Tên cột không phân biệt hoa thường, có dấu hay không dấu. Dòng trống được bỏ "
+            'qua. Không gộp ô trong vùng dữ liệu. Chỉ trang "Nhập liệu" được đọc.'
+        ]
+    )
     if kind == "submissions":
-        guide.append(["Văn bản được ghép với nghĩa vụ theo Đơn vị + Văn bản chỉ đạo + Nhiệm vụ + "
-                      "Kỳ báo cáo. Văn bản đã có (cùng đơn vị, cùng năm, cùng số) sẽ được cập "
-                      "nhật."])
-        guide.append(["Ngày ký, ngày nhận không được trước ngày của văn bản chỉ đạo; ngày nhận "
-                      "không trước ngày ký, không sau hôm nay."])
+        guide.append(
+            [
+                "Văn bản được ghép với nghĩa vụ theo Đơn vị + Văn bản chỉ đạo + Nhiệm vụ + "
+                "Kỳ báo cáo. Văn bản đã có (cùng đơn vị, cùng năm, cùng số) sẽ được cập "
+                "nhật."
+            ]
+        )
+        guide.append(
+            [
+                "Ngày ký, ngày nhận không được trước ngày của văn bản chỉ đạo; ngày nhận "
+                "không trước ngày ký, không sau hôm nay."
+            ]
+        )
     else:
         guide.append(["Đơn vị đã có (cùng tên) sẽ được cập nhật."])
-    guide.append([f"Khi cập nhật: ô để trống GIỮ NGUYÊN giá trị đang có (cột không có trong tệp "
-                  f"cũng vậy). Muốn xoá một giá trị, ghi {CLEAR_MARKER} vào ô đó (cột bắt buộc "
-                  "không xoá được)."])
-    guide.append(["Ô công thức phải có kết quả: hãy lưu tệp trong Excel trước khi nhập (tệp do "
-                  "chương trình khác tạo có thể chưa tính công thức)."])
+    guide.append(
+        [
+            f"Khi cập nhật: ô để trống GIỮ NGUYÊN giá trị đang có (cột không có trong tệp "
+            f"cũng vậy). Muốn xoá một giá trị, ghi {CLEAR_MARKER} vào ô đó (cột bắt buộc "
+            "không xoá được)."
+        ]
+    )
+    guide.append(
+        [
+            "Ô công thức phải có kết quả: hãy lưu tệp trong Excel trước khi nhập (tệp do "
+            "chương trình khác tạo có thể chưa tính công thức)."
+        ]
+    )
     guide.append(["Mỗi lần nhập có thể hoàn tác cả lần: Tệp → Các lần nhập Excel (hoàn tác)…"])
     for letter, width in zip("ABCD", (26, 10, 50, 40), strict=True):
         guide.column_dimensions[letter].width = width

@@ -100,7 +100,8 @@ def _refuse(name: str, what: str) -> ValidationError:
     return ValidationError(
         f"Không đọc tệp {name}: {what}. Tệp như vậy không phải danh sách nhập bình thường (có "
         "thể đã hỏng hoặc cố ý làm hại). Hãy mở tệp trong Excel, chép riêng phần danh sách sang "
-        "một tệp mới (hoặc dùng tệp mẫu của chương trình) rồi nhập lại.")
+        "một tệp mới (hoặc dùng tệp mẫu của chương trình) rồi nhập lại."
+    )
 
 
 _COLUMN = re.compile(r"([A-Za-z]{1,3})(\d*)")
@@ -147,11 +148,13 @@ class _Stream:
             raise ValidationError(
                 f"Tệp {self.name} bị hỏng (nội dung bên trong bị cắt cụt hoặc sai cấu trúc, "
                 f"dòng {exc.lineno}, cột {exc.offset}). Hãy mở tệp trong Excel và lưu lại dạng "
-                ".xlsx.") from exc
+                ".xlsx."
+            ) from exc
         except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
             raise ValidationError(
                 f"Tệp {self.name} bị hỏng, không giải nén được ({exc}). Hãy mở tệp trong Excel "
-                "và lưu lại dạng .xlsx.") from exc
+                "và lưu lại dạng .xlsx."
+            ) from exc
 
     def enter(self) -> None:
         self.depth += 1
@@ -166,17 +169,22 @@ def _check_directory(path: Path, zf: zipfile.ZipFile) -> None:
         raise _refuse(name, f"có {number_text(len(infos))} phần (tối đa {number_text(MAX_PARTS)})")
     total = 0
     for info in infos:
-        data_part = info.filename.startswith("xl/worksheets/") or \
-            info.filename.endswith("sharedStrings.xml")
+        data_part = info.filename.startswith("xl/worksheets/") or info.filename.endswith(
+            "sharedStrings.xml"
+        )
         limit = MAX_DATA_PART_BYTES if data_part else MAX_OTHER_PART_BYTES
         if info.file_size > limit:
-            raise _refuse(name, f"phần {info.filename} khi giải nén nặng {_mb(info.file_size)} "
-                                f"(tối đa {_mb(limit)})")
-        if info.file_size > RATIO_FLOOR and \
-                info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise _refuse(
+                name,
+                f"phần {info.filename} khi giải nén nặng {_mb(info.file_size)} "
+                f"(tối đa {_mb(limit)})",
+            )
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
             ratio = info.file_size // max(info.compress_size, 1)
-            raise _refuse(name, f"phần {info.filename} nén {number_text(ratio)} lần"
-                          + f" (tối đa {MAX_RATIO} lần)")
+            raise _refuse(
+                name,
+                f"phần {info.filename} nén {number_text(ratio)} lần" + f" (tối đa {MAX_RATIO} lần)",
+            )
         total += info.file_size
         if total > MAX_TOTAL_BYTES:
             raise _refuse(name, f"khi giải nén nặng hơn {_mb(MAX_TOTAL_BYTES)}")
@@ -212,13 +220,17 @@ def _sheet_parts(path: Path, zf: zipfile.ZipFile, check: Check | None) -> list[t
         rel_stream.enter()
         if _local(tag) == "Relationship" and attrs.get("Type", "").endswith("/worksheet"):
             target = attrs.get("Target", "")
-            part = target.lstrip("/") if target.startswith("/") else \
-                posixpath.normpath(posixpath.join("xl", target))
+            part = (
+                target.lstrip("/")
+                if target.startswith("/")
+                else posixpath.normpath(posixpath.join("xl", target))
+            )
             targets[attrs.get("Id", "")] = part
 
     def leave(stream: _Stream) -> Callable[[str], None]:
         def end(_tag: str) -> None:
             stream.depth -= 1
+
         return end
 
     import io
@@ -235,8 +247,9 @@ def _sheet_parts(path: Path, zf: zipfile.ZipFile, check: Check | None) -> list[t
 
 
 def _scan_shared_strings(path: Path, zf: zipfile.ZipFile, check: Check | None) -> None:
-    part = next((i.filename for i in zf.infolist()
-                 if i.filename.lower() == "xl/sharedstrings.xml"), None)
+    part = next(
+        (i.filename for i in zf.infolist() if i.filename.lower() == "xl/sharedstrings.xml"), None
+    )
     if part is None:
         return
     stream = _Stream(path.name, check)
@@ -256,8 +269,10 @@ def _scan_shared_strings(path: Path, zf: zipfile.ZipFile, check: Check | None) -
     def text(data: str) -> None:
         state["length"] += len(data)
         if state["length"] > MAX_TEXT:
-            raise _refuse(path.name, f"có một ô chữ dài hơn {number_text(MAX_TEXT)} ký tự "
-                                     "(giới hạn của chính Excel)")
+            raise _refuse(
+                path.name,
+                f"có một ô chữ dài hơn {number_text(MAX_TEXT)} ký tự (giới hạn của chính Excel)",
+            )
 
     stream.parser.StartElementHandler = start
     stream.parser.EndElementHandler = end
@@ -289,8 +304,9 @@ _ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row(?=[\s>/])([^>]*)")
 _ROW_NUMBER = re.compile(rb"\br=[\"'](\d+)")
 
 
-def _count_rows(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: str,
-                check: Check | None) -> None:
+def _count_rows(
+    path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: str, check: Check | None
+) -> None:
     """A quick first pass over a sheet at the speed of the regex engine: the number of rows
     and the highest row number. A sheet of a million rows is refused here in a fraction of
     a second, before the (slower) full pass."""
@@ -303,7 +319,8 @@ def _count_rows(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: s
             except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
                 raise ValidationError(
                     f"Tệp {path.name} bị hỏng, không giải nén được ({exc}). Hãy mở tệp trong "
-                    "Excel và lưu lại dạng .xlsx.") from exc
+                    "Excel và lưu lại dạng .xlsx."
+                ) from exc
             if check is not None:
                 check()
             block = carry + data
@@ -315,9 +332,12 @@ def _count_rows(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: s
                 number = _ROW_NUMBER.search(match.group(1))
                 highest = int(number.group(1)) if number else rows
                 if rows > MAX_ROW_INDEX or highest > MAX_ROW_INDEX:
-                    raise _refuse(path.name, f"{where} dùng tới dòng "
-                                  + f"{number_text(max(rows, highest))}"
-                                  + f" (tối đa {number_text(MAX_ROW_INDEX)} dòng)")
+                    raise _refuse(
+                        path.name,
+                        f"{where} dùng tới dòng "
+                        + f"{number_text(max(rows, highest))}"
+                        + f" (tối đa {number_text(MAX_ROW_INDEX)} dòng)",
+                    )
             carry = block[cut:]
             if len(carry) > MAX_CELL_CHARS * 4 + CHUNK:
                 carry = carry[-CHUNK:]  # a huge tag: the full pass refuses it
@@ -325,11 +345,12 @@ def _count_rows(path: Path, zf: zipfile.ZipFile, info: zipfile.ZipInfo, where: s
                 return
 
 
-def _scan_sheet(path: Path, zf: zipfile.ZipFile, title: str, part: str,
-                check: Check | None) -> SheetScan:
+def _scan_sheet(
+    path: Path, zf: zipfile.ZipFile, title: str, part: str, check: Check | None
+) -> SheetScan:
     stream = _Stream(path.name, check)
     s = _SheetState()
-    where = f"trang \"{title}\""
+    where = f'trang "{title}"'
 
     def start(tag: str, attrs: dict[str, str]) -> None:
         stream.enter()
@@ -339,23 +360,32 @@ def _scan_sheet(path: Path, zf: zipfile.ZipFile, title: str, part: str,
             s.row = int(ref) if ref and ref.isdigit() else s.row + 1
             s.col = 0
             if s.row > MAX_ROW_INDEX:
-                raise _refuse(path.name, f"{where} dùng tới dòng {number_text(s.row)}"
-                              + f" (tối đa {number_text(MAX_ROW_INDEX)} dòng)")
+                raise _refuse(
+                    path.name,
+                    f"{where} dùng tới dòng {number_text(s.row)}"
+                    + f" (tối đa {number_text(MAX_ROW_INDEX)} dòng)",
+                )
         elif name == "c":
             ref = attrs.get("r")
             row, col = _cell_ref(ref) if ref else (0, 0)
             s.col = col or s.col + 1
             row = row or s.row
             if s.col > MAX_COLUMNS:
-                raise _refuse(path.name, f"{where} dùng tới cột thứ {number_text(s.col)}"
-                              + f" (tối đa {number_text(MAX_COLUMNS)} cột)")
+                raise _refuse(
+                    path.name,
+                    f"{where} dùng tới cột thứ {number_text(s.col)}"
+                    + f" (tối đa {number_text(MAX_COLUMNS)} cột)",
+                )
             if row > MAX_ROW_INDEX:
                 raise _refuse(path.name, f"{where} dùng tới dòng {number_text(row)}")
             s.row = max(s.row, row)
             s.elements += 1
             if s.elements > MAX_CELL_ELEMENTS:  # formatted empty cells cost openpyxl too
-                raise _refuse(path.name, f"{where} có hơn {number_text(MAX_CELL_ELEMENTS)} ô"
-                              " (kể cả ô trống có định dạng)")
+                raise _refuse(
+                    path.name,
+                    f"{where} có hơn {number_text(MAX_CELL_ELEMENTS)} ô"
+                    " (kể cả ô trống có định dạng)",
+                )
             s.in_cell, s.has_formula, s.has_value, s.chars = True, False, False, 0
             s.value_chars = 0
             s.string_result = attrs.get("t") == "str"
@@ -370,8 +400,11 @@ def _scan_sheet(path: Path, zf: zipfile.ZipFile, title: str, part: str,
             r1, c1 = _cell_ref(first)
             r2, c2 = _cell_ref(last or first)
             if max(r1, r2) > MAX_ROW_INDEX or max(c1, c2) > MAX_COLUMNS:
-                raise _refuse(path.name, f"{where} có vùng ô gộp {attrs.get('ref', '')[:40]} "
-                                         "vượt quá giới hạn dòng, cột")
+                raise _refuse(
+                    path.name,
+                    f"{where} có vùng ô gộp {attrs.get('ref', '')[:40]} "
+                    "vượt quá giới hạn dòng, cột",
+                )
             s.merged.append((min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
             if len(s.merged) > MAX_MERGED:
                 raise _refuse(path.name, f"{where} có hơn {number_text(MAX_MERGED)} vùng ô gộp")
@@ -386,8 +419,9 @@ def _scan_sheet(path: Path, zf: zipfile.ZipFile, title: str, part: str,
             if s.has_formula or s.has_value:
                 s.cells += 1
                 if s.cells > MAX_CELLS:
-                    raise _refuse(path.name,
-                                  f"{where} có hơn {number_text(MAX_CELLS)} ô có dữ liệu")
+                    raise _refuse(
+                        path.name, f"{where} có hơn {number_text(MAX_CELLS)} ô có dữ liệu"
+                    )
                 s.max_row = max(s.max_row, s.row)
                 s.max_col = max(s.max_col, s.col)
             if s.has_formula and not s.has_value:
@@ -396,7 +430,8 @@ def _scan_sheet(path: Path, zf: zipfile.ZipFile, title: str, part: str,
                     raise ValidationError(
                         f"Tệp {path.name} ({where}) có hơn {number_text(MAX_UNCACHED)}"
                         + " ô công thức chưa có kết quả tính sẵn (tệp chưa được mở và lưu trong "
-                        "Excel). Hãy mở tệp trong Excel, lưu lại rồi nhập.")
+                        "Excel). Hãy mở tệp trong Excel, lưu lại rồi nhập."
+                    )
 
     def text(data: str) -> None:
         if not s.in_cell:
@@ -407,8 +442,11 @@ def _scan_sheet(path: Path, zf: zipfile.ZipFile, title: str, part: str,
             if data.strip():
                 s.has_value = True
         if s.chars > MAX_CELL_CHARS or s.value_chars > MAX_TEXT:
-            raise _refuse(path.name, f"{where} có một ô dài hơn {number_text(MAX_TEXT)} ký tự"
-                          " (giới hạn của chính Excel)")
+            raise _refuse(
+                path.name,
+                f"{where} có một ô dài hơn {number_text(MAX_TEXT)} ký tự"
+                " (giới hạn của chính Excel)",
+            )
 
     stream.parser.StartElementHandler = start
     stream.parser.EndElementHandler = end
@@ -420,37 +458,51 @@ def _scan_sheet(path: Path, zf: zipfile.ZipFile, title: str, part: str,
     _count_rows(path, zf, info, where, check)
     with zf.open(info) as f:
         stream.run(f)
-    return SheetScan(title, part, s.max_row, s.max_col, s.cells, tuple(s.merged),
-                     frozenset(s.uncached))
+    return SheetScan(
+        title, part, s.max_row, s.max_col, s.cells, tuple(s.merged), frozenset(s.uncached)
+    )
 
 
-def _scan_other_parts(path: Path, zf: zipfile.ZipFile, sheet_parts: set[str],
-                      check: Check | None) -> None:
+def _scan_other_parts(
+    path: Path, zf: zipfile.ZipFile, sheet_parts: set[str], check: Check | None
+) -> None:
     """Every other XML part openpyxl may read (workbook, styles, theme, properties…): its
     depth and its number of elements; in the styles, the number of style records (openpyxl
     builds an object for each: 50,000 of them in a 23 KB file took 15 s)."""
     for info in zf.infolist():
         name = info.filename
-        if name in sheet_parts or name.lower().endswith("sharedstrings.xml") or \
-                not name.lower().endswith((".xml", ".rels", ".vml")):
+        if (
+            name in sheet_parts
+            or name.lower().endswith("sharedstrings.xml")
+            or not name.lower().endswith((".xml", ".rels", ".vml"))
+        ):
             continue
         stream = _Stream(path.name, check)
         counts = {"elements": 0, "styles": 0}
         styles = name.lower().endswith("styles.xml")
 
-        def start(tag: str, _attrs: dict[str, str], stream: _Stream = stream,
-                  counts: dict[str, int] = counts, styles: bool = styles,
-                  name: str = name) -> None:
+        def start(
+            tag: str,
+            _attrs: dict[str, str],
+            stream: _Stream = stream,
+            counts: dict[str, int] = counts,
+            styles: bool = styles,
+            name: str = name,
+        ) -> None:
             stream.enter()
             counts["elements"] += 1
             if counts["elements"] > MAX_ELEMENTS:
-                raise _refuse(path.name, f"phần {name} có hơn "
-                              + f"{number_text(MAX_ELEMENTS)} phần tử")
+                raise _refuse(
+                    path.name, f"phần {name} có hơn " + f"{number_text(MAX_ELEMENTS)} phần tử"
+                )
             if styles and _local(tag) in STYLE_RECORDS:
                 counts["styles"] += 1
                 if counts["styles"] > MAX_STYLES:
-                    raise _refuse(path.name, f"có hơn {number_text(MAX_STYLES)} định dạng ô"
-                                  " (kiểu chữ, màu nền, đường viền…)")
+                    raise _refuse(
+                        path.name,
+                        f"có hơn {number_text(MAX_STYLES)} định dạng ô"
+                        " (kiểu chữ, màu nền, đường viền…)",
+                    )
 
         def end(_tag: str, stream: _Stream = stream) -> None:
             stream.depth -= 1
@@ -481,4 +533,3 @@ def scan_workbook(path: Path, check: Check | None = None) -> WorkbookScan:
         _scan_shared_strings(path, zf, check)
         scans = tuple(_scan_sheet(path, zf, title, part, check) for title, part in sheets)
     return WorkbookScan(scans)
-

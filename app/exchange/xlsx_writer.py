@@ -79,7 +79,7 @@ def _text_width(value: CellValue) -> int:
 
 
 def _sheet_title(name: str) -> str:
-    bad = '[]:*?/\\'
+    bad = "[]:*?/\\"
     cleaned = "".join("-" if c in bad else c for c in name).strip() or "Danh sách"
     return cleaned[:31]
 
@@ -98,19 +98,27 @@ def _register_styles(wb: Workbook) -> dict[str, str]:
     """Named cell styles, registered once per workbook: every cell of a kind shares one."""
     thin = Side(style="thin", color="FF9E9E9E")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    header = NamedStyle(name="stdt_header", font=Font(bold=True), border=border,
-                        alignment=Alignment(horizontal="center", vertical="center",
-                                            wrap_text=True))
+    header = NamedStyle(
+        name="stdt_header",
+        font=Font(bold=True),
+        border=border,
+        alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
+    )
     header_fill = _fill(HEADER_FILL)
     if header_fill is not None:
         header.fill = header_fill
     named = {
         "header": header,
         "body": NamedStyle(name="stdt_body", border=border, alignment=Alignment(vertical="top")),
-        "wrap": NamedStyle(name="stdt_wrap", border=border,
-                           alignment=Alignment(vertical="top", wrap_text=True)),
-        "date": NamedStyle(name="stdt_date", border=border, number_format=DATE_FORMAT,
-                           alignment=Alignment(horizontal="center", vertical="top")),
+        "wrap": NamedStyle(
+            name="stdt_wrap", border=border, alignment=Alignment(vertical="top", wrap_text=True)
+        ),
+        "date": NamedStyle(
+            name="stdt_date",
+            border=border,
+            number_format=DATE_FORMAT,
+            alignment=Alignment(horizontal="center", vertical="top"),
+        ),
     }
     existing = set(wb.named_styles)
     for style in named.values():
@@ -195,9 +203,11 @@ def _cell_internals_possible(ws: Any) -> bool:
     """The fragments rely on openpyxl's write-only internals (3.1): the worksheet turns each
     appended row into cells with ``_values_to_row`` and a cell's ``has_style`` and ``style_id``
     can be set. Otherwise the public API is used (the same file)."""
-    return (hasattr(type(ws), "_values_to_row")
-            and isinstance(getattr(Cell, "style_id", None), property)
-            and isinstance(getattr(Cell, "has_style", None), property))
+    return (
+        hasattr(type(ws), "_values_to_row")
+        and isinstance(getattr(Cell, "style_id", None), property)
+        and isinstance(getattr(Cell, "has_style", None), property)
+    )
 
 
 def _prepare(table: Table, ncols: int, binder: _Binder) -> list[int]:
@@ -247,13 +257,17 @@ class _Fragments:
         cell._value = stored
         cell.data_type = data_type
         out = io.BytesIO()
-        with self._xmlfile(out) as xf, xf.element("worksheet", xmlns=self._ns), \
-                xf.element("sheetData"), xf.element("row", {"r": "1"}):
+        with (
+            self._xmlfile(out) as xf,
+            xf.element("worksheet", xmlns=self._ns),
+            xf.element("sheetData"),
+            xf.element("row", {"r": "1"}),
+        ):
             self._write_cell(xf, self._ws, cell, True)
         text = out.getvalue().decode("ascii")
         head = '<row r="1"><c r="A1"'
         start = text.index(head) + len(head)
-        return text[start:text.rindex("</row>")]
+        return text[start : text.rindex("</row>")]
 
 
 def _direct_rows_possible(ws: Any) -> bool:
@@ -266,12 +280,14 @@ def _direct_rows_possible(ws: Any) -> bool:
         import openpyxl.worksheet._writer as sheet_writer
 
         out = inspect.signature(sheet_writer.WorksheetWriter).parameters.get("out")
-        return (_cell_internals_possible(ws)
-                and getattr(ws, "_writer", False) is None
-                and out is not None
-                and callable(getattr(sheet_writer, "create_temporary_file", None))
-                and callable(getattr(sheet_writer.WorksheetWriter, "write_row", None))
-                and cell_writer.write_cell is cell_writer.lxml_write_cell)
+        return (
+            _cell_internals_possible(ws)
+            and getattr(ws, "_writer", False) is None
+            and out is not None
+            and callable(getattr(sheet_writer, "create_temporary_file", None))
+            and callable(getattr(sheet_writer.WorksheetWriter, "write_row", None))
+            and cell_writer.write_cell is cell_writer.lxml_write_cell
+        )
     except (ImportError, AttributeError, TypeError, ValueError):
         return False
 
@@ -294,32 +310,42 @@ def _open_stream(ws: Any) -> io.BufferedWriter:
     return stream
 
 
-def _write_body_direct(ws: Any, table: Table, ncols: int, kinds: list[str], styles: _Styles,
-                       binder: _Binder, stream: io.BufferedWriter) -> None:
+def _write_body_direct(
+    ws: Any,
+    table: Table,
+    ncols: int,
+    kinds: list[str],
+    styles: _Styles,
+    binder: _Binder,
+    stream: io.BufferedWriter,
+) -> None:
     """The body rows as text, from one fragment per distinct (value, style), written to the
     sheet's stream between openpyxl's header rows and its ``</sheetData>``."""
     fragments = _Fragments(ws)
     heads = ['<c r="' + get_column_letter(c + 1) for c in range(ncols)]
     # Per colouring of a row, per column: the fragments of the values met so far (shared by
     # every colouring with the same style in that column) and the text around a number.
-    patterns: dict[Any, tuple[list[dict[CellValue, str]], list[tuple[str, str] | None],
-                              list[str | None]]] = {}
+    patterns: dict[
+        Any, tuple[list[dict[CellValue, str]], list[tuple[str, str] | None], list[str | None]]
+    ] = {}
     shared: dict[tuple[str, str | None], dict[CellValue, str]] = {}
     bind = binder.bind
     style_id = styles.style_id
     fills = table.fills
     nfills = len(fills)
 
-    def pattern(fills_of_row: Any) -> tuple[list[dict[CellValue, str]],
-                                            list[tuple[str, str] | None], list[str | None]]:
+    def pattern(
+        fills_of_row: Any,
+    ) -> tuple[list[dict[CellValue, str]], list[tuple[str, str] | None], list[str | None]]:
         found = patterns.get(fills_of_row)
         if found is None:
             colours = [
                 (fills_of_row[c] if c < len(fills_of_row) else None)
-                if isinstance(fills_of_row, tuple) else fills_of_row
-                for c in range(ncols)]
-            known = [shared.setdefault((kinds[c], colours[c] or None), {})
-                     for c in range(ncols)]
+                if isinstance(fills_of_row, tuple)
+                else fills_of_row
+                for c in range(ncols)
+            ]
+            known = [shared.setdefault((kinds[c], colours[c] or None), {}) for c in range(ncols)]
             found = patterns[fills_of_row] = (known, [None] * ncols, colours)
         return found
 
@@ -371,8 +397,9 @@ def _write_body_direct(ws: Any, table: Table, ncols: int, kinds: list[str], styl
         del writer.write_row
 
 
-def _write_body_plain(ws: Any, table: Table, ncols: int, kinds: list[str], styles: _Styles,
-                      binder: _Binder) -> None:
+def _write_body_plain(
+    ws: Any, table: Table, ncols: int, kinds: list[str], styles: _Styles, binder: _Binder
+) -> None:
     """The same rows through openpyxl's public API only (one new cell per value)."""
     fills = table.fills
     nfills = len(fills)
@@ -413,8 +440,9 @@ def fill_workbook(wb: Workbook, table: Table, *, direct: bool = True) -> None:
             stream.close()
 
 
-def _fill_sheet(ws: Any, wb: Workbook, table: Table, direct: bool,
-                opened: list[io.BufferedWriter]) -> None:
+def _fill_sheet(
+    ws: Any, wb: Workbook, table: Table, direct: bool, opened: list[io.BufferedWriter]
+) -> None:
     ncols = max(len(table.columns), 1)
     last_col = get_column_letter(ncols)
     names = _register_styles(wb)

@@ -42,7 +42,8 @@ class Directive(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     tasks: Mapped[list[Task]] = relationship(
-        back_populates="directive", cascade="all, delete-orphan",
+        back_populates="directive",
+        cascade="all, delete-orphan",
         order_by="(Task.sort_order, Task.id)",
     )
 

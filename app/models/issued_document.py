@@ -19,7 +19,8 @@ class IssuedDocument(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))  # DocumentKind value: summary, reminder, …
     directive_id: Mapped[int | None] = mapped_column(
-        ForeignKey("directive.id", ondelete="SET NULL"))
+        ForeignKey("directive.id", ondelete="SET NULL")
+    )
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id", ondelete="SET NULL"))
     as_of: Mapped[dt.date] = mapped_column(Date)
     number: Mapped[str] = mapped_column(String(20), default="")  # blank: left for the clerk
@@ -34,7 +35,8 @@ class IssuedDocument(Base):
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
     units: Mapped[list[IssuedDocumentUnit]] = relationship(
-        back_populates="document", cascade="all, delete-orphan")
+        back_populates="document", cascade="all, delete-orphan"
+    )
 
 
 class IssuedDocumentUnit(Base):
@@ -45,7 +47,8 @@ class IssuedDocumentUnit(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     document_id: Mapped[int] = mapped_column(
-        ForeignKey("issued_document.id", ondelete="CASCADE"), index=True)
+        ForeignKey("issued_document.id", ondelete="CASCADE"), index=True
+    )
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
 
     document: Mapped[IssuedDocument] = relationship(back_populates="units")

@@ -22,8 +22,14 @@ class Obligation(Base):
         Index("ix_obligation_unit_id", "unit_id"),
         # Open obligations on any day: never received, or received after it (warnings);
         # covering the whole test, exemption included (migration 0004).
-        Index("ix_obligation_open_status", "first_received", "due_date", "exempt_reason",
-              "waived", "due_history_until"),
+        Index(
+            "ix_obligation_open_status",
+            "first_received",
+            "due_date",
+            "exempt_reason",
+            "waived",
+            "due_history_until",
+        ),
         Index("ix_obligation_due_history_until", "due_history_until"),
     )
 
@@ -58,7 +64,6 @@ class ObligationDueChange(Base):
     __table_args__ = (UniqueConstraint("obligation_id", "changed_on"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    obligation_id: Mapped[int] = mapped_column(
-        ForeignKey("obligation.id", ondelete="CASCADE"))
+    obligation_id: Mapped[int] = mapped_column(ForeignKey("obligation.id", ondelete="CASCADE"))
     changed_on: Mapped[dt.date] = mapped_column(Date)
     previous_due: Mapped[dt.date] = mapped_column(Date)

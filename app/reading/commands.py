@@ -45,9 +45,19 @@ def describe(result: Any) -> list[tuple[str, str]]:
     ]
     for sig in result.signatures:
         lines.append(("Chữ ký số", sig.describe()))
-    notes = [n for n in (f.number_symbol.note, f.signed_date.note, result.unit.note,
-                         result.directive.note, result.obligation.note, f.summary.note,
-                         f.signer_name.note) if n]
+    notes = [
+        n
+        for n in (
+            f.number_symbol.note,
+            f.signed_date.note,
+            result.unit.note,
+            result.directive.note,
+            result.obligation.note,
+            f.summary.note,
+            f.signer_name.note,
+        )
+        if n
+    ]
     for note in dict.fromkeys(notes):
         lines.append(("Lưu ý", note))
     if result.problem:
@@ -55,7 +65,8 @@ def describe(result: Any) -> list[tuple[str, str]]:
     if result.duplicate:
         lines.append(("Trùng", result.duplicate))
     source = {"pdf": "lớp chữ của PDF", "docx": "tệp Word", "ocr": "nhận dạng chữ (OCR)"}.get(
-        result.source, result.source)
+        result.source, result.source
+    )
     pages = f", {result.pages} trang" if result.pages else ""
     lines.append(("Đọc", f"{source}{pages}, {result.seconds:.2f} giây"))
     return lines
@@ -80,8 +91,9 @@ def cmd_read(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     return 1 if any(r.problem for r in results) else 0
 
 
-def cmd_receive_from_file(db: Database, args: argparse.Namespace, out: TextIO,
-                          ask: Callable[[str], str] | None = None) -> int:
+def cmd_receive_from_file(
+    db: Database, args: argparse.Namespace, out: TextIO, ask: Callable[[str], str] | None = None
+) -> int:
     """Read one file, show it, record it when the user says yes (or ``--yes``): the values
     given on the command line (--number, --signed, --unit…) override what was read."""
     from app.reading.intake import (
@@ -94,9 +106,14 @@ def cmd_receive_from_file(db: Database, args: argparse.Namespace, out: TextIO,
     from app.reading.matching import load_catalogue
     from app.services.submissions import resolve_obligation
 
-    result = read_received(db, args.from_file, today=args.today,
-                           catalogue=load_catalogue(db), roots=trust_roots(db),
-                           known=known_files(db))
+    result = read_received(
+        db,
+        args.from_file,
+        today=args.today,
+        catalogue=load_catalogue(db),
+        roots=trust_roots(db),
+        known=known_files(db),
+    )
     out.write(f"== {result.path}\n")
     for label, value in describe(result):
         out.write(f"  {label + ':':<18} {value}\n")
@@ -109,14 +126,21 @@ def cmd_receive_from_file(db: Database, args: argparse.Namespace, out: TextIO,
         if not (args.unit and args.directive):
             raise ValidationError("Hãy ghi cả --unit và --directive để chọn nghĩa vụ.")
         with db.read() as session:
-            obligation_id = resolve_obligation(session, unit=args.unit, directive=args.directive,
-                                               task=args.task, period=args.period).id
+            obligation_id = resolve_obligation(
+                session,
+                unit=args.unit,
+                directive=args.directive,
+                task=args.task,
+                period=args.period,
+            ).id
     number = args.number or (result.fields.number_symbol.text if result.fields else "")
     signed = args.signed or result.signed_date
     received = args.received or args.today
     if obligation_id is None:
-        raise ValidationError("Chưa xác định được nghĩa vụ: hãy ghi --unit, --directive "
-                              "(và --task, --period) rồi chạy lại.")
+        raise ValidationError(
+            "Chưa xác định được nghĩa vụ: hãy ghi --unit, --directive "
+            "(và --task, --period) rồi chạy lại."
+        )
     unsure = []
     if result.fields is not None:
         f = result.fields
@@ -137,12 +161,22 @@ def cmd_receive_from_file(db: Database, args: argparse.Namespace, out: TextIO,
     elif unsure:
         raise ValidationError(
             f"Không ghi nhận tự động (--yes) vì chưa chắc: {', '.join(unsure)}. Hãy kiểm tra rồi "
-            "ghi rõ bằng --number, --signed, --unit/--directive, hoặc bỏ --yes để xác nhận.")
-    info = record_received(db, Confirmed(
-        path=str(args.from_file), obligation_id=obligation_id, number_symbol=number,
-        signed_date=signed, received_date=received,
-        signer=args.signer or result.signer, summary=args.summary or result.summary,
-        channel=args.channel or "he_thong"), today=args.today)
+            "ghi rõ bằng --number, --signed, --unit/--directive, hoặc bỏ --yes để xác nhận."
+        )
+    info = record_received(
+        db,
+        Confirmed(
+            path=str(args.from_file),
+            obligation_id=obligation_id,
+            number_symbol=number,
+            signed_date=signed,
+            received_date=received,
+            signer=args.signer or result.signer,
+            summary=args.summary or result.summary,
+            channel=args.channel or "he_thong",
+        ),
+        today=args.today,
+    )
     out.write(f"Đã ghi nhận văn bản {info.number_symbol} (mã {info.id}), tệp đã đính kèm.\n")
     return 0
 
@@ -154,9 +188,12 @@ def _ask(question: str) -> str:
 
 
 def add_read_command(sub: Any, date_arg: Callable[[str], dt.date]) -> None:
-    p = sub.add_parser("read", help="đọc văn bản đơn vị gửi (PDF, .docx, ảnh quét): in số, "
-                                    "ngày ký, đơn vị, trích yếu, người ký, nghĩa vụ… "
-                                    "(không ghi gì)")
+    p = sub.add_parser(
+        "read",
+        help="đọc văn bản đơn vị gửi (PDF, .docx, ảnh quét): in số, "
+        "ngày ký, đơn vị, trích yếu, người ký, nghĩa vụ… "
+        "(không ghi gì)",
+    )
     p.add_argument("files", nargs="+", metavar="TỆP", help="tệp hoặc thư mục")
     p.add_argument("--json", action="store_true", help="in dạng JSON")
     p.add_argument("--today", type=date_arg, default=dt.date.today(), help=argparse.SUPPRESS)

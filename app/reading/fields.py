@@ -79,30 +79,102 @@ class Fields:
 # --- vocabulary -------------------------------------------------------------------------------
 
 DOC_TYPES = {
-    "ke hoach": "KẾ HOẠCH", "bao cao": "BÁO CÁO", "cong van": "CÔNG VĂN",
-    "to trinh": "TỜ TRÌNH", "thong bao": "THÔNG BÁO", "chuong trinh": "CHƯƠNG TRÌNH",
-    "quyet dinh": "QUYẾT ĐỊNH", "huong dan": "HƯỚNG DẪN", "chi thi": "CHỈ THỊ",
+    "ke hoach": "KẾ HOẠCH",
+    "bao cao": "BÁO CÁO",
+    "cong van": "CÔNG VĂN",
+    "to trinh": "TỜ TRÌNH",
+    "thong bao": "THÔNG BÁO",
+    "chuong trinh": "CHƯƠNG TRÌNH",
+    "quyet dinh": "QUYẾT ĐỊNH",
+    "huong dan": "HƯỚNG DẪN",
+    "chi thi": "CHỈ THỊ",
 }
-TYPE_SYMBOLS = {"KẾ HOẠCH": "KH", "BÁO CÁO": "BC", "TỜ TRÌNH": "TTR", "THÔNG BÁO": "TB",
-                "CHƯƠNG TRÌNH": "CTR", "QUYẾT ĐỊNH": "QĐ", "HƯỚNG DẪN": "HD", "CHỈ THỊ": "CT"}
+TYPE_SYMBOLS = {
+    "KẾ HOẠCH": "KH",
+    "BÁO CÁO": "BC",
+    "TỜ TRÌNH": "TTR",
+    "THÔNG BÁO": "TB",
+    "CHƯƠNG TRÌNH": "CTR",
+    "QUYẾT ĐỊNH": "QĐ",
+    "HƯỚNG DẪN": "HD",
+    "CHỈ THỊ": "CT",
+}
 TASK_OF_TYPE = {"KẾ HOẠCH": "plan", "CHƯƠNG TRÌNH": "plan", "BÁO CÁO": "report"}
 ORG_PREFIXES = (
-    "uy ban nhan dan", "ubnd", "so ", "ban ", "thanh tra", "van phong", "hoi dong", "bo ",
-    "tong cuc", "cuc ", "chi cuc", "trung tam", "tinh uy", "huyen uy", "thanh uy", "dang uy",
-    "mat tran", "kho bac", "cong an", "bo chi huy", "toa an", "vien kiem sat", "truong ",
-    "benh vien", "lien doan", "hoi ", "doan ", "dai ", "phong ",
+    "uy ban nhan dan",
+    "ubnd",
+    "so ",
+    "ban ",
+    "thanh tra",
+    "van phong",
+    "hoi dong",
+    "bo ",
+    "tong cuc",
+    "cuc ",
+    "chi cuc",
+    "trung tam",
+    "tinh uy",
+    "huyen uy",
+    "thanh uy",
+    "dang uy",
+    "mat tran",
+    "kho bac",
+    "cong an",
+    "bo chi huy",
+    "toa an",
+    "vien kiem sat",
+    "truong ",
+    "benh vien",
+    "lien doan",
+    "hoi ",
+    "doan ",
+    "dai ",
+    "phong ",
 )
 TITLES = [
-    "ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "PHÓ CHỦ TỊCH", "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC",
-    "CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG", "CHÁNH THANH TRA", "PHÓ CHÁNH THANH TRA",
-    "TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", "TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG", "CỤC TRƯỞNG",
-    "PHÓ CỤC TRƯỞNG", "CHI CỤC TRƯỞNG", "BỘ TRƯỞNG", "THỨ TRƯỞNG", "HIỆU TRƯỞNG",
-    "HỘI ĐỒNG NHÂN DÂN", "SỞ", "BAN", "THANH TRA",
+    "ỦY BAN NHÂN DÂN",
+    "CHỦ TỊCH",
+    "PHÓ CHỦ TỊCH",
+    "GIÁM ĐỐC",
+    "PHÓ GIÁM ĐỐC",
+    "CHÁNH VĂN PHÒNG",
+    "PHÓ CHÁNH VĂN PHÒNG",
+    "CHÁNH THANH TRA",
+    "PHÓ CHÁNH THANH TRA",
+    "TRƯỞNG BAN",
+    "PHÓ TRƯỞNG BAN",
+    "TRƯỞNG PHÒNG",
+    "PHÓ TRƯỞNG PHÒNG",
+    "CỤC TRƯỞNG",
+    "PHÓ CỤC TRƯỞNG",
+    "CHI CỤC TRƯỞNG",
+    "BỘ TRƯỞNG",
+    "THỨ TRƯỞNG",
+    "HIỆU TRƯỞNG",
+    "HỘI ĐỒNG NHÂN DÂN",
+    "SỞ",
+    "BAN",
+    "THANH TRA",
 ]
 _TITLE_KEYS = {search_key(t): t for t in TITLES}
 AUTHORITIES = {"tm": "TM.", "kt": "KT.", "q": "Q.", "tl": "TL.", "tuq": "TUQ."}
-BODY_STARTS = ("can cu", "thuc hien", "kinh gui", "trien khai", "de ", "nham ", "theo ",
-               "i.", "1.", "phan ", "ngay ", "qua ", "tren co so", "sau khi", "trong ")
+BODY_STARTS = (
+    "can cu",
+    "thuc hien",
+    "kinh gui",
+    "trien khai",
+    "de ",
+    "nham ",
+    "theo ",
+    "i.",
+    "1.",
+    "phan ",
+    "ngay ",
+    "qua ",
+    "tren co so",
+    "sau khi",
+    "trong ",
+)
 _DASHES = "-–—‐‑−"
 _DASH_RE = re.compile(rf"\s*[{_DASHES}]\s*")
 _SYMBOL_RE = re.compile(r"(\d{1,5})/([A-Za-zĐđ0-9&.]+(?:-[A-Za-zĐđ0-9&.]+)*)")
@@ -114,16 +186,19 @@ _NUMBER_LINE = re.compile(r"^s[oô6ố]\s*[:.;]?\s*(?P<rest>.*)$", re.IGNORECASE
 # cited document's, never the signing date.
 _DATE_WORDS = re.compile(
     r"^(?:(?P<place>[^,]{2,40}?)\s*,\s*)?ngay\s*(?P<d>\d{1,2})\s*thang\s*(?P<m>\d{1,2})\s*"
-    r"nam\s*(?P<y>\d{4})[^\w]*$")
+    r"nam\s*(?P<y>\d{4})[^\w]*$"
+)
 _DATE_SLASH = re.compile(
     r"^(?:(?P<place>[^,]{2,40}?)\s*,\s*)?ngay\s*(?P<d>\d{1,2})\s*[/.\-]\s*(?P<m>\d{1,2})\s*"
-    r"[/.\-]\s*(?P<y>\d{4})[^\w]*$")
+    r"[/.\-]\s*(?P<y>\d{4})[^\w]*$"
+)
 _CITE = re.compile(
     r"(?:thuc hien|can cu|trien khai|theo|thuc hien noi dung)\s+(?:\S+\s+){0,3}?"
     r"(?P<kind>cong van|ke hoach|quyet dinh|chi thi|van ban|thong bao|huong dan)\s+"
     r"(?:so\s*)?(?P<symbol>\d+[a-z0-9&.\-–—/]*)"
     r"(?:\s*ngay\s*(?:(?P<d>\d{1,2})\s*[/.\-]\s*(?P<m>\d{1,2})\s*[/.\-]\s*(?P<y>\d{4})"
-    r"|(?P<d2>\d{1,2})\s*thang\s*(?P<m2>\d{1,2})\s*nam\s*(?P<y2>\d{4})))?")
+    r"|(?P<d2>\d{1,2})\s*thang\s*(?P<m2>\d{1,2})\s*nam\s*(?P<y2>\d{4})))?"
+)
 _NAME_WORD = re.compile(r"^[A-ZĐÀ-Ỹ][a-zđà-ỹ]*$")  # "Nguyễn Văn A"
 ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
@@ -156,12 +231,13 @@ def _is_upper(text: str) -> bool:
 
 
 def normalise_symbol(text: str) -> str:
-    """"45 / KH – UBND" → "45/KH-UBND" (dashes and spaces as the clerk meant them)."""
+    """ "45 / KH – UBND" → "45/KH-UBND" (dashes and spaces as the clerk meant them)."""
     text = _DASH_RE.sub("-", clean(text))
     return re.sub(r"\s*/\s*", "/", text)
 
 
 # --- the parts of the page --------------------------------------------------------------------
+
 
 def _find_type(lines: list[TextLine]) -> int | None:
     for i, line in enumerate(lines):
@@ -174,8 +250,9 @@ def _find_type(lines: list[TextLine]) -> int | None:
 
 
 def _is_motto(key: str) -> bool:
-    return any(w in key for w in ("cong hoa xa hoi", "chu nghia viet nam", "doc lap", "hanh phuc",
-                                  "tu do"))
+    return any(
+        w in key for w in ("cong hoa xa hoi", "chu nghia viet nam", "doc lap", "hanh phuc", "tu do")
+    )
 
 
 def _number(header: list[TextLine], doc_type: str | None) -> Found:
@@ -198,8 +275,10 @@ def _number(header: list[TextLine], doc_type: str | None) -> Found:
         note = ""
         expected = TYPE_SYMBOLS.get(doc_type or "")
         if expected and search_key(first).upper() != search_key(expected).upper():
-            confidence, note = 0.7, (f"Ký hiệu {first} không khớp loại văn bản "
-                                     f"{(doc_type or '').lower()}")
+            confidence, note = (
+                0.7,
+                (f"Ký hiệu {first} không khớp loại văn bản {(doc_type or '').lower()}"),
+            )
         if "-" not in symbol:
             confidence, note = min(confidence, 0.75), "Ký hiệu thiếu tên cơ quan"
         return Found(value, _conf(confidence, line), note)
@@ -212,7 +291,7 @@ def _date_lines(header: list[TextLine]) -> list[tuple[TextLine, str]]:
     single = [(line, line.text) for line in header]
     joined = []
     for i, line in enumerate(header):
-        following = next((o for o in header[i + 1:] if o.column == line.column), None)
+        following = next((o for o in header[i + 1 :] if o.column == line.column), None)
         if following is not None and following.top - line.top < 0.05:
             joined.append((line, f"{line.text} {following.text}"))
     return single + joined
@@ -235,8 +314,10 @@ def _signed_date(header: list[TextLine], today: dt.date | None) -> tuple[Found, 
             confidence, note = 0.5, "Ngày ký ở tương lai: kiểm tra lại"
         elif value.year < 1990:
             confidence, note = 0.5, "Năm ký bất thường: kiểm tra lại"
-        return (Found(value, _conf(confidence, line), note),
-                Found(place, _conf(0.95, line)) if place else NOTHING)
+        return (
+            Found(value, _conf(confidence, line), note),
+            Found(place, _conf(0.95, line)) if place else NOTHING,
+        )
     return NOTHING, NOTHING
 
 
@@ -250,8 +331,13 @@ def _bodies(header: list[TextLine]) -> tuple[Found, Found, tuple[str, ...]]:
     groups: list[list[TextLine]] = []
     for line in candidates:
         key = search_key(line.text)
-        if not key or _is_motto(key) or _NUMBER_LINE.match(line.text.strip()) \
-                or "ngay" in key.split() or not _is_upper(line.text):
+        if (
+            not key
+            or _is_motto(key)
+            or _NUMBER_LINE.match(line.text.strip())
+            or "ngay" in key.split()
+            or not _is_upper(line.text)
+        ):
             continue
         if not re.search(r"[a-z]", key):
             continue
@@ -278,7 +364,7 @@ def _summary(lines: list[TextLine], type_index: int) -> Found:
     first_gap: float | None = None
     previous = type_line
     clear_end = False
-    for line in lines[type_index + 1:type_index + 6]:
+    for line in lines[type_index + 1 : type_index + 6]:
         if line.page != type_line.page:
             break
         key = search_key(line.text)
@@ -304,8 +390,11 @@ def _summary(lines: list[TextLine], type_index: int) -> Found:
         return NOTHING
     text = clean(" ".join(line.text for line in taken))
     text = re.sub(r"^(?:V/v|v/v|Về việc)\s*", "", text).strip()
-    return Found(text, _conf(0.93 if clear_end else 0.6, *taken, free_text=True),
-                 "" if clear_end else "Không rõ trích yếu dừng ở đâu")
+    return Found(
+        text,
+        _conf(0.93 if clear_end else 0.6, *taken, free_text=True),
+        "" if clear_end else "Không rõ trích yếu dừng ở đâu",
+    )
 
 
 def _letter_subject(header: list[TextLine]) -> Found:
@@ -314,9 +403,12 @@ def _letter_subject(header: list[TextLine]) -> Found:
         if not search_key(line.text).startswith(("v/v", "ve viec")):
             continue
         taken = [line]
-        for other in header[i + 1:]:
-            if other.column != line.column or _is_upper(other.text) or other.top - \
-                    taken[-1].top > 0.03:
+        for other in header[i + 1 :]:
+            if (
+                other.column != line.column
+                or _is_upper(other.text)
+                or other.top - taken[-1].top > 0.03
+            ):
                 break
             taken.append(other)
         text = re.sub(r"^(?:V/v|v/v|Về việc)\s*", "", clean(" ".join(t.text for t in taken)))
@@ -338,8 +430,10 @@ def _title_case(line: str) -> str:
     if canonical is None:  # a scan's misread letters ("GLAM ĐOÓC"): the nearest known title
         from difflib import SequenceMatcher
 
-        scored = sorted(((SequenceMatcher(None, key, k).ratio(), t)
-                         for k, t in _TITLE_KEYS.items()), reverse=True)
+        scored = sorted(
+            ((SequenceMatcher(None, key, k).ratio(), t) for k, t in _TITLE_KEYS.items()),
+            reverse=True,
+        )
         if scored and scored[0][0] >= 0.75:
             canonical = scored[0][1]
         else:
@@ -349,9 +443,38 @@ def _title_case(line: str) -> str:
 
 # The family names nine Vietnamese in ten carry: a scan that lost a tone mark on one of them
 # ("Trân", "Đỉnh") gets it back. Other words of a name are left as read (and unsure).
-FAMILY_NAMES = ("Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng",
-                "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Trương", "Lương", "Mai",
-                "Cao", "Tạ", "Hà", "Lâm", "Đoàn", "Châu", "Trịnh", "Tô", "Thái", "Văn")
+FAMILY_NAMES = (
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Hoàng",
+    "Huỳnh",
+    "Phan",
+    "Vũ",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+    "Đinh",
+    "Trương",
+    "Lương",
+    "Mai",
+    "Cao",
+    "Tạ",
+    "Hà",
+    "Lâm",
+    "Đoàn",
+    "Châu",
+    "Trịnh",
+    "Tô",
+    "Thái",
+    "Văn",
+)
 _FAMILY_KEYS = {search_key(n): n for n in FAMILY_NAMES}
 
 
@@ -371,8 +494,12 @@ def _before_appendix(lines: list[TextLine], start: int) -> list[TextLine]:
     signature."""
     for i in range(start, len(lines)):
         line = lines[i]
-        if line.column == "C" and search_key(line.text).startswith("phu luc") \
-                and len(line.text) < 40 and line.top < 0.3:
+        if (
+            line.column == "C"
+            and search_key(line.text).startswith("phu luc")
+            and len(line.text) < 40
+            and line.top < 0.3
+        ):
             return lines[:i]
     return lines
 
@@ -383,27 +510,39 @@ def _signer(lines: list[TextLine], type_index: int | None) -> tuple[Found, Found
     last_page = max((line.page for line in lines), default=0)
     # The last two pages: a footer table may break across the page (title on one, name on
     # the next).
-    footer = [line for line in lines[start:] if line.column == "R"
-              and line.page >= last_page - 1 and len(line.text) <= 70]
+    footer = [
+        line
+        for line in lines[start:]
+        if line.column == "R" and line.page >= last_page - 1 and len(line.text) <= 70
+    ]
     # The signer block: from the last authority line (TM./KT./Q./TL./TUQ.) and the upper-case
     # lines right above it ("TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"), else from the
     # last upper-case run of the right column, down to the name.
-    auth_positions = [i for i, line in enumerate(footer)
-                      if search_key(line.text).split(" ", 1)[0].rstrip(".") in AUTHORITIES
-                      and "." in line.text.split(" ", 1)[0]]
+    auth_positions = [
+        i
+        for i, line in enumerate(footer)
+        if search_key(line.text).split(" ", 1)[0].rstrip(".") in AUTHORITIES
+        and "." in line.text.split(" ", 1)[0]
+    ]
     begin = None
     if auth_positions:
         begin = auth_positions[-1]
-        while begin > 0 and _is_upper(footer[begin - 1].text) and \
-                footer[begin - 1].page == footer[begin].page and \
-                footer[begin].top - footer[begin - 1].top < 0.05:
+        while (
+            begin > 0
+            and _is_upper(footer[begin - 1].text)
+            and footer[begin - 1].page == footer[begin].page
+            and footer[begin].top - footer[begin - 1].top < 0.05
+        ):
             begin -= 1
     else:
         for i in range(len(footer) - 1, -1, -1):
             if _is_upper(footer[i].text) and i + 1 < len(footer):
                 begin = i
-                while begin > 0 and _is_upper(footer[begin - 1].text) and \
-                        footer[i].top - footer[begin - 1].top < 0.08:
+                while (
+                    begin > 0
+                    and _is_upper(footer[begin - 1].text)
+                    and footer[i].top - footer[begin - 1].top < 0.08
+                ):
                     begin -= 1
                 break
     if begin is None:
@@ -421,25 +560,33 @@ def _signer(lines: list[TextLine], type_index: int | None) -> tuple[Found, Found
         if 2 <= len(words) <= 6 and all(_NAME_WORD.match(w) for w in words):
             name_line = line
             break
-    title = Found(" / ".join(_title_case(line.text) for line in title_lines),
-                  _conf(0.95 if auth_positions else 0.9, *title_lines)) if title_lines \
+    title = (
+        Found(
+            " / ".join(_title_case(line.text) for line in title_lines),
+            _conf(0.95 if auth_positions else 0.9, *title_lines),
+        )
+        if title_lines
         else NOTHING
+    )
     if name_line is None:
         return NOTHING, title
-    name = Found(_family_name(_strip_noise(name_line.text)),
-                 _conf(0.95 if title_lines else 0.6, name_line, free_text=True),
-                 "" if title_lines else "Không thấy chức vụ người ký")
+    name = Found(
+        _family_name(_strip_noise(name_line.text)),
+        _conf(0.95 if title_lines else 0.6, name_line, free_text=True),
+        "" if title_lines else "Không thấy chức vụ người ký",
+    )
     return name, title
 
 
 def _citations(lines: list[TextLine], type_index: int | None) -> tuple[Citation, ...]:
-    body = [line for line in lines[(type_index or 0) + 1:] if line.page == 0][:40]
+    body = [line for line in lines[(type_index or 0) + 1 :] if line.page == 0][:40]
     text = search_key(" ".join(line.text for line in body))
     found = []
     for match in _CITE.finditer(text):
         symbol = normalise_symbol(match.group("symbol")).rstrip(".;,-").upper()
         date = _date(match.group("y"), match.group("m"), match.group("d")) or _date(
-            match.group("y2"), match.group("m2"), match.group("d2"))
+            match.group("y2"), match.group("m2"), match.group("d2")
+        )
         found.append(Citation(symbol, date, match.group("kind")))
     return tuple(found)
 
@@ -485,6 +632,7 @@ def _period(texts: list[tuple[str, float]]) -> tuple[Found, str, PeriodKind | No
 
 # --- the whole document -----------------------------------------------------------------------
 
+
 def read_fields(document: DocumentText, *, today: dt.date | None = None) -> Fields:
     """The fields of one document. ``today`` bounds the signing date (a future one is unsure)."""
     lines = list(document.lines)
@@ -494,8 +642,14 @@ def read_fields(document: DocumentText, *, today: dt.date | None = None) -> Fiel
         doc_type_text = DOC_TYPES[search_key(lines[type_index].text).strip(" .:")]
         doc_type = Found(doc_type_text, _conf(0.98, lines[type_index]))
     else:  # a công văn has no type line: its header ends at "Kính gửi"
-        end = next((line.top for line in lines if line.page == 0
-                    and search_key(line.text).startswith("kinh gui")), 0.3)
+        end = next(
+            (
+                line.top
+                for line in lines
+                if line.page == 0 and search_key(line.text).startswith("kinh gui")
+            ),
+            0.3,
+        )
         header = [line for line in lines if line.page == 0 and line.top < end]
         doc_type_text = None
         doc_type = NOTHING
@@ -517,18 +671,35 @@ def read_fields(document: DocumentText, *, today: dt.date | None = None) -> Fiel
     if task_value == "plan":
         period, period_label, period_kind = NOTHING, "", None
     else:
-        body = [line.text for line in lines[(type_index or 0) + 1:] if line.page == 0][:12]
+        body = [line.text for line in lines[(type_index or 0) + 1 :] if line.page == 0][:12]
         period, period_label, period_kind = _period(
-            [(str(summary.value or ""), min(0.95, summary.confidence + 0.05)),
-             (" ".join(body), 0.75)])
+            [
+                (str(summary.value or ""), min(0.95, summary.confidence + 0.05)),
+                (" ".join(body), 0.75),
+            ]
+        )
     if signed.value is not None and citations:
         cited = [c.date for c in citations if c.date is not None]
         if cited and all(signed.value < d for d in cited):
-            signed = Found(signed.value, min(signed.confidence, 0.6),
-                           "Ngày ký trước ngày văn bản được trích dẫn: kiểm tra lại")
+            signed = Found(
+                signed.value,
+                min(signed.confidence, 0.6),
+                "Ngày ký trước ngày văn bản được trích dẫn: kiểm tra lại",
+            )
     return Fields(
-        number_symbol=number, signed_date=signed, place=place, issuing_body=issuing,
-        parent_body=parent, body_candidates=options, doc_type=doc_type, summary=summary,
-        signer_name=name, signer_title=title, citations=citations, task=task, period=period,
-        period_label=period_label, period_kind=period_kind,
+        number_symbol=number,
+        signed_date=signed,
+        place=place,
+        issuing_body=issuing,
+        parent_body=parent,
+        body_candidates=options,
+        doc_type=doc_type,
+        summary=summary,
+        signer_name=name,
+        signer_title=title,
+        citations=citations,
+        task=task,
+        period=period,
+        period_label=period_label,
+        period_kind=period_kind,
     )

@@ -50,16 +50,21 @@ log = logging.getLogger(__name__)
 NO_OBLIGATION = ObligationMatch(None)
 
 _TITLE_WORDS = {
-    "CHỦ TỊCH": "Chủ tịch", "PHÓ CHỦ TỊCH": "Phó Chủ tịch", "GIÁM ĐỐC": "Giám đốc",
-    "PHÓ GIÁM ĐỐC": "Phó Giám đốc", "CHÁNH VĂN PHÒNG": "Chánh Văn phòng",
-    "PHÓ CHÁNH VĂN PHÒNG": "Phó Chánh Văn phòng", "CHÁNH THANH TRA": "Chánh Thanh tra",
-    "PHÓ CHÁNH THANH TRA": "Phó Chánh Thanh tra", "TRƯỞNG BAN": "Trưởng ban",
+    "CHỦ TỊCH": "Chủ tịch",
+    "PHÓ CHỦ TỊCH": "Phó Chủ tịch",
+    "GIÁM ĐỐC": "Giám đốc",
+    "PHÓ GIÁM ĐỐC": "Phó Giám đốc",
+    "CHÁNH VĂN PHÒNG": "Chánh Văn phòng",
+    "PHÓ CHÁNH VĂN PHÒNG": "Phó Chánh Văn phòng",
+    "CHÁNH THANH TRA": "Chánh Thanh tra",
+    "PHÓ CHÁNH THANH TRA": "Phó Chánh Thanh tra",
+    "TRƯỞNG BAN": "Trưởng ban",
     "PHÓ TRƯỞNG BAN": "Phó Trưởng ban",
 }
 
 
 def signer_text(name: str, title: str) -> str:
-    """"Nguyễn Văn A (Phó Chủ tịch)": the name and the signer's own title (the last line of
+    """ "Nguyễn Văn A (Phó Chủ tịch)": the name and the signer's own title (the last line of
     the signature block, "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH" → "Phó Chủ tịch")."""
     if not name:
         return ""
@@ -117,41 +122,81 @@ class ReceivedFile:
         doc_type = self.found("doc_type").text
         summary = self.found("summary").text
         if doc_type and summary:
-            return f"{doc_type.capitalize()} {summary[0].lower()}{summary[1:]}" \
-                if not summary[:2].isupper() else f"{doc_type.capitalize()} {summary}"
+            return (
+                f"{doc_type.capitalize()} {summary[0].lower()}{summary[1:]}"
+                if not summary[:2].isupper()
+                else f"{doc_type.capitalize()} {summary}"
+            )
         return summary
 
     def as_dict(self) -> dict[str, object]:
         """Plain data for ``sotheodoi read --json``."""
+
         def one(found: Found) -> dict[str, object]:
             value = found.value.isoformat() if isinstance(found.value, dt.date) else found.value
-            return {"value": value, "confidence": round(found.confidence, 2),
-                    "sure": found.sure, "note": found.note}
+            return {
+                "value": value,
+                "confidence": round(found.confidence, 2),
+                "sure": found.sure,
+                "note": found.note,
+            }
 
         def match(m: Match) -> dict[str, object]:
-            return {"id": m.id, "label": m.label, "confidence": round(m.confidence, 2),
-                    "sure": m.sure, "note": m.note}
+            return {
+                "id": m.id,
+                "label": m.label,
+                "confidence": round(m.confidence, 2),
+                "sure": m.sure,
+                "note": m.note,
+            }
 
-        names = ("number_symbol", "signed_date", "issuing_body", "parent_body", "doc_type",
-                 "summary", "signer_name", "signer_title", "task", "period")
-        fields_out: dict[str, object] = {n: one(self.found(n)) for n in names} \
-            if self.fields else {}
+        names = (
+            "number_symbol",
+            "signed_date",
+            "issuing_body",
+            "parent_body",
+            "doc_type",
+            "summary",
+            "signer_name",
+            "signer_title",
+            "task",
+            "period",
+        )
+        fields_out: dict[str, object] = (
+            {n: one(self.found(n)) for n in names} if self.fields else {}
+        )
         if self.fields:
-            fields_out["period"] = dict(one(self.fields.period),
-                                        label=self.fields.period_label)
+            fields_out["period"] = dict(one(self.fields.period), label=self.fields.period_label)
             fields_out["cited"] = [
                 {"symbol": c.symbol, "date": c.date.isoformat() if c.date else None}
-                for c in self.fields.citations]
+                for c in self.fields.citations
+            ]
         return {
-            "file": self.path, "size": self.size, "sha256": self.sha256, "source": self.source,
-            "pages": self.pages, "seconds": round(self.seconds, 3), "problem": self.problem,
-            "manual": self.manual, "fields": fields_out, "unit": match(self.unit),
-            "directive": match(self.directive), "obligation": match(self.obligation),
-            "signatures": [{"signer": s.signer, "signed_at": s.signed_at.isoformat()
-                            if s.signed_at else None, "intact": s.intact,
-                            "modified_after_signing": s.modified_after, "trusted": s.trusted,
-                            "trust_roots": list(s.trust_roots), "revocation_checked": False,
-                            "text": s.describe()} for s in self.signatures],
+            "file": self.path,
+            "size": self.size,
+            "sha256": self.sha256,
+            "source": self.source,
+            "pages": self.pages,
+            "seconds": round(self.seconds, 3),
+            "problem": self.problem,
+            "manual": self.manual,
+            "fields": fields_out,
+            "unit": match(self.unit),
+            "directive": match(self.directive),
+            "obligation": match(self.obligation),
+            "signatures": [
+                {
+                    "signer": s.signer,
+                    "signed_at": s.signed_at.isoformat() if s.signed_at else None,
+                    "intact": s.intact,
+                    "modified_after_signing": s.modified_after,
+                    "trusted": s.trusted,
+                    "trust_roots": list(s.trust_roots),
+                    "revocation_checked": False,
+                    "text": s.describe(),
+                }
+                for s in self.signatures
+            ],
             "duplicate": self.duplicate,
         }
 
@@ -190,12 +235,17 @@ def known_files(db: Database) -> KnownFiles:
     known = KnownFiles()
     with db.read() as session:
         rows = session.execute(
-            select(Submission.id, Submission.number_symbol, Submission.attachment_path,
-                   Unit.name).join(Unit, Unit.id == Submission.unit_id)
-            .where(Submission.attachment_path != "")).all()
-        blobs = dict(session.execute(
-            select(AttachmentBlob.id, AttachmentBlob.sha256)
-            .where(AttachmentBlob.entity == "submission")).all())
+            select(Submission.id, Submission.number_symbol, Submission.attachment_path, Unit.name)
+            .join(Unit, Unit.id == Submission.unit_id)
+            .where(Submission.attachment_path != "")
+        ).all()
+        blobs = dict(
+            session.execute(
+                select(AttachmentBlob.id, AttachmentBlob.sha256).where(
+                    AttachmentBlob.entity == "submission"
+                )
+            ).all()
+        )
     folder = None
     if db.path is not None:
         folder = Path(db.path).resolve().parent
@@ -223,9 +273,15 @@ def expand(paths: list[Path] | list[str]) -> list[Path]:
     for item in paths:
         path = Path(item)
         if path.is_dir():
-            result.extend(sorted(p for p in path.rglob("*") if p.is_file()
-                                 and p.suffix.lower() in READABLE_SUFFIXES | {".doc"}
-                                 and not p.name.startswith((".", "~$"))))
+            result.extend(
+                sorted(
+                    p
+                    for p in path.rglob("*")
+                    if p.is_file()
+                    and p.suffix.lower() in READABLE_SUFFIXES | {".doc"}
+                    and not p.name.startswith((".", "~$"))
+                )
+            )
         else:
             result.append(path)
     return result
@@ -265,8 +321,9 @@ def add_trust_roots(db: Database, file: Path | str) -> list[str]:
     except OSError:
         raise ValidationError(f"Không mở được tệp {Path(file).name}.") from None
     except (ValueError, TypeError):
-        raise ValidationError(f"{Path(file).name} không phải tệp chứng thư số (.cer, .crt, "
-                              ".pem).") from None
+        raise ValidationError(
+            f"{Path(file).name} không phải tệp chứng thư số (.cer, .crt, .pem)."
+        ) from None
     roots = trust_roots(db)
     added = [der for der in found if der not in roots]
     _save_roots(db, roots + added)
@@ -282,13 +339,21 @@ def remove_trust_root(db: Database, index: int) -> None:
 
 def _save_roots(db: Database, roots: list[bytes]) -> None:
     with db.write() as session:
-        save_settings(session, **{SETTING_KEY: [base64.b64encode(r).decode("ascii")
-                                                for r in roots]})
+        save_settings(
+            session, **{SETTING_KEY: [base64.b64encode(r).decode("ascii") for r in roots]}
+        )
 
 
-def read_received(db: Database, path: Path | str, *, today: dt.date,
-                  catalogue: Catalogue | None = None, known: KnownFiles | None = None,
-                  roots: list[bytes] | None = None, ocr: bool = True) -> ReceivedFile:
+def read_received(
+    db: Database,
+    path: Path | str,
+    *,
+    today: dt.date,
+    catalogue: Catalogue | None = None,
+    known: KnownFiles | None = None,
+    roots: list[bytes] | None = None,
+    ocr: bool = True,
+) -> ReceivedFile:
     """Read one file and match it. Never raises for a bad file (``problem`` says why)."""
     path = Path(path)
     started = time.perf_counter()
@@ -304,18 +369,30 @@ def read_received(db: Database, path: Path | str, *, today: dt.date,
     try:
         document = read_text(path, ocr=ocr)
     except ReadError as exc:
-        return ReceivedFile(str(path), path.name, size, digest, problem=exc.message,
-                            manual=exc.code == "scan",
-                            seconds=time.perf_counter() - started, duplicate=duplicate)
+        return ReceivedFile(
+            str(path),
+            path.name,
+            size,
+            digest,
+            problem=exc.message,
+            manual=exc.code == "scan",
+            seconds=time.perf_counter() - started,
+            duplicate=duplicate,
+        )
     except Exception as exc:  # a reader library failing on a hostile file: never a crash
         log.exception("reading %s failed", path)
-        return ReceivedFile(str(path), path.name, size, digest,
-                            problem=f"Không đọc được tệp ({type(exc).__name__}); hãy nhập tay.",
-                            seconds=time.perf_counter() - started, duplicate=duplicate)
+        return ReceivedFile(
+            str(path),
+            path.name,
+            size,
+            digest,
+            problem=f"Không đọc được tệp ({type(exc).__name__}); hãy nhập tay.",
+            seconds=time.perf_counter() - started,
+            duplicate=duplicate,
+        )
     signatures: tuple[SignatureInfo, ...] = ()
     if document.source in ("pdf", "ocr") and path.suffix.lower() == ".pdf":
-        signatures = tuple(read_signatures(path, roots if roots is not None
-                                           else trust_roots(db)))
+        signatures = tuple(read_signatures(path, roots if roots is not None else trust_roots(db)))
     fields = read_fields(document, today=today)
     catalogue = catalogue or load_catalogue(db)
     day = fields.signed_date.value if isinstance(fields.signed_date.value, dt.date) else None
@@ -323,19 +400,34 @@ def read_received(db: Database, path: Path | str, *, today: dt.date,
     directive = match_directive(catalogue, fields.citations, fields.task.value)
     obligation = match_obligation(db, unit, directive, fields, today)
     problem = ""
-    if not any((fields.number_symbol.value, fields.signed_date.value,
-                fields.issuing_body.value)):
+    if not any((fields.number_symbol.value, fields.signed_date.value, fields.issuing_body.value)):
         problem = "Không nhận ra văn bản hành chính trong tệp (không thấy số, ngày, cơ quan)."
     return ReceivedFile(
-        str(path), path.name, size, digest, source=document.source, pages=document.pages,
-        seconds=time.perf_counter() - started, problem=problem, fields=fields, unit=unit,
-        directive=directive, obligation=obligation, signatures=signatures,
-        duplicate=duplicate)
+        str(path),
+        path.name,
+        size,
+        digest,
+        source=document.source,
+        pages=document.pages,
+        seconds=time.perf_counter() - started,
+        problem=problem,
+        fields=fields,
+        unit=unit,
+        directive=directive,
+        obligation=obligation,
+        signatures=signatures,
+        duplicate=duplicate,
+    )
 
 
-def read_many(db: Database, paths: list[Path] | list[str], *, today: dt.date,
-              progress: Callable[[int, int, str], None] | None = None,
-              cancelled: Callable[[], bool] | None = None) -> list[ReceivedFile]:
+def read_many(
+    db: Database,
+    paths: list[Path] | list[str],
+    *,
+    today: dt.date,
+    progress: Callable[[int, int, str], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> list[ReceivedFile]:
     """Read files one after the other; ``progress(done, total, name)`` after each,
     ``cancelled()`` checked before each (what was read so far is returned)."""
     files = expand(paths)
@@ -347,13 +439,14 @@ def read_many(db: Database, paths: list[Path] | list[str], *, today: dt.date,
     for n, path in enumerate(files):
         if cancelled is not None and cancelled():
             break
-        result = read_received(db, path, today=today, catalogue=catalogue, known=known,
-                               roots=roots)
+        result = read_received(db, path, today=today, catalogue=catalogue, known=known, roots=roots)
         if result.sha256 and not result.duplicate and result.sha256 in seen:
             from dataclasses import replace
 
-            result = replace(result, duplicate=f"Trùng nội dung với tệp {seen[result.sha256]} "
-                                                "trong lần nhận này.")
+            result = replace(
+                result,
+                duplicate=f"Trùng nội dung với tệp {seen[result.sha256]} trong lần nhận này.",
+            )
         seen.setdefault(result.sha256, path.name)
         results.append(result)
         if progress is not None:
@@ -378,10 +471,19 @@ class Confirmed:
 def record_received(db: Database, row: Confirmed, *, today: dt.date) -> SubmissionInfo:
     """Record a confirmed row as a submission and attach its file. All or nothing: when the
     file cannot be attached the submission is taken back."""
-    info = record_submission(db, SubmissionInput(
-        obligation_id=row.obligation_id, number_symbol=row.number_symbol,
-        signed_date=row.signed_date, received_date=row.received_date, signer=row.signer,
-        channel=row.channel, summary=row.summary), today=today)
+    info = record_submission(
+        db,
+        SubmissionInput(
+            obligation_id=row.obligation_id,
+            number_symbol=row.number_symbol,
+            signed_date=row.signed_date,
+            received_date=row.received_date,
+            signer=row.signer,
+            channel=row.channel,
+            summary=row.summary,
+        ),
+        today=today,
+    )
     try:
         attachments.attach_to_submission(db, info.id, row.path)
     except Exception:
@@ -390,5 +492,15 @@ def record_received(db: Database, row: Confirmed, *, today: dt.date) -> Submissi
     return get_submission(db, info.id)
 
 
-__all__ = ["SCAN_NOTE", "Confirmed", "KnownFiles", "ReceivedFile", "expand", "known_files",
-           "read_many", "read_received", "record_received", "signer_text"]
+__all__ = [
+    "SCAN_NOTE",
+    "Confirmed",
+    "KnownFiles",
+    "ReceivedFile",
+    "expand",
+    "known_files",
+    "read_many",
+    "read_received",
+    "record_received",
+    "signer_text",
+]

@@ -56,13 +56,16 @@ def load_catalogue(db: Database) -> Catalogue:
 
 
 _ABBREVIATIONS = [
-    (r"\buy ban nhan dan\b", "ubnd"), (r"\bthanh pho\b", "tp"), (r"\bthi xa\b", "tx"),
-    (r"&", " va "), (r"\bso nn va ptnt\b", "so nong nghiep va phat trien nong thon"),
+    (r"\buy ban nhan dan\b", "ubnd"),
+    (r"\bthanh pho\b", "tp"),
+    (r"\bthi xa\b", "tx"),
+    (r"&", " va "),
+    (r"\bso nn va ptnt\b", "so nong nghiep va phat trien nong thon"),
 ]
 
 
 def org_key(text: str) -> str:
-    """"ỦY BAN NHÂN DÂN HUYỆN SƠN TỊNH" and "UBND huyện Sơn Tịnh" give the same key;
+    """ "ỦY BAN NHÂN DÂN HUYỆN SƠN TỊNH" and "UBND huyện Sơn Tịnh" give the same key;
     punctuation and a trailing "tỉnh" do not matter."""
     key = search_key(text)
     for pattern, repl in _ABBREVIATIONS:
@@ -79,8 +82,9 @@ def _unit_keys(unit: UnitInfo) -> set[str]:
     return {k for k in keys if k}
 
 
-def match_unit(catalogue: Catalogue, candidates: tuple[str, ...] | list[str],
-               day: dt.date | None) -> Match:
+def match_unit(
+    catalogue: Catalogue, candidates: tuple[str, ...] | list[str], day: dt.date | None
+) -> Match:
     """The unit that issued the document, valid on ``day`` (the signing date)."""
     if not candidates:
         return Match(None, "", 0.0, "Không tìm thấy tên cơ quan ban hành")
@@ -93,55 +97,86 @@ def match_unit(catalogue: Catalogue, candidates: tuple[str, ...] | list[str],
     # A near spelling (a scan): the best unit if clearly better than the next one. Unsure.
     scored = []
     for unit in catalogue.units:
-        best = max((SequenceMatcher(None, org_key(c), k).ratio()
-                    for c in candidates for k in _unit_keys(unit)), default=0.0)
+        best = max(
+            (
+                SequenceMatcher(None, org_key(c), k).ratio()
+                for c in candidates
+                for k in _unit_keys(unit)
+            ),
+            default=0.0,
+        )
         scored.append((best, unit.id))
     scored.sort(reverse=True)
-    if scored and scored[0][0] >= FUZZY_MIN and (len(scored) == 1
-                                                 or scored[0][0] - scored[1][0] >= 0.04):
+    if (
+        scored
+        and scored[0][0] >= FUZZY_MIN
+        and (len(scored) == 1 or scored[0][0] - scored[1][0] >= 0.04)
+    ):
         unit = by_id[scored[0][1]]
         found = _valid_on([unit], day, by_id, 0.7)
-        return Match(found.id, found.label, min(found.confidence, 0.7),
-                     found.note or f"Tên gần giống \"{candidates[0]}\": kiểm tra lại")
-    return Match(None, "", 0.0, f"Không có đơn vị nào tên \"{candidates[0]}\"")
+        return Match(
+            found.id,
+            found.label,
+            min(found.confidence, 0.7),
+            found.note or f'Tên gần giống "{candidates[0]}": kiểm tra lại',
+        )
+    return Match(None, "", 0.0, f'Không có đơn vị nào tên "{candidates[0]}"')
 
 
-def _valid_on(units: list[UnitInfo], day: dt.date | None, by_id: dict[int, UnitInfo],
-              confidence: float) -> Match:
+def _valid_on(
+    units: list[UnitInfo], day: dt.date | None, by_id: dict[int, UnitInfo], confidence: float
+) -> Match:
     if day is None:
         unit = units[0]
-        return Match(unit.id, unit.name, min(confidence, 0.8),
-                     "Chưa rõ ngày ký: chưa kiểm tra hiệu lực đơn vị")
+        return Match(
+            unit.id,
+            unit.name,
+            min(confidence, 0.8),
+            "Chưa rõ ngày ký: chưa kiểm tra hiệu lực đơn vị",
+        )
     valid = [u for u in units if u.valid_on(day)]
     if len(valid) == 1:
         return Match(valid[0].id, valid[0].name, confidence)
     if len(valid) > 1:
-        return Match(valid[0].id, valid[0].name, 0.6,
-                     "Nhiều đơn vị trùng tên: chọn đúng đơn vị")
+        return Match(valid[0].id, valid[0].name, 0.6, "Nhiều đơn vị trùng tên: chọn đúng đơn vị")
     unit = units[0]
     if unit.valid_to is not None and day > unit.valid_to:
         successor = by_id.get(unit.successor_id or -1)
         seen: set[int] = set()
-        while successor is not None and not successor.valid_on(day) and \
-                successor.id not in seen and successor.successor_id:
+        while (
+            successor is not None
+            and not successor.valid_on(day)
+            and successor.id not in seen
+            and successor.successor_id
+        ):
             seen.add(successor.id)
             successor = by_id.get(successor.successor_id)
         if successor is not None:
-            return Match(successor.id, successor.name, 0.7,
-                         f"{unit.name} đã sáp nhập vào {successor.name} (hết hiệu lực "
-                         f"{fmt(unit.valid_to)}): kiểm tra lại")
-        return Match(unit.id, unit.name, 0.5,
-                     f"{unit.name} hết hiệu lực từ {fmt(unit.valid_to)}: kiểm tra lại")
-    return Match(unit.id, unit.name, 0.5,
-                 f"{unit.name} chưa có hiệu lực ngày {fmt(day)}: kiểm tra lại")
+            return Match(
+                successor.id,
+                successor.name,
+                0.7,
+                f"{unit.name} đã sáp nhập vào {successor.name} (hết hiệu lực "
+                f"{fmt(unit.valid_to)}): kiểm tra lại",
+            )
+        return Match(
+            unit.id,
+            unit.name,
+            0.5,
+            f"{unit.name} hết hiệu lực từ {fmt(unit.valid_to)}: kiểm tra lại",
+        )
+    return Match(
+        unit.id, unit.name, 0.5, f"{unit.name} chưa có hiệu lực ngày {fmt(day)}: kiểm tra lại"
+    )
 
 
 def _symbol_key(symbol: str) -> str:
     return re.sub(r"^0+(?=\d)", "", search_key(symbol).replace(" ", ""))
 
 
-def match_directive(catalogue: Catalogue, citations: tuple[Citation, ...],
-                    task: str | None) -> Match:
+def match_directive(
+    catalogue: Catalogue, citations: tuple[Citation, ...], task: str | None
+) -> Match:
     """The directive the document answers: the first cited one that is on record."""
     known = {_symbol_key(d.number_symbol): d for d in catalogue.directives}
     for citation in citations:
@@ -149,17 +184,26 @@ def match_directive(catalogue: Catalogue, citations: tuple[Citation, ...],
         if directive is None:
             continue
         if citation.date is not None and citation.date != directive.signed_date:
-            return Match(directive.id, directive.number_symbol, 0.7,
-                         f"Văn bản trích dẫn ngày {fmt(citation.date)}, văn bản chỉ đạo "
-                         f"ngày {fmt(directive.signed_date)}: kiểm tra lại")
+            return Match(
+                directive.id,
+                directive.number_symbol,
+                0.7,
+                f"Văn bản trích dẫn ngày {fmt(citation.date)}, văn bản chỉ đạo "
+                f"ngày {fmt(directive.signed_date)}: kiểm tra lại",
+            )
         return Match(directive.id, directive.number_symbol, 0.96)
     kind = {"plan": TaskKind.ONE_OFF, "report": TaskKind.PERIODIC}.get(task or "")
-    usable = [d for d in catalogue.directives
-              if any(kind is None or t.kind is kind for t in d.tasks)]
+    usable = [
+        d for d in catalogue.directives if any(kind is None or t.kind is kind for t in d.tasks)
+    ]
     if len(usable) == 1:
-        return Match(usable[0].id, usable[0].number_symbol, 0.6,
-                     "Văn bản không trích dẫn văn bản chỉ đạo nào đang theo dõi: đoán là "
-                     f"{usable[0].number_symbol}")
+        return Match(
+            usable[0].id,
+            usable[0].number_symbol,
+            0.6,
+            "Văn bản không trích dẫn văn bản chỉ đạo nào đang theo dõi: đoán là "
+            f"{usable[0].number_symbol}",
+        )
     return Match(None, "", 0.0, "Không thấy văn bản chỉ đạo được trích dẫn")
 
 
@@ -173,16 +217,18 @@ def obligation_label(row: ObligationRow) -> str:
     return row.task_title + (f" — {row.period_label}" if row.period_label else "")
 
 
-def match_obligation(db: Database, unit: Match, directive: Match, fields: Fields,
-                     day: dt.date) -> ObligationMatch:
+def match_obligation(
+    db: Database, unit: Match, directive: Match, fields: Fields, day: dt.date
+) -> ObligationMatch:
     """The obligation the document answers: the unit's obligation under the directive, of the
     task its type names (plan: a one-off task; report: the periodic one of its period)."""
     if unit.id is None or directive.id is None:
         return ObligationMatch(None, "", 0.0, "Chưa xác định được đơn vị và văn bản chỉ đạo")
     rows = list_obligations(db, day, directive_id=directive.id, unit_id=unit.id)
     if not rows:
-        return ObligationMatch(None, "", 0.0, f"{unit.label} không có nghĩa vụ nào theo văn "
-                                              f"bản {directive.label}")
+        return ObligationMatch(
+            None, "", 0.0, f"{unit.label} không có nghĩa vụ nào theo văn bản {directive.label}"
+        )
     base = min(unit.confidence, directive.confidence)
     task = fields.task.value
     if task == "plan":
@@ -201,8 +247,9 @@ def match_obligation(db: Database, unit: Match, directive: Match, fields: Fields
         chosen = rows
         confidence = min(base, 0.5)
     if not chosen:
-        return ObligationMatch(None, "", 0.0, "Không có nghĩa vụ cùng loại (kế hoạch/báo cáo) "
-                                              "cho đơn vị này")
+        return ObligationMatch(
+            None, "", 0.0, "Không có nghĩa vụ cùng loại (kế hoạch/báo cáo) cho đơn vị này"
+        )
     note = ""
     if len(chosen) > 1:
         confidence = min(confidence, 0.6)
@@ -210,12 +257,19 @@ def match_obligation(db: Database, unit: Match, directive: Match, fields: Fields
     elif confidence < SURE:
         note = "Kiểm tra lại nghĩa vụ"
     row = chosen[0]
-    return ObligationMatch(row.id, f"{unit.label} — {obligation_label(row)}", confidence, note,
-                           task_title=row.task_title, period_label=row.period_label)
+    return ObligationMatch(
+        row.id,
+        f"{unit.label} — {obligation_label(row)}",
+        confidence,
+        note,
+        task_title=row.task_title,
+        period_label=row.period_label,
+    )
 
 
-def unit_obligations(db: Database, unit_id: int, day: dt.date,
-                     directive_id: int | None = None) -> list[ObligationRow]:
+def unit_obligations(
+    db: Database, unit_id: int, day: dt.date, directive_id: int | None = None
+) -> list[ObligationRow]:
     """Every obligation of a unit (the choices offered when the user corrects a match)."""
     filters: dict[str, object] = {"unit_id": unit_id}
     if directive_id is not None:
@@ -223,5 +277,16 @@ def unit_obligations(db: Database, unit_id: int, day: dt.date,
     return list_obligations(db, day, **filters)
 
 
-__all__ = ["NO_MATCH", "Catalogue", "Match", "ObligationMatch", "PeriodKind", "load_catalogue",
-           "match_directive", "match_obligation", "match_unit", "org_key", "unit_obligations"]
+__all__ = [
+    "NO_MATCH",
+    "Catalogue",
+    "Match",
+    "ObligationMatch",
+    "PeriodKind",
+    "load_catalogue",
+    "match_directive",
+    "match_obligation",
+    "match_unit",
+    "org_key",
+    "unit_obligations",
+]

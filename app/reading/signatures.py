@@ -81,8 +81,9 @@ def certificate_name(der: bytes) -> str:
     return _names(x509.Certificate.load(der))[0]
 
 
-def load_trust_roots(roots: list[str] | list[bytes] | tuple[str, ...] | tuple[bytes, ...]
-                     ) -> tuple[list[object], list[str]]:
+def load_trust_roots(
+    roots: list[str] | list[bytes] | tuple[str, ...] | tuple[bytes, ...],
+) -> tuple[list[object], list[str]]:
     """Certificates given as DER bytes or as PEM/DER file names; one that is not a certificate
     is logged and skipped."""
     from asn1crypto import x509
@@ -101,8 +102,10 @@ def load_trust_roots(roots: list[str] | list[bytes] | tuple[str, ...] | tuple[by
 
 def _names(cert: object) -> tuple[str, str]:
     subject = cert.subject.native  # type: ignore[attr-defined]
-    return (str(subject.get("common_name") or subject.get("organization_name") or "?"),
-            str(subject.get("organization_name") or ""))
+    return (
+        str(subject.get("common_name") or subject.get("organization_name") or "?"),
+        str(subject.get("organization_name") or ""),
+    )
 
 
 def _may_be_signed(path: Path) -> bool:
@@ -122,9 +125,9 @@ def _may_be_signed(path: Path) -> bool:
         return False
 
 
-def read_signatures(path: Path | str,
-                    trust_root_files: list[str] | list[bytes] | tuple[str, ...] = ()
-                    ) -> list[SignatureInfo]:
+def read_signatures(
+    path: Path | str, trust_root_files: list[str] | list[bytes] | tuple[str, ...] = ()
+) -> list[SignatureInfo]:
     """Every signature of a PDF, validated offline. An unsigned file gives ``[]``; a file
     pyHanko cannot parse gives ``[]`` too (the text reader reports damage)."""
     if not _may_be_signed(Path(path)):
@@ -135,9 +138,18 @@ def read_signatures(path: Path | str,
         from pyhanko_certvalidator import ValidationContext
     except ImportError as exc:  # a bundle built without pyHanko or its cryptography
         log.warning("signatures not checked: %s", exc)
-        return [SignatureInfo("?", "", None, False, False, False, (),
-                              "Tệp có chữ ký số nhưng máy này chưa kiểm tra được (thiếu thư "
-                              "viện pyHanko).")]
+        return [
+            SignatureInfo(
+                "?",
+                "",
+                None,
+                False,
+                False,
+                False,
+                (),
+                "Tệp có chữ ký số nhưng máy này chưa kiểm tra được (thiếu thư viện pyHanko).",
+            )
+        ]
 
     roots, _problems = load_trust_roots(trust_root_files)
     root_names = tuple(_names(r)[0] for r in roots)
@@ -150,14 +162,24 @@ def read_signatures(path: Path | str,
             embedded = list(reader.embedded_signatures)
             for sig in embedded:
                 try:
-                    context = ValidationContext(trust_roots=roots, allow_fetching=False,
-                                                revocation_mode="soft-fail")
+                    context = ValidationContext(
+                        trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail"
+                    )
                     status = validate_pdf_signature(sig, context)
                 except Exception as exc:  # a malformed signature must not stop the intake
                     log.warning("signature of %s not validated: %s", path, exc)
-                    results.append(SignatureInfo("?", "", None, False, False, False,
-                                                 root_names, "Chữ ký số bị lỗi, không kiểm tra "
-                                                             "được."))
+                    results.append(
+                        SignatureInfo(
+                            "?",
+                            "",
+                            None,
+                            False,
+                            False,
+                            False,
+                            root_names,
+                            "Chữ ký số bị lỗi, không kiểm tra được.",
+                        )
+                    )
                     continue
                 signer, organisation = _names(status.signing_cert)
                 when = status.signer_reported_dt
@@ -166,12 +188,19 @@ def read_signatures(path: Path | str,
                 level = getattr(status, "modification_level", None)
                 level_name = getattr(level, "name", "")
                 modified = level_name not in ("", "NONE", "LTA_UPDATES", "FORM_FILLING")
-                results.append(SignatureInfo(
-                    signer=signer, organisation=organisation, signed_at=when,
-                    intact=bool(status.intact and status.valid),
-                    modified_after=modified or not status.docmdp_ok if status.docmdp_ok
-                    is not None else modified,
-                    trusted=bool(status.trusted), trust_roots=root_names))
+                results.append(
+                    SignatureInfo(
+                        signer=signer,
+                        organisation=organisation,
+                        signed_at=when,
+                        intact=bool(status.intact and status.valid),
+                        modified_after=modified or not status.docmdp_ok
+                        if status.docmdp_ok is not None
+                        else modified,
+                        trusted=bool(status.trusted),
+                        trust_roots=root_names,
+                    )
+                )
     except Exception as exc:  # damaged PDF: the text reader says what is wrong
         log.info("no signature read from %s: %s", path, exc)
         return results

@@ -83,8 +83,10 @@ def tesseract_path() -> str | None:
     found = shutil.which("tesseract")
     if found:
         return found
-    for candidate in (r"C:\Program Files\Tesseract-OCR\tesseract.exe",
-                      r"C:\Program Files (x86)\Tesseract-OCR\tesseract.exe"):
+    for candidate in (
+        r"C:\Program Files\Tesseract-OCR\tesseract.exe",
+        r"C:\Program Files (x86)\Tesseract-OCR\tesseract.exe",
+    ):
         if Path(candidate).is_file():
             return candidate
     return None
@@ -96,8 +98,9 @@ def ocr_available() -> bool:
     if exe is None:
         return False
     try:
-        done = subprocess.run([exe, "--list-langs"], capture_output=True, text=True, timeout=20,
-                              check=False)
+        done = subprocess.run(
+            [exe, "--list-langs"], capture_output=True, text=True, timeout=20, check=False
+        )
     except (OSError, subprocess.SubprocessError):
         return False
     return "vie" in (done.stdout + done.stderr).split()
@@ -115,8 +118,9 @@ def _column(x0: float, x1: float) -> str:
     return "C"
 
 
-def _merge_segments(segments: list[tuple[float, float, float, float, str]],
-                    gap: float) -> list[tuple[float, float, float, float, str]]:
+def _merge_segments(
+    segments: list[tuple[float, float, float, float, str]], gap: float
+) -> list[tuple[float, float, float, float, str]]:
     """Join pieces of one line (a font change splits a line into several pieces); pieces far
     apart (the two header columns) stay apart. Items: (x0, x1, top, bottom, text)."""
     segments.sort(key=lambda s: (round(s[2] / 4), s[0]))
@@ -127,14 +131,14 @@ def _merge_segments(segments: list[tuple[float, float, float, float, str]],
             height = max(1.0, bottom - top)
             same_line = abs(seg[2] - top) < height * 0.5
             if same_line and 0 <= seg[0] - x1 < gap:
-                merged[-1] = (x0, seg[1], min(top, seg[2]), max(bottom, seg[3]),
-                              f"{text} {seg[4]}")
+                merged[-1] = (x0, seg[1], min(top, seg[2]), max(bottom, seg[3]), f"{text} {seg[4]}")
                 continue
         merged.append(seg)
     return merged
 
 
 # --- PDF --------------------------------------------------------------------------------------
+
 
 def _pages_to_read(count: int) -> list[int]:
     wanted = set(range(min(HEAD_PAGES, count))) | set(range(max(0, count - TAIL_PAGES), count))
@@ -149,10 +153,14 @@ def read_pdf(path: Path, *, ocr: bool = True) -> DocumentText:
     except pdfium.PdfiumError as exc:
         text = str(exc).lower()
         if "password" in text:
-            raise ReadError("Tệp PDF có mật khẩu (đã mã hoá): không đọc được. Hãy xin đơn vị "
-                            "gửi bản không đặt mật khẩu, hoặc nhập tay.") from None
-        raise ReadError("Tệp PDF bị hỏng hoặc không phải PDF: không đọc được. Hãy xin đơn vị "
-                        "gửi lại tệp, hoặc nhập tay.") from None
+            raise ReadError(
+                "Tệp PDF có mật khẩu (đã mã hoá): không đọc được. Hãy xin đơn vị "
+                "gửi bản không đặt mật khẩu, hoặc nhập tay."
+            ) from None
+        raise ReadError(
+            "Tệp PDF bị hỏng hoặc không phải PDF: không đọc được. Hãy xin đơn vị "
+            "gửi lại tệp, hoặc nhập tay."
+        ) from None
     try:
         count = len(document)
         if count == 0:
@@ -199,8 +207,11 @@ def _pdf_page_lines(document: object, index: int) -> list[TextLine]:
         page.close()
     lines = []
     for x0, x1, top, _bottom, text in _merge_segments(segments, gap=width * 0.015):
-        lines.append(TextLine(text, _column(x0 / width, x1 / width), index, top / height,
-                              x0 / width, x1 / width))
+        lines.append(
+            TextLine(
+                text, _column(x0 / width, x1 / width), index, top / height, x0 / width, x1 / width
+            )
+        )
     return lines
 
 
@@ -211,8 +222,11 @@ def _ocr_pdf(document: object, pages: list[int], count: int) -> DocumentText:
 
     assert isinstance(document, pdfium.PdfDocument)
     if not ocr_available():
-        raise ReadError(f"Tệp không có lớp chữ và máy chưa cài Tesseract ({SCAN_NOTE}). Tệp vẫn "
-                        "được đính kèm khi ghi nhận.", code="scan")
+        raise ReadError(
+            f"Tệp không có lớp chữ và máy chưa cài Tesseract ({SCAN_NOTE}). Tệp vẫn "
+            "được đính kèm khi ghi nhận.",
+            code="scan",
+        )
     started = time.perf_counter()
     lines: list[TextLine] = []
     # A scan: the first page and the last (the signer) only, to keep to a few seconds.
@@ -226,11 +240,17 @@ def _ocr_pdf(document: object, pages: list[int], count: int) -> DocumentText:
         finally:
             page.close()
         lines.extend(ocr_image(image, index))
-    return DocumentText("ocr", tuple(lines), count, tuple(sorted({pages[0], pages[-1]})),
-                        time.perf_counter() - started)
+    return DocumentText(
+        "ocr",
+        tuple(lines),
+        count,
+        tuple(sorted({pages[0], pages[-1]})),
+        time.perf_counter() - started,
+    )
 
 
 # --- OCR --------------------------------------------------------------------------------------
+
 
 def ocr_image(image: object, page: int = 0) -> list[TextLine]:
     """Lines of one page image (a PIL image) by Tesseract (Vietnamese), with positions and the
@@ -245,8 +265,12 @@ def ocr_image(image: object, page: int = 0) -> list[TextLine]:
     try:
         done = subprocess.run(
             [exe, "stdin", "stdout", "-l", "vie", "--psm", "3", "--dpi", str(OCR_DPI), "tsv"],
-            input=buffer.getvalue(), capture_output=True, timeout=OCR_TIMEOUT_S, env=env,
-            check=False)
+            input=buffer.getvalue(),
+            capture_output=True,
+            timeout=OCR_TIMEOUT_S,
+            env=env,
+            check=False,
+        )
     except subprocess.TimeoutExpired:
         raise ReadError("Nhận dạng chữ (OCR) quá lâu: hãy nhập tay.", code="scan") from None
     except OSError as exc:
@@ -273,16 +297,33 @@ def ocr_image(image: object, page: int = 0) -> list[TextLine]:
                 x1 = current[-1][0] + current[-1][2]
                 top = min(i[1] for i in current)
                 bottom = max(i[1] + i[3] for i in current)
-                segments.append((x0, x1, top, bottom, " ".join(i[5] for i in current),
-                                 min(i[4] for i in current)))
+                segments.append(
+                    (
+                        x0,
+                        x1,
+                        top,
+                        bottom,
+                        " ".join(i[5] for i in current),
+                        min(i[4] for i in current),
+                    )
+                )
                 current = []
             if item is not None:
                 current.append(item)
     segments.sort(key=lambda s: (s[2], s[0]))
-    return [TextLine(clean(text), _column(x0 / width, x1 / width), page, top / height,
-                     x0 / width, x1 / width, confidence=max(0.0, conf))
-            for x0, x1, top, _b, text, conf in segments
-            if sum(c.isalnum() for c in text) >= 2]  # specks read as "¬", "Š", ":"
+    return [
+        TextLine(
+            clean(text),
+            _column(x0 / width, x1 / width),
+            page,
+            top / height,
+            x0 / width,
+            x1 / width,
+            confidence=max(0.0, conf),
+        )
+        for x0, x1, top, _b, text, conf in segments
+        if sum(c.isalnum() for c in text) >= 2
+    ]  # specks read as "¬", "Š", ":"
 
 
 def read_image(path: Path) -> DocumentText:
@@ -305,24 +346,32 @@ def read_image(path: Path) -> DocumentText:
 
 # --- Word -------------------------------------------------------------------------------------
 
+
 def _check_zip(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
             if "word/document.xml" not in {m.filename for m in members}:
-                raise ReadError("Tệp .docx không có nội dung văn bản Word: có thể đã hỏng hoặc "
-                                "đổi đuôi. Hãy mở thử bằng Word, hoặc nhập tay.")
+                raise ReadError(
+                    "Tệp .docx không có nội dung văn bản Word: có thể đã hỏng hoặc "
+                    "đổi đuôi. Hãy mở thử bằng Word, hoặc nhập tay."
+                )
             total = 0
             for member in members:
                 total += member.file_size
                 ratio = member.file_size / max(1, member.compress_size)
-                if total > MAX_DOCX_UNPACKED or (member.file_size > 5_000_000
-                                                 and ratio > MAX_DOCX_RATIO):
-                    raise ReadError("Tệp .docx bất thường (nội dung nén quá mức, có thể là tệp "
-                                    "độc hại): không mở. Hãy xin đơn vị gửi bản PDF.")
+                if total > MAX_DOCX_UNPACKED or (
+                    member.file_size > 5_000_000 and ratio > MAX_DOCX_RATIO
+                ):
+                    raise ReadError(
+                        "Tệp .docx bất thường (nội dung nén quá mức, có thể là tệp "
+                        "độc hại): không mở. Hãy xin đơn vị gửi bản PDF."
+                    )
     except zipfile.BadZipFile:
-        raise ReadError("Tệp .docx bị hỏng (không phải tệp Word hợp lệ): không đọc được. Hãy "
-                        "xin đơn vị gửi lại, hoặc nhập tay.") from None
+        raise ReadError(
+            "Tệp .docx bị hỏng (không phải tệp Word hợp lệ): không đọc được. Hãy "
+            "xin đơn vị gửi lại, hoặc nhập tay."
+        ) from None
 
 
 def read_docx(path: Path) -> DocumentText:
@@ -335,8 +384,9 @@ def read_docx(path: Path) -> DocumentText:
     try:
         document = Document(str(path))
     except Exception:  # python-docx raises many kinds on a damaged part
-        raise ReadError("Tệp .docx bị hỏng: không đọc được. Hãy xin đơn vị gửi lại, hoặc "
-                        "nhập tay.") from None
+        raise ReadError(
+            "Tệp .docx bị hỏng: không đọc được. Hãy xin đơn vị gửi lại, hoặc nhập tay."
+        ) from None
     lines: list[TextLine] = []
     position = 0
 
@@ -377,8 +427,11 @@ def read_docx(path: Path) -> DocumentText:
     # Some offices put the agency/motto table in the first page's header (Word "Header").
     if document.sections:
         section = document.sections[0]
-        page_header = section.first_page_header if section.different_first_page_header_footer \
+        page_header = (
+            section.first_page_header
+            if section.different_first_page_header_footer
             else section.header
+        )
         if not page_header.is_linked_to_previous:
             walk(page_header._element, page_header)
     walk(document.element.body, document)
@@ -386,6 +439,7 @@ def read_docx(path: Path) -> DocumentText:
 
 
 # --- any file ---------------------------------------------------------------------------------
+
 
 def read_text(path: Path | str, *, ocr: bool = True) -> DocumentText:
     """The positioned text of one received file. Raises ``ReadError`` saying what is wrong."""
@@ -399,8 +453,10 @@ def read_text(path: Path | str, *, ocr: bool = True) -> DocumentText:
     if size == 0:
         raise ReadError("Tệp rỗng (0 byte): không có nội dung. Hãy xin đơn vị gửi lại.")
     if size > MAX_FILE_BYTES:
-        raise ReadError(f"Tệp quá lớn ({size // (1024 * 1024)} MB; tối đa "
-                        f"{MAX_FILE_BYTES // (1024 * 1024)} MB).")
+        raise ReadError(
+            f"Tệp quá lớn ({size // (1024 * 1024)} MB; tối đa "
+            f"{MAX_FILE_BYTES // (1024 * 1024)} MB)."
+        )
     suffix = path.suffix.lower()
     if suffix in PDF_SUFFIXES:
         return read_pdf(path, ocr=ocr)
@@ -411,7 +467,11 @@ def read_text(path: Path | str, *, ocr: bool = True) -> DocumentText:
             raise ReadError(f"Ảnh chụp/quét ({SCAN_NOTE}).", code="scan")
         return read_image(path)
     if suffix == ".doc":
-        raise ReadError("Tệp Word cũ (.doc): chưa đọc được. Hãy mở bằng Word và lưu thành .docx "
-                        "hoặc PDF, hoặc nhập tay.")
-    raise ReadError(f"Không đọc được loại tệp {suffix or '(không có đuôi)'}: chỉ đọc PDF, Word "
-                    "(.docx) và ảnh quét.")
+        raise ReadError(
+            "Tệp Word cũ (.doc): chưa đọc được. Hãy mở bằng Word và lưu thành .docx "
+            "hoặc PDF, hoặc nhập tay."
+        )
+    raise ReadError(
+        f"Không đọc được loại tệp {suffix or '(không có đuôi)'}: chỉ đọc PDF, Word "
+        "(.docx) và ảnh quét."
+    )

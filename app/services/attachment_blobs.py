@@ -49,7 +49,7 @@ def ref_for(blob_id: int) -> str:
 
 def _blob_id(ref: str) -> int:
     if not is_ref(ref):
-        raise NotFound(f"\"{ref}\" không phải tệp đính kèm lưu trong cơ sở dữ liệu.")
+        raise NotFound(f'"{ref}" không phải tệp đính kèm lưu trong cơ sở dữ liệu.')
     try:
         return int(ref.removeprefix(REF_PREFIX))
     except ValueError:
@@ -64,8 +64,15 @@ def safe_filename(name: str) -> str:
 
 
 def _info(row: AttachmentBlob) -> BlobInfo:
-    return BlobInfo(ref=ref_for(row.id), id=row.id, entity=row.entity, entity_id=row.entity_id,
-                    filename=row.filename, sha256=row.sha256, size=row.size)
+    return BlobInfo(
+        ref=ref_for(row.id),
+        id=row.id,
+        entity=row.entity,
+        entity_id=row.entity_id,
+        filename=row.filename,
+        sha256=row.sha256,
+        size=row.size,
+    )
 
 
 def put(db: Database, entity: str, entity_id: int, path: str | Path) -> str:
@@ -73,35 +80,58 @@ def put(db: Database, entity: str, entity_id: int, path: str | Path) -> str:
     content already stored for the same record is not stored twice."""
     source = Path(path)
     if not source.is_file():
-        raise ValidationError(f"Không tìm thấy tệp {source}. Hãy chọn lại tệp cần đính kèm.",
-                              field="attachment")
+        raise ValidationError(
+            f"Không tìm thấy tệp {source}. Hãy chọn lại tệp cần đính kèm.", field="attachment"
+        )
     size = source.stat().st_size
     if size > MAX_SIZE:
         raise ValidationError(
             f"Tệp {source.name} quá lớn ({size / 1024 / 1024:.0f} MB; tối đa "
             f"{MAX_SIZE // 1024 // 1024} MB). Hãy nén hoặc quét lại với độ phân giải thấp hơn.",
-            field="attachment")
+            field="attachment",
+        )
     try:
         content = source.read_bytes()
     except OSError as exc:
-        raise ValidationError(f"Không đọc được tệp {source}: {exc.strerror or exc}.",
-                              field="attachment") from exc
+        raise ValidationError(
+            f"Không đọc được tệp {source}: {exc.strerror or exc}.", field="attachment"
+        ) from exc
     digest = hashlib.sha256(content).hexdigest()
     with db.write() as session:
-        same = session.scalar(select(AttachmentBlob).where(
-            AttachmentBlob.entity == entity, AttachmentBlob.entity_id == entity_id,
-            AttachmentBlob.sha256 == digest))
+        same = session.scalar(
+            select(AttachmentBlob).where(
+                AttachmentBlob.entity == entity,
+                AttachmentBlob.entity_id == entity_id,
+                AttachmentBlob.sha256 == digest,
+            )
+        )
         if same is not None:
             return ref_for(same.id)
-        row = AttachmentBlob(entity=entity, entity_id=entity_id,
-                             filename=safe_filename(source.name), content=content,
-                             sha256=digest, size=len(content), created_at=utcnow())
+        row = AttachmentBlob(
+            entity=entity,
+            entity_id=entity_id,
+            filename=safe_filename(source.name),
+            content=content,
+            sha256=digest,
+            size=len(content),
+            created_at=utcnow(),
+        )
         session.add(row)
         session.flush()
-        audit.record(session, "create", "attachment", row.id,
-                     after={"entity": entity, "entity_id": entity_id,
-                            "filename": row.filename, "size": row.size, "sha256": digest},
-                     summary=f"Đính kèm tệp {row.filename}")
+        audit.record(
+            session,
+            "create",
+            "attachment",
+            row.id,
+            after={
+                "entity": entity,
+                "entity_id": entity_id,
+                "filename": row.filename,
+                "size": row.size,
+                "sha256": digest,
+            },
+            summary=f"Đính kèm tệp {row.filename}",
+        )
         return ref_for(row.id)
 
 
@@ -115,9 +145,11 @@ def info(db: Database, ref: str) -> BlobInfo:
 
 def list_for(db: Database, entity: str, entity_id: int) -> list[BlobInfo]:
     with db.read() as session:
-        rows = session.scalars(select(AttachmentBlob).where(
-            AttachmentBlob.entity == entity, AttachmentBlob.entity_id == entity_id)
-            .order_by(AttachmentBlob.id))
+        rows = session.scalars(
+            select(AttachmentBlob)
+            .where(AttachmentBlob.entity == entity, AttachmentBlob.entity_id == entity_id)
+            .order_by(AttachmentBlob.id)
+        )
         return [_info(r) for r in rows]
 
 
@@ -129,8 +161,10 @@ def get(db: Database, ref: str) -> bytes:
             raise NotFound(f"Không tìm thấy tệp đính kèm ({ref}); có thể đã bị xoá.")
         content = bytes(row.content)
         if hashlib.sha256(content).hexdigest() != row.sha256:
-            raise NotFound(f"Tệp đính kèm {row.filename} bị hỏng (mã kiểm tra không khớp). "
-                           "Hãy đính kèm lại tệp gốc.")
+            raise NotFound(
+                f"Tệp đính kèm {row.filename} bị hỏng (mã kiểm tra không khớp). "
+                "Hãy đính kèm lại tệp gốc."
+            )
         return content
 
 
@@ -163,10 +197,19 @@ def delete(db: Database, ref: str) -> None:
         row = session.get(AttachmentBlob, _blob_id(ref))
         if row is None:
             return
-        audit.record(session, "delete", "attachment", row.id,
-                     before={"entity": row.entity, "entity_id": row.entity_id,
-                             "filename": row.filename, "size": row.size},
-                     summary=f"Xoá tệp đính kèm {row.filename}")
+        audit.record(
+            session,
+            "delete",
+            "attachment",
+            row.id,
+            before={
+                "entity": row.entity,
+                "entity_id": row.entity_id,
+                "filename": row.filename,
+                "size": row.size,
+            },
+            summary=f"Xoá tệp đính kèm {row.filename}",
+        )
         session.delete(row)
 
 
@@ -182,8 +225,11 @@ class EmbedResult:
     def describe(self) -> str:
         text = f"Đã đưa {self.embedded} tệp đính kèm vào cơ sở dữ liệu."
         if self.missing:
-            text += (f" Không tìm thấy {len(self.missing)} tệp (giữ nguyên đường dẫn cũ): "
-                     + "; ".join(self.missing[:5]) + (" …" if len(self.missing) > 5 else ""))
+            text += (
+                f" Không tìm thấy {len(self.missing)} tệp (giữ nguyên đường dẫn cũ): "
+                + "; ".join(self.missing[:5])
+                + (" …" if len(self.missing) > 5 else "")
+            )
         return text
 
 
@@ -206,14 +252,17 @@ def embed_files(db: Database, folders: list[Path]) -> EmbedResult:
     from app.models import Directive, Submission
 
     models: dict[str, type[Directive] | type[Submission]] = {
-        "directive": Directive, "submission": Submission}
+        "directive": Directive,
+        "submission": Submission,
+    }
     embedded = 0
     missing: list[str] = []
     for entity in ATTACHING_TABLES:
         model = models[entity]
         with db.read() as session:
-            rows = session.execute(select(model.id, model.attachment_path).where(
-                model.attachment_path != "")).all()
+            rows = session.execute(
+                select(model.id, model.attachment_path).where(model.attachment_path != "")
+            ).all()
         for record_id, stored in rows:
             if is_ref(stored):
                 continue
@@ -223,7 +272,10 @@ def embed_files(db: Database, folders: list[Path]) -> EmbedResult:
                 continue
             ref = put(db, entity, record_id, found)
             with db.write() as session:
-                session.execute(update(model).where(model.id == record_id).values(
-                    attachment_path=ref, version=model.version + 1))
+                session.execute(
+                    update(model)
+                    .where(model.id == record_id)
+                    .values(attachment_path=ref, version=model.version + 1)
+                )
             embedded += 1
     return EmbedResult(embedded, tuple(missing))

@@ -23,13 +23,34 @@ ATTACHMENTS_DIR = "attachments"
 ENTITIES = ("directive", "submission")
 MAX_BYTES = 200 * 1024 * 1024
 NAME_MAX = 120
-ALLOWED_SUFFIXES = frozenset({
-    ".pdf", ".doc", ".docx", ".odt", ".rtf", ".txt", ".xls", ".xlsx", ".ods",
-    ".jpg", ".jpeg", ".png", ".tif", ".tiff", ".zip",
-})
+ALLOWED_SUFFIXES = frozenset(
+    {
+        ".pdf",
+        ".doc",
+        ".docx",
+        ".odt",
+        ".rtf",
+        ".txt",
+        ".xls",
+        ".xlsx",
+        ".ods",
+        ".jpg",
+        ".jpeg",
+        ".png",
+        ".tif",
+        ".tiff",
+        ".zip",
+    }
+)
 _FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
-_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)),
-             *(f"lpt{i}" for i in range(1, 10))}
+_RESERVED = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{i}" for i in range(1, 10)),
+    *(f"lpt{i}" for i in range(1, 10)),
+}
 
 
 def safe_name(name: str) -> str:
@@ -67,16 +88,21 @@ def store(folder: Path, entity: str, entity_id: int, source: Path | str) -> str:
     if not src.is_file():
         raise ValidationError(
             f"Không tìm thấy tệp {src}. Hãy kiểm tra ổ đĩa (USB) còn cắm và chọn lại tệp.",
-            field="attachment")
+            field="attachment",
+        )
     if src.suffix.lower() not in ALLOWED_SUFFIXES:
         raise ValidationError(
             f"Không đính kèm được tệp loại {src.suffix or '(không có đuôi)'}: hãy chọn tệp PDF, "
-            "Word, Excel hoặc ảnh quét.", field="attachment")
+            "Word, Excel hoặc ảnh quét.",
+            field="attachment",
+        )
     size = src.stat().st_size
     if size > MAX_BYTES:
         raise ValidationError(
             f"Tệp quá lớn ({size // (1024 * 1024)} MB; tối đa {MAX_BYTES // (1024 * 1024)} MB). "
-            "Hãy quét lại với độ phân giải thấp hơn.", field="attachment")
+            "Hãy quét lại với độ phân giải thấp hơn.",
+            field="attachment",
+        )
     target_dir = Path(folder) / ATTACHMENTS_DIR / entity / str(int(entity_id))
     target_dir.mkdir(parents=True, exist_ok=True)
     name = safe_name(src.name)
@@ -109,8 +135,10 @@ def resolve(folder: Path, stored: str) -> Path:
         raise AppError(f"Đường dẫn tệp đính kèm không hợp lệ: {stored}")
     path = Path(folder).joinpath(*rel.parts)
     if not path.is_file():
-        raise NotFound(f"Không tìm thấy tệp đính kèm {path}. Có thể tệp đã bị xoá hoặc chuyển đi; "
-                       "hãy đính kèm lại.")
+        raise NotFound(
+            f"Không tìm thấy tệp đính kèm {path}. Có thể tệp đã bị xoá hoặc chuyển đi; "
+            "hãy đính kèm lại."
+        )
     return path
 
 
@@ -124,7 +152,9 @@ def _store_for(db: Database, entity: str, entity_id: int, source: Path | str) ->
         if src.is_file() and src.suffix.lower() not in ALLOWED_SUFFIXES:
             raise ValidationError(
                 f"Không đính kèm được tệp loại {src.suffix or '(không có đuôi)'}: hãy chọn tệp "
-                "PDF, Word, Excel hoặc ảnh quét.", field="attachment")
+                "PDF, Word, Excel hoặc ảnh quét.",
+                field="attachment",
+            )
         return attachment_blobs.put(db, entity, entity_id, src)
     return store(data_folder(db), entity, entity_id, source)
 
@@ -154,7 +184,10 @@ def open_path(db: Database, stored: str, extract_folder: Path | str | None = Non
     from app.services import attachment_blobs
 
     if attachment_blobs.is_ref(stored):
-        folder = Path(extract_folder) if extract_folder is not None else \
-            Path(tempfile.gettempdir()) / "so-theo-doi-dinh-kem" / stored.removeprefix("db:")
+        folder = (
+            Path(extract_folder)
+            if extract_folder is not None
+            else Path(tempfile.gettempdir()) / "so-theo-doi-dinh-kem" / stored.removeprefix("db:")
+        )
         return attachment_blobs.extract_to(db, stored, folder)
     return resolve(data_folder(db), stored)

@@ -64,8 +64,12 @@ class AuditInfo:
     @property
     def restorable_before(self) -> bool:
         """Its record can be put back to the version before this change (an edit's)."""
-        return self.entity in RESTORABLE and bool(self.before) and bool(self.after) \
+        return (
+            self.entity in RESTORABLE
+            and bool(self.before)
+            and bool(self.after)
             and self.entity_id > 0
+        )
 
     def changes(self) -> list[tuple[str, Any, Any]]:
         """(field, before, after) for every field that differs."""
@@ -157,8 +161,9 @@ def _info(row: AuditEntry) -> AuditInfo:
     )
 
 
-def history(db: Database, entity: str | None = None, entity_id: int | None = None,
-            limit: int = 1000) -> list[AuditInfo]:
+def history(
+    db: Database, entity: str | None = None, entity_id: int | None = None, limit: int = 1000
+) -> list[AuditInfo]:
     """Newest first; all entries, one entity's, or one record's."""
     with db.read() as session:
         stmt = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
@@ -224,13 +229,13 @@ def assign(obj: Base, values: dict[str, Any]) -> None:
     elif hasattr(obj, "search_key") and hasattr(obj, "short_name"):
         from app.text import search_key
 
-        obj.search_key = search_key(  # type: ignore[attr-defined]
-            f"{obj.name} {obj.short_name}")[:400]  # type: ignore[attr-defined]
+        text = f"{obj.name} {obj.short_name}"  # type: ignore[attr-defined]
+        obj.search_key = search_key(text)[:400]  # type: ignore[attr-defined]
     elif hasattr(obj, "search_key") and hasattr(obj, "issuer"):
         from app.text import search_key
 
-        obj.search_key = search_key(  # type: ignore[attr-defined]
-            f"{obj.number_symbol} {obj.issuer} {obj.subject}")[:1000]  # type: ignore[attr-defined]
+        text = f"{obj.number_symbol} {obj.issuer} {obj.subject}"  # type: ignore[attr-defined]
+        obj.search_key = search_key(text)[:1000]  # type: ignore[attr-defined]
 
 
 def after_change(session: Session, entity: str, obj: Base, before: dict[str, Any]) -> None:
@@ -252,31 +257,39 @@ def after_change(session: Session, entity: str, obj: Base, before: dict[str, Any
             for task in obj.tasks:
                 sync_task(session, task)
     elif entity == "submission":
-        refresh_received(session, {int(before.get("obligation_id") or 0),
-                                   int(after["obligation_id"])} - {0})
-    elif entity == "unit" and any(before.get(k) != after.get(k)
-                                  for k in ("kind", "valid_from", "valid_to")):
+        refresh_received(
+            session, {int(before.get("obligation_id") or 0), int(after["obligation_id"])} - {0}
+        )
+    elif entity == "unit" and any(
+        before.get(k) != after.get(k) for k in ("kind", "valid_from", "valid_to")
+    ):
         sync_tasks_for_unit(session, obj)  # type: ignore[arg-type]
 
 
-def check_version_values(session: Session, entity: str, obj: Base,
-                          values: dict[str, Any], *, today: dt.date) -> None:
+def check_version_values(
+    session: Session, entity: str, obj: Base, values: dict[str, Any], *, today: dt.date
+) -> None:
     """The version must still be valid today (an impossible date, a duplicate name or number
     written since are refused with the form's own messages)."""
     if entity == "submission":
         from app.models import Channel
         from app.services.submissions import SubmissionInput, validate
 
-        validate(session, SubmissionInput(
-            obligation_id=int(values.get("obligation_id") or 0),
-            number_symbol=str(values.get("number_symbol") or ""),
-            signed_date=_day(values, "signed_date"),
-            received_date=_day(values, "received_date"),
-            signer=str(values.get("signer") or ""),
-            channel=str(values.get("channel") or Channel.PAPER.value),
-            summary=str(values.get("summary") or ""),
-            assessment=str(values.get("assessment") or "")),
-            today=today, exclude_id=obj.id)  # type: ignore[attr-defined]
+        validate(
+            session,
+            SubmissionInput(
+                obligation_id=int(values.get("obligation_id") or 0),
+                number_symbol=str(values.get("number_symbol") or ""),
+                signed_date=_day(values, "signed_date"),
+                received_date=_day(values, "received_date"),
+                signer=str(values.get("signer") or ""),
+                channel=str(values.get("channel") or Channel.PAPER.value),
+                summary=str(values.get("summary") or ""),
+                assessment=str(values.get("assessment") or ""),
+            ),
+            today=today,
+            exclude_id=obj.id,  # type: ignore[attr-defined]
+        )
     elif entity == "directive":
         from app.services.directives import (
             DirectiveInput,
@@ -286,28 +299,41 @@ def check_version_values(session: Session, entity: str, obj: Base,
 
         directive = DirectiveInput(
             number_symbol=str(values.get("number_symbol") or ""),
-            signed_date=_day(values, "signed_date"), issuer=str(values.get("issuer") or ""),
-            signer=str(values.get("signer") or ""), subject=str(values.get("subject") or ""),
-            basis=str(values.get("basis") or ""), note=str(values.get("note") or ""),
-            shift_due=bool(values.get("shift_due", False)))
+            signed_date=_day(values, "signed_date"),
+            issuer=str(values.get("issuer") or ""),
+            signer=str(values.get("signer") or ""),
+            subject=str(values.get("subject") or ""),
+            basis=str(values.get("basis") or ""),
+            note=str(values.get("note") or ""),
+            shift_due=bool(values.get("shift_due", False)),
+        )
         checked = _validate_directive(directive)
         assert directive.signed_date is not None
-        _check_directive_duplicate(session, str(checked["number_symbol"]), directive.signed_date,
-                                   exclude=obj.id)  # type: ignore[attr-defined]
+        _check_directive_duplicate(
+            session,
+            str(checked["number_symbol"]),
+            directive.signed_date,
+            exclude=obj.id,  # type: ignore[attr-defined]
+        )
     elif entity == "task":
         _task_values(session, values)
     else:
         from app.services.units import UnitInput, _check_duplicate, _validate
 
         data = UnitInput(
-            name=str(values.get("name") or ""), kind=str(values.get("kind") or ""),
+            name=str(values.get("name") or ""),
+            kind=str(values.get("kind") or ""),
             short_name=str(values.get("short_name") or ""),
             head_title=str(values.get("head_title") or ""),
-            address=str(values.get("address") or ""), phone=str(values.get("phone") or ""),
+            address=str(values.get("address") or ""),
+            phone=str(values.get("phone") or ""),
             email=str(values.get("email") or ""),
             contact_person=str(values.get("contact_person") or ""),
-            note=str(values.get("note") or ""), active=bool(values.get("active", True)),
-            valid_from=_day(values, "valid_from"), valid_to=_day(values, "valid_to"))
+            note=str(values.get("note") or ""),
+            active=bool(values.get("active", True)),
+            valid_from=_day(values, "valid_from"),
+            valid_to=_day(values, "valid_to"),
+        )
         _validate(data)
         _check_duplicate(session, data.name, exclude_id=obj.id)  # type: ignore[attr-defined]
 
@@ -320,15 +346,23 @@ def _task_values(session: Session, values: dict[str, Any]) -> dict[str, object]:
         raw = values.get(key)
         return int(raw) if isinstance(raw, int) else None
 
-    checked = _validate_task(session, TaskInput(
-        title=str(values.get("title") or ""), kind=str(values.get("kind") or ""),
-        description=str(values.get("description") or ""), due_date=_day(values, "due_date"),
-        period_kind=values.get("period_kind") or None, start_date=_day(values, "start_date"),
-        end_date=_day(values, "end_date"), due_day=number("due_day"),
-        due_month_offset=number("due_month_offset") or 0,
-        due_working_days=number("due_working_days"),
-        unit_kinds=tuple(values.get("unit_kinds") or ()),
-        unit_ids=tuple(values.get("unit_ids") or ())))
+    checked = _validate_task(
+        session,
+        TaskInput(
+            title=str(values.get("title") or ""),
+            kind=str(values.get("kind") or ""),
+            description=str(values.get("description") or ""),
+            due_date=_day(values, "due_date"),
+            period_kind=values.get("period_kind") or None,
+            start_date=_day(values, "start_date"),
+            end_date=_day(values, "end_date"),
+            due_day=number("due_day"),
+            due_month_offset=number("due_month_offset") or 0,
+            due_working_days=number("due_working_days"),
+            unit_kinds=tuple(values.get("unit_kinds") or ()),
+            unit_ids=tuple(values.get("unit_ids") or ()),
+        ),
+    )
     if isinstance(values.get("sort_order"), int):
         checked["sort_order"] = values["sort_order"]
     return checked
@@ -343,8 +377,9 @@ def _put_back(session: Session, entity: str, obj: Base, values: dict[str, Any]) 
         assign(obj, values)
 
 
-def restore_version(db: Database, entry_id: int, *, today: dt.date,
-                    before: bool = False) -> AuditInfo:
+def restore_version(
+    db: Database, entry_id: int, *, today: dt.date, before: bool = False
+) -> AuditInfo:
     """Put a unit, directive, task or received document back to the version an entry of its
     history shows: the values after that change, or (``before``) the values it had before it.
     Checked like an edit in its form, recorded in the history as "Khôi phục"; returns the new
@@ -361,30 +396,51 @@ def restore_version(db: Database, entry_id: int, *, today: dt.date,
             raise ValidationError(
                 "Phiên bản này không khôi phục được: chỉ khôi phục được đơn vị, văn bản chỉ đạo, "
                 "nhiệm vụ và văn bản nhận được, theo một mục có giá trị sau thay đổi (Thêm mới, "
-                "Sửa, Khôi phục…).")
-        deleted_since = session.scalar(select(AuditEntry.id).where(
-            AuditEntry.entity == info.entity, AuditEntry.entity_id == info.entity_id,
-            AuditEntry.action == "delete", AuditEntry.id > info.id).limit(1))
+                "Sửa, Khôi phục…)."
+            )
+        deleted_since = session.scalar(
+            select(AuditEntry.id)
+            .where(
+                AuditEntry.entity == info.entity,
+                AuditEntry.entity_id == info.entity_id,
+                AuditEntry.action == "delete",
+                AuditEntry.id > info.id,
+            )
+            .limit(1)
+        )
         obj = session.get(model_for(info.entity), info.entity_id)
         if deleted_since is not None:  # SQLite may give the id to a later record: not this one
-            raise NotFound(f"{ENTITY_LABELS.get(info.entity, info.entity)} của phiên bản này đã "
-                           "bị xoá sau đó; không khôi phục phiên bản cũ của nó được.")
+            raise NotFound(
+                f"{ENTITY_LABELS.get(info.entity, info.entity)} của phiên bản này đã "
+                "bị xoá sau đó; không khôi phục phiên bản cũ của nó được."
+            )
         if obj is None:
-            raise NotFound(f"{ENTITY_LABELS.get(info.entity, info.entity)} này đã bị xoá; "
-                           "không khôi phục phiên bản cũ được.")
+            raise NotFound(
+                f"{ENTITY_LABELS.get(info.entity, info.entity)} này đã bị xoá; "
+                "không khôi phục phiên bản cũ được."
+            )
         current = snapshot_of(info.entity, obj)
         if comparable(current) == comparable(wanted):
             raise AppError("Bản ghi đang giống hệt phiên bản này; không có gì để khôi phục.")
         check_version_values(session, info.entity, obj, wanted, today=today)
         _put_back(session, info.entity, obj, wanted)
         after_change(session, info.entity, obj, current)
-        name = (getattr(obj, "name", None) or getattr(obj, "title", None)
-                or getattr(obj, "number_symbol", ""))
+        name = (
+            getattr(obj, "name", None)
+            or getattr(obj, "title", None)
+            or getattr(obj, "number_symbol", "")
+        )
         when = info.at.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None)
         which = "trước thay đổi" if before else "sau thay đổi"
-        record(session, "restore", info.entity, info.entity_id, before=current,
-               after=snapshot_of(info.entity, obj),
-               summary=f"Khôi phục {name} về như {which} lúc {fmt_time(when, seconds=True)}")
+        record(
+            session,
+            "restore",
+            info.entity,
+            info.entity_id,
+            before=current,
+            after=snapshot_of(info.entity, obj),
+            summary=f"Khôi phục {name} về như {which} lúc {fmt_time(when, seconds=True)}",
+        )
         session.flush()
         new_id = session.scalar(select(AuditEntry.id).order_by(AuditEntry.id.desc()).limit(1))
     return history_entry(db, int(new_id or 0))

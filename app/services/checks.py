@@ -18,8 +18,13 @@ def check_directive(data: directives.DirectiveInput) -> None:
     directives._validate_directive(data)
 
 
-def check_submission(db: Database, data: submissions.SubmissionInput, *, today: dt.date,
-                     exclude_id: int | None = None) -> None:
+def check_submission(
+    db: Database,
+    data: submissions.SubmissionInput,
+    *,
+    today: dt.date,
+    exclude_id: int | None = None,
+) -> None:
     with db.read() as session:
         submissions.validate(session, data, today=today, exclude_id=exclude_id)
 

@@ -32,7 +32,13 @@ def update_settings(db: Database, **changes: Any) -> tuple[Settings, SyncResult]
         old = {k: getattr(before, k) for k in changes if hasattr(before, k)}
         new = {k: getattr(after, k) for k in changes if hasattr(after, k)}
         if old != new:
-            audit.record(session, "update", "settings", 0, before=old, after=new,
-                         summary="Sửa cài đặt" + (f"; {result.describe()}" if result.changed
-                                                  else ""))
+            audit.record(
+                session,
+                "update",
+                "settings",
+                0,
+                before=old,
+                after=new,
+                summary="Sửa cài đặt" + (f"; {result.describe()}" if result.changed else ""),
+            )
     return after, result

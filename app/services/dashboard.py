@@ -50,7 +50,7 @@ SHORT_LABELS: dict[Status, str] = {
 
 
 def rate_text(value: float | None) -> str:
-    """"45,5%" (Vietnamese decimal comma) or "—"."""
+    """ "45,5%" (Vietnamese decimal comma) or "—"."""
     if value is None:
         return "—"
     return f"{value:.1f}".replace(".", ",") + "%"
@@ -63,9 +63,16 @@ def sort_by_urgency(rows: Iterable[ObligationRow]) -> list[ObligationRow]:
     """The warnings order (screen and Excel): by status urgency (overdue, due soon, …), then
     most days past due first: overdue 30 days before overdue 2 days; due in 1 day
     (days_past_due = -1) before due in 6 days (-6)."""
-    return sorted(rows, key=lambda r: (URGENCY[r.status],
-                                       -r.days_past_due, r.directive_id, r.task_id,
-                                       row_unit_key(r)))
+    return sorted(
+        rows,
+        key=lambda r: (
+            URGENCY[r.status],
+            -r.days_past_due,
+            r.directive_id,
+            r.task_id,
+            row_unit_key(r),
+        ),
+    )
 
 
 def warnings(
@@ -80,8 +87,14 @@ def warnings(
     """Every obligation overdue or due soon on ``day``, most urgent first (one SQL query)."""
     with db.read() as session:
         rows = query_obligations(
-            session, day, window_days=window_days, directive_id=directive_id,
-            unit_kind=unit_kind, unit_id=unit_id, statuses=list(WARNING_STATUSES))
+            session,
+            day,
+            window_days=window_days,
+            directive_id=directive_id,
+            unit_kind=unit_kind,
+            unit_id=unit_id,
+            statuses=list(WARNING_STATUSES),
+        )
     return sort_by_urgency(rows)
 
 
@@ -142,26 +155,32 @@ def _kinds(counts: dict[str, dict[str, int]]) -> tuple[KindSummary, ...]:
     )
 
 
-def overview(db: Database, day: dt.date, *, directive_id: int | None = None,
-             window_days: int | None = None) -> Overview:
+def overview(
+    db: Database, day: dt.date, *, directive_id: int | None = None, window_days: int | None = None
+) -> Overview:
     """Counts by status per directive, per task and per unit kind, on ``day`` (one grouped
     SQL query)."""
     with db.read() as session:
         if window_days is None:
             window_days = load_settings(session).warning_days
-        dstmt = (select(Directive.id, Directive.number_symbol, Directive.signed_date,
-                        Directive.subject).order_by(Directive.signed_date, Directive.id))
-        tstmt = (select(Task.id, Task.directive_id, Task.title, Task.kind)
-                 .order_by(Task.directive_id, Task.sort_order, Task.id))
+        dstmt = select(
+            Directive.id, Directive.number_symbol, Directive.signed_date, Directive.subject
+        ).order_by(Directive.signed_date, Directive.id)
+        tstmt = select(Task.id, Task.directive_id, Task.title, Task.kind).order_by(
+            Task.directive_id, Task.sort_order, Task.id
+        )
         # Grouped on the obligation table with the unit's kind (a primary-key look-up); the
         # directive of each task comes from the small task list, not from a join per row.
         status = status_expression(day, window_days).label("status")
-        stmt = (select(Obligation.task_id, Unit.kind, status, func.count())
-                .join(Unit, Unit.id == Obligation.unit_id)
-                .where(unit_exists_on(day))
-                .group_by(Obligation.task_id, Unit.kind, status))
-        pstmt = (select(Obligation.task_id, func.count(func.distinct(Obligation.period_key)))
-                 .group_by(Obligation.task_id))
+        stmt = (
+            select(Obligation.task_id, Unit.kind, status, func.count())
+            .join(Unit, Unit.id == Obligation.unit_id)
+            .where(unit_exists_on(day))
+            .group_by(Obligation.task_id, Unit.kind, status)
+        )
+        pstmt = select(
+            Obligation.task_id, func.count(func.distinct(Obligation.period_key))
+        ).group_by(Obligation.task_id)
         if directive_id is not None:
             if session.get(Directive, directive_id) is None:
                 raise NotFound.for_("văn bản chỉ đạo", directive_id)
@@ -194,16 +213,35 @@ def overview(db: Database, day: dt.date, *, directive_id: int | None = None,
                 target = total_by_kind.setdefault(k, {})
                 for st, n in c.items():
                     target[st] = target.get(st, 0) + n
-            tasks.append(TaskSummary(
-                task_id=tid, title=title, kind=TaskKind(kind),
-                period_count=int(periods.get(tid, 0)), counts=t_counts, by_kind=by_kind))
+            tasks.append(
+                TaskSummary(
+                    task_id=tid,
+                    title=title,
+                    kind=TaskKind(kind),
+                    period_count=int(periods.get(tid, 0)),
+                    counts=t_counts,
+                    by_kind=by_kind,
+                )
+            )
             d_counts = d_counts + t_counts
-        result.append(DirectiveSummary(
-            directive_id=did, number_symbol=symbol, signed_date=signed, subject=subject,
-            counts=d_counts, tasks=tuple(tasks)))
+        result.append(
+            DirectiveSummary(
+                directive_id=did,
+                number_symbol=symbol,
+                signed_date=signed,
+                subject=subject,
+                counts=d_counts,
+                tasks=tuple(tasks),
+            )
+        )
     total = sum((x.counts for x in result), StatusCounts())
-    return Overview(day=day, window_days=window_days, counts=total,
-                    by_kind=_kinds(total_by_kind), directives=tuple(result))
+    return Overview(
+        day=day,
+        window_days=window_days,
+        counts=total,
+        by_kind=_kinds(total_by_kind),
+        directives=tuple(result),
+    )
 
 
 # --- completeness matrix ---------------------------------------------------------------------
@@ -257,9 +295,14 @@ class CompletenessMatrix:
     total: StatusCounts = field(default_factory=StatusCounts)
 
 
-def completeness_matrix(db: Database, task_id: int, day: dt.date, *,
-                        unit_kind: UnitKind | str | None = None,
-                        window_days: int | None = None) -> CompletenessMatrix:
+def completeness_matrix(
+    db: Database,
+    task_id: int,
+    day: dt.date,
+    *,
+    unit_kind: UnitKind | str | None = None,
+    window_days: int | None = None,
+) -> CompletenessMatrix:
     """The matrix of one task on ``day``: a one-off task has a single column."""
     with db.read() as session:
         task = session.get(Task, task_id)
@@ -271,11 +314,22 @@ def completeness_matrix(db: Database, task_id: int, day: dt.date, *,
             window_days = load_settings(session).warning_days
         # Only the columns the matrix needs: one lean query, no per-row sub-queries.
         stmt = (
-            select(Obligation.id, Obligation.unit_id, Unit.name, Unit.short_name, Unit.kind,
-                   Unit.sort_order, Obligation.period_key, Obligation.period_label,
-                   due_on(day), Obligation.first_received,
-                   status_expression(day, window_days), Obligation.exempt_reason,
-                   Obligation.waived, Obligation.nominal_due_date)
+            select(
+                Obligation.id,
+                Obligation.unit_id,
+                Unit.name,
+                Unit.short_name,
+                Unit.kind,
+                Unit.sort_order,
+                Obligation.period_key,
+                Obligation.period_label,
+                due_on(day),
+                Obligation.first_received,
+                status_expression(day, window_days),
+                Obligation.exempt_reason,
+                Obligation.waived,
+                Obligation.nominal_due_date,
+            )
             .join(Unit, Unit.id == Obligation.unit_id)
             .where(Obligation.task_id == task_id, unit_exists_on(day))
         )
@@ -286,8 +340,22 @@ def completeness_matrix(db: Database, task_id: int, day: dt.date, *,
     units: dict[int, MatrixUnit] = {}
     sort_keys: dict[int, tuple[object, ...]] = {}
     by_cell: dict[tuple[int, str], MatrixCell] = {}
-    for (oid, uid, uname, ushort, ukind, usort, pkey, plabel, due, first, status, reason,
-         waived, nominal) in rows:
+    for (
+        oid,
+        uid,
+        uname,
+        ushort,
+        ukind,
+        usort,
+        pkey,
+        plabel,
+        due,
+        first,
+        status,
+        reason,
+        waived,
+        nominal,
+    ) in rows:
         if pkey not in periods:
             periods[pkey] = MatrixPeriod(pkey, plabel or f"Hạn {fmt(due)}", due)
         if uid not in units:
@@ -295,10 +363,14 @@ def completeness_matrix(db: Database, task_id: int, day: dt.date, *,
             units[uid] = MatrixUnit(uid, uname, ushort, unit_kind_)
             sort_keys[uid] = unit_key(unit_kind_, usort, uname, uid)
         by_cell[(uid, pkey)] = MatrixCell(
-            oid, _STATUS_BY_VALUE[status], due,
-            first if first is not None and first <= day else None, (day - due).days,
+            oid,
+            _STATUS_BY_VALUE[status],
+            due,
+            first if first is not None and first <= day else None,
+            (day - due).days,
             reason or ("Được miễn" if waived else ""),
-            nominal if nominal is not None and nominal != due else None)
+            nominal if nominal is not None and nominal != due else None,
+        )
     period_list = sorted(periods.values(), key=lambda p: (p.due_date, p.key))
     ordered = sorted(units.items(), key=lambda kv: sort_keys[kv[0]])
     unit_list = [u for _, u in ordered]
@@ -316,10 +388,18 @@ def completeness_matrix(db: Database, task_id: int, day: dt.date, *,
         row_totals.append(StatusCounts.from_statuses(c.status for c in line if c is not None))
     column_totals = tuple(StatusCounts.from_statuses(s) for s in column_statuses)
     return CompletenessMatrix(
-        day=day, task_id=task_id, task_title=title, task_kind=kind, directive_symbol=symbol,
-        units=tuple(unit_list), periods=tuple(period_list), cells=tuple(cells),
-        row_totals=tuple(row_totals), column_totals=column_totals,
-        total=sum(column_totals, StatusCounts()))
+        day=day,
+        task_id=task_id,
+        task_title=title,
+        task_kind=kind,
+        directive_symbol=symbol,
+        units=tuple(unit_list),
+        periods=tuple(period_list),
+        cells=tuple(cells),
+        row_totals=tuple(row_totals),
+        column_totals=column_totals,
+        total=sum(column_totals, StatusCounts()),
+    )
 
 
 # --- what became overdue since a day ---------------------------------------------------------
@@ -331,8 +411,9 @@ def newly_overdue(db: Database, since: dt.date, day: dt.date) -> list[Obligation
     if since >= day:
         return []
     with db.read() as session:
-        rows = query_obligations(session, day, statuses=[Status.OVERDUE],
-                                 where=[due_on(day) >= since])
+        rows = query_obligations(
+            session, day, statuses=[Status.OVERDUE], where=[due_on(day) >= since]
+        )
     return sort_by_urgency(rows)
 
 
@@ -348,10 +429,13 @@ class StartupCheck:
             return ""
         since = f" từ lần mở trước ({fmt(self.last_start)})" if self.last_start else ""
         units = sorted({r.unit_display for r in rows}, key=sort_key)
-        shown = ", ".join(units[:8]) + (f" và {len(units) - 8} đơn vị khác"
-                                        if len(units) > 8 else "")
-        return (f"Có {len(rows)} nghĩa vụ mới chuyển sang quá hạn{since}: {shown}. "
-                "Xem thẻ “Cảnh báo hạn”.")
+        shown = ", ".join(units[:8]) + (
+            f" và {len(units) - 8} đơn vị khác" if len(units) > 8 else ""
+        )
+        return (
+            f"Có {len(rows)} nghĩa vụ mới chuyển sang quá hạn{since}: {shown}. "
+            "Xem thẻ “Cảnh báo hạn”."
+        )
 
 
 def check_since_last_start(db: Database, today: dt.date) -> StartupCheck:
@@ -400,8 +484,12 @@ class TaskChoice:
 def task_choices(db: Database) -> list[TaskChoice]:
     """Every task with its directive, for the matrix's chooser."""
     with db.read() as session:
-        stmt = (select(Task.id, Task.title, Task.kind, Directive.id, Directive.number_symbol)
-                .join(Directive, Directive.id == Task.directive_id)
-                .order_by(Directive.signed_date, Directive.id, Task.sort_order, Task.id))
-        return [TaskChoice(tid, title, TaskKind(kind), did, sym)
-                for tid, title, kind, did, sym in session.execute(stmt)]
+        stmt = (
+            select(Task.id, Task.title, Task.kind, Directive.id, Directive.number_symbol)
+            .join(Directive, Directive.id == Task.directive_id)
+            .order_by(Directive.signed_date, Directive.id, Task.sort_order, Task.id)
+        )
+        return [
+            TaskChoice(tid, title, TaskKind(kind), did, sym)
+            for tid, title, kind, did, sym in session.execute(stmt)
+        ]

@@ -62,11 +62,18 @@ class TaskInfo:
             return f"Hạn {fmt(self.due_date)}" if self.due_date else "Chưa có hạn"
         assert self.period_kind is not None
         if self.due_working_days:
-            return (f"{self.period_kind.label}, hạn {self.due_working_days} ngày làm việc "
-                    "sau ngày chốt số liệu")
+            return (
+                f"{self.period_kind.label}, hạn {self.due_working_days} ngày làm việc "
+                "sau ngày chốt số liệu"
+            )
         day = f"ngày {self.due_day}" if self.due_day else "ngày mặc định"
-        offset = " tháng sau" if self.due_month_offset == 1 else (
-            f" {self.due_month_offset} tháng sau" if self.due_month_offset else " tháng cuối kỳ")
+        offset = (
+            " tháng sau"
+            if self.due_month_offset == 1
+            else (
+                f" {self.due_month_offset} tháng sau" if self.due_month_offset else " tháng cuối kỳ"
+            )
+        )
         return f"{self.period_kind.label}, hạn {day}{offset}"
 
     @property
@@ -148,8 +155,7 @@ def _task_info(task: Task, counts: dict[int, int]) -> TaskInfo:
         end_date=task.end_date,
         due_day=task.due_day,
         due_month_offset=task.due_month_offset or 0,
-        unit_kinds=tuple(sorted((UnitKind(k.kind) for k in task.unit_kinds),
-                                key=kind_rank)),
+        unit_kinds=tuple(sorted((UnitKind(k.kind) for k in task.unit_kinds), key=kind_rank)),
         unit_ids=tuple(sorted(u.unit_id for u in task.units)),
         obligation_count=counts.get(task.id, 0),
         version=task.version,
@@ -157,13 +163,20 @@ def _task_info(task: Task, counts: dict[int, int]) -> TaskInfo:
     )
 
 
-def _directive_info(d: Directive, counts: dict[int, int], with_tasks: bool = True
-                    ) -> DirectiveInfo:
+def _directive_info(d: Directive, counts: dict[int, int], with_tasks: bool = True) -> DirectiveInfo:
     return DirectiveInfo(
-        id=d.id, number_symbol=d.number_symbol, signed_date=d.signed_date, issuer=d.issuer,
-        signer=d.signer, subject=d.subject, basis=d.basis, note=d.note,
-        attachment_path=d.attachment_path, report_assessment=d.report_assessment,
-        report_difficulties=d.report_difficulties, report_proposals=d.report_proposals,
+        id=d.id,
+        number_symbol=d.number_symbol,
+        signed_date=d.signed_date,
+        issuer=d.issuer,
+        signer=d.signer,
+        subject=d.subject,
+        basis=d.basis,
+        note=d.note,
+        attachment_path=d.attachment_path,
+        report_assessment=d.report_assessment,
+        report_difficulties=d.report_difficulties,
+        report_proposals=d.report_proposals,
         version=d.version,
         tasks=tuple(_task_info(t, counts) for t in d.tasks) if with_tasks else (),
         shift_due=bool(d.shift_due),
@@ -171,8 +184,9 @@ def _directive_info(d: Directive, counts: dict[int, int], with_tasks: bool = Tru
 
 
 def _obligation_counts(session: Session) -> dict[int, int]:
-    return dict(session.execute(
-        select(Obligation.task_id, func.count()).group_by(Obligation.task_id)).all())
+    return dict(
+        session.execute(select(Obligation.task_id, func.count()).group_by(Obligation.task_id)).all()
+    )
 
 
 def list_directives(db: Database) -> list[DirectiveInfo]:
@@ -181,9 +195,14 @@ def list_directives(db: Database) -> list[DirectiveInfo]:
         counts = _obligation_counts(session)
         # Tasks and their scopes loaded in a few batched queries, not lazily per directive
         # (1,000 directives: ~3,000 queries, ~1.4 s of CPU).
-        stmt = (select(Directive).order_by(Directive.signed_date.desc(), Directive.id.desc())
-                .options(selectinload(Directive.tasks).selectinload(Task.unit_kinds),
-                         selectinload(Directive.tasks).selectinload(Task.units)))
+        stmt = (
+            select(Directive)
+            .order_by(Directive.signed_date.desc(), Directive.id.desc())
+            .options(
+                selectinload(Directive.tasks).selectinload(Task.unit_kinds),
+                selectinload(Directive.tasks).selectinload(Task.units),
+            )
+        )
         return [_directive_info(d, counts) for d in session.scalars(stmt)]
 
 
@@ -220,8 +239,11 @@ def find_directive(session: Session, symbol: str) -> Directive:
     wanted = search_key(symbol).replace(" ", "")
     if not wanted:
         raise NotFound("Chưa nhập số, ký hiệu văn bản chỉ đạo.")
-    directives = list(session.scalars(select(Directive).order_by(
-        Directive.signed_date.desc(), Directive.id.desc())))
+    directives = list(
+        session.scalars(
+            select(Directive).order_by(Directive.signed_date.desc(), Directive.id.desc())
+        )
+    )
     exact = [d for d in directives if search_key(d.number_symbol).replace(" ", "") == wanted]
     if exact:
         return exact[0]
@@ -231,8 +253,7 @@ def find_directive(session: Session, symbol: str) -> Directive:
     if not partial:
         raise NotFound(f"Không có văn bản chỉ đạo số {symbol!r}.")
     names = [f"{d.number_symbol} ({fmt(d.signed_date)})" for d in partial]
-    raise NotFound(f"Số {symbol!r} khớp nhiều văn bản: " + "; ".join(names[:15]),
-                   candidates=names)
+    raise NotFound(f"Số {symbol!r} khớp nhiều văn bản: " + "; ".join(names[:15]), candidates=names)
 
 
 def find_task(session: Session, directive: Directive, title: str) -> Task:
@@ -241,8 +262,10 @@ def find_task(session: Session, directive: Directive, title: str) -> Task:
     if not wanted:
         if len(tasks) == 1:
             return tasks[0]
-        raise NotFound("Văn bản có nhiều nhiệm vụ; hãy ghi tên nhiệm vụ: "
-                       + "; ".join(t.title for t in tasks), candidates=[t.title for t in tasks])
+        raise NotFound(
+            "Văn bản có nhiều nhiệm vụ; hãy ghi tên nhiệm vụ: " + "; ".join(t.title for t in tasks),
+            candidates=[t.title for t in tasks],
+        )
     exact = [t for t in tasks if search_key(t.title) == wanted]
     if len(exact) == 1:
         return exact[0]
@@ -252,10 +275,15 @@ def find_task(session: Session, directive: Directive, title: str) -> Task:
         return partial[0]
     listing = "; ".join(t.title for t in (partial or tasks))
     if not partial:
-        raise NotFound(f"Văn bản {directive.number_symbol} không có nhiệm vụ {title!r}. "
-                       f"Các nhiệm vụ: {listing}", candidates=[t.title for t in tasks])
-    raise NotFound(f"Tên nhiệm vụ {title!r} khớp nhiều nhiệm vụ: {listing}",
-                   candidates=[t.title for t in partial])
+        raise NotFound(
+            f"Văn bản {directive.number_symbol} không có nhiệm vụ {title!r}. "
+            f"Các nhiệm vụ: {listing}",
+            candidates=[t.title for t in tasks],
+        )
+    raise NotFound(
+        f"Tên nhiệm vụ {title!r} khớp nhiều nhiệm vụ: {listing}",
+        candidates=[t.title for t in partial],
+    )
 
 
 # --- directive writes -------------------------------------------------------------------------
@@ -291,22 +319,33 @@ def _validate_directive(data: DirectiveInput) -> dict[str, object]:
     if errors:
         raise ValidationError(next(iter(errors.values())), errors=errors)
     values: dict[str, object] = dict(
-        number_symbol=symbol, signed_date=data.signed_date, issuer=issuer, signer=signer,
-        subject=subject, basis=basis, note=note,
-        search_key=search_key(f"{symbol} {issuer} {subject}")[:1000])
+        number_symbol=symbol,
+        signed_date=data.signed_date,
+        issuer=issuer,
+        signer=signer,
+        subject=subject,
+        basis=basis,
+        note=note,
+        search_key=search_key(f"{symbol} {issuer} {subject}")[:1000],
+    )
     if data.shift_due is not None:
         values["shift_due"] = bool(data.shift_due)
     return values
 
 
-def _check_directive_duplicate(session: Session, symbol: str, day: dt.date,
-                               exclude: int | None = None) -> None:
+def _check_directive_duplicate(
+    session: Session, symbol: str, day: dt.date, exclude: int | None = None
+) -> None:
     key = search_key(symbol).replace(" ", "")
     for d in session.scalars(select(Directive)):
-        if (d.id != exclude and d.signed_date.year == day.year
-                and search_key(d.number_symbol).replace(" ", "") == key):
+        if (
+            d.id != exclude
+            and d.signed_date.year == day.year
+            and search_key(d.number_symbol).replace(" ", "") == key
+        ):
             raise ValidationError(
-                f"Đã có văn bản số {d.number_symbol} năm {day.year}.", field="number_symbol")
+                f"Đã có văn bản số {d.number_symbol} năm {day.year}.", field="number_symbol"
+            )
 
 
 def create_directive(db: Database, data: DirectiveInput) -> DirectiveInfo:
@@ -316,44 +355,75 @@ def create_directive(db: Database, data: DirectiveInput) -> DirectiveInfo:
         directive = Directive(**values)
         session.add(directive)
         session.flush()
-        audit.record(session, "create", "directive", directive.id,
-                     after=audit.snapshot(directive),
-                     summary=f"Thêm văn bản chỉ đạo {directive.number_symbol}")
+        audit.record(
+            session,
+            "create",
+            "directive",
+            directive.id,
+            after=audit.snapshot(directive),
+            summary=f"Thêm văn bản chỉ đạo {directive.number_symbol}",
+        )
         directive_id = directive.id
     return get_directive(db, directive_id)
 
 
-def update_directive(db: Database, directive_id: int, data: DirectiveInput, *,
-                     expected_version: int | None = None) -> tuple[DirectiveInfo, SyncResult]:
+def update_directive(
+    db: Database, directive_id: int, data: DirectiveInput, *, expected_version: int | None = None
+) -> tuple[DirectiveInfo, SyncResult]:
     """Edit a directive. Its date can move one-off/periodic start defaults: tasks re-sync."""
     values = _validate_directive(data)
     result = SyncResult()
     with db.write() as session:
         directive = _get_directive(session, directive_id)
         check_version(session, directive, expected_version)
-        _check_directive_duplicate(session, str(values["number_symbol"]), data.signed_date,  # type: ignore[arg-type]
-                                   exclude=directive_id)
+        _check_directive_duplicate(
+            session,
+            str(values["number_symbol"]),
+            data.signed_date,  # type: ignore[arg-type]
+            exclude=directive_id,
+        )
         before = audit.snapshot(directive)
         for key, value in values.items():
             setattr(directive, key, value)
         session.flush()
         after = audit.snapshot(directive)
         if before != after:
-            audit.record(session, "update", "directive", directive.id, before=before, after=after,
-                         summary=f"Sửa văn bản chỉ đạo {directive.number_symbol}")
-            if (before["signed_date"] != after["signed_date"]
-                    or before["shift_due"] != after["shift_due"]):
+            audit.record(
+                session,
+                "update",
+                "directive",
+                directive.id,
+                before=before,
+                after=after,
+                summary=f"Sửa văn bản chỉ đạo {directive.number_symbol}",
+            )
+            if (
+                before["signed_date"] != after["signed_date"]
+                or before["shift_due"] != after["shift_due"]
+            ):
                 for task in directive.tasks:
                     result += sync_task(session, task)
     return get_directive(db, directive_id), result
 
 
-def save_report_texts(db: Database, directive_id: int, *, assessment: str, difficulties: str,
-                      proposals: str, expected_version: int | None = None) -> DirectiveInfo:
+def save_report_texts(
+    db: Database,
+    directive_id: int,
+    *,
+    assessment: str,
+    difficulties: str,
+    proposals: str,
+    expected_version: int | None = None,
+) -> DirectiveInfo:
     """The free-text sections of the synthesis report, saved with the directive."""
-    texts = {k: clean(v, multiline=True) for k, v in (
-        ("report_assessment", assessment), ("report_difficulties", difficulties),
-        ("report_proposals", proposals))}
+    texts = {
+        k: clean(v, multiline=True)
+        for k, v in (
+            ("report_assessment", assessment),
+            ("report_difficulties", difficulties),
+            ("report_proposals", proposals),
+        )
+    }
     for key, text in texts.items():
         if len(text) > TEXT_MAX:
             raise ValidationError(f"Nội dung quá dài (tối đa {TEXT_MAX} ký tự).", field=key)
@@ -366,8 +436,15 @@ def save_report_texts(db: Database, directive_id: int, *, assessment: str, diffi
         session.flush()
         after = audit.snapshot(directive)
         if before != after:
-            audit.record(session, "update", "directive", directive.id, before=before, after=after,
-                         summary=f"Sửa nội dung báo cáo của văn bản {directive.number_symbol}")
+            audit.record(
+                session,
+                "update",
+                "directive",
+                directive.id,
+                before=before,
+                after=after,
+                summary=f"Sửa nội dung báo cáo của văn bản {directive.number_symbol}",
+            )
     return get_directive(db, directive_id)
 
 
@@ -376,27 +453,47 @@ def set_directive_attachment(session: Session, directive_id: int, stored_path: s
     before = audit.snapshot(directive)
     directive.attachment_path = stored_path
     session.flush()
-    audit.record(session, "update", "directive", directive.id, before=before,
-                 after=audit.snapshot(directive), summary="Đính kèm tệp văn bản")
+    audit.record(
+        session,
+        "update",
+        "directive",
+        directive.id,
+        before=before,
+        after=audit.snapshot(directive),
+        summary="Đính kèm tệp văn bản",
+    )
 
 
-def delete_directive(db: Database, directive_id: int, *,
-                     expected_version: int | None = None) -> None:
+def delete_directive(
+    db: Database, directive_id: int, *, expected_version: int | None = None
+) -> None:
     """Delete a directive entered by mistake: refused when any submission answers it."""
     with db.write() as session:
         directive = _get_directive(session, directive_id)
         check_version(session, directive, expected_version)
-        count = session.scalar(
-            select(func.count(Submission.id)).join(
-                Obligation, Obligation.id == Submission.obligation_id).join(
-                Task, Task.id == Obligation.task_id).where(Task.directive_id == directive_id)) or 0
+        count = (
+            session.scalar(
+                select(func.count(Submission.id))
+                .join(Obligation, Obligation.id == Submission.obligation_id)
+                .join(Task, Task.id == Obligation.task_id)
+                .where(Task.directive_id == directive_id)
+            )
+            or 0
+        )
         if count:
             raise Conflict(
                 f"Không xoá được văn bản {directive.number_symbol}: đã có {count} văn bản của các "
                 "đơn vị gửi đến theo văn bản này. Hãy xoá các văn bản nhận được trước nếu thật "
-                "sự nhập nhầm.")
-        audit.record(session, "delete", "directive", directive.id, before=audit.snapshot(directive),
-                     summary=f"Xoá văn bản chỉ đạo {directive.number_symbol}")
+                "sự nhập nhầm."
+            )
+        audit.record(
+            session,
+            "delete",
+            "directive",
+            directive.id,
+            before=audit.snapshot(directive),
+            summary=f"Xoá văn bản chỉ đạo {directive.number_symbol}",
+        )
         for task in directive.tasks:
             session.query(Obligation).filter(Obligation.task_id == task.id).delete()
         session.delete(directive)
@@ -466,7 +563,9 @@ def _validate_task(session: Session, data: TaskInput) -> dict[str, object]:
     if errors:
         raise ValidationError(next(iter(errors.values())), errors=errors)
     return dict(
-        title=title, description=description, kind=kind.value,
+        title=title,
+        description=description,
+        kind=kind.value,
         due_date=data.due_date if kind is TaskKind.ONE_OFF else None,
         period_kind=period_kind,
         start_date=data.start_date if kind is TaskKind.PERIODIC else None,
@@ -474,7 +573,8 @@ def _validate_task(session: Session, data: TaskInput) -> dict[str, object]:
         due_day=data.due_day if kind is TaskKind.PERIODIC else None,
         due_month_offset=(data.due_month_offset or 0) if kind is TaskKind.PERIODIC else 0,
         due_working_days=data.due_working_days if kind is TaskKind.PERIODIC else None,
-        unit_kinds=sorted(set(kinds)), unit_ids=unit_ids,
+        unit_kinds=sorted(set(kinds)),
+        unit_ids=unit_ids,
     )
 
 
@@ -518,15 +618,22 @@ def add_task(db: Database, directive_id: int, data: TaskInput) -> tuple[TaskInfo
         _apply_task(task, values)
         session.flush()
         result = sync_task(session, task)
-        audit.record(session, "create", "task", task.id, after=_task_snapshot(task),
-                     summary=f"Thêm nhiệm vụ \"{task.title}\" ({directive.number_symbol}); "
-                             + result.describe())
+        audit.record(
+            session,
+            "create",
+            "task",
+            task.id,
+            after=_task_snapshot(task),
+            summary=f'Thêm nhiệm vụ "{task.title}" ({directive.number_symbol}); '
+            + result.describe(),
+        )
         task_id = task.id
     return get_task(db, task_id), result
 
 
-def update_task(db: Database, task_id: int, data: TaskInput, *,
-                expected_version: int | None = None) -> tuple[TaskInfo, SyncResult]:
+def update_task(
+    db: Database, task_id: int, data: TaskInput, *, expected_version: int | None = None
+) -> tuple[TaskInfo, SyncResult]:
     """Edit a task; its obligations follow (added, removed, kept when answered)."""
     with db.write() as session:
         task = session.get(Task, task_id)
@@ -542,29 +649,46 @@ def update_task(db: Database, task_id: int, data: TaskInput, *,
         result = sync_task(session, task)
         after = _task_snapshot(task)
         if before != after or result.changed:
-            audit.record(session, "update", "task", task.id, before=before, after=after,
-                         summary=f"Sửa nhiệm vụ \"{task.title}\"; " + result.describe())
+            audit.record(
+                session,
+                "update",
+                "task",
+                task.id,
+                before=before,
+                after=after,
+                summary=f'Sửa nhiệm vụ "{task.title}"; ' + result.describe(),
+            )
     return get_task(db, task_id), result
 
 
-def delete_task(db: Database, task_id: int, *,
-                expected_version: int | None = None) -> SyncResult:
+def delete_task(db: Database, task_id: int, *, expected_version: int | None = None) -> SyncResult:
     """Delete a task: refused when a submission answers it (say so, delete nothing)."""
     with db.write() as session:
         task = session.get(Task, task_id)
         if task is None:
             raise NotFound.for_("nhiệm vụ", task_id)
         check_version(session, task, expected_version)
-        answered = session.scalar(
-            select(func.count(Submission.id)).join(
-                Obligation, Obligation.id == Submission.obligation_id).where(
-                Obligation.task_id == task_id)) or 0
+        answered = (
+            session.scalar(
+                select(func.count(Submission.id))
+                .join(Obligation, Obligation.id == Submission.obligation_id)
+                .where(Obligation.task_id == task_id)
+            )
+            or 0
+        )
         if answered:
             raise Conflict(
-                f"Không xoá được nhiệm vụ \"{task.title}\": đã có {answered} văn bản gửi đến. "
-                "Hãy sửa phạm vi hoặc thời hạn thay vì xoá.")
+                f'Không xoá được nhiệm vụ "{task.title}": đã có {answered} văn bản gửi đến. '
+                "Hãy sửa phạm vi hoặc thời hạn thay vì xoá."
+            )
         removed = session.query(Obligation).filter(Obligation.task_id == task_id).delete()
-        audit.record(session, "delete", "task", task.id, before=_task_snapshot(task),
-                     summary=f"Xoá nhiệm vụ \"{task.title}\" ({removed} nghĩa vụ)")
+        audit.record(
+            session,
+            "delete",
+            "task",
+            task.id,
+            before=_task_snapshot(task),
+            summary=f'Xoá nhiệm vụ "{task.title}" ({removed} nghĩa vụ)',
+        )
         session.delete(task)
     return SyncResult(removed=removed)

@@ -55,8 +55,12 @@ class RoundKind(StrEnum):
     @property
     def number(self) -> int:
         """The issued-document's ``follow_up_round``: 1, 2, 3 for the reminders."""
-        return {RoundKind.NOTICE: 0, RoundKind.FIRST: 1, RoundKind.SECOND: 2,
-                RoundKind.ESCALATE: 3}[self]
+        return {
+            RoundKind.NOTICE: 0,
+            RoundKind.FIRST: 1,
+            RoundKind.SECOND: 2,
+            RoundKind.ESCALATE: 3,
+        }[self]
 
 
 ROUND_LABELS = {
@@ -82,8 +86,12 @@ class FollowupPlan:
 
     def validate(self) -> None:
         errors: dict[str, str] = {}
-        for key, low in (("notice_days", 0), ("first_after_days", 1),
-                         ("second_after_days", 1), ("escalate_after_days", 1)):
+        for key, low in (
+            ("notice_days", 0),
+            ("first_after_days", 1),
+            ("second_after_days", 1),
+            ("escalate_after_days", 1),
+        ):
             value = getattr(self, key)
             if not isinstance(value, int) or not low <= value <= MAX_DAYS:
                 errors[key] = f"Số ngày làm việc phải từ {low} đến {MAX_DAYS}."
@@ -105,9 +113,15 @@ def save_plan(db: Database, directive_id: int, plan: FollowupPlan) -> FollowupPl
     with db.write() as session:
         before = load_settings(session).extra.get(PLAN_KEY.format(directive_id))
         save_settings(session, **{PLAN_KEY.format(directive_id): asdict(plan)})
-        audit.record(session, "update", "settings", directive_id,
-                     before={"followup_plan": before}, after={"followup_plan": asdict(plan)},
-                     summary="Sửa kế hoạch đôn đốc của văn bản chỉ đạo")
+        audit.record(
+            session,
+            "update",
+            "settings",
+            directive_id,
+            before={"followup_plan": before},
+            after={"followup_plan": asdict(plan)},
+            summary="Sửa kế hoạch đôn đốc của văn bản chỉ đạo",
+        )
     return plan
 
 
@@ -124,8 +138,9 @@ def working_days_before(calendar: WorkCalendar, day: dt.date, count: int) -> dt.
     return current
 
 
-def round_days(plan: FollowupPlan, due: dt.date, calendar: WorkCalendar
-               ) -> dict[RoundKind, dt.date]:
+def round_days(
+    plan: FollowupPlan, due: dt.date, calendar: WorkCalendar
+) -> dict[RoundKind, dt.date]:
     """The day of each round for a deadline due on ``due``."""
     first = calendar.add_working_days(due, plan.first_after_days)
     second = calendar.add_working_days(first, plan.second_after_days)
@@ -158,8 +173,10 @@ class FollowupRound:
 
     @property
     def description(self) -> str:
-        return (f"{self.kind.label}: {self.what} — {self.directive_symbol}, hạn "
-                f"{fmt(self.due_date)}, {len(self.units)} đơn vị")
+        return (
+            f"{self.kind.label}: {self.what} — {self.directive_symbol}, hạn "
+            f"{fmt(self.due_date)}, {len(self.units)} đơn vị"
+        )
 
 
 def _deadlines(rows: Iterable[ObligationRow]) -> dict[tuple[int, str], list[ObligationRow]]:
@@ -169,8 +186,9 @@ def _deadlines(rows: Iterable[ObligationRow]) -> dict[tuple[int, str], list[Obli
     return groups
 
 
-def rounds_on(db: Database, day: dt.date, *, directive_id: int | None = None,
-              since: dt.date | None = None) -> list[FollowupRound]:
+def rounds_on(
+    db: Database, day: dt.date, *, directive_id: int | None = None, since: dt.date | None = None
+) -> list[FollowupRound]:
     """The rounds whose day is ``day`` (or between ``since`` and ``day``), each with the units it
     goes to as seen on ``day``, in order of day, directive, round and due date."""
     from app.models import Obligation
@@ -184,10 +202,17 @@ def rounds_on(db: Database, day: dt.date, *, directive_id: int | None = None,
         # about 1.5 calendar days each, plus the longest run of holidays.
         longest = max([_span(p) for p in plans.values()] + [_span(FollowupPlan())])
         ahead = max([p.notice_days for p in plans.values()] + [FollowupPlan().notice_days])
-        window = (start - dt.timedelta(days=longest * 3 // 2 + 20),
-                  day + dt.timedelta(days=ahead * 3 // 2 + 20))
-        rows = query_obligations(session, day, directive_id=directive_id, window_days=0,
-                                 where=[Obligation.due_date.between(*window)])
+        window = (
+            start - dt.timedelta(days=longest * 3 // 2 + 20),
+            day + dt.timedelta(days=ahead * 3 // 2 + 20),
+        )
+        rows = query_obligations(
+            session,
+            day,
+            directive_id=directive_id,
+            window_days=0,
+            where=[Obligation.due_date.between(*window)],
+        )
     own = search_key(settings.agency_name)
     out: list[FollowupRound] = []
     for (_task_id, _key), items in _deadlines(rows).items():
@@ -202,16 +227,38 @@ def rounds_on(db: Database, day: dt.date, *, directive_id: int | None = None,
                 wanted = [r for r in items if r.status in (Status.DUE_SOON, Status.NOT_DUE)]
             else:
                 wanted = [r for r in items if r.status is Status.OVERDUE]
-            units = tuple((r.unit_id, r.unit_name) for r in _unit_order(wanted)
-                          if search_key(r.unit_name) != own)
+            units = tuple(
+                (r.unit_id, r.unit_name)
+                for r in _unit_order(wanted)
+                if search_key(r.unit_name) != own
+            )
             if units:
-                out.append(FollowupRound(
-                    kind, when, first.directive_id, first.directive_symbol, first.task_id,
-                    first.task_title, first.period_key, first.period_label, first.due_date,
-                    units))
+                out.append(
+                    FollowupRound(
+                        kind,
+                        when,
+                        first.directive_id,
+                        first.directive_symbol,
+                        first.task_id,
+                        first.task_title,
+                        first.period_key,
+                        first.period_label,
+                        first.due_date,
+                        units,
+                    )
+                )
     order = list(RoundKind)
-    return sorted(out, key=lambda r: (r.day, r.directive_id, order.index(r.kind), r.due_date,
-                                      r.task_id, r.period_key))
+    return sorted(
+        out,
+        key=lambda r: (
+            r.day,
+            r.directive_id,
+            order.index(r.kind),
+            r.due_date,
+            r.task_id,
+            r.period_key,
+        ),
+    )
 
 
 def _span(plan: FollowupPlan) -> int:
@@ -222,8 +269,8 @@ def _all_plans(extra: dict[str, object]) -> dict[int, FollowupPlan]:
     prefix = PLAN_KEY.format("")
     out = {}
     for key, raw in extra.items():
-        if key.startswith(prefix) and key[len(prefix):].isdigit():
-            out[int(key[len(prefix):])] = _plan_from(raw)
+        if key.startswith(prefix) and key[len(prefix) :].isdigit():
+            out[int(key[len(prefix) :])] = _plan_from(raw)
     return out
 
 
@@ -260,9 +307,11 @@ class Unanswered:
 
     @property
     def text(self) -> str:
-        return (f"{self.unit_name}: đã đôn đốc {self.reminders} lần, lần cuối ngày "
-                f"{fmt(self.last_day)}; còn {self.owed} việc quá hạn "
-                f"({self.directive_symbol})")
+        return (
+            f"{self.unit_name}: đã đôn đốc {self.reminders} lần, lần cuối ngày "
+            f"{fmt(self.last_day)}; còn {self.owed} việc quá hạn "
+            f"({self.directive_symbol})"
+        )
 
 
 @dataclass(frozen=True)
@@ -288,8 +337,10 @@ def today_plan(db: Database, day: dt.date) -> TodayPlan:
     def done(r: FollowupRound) -> bool:
         if r.kind is RoundKind.NOTICE:
             return r.day < day  # a notice is of its day only
-        return any(d == r.directive_id and n == r.kind.number and r.day <= when <= day
-                   for d, n, when in issued_rounds)
+        return any(
+            d == r.directive_id and n == r.kind.number and r.day <= when <= day
+            for d, n, when in issued_rounds
+        )
 
     today = tuple(r for r in all_rounds if r.day == day)
     pending = tuple(r for r in all_rounds if r.day < day and not done(r))
@@ -317,8 +368,17 @@ def unanswered(db: Database, day: dt.date) -> list[Unanswered]:
     out = []
     for key, items in owed.items():
         count, when = last[key]
-        out.append(Unanswered(key[0], items[0].unit_name, key[1], items[0].directive_symbol,
-                              count, when, len(items)))
+        out.append(
+            Unanswered(
+                key[0],
+                items[0].unit_name,
+                key[1],
+                items[0].directive_symbol,
+                count,
+                when,
+                len(items),
+            )
+        )
     return sorted(out, key=lambda u: (-u.reminders, u.last_day, search_key(u.unit_name)))
 
 
@@ -356,8 +416,13 @@ def response_stats(db: Database, day: dt.date) -> ResponseStats:
             key = (r.directive_id, r.day)
             if key not in cache:  # what was overdue then, by unit (one query per day)
                 by_unit: dict[int, list[ObligationRow]] = {}
-                for o in query_obligations(session, r.day, directive_id=r.directive_id,
-                                           statuses=[Status.OVERDUE], window_days=0):
+                for o in query_obligations(
+                    session,
+                    r.day,
+                    directive_id=r.directive_id,
+                    statuses=[Status.OVERDUE],
+                    window_days=0,
+                ):
                     by_unit.setdefault(o.unit_id, []).append(o)
                 cache[key] = by_unit
             overdue_then = cache[key].get(r.unit_id, [])
@@ -366,8 +431,12 @@ def response_stats(db: Database, day: dt.date) -> ResponseStats:
         ids = sorted({o.id for _, _, items in asked for o in items})
         now: dict[int, ObligationRow] = {}
         for i in range(0, len(ids), 5000):  # what became of them by the day
-            now.update((o.id, o) for o in query_obligations(
-                session, day, obligation_ids=ids[i:i + 5000], window_days=0))
+            now.update(
+                (o.id, o)
+                for o in query_obligations(
+                    session, day, obligation_ids=ids[i : i + 5000], window_days=0
+                )
+            )
     for round_number, reminded_on, items in asked:
         for o in items:
             current = now.get(o.id)
@@ -380,6 +449,9 @@ def response_stats(db: Database, day: dt.date) -> ResponseStats:
     return ResponseStats(
         day,
         tuple((n, float(statistics.median(v)), len(v)) for n, v in sorted(by_round.items())),
-        tuple((k, float(statistics.median(v)), len(v))
-              for k, v in sorted(by_kind.items(), key=lambda kv: kind_rank(kv[0]))),
-        len(still_open))
+        tuple(
+            (k, float(statistics.median(v)), len(v))
+            for k, v in sorted(by_kind.items(), key=lambda kv: kind_rank(kv[0]))
+        ),
+        len(still_open),
+    )

@@ -52,8 +52,10 @@ class ImportBatchInfo:
         return self.at.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None)
 
     def describe(self) -> str:
-        text = (f"Lần nhập số {self.id} ({fmt_time(self.local_at)}, {self.kind_label}, "
-                f"tệp {self.file_name}): thêm {self.added}, cập nhật {self.updated}")
+        text = (
+            f"Lần nhập số {self.id} ({fmt_time(self.local_at)}, {self.kind_label}, "
+            f"tệp {self.file_name}): thêm {self.added}, cập nhật {self.updated}"
+        )
         if self.undone_at is not None:
             local = self.undone_at.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None)
             text += f"; đã hoàn tác lúc {fmt_time(local)}"
@@ -67,22 +69,39 @@ class UndoResult:
     deleted: int  # records the import had created
 
     def describe(self) -> str:
-        return (f"Đã hoàn tác lần nhập số {self.batch.id} ({self.batch.file_name}): khôi phục "
-                f"{self.restored} bản ghi về như trước khi nhập, xoá {self.deleted} bản ghi do "
-                "lần nhập đó thêm.")
+        return (
+            f"Đã hoàn tác lần nhập số {self.batch.id} ({self.batch.file_name}): khôi phục "
+            f"{self.restored} bản ghi về như trước khi nhập, xoá {self.deleted} bản ghi do "
+            "lần nhập đó thêm."
+        )
 
 
 def _info(b: ImportBatch) -> ImportBatchInfo:
     return ImportBatchInfo(
-        id=b.id, at=b.at, user=b.user, kind=b.kind, file_name=b.file_name, sheet=b.sheet,
-        added=b.added, updated=b.updated, undone_at=b.undone_at, undone_by=b.undone_by)
+        id=b.id,
+        at=b.at,
+        user=b.user,
+        kind=b.kind,
+        file_name=b.file_name,
+        sheet=b.sheet,
+        added=b.added,
+        updated=b.updated,
+        undone_at=b.undone_at,
+        undone_by=b.undone_by,
+    )
 
 
 def start_batch(session: Session, kind: str, file_name: str, sheet: str) -> ImportBatch:
     """A new batch, in the import's own transaction (its counts are set at the end)."""
-    batch = ImportBatch(user=audit.current_user(session)[:100], kind=kind,
-                        file_name=file_name[:500], sheet=sheet[:255], added=0, updated=0,
-                        undone_by="")
+    batch = ImportBatch(
+        user=audit.current_user(session)[:100],
+        kind=kind,
+        file_name=file_name[:500],
+        sheet=sheet[:255],
+        added=0,
+        updated=0,
+        undone_by="",
+    )
     session.add(batch)
     session.flush()
     return batch
@@ -97,8 +116,12 @@ def list_imports(db: Database, limit: int = 200) -> list[ImportBatchInfo]:
 
 def _find(session: Session, ref: int | str) -> ImportBatch:
     if isinstance(ref, str) and ref.strip().upper() in ("LAST", "CUOI", "CUỐI"):
-        batch = session.scalar(select(ImportBatch).where(ImportBatch.undone_at.is_(None))
-                               .order_by(ImportBatch.id.desc()).limit(1))
+        batch = session.scalar(
+            select(ImportBatch)
+            .where(ImportBatch.undone_at.is_(None))
+            .order_by(ImportBatch.id.desc())
+            .limit(1)
+        )
         if batch is None:
             raise NotFound("Chưa có lần nhập Excel nào (chưa hoàn tác) để hoàn tác.")
         return batch
@@ -133,8 +156,9 @@ def _unit_used_since(session: Session, unit_id: int) -> str:
         return "đã được giao nhiệm vụ đích danh"
     if session.scalar(select(func.count()).where(Unit.successor_id == unit_id)):
         return "đã có đơn vị sáp nhập vào"
-    if session.scalar(select(func.count()).where(Obligation.unit_id == unit_id,
-                                                  Obligation.waived.is_(True))):
+    if session.scalar(
+        select(func.count()).where(Obligation.unit_id == unit_id, Obligation.waived.is_(True))
+    ):
         return "đã có nghĩa vụ được miễn"
     return ""
 
@@ -145,11 +169,14 @@ def undo_import(db: Database, ref: int | str) -> UndoResult:
         batch = _find(session, ref)
         if batch.undone_at is not None:
             local = batch.undone_at.replace(tzinfo=dt.UTC).astimezone().replace(tzinfo=None)
-            raise Conflict(f"Lần nhập số {batch.id} đã được hoàn tác lúc "
-                           f"{fmt_time(local)}.")
-        entries = list(session.scalars(select(AuditEntry).where(
-            AuditEntry.batch_id == batch.id, AuditEntry.action.in_(("create", "update")))
-                                       .order_by(AuditEntry.id.desc())))
+            raise Conflict(f"Lần nhập số {batch.id} đã được hoàn tác lúc {fmt_time(local)}.")
+        entries = list(
+            session.scalars(
+                select(AuditEntry)
+                .where(AuditEntry.batch_id == batch.id, AuditEntry.action.in_(("create", "update")))
+                .order_by(AuditEntry.id.desc())
+            )
+        )
         plan: list[tuple[AuditEntry, Base, dict[str, object], dict[str, object]]] = []
         changed: list[str] = []
         for entry in entries:
@@ -169,27 +196,33 @@ def undo_import(db: Database, ref: int | str) -> UndoResult:
                     continue
             if entry.action == "update":
                 try:  # the old values must still be valid (a number taken since…)
-                    audit.check_version_values(session, entry.entity, obj, before,
-                                               today=dt.date.max)
+                    audit.check_version_values(
+                        session, entry.entity, obj, before, today=dt.date.max
+                    )
                 except AppError as exc:
-                    changed.append(f"{_name(entry.entity, after)} (không đưa về giá trị cũ "
-                                   f"được: {exc.message})")
+                    changed.append(
+                        f"{_name(entry.entity, after)} (không đưa về giá trị cũ "
+                        f"được: {exc.message})"
+                    )
                     continue
             plan.append((entry, obj, before, after))
         if changed:
-            shown = "; ".join(changed[:8]) + (f"; và {len(changed) - 8} bản ghi khác"
-                                              if len(changed) > 8 else "")
+            shown = "; ".join(changed[:8]) + (
+                f"; và {len(changed) - 8} bản ghi khác" if len(changed) > 8 else ""
+            )
             raise Conflict(
                 f"Không hoàn tác được lần nhập số {batch.id}: đã có thay đổi sau lần nhập ở "
-                f"{shown}. Chưa hoàn tác gì. Hãy mở \"Lịch sử thay đổi\" của từng bản ghi để "
-                "khôi phục phiên bản mong muốn.")
+                f'{shown}. Chưa hoàn tác gì. Hãy mở "Lịch sử thay đổi" của từng bản ghi để '
+                "khôi phục phiên bản mong muốn."
+            )
         restored = deleted = 0
         for entry, obj, before, after in plan:
             summary = f"Hoàn tác lần nhập số {batch.id}: "
             if entry.action == "create":
                 if entry.entity == "unit":  # its obligations were derived by the import
-                    for obligation in session.scalars(select(Obligation).where(
-                            Obligation.unit_id == entry.entity_id)):
+                    for obligation in session.scalars(
+                        select(Obligation).where(Obligation.unit_id == entry.entity_id)
+                    ):
                         session.delete(obligation)
                 obligation_id = after.get("obligation_id")
                 session.delete(obj)
@@ -198,18 +231,30 @@ def undo_import(db: Database, ref: int | str) -> UndoResult:
                     from app.services.obligations import refresh_received
 
                     refresh_received(session, [obligation_id])
-                audit.record(session, "undo_import", entry.entity, entry.entity_id,
-                             before=after, summary=summary + "xoá " + _name(entry.entity, after),
-                             batch_id=batch.id)
+                audit.record(
+                    session,
+                    "undo_import",
+                    entry.entity,
+                    entry.entity_id,
+                    before=after,
+                    summary=summary + "xoá " + _name(entry.entity, after),
+                    batch_id=batch.id,
+                )
                 deleted += 1
             else:
                 current = audit.snapshot(obj)
                 audit.assign(obj, before)
                 audit.after_change(session, entry.entity, obj, current)
-                audit.record(session, "undo_import", entry.entity, entry.entity_id,
-                             before=current, after=audit.snapshot(obj),
-                             summary=summary + "khôi phục " + _name(entry.entity, before),
-                             batch_id=batch.id)
+                audit.record(
+                    session,
+                    "undo_import",
+                    entry.entity,
+                    entry.entity_id,
+                    before=current,
+                    after=audit.snapshot(obj),
+                    summary=summary + "khôi phục " + _name(entry.entity, before),
+                    batch_id=batch.id,
+                )
                 restored += 1
         batch.undone_at = utcnow()
         batch.undone_by = audit.current_user(session)[:100]

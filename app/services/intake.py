@@ -46,8 +46,9 @@ class PeriodChoice:
     due_date: dt.date
 
 
-def intake_rows(db: Database, day: dt.date, *, task_id: int,
-                period_key: str | None = None) -> list[IntakeRow]:
+def intake_rows(
+    db: Database, day: dt.date, *, task_id: int, period_key: str | None = None
+) -> list[IntakeRow]:
     """Every obligation of the task (and period), with its first document seen on ``day``."""
     with db.read() as session:
         rows = query_obligations(session, day, task_id=task_id, period_key=period_key)
@@ -55,26 +56,30 @@ def intake_rows(db: Database, day: dt.date, *, task_id: int,
         result = []
         for row in rows:
             sub = firsts.get(row.id)
-            result.append(IntakeRow(
-                obligation=row,
-                submission_id=sub.id if sub else None,
-                number_symbol=sub.number_symbol if sub else "",
-                signed_date=sub.signed_date if sub else None,
-                received_date=sub.received_date if sub else None,
-                signer=sub.signer if sub else "",
-                attachment_path=sub.attachment_path if sub else "",
-                documents=row.submission_count,
-            ))
+            result.append(
+                IntakeRow(
+                    obligation=row,
+                    submission_id=sub.id if sub else None,
+                    number_symbol=sub.number_symbol if sub else "",
+                    signed_date=sub.signed_date if sub else None,
+                    received_date=sub.received_date if sub else None,
+                    signer=sub.signer if sub else "",
+                    attachment_path=sub.attachment_path if sub else "",
+                    documents=row.submission_count,
+                )
+            )
         return result
 
 
 def task_periods(db: Database, task_id: int) -> list[PeriodChoice]:
     """The periods of a periodic task, in order of their due dates."""
     with db.read() as session:
-        stmt = (select(Obligation.period_key, Obligation.period_label,
-                       Obligation.due_date)
-                .where(Obligation.task_id == task_id).distinct()
-                .order_by(Obligation.due_date, Obligation.period_key))
+        stmt = (
+            select(Obligation.period_key, Obligation.period_label, Obligation.due_date)
+            .where(Obligation.task_id == task_id)
+            .distinct()
+            .order_by(Obligation.due_date, Obligation.period_key)
+        )
         seen: dict[str, PeriodChoice] = {}
         for key, label, due in session.execute(stmt):
             if key not in seen:
@@ -94,10 +99,14 @@ def count_overdue(db: Database, day: dt.date, kind: TaskKind) -> int:
     """Obligations of tasks of ``kind`` overdue on ``day`` (the number on the tab)."""
     with db.read() as session:  # a COUNT: ~50,000 overdue rows at the large scale
         window_days = load_settings(session).warning_days
-        stmt = (select(func.count()).select_from(Obligation)
-                .where(status_filter([Status.OVERDUE], day, window_days),
-                       Obligation.task_id.in_(select(Task.id).where(
-                           Task.kind == TaskKind(kind).value))))
+        stmt = (
+            select(func.count())
+            .select_from(Obligation)
+            .where(
+                status_filter([Status.OVERDUE], day, window_days),
+                Obligation.task_id.in_(select(Task.id).where(Task.kind == TaskKind(kind).value)),
+            )
+        )
         return int(session.execute(stmt).scalar_one())
 
 
@@ -105,12 +114,21 @@ def obligation_history(db: Database, obligation_id: int) -> list[AuditInfo]:
     """Every recorded change of the documents answering one obligation, newest first,
     including documents deleted since (their history stays), and its waivers."""
     with db.read() as session:
-        ids = set(session.scalars(select(AuditEntry.entity_id).where(
-            AuditEntry.entity == "submission",
-            (AuditEntry.before.contains(f'"obligation_id": {obligation_id}'))
-            | (AuditEntry.after.contains(f'"obligation_id": {obligation_id}')))))
-    entries = [e for e in history(db, "submission", limit=100000) if e.entity_id in ids
-               and obligation_id in (e.before.get("obligation_id"), e.after.get("obligation_id"))]
+        ids = set(
+            session.scalars(
+                select(AuditEntry.entity_id).where(
+                    AuditEntry.entity == "submission",
+                    (AuditEntry.before.contains(f'"obligation_id": {obligation_id}'))
+                    | (AuditEntry.after.contains(f'"obligation_id": {obligation_id}')),
+                )
+            )
+        )
+    entries = [
+        e
+        for e in history(db, "submission", limit=100000)
+        if e.entity_id in ids
+        and obligation_id in (e.before.get("obligation_id"), e.after.get("obligation_id"))
+    ]
     entries += history(db, "obligation", obligation_id)  # waivers, with their reason
     return sorted(entries, key=lambda e: e.id, reverse=True)
 
@@ -136,8 +154,15 @@ class IntakeView:
         return StatusCounts.of(r.obligation for r in self.rows)
 
 
-def intake_view(db: Database, day: dt.date, kind: TaskKind, *, directive_id: int | None = None,
-                task_id: int | None = None, period_key: str | None = None) -> IntakeView:
+def intake_view(
+    db: Database,
+    day: dt.date,
+    kind: TaskKind,
+    *,
+    directive_id: int | None = None,
+    task_id: int | None = None,
+    period_key: str | None = None,
+) -> IntakeView:
     """The register for the wanted directive, task and period — or, when one is gone or
     none is wanted, the first directive having a task of ``kind``, its first such task and
     the period current on ``day``."""
@@ -160,6 +185,14 @@ def intake_view(db: Database, day: dt.date, kind: TaskKind, *, directive_id: int
     if task is not None and (kind is TaskKind.ONE_OFF or key is not None):
         rows = intake_rows(db, day, task_id=task.id, period_key=key)
         rows.sort(key=lambda r: row_unit_key(r.obligation))  # the unit order
-    return IntakeView(kind, day, usable, directive.id if directive else None,
-                      task.id if task else None, periods, key, rows,
-                      count_overdue(db, day, kind))
+    return IntakeView(
+        kind,
+        day,
+        usable,
+        directive.id if directive else None,
+        task.id if task else None,
+        periods,
+        key,
+        rows,
+        count_overdue(db, day, kind),
+    )

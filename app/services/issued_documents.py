@@ -98,8 +98,9 @@ def _validate(session: Session, data: IssuedInput) -> None:
             raise NotFound.for_("đơn vị", unit_id)
     number = data.number.strip()
     if number and not (number.isdigit() and 0 < int(number) < 100000):
-        raise ValidationError("Số văn bản là một số nguyên dương (ví dụ 15), hoặc để trống.",
-                              field="number")
+        raise ValidationError(
+            "Số văn bản là một số nguyên dương (ví dụ 15), hoặc để trống.", field="number"
+        )
     if data.follow_up_round < 0:
         raise ValidationError("Lần đôn đốc không hợp lệ.", field="follow_up_round")
 
@@ -124,15 +125,25 @@ def _info(session: Session, doc: IssuedDocument) -> IssuedInfo:
     directive = session.get(Directive, doc.directive_id) if doc.directive_id else None
     unit = session.get(Unit, doc.unit_id) if doc.unit_id else None
     return IssuedInfo(
-        id=doc.id, kind=doc.kind, kind_label=KIND_LABELS.get(doc.kind, doc.kind),
+        id=doc.id,
+        kind=doc.kind,
+        kind_label=KIND_LABELS.get(doc.kind, doc.kind),
         directive_id=doc.directive_id,
         directive_symbol=directive.number_symbol if directive else "",
-        unit_id=doc.unit_id, unit_name=unit.name if unit else "",
-        as_of=doc.as_of, number=doc.number, issued_date=doc.issued_date, title=doc.title,
-        signer=doc.signer, recipients=tuple(json.loads(doc.recipients or "[]")),
-        edits=dict(json.loads(doc.edits or "{}")), options=dict(json.loads(doc.options or "{}")),
-        unit_ids=tuple(u.unit_id for u in doc.units), follow_up_round=doc.follow_up_round,
-        created_at=doc.created_at, updated_at=doc.updated_at,
+        unit_id=doc.unit_id,
+        unit_name=unit.name if unit else "",
+        as_of=doc.as_of,
+        number=doc.number,
+        issued_date=doc.issued_date,
+        title=doc.title,
+        signer=doc.signer,
+        recipients=tuple(json.loads(doc.recipients or "[]")),
+        edits=dict(json.loads(doc.edits or "{}")),
+        options=dict(json.loads(doc.options or "{}")),
+        unit_ids=tuple(u.unit_id for u in doc.units),
+        follow_up_round=doc.follow_up_round,
+        created_at=doc.created_at,
+        updated_at=doc.updated_at,
     )
 
 
@@ -150,8 +161,14 @@ def record_issued(db: Database, data: IssuedInput) -> IssuedInfo:
         _apply(doc, data)
         session.add(doc)
         session.flush()
-        audit.record(session, "create", "issued_document", doc.id, after=_snapshot(doc),
-                     summary=f"{KIND_LABELS[data.kind]} {as_of_caption(data.as_of)}")
+        audit.record(
+            session,
+            "create",
+            "issued_document",
+            doc.id,
+            after=_snapshot(doc),
+            summary=f"{KIND_LABELS[data.kind]} {as_of_caption(data.as_of)}",
+        )
         return _info(session, doc)
 
 
@@ -166,13 +183,21 @@ def update_issued(db: Database, document_id: int, data: IssuedInput) -> IssuedIn
         _apply(doc, data)
         doc.updated_at = utcnow()
         session.flush()
-        audit.record(session, "update", "issued_document", doc.id, before=before,
-                     after=_snapshot(doc), summary=KIND_LABELS[data.kind])
+        audit.record(
+            session,
+            "update",
+            "issued_document",
+            doc.id,
+            before=before,
+            after=_snapshot(doc),
+            summary=KIND_LABELS[data.kind],
+        )
         return _info(session, doc)
 
 
-def set_issue_number(db: Database, document_id: int, number: str,
-                     issued_date: dt.date | None) -> IssuedInfo:
+def set_issue_number(
+    db: Database, document_id: int, number: str, issued_date: dt.date | None
+) -> IssuedInfo:
     """The clerk's number and date of a kept document, written in once it went out (blank:
     not known yet). Reopening it then prints them; its reminders count from that date."""
     with db.write() as session:
@@ -181,12 +206,15 @@ def set_issue_number(db: Database, document_id: int, number: str,
             raise NotFound.for_("văn bản đã phát hành", document_id)
         number = number.strip()
         if number and not (number.isdigit() and 0 < int(number) < 100000):
-            raise ValidationError("Số văn bản là một số nguyên dương (ví dụ 15), hoặc để trống.",
-                                  field="number")
+            raise ValidationError(
+                "Số văn bản là một số nguyên dương (ví dụ 15), hoặc để trống.", field="number"
+            )
         if issued_date is not None and issued_date < doc.as_of:
             raise ValidationError(
                 f"Ngày ban hành ({fmt(issued_date)}) không thể trước ngày tính số liệu "
-                f"({fmt(doc.as_of)}).", field="issued_date")
+                f"({fmt(doc.as_of)}).",
+                field="issued_date",
+            )
         before = _snapshot(doc)
         doc.number = number
         doc.issued_date = issued_date
@@ -200,8 +228,15 @@ def set_issue_number(db: Database, document_id: int, number: str,
             doc.options = json.dumps(options, ensure_ascii=False)
         doc.updated_at = utcnow()
         session.flush()
-        audit.record(session, "update", "issued_document", doc.id, before=before,
-                     after=_snapshot(doc), summary=f"Ghi số, ngày: {KIND_LABELS.get(doc.kind)}")
+        audit.record(
+            session,
+            "update",
+            "issued_document",
+            doc.id,
+            before=before,
+            after=_snapshot(doc),
+            summary=f"Ghi số, ngày: {KIND_LABELS.get(doc.kind)}",
+        )
         return _info(session, doc)
 
 
@@ -210,8 +245,14 @@ def delete_issued(db: Database, document_id: int) -> None:
         doc = session.get(IssuedDocument, document_id)
         if doc is None:
             raise NotFound.for_("văn bản đã phát hành", document_id)
-        audit.record(session, "delete", "issued_document", doc.id, before=_snapshot(doc),
-                     summary=KIND_LABELS.get(doc.kind, doc.kind))
+        audit.record(
+            session,
+            "delete",
+            "issued_document",
+            doc.id,
+            before=_snapshot(doc),
+            summary=KIND_LABELS.get(doc.kind, doc.kind),
+        )
         session.delete(doc)
 
 
@@ -223,40 +264,62 @@ def get_issued(db: Database, document_id: int) -> IssuedInfo:
         return _info(session, doc)
 
 
-def list_issued(db: Database, *, directive_id: int | None = None, kind: str | None = None,
-                unit_id: int | None = None) -> list[IssuedInfo]:
+def list_issued(
+    db: Database,
+    *,
+    directive_id: int | None = None,
+    kind: str | None = None,
+    unit_id: int | None = None,
+) -> list[IssuedInfo]:
     """Newest first; ``unit_id`` matches the unit the document is about or addressed to."""
     with db.read() as session:
-        stmt = (select(IssuedDocument).options(selectinload(IssuedDocument.units))
-                .order_by(IssuedDocument.id.desc()))
+        stmt = (
+            select(IssuedDocument)
+            .options(selectinload(IssuedDocument.units))
+            .order_by(IssuedDocument.id.desc())
+        )
         if directive_id is not None:
             stmt = stmt.where(IssuedDocument.directive_id == directive_id)
         if kind is not None:
             stmt = stmt.where(IssuedDocument.kind == kind)
         if unit_id is not None:
             addressed = select(IssuedDocumentUnit.document_id).where(
-                IssuedDocumentUnit.unit_id == unit_id)
-            stmt = stmt.where((IssuedDocument.unit_id == unit_id)
-                              | IssuedDocument.id.in_(addressed))
+                IssuedDocumentUnit.unit_id == unit_id
+            )
+            stmt = stmt.where(
+                (IssuedDocument.unit_id == unit_id) | IssuedDocument.id.in_(addressed)
+            )
         return [_info(session, d) for d in session.scalars(stmt)]
 
 
 REMINDER_KINDS: Sequence[str] = ("reminder", "unit-reminder")
 
 
-def reminders_sent(db: Database, *, directive_id: int | None = None,
-                   unit_id: int | None = None, until: dt.date | None = None
-                   ) -> list[ReminderSent]:
+def reminders_sent(
+    db: Database,
+    *,
+    directive_id: int | None = None,
+    unit_id: int | None = None,
+    until: dt.date | None = None,
+) -> list[ReminderSent]:
     """Every reminder addressed to a unit, oldest first, numbered per (unit, directive).
 
     ``until``: only those that went out on or before that day (the as-of replay)."""
     with db.read() as session:
-        stmt = (select(IssuedDocumentUnit.unit_id, IssuedDocument.directive_id,
-                       IssuedDocument.id, IssuedDocument.issued_date, IssuedDocument.as_of,
-                       IssuedDocument.follow_up_round, IssuedDocument.kind,
-                       IssuedDocument.options)
-                .join(IssuedDocument, IssuedDocument.id == IssuedDocumentUnit.document_id)
-                .where(IssuedDocument.kind.in_(REMINDER_KINDS)))
+        stmt = (
+            select(
+                IssuedDocumentUnit.unit_id,
+                IssuedDocument.directive_id,
+                IssuedDocument.id,
+                IssuedDocument.issued_date,
+                IssuedDocument.as_of,
+                IssuedDocument.follow_up_round,
+                IssuedDocument.kind,
+                IssuedDocument.options,
+            )
+            .join(IssuedDocument, IssuedDocument.id == IssuedDocumentUnit.document_id)
+            .where(IssuedDocument.kind.in_(REMINDER_KINDS))
+        )
         if unit_id is not None:
             stmt = stmt.where(IssuedDocumentUnit.unit_id == unit_id)
         rows: list[tuple[int, int | None, int, dt.date, int]] = []
@@ -285,8 +348,9 @@ def _covered_directives(options: str | None) -> list[int | None]:
     return [i for i in ids if isinstance(i, int)] if isinstance(ids, list) else []
 
 
-def last_reminders(db: Database, *, directive_id: int | None = None,
-                   until: dt.date | None = None) -> dict[tuple[int, int | None], ReminderSent]:
+def last_reminders(
+    db: Database, *, directive_id: int | None = None, until: dt.date | None = None
+) -> dict[tuple[int, int | None], ReminderSent]:
     """The latest reminder per (unit, directive): what "đã đôn đốc lần N, ngày …" shows."""
     out: dict[tuple[int, int | None], ReminderSent] = {}
     for r in reminders_sent(db, directive_id=directive_id, until=until):

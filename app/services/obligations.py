@@ -82,7 +82,7 @@ class SyncResult:
         if self.kept_with_submissions:
             text += (
                 f" Giữ lại {self.kept_with_submissions} nghĩa vụ đã có văn bản gửi đến "
-                "(ghi \"Không còn thuộc phạm vi\", không xoá)."
+                '(ghi "Không còn thuộc phạm vi", không xoá).'
             )
         return text.strip()
 
@@ -123,7 +123,7 @@ class ObligationRow(NamedTuple):
 
     @property
     def due_text(self) -> str:
-        """"05/09/2018", or "05/09/2018 (theo văn bản 02/09/2018)" when shifted."""
+        """ "05/09/2018", or "05/09/2018 (theo văn bản 02/09/2018)" when shifted."""
         if self.nominal_due is None:
             return f"{fmt(self.due_date)}"
         return f"{fmt(self.due_date)} (theo văn bản {fmt(self.nominal_due)})"
@@ -138,8 +138,9 @@ def due_on(day: dt.date) -> ColumnElement[dt.date]:
     before the first change after ``day``."""
     previous = (
         select(ObligationDueChange.previous_due)
-        .where(ObligationDueChange.obligation_id == Obligation.id,
-               ObligationDueChange.changed_on > day)
+        .where(
+            ObligationDueChange.obligation_id == Obligation.id, ObligationDueChange.changed_on > day
+        )
         .order_by(ObligationDueChange.changed_on)
         .limit(1)
         .correlate(Obligation)
@@ -163,10 +164,11 @@ def status_expression(day: dt.date, window_days: int) -> ColumnElement[str]:
     due = due_on(day)
     received = and_(Obligation.first_received.is_not(None), Obligation.first_received <= day)
     return case(
-        (or_(Obligation.exempt_reason.is_not(None), Obligation.waived.is_(True)),
-         literal(Status.EXEMPT.value)),
-        (and_(received, Obligation.first_received <= due),
-         literal(Status.DONE_ON_TIME.value)),
+        (
+            or_(Obligation.exempt_reason.is_not(None), Obligation.waived.is_(True)),
+            literal(Status.EXEMPT.value),
+        ),
+        (and_(received, Obligation.first_received <= due), literal(Status.DONE_ON_TIME.value)),
         (received, literal(Status.DONE_LATE.value)),
         (due < day, literal(Status.OVERDUE.value)),
         (due <= horizon, literal(Status.DUE_SOON.value)),
@@ -174,8 +176,9 @@ def status_expression(day: dt.date, window_days: int) -> ColumnElement[str]:
     )
 
 
-def status_filter(statuses: Iterable[Status], day: dt.date, window_days: int
-                  ) -> ColumnElement[bool]:
+def status_filter(
+    statuses: Iterable[Status], day: dt.date, window_days: int
+) -> ColumnElement[bool]:
     """A WHERE clause selecting the given statuses, written so SQLite can use the indexes.
 
     The open statuses (overdue, due soon, not due) select ``id IN (…)`` over two index range
@@ -200,6 +203,7 @@ def status_filter(statuses: Iterable[Status], day: dt.date, window_days: int
         clauses.append(and_(not_exempt, received, Obligation.first_received > due_then))
     open_wanted = wanted & {Status.OVERDUE, Status.DUE_SOON, Status.NOT_DUE}
     if open_wanted:
+
         def in_range(due: Any) -> ColumnElement[bool]:
             due_ranges: list[ColumnElement[bool]] = []
             if Status.OVERDUE in open_wanted:
@@ -208,22 +212,27 @@ def status_filter(statuses: Iterable[Status], day: dt.date, window_days: int
                 due_ranges.append(and_(due >= day, due <= horizon))
             if Status.NOT_DUE in open_wanted:
                 due_ranges.append(due > horizon)
-            if ({Status.OVERDUE, Status.DUE_SOON} <= open_wanted
-                    and Status.NOT_DUE not in open_wanted):
+            if {
+                Status.OVERDUE,
+                Status.DUE_SOON,
+            } <= open_wanted and Status.NOT_DUE not in open_wanted:
                 due_ranges = [due <= horizon]  # one contiguous range
             return or_(*due_ranges)
 
         due = in_range(Obligation.due_date)
         current = _no_history(day)
-        never = select(Obligation.id).where(Obligation.first_received.is_(None), due,
-                                            not_exempt, current)
-        later = select(Obligation.id).where(Obligation.first_received > day, due, not_exempt,
-                                            current)
+        never = select(Obligation.id).where(
+            Obligation.first_received.is_(None), due, not_exempt, current
+        )
+        later = select(Obligation.id).where(
+            Obligation.first_received > day, due, not_exempt, current
+        )
         # (not answered on ``day`` written without an OR, so that SQLite starts from the few
         # rows of ix_obligation_due_history_until instead of every open obligation)
         open_then = func.coalesce(Obligation.first_received, literal(dt.date.max)) > day
         changed = select(Obligation.id).where(
-            _history_applies(day), open_then, in_range(due_then), not_exempt)
+            _history_applies(day), open_then, in_range(due_then), not_exempt
+        )
         clauses.append(Obligation.id.in_(never.union_all(later, changed)))
     return or_(*clauses) if clauses else literal(False)
 
@@ -255,8 +264,10 @@ def _row_query(day: dt.date, window_days: int) -> Select:  # type: ignore[type-a
             type_coerce(due_on(day), String),  # parsed by _DateCache, much faster
             type_coerce(Obligation.first_received, String),
             # Nothing was received by ``day`` unless first_received <= day: no count needed.
-            case((and_(Obligation.submission_count > 0, Obligation.first_received <= day), seen),
-                 else_=literal(0)),
+            case(
+                (and_(Obligation.submission_count > 0, Obligation.first_received <= day), seen),
+                else_=literal(0),
+            ),
             status,
             Obligation.exempt_reason,
             Obligation.waived,
@@ -271,8 +282,15 @@ def _row_query(day: dt.date, window_days: int) -> Select:  # type: ignore[type-a
 def _due_order(units: Sequence[Any]) -> tuple[Any, ...]:
     """The default order of obligation lists: by due date, then directive, task, unit (the
     unit order of :mod:`app.ordering`, ``units`` its SQL terms), period."""
-    return (Obligation.due_date, Task.directive_id, Task.sort_order, Task.id,
-            *units, Obligation.period_key, Obligation.id)
+    return (
+        Obligation.due_date,
+        Task.directive_id,
+        Task.sort_order,
+        Task.id,
+        *units,
+        Obligation.period_key,
+        Obligation.id,
+    )
 
 
 def obligation_conditions(
@@ -338,10 +356,20 @@ def query_obligations(
         order_by = _due_order(units)
     for target, on in joins:
         stmt = stmt.join(target, on)  # type: ignore[arg-type]
-    stmt = stmt.where(*obligation_conditions(
-        day, window_days, directive_id=directive_id, task_id=task_id, unit_id=unit_id,
-        unit_kind=unit_kind, period_key=period_key, statuses=statuses,
-        obligation_ids=obligation_ids), *where)
+    stmt = stmt.where(
+        *obligation_conditions(
+            day,
+            window_days,
+            directive_id=directive_id,
+            task_id=task_id,
+            unit_id=unit_id,
+            unit_kind=unit_kind,
+            period_key=period_key,
+            statuses=statuses,
+            obligation_ids=obligation_ids,
+        ),
+        *where,
+    )
     stmt = stmt.order_by(*order_by)
     if limit is not None:
         stmt = stmt.limit(limit).offset(offset)
@@ -352,19 +380,50 @@ def query_obligations(
     dates = _DateCache()
     rows = []
     for r in session.connection().execute(stmt):
-        (oid, tid, title, tkind, did, dsym, uid, uname, ushort, ukind, usort, pkey, plabel,
-         due_text, first_text, seen, status, reason, waived, nominal_text) = r
+        (
+            oid,
+            tid,
+            title,
+            tkind,
+            did,
+            dsym,
+            uid,
+            uname,
+            ushort,
+            ukind,
+            usort,
+            pkey,
+            plabel,
+            due_text,
+            first_text,
+            seen,
+            status,
+            reason,
+            waived,
+            nominal_text,
+        ) = r
         due = dates(due_text)
         nominal = dates(nominal_text) if nominal_text is not None else None
         first = dates(first_text) if first_text is not None else None
         rows.append(
             ObligationRow(
-                id=oid, task_id=tid, task_title=title, task_kind=_TASK_KINDS[tkind],
-                directive_id=did, directive_symbol=dsym, unit_id=uid, unit_name=uname,
-                unit_short_name=ushort, unit_kind=_UNIT_KINDS[ukind], unit_sort=usort,
-                period_key=pkey, period_label=plabel, due_date=due,
+                id=oid,
+                task_id=tid,
+                task_title=title,
+                task_kind=_TASK_KINDS[tkind],
+                directive_id=did,
+                directive_symbol=dsym,
+                unit_id=uid,
+                unit_name=uname,
+                unit_short_name=ushort,
+                unit_kind=_UNIT_KINDS[ukind],
+                unit_sort=usort,
+                period_key=pkey,
+                period_label=plabel,
+                due_date=due,
                 first_received=first if first is not None and first <= day else None,
-                submission_count=int(seen or 0), status=_STATUSES[status],
+                submission_count=int(seen or 0),
+                status=_STATUSES[status],
                 days_past_due=(day - due).days,
                 exempt_reason=reason or ("Được miễn" if waived else ""),
                 nominal_due=nominal if nominal is not None and nominal != due else None,
@@ -419,14 +478,20 @@ class _Wanted:
     changes: tuple[tuple[dt.date, dt.date], ...] = ()
 
 
-def task_schedule(task: Task, directive_date: dt.date, default_due_day: int,
-                  history: CalendarHistory | None = None, shift: bool = False,
-                  ) -> list[tuple[str, str, dt.date | None, dt.date | None, dt.date]]:
+def task_schedule(
+    task: Task,
+    directive_date: dt.date,
+    default_due_day: int,
+    history: CalendarHistory | None = None,
+    shift: bool = False,
+) -> list[tuple[str, str, dt.date | None, dt.date | None, dt.date]]:
     """(period key, label, start, end, due) of every occurrence of the task; ``due`` is the
     effective due date with the calendar as known today (the nominal one when the task and its
     directive do not count in working days)."""
-    return [(o.key, o.label, o.start, o.end, o.effective.due)
-            for o in task_occurrences(task, directive_date, default_due_day, history, shift)]
+    return [
+        (o.key, o.label, o.start, o.end, o.effective.due)
+        for o in task_occurrences(task, directive_date, default_due_day, history, shift)
+    ]
 
 
 @dataclass(frozen=True)
@@ -439,19 +504,23 @@ class Occurrence:
     effective: EffectiveDue
 
 
-def task_occurrences(task: Task, directive_date: dt.date, default_due_day: int,
-                     history: CalendarHistory | None = None, shift: bool = False,
-                     ) -> list[Occurrence]:
+def task_occurrences(
+    task: Task,
+    directive_date: dt.date,
+    default_due_day: int,
+    history: CalendarHistory | None = None,
+    shift: bool = False,
+) -> list[Occurrence]:
     """Every occurrence of the task with its nominal and effective due dates."""
     if task.kind == TaskKind.ONE_OFF.value:
         if task.due_date is None:
             raise ValidationError("Nhiệm vụ một lần phải có hạn hoàn thành.", field="due_date")
         rules: list[tuple[str, str, dt.date | None, dt.date | None, DueRule]] = [
-            (ONE_OFF_KEY, "", None, None, DueRule(nominal=task.due_date, shift=shift))]
+            (ONE_OFF_KEY, "", None, None, DueRule(nominal=task.due_date, shift=shift))
+        ]
     else:
         if not task.period_kind:
-            raise ValidationError("Báo cáo định kỳ phải chọn loại kỳ báo cáo.",
-                                  field="period_kind")
+            raise ValidationError("Báo cáo định kỳ phải chọn loại kỳ báo cáo.", field="period_kind")
         start = task.start_date or directive_date
         end = task.end_date or dt.date(start.year, 12, 31)
         due_day = task.due_day or default_due_day
@@ -460,18 +529,26 @@ def task_occurrences(task: Task, directive_date: dt.date, default_due_day: int,
             if task.due_working_days:
                 rule = DueRule(cutoff=period.cutoff_end, working_days=task.due_working_days)
             else:
-                rule = DueRule(nominal=due_date(period, due_day, task.due_month_offset or 0),
-                               shift=shift)
+                rule = DueRule(
+                    nominal=due_date(period, due_day, task.due_month_offset or 0), shift=shift
+                )
             rules.append((period.key, period.label, period.start, period.end, rule))
     if history is None:
         history = CalendarHistory()
-    return [Occurrence(key, label, start_, end_, rule.nominal, effective_due(rule, history))
-            for key, label, start_, end_, rule in rules]
+    return [
+        Occurrence(key, label, start_, end_, rule.nominal, effective_due(rule, history))
+        for key, label, start_, end_, rule in rules
+    ]
 
 
-def validity_reason(unit_from: dt.date | None, unit_to: dt.date | None, *,
-                    directive_date: dt.date, period_start: dt.date | None, due: dt.date
-                    ) -> str | None:
+def validity_reason(
+    unit_from: dt.date | None,
+    unit_to: dt.date | None,
+    *,
+    directive_date: dt.date,
+    period_start: dt.date | None,
+    due: dt.date,
+) -> str | None:
     """Why a unit is not bound by one occurrence of a task (docs/domain.md, "Units over time"),
     or None when it is bound.
 
@@ -515,8 +592,13 @@ def _bound_units(session: Session, task: Task, span: tuple[dt.date, dt.date]) ->
     return sorted(units.values(), key=lambda u: u.id)  # same ids on every backend
 
 
-def sync_task(session: Session, task: Task, *, default_due_day: int | None = None,
-              history: CalendarHistory | None = None) -> SyncResult:
+def sync_task(
+    session: Session,
+    task: Task,
+    *,
+    default_due_day: int | None = None,
+    history: CalendarHistory | None = None,
+) -> SyncResult:
     """Make the task's obligations match its schedule and its units. Never deletes one that
     has a submission: it is kept and marked out of scope. Effective due dates and their
     history follow the holiday table (``history``: loaded when not given)."""
@@ -526,8 +608,9 @@ def sync_task(session: Session, task: Task, *, default_due_day: int | None = Non
     assert directive is not None
     shift = bool(directive.shift_due)
     if history is None:
-        history = (load_calendar_history(session)
-                   if shift or task.due_working_days else CalendarHistory())
+        history = (
+            load_calendar_history(session) if shift or task.due_working_days else CalendarHistory()
+        )
     schedule = task_occurrences(task, directive.signed_date, default_due_day, history, shift)
     wanted: dict[tuple[int, str], _Wanted] = {}
     if schedule:
@@ -535,11 +618,16 @@ def sync_task(session: Session, task: Task, *, default_due_day: int | None = Non
         span = (min([directive.signed_date, *starts]), max(o.effective.due for o in schedule))
         for unit in _bound_units(session, task, span):
             for o in schedule:
-                reason = validity_reason(unit.valid_from, unit.valid_to,
-                                         directive_date=directive.signed_date,
-                                         period_start=o.start, due=o.effective.due)
-                wanted[(unit.id, o.key)] = _Wanted(o.label, o.start, o.end, o.effective.due,
-                                                   reason, o.nominal, o.effective.changes)
+                reason = validity_reason(
+                    unit.valid_from,
+                    unit.valid_to,
+                    directive_date=directive.signed_date,
+                    period_start=o.start,
+                    due=o.effective.due,
+                )
+                wanted[(unit.id, o.key)] = _Wanted(
+                    o.label, o.start, o.end, o.effective.due, reason, o.nominal, o.effective.changes
+                )
     existing = {
         (o.unit_id, o.period_key): o
         for o in session.scalars(select(Obligation).where(Obligation.task_id == task.id))
@@ -547,11 +635,15 @@ def sync_task(session: Session, task: Task, *, default_due_day: int | None = Non
     old_changes: dict[int, tuple[tuple[dt.date, dt.date], ...]] = {}
     if existing and any(o.due_history_until is not None for o in existing.values()):
         for oid, changed_on, previous in session.execute(
-                select(ObligationDueChange.obligation_id, ObligationDueChange.changed_on,
-                       ObligationDueChange.previous_due)
-                .join(Obligation, Obligation.id == ObligationDueChange.obligation_id)
-                .where(Obligation.task_id == task.id)
-                .order_by(ObligationDueChange.obligation_id, ObligationDueChange.changed_on)):
+            select(
+                ObligationDueChange.obligation_id,
+                ObligationDueChange.changed_on,
+                ObligationDueChange.previous_due,
+            )
+            .join(Obligation, Obligation.id == ObligationDueChange.obligation_id)
+            .where(Obligation.task_id == task.id)
+            .order_by(ObligationDueChange.obligation_id, ObligationDueChange.changed_on)
+        ):
             old_changes[oid] = (*old_changes.get(oid, ()), (changed_on, previous))
     added = removed = updated = kept = 0
     with_history: list[tuple[Obligation, _Wanted]] = []
@@ -560,31 +652,52 @@ def sync_task(session: Session, task: Task, *, default_due_day: int | None = Non
         obligation = existing.get(wanted_key)
         if obligation is None:
             obligation = Obligation(
-                task_id=task.id, unit_id=wanted_key[0], period_key=wanted_key[1],
+                task_id=task.id,
+                unit_id=wanted_key[0],
+                period_key=wanted_key[1],
                 period_label=want.label,
-                period_start=want.start, period_end=want.end, due_date=want.due,
-                nominal_due_date=want.nominal, due_history_until=until,
-                exempt_reason=want.exempt_reason, submission_count=0, waived=False,
+                period_start=want.start,
+                period_end=want.end,
+                due_date=want.due,
+                nominal_due_date=want.nominal,
+                due_history_until=until,
+                exempt_reason=want.exempt_reason,
+                submission_count=0,
+                waived=False,
             )
             session.add(obligation)
             added += 1
             if want.changes:
                 with_history.append((obligation, want))
             continue
-        new = (want.label, want.start, want.end, want.due, want.exempt_reason, want.nominal,
-               until)
-        old = (obligation.period_label, obligation.period_start, obligation.period_end,
-               obligation.due_date, obligation.exempt_reason, obligation.nominal_due_date,
-               obligation.due_history_until)
+        new = (want.label, want.start, want.end, want.due, want.exempt_reason, want.nominal, until)
+        old = (
+            obligation.period_label,
+            obligation.period_start,
+            obligation.period_end,
+            obligation.due_date,
+            obligation.exempt_reason,
+            obligation.nominal_due_date,
+            obligation.due_history_until,
+        )
         if new != old:
-            (obligation.period_label, obligation.period_start, obligation.period_end,
-             obligation.due_date, obligation.exempt_reason, obligation.nominal_due_date,
-             obligation.due_history_until) = new
+            (
+                obligation.period_label,
+                obligation.period_start,
+                obligation.period_end,
+                obligation.due_date,
+                obligation.exempt_reason,
+                obligation.nominal_due_date,
+                obligation.due_history_until,
+            ) = new
             updated += 1
         if old_changes.get(obligation.id, ()) != want.changes:
             if obligation.id in old_changes:
-                session.execute(delete(ObligationDueChange).where(
-                    ObligationDueChange.obligation_id == obligation.id))
+                session.execute(
+                    delete(ObligationDueChange).where(
+                        ObligationDueChange.obligation_id == obligation.id
+                    )
+                )
             if want.changes:
                 with_history.append((obligation, want))
     stale_ids = []
@@ -602,9 +715,14 @@ def sync_task(session: Session, task: Task, *, default_due_day: int | None = Non
         removed = len(stale_ids)
     session.flush()
     if with_history:
-        session.execute(insert(ObligationDueChange), [
-            {"obligation_id": o.id, "changed_on": changed_on, "previous_due": previous}
-            for o, want in with_history for changed_on, previous in want.changes])
+        session.execute(
+            insert(ObligationDueChange),
+            [
+                {"obligation_id": o.id, "changed_on": changed_on, "previous_due": previous}
+                for o, want in with_history
+                for changed_on, previous in want.changes
+            ],
+        )
         session.flush()
     return SyncResult(added, removed, updated, kept)
 
@@ -615,8 +733,9 @@ def sync_tasks_for_unit(session: Session, unit: Unit) -> SyncResult:
     return sync_tasks_for_units(session, kinds={unit.kind}, unit_ids={unit.id})
 
 
-def sync_tasks_for_units(session: Session, *, kinds: Iterable[str],
-                         unit_ids: Iterable[int]) -> SyncResult:
+def sync_tasks_for_units(
+    session: Session, *, kinds: Iterable[str], unit_ids: Iterable[int]
+) -> SyncResult:
     """Re-derive every task that binds one of ``kinds``, or one of ``unit_ids`` by name or by
     an obligation it already has (units added, or whose kind or validity changed)."""
     from app.models import TaskUnit, TaskUnitKind
@@ -624,13 +743,18 @@ def sync_tasks_for_units(session: Session, *, kinds: Iterable[str],
     kinds, unit_ids = set(kinds), set(unit_ids)
     task_ids: set[int] = set()
     if kinds:
-        task_ids |= set(session.scalars(select(TaskUnitKind.task_id).where(
-            TaskUnitKind.kind.in_(kinds))))
+        task_ids |= set(
+            session.scalars(select(TaskUnitKind.task_id).where(TaskUnitKind.kind.in_(kinds)))
+        )
     if unit_ids:
-        task_ids |= set(session.scalars(select(TaskUnit.task_id).where(
-            TaskUnit.unit_id.in_(unit_ids))))
-        task_ids |= set(session.scalars(select(Obligation.task_id).where(
-            Obligation.unit_id.in_(unit_ids)).distinct()))
+        task_ids |= set(
+            session.scalars(select(TaskUnit.task_id).where(TaskUnit.unit_id.in_(unit_ids)))
+        )
+        task_ids |= set(
+            session.scalars(
+                select(Obligation.task_id).where(Obligation.unit_id.in_(unit_ids)).distinct()
+            )
+        )
     result = SyncResult()
     default_due_day = load_settings(session).default_due_day
     history = load_calendar_history(session)
@@ -644,7 +768,8 @@ def refresh_received(session: Session, obligation_ids: Iterable[int]) -> None:
     for obligation_id in set(obligation_ids):
         first, count = session.execute(
             select(func.min(Submission.received_date), func.count(Submission.id)).where(
-                Submission.obligation_id == obligation_id)
+                Submission.obligation_id == obligation_id
+            )
         ).one()
         obligation = session.get(Obligation, obligation_id)
         if obligation is not None:
@@ -665,6 +790,12 @@ def set_waived(db: Database, obligation_id: int, waived: bool, reason: str = "")
         before = audit.snapshot(obligation)
         obligation.waived = waived
         session.flush()
-        audit.record(session, "waive", "obligation", obligation.id, before=before,
-                     after={**audit.snapshot(obligation), "reason": reason},
-                     summary=("Miễn nghĩa vụ: " if waived else "Bỏ miễn nghĩa vụ: ") + reason)
+        audit.record(
+            session,
+            "waive",
+            "obligation",
+            obligation.id,
+            before=before,
+            after={**audit.snapshot(obligation), "reason": reason},
+            summary=("Miễn nghĩa vụ: " if waived else "Bỏ miễn nghĩa vụ: ") + reason,
+        )

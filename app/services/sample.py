@@ -30,8 +30,10 @@ class SampleResult:
     def describe(self) -> str:
         if not (self.units_added or self.directives_added):
             return "Dữ liệu mẫu đã có sẵn; không thêm gì."
-        return (f"Đã nạp dữ liệu mẫu: {self.units_added} đơn vị, {self.directives_added} văn bản "
-                f"chỉ đạo, {self.obligations_added} nghĩa vụ.")
+        return (
+            f"Đã nạp dữ liệu mẫu: {self.units_added} đơn vị, {self.directives_added} văn bản "
+            f"chỉ đạo, {self.obligations_added} nghĩa vụ."
+        )
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -57,13 +59,20 @@ def load_sample(db: Database, path: Path | None = None) -> SampleResult:
             unit = existing.get(search_key(name))
             if unit is None:
                 unit = Unit(
-                    name=name, short_name=clean(item.get("short_name", "")),
-                    kind=UnitKind(item["kind"]).value, sort_order=int(item.get("sort_order", 0)),
-                    head_title=item.get("head_title", ""), note=item.get("note", ""),
+                    name=name,
+                    short_name=clean(item.get("short_name", "")),
+                    kind=UnitKind(item["kind"]).value,
+                    sort_order=int(item.get("sort_order", 0)),
+                    head_title=item.get("head_title", ""),
+                    note=item.get("note", ""),
                     active=bool(item.get("active", True)),
-                    valid_from=_date(item.get("valid_from")), valid_to=_date(item.get("valid_to")),
+                    valid_from=_date(item.get("valid_from")),
+                    valid_to=_date(item.get("valid_to")),
                     search_key=search_key(f"{name} {item.get('short_name', '')}")[:400],
-                    address="", phone="", email="", contact_person="",
+                    address="",
+                    phone="",
+                    email="",
+                    contact_person="",
                 )
                 session.add(unit)
                 existing[search_key(name)] = unit
@@ -85,20 +94,31 @@ def load_sample(db: Database, path: Path | None = None) -> SampleResult:
             if found:
                 continue
             directive = Directive(
-                number_symbol=item["number_symbol"], signed_date=signed,
-                issuer=item.get("issuer", ""), signer=item.get("signer", ""),
-                subject=item.get("subject", ""), basis=item.get("basis", ""),
-                note=item.get("note", ""), attachment_path="", report_assessment="",
-                report_difficulties="", report_proposals="",
+                number_symbol=item["number_symbol"],
+                signed_date=signed,
+                issuer=item.get("issuer", ""),
+                signer=item.get("signer", ""),
+                subject=item.get("subject", ""),
+                basis=item.get("basis", ""),
+                note=item.get("note", ""),
+                attachment_path="",
+                report_assessment="",
+                report_difficulties="",
+                report_proposals="",
                 search_key=search_key(f"{item['number_symbol']} {item.get('subject', '')}")[:1000],
             )
             session.add(directive)
             for order, t in enumerate(item["tasks"], start=1):
                 task = Task(
-                    title=t["title"], description=t.get("description", ""), kind=t["kind"],
-                    sort_order=order, due_date=_date(t.get("due_date")),
-                    period_kind=t.get("period_kind"), start_date=_date(t.get("start_date")),
-                    end_date=_date(t.get("end_date")), due_day=t.get("due_day"),
+                    title=t["title"],
+                    description=t.get("description", ""),
+                    kind=t["kind"],
+                    sort_order=order,
+                    due_date=_date(t.get("due_date")),
+                    period_kind=t.get("period_kind"),
+                    start_date=_date(t.get("start_date")),
+                    end_date=_date(t.get("end_date")),
+                    due_day=t.get("due_day"),
                     due_month_offset=int(t.get("due_month_offset", 0)),
                 )
                 task.unit_kinds = [TaskUnitKind(kind=k) for k in t.get("unit_kinds", [])]
@@ -107,7 +127,12 @@ def load_sample(db: Database, path: Path | None = None) -> SampleResult:
             for task in directive.tasks:
                 obligations_added += sync_task(session, task).added
             directives_added += 1
-            audit.record(session, "create", "directive", directive.id,
-                         after=audit.snapshot(directive),
-                         summary=f"Nạp dữ liệu mẫu: văn bản {directive.number_symbol}")
+            audit.record(
+                session,
+                "create",
+                "directive",
+                directive.id,
+                after=audit.snapshot(directive),
+                summary=f"Nạp dữ liệu mẫu: văn bản {directive.number_symbol}",
+            )
     return SampleResult(units_added, directives_added, obligations_added)

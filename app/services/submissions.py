@@ -68,49 +68,70 @@ def number_key(symbol: str) -> str:
 
 def _info(s: Submission, first_id: int | None) -> SubmissionInfo:
     return SubmissionInfo(
-        id=s.id, obligation_id=s.obligation_id, unit_id=s.unit_id, number_symbol=s.number_symbol,
-        signed_date=s.signed_date, received_date=s.received_date, signer=s.signer,
-        channel=Channel(s.channel), summary=s.summary, assessment=s.assessment,
-        attachment_path=s.attachment_path, created_at=s.created_at, version=s.version,
+        id=s.id,
+        obligation_id=s.obligation_id,
+        unit_id=s.unit_id,
+        number_symbol=s.number_symbol,
+        signed_date=s.signed_date,
+        received_date=s.received_date,
+        signer=s.signer,
+        channel=Channel(s.channel),
+        summary=s.summary,
+        assessment=s.assessment,
+        attachment_path=s.attachment_path,
+        created_at=s.created_at,
+        version=s.version,
         counts=s.id == first_id,
     )
 
 
 def _first_id(session: Session, obligation_id: int) -> int | None:
     return session.scalar(
-        select(Submission.id).where(Submission.obligation_id == obligation_id)
-        .order_by(Submission.received_date, Submission.id).limit(1))
+        select(Submission.id)
+        .where(Submission.obligation_id == obligation_id)
+        .order_by(Submission.received_date, Submission.id)
+        .limit(1)
+    )
 
 
 def list_for_obligation(db: Database, obligation_id: int) -> list[SubmissionInfo]:
     """All documents a unit sent for one obligation (kept; the first received counts)."""
     with db.read() as session:
         first = _first_id(session, obligation_id)
-        stmt = (select(Submission).where(Submission.obligation_id == obligation_id)
-                .order_by(Submission.received_date, Submission.id))
+        stmt = (
+            select(Submission)
+            .where(Submission.obligation_id == obligation_id)
+            .order_by(Submission.received_date, Submission.id)
+        )
         return [_info(s, first) for s in session.scalars(stmt)]
 
 
-def submissions_seen(session: Session, obligation_ids: Iterable[int], day: dt.date
-                     ) -> dict[int, list[SubmissionInfo]]:
+def submissions_seen(
+    session: Session, obligation_ids: Iterable[int], day: dt.date
+) -> dict[int, list[SubmissionInfo]]:
     """The documents received by ``day`` for each obligation, in the order they count: the
     first received answers the obligation (on time or late), the others are kept on record
     (docs/domain.md). One query per 500 obligations."""
     ids = sorted(set(obligation_ids))
     result: dict[int, list[SubmissionInfo]] = {}
     for start in range(0, len(ids), 500):
-        stmt = (select(Submission)
-                .where(Submission.obligation_id.in_(ids[start:start + 500]),
-                       Submission.received_date <= day)
-                .order_by(Submission.obligation_id, Submission.received_date, Submission.id))
+        stmt = (
+            select(Submission)
+            .where(
+                Submission.obligation_id.in_(ids[start : start + 500]),
+                Submission.received_date <= day,
+            )
+            .order_by(Submission.obligation_id, Submission.received_date, Submission.id)
+        )
         for sub in session.scalars(stmt):
             found = result.setdefault(sub.obligation_id, [])
             found.append(_info(sub, sub.id if not found else found[0].id))
     return result
 
 
-def first_seen(session: Session, obligation_ids: Iterable[int], day: dt.date
-               ) -> dict[int, SubmissionInfo]:
+def first_seen(
+    session: Session, obligation_ids: Iterable[int], day: dt.date
+) -> dict[int, SubmissionInfo]:
     """The submission that counts for each answered obligation, as seen on ``day``."""
     return {oid: subs[0] for oid, subs in submissions_seen(session, obligation_ids, day).items()}
 
@@ -123,8 +144,9 @@ def get_submission(db: Database, submission_id: int) -> SubmissionInfo:
         return _info(s, _first_id(session, s.obligation_id))
 
 
-def validate(session: Session, data: SubmissionInput, *, today: dt.date,
-             exclude_id: int | None = None) -> tuple[Obligation, dict[str, object]]:
+def validate(
+    session: Session, data: SubmissionInput, *, today: dt.date, exclude_id: int | None = None
+) -> tuple[Obligation, dict[str, object]]:
     """Check a submission; every problem is reported at its field."""
     errors: dict[str, str] = {}
     in_range = isinstance(data.obligation_id, int) and 0 < data.obligation_id < 2**63
@@ -143,10 +165,12 @@ def validate(session: Session, data: SubmissionInput, *, today: dt.date,
     if data.signed_date and data.received_date and data.received_date < data.signed_date:
         errors["received_date"] = (
             f"Ngày nhận {fmt(data.received_date)} trước ngày ký {fmt(data.signed_date)}: "
-            "hãy kiểm tra lại.")
+            "hãy kiểm tra lại."
+        )
     if data.received_date and data.received_date > today:
         errors["received_date"] = (
-            f"Ngày nhận {fmt(data.received_date)} ở tương lai (hôm nay {fmt(today)}).")
+            f"Ngày nhận {fmt(data.received_date)} ở tương lai (hôm nay {fmt(today)})."
+        )
     if data.signed_date and data.signed_date > today:
         errors["signed_date"] = f"Ngày ký {fmt(data.signed_date)} ở tương lai."
     errors.update(_date_errors(session, obligation, data, errors))
@@ -166,46 +190,61 @@ def validate(session: Session, data: SubmissionInput, *, today: dt.date,
     if symbol and data.signed_date and "number_symbol" not in errors:
         key = number_key(symbol)
         stmt = select(Submission).where(
-            Submission.unit_id == obligation.unit_id, Submission.year == data.signed_date.year,
-            Submission.number_key == key)
+            Submission.unit_id == obligation.unit_id,
+            Submission.year == data.signed_date.year,
+            Submission.number_key == key,
+        )
         for other in session.scalars(stmt):
             if other.id != exclude_id:
                 errors["number_symbol"] = (
                     f"Đơn vị này đã có văn bản số {other.number_symbol} năm "
-                    f"{data.signed_date.year} (nhận ngày {fmt(other.received_date)}).")
+                    f"{data.signed_date.year} (nhận ngày {fmt(other.received_date)})."
+                )
                 break
     if errors:
         raise ValidationError(next(iter(errors.values())), errors=errors)
     assert data.signed_date is not None and data.received_date is not None
     return obligation, dict(
-        number_symbol=symbol, number_key=number_key(symbol), year=data.signed_date.year,
-        signed_date=data.signed_date, received_date=data.received_date, signer=signer,
-        channel=channel.value, summary=summary, assessment=assessment,
+        number_symbol=symbol,
+        number_key=number_key(symbol),
+        year=data.signed_date.year,
+        signed_date=data.signed_date,
+        received_date=data.received_date,
+        signer=signer,
+        channel=channel.value,
+        summary=summary,
+        assessment=assessment,
     )
 
 
 EARLIEST_YEAR = 1901  # Excel's day 0/1 is 1899/1900: such a date is an empty or wrong cell
 
 
-def _date_errors(session: Session, obligation: Obligation, data: SubmissionInput,
-                 found: dict[str, str]) -> dict[str, str]:
+def _date_errors(
+    session: Session, obligation: Obligation, data: SubmissionInput, found: dict[str, str]
+) -> dict[str, str]:
     """Dates that cannot be right (docs/domain.md, "Dates of a received document"): before
     1901, or before the directive it answers was signed."""
     errors: dict[str, str] = {}
     task = session.get(Task, obligation.task_id)  # from the session's identity map after
     directive = session.get(Directive, task.directive_id) if task is not None else None  # once
-    for key, label, day in (("signed_date", "Ngày ký", data.signed_date),
-                            ("received_date", "Ngày nhận", data.received_date)):
+    for key, label, day in (
+        ("signed_date", "Ngày ký", data.signed_date),
+        ("received_date", "Ngày nhận", data.received_date),
+    ):
         if day is None or key in found:
             continue
         if day.year < EARLIEST_YEAR:
-            errors[key] = (f"{label} {fmt(day)} không thể đúng (năm {day.year}; ô ngày trong "
-                           "Excel có lẽ chứa số 0 hoặc một số nhỏ): hãy ghi lại ngày dd/mm/yyyy.")
+            errors[key] = (
+                f"{label} {fmt(day)} không thể đúng (năm {day.year}; ô ngày trong "
+                "Excel có lẽ chứa số 0 hoặc một số nhỏ): hãy ghi lại ngày dd/mm/yyyy."
+            )
         elif directive is not None and day < directive.signed_date:
             errors[key] = (
                 f"{label} {fmt(day)} trước ngày ban hành văn bản chỉ đạo "
                 f"{directive.number_symbol} ({fmt(directive.signed_date)}): văn bản trả lời "
-                "không thể có trước văn bản chỉ đạo; hãy kiểm tra lại ngày.")
+                "không thể có trước văn bản chỉ đạo; hãy kiểm tra lại ngày."
+            )
     return errors
 
 
@@ -217,16 +256,19 @@ def date_warnings(session: Session, obligation_id: int, received: dt.date | None
     if unit is None or received is None:
         return []
     if unit.valid_from and received < unit.valid_from:
-        return [f"Lưu ý: ngày nhận {fmt(received)} trước ngày {unit.name} bắt đầu hiệu lực "
-                f"({fmt(unit.valid_from)})."]
+        return [
+            f"Lưu ý: ngày nhận {fmt(received)} trước ngày {unit.name} bắt đầu hiệu lực "
+            f"({fmt(unit.valid_from)})."
+        ]
     if unit.valid_to and received > unit.valid_to:
-        return [f"Lưu ý: ngày nhận {fmt(received)} sau ngày {unit.name} hết hiệu lực "
-                f"({fmt(unit.valid_to)})."]
+        return [
+            f"Lưu ý: ngày nhận {fmt(received)} sau ngày {unit.name} hết hiệu lực "
+            f"({fmt(unit.valid_to)})."
+        ]
     return []
 
 
-def submission_warnings(db: Database, obligation_id: int, received: dt.date | None
-                        ) -> list[str]:
+def submission_warnings(db: Database, obligation_id: int, received: dt.date | None) -> list[str]:
     """:func:`date_warnings` for a form."""
     with db.read() as session:
         return date_warnings(session, obligation_id, received)
@@ -241,16 +283,26 @@ def record_submission(db: Database, data: SubmissionInput, *, today: dt.date) ->
         session.flush()
         refresh_received(session, [obligation.id])
         unit = session.get(Unit, obligation.unit_id)
-        audit.record(session, "create", "submission", submission.id,
-                     after=audit.snapshot(submission),
-                     summary=f"Nhận văn bản {submission.number_symbol} của "
-                             f"{unit.name if unit else ''}")
+        audit.record(
+            session,
+            "create",
+            "submission",
+            submission.id,
+            after=audit.snapshot(submission),
+            summary=f"Nhận văn bản {submission.number_symbol} của {unit.name if unit else ''}",
+        )
         submission_id = submission.id
     return get_submission(db, submission_id)
 
 
-def update_submission(db: Database, submission_id: int, data: SubmissionInput, *,
-                      today: dt.date, expected_version: int | None = None) -> SubmissionInfo:
+def update_submission(
+    db: Database,
+    submission_id: int,
+    data: SubmissionInput,
+    *,
+    today: dt.date,
+    expected_version: int | None = None,
+) -> SubmissionInfo:
     with db.write() as session:
         submission = session.get(Submission, submission_id)
         if submission is None:
@@ -267,13 +319,21 @@ def update_submission(db: Database, submission_id: int, data: SubmissionInput, *
         refresh_received(session, {old_obligation, obligation.id})
         after = audit.snapshot(submission)
         if before != after:
-            audit.record(session, "update", "submission", submission.id, before=before,
-                         after=after, summary=f"Sửa văn bản {submission.number_symbol}")
+            audit.record(
+                session,
+                "update",
+                "submission",
+                submission.id,
+                before=before,
+                after=after,
+                summary=f"Sửa văn bản {submission.number_symbol}",
+            )
     return get_submission(db, submission_id)
 
 
-def delete_submission(db: Database, submission_id: int, *,
-                      expected_version: int | None = None) -> SubmissionInfo:
+def delete_submission(
+    db: Database, submission_id: int, *, expected_version: int | None = None
+) -> SubmissionInfo:
     """Delete a document entered by mistake (recorded in the history; returns what it was)."""
     with db.write() as session:
         submission = session.get(Submission, submission_id)
@@ -281,9 +341,14 @@ def delete_submission(db: Database, submission_id: int, *,
             raise NotFound.for_("văn bản", submission_id, maybe_deleted=True)
         check_version(session, submission, expected_version)
         info = _info(submission, None)
-        audit.record(session, "delete", "submission", submission.id,
-                     before=audit.snapshot(submission),
-                     summary=f"Xoá văn bản {submission.number_symbol}")
+        audit.record(
+            session,
+            "delete",
+            "submission",
+            submission.id,
+            before=audit.snapshot(submission),
+            summary=f"Xoá văn bản {submission.number_symbol}",
+        )
         obligation_id = submission.obligation_id
         session.delete(submission)
         session.flush()
@@ -295,19 +360,31 @@ def restore_submission(db: Database, info: SubmissionInfo) -> SubmissionInfo:
     """Undo a deletion: put the same document back (a new id, the same content)."""
     with db.write() as session:
         submission = Submission(
-            obligation_id=info.obligation_id, unit_id=info.unit_id,
-            number_symbol=info.number_symbol, number_key=number_key(info.number_symbol),
-            year=info.signed_date.year, signed_date=info.signed_date,
-            received_date=info.received_date, signer=info.signer, channel=info.channel.value,
-            summary=info.summary, assessment=info.assessment,
-            attachment_path=info.attachment_path, created_at=info.created_at,
+            obligation_id=info.obligation_id,
+            unit_id=info.unit_id,
+            number_symbol=info.number_symbol,
+            number_key=number_key(info.number_symbol),
+            year=info.signed_date.year,
+            signed_date=info.signed_date,
+            received_date=info.received_date,
+            signer=info.signer,
+            channel=info.channel.value,
+            summary=info.summary,
+            assessment=info.assessment,
+            attachment_path=info.attachment_path,
+            created_at=info.created_at,
         )
         session.add(submission)
         session.flush()
         refresh_received(session, [info.obligation_id])
-        audit.record(session, "restore", "submission", submission.id,
-                     after=audit.snapshot(submission),
-                     summary=f"Hoàn tác xoá văn bản {submission.number_symbol}")
+        audit.record(
+            session,
+            "restore",
+            "submission",
+            submission.id,
+            after=audit.snapshot(submission),
+            summary=f"Hoàn tác xoá văn bản {submission.number_symbol}",
+        )
         new_id = submission.id
     return get_submission(db, new_id)
 
@@ -319,8 +396,15 @@ def set_attachment(session: Session, submission_id: int, stored_path: str) -> No
     before = audit.snapshot(submission)
     submission.attachment_path = stored_path
     session.flush()
-    audit.record(session, "update", "submission", submission.id, before=before,
-                 after=audit.snapshot(submission), summary="Đính kèm tệp văn bản")
+    audit.record(
+        session,
+        "update",
+        "submission",
+        submission.id,
+        before=before,
+        after=audit.snapshot(submission),
+        summary="Đính kèm tệp văn bản",
+    )
 
 
 class ObligationFinder:
@@ -329,9 +413,14 @@ class ObligationFinder:
     directives and tasks are looked up once per name; ``preload`` reads every obligation at
     once (an import of many rows) instead of one query per row."""
 
-    def __init__(self, session: Session, *, period_hint: str = "kỳ báo cáo (--period)",
-                 one_off_hint: str | None = "tham số --period (kỳ báo cáo)",
-                 preload: bool = False) -> None:
+    def __init__(
+        self,
+        session: Session,
+        *,
+        period_hint: str = "kỳ báo cáo (--period)",
+        one_off_hint: str | None = "tham số --period (kỳ báo cáo)",
+        preload: bool = False,
+    ) -> None:
         self.session = session
         self.period_hint = period_hint
         # A period given for a one-off task is refused with this hint (None: ignored).
@@ -341,8 +430,9 @@ class ObligationFinder:
         self._tasks: dict[tuple[int, str], Task | AppError] = {}
         self._obligations: dict[tuple[int, int, str], Obligation] | None = None
         if preload:
-            self._obligations = {(o.task_id, o.unit_id, o.period_key): o
-                                 for o in session.scalars(select(Obligation))}
+            self._obligations = {
+                (o.task_id, o.unit_id, o.period_key): o for o in session.scalars(select(Obligation))
+            }
 
     @staticmethod
     def _cached(cache: dict[Any, Any], key: Any, find: Callable[[], Any]) -> Any:
@@ -358,44 +448,64 @@ class ObligationFinder:
 
     def find(self, *, unit: str, directive: str, task: str, period: str | None) -> Obligation:
         session = self.session
-        unit_row: Unit = self._cached(self._units, search_key(unit),
-                                      lambda: find_unit(session, unit))
-        directive_row: Directive = self._cached(self._directives, search_key(directive),
-                                                lambda: find_directive(session, directive))
-        task_row: Task = self._cached(self._tasks, (directive_row.id, search_key(task)),
-                                      lambda: find_task(session, directive_row, task))
+        unit_row: Unit = self._cached(
+            self._units, search_key(unit), lambda: find_unit(session, unit)
+        )
+        directive_row: Directive = self._cached(
+            self._directives, search_key(directive), lambda: find_directive(session, directive)
+        )
+        task_row: Task = self._cached(
+            self._tasks,
+            (directive_row.id, search_key(task)),
+            lambda: find_task(session, directive_row, task),
+        )
         if task_row.kind == TaskKind.ONE_OFF.value:
             if self.one_off_hint and period and period.strip():
                 raise ValidationError(
-                    f"Nhiệm vụ \"{task_row.title}\" là báo cáo một lần, không có kỳ báo cáo. "
-                    f"Hãy bỏ {self.one_off_hint} rồi chạy lại.", field="period")
+                    f'Nhiệm vụ "{task_row.title}" là báo cáo một lần, không có kỳ báo cáo. '
+                    f"Hãy bỏ {self.one_off_hint} rồi chạy lại.",
+                    field="period",
+                )
             key = ONE_OFF_KEY
         else:
             if not period:
-                labels = list(session.scalars(select(Obligation.period_label).where(
-                    Obligation.task_id == task_row.id).distinct().limit(6)))
+                labels = list(
+                    session.scalars(
+                        select(Obligation.period_label)
+                        .where(Obligation.task_id == task_row.id)
+                        .distinct()
+                        .limit(6)
+                    )
+                )
                 example = "; ".join(f'"{k}"' for k in labels) or '"6 tháng đầu năm 2018"'
                 raise ValidationError(
-                    f"Nhiệm vụ \"{task_row.title}\" là báo cáo định kỳ: hãy ghi "
-                    f"{self.period_hint}, ví dụ {example}.", field="period")
+                    f'Nhiệm vụ "{task_row.title}" là báo cáo định kỳ: hãy ghi '
+                    f"{self.period_hint}, ví dụ {example}.",
+                    field="period",
+                )
             assert task_row.period_kind is not None
             key = find_period(PeriodKind(task_row.period_kind), period).key
         if self._obligations is not None:
             obligation = self._obligations.get((task_row.id, unit_row.id, key))
         else:
-            obligation = session.scalar(select(Obligation).where(
-                Obligation.task_id == task_row.id, Obligation.unit_id == unit_row.id,
-                Obligation.period_key == key))
+            obligation = session.scalar(
+                select(Obligation).where(
+                    Obligation.task_id == task_row.id,
+                    Obligation.unit_id == unit_row.id,
+                    Obligation.period_key == key,
+                )
+            )
         if obligation is None:
             raise NotFound(
-                f"{unit_row.name} không có nghĩa vụ \"{task_row.title}\""
+                f'{unit_row.name} không có nghĩa vụ "{task_row.title}"'
                 + (f" kỳ {period}" if period else "")
-                + f" theo văn bản {directive_row.number_symbol}.")
+                + f" theo văn bản {directive_row.number_symbol}."
+            )
         return obligation
 
 
-def resolve_obligation(session: Session, *, unit: str, directive: str, task: str,
-                       period: str | None) -> Obligation:
+def resolve_obligation(
+    session: Session, *, unit: str, directive: str, task: str, period: str | None
+) -> Obligation:
     """Find the obligation named on the command line (unit, directive, task, period)."""
-    return ObligationFinder(session).find(unit=unit, directive=directive, task=task,
-                                          period=period)
+    return ObligationFinder(session).find(unit=unit, directive=directive, task=task, period=period)

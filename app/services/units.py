@@ -139,14 +139,17 @@ def find_unit(session: Session, name: str) -> Unit:
         return exact[0]
     words = wanted.split()
     partial = exact or [
-        u for u in units if all(w in f"{search_key(u.name)} {search_key(u.short_name)}"
-                                for w in words)
+        u
+        for u in units
+        if all(w in f"{search_key(u.name)} {search_key(u.short_name)}" for w in words)
     ]
     if len(partial) == 1:
         return partial[0]
     if not partial:
-        raise NotFound(f"Không có đơn vị nào tên {name!r}. Hãy kiểm tra lại tên đơn vị "
-                       "(danh sách ở thẻ “Đơn vị”).")
+        raise NotFound(
+            f"Không có đơn vị nào tên {name!r}. Hãy kiểm tra lại tên đơn vị "
+            "(danh sách ở thẻ “Đơn vị”)."
+        )
     names = sorted((u.name for u in partial), key=sort_key)
     raise NotFound(
         f"Tên đơn vị {name!r} khớp với {len(partial)} đơn vị; hãy ghi rõ hơn: "
@@ -211,15 +214,20 @@ def _check_duplicate(session: Session, name: str, exclude_id: int | None = None)
     for other in session.scalars(select(Unit)):
         if other.id != exclude_id and search_key(other.name) == key:
             raise ValidationError(
-                f"Đã có đơn vị tên \"{other.name}\". Hãy đặt tên khác hoặc sửa đơn vị đã có.",
+                f'Đã có đơn vị tên "{other.name}". Hãy đặt tên khác hoặc sửa đơn vị đã có.',
                 field="name",
             )
 
 
 def top_sort_orders(session: Session) -> dict[str, int]:
     """The highest order number (TT) of each kind: a new unit without one comes after them."""
-    return {kind: int(n) for kind, n in session.execute(
-        select(Unit.kind, func.max(Unit.sort_order)).group_by(Unit.kind)) if n is not None}
+    return {
+        kind: int(n)
+        for kind, n in session.execute(
+            select(Unit.kind, func.max(Unit.sort_order)).group_by(Unit.kind)
+        )
+        if n is not None
+    }
 
 
 def create_unit(db: Database, data: UnitInput) -> UnitInfo:
@@ -233,15 +241,22 @@ def create_unit(db: Database, data: UnitInput) -> UnitInfo:
         unit = Unit(**values)
         session.add(unit)
         session.flush()
-        audit.record(session, "create", "unit", unit.id, after=audit.snapshot(unit),
-                     summary=f"Thêm đơn vị {unit.name}")
+        audit.record(
+            session,
+            "create",
+            "unit",
+            unit.id,
+            after=audit.snapshot(unit),
+            summary=f"Thêm đơn vị {unit.name}",
+        )
         _resync_for_unit(session, unit)
         unit_id = unit.id
     return get_unit(db, unit_id)
 
 
-def update_unit(db: Database, unit_id: int, data: UnitInput, *,
-                expected_version: int | None = None) -> UnitInfo:
+def update_unit(
+    db: Database, unit_id: int, data: UnitInput, *, expected_version: int | None = None
+) -> UnitInfo:
     values = _validate(data)
     with db.write() as session:
         unit = _get(session, unit_id)
@@ -255,10 +270,20 @@ def update_unit(db: Database, unit_id: int, data: UnitInput, *,
         session.flush()
         after = audit.snapshot(unit)
         if before != after:
-            audit.record(session, "update", "unit", unit.id, before=before, after=after,
-                         summary=f"Sửa đơn vị {unit.name}")
+            audit.record(
+                session,
+                "update",
+                "unit",
+                unit.id,
+                before=before,
+                after=after,
+                summary=f"Sửa đơn vị {unit.name}",
+            )
             if (before["valid_from"], before["valid_to"], before["kind"]) != (
-                after["valid_from"], after["valid_to"], after["kind"]):
+                after["valid_from"],
+                after["valid_to"],
+                after["kind"],
+            ):
                 _resync_for_unit(session, unit)
     return get_unit(db, unit_id)
 
@@ -270,8 +295,9 @@ def _get(session: Session, unit_id: int) -> Unit:
     return unit
 
 
-def set_active(db: Database, unit_id: int, active: bool, *,
-               expected_version: int | None = None) -> UnitInfo:
+def set_active(
+    db: Database, unit_id: int, active: bool, *, expected_version: int | None = None
+) -> UnitInfo:
     """Deactivate (stop following) or reactivate a unit. History is kept."""
     with db.write() as session:
         unit = _get(session, unit_id)
@@ -280,9 +306,15 @@ def set_active(db: Database, unit_id: int, active: bool, *,
             before = audit.snapshot(unit)
             unit.active = active
             session.flush()
-            audit.record(session, "activate" if active else "deactivate", "unit", unit.id,
-                         before=before, after=audit.snapshot(unit),
-                         summary=("Theo dõi lại " if active else "Ngừng theo dõi ") + unit.name)
+            audit.record(
+                session,
+                "activate" if active else "deactivate",
+                "unit",
+                unit.id,
+                before=before,
+                after=audit.snapshot(unit),
+                summary=("Theo dõi lại " if active else "Ngừng theo dõi ") + unit.name,
+            )
     return get_unit(db, unit_id)
 
 
@@ -302,16 +334,21 @@ def delete_unit(db: Database, unit_id: int, *, expected_version: int | None = No
         subs, obls, assigned = unit_has_history(session, unit_id)
         if subs or obls or assigned:
             raise Conflict(
-                f"Không xoá được đơn vị \"{unit.name}\" vì đã có lịch sử theo dõi "
+                f'Không xoá được đơn vị "{unit.name}" vì đã có lịch sử theo dõi '
                 f"({subs} văn bản nhận được, {obls} nghĩa vụ, {assigned} nhiệm vụ giao đích danh). "
-                "Hãy dùng \"Ngừng theo dõi\" hoặc ghi nhận sáp nhập: lịch sử được giữ nguyên."
+                'Hãy dùng "Ngừng theo dõi" hoặc ghi nhận sáp nhập: lịch sử được giữ nguyên.'
             )
         for other in session.scalars(select(Unit).where(Unit.successor_id == unit_id)):
             other.successor_id = None
-        audit.record(session, "delete", "unit", unit.id, before=audit.snapshot(unit),
-                     summary=f"Xoá đơn vị {unit.name}")
+        audit.record(
+            session,
+            "delete",
+            "unit",
+            unit.id,
+            before=audit.snapshot(unit),
+            summary=f"Xoá đơn vị {unit.name}",
+        )
         session.delete(unit)
-
 
 
 def move_unit(db: Database, unit_id: int, step: int) -> bool:
@@ -321,8 +358,9 @@ def move_unit(db: Database, unit_id: int, step: int) -> bool:
     with db.write() as session:
         unit = _get(session, unit_id)
         same = session.scalars(select(Unit).where(Unit.kind == unit.kind)).all()
-        ids = [u.id for u in sorted(
-            same, key=lambda u: unit_key(u.kind, u.sort_order, u.name, u.id))]
+        ids = [
+            u.id for u in sorted(same, key=lambda u: unit_key(u.kind, u.sort_order, u.name, u.id))
+        ]
         pos = ids.index(unit.id)
         new = pos + step
         if not 0 <= new < len(ids):
@@ -331,13 +369,20 @@ def move_unit(db: Database, unit_id: int, step: int) -> bool:
         by_id = {u.id: u for u in same}
         for position, moved_id in enumerate(ids, start=1):
             by_id[moved_id].sort_order = position
-        audit.record(session, "update", "unit", 0, after={"order": ids},
-                     summary="Sắp xếp lại thứ tự đơn vị")
+        audit.record(
+            session, "update", "unit", 0, after={"order": ids}, summary="Sắp xếp lại thứ tự đơn vị"
+        )
     return True
 
 
-def record_merger(db: Database, unit_id: int, successor_id: int, merged_on: dt.date, *,
-                  expected_version: int | None = None) -> UnitInfo:
+def record_merger(
+    db: Database,
+    unit_id: int,
+    successor_id: int,
+    merged_on: dt.date,
+    *,
+    expected_version: int | None = None,
+) -> UnitInfo:
     """``unit_id`` merges into ``successor_id`` on ``merged_on``: valid until the day before.
 
     Its obligations falling due from ``merged_on`` on become exempt; history is kept.
@@ -350,15 +395,22 @@ def record_merger(db: Database, unit_id: int, successor_id: int, merged_on: dt.d
         successor = _get(session, successor_id)
         if unit.valid_from and merged_on <= unit.valid_from:
             raise ValidationError(
-                "Ngày sáp nhập phải sau ngày đơn vị bắt đầu hiệu lực.", field="merged_on")
+                "Ngày sáp nhập phải sau ngày đơn vị bắt đầu hiệu lực.", field="merged_on"
+            )
         before = audit.snapshot(unit)
         unit.successor_id = successor.id
         unit.valid_to = merged_on - dt.timedelta(days=1)
         unit.active = False
         session.flush()
-        audit.record(session, "merge", "unit", unit.id, before=before, after=audit.snapshot(unit),
-                     summary=f"{unit.name} sáp nhập vào {successor.name} từ "
-                             f"{fmt(merged_on)}")
+        audit.record(
+            session,
+            "merge",
+            "unit",
+            unit.id,
+            before=before,
+            after=audit.snapshot(unit),
+            summary=f"{unit.name} sáp nhập vào {successor.name} từ {fmt(merged_on)}",
+        )
         _resync_for_unit(session, unit)
     return get_unit(db, unit_id)
 

@@ -41,7 +41,14 @@ PAGE_SIZE = 500
 
 # The orders a column header can ask for (the page maps its columns onto them).
 URGENCY, DUE, UNIT, KIND, DIRECTIVE, PERIOD, TASK = (
-    "urgency", "due", "unit", "kind", "directive", "period", "task")
+    "urgency",
+    "due",
+    "unit",
+    "kind",
+    "directive",
+    "period",
+    "task",
+)
 ORDERS = (URGENCY, DUE, UNIT, KIND, DIRECTIVE, PERIOD, TASK)
 
 
@@ -108,30 +115,41 @@ def search_scope(db: Database, flt: WarningFilter) -> SearchScope:
     with db.read() as session:
         units = session.execute(select(Unit.id, Unit.name, Unit.short_name)).all()
         tasks = session.execute(
-            select(Task.id, Task.title, Directive.number_symbol)
-            .join(Directive, Directive.id == Task.directive_id)).all()
-        label_stmt = (select(Obligation.period_label).distinct()
-                      .where(*_conditions(flt.unfiltered())))
+            select(Task.id, Task.title, Directive.number_symbol).join(
+                Directive, Directive.id == Task.directive_id
+            )
+        ).all()
+        label_stmt = (
+            select(Obligation.period_label).distinct().where(*_conditions(flt.unfiltered()))
+        )
         labels = [label for (label,) in session.execute(label_stmt) if label]
     return SearchScope(
         units=tuple((uid, _key(name, short)) for uid, name, short in units),
         tasks=tuple((tid, _key(title, symbol)) for tid, title, symbol in tasks),
         labels=tuple((label, search_key(label)) for label in labels),
         unit_names=tuple((uid, name) for uid, name, _short in units),
-        task_titles=tuple((tid, title) for tid, title, _symbol in tasks))
+        task_titles=tuple((tid, title) for tid, title, _symbol in tasks),
+    )
 
 
-def _conditions(flt: WarningFilter, scope: SearchScope | None = None
-                ) -> list[ColumnElement[bool]]:
+def _conditions(flt: WarningFilter, scope: SearchScope | None = None) -> list[ColumnElement[bool]]:
     conditions = obligation_conditions(
-        flt.day, flt.window_days, statuses=list(WARNING_STATUSES),
-        directive_id=None, unit_id=flt.unit_id)
+        flt.day,
+        flt.window_days,
+        statuses=list(WARNING_STATUSES),
+        directive_id=None,
+        unit_id=flt.unit_id,
+    )
     if flt.directive_id is not None:
-        conditions.append(Obligation.task_id.in_(
-            select(Task.id).where(Task.directive_id == flt.directive_id)))
+        conditions.append(
+            Obligation.task_id.in_(select(Task.id).where(Task.directive_id == flt.directive_id))
+        )
     if flt.unit_kind is not None:
-        conditions.append(Obligation.unit_id.in_(
-            select(Unit.id).where(Unit.kind == UnitKind(flt.unit_kind).value)))
+        conditions.append(
+            Obligation.unit_id.in_(
+                select(Unit.id).where(Unit.kind == UnitKind(flt.unit_kind).value)
+            )
+        )
     if flt.search.strip():
         if scope is None:
             raise ValueError("searching needs the search scope")
@@ -141,12 +159,12 @@ def _conditions(flt: WarningFilter, scope: SearchScope | None = None
     return conditions
 
 
-def warning_totals(db: Database, flt: WarningFilter, scope: SearchScope | None = None
-                   ) -> StatusCounts:
+def warning_totals(
+    db: Database, flt: WarningFilter, scope: SearchScope | None = None
+) -> StatusCounts:
     """How many warnings match: overdue (due before the day) and due soon."""
     overdue = func.coalesce(func.sum(case((due_on(flt.day) < flt.day, 1), else_=0)), 0)
-    stmt = select(func.count(), overdue).select_from(Obligation).where(
-        *_conditions(flt, scope))
+    stmt = select(func.count(), overdue).select_from(Obligation).where(*_conditions(flt, scope))
     with db.read() as session:
         total, late = session.execute(stmt).one()
     return StatusCounts(overdue=int(late), due_soon=int(total) - int(late))
@@ -158,8 +176,13 @@ def _urgency(descending: bool, units: Sequence[Any]) -> list[Any]:
     alone gives the status order and, within it, the most days past due first. ``units`` is
     the unit order's SQL terms (:func:`app.ordering.unit_order_sql`)."""
     keys: list[Any] = [
-        Obligation.due_date, Task.directive_id, Obligation.task_id, *units,
-        Obligation.period_key, Obligation.id]
+        Obligation.due_date,
+        Task.directive_id,
+        Obligation.task_id,
+        *units,
+        Obligation.period_key,
+        Obligation.id,
+    ]
     return [k.desc() for k in keys] if descending else keys
 
 
@@ -167,13 +190,23 @@ def _rank(pairs: Sequence[tuple[int, str]], name: str):  # type: ignore[no-untyp
     """A small (id, rank) table in the Vietnamese order of the names (SQLite cannot sort
     Vietnamese): joined to order by unit name or task title."""
     ordered = sorted(pairs, key=lambda p: (sort_key(p[1]), p[0]))
-    return values(column("id", Integer), column("rank", Integer), name=name).data(
-        [(pid, n) for n, (pid, _text) in enumerate(ordered)] or [(-1, 0)]).cte(name)
+    return (
+        values(column("id", Integer), column("rank", Integer), name=name)
+        .data([(pid, n) for n, (pid, _text) in enumerate(ordered)] or [(-1, 0)])
+        .cte(name)
+    )
 
 
-def warning_page(db: Database, flt: WarningFilter, *, scope: SearchScope | None = None,
-                 order: str = URGENCY, descending: bool = False, limit: int | None = PAGE_SIZE,
-                 offset: int = 0) -> list[ObligationRow]:
+def warning_page(
+    db: Database,
+    flt: WarningFilter,
+    *,
+    scope: SearchScope | None = None,
+    order: str = URGENCY,
+    descending: bool = False,
+    limit: int | None = PAGE_SIZE,
+    offset: int = 0,
+) -> list[ObligationRow]:
     """One page of the warnings of ``flt`` (every matching row when ``limit`` is None)."""
     if order not in ORDERS:
         raise ValueError(order)
@@ -203,5 +236,12 @@ def warning_page(db: Database, flt: WarningFilter, *, scope: SearchScope | None 
         else:
             keys = [k.desc() if descending else k for k in first] + _urgency(False, units)
         return query_obligations(
-            session, flt.day, window_days=flt.window_days, where=_conditions(flt, scope),
-            order_by=keys, joins=joins, limit=limit, offset=offset)
+            session,
+            flt.day,
+            window_days=flt.window_days,
+            where=_conditions(flt, scope),
+            order_by=keys,
+            joins=joins,
+            limit=limit,
+            offset=offset,
+        )

@@ -93,8 +93,9 @@ def _force_server(monkeypatch: pytest.MonkeyPatch, db) -> None:
     monkeypatch.setattr(type(db), "is_server", property(lambda self: True))
 
 
-def test_on_a_server_the_file_goes_into_the_database(sample_db, tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_on_a_server_the_file_goes_into_the_database(
+    sample_db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from app.services import attachment_blobs
 
     _force_server(monkeypatch, sample_db)
@@ -112,13 +113,15 @@ def test_on_a_server_the_file_goes_into_the_database(sample_db, tmp_path: Path,
     assert opened.read_bytes() == b"%PDF-1.4 server scan"
 
 
-def test_on_a_server_a_wrong_file_type_is_refused(sample_db, tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_on_a_server_a_wrong_file_type_is_refused(
+    sample_db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _force_server(monkeypatch, sample_db)
     directive = list_directives(sample_db)[0]
     with pytest.raises(ValidationError):
-        attachments.attach_to_directive(sample_db, directive.id,
-                                        _scan(tmp_path / "usb", name="virus.exe"))
+        attachments.attach_to_directive(
+            sample_db, directive.id, _scan(tmp_path / "usb", name="virus.exe")
+        )
 
 
 def test_on_sqlite_the_file_is_copied_to_the_folder(sample_db, tmp_path: Path) -> None:
@@ -136,6 +139,7 @@ def test_real_server_attachment_round_trip(sample_db, tmp_path: Path) -> None:
     assert sample_db.is_server
     directive = list_directives(sample_db)[0]
     stored = attachments.attach_to_directive(
-        sample_db, directive.id, _scan(tmp_path / "usb", content=b"%PDF pg"))
+        sample_db, directive.id, _scan(tmp_path / "usb", content=b"%PDF pg")
+    )
     assert attachment_blobs.is_ref(stored)
     assert attachments.open_path(sample_db, stored, tmp_path / "out").read_bytes() == b"%PDF pg"

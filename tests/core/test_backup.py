@@ -35,8 +35,11 @@ pytestmark = pytest.mark.sqlite_only
 def _attachments(db: Database) -> dict[str, bytes]:
     folder = attachments_dir(db)
     assert folder is not None
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def _add_attachments(db: Database) -> None:
@@ -48,7 +51,8 @@ def _add_attachments(db: Database) -> None:
 
 
 def test_backup_then_restore_gives_identical_data_and_attachments(
-        sample_db: Database, tmp_path: Path) -> None:
+    sample_db: Database, tmp_path: Path
+) -> None:
     add_documents(sample_db)
     _add_attachments(sample_db)
     before, files_before = snapshot(sample_db), _attachments(sample_db)
@@ -60,17 +64,22 @@ def test_backup_then_restore_gives_identical_data_and_attachments(
     assert manifest["schema_revision"] and manifest["program_version"]
     assert manifest["created"] == "2018-12-31T16:30:00"
     assert set(manifest["files"]) == {
-        "sotheodoi.db", "attachments/2018/submission-1/Kế hoạch 45.pdf",
-        "attachments/chỉ đạo.docx"}
+        "sotheodoi.db",
+        "attachments/2018/submission-1/Kế hoạch 45.pdf",
+        "attachments/chỉ đạo.docx",
+    }
     # Change everything, then restore.
     from app.exchange.xlsx_import import apply_import, preview_import, write_template
+
     path = write_template("units", tmp_path / "t.xlsx")
     import openpyxl
+
     wb = openpyxl.load_workbook(path)
     wb["Nhập liệu"].append(["UBND xã Mới", None, "xã"])
     wb.save(path)
-    apply_import(sample_db, preview_import(sample_db, "units", path, today=NOW.date()),
-                 today=NOW.date())
+    apply_import(
+        sample_db, preview_import(sample_db, "units", path, today=NOW.date()), today=NOW.date()
+    )
     folder = attachments_dir(sample_db)
     assert folder is not None
     (folder / "chỉ đạo.docx").write_bytes(b"changed")
@@ -105,8 +114,7 @@ def _rewrite_zip(source: Path, target: Path, change: dict[str, bytes | None]) ->
                 zout.writestr(name, data)
 
 
-def test_restore_refuses_bad_files_and_changes_nothing(sample_db: Database, tmp_path: Path
-                                                       ) -> None:
+def test_restore_refuses_bad_files_and_changes_nothing(sample_db: Database, tmp_path: Path) -> None:
     add_documents(sample_db)
     good = create_backup(sample_db, tmp_path / "good.zip", now=NOW).path
     with zipfile.ZipFile(good) as zf:
@@ -117,8 +125,7 @@ def test_restore_refuses_bad_files_and_changes_nothing(sample_db: Database, tmp_
         "no-manifest": ({MANIFEST: None}, "thiếu tệp mô tả"),
         "tampered": ({"sotheodoi.db": db_bytes[:-10] + b"0123456789"}, "sha256"),
         "extra": ({"evil.txt": b"x"}, "không khớp"),
-        "newer": ({MANIFEST: json.dumps({**manifest, "format_version": 99}).encode()},
-                  "mới hơn"),
+        "newer": ({MANIFEST: json.dumps({**manifest, "format_version": 99}).encode()}, "mới hơn"),
     }
     for name, (change, expected) in cases.items():
         bad = tmp_path / f"{name}.zip"
@@ -149,8 +156,9 @@ def _backup_with_db(tmp_path: Path, good: Path, db_file: Path, name: str) -> Pat
     return out
 
 
-def test_restore_refuses_newer_schema_and_damaged_database(sample_db: Database, tmp_path: Path
-                                                          ) -> None:
+def test_restore_refuses_newer_schema_and_damaged_database(
+    sample_db: Database, tmp_path: Path
+) -> None:
     good = create_backup(sample_db, tmp_path / "good.zip", now=NOW).path
     copy = tmp_path / "copy.db"
     with zipfile.ZipFile(good) as zf:
@@ -165,7 +173,7 @@ def test_restore_refuses_newer_schema_and_damaged_database(sample_db: Database, 
     assert "phiên bản mới hơn" in info.value.message
     damaged = tmp_path / "damaged.db"
     raw = bytearray(copy.read_bytes())
-    raw[4096 * 2: 4096 * 2 + 200] = b"\x13" * 200
+    raw[4096 * 2 : 4096 * 2 + 200] = b"\x13" * 200
     damaged.write_bytes(bytes(raw))
     bad = _backup_with_db(tmp_path, good, damaged, "damaged.zip")
     with pytest.raises(ValidationError) as info:
@@ -173,8 +181,9 @@ def test_restore_refuses_newer_schema_and_damaged_database(sample_db: Database, 
     assert "hỏng" in info.value.message
 
 
-def test_restore_migrates_an_older_backup(sample_db: Database, tmp_path: Path,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_restore_migrates_an_older_backup(
+    sample_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A backup whose schema is older than head is brought to head after the restore."""
     from app.db import migrate
 
@@ -234,11 +243,15 @@ def test_rotation_keeps_newest_even_with_zero(tmp_path: Path) -> None:
     deleted = rotate(tmp_path, keep_daily=1, keep_monthly=0)  # first and last of the day
     assert [p.name for p in deleted] == ["tu-dong-20180102-090000-a.zip"]
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "other.zip", "tu-dong-20180102-080000-a.zip", "tu-dong-20180102-100000-a.zip"]
+        "other.zip",
+        "tu-dong-20180102-080000-a.zip",
+        "tu-dong-20180102-100000-a.zip",
+    ]
 
 
-def test_cli_backup_and_restore(sample_db: Database, tmp_path: Path,
-                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_backup_and_restore(
+    sample_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert sample_db.path is not None
     db = str(sample_db.path)
     out = tmp_path / "b.zip"
@@ -270,8 +283,9 @@ def test_move_data_folder(sample_db: Database, tmp_path: Path) -> None:
         move_data(sample_db, tmp_path / "moi", now=NOW)
 
 
-def test_failed_database_write_leaves_everything(sample_db: Database, tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_database_write_leaves_everything(
+    sample_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from app.errors import DatabaseError
     from app.exchange import backup as backup_module
 
@@ -332,15 +346,14 @@ def _declare_size(path: Path, member: str, size: int) -> None:
     while True:
         at = data.index(b"PK\x01\x02", at)
         name_len = struct.unpack_from("<H", data, at + 28)[0]
-        if bytes(data[at + 46: at + 46 + name_len]) == name:
+        if bytes(data[at + 46 : at + 46 + name_len]) == name:
             struct.pack_into("<I", data, at + 24, size)
             break
         at += 4
     path.write_bytes(bytes(data))
 
 
-def _zero_filled(tmp_path: Path, good: Path, *, declared: int, manifest_size: int | None
-                 ) -> Path:
+def _zero_filled(tmp_path: Path, good: Path, *, declared: int, manifest_size: int | None) -> Path:
     """A backup whose database is zeros: 1 MiB of them compressed, claiming ``declared``
     bytes (3 GiB in the report that found it)."""
     import hashlib
@@ -389,13 +402,16 @@ def no_extraction(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 def _folder_state(folder: Path) -> dict[str, int]:
-    return {p.relative_to(folder).as_posix(): p.stat().st_size
-            for p in folder.rglob("*") if p.is_file() and "-wal" not in p.name
-            and "-shm" not in p.name}
+    return {
+        p.relative_to(folder).as_posix(): p.stat().st_size
+        for p in folder.rglob("*")
+        if p.is_file() and "-wal" not in p.name and "-shm" not in p.name
+    }
 
 
 def test_a_zip_of_a_huge_zero_filled_database_is_refused_before_extracting(
-        sample_db: Database, tmp_path: Path, no_extraction: list[str]) -> None:
+    sample_db: Database, tmp_path: Path, no_extraction: list[str]
+) -> None:
     assert sample_db.path is not None
     good = create_backup(sample_db, tmp_path / "good.zip", now=NOW).path
     data = sample_db.path.resolve().parent
@@ -418,7 +434,8 @@ def test_a_zip_of_a_huge_zero_filled_database_is_refused_before_extracting(
 
 
 def test_a_database_whose_header_disagrees_with_its_size_is_refused(
-        sample_db: Database, tmp_path: Path, no_extraction: list[str]) -> None:
+    sample_db: Database, tmp_path: Path, no_extraction: list[str]
+) -> None:
     good = create_backup(sample_db, tmp_path / "good.zip", now=NOW).path
     manifest = _manifest(good)
     real_size = manifest["sizes"]["sotheodoi.db"]  # type: ignore[index]
@@ -433,8 +450,12 @@ def test_a_database_whose_header_disagrees_with_its_size_is_refused(
 
 
 def test_not_enough_free_space_is_said_before_extracting(
-        sample_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        no_extraction: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    sample_db: Database,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    no_extraction: list[str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     import shutil
     from collections import namedtuple
 
@@ -469,8 +490,8 @@ MALFORMED_MANIFESTS: dict[str, object] = {
 
 @pytest.mark.parametrize("case", list(MALFORMED_MANIFESTS))
 def test_a_malformed_manifest_says_the_backup_is_bad(
-        sample_db: Database, tmp_path: Path, case: str,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    sample_db: Database, tmp_path: Path, case: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert sample_db.path is not None
     good = create_backup(sample_db, tmp_path / "good.zip", now=NOW).path
     change = MALFORMED_MANIFESTS[case]
@@ -498,16 +519,21 @@ def test_a_malformed_manifest_says_the_backup_is_bad(
 
 
 def test_a_member_where_a_folder_must_be_says_bad_backup_not_file_exists(
-        sample_db: Database, tmp_path: Path) -> None:
+    sample_db: Database, tmp_path: Path
+) -> None:
     import hashlib
 
     good = create_backup(sample_db, tmp_path / "good.zip", now=NOW).path
     manifest = _manifest(good)
     extra = {"attachments/2018": b"a file", "attachments/2018/bao-cao.pdf": b"%PDF"}
-    manifest["files"] = {**manifest["files"],  # type: ignore[dict-item]
-                         **{k: hashlib.sha256(v).hexdigest() for k, v in extra.items()}}
-    manifest["sizes"] = {**manifest["sizes"],  # type: ignore[dict-item]
-                         **{k: len(v) for k, v in extra.items()}}
+    manifest["files"] = {
+        **manifest["files"],  # type: ignore[dict-item]
+        **{k: hashlib.sha256(v).hexdigest() for k, v in extra.items()},
+    }
+    manifest["sizes"] = {
+        **manifest["sizes"],  # type: ignore[dict-item]
+        **{k: len(v) for k, v in extra.items()},
+    }
     bad = tmp_path / "thu-muc.zip"
     _rewrite_zip(good, bad, {MANIFEST: json.dumps(manifest).encode(), **extra})
     with pytest.raises(ValidationError) as err:
@@ -523,10 +549,12 @@ def _drop(db_file: Path, sql: str) -> None:
     con.close()
 
 
-@pytest.mark.parametrize("damage", ["DROP TABLE task_unit_kind",
-                                    "ALTER TABLE unit DROP COLUMN note"])
-def test_our_stamp_without_our_schema_is_refused(sample_db: Database, tmp_path: Path,
-                                                 damage: str) -> None:
+@pytest.mark.parametrize(
+    "damage", ["DROP TABLE task_unit_kind", "ALTER TABLE unit DROP COLUMN note"]
+)
+def test_our_stamp_without_our_schema_is_refused(
+    sample_db: Database, tmp_path: Path, damage: str
+) -> None:
     """A backup carrying our revision stamp but not our tables and columns was restored and
     broke every command: the schema is checked, not the stamp alone."""
     assert sample_db.path is not None
@@ -543,14 +571,16 @@ def test_our_stamp_without_our_schema_is_refused(sample_db: Database, tmp_path: 
     with pytest.raises(ValidationError) as err:
         restore_backup(sample_db, bad, now=NOW)
     assert "không đúng lược đồ của Sổ theo dõi" in err.value.message
-    assert ("bảng task_unit_kind" if "TABLE task" in damage else "cột unit.note") \
-        in err.value.message
+    assert (
+        "bảng task_unit_kind" if "TABLE task" in damage else "cột unit.note"
+    ) in err.value.message
     assert snapshot(sample_db) == before
     assert run(["--db", str(sample_db.path), "units"]) == 0
 
 
 def test_backup_and_restore_never_use_the_system_temp_folder(
-        sample_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    sample_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import tempfile
 
     from app import fileio
@@ -590,7 +620,7 @@ def test_files_written_get_normal_permissions(sample_db: Database, tmp_path: Pat
     assert old == _UMASK
 
 
-KILL_DRIVER = r'''
+KILL_DRIVER = r"""
 import sys, time
 from pathlib import Path
 from app.db import connect
@@ -614,12 +644,13 @@ else:
         time.sleep(600)
     backup._check_database = check_then_hang
     backup.restore_backup(db, Path(zip_file), now=__import__("datetime").datetime.now())
-'''
+"""
 
 
 @pytest.mark.parametrize("what", ["backup", "restore"])
 def test_a_killed_backup_or_restore_leaves_its_stage_and_the_next_start_removes_it(
-        sample_db: Database, tmp_path: Path, what: str) -> None:
+    sample_db: Database, tmp_path: Path, what: str
+) -> None:
     """SIGKILL while the database copy is staged: the copy is in the data folder (never the
     system temp folder), and the next start of the program removes it."""
     import os
@@ -636,13 +667,18 @@ def test_a_killed_backup_or_restore_leaves_its_stage_and_the_next_start_removes_
     root = Path(__file__).resolve().parents[2]
     env = dict(os.environ, PYTHONPATH=str(root), TMPDIR=str(tmp_path / "system-temp"))
     (tmp_path / "system-temp").mkdir()
-    child = subprocess.Popen([sys.executable, "-c", KILL_DRIVER, what, str(sample_db.path),
-                              str(made)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True, env=env)
+    child = subprocess.Popen(
+        [sys.executable, "-c", KILL_DRIVER, what, str(sample_db.path), str(made)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     try:
         assert child.stdout is not None
-        assert child.stdout.readline().strip() == "STAGED", child.stderr.read() if \
-            child.stderr else ""
+        assert child.stdout.readline().strip() == "STAGED", (
+            child.stderr.read() if child.stderr else ""
+        )
         stages = [p for p in data.iterdir() if p.name.startswith(".sotheodoi-tam-")]
         assert len(stages) == 1 and (stages[0] / "sotheodoi.db").stat().st_size > 0
     finally:
@@ -655,8 +691,7 @@ def test_a_killed_backup_or_restore_leaves_its_stage_and_the_next_start_removes_
     with staging_folder(data, "dang-dung") as live:
         assert run(["--db", str(sample_db.path), "status", "--as-of", "02/05/2018"]) == 0
         assert live.is_dir()
-        assert not [p for p in data.iterdir() if p.name.startswith(".sotheodoi-tam-")
-                    and p != live]
+        assert not [p for p in data.iterdir() if p.name.startswith(".sotheodoi-tam-") and p != live]
     assert remove_stale_stages(data) == []
     assert not [p for p in data.iterdir() if p.name.startswith(".sotheodoi-tam-")]
 
@@ -678,7 +713,7 @@ def test_the_schema_expected_of_a_head_backup_is_the_migrated_one(tmp_path: Path
     assert {"unit", "submission", "alembic_version"} <= set(from_models)
 
 
-SWAP_DRIVER = r'''
+SWAP_DRIVER = r"""
 import datetime, shutil, sys, time
 from pathlib import Path
 from app.db import connect
@@ -714,12 +749,13 @@ backup._AttachmentSwap.finish = finish
 db = connect(db_file)
 backup.restore_backup(db, Path(zip_file), now=datetime.datetime(2018, 12, 31, 16, 30))
 print("DONE", flush=True)
-'''
+"""
 
 
 @pytest.mark.parametrize("point", ["copied", "moved-old", "swapped", "database-in", "finished"])
 def test_a_restore_killed_between_attachments_and_database_is_set_right_at_start(
-        sample_db: Database, tmp_path: Path, point: str) -> None:
+    sample_db: Database, tmp_path: Path, point: str
+) -> None:
     """The attachments folder and the database are replaced in two steps. SIGKILL between
     them used to leave the backup's attachments beside the old database (or the current
     attachments hidden in .attachments-cu-…); the next start now completes or undoes the
@@ -742,9 +778,13 @@ def test_a_restore_killed_between_attachments_and_database_is_set_right_at_start
     (folder / "cu.pdf").write_bytes(b"%PDF the current one")
     sample_db.dispose()
     root = Path(__file__).resolve().parents[2]
-    child = subprocess.Popen([sys.executable, "-c", SWAP_DRIVER, point, str(sample_db.path),
-                              str(made)], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                             text=True, env=dict(os.environ, PYTHONPATH=str(root)))
+    child = subprocess.Popen(
+        [sys.executable, "-c", SWAP_DRIVER, point, str(sample_db.path), str(made)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(root)),
+    )
     try:
         assert child.stdout is not None
         line = child.stdout.readline().strip()
@@ -765,15 +805,17 @@ def test_a_restore_killed_between_attachments_and_database_is_set_right_at_start
     else:
         assert (count, files) == (35, ["cu.pdf"])  # as before, both
     assert not (data / ".khoi-phuc-dang-do.json").exists()
-    assert not [p.name for p in data.iterdir() if p.name.startswith((".attachments",
-                                                                      ".sotheodoi-tam"))]
+    assert not [
+        p.name for p in data.iterdir() if p.name.startswith((".attachments", ".sotheodoi-tam"))
+    ]
     con = sqlite3.connect(sample_db.path)
     assert con.execute("PRAGMA user_version").fetchone()[0] == 0
     con.close()
 
 
-def test_a_finished_restore_leaves_no_journal_and_no_token(sample_db: Database,
-                                                          tmp_path: Path) -> None:
+def test_a_finished_restore_leaves_no_journal_and_no_token(
+    sample_db: Database, tmp_path: Path
+) -> None:
     assert sample_db.path is not None
     made = create_backup(sample_db, tmp_path / "b.zip", now=NOW).path
     restore_backup(sample_db, made, now=NOW)
@@ -783,8 +825,7 @@ def test_a_finished_restore_leaves_no_journal_and_no_token(sample_db: Database,
     con.close()
 
 
-def test_stages_half_made_or_half_removed_are_cleaned_and_live_ones_kept(tmp_path: Path
-                                                                         ) -> None:
+def test_stages_half_made_or_half_removed_are_cleaned_and_live_ones_kept(tmp_path: Path) -> None:
     from app.fileio import STAGE_PREFIX, remove_stale_stages, staging_folder
 
     half_removed = tmp_path / f"{STAGE_PREFIX}sao-luu-abc"  # killed after its lock went

@@ -46,18 +46,24 @@ SPECIAL = [
     " " * 10_000,
     "\u0301" * 500,
 ]
-texts = st.one_of(st.text(max_size=60), st.sampled_from(SPECIAL),
-                  st.builds(lambda s, n: s * n, st.text(min_size=1, max_size=3),
-                            st.integers(1, 4000)))
-dates = st.one_of(st.none(), st.dates(),
-                  st.dates(dt.date(2015, 1, 1), dt.date(2030, 12, 31)))
-huge = st.one_of(st.integers(-5, 40), st.integers(-(2**80), 2**80),
-                 st.sampled_from([2**63, 2**63 - 1, -(2**63) - 1, 10**30]))
+texts = st.one_of(
+    st.text(max_size=60),
+    st.sampled_from(SPECIAL),
+    st.builds(lambda s, n: s * n, st.text(min_size=1, max_size=3), st.integers(1, 4000)),
+)
+dates = st.one_of(st.none(), st.dates(), st.dates(dt.date(2015, 1, 1), dt.date(2030, 12, 31)))
+huge = st.one_of(
+    st.integers(-5, 40),
+    st.integers(-(2**80), 2**80),
+    st.sampled_from([2**63, 2**63 - 1, -(2**63) - 1, 10**30]),
+)
 # SOTHEODOI_FUZZ_SCALE=20 multiplies every example count (the long run in docs/reliability.md).
 SCALE = max(1, int(os.environ.get("SOTHEODOI_FUZZ_SCALE", "1")))
-SETTINGS = settings(max_examples=50 * SCALE, deadline=None,
-                    suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                           HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=50 * SCALE,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 @pytest.fixture(scope="module")
@@ -66,8 +72,11 @@ def shared_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
     db = connect(str(path))
     load_sample(db)
     db.dispose()  # durability is tested elsewhere; here thousands of rejected writes are
-    event.listen(db.engine, "connect",  # tried, so skip the fsync of each commit
-                 lambda con, _rec: con.execute("PRAGMA synchronous=OFF"))
+    event.listen(
+        db.engine,
+        "connect",  # tried, so skip the fsync of each commit
+        lambda con, _rec: con.execute("PRAGMA synchronous=OFF"),
+    )
     yield db
     db.dispose()
 
@@ -76,8 +85,12 @@ def counts(db: Database) -> dict[str, int]:
     assert db.path is not None
     con = sqlite3.connect(db.path)
     try:
-        tables = [r[0] for r in con.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
+        tables = [
+            r[0]
+            for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
         return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
     finally:
         con.close()
@@ -130,9 +143,14 @@ def test_sort_key_is_a_total_order(values: list[str]) -> None:
 
 
 @settings(max_examples=300 * SCALE, deadline=None)
-@given(st.one_of(st.text(max_size=30), st.sampled_from(SPECIAL),
-                 st.builds("{}/{}/{}".format, huge, huge, huge),
-                 st.builds("{}-{}-{}".format, huge, huge, huge)))
+@given(
+    st.one_of(
+        st.text(max_size=30),
+        st.sampled_from(SPECIAL),
+        st.builds("{}/{}/{}".format, huge, huge, huge),
+        st.builds("{}-{}-{}".format, huge, huge, huge),
+    )
+)
 def test_parse_date_gives_a_date_or_a_clear_error(text: str) -> None:
     try:
         day = parse_date(text, field="ngay")
@@ -150,9 +168,22 @@ def test_parse_date_reads_what_fmt_writes(day: dt.date) -> None:
     assert parse_date(day.isoformat()) == day
 
 
-@pytest.mark.parametrize("text", ["31/02/2018", "29/02/2019", "00/01/2018", "32/01/2018",
-                                  "15/13/2018", "31/04/2018", "01/01/1900", "01/01/99999",
-                                  "1/1/18", "30-04", "ngày 30 tháng 4"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "31/02/2018",
+        "29/02/2019",
+        "00/01/2018",
+        "32/01/2018",
+        "15/13/2018",
+        "31/04/2018",
+        "01/01/1900",
+        "01/01/99999",
+        "1/1/18",
+        "30-04",
+        "ngày 30 tháng 4",
+    ],
+)
 def test_impossible_dates_are_refused(text: str) -> None:
     with pytest.raises(ValidationError) as caught:
         parse_date(text)
@@ -163,24 +194,59 @@ def test_impossible_dates_are_refused(text: str) -> None:
 
 
 @SETTINGS
-@given(name=texts, short=texts, kind=st.one_of(st.sampled_from(["so_nganh", "huyen", "khac"]),
-                                                texts),
-       email=texts, note=texts, phone=texts, start=dates, end=dates,
-       order=st.one_of(st.none(), huge))
-def test_unit_form(shared_db: Database, name: str, short: str, kind: str, email: str,
-                   note: str, phone: str, start: dt.date | None, end: dt.date | None,
-                   order: int | None) -> None:
+@given(
+    name=texts,
+    short=texts,
+    kind=st.one_of(st.sampled_from(["so_nganh", "huyen", "khac"]), texts),
+    email=texts,
+    note=texts,
+    phone=texts,
+    start=dates,
+    end=dates,
+    order=st.one_of(st.none(), huge),
+)
+def test_unit_form(
+    shared_db: Database,
+    name: str,
+    short: str,
+    kind: str,
+    email: str,
+    note: str,
+    phone: str,
+    start: dt.date | None,
+    end: dt.date | None,
+    order: int | None,
+) -> None:
     from app.services.units import NAME_MAX, UnitInput, _validate, create_unit
 
-    data = UnitInput(name=name, kind=kind, short_name=short, email=email, note=note,
-                     phone=phone, valid_from=start, valid_to=end, sort_order=order)
+    data = UnitInput(
+        name=name,
+        kind=kind,
+        short_name=short,
+        email=email,
+        note=note,
+        phone=phone,
+        valid_from=start,
+        valid_to=end,
+        sort_order=order,
+    )
     try:
         values = _validate(data)
     except ValidationError as exc:
         assert_clear(exc)
         assert exc.errors and set(exc.errors) <= {
-            "name", "short_name", "kind", "valid_to", "email", "head_title", "address",
-            "phone", "contact_person", "note", "sort_order"}
+            "name",
+            "short_name",
+            "kind",
+            "valid_to",
+            "email",
+            "head_title",
+            "address",
+            "phone",
+            "contact_person",
+            "note",
+            "sort_order",
+        }
     else:
         assert 0 < len(str(values["name"])) <= NAME_MAX and no_controls(str(values["name"]))
     before = counts(shared_db)
@@ -198,14 +264,21 @@ def test_unit_form(shared_db: Database, name: str, short: str, kind: str, email:
 
 
 @SETTINGS
-@given(symbol=st.one_of(texts, st.builds("{}/{}".format, huge, texts)), signed=dates,
-       subject=texts, issuer=texts, basis=texts)
-def test_directive_form(shared_db: Database, symbol: str, signed: dt.date | None,
-                        subject: str, issuer: str, basis: str) -> None:
+@given(
+    symbol=st.one_of(texts, st.builds("{}/{}".format, huge, texts)),
+    signed=dates,
+    subject=texts,
+    issuer=texts,
+    basis=texts,
+)
+def test_directive_form(
+    shared_db: Database, symbol: str, signed: dt.date | None, subject: str, issuer: str, basis: str
+) -> None:
     from app.services.directives import DirectiveInput, _validate_directive, create_directive
 
-    data = DirectiveInput(number_symbol=symbol, signed_date=signed, subject=subject,
-                          issuer=issuer, basis=basis)
+    data = DirectiveInput(
+        number_symbol=symbol, signed_date=signed, subject=subject, issuer=issuer, basis=basis
+    )
     try:
         _validate_directive(data)
     except ValidationError as exc:
@@ -221,23 +294,48 @@ def test_directive_form(shared_db: Database, symbol: str, signed: dt.date | None
 
 
 @SETTINGS
-@given(title=texts, kind=st.one_of(st.sampled_from(["once", "periodic"]), texts),
-       period=st.one_of(st.none(), st.sampled_from(["month", "quarter", "half", "nine_months",
-                                                    "year"]), texts),
-       due=dates, start=dates, end=dates, due_day=st.one_of(st.none(), huge),
-       offset=huge, unit_kinds=st.lists(st.one_of(st.sampled_from(["so_nganh", "huyen"]),
-                                                  texts), max_size=3),
-       unit_ids=st.lists(huge, max_size=3))
-def test_task_form(shared_db: Database, title: str, kind: str, period: str | None,
-                   due: dt.date | None, start: dt.date | None, end: dt.date | None,
-                   due_day: int | None, offset: int, unit_kinds: list[str],
-                   unit_ids: list[int]) -> None:
+@given(
+    title=texts,
+    kind=st.one_of(st.sampled_from(["once", "periodic"]), texts),
+    period=st.one_of(
+        st.none(), st.sampled_from(["month", "quarter", "half", "nine_months", "year"]), texts
+    ),
+    due=dates,
+    start=dates,
+    end=dates,
+    due_day=st.one_of(st.none(), huge),
+    offset=huge,
+    unit_kinds=st.lists(st.one_of(st.sampled_from(["so_nganh", "huyen"]), texts), max_size=3),
+    unit_ids=st.lists(huge, max_size=3),
+)
+def test_task_form(
+    shared_db: Database,
+    title: str,
+    kind: str,
+    period: str | None,
+    due: dt.date | None,
+    start: dt.date | None,
+    end: dt.date | None,
+    due_day: int | None,
+    offset: int,
+    unit_kinds: list[str],
+    unit_ids: list[int],
+) -> None:
     from app.services.directives import TaskInput, add_task, list_directives
 
     directive_id = list_directives(shared_db)[0].id
-    data = TaskInput(title=title, kind=kind, period_kind=period, due_date=due,
-                     start_date=start, end_date=end, due_day=due_day,
-                     due_month_offset=offset, unit_kinds=unit_kinds, unit_ids=unit_ids)
+    data = TaskInput(
+        title=title,
+        kind=kind,
+        period_kind=period,
+        due_date=due,
+        start_date=start,
+        end_date=end,
+        due_day=due_day,
+        due_month_offset=offset,
+        unit_kinds=unit_kinds,
+        unit_ids=unit_ids,
+    )
     before = counts(shared_db)
     try:
         add_task(shared_db, directive_id, data)
@@ -252,18 +350,38 @@ def test_task_form(shared_db: Database, title: str, kind: str, period: str | Non
 
 
 @SETTINGS
-@given(obligation=st.one_of(st.integers(1, 90), huge), number=texts, signed=dates,
-       received=dates, signer=texts, channel=st.one_of(st.sampled_from(["giay", "email"]),
-                                                       texts),
-       summary=texts, today=st.dates(dt.date(2018, 1, 1), dt.date(2030, 1, 1)))
-def test_submission_form(shared_db: Database, obligation: int, number: str,
-                         signed: dt.date | None, received: dt.date | None, signer: str,
-                         channel: str, summary: str, today: dt.date) -> None:
+@given(
+    obligation=st.one_of(st.integers(1, 90), huge),
+    number=texts,
+    signed=dates,
+    received=dates,
+    signer=texts,
+    channel=st.one_of(st.sampled_from(["giay", "email"]), texts),
+    summary=texts,
+    today=st.dates(dt.date(2018, 1, 1), dt.date(2030, 1, 1)),
+)
+def test_submission_form(
+    shared_db: Database,
+    obligation: int,
+    number: str,
+    signed: dt.date | None,
+    received: dt.date | None,
+    signer: str,
+    channel: str,
+    summary: str,
+    today: dt.date,
+) -> None:
     from app.services.submissions import SubmissionInput, record_submission
 
-    data = SubmissionInput(obligation_id=obligation, number_symbol=number, signed_date=signed,
-                           received_date=received, signer=signer, channel=channel,
-                           summary=summary)
+    data = SubmissionInput(
+        obligation_id=obligation,
+        number_symbol=number,
+        signed_date=signed,
+        received_date=received,
+        signer=signer,
+        channel=channel,
+        summary=summary,
+    )
     before = counts(shared_db)
     try:
         info = record_submission(shared_db, data, today=today)
@@ -279,20 +397,35 @@ def test_submission_form(shared_db: Database, obligation: int, number: str,
 
 
 @SETTINGS
-@given(warning=st.one_of(huge, texts, st.none()), due_day=st.one_of(huge, texts),
-       keep=st.one_of(huge, texts, st.floats()), agency=texts,
-       recipients=st.lists(texts, max_size=4))
-def test_settings_form(shared_db: Database, warning: object, due_day: object, keep: object,
-                       agency: str, recipients: list[str]) -> None:
+@given(
+    warning=st.one_of(huge, texts, st.none()),
+    due_day=st.one_of(huge, texts),
+    keep=st.one_of(huge, texts, st.floats()),
+    agency=texts,
+    recipients=st.lists(texts, max_size=4),
+)
+def test_settings_form(
+    shared_db: Database,
+    warning: object,
+    due_day: object,
+    keep: object,
+    agency: str,
+    recipients: list[str],
+) -> None:
     from app.settings import load_settings, save_settings
 
     with shared_db.read() as session:
         saved = load_settings(session)
     try:
         with shared_db.write() as session:
-            result = save_settings(session, warning_days=warning, default_due_day=due_day,
-                                   backup_keep_daily=keep, agency_name=agency,
-                                   recipients=recipients)
+            result = save_settings(
+                session,
+                warning_days=warning,
+                default_due_day=due_day,
+                backup_keep_daily=keep,
+                agency_name=agency,
+                recipients=recipients,
+            )
     except ValidationError as exc:
         assert_clear(exc)
         with shared_db.read() as session:
@@ -300,29 +433,71 @@ def test_settings_form(shared_db: Database, warning: object, due_day: object, ke
     else:
         assert 0 <= result.warning_days <= 90 and 1 <= result.default_due_day <= 31
         with shared_db.write() as session:  # put the sample's settings back
-            save_settings(session, warning_days=saved.warning_days,
-                          default_due_day=saved.default_due_day,
-                          backup_keep_daily=saved.backup_keep_daily,
-                          agency_name=saved.agency_name, recipients=list(saved.recipients))
+            save_settings(
+                session,
+                warning_days=saved.warning_days,
+                default_due_day=saved.default_due_day,
+                backup_keep_daily=saved.backup_keep_daily,
+                agency_name=saved.agency_name,
+                recipients=list(saved.recipients),
+            )
 
 
 # --- the command line -------------------------------------------------------------------------
 
-TOKENS = ["status", "receive", "sample", "units", "--json", "--as-of", "--unit", "--directive",
-          "--task", "--period", "--number", "--signed", "--received", "--today", "--kind",
-          "--status", "--channel", "--summary", "--signer", "-h", "--all", "2116/UBND-NC",
-          "Sở Tư pháp", "Năm 2018", "Báo cáo định kỳ năm", "31/02/2018", "02/05/2018",
-          "2018-13-45", "99999999999999999999", "-1", "huyen", "overdue", "giay", "--",
-          "=", "--as-of=30/04/2018", "\u202e", "ạ" * 10_000]
+TOKENS = [
+    "status",
+    "receive",
+    "sample",
+    "units",
+    "--json",
+    "--as-of",
+    "--unit",
+    "--directive",
+    "--task",
+    "--period",
+    "--number",
+    "--signed",
+    "--received",
+    "--today",
+    "--kind",
+    "--status",
+    "--channel",
+    "--summary",
+    "--signer",
+    "-h",
+    "--all",
+    "2116/UBND-NC",
+    "Sở Tư pháp",
+    "Năm 2018",
+    "Báo cáo định kỳ năm",
+    "31/02/2018",
+    "02/05/2018",
+    "2018-13-45",
+    "99999999999999999999",
+    "-1",
+    "huyen",
+    "overdue",
+    "giay",
+    "--",
+    "=",
+    "--as-of=30/04/2018",
+    "\u202e",
+    "ạ" * 10_000,
+]
 # Free text never starts with "-": argparse would read it as an abbreviation of --db.
 free = texts.filter(lambda s: not s.startswith("-"))
 
 
-@settings(max_examples=120 * SCALE, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=120 * SCALE,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(argv=st.lists(st.one_of(st.sampled_from(TOKENS), free), max_size=12))
-def test_cli_with_random_arguments(shared_db: Database, argv: list[str],
-                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_with_random_arguments(
+    shared_db: Database, argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
     assume("-h" not in argv or argv.index("-h") > 0)
     out, err = io.StringIO(), io.StringIO()
     code = run(["--db", str(shared_db.path), *argv], out=out, err=err)
@@ -335,9 +510,16 @@ def test_cli_with_random_arguments(shared_db: Database, argv: list[str],
         assert "Lỗi" in messages
 
 
-def test_cli_never_touches_the_working_folder(tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_never_touches_the_working_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
-    assert run(["--db", str(tmp_path / "x.db"), "status", "--as-of", "31/02/2018"],
-               out=io.StringIO(), err=io.StringIO()) == 2
+    assert (
+        run(
+            ["--db", str(tmp_path / "x.db"), "status", "--as-of", "31/02/2018"],
+            out=io.StringIO(),
+            err=io.StringIO(),
+        )
+        == 2
+    )
     assert [p.name for p in tmp_path.iterdir()] == []

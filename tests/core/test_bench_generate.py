@@ -8,9 +8,11 @@ from pathlib import Path
 
 from bench.generate import generate
 
-KEY_SQL = ("SELECT t.sort_order, d.number_symbol, u.name, o.period_key, o.due_date, "
-           "o.exempt_reason FROM obligation o JOIN task t ON t.id = o.task_id "
-           "JOIN directive d ON d.id = t.directive_id JOIN unit u ON u.id = o.unit_id")
+KEY_SQL = (
+    "SELECT t.sort_order, d.number_symbol, u.name, o.period_key, o.due_date, "
+    "o.exempt_reason FROM obligation o JOIN task t ON t.id = o.task_id "
+    "JOIN directive d ON d.id = t.directive_id JOIN unit u ON u.id = o.unit_id"
+)
 
 
 def _rows(path: Path, sql: str) -> list[tuple[object, ...]]:
@@ -32,17 +34,24 @@ def test_same_seed_same_data_and_received_fields_match_submissions(tmp_path: Pat
     first = generate("S", tmp_path / "a.db", seed=11)
     second = generate("S", tmp_path / "b.db", seed=11)
     assert (first.units, first.obligations, first.submissions) == (
-        second.units, second.obligations, second.submissions)
+        second.units,
+        second.obligations,
+        second.submissions,
+    )
     assert _rows(first.path, KEY_SQL) == _rows(second.path, KEY_SQL)
     assert first.submissions > 0
-    mismatched = _rows(first.path, """
+    mismatched = _rows(
+        first.path,
+        """
         SELECT o.id FROM obligation o LEFT JOIN (
             SELECT obligation_id, MIN(received_date) AS first, COUNT(*) AS n
             FROM submission GROUP BY obligation_id) s ON s.obligation_id = o.id
-        WHERE o.first_received IS NOT s.first OR o.submission_count != COALESCE(s.n, 0)""")
+        WHERE o.first_received IS NOT s.first OR o.submission_count != COALESCE(s.n, 0)""",
+    )
     assert mismatched == []
     kinds = _rows(first.path, "SELECT DISTINCT kind FROM unit")
     assert len(kinds) == 3
-    changed = _rows(first.path, "SELECT COUNT(*) FROM unit "
-                                "WHERE valid_from IS NOT NULL OR valid_to IS NOT NULL")
+    changed = _rows(
+        first.path, "SELECT COUNT(*) FROM unit WHERE valid_from IS NOT NULL OR valid_to IS NOT NULL"
+    )
     assert changed[0][0] >= 2

@@ -10,14 +10,30 @@ import bench.generate
 from bench import run
 
 
-def test_runner_writes_the_table_between_its_markers(tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_runner_writes_the_table_between_its_markers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(bench.generate, "DATA_DIR", tmp_path / "data")
     out = tmp_path / "performance.md"
-    out.write_text("# Performance\n\nKept text.\n\n<!-- bench:begin -->\nold\n"
-                   "<!-- bench:end -->\n\n## Bundle\n\nKept too.\n", encoding="utf-8")
-    code = run.main(["--scales", "S", "--repeat", "1", "--only", "warnings,search,pdf,xlsx",
-                     "--out", str(out), "--json", str(tmp_path / "raw.json")])
+    out.write_text(
+        "# Performance\n\nKept text.\n\n<!-- bench:begin -->\nold\n"
+        "<!-- bench:end -->\n\n## Bundle\n\nKept too.\n",
+        encoding="utf-8",
+    )
+    code = run.main(
+        [
+            "--scales",
+            "S",
+            "--repeat",
+            "1",
+            "--only",
+            "warnings,search,pdf,xlsx",
+            "--out",
+            str(out),
+            "--json",
+            str(tmp_path / "raw.json"),
+        ]
+    )
     text = out.read_text(encoding="utf-8")
     assert code == 0
     assert "Kept text." in text and "Kept too." in text and "\nold\n" not in text

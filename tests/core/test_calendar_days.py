@@ -47,9 +47,20 @@ def _directive(db: Database):
 
 def _turn_shift(db: Database, on: bool) -> None:
     d = _directive(db)
-    update_directive(db, d.id, DirectiveInput(
-        number_symbol=d.number_symbol, signed_date=d.signed_date, issuer=d.issuer,
-        signer=d.signer, subject=d.subject, basis=d.basis, note=d.note, shift_due=on))
+    update_directive(
+        db,
+        d.id,
+        DirectiveInput(
+            number_symbol=d.number_symbol,
+            signed_date=d.signed_date,
+            issuer=d.issuer,
+            signer=d.signer,
+            subject=d.subject,
+            basis=d.basis,
+            note=d.note,
+            shift_due=on,
+        ),
+    )
 
 
 def _statuses(db: Database, day: D) -> dict[int, Status]:
@@ -59,8 +70,9 @@ def _statuses(db: Database, day: D) -> dict[int, Status]:
 def test_off_by_default_nothing_changes(sample_db: Database) -> None:
     assert not _directive(sample_db).shift_due
     before = {day: _statuses(sample_db, day) for day in (D(2018, 4, 30), D(2018, 5, 1))}
-    add_calendar_day(sample_db, CalendarDayInput(D(2018, 6, 20), False, "Nghỉ thử"),
-                     today=D(2018, 4, 20))
+    add_calendar_day(
+        sample_db, CalendarDayInput(D(2018, 6, 20), False, "Nghỉ thử"), today=D(2018, 4, 20)
+    )
     assert {day: _statuses(sample_db, day) for day in before} == before
     plan = list_obligations(sample_db, D(2018, 5, 1), task_id=_directive(sample_db).tasks[0].id)
     assert all(r.due_date == D(2018, 4, 30) and r.nominal_due is None for r in plan)
@@ -77,12 +89,20 @@ def test_shift_moves_30_april_to_2_may(sample_db: Database) -> None:
         assert r.due_date == D(2018, 5, 2) and r.nominal_due == D(2018, 4, 30)
         assert r.status is Status.DUE_SOON  # 30/04 and 01/05 are holidays: not overdue yet
         assert r.due_text == "02/05/2018 (theo văn bản 30/04/2018)"
-    assert {r.status for r in list_obligations(sample_db, D(2018, 5, 3),
-                                               task_id=plan_task.id)} == {Status.OVERDUE}
+    assert {r.status for r in list_obligations(sample_db, D(2018, 5, 3), task_id=plan_task.id)} == {
+        Status.OVERDUE
+    }
     # a plan received on 02/05 is on time
-    record_submission(sample_db, SubmissionInput(
-        obligation_id=rows[0].id, number_symbol="1/KH-UBND", signed_date=D(2018, 5, 2),
-        received_date=D(2018, 5, 2)), today=TODAY)
+    record_submission(
+        sample_db,
+        SubmissionInput(
+            obligation_id=rows[0].id,
+            number_symbol="1/KH-UBND",
+            signed_date=D(2018, 5, 2),
+            received_date=D(2018, 5, 2),
+        ),
+        today=TODAY,
+    )
     (row,) = list_obligations(sample_db, D(2018, 5, 3), obligation_ids=[rows[0].id])
     assert row.status is Status.DONE_ON_TIME
     # turned off again: back to the letter's date
@@ -93,19 +113,37 @@ def test_shift_moves_30_april_to_2_may(sample_db: Database) -> None:
 
 def test_working_day_rule_for_a_periodic_task(sample_db: Database) -> None:
     half = _directive(sample_db).tasks[1]
-    update_task(sample_db, half.id, TaskInput(
-        title=half.title, kind=half.kind, description=half.description,
-        period_kind=half.period_kind, start_date=half.start_date, end_date=half.end_date,
-        unit_kinds=half.unit_kinds, due_working_days=5))
+    update_task(
+        sample_db,
+        half.id,
+        TaskInput(
+            title=half.title,
+            kind=half.kind,
+            description=half.description,
+            period_kind=half.period_kind,
+            start_date=half.start_date,
+            end_date=half.end_date,
+            unit_kinds=half.unit_kinds,
+            due_working_days=5,
+        ),
+    )
     rows = list_obligations(sample_db, D(2018, 6, 1), task_id=half.id)
     # H1 2018 cut-off 14/06 (Thursday): 15, 18, 19, 20, 21 June
     assert {r.due_date for r in rows} == {D(2018, 6, 21)}
     assert all(r.nominal_due is None for r in rows)
     assert "5 ngày làm việc" in _directive(sample_db).tasks[1].schedule_label
     with pytest.raises(ValidationError):
-        update_task(sample_db, half.id, TaskInput(
-            title=half.title, kind=half.kind, period_kind=half.period_kind,
-            unit_kinds=half.unit_kinds, due_working_days=0))
+        update_task(
+            sample_db,
+            half.id,
+            TaskInput(
+                title=half.title,
+                kind=half.kind,
+                period_kind=half.period_kind,
+                unit_kinds=half.unit_kinds,
+                due_working_days=0,
+            ),
+        )
 
 
 def test_replay_of_a_day_before_a_change_of_the_table(sample_db: Database) -> None:
@@ -115,14 +153,23 @@ def test_replay_of_a_day_before_a_change_of_the_table(sample_db: Database) -> No
     half = _directive(sample_db).tasks[1]
     rows = list_obligations(sample_db, D(2018, 6, 1), task_id=half.id)
     late_one = rows[0]
-    record_submission(sample_db, SubmissionInput(
-        obligation_id=late_one.id, number_symbol="5/BC", signed_date=D(2018, 6, 21),
-        received_date=D(2018, 6, 21)), today=D(2018, 6, 21))
-    before = {day: _statuses(sample_db, day) for day in (D(2018, 6, 20), D(2018, 6, 21),
-                                                         D(2018, 6, 24))}
+    record_submission(
+        sample_db,
+        SubmissionInput(
+            obligation_id=late_one.id,
+            number_symbol="5/BC",
+            signed_date=D(2018, 6, 21),
+            received_date=D(2018, 6, 21),
+        ),
+        today=D(2018, 6, 21),
+    )
+    before = {
+        day: _statuses(sample_db, day) for day in (D(2018, 6, 20), D(2018, 6, 21), D(2018, 6, 24))
+    }
     assert before[D(2018, 6, 21)][late_one.id] is Status.DONE_LATE
-    change = add_calendar_day(sample_db, CalendarDayInput(D(2018, 6, 20), False, "Nghỉ bão"),
-                              today=D(2018, 6, 25))
+    change = add_calendar_day(
+        sample_db, CalendarDayInput(D(2018, 6, 20), False, "Nghỉ bão"), today=D(2018, 6, 25)
+    )
     assert change.obligations_changed == len(rows)
     # days before the change: exactly as they were
     assert {day: _statuses(sample_db, day) for day in before} == before
@@ -132,16 +179,25 @@ def test_replay_of_a_day_before_a_change_of_the_table(sample_db: Database) -> No
     (new,) = list_obligations(sample_db, D(2018, 6, 25), obligation_ids=[late_one.id])
     assert new.due_date == D(2018, 6, 21) and new.nominal_due == D(2018, 6, 20)
     assert new.status is Status.DONE_ON_TIME
+
     # the completeness matrix too, with the letter's date beside a shifted one
     def cell(day: D):  # type: ignore[no-untyped-def]
         matrix = dashboard.completeness_matrix(sample_db, half.id, day)
-        return next(c for line in matrix.cells for c in line
-                    if c is not None and c.obligation_id == late_one.id)
+        return next(
+            c
+            for line in matrix.cells
+            for c in line
+            if c is not None and c.obligation_id == late_one.id
+        )
 
     assert (cell(D(2018, 6, 24)).due_date, cell(D(2018, 6, 24)).nominal_due) == (
-        D(2018, 6, 20), None)
+        D(2018, 6, 20),
+        None,
+    )
     assert (cell(D(2018, 6, 25)).due_date, cell(D(2018, 6, 25)).nominal_due) == (
-        D(2018, 6, 21), D(2018, 6, 20))
+        D(2018, 6, 21),
+        D(2018, 6, 20),
+    )
     # withdrawn on 28/06: back to 20/06 from then on, history kept
     withdraw_calendar_day(sample_db, change.entry.id, today=D(2018, 6, 28))
     assert _statuses(sample_db, D(2018, 6, 26))[late_one.id] is Status.DONE_ON_TIME
@@ -153,18 +209,20 @@ def test_replay_of_a_day_before_a_change_of_the_table(sample_db: Database) -> No
     # the overview and the warnings count with the date of the day asked
     summary = dashboard.overview(sample_db, D(2018, 6, 24))
     assert summary.counts == dashboard.StatusCounts.from_mapping(
-        Counter(before[D(2018, 6, 24)].values()))
+        Counter(before[D(2018, 6, 24)].values())
+    )
 
 
 def test_same_line_twice_is_refused(sample_db: Database) -> None:
-    add_calendar_day(sample_db, CalendarDayInput(D(2018, 9, 6), True, "Làm bù"),
-                     today=D(2018, 8, 1))
+    add_calendar_day(
+        sample_db, CalendarDayInput(D(2018, 9, 6), True, "Làm bù"), today=D(2018, 8, 1)
+    )
     with pytest.raises(ValidationError):
-        add_calendar_day(sample_db, CalendarDayInput(D(2018, 9, 6), True, "Làm bù"),
-                         today=D(2018, 8, 2))
+        add_calendar_day(
+            sample_db, CalendarDayInput(D(2018, 9, 6), True, "Làm bù"), today=D(2018, 8, 2)
+        )
     with pytest.raises(ValidationError):  # a weekday worked needs a reason
-        add_calendar_day(sample_db, CalendarDayInput(D(2018, 9, 5), True, ""),
-                         today=D(2018, 8, 2))
+        add_calendar_day(sample_db, CalendarDayInput(D(2018, 9, 5), True, ""), today=D(2018, 8, 2))
 
 
 @pytest.fixture
@@ -175,21 +233,32 @@ def changing_db(sample_db: Database) -> Database:
     rows = list_obligations(sample_db, D(2018, 6, 1), task_id=half.id)
     for n, row in enumerate(rows[:8]):
         received = D(2018, 6, 18) + dt.timedelta(days=n)
-        record_submission(sample_db, SubmissionInput(
-            obligation_id=row.id, number_symbol=f"{n}/BC", signed_date=received,
-            received_date=received), today=received)
-    first = add_calendar_day(sample_db, CalendarDayInput(D(2018, 6, 20), False, "Nghỉ"),
-                             today=D(2018, 6, 10))
-    add_calendar_day(sample_db, CalendarDayInput(D(2018, 6, 21), False, "Nghỉ"),
-                     today=D(2018, 6, 19))
+        record_submission(
+            sample_db,
+            SubmissionInput(
+                obligation_id=row.id,
+                number_symbol=f"{n}/BC",
+                signed_date=received,
+                received_date=received,
+            ),
+            today=received,
+        )
+    first = add_calendar_day(
+        sample_db, CalendarDayInput(D(2018, 6, 20), False, "Nghỉ"), today=D(2018, 6, 10)
+    )
+    add_calendar_day(
+        sample_db, CalendarDayInput(D(2018, 6, 21), False, "Nghỉ"), today=D(2018, 6, 19)
+    )
     withdraw_calendar_day(sample_db, first.entry.id, today=D(2018, 6, 22))
-    add_calendar_day(sample_db, CalendarDayInput(D(2018, 12, 20), False, "Nghỉ"),
-                     today=D(2018, 12, 1))
+    add_calendar_day(
+        sample_db, CalendarDayInput(D(2018, 12, 20), False, "Nghỉ"), today=D(2018, 12, 1)
+    )
     return sample_db
 
 
-@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture],
-          deadline=None)
+@settings(
+    max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None
+)
 @given(day=st.dates(D(2018, 4, 1), D(2019, 1, 31)), window=st.integers(0, 20))
 def test_sql_status_agrees_with_python_rules_with_a_changing_table(changing_db, day, window):
     from app.services.obligations import task_occurrences
@@ -206,9 +275,13 @@ def test_sql_status_agrees_with_python_rules_with_a_changing_table(changing_db, 
         stmt = select(Obligation, status_expression(day, window))
         for obligation, sql_status in session.execute(stmt):
             due = expected_due[(obligation.task_id, obligation.period_key)]
-            expected = status_on(day, due, obligation.first_received,
-                                 exempt=bool(obligation.exempt_reason or obligation.waived),
-                                 window_days=window)
+            expected = status_on(
+                day,
+                due,
+                obligation.first_received,
+                exempt=bool(obligation.exempt_reason or obligation.waived),
+                window_days=window,
+            )
             assert Status(sql_status) is expected
         rows = query_obligations(session, day, window_days=window)
         assert all(r.due_date == expected_due[(r.task_id, r.period_key)] for r in rows)
@@ -224,13 +297,16 @@ def test_effective_due_history_is_stored_once_per_change(changing_db: Database) 
     from app.models import ObligationDueChange
 
     with changing_db.read() as session:
-        changes = session.execute(select(ObligationDueChange.changed_on,
-                                         ObligationDueChange.previous_due)).all()
+        changes = session.execute(
+            select(ObligationDueChange.changed_on, ObligationDueChange.previous_due)
+        ).all()
         history = load_calendar_history(session)
     assert {c for c, _ in changes} <= set(history.change_days)
     from app.workdays import DueRule
 
     result = effective_due(DueRule(nominal=D(2018, 6, 20), shift=True), history)
     assert [(c, p) for c, p in result.changes] == [
-        (D(2018, 6, 10), D(2018, 6, 20)), (D(2018, 6, 19), D(2018, 6, 21)),
-        (D(2018, 6, 22), D(2018, 6, 22))]
+        (D(2018, 6, 10), D(2018, 6, 20)),
+        (D(2018, 6, 19), D(2018, 6, 21)),
+        (D(2018, 6, 22), D(2018, 6, 22)),
+    ]

@@ -29,15 +29,44 @@ def test_done_when_scenario(db_target):
     rows = statuses(db_target, "2018-05-02", directive="2116/UBND-NC")
     plans = [r for r in rows if r["period_key"] == "-"]
     assert len(plans) == 14 and all(r["status"] == "overdue" for r in plans)
-    code, out, err = cli(db_target, "receive", "--unit", "son tinh", "--directive", "2116/UBND-NC",
-                         "--task", "kế hoạch phối hợp", "--number", "45/KH-UBND",
-                         "--signed", "25/04/2018", "--received", "28/04/2018",
-                         "--today", "2018-05-02")
+    code, out, err = cli(
+        db_target,
+        "receive",
+        "--unit",
+        "son tinh",
+        "--directive",
+        "2116/UBND-NC",
+        "--task",
+        "kế hoạch phối hợp",
+        "--number",
+        "45/KH-UBND",
+        "--signed",
+        "25/04/2018",
+        "--received",
+        "28/04/2018",
+        "--today",
+        "2018-05-02",
+    )
     assert code == 0, err
     on_time_id = int(out.strip())
-    code, out, err = cli(db_target, "receive", "--unit", "Bình Sơn", "--directive", "2116",
-                         "--task", "ke hoach", "--number", "50/KH-UBND", "--signed", "2018-05-02",
-                         "--received", "2018-05-03", "--today", "2018-05-03")
+    code, out, err = cli(
+        db_target,
+        "receive",
+        "--unit",
+        "Bình Sơn",
+        "--directive",
+        "2116",
+        "--task",
+        "ke hoach",
+        "--number",
+        "50/KH-UBND",
+        "--signed",
+        "2018-05-02",
+        "--received",
+        "2018-05-03",
+        "--today",
+        "2018-05-03",
+    )
     assert code == 0, err
     assert int(out.strip()) != on_time_id
     rows = statuses(db_target, "2018-05-03", unit="Sơn Tịnh")
@@ -52,14 +81,45 @@ def test_done_when_scenario(db_target):
 
 def test_periodic_receive_needs_a_period(db_target):
     cli(db_target, "sample")
-    code, _, err = cli(db_target, "receive", "--unit", "Sở Tư pháp", "--directive", "2116/UBND-NC",
-                       "--task", "6 tháng", "--number", "1/BC-STP", "--signed", "15/06/2018",
-                       "--received", "18/06/2018", "--today", "2018-07-01")
+    code, _, err = cli(
+        db_target,
+        "receive",
+        "--unit",
+        "Sở Tư pháp",
+        "--directive",
+        "2116/UBND-NC",
+        "--task",
+        "6 tháng",
+        "--number",
+        "1/BC-STP",
+        "--signed",
+        "15/06/2018",
+        "--received",
+        "18/06/2018",
+        "--today",
+        "2018-07-01",
+    )
     assert code == 2 and "--period" in err and "6 tháng đầu năm 2018" in err
-    code, _, err = cli(db_target, "receive", "--unit", "Sở Tư pháp", "--directive", "2116/UBND-NC",
-                       "--task", "6 tháng", "--period", "6 thang dau nam 2018",
-                         "--number", "1/BC-STP", "--signed", "15/06/2018",
-                         "--received", "18/06/2018", "--today", "2018-07-01")
+    code, _, err = cli(
+        db_target,
+        "receive",
+        "--unit",
+        "Sở Tư pháp",
+        "--directive",
+        "2116/UBND-NC",
+        "--task",
+        "6 tháng",
+        "--period",
+        "6 thang dau nam 2018",
+        "--number",
+        "1/BC-STP",
+        "--signed",
+        "15/06/2018",
+        "--received",
+        "18/06/2018",
+        "--today",
+        "2018-07-01",
+    )
     assert code == 0, err
     rows = statuses(db_target, "2018-07-01", unit="so tu phap", status="done_on_time")
     assert [r["period"] for r in rows] == ["6 tháng đầu năm 2018"]
@@ -67,17 +127,58 @@ def test_periodic_receive_needs_a_period(db_target):
 
 def test_errors_are_vietnamese_with_exit_codes_and_write_nothing(db_target):
     cli(db_target, "sample")
-    code, _, err = cli(db_target, "receive", "--unit", "son", "--directive", "2116/UBND-NC",
-                       "--task", "kế hoạch", "--number", "1/KH", "--signed", "2018-04-20",
-                       "--received", "2018-04-21")
+    code, _, err = cli(
+        db_target,
+        "receive",
+        "--unit",
+        "son",
+        "--directive",
+        "2116/UBND-NC",
+        "--task",
+        "kế hoạch",
+        "--number",
+        "1/KH",
+        "--signed",
+        "2018-04-20",
+        "--received",
+        "2018-04-21",
+    )
     assert code == 2 and "khớp với" in err and "Sơn Tây" in err
-    code, _, err = cli(db_target, "receive", "--unit", "Lý Sơn", "--directive", "2116/UBND-NC",
-                       "--task", "kế hoạch", "--number", "1/KH", "--signed", "31/02/2018",
-                       "--received", "2018-04-21")
+    code, _, err = cli(
+        db_target,
+        "receive",
+        "--unit",
+        "Lý Sơn",
+        "--directive",
+        "2116/UBND-NC",
+        "--task",
+        "kế hoạch",
+        "--number",
+        "1/KH",
+        "--signed",
+        "31/02/2018",
+        "--received",
+        "2018-04-21",
+    )
     assert code == 2 and "không tồn tại" in err
-    code, _, err = cli(db_target, "receive", "--unit", "Lý Sơn", "--directive", "2116/UBND-NC",
-                       "--task", "kế hoạch", "--number", "1/KH", "--signed", "2018-04-22",
-                       "--received", "2018-04-21", "--today", "2018-05-01")
+    code, _, err = cli(
+        db_target,
+        "receive",
+        "--unit",
+        "Lý Sơn",
+        "--directive",
+        "2116/UBND-NC",
+        "--task",
+        "kế hoạch",
+        "--number",
+        "1/KH",
+        "--signed",
+        "2018-04-22",
+        "--received",
+        "2018-04-21",
+        "--today",
+        "2018-05-01",
+    )
     assert code == 2 and "trước ngày ký" in err
     code, _, err = cli(db_target, "status", "--as-of", "hôm qua")
     assert code == 2 and "ngày/tháng/năm" in err
@@ -100,7 +201,12 @@ def test_module_entry_point_runs_headless(tmp_path):
         "import sys, app.__main__ as m; code = m.main(['--db', sys.argv[1], 'sample']);"
         "assert 'PySide6' not in sys.modules and 'ui' not in sys.modules; sys.exit(code)"
     )
-    result = subprocess.run([sys.executable, "-c", env_code, str(db_file)], cwd=ROOT,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", env_code, str(db_file)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert "Đã nạp dữ liệu mẫu" in result.stdout

@@ -30,12 +30,26 @@ def _toml(tmp_path: Path, body: str, name: str = "noi-dung.toml") -> Path:
 
 
 def test_text_file_edits_reach_the_pdf_and_the_record(sample: Path, tmp_path: Path) -> None:
-    edits = _toml(tmp_path, 'title = "Kết quả theo dõi tháng 8"\n'
-                            '[opening]\ntext = """\nĐoạn mở đầu viết lại.\nĐoạn thứ hai.\n"""\n'
-                            '[noi_nhan]\ntext = """\nNhư trên\nLưu: VT, XDCQ\n"""\n')
+    edits = _toml(
+        tmp_path,
+        'title = "Kết quả theo dõi tháng 8"\n'
+        '[opening]\ntext = """\nĐoạn mở đầu viết lại.\nĐoạn thứ hai.\n"""\n'
+        '[noi_nhan]\ntext = """\nNhư trên\nLưu: VT, XDCQ\n"""\n',
+    )
     out = tmp_path / "bc.pdf"
-    code, stdout, err = cli(sample, "report", "summary", "--directive", "2116/UBND-NC",
-                            "--as-of", DAY, "--out", str(out), "--text-file", str(edits))
+    code, stdout, err = cli(
+        sample,
+        "report",
+        "summary",
+        "--directive",
+        "2116/UBND-NC",
+        "--as-of",
+        DAY,
+        "--out",
+        str(out),
+        "--text-file",
+        str(edits),
+    )
     assert code == 0, err
     assert "danh sách văn bản đã phát hành (mã 1)" in stdout
     body = text(out)
@@ -49,22 +63,57 @@ def test_text_file_edits_reach_the_pdf_and_the_record(sample: Path, tmp_path: Pa
     assert kept["title"] == "Kết quả theo dõi tháng 8"
 
 
-def test_reminder_to_chosen_units_with_a_deadline_and_the_list(sample: Path,
-                                                              tmp_path: Path) -> None:
+def test_reminder_to_chosen_units_with_a_deadline_and_the_list(
+    sample: Path, tmp_path: Path
+) -> None:
     out = tmp_path / "cv.pdf"
-    code, _, err = cli(sample, "report", "reminder", "--directive", "2116", "--as-of", DAY,
-                       "--out", str(out), "--units", "Ba Tơ; Sở Y tế", "--reply-by", "20/08/2018")
+    code, _, err = cli(
+        sample,
+        "report",
+        "reminder",
+        "--directive",
+        "2116",
+        "--as-of",
+        DAY,
+        "--out",
+        str(out),
+        "--units",
+        "Ba Tơ; Sở Y tế",
+        "--reply-by",
+        "20/08/2018",
+    )
     assert code == 0, err
     body = text(out)
     assert "UBND huyện Ba Tơ" in body and "Sở Y tế" in body
     assert "UBND huyện Bình Sơn" not in body
     assert "gửi văn bản về Sở Nội vụ trước ngày 20/08/2018" in body
-    code, _, err = cli(sample, "report", "unit-reminder", "--unit", "Bình Sơn", "--as-of", DAY,
-                       "--out", str(tmp_path / "dv.pdf"), "--reply-by", "15/08/2018")
+    code, _, err = cli(
+        sample,
+        "report",
+        "unit-reminder",
+        "--unit",
+        "Bình Sơn",
+        "--as-of",
+        DAY,
+        "--out",
+        str(tmp_path / "dv.pdf"),
+        "--reply-by",
+        "15/08/2018",
+    )
     assert code == 0, err
     assert "Kính gửi: UBND huyện Bình Sơn" in text(tmp_path / "dv.pdf")
-    code, _, err = cli(sample, "report", "summary", "--directive", "2116", "--as-of", DAY,
-                       "--out", str(tmp_path / "nhap.pdf"), "--no-record")
+    code, _, err = cli(
+        sample,
+        "report",
+        "summary",
+        "--directive",
+        "2116",
+        "--as-of",
+        DAY,
+        "--out",
+        str(tmp_path / "nhap.pdf"),
+        "--no-record",
+    )
     assert code == 0, err
     code, stdout, err = cli(sample, "report", "list")
     assert code == 0, err
@@ -80,14 +129,28 @@ def test_reminder_to_chosen_units_with_a_deadline_and_the_list(sample: Path,
         db.dispose()
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--units", "Ba Tơ"], "--units chỉ dùng cho công văn đôn đốc"),
-    (["--reply-by", "20/08/2018"], "--reply-by chỉ dùng cho công văn đôn đốc"),
-])
-def test_reminder_options_on_a_report_are_refused(sample: Path, tmp_path: Path,
-                                                  args: list[str], message: str) -> None:
-    code, _, err = cli(sample, "report", "summary", "--directive", "2116", "--as-of", DAY,
-                       "--out", str(tmp_path / "x.pdf"), *args)
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--units", "Ba Tơ"], "--units chỉ dùng cho công văn đôn đốc"),
+        (["--reply-by", "20/08/2018"], "--reply-by chỉ dùng cho công văn đôn đốc"),
+    ],
+)
+def test_reminder_options_on_a_report_are_refused(
+    sample: Path, tmp_path: Path, args: list[str], message: str
+) -> None:
+    code, _, err = cli(
+        sample,
+        "report",
+        "summary",
+        "--directive",
+        "2116",
+        "--as-of",
+        DAY,
+        "--out",
+        str(tmp_path / "x.pdf"),
+        *args,
+    )
     assert code != 0 and message in err
 
 
@@ -101,12 +164,34 @@ def test_bad_text_files_are_refused_clearly(sample: Path, tmp_path: Path) -> Non
     ]
     for n, (body, message) in enumerate(cases):
         path = _toml(tmp_path, body, f"bad{n}.toml")
-        code, _, err = cli(sample, "report", "reminder", "--directive", "2116", "--as-of", DAY,
-                           "--out", str(out), "--text-file", str(path))
+        code, _, err = cli(
+            sample,
+            "report",
+            "reminder",
+            "--directive",
+            "2116",
+            "--as-of",
+            DAY,
+            "--out",
+            str(out),
+            "--text-file",
+            str(path),
+        )
         assert code != 0 and message in err, (body, err)
         assert "Traceback" not in err
-    code, _, err = cli(sample, "report", "reminder", "--directive", "2116", "--as-of", DAY,
-                       "--out", str(out), "--text-file", str(tmp_path / "missing.toml"))
+    code, _, err = cli(
+        sample,
+        "report",
+        "reminder",
+        "--directive",
+        "2116",
+        "--as-of",
+        DAY,
+        "--out",
+        str(out),
+        "--text-file",
+        str(tmp_path / "missing.toml"),
+    )
     assert code != 0 and "Không có tệp nội dung" in err
     (tmp_path / "latin1.toml").write_bytes(b'[opening]\ntext = "S\xf4 N\xf4i v\xf9"\n')
     with pytest.raises(ValidationError, match="UTF-8"):
@@ -121,8 +206,19 @@ def test_bad_text_files_are_refused_clearly(sample: Path, tmp_path: Path) -> Non
 def test_unit_reminders_one_letter_per_unit(sample: Path, tmp_path: Path) -> None:
     folder = tmp_path / "cong-van"
     folder.mkdir()
-    code, stdout, err = cli(sample, "report", "unit-reminder", "--units", "Bình Sơn; Sở Nội vụ",
-                            "--as-of", DAY, "--out", str(folder), "--reply-by", "20/08/2018")
+    code, stdout, err = cli(
+        sample,
+        "report",
+        "unit-reminder",
+        "--units",
+        "Bình Sơn; Sở Nội vụ",
+        "--as-of",
+        DAY,
+        "--out",
+        str(folder),
+        "--reply-by",
+        "20/08/2018",
+    )
     assert code == 0, err
     assert "Bỏ qua Sở Nội vụ" in stdout and "1 công văn đôn đốc" in stdout
     [letter] = folder.iterdir()
@@ -131,15 +227,25 @@ def test_unit_reminders_one_letter_per_unit(sample: Path, tmp_path: Path) -> Non
     # "*": every unit overdue that day, each its own letter and its own record.
     everyone = tmp_path / "tat-ca"
     everyone.mkdir()
-    code, stdout, err = cli(sample, "report", "unit-reminder", "--units", "*", "--as-of", DAY,
-                            "--out", str(everyone))
+    code, stdout, err = cli(
+        sample, "report", "unit-reminder", "--units", "*", "--as-of", DAY, "--out", str(everyone)
+    )
     assert code == 0, err
     letters = sorted(everyone.iterdir())
     assert len(letters) > 10 and f"{len(letters)} công văn đôn đốc" in stdout
     code, stdout, _ = cli(sample, "report", "list", "--json")
     assert len(json.loads(stdout)) == len(letters) + 1
-    code, _, err = cli(sample, "report", "unit-reminder", "--units", "*", "--as-of", DAY,
-                       "--out", str(tmp_path / "khong-co"))
+    code, _, err = cli(
+        sample,
+        "report",
+        "unit-reminder",
+        "--units",
+        "*",
+        "--as-of",
+        DAY,
+        "--out",
+        str(tmp_path / "khong-co"),
+    )
     assert code != 0 and "--out là thư mục" in err
 
 
@@ -148,8 +254,19 @@ def test_unit_reminder_and_edits_as_word(sample: Path, tmp_path: Path) -> None:
 
     edits = _toml(tmp_path, '[closing]\ntext = "Đoạn kết viết lại."\n')
     out = tmp_path / "dv.docx"
-    code, stdout, err = cli(sample, "report", "unit-reminder", "--unit", "Bình Sơn", "--as-of",
-                            DAY, "--out", str(out), "--text-file", str(edits))
+    code, stdout, err = cli(
+        sample,
+        "report",
+        "unit-reminder",
+        "--unit",
+        "Bình Sơn",
+        "--as-of",
+        DAY,
+        "--out",
+        str(out),
+        "--text-file",
+        str(edits),
+    )
     assert code == 0, err
     assert "(tệp Word)" in stdout and "danh sách văn bản đã phát hành" in stdout
     words = "\n".join(p.text for p in Document(str(out)).paragraphs)

@@ -60,16 +60,25 @@ def _one_clear_line(err: str) -> None:
 
 
 def _process(*argv: str, **env: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "app", *argv], capture_output=True, text=True,
-                          encoding="utf-8", env=dict(os.environ, PYTHONPATH=str(ROOT), **env),
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "app", *argv],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        env=dict(os.environ, PYTHONPATH=str(ROOT), **env),
+        timeout=120,
+    )
 
 
 def _counts(path: Path) -> dict[str, int]:
     con = sqlite3.connect(path)
     try:
-        tables = [r[0] for r in con.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
+        tables = [
+            r[0]
+            for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
         return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
     finally:
         con.close()
@@ -88,17 +97,21 @@ def test_a_300_character_database_name(tmp_path: Path) -> None:
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("command", [
-    ["backup", "--out", "{long}.zip"],
-    ["restore", "{long}.zip"],
-    ["restore", "{long}.zip", "--check-only"],
-    ["export", "units", "--out", "{long}.xlsx"],
-    ["import", "units", "{long}.xlsx"],
-    ["template", "units", "--out", "{long}.xlsx"],
-    ["report", "summary", "--directive", "2116/UBND-NC", "--out", "{long}.pdf"],
-])
-def test_300_character_file_names_in_commands(data: Path, tmp_path: Path,
-                                              command: list[str]) -> None:
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["backup", "--out", "{long}.zip"],
+        ["restore", "{long}.zip"],
+        ["restore", "{long}.zip", "--check-only"],
+        ["export", "units", "--out", "{long}.xlsx"],
+        ["import", "units", "{long}.xlsx"],
+        ["template", "units", "--out", "{long}.xlsx"],
+        ["report", "summary", "--directive", "2116/UBND-NC", "--out", "{long}.pdf"],
+    ],
+)
+def test_300_character_file_names_in_commands(
+    data: Path, tmp_path: Path, command: list[str]
+) -> None:
     long = str(tmp_path / ("tệp-" * 75))
     before = _counts(data)
     code, out, err = _cli("--db", str(data), *(a.format(long=long) for a in command))
@@ -109,12 +122,44 @@ def test_300_character_file_names_in_commands(data: Path, tmp_path: Path,
 
 
 ARGUMENTS_WITH_5000_DIGITS = {
-    "period": ["receive", "--unit", "Sở Y tế", "--directive", "2116/UBND-NC", "--task",
-               "6 tháng", "--period", f"Năm {BIG}", "--number", "1/BC", "--signed",
-               "01/06/2018", "--received", "02/06/2018", "--today", "03/06/2018"],
-    "period key": ["receive", "--unit", "Sở Y tế", "--directive", "2116/UBND-NC", "--task",
-                   "6 tháng", "--period", f"{BIG}-H1", "--number", "1/BC", "--signed",
-                   "01/06/2018", "--received", "02/06/2018", "--today", "03/06/2018"],
+    "period": [
+        "receive",
+        "--unit",
+        "Sở Y tế",
+        "--directive",
+        "2116/UBND-NC",
+        "--task",
+        "6 tháng",
+        "--period",
+        f"Năm {BIG}",
+        "--number",
+        "1/BC",
+        "--signed",
+        "01/06/2018",
+        "--received",
+        "02/06/2018",
+        "--today",
+        "03/06/2018",
+    ],
+    "period key": [
+        "receive",
+        "--unit",
+        "Sở Y tế",
+        "--directive",
+        "2116/UBND-NC",
+        "--task",
+        "6 tháng",
+        "--period",
+        f"{BIG}-H1",
+        "--number",
+        "1/BC",
+        "--signed",
+        "01/06/2018",
+        "--received",
+        "02/06/2018",
+        "--today",
+        "03/06/2018",
+    ],
     "directive": ["status", "--directive", BIG],
     "unit": ["status", "--unit", BIG],
     "date": ["status", "--as-of", f"01/01/{BIG}"],
@@ -130,17 +175,34 @@ def test_numbers_of_5000_digits_in_arguments(data: Path, case: str) -> None:
     assert code in (2, 4), err
     if err.startswith("Cách dùng"):  # an argument error: the usage, then the error
         assert err.count("Cách dùng") == 1
-        err = err[err.index("Lỗi"):]
+        err = err[err.index("Lỗi") :]
     _one_clear_line(err)
     assert _counts(data) == before
 
 
 def test_a_one_off_task_has_no_period(data: Path) -> None:
     before = _counts(data)
-    code, _, err = _cli("--db", str(data), "receive", "--unit", "Bình Sơn", "--directive",
-                        "2116/UBND-NC", "--task", "kế hoạch phối hợp", "--period", "Năm 2018",
-                        "--number", "45/KH-UBND", "--signed", "25/04/2018", "--received",
-                        "27/04/2018", "--today", "02/05/2018")
+    code, _, err = _cli(
+        "--db",
+        str(data),
+        "receive",
+        "--unit",
+        "Bình Sơn",
+        "--directive",
+        "2116/UBND-NC",
+        "--task",
+        "kế hoạch phối hợp",
+        "--period",
+        "Năm 2018",
+        "--number",
+        "45/KH-UBND",
+        "--signed",
+        "25/04/2018",
+        "--received",
+        "27/04/2018",
+        "--today",
+        "02/05/2018",
+    )
     assert code == 2
     _one_clear_line(err)
     assert "báo cáo một lần" in err and "bỏ tham số --period" in err
@@ -174,12 +236,16 @@ def _number_of_5000_digits(xml: bytes) -> bytes:
     return (text[:end] + f'<row r="40"><c r="A40"><v>{BIG}</v></c></row>' + text[end:]).encode()
 
 
-@pytest.mark.parametrize("change, reason", [
-    (_cut_in_half, "bị cắt cụt hoặc sai cấu trúc"),
-    (_number_of_5000_digits, "số dài hơn 4.300 chữ số"),
-])
-def test_a_broken_workbook_given_to_import(data: Path, tmp_path: Path, change: object,
-                                           reason: str) -> None:
+@pytest.mark.parametrize(
+    "change, reason",
+    [
+        (_cut_in_half, "bị cắt cụt hoặc sai cấu trúc"),
+        (_number_of_5000_digits, "số dài hơn 4.300 chữ số"),
+    ],
+)
+def test_a_broken_workbook_given_to_import(
+    data: Path, tmp_path: Path, change: object, reason: str
+) -> None:
     workbook = _template_with(tmp_path, "hong.xlsx", change)
     before = _counts(data)
     result = _process("--db", str(data), "import", "units", str(workbook))
@@ -192,22 +258,33 @@ def test_a_broken_workbook_given_to_import(data: Path, tmp_path: Path, change: o
 # --- files written: folders, full disks, read-only folders, permissions --------------------------
 
 
-def test_report_and_export_into_a_folder_use_the_default_name(data: Path, tmp_path: Path
-                                                              ) -> None:
+def test_report_and_export_into_a_folder_use_the_default_name(data: Path, tmp_path: Path) -> None:
     folder = tmp_path / "xuat"
     folder.mkdir()
-    code, out, err = _cli("--db", str(data), "report", "summary", "--directive", "2116/UBND-NC",
-                          "--as-of", "02/05/2018", "--out", str(folder))
+    code, out, err = _cli(
+        "--db",
+        str(data),
+        "report",
+        "summary",
+        "--directive",
+        "2116/UBND-NC",
+        "--as-of",
+        "02/05/2018",
+        "--out",
+        str(folder),
+    )
     assert code == 0, err
     pdf = folder / "bao-cao-tong-hop-2018-05-02.pdf"
     assert pdf.read_bytes().startswith(b"%PDF") and str(pdf) in out
-    code, out, err = _cli("--db", str(data), "export", "status", "--as-of", "02/05/2018",
-                          "--out", f"{folder}{os.sep}")
+    code, out, err = _cli(
+        "--db", str(data), "export", "status", "--as-of", "02/05/2018", "--out", f"{folder}{os.sep}"
+    )
     assert code == 0, err
     xlsx = folder / "tinh-trang-nop-2018-05-02.xlsx"
     assert zipfile.is_zipfile(xlsx)
-    code, _, err = _cli("--db", str(data), "export", "units", "--out",
-                        str(folder / "chua-co") + "/")
+    code, _, err = _cli(
+        "--db", str(data), "export", "units", "--out", str(folder / "chua-co") + "/"
+    )
     assert code == 2 and "Không có thư mục" in err
     assert not (folder / "chua-co").exists()
     assert sorted(p.name for p in folder.iterdir()) == [pdf.name, xlsx.name]
@@ -217,14 +294,17 @@ def test_report_and_export_into_a_folder_use_the_default_name(data: Path, tmp_pa
         assert stat.S_IMODE(written.stat().st_mode) == 0o666 & ~mask
 
 
-@pytest.mark.parametrize("fault, expected", [
-    (errno.ENOSPC, "Ổ đĩa đã đầy"),
-    (errno.EACCES, "Không có quyền ghi"),
-    (errno.EROFS, "Không có quyền ghi"),
-])
-def test_a_pdf_on_a_full_disk_or_a_read_only_folder(data: Path, tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch, fault: int,
-                                                    expected: str) -> None:
+@pytest.mark.parametrize(
+    "fault, expected",
+    [
+        (errno.ENOSPC, "Ổ đĩa đã đầy"),
+        (errno.EACCES, "Không có quyền ghi"),
+        (errno.EROFS, "Không có quyền ghi"),
+    ],
+)
+def test_a_pdf_on_a_full_disk_or_a_read_only_folder(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fault: int, expected: str
+) -> None:
     target = tmp_path / "bao-cao.pdf"
     target.write_bytes(b"%PDF-1.4 the previous report")
     real_replace = os.replace
@@ -235,8 +315,18 @@ def test_a_pdf_on_a_full_disk_or_a_read_only_folder(data: Path, tmp_path: Path,
         real_replace(src, dst, *a, **k)  # type: ignore[arg-type]
 
     monkeypatch.setattr(os, "replace", refuse)
-    code, out, err = _cli("--db", str(data), "report", "summary", "--directive", "2116/UBND-NC",
-                          "--as-of", "02/05/2018", "--out", str(target))
+    code, out, err = _cli(
+        "--db",
+        str(data),
+        "report",
+        "summary",
+        "--directive",
+        "2116/UBND-NC",
+        "--as-of",
+        "02/05/2018",
+        "--out",
+        str(target),
+    )
     assert code == 1 and out == ""
     _one_clear_line(err)
     assert expected in err
@@ -244,7 +334,7 @@ def test_a_pdf_on_a_full_disk_or_a_read_only_folder(data: Path, tmp_path: Path,
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bao-cao.pdf", "du-lieu"]
 
 
-DISK_LIMIT = r'''
+DISK_LIMIT = r"""
 import resource, signal, sys, tempfile
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 limit = int(sys.argv[1])
@@ -256,27 +346,37 @@ def mkstemp(*a, **k):  # from the first file written for her on, the "disk" hold
 tempfile.mkstemp = mkstemp
 from app.__main__ import main
 sys.exit(main(sys.argv[2:]))
-'''
+"""
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="RLIMIT_FSIZE (Linux)")
 @pytest.mark.parametrize("limit", [1500, 6000])
-@pytest.mark.parametrize("command", [
-    ["template", "units", "--out", "mau.xlsx"],
-    ["export", "warnings", "--as-of", "02/05/2018", "--out", "canh-bao.xlsx"],
-    ["export", "status", "--as-of", "02/05/2018", "--out", "tinh-trang.xlsx"],
-    ["backup", "--out", "sao-luu.zip"],
-])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["template", "units", "--out", "mau.xlsx"],
+        ["export", "warnings", "--as-of", "02/05/2018", "--out", "canh-bao.xlsx"],
+        ["export", "status", "--as-of", "02/05/2018", "--out", "tinh-trang.xlsx"],
+        ["backup", "--out", "sao-luu.zip"],
+    ],
+)
 def test_a_file_cut_short_by_the_disk_leaves_no_noise_and_no_half_file(
-        data: Path, tmp_path: Path, command: list[str], limit: int) -> None:
+    data: Path, tmp_path: Path, command: list[str], limit: int
+) -> None:
     """openpyxl's ZipFile and lxml's writer, left half-open by a failed save, used to print
     "Exception ignored in: <function ZipFile.__del__>" and a traceback at exit."""
     out_folder = tmp_path / "ra"
     out_folder.mkdir()
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    result = subprocess.run([sys.executable, "-c", DISK_LIMIT, str(limit), "--db", str(data),
-                             *command], capture_output=True, text=True, encoding="utf-8",
-                            cwd=out_folder, env=env, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", DISK_LIMIT, str(limit), "--db", str(data), *command],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=out_folder,
+        env=env,
+        timeout=120,
+    )
     assert result.returncode == 1, result.stderr
     _one_clear_line(result.stderr)
     assert "Exception ignored" not in result.stderr and "quá lớn" in result.stderr
@@ -289,9 +389,22 @@ def test_a_file_cut_short_by_the_disk_leaves_no_noise_and_no_half_file(
 def test_a_closed_pipe_ends_quietly(data: Path) -> None:
     """`sotheodoi units --json | head -1`: the reader is gone before the output is written."""
     env = dict(os.environ, PYTHONPATH=str(ROOT))
-    child = subprocess.Popen([sys.executable, "-m", "app", "--db", str(data), "status",
-                              "--as-of", "02/05/2018", "--json"], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, env=env)
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "app",
+            "--db",
+            str(data),
+            "status",
+            "--as-of",
+            "02/05/2018",
+            "--json",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env=env,
+    )
     assert child.stdout is not None and child.stderr is not None
     child.stdout.close()  # like `head` that has read its line and left
     stderr = child.stderr.read().decode("utf-8")
@@ -307,14 +420,15 @@ def test_help_and_argument_errors_print_once() -> None:
     assert wrong.stderr.count("Cách dùng") == 1 and wrong.stdout == ""
     report = _process("report", "summary", "--help")
     assert report.returncode == 0 and report.stdout.count("Cách dùng: sotheodoi report") == 1
-    assert "--signer-name" in report.stdout and "summary và reminder cần --directive" in \
-        report.stdout
+    assert (
+        "--signer-name" in report.stdout and "summary và reminder cần --directive" in report.stdout
+    )
     assert _process("--version").stdout.count("Sổ theo dõi") == 1
 
 
-def test_an_unexpected_error_goes_to_the_log_not_the_screen(data: Path,
-                                                            monkeypatch: pytest.MonkeyPatch
-                                                            ) -> None:
+def test_an_unexpected_error_goes_to_the_log_not_the_screen(
+    data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import app.cli
 
     def broken(*_args: object) -> int:
@@ -343,8 +457,9 @@ def _with_units_handler(parser: object, handler: object) -> object:
 def test_warnings_of_the_core_go_to_the_log_not_the_screen(data: Path, tmp_path: Path) -> None:
     """The Excel reader logs why it refused a file: in the log file, never on stderr."""
     workbook = _template_with(tmp_path, "hong.xlsx", _cut_in_half)
-    result = _process("--db", str(data), "import", "units", str(workbook),
-                      SOTHEODOI_DATA=str(tmp_path / "data"))
+    result = _process(
+        "--db", str(data), "import", "units", str(workbook), SOTHEODOI_DATA=str(tmp_path / "data")
+    )
     assert result.stderr.startswith("Lỗi: ") and "Cannot read" not in result.stderr
     assert "Cannot read" in (tmp_path / "data" / "logs" / "sotheodoi.log").read_text("utf-8")
 
@@ -352,8 +467,9 @@ def test_warnings_of_the_core_go_to_the_log_not_the_screen(data: Path, tmp_path:
 # --- the server went away ------------------------------------------------------------------------
 
 
-def test_a_server_killed_mid_command_is_explained(data: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_server_killed_mid_command_is_explained(
+    data: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """What psycopg raises when PostgreSQL is stopped while a command runs (the same check
     against a real server: test_a_real_server_killed_mid_command)."""
     import psycopg
@@ -362,13 +478,11 @@ def test_a_server_killed_mid_command_is_explained(data: Path,
     import app.cli
 
     def server_gone(*_args: object) -> int:
-        orig = psycopg.OperationalError(
-            "terminating connection due to administrator command")
+        orig = psycopg.OperationalError("terminating connection due to administrator command")
         raise OperationalError("SELECT …", {}, orig)
 
     parser = app.cli.build_parser
-    monkeypatch.setattr(app.cli, "build_parser",
-                        lambda: _with_units_handler(parser(), server_gone))
+    monkeypatch.setattr(app.cli, "build_parser", lambda: _with_units_handler(parser(), server_gone))
     code, out, err = _cli("--db", str(data), "units")
     assert code == DatabaseError.exit_code and out == ""
     _one_clear_line(err)
@@ -391,8 +505,11 @@ def test_a_real_server_killed_mid_command(sample_db, monkeypatch: pytest.MonkeyP
 
     monkeypatch.setattr(units_service, "list_units", killed)
     out, err = io.StringIO(), io.StringIO()
-    code = run(["--database-url", sample_db.url.replace("postgresql+psycopg", "postgresql"),
-                "units"], out=out, err=err)
+    code = run(
+        ["--database-url", sample_db.url.replace("postgresql+psycopg", "postgresql"), "units"],
+        out=out,
+        err=err,
+    )
     assert code == DatabaseError.exit_code, err.getvalue()
     _one_clear_line(err.getvalue())
     assert "Mất kết nối tới máy chủ" in err.getvalue()
@@ -401,8 +518,9 @@ def test_a_real_server_killed_mid_command(sample_db, monkeypatch: pytest.MonkeyP
 # --- restore when the current file is damaged ----------------------------------------------------
 
 
-def test_restore_works_from_the_cli_when_the_current_file_is_damaged(data: Path,
-                                                                    tmp_path: Path) -> None:
+def test_restore_works_from_the_cli_when_the_current_file_is_damaged(
+    data: Path, tmp_path: Path
+) -> None:
     backup = tmp_path / "sao-luu.zip"
     assert _cli("--db", str(data), "backup", "--out", str(backup))[0] == 0
     content = data.read_bytes()
@@ -415,8 +533,11 @@ def test_restore_works_from_the_cli_when_the_current_file_is_damaged(data: Path,
     assert data.read_bytes() == damaged  # checking changes nothing
     code, out, err = _cli("--db", str(data), "restore", str(backup))
     assert code == 0, err
-    aside = [p for p in data.parent.iterdir() if p.name.startswith("sotheodoi.hong-")
-             and p.suffix == ".db"]
+    aside = [
+        p
+        for p in data.parent.iterdir()
+        if p.name.startswith("sotheodoi.hong-") and p.suffix == ".db"
+    ]
     assert len(aside) == 1 and aside[0].read_bytes() == damaged  # kept whole, never deleted
     assert str(aside[0]) in out and "Đã khôi phục" in out
     code, out, _ = _cli("--db", str(data), "units")
@@ -424,8 +545,7 @@ def test_restore_works_from_the_cli_when_the_current_file_is_damaged(data: Path,
     assert not [p for p in data.parent.iterdir() if p.name.startswith(".sotheodoi-tam")]
 
 
-def test_restore_never_takes_the_place_of_another_programs_file(data: Path, tmp_path: Path
-                                                                ) -> None:
+def test_restore_never_takes_the_place_of_another_programs_file(data: Path, tmp_path: Path) -> None:
     backup = tmp_path / "sao-luu.zip"
     assert _cli("--db", str(data), "backup", "--out", str(backup))[0] == 0
     other = tmp_path / "danh-ba.db"
@@ -439,4 +559,3 @@ def test_restore_never_takes_the_place_of_another_programs_file(data: Path, tmp_
     assert code == DatabaseError.exit_code and "của một chương trình khác" in err
     assert other.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["danh-ba.db", "du-lieu", "sao-luu.zip"]
-

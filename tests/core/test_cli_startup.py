@@ -17,12 +17,28 @@ from app.exchange import commands as exchange_commands
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
-HEAVY = ("sqlalchemy", "alembic", "openpyxl", "reportlab", "docx", "PySide6", "pypdfium2",
-         "pyhanko", "PIL", "holidays", "icalendar", "psycopg", "keyring", "lxml")
+HEAVY = (
+    "sqlalchemy",
+    "alembic",
+    "openpyxl",
+    "reportlab",
+    "docx",
+    "PySide6",
+    "pypdfium2",
+    "pyhanko",
+    "PIL",
+    "holidays",
+    "icalendar",
+    "psycopg",
+    "keyring",
+    "lxml",
+)
 
 # Runs ``python -m app ARGS`` the way the entry point does, then reports the exit code, what it
 # printed and which of HEAVY (and of ``ui``) were imported.
-PROBE = f"HEAVY = {HEAVY!r}\n" + """
+PROBE = (
+    f"HEAVY = {HEAVY!r}\n"
+    + """
 import contextlib, io, json, sys
 from app.__main__ import main
 out, err = io.StringIO(), io.StringIO()
@@ -31,26 +47,31 @@ with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
 heavy = sorted({n.split(".")[0] for n in sys.modules} & set(HEAVY) | ({"ui"} & set(sys.modules)))
 print(json.dumps({"code": code, "out": out.getvalue(), "err": err.getvalue(), "heavy": heavy}))
 """
+)
 
 
 def _probe(*args: str) -> dict[str, object]:
-    result = subprocess.run([sys.executable, "-c", PROBE, *args], cwd=ROOT, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     data: dict[str, object] = json.loads(result.stdout.strip().splitlines()[-1])
     return data
 
 
-@pytest.mark.parametrize("args", [
-    ("--version",),
-    ("--help",),
-    ("-h",),
-    ("export", "--help"),
-    ("report", "--help"),
-    ("receive", "--help"),
-    ("--db", "x.db", "status", "--help"),
-    ("status", "--kind", "tinh"),  # a usage error: refused before anything is opened
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("--version",),
+        ("--help",),
+        ("-h",),
+        ("export", "--help"),
+        ("report", "--help"),
+        ("receive", "--help"),
+        ("--db", "x.db", "status", "--help"),
+        ("status", "--kind", "tinh"),  # a usage error: refused before anything is opened
+    ],
+)
 def test_version_help_and_usage_errors_import_nothing_heavy(args):
     data = _probe(*args)
     assert data["heavy"] == [], f"{args}: {data['heavy']}"
@@ -83,16 +104,19 @@ def test_the_export_lists_named_by_the_parser_are_the_exporters():
     assert exchange_commands.EXPORT_TABLES == TABLES
 
 
-@pytest.mark.parametrize(("argv", "window"), [
-    ([], True),
-    (["--db", "x.db"], True),
-    (["--db=x.db", "--self-test"], True),
-    (["--database-url", "postgresql://a@may-chu/sotheodoi"], True),
-    (["--db"], False),  # the command line says what is missing
-    (["--db", "x.db", "units"], False),
-    (["units"], False),
-    (["--version"], False),
-])
+@pytest.mark.parametrize(
+    ("argv", "window"),
+    [
+        ([], True),
+        (["--db", "x.db"], True),
+        (["--db=x.db", "--self-test"], True),
+        (["--database-url", "postgresql://a@may-chu/sotheodoi"], True),
+        (["--db"], False),  # the command line says what is missing
+        (["--db", "x.db", "units"], False),
+        (["units"], False),
+        (["--version"], False),
+    ],
+)
 def test_the_window_is_told_apart_from_a_command(argv, window):
     from app.__main__ import _wants_window
 
@@ -100,9 +124,12 @@ def test_the_window_is_told_apart_from_a_command(argv, window):
 
 
 def test_opening_the_window_does_not_build_the_command_parser():
-    code = ("import sys\nfrom app.__main__ import _wants_window\n"
-            "assert _wants_window(['--db', 'x.db']) == (True, None)\n"
-            "assert 'app.cli' not in sys.modules and 'argparse' not in sys.modules\n")
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                            text=True, timeout=60)
+    code = (
+        "import sys\nfrom app.__main__ import _wants_window\n"
+        "assert _wants_window(['--db', 'x.db']) == (True, None)\n"
+        "assert 'app.cli' not in sys.modules and 'argparse' not in sys.modules\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr

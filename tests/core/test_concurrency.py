@@ -15,8 +15,9 @@ D = dt.date
 
 
 @pytest.fixture
-def two_pcs(sample_db: Database, monkeypatch: pytest.MonkeyPatch
-            ) -> Iterator[tuple[Database, Database]]:
+def two_pcs(
+    sample_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[Database, Database]]:
     """PC A (the fixture's engine) and PC B (a second engine on the same database)."""
     other = open_database(sample_db.url)
     yield sample_db, other
@@ -24,10 +25,20 @@ def two_pcs(sample_db: Database, monkeypatch: pytest.MonkeyPatch
 
 
 def _unit_input(info: units.UnitInfo, **changes: object) -> units.UnitInput:
-    fields = dict(name=info.name, kind=info.kind, short_name=info.short_name,
-                  head_title=info.head_title, address=info.address, phone=info.phone,
-                  email=info.email, contact_person=info.contact_person, note=info.note,
-                  active=info.active, valid_from=info.valid_from, valid_to=info.valid_to)
+    fields = dict(
+        name=info.name,
+        kind=info.kind,
+        short_name=info.short_name,
+        head_title=info.head_title,
+        address=info.address,
+        phone=info.phone,
+        email=info.email,
+        contact_person=info.contact_person,
+        note=info.note,
+        active=info.active,
+        valid_from=info.valid_from,
+        valid_to=info.valid_to,
+    )
     fields.update(changes)
     return units.UnitInput(**fields)  # type: ignore[arg-type]
 
@@ -45,14 +56,22 @@ def test_second_save_gets_stale_edit_with_the_first_persons_values(two_pcs, monk
     assert seen_by_a.version == seen_by_b.version
 
     monkeypatch.setenv("SOTHEODOI_USER", "Nguyễn Văn A")
-    saved = units.update_unit(pc_a, seen_by_a.id, _unit_input(seen_by_a, phone="0255 3841 111"),
-                              expected_version=seen_by_a.version)
+    saved = units.update_unit(
+        pc_a,
+        seen_by_a.id,
+        _unit_input(seen_by_a, phone="0255 3841 111"),
+        expected_version=seen_by_a.version,
+    )
     assert saved.version == seen_by_a.version + 1
 
     monkeypatch.setenv("SOTHEODOI_USER", "Trần Thị B")
     with pytest.raises(StaleEdit) as err:
-        units.update_unit(pc_b, seen_by_b.id, _unit_input(seen_by_b, phone="0999 999 999"),
-                          expected_version=seen_by_b.version)
+        units.update_unit(
+            pc_b,
+            seen_by_b.id,
+            _unit_input(seen_by_b, phone="0999 999 999"),
+            expected_version=seen_by_b.version,
+        )
     stale = err.value
     assert stale.entity == "unit" and stale.entity_id == seen_by_a.id
     assert stale.current["phone"] == "0255 3841 111"
@@ -66,8 +85,12 @@ def test_second_save_gets_stale_edit_with_the_first_persons_values(two_pcs, monk
     assert all(h.after.get("phone") != "0999 999 999" for h in history)
 
     # B chooses to save over it, knowingly: with the version it has now seen
-    final = units.update_unit(pc_b, seen_by_b.id, _unit_input(seen_by_b, phone="0999 999 999"),
-                              expected_version=stale.current_version)
+    final = units.update_unit(
+        pc_b,
+        seen_by_b.id,
+        _unit_input(seen_by_b, phone="0999 999 999"),
+        expected_version=stale.current_version,
+    )
     assert final.phone == "0999 999 999" and final.version == saved.version + 1
     assert audit.history(pc_a, "unit", seen_by_a.id)[0].user == "Trần Thị B"
 
@@ -93,8 +116,7 @@ def test_race_between_read_and_write_is_caught_by_the_version_column(two_pcs, mo
 @pytest.mark.pg_only  # SQLite (WAL) refuses B's write outright: its read snapshot is stale
 def test_record_deleted_by_the_other_person(two_pcs):
     pc_a, pc_b = two_pcs
-    created = units.create_unit(pc_a, units.UnitInput(name="Ban Quản lý thử nghiệm",
-                                                      kind="khac"))
+    created = units.create_unit(pc_a, units.UnitInput(name="Ban Quản lý thử nghiệm", kind="khac"))
     with pytest.raises(StaleEdit) as err, pc_b.write() as session:
         unit = session.get(Unit, created.id)
         assert unit is not None
@@ -108,8 +130,12 @@ def test_directive_task_and_submission_versions(two_pcs):
     pc_a, pc_b = two_pcs
     (directive,) = directives.list_directives(pc_a)
     data = directives.DirectiveInput(
-        number_symbol=directive.number_symbol, signed_date=directive.signed_date,
-        issuer=directive.issuer, signer=directive.signer, subject=directive.subject + " (A)")
+        number_symbol=directive.number_symbol,
+        signed_date=directive.signed_date,
+        issuer=directive.issuer,
+        signer=directive.signer,
+        subject=directive.subject + " (A)",
+    )
     directives.update_directive(pc_a, directive.id, data, expected_version=directive.version)
     with pytest.raises(StaleEdit) as err:
         directives.update_directive(pc_b, directive.id, data, expected_version=directive.version)
@@ -117,8 +143,12 @@ def test_directive_task_and_submission_versions(two_pcs):
 
     task = directive.tasks[0]
     task_data = directives.TaskInput(
-        title=task.title + " (A)", kind=task.kind, due_date=task.due_date,
-        unit_kinds=task.unit_kinds, unit_ids=task.unit_ids)
+        title=task.title + " (A)",
+        kind=task.kind,
+        due_date=task.due_date,
+        unit_kinds=task.unit_kinds,
+        unit_ids=task.unit_ids,
+    )
     directives.update_task(pc_a, task.id, task_data, expected_version=task.version)
     with pytest.raises(StaleEdit) as err:
         directives.update_task(pc_b, task.id, task_data, expected_version=task.version)
@@ -126,18 +156,28 @@ def test_directive_task_and_submission_versions(two_pcs):
 
     with pc_a.read() as session:
         obligation = submissions.resolve_obligation(
-            session, unit="Sơn Tịnh", directive=directive.number_symbol, task=task.title + " (A)",
-            period=None)
+            session,
+            unit="Sơn Tịnh",
+            directive=directive.number_symbol,
+            task=task.title + " (A)",
+            period=None,
+        )
         obligation_id = obligation.id
-    sub_in = submissions.SubmissionInput(obligation_id=obligation_id, number_symbol="45/KH-UBND",
-                                         signed_date=D(2018, 4, 25), received_date=D(2018, 4, 28))
+    sub_in = submissions.SubmissionInput(
+        obligation_id=obligation_id,
+        number_symbol="45/KH-UBND",
+        signed_date=D(2018, 4, 25),
+        received_date=D(2018, 4, 28),
+    )
     first = submissions.record_submission(pc_a, sub_in, today=D(2018, 5, 2))
     changed = submissions.SubmissionInput(**{**sub_in.__dict__, "signer": "Chủ tịch"})
-    submissions.update_submission(pc_a, first.id, changed, today=D(2018, 5, 2),
-                                  expected_version=first.version)
+    submissions.update_submission(
+        pc_a, first.id, changed, today=D(2018, 5, 2), expected_version=first.version
+    )
     with pytest.raises(StaleEdit) as err:
-        submissions.update_submission(pc_b, first.id, sub_in, today=D(2018, 5, 2),
-                                      expected_version=first.version)
+        submissions.update_submission(
+            pc_b, first.id, sub_in, today=D(2018, 5, 2), expected_version=first.version
+        )
     assert err.value.current["signer"] == "Chủ tịch"
     assert submissions.get_submission(pc_a, first.id).signer == "Chủ tịch"
 
@@ -166,13 +206,23 @@ def test_report_texts_deactivate_and_delete_check_the_version_too(two_pcs):
     first silently; nor does deactivating or deleting what someone just changed."""
     pc_a, pc_b = two_pcs
     (directive,) = directives.list_directives(pc_a)
-    directives.save_report_texts(pc_a, directive.id, assessment="Đánh giá của A",
-                                 difficulties="", proposals="",
-                                 expected_version=directive.version)
+    directives.save_report_texts(
+        pc_a,
+        directive.id,
+        assessment="Đánh giá của A",
+        difficulties="",
+        proposals="",
+        expected_version=directive.version,
+    )
     with pytest.raises(StaleEdit) as err:
-        directives.save_report_texts(pc_b, directive.id, assessment="Đánh giá của B",
-                                     difficulties="", proposals="",
-                                     expected_version=directive.version)
+        directives.save_report_texts(
+            pc_b,
+            directive.id,
+            assessment="Đánh giá của B",
+            difficulties="",
+            proposals="",
+            expected_version=directive.version,
+        )
     assert err.value.current["report_assessment"] == "Đánh giá của A"
     with pytest.raises(StaleEdit):
         directives.delete_directive(pc_b, directive.id, expected_version=directive.version)
@@ -202,12 +252,17 @@ def test_waiting_behind_another_pcs_lock_gives_up_with_a_message(sample_db, monk
         with sample_db.engine.connect() as holder:
             holder.execute(text("SELECT 1 FROM unit WHERE id = :i FOR UPDATE"), {"i": info.id})
             with pytest.raises(Conflict) as err:
-                units.update_unit(pc_b, info.id, _unit_input(info, note="B"),
-                                  expected_version=info.version)
+                units.update_unit(
+                    pc_b, info.id, _unit_input(info, note="B"), expected_version=info.version
+                )
             assert "máy khác cập nhật" in err.value.message
             holder.rollback()
-        assert units.update_unit(pc_b, info.id, _unit_input(info, note="B"),
-                                 expected_version=info.version).note == "B"
+        assert (
+            units.update_unit(
+                pc_b, info.id, _unit_input(info, note="B"), expected_version=info.version
+            ).note
+            == "B"
+        )
     finally:
         pc_b.dispose()
 
@@ -232,9 +287,16 @@ def test_two_receive_loops_on_one_file_all_wait_and_succeed(tmp_path):
     assert run(["--db", str(db_file), "sample"]) == 0
     env = dict(os.environ, PYTHONPATH=str(root))
     driver = str(root / "tools" / "crash_driver.py")
-    loops = [subprocess.Popen([sys.executable, driver, "receive", str(db_file), str(first), "200"],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-             for first in (0, 1000)]
+    loops = [
+        subprocess.Popen(
+            [sys.executable, driver, "receive", str(db_file), str(first), "200"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for first in (0, 1000)
+    ]
     results = [p.communicate(timeout=300) for p in loops]
     for process, (stdout, stderr) in zip(loops, results, strict=True):
         assert process.returncode == 0, stderr
@@ -246,8 +308,11 @@ def test_two_receive_loops_on_one_file_all_wait_and_succeed(tmp_path):
         with db.read() as session:
             from sqlalchemy import select
 
-            stored = set(session.scalars(select(Submission.id).where(
-                Submission.number_symbol.like("%/BC-KIEMTHU"))))
+            stored = set(
+                session.scalars(
+                    select(Submission.id).where(Submission.number_symbol.like("%/BC-KIEMTHU"))
+                )
+            )
     finally:
         db.dispose()
     assert len(acknowledged) == 400

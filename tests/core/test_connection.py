@@ -44,10 +44,12 @@ def no_ring(monkeypatch):
 def test_precedence_of_command_line_environment_saved_and_default(tmp_path, no_ring):
     url = "postgresql://u:p@10.0.0.5/sotheodoi"
     assert conn.resolve_target(None, url, env={}, folder=tmp_path).url == (
-        "postgresql+psycopg://u:p@10.0.0.5/sotheodoi")
+        "postgresql+psycopg://u:p@10.0.0.5/sotheodoi"
+    )
     assert conn.resolve_target("x.db", url, env={}, folder=tmp_path).source == "--database-url"
-    assert conn.resolve_target("x.db", None, env={conn.URL_ENV: url}, folder=tmp_path).url \
-        .endswith("x.db")
+    assert conn.resolve_target("x.db", None, env={conn.URL_ENV: url}, folder=tmp_path).url.endswith(
+        "x.db"
+    )
     env_target = conn.resolve_target(None, None, env={conn.URL_ENV: url}, folder=tmp_path)
     assert env_target.source == conn.URL_ENV and env_target.is_server
     default = conn.resolve_target(None, None, env={}, folder=tmp_path)
@@ -61,8 +63,9 @@ def test_precedence_of_command_line_environment_saved_and_default(tmp_path, no_r
 
 
 def test_password_never_in_the_settings_file_keyring_used_when_there(tmp_path, ring):
-    server = conn.ServerConfig(host="may-chu", port=5433, database="sotheodoi", user="lan",
-                               remember_password=True)
+    server = conn.ServerConfig(
+        host="may-chu", port=5433, database="sotheodoi", user="lan", remember_password=True
+    )
     path = conn.save_server_config(server, tmp_path)
     assert conn.store_password(server, "Mật-khẩu-bí-mật")
     assert "Mật-khẩu-bí-mật" not in path.read_text(encoding="utf-8")
@@ -102,7 +105,12 @@ def test_server_form_validation():
     conn.ServerConfig(host="192.168.1.10").validate()
     server, password = conn.ServerConfig.from_url("postgres://a:b@h:6000/d")
     assert (server.host, server.port, server.database, server.user, password) == (
-        "h", 6000, "d", "a", "b")
+        "h",
+        6000,
+        "d",
+        "a",
+        "b",
+    )
     assert conn.is_server_url(server.url()) and not conn.is_server_url("sqlite:///x.db")
 
 
@@ -117,8 +125,7 @@ def test_unreachable_server_says_what_to_check():
 def test_cli_with_unreachable_server_writes_nothing_locally(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     out, err = io.StringIO(), io.StringIO()
-    code = run(["--database-url", "postgresql://u:secret@127.0.0.1:1/x", "units"], out=out,
-               err=err)
+    code = run(["--database-url", "postgresql://u:secret@127.0.0.1:1/x", "units"], out=out, err=err)
     assert code == 4 and "Không kết nối được" in err.getvalue()
     assert "secret" not in err.getvalue()
     assert list(tmp_path.iterdir()) == []
@@ -143,7 +150,7 @@ def test_real_server_messages(db_target):
     assert "Sai tên đăng nhập hoặc mật khẩu" in err.value.message
     with pytest.raises(DatabaseError) as err:
         conn.check_connection(url.set(database="khong_co_csdl").render_as_string(False))
-    assert "chưa có cơ sở dữ liệu \"khong_co_csdl\"" in err.value.message
+    assert 'chưa có cơ sở dữ liệu "khong_co_csdl"' in err.value.message
     with pytest.raises(DatabaseError) as err:
         connect(url.set(password="sai").render_as_string(False))
     assert "Sai tên đăng nhập hoặc mật khẩu" in err.value.message
@@ -156,9 +163,9 @@ def test_real_server_messages(db_target):
 
 
 BAD_SERVER_URLS = {
-    "no scheme (an IP)": ("192.168.1.10", "thiếu \"postgresql://\""),
-    "a word": ("garbage", "thiếu \"postgresql://\""),
-    "empty": ("", "thiếu \"postgresql://\""),
+    "no scheme (an IP)": ("192.168.1.10", 'thiếu "postgresql://"'),
+    "a word": ("garbage", 'thiếu "postgresql://"'),
+    "empty": ("", 'thiếu "postgresql://"'),
     "MySQL": ("mysql://u@may-chu/so", "chỉ dùng được máy chủ PostgreSQL"),
     "SQLite URL": ("sqlite:///x.db", "chỉ dùng được máy chủ PostgreSQL"),
     "port not a number": ("postgresql://u@may-chu:abc/so", "không đọc được"),
@@ -169,8 +176,9 @@ BAD_SERVER_URLS = {
 
 
 @pytest.mark.parametrize("case", list(BAD_SERVER_URLS))
-def test_a_server_url_must_be_a_server_url_and_nothing_is_created(case, tmp_path, monkeypatch,
-                                                                 no_ring):
+def test_a_server_url_must_be_a_server_url_and_nothing_is_created(
+    case, tmp_path, monkeypatch, no_ring
+):
     """`--database-url 192.168.1.10` once created a local SQLite file named "192.168.1.10"."""
     url, expected = BAD_SERVER_URLS[case]
     monkeypatch.chdir(tmp_path)

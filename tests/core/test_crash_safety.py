@@ -23,8 +23,9 @@ def test_receive_loop_survives_sigkill(tmp_path: Path) -> None:
     assert report.acked["receive"] > 0  # the kills came after real, acknowledged writes
 
 
-def test_new_database_and_sample_survive_sigkill(tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_new_database_and_sample_survive_sigkill(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Set-up and sample take about 0.25 s once the file exists: kill inside that window.
     target = dataclasses.replace(crash_harness.TARGETS["sample"], max_delay=0.15)
     monkeypatch.setitem(crash_harness.TARGETS, "sample", target)
@@ -73,14 +74,24 @@ def test_checks_detect_a_document_back_from_the_dead(tmp_path: Path) -> None:
     db = connect(str(rnd.db))
     try:
         obligation = list_obligations(db, dt.date(2018, 12, 31))[0].id
-        info = record_submission(db, SubmissionInput(
-            obligation_id=obligation, number_symbol="3/BC-KIEMTHU",
-            signed_date=dt.date(2018, 12, 1), received_date=dt.date(2018, 12, 2),
-            summary="v2"), today=dt.date(2018, 12, 31))
+        info = record_submission(
+            db,
+            SubmissionInput(
+                obligation_id=obligation,
+                number_symbol="3/BC-KIEMTHU",
+                signed_date=dt.date(2018, 12, 1),
+                received_date=dt.date(2018, 12, 2),
+                summary="v2",
+            ),
+            today=dt.date(2018, 12, 31),
+        )
     finally:
         db.dispose()
-    rnd.acked = [f"ACK add {info.id} 3/BC-KIEMTHU", f"ACK upd {info.id} 3/BC-KIEMTHU",
-                 f"ACK del {info.id} 3/BC-KIEMTHU"]
+    rnd.acked = [
+        f"ACK add {info.id} 3/BC-KIEMTHU",
+        f"ACK upd {info.id} 3/BC-KIEMTHU",
+        f"ACK del {info.id} 3/BC-KIEMTHU",
+    ]
     with pytest.raises(crash_harness.CrashCheckFailed, match="after an acknowledged del"):
         crash_harness._verify_edit(rnd)
 
@@ -104,10 +115,17 @@ def test_checks_allow_sqlite_to_reuse_a_deleted_id(tmp_path: Path) -> None:
         obligation = list_obligations(db, dt.date(2018, 12, 31))[0].id
 
         def add(number: str, summary: str) -> int:
-            return record_submission(db, SubmissionInput(
-                obligation_id=obligation, number_symbol=number,
-                signed_date=dt.date(2018, 12, 1), received_date=dt.date(2018, 12, 2),
-                summary=summary), today=dt.date(2018, 12, 31)).id
+            return record_submission(
+                db,
+                SubmissionInput(
+                    obligation_id=obligation,
+                    number_symbol=number,
+                    signed_date=dt.date(2018, 12, 1),
+                    received_date=dt.date(2018, 12, 2),
+                    summary=summary,
+                ),
+                today=dt.date(2018, 12, 31),
+            ).id
 
         first = add("3/BC-KIEMTHU", "v2")
         delete_submission(db, first)
@@ -115,8 +133,11 @@ def test_checks_allow_sqlite_to_reuse_a_deleted_id(tmp_path: Path) -> None:
     finally:
         db.dispose()
     assert second == first  # SQLite gave the deleted document's id to the next one
-    rnd.acked = [f"ACK add {first} 3/BC-KIEMTHU", f"ACK upd {first} 3/BC-KIEMTHU",
-                 f"ACK del {first} 3/BC-KIEMTHU"]
+    rnd.acked = [
+        f"ACK add {first} 3/BC-KIEMTHU",
+        f"ACK upd {first} 3/BC-KIEMTHU",
+        f"ACK del {first} 3/BC-KIEMTHU",
+    ]
     crash_harness._verify_edit(rnd)
     assert rnd.outcome == "killed between a commit and its acknowledgement"
 
@@ -156,11 +177,16 @@ def test_checks_detect_a_half_applied_import(tmp_path: Path) -> None:
     db = connect(str(rnd.db))
     try:
         obligation = list_obligations(db, dt.date(2018, 12, 31))[0].id
-        record_submission(db, SubmissionInput(
-            obligation_id=obligation,
-            number_symbol=f"{rnd.first_number}/{crash_harness.IMPORT_SUFFIX}",
-            signed_date=dt.date(2018, 12, 1), received_date=dt.date(2018, 12, 2)),
-            today=dt.date(2018, 12, 31))
+        record_submission(
+            db,
+            SubmissionInput(
+                obligation_id=obligation,
+                number_symbol=f"{rnd.first_number}/{crash_harness.IMPORT_SUFFIX}",
+                signed_date=dt.date(2018, 12, 1),
+                received_date=dt.date(2018, 12, 2),
+            ),
+            today=dt.date(2018, 12, 31),
+        )
     finally:
         db.dispose()
     with pytest.raises(crash_harness.CrashCheckFailed, match="half-applied"):
@@ -185,8 +211,9 @@ def test_checks_detect_a_restore_that_mixed_old_and_new(tmp_path: Path) -> None:
     from app.services.obligations import list_obligations
     from app.services.submissions import SubmissionInput, record_submission
 
-    rnd = crash_harness.Round(work=tmp_path / "restore", db=tmp_path / "restore" / "crash.db",
-                              killed=True)
+    rnd = crash_harness.Round(
+        work=tmp_path / "restore", db=tmp_path / "restore" / "crash.db", killed=True
+    )
     rnd.work.mkdir()
     crash_harness._prepare_restore(rnd, 0)
     crash_harness._verify_restore(rnd)  # untouched old data passes
@@ -194,10 +221,16 @@ def test_checks_detect_a_restore_that_mixed_old_and_new(tmp_path: Path) -> None:
     db = connect(str(rnd.db))
     try:
         obligation = list_obligations(db, dt.date(2018, 12, 31))[-1].id
-        record_submission(db, SubmissionInput(
-            obligation_id=obligation, number_symbol="1/NEW-KIEMTHU",
-            signed_date=dt.date(2018, 12, 1), received_date=dt.date(2018, 12, 2)),
-            today=dt.date(2018, 12, 31))
+        record_submission(
+            db,
+            SubmissionInput(
+                obligation_id=obligation,
+                number_symbol="1/NEW-KIEMTHU",
+                signed_date=dt.date(2018, 12, 1),
+                received_date=dt.date(2018, 12, 2),
+            ),
+            today=dt.date(2018, 12, 31),
+        )
     finally:
         db.dispose()
     with pytest.raises(crash_harness.CrashCheckFailed, match="mix"):

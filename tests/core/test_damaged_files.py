@@ -90,8 +90,10 @@ def _other_program(path: Path) -> None:
     path.unlink()
     con = sqlite3.connect(path)
     con.execute("CREATE TABLE contact (id INTEGER PRIMARY KEY, name TEXT, phone TEXT)")
-    con.executemany("INSERT INTO contact (name, phone) VALUES (?, ?)",
-                    [("Nguyễn Văn A", "0255 3822 111"), ("Trần Thị B", "0255 3822 222")])
+    con.executemany(
+        "INSERT INTO contact (name, phone) VALUES (?, ?)",
+        [("Nguyễn Văn A", "0255 3822 111"), ("Trần Thị B", "0255 3822 222")],
+    )
     con.commit()
     con.close()
 
@@ -143,9 +145,14 @@ def test_damaged_file_is_refused_clearly_and_left_untouched(copy: Path, damage: 
 
 def test_damaged_file_in_a_real_process_gives_no_traceback(copy: Path) -> None:
     _truncate_half(copy)
-    result = subprocess.run([sys.executable, "-m", "app", "--db", str(copy), "status"],
-                            capture_output=True, text=True, encoding="utf-8", cwd=ROOT,
-                            timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "--db", str(copy), "status"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        cwd=ROOT,
+        timeout=60,
+    )
     assert result.returncode == 4
     assert "Traceback" not in result.stderr
     assert "khôi phục từ bản sao lưu gần nhất" in result.stderr
@@ -163,8 +170,7 @@ def test_read_only_file_is_refused_with_what_to_do(copy: Path) -> None:
         copy.chmod(0o644)
 
 
-def test_missing_data_folder_is_not_silently_replaced_by_an_empty_database(tmp_path: Path
-                                                                           ) -> None:
+def test_missing_data_folder_is_not_silently_replaced_by_an_empty_database(tmp_path: Path) -> None:
     target = tmp_path / "o-usb-da-rut" / "sotheodoi.db"
     code, _, err = _cli("--db", str(target), "status")
     assert code == 4 and "Không tìm thấy thư mục dữ liệu" in err
@@ -196,13 +202,30 @@ def locked(copy: Path) -> Iterator[sqlite3.Connection]:
     con.close()
 
 
-RECEIVE = ("receive", "--unit", "Sở Tư pháp", "--directive", "2116/UBND-NC", "--task",
-           "Báo cáo định kỳ năm", "--period", "Năm 2018", "--number", "7/BC-STP",
-           "--signed", "01/12/2018", "--received", "02/12/2018", "--today", "31/12/2018")
+RECEIVE = (
+    "receive",
+    "--unit",
+    "Sở Tư pháp",
+    "--directive",
+    "2116/UBND-NC",
+    "--task",
+    "Báo cáo định kỳ năm",
+    "--period",
+    "Năm 2018",
+    "--number",
+    "7/BC-STP",
+    "--signed",
+    "01/12/2018",
+    "--received",
+    "02/12/2018",
+    "--today",
+    "31/12/2018",
+)
 
 
-def test_locked_database_waits_then_says_so(copy: Path, short_busy_timeout: None,
-                                            locked: sqlite3.Connection) -> None:
+def test_locked_database_waits_then_says_so(
+    copy: Path, short_busy_timeout: None, locked: sqlite3.Connection
+) -> None:
     for argv in (("status",), RECEIVE):
         code, out, err = _cli("--db", str(copy), *argv)
         assert code == 4, err
@@ -210,8 +233,7 @@ def test_locked_database_waits_then_says_so(copy: Path, short_busy_timeout: None
         assert out == ""
 
 
-def test_write_blocked_by_a_writer_is_not_half_done(copy: Path, short_busy_timeout: None
-                                                    ) -> None:
+def test_write_blocked_by_a_writer_is_not_half_done(copy: Path, short_busy_timeout: None) -> None:
     """WAL lets readers in while another program writes; the write waits, then gives up."""
     other = sqlite3.connect(copy, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")
@@ -223,15 +245,17 @@ def test_write_blocked_by_a_writer_is_not_half_done(copy: Path, short_busy_timeo
         other.close()
     con = sqlite3.connect(copy)
     assert con.execute("SELECT count(*) FROM submission").fetchone()[0] == 0
-    assert con.execute("SELECT count(*) FROM audit_entry WHERE entity='submission'"
-                       ).fetchone()[0] == 0
+    assert (
+        con.execute("SELECT count(*) FROM audit_entry WHERE entity='submission'").fetchone()[0] == 0
+    )
     con.close()
     code, out, _ = _cli("--db", str(copy), *RECEIVE)  # once the other program is done: fine
     assert code == 0 and out.strip().isdigit()
 
 
-def test_disk_full_during_a_write_loses_nothing(copy: Path,
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_disk_full_during_a_write_loses_nothing(
+    copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """SQLITE_FULL (simulated with max_page_count): clear message, counts unchanged."""
     import app.db.engine as engine
 
@@ -254,8 +278,12 @@ def test_disk_full_during_a_write_loses_nothing(copy: Path,
 def _counts(path: Path) -> dict[str, int]:
     con = sqlite3.connect(path)
     try:
-        tables = [r[0] for r in con.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'")]
+        tables = [
+            r[0]
+            for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
+            )
+        ]
         return {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
     finally:
         con.close()
@@ -270,8 +298,7 @@ def test_empty_file_becomes_a_new_database(tmp_path: Path) -> None:
     assert _counts(target)["unit"] == 0
 
 
-def test_migrate_data_never_writes_into_another_programs_file(copy: Path, tmp_path: Path
-                                                              ) -> None:
+def test_migrate_data_never_writes_into_another_programs_file(copy: Path, tmp_path: Path) -> None:
     other = tmp_path / "chuong-trinh-khac.db"
     other.touch()
     _other_program(other)

@@ -36,13 +36,17 @@ class Scenario:
     once: int
 
 
-def _receive(db: Database, unit_id: int, task_id: int, period: str, received: D,
-             number: str) -> None:
-    (row,) = list_obligations(db, received, unit_id=unit_id, task_id=task_id,
-                              period_key=period)
-    record_submission(db, SubmissionInput(obligation_id=row.id, number_symbol=number,
-                                          signed_date=received, received_date=received),
-                      today=TODAY)
+def _receive(
+    db: Database, unit_id: int, task_id: int, period: str, received: D, number: str
+) -> None:
+    (row,) = list_obligations(db, received, unit_id=unit_id, task_id=task_id, period_key=period)
+    record_submission(
+        db,
+        SubmissionInput(
+            obligation_id=row.id, number_symbol=number, signed_date=received, received_date=received
+        ),
+        today=TODAY,
+    )
 
 
 @pytest.fixture
@@ -51,22 +55,43 @@ def scenario(db: Database) -> Scenario:
     after 30/06/2018 (leaves mid-year). D: waived for February."""
     units = {
         "A": create_unit(db, UnitInput(name="UBND huyện An", kind=UnitKind.DISTRICT)).id,
-        "B": create_unit(db, UnitInput(name="UBND huyện Bắc", kind=UnitKind.DISTRICT,
-                                       valid_from=D(2018, 4, 1))).id,
-        "C": create_unit(db, UnitInput(name="UBND huyện Cao", kind=UnitKind.DISTRICT,
-                                       valid_to=D(2018, 6, 30))).id,
+        "B": create_unit(
+            db, UnitInput(name="UBND huyện Bắc", kind=UnitKind.DISTRICT, valid_from=D(2018, 4, 1))
+        ).id,
+        "C": create_unit(
+            db, UnitInput(name="UBND huyện Cao", kind=UnitKind.DISTRICT, valid_to=D(2018, 6, 30))
+        ).id,
         "D": create_unit(db, UnitInput(name="UBND huyện Đông", kind=UnitKind.DISTRICT)).id,
     }
-    directive = create_directive(db, DirectiveInput(number_symbol="15/UBND-NC",
-                                                    signed_date=D(2018, 1, 10),
-                                                    subject="Về công tác dân vận"))
-    monthly, _ = add_task(db, directive.id, TaskInput(
-        title="Báo cáo tháng", kind=TaskKind.PERIODIC, period_kind="month",
-        start_date=D(2018, 1, 1), end_date=D(2018, 12, 31), due_day=20,
-        unit_kinds=[UnitKind.DISTRICT]))
-    once, _ = add_task(db, directive.id, TaskInput(
-        title="Xây dựng kế hoạch", kind=TaskKind.ONE_OFF, due_date=D(2018, 3, 31),
-        unit_kinds=[UnitKind.DISTRICT]))
+    directive = create_directive(
+        db,
+        DirectiveInput(
+            number_symbol="15/UBND-NC", signed_date=D(2018, 1, 10), subject="Về công tác dân vận"
+        ),
+    )
+    monthly, _ = add_task(
+        db,
+        directive.id,
+        TaskInput(
+            title="Báo cáo tháng",
+            kind=TaskKind.PERIODIC,
+            period_kind="month",
+            start_date=D(2018, 1, 1),
+            end_date=D(2018, 12, 31),
+            due_day=20,
+            unit_kinds=[UnitKind.DISTRICT],
+        ),
+    )
+    once, _ = add_task(
+        db,
+        directive.id,
+        TaskInput(
+            title="Xây dựng kế hoạch",
+            kind=TaskKind.ONE_OFF,
+            due_date=D(2018, 3, 31),
+            unit_kinds=[UnitKind.DISTRICT],
+        ),
+    )
     a, b, d = units["A"], units["B"], units["D"]
     m = monthly.id
     _receive(db, a, m, "2018-M01", D(2018, 1, 15), "01/BC-UBND")  # on time
@@ -100,8 +125,9 @@ def test_task_counts_on_a_day(scenario: Scenario) -> None:
     # B: Jan-Mar exempt (not yet created), Apr on time, May-Dec not due.
     # C: Jan-Apr overdue, May-Jun not due, Jul-Dec exempt (dissolved).
     # D: Jan overdue, Feb waived, Mar on time, Apr overdue, May-Dec not due.
-    assert monthly.counts == StatusCounts(done_on_time=3, done_late=1, due_soon=0, overdue=8,
-                                          not_due=26, exempt=10)
+    assert monthly.counts == StatusCounts(
+        done_on_time=3, done_late=1, due_soon=0, overdue=8, not_due=26, exempt=10
+    )
     assert monthly.period_count == 12
     assert monthly.counts.expected == 38
     assert monthly.counts.received_rate == 10.5  # 4 / 38
@@ -123,13 +149,15 @@ def test_warning_window_changes_due_soon(scenario: Scenario) -> None:
 
 def test_warnings_are_sorted_by_urgency(scenario: Scenario) -> None:
     rows = dashboard.warnings(scenario.db, DAY, window_days=30)
-    assert [r.status for r in rows] == sorted((r.status for r in rows),
-                                              key=lambda s: s is not Status.OVERDUE)
+    assert [r.status for r in rows] == sorted(
+        (r.status for r in rows), key=lambda s: s is not Status.OVERDUE
+    )
     overdue = [r for r in rows if r.status is Status.OVERDUE]
     soon = [r for r in rows if r.status is Status.DUE_SOON]
     assert len(overdue) == 9 and len(soon) == 4
-    assert [r.days_past_due for r in overdue] == sorted((r.days_past_due for r in overdue),
-                                                        reverse=True)
+    assert [r.days_past_due for r in overdue] == sorted(
+        (r.days_past_due for r in overdue), reverse=True
+    )
     assert overdue[0].period_key == "2018-M01" and overdue[0].days_past_due == 95
     assert all(r.days_past_due == -25 for r in soon)
     counts = dashboard.count_warnings(rows)
@@ -155,11 +183,19 @@ def test_the_past_is_replayed(scenario: Scenario) -> None:
 
 def test_matrix(scenario: Scenario) -> None:
     m = dashboard.completeness_matrix(scenario.db, scenario.monthly, DAY, window_days=7)
-    assert [u.name for u in m.units] == ["UBND huyện An", "UBND huyện Bắc", "UBND huyện Cao",
-                                         "UBND huyện Đông"]
+    assert [u.name for u in m.units] == [
+        "UBND huyện An",
+        "UBND huyện Bắc",
+        "UBND huyện Cao",
+        "UBND huyện Đông",
+    ]
     assert len(m.periods) == 12 and m.periods[0].key == "2018-M01"
     assert [c.status if c else None for c in (row[0] for row in m.cells)] == [
-        Status.DONE_ON_TIME, Status.EXEMPT, Status.OVERDUE, Status.OVERDUE]
+        Status.DONE_ON_TIME,
+        Status.EXEMPT,
+        Status.OVERDUE,
+        Status.OVERDUE,
+    ]
     jan = m.column_totals[0]
     assert (jan.expected, jan.received, jan.received_rate) == (3, 1, 33.3)
     a_row = m.row_totals[0]
@@ -174,15 +210,21 @@ def test_matrix_of_a_one_off_task_has_one_column(scenario: Scenario) -> None:
     assert len(m.periods) == 1 and m.periods[0].label == "Hạn 31/03/2018"
     assert [u.name for u in m.units] == ["UBND huyện An", "UBND huyện Cao", "UBND huyện Đông"]
     assert [row[0].status for row in m.cells if row[0]] == [
-        Status.DONE_ON_TIME, Status.OVERDUE, Status.DONE_LATE]
+        Status.DONE_ON_TIME,
+        Status.OVERDUE,
+        Status.DONE_LATE,
+    ]
     assert m.column_totals[0].received_rate == 66.7
 
 
 def test_newly_overdue_since_a_day(scenario: Scenario) -> None:
     rows = dashboard.newly_overdue(scenario.db, D(2018, 4, 15), DAY)
     # April reports fell due on 20/04: A, C and D have not sent theirs; B has.
-    assert sorted(r.unit_name for r in rows) == ["UBND huyện An", "UBND huyện Cao",
-                                                 "UBND huyện Đông"]
+    assert sorted(r.unit_name for r in rows) == [
+        "UBND huyện An",
+        "UBND huyện Cao",
+        "UBND huyện Đông",
+    ]
     assert dashboard.newly_overdue(scenario.db, DAY, DAY) == []
     # The due day itself is not overdue yet: 20/04 → 21/04 is the first day.
     assert len(dashboard.newly_overdue(scenario.db, D(2018, 4, 20), D(2018, 4, 21))) == 3
@@ -219,12 +261,18 @@ def test_cli_dashboard_json(scenario: Scenario) -> None:
     assert data["as_of"] == "2018-04-25"
     assert data["totals"] == json.loads(json.dumps(summary.counts.figures()))
     (d,) = data["directives"]
-    assert [t["expected"] for t in d["tasks"]] == [t.counts.expected for t in
-                                                   summary.directives[0].tasks]
+    assert [t["expected"] for t in d["tasks"]] == [
+        t.counts.expected for t in summary.directives[0].tasks
+    ]
     assert data["warnings"] == {"overdue": 9, "due_soon": 0}
     text = io.StringIO()
-    assert run(["--db", path, "dashboard", "--as-of", "25/04/2018",
-                "--directive", "15/ubnd-nc"], out=text) == 0
+    assert (
+        run(
+            ["--db", path, "dashboard", "--as-of", "25/04/2018", "--directive", "15/ubnd-nc"],
+            out=text,
+        )
+        == 0
+    )
     assert "10,5%" in text.getvalue() and "Tổng cộng" in text.getvalue()
     err = io.StringIO()
     assert run(["--db", path, "dashboard", "--directive", "99/XX"], out=out, err=err) != 0
@@ -241,42 +289,63 @@ def test_every_view_agrees_with_status_on_the_sample(sample_db: Database) -> Non
     for n, row in enumerate(districts[:5]):
         # 26/04, 28/04, 30/04 on time; 02/05, 04/05 late
         received = D(2018, 4, 26) + dt.timedelta(days=2 * n)
-        record_submission(sample_db, SubmissionInput(
-            obligation_id=row.id, number_symbol=f"{n + 1}/KH-UBND", signed_date=received,
-            received_date=received), today=TODAY)
+        record_submission(
+            sample_db,
+            SubmissionInput(
+                obligation_id=row.id,
+                number_symbol=f"{n + 1}/KH-UBND",
+                signed_date=received,
+                received_date=received,
+            ),
+            today=TODAY,
+        )
     halves = list_obligations(sample_db, D(2018, 6, 1), task_id=half.id)
     for n, row in enumerate(halves[:3]):
         received = D(2018, 6, 15 + 3 * n)
-        record_submission(sample_db, SubmissionInput(
-            obligation_id=row.id, number_symbol=f"{n + 10}/BC", signed_date=received,
-            received_date=received), today=TODAY)
+        record_submission(
+            sample_db,
+            SubmissionInput(
+                obligation_id=row.id,
+                number_symbol=f"{n + 10}/BC",
+                signed_date=received,
+                received_date=received,
+            ),
+            today=TODAY,
+        )
     set_waived(sample_db, halves[5].id, True, "Miễn thử")
-    for day in (D(2018, 4, 20), D(2018, 4, 30), D(2018, 5, 2), D(2018, 6, 14),
-                D(2018, 6, 25), D(2018, 12, 31)):
+    for day in (
+        D(2018, 4, 20),
+        D(2018, 4, 30),
+        D(2018, 5, 2),
+        D(2018, 6, 14),
+        D(2018, 6, 25),
+        D(2018, 12, 31),
+    ):
         rows = list_obligations(sample_db, day)
         for r in rows:
-            assert r.status is status_on(day, r.due_date, r.first_received,
-                                         exempt=bool(r.exempt_reason), window_days=7)
+            assert r.status is status_on(
+                day, r.due_date, r.first_received, exempt=bool(r.exempt_reason), window_days=7
+            )
         by_status = Counter(r.status for r in rows)
         summary = dashboard.overview(sample_db, day)
         assert summary.counts == StatusCounts.from_mapping(by_status)
         alerts = dashboard.warnings(sample_db, day)
         assert {r.id for r in alerts} == {
-            r.id for r in rows if r.status in (Status.OVERDUE, Status.DUE_SOON)}
+            r.id for r in rows if r.status in (Status.OVERDUE, Status.DUE_SOON)
+        }
         for task in summary.directives[0].tasks:
             matrix = dashboard.completeness_matrix(sample_db, task.task_id, day)
             assert matrix.total == task.counts
             cells = {c.obligation_id: c.status for line in matrix.cells for c in line if c}
             assert cells == {r.id: r.status for r in rows if r.task_id == task.task_id}
         out = io.StringIO()
-        run(["--db", db_arg(sample_db), "status", "--as-of", day.isoformat(), "--json"],
-            out=out)
+        run(["--db", db_arg(sample_db), "status", "--as-of", day.isoformat(), "--json"], out=out)
         status_json = json.loads(out.getvalue())
         assert Counter(o["status"] for o in status_json["obligations"]) == Counter(
-            {s.value: n for s, n in by_status.items()})
+            {s.value: n for s, n in by_status.items()}
+        )
         out = io.StringIO()
-        run(["--db", db_arg(sample_db), "dashboard", "--as-of", day.isoformat(), "--json"],
-            out=out)
+        run(["--db", db_arg(sample_db), "dashboard", "--as-of", day.isoformat(), "--json"], out=out)
         dash_json = json.loads(out.getvalue())
         assert dash_json["totals"]["missing"] == by_status.get(Status.OVERDUE, 0)
         assert dash_json["warnings"]["overdue"] + dash_json["warnings"]["due_soon"] == len(alerts)

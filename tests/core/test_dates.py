@@ -17,7 +17,11 @@ def test_one_formatter_for_dates_captions_and_numbers(tmp_path) -> None:  # type
     assert as_of_caption(dt.date(2018, 5, 2)) == "tính đến ngày 02/05/2018"
     assert as_of_caption(dt.date(2018, 5, 2), short=True) == "tính đến 02/05/2018"
     assert [number_text(n) for n in (0, 999, 1000, 1_000_000_000)] == [
-        "0", "999", "1.000", "1.000.000.000"]
+        "0",
+        "999",
+        "1.000",
+        "1.000.000.000",
+    ]
     backup = BackupFile(tmp_path / "so, theo doi.db", dt.datetime(2018, 4, 5, 7, 3), 2_000_000)
     # The thousands dot is in the size only: a comma of the file name stays a comma.
     assert backup.label.startswith("so, theo doi.db — 05/04/2018 07:03 — 1.953 KB — ")

@@ -34,9 +34,20 @@ D = dt.date
 
 def _shift_on(db: Database) -> None:
     (d,) = list_directives(db)
-    update_directive(db, d.id, DirectiveInput(
-        number_symbol=d.number_symbol, signed_date=d.signed_date, issuer=d.issuer,
-        signer=d.signer, subject=d.subject, basis=d.basis, note=d.note, shift_due=True))
+    update_directive(
+        db,
+        d.id,
+        DirectiveInput(
+            number_symbol=d.number_symbol,
+            signed_date=d.signed_date,
+            issuer=d.issuer,
+            signer=d.signer,
+            subject=d.subject,
+            basis=d.basis,
+            note=d.note,
+            shift_due=True,
+        ),
+    )
 
 
 def test_ics_opens_in_a_calendar_parser(sample_db: Database, tmp_path: Path) -> None:
@@ -64,9 +75,23 @@ def test_ics_opens_in_a_calendar_parser(sample_db: Database, tmp_path: Path) -> 
 def test_cli_ics(sample_db: Database, tmp_path: Path) -> None:
     out = io.StringIO()
     path = tmp_path / "x.ics"
-    assert run(["--db", db_arg(sample_db), "ics", "--out", str(path), "--as-of", "01/06/2018",
-                "--days", "220"],
-               out=out) == 0
+    assert (
+        run(
+            [
+                "--db",
+                db_arg(sample_db),
+                "ics",
+                "--out",
+                str(path),
+                "--as-of",
+                "01/06/2018",
+                "--days",
+                "220",
+            ],
+            out=out,
+        )
+        == 0
+    )
     assert "Đã ghi 2 hạn nộp" in out.getvalue()  # 6-month report (20/06) and year (20/12)
     assert len(list(Calendar.from_ical(path.read_bytes()).walk("VEVENT"))) == 2
 
@@ -109,7 +134,8 @@ def test_eml_drafts_open_in_a_mail_parser(sample_db: Database, tmp_path: Path) -
 
 
 def test_cli_mail_writes_drafts_and_refuses_to_send_without_a_server(
-        sample_db: Database, tmp_path: Path) -> None:
+    sample_db: Database, tmp_path: Path
+) -> None:
     out, err = io.StringIO(), io.StringIO()
     args = ["--db", db_arg(sample_db), "mail", "--directive", "2116", "--as-of", "02/05/2018"]
     assert run([*args, "--out", str(tmp_path / "eml")], out=out, err=err) == 0, err.getvalue()
@@ -180,9 +206,15 @@ def test_smtp_sends_only_when_configured(sample_db: Database) -> None:
     unit_id = _with_address(sample_db, "Lý Sơn", "ubnd@lyson.quangngai.gov.vn")
     (directive,) = list_directives(sample_db)
     sink = _Sink()
-    settings = save_mail_settings(sample_db, MailSettings(
-        mail_from="snv@quangngai.gov.vn", smtp_host="127.0.0.1", smtp_port=sink.port,
-        smtp_security="none"))
+    settings = save_mail_settings(
+        sample_db,
+        MailSettings(
+            mail_from="snv@quangngai.gov.vn",
+            smtp_host="127.0.0.1",
+            smtp_port=sink.port,
+            smtp_security="none",
+        ),
+    )
     drafts = reminder_drafts(sample_db, directive.id, D(2018, 5, 2), unit_ids=[unit_id])
     assert send_drafts(drafts, settings, None, timeout=5) == 1
     sink.thread.join(5)
@@ -201,31 +233,41 @@ def test_cli_holiday_table(sample_db: Database) -> None:
     listing = out.getvalue()
     assert "16/02/2018" in listing and "Tết Nguyên Đán" in listing and "Lịch nhà nước" in listing
     out = io.StringIO()
-    assert run([*args, "add", "--day", "03/09/2018", "--name", "Nghỉ thêm", "--today",
-                "01/08/2018"], out=out, err=err) == 0, err.getvalue()
+    assert (
+        run(
+            [*args, "add", "--day", "03/09/2018", "--name", "Nghỉ thêm", "--today", "01/08/2018"],
+            out=out,
+            err=err,
+        )
+        == 0
+    ), err.getvalue()
     assert "Đã ghi nghỉ ngày 03/09/2018" in out.getvalue()
     from app.services.calendar_days import list_calendar_days
 
     (line,) = list_calendar_days(sample_db)
     out = io.StringIO()
-    assert run([*args, "remove", "--id", str(line.id), "--today", "05/08/2018"], out=out,
-               err=err) == 0
+    assert (
+        run([*args, "remove", "--id", str(line.id), "--today", "05/08/2018"], out=out, err=err) == 0
+    )
     assert list_calendar_days(sample_db) == []
     err = io.StringIO()
-    assert run([*args, "remove", "--id", str(line.id), "--today", "06/08/2018"], out=out,
-               err=err) != 0
+    assert (
+        run([*args, "remove", "--id", str(line.id), "--today", "06/08/2018"], out=out, err=err) != 0
+    )
     assert err.getvalue().startswith("Lỗi:") and "đã được bỏ" in err.getvalue()
 
 
-def test_warnings_export_adds_the_letters_date_only_when_shifted(sample_db: Database,
-                                                                 tmp_path: Path) -> None:
+def test_warnings_export_adds_the_letters_date_only_when_shifted(
+    sample_db: Database, tmp_path: Path
+) -> None:
     import openpyxl
 
     from app.exchange.xlsx_export import HEADER_ROW, ExportFilters, export
 
     def headers_and_first(name: str) -> tuple[list[object], tuple[object, ...]]:
-        path, _count = export(sample_db, "warnings", tmp_path / name,
-                              ExportFilters(as_of=D(2018, 5, 1)))
+        path, _count = export(
+            sample_db, "warnings", tmp_path / name, ExportFilters(as_of=D(2018, 5, 1))
+        )
         ws = openpyxl.load_workbook(path).active
         first = next(ws.iter_rows(min_row=HEADER_ROW + 1, values_only=True))
         return [c.value for c in ws[HEADER_ROW]], first

@@ -39,14 +39,14 @@ def _full(code: int = errno.ENOSPC) -> OSError:
 def fill_disk(monkeypatch: pytest.MonkeyPatch, point: str, code: int, target: Path) -> None:
     """Make the write of ``target`` fail with ``code`` at ``point``."""
     if point == "write":
+
         def half_save(self: Workbook, filename: Any) -> None:
             Path(filename).write_bytes(b"PK\x03\x04 half a workbook")
             raise _full(code)
 
         real_writestr = zipfile.ZipFile.writestr
 
-        def writestr_full(self: zipfile.ZipFile, name: Any, data: Any, *a: Any,
-                          **k: Any) -> None:
+        def writestr_full(self: zipfile.ZipFile, name: Any, data: Any, *a: Any, **k: Any) -> None:
             if str(getattr(name, "filename", name)) == "manifest.json":  # the last member
                 raise _full(code)
             real_writestr(self, name, data, *a, **k)
@@ -54,6 +54,7 @@ def fill_disk(monkeypatch: pytest.MonkeyPatch, point: str, code: int, target: Pa
         monkeypatch.setattr(Workbook, "save", half_save)
         monkeypatch.setattr(zipfile.ZipFile, "writestr", writestr_full)
     elif point == "fsync":
+
         def fsync_full(fd: int) -> None:
             raise _full(code)
 
@@ -86,8 +87,14 @@ def assert_disk_full_message(message: str, target: Path) -> None:
 @pytest.mark.parametrize("code", CODES)
 @pytest.mark.parametrize("point", POINTS)
 @pytest.mark.parametrize("previous", [False, True], ids=["new-file", "over-old-file"])
-def test_export_on_a_full_disk(sample_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                               point: str, code: int, previous: bool) -> None:
+def test_export_on_a_full_disk(
+    sample_db: Database,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    point: str,
+    code: int,
+    previous: bool,
+) -> None:
     folder = tmp_path / "xuat"
     folder.mkdir()
     target = folder / "don-vi.xlsx"
@@ -106,8 +113,14 @@ def test_export_on_a_full_disk(sample_db: Database, tmp_path: Path, monkeypatch:
 @pytest.mark.parametrize("code", CODES)
 @pytest.mark.parametrize("point", POINTS)
 @pytest.mark.parametrize("previous", [False, True], ids=["new-file", "over-old-file"])
-def test_backup_on_a_full_disk(sample_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                               point: str, code: int, previous: bool) -> None:
+def test_backup_on_a_full_disk(
+    sample_db: Database,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    point: str,
+    code: int,
+    previous: bool,
+) -> None:
     folder = tmp_path / "sao-luu"
     folder.mkdir()
     target = folder / "sotheodoi-saoluu.zip"
@@ -126,15 +139,28 @@ def test_backup_on_a_full_disk(sample_db: Database, tmp_path: Path, monkeypatch:
 
 
 @pytest.mark.parametrize("point", POINTS)
-def test_cli_export_on_a_full_disk(sample_db: Database, tmp_path: Path,
-                                   monkeypatch: pytest.MonkeyPatch, point: str) -> None:
+def test_cli_export_on_a_full_disk(
+    sample_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, point: str
+) -> None:
     folder = tmp_path / "xuat"
     folder.mkdir()
     target = folder / "tinh-hinh.xlsx"
     fill_disk(monkeypatch, point, errno.ENOSPC, target)
     out, err = io.StringIO(), io.StringIO()
-    code = run(["--db", db_arg(sample_db), "export", "status", "--out", str(target),
-                "--as-of", "31/12/2018"], out=out, err=err)
+    code = run(
+        [
+            "--db",
+            db_arg(sample_db),
+            "export",
+            "status",
+            "--out",
+            str(target),
+            "--as-of",
+            "31/12/2018",
+        ],
+        out=out,
+        err=err,
+    )
     assert code != 0 and out.getvalue() == ""
     assert err.getvalue().startswith("Lỗi: Ổ đĩa đã đầy")
     assert "Traceback" not in err.getvalue()
@@ -143,8 +169,9 @@ def test_cli_export_on_a_full_disk(sample_db: Database, tmp_path: Path,
 
 @pytest.mark.sqlite_only  # backups copy the SQLite file
 @pytest.mark.parametrize("point", POINTS)
-def test_cli_backup_on_a_full_disk(sample_db: Database, tmp_path: Path,
-                                   monkeypatch: pytest.MonkeyPatch, point: str) -> None:
+def test_cli_backup_on_a_full_disk(
+    sample_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, point: str
+) -> None:
     folder = tmp_path / "sao-luu"
     folder.mkdir()
     target = folder / "ban-sao.zip"

@@ -40,12 +40,17 @@ def sample(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Database,
     db.dispose()
 
 
-def _text(db: Database, kind: DocumentKind, directive: int, unit: int | None = None,
-          day: dt.date = JUNE) -> str:
-    options = DocumentOptions(kind=kind, as_of=day, directive_id=directive, unit_id=unit,
-                              today=TODAY)
-    maker = {DocumentKind.SUMMARY: summary_content, DocumentKind.REMINDER: reminder_content,
-             DocumentKind.UNIT_SHEET: unit_sheet_content}[kind]
+def _text(
+    db: Database, kind: DocumentKind, directive: int, unit: int | None = None, day: dt.date = JUNE
+) -> str:
+    options = DocumentOptions(
+        kind=kind, as_of=day, directive_id=directive, unit_id=unit, today=TODAY
+    )
+    maker = {
+        DocumentKind.SUMMARY: summary_content,
+        DocumentKind.REMINDER: reminder_content,
+        DocumentKind.UNIT_SHEET: unit_sheet_content,
+    }[kind]
     content, _ = maker(db, options)
     return content.plain_text()
 
@@ -60,7 +65,8 @@ def test_counts_are_said_once_in_words(sample: tuple[Database, int, int]) -> Non
 
 
 def test_periods_are_written_in_lower_case_in_running_text(
-        sample: tuple[Database, int, int]) -> None:
+    sample: tuple[Database, int, int],
+) -> None:
     db, directive, _ = sample
     assert period_phrase("Năm 2018") == "kỳ năm 2018"
     assert period_phrase("Tháng 9/2022") == "kỳ tháng 9/2022"
@@ -89,8 +95,12 @@ def test_unit_sheet_counts_without_zeros_and_one_của(sample: tuple[Database, i
 
 def test_unit_sheet_type_is_one_of_phu_luc_iii(sample: tuple[Database, int, int]) -> None:
     db, directive, unit = sample
-    content, _ = unit_sheet_content(db, DocumentOptions(
-        kind=DocumentKind.UNIT_SHEET, as_of=JUNE, directive_id=directive, unit_id=unit))
+    content, _ = unit_sheet_content(
+        db,
+        DocumentOptions(
+            kind=DocumentKind.UNIT_SHEET, as_of=JUNE, directive_id=directive, unit_id=unit
+        ),
+    )
     assert content.header.symbol == "PB-SNV"  # Phiếu báo (Phụ lục III), never "PTD"
     assert content.title is not None and content.title.doc_type == "Phiếu báo"
 
@@ -99,8 +109,9 @@ def test_reminder_asks_once_and_closes_differently(sample: tuple[Database, int, 
     db, directive, _ = sample
     text = _text(db, DocumentKind.REMINDER, directive)
     assert text.count("Sở Nội vụ đề nghị") == 1
-    content, _ = reminder_content(db, DocumentOptions(
-        kind=DocumentKind.REMINDER, as_of=JUNE, directive_id=directive))
+    content, _ = reminder_content(
+        db, DocumentOptions(kind=DocumentKind.REMINDER, as_of=JUNE, directive_id=directive)
+    )
     closing = content.section("closing").text()
     assert not closing.startswith("Sở Nội vụ đề nghị")
 
@@ -110,8 +121,13 @@ def test_no_lone_roman_heading(sample: tuple[Database, int, int]) -> None:
     save_report_texts(db, directive, assessment="", difficulties="", proposals="")
     text = _text(db, DocumentKind.SUMMARY, directive)
     assert not re.search(r"^I\. ", text, flags=re.MULTILINE)
-    save_report_texts(db, directive, assessment="Các đơn vị cơ bản triển khai kịp thời.",
-                      difficulties="", proposals="")
+    save_report_texts(
+        db,
+        directive,
+        assessment="Các đơn vị cơ bản triển khai kịp thời.",
+        difficulties="",
+        proposals="",
+    )
     text = _text(db, DocumentKind.SUMMARY, directive)
     assert re.search(r"^I\. Kết quả theo dõi", text, flags=re.MULTILINE)
     assert re.search(r"^II\. Đánh giá chung", text, flags=re.MULTILINE)
@@ -133,12 +149,16 @@ def test_document_references_never_break_inside_a_title() -> None:
             assert not last.endswith("Công"), width
 
 
-def test_blank_date_line_prints_the_year_of_today(sample: tuple[Database, int, int],
-                                                  tmp_path: Path) -> None:
+def test_blank_date_line_prints_the_year_of_today(
+    sample: tuple[Database, int, int], tmp_path: Path
+) -> None:
     db, directive, _ = sample
     path = tmp_path / "summary.pdf"
-    build(db, DocumentOptions(kind=DocumentKind.SUMMARY, as_of=JUNE, directive_id=directive,
-                              today=TODAY), path)
+    build(
+        db,
+        DocumentOptions(kind=DocumentKind.SUMMARY, as_of=JUNE, directive_id=directive, today=TODAY),
+        path,
+    )
     first = " ".join(PdfReader(path).pages[0].extract_text().split())
     assert "năm 2026" in first and "tháng năm 2018" not in first
     assert "(tính đến ngày 25/06/2018)" in first

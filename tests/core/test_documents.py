@@ -71,9 +71,13 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Databas
     load_sample(db)
     record_sample_submissions(db)
     directive = list_directives(db)[0]
-    save_report_texts(db, directive.id, assessment="Các đơn vị cơ bản triển khai kịp thời.",
-                      difficulties="Một số huyện miền núi gửi chậm.",
-                      proposals="Đề nghị UBND tỉnh nhắc nhở các đơn vị chậm gửi.")
+    save_report_texts(
+        db,
+        directive.id,
+        assessment="Các đơn vị cơ bản triển khai kịp thời.",
+        difficulties="Một số huyện miền núi gửi chậm.",
+        proposals="Đề nghị UBND tỉnh nhắc nhở các đơn vị chậm gửi.",
+    )
     yield db, folder
     db.dispose()
 
@@ -86,12 +90,20 @@ def ids(scenario: tuple[Database, Path]) -> tuple[int, int]:
     return directive_id, unit_id
 
 
-def _build(scenario: tuple[Database, Path], ids: tuple[int, int], kind: DocumentKind,
-           day: dt.date, **kwargs: Any) -> Path:
+def _build(
+    scenario: tuple[Database, Path],
+    ids: tuple[int, int],
+    kind: DocumentKind,
+    day: dt.date,
+    **kwargs: Any,
+) -> Path:
     db, folder = scenario
     path = folder / f"{kind.value}-{day:%m%d}-{len(kwargs)}.pdf"
-    build(db, DocumentOptions(kind=kind, as_of=day, directive_id=ids[0], unit_id=ids[1],
-                              **kwargs), path)
+    build(
+        db,
+        DocumentOptions(kind=kind, as_of=day, directive_id=ids[0], unit_id=ids[1], **kwargs),
+        path,
+    )
     return path
 
 
@@ -102,8 +114,7 @@ def summary_pdf(scenario: tuple[Database, Path], ids: tuple[int, int]) -> Path:
 
 @pytest.fixture(scope="module")
 def reminder_pdf(scenario: tuple[Database, Path], ids: tuple[int, int]) -> Path:
-    return _build(scenario, ids, DocumentKind.REMINDER, JUNE, number="7",
-                  date=dt.date(2018, 6, 26))
+    return _build(scenario, ids, DocumentKind.REMINDER, JUNE, number="7", date=dt.date(2018, 6, 26))
 
 
 @pytest.fixture(scope="module")
@@ -127,8 +138,9 @@ def test_pages_are_a4_and_text_inside_the_margins(all_pdfs: list[Path]) -> None:
                 portrait = h > w
                 assert {round(w), round(h)} == {round(A4_W), round(A4_H)}
                 # A landscape page: the binding edge on top, the decree's bottom margin kept.
-                top, bottom, left, right = (TOP, BOTTOM, LEFT, RIGHT) if portrait else (
-                    LEFT, BOTTOM, BOTTOM, TOP)
+                top, bottom, left, right = (
+                    (TOP, BOTTOM, LEFT, RIGHT) if portrait else (LEFT, BOTTOM, BOTTOM, TOP)
+                )
                 body = [c for c in page.chars if c["top"] >= top and c["text"].strip()]
                 assert min(c["x0"] for c in body) >= left - 1, path.name
                 assert max(c["x1"] for c in body) <= w - right + 1, path.name
@@ -143,8 +155,10 @@ def test_fonts_are_embedded_serif_subsets(all_pdfs: list[Path]) -> None:
                 name = str(font["/BaseFont"]).lstrip("/")
                 prefix, _, base = name.partition("+")
                 assert len(prefix) == 6 and base.startswith("LiberationSerif"), name
-                descriptor = font.get("/FontDescriptor") or font["/DescendantFonts"][0] \
-                    .get_object()["/FontDescriptor"]
+                descriptor = (
+                    font.get("/FontDescriptor")
+                    or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+                )
                 assert "/FontFile2" in descriptor.get_object(), name
 
 
@@ -195,8 +209,9 @@ def test_page_numbers_none_on_page_one_then_centred(all_pdfs: list[Path]) -> Non
 # ------------------------------------------------------------------ content
 
 
-def _core_counts(db: Database, directive_id: int, day: dt.date
-                 ) -> dict[tuple[str, str], Counter[Status]]:
+def _core_counts(
+    db: Database, directive_id: int, day: dt.date
+) -> dict[tuple[str, str], Counter[Status]]:
     counts: dict[tuple[str, str], Counter[Status]] = {}
     for r in list_obligations(db, day, directive_id=directive_id):
         if r.unit_name == "Sở Nội vụ":  # the sender is not among the units it follows
@@ -205,9 +220,9 @@ def _core_counts(db: Database, directive_id: int, day: dt.date
     return counts
 
 
-def test_statistics_printed_equal_the_core_counts(scenario: tuple[Database, Path],
-                                                   ids: tuple[int, int], summary_pdf: Path
-                                                   ) -> None:
+def test_statistics_printed_equal_the_core_counts(
+    scenario: tuple[Database, Path], ids: tuple[int, int], summary_pdf: Path
+) -> None:
     db, _ = scenario
     text = pdf_text(summary_pdf)
     due = 0
@@ -219,40 +234,57 @@ def test_statistics_printed_equal_the_core_counts(scenario: tuple[Database, Path
         if done == 0 and c[Status.OVERDUE] == 0:
             continue
         due += 1
-        expected = (f"đã nhận {done}/{bound} {what} ({c[Status.DONE_ON_TIME]} đúng hạn, "
-                    f"{c[Status.DONE_LATE]} quá hạn)")
+        expected = (
+            f"đã nhận {done}/{bound} {what} ({c[Status.DONE_ON_TIME]} đúng hạn, "
+            f"{c[Status.DONE_LATE]} quá hạn)"
+        )
         assert expected in text, (task, period, expected)
         assert still == c[Status.OVERDUE]
-        assert (f"còn {still} đơn vị chưa gửi, đều đã quá hạn" in text
-                or f"{still} đơn vị quá hạn chưa gửi:" in text), (task, period)
+        assert (
+            f"còn {still} đơn vị chưa gửi, đều đã quá hạn" in text
+            or f"{still} đơn vị quá hạn chưa gửi:" in text
+        ), (task, period)
         assert "(quá hạn: " not in text and "chưa nhận" not in text
     assert due == 2  # the plan and the first half-year report are due by 25/06/2018
 
 
-def test_summary_names_late_and_missing_units(scenario: tuple[Database, Path],
-                                              ids: tuple[int, int], summary_pdf: Path) -> None:
+def test_summary_names_late_and_missing_units(
+    scenario: tuple[Database, Path], ids: tuple[int, int], summary_pdf: Path
+) -> None:
     db, _ = scenario
     text = pdf_text(summary_pdf)
-    late = {r.unit_name for r in list_obligations(db, JUNE, directive_id=ids[0],
-                                                  statuses=[Status.DONE_LATE])}
-    overdue = {r.unit_name for r in list_obligations(db, JUNE, directive_id=ids[0],
-                                                     statuses=[Status.OVERDUE])}
+    late = {
+        r.unit_name
+        for r in list_obligations(db, JUNE, directive_id=ids[0], statuses=[Status.DONE_LATE])
+    }
+    overdue = {
+        r.unit_name
+        for r in list_obligations(db, JUNE, directive_id=ids[0], statuses=[Status.OVERDUE])
+    }
     assert late and overdue
     for name in late | overdue:
         assert name in text, name
-    for s in ("đúng hạn", "quá hạn", "II. ĐÁNH GIÁ CHUNG",
-              "Một số huyện miền núi gửi chậm.", "IV. ĐỀ XUẤT, KIẾN NGHỊ",
-              "Kế hoạch số 72-KH/BDVTU-BCSĐUBND", "Công văn số 2116/UBND-NC ngày 18/04/2018"):
+    for s in (
+        "đúng hạn",
+        "quá hạn",
+        "II. ĐÁNH GIÁ CHUNG",
+        "Một số huyện miền núi gửi chậm.",
+        "IV. ĐỀ XUẤT, KIẾN NGHỊ",
+        "Kế hoạch số 72-KH/BDVTU-BCSĐUBND",
+        "Công văn số 2116/UBND-NC ngày 18/04/2018",
+    ):
         assert nfc(s) in text, s
 
 
-def test_summary_appendix_rows_and_reference(summary_pdf: Path, scenario: tuple[Database, Path],
-                                             ids: tuple[int, int]) -> None:
+def test_summary_appendix_rows_and_reference(
+    summary_pdf: Path, scenario: tuple[Database, Path], ids: tuple[int, int]
+) -> None:
     db, _ = scenario
     data = summary_data(db, ids[0], JUNE, exclude_name="Sở Nội vụ")
     with pdfplumber.open(summary_pdf) as pdf:
-        start = next(i for i, p in enumerate(pdf.pages)
-                     if nfc(p.extract_text()).startswith("Phụ lục"))
+        start = next(
+            i for i, p in enumerate(pdf.pages) if nfc(p.extract_text()).startswith("Phụ lục")
+        )
         appendix = pdf.pages[start:]
         assert_style(appendix[0], "Phụ lục", 14, "LiberationSerif-Bold")
         ref = "(Kèm theo Báo cáo số"
@@ -262,8 +294,11 @@ def test_summary_appendix_rows_and_reference(summary_pdf: Path, scenario: tuple[
         widths, wide = appendix_widths(len(data.columns), PageSettings())
         assert not wide  # three columns fit a portrait page
         x0 = LEFT + widths[0] * mm
-        names = flat("\n".join(p.crop((x0, 0, x0 + widths[1] * mm, p.height)).extract_text()
-                                for p in appendix))
+        names = flat(
+            "\n".join(
+                p.crop((x0, 0, x0 + widths[1] * mm, p.height)).extract_text() for p in appendix
+            )
+        )
         for row in data.rows:
             assert row.unit_name in names
         for number in {n for _, _, _, n, _, received in SAMPLE_SUBMISSIONS if received <= JUNE}:
@@ -273,8 +308,9 @@ def test_summary_appendix_rows_and_reference(summary_pdf: Path, scenario: tuple[
             assert_style(page, "Tên đơn vị", 12, "LiberationSerif-Bold")
 
 
-def test_summary_number_and_date_when_given(scenario: tuple[Database, Path],
-                                            ids: tuple[int, int]) -> None:
+def test_summary_number_and_date_when_given(
+    scenario: tuple[Database, Path], ids: tuple[int, int]
+) -> None:
     path = _build(scenario, ids, DocumentKind.SUMMARY, MAY, number="5", date=dt.date(2018, 5, 3))
     text = pdf_text(path)
     assert "Số: 05/BC-SNV" in text
@@ -284,8 +320,9 @@ def test_summary_number_and_date_when_given(scenario: tuple[Database, Path],
     assert "Chưa đến hạn gửi báo cáo (kỳ 6 tháng đầu năm 2018, hạn ngày 20/06/2018)" in text
 
 
-def test_reminder_letter(scenario: tuple[Database, Path], ids: tuple[int, int],
-                         reminder_pdf: Path) -> None:
+def test_reminder_letter(
+    scenario: tuple[Database, Path], ids: tuple[int, int], reminder_pdf: Path
+) -> None:
     db, _ = scenario
     with pdfplumber.open(reminder_pdf) as pdf:
         first = pdf.pages[0]
@@ -304,48 +341,67 @@ def test_reminder_letter(scenario: tuple[Database, Path], ids: tuple[int, int],
     assert "- Như trên;" in text and "phối hợp của các cơ quan, đơn vị./." in text
 
 
-def test_reminder_addresses_few_units_by_name(scenario: tuple[Database, Path],
-                                              ids: tuple[int, int]) -> None:
+def test_reminder_addresses_few_units_by_name(
+    scenario: tuple[Database, Path], ids: tuple[int, int]
+) -> None:
     # On 02/05/2018 the districts without a plan are overdue: addressed by kind (9 units).
     text = pdf_text(_build(scenario, ids, DocumentKind.REMINDER, MAY))
     assert "Kính gửi: Chủ tịch UBND các huyện, thị xã, thành phố có tên dưới đây." in text
     assert "UBND huyện Nghĩa Hành" in text and "UBND huyện Bình Sơn" not in text
 
 
-def test_reminder_refused_when_nobody_is_overdue(scenario: tuple[Database, Path],
-                                                 ids: tuple[int, int]) -> None:
+def test_reminder_refused_when_nobody_is_overdue(
+    scenario: tuple[Database, Path], ids: tuple[int, int]
+) -> None:
     with pytest.raises(AppError, match="không có đơn vị nào quá hạn"):
         _build(scenario, ids, DocumentKind.REMINDER, dt.date(2018, 4, 20))
 
 
 def test_unit_sheet(sheet_pdf: Path) -> None:
     text = pdf_text(sheet_pdf)
-    for s in ("PHIẾU BÁO", "/PB-SNV", "UBND huyện Bình Sơn", "52/KH-UBND; 26/04/2018; 27/04/2018",
-              "176/BC-UBND; 19/06/2018; 20/06/2018", "Hoàn thành đúng hạn", "Chưa đến hạn",
-              "Báo cáo định kỳ năm", "- Lưu: VT, XDCQ."):
+    for s in (
+        "PHIẾU BÁO",
+        "/PB-SNV",
+        "UBND huyện Bình Sơn",
+        "52/KH-UBND; 26/04/2018; 27/04/2018",
+        "176/BC-UBND; 19/06/2018; 20/06/2018",
+        "Hoàn thành đúng hạn",
+        "Chưa đến hạn",
+        "Báo cáo định kỳ năm",
+        "- Lưu: VT, XDCQ.",
+    ):
         assert nfc(s) in text, s
 
 
-def test_unit_sheet_replays_an_earlier_day(scenario: tuple[Database, Path],
-                                           ids: tuple[int, int]) -> None:
+def test_unit_sheet_replays_an_earlier_day(
+    scenario: tuple[Database, Path], ids: tuple[int, int]
+) -> None:
     text = pdf_text(_build(scenario, ids, DocumentKind.UNIT_SHEET, dt.date(2018, 4, 26)))
     assert "52/KH-UBND" not in text  # received on 27/04, not yet seen on 26/04
     assert "Sắp đến hạn" in text
 
 
-def test_signer_and_recipients_options(scenario: tuple[Database, Path],
-                                       ids: tuple[int, int]) -> None:
+def test_signer_and_recipients_options(
+    scenario: tuple[Database, Path], ids: tuple[int, int]
+) -> None:
     signer = Signer(authority="", head_title="Giám đốc", title="Giám đốc", name="Trần Văn Bình")
-    path = _build(scenario, ids, DocumentKind.SUMMARY, JUNE, signer=signer,
-                  recipients=("Như trên", "Ban Dân vận Tỉnh ủy", "Lưu: VT, XDCQ"))
+    path = _build(
+        scenario,
+        ids,
+        DocumentKind.SUMMARY,
+        JUNE,
+        signer=signer,
+        recipients=("Như trên", "Ban Dân vận Tỉnh ủy", "Lưu: VT, XDCQ"),
+    )
     text = pdf_text(path)
     assert "GIÁM ĐỐC Trần Văn Bình" in text or ("GIÁM ĐỐC" in text and "Trần Văn Bình" in text)
     assert "KT. GIÁM ĐỐC" not in text
     assert "- Ban Dân vận Tỉnh ủy;" in text
 
 
-def test_missing_signer_name_is_a_clear_error(scenario: tuple[Database, Path],
-                                              ids: tuple[int, int]) -> None:
+def test_missing_signer_name_is_a_clear_error(
+    scenario: tuple[Database, Path], ids: tuple[int, int]
+) -> None:
     with pytest.raises(ValidationError) as info:
         _build(scenario, ids, DocumentKind.SUMMARY, JUNE, signer=Signer(name=""))
     assert "signer_name" in info.value.errors
@@ -353,10 +409,14 @@ def test_missing_signer_name_is_a_clear_error(scenario: tuple[Database, Path],
 
 def test_authority_lines() -> None:
     assert Signer("KT.", "Giám đốc", "Phó Giám đốc", "A").authority_lines() == (
-        "KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC")
+        "KT. GIÁM ĐỐC",
+        "PHÓ GIÁM ĐỐC",
+    )
     assert Signer("", "Giám đốc", "Giám đốc", "A").authority_lines() == ("GIÁM ĐỐC",)
     assert Signer("TM.", "Ủy ban nhân dân", "Chủ tịch", "A").authority_lines() == (
-        "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH")
+        "TM. ỦY BAN NHÂN DÂN",
+        "CHỦ TỊCH",
+    )
     assert Signer("Q.", "Giám đốc", "", "A").authority_lines() == ("Q. GIÁM ĐỐC",)
     with pytest.raises(ValidationError):
         Signer("XX.", "Giám đốc", "", "A").validate()
@@ -380,8 +440,9 @@ def test_options_validation() -> None:
         DocumentOptions(kind=DocumentKind.UNIT_SHEET, as_of=JUNE).validate()
     assert "unit" in info.value.errors
     with pytest.raises(ValidationError) as info:
-        DocumentOptions(kind=DocumentKind.SUMMARY, as_of=JUNE, directive_id=1,
-                        number="abc").validate()
+        DocumentOptions(
+            kind=DocumentKind.SUMMARY, as_of=JUNE, directive_id=1, number="abc"
+        ).validate()
     assert "number" in info.value.errors
 
 
@@ -400,21 +461,45 @@ def big_pdf(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, li
     folder = tmp_path_factory.mktemp("big")
     db = connect(str(folder / "big.db"))
     with db.write() as session:
-        save_settings(session, agency_name="Sở Nội vụ",
-                      parent_agency="Ủy ban nhân dân tỉnh Gia Lai", agency_abbreviation="SNV",
-                      place_name="Gia Lai", drafting_unit="CCVC", signer_name="Lê Thị Mai")
+        save_settings(
+            session,
+            agency_name="Sở Nội vụ",
+            parent_agency="Ủy ban nhân dân tỉnh Gia Lai",
+            agency_abbreviation="SNV",
+            place_name="Gia Lai",
+            drafting_unit="CCVC",
+            signer_name="Lê Thị Mai",
+        )
     names = [f"UBND xã Thử Nghiệm {i:03d}" for i in range(1, 131)]
     for name in names:
         create_unit(db, UnitInput(name=name, kind=UnitKind.COMMUNE))
-    directive = create_directive(db, DirectiveInput(
-        number_symbol="15/KH-UBND", signed_date=dt.date(2026, 1, 5), issuer="UBND tỉnh Gia Lai",
-        subject="Triển khai công tác cải cách hành chính năm 2026"))
-    add_task(db, directive.id, TaskInput(title="Báo cáo kết quả quý I", kind="once",
-                                         due_date=dt.date(2026, 3, 20),
-                                         unit_kinds=[UnitKind.COMMUNE]))
+    directive = create_directive(
+        db,
+        DirectiveInput(
+            number_symbol="15/KH-UBND",
+            signed_date=dt.date(2026, 1, 5),
+            issuer="UBND tỉnh Gia Lai",
+            subject="Triển khai công tác cải cách hành chính năm 2026",
+        ),
+    )
+    add_task(
+        db,
+        directive.id,
+        TaskInput(
+            title="Báo cáo kết quả quý I",
+            kind="once",
+            due_date=dt.date(2026, 3, 20),
+            unit_kinds=[UnitKind.COMMUNE],
+        ),
+    )
     path = folder / "big.pdf"
-    build(db, DocumentOptions(kind=DocumentKind.SUMMARY, as_of=dt.date(2026, 3, 25),
-                              directive_id=directive.id), path)
+    build(
+        db,
+        DocumentOptions(
+            kind=DocumentKind.SUMMARY, as_of=dt.date(2026, 3, 25), directive_id=directive.id
+        ),
+        path,
+    )
     yield path, names
     db.dispose()
 
@@ -424,7 +509,8 @@ def _appendix_starts(pdf: Any) -> list[int]:
 
 
 def test_appendix_of_130_units_spans_pages_with_header_repeated(
-        big_pdf: tuple[Path, list[str]]) -> None:
+    big_pdf: tuple[Path, list[str]],
+) -> None:
     path, names = big_pdf
     with pdfplumber.open(path) as pdf:
         starts = _appendix_starts(pdf)
@@ -442,8 +528,11 @@ def test_appendix_of_130_units_spans_pages_with_header_repeated(
             for page in appendix:
                 stt = find_chars(page, "STT")[0]
                 assert face(stt) == "LiberationSerif-Bold"
-                rows = [c for c in page.chars if c["top"] > TOP and round(c["size"]) == 12
-                        and face(c) == "LiberationSerif"]
+                rows = [
+                    c
+                    for c in page.chars
+                    if c["top"] > TOP and round(c["size"]) == 12 and face(c) == "LiberationSerif"
+                ]
                 assert stt["bottom"] < min(c["top"] for c in rows)
             text = flat("\n".join(p.extract_text() for p in appendix))
             for name in names:
@@ -461,20 +550,46 @@ def test_many_tasks_split_the_grid_and_every_overdue_period_is_reported(tmp_path
     db = connect(str(tmp_path / "wide.db"))
     try:
         load_sample(db)
-        directive = create_directive(db, DirectiveInput(
-            number_symbol="30/CT-UBND", signed_date=dt.date(2018, 1, 10),
-            issuer="UBND tỉnh Quảng Ngãi", subject="Tăng cường kỷ luật, kỷ cương hành chính"))
-        add_task(db, directive.id, TaskInput(
-            title="Báo cáo tháng", kind="periodic", period_kind="month",
-            start_date=dt.date(2018, 1, 10), end_date=dt.date(2018, 12, 31),
-            unit_kinds=[UnitKind.DISTRICT]))
+        directive = create_directive(
+            db,
+            DirectiveInput(
+                number_symbol="30/CT-UBND",
+                signed_date=dt.date(2018, 1, 10),
+                issuer="UBND tỉnh Quảng Ngãi",
+                subject="Tăng cường kỷ luật, kỷ cương hành chính",
+            ),
+        )
+        add_task(
+            db,
+            directive.id,
+            TaskInput(
+                title="Báo cáo tháng",
+                kind="periodic",
+                period_kind="month",
+                start_date=dt.date(2018, 1, 10),
+                end_date=dt.date(2018, 12, 31),
+                unit_kinds=[UnitKind.DISTRICT],
+            ),
+        )
         for i in range(1, 8):
-            add_task(db, directive.id, TaskInput(
-                title=f"Nhiệm vụ {i}", kind="once", due_date=dt.date(2018, 3, i),
-                unit_kinds=[UnitKind.DISTRICT]))
+            add_task(
+                db,
+                directive.id,
+                TaskInput(
+                    title=f"Nhiệm vụ {i}",
+                    kind="once",
+                    due_date=dt.date(2018, 3, i),
+                    unit_kinds=[UnitKind.DISTRICT],
+                ),
+            )
         path = tmp_path / "wide.pdf"
-        data = build(db, DocumentOptions(kind=DocumentKind.SUMMARY, as_of=dt.date(2018, 9, 25),
-                                         directive_id=directive.id), path)
+        data = build(
+            db,
+            DocumentOptions(
+                kind=DocumentKind.SUMMARY, as_of=dt.date(2018, 9, 25), directive_id=directive.id
+            ),
+            path,
+        )
     finally:
         db.dispose()
     assert len(data.columns) == 8  # type: ignore[attr-defined]

@@ -47,8 +47,9 @@ pytestmark = pytest.mark.sqlite_only
 
 
 @pytest.fixture(scope="module")
-def m_db(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-         ) -> Iterator[Database]:
+def m_db(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Database]:
     source = (Path(__file__).resolve().parents[2] / "bench" / "generate.py").read_bytes()
     cache = getattr(request.config, "cache", None)  # None under -p no:cacheprovider
     folder = cache.mkdir("m-database") if cache is not None else tmp_path_factory.mktemp("m")
@@ -74,8 +75,10 @@ def _pages(path: Path) -> list[str]:
         texts = [_flat(page.get_textpage().get_text_range()) for page in pdf]
     finally:
         pdf.close()
-    return [t if i == 0 or t.startswith("Phụ lục") else re.sub(r" \d+$", "", t)
-            for i, t in enumerate(texts)]
+    return [
+        t if i == 0 or t.startswith("Phụ lục") else re.sub(r" \d+$", "", t)
+        for i, t in enumerate(texts)
+    ]
 
 
 def _names_in(clause: str, names: list[str]) -> set[str]:
@@ -95,11 +98,12 @@ MERGED_INTO = re.compile(r"\(đã sáp nhập vào [^)]*\)")
 MISSING = re.compile(r"chưa gửi: (.*?)(?:;|\.(?: |$))")
 
 
-def _summary_named(pages: list[str], path: Path, titles: list[str], labels: dict[str, str],
-                   names: list[str]) -> set[Key]:
+def _summary_named(
+    pages: list[str], path: Path, titles: list[str], labels: dict[str, str], names: list[str]
+) -> set[Key]:
     """(unit, task number, period label, due) the summary names, from its PDF."""
     starts = [i for i, p in enumerate(pages) if p.startswith("Phụ lục")]
-    body = " ".join(pages[:starts[0]] if starts else pages)
+    body = " ".join(pages[: starts[0]] if starts else pages)
     end = body.index("Trên đây là báo cáo")
     positions: list[int] = []
     cursor = 0
@@ -111,10 +115,15 @@ def _summary_named(pages: list[str], path: Path, titles: list[str], labels: dict
     for n, (start, stop) in enumerate(zip(positions, [*positions[1:], end], strict=True), 1):
         section = body[start:stop]
         markers = list(MARKER.finditer(section))
-        segments = ([(labels.get(m.group(1), m.group(1)), m.group(2), m.end(),
-                      markers[i + 1].start() if i + 1 < len(markers) else len(section))
-                     for i, m in enumerate(markers)]
-                    or [("", "", 0, len(section))])
+        segments = [
+            (
+                labels.get(m.group(1), m.group(1)),
+                m.group(2),
+                m.end(),
+                markers[i + 1].start() if i + 1 < len(markers) else len(section),
+            )
+            for i, m in enumerate(markers)
+        ] or [("", "", 0, len(section))]
         for label, due, a, b in segments:
             segment = section[a:b]
             if not markers:  # a one-off task: its single deadline
@@ -158,8 +167,9 @@ def _flat_lines(text: str) -> str:
     return "\n".join(_flat(line) for line in text.splitlines())
 
 
-def _reminder_named(pages: list[str], heads: list[tuple[int, str, str, str]],
-                    names: list[str]) -> dict[tuple[int, str, str], set[str]]:
+def _reminder_named(
+    pages: list[str], heads: list[tuple[int, str, str, str]], names: list[str]
+) -> dict[tuple[int, str, str], set[str]]:
     """Per item of the letter (task number, period label, due): the unit names written in it."""
     text = " ".join(pages)
     start = text.index("dù đã quá thời hạn quy định:")
@@ -175,14 +185,15 @@ def _reminder_named(pages: list[str], heads: list[tuple[int, str, str, str]],
     spots.sort()
     for i, (at, n, label, due) in enumerate(spots):
         stop = spots[i + 1][0] if i + 1 < len(spots) else len(owed)
-        segment = owed[owed.index("): ", at) + 3:stop]
+        segment = owed[owed.index("): ", at) + 3 : stop]
         found[(n, label, due)] = _names_in(segment, names)
     return found
 
 
 def _exists(unit: UnitInfo) -> bool:
-    return ((unit.valid_from is None or unit.valid_from <= AS_OF)
-            and (unit.valid_to is None or unit.valid_to >= AS_OF))
+    return (unit.valid_from is None or unit.valid_from <= AS_OF) and (
+        unit.valid_to is None or unit.valid_to >= AS_OF
+    )
 
 
 PARTS = 8  # the 200 directives in 8 tests, each well within the per-test timeout
@@ -191,7 +202,8 @@ SEEN: dict[str, int] = defaultdict(int)
 
 @pytest.mark.parametrize("part", range(PARTS))
 def test_every_overdue_obligation_is_named_in_the_summary_and_the_reminder(
-        m_db: Database, tmp_path: Path, part: int) -> None:
+    m_db: Database, tmp_path: Path, part: int
+) -> None:
     db = m_db
     units = {u.id: u for u in list_units(db)}
     names = sorted({u.name for u in units.values()}, key=len, reverse=True)
@@ -210,14 +222,17 @@ def test_every_overdue_obligation_is_named_in_the_summary_and_the_reminder(
         rows = overdue.get(info.id, [])
         labels = {period_phrase(r.period_label)[3:]: r.period_label for r in rows}
         expected: set[Key] = {
-            (r.unit_name, number[r.task_id], r.period_label, f"{r.due_date:%d/%m/%Y}")
-            for r in rows}
+            (r.unit_name, number[r.task_id], r.period_label, f"{r.due_date:%d/%m/%Y}") for r in rows
+        }
         summary = tmp_path / f"summary-{info.id}.pdf"
         build(db, DocumentOptions(DocumentKind.SUMMARY, AS_OF, info.id), summary)
         pages = _pages(summary)
         named = _summary_named(pages, summary, titles, labels, names)
-        assert named == expected, (info.number_symbol, sorted(expected - named)[:5],
-                                   sorted(named - expected)[:5])
+        assert named == expected, (
+            info.number_symbol,
+            sorted(expected - named)[:5],
+            sorted(named - expected)[:5],
+        )
         results = " ".join(pages).split("như sau:", 1)[1].split("Trên đây là báo cáo")[0]
         assert SENDER not in results, info.number_symbol
         checked += 1
@@ -228,8 +243,7 @@ def test_every_overdue_obligation_is_named_in_the_summary_and_the_reminder(
         not_addressed: set[str] = set()
         for r in rows:
             unit = units[r.unit_id]
-            key = (number[r.task_id], r.period_label,
-                   f"{r.due_date:%d/%m/%Y}")
+            key = (number[r.task_id], r.period_label, f"{r.due_date:%d/%m/%Y}")
             if not _exists(unit):  # never addressed; its successor does not inherit it
                 not_addressed.add(unit.name)
                 gone_seen += 1

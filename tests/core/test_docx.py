@@ -66,7 +66,8 @@ from tests.core.test_layout import (
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 needs_soffice = pytest.mark.skipif(
     SOFFICE is None,
-    reason="LibreOffice không có (cần gói apt libreoffice-writer-nogui để có lệnh soffice)")
+    reason="LibreOffice không có (cần gói apt libreoffice-writer-nogui để có lệnh soffice)",
+)
 
 JUNE = dt.date(2018, 6, 25)
 SHEET_UNIT = "UBND huyện Bình Sơn"
@@ -98,9 +99,13 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Databas
     load_sample(db)
     record_sample_submissions(db)
     directive = list_directives(db)[0]
-    save_report_texts(db, directive.id, assessment="Các đơn vị cơ bản triển khai kịp thời.",
-                      difficulties="Một số huyện miền núi gửi chậm.",
-                      proposals="Đề nghị UBND tỉnh nhắc nhở các đơn vị chậm gửi.")
+    save_report_texts(
+        db,
+        directive.id,
+        assessment="Các đơn vị cơ bản triển khai kịp thời.",
+        difficulties="Một số huyện miền núi gửi chậm.",
+        proposals="Đề nghị UBND tỉnh nhắc nhở các đơn vị chậm gửi.",
+    )
     yield db, folder
     db.dispose()
 
@@ -108,51 +113,91 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Databas
 def _options(db: Database, kind: DocumentKind, **kwargs: object) -> DocumentOptions:
     directive_id = list_directives(db)[0].id
     unit_id = next(u.id for u in list_units(db) if u.name == SHEET_UNIT)
-    return DocumentOptions(kind=kind, as_of=JUNE, directive_id=directive_id, unit_id=unit_id,
-                           **kwargs)  # type: ignore[arg-type]
+    return DocumentOptions(
+        kind=kind, as_of=JUNE, directive_id=directive_id, unit_id=unit_id, **kwargs
+    )  # type: ignore[arg-type]
 
 
 def synthetic() -> DocumentContent:
     """A report with several Kính gửi lines, every body style, a 130-row portrait appendix and
     a wide landscape one."""
-    header = DocumentHeader(agency="SỞ NỘI VỤ", symbol="BC-SNV", place="Quảng Ngãi",
-                            parent_agency="UBND TỈNH QUẢNG NGÃI", number="15",
-                            date=dt.date(2026, 1, 5))
+    header = DocumentHeader(
+        agency="SỞ NỘI VỤ",
+        symbol="BC-SNV",
+        place="Quảng Ngãi",
+        parent_agency="UBND TỈNH QUẢNG NGÃI",
+        number="15",
+        date=dt.date(2026, 1, 5),
+    )
     body = (
-        TextBlock("paragraph", "Thực hiện Công văn số 2116/UBND-NC ngày 18/04/2018 của UBND "
-                  "tỉnh, Sở Nội vụ báo cáo kết quả theo dõi việc triển khai thực hiện của các "
-                  "cơ quan, đơn vị như sau:"),
+        TextBlock(
+            "paragraph",
+            "Thực hiện Công văn số 2116/UBND-NC ngày 18/04/2018 của UBND "
+            "tỉnh, Sở Nội vụ báo cáo kết quả theo dõi việc triển khai thực hiện của các "
+            "cơ quan, đơn vị như sau:",
+        ),
         TextBlock("heading1", "I. Kết quả thực hiện"),
         TextBlock("heading2", "1. Tình hình triển khai"),
         TextBlock("heading3", "a) Những việc đã làm được"),
         TextBlock("item", "- Các sở, ban, ngành tỉnh: 12/14 đơn vị đã gửi báo cáo;"),
-        TextBlock("paragraph", "Trên đây là báo cáo của Sở Nội vụ, kính báo cáo Ủy ban nhân "
-                  "dân tỉnh xem xét, chỉ đạo."),
+        TextBlock(
+            "paragraph",
+            "Trên đây là báo cáo của Sở Nội vụ, kính báo cáo Ủy ban nhân "
+            "dân tỉnh xem xét, chỉ đạo.",
+        ),
     )
-    rows = tuple((str(i), f"UBND xã Thử Nghiệm {i:03d}", f"Báo cáo kết quả nhiệm vụ số {i}",
-                  "Quá hạn" if i % 3 else "Hoàn thành đúng hạn") for i in range(1, ROWS + 1))
-    long_table = TableBlock(("STT", "Tên đơn vị", "Nhiệm vụ", "Tình trạng"), rows,
-                            (11.0, 60.0, 64.0, 30.0), ("center", "left", "left", "center"))
-    wide = TableBlock(("STT", "Đơn vị", "Nội dung", "Kết quả", "Ghi chú"),
-                      tuple((str(i), "Sở Tư pháp", "Rà soát văn bản", "Đạt", "")
-                            for i in range(1, 60)),
-                      (15.0, 60.0, 60.0, 60.0, 52.0), ("center", "left", "left", "left", "left"))
+    rows = tuple(
+        (
+            str(i),
+            f"UBND xã Thử Nghiệm {i:03d}",
+            f"Báo cáo kết quả nhiệm vụ số {i}",
+            "Quá hạn" if i % 3 else "Hoàn thành đúng hạn",
+        )
+        for i in range(1, ROWS + 1)
+    )
+    long_table = TableBlock(
+        ("STT", "Tên đơn vị", "Nhiệm vụ", "Tình trạng"),
+        rows,
+        (11.0, 60.0, 64.0, 30.0),
+        ("center", "left", "left", "center"),
+    )
+    wide = TableBlock(
+        ("STT", "Đơn vị", "Nội dung", "Kết quả", "Ghi chú"),
+        tuple((str(i), "Sở Tư pháp", "Rà soát văn bản", "Đạt", "") for i in range(1, 60)),
+        (15.0, 60.0, 60.0, 60.0, 52.0),
+        ("center", "left", "left", "left", "left"),
+    )
     return DocumentContent(
-        kind="summary", header=header,
-        title=TitleBlock("Báo cáo", "Kết quả theo dõi, đôn đốc việc thực hiện văn bản chỉ đạo "
-                         "quý I năm 2026"),
+        kind="summary",
+        header=header,
+        title=TitleBlock(
+            "Báo cáo", "Kết quả theo dõi, đôn đốc việc thực hiện văn bản chỉ đạo quý I năm 2026"
+        ),
         kinh_gui=("Sở Tư pháp", "Sở Tài chính", "Ủy ban nhân dân các huyện, thị xã, thành phố"),
         sections=(Section("body", "Nội dung", body),),
-        footer=Footer(("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"), "Nguyễn Văn Ánh",
-                      ("Như trên", "UBND tỉnh (báo cáo)"), "VP"),
-        appendices=(
-            AppendixContent("Phụ lục I", "Tình hình thực hiện", "(Kèm theo Báo cáo số "
-                            "15/BC-SNV ngày 05 tháng 01 năm 2026 của Sở Nội vụ)",
-                            (long_table, NoteBlock("Ghi chú: số liệu tính đến ngày 05/01/2026."))),
-            AppendixContent("Phụ lục II", "Bảng rộng", "(Kèm theo Báo cáo số 15/BC-SNV ngày 05 "
-                            "tháng 01 năm 2026 của Sở Nội vụ)", (wide,), landscape=True),
+        footer=Footer(
+            ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"),
+            "Nguyễn Văn Ánh",
+            ("Như trên", "UBND tỉnh (báo cáo)"),
+            "VP",
         ),
-        page=PageSettings())
+        appendices=(
+            AppendixContent(
+                "Phụ lục I",
+                "Tình hình thực hiện",
+                "(Kèm theo Báo cáo số 15/BC-SNV ngày 05 tháng 01 năm 2026 của Sở Nội vụ)",
+                (long_table, NoteBlock("Ghi chú: số liệu tính đến ngày 05/01/2026.")),
+            ),
+            AppendixContent(
+                "Phụ lục II",
+                "Bảng rộng",
+                "(Kèm theo Báo cáo số 15/BC-SNV ngày 05 tháng 01 năm 2026 của Sở Nội vụ)",
+                (wide,),
+                landscape=True,
+            ),
+        ),
+        page=PageSettings(),
+    )
 
 
 @pytest.fixture(scope="module")
@@ -165,24 +210,39 @@ def docx_files(scenario: tuple[Database, Path]) -> dict[str, Path]:
         "synthetic": folder / "tong-hop.docx",
     }
     build(db, _options(db, DocumentKind.SUMMARY), out["summary"])
-    build(db, _options(db, DocumentKind.REMINDER, number="7", date=dt.date(2018, 6, 26)),
-          out["reminder"])
+    build(
+        db,
+        _options(db, DocumentKind.REMINDER, number="7", date=dt.date(2018, 6, 26)),
+        out["reminder"],
+    )
     build(db, _options(db, DocumentKind.UNIT_SHEET), out["sheet"])
     write_docx(synthetic(), out["synthetic"])
     return out
 
 
 @pytest.fixture(scope="module")
-def converted(docx_files: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
-              ) -> dict[str, Path]:
+def converted(
+    docx_files: dict[str, Path], tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Path]:
     """Every .docx converted to PDF by LibreOffice in one run (each start costs seconds)."""
     assert SOFFICE is not None
     folder = tmp_path_factory.mktemp("converted")
     profile = tmp_path_factory.mktemp("lo-profile")
     subprocess.run(
-        [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to",
-         "pdf", "--outdir", str(folder), *map(str, docx_files.values())],
-        check=True, capture_output=True, timeout=300)
+        [
+            SOFFICE,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(folder),
+            *map(str, docx_files.values()),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     pdfs = {key: folder / (path.stem + ".pdf") for key, path in docx_files.items()}
     for key, path in pdfs.items():
         assert path.is_file(), f"LibreOffice did not convert {key}"
@@ -206,8 +266,9 @@ def test_pages_are_a4_and_text_inside_the_margins(converted: dict[str, Path]) ->
                 w, h = float(page.width), float(page.height)
                 portrait = h > w
                 assert {round(w), round(h)} == {round(A4_W), round(A4_H)}, key
-                top, bottom, left, right = (TOP, BOTTOM, LEFT, RIGHT) if portrait else (
-                    LEFT, RIGHT, BOTTOM, TOP)
+                top, bottom, left, right = (
+                    (TOP, BOTTOM, LEFT, RIGHT) if portrait else (LEFT, RIGHT, BOTTOM, TOP)
+                )
                 body = [c for c in page.chars if c["top"] >= top and c["text"].strip()]
                 assert min(c["x0"] for c in body) >= left - 1, key
                 assert max(c["x1"] for c in body) <= w - right + 1, key
@@ -224,8 +285,10 @@ def test_fonts_are_the_metric_twin_embedded(converted: dict[str, Path]) -> None:
                 name = str(font["/BaseFont"]).lstrip("/")
                 prefix, _, base = name.partition("+")
                 assert len(prefix) == 6 and base.startswith("LiberationSerif"), (key, name)
-                descriptor = font.get("/FontDescriptor") or font["/DescendantFonts"][0] \
-                    .get_object()["/FontDescriptor"]
+                descriptor = (
+                    font.get("/FontDescriptor")
+                    or font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+                )
                 assert "/FontFile2" in descriptor.get_object(), name
                 seen.add(base)
         assert {"LiberationSerif", "LiberationSerif-Bold"} <= seen, key
@@ -270,12 +333,16 @@ def test_summary_header_title_body_and_footer(converted: dict[str, Path]) -> Non
         assert_style(first, "Kết quả theo dõi việc triển khai", 14, "LiberationSerif-Bold")
         assert_style(first, "Kính gửi: Ủy ban nhân dân tỉnh Quảng Ngãi.", 14, "LiberationSerif")
         assert_style(first, "I. KẾT QUẢ THEO DÕI, ĐÔN ĐỐC", 14, "LiberationSerif-Bold")
-        assert abs(baseline(find_chars(first, "Số:"))
-                   - baseline(find_chars(first, "Quảng Ngãi,"))) < 0.5
+        assert (
+            abs(baseline(find_chars(first, "Số:")) - baseline(find_chars(first, "Quảng Ngãi,")))
+            < 0.5
+        )
         # The header's two columns: 40 % / 60 % of the text width.
-        for text, centre in (("SỞ NỘI VỤ", LEFT + 0.2 * TEXT_W),
-                             ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", LEFT + 0.7 * TEXT_W),
-                             (TIEU_NGU, LEFT + 0.7 * TEXT_W)):
+        for text, centre in (
+            ("SỞ NỘI VỤ", LEFT + 0.2 * TEXT_W),
+            ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", LEFT + 0.7 * TEXT_W),
+            (TIEU_NGU, LEFT + 0.7 * TEXT_W),
+        ):
             x0, x1 = span([c for c in find_chars(first, text) if c["text"].strip()])
             assert abs((x0 + x1) / 2 - centre) <= 1.5, text
         footer_page = next(p for p in pdf.pages if "Nơi nhận:" in nfc(p.extract_text()))
@@ -302,9 +369,13 @@ def test_rules_under_tieu_ngu_agency_and_subject(converted: dict[str, Path]) -> 
         def rules_below(chars: list[dict[str, object]], gap: float) -> list[tuple[float, float]]:
             bottom = max(float(c["bottom"]) for c in chars)  # type: ignore[arg-type]
             x0, x1 = span(chars)  # type: ignore[arg-type]
-            return sorted({(round(ln["x0"], 1), round(ln["x1"], 1)) for ln in flat_rules
-                           if 0 < ln["top"] - bottom < gap
-                           and x0 - 5 < (ln["x0"] + ln["x1"]) / 2 < x1 + 5})
+            return sorted(
+                {
+                    (round(ln["x0"], 1), round(ln["x1"], 1))
+                    for ln in flat_rules
+                    if 0 < ln["top"] - bottom < gap and x0 - 5 < (ln["x0"] + ln["x1"]) / 2 < x1 + 5
+                }
+            )
 
         tieu_ngu = find_chars(page, TIEU_NGU)
         ((r0, r1),) = rules_below(tieu_ngu, 8)
@@ -326,8 +397,13 @@ def test_body_is_justified_with_first_line_indent(synthetic_pdf: pdfplumber.PDF)
     page = synthetic_pdf.pages[0]
     first = find_chars(page, "Thực hiện Công văn số 2116")
     assert abs(first[0]["x0"] - (LEFT + 1.27 * cm)) <= 1
-    body = [c for c in page.chars if round(c["size"]) == 14 and face(c) == "LiberationSerif"
-            and c["top"] > first[0]["top"] - 1]
+    body = [
+        c
+        for c in page.chars
+        if round(c["size"]) == 14
+        and face(c) == "LiberationSerif"
+        and c["top"] > first[0]["top"] - 1
+    ]
     assert abs(max(c["x1"] for c in body) - (A4_W - RIGHT)) <= 1  # justified to the margin
     assert_style(page, "I. KẾT QUẢ THỰC HIỆN", 14, "LiberationSerif-Bold")
     assert_style(page, "1. Tình hình triển khai", 14, "LiberationSerif-Bold")
@@ -353,8 +429,8 @@ def test_appendix_header_row_repeats_and_pages_restart(synthetic_pdf: pdfplumber
     pages = synthetic_pdf.pages
     starts = [i for i, p in enumerate(pages) if nfc(p.extract_text()).startswith("Phụ lục")]
     assert len(starts) == 2
-    long_pages = pages[starts[0]:starts[1]]
-    wide_pages = pages[starts[1]:]
+    long_pages = pages[starts[0] : starts[1]]
+    wide_pages = pages[starts[1] :]
     assert len(long_pages) >= 3 and len(wide_pages) >= 2
     assert_style(long_pages[0], "Phụ lục I", 14, "LiberationSerif-Bold")
     assert_style(long_pages[0], "TÌNH HÌNH THỰC HIỆN", 14, "LiberationSerif-Bold")
@@ -363,8 +439,11 @@ def test_appendix_header_row_repeats_and_pages_restart(synthetic_pdf: pdfplumber
         assert page.height > page.width
         stt = find_chars(page, "STT")[0]
         assert face(stt) == "LiberationSerif-Bold" and round(stt["size"]) == 12
-        rows = [c for c in page.chars if c["top"] > TOP and round(c["size"]) == 12
-                and face(c) == "LiberationSerif"]
+        rows = [
+            c
+            for c in page.chars
+            if c["top"] > TOP and round(c["size"]) == 12 and face(c) == "LiberationSerif"
+        ]
         assert stt["bottom"] < min(c["top"] for c in rows)  # the header row on top
     text = flat("\n".join(p.extract_text() for p in long_pages))
     for i in range(1, ROWS + 1):
@@ -378,22 +457,23 @@ def test_appendix_header_row_repeats_and_pages_restart(synthetic_pdf: pdfplumber
 
 
 @needs_soffice
-def test_the_three_documents_say_what_the_pdf_says(scenario: tuple[Database, Path],
-                                                   converted: dict[str, Path]) -> None:
+def test_the_three_documents_say_what_the_pdf_says(
+    scenario: tuple[Database, Path], converted: dict[str, Path]
+) -> None:
     db, folder = scenario
     for key, kind, extra in (
-            ("summary", DocumentKind.SUMMARY, {}),
-            ("reminder", DocumentKind.REMINDER, {"number": "7", "date": dt.date(2018, 6, 26)}),
-            ("sheet", DocumentKind.UNIT_SHEET, {})):
+        ("summary", DocumentKind.SUMMARY, {}),
+        ("reminder", DocumentKind.REMINDER, {"number": "7", "date": dt.date(2018, 6, 26)}),
+        ("sheet", DocumentKind.UNIT_SHEET, {}),
+    ):
         pdf = folder / f"{key}.pdf"
         build(db, _options(db, kind, **extra), pdf)
-        words = Counter(w for w in pdf_text(pdf).replace("\u00a0", " ").split()
-                        if not w.isdigit())
-        converted_words = Counter(w for w in pdf_text(converted[key]).replace("\u00a0", " ")
-                                  .split() if not w.isdigit())
+        words = Counter(w for w in pdf_text(pdf).replace("\u00a0", " ").split() if not w.isdigit())
+        converted_words = Counter(
+            w for w in pdf_text(converted[key]).replace("\u00a0", " ").split() if not w.isdigit()
+        )
         # The same words (page numbers apart: the pages may break elsewhere).
-        assert words == converted_words, (key, words - converted_words,
-                                          converted_words - words)
+        assert words == converted_words, (key, words - converted_words, converted_words - words)
 
 
 # ------------------------------------------------------------------ the Word file itself
@@ -407,8 +487,12 @@ def test_word_structure(docx_files: dict[str, Path]) -> None:
         assert section.different_first_page_header_footer
     body, long_appendix, wide = sections
     assert round(body.page_width.mm) == 210 and round(body.page_height.mm) == 297
-    assert (round(body.top_margin.mm), round(body.bottom_margin.mm),
-            round(body.left_margin.mm), round(body.right_margin.mm)) == (20, 20, 30, 15)
+    assert (
+        round(body.top_margin.mm),
+        round(body.bottom_margin.mm),
+        round(body.left_margin.mm),
+        round(body.right_margin.mm),
+    ) == (20, 20, 30, 15)
     assert round(wide.page_width.mm) == 297 and round(wide.page_height.mm) == 210
     for appendix in (long_appendix, wide):
         number = appendix._sectPr.find(qn("w:pgNumType"))
@@ -441,7 +525,8 @@ def test_times_new_roman_with_its_metric_twin(docx_files: dict[str, Path]) -> No
         body = z.read("word/document.xml").decode()
     assert "docProps/thumbnail.jpeg" not in names
     assert f'w:name="{FONT}"><w:altName w:val="{METRIC_TWIN}"/>' in font_table.replace(
-        "\n", "").replace("  ", "")
+        "\n", ""
+    ).replace("  ", "")
     assert f'w:ascii="{FONT}"' in styles and "asciiTheme" not in styles.split("</w:docDefaults>")[0]
     assert 'w:lang w:val="vi-VN"' in styles
     for style_id in STYLE_NAMES:
@@ -467,21 +552,28 @@ def test_format_follows_the_file_name() -> None:
 def test_edits_are_carried_to_word(scenario: tuple[Database, Path], tmp_path: Path) -> None:
     db, _ = scenario
     target = tmp_path / "sua.docx"
-    options = _options(db, DocumentKind.SUMMARY, edits=(
-        (TITLE_KEY, "Kết quả đôn đốc quý II năm 2018"),
-        ("opening", "Thực hiện chỉ đạo của UBND tỉnh, Sở Nội vụ báo cáo như sau:"),
-        (NOI_NHAN_KEY, "Như trên\nBan Dân vận Tỉnh ủy\nLưu: VT, XDCQ")))
+    options = _options(
+        db,
+        DocumentKind.SUMMARY,
+        edits=(
+            (TITLE_KEY, "Kết quả đôn đốc quý II năm 2018"),
+            ("opening", "Thực hiện chỉ đạo của UBND tỉnh, Sở Nội vụ báo cáo như sau:"),
+            (NOI_NHAN_KEY, "Như trên\nBan Dân vận Tỉnh ủy\nLưu: VT, XDCQ"),
+        ),
+    )
     build(db, options, target)
     text = "\n".join(p.text for p in docx.Document(str(target)).paragraphs)
-    cells = "\n".join(p.text for t in docx.Document(str(target)).tables for c in t._cells
-                      for p in c.paragraphs)
+    cells = "\n".join(
+        p.text for t in docx.Document(str(target)).tables for c in t._cells for p in c.paragraphs
+    )
     assert "Kết quả đôn đốc quý II năm 2018" in text
     assert "Thực hiện chỉ đạo của UBND tỉnh, Sở Nội vụ báo cáo như sau:" in text
     assert "- Ban Dân vận Tỉnh ủy;" in cells and "- Lưu: VT, XDCQ." in cells
 
 
-def test_written_atomically_and_to_a_file_object(scenario: tuple[Database, Path],
-                                                 tmp_path: Path) -> None:
+def test_written_atomically_and_to_a_file_object(
+    scenario: tuple[Database, Path], tmp_path: Path
+) -> None:
     db, _ = scenario
     content, _ = summary_content(db, _options(db, DocumentKind.SUMMARY))
     target = tmp_path / "bao-cao.docx"
@@ -505,9 +597,24 @@ def test_cli_writes_word(db_path: Path, tmp_path: Path) -> None:
     out, err = io.StringIO(), io.StringIO()
     assert run(["--db", str(db_path), "sample"], out=out, err=err) == 0
     target = tmp_path / "bao-cao.docx"
-    code = run(["--db", str(db_path), "report", "summary", "--directive", "2116/UBND-NC",
-                "--as-of", "02/05/2018", "--out", str(target), "--number", "12"],
-               out=out, err=err)
+    code = run(
+        [
+            "--db",
+            str(db_path),
+            "report",
+            "summary",
+            "--directive",
+            "2116/UBND-NC",
+            "--as-of",
+            "02/05/2018",
+            "--out",
+            str(target),
+            "--number",
+            "12",
+        ],
+        out=out,
+        err=err,
+    )
     assert code == 0, err.getvalue()
     assert "(tệp Word)" in out.getvalue()
     document = docx.Document(str(target))
@@ -515,26 +622,47 @@ def test_cli_writes_word(db_path: Path, tmp_path: Path) -> None:
     assert "Số:\u00a012/BC-SNV" in cells
     assert any(p.text == "BÁO CÁO" for p in document.paragraphs)
     out, err = io.StringIO(), io.StringIO()
-    code = run(["--db", str(db_path), "report", "summary", "--directive", "2116/UBND-NC",
-                "--as-of", "02/05/2018", "--out", str(tmp_path / "khong-co" / "x.docx")],
-               out=out, err=err)
+    code = run(
+        [
+            "--db",
+            str(db_path),
+            "report",
+            "summary",
+            "--directive",
+            "2116/UBND-NC",
+            "--as-of",
+            "02/05/2018",
+            "--out",
+            str(tmp_path / "khong-co" / "x.docx"),
+        ],
+        out=out,
+        err=err,
+    )
     assert code != 0 and "để ghi tệp Word" in err.getvalue()
 
 
 def test_hostile_text_makes_a_readable_file(tmp_path: Path) -> None:
     """Pasted control characters, markup, a very long word and empty parts: the file opens and
     says what was typed (control characters dropped, tabs as spaces)."""
-    hostile = ("A & B <w:p/> \"quoted\" 'x' \x00\x01\x07\x0b\x0c\x1f\ufffe tab\there "
-               "ổ Ỷ ặ \u0065\u0301 " + "x" * 400)
+    hostile = (
+        "A & B <w:p/> \"quoted\" 'x' \x00\x01\x07\x0b\x0c\x1f\ufffe tab\there "
+        "ổ Ỷ ặ \u0065\u0301 " + "x" * 400
+    )
     base = synthetic()
-    table = TableBlock(("STT", hostile[:30]), (("1", hostile),), (11.0, 150.0),
-                       ("center", "left"))
+    table = TableBlock(("STT", hostile[:30]), (("1", hostile),), (11.0, 150.0), ("center", "left"))
     content = DocumentContent(
-        kind=base.kind, header=base.header, title=TitleBlock("Báo cáo", hostile),
-        kinh_gui=(hostile,), sections=(Section("a", "A", (TextBlock("paragraph", hostile),
-                                                          table)),
-                                       Section("empty", "Trống", ())),
-        footer=Footer(("GIÁM ĐỐC",), hostile[:40], (hostile,)), appendices=(), page=base.page)
+        kind=base.kind,
+        header=base.header,
+        title=TitleBlock("Báo cáo", hostile),
+        kinh_gui=(hostile,),
+        sections=(
+            Section("a", "A", (TextBlock("paragraph", hostile), table)),
+            Section("empty", "Trống", ()),
+        ),
+        footer=Footer(("GIÁM ĐỐC",), hostile[:40], (hostile,)),
+        appendices=(),
+        page=base.page,
+    )
     target = tmp_path / "hostile.docx"
     write_docx(content, target)
     document = docx.Document(str(target))

@@ -41,9 +41,9 @@ def test_error_in_the_body_leaves_the_old_file(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("code", [errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC)])
 @pytest.mark.parametrize("where", ["write", "fsync", "replace"])
-def test_full_disk_keeps_the_old_file_and_says_so(tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch, code: int,
-                                                  where: str) -> None:
+def test_full_disk_keeps_the_old_file_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, code: int, where: str
+) -> None:
     target = tmp_path / "sao-luu.db"
     target.write_bytes(b"yesterday's backup")
 
@@ -65,13 +65,16 @@ def test_full_disk_keeps_the_old_file_and_says_so(tmp_path: Path,
 
 
 def test_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(AppError, match="Không tìm thấy thư mục"), atomic_write(
-            tmp_path / "khong-co" / "a.pdf") as handle:
+    with (
+        pytest.raises(AppError, match="Không tìm thấy thư mục"),
+        atomic_write(tmp_path / "khong-co" / "a.pdf") as handle,
+    ):
         handle.write(b"x")
 
 
-def test_permission_denied_is_a_clear_error(tmp_path: Path,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+def test_permission_denied_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     target = tmp_path / "dang-mo.pdf"
     target.write_bytes(b"open in a PDF reader")
 

@@ -33,9 +33,16 @@ D = dt.date
 
 def _receive(db: Database, rows, day: D) -> None:
     for row in rows:
-        record_submission(db, SubmissionInput(
-            obligation_id=row.id, number_symbol=f"{row.id}/BC", signed_date=day,
-            received_date=day), today=day)
+        record_submission(
+            db,
+            SubmissionInput(
+                obligation_id=row.id,
+                number_symbol=f"{row.id}/BC",
+                signed_date=day,
+                received_date=day,
+            ),
+            today=day,
+        )
 
 
 @pytest.fixture
@@ -49,8 +56,11 @@ def followed(sample_db: Database) -> Database:
     _receive(sample_db, plans[:5], D(2018, 4, 27))
     _receive(sample_db, plans[5:8], D(2018, 5, 3))
     _receive(sample_db, plans[8:10], D(2018, 5, 10))
-    halves = [r for r in list_obligations(sample_db, D(2018, 6, 1), task_id=half.id)
-              if r.unit_name != "Sở Nội vụ"]
+    halves = [
+        r
+        for r in list_obligations(sample_db, D(2018, 6, 1), task_id=half.id)
+        if r.unit_name != "Sở Nội vụ"
+    ]
     assert len(halves) == 33
     _receive(sample_db, halves[:20], D(2018, 6, 19))
     _receive(sample_db, halves[20:28], D(2018, 6, 25))
@@ -82,8 +92,7 @@ def test_rhythm_day_by_day_from_may_to_december(followed: Database) -> None:
             assert r.day == day
             seen.append((r.day, r.kind, r.task_title, r.period_key, len(r.units)))
         day += dt.timedelta(days=1)
-    got = [(d, k, t[:len(e[2])], p, n) for (d, k, t, p, n), e in zip(seen, EXPECTED,
-                                                                    strict=False)]
+    got = [(d, k, t[: len(e[2])], p, n) for (d, k, t, p, n), e in zip(seen, EXPECTED, strict=False)]
     assert got == EXPECTED and len(seen) == len(EXPECTED)
     # each round's prepared letter names every unit of the round
     from app.documents.common import DocumentKind, DocumentOptions
@@ -95,14 +104,20 @@ def test_rhythm_day_by_day_from_may_to_december(followed: Database) -> None:
         (r,) = [x for x in rounds_on(followed, day) if x.kind is kind]
         names = {name for _, name in r.units}
         if kind is RoundKind.NOTICE:
-            drafts = notice_drafts(followed, [u for u, _ in r.units], what=r.what,
-                                   directive_symbol=r.directive_symbol, due=r.due_date)
+            drafts = notice_drafts(
+                followed,
+                [u for u, _ in r.units],
+                what=r.what,
+                directive_symbol=r.directive_symbol,
+                due=r.due_date,
+            )
             assert {d.unit_name for d in drafts} == names
             assert all(r.due_date.strftime("%d/%m/%Y") in d.message["Subject"] for d in drafts)
             continue
         doc_kind = DocumentKind.ESCALATION if kind is RoundKind.ESCALATE else DocumentKind.REMINDER
-        document, _data = content(followed, DocumentOptions(kind=doc_kind, as_of=day,
-                                                            directive_id=directive.id))
+        document, _data = content(
+            followed, DocumentOptions(kind=doc_kind, as_of=day, directive_id=directive.id)
+        )
         text = " ".join(document.plain_text().split())
         assert all(name in text for name in names), (day, kind)
         assert r.task_title in text
@@ -112,15 +127,21 @@ def test_rhythm_day_by_day_from_may_to_december(followed: Database) -> None:
     # (Sở Nội vụ has not sent its own half-year report, yet is never reminded by itself)
     (first,) = rounds_on(followed, D(2018, 6, 21))
     assert all(name != "Sở Nội vụ" for _, name in first.units)
-    own = [r for r in list_obligations(followed, D(2018, 6, 21), period_key="2018-H1")
-           if r.unit_name == "Sở Nội vụ"]
+    own = [
+        r
+        for r in list_obligations(followed, D(2018, 6, 21), period_key="2018-H1")
+        if r.unit_name == "Sở Nội vụ"
+    ]
     assert own and own[0].first_received is None
 
 
 def test_an_edited_plan_moves_the_rounds(followed: Database) -> None:
     (directive,) = list_directives(followed)
-    save_plan(followed, directive.id, FollowupPlan(notice_days=5, second_after_days=3,
-                                                   escalate_after_days=10))
+    save_plan(
+        followed,
+        directive.id,
+        FollowupPlan(notice_days=5, second_after_days=3, escalate_after_days=10),
+    )
     assert get_plan(followed, directive.id).second_after_days == 3
     kinds = {r.kind for r in rounds_on(followed, D(2018, 5, 7))}  # 02/05 + 3 working days
     assert kinds == {RoundKind.SECOND}
@@ -137,10 +158,17 @@ def test_today_panel_and_units_that_have_not_answered(followed: Database) -> Non
     assert [r.kind for r in plan.rounds] == [RoundKind.FIRST] and not plan.unanswered
     # the first reminder is issued on 02/05 to the 9 late districts
     (first,) = plan.rounds
-    record_issued(followed, IssuedInput(
-        kind="reminder", as_of=D(2018, 5, 2), directive_id=directive.id,
-        issued_date=D(2018, 5, 2), unit_ids=tuple(u for u, _ in first.units),
-        follow_up_round=1))
+    record_issued(
+        followed,
+        IssuedInput(
+            kind="reminder",
+            as_of=D(2018, 5, 2),
+            directive_id=directive.id,
+            issued_date=D(2018, 5, 2),
+            unit_ids=tuple(u for u, _ in first.units),
+            follow_up_round=1,
+        ),
+    )
     later = today_plan(followed, D(2018, 5, 4))
     assert later.rounds == () and later.pending == ()  # done on its day
     waiting = unanswered(followed, D(2018, 5, 4))
@@ -164,14 +192,26 @@ def test_escalation_draft_is_sent_by_the_provincial_office(followed: Database, t
 
     (directive,) = list_directives(followed)
     for day in (D(2018, 5, 2), D(2018, 5, 9)):
-        record_issued(followed, IssuedInput(
-            kind="reminder", as_of=day, directive_id=directive.id, issued_date=day,
-            unit_ids=tuple(u for u, _ in rounds_on(followed, day)[0].units),
-            follow_up_round=1 if day.day == 2 else 2))
+        record_issued(
+            followed,
+            IssuedInput(
+                kind="reminder",
+                as_of=day,
+                directive_id=directive.id,
+                issued_date=day,
+                unit_ids=tuple(u for u, _ in rounds_on(followed, day)[0].units),
+                follow_up_round=1 if day.day == 2 else 2,
+            ),
+        )
     (escalation,) = rounds_on(followed, D(2018, 5, 16))
     path = tmp_path / "du-thao.pdf"
-    build(followed, DocumentOptions(kind=DocumentKind.ESCALATION, as_of=escalation.day,
-                                    directive_id=directive.id), path)
+    build(
+        followed,
+        DocumentOptions(
+            kind=DocumentKind.ESCALATION, as_of=escalation.day, directive_id=directive.id
+        ),
+        path,
+    )
     text = " ".join((page.extract_text() or "") for page in pypdf.PdfReader(path).pages)
     text = " ".join(text.split())
     assert "VĂN PHÒNG UBND TỈNH" in text and "/VP-NC" in text
@@ -189,8 +229,13 @@ def test_escalation_draft_as_word(followed: Database, tmp_path) -> None:
 
     (directive,) = list_directives(followed)
     path = tmp_path / "du-thao.docx"
-    build(followed, DocumentOptions(kind=DocumentKind.ESCALATION, as_of=D(2018, 5, 16),
-                                    directive_id=directive.id), path)
+    build(
+        followed,
+        DocumentOptions(
+            kind=DocumentKind.ESCALATION, as_of=D(2018, 5, 16), directive_id=directive.id
+        ),
+        path,
+    )
     document = docx.Document(str(path))
     text = "\n".join(p.text for p in document.paragraphs)
     for table in document.tables:
@@ -203,8 +248,9 @@ def test_rounds_follow_the_holiday_table_as_known_on_the_day(followed: Database)
 
     assert [r.kind for r in rounds_on(followed, D(2018, 5, 9))] == [RoundKind.SECOND]
     # 03/05/2018 declared a day off, entered on 04/05: the second round moves to 10/05
-    add_calendar_day(followed, CalendarDayInput(D(2018, 5, 3), False, "Nghỉ đột xuất"),
-                     today=D(2018, 5, 4))
+    add_calendar_day(
+        followed, CalendarDayInput(D(2018, 5, 3), False, "Nghỉ đột xuất"), today=D(2018, 5, 4)
+    )
     assert rounds_on(followed, D(2018, 5, 9)) == []
     assert [r.kind for r in rounds_on(followed, D(2018, 5, 10))] == [RoundKind.SECOND]
     # the first round, on 02/05, is replayed as it was
@@ -212,23 +258,36 @@ def test_rounds_follow_the_holiday_table_as_known_on_the_day(followed: Database)
 
 
 @settings(max_examples=200, deadline=None)
-@given(due=st.dates(D(2017, 1, 1), D(2030, 12, 31)), notice=st.integers(0, 10),
-       first=st.integers(1, 10), second=st.integers(1, 15), escalate=st.integers(1, 15))
+@given(
+    due=st.dates(D(2017, 1, 1), D(2030, 12, 31)),
+    notice=st.integers(0, 10),
+    first=st.integers(1, 10),
+    second=st.integers(1, 15),
+    escalate=st.integers(1, 15),
+)
 def test_rounds_are_working_days_in_order(due, notice, first, second, escalate) -> None:
     from app.services.followup import round_days
     from app.workdays import WorkCalendar
 
     calendar = WorkCalendar()
-    plan = FollowupPlan(notice_days=notice, first_after_days=first,
-                        second_after_days=second, escalate_after_days=escalate)
+    plan = FollowupPlan(
+        notice_days=notice,
+        first_after_days=first,
+        second_after_days=second,
+        escalate_after_days=escalate,
+    )
     days = round_days(plan, due, calendar)
-    assert days[RoundKind.NOTICE] <= due < days[RoundKind.FIRST] < days[RoundKind.SECOND] \
+    assert (
+        days[RoundKind.NOTICE]
+        <= due
+        < days[RoundKind.FIRST]
+        < days[RoundKind.SECOND]
         < days[RoundKind.ESCALATE]
+    )
     for kind in (RoundKind.FIRST, RoundKind.SECOND, RoundKind.ESCALATE):
         assert calendar.is_working_day(days[kind])
     if notice:
         assert calendar.is_working_day(days[RoundKind.NOTICE])
-        assert calendar.working_days_between(days[RoundKind.NOTICE], due) in (notice,
-                                                                              notice - 1)
+        assert calendar.working_days_between(days[RoundKind.NOTICE], due) in (notice, notice - 1)
     assert calendar.working_days_between(due, days[RoundKind.FIRST]) == first
     assert calendar.working_days_between(days[RoundKind.FIRST], days[RoundKind.SECOND]) == second

@@ -25,17 +25,26 @@ def test_rows_show_first_document_seen_on_the_day(sample_db) -> None:
     rows = intake_rows(sample_db, DAY, task_id=one_off.id)
     assert len(rows) == one_off.obligation_count
     target = rows[0]
-    first = record_submission(sample_db, SubmissionInput(
-        target.id, "45/KH-UBND", dt.date(2018, 4, 25), dt.date(2018, 4, 27)), today=DAY)
-    record_submission(sample_db, SubmissionInput(
-        target.id, "46/KH-UBND", dt.date(2018, 4, 28), dt.date(2018, 5, 1)), today=DAY)
+    first = record_submission(
+        sample_db,
+        SubmissionInput(target.id, "45/KH-UBND", dt.date(2018, 4, 25), dt.date(2018, 4, 27)),
+        today=DAY,
+    )
+    record_submission(
+        sample_db,
+        SubmissionInput(target.id, "46/KH-UBND", dt.date(2018, 4, 28), dt.date(2018, 5, 1)),
+        today=DAY,
+    )
     row = next(r for r in intake_rows(sample_db, DAY, task_id=one_off.id) if r.id == target.id)
     assert row.submission_id == first.id
     assert row.number_symbol == "45/KH-UBND"
     assert row.documents == 2
     assert row.status is Status.DONE_ON_TIME
-    earlier = next(r for r in intake_rows(sample_db, dt.date(2018, 4, 26), task_id=one_off.id)
-                   if r.id == target.id)
+    earlier = next(
+        r
+        for r in intake_rows(sample_db, dt.date(2018, 4, 26), task_id=one_off.id)
+        if r.id == target.id
+    )
     assert earlier.submission_id is None and earlier.documents == 0
 
 
@@ -47,8 +56,9 @@ def test_periods_and_overdue_count(sample_db) -> None:
     rows = intake_rows(sample_db, DAY, task_id=periodic.id, period_key=periods[0].key)
     assert len(rows) == periodic.obligation_count
     overdue = count_overdue(sample_db, DAY, TaskKind.ONE_OFF)
-    assert overdue == sum(1 for r in intake_rows(sample_db, DAY, task_id=one_off.id)
-                          if r.status is Status.OVERDUE)
+    assert overdue == sum(
+        1 for r in intake_rows(sample_db, DAY, task_id=one_off.id) if r.status is Status.OVERDUE
+    )
     assert overdue > 0
 
 
@@ -59,10 +69,16 @@ def test_obligation_history_keeps_deleted_documents(sample_db) -> None:
     one_off, _ = _tasks(sample_db)
     rows = intake_rows(sample_db, DAY, task_id=one_off.id)
     target, other = rows[0], rows[1]
-    sub = record_submission(sample_db, SubmissionInput(
-        target.id, "45/KH-UBND", dt.date(2018, 4, 25), dt.date(2018, 4, 27)), today=DAY)
-    record_submission(sample_db, SubmissionInput(
-        other.id, "46/KH-UBND", dt.date(2018, 4, 25), dt.date(2018, 4, 27)), today=DAY)
+    sub = record_submission(
+        sample_db,
+        SubmissionInput(target.id, "45/KH-UBND", dt.date(2018, 4, 25), dt.date(2018, 4, 27)),
+        today=DAY,
+    )
+    record_submission(
+        sample_db,
+        SubmissionInput(other.id, "46/KH-UBND", dt.date(2018, 4, 25), dt.date(2018, 4, 27)),
+        today=DAY,
+    )
     delete_submission(sample_db, sub.id)
     entries = obligation_history(sample_db, target.id)
     assert [e.action for e in entries] == ["delete", "create"]

@@ -224,16 +224,22 @@ def test_header_columns_are_40_60(report: pdfplumber.PDF) -> None:
 
 def test_number_and_date_share_a_baseline(report: pdfplumber.PDF, letter: pdfplumber.PDF) -> None:
     for page in (report.pages[0], letter.pages[0]):
-        assert abs(baseline(find_chars(page, "Số:")) - baseline(find_chars(page, "Quảng Ngãi,")))\
-            < 0.1
+        assert (
+            abs(baseline(find_chars(page, "Số:")) - baseline(find_chars(page, "Quảng Ngãi,"))) < 0.1
+        )
 
 
 def test_tieu_ngu_rule_is_as_long_as_the_text(report: pdfplumber.PDF) -> None:
     page = report.pages[0]
     chars = find_chars(page, TIEU_NGU)
     x0, x1 = span(chars)
-    rules = [ln for ln in page.lines if abs(ln["top"] - ln["bottom"]) < 0.01
-             and 0 < ln["top"] - chars[0]["bottom"] < 8 and ln["x0"] > A4_W / 2 - 20]
+    rules = [
+        ln
+        for ln in page.lines
+        if abs(ln["top"] - ln["bottom"]) < 0.01
+        and 0 < ln["top"] - chars[0]["bottom"] < 8
+        and ln["x0"] > A4_W / 2 - 20
+    ]
     assert len(rules) == 1
     assert abs(rules[0]["x0"] - x0) <= 1 and abs(rules[0]["x1"] - x1) <= 1
 
@@ -242,8 +248,9 @@ def test_agency_rule_is_a_third_to_a_half_centred(report: pdfplumber.PDF) -> Non
     page = report.pages[0]
     chars = [c for c in find_chars(page, "SỞ NỘI VỤ") if c["text"].strip()]
     x0, x1 = span(chars)
-    rules = [ln for ln in page.lines if 0 < ln["top"] - chars[0]["bottom"] < 8
-             and ln["x1"] < A4_W / 2]
+    rules = [
+        ln for ln in page.lines if 0 < ln["top"] - chars[0]["bottom"] < 8 and ln["x1"] < A4_W / 2
+    ]
     assert len(rules) == 1
     length = rules[0]["x1"] - rules[0]["x0"]
     assert (x1 - x0) / 3 <= length <= (x1 - x0) / 2
@@ -268,11 +275,20 @@ def test_title_block_rule(report: pdfplumber.PDF) -> None:
     page = report.pages[0]
     doc_type = find_chars(page, "BÁO CÁO")
     first = find_chars(page, "Kết quả theo dõi")
-    rules = [ln for ln in page.lines if ln["top"] > first[0]["bottom"]
-             and ln["top"] - first[0]["bottom"] < 40]
+    rules = [
+        ln
+        for ln in page.lines
+        if ln["top"] > first[0]["bottom"] and ln["top"] - first[0]["bottom"] < 40
+    ]
     assert len(rules) == 1
-    subject = [c for c in page.chars if face(c) == "LiberationSerif-Bold" and c["text"].strip()
-               and doc_type[0]["bottom"] < c["top"] and c["bottom"] < rules[0]["top"]]
+    subject = [
+        c
+        for c in page.chars
+        if face(c) == "LiberationSerif-Bold"
+        and c["text"].strip()
+        and doc_type[0]["bottom"] < c["top"]
+        and c["bottom"] < rules[0]["top"]
+    ]
     lines: dict[float, list[Char]] = {}
     for c in subject:
         lines.setdefault(round(baseline([c]), 1), []).append(c)
@@ -409,18 +425,38 @@ def test_appendix_numbers_its_own_pages(report: pdfplumber.PDF) -> None:
 def test_landscape_appendix(tmp_path: Path) -> None:
     settings = PageSettings()
     styles = make_styles(settings)
-    header = DocumentHeader(agency="SỞ NỘI VỤ", symbol="BC-SNV", place="Quảng Ngãi", year=2026,
-                            parent_agency="UBND TỈNH QUẢNG NGÃI")
+    header = DocumentHeader(
+        agency="SỞ NỘI VỤ",
+        symbol="BC-SNV",
+        place="Quảng Ngãi",
+        year=2026,
+        parent_agency="UBND TỈNH QUẢNG NGÃI",
+    )
     widths = [15.0, 60.0, 60.0, 60.0, 52.0]
-    table = appendix_table(["STT", "Đơn vị", "Nội dung", "Kết quả", "Ghi chú"],
-                           [[str(i), "Sở Tư pháp", "Rà soát văn bản", "Đạt", ""]
-                            for i in range(1, 60)], widths, styles)
-    appendix = Appendix("Phụ lục II", "Bảng rộng", appendix_reference("Báo cáo", header,
-                        "Sở Nội vụ"), (table,), landscape=True)
+    table = appendix_table(
+        ["STT", "Đơn vị", "Nội dung", "Kết quả", "Ghi chú"],
+        [[str(i), "Sở Tư pháp", "Rà soát văn bản", "Đạt", ""] for i in range(1, 60)],
+        widths,
+        styles,
+    )
+    appendix = Appendix(
+        "Phụ lục II",
+        "Bảng rộng",
+        appendix_reference("Báo cáo", header, "Sở Nội vụ"),
+        (table,),
+        landscape=True,
+    )
     out = tmp_path / "wide.pdf"
-    build_document(out, header, TitleBlock("Báo cáo", "Thử"), None,
-                   body_paragraphs(["Nội dung."], styles),
-                   Footer(("GIÁM ĐỐC",), "Nguyễn Văn A"), [appendix], settings)
+    build_document(
+        out,
+        header,
+        TitleBlock("Báo cáo", "Thử"),
+        None,
+        body_paragraphs(["Nội dung."], styles),
+        Footer(("GIÁM ĐỐC",), "Nguyễn Văn A"),
+        [appendix],
+        settings,
+    )
     with pdfplumber.open(out) as pdf:
         wide = pdf.pages[1:]
         assert len(wide) >= 2
@@ -491,15 +527,21 @@ def test_format_number() -> None:
 
 def test_recipient_punctuation() -> None:
     assert noi_nhan_lines(["Như trên", "- UBND tỉnh (báo cáo);", "Giám đốc Sở."], "VP") == [
-        "- Như trên;", "- UBND tỉnh (báo cáo);", "- Giám đốc Sở;", "- Lưu: VT, VP."]
+        "- Như trên;",
+        "- UBND tỉnh (báo cáo);",
+        "- Giám đốc Sở;",
+        "- Lưu: VT, VP.",
+    ]
     assert noi_nhan_lines(["Lưu: VT, NC, Vi171", "Như trên"]) == [
-        "- Như trên;", "- Lưu: VT, NC, Vi171."]
+        "- Như trên;",
+        "- Lưu: VT, NC, Vi171.",
+    ]
     assert noi_nhan_lines([]) == ["- Lưu: VT."]
     assert kinh_gui_lines(["Ủy ban nhân dân tỉnh"]) == ["Ủy ban nhân dân tỉnh."]
-    assert kinh_gui_lines(["Sở Tư pháp", "- Sở Tài chính."]) == [
-        "- Sở Tư pháp;", "- Sở Tài chính."]
+    assert kinh_gui_lines(["Sở Tư pháp", "- Sở Tài chính."]) == ["- Sở Tư pháp;", "- Sở Tài chính."]
     assert with_closing_mark("nghiêm túc triển khai thực hiện.") == (
-        "nghiêm túc triển khai thực hiện./.")
+        "nghiêm túc triển khai thực hiện./."
+    )
     assert with_closing_mark("như sau") == "như sau./."
     assert with_closing_mark("xong./.") == "xong./."
 

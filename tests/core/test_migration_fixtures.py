@@ -25,7 +25,7 @@ KEYS = {
     "task": "SELECT id, directive_id, title, kind, period_kind FROM task",
     "obligation": "SELECT id, task_id, unit_id, period_key, due_date, waived FROM obligation",
     "submission": "SELECT id, obligation_id, number_symbol, signed_date, received_date "
-                  "FROM submission",
+    "FROM submission",
     "audit_entry": "SELECT id, action, entity, entity_id FROM audit_entry",
     "setting": "SELECT key, value FROM setting",
     "submission_files": "SELECT id, attachment_path FROM submission",
@@ -33,7 +33,7 @@ KEYS = {
 # Tables added by a later revision: compared when the fixture has them.
 LATER_KEYS = {
     "attachment_blob": "SELECT id, entity, entity_id, filename, content, sha256, size "
-                       "FROM attachment_blob",
+    "FROM attachment_blob",
     "issued_document": "SELECT id, kind, directive_id, as_of, number, edits FROM issued_document",
     "issued_document_unit": "SELECT id, document_id, unit_id FROM issued_document_unit",
     "calendar_day": "SELECT id, day, working, name, known_from, removed_on FROM calendar_day",
@@ -44,12 +44,16 @@ LATER_KEYS = {
 def snapshot(path: Path) -> dict[str, Any]:
     con = sqlite3.connect(path)
     try:
-        tables = [r[0] for r in con.execute(
-            "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "
-            "AND name != 'alembic_version'")]
+        tables = [
+            r[0]
+            for r in con.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' "
+                "AND name != 'alembic_version'"
+            )
+        ]
         data: dict[str, Any] = {
-            f"count:{t}": con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]
-            for t in tables}
+            f"count:{t}": con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables
+        }
         for table, sql in KEYS.items():
             data[table] = sorted(con.execute(sql).fetchall(), key=repr)
         for table, sql in LATER_KEYS.items():
@@ -63,14 +67,14 @@ def snapshot(path: Path) -> dict[str, Any]:
 def test_there_is_a_fixture_for_every_revision_since_the_first_release() -> None:
     from alembic.script import ScriptDirectory
 
-    revisions = {r.revision for r in ScriptDirectory(str(migrate.MIGRATIONS_DIR))
-                 .walk_revisions()}
+    revisions = {r.revision for r in ScriptDirectory(str(migrate.MIGRATIONS_DIR)).walk_revisions()}
     assert "0001" in revisions
     assert {p.stem for p in FIXTURE_FILES} == revisions  # one per revision, head included
 
 
-@pytest.mark.parametrize("fixture", [p for p in FIXTURE_FILES if p.stem >= "0002"],
-                         ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "fixture", [p for p in FIXTURE_FILES if p.stem >= "0002"], ids=lambda p: p.stem
+)
 def test_fixtures_from_0002_hold_a_file_stored_in_the_database(fixture: Path) -> None:
     data = snapshot(fixture)
     assert data["count:attachment_blob"] >= 1
@@ -103,8 +107,9 @@ def _behind_head(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(migrate, "_at_head_quickly", lambda db: False)
 
 
-def test_failed_upgrade_restores_the_pre_upgrade_copy(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_upgrade_restores_the_pre_upgrade_copy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "sotheodoi.db"
     shutil.copyfile(FIXTURES / "0001.db", path)
     before = snapshot(path)
@@ -135,7 +140,8 @@ def test_failed_upgrade_restores_the_pre_upgrade_copy(tmp_path: Path,
 
 
 def test_failed_setup_of_a_new_database_leaves_no_half_schema(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """DDL runs in one transaction: the 4th table failing undoes the first three."""
     from alembic import op
 
@@ -163,8 +169,7 @@ def test_failed_setup_of_a_new_database_leaves_no_half_schema(
     db.dispose()
 
 
-def test_no_upgrade_without_a_safety_copy(tmp_path: Path,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_upgrade_without_a_safety_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The disk is full when the pre-upgrade copy is written: say so, upgrade nothing."""
     import errno
 
@@ -175,8 +180,9 @@ def test_no_upgrade_without_a_safety_copy(tmp_path: Path,
     before = snapshot(path)
     _behind_head(monkeypatch)
     upgraded: list[str] = []
-    monkeypatch.setattr(__import__("alembic").command, "upgrade",
-                        lambda *_a: upgraded.append("yes"))
+    monkeypatch.setattr(
+        __import__("alembic").command, "upgrade", lambda *_a: upgraded.append("yes")
+    )
     real_connect = engine.sqlite3.connect
 
     def full_disk(target: str, *args: Any, **kwargs: Any) -> Any:

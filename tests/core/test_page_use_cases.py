@@ -26,7 +26,8 @@ def test_the_register_picks_the_first_directive_task_and_current_period(sample_d
     current = current_period(periods, DAY)
     assert current is not None and view.period_key == current.key
     assert {r.id for r in view.rows} == {
-        r.id for r in intake_rows(sample_db, DAY, task_id=task.id, period_key=current.key)}
+        r.id for r in intake_rows(sample_db, DAY, task_id=task.id, period_key=current.key)
+    }
     keys = [row_unit_key(r.obligation) for r in view.rows]
     assert keys == sorted(keys)  # the unit order: departments first, then districts
     counts = view.counts()
@@ -37,13 +38,23 @@ def test_the_register_picks_the_first_directive_task_and_current_period(sample_d
 def test_the_register_keeps_a_choice_and_falls_back_when_it_is_gone(sample_db) -> None:
     first = intake_view(sample_db, DAY, TaskKind.PERIODIC)
     other = first.periods[0].key
-    kept = intake_view(sample_db, DAY, TaskKind.PERIODIC, directive_id=first.directive_id,
-                       task_id=first.task_id, period_key=other)
+    kept = intake_view(
+        sample_db,
+        DAY,
+        TaskKind.PERIODIC,
+        directive_id=first.directive_id,
+        task_id=first.task_id,
+        period_key=other,
+    )
     assert kept.period_key == other
-    gone = intake_view(sample_db, DAY, TaskKind.PERIODIC, directive_id=-1, task_id=-1,
-                       period_key="nowhere")
+    gone = intake_view(
+        sample_db, DAY, TaskKind.PERIODIC, directive_id=-1, task_id=-1, period_key="nowhere"
+    )
     assert (gone.directive_id, gone.task_id, gone.period_key) == (
-        first.directive_id, first.task_id, first.period_key)
+        first.directive_id,
+        first.task_id,
+        first.period_key,
+    )
     one_off = intake_view(sample_db, DAY, TaskKind.ONE_OFF)
     assert one_off.periods == [] and one_off.period_key is None and one_off.rows
     assert one_off.overdue == 14  # every district plan overdue on 02/05/2018
@@ -52,12 +63,21 @@ def test_the_register_keeps_a_choice_and_falls_back_when_it_is_gone(sample_db) -
 def test_the_register_is_empty_without_tasks_of_its_kind(db) -> None:
     view = intake_view(db, DAY, TaskKind.ONE_OFF)
     assert (view.directives, view.directive_id, view.task_id, view.rows, view.overdue) == (
-        [], None, None, [], 0)
+        [],
+        None,
+        None,
+        [],
+        0,
+    )
 
 
 def _order(db, kind: UnitKind) -> list[int]:
-    return [u.id for u in sorted((u for u in units.list_units(db) if u.kind is kind),
-                                 key=lambda u: (u.sort_order, u.id))]
+    return [
+        u.id
+        for u in sorted(
+            (u for u in units.list_units(db) if u.kind is kind), key=lambda u: (u.sort_order, u.id)
+        )
+    ]
 
 
 def test_a_unit_moves_among_those_of_its_kind(sample_db) -> None:

@@ -22,10 +22,17 @@ def test_quick_head_is_alembics_head() -> None:
 def test_database_at_head_is_recognised_and_opened_without_alembic(db: Database) -> None:
     assert _at_head_quickly(db)
     assert db.path is not None
-    code = ("import sys; from app.db import connect; d = connect(sys.argv[1]); "
-            "print('alembic' in sys.modules)")
-    done = subprocess.run([sys.executable, "-c", code, str(db.path)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=60)
+    code = (
+        "import sys; from app.db import connect; d = connect(sys.argv[1]); "
+        "print('alembic' in sys.modules)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(db.path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
 

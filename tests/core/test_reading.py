@@ -36,8 +36,10 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _doc(*rows: tuple[str, str]) -> DocumentText:
     """A document from (column, text) lines, top to bottom."""
-    lines = tuple(TextLine(text, column, 0, (n + 1) / 60, 0.1, 0.4 if column == "L" else 0.9)
-                  for n, (column, text) in enumerate(rows))
+    lines = tuple(
+        TextLine(text, column, 0, (n + 1) / 60, 0.1, 0.4 if column == "L" else 0.9)
+        for n, (column, text) in enumerate(rows)
+    )
     return DocumentText("pdf", lines, 1, (0,))
 
 
@@ -48,19 +50,31 @@ def _submissions(db: Database) -> int:
 
 # --- fields -----------------------------------------------------------------------------------
 
+
 def test_odd_spacing_and_dashes_in_the_number_and_a_date_with_slashes() -> None:
-    fields = read_fields(_doc(
-        ("L", "UBND TỈNH QUẢNG NGÃI"), ("R", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
-        ("L", "SỞ TƯ PHÁP"), ("R", "Độc lập - Tự do - Hạnh phúc"),
-        ("L", "Số:  12 / BC – STP"), ("R", "Quảng Ngãi, ngày 05/6/2018"),
-        ("C", "BÁO CÁO"), ("C", "Kết quả 6 tháng đầu năm 2018"),
-        ("C", "Thực hiện Công văn số 2116/UBND-NC ngày 18/4/2018 của UBND tỉnh;"),
-        ("R", "KT. GIÁM ĐỐC"), ("R", "PHÓ GIÁM ĐỐC"), ("R", "Nguyễn Văn Bình"),
-    ), today=TODAY.replace(month=7))
+    fields = read_fields(
+        _doc(
+            ("L", "UBND TỈNH QUẢNG NGÃI"),
+            ("R", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+            ("L", "SỞ TƯ PHÁP"),
+            ("R", "Độc lập - Tự do - Hạnh phúc"),
+            ("L", "Số:  12 / BC – STP"),
+            ("R", "Quảng Ngãi, ngày 05/6/2018"),
+            ("C", "BÁO CÁO"),
+            ("C", "Kết quả 6 tháng đầu năm 2018"),
+            ("C", "Thực hiện Công văn số 2116/UBND-NC ngày 18/4/2018 của UBND tỉnh;"),
+            ("R", "KT. GIÁM ĐỐC"),
+            ("R", "PHÓ GIÁM ĐỐC"),
+            ("R", "Nguyễn Văn Bình"),
+        ),
+        today=TODAY.replace(month=7),
+    )
     assert fields.number_symbol.value == "12/BC-STP" and fields.number_symbol.sure
     assert fields.signed_date.value == dt.date(2018, 6, 5) and fields.signed_date.sure
     assert (fields.parent_body.value, fields.issuing_body.value) == (
-        "UBND TỈNH QUẢNG NGÃI", "SỞ TƯ PHÁP")
+        "UBND TỈNH QUẢNG NGÃI",
+        "SỞ TƯ PHÁP",
+    )
     assert fields.period.value == "2018-H1" and fields.period_label == "6 tháng đầu năm 2018"
     assert fields.signer_name.value == "Nguyễn Văn Bình"
     assert fields.signer_title.value == "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC"
@@ -68,35 +82,55 @@ def test_odd_spacing_and_dashes_in_the_number_and_a_date_with_slashes() -> None:
 
 
 def test_the_date_of_a_cited_document_is_never_the_signing_date() -> None:
-    fields = read_fields(_doc(
-        ("L", "ỦY BAN NHÂN DÂN"), ("L", "HUYỆN SƠN TỊNH"), ("L", "Số: 45/KH-UBND"),
-        ("C", "KẾ HOẠCH"), ("C", "Phối hợp thực hiện công tác dân vận năm 2018"),
-        ("C", "Thực hiện Công văn số 2116/UBND-NC ngày 18/4/2018 của Ủy ban nhân dân tỉnh,"),
-        ("C", "Quảng Ngãi, ngày 18 tháng 4 năm 2018 (văn bản trích dẫn)"),
-    ), today=TODAY)
+    fields = read_fields(
+        _doc(
+            ("L", "ỦY BAN NHÂN DÂN"),
+            ("L", "HUYỆN SƠN TỊNH"),
+            ("L", "Số: 45/KH-UBND"),
+            ("C", "KẾ HOẠCH"),
+            ("C", "Phối hợp thực hiện công tác dân vận năm 2018"),
+            ("C", "Thực hiện Công văn số 2116/UBND-NC ngày 18/4/2018 của Ủy ban nhân dân tỉnh,"),
+            ("C", "Quảng Ngãi, ngày 18 tháng 4 năm 2018 (văn bản trích dẫn)"),
+        ),
+        today=TODAY,
+    )
     assert fields.signed_date.value is None and not fields.signed_date.sure
     assert fields.issuing_body.value == "ỦY BAN NHÂN DÂN HUYỆN SƠN TỊNH"
 
 
 def test_a_party_body_number_is_read_with_its_type_before_the_slash() -> None:
-    fields = read_fields(_doc(("L", "BAN DÂN VẬN TỈNH ỦY"), ("L", "Số 72 - KH/BDVTU"),
-                              ("R", "Quảng Ngãi, ngày 04 tháng 4 năm 2018"), ("C", "KẾ HOẠCH"),
-                              ("C", "Phối hợp thực hiện công tác dân vận năm 2018")), today=TODAY)
+    fields = read_fields(
+        _doc(
+            ("L", "BAN DÂN VẬN TỈNH ỦY"),
+            ("L", "Số 72 - KH/BDVTU"),
+            ("R", "Quảng Ngãi, ngày 04 tháng 4 năm 2018"),
+            ("C", "KẾ HOẠCH"),
+            ("C", "Phối hợp thực hiện công tác dân vận năm 2018"),
+        ),
+        today=TODAY,
+    )
     assert fields.number_symbol.value == "72-KH/BDVTU" and fields.number_symbol.sure
 
 
 def test_a_number_whose_type_does_not_match_the_document_is_unsure() -> None:
-    fields = read_fields(_doc(("L", "SỞ Y TẾ"), ("L", "Số: 7/KH-SYT"),
-                              ("R", "Quảng Ngãi, ngày 30 tháng 6 năm 2018"), ("C", "BÁO CÁO"),
-                              ("C", "Tình hình 6 tháng đầu năm 2018")), today=TODAY)
+    fields = read_fields(
+        _doc(
+            ("L", "SỞ Y TẾ"),
+            ("L", "Số: 7/KH-SYT"),
+            ("R", "Quảng Ngãi, ngày 30 tháng 6 năm 2018"),
+            ("C", "BÁO CÁO"),
+            ("C", "Tình hình 6 tháng đầu năm 2018"),
+        ),
+        today=TODAY,
+    )
     assert fields.number_symbol.value == "7/KH-SYT" and not fields.number_symbol.sure
     assert not fields.signed_date.sure  # 30/06/2018 is after "today" (02/05/2018)
 
 
 # --- matching ---------------------------------------------------------------------------------
 
-def test_units_match_accent_and_case_insensitively_and_across_a_merger(
-        sample_db: Database) -> None:
+
+def test_units_match_accent_and_case_insensitively_and_across_a_merger(sample_db: Database) -> None:
     catalogue = load_catalogue(sample_db)
     assert org_key("ỦY BAN NHÂN DÂN HUYỆN SƠN TỊNH") == org_key("UBND huyện Sơn Tịnh")
     sure = match_unit(catalogue, ["uy ban nhan dan huyen son tinh"], dt.date(2018, 4, 25))
@@ -115,14 +149,14 @@ def test_units_match_accent_and_case_insensitively_and_across_a_merger(
 
 def test_a_unit_merged_after_being_recorded_leads_to_its_successor(sample_db: Database) -> None:
     units = {u.name: u for u in list_units(sample_db)}
-    record_merger(sample_db, units["Sở Ngoại vụ"].id, units["Sở Nội vụ"].id,
-                  dt.date(2025, 3, 1))
+    record_merger(sample_db, units["Sở Ngoại vụ"].id, units["Sở Nội vụ"].id, dt.date(2025, 3, 1))
     catalogue = load_catalogue(sample_db)
     found = match_unit(catalogue, ["SỞ NGOẠI VỤ"], dt.date(2025, 6, 1))
     assert found.label == "Sở Nội vụ" and not found.sure
 
 
 # --- bad files --------------------------------------------------------------------------------
+
 
 def _bad_files(folder: Path, corpus: Path) -> dict[str, Path]:
     from pypdf import PdfReader, PdfWriter
@@ -161,8 +195,8 @@ def _bad_files(folder: Path, corpus: Path) -> dict[str, Path]:
 
 
 def test_bad_files_each_say_what_is_wrong_and_nothing_is_recorded(
-        sample_db: Database, corpus: Path, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    sample_db: Database, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     files = _bad_files(tmp_path, corpus)
     monkeypatch.setattr(text_module, "tesseract_path", lambda: None)  # no OCR on this PC
     results = {r.name: r for r in read_many(sample_db, list(files.values()), today=TODAY)}
@@ -197,17 +231,28 @@ def test_a_huge_pdf_is_read_from_its_first_and_last_pages_only(tmp_path: Path) -
 
 # --- recording and duplicates -----------------------------------------------------------------
 
+
 def test_a_confirmed_file_is_recorded_with_its_file_and_flagged_when_dropped_again(
-        sample_db: Database, corpus: Path, tmp_path: Path) -> None:
+    sample_db: Database, corpus: Path, tmp_path: Path
+) -> None:
     path = corpus / "ke-hoach-03.pdf"
     first = read_received(sample_db, path, today=TODAY)
     assert first.obligation.sure and not first.duplicate
     fields = first.fields
     assert fields is not None
-    info = record_received(sample_db, Confirmed(
-        path=str(path), obligation_id=first.obligation.id or 0,
-        number_symbol=fields.number_symbol.text, signed_date=first.signed_date,
-        received_date=TODAY, signer=first.signer, summary=first.summary), today=TODAY)
+    info = record_received(
+        sample_db,
+        Confirmed(
+            path=str(path),
+            obligation_id=first.obligation.id or 0,
+            number_symbol=fields.number_symbol.text,
+            signed_date=first.signed_date,
+            received_date=TODAY,
+            signer=first.signer,
+            summary=first.summary,
+        ),
+        today=TODAY,
+    )
     from app.services.attachments import open_path
 
     kept = open_path(sample_db, info.attachment_path, tmp_path / "ra")  # a file or a server blob
@@ -219,8 +264,10 @@ def test_a_confirmed_file_is_recorded_with_its_file_and_flagged_when_dropped_aga
 
 # --- signatures -------------------------------------------------------------------------------
 
+
 def test_a_signed_pdf_says_who_signed_whether_it_was_changed_and_which_roots(
-        tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> None:
+    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
+) -> None:
     folder = tmp_path_factory.mktemp("signed")
     docs = build(folder, scans=False, signed=True)
     signed = next(folder / d.file_name for d in docs if d.fmt == "signed")
@@ -242,6 +289,7 @@ def test_a_signed_pdf_says_who_signed_whether_it_was_changed_and_which_roots(
 
 # --- command line -----------------------------------------------------------------------------
 
+
 def _cli(db: Database, *args: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     code = run(["--db", str(db.path) if db.path else db.url, *args], out=out, err=err)
@@ -249,12 +297,12 @@ def _cli(db: Database, *args: str) -> tuple[int, str, str]:
 
 
 def test_cli_read_prints_fields_with_their_confidence(sample_db: Database, corpus: Path) -> None:
-    code, out, _ = _cli(sample_db, "read", str(corpus / "ke-hoach-05.pdf"), "--today",
-                        "2018-05-02")
+    code, out, _ = _cli(sample_db, "read", str(corpus / "ke-hoach-05.pdf"), "--today", "2018-05-02")
     assert code == 0
     assert "Đơn vị:" in out and "UBND huyện Nghĩa Hành" in out and "[chưa chắc]" not in out
-    code, out, _ = _cli(sample_db, "read", str(corpus / "ke-hoach-05.pdf"), "--json",
-                        "--today", "2018-05-02")
+    code, out, _ = _cli(
+        sample_db, "read", str(corpus / "ke-hoach-05.pdf"), "--json", "--today", "2018-05-02"
+    )
     data = json.loads(out)
     assert data[0]["fields"]["number_symbol"]["sure"] is True
     assert data[0]["signatures"] == [] and data[0]["fields"]["period"]["value"] is None
@@ -271,21 +319,29 @@ def test_cli_read_walks_a_folder(sample_db: Database, corpus: Path) -> None:
 
 def test_cli_receive_from_file_records_once(sample_db: Database, corpus: Path) -> None:
     path = str(corpus / "ke-hoach-06.pdf")
-    code, out, err = _cli(sample_db, "receive", "--from-file", path, "--yes", "--today",
-                          "2018-05-02")
+    code, out, err = _cli(
+        sample_db, "receive", "--from-file", path, "--yes", "--today", "2018-05-02"
+    )
     assert code == 0, err
     assert "Đã ghi nhận văn bản" in out and _submissions(sample_db) == 1
-    code, _, err = _cli(sample_db, "receive", "--from-file", path, "--yes", "--today",
-                        "2018-05-02")
+    code, _, err = _cli(sample_db, "receive", "--from-file", path, "--yes", "--today", "2018-05-02")
     assert code != 0 and "đã được ghi nhận" in err and _submissions(sample_db) == 1
     # A file whose signing date is after "today" is unsure: --yes refuses it.
-    code, _, err = _cli(sample_db, "receive", "--from-file", str(corpus / "bao-cao-6t-so-02.docx"),
-                        "--yes", "--today", "2018-05-02")
+    code, _, err = _cli(
+        sample_db,
+        "receive",
+        "--from-file",
+        str(corpus / "bao-cao-6t-so-02.docx"),
+        "--yes",
+        "--today",
+        "2018-05-02",
+    )
     assert code != 0 and "chưa chắc" in err and _submissions(sample_db) == 1
 
 
 def test_trusted_ca_certificates_are_kept_in_the_settings_and_used(
-        sample_db: Database, tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> None:
+    sample_db: Database, tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
+) -> None:
     from app.errors import ValidationError
     from app.reading.intake import add_trust_roots, remove_trust_root, trust_root_names
 
@@ -294,7 +350,8 @@ def test_trusted_ca_certificates_are_kept_in_the_settings_and_used(
     signed = next(folder / d.file_name for d in docs if d.fmt == "signed")
     assert not read_received(sample_db, signed, today=dt.date(2019, 1, 1)).signatures[0].trusted
     assert add_trust_roots(sample_db, folder / "chung-thu" / "ca-thu-nghiem.pem") == [
-        "CA thử nghiệm Sổ theo dõi"]
+        "CA thử nghiệm Sổ theo dõi"
+    ]
     assert trust_root_names(sample_db) == ["CA thử nghiệm Sổ theo dõi"]
     result = read_received(sample_db, signed, today=dt.date(2019, 1, 1))
     assert result.signatures[0].trusted and result.signatures[0].intact
@@ -306,17 +363,45 @@ def test_trusted_ca_certificates_are_kept_in_the_settings_and_used(
     assert trust_root_names(sample_db) == []
 
 
-def test_documents_printed_by_this_program_are_read_too(sample_db: Database,
-                                                        tmp_path: Path) -> None:
+def test_documents_printed_by_this_program_are_read_too(
+    sample_db: Database, tmp_path: Path
+) -> None:
     """An independent layout (the program's own Nghị định 30 frame: header and footer tables,
     an appendix after the signature, a công văn without a type line, number and date left blank
     for the clerk)."""
     report, letter = tmp_path / "bao-cao.pdf", tmp_path / "cong-van.pdf"
-    assert _cli(sample_db, "report", "summary", "--directive", "2116/UBND-NC", "--as-of",
-                "2018-05-02", "--number", "15", "--date", "2018-05-03", "--out",
-                str(report))[0] == 0
-    assert _cli(sample_db, "report", "reminder", "--directive", "2116/UBND-NC", "--as-of",
-                "2018-05-02", "--out", str(letter))[0] == 0
+    assert (
+        _cli(
+            sample_db,
+            "report",
+            "summary",
+            "--directive",
+            "2116/UBND-NC",
+            "--as-of",
+            "2018-05-02",
+            "--number",
+            "15",
+            "--date",
+            "2018-05-03",
+            "--out",
+            str(report),
+        )[0]
+        == 0
+    )
+    assert (
+        _cli(
+            sample_db,
+            "report",
+            "reminder",
+            "--directive",
+            "2116/UBND-NC",
+            "--as-of",
+            "2018-05-02",
+            "--out",
+            str(letter),
+        )[0]
+        == 0
+    )
     later = dt.date(2018, 5, 10)
     fields = read_fields(read_text(report), today=later)
     assert fields.number_symbol.value == "15/BC-SNV" and fields.number_symbol.sure
@@ -343,8 +428,11 @@ def test_a_word_file_with_its_header_table_in_the_page_header(tmp_path: Path) ->
     left.add_paragraph("Số: 77/KH-UBND")
     right.paragraphs[0].text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
     right.add_paragraph("Mộ Đức, ngày 26 tháng 4 năm 2018")
-    for text in ("KẾ HOẠCH", "Phối hợp thực hiện công tác dân vận năm 2018",
-                 "Thực hiện Công văn số 2116/UBND-NC ngày 18/4/2018 của UBND tỉnh;"):
+    for text in (
+        "KẾ HOẠCH",
+        "Phối hợp thực hiện công tác dân vận năm 2018",
+        "Thực hiện Công văn số 2116/UBND-NC ngày 18/4/2018 của UBND tỉnh;",
+    ):
         document.add_paragraph().add_run(text).bold = not text.startswith("Thực hiện")
     path = tmp_path / "dau-trang.docx"
     document.save(str(path))
@@ -354,10 +442,26 @@ def test_a_word_file_with_its_header_table_in_the_page_header(tmp_path: Path) ->
     assert fields.issuing_body.value == "ỦY BAN NHÂN DÂN HUYỆN MỘ ĐỨC"
 
 
-SNIPPETS = ["Số: 45/KH-UBND", "Sơn Tịnh, ngày 25 tháng 4 năm 2018", "KẾ HOẠCH", "BÁO CÁO",
-            "ỦY BAN NHÂN DÂN", "HUYỆN SƠN TỊNH", "KT. CHỦ TỊCH", "Nguyễn Văn An", "ngày 31/2/2018",
-            "Thực hiện Công văn số 2116/UBND-NC ngày 18/4/2018", "Phụ lục", "V/v", "Số:", "/",
-            "6 tháng đầu năm 2018", "quý V/2018", "tháng 13/2018", "ngày 99 tháng 99 năm 0000"]
+SNIPPETS = [
+    "Số: 45/KH-UBND",
+    "Sơn Tịnh, ngày 25 tháng 4 năm 2018",
+    "KẾ HOẠCH",
+    "BÁO CÁO",
+    "ỦY BAN NHÂN DÂN",
+    "HUYỆN SƠN TỊNH",
+    "KT. CHỦ TỊCH",
+    "Nguyễn Văn An",
+    "ngày 31/2/2018",
+    "Thực hiện Công văn số 2116/UBND-NC ngày 18/4/2018",
+    "Phụ lục",
+    "V/v",
+    "Số:",
+    "/",
+    "6 tháng đầu năm 2018",
+    "quý V/2018",
+    "tháng 13/2018",
+    "ngày 99 tháng 99 năm 0000",
+]
 
 
 def test_any_lines_give_fields_without_an_error() -> None:
@@ -399,7 +503,8 @@ def test_random_bytes_named_pdf_or_docx_only_give_a_read_error(tmp_path: Path) -
 
 
 def test_a_signature_fills_in_the_signer_and_date_the_text_lacks(
-        sample_db: Database, tmp_path: Path) -> None:
+    sample_db: Database, tmp_path: Path
+) -> None:
     from reportlab.pdfgen import canvas
 
     from tests.data.received.generate import _font, sign_pdf
@@ -407,8 +512,12 @@ def test_a_signature_fills_in_the_signer_and_date_the_text_lacks(
     plain, signed = tmp_path / "khong-ky-ten.pdf", tmp_path / "da-ky-so.pdf"
     c = canvas.Canvas(str(plain))
     c.setFont(_font("LiberationSerif"), 12)
-    for y, text in ((800, "SỞ Y TẾ"), (780, "Số: 88/BC-SYT"), (740, "BÁO CÁO"),
-                    (720, "Kết quả 6 tháng đầu năm 2018")):
+    for y, text in (
+        (800, "SỞ Y TẾ"),
+        (780, "Số: 88/BC-SYT"),
+        (740, "BÁO CÁO"),
+        (720, "Kết quả 6 tháng đầu năm 2018"),
+    ):
         c.drawString(250 if text.isupper() and len(text) < 10 else 80, y, text)
     c.save()
     sign_pdf(plain, signed, tmp_path / "chung-thu", dt.datetime(2018, 6, 15, 9))

@@ -42,7 +42,8 @@ def test_the_corpus_has_the_documents_the_issue_asks_for() -> None:
 
 
 def test_text_layer_and_word_fields_are_read_at_98_percent_never_confidently_wrong(
-        sample_db: Database, corpus: Path) -> None:
+    sample_db: Database, corpus: Path
+) -> None:
     report, results = measure(sample_db, corpus, today=TODAY, groups=["pdf", "docx", "signed"])
     assert sum(report.documents.values()) >= 60
     for group in ("pdf", "docx", "signed"):
@@ -68,7 +69,8 @@ def test_a_text_layer_pdf_is_read_in_a_fifth_of_a_second(corpus: Path) -> None:
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice chưa được cài")
 def test_word_files_printed_to_pdf_by_libreoffice_are_read_at_98_percent(
-        sample_db: Database, corpus: Path) -> None:
+    sample_db: Database, corpus: Path
+) -> None:
     """Another PDF producer: its own line breaks, the date line wrapped in the narrow header
     column, the footer table broken across two pages."""
     build(corpus, scans=False, libreoffice=True)
@@ -84,7 +86,8 @@ def test_word_files_printed_to_pdf_by_libreoffice_are_read_at_98_percent(
 
 @pytest.mark.skipif(not ocr_available(), reason="Tesseract với gói tiếng Việt chưa được cài")
 def test_scans_are_read_by_ocr_at_90_percent_never_confidently_wrong(
-        sample_db: Database, tmp_path_factory: pytest.TempPathFactory) -> None:
+    sample_db: Database, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     folder = tmp_path_factory.mktemp("scans")
     build(folder, scans=True, signed=False)
     report, _ = measure(sample_db, folder, today=TODAY, groups=["scan"])

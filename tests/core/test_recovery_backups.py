@@ -44,12 +44,24 @@ def make_damaged_with_zips(folder: Path) -> Path:
         load_sample(db)
         (folder / "attachments").mkdir()
         (folder / "attachments" / "bao-cao-1.pdf").write_bytes(b"%PDF-1.4 backup copy")
-        create_backup(db, auto / "tu-dong-20181230-080000-khoi-dong.zip",
-                      now=NOW - dt.timedelta(days=1), reason="khoi-dong")
-        create_backup(db, backups / "truoc-khoi-phuc-20181231-080000.zip",
-                      now=NOW - dt.timedelta(hours=9), reason="trước khi khôi phục")
-        bad = create_backup(db, auto / "tu-dong-20181231-120000-thoat.zip",
-                            now=NOW - dt.timedelta(hours=5), reason="thoat").path
+        create_backup(
+            db,
+            auto / "tu-dong-20181230-080000-khoi-dong.zip",
+            now=NOW - dt.timedelta(days=1),
+            reason="khoi-dong",
+        )
+        create_backup(
+            db,
+            backups / "truoc-khoi-phuc-20181231-080000.zip",
+            now=NOW - dt.timedelta(hours=9),
+            reason="trước khi khôi phục",
+        )
+        bad = create_backup(
+            db,
+            auto / "tu-dong-20181231-120000-thoat.zip",
+            now=NOW - dt.timedelta(hours=5),
+            reason="thoat",
+        ).path
     finally:
         db.dispose()
     # The tampered one: the database inside replaced (its checksum no longer matches).
@@ -75,10 +87,17 @@ def damaged(tmp_path: Path) -> Path:
 def test_lists_zip_and_db_backups_newest_first(damaged: Path) -> None:
     found = list_backups(damaged)
     assert [b.path.name for b in found] == [
-        "tu-dong-20181231-120000-thoat.zip", "truoc-khoi-phuc-20181231-080000.zip",
-        "tu-dong-20181230-080000-khoi-dong.zip", "truoc-nang-cap-20181201-080000.db"]
-    assert [b.kind_label for b in found] == ["sao lưu tự động", "trước khi khôi phục",
-                                             "sao lưu tự động", "trước khi nâng cấp"]
+        "tu-dong-20181231-120000-thoat.zip",
+        "truoc-khoi-phuc-20181231-080000.zip",
+        "tu-dong-20181230-080000-khoi-dong.zip",
+        "truoc-nang-cap-20181201-080000.db",
+    ]
+    assert [b.kind_label for b in found] == [
+        "sao lưu tự động",
+        "trước khi khôi phục",
+        "sao lưu tự động",
+        "trước khi nâng cấp",
+    ]
     assert found[1].modified == NOW - dt.timedelta(hours=9)  # the manifest's time
     assert "31/12/2018 08:00" in found[1].label
 
@@ -89,16 +108,14 @@ def test_a_tampered_zip_is_refused_and_nothing_is_touched(damaged: Path) -> None
     newest = list_backups(damaged)[0].path
     with pytest.raises(AppError) as caught:
         restore_backup(newest, damaged, now=NOW)
-    assert "sha256" in caught.value.message and "Hãy chọn bản sao lưu khác" in \
-        caught.value.message
+    assert "sha256" in caught.value.message and "Hãy chọn bản sao lưu khác" in caught.value.message
     assert damaged.read_bytes() == before
     assert sorted(p.name for p in (damaged.parent / "attachments").iterdir()) == files_before
     assert not list(damaged.parent.glob("*.hong-*")) and not list(damaged.parent.glob("*.tmp"))
     assert not list(damaged.parent.glob(".attachments-*"))
 
 
-def test_restoring_a_zip_keeps_the_damaged_file_and_the_attachments_aside(
-        damaged: Path) -> None:
+def test_restoring_a_zip_keeps_the_damaged_file_and_the_attachments_aside(damaged: Path) -> None:
     before = damaged.read_bytes()
     auto = damaged.parent / "backups" / "tu-dong" / "tu-dong-20181230-080000-khoi-dong.zip"
     aside = restore_backup(auto, damaged, now=NOW)
@@ -127,8 +144,9 @@ def test_restoring_an_older_db_copy_still_works(damaged: Path) -> None:
     assert (damaged.parent / "attachments" / "moi-them.pdf").exists()  # a .db brings no files
 
 
-def test_a_failed_swap_leaves_everything_as_it_was(damaged: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_failed_swap_leaves_everything_as_it_was(
+    damaged: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The disk fails when the damaged file is to be moved aside: the attachments folder is
     put back, the database file is unchanged, no temp file is left."""
     import app.db.recovery as recovery

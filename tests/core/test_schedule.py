@@ -24,10 +24,8 @@ D = dt.date
         (PeriodKind.MONTH, 2018, 5, (D(2018, 4, 15), D(2018, 5, 14)), "Tháng 5/2018"),
         (PeriodKind.MONTH, 2018, 1, (D(2017, 12, 15), D(2018, 1, 14)), "Tháng 1/2018"),
         (PeriodKind.QUARTER, 2018, 2, (D(2018, 3, 15), D(2018, 6, 14)), "Quý II/2018"),
-        (PeriodKind.HALF_YEAR, 2018, 1, (D(2017, 12, 15), D(2018, 6, 14)),
-         "6 tháng đầu năm 2018"),
-        (PeriodKind.HALF_YEAR, 2018, 2, (D(2018, 6, 15), D(2018, 12, 14)),
-         "6 tháng cuối năm 2018"),
+        (PeriodKind.HALF_YEAR, 2018, 1, (D(2017, 12, 15), D(2018, 6, 14)), "6 tháng đầu năm 2018"),
+        (PeriodKind.HALF_YEAR, 2018, 2, (D(2018, 6, 15), D(2018, 12, 14)), "6 tháng cuối năm 2018"),
         (PeriodKind.NINE_MONTHS, 2018, 1, (D(2017, 12, 15), D(2018, 9, 14)), "9 tháng năm 2018"),
         (PeriodKind.YEAR, 2018, 1, (D(2017, 12, 15), D(2018, 12, 14)), "Năm 2018"),
     ],
@@ -83,8 +81,12 @@ def test_impossible_periods_are_refused():
         parse_period_key("2018-X9")
 
 
-@given(st.sampled_from(list(PeriodKind)), st.integers(1990, 2090), st.integers(15, 31),
-       st.integers(0, 2))
+@given(
+    st.sampled_from(list(PeriodKind)),
+    st.integers(1990, 2090),
+    st.integers(15, 31),
+    st.integers(0, 2),
+)
 def test_periods_partition_the_years_and_due_follows_cutoff(kind, year, day, offset):
     periods = periods_between(kind, D(year, 1, 1), D(year, 12, 31))
     assert periods == sorted(periods)

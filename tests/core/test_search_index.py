@@ -46,8 +46,12 @@ def test_from_fields_joins_the_fields_of_a_row() -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(["b", "a", "o", " ", "t", "i", "n", "h", "ị", "q", "u", "y"]),
-                max_size=12).map("".join), st.lists(st.integers(0, 12), max_size=4))
+@given(
+    st.lists(
+        st.sampled_from(["b", "a", "o", " ", "t", "i", "n", "h", "ị", "q", "u", "y"]), max_size=12
+    ).map("".join),
+    st.lists(st.integers(0, 12), max_size=4),
+)
 def test_any_sequence_of_edits_agrees_with_matches(query: str, cuts: list[int]) -> None:
     index = SearchIndex(TEXTS)
     for cut in [*cuts, len(query)]:

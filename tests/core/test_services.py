@@ -17,8 +17,12 @@ TODAY = D(2018, 12, 31)
 
 
 def _make_directive(db, day=D(2018, 4, 18)):
-    return directives.create_directive(db, directives.DirectiveInput(
-        number_symbol="10/KH-UBND", signed_date=day, issuer="UBND tỉnh", subject="Thử nghiệm"))
+    return directives.create_directive(
+        db,
+        directives.DirectiveInput(
+            number_symbol="10/KH-UBND", signed_date=day, issuer="UBND tỉnh", subject="Thử nghiệm"
+        ),
+    )
 
 
 def test_sample_has_units_directive_and_obligations(sample_db):
@@ -28,8 +32,11 @@ def test_sample_has_units_directive_and_obligations(sample_db):
     assert kinds.count(UnitKind.DEPARTMENT) == 20
     (directive,) = directives.list_directives(sample_db)
     assert directive.number_symbol == "2116/UBND-NC"
-    assert [t.kind for t in directive.tasks] == [TaskKind.ONE_OFF, TaskKind.PERIODIC,
-                                                  TaskKind.PERIODIC]
+    assert [t.kind for t in directive.tasks] == [
+        TaskKind.ONE_OFF,
+        TaskKind.PERIODIC,
+        TaskKind.PERIODIC,
+    ]
     plan, half, year = directive.tasks
     assert plan.obligation_count == 14
     assert half.obligation_count == 34 and year.obligation_count == 34
@@ -49,8 +56,16 @@ def test_find_unit_is_accent_insensitive_and_reports_ambiguity(sample_db):
 
 def test_unit_validation_messages_are_per_field(db):
     with pytest.raises(ValidationError) as err:
-        units.create_unit(db, units.UnitInput(name="  ", kind="huyen", email="abc",
-                                              valid_from=D(2020, 1, 1), valid_to=D(2019, 1, 1)))
+        units.create_unit(
+            db,
+            units.UnitInput(
+                name="  ",
+                kind="huyen",
+                email="abc",
+                valid_from=D(2020, 1, 1),
+                valid_to=D(2019, 1, 1),
+            ),
+        )
     assert set(err.value.errors) == {"name", "email", "valid_to"}
     assert units.list_units(db) == []
 
@@ -71,19 +86,44 @@ def test_task_sync_adds_removes_and_keeps_answered(db):
     b = units.create_unit(db, units.UnitInput(name="UBND huyện B", kind="huyen"))
     units.create_unit(db, units.UnitInput(name="Sở C", kind="so_nganh"))
     d = _make_directive(db)
-    task, result = directives.add_task(db, d.id, directives.TaskInput(
-        title="Báo cáo quý", kind="periodic", period_kind="quarter",
-        start_date=D(2018, 4, 18), end_date=D(2018, 12, 31), unit_kinds=["huyen"]))
+    task, result = directives.add_task(
+        db,
+        d.id,
+        directives.TaskInput(
+            title="Báo cáo quý",
+            kind="periodic",
+            period_kind="quarter",
+            start_date=D(2018, 4, 18),
+            end_date=D(2018, 12, 31),
+            unit_kinds=["huyen"],
+        ),
+    )
     assert result.added == 2 * 3  # Q2, Q3, Q4 for two districts
     rows = list_obligations(db, D(2018, 7, 1), task_id=task.id, unit_id=a.id)
     q2 = next(r for r in rows if r.period_key == "2018-Q2")
-    submissions.record_submission(db, submissions.SubmissionInput(
-        obligation_id=q2.id, number_symbol="5/BC-UBND", signed_date=D(2018, 6, 18),
-        received_date=D(2018, 6, 19)), today=TODAY)
+    submissions.record_submission(
+        db,
+        submissions.SubmissionInput(
+            obligation_id=q2.id,
+            number_symbol="5/BC-UBND",
+            signed_date=D(2018, 6, 18),
+            received_date=D(2018, 6, 19),
+        ),
+        today=TODAY,
+    )
     # Narrow the task to unit B only: A's answered Q2 stays (out of scope), others go.
-    task2, result = directives.update_task(db, task.id, directives.TaskInput(
-        title="Báo cáo quý", kind="periodic", period_kind="quarter",
-        start_date=D(2018, 4, 18), end_date=D(2018, 12, 31), unit_ids=[b.id]))
+    task2, result = directives.update_task(
+        db,
+        task.id,
+        directives.TaskInput(
+            title="Báo cáo quý",
+            kind="periodic",
+            period_kind="quarter",
+            start_date=D(2018, 4, 18),
+            end_date=D(2018, 12, 31),
+            unit_ids=[b.id],
+        ),
+    )
     assert result.removed == 2 and result.kept_with_submissions == 1 and result.added == 0
     assert "Giữ lại 1" in result.describe()
     kept = list_obligations(db, D(2018, 7, 1), task_id=task.id, unit_id=a.id)
@@ -98,13 +138,29 @@ def test_task_sync_adds_removes_and_keeps_answered(db):
 def test_several_submissions_count_once_first_decides(sample_db):
     with sample_db.read() as session:
         obligation = submissions.resolve_obligation(
-            session, unit="Ba Tơ", directive="2116/UBND-NC", task="kế hoạch", period=None)
-    first = submissions.record_submission(sample_db, submissions.SubmissionInput(
-        obligation_id=obligation.id, number_symbol="12/KH-UBND", signed_date=D(2018, 5, 2),
-        received_date=D(2018, 5, 3)), today=TODAY)
-    submissions.record_submission(sample_db, submissions.SubmissionInput(
-        obligation_id=obligation.id, number_symbol="13/KH-UBND", signed_date=D(2018, 4, 20),
-        received_date=D(2018, 4, 25), summary="Bản gửi sớm hơn qua thư điện tử"), today=TODAY)
+            session, unit="Ba Tơ", directive="2116/UBND-NC", task="kế hoạch", period=None
+        )
+    first = submissions.record_submission(
+        sample_db,
+        submissions.SubmissionInput(
+            obligation_id=obligation.id,
+            number_symbol="12/KH-UBND",
+            signed_date=D(2018, 5, 2),
+            received_date=D(2018, 5, 3),
+        ),
+        today=TODAY,
+    )
+    submissions.record_submission(
+        sample_db,
+        submissions.SubmissionInput(
+            obligation_id=obligation.id,
+            number_symbol="13/KH-UBND",
+            signed_date=D(2018, 4, 20),
+            received_date=D(2018, 4, 25),
+            summary="Bản gửi sớm hơn qua thư điện tử",
+        ),
+        today=TODAY,
+    )
     (row,) = list_obligations(sample_db, D(2018, 6, 1), obligation_ids=[obligation.id])
     assert row.status is Status.DONE_ON_TIME  # the earliest received (25/04) decides
     assert row.submission_count == 2
@@ -124,22 +180,45 @@ def test_several_submissions_count_once_first_decides(sample_db):
 def test_submission_validation(sample_db):
     with sample_db.read() as session:
         obligation = submissions.resolve_obligation(
-            session, unit="Lý Sơn", directive="2116", task="kế hoạch", period=None)
+            session, unit="Lý Sơn", directive="2116", task="kế hoạch", period=None
+        )
     base = dict(obligation_id=obligation.id, number_symbol="7/KH-UBND")
     with pytest.raises(ValidationError) as err:
-        submissions.record_submission(sample_db, submissions.SubmissionInput(
-            **base, signed_date=D(2018, 4, 28), received_date=D(2018, 4, 27)), today=TODAY)
+        submissions.record_submission(
+            sample_db,
+            submissions.SubmissionInput(
+                **base, signed_date=D(2018, 4, 28), received_date=D(2018, 4, 27)
+            ),
+            today=TODAY,
+        )
     assert "trước ngày ký" in err.value.errors["received_date"]
     with pytest.raises(ValidationError) as err:
-        submissions.record_submission(sample_db, submissions.SubmissionInput(
-            **base, signed_date=D(2018, 4, 28), received_date=D(2019, 1, 2)), today=TODAY)
+        submissions.record_submission(
+            sample_db,
+            submissions.SubmissionInput(
+                **base, signed_date=D(2018, 4, 28), received_date=D(2019, 1, 2)
+            ),
+            today=TODAY,
+        )
     assert "tương lai" in err.value.errors["received_date"]
-    submissions.record_submission(sample_db, submissions.SubmissionInput(
-        **base, signed_date=D(2018, 4, 28), received_date=D(2018, 4, 29)), today=TODAY)
+    submissions.record_submission(
+        sample_db,
+        submissions.SubmissionInput(
+            **base, signed_date=D(2018, 4, 28), received_date=D(2018, 4, 29)
+        ),
+        today=TODAY,
+    )
     with pytest.raises(ValidationError) as err:  # same unit, same year, same number
-        submissions.record_submission(sample_db, submissions.SubmissionInput(
-            obligation_id=obligation.id, number_symbol="07/kh-ubnd",
-            signed_date=D(2018, 5, 1), received_date=D(2018, 5, 1)), today=TODAY)
+        submissions.record_submission(
+            sample_db,
+            submissions.SubmissionInput(
+                obligation_id=obligation.id,
+                number_symbol="07/kh-ubnd",
+                signed_date=D(2018, 5, 1),
+                received_date=D(2018, 5, 1),
+            ),
+            today=TODAY,
+        )
     assert "đã có văn bản số" in err.value.errors["number_symbol"]
     with sample_db.read() as session:
         assert session.scalar(select(func.count()).select_from(Submission)) == 1
@@ -149,11 +228,21 @@ def test_unit_validity_makes_obligations_exempt(db):
     d = _make_directive(db, D(2019, 3, 1))
     old = units.create_unit(db, units.UnitInput(name="UBND huyện Tây Trà", kind="huyen"))
     new = units.create_unit(db, units.UnitInput(name="UBND huyện Trà Bồng", kind="huyen"))
-    later = units.create_unit(db, units.UnitInput(name="UBND thị xã Mới", kind="huyen",
-                                                   valid_from=D(2019, 7, 1)))
-    task, _ = directives.add_task(db, d.id, directives.TaskInput(
-        title="Báo cáo 6 tháng", kind="periodic", period_kind="half",
-        start_date=D(2019, 1, 1), end_date=D(2020, 12, 31), unit_kinds=["huyen"]))
+    later = units.create_unit(
+        db, units.UnitInput(name="UBND thị xã Mới", kind="huyen", valid_from=D(2019, 7, 1))
+    )
+    task, _ = directives.add_task(
+        db,
+        d.id,
+        directives.TaskInput(
+            title="Báo cáo 6 tháng",
+            kind="periodic",
+            period_kind="half",
+            start_date=D(2019, 1, 1),
+            end_date=D(2020, 12, 31),
+            unit_kinds=["huyen"],
+        ),
+    )
     units.record_merger(db, old.id, new.id, D(2020, 2, 1))
     rows = list_obligations(db, D(2021, 1, 1), task_id=task.id)
     by = {(r.unit_id, r.period_key): r.status for r in rows}
@@ -176,17 +265,22 @@ def test_waived_obligation_is_exempt(sample_db):
     assert row.status is Status.EXEMPT and row.exempt_reason
 
 
-@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture],
-          deadline=None)
+@settings(
+    max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None
+)
 @given(day=st.dates(D(2018, 1, 1), D(2019, 6, 30)), window=st.integers(0, 30))
 def test_sql_status_agrees_with_python_rules(sample_db, day, window):
     with sample_db.read() as session:
         stmt = select(Obligation, status_expression(day, window))
         seen = 0
         for obligation, sql_status in session.execute(stmt):
-            expected = status_on(day, obligation.due_date, obligation.first_received,
-                                 exempt=bool(obligation.exempt_reason or obligation.waived),
-                                 window_days=window)
+            expected = status_on(
+                day,
+                obligation.due_date,
+                obligation.first_received,
+                exempt=bool(obligation.exempt_reason or obligation.waived),
+                window_days=window,
+            )
             assert Status(sql_status) is expected
             seen += 1
         assert seen == 82
@@ -194,15 +288,17 @@ def test_sql_status_agrees_with_python_rules(sample_db, day, window):
         for status in Status:
             rows = query_obligations(session, day, window_days=window, statuses=[status])
             assert all(r.status is status for r in rows)
-        total = sum(len(query_obligations(session, day, window_days=window, statuses=[s]))
-                    for s in Status)
+        total = sum(
+            len(query_obligations(session, day, window_days=window, statuses=[s])) for s in Status
+        )
         assert total == 82
 
 
 def test_directive_validation_and_duplicates(db):
     with pytest.raises(ValidationError) as err:
-        directives.create_directive(db, directives.DirectiveInput(
-            number_symbol="", signed_date=None, subject=""))
+        directives.create_directive(
+            db, directives.DirectiveInput(number_symbol="", signed_date=None, subject="")
+        )
     assert set(err.value.errors) == {"number_symbol", "signed_date", "subject"}
     _make_directive(db)
     with pytest.raises(ValidationError):

@@ -33,8 +33,11 @@ def test_filter_agrees_with_expression_for_every_subset(tmp_path: Path) -> None:
                 for n in (1, 2, 3):
                     for subset in itertools.combinations(list(Status), n):
                         expected = set().union(*(by_status.get(s.value, set()) for s in subset))
-                        got = set(session.scalars(
-                            select(Obligation.id).where(status_filter(subset, day, 7))))
+                        got = set(
+                            session.scalars(
+                                select(Obligation.id).where(status_filter(subset, day, 7))
+                            )
+                        )
                         assert got == expected, (day, subset)
         assert len(seen) >= 5  # the days cover (nearly) every status
     finally:
@@ -47,13 +50,15 @@ def test_warnings_rows_carry_only_open_statuses(tmp_path: Path) -> None:
     try:
         with db.read() as session:
             day = SCALES["S"].as_of
-            rows = query_obligations(session, day, window_days=7,
-                                     statuses=[Status.OVERDUE, Status.DUE_SOON])
+            rows = query_obligations(
+                session, day, window_days=7, statuses=[Status.OVERDUE, Status.DUE_SOON]
+            )
             everything = query_obligations(session, day, window_days=7)
         assert rows, "the generated year has overdue obligations on its last day"
         assert {r.status for r in rows} <= {Status.OVERDUE, Status.DUE_SOON}
-        assert [r.id for r in rows] == [r.id for r in everything
-                                        if r.status in (Status.OVERDUE, Status.DUE_SOON)]
+        assert [r.id for r in rows] == [
+            r.id for r in everything if r.status in (Status.OVERDUE, Status.DUE_SOON)
+        ]
     finally:
         db.dispose()
 
@@ -67,8 +72,7 @@ def test_pages_of_a_list_put_together_give_the_whole_list(tmp_path: Path) -> Non
             whole = [r.id for r in query_obligations(session, day, window_days=7)]
             pages: list[int] = []
             while True:
-                page = query_obligations(session, day, window_days=7, limit=200,
-                                         offset=len(pages))
+                page = query_obligations(session, day, window_days=7, limit=200, offset=len(pages))
                 if not page:
                     break
                 pages += [r.id for r in page]
@@ -84,8 +88,7 @@ def test_pending_changes_in_the_session_are_seen(tmp_path: Path) -> None:
     try:
         with db.write() as session:
             day = SCALES["S"].as_of
-            first = query_obligations(session, day, window_days=7,
-                                      statuses=[Status.OVERDUE])[0]
+            first = query_obligations(session, day, window_days=7, statuses=[Status.OVERDUE])[0]
             obligation = session.get(Obligation, first.id)
             assert obligation is not None
             obligation.waived = True  # not flushed yet

@@ -38,8 +38,19 @@ def test_clean_normalises_to_nfc_and_drops_control_characters():
 def test_vietnamese_sort_order():
     names = ["Đức Phổ", "Dung Quất", "Ân", "An", "Âu", "Ba Tơ", "Ơn", "Ông", "Ốc", "Uy", "Ưng"]
     ordered = sorted(names, key=sort_key)
-    assert ordered == ["An", "Ân", "Âu", "Ba Tơ", "Dung Quất", "Đức Phổ", "Ốc", "Ông", "Ơn",
-                       "Uy", "Ưng"]
+    assert ordered == [
+        "An",
+        "Ân",
+        "Âu",
+        "Ba Tơ",
+        "Dung Quất",
+        "Đức Phổ",
+        "Ốc",
+        "Ông",
+        "Ơn",
+        "Uy",
+        "Ưng",
+    ]
 
 
 def test_sort_d_before_dd_and_e_before_ee():
@@ -68,4 +79,9 @@ def test_number_text_groups_thousands_with_dots() -> None:
     from app.text import number_text
 
     assert [number_text(n) for n in (0, 999, 1000, 10100, 1000134)] == [
-        "0", "999", "1.000", "10.100", "1.000.134"]
+        "0",
+        "999",
+        "1.000",
+        "10.100",
+        "1.000.134",
+    ]

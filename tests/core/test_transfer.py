@@ -35,15 +35,24 @@ def _rich_sample(path: Path, tmp_path: Path) -> None:
         load_sample(db)
         with db.read() as session:
             obligation = submissions.resolve_obligation(
-                session, unit="Sơn Tịnh", directive="2116/UBND-NC", task="kế hoạch",
-                period=None)
+                session, unit="Sơn Tịnh", directive="2116/UBND-NC", task="kế hoạch", period=None
+            )
             oid = obligation.id
-        sub = submissions.record_submission(db, submissions.SubmissionInput(
-            obligation_id=oid, number_symbol="45/KH-UBND", signed_date=D(2018, 4, 25),
-            received_date=D(2018, 4, 28), signer="Nguyễn Văn Mười", summary="Kế hoạch phối hợp"),
-            today=D(2018, 5, 2))
-        new = units.create_unit(db, units.UnitInput(name="UBND huyện Hợp Nhất", kind="huyen",
-                                                    valid_from=D(2020, 2, 1)))
+        sub = submissions.record_submission(
+            db,
+            submissions.SubmissionInput(
+                obligation_id=oid,
+                number_symbol="45/KH-UBND",
+                signed_date=D(2018, 4, 25),
+                received_date=D(2018, 4, 28),
+                signer="Nguyễn Văn Mười",
+                summary="Kế hoạch phối hợp",
+            ),
+            today=D(2018, 5, 2),
+        )
+        new = units.create_unit(
+            db, units.UnitInput(name="UBND huyện Hợp Nhất", kind="huyen", valid_from=D(2020, 2, 1))
+        )
         with db.read() as session:
             old_id = units.find_unit(session, "Lý Sơn").id
         units.record_merger(db, old_id, new.id, D(2020, 2, 1))
@@ -52,29 +61,50 @@ def _rich_sample(path: Path, tmp_path: Path) -> None:
         attachment_blobs.put(db, "submission", sub.id, scan)
         with db.read() as session:
             directive_id = obligation_directive(session, oid)
-        record_issued(db, IssuedInput(kind="reminder", as_of=D(2018, 5, 2),
-                                      directive_id=directive_id, unit_ids=(old_id, new.id),
-                                      edits={"opening": "Đoạn đã sửa."}))
+        record_issued(
+            db,
+            IssuedInput(
+                kind="reminder",
+                as_of=D(2018, 5, 2),
+                directive_id=directive_id,
+                unit_ids=(old_id, new.id),
+                edits={"opening": "Đoạn đã sửa."},
+            ),
+        )
         # working days: the shift on, and a day off entered after the fact (a due-date history)
         from app.services.calendar_days import CalendarDayInput, add_calendar_day
         from app.services.directives import DirectiveInput, get_directive, update_directive
 
         d = get_directive(db, directive_id)
-        update_directive(db, directive_id, DirectiveInput(
-            number_symbol=d.number_symbol, signed_date=d.signed_date, issuer=d.issuer,
-            signer=d.signer, subject=d.subject, basis=d.basis, note=d.note, shift_due=True))
-        add_calendar_day(db, CalendarDayInput(D(2018, 6, 20), False, "Nghỉ đột xuất"),
-                         today=D(2018, 6, 25))
+        update_directive(
+            db,
+            directive_id,
+            DirectiveInput(
+                number_symbol=d.number_symbol,
+                signed_date=d.signed_date,
+                issuer=d.issuer,
+                signer=d.signer,
+                subject=d.subject,
+                basis=d.basis,
+                note=d.note,
+                shift_due=True,
+            ),
+        )
+        add_calendar_day(
+            db, CalendarDayInput(D(2018, 6, 20), False, "Nghỉ đột xuất"), today=D(2018, 6, 25)
+        )
         import openpyxl  # an Excel import: a row in import_batch, audit rows with its id
 
         from app.exchange.xlsx_import import apply_import, preview_import, write_template
+
         template = write_template("units", tmp_path / "don-vi.xlsx")
         wb = openpyxl.load_workbook(template)
         for c, value in enumerate(["UBND xã Nhập Từ Excel", None, "xã"], start=1):
             wb["Nhập liệu"].cell(4, c, value)
         wb.save(template)
-        apply_import(db, preview_import(db, "units", template, today=D(2018, 5, 2)),
-                     today=D(2018, 5, 2))
+        apply_import(
+            db, preview_import(db, "units", template, today=D(2018, 5, 2)), today=D(2018, 5, 2)
+        )
     finally:
         db.dispose()
 
@@ -99,8 +129,10 @@ def _dump(url: str) -> dict[str, list[dict]]:
                     continue
                 order = list(table.primary_key.columns) or list(table.columns)
                 rows = conn.execute(select(table).order_by(*order)).mappings().all()
-                result[table.name] = [{k: bytes(v) if isinstance(v, memoryview) else v
-                                       for k, v in r.items()} for r in rows]
+                result[table.name] = [
+                    {k: bytes(v) if isinstance(v, memoryview) else v for k, v in r.items()}
+                    for r in rows
+                ]
             return result
     finally:
         engine.dispose()
@@ -119,8 +151,9 @@ def test_sqlite_to_server_and_back_is_identical_and_source_untouched(tmp_path, d
     assert empty <= {"task_unit"}, empty  # the sample binds units by kind only
 
     calls: list[tuple[str, int, int]] = []
-    result = transfer(str(source), db_target, batch_size=7,
-                      progress=lambda t, d, n: calls.append((t, d, n)))
+    result = transfer(
+        str(source), db_target, batch_size=7, progress=lambda t, d, n: calls.append((t, d, n))
+    )
     assert _sha(source) == before  # opened read-only: not one byte changed
     assert dict(result.counts) == {t: len(r) for t, r in original.items()}
     tables = [t for t, _n in result.counts]
@@ -188,8 +221,11 @@ def test_cli_migrate_data(tmp_path, db_target):
     code = run(["--db", str(source), "migrate-data", "--to", db_target], out=out, err=err)
     assert code == 3 and "--replace" in err.getvalue()
     out = io.StringIO()
-    assert run(["--database-url", db_target, "units", "--json"], out=out, err=err) == 0 \
-        if "://" in db_target else True
+    assert (
+        run(["--database-url", db_target, "units", "--json"], out=out, err=err) == 0
+        if "://" in db_target
+        else True
+    )
 
 
 def test_cancel_from_progress_leaves_target_as_it_was(tmp_path, db_target):
@@ -211,7 +247,7 @@ def test_cancel_from_progress_leaves_target_as_it_was(tmp_path, db_target):
 
 
 def test_folder_names_with_url_characters(tmp_path):
-    """"%", "?", "#", spaces and Vietnamese letters in the folder: the source is still opened
+    """ "%", "?", "#", spaces and Vietnamese letters in the folder: the source is still opened
     read-only, not misread as a URL."""
     folder = tmp_path / "Thư mục #1 %20 lạ?"
     folder.mkdir()

@@ -72,11 +72,13 @@ def test_the_key_is_departments_first_then_number_then_name(data: Database) -> N
     else:
         assert dd + 1 == d  # 98 before 99
     assert names.index("UBND huyện Thử Nghiệm") > max(
-        i for i, u in enumerate(units) if u.kind is UnitKind.DEPARTMENT)
+        i for i, u in enumerate(units) if u.kind is UnitKind.DEPARTMENT
+    )
     assert [u.kind for u in units[-2:]] == [UnitKind.COMMUNE, UnitKind.OTHER]
     assert [u.id for u in units] == sorted(
-        (u.id for u in units), key=unit_ranks((u.id, u.kind, u.sort_order, u.name)
-                                              for u in units).__getitem__)
+        (u.id for u in units),
+        key=unit_ranks((u.id, u.kind, u.sort_order, u.name) for u in units).__getitem__,
+    )
     assert unit_key("so_nganh", 9, "B") < unit_key("huyen", 0, "A") < unit_key("xa", 0, "A")
 
 
@@ -110,8 +112,10 @@ def test_every_view_lists_units_in_the_same_order(data: Database) -> None:
     excel_warnings = warnings_table(data, f)
     unit_col = [c.header for c in excel_warnings.columns].index("Đơn vị")
     views["Excel warnings"] = _dedup(
-        names[r[unit_col]] for r in excel_warnings.rows  # type: ignore[index]
-        if plan.title in r)
+        names[r[unit_col]]
+        for r in excel_warnings.rows  # type: ignore[index]
+        if plan.title in r
+    )
     for name, ids in views.items():
         assert set(ids) <= set(expected), name
         try:
@@ -121,6 +125,8 @@ def test_every_view_lists_units_in_the_same_order(data: Database) -> None:
     # The departments come before the districts in the warnings too (they did not).
     kinds = [r.unit_kind for r in page]
     assert kinds.index(UnitKind.DEPARTMENT) < kinds.index(UnitKind.DISTRICT)
-    assert [r.unit_id for r in warning_page(data, flt, order=URGENCY, descending=True,
-                                            limit=None) if r.task_id == plan.id] == [
-        r.unit_id for r in reversed(page)]
+    assert [
+        r.unit_id
+        for r in warning_page(data, flt, order=URGENCY, descending=True, limit=None)
+        if r.task_id == plan.id
+    ] == [r.unit_id for r in reversed(page)]

@@ -43,14 +43,20 @@ def _text(path: Path) -> str:
     return " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(path).pages)
 
 
-def test_unit_reminder_lists_every_overdue_item_across_directives(db: Database,
-                                                                  tmp_path: Path) -> None:
+def test_unit_reminder_lists_every_overdue_item_across_directives(
+    db: Database, tmp_path: Path
+) -> None:
     unit = _unit(db, "UBND huyện Bình Sơn")
     owed = list_obligations(db, DAY, unit_id=unit, statuses=[Status.OVERDUE])
     assert len({r.directive_id for r in owed}) >= 1 and len(owed) >= 2
     out = tmp_path / "dv.pdf"
-    g = generate(db, DocumentOptions(DocumentKind.UNIT_REMINDER, DAY, unit_id=unit,
-                                     reply_by=dt.date(2018, 8, 15)), out)
+    g = generate(
+        db,
+        DocumentOptions(
+            DocumentKind.UNIT_REMINDER, DAY, unit_id=unit, reply_by=dt.date(2018, 8, 15)
+        ),
+        out,
+    )
     text = _text(out)
     assert "Kính gửi: UBND huyện Bình Sơn" in text
     for r in owed:
@@ -59,9 +65,17 @@ def test_unit_reminder_lists_every_overdue_item_across_directives(db: Database,
         assert r.directive_symbol in text
     assert "trước ngày 15/08/2018" in text
     assert g.content.header.letter_subject and g.content.header.letter_subject.startswith(
-        "V/v đôn đốc")
+        "V/v đôn đốc"
+    )
     assert [f.key for f in g.content.fields()] == [
-        "letter_subject", "kinh_gui", "opening", "owed", "request", "closing", "noi_nhan"]
+        "letter_subject",
+        "kinh_gui",
+        "opening",
+        "owed",
+        "request",
+        "closing",
+        "noi_nhan",
+    ]
 
 
 def test_unit_reminder_is_never_an_empty_letter(db: Database, tmp_path: Path) -> None:
@@ -69,11 +83,15 @@ def test_unit_reminder_is_never_an_empty_letter(db: Database, tmp_path: Path) ->
     early = dt.date(2018, 4, 20)  # nothing due yet
     assert not list_obligations(db, early, unit_id=unit, statuses=[Status.OVERDUE])
     with pytest.raises(AppError, match="không còn nhiệm vụ nào quá hạn"):
-        generate(db, DocumentOptions(DocumentKind.UNIT_REMINDER, early, unit_id=unit),
-                 tmp_path / "x.pdf")
+        generate(
+            db, DocumentOptions(DocumentKind.UNIT_REMINDER, early, unit_id=unit), tmp_path / "x.pdf"
+        )
     with pytest.raises(AppError, match="không tự đôn đốc"):
-        generate(db, DocumentOptions(DocumentKind.UNIT_REMINDER, DAY,
-                                     unit_id=_unit(db, "Sở Nội vụ")), tmp_path / "x.pdf")
+        generate(
+            db,
+            DocumentOptions(DocumentKind.UNIT_REMINDER, DAY, unit_id=_unit(db, "Sở Nội vụ")),
+            tmp_path / "x.pdf",
+        )
     with pytest.raises(ValidationError, match="hãy chọn một đơn vị"):
         generate(db, DocumentOptions(DocumentKind.UNIT_REMINDER, DAY), tmp_path / "x.pdf")
     assert not (tmp_path / "x.pdf").exists()
@@ -84,18 +102,29 @@ def test_reminder_goes_to_the_chosen_units_with_a_new_deadline(db: Database) -> 
     everyone, data = reminder_content(db, DocumentOptions(DocumentKind.REMINDER, DAY, directive))
     assert "trước ngày" not in everyone.section("request").text()
     chosen = (data.units[0].unit_id, data.units[-1].unit_id)
-    content, some = reminder_content(db, DocumentOptions(
-        DocumentKind.REMINDER, DAY, directive, unit_ids=chosen, reply_by=dt.date(2018, 8, 20)))
+    content, some = reminder_content(
+        db,
+        DocumentOptions(
+            DocumentKind.REMINDER, DAY, directive, unit_ids=chosen, reply_by=dt.date(2018, 8, 20)
+        ),
+    )
     assert [u.unit_id for u in some.units] == list(chosen)
     assert content.kinh_gui == (data.units[0].unit_name, data.units[-1].unit_name)
-    assert content.section("request").text().endswith(
-        "gửi văn bản về Sở Nội vụ trước ngày 20/08/2018.")
+    assert (
+        content.section("request")
+        .text()
+        .endswith("gửi văn bản về Sở Nội vụ trước ngày 20/08/2018.")
+    )
     owed = content.section("owed").text()
     assert data.units[1].unit_name not in owed
     # A unit no longer overdue (or never) is not addressed; none left: refused clearly.
     with pytest.raises(ValidationError, match="Không đơn vị nào được chọn còn quá hạn"):
-        reminder_content(db, DocumentOptions(DocumentKind.REMINDER, DAY, directive,
-                                              unit_ids=(_unit(db, "Sở Nội vụ"),)))
+        reminder_content(
+            db,
+            DocumentOptions(
+                DocumentKind.REMINDER, DAY, directive, unit_ids=(_unit(db, "Sở Nội vụ"),)
+            ),
+        )
     with pytest.raises(ValidationError, match="ít nhất một đơn vị"):
         DocumentOptions(DocumentKind.REMINDER, DAY, directive, unit_ids=()).validate()
     with pytest.raises(ValidationError, match="phải sau ngày tính số liệu"):
@@ -103,12 +132,18 @@ def test_reminder_goes_to_the_chosen_units_with_a_new_deadline(db: Database) -> 
 
 
 def test_a_kept_document_reopens_with_its_edits_and_copies_for_a_new_round(
-        db: Database, tmp_path: Path) -> None:
+    db: Database, tmp_path: Path
+) -> None:
     directive = list_directives(db)[0].id
-    edits = (("opening", "Mở đầu do chuyên viên viết lại."),
-             ("closing", "Kết thúc viết lại."))
-    options = DocumentOptions(DocumentKind.SUMMARY, DAY, directive, number="15", edits=edits,
-                              recipients=("Như trên", "Lưu: VT, XDCQ"))
+    edits = (("opening", "Mở đầu do chuyên viên viết lại."), ("closing", "Kết thúc viết lại."))
+    options = DocumentOptions(
+        DocumentKind.SUMMARY,
+        DAY,
+        directive,
+        number="15",
+        edits=edits,
+        recipients=("Như trên", "Lưu: VT, XDCQ"),
+    )
     first = tmp_path / "first.pdf"
     kept = keep_issued(db, options, generate(db, options, first))
     assert kept.edits == dict(edits) and kept.number == "15"
@@ -132,8 +167,9 @@ def test_a_kept_document_reopens_with_its_edits_and_copies_for_a_new_round(
     assert [d.as_of for d in list_issued(db, directive_id=directive)] == [later, DAY]
 
 
-def test_a_consolidated_reminder_counts_for_each_directive_it_lists(db: Database,
-                                                                    tmp_path: Path) -> None:
+def test_a_consolidated_reminder_counts_for_each_directive_it_lists(
+    db: Database, tmp_path: Path
+) -> None:
     unit = _unit(db, "UBND huyện Bình Sơn")
     directive = list_directives(db)[0].id
     letter = DocumentOptions(DocumentKind.REMINDER, DAY, directive, unit_ids=(unit,))
@@ -152,12 +188,26 @@ def test_a_consolidated_reminder_counts_for_each_directive_it_lists(db: Database
 def test_damaged_kept_options_reopen_with_defaults() -> None:
     from app.documents.issued import options_from_json, options_to_json
 
-    options = DocumentOptions(DocumentKind.REMINDER, DAY, 3, number="7", unit_ids=(1, 2),
-                              reply_by=dt.date(2018, 8, 20), recipients=("Như trên",),
-                              edits=(("opening", "x"),))
+    options = DocumentOptions(
+        DocumentKind.REMINDER,
+        DAY,
+        3,
+        number="7",
+        unit_ids=(1, 2),
+        reply_by=dt.date(2018, 8, 20),
+        recipients=("Như trên",),
+        edits=(("opening", "x"),),
+    )
     assert options_from_json(options_to_json(options), {"opening": "x"}) == options
-    damaged = {"kind": "no-such-kind", "as_of": "2018-13-45", "directive_id": "3",
-               "unit_ids": "1,2", "signer": "KT.", "reply_by": "hôm qua", "recipients": "x"}
+    damaged = {
+        "kind": "no-such-kind",
+        "as_of": "2018-13-45",
+        "directive_id": "3",
+        "unit_ids": "1,2",
+        "signer": "KT.",
+        "reply_by": "hôm qua",
+        "recipients": "x",
+    }
     back = options_from_json(damaged, {}, fallback_as_of=DAY)
     assert back.kind is DocumentKind.SUMMARY and back.as_of == DAY
     assert back.directive_id is None and back.unit_ids is None and back.signer is None
@@ -175,8 +225,9 @@ def test_the_clerks_number_and_date_are_written_in_later(db: Database, tmp_path:
     assert reminder_note(last_reminders(db)[(unit, directive)]).endswith("02/08/2018")
     numbered = set_issue_number(db, kept.id, " 118 ", dt.date(2018, 8, 6))
     assert (numbered.number, numbered.issued_date) == ("118", dt.date(2018, 8, 6))
-    assert reminder_note(last_reminders(db)[(unit, directive)]) == \
-        "đã đôn đốc lần 1, ngày 06/08/2018"
+    assert (
+        reminder_note(last_reminders(db)[(unit, directive)]) == "đã đôn đốc lần 1, ngày 06/08/2018"
+    )
     again = reopen_options(numbered)
     assert (again.number, again.date) == ("118", dt.date(2018, 8, 6))
     with pytest.raises(ValidationError, match="Số văn bản"):
@@ -191,8 +242,9 @@ def test_the_text_as_printed_is_kept(db: Database, tmp_path: Path) -> None:
     from app.documents.issued import printed_text
 
     directive = list_directives(db)[0].id
-    options = DocumentOptions(DocumentKind.REMINDER, DAY, directive,
-                              edits=(("closing", "Kết thúc viết lại."),))
+    options = DocumentOptions(
+        DocumentKind.REMINDER, DAY, directive, edits=(("closing", "Kết thúc viết lại."),)
+    )
     kept = keep_issued(db, options, generate(db, options, tmp_path / "cv.pdf"))
     text = dict(printed_text(kept))
     assert text["Kết thúc"] == "Kết thúc viết lại."
@@ -202,15 +254,20 @@ def test_the_text_as_printed_is_kept(db: Database, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("key", ["kinh_gui", "noi_nhan", "letter_subject"])
-def test_a_field_too_long_for_a_page_is_refused_clearly(db: Database, tmp_path: Path,
-                                                         key: str) -> None:
+def test_a_field_too_long_for_a_page_is_refused_clearly(
+    db: Database, tmp_path: Path, key: str
+) -> None:
     directive = list_directives(db)[0].id
-    text = " ".join(["chữ"] * 900) if key == "letter_subject" else \
-        "\n".join(f"Đơn vị số {i}" for i in range(90))
+    text = (
+        " ".join(["chữ"] * 900)
+        if key == "letter_subject"
+        else "\n".join(f"Đơn vị số {i}" for i in range(90))
+    )
     out = tmp_path / "x.pdf"
     with pytest.raises(ValidationError, match="dài hơn một trang"):
-        generate(db, DocumentOptions(DocumentKind.REMINDER, DAY, directive, edits=((key, text),)),
-                 out)
+        generate(
+            db, DocumentOptions(DocumentKind.REMINDER, DAY, directive, edits=((key, text),)), out
+        )
     assert not out.exists()
 
 
@@ -218,8 +275,9 @@ def test_markup_and_odd_characters_in_edits_print_as_text(db: Database, tmp_path
     directive = list_directives(db)[0].id
     odd = "a < b & c > d <b>đậm?</b> &amp; &#1234; <font size=40> \x00\x0b\u200b 😀"
     out = tmp_path / "x.pdf"
-    generate(db, DocumentOptions(DocumentKind.REMINDER, DAY, directive,
-                                 edits=(("opening", odd),)), out)
+    generate(
+        db, DocumentOptions(DocumentKind.REMINDER, DAY, directive, edits=(("opening", odd),)), out
+    )
     assert "a < b & c > d <b>đậm?</b> &amp;" in _text(out)
 
 
@@ -244,15 +302,19 @@ def test_any_edit_prints_or_is_refused_clearly(fuzz_db: Database, tmp_path: Path
     text = st.text(st.characters(blacklist_categories=("Cs",)), max_size=400)
     lines = st.lists(text, max_size=30).map("\n".join)
 
-    @settings(max_examples=40, deadline=None,
-              suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @settings(
+        max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    )
     @given(st.dictionaries(st.sampled_from(_KEYS), st.one_of(text, lines), max_size=4))
     def check(edits: dict[str, str]) -> None:
         out = tmp_path / "f.pdf"
         out.unlink(missing_ok=True)
         try:
-            generate(fuzz_db, DocumentOptions(DocumentKind.REMINDER, DAY, directive,
-                                              edits=tuple(edits.items())), out)
+            generate(
+                fuzz_db,
+                DocumentOptions(DocumentKind.REMINDER, DAY, directive, edits=tuple(edits.items())),
+                out,
+            )
         except ValidationError as exc:
             assert exc.message and not out.exists()
         else:
@@ -262,7 +324,8 @@ def test_any_edit_prints_or_is_refused_clearly(fuzz_db: Database, tmp_path: Path
 
 
 def test_a_kept_document_about_a_deleted_directive_is_not_remade_for_another(
-        db: Database, tmp_path: Path) -> None:
+    db: Database, tmp_path: Path
+) -> None:
     from app.models import Directive
     from app.services.issued_documents import get_issued
 
@@ -287,5 +350,6 @@ def test_a_unit_no_longer_there_gets_no_letter(db: Database, tmp_path: Path) -> 
     with db.write() as session:  # merged away on 01/07/2018 (as the merge form records it)
         session.get(Unit, unit).valid_to = dt.date(2018, 7, 1)
     with pytest.raises(AppError, match="không còn được theo dõi tại ngày 02/08/2018"):
-        generate(db, DocumentOptions(DocumentKind.UNIT_REMINDER, DAY, unit_id=unit),
-                 tmp_path / "x.pdf")
+        generate(
+            db, DocumentOptions(DocumentKind.UNIT_REMINDER, DAY, unit_id=unit), tmp_path / "x.pdf"
+        )

@@ -25,10 +25,19 @@ from app.services.warning_list import (
 from app.text import sort_key
 
 D = dt.date
-DAYS = (D(2018, 4, 10), D(2018, 4, 25), D(2018, 5, 2), D(2018, 6, 25), D(2018, 9, 1),
-        D(2019, 2, 1))
-QUERIES = ("son tinh", "SƠN", "ke hoach", "quy", "6 thang", "ubnd huyen", "2116", "zzz",
-           "ba to 6 thang", "so noi vu ke hoach")
+DAYS = (D(2018, 4, 10), D(2018, 4, 25), D(2018, 5, 2), D(2018, 6, 25), D(2018, 9, 1), D(2019, 2, 1))
+QUERIES = (
+    "son tinh",
+    "SƠN",
+    "ke hoach",
+    "quy",
+    "6 thang",
+    "ubnd huyen",
+    "2116",
+    "zzz",
+    "ba to 6 thang",
+    "so noi vu ke hoach",
+)
 
 
 @pytest.fixture
@@ -38,9 +47,16 @@ def data(sample_db: Database) -> Database:
     plan = directive.tasks[0]
     plans = list_obligations(sample_db, D(2018, 4, 20), task_id=plan.id)
     for n, day in enumerate((D(2018, 4, 24), D(2018, 4, 30), D(2018, 5, 5))):
-        record_submission(sample_db, SubmissionInput(
-            obligation_id=plans[n].id, number_symbol=f"{n + 1}/KH-UBND", signed_date=day,
-            received_date=day), today=D(2018, 12, 31))
+        record_submission(
+            sample_db,
+            SubmissionInput(
+                obligation_id=plans[n].id,
+                number_symbol=f"{n + 1}/KH-UBND",
+                signed_date=day,
+                received_date=day,
+            ),
+            today=D(2018, 12, 31),
+        )
     return sample_db
 
 
@@ -57,7 +73,8 @@ def test_sql_order_is_the_urgency_order(data: Database, day: D) -> None:
     assert [r.id for r in got] == [r.id for r in expected]
     assert got == expected  # the same rows, field by field
     assert [r.id for r in warning_page(data, flt, descending=True, limit=None)] == [
-        r.id for r in reversed(expected)]
+        r.id for r in reversed(expected)
+    ]
 
 
 def test_pages_put_together_give_the_whole_list(data: Database) -> None:
@@ -83,16 +100,22 @@ def test_filters_and_counts_in_sql(data: Database) -> None:
     for day in DAYS:
         everything = dashboard.warnings(data, day, window_days=10)
         scope = search_scope(data, WarningFilter(day, 10))
-        cases = [WarningFilter(day, 10), WarningFilter(day, 10, directive_id=directive.id),
-                 WarningFilter(day, 10, directive_id=directive.id + 999),
-                 WarningFilter(day, 10, unit_kind="huyen"),
-                 WarningFilter(day, 10, unit_kind="so_nganh", unit_id=units[0].id),
-                 WarningFilter(day, 10, unit_id=units[3].id)]
+        cases = [
+            WarningFilter(day, 10),
+            WarningFilter(day, 10, directive_id=directive.id),
+            WarningFilter(day, 10, directive_id=directive.id + 999),
+            WarningFilter(day, 10, unit_kind="huyen"),
+            WarningFilter(day, 10, unit_kind="so_nganh", unit_id=units[0].id),
+            WarningFilter(day, 10, unit_id=units[3].id),
+        ]
         for flt in cases:
-            expected = [r for r in everything
-                        if (flt.directive_id is None or r.directive_id == flt.directive_id)
-                        and (flt.unit_kind is None or r.unit_kind.value == flt.unit_kind)
-                        and (flt.unit_id is None or r.unit_id == flt.unit_id)]
+            expected = [
+                r
+                for r in everything
+                if (flt.directive_id is None or r.directive_id == flt.directive_id)
+                and (flt.unit_kind is None or r.unit_kind.value == flt.unit_kind)
+                and (flt.unit_id is None or r.unit_id == flt.unit_id)
+            ]
             got = warning_page(data, flt, scope=scope, limit=None)
             assert [r.id for r in got] == [r.id for r in expected], flt
             counts = dashboard.count_warnings(expected)
@@ -138,11 +161,11 @@ def test_orders_of_the_column_headers(data: Database) -> None:
             # Python's sort is stable: the urgency order stays within equal keys.
             expected = sorted(urgent, key=keys[order])
             assert [r.id for r in got] == [r.id for r in expected], order
-            down = warning_page(data, flt, scope=scope, order=order, descending=True,
-                                limit=None)
+            down = warning_page(data, flt, scope=scope, order=order, descending=True, limit=None)
             # reverse=True keeps equal keys in their (urgency) order, as the query does.
             assert [r.id for r in down] == [
-                r.id for r in sorted(urgent, key=keys[order], reverse=True)], order
+                r.id for r in sorted(urgent, key=keys[order], reverse=True)
+            ], order
     first = warning_page(data, flt, scope=scope, order="unit", limit=3)
     assert [r.id for r in first] == [r.id for r in sorted(urgent, key=keys["unit"])[:3]]
 
@@ -162,9 +185,7 @@ def test_tab_counts_and_newly_overdue_by_query(data: Database) -> None:
     for day in DAYS:
         overdue = list_obligations(data, day, statuses=[Status.OVERDUE])
         for kind in TaskKind:
-            assert count_overdue(data, day, kind) == sum(1 for r in overdue
-                                                         if r.task_kind is kind)
+            assert count_overdue(data, day, kind) == sum(1 for r in overdue if r.task_kind is kind)
         for since in (D(2018, 1, 1), D(2018, 4, 28), day - dt.timedelta(days=40)):
             expected = dashboard.sort_by_urgency(r for r in overdue if r.due_date >= since)
-            assert dashboard.newly_overdue(data, since, day) == (
-                expected if since < day else [])
+            assert dashboard.newly_overdue(data, since, day) == (expected if since < day else [])

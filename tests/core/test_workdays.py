@@ -79,8 +79,9 @@ def test_the_end_of_the_calendar_is_a_clear_error() -> None:
     with pytest.raises(ValidationError):
         PLAIN.add_working_days(D(9999, 12, 30), 5)
     with pytest.raises(ValidationError):
-        WorkCalendar([CalendarEntry(D(9999, 12, 31), False, "x", D(2018, 1, 1))]
-                     ).next_working_day(D(9999, 12, 31))
+        WorkCalendar([CalendarEntry(D(9999, 12, 31), False, "x", D(2018, 1, 1))]).next_working_day(
+            D(9999, 12, 31)
+        )
 
 
 def test_working_day_count_is_bounded() -> None:
@@ -92,8 +93,9 @@ def test_working_day_count_is_bounded() -> None:
 
 def test_effective_due_keeps_the_history_of_the_table() -> None:
     # A day off announced on 10/06/2018 for 20/06, withdrawn on 18/06.
-    off = CalendarEntry(D(2018, 6, 20), False, "Nghỉ", known_from=D(2018, 6, 10),
-                        removed_on=D(2018, 6, 18))
+    off = CalendarEntry(
+        D(2018, 6, 20), False, "Nghỉ", known_from=D(2018, 6, 10), removed_on=D(2018, 6, 18)
+    )
     history = CalendarHistory([off])
     rule = DueRule(nominal=D(2018, 6, 20), shift=True)
     result = effective_due(rule, history)
@@ -106,15 +108,26 @@ def test_effective_due_keeps_the_history_of_the_table() -> None:
     assert effective_due(DueRule(nominal=D(2018, 6, 20)), history).changes == ()
 
 
-entries = st.lists(st.builds(
-    lambda day, working, known, gap: CalendarEntry(
-        day, working, "x", known, None if gap is None else known + dt.timedelta(days=gap)),
-    st.dates(D(2018, 6, 1), D(2018, 7, 31)), st.booleans(),
-    st.dates(D(2018, 5, 1), D(2018, 8, 31)), st.none() | st.integers(0, 40)), max_size=6)
+entries = st.lists(
+    st.builds(
+        lambda day, working, known, gap: CalendarEntry(
+            day, working, "x", known, None if gap is None else known + dt.timedelta(days=gap)
+        ),
+        st.dates(D(2018, 6, 1), D(2018, 7, 31)),
+        st.booleans(),
+        st.dates(D(2018, 5, 1), D(2018, 8, 31)),
+        st.none() | st.integers(0, 40),
+    ),
+    max_size=6,
+)
 
 
-@given(entries, st.dates(D(2018, 4, 1), D(2018, 9, 30)), st.dates(D(2018, 6, 1), D(2018, 7, 31)),
-       st.booleans())
+@given(
+    entries,
+    st.dates(D(2018, 4, 1), D(2018, 9, 30)),
+    st.dates(D(2018, 6, 1), D(2018, 7, 31)),
+    st.booleans(),
+)
 def test_effective_due_on_a_day_is_the_calendar_known_that_day(entries, day, nominal, working):
     history = CalendarHistory(entries)
     known = WorkCalendar([e for e in entries if e.known_on(day)])

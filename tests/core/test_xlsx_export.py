@@ -30,9 +30,13 @@ def _rows(path: Path) -> list[tuple[object, ...]]:
 
 
 def test_writer_layout(tmp_path: Path) -> None:
-    table = Table("TIÊU ĐỀ", (Column("Tên"), Column("Ngày"), Column("Số")),
-                  [("Sơn Tịnh", dt.date(2018, 4, 30), 3), ("=1+1", None, None)],
-                  [("#ffb3b3", None, None), None], subtitle="Phụ đề")
+    table = Table(
+        "TIÊU ĐỀ",
+        (Column("Tên"), Column("Ngày"), Column("Số")),
+        [("Sơn Tịnh", dt.date(2018, 4, 30), 3), ("=1+1", None, None)],
+        [("#ffb3b3", None, None), None],
+        subtitle="Phụ đề",
+    )
     path = write_table(tmp_path / "t", table)
     assert path.suffix == ".xlsx"
     ws = openpyxl.load_workbook(path).active
@@ -54,8 +58,7 @@ def test_writer_layout(tmp_path: Path) -> None:
 @pytest.mark.parametrize("name", TABLES)
 def test_every_table_exports(sample_db: Database, tmp_path: Path, name: str) -> None:
     add_documents(sample_db)
-    path, count = export(sample_db, name, tmp_path / f"{name}.xlsx",
-                         ExportFilters(as_of=TODAY))
+    path, count = export(sample_db, name, tmp_path / f"{name}.xlsx", ExportFilters(as_of=TODAY))
     rows = _rows(path)
     assert len(rows) == count > 0
 
@@ -80,31 +83,60 @@ def test_filters(sample_db: Database) -> None:
     add_documents(sample_db)
     plans = build_table(sample_db, "plans", ExportFilters(as_of=TODAY, kind="huyen"))
     assert {r[1] for r in plans.rows} == {
-        o.unit_name for o in list_obligations(sample_db, TODAY, unit_kind="huyen")}
-    one = build_table(sample_db, "reports", ExportFilters(
-        as_of=TODAY, unit="binh son", period="6 thang dau nam 2018"))
+        o.unit_name for o in list_obligations(sample_db, TODAY, unit_kind="huyen")
+    }
+    one = build_table(
+        sample_db,
+        "reports",
+        ExportFilters(as_of=TODAY, unit="binh son", period="6 thang dau nam 2018"),
+    )
     assert [(r[1], r[6]) for r in one.rows] == [("UBND huyện Bình Sơn", "101/BC-UBND")]
-    done = build_table(sample_db, "status", ExportFilters(
-        as_of=TODAY, directive="2116", task="ke hoach"))
+    done = build_table(
+        sample_db, "status", ExportFilters(as_of=TODAY, directive="2116", task="ke hoach")
+    )
     assert len(done.columns) == 3 + 1 + 1
 
 
-def test_cli_export(sample_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-                    ) -> None:
+def test_cli_export(
+    sample_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "units.xlsx"
     code = run(["--db", db_arg(sample_db), "export", "units", "--out", str(out)])
     assert code == 0
     assert len(_rows(out)) == 34
-    code = run(["--db", db_arg(sample_db), "export", "warnings", "--out",
-                str(tmp_path / "w.xlsx"), "--as-of", "02/05/2018", "--status", "overdue"])
+    code = run(
+        [
+            "--db",
+            db_arg(sample_db),
+            "export",
+            "warnings",
+            "--out",
+            str(tmp_path / "w.xlsx"),
+            "--as-of",
+            "02/05/2018",
+            "--status",
+            "overdue",
+        ]
+    )
     assert code == 0
     assert "Đã xuất" in capsys.readouterr().out
 
 
-def test_cli_export_reports_bad_filters(sample_db: Database, tmp_path: Path,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
-    code = run(["--db", db_arg(sample_db), "export", "plans", "--out",
-                str(tmp_path / "p.xlsx"), "--directive", "9999/XX"])
+def test_cli_export_reports_bad_filters(
+    sample_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = run(
+        [
+            "--db",
+            db_arg(sample_db),
+            "export",
+            "plans",
+            "--out",
+            str(tmp_path / "p.xlsx"),
+            "--directive",
+            "9999/XX",
+        ]
+    )
     assert code == 2
     assert "Không có văn bản chỉ đạo" in capsys.readouterr().err
     assert not (tmp_path / "p.xlsx").exists()

@@ -26,10 +26,12 @@ def _actions(preview: object) -> dict[int, RowAction]:
     return {r.row_number: r.action for r in preview.rows}  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize(("table", "kind"), [("units", "units"), ("plans", "submissions"),
-                                             ("reports", "submissions")])
-def test_export_then_import_changes_nothing(sample_db: Database, tmp_path: Path, table: str,
-                                            kind: str) -> None:
+@pytest.mark.parametrize(
+    ("table", "kind"), [("units", "units"), ("plans", "submissions"), ("reports", "submissions")]
+)
+def test_export_then_import_changes_nothing(
+    sample_db: Database, tmp_path: Path, table: str, kind: str
+) -> None:
     add_documents(sample_db)
     before = snapshot(sample_db)
     path, _ = export(sample_db, table, tmp_path / "x.xlsx", ExportFilters(as_of=TODAY))
@@ -42,8 +44,9 @@ def test_export_then_import_changes_nothing(sample_db: Database, tmp_path: Path,
 
 
 @pytest.mark.sqlite_only  # compares raw rows with a second database, an SQLite file
-def test_submissions_round_trip_into_empty_copy(sample_db: Database, db_path: Path,
-                                                tmp_path: Path) -> None:
+def test_submissions_round_trip_into_empty_copy(
+    sample_db: Database, db_path: Path, tmp_path: Path
+) -> None:
     """Exported documents imported into a database without them recreate the same rows."""
     from app.db import connect
     from app.services.sample import load_sample
@@ -58,16 +61,27 @@ def test_submissions_round_trip_into_empty_copy(sample_db: Database, db_path: Pa
             preview = preview_import(other, "submissions", path, today=TODAY)
             assert not preview.has_errors
             apply_import(other, preview, today=TODAY)
-        keep = ("obligation_id", "number_symbol", "signed_date", "received_date", "signer",
-                "channel", "summary", "assessment")
+        keep = (
+            "obligation_id",
+            "number_symbol",
+            "signed_date",
+            "received_date",
+            "signer",
+            "channel",
+            "summary",
+            "assessment",
+        )
 
         def docs(db: Database) -> list[tuple[object, ...]]:
             from sqlalchemy import select
 
             from app.models import Submission
+
             with db.read() as session:
-                return sorted(tuple(getattr(s, k) for k in keep)
-                              for s in session.scalars(select(Submission)))
+                return sorted(
+                    tuple(getattr(s, k) for k in keep) for s in session.scalars(select(Submission))
+                )
+
         assert docs(other) == docs(sample_db)
         before = snapshot(other)["obligation"]
         assert before == snapshot(sample_db)["obligation"]
@@ -87,18 +101,40 @@ def _template_with(tmp_path: Path, kind: str, rows: list[list[object]]) -> Path:
 
 
 def test_units_new_update_error(sample_db: Database, tmp_path: Path) -> None:
-    path = _template_with(tmp_path, "units", [
-        ["UBND xã Tịnh Kỳ", "Tịnh Kỳ", "UBND cấp xã", None, "Chủ tịch", None, None,
-         "tinhky@example.vn", None, None, "Có", "01/01/2019", None],
-        ["ubnd huyen binh son", "Bình Sơn", "huyện", 2, "Chủ tịch", "Thị trấn Châu Ổ"],
-        ["", None, "UBND cấp xã"],
-        ["UBND xã Bình Châu", None, "tỉnh thành", None, None, None, None, "sai-email"],
-        ["UBND xã Tịnh Kỳ", None, "UBND cấp xã"],
-    ])
+    path = _template_with(
+        tmp_path,
+        "units",
+        [
+            [
+                "UBND xã Tịnh Kỳ",
+                "Tịnh Kỳ",
+                "UBND cấp xã",
+                None,
+                "Chủ tịch",
+                None,
+                None,
+                "tinhky@example.vn",
+                None,
+                None,
+                "Có",
+                "01/01/2019",
+                None,
+            ],
+            ["ubnd huyen binh son", "Bình Sơn", "huyện", 2, "Chủ tịch", "Thị trấn Châu Ổ"],
+            ["", None, "UBND cấp xã"],
+            ["UBND xã Bình Châu", None, "tỉnh thành", None, None, None, None, "sai-email"],
+            ["UBND xã Tịnh Kỳ", None, "UBND cấp xã"],
+        ],
+    )
     preview = preview_import(sample_db, "units", path, today=TODAY)
     actions = _actions(preview)
-    assert actions == {4: RowAction.NEW, 5: RowAction.UPDATE, 6: RowAction.ERROR,
-                       7: RowAction.ERROR, 8: RowAction.ERROR}
+    assert actions == {
+        4: RowAction.NEW,
+        5: RowAction.UPDATE,
+        6: RowAction.ERROR,
+        7: RowAction.ERROR,
+        8: RowAction.ERROR,
+    }
     reasons = {r.row_number: r.reason for r in preview.rows}
     assert "Tên đơn vị không được để trống" in reasons[6]
     assert "Loại đơn vị" in reasons[7] and "thư điện tử" in reasons[7]
@@ -111,11 +147,27 @@ def test_units_new_update_error(sample_db: Database, tmp_path: Path) -> None:
 
 
 def test_units_import_writes_all_and_syncs(sample_db: Database, tmp_path: Path) -> None:
-    path = _template_with(tmp_path, "units", [
-        ["UBND huyện Mới", "Mới", "UBND cấp huyện", None, "Chủ tịch", None, None, None, None,
-         None, "Có", "01/01/2018"],
-        ["UBND huyện Bình Sơn", "Bình Sơn", "UBND cấp huyện", None, None, "Châu Ổ"],
-    ])
+    path = _template_with(
+        tmp_path,
+        "units",
+        [
+            [
+                "UBND huyện Mới",
+                "Mới",
+                "UBND cấp huyện",
+                None,
+                "Chủ tịch",
+                None,
+                None,
+                None,
+                None,
+                None,
+                "Có",
+                "01/01/2018",
+            ],
+            ["UBND huyện Bình Sơn", "Bình Sơn", "UBND cấp huyện", None, None, "Châu Ổ"],
+        ],
+    )
     preview = preview_import(sample_db, "units", path, today=TODAY)
     result = apply_import(sample_db, preview, today=TODAY)
     assert (result.added, result.updated) == (1, 1)
@@ -123,6 +175,7 @@ def test_units_import_writes_all_and_syncs(sample_db: Database, tmp_path: Path) 
     assert units["UBND huyện Bình Sơn"].address == "Châu Ổ"
     assert units["UBND huyện Bình Sơn"].head_title == "Chủ tịch UBND"  # an empty cell keeps it
     from app.services.obligations import list_obligations
+
     new = units["UBND huyện Mới"]
     assert len(list_obligations(sample_db, TODAY, unit_id=new.id)) == 3  # bound like the others
 
@@ -150,19 +203,56 @@ def test_headers_tolerate_case_and_diacritics(sample_db: Database, tmp_path: Pat
 
 
 def test_dates_as_text_and_bad_dates(sample_db: Database, tmp_path: Path) -> None:
-    base = ["UBND huyện Bình Sơn", "2116/UBND-NC", "kế hoạch", None, ]
-    path = _template_with(tmp_path, "submissions", [
-        [*base, "45/KH-UBND", "25/04/2018", "27.4.2018"],
-        ["UBND huyện Sơn Tịnh", "2116/UBND-NC", "kế hoạch", None, "1/KH", "hôm qua",
-         "31/02/2018"],
-        ["UBND huyện Tư Nghĩa", "2116/UBND-NC", "kế hoạch", None, "2/KH", 43215, 43216],
-        ["UBND huyện Không Có", "2116/UBND-NC", "kế hoạch", None, "3/KH", "01/04/2018",
-         "02/04/2018"],
-        ["UBND huyện Ba Tơ", "2116/UBND-NC", "báo cáo 6 tháng", None, "4/BC", "01/06/2018",
-         "02/06/2018"],
-        ["UBND huyện Minh Long", "2116/UBND-NC", "kế hoạch", None, "5/KH", "05/05/2018",
-         "01/05/2018"],
-    ])
+    base = [
+        "UBND huyện Bình Sơn",
+        "2116/UBND-NC",
+        "kế hoạch",
+        None,
+    ]
+    path = _template_with(
+        tmp_path,
+        "submissions",
+        [
+            [*base, "45/KH-UBND", "25/04/2018", "27.4.2018"],
+            [
+                "UBND huyện Sơn Tịnh",
+                "2116/UBND-NC",
+                "kế hoạch",
+                None,
+                "1/KH",
+                "hôm qua",
+                "31/02/2018",
+            ],
+            ["UBND huyện Tư Nghĩa", "2116/UBND-NC", "kế hoạch", None, "2/KH", 43215, 43216],
+            [
+                "UBND huyện Không Có",
+                "2116/UBND-NC",
+                "kế hoạch",
+                None,
+                "3/KH",
+                "01/04/2018",
+                "02/04/2018",
+            ],
+            [
+                "UBND huyện Ba Tơ",
+                "2116/UBND-NC",
+                "báo cáo 6 tháng",
+                None,
+                "4/BC",
+                "01/06/2018",
+                "02/06/2018",
+            ],
+            [
+                "UBND huyện Minh Long",
+                "2116/UBND-NC",
+                "kế hoạch",
+                None,
+                "5/KH",
+                "05/05/2018",
+                "01/05/2018",
+            ],
+        ],
+    )
     preview = preview_import(sample_db, "submissions", path, today=TODAY)
     reasons = {r.row_number: (r.action, r.reason) for r in preview.rows}
     assert reasons[4][0] is RowAction.NEW
@@ -175,11 +265,15 @@ def test_dates_as_text_and_bad_dates(sample_db: Database, tmp_path: Path) -> Non
 
 
 def test_merged_cells_are_row_errors(sample_db: Database, tmp_path: Path) -> None:
-    path = _template_with(tmp_path, "units", [
-        ["UBND xã A", None, "UBND cấp xã"],
-        ["UBND xã B", None, "UBND cấp xã"],
-        ["UBND xã C", None, None],
-    ])
+    path = _template_with(
+        tmp_path,
+        "units",
+        [
+            ["UBND xã A", None, "UBND cấp xã"],
+            ["UBND xã B", None, "UBND cấp xã"],
+            ["UBND xã C", None, None],
+        ],
+    )
     wb = openpyxl.load_workbook(path)
     wb["Nhập liệu"].merge_cells("C5:C6")
     wb.save(path)
@@ -205,8 +299,7 @@ def test_empty_sheet_and_not_excel(sample_db: Database, tmp_path: Path) -> None:
     assert preview.rows == () and not preview.has_errors
 
 
-def test_ten_thousand_rows_with_errors_write_nothing(sample_db: Database, tmp_path: Path
-                                                     ) -> None:
+def test_ten_thousand_rows_with_errors_write_nothing(sample_db: Database, tmp_path: Path) -> None:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["Tên đơn vị", "Loại đơn vị", "Hiệu lực từ ngày"])
@@ -237,24 +330,41 @@ def test_changed_since_preview_is_refused(sample_db: Database, tmp_path: Path) -
 
 def test_submission_update_by_unit_year_number(sample_db: Database, tmp_path: Path) -> None:
     add_documents(sample_db)
-    path = _template_with(tmp_path, "submissions", [
-        ["UBND huyện Bình Sơn", "2116/UBND-NC", "kế hoạch", None, "045/kh-ubnd", "25/04/2018",
-         "26/04/2018", "Nguyễn Văn A", "Giấy", "Kế hoạch phối hợp năm 2018", "Đạt"],
-    ])
+    path = _template_with(
+        tmp_path,
+        "submissions",
+        [
+            [
+                "UBND huyện Bình Sơn",
+                "2116/UBND-NC",
+                "kế hoạch",
+                None,
+                "045/kh-ubnd",
+                "25/04/2018",
+                "26/04/2018",
+                "Nguyễn Văn A",
+                "Giấy",
+                "Kế hoạch phối hợp năm 2018",
+                "Đạt",
+            ],
+        ],
+    )
     preview = preview_import(sample_db, "submissions", path, today=TODAY)
     assert [r.action for r in preview.rows] == [RowAction.UPDATE]
     assert "Ngày nhận" in preview.rows[0].reason
     apply_import(sample_db, preview, today=TODAY)
     from app.services.obligations import list_obligations
     from app.services.units import list_units
+
     unit = next(u for u in list_units(sample_db) if u.name == "UBND huyện Bình Sơn")
     rows = list_obligations(sample_db, TODAY, unit_id=unit.id)
     plan = next(r for r in rows if r.period_key == "-")
     assert plan.first_received == dt.date(2018, 4, 26)
 
 
-def test_cli_import_and_template(sample_db: Database, tmp_path: Path,
-                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_import_and_template(
+    sample_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     db = db_arg(sample_db)
     assert run(["--db", db, "template", "units", "--out", str(tmp_path / "m")]) == 0
     assert (tmp_path / "m.xlsx").exists()
@@ -268,20 +378,73 @@ def test_cli_import_and_template(sample_db: Database, tmp_path: Path,
     assert len(list_units(sample_db)) == 35
 
 
-def test_emptied_validity_date_is_reported_as_a_change(sample_db: Database, tmp_path: Path
-                                                       ) -> None:
-    path = _template_with(tmp_path, "units", [
-        ["UBND xã Có Hạn", None, "xã", None, None, None, None, None, None, None, "Có",
-         "01/01/2019", "30/06/2025"]])
+def test_emptied_validity_date_is_reported_as_a_change(sample_db: Database, tmp_path: Path) -> None:
+    path = _template_with(
+        tmp_path,
+        "units",
+        [
+            [
+                "UBND xã Có Hạn",
+                None,
+                "xã",
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                "Có",
+                "01/01/2019",
+                "30/06/2025",
+            ]
+        ],
+    )
     apply_import(sample_db, preview_import(sample_db, "units", path, today=TODAY), today=TODAY)
-    path = _template_with(tmp_path, "units", [
-        ["UBND xã Có Hạn", None, "xã", None, None, None, None, None, None, None, "Có",
-         "01/01/2019", None]])  # an empty cell keeps the date
+    path = _template_with(
+        tmp_path,
+        "units",
+        [
+            [
+                "UBND xã Có Hạn",
+                None,
+                "xã",
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                "Có",
+                "01/01/2019",
+                None,
+            ]
+        ],
+    )  # an empty cell keeps the date
     preview = preview_import(sample_db, "units", path, today=TODAY)
     assert [r.action for r in preview.rows] == [RowAction.UNCHANGED]
-    path = _template_with(tmp_path, "units", [
-        ["UBND xã Có Hạn", None, "xã", None, None, None, None, None, None, None, "Có",
-         "01/01/2019", "[Xoá]"]])  # the marker empties it
+    path = _template_with(
+        tmp_path,
+        "units",
+        [
+            [
+                "UBND xã Có Hạn",
+                None,
+                "xã",
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                None,
+                "Có",
+                "01/01/2019",
+                "[Xoá]",
+            ]
+        ],
+    )  # the marker empties it
     preview = preview_import(sample_db, "units", path, today=TODAY)
     assert [r.action for r in preview.rows] == [RowAction.UPDATE]
     assert preview.rows[0].changes[0].describe() == "Hiệu lực đến ngày: “30/06/2025” → (trống)"

@@ -21,16 +21,27 @@ from tests.core._exchange_data import TODAY, add_documents
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 pytestmark = pytest.mark.skipif(
     SOFFICE is None,
-    reason="LibreOffice không có (cần gói apt libreoffice-calc-nogui để có lệnh soffice)")
+    reason="LibreOffice không có (cần gói apt libreoffice-calc-nogui để có lệnh soffice)",
+)
 
 
 def _to_csv(files: list[Path], out: Path, profile: Path) -> None:
     assert SOFFICE is not None
     subprocess.run(
-        [SOFFICE, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to",
-         'csv:Text - txt - csv (StarCalc):44,34,76,1', "--outdir", str(out),
-         *map(str, files)],
-        check=True, capture_output=True, timeout=300)
+        [
+            SOFFICE,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--convert-to",
+            "csv:Text - txt - csv (StarCalc):44,34,76,1",
+            "--outdir",
+            str(out),
+            *map(str, files),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
 
 
 def _shown(value: object) -> str:

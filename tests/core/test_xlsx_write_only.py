@@ -33,17 +33,32 @@ LONG = "Báo cáo kết quả thực hiện " * 5  # wider than MAX_WIDTH
 
 
 def _table() -> Table:
-    columns = (Column("Đơn vị"), Column("Hạn"), Column("Số"), Column("Ghi chú", wrap=True),
-               Column("Trích yếu"), Column("Cố định", width=22))
+    columns = (
+        Column("Đơn vị"),
+        Column("Hạn"),
+        Column("Số"),
+        Column("Ghi chú", wrap=True),
+        Column("Trích yếu"),
+        Column("Cố định", width=22),
+    )
     rows = [
         ("UBND huyện Sơn Tịnh", dt.date(2018, 4, 30), 3, "dòng một\ndòng hai", LONG, "x"),
         ("Sở Nội vụ", dt.datetime(2018, 5, 2, 8, 30), None, "", dt.date(2018, 1, 2), None),
         ("=SUM(A1)", None, 1.5, None, "ngắn", "y"),
     ]
     fills: list[str | tuple[str | None, ...] | None] = [
-        "#ffb3b3", (None, "#c6efce", None, None, "#ffeb9c", None), None]
-    return Table("TIẾP NHẬN BÁO CÁO CỦA CÁC ĐƠN VỊ", columns, rows, fills,
-                 subtitle="Tính đến ngày 02/05/2018.", sheet_name="Báo cáo: 6/2018")
+        "#ffb3b3",
+        (None, "#c6efce", None, None, "#ffeb9c", None),
+        None,
+    ]
+    return Table(
+        "TIẾP NHẬN BÁO CÁO CỦA CÁC ĐƠN VỊ",
+        columns,
+        rows,
+        fills,
+        subtitle="Tính đến ngày 02/05/2018.",
+        sheet_name="Báo cáo: 6/2018",
+    )
 
 
 @pytest.fixture()
@@ -83,8 +98,7 @@ def test_values_and_dates(book: openpyxl.Workbook) -> None:
 def test_header_style_and_body_borders(book: openpyxl.Workbook) -> None:
     ws = book.active
     header = list(ws[HEADER_ROW])
-    assert [c.value for c in header] == ["Đơn vị", "Hạn", "Số", "Ghi chú", "Trích yếu",
-                                         "Cố định"]
+    assert [c.value for c in header] == ["Đơn vị", "Hạn", "Số", "Ghi chú", "Trích yếu", "Cố định"]
     for cell in header:
         assert cell.style == "stdt_header"
         assert cell.font.bold and cell.alignment.wrap_text
@@ -153,7 +167,8 @@ def test_empty_table_and_no_subtitle(tmp_path: Path) -> None:
 def test_many_rows_share_styles(tmp_path: Path) -> None:
     rows = [(i, f"Đơn vị {i % 7}", dt.date(2018, 1 + i % 12, 1)) for i in range(2000)]
     fills: list[str | tuple[str | None, ...] | None] = [
-        (None, None, "#ffb3b3" if i % 2 else None) for i in range(2000)]
+        (None, None, "#ffb3b3" if i % 2 else None) for i in range(2000)
+    ]
     table = Table("T", (Column("STT"), Column("Đơn vị"), Column("Hạn")), rows, fills)
     book = openpyxl.load_workbook(write_table(tmp_path / "nhieu.xlsx", table))
     ws = book.active
@@ -169,8 +184,7 @@ def test_fill_workbook_needs_write_only_mode() -> None:
         fill_workbook(Workbook(), Table("T", (Column("A"),), []))
 
 
-def test_written_through_a_temporary_name(tmp_path: Path,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_written_through_a_temporary_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     target = tmp_path / "cu.xlsx"
     target.write_bytes(b"old")
 
@@ -185,8 +199,9 @@ def test_written_through_a_temporary_name(tmp_path: Path,
     assert [p.name for p in tmp_path.iterdir()] == ["cu.xlsx"]
 
 
-def test_failed_export_leaves_no_stream_file(tmp_path: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_export_leaves_no_stream_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import openpyxl.worksheet._writer as sheet_writer
 
     made: list[str] = []
@@ -212,20 +227,50 @@ def _parts(path: Path) -> dict[str, bytes]:
     """Every part of the file; the save time in the document properties is left out."""
     with zipfile.ZipFile(path) as archive:
         parts = {name: archive.read(name) for name in archive.namelist()}
-    parts["docProps/core.xml"] = re.sub(rb"<dcterms:(created|modified)[^<]*</dcterms:\w+>", b"",
-                                        parts["docProps/core.xml"])
+    parts["docProps/core.xml"] = re.sub(
+        rb"<dcterms:(created|modified)[^<]*</dcterms:\w+>", b"", parts["docProps/core.xml"]
+    )
     return parts
 
 
 def _awkward_table() -> Table:
     """Every kind of value the body writer has to write exactly as openpyxl does."""
     values: list[CellValue] = [
-        "Tom & Jerry <b>đậm</b> \"kép\" 'đơn' > <", "=SUM(A1:A3)", "=", "+84 255", "-", "@x",
-        "#N/A", "Ủy ban nhân dân tỉnh Quảng Ngãi – Sở Nội vụ", "dòng một\r\ndòng hai\n\n  ba",
-        "  lề trái và phải  ", "\tthụt\t", "ký tự\x01lạ\x0b\x1f", "khoảng\u00a0cách\u200b",
-        "dài " * 8000, "😀 ngoài BMP", "", "   ", 0, -5, 10**17, 2**63, 1.5, -0.0, 1e-300,
-        1 / 3, float("nan"), float("inf"), float("-inf"), True, False, None,
-        dt.date(2018, 4, 30), dt.date(1900, 1, 1), dt.date(1900, 3, 1), dt.date(9999, 12, 31),
+        "Tom & Jerry <b>đậm</b> \"kép\" 'đơn' > <",
+        "=SUM(A1:A3)",
+        "=",
+        "+84 255",
+        "-",
+        "@x",
+        "#N/A",
+        "Ủy ban nhân dân tỉnh Quảng Ngãi – Sở Nội vụ",
+        "dòng một\r\ndòng hai\n\n  ba",
+        "  lề trái và phải  ",
+        "\tthụt\t",
+        "ký tự\x01lạ\x0b\x1f",
+        "khoảng\u00a0cách\u200b",
+        "dài " * 8000,
+        "😀 ngoài BMP",
+        "",
+        "   ",
+        0,
+        -5,
+        10**17,
+        2**63,
+        1.5,
+        -0.0,
+        1e-300,
+        1 / 3,
+        float("nan"),
+        float("inf"),
+        float("-inf"),
+        True,
+        False,
+        None,
+        dt.date(2018, 4, 30),
+        dt.date(1900, 1, 1),
+        dt.date(1900, 3, 1),
+        dt.date(9999, 12, 31),
         dt.datetime(2018, 5, 2, 8, 30, 15, 123456),
         dt.datetime(2018, 5, 2, 8, 30, tzinfo=dt.timezone(dt.timedelta(hours=7))),
     ]
@@ -234,8 +279,20 @@ def _awkward_table() -> Table:
     for i in range(3 * len(values)):
         width = (0, 1, 3, ncols, ncols, ncols + 2)[i % 6]  # short, empty and too long rows
         rows.append(tuple(values[(i + c * 5) % len(values)] for c in range(width)))
-    colours = ("#ffb3b3", "#C6EFCE", "#abc", "", None, "ffeb9c", "#eeeeee", "#d9e2f3",
-               "#112233", "#445566", "#778899", "#aabbcc")  # style ids past 10 and 20
+    colours = (
+        "#ffb3b3",
+        "#C6EFCE",
+        "#abc",
+        "",
+        None,
+        "ffeb9c",
+        "#eeeeee",
+        "#d9e2f3",
+        "#112233",
+        "#445566",
+        "#778899",
+        "#aabbcc",
+    )  # style ids past 10 and 20
     fills: list[str | tuple[str | None, ...] | None] = []
     for i in range(len(rows) - 4):  # the last rows have no fill entry at all
         if i % 3 == 0:
@@ -244,22 +301,52 @@ def _awkward_table() -> Table:
             fills.append(tuple(colours[(i + c) % len(colours)] for c in range(i % 9)))
         else:
             fills.append(None)
-    columns = (Column("STT"), Column("Tên & <đơn vị>"), Column("Hạn"),
-               Column("Ghi chú", wrap=True), Column("Số", width=9), Column("Trích yếu"),
-               Column(" Cột cuối "))
-    return Table("BẢNG & <THỬ>", columns, rows, fills, subtitle="Tính đến 02/05/2018 \"x\"",
-                 sheet_name="Thử: [1/2]")
+    columns = (
+        Column("STT"),
+        Column("Tên & <đơn vị>"),
+        Column("Hạn"),
+        Column("Ghi chú", wrap=True),
+        Column("Số", width=9),
+        Column("Trích yếu"),
+        Column(" Cột cuối "),
+    )
+    return Table(
+        "BẢNG & <THỬ>",
+        columns,
+        rows,
+        fills,
+        subtitle='Tính đến 02/05/2018 "x"',
+        sheet_name="Thử: [1/2]",
+    )
 
 
-@pytest.mark.parametrize("table", [_table(), Table(
-    "T", (Column("STT"), Column("Đơn vị"), Column("Hạn"), Column("Ghi chú", wrap=True)),
-    [(i, f"Đơn vị {i % 7}", dt.date(2018, 1 + i % 12, 1) if i % 5 else None, "#N/A" * (i % 2),
-      True)[: 2 + i % 3] for i in range(300)],
-    [(None, "#ffb3b3" if i % 3 else None) if i % 2 else "#eeeeee" for i in range(250)]),
-    _awkward_table(), Table("RỖNG", (Column("A"), Column("B")), [])],
-    ids=["features", "many", "awkward", "empty"])
-def test_quick_rows_write_the_same_file_as_openpyxls_public_api(tmp_path: Path,
-                                                                  table: Table) -> None:
+@pytest.mark.parametrize(
+    "table",
+    [
+        _table(),
+        Table(
+            "T",
+            (Column("STT"), Column("Đơn vị"), Column("Hạn"), Column("Ghi chú", wrap=True)),
+            [
+                (
+                    i,
+                    f"Đơn vị {i % 7}",
+                    dt.date(2018, 1 + i % 12, 1) if i % 5 else None,
+                    "#N/A" * (i % 2),
+                    True,
+                )[: 2 + i % 3]
+                for i in range(300)
+            ],
+            [(None, "#ffb3b3" if i % 3 else None) if i % 2 else "#eeeeee" for i in range(250)],
+        ),
+        _awkward_table(),
+        Table("RỖNG", (Column("A"), Column("B")), []),
+    ],
+    ids=["features", "many", "awkward", "empty"],
+)
+def test_quick_rows_write_the_same_file_as_openpyxls_public_api(
+    tmp_path: Path, table: Table
+) -> None:
     ws = Workbook(write_only=True).create_sheet("x")
     assert _cell_internals_possible(ws) and _direct_rows_possible(ws)  # else untested
     files = {}
@@ -286,8 +373,11 @@ def test_quick_rows_write_the_same_file_as_openpyxls_public_api(tmp_path: Path,
 def test_awkward_values_read_back(tmp_path: Path) -> None:
     table = _awkward_table()
     ws = openpyxl.load_workbook(write_table(tmp_path / "kho.xlsx", table)).active
-    got = [ws.cell(HEADER_ROW + 1 + i, c + 1).value
-           for i, row in enumerate(table.rows) for c in range(min(len(row), 7))]
+    got = [
+        ws.cell(HEADER_ROW + 1 + i, c + 1).value
+        for i, row in enumerate(table.rows)
+        for c in range(min(len(row), 7))
+    ]
     assert "Tom & Jerry <b>đậm</b> \"kép\" 'đơn' > <" in got
     assert "'=SUM(A1:A3)" in got and "'=" in got  # text, never a formula
     assert "dòng một\ndòng hai\n\n  ba" in got and "lề trái và phải" in got
@@ -298,8 +388,9 @@ def test_awkward_values_read_back(tmp_path: Path) -> None:
     assert ws.max_row == HEADER_ROW + len(table.rows)
 
 
-def test_unknown_internals_fall_back_to_the_same_file(tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unknown_internals_fall_back_to_the_same_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import app.exchange.xlsx_writer as xlsx_writer
 
     table = _awkward_table()
@@ -310,8 +401,9 @@ def test_unknown_internals_fall_back_to_the_same_file(tmp_path: Path,
     assert _parts(write_table(tmp_path / "c.xlsx", table)) == expected
 
 
-def test_failed_body_closes_and_removes_its_stream(tmp_path: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_body_closes_and_removes_its_stream(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import openpyxl.worksheet._writer as sheet_writer
 
     made: list[str] = []

@@ -46,6 +46,7 @@ def message_log(monkeypatch: pytest.MonkeyPatch) -> MessageLog:
 
     monkeypatch.setattr(messages, "show_error", show_error)
     monkeypatch.setattr(messages, "show_info", show_info)
+
     def ask_unsaved(_parent: Any, what: str = "") -> str:
         log.unsaved.append(what)
         return log.unsaved_answer
@@ -118,8 +119,7 @@ class ModalResult:
     seen: bool = False
 
 
-def with_modal(qtbot: Any, trigger: Callable[[], Any],
-               fill: Callable[[Any], None]) -> ModalResult:
+def with_modal(qtbot: Any, trigger: Callable[[], Any], fill: Callable[[Any], None]) -> ModalResult:
     """Run ``trigger`` (which opens a modal dialog), let ``fill`` type into the dialog and press
     Enter; if the dialog stays open (an error), record its field messages and close it."""
     result = ModalResult()

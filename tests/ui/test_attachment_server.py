@@ -14,8 +14,9 @@ from ui.widgets import attachment_field
 from ui.widgets.attachment_field import AttachmentField, attachment_name, open_attachment
 
 
-def test_a_database_attachment_shows_its_name_and_opens(qtbot, sample_db, tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_database_attachment_shows_its_name_and_opens(
+    qtbot, sample_db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(type(sample_db), "is_server", property(lambda self: True))
     scan = tmp_path / "Kế hoạch 12.pdf"
     scan.write_bytes(b"%PDF-1.4 scan")

@@ -46,8 +46,9 @@ def _damage_a_page_opening_does_not_read(path: Path) -> None:
     con = sqlite3.connect(path)
     con.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     try:
-        (page,) = con.execute("SELECT pageno FROM dbstat WHERE name = "
-                              "'ix_attachment_blob_entity' LIMIT 1").fetchone()
+        (page,) = con.execute(
+            "SELECT pageno FROM dbstat WHERE name = 'ix_attachment_blob_entity' LIMIT 1"
+        ).fetchone()
     except sqlite3.OperationalError:
         pytest.skip("this SQLite has no dbstat table")
     finally:
@@ -84,7 +85,8 @@ def test_opening_leaves_the_damage_check_for_later(damaged: Path) -> None:
 
 
 def test_damage_found_after_the_paint_offers_the_backups(
-        qtbot: QtBot, damaged: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot: QtBot, damaged: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _no_boxes(monkeypatch)
     seen: list[str] = []
 
@@ -106,7 +108,8 @@ def test_damage_found_after_the_paint_offers_the_backups(
 
 
 def test_quitting_from_the_dialog_ends_the_program(
-        qtbot: QtBot, damaged: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot: QtBot, damaged: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _no_boxes(monkeypatch)
     monkeypatch.setattr(DatabaseErrorDialog, "exec", lambda self: self.quit_button.click() or 0)
     exits: list[int] = []
@@ -121,24 +124,28 @@ def test_quitting_from_the_dialog_ends_the_program(
 
 
 def test_a_sound_file_gets_its_notice_and_backup_after_the_check(
-        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "ok.db"
     db = connect(str(path))
     load_sample(db)
     db.dispose()
     order: list[str] = []
     real = app_module.verify_after_paint
-    monkeypatch.setattr(app_module, "verify_after_paint",
-                        lambda w, d: (order.append("check"), real(w, d)))
-    monkeypatch.setattr(app_module, "_schedule_start_backup",
-                        lambda _db, _window: order.append("backup"))
+    monkeypatch.setattr(
+        app_module, "verify_after_paint", lambda w, d: (order.append("check"), real(w, d))
+    )
+    monkeypatch.setattr(
+        app_module, "_schedule_start_backup", lambda _db, _window: order.append("backup")
+    )
     started = app_module.start_window(["--db", str(path)])
     assert not isinstance(started, int)
     assert order == ["check", "backup"]
 
 
 def test_not_a_database_is_still_refused_before_the_window(
-        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     path = tmp_path / "notes.db"
     path.write_text("Họ và tên,Đơn vị\n", encoding="utf-8")
     messages: list[str] = []
@@ -155,7 +162,8 @@ def test_not_a_database_is_still_refused_before_the_window(
 
 
 def test_with_the_real_thread_pool_the_check_waits_for_the_page_and_the_backup_for_all(
-        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     # As in the running program: the check starts on the page's ``loaded`` signal, the
     # start-up backup on the runner's ``firstLoadsDone`` — nothing polls.
     path = tmp_path / "ok.db"
@@ -168,10 +176,18 @@ def test_with_the_real_thread_pool_the_check_waits_for_the_page_and_the_backup_f
         return bool(window.current_page().is_loaded)  # type: ignore[attr-defined]
 
     real = app_module.verify_after_paint
-    monkeypatch.setattr(app_module, "verify_after_paint",
-                        lambda w, d: (seen.append(("check", loaded(w))), real(w, d)))
-    monkeypatch.setattr(app_module, "_schedule_start_backup", lambda _db, w: seen.append(
-        ("backup", all(p.is_loaded for p in w.pages) and not w.runner.first_loads_pending())))
+    monkeypatch.setattr(
+        app_module,
+        "verify_after_paint",
+        lambda w, d: (seen.append(("check", loaded(w))), real(w, d)),
+    )
+    monkeypatch.setattr(
+        app_module,
+        "_schedule_start_backup",
+        lambda _db, w: seen.append(
+            ("backup", all(p.is_loaded for p in w.pages) and not w.runner.first_loads_pending())
+        ),
+    )
     tasks.set_synchronous(False)
     started = app_module.start_window(["--db", str(path)])
     assert not isinstance(started, int)

@@ -20,20 +20,40 @@ def _overview(directives: int, tasks_each: int) -> Overview:
     counts = StatusCounts(done_on_time=3, done_late=1, overdue=2, not_due=4)
     summaries = tuple(
         DirectiveSummary(
-            directive_id=d, number_symbol=f"{d}/UBND-NC", signed_date=dt.date(2020, 1, 1),
-            subject=f"Văn bản số {d}", counts=counts,
-            tasks=tuple(TaskSummary(task_id=d * 100 + t, title=f"Nhiệm vụ {t}",
-                                    kind=TaskKind.PERIODIC, period_count=12, counts=counts,
-                                    by_kind=(KindSummary(UnitKind.DISTRICT, counts),))
-                        for t in range(tasks_each)))
-        for d in range(1, directives + 1))
-    return Overview(day=dt.date(2020, 6, 1), window_days=7, counts=counts,
-                    by_kind=(KindSummary(UnitKind.DISTRICT, counts),), directives=summaries)
+            directive_id=d,
+            number_symbol=f"{d}/UBND-NC",
+            signed_date=dt.date(2020, 1, 1),
+            subject=f"Văn bản số {d}",
+            counts=counts,
+            tasks=tuple(
+                TaskSummary(
+                    task_id=d * 100 + t,
+                    title=f"Nhiệm vụ {t}",
+                    kind=TaskKind.PERIODIC,
+                    period_count=12,
+                    counts=counts,
+                    by_kind=(KindSummary(UnitKind.DISTRICT, counts),),
+                )
+                for t in range(tasks_each)
+            ),
+        )
+        for d in range(1, directives + 1)
+    )
+    return Overview(
+        day=dt.date(2020, 6, 1),
+        window_days=7,
+        counts=counts,
+        by_kind=(KindSummary(UnitKind.DISTRICT, counts),),
+        directives=summaries,
+    )
 
 
 def test_boxes_follow_the_scroll(window, qtbot) -> None:  # type: ignore[no-untyped-def]
-    page = next(window.tabs.widget(i) for i in range(window.tabs.count())
-                if isinstance(window.tabs.widget(i), dashboard_page.DashboardPage))
+    page = next(
+        window.tabs.widget(i)
+        for i in range(window.tabs.count())
+        if isinstance(window.tabs.widget(i), dashboard_page.DashboardPage)
+    )
     window.tabs.setCurrentWidget(page)
     data = _overview(directives=60, tasks_each=3)
     page._rebuild_charts(data)  # the boxes are built lazily, also when jobs run inline
@@ -51,8 +71,11 @@ def test_boxes_follow_the_scroll(window, qtbot) -> None:  # type: ignore[no-unty
 
 
 def test_hidden_tables_fit_their_columns_when_shown(window) -> None:  # type: ignore[no-untyped-def]
-    page = next(window.tabs.widget(i) for i in range(window.tabs.count())
-                if isinstance(window.tabs.widget(i), dashboard_page.DashboardPage))
+    page = next(
+        window.tabs.widget(i)
+        for i in range(window.tabs.count())
+        if isinstance(window.tabs.widget(i), dashboard_page.DashboardPage)
+    )
     window.tabs.setCurrentWidget(page)
     page.sections.setCurrentIndex(dashboard_page.SECTION_CHARTS)
     page.refresh()

@@ -37,14 +37,28 @@ def data(sample_db: Database) -> Database:
     plan, half, _year = directive.tasks
     plans = list_obligations(sample_db, D(2018, 4, 20), task_id=plan.id)
     for n, day in enumerate((D(2018, 4, 24), D(2018, 4, 30), D(2018, 5, 5))):
-        record_submission(sample_db, SubmissionInput(
-            obligation_id=plans[n].id, number_symbol=f"{n + 1}/KH-UBND", signed_date=day,
-            received_date=day), today=D(2018, 12, 31))
+        record_submission(
+            sample_db,
+            SubmissionInput(
+                obligation_id=plans[n].id,
+                number_symbol=f"{n + 1}/KH-UBND",
+                signed_date=day,
+                received_date=day,
+            ),
+            today=D(2018, 12, 31),
+        )
     halves = list_obligations(sample_db, D(2018, 6, 1), task_id=half.id)
     for n, day in enumerate((D(2018, 6, 18), D(2018, 6, 22))):
-        record_submission(sample_db, SubmissionInput(
-            obligation_id=halves[n].id, number_symbol=f"{n + 7}/BC", signed_date=day,
-            received_date=day), today=D(2018, 12, 31))
+        record_submission(
+            sample_db,
+            SubmissionInput(
+                obligation_id=halves[n].id,
+                number_symbol=f"{n + 7}/BC",
+                signed_date=day,
+                received_date=day,
+            ),
+            today=D(2018, 12, 31),
+        )
     return sample_db
 
 
@@ -101,7 +115,8 @@ def test_overview_follows_the_day(window, data) -> None:  # type: ignore[no-unty
             chart_rows = page.charts[task.task_id].rows()
             assert [r.counts for r in chart_rows] == [k.counts for k in task.by_kind]
         assert page.summary_model.rowCount() == 1 + sum(
-            1 + len(t.by_kind) for t in summary.directives[0].tasks)
+            1 + len(t.by_kind) for t in summary.directives[0].tasks
+        )
 
 
 def test_filters_and_search(window, data, qtbot) -> None:  # type: ignore[no-untyped-def]
@@ -152,9 +167,11 @@ def test_double_click_opens_the_registration_dialog(window, qtbot) -> None:  # t
     seen: list[object] = []
     result = with_modal(
         qtbot,
-        lambda: qtbot.mouseDClick(page.view.viewport(), Qt.MouseButton.LeftButton,
-                                  pos=rect.center()),
-        lambda dialog: (seen.append(dialog), dialog.reject()))
+        lambda: qtbot.mouseDClick(
+            page.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center()
+        ),
+        lambda dialog: (seen.append(dialog), dialog.reject()),
+    )
     assert result.seen
     (dialog,) = seen
     assert isinstance(dialog, SubmissionDialog)
@@ -170,9 +187,16 @@ def test_double_click_opens_the_registration_dialog(window, qtbot) -> None:  # t
 def test_dialog_lists_every_submission(window, data) -> None:  # type: ignore[no-untyped-def]
     (directive,) = list_directives(data)
     first = list_obligations(data, D(2018, 5, 2), task_id=directive.tasks[0].id)[0]
-    record_submission(data, SubmissionInput(
-        obligation_id=first.id, number_symbol="99/KH-UBND", signed_date=D(2018, 5, 20),
-        received_date=D(2018, 5, 20)), today=D(2018, 12, 31))
+    record_submission(
+        data,
+        SubmissionInput(
+            obligation_id=first.id,
+            number_symbol="99/KH-UBND",
+            signed_date=D(2018, 5, 20),
+            received_date=D(2018, 5, 20),
+        ),
+        today=D(2018, 12, 31),
+    )
     window.set_as_of(D(2018, 6, 1))
     from ui.dialogs.obligation_dialog import ObligationDialog
 
@@ -226,9 +250,11 @@ def test_matrix_click_opens_its_obligation(window, data, qtbot) -> None:  # type
     seen: list[object] = []
     result = with_modal(
         qtbot,
-        lambda: qtbot.mouseClick(page.matrix.view.viewport(), Qt.MouseButton.LeftButton,
-                                 pos=rect.center()),
-        lambda dialog: (seen.append(dialog), dialog.reject()))
+        lambda: qtbot.mouseClick(
+            page.matrix.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center()
+        ),
+        lambda dialog: (seen.append(dialog), dialog.reject()),
+    )
     assert result.seen
     # the intake dialog of that cell's obligation (the reports tab handles periodic tasks)
     assert seen[0]._obligation.id == matrix.cells[1][0].obligation_id  # type: ignore[attr-defined]
@@ -280,8 +306,9 @@ def test_chart_draws(window, qtbot) -> None:  # type: ignore[no-untyped-def]
     chart = next(iter(page.charts.values()))
     image = chart.grab().toImage()
     assert not image.isNull() and image.height() == chart.height()
-    colours = {image.pixelColor(x, chart.BAR_HEIGHT // 2 + 2).name()
-               for x in range(0, image.width(), 3)}
+    colours = {
+        image.pixelColor(x, chart.BAR_HEIGHT // 2 + 2).name() for x in range(0, image.width(), 3)
+    }
     assert Status.OVERDUE.colour in colours  # an overdue segment is painted
     assert "đã nộp 3 (21,4%)" in chart.toolTip()  # 2 on time + 1 late of 14 districts
 
@@ -316,8 +343,11 @@ def test_table_double_click_shows_the_task_matrix(window, data, qtbot) -> None: 
     page.sections.setCurrentIndex(1)
     window.set_as_of(D(2018, 6, 25))
     (directive,) = list_directives(data)
-    row = next(i for i in range(page.summary_model.rowCount())
-               if page.summary_model.row_at(i).task_id == directive.tasks[2].id)
+    row = next(
+        i
+        for i in range(page.summary_model.rowCount())
+        if page.summary_model.row_at(i).task_id == directive.tasks[2].id
+    )
     page.table.doubleClicked.emit(page.summary_model.index(row, 0))
     assert page.sections.currentIndex() == 2
     assert page.matrix.matrix().task_id == directive.tasks[2].id

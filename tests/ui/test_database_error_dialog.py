@@ -39,20 +39,20 @@ def damaged_with_backups(tmp_path: Path) -> Path:
 
 def _no_boxes(monkeypatch: pytest.MonkeyPatch, answer: bool) -> list[str]:
     shown: list[str] = []
-    monkeypatch.setattr(dialog_module, "confirm",
-                        lambda _p, title, text, **_k: shown.append(text) or answer)
-    monkeypatch.setattr(dialog_module, "show_info",
-                        lambda _p, title, text: shown.append(text))
-    monkeypatch.setattr(dialog_module, "show_error",
-                        lambda _p, exc, **_k: shown.append(str(exc)))
+    monkeypatch.setattr(
+        dialog_module, "confirm", lambda _p, title, text, **_k: shown.append(text) or answer
+    )
+    monkeypatch.setattr(dialog_module, "show_info", lambda _p, title, text: shown.append(text))
+    monkeypatch.setattr(dialog_module, "show_error", lambda _p, exc, **_k: shown.append(str(exc)))
     return shown
 
 
 def test_lists_backups_newest_first(qtbot: QtBot, damaged_with_backups: Path) -> None:
     dialog = DatabaseErrorDialog("Tệp dữ liệu bị hỏng.", damaged_with_backups)
     qtbot.addWidget(dialog)
-    names = [dialog.backup_list.item(i).text().split(" — ")[0]
-             for i in range(dialog.backup_list.count())]
+    names = [
+        dialog.backup_list.item(i).text().split(" — ")[0] for i in range(dialog.backup_list.count())
+    ]
     assert names == ["tu-dong-20180502.db", "tu-dong-20180101.db", "hong.db"]
     assert dialog.backup_list.currentRow() == 0
     assert dialog.restore_button.text() == "Khôi phục bản sao lưu gần nhất…"
@@ -62,9 +62,9 @@ def test_lists_backups_newest_first(qtbot: QtBot, damaged_with_backups: Path) ->
     dialog.grab().save(str(damaged_with_backups.parent / "dialog.png"))
 
 
-def test_restore_asks_first_and_keeps_the_damaged_file(qtbot: QtBot,
-                                                       damaged_with_backups: Path,
-                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_restore_asks_first_and_keeps_the_damaged_file(
+    qtbot: QtBot, damaged_with_backups: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     damaged = damaged_with_backups.read_bytes()
     dialog = DatabaseErrorDialog("Tệp dữ liệu bị hỏng.", damaged_with_backups)
     qtbot.addWidget(dialog)
@@ -87,8 +87,9 @@ def test_restore_asks_first_and_keeps_the_damaged_file(qtbot: QtBot,
         db.dispose()
 
 
-def test_a_damaged_backup_is_not_restored(qtbot: QtBot, damaged_with_backups: Path,
-                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_damaged_backup_is_not_restored(
+    qtbot: QtBot, damaged_with_backups: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     damaged = damaged_with_backups.read_bytes()
     dialog = DatabaseErrorDialog("Tệp dữ liệu bị hỏng.", damaged_with_backups)
     qtbot.addWidget(dialog)
@@ -108,13 +109,15 @@ def test_no_backups_says_where_it_looked(qtbot: QtBot, tmp_path: Path) -> None:
     assert "Không tìm thấy bản sao lưu" in dialog.backups_label.text()
 
 
-def test_choose_another_file_and_quit(qtbot: QtBot, tmp_path: Path,
-                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_choose_another_file_and_quit(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     dialog = DatabaseErrorDialog("Tệp dữ liệu bị hỏng.", tmp_path / "x.db")
     qtbot.addWidget(dialog)
     other = tmp_path / "khac.db"
-    monkeypatch.setattr(dialog_module.QFileDialog, "getOpenFileName",
-                        staticmethod(lambda *a, **k: (str(other), "")))
+    monkeypatch.setattr(
+        dialog_module.QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (str(other), ""))
+    )
     dialog.other_button.click()
     assert dialog.action == DatabaseErrorDialog.OTHER and dialog.chosen_path == other
     dialog.quit_button.click()
@@ -122,7 +125,8 @@ def test_choose_another_file_and_quit(qtbot: QtBot, tmp_path: Path,
 
 
 def test_startup_offers_the_dialog_and_opens_the_restored_file(
-        qtbot: QtBot, damaged_with_backups: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot: QtBot, damaged_with_backups: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from ui.app import open_database_with_recovery
 
     _no_boxes(monkeypatch, answer=True)
@@ -143,7 +147,8 @@ def test_startup_offers_the_dialog_and_opens_the_restored_file(
 
 
 def test_startup_quit_returns_nothing_and_touches_nothing(
-        qtbot: QtBot, damaged_with_backups: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot: QtBot, damaged_with_backups: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from ui.app import open_database_with_recovery
 
     damaged = damaged_with_backups.read_bytes()
@@ -154,7 +159,8 @@ def test_startup_quit_returns_nothing_and_touches_nothing(
 
 
 def test_retry_opens_the_file_once_the_other_program_lets_go(
-        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import sqlite3
 
     import app.db.engine as engine
@@ -182,8 +188,9 @@ def test_retry_opens_the_file_once_the_other_program_lets_go(
     assert len(messages) == 1 and "chương trình khác" in messages[0]
 
 
-def test_lists_automatic_zip_backups_and_restores_one(qtbot: QtBot, tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_lists_automatic_zip_backups_and_restores_one(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """The automatic and pre-restore ``.zip`` backups are listed newest first; a tampered one
     is refused after checking; a good one is restored, the damaged file kept aside."""
     from tests.core.test_recovery_backups import make_damaged_with_zips
@@ -194,8 +201,11 @@ def test_lists_automatic_zip_backups_and_restores_one(qtbot: QtBot, tmp_path: Pa
     qtbot.addWidget(dialog)
     texts = [dialog.backup_list.item(i).text() for i in range(dialog.backup_list.count())]
     assert [t.split(" — ")[0] for t in texts] == [
-        "tu-dong-20181231-120000-thoat.zip", "truoc-khoi-phuc-20181231-080000.zip",
-        "tu-dong-20181230-080000-khoi-dong.zip", "truoc-nang-cap-20181201-080000.db"]
+        "tu-dong-20181231-120000-thoat.zip",
+        "truoc-khoi-phuc-20181231-080000.zip",
+        "tu-dong-20181230-080000-khoi-dong.zip",
+        "truoc-nang-cap-20181201-080000.db",
+    ]
     assert texts[0].endswith("sao lưu tự động") and "tự động" in dialog.backups_label.text()
     dialog.show()
     dialog.grab().save(str(tmp_path / "dialog-zips.png"))
@@ -221,7 +231,8 @@ def test_lists_automatic_zip_backups_and_restores_one(qtbot: QtBot, tmp_path: Pa
 
 
 def test_the_window_never_touches_another_programs_file(
-        qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """`--db other-program.db` in the window: the dialog says whose file it is, and the file
     and its folder stay exactly as they were (no table added, no WAL switch, no backup)."""
     import sqlite3

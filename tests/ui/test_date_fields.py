@@ -52,8 +52,9 @@ def field(qtbot: Any) -> DateField:
 
 
 @pytest.mark.parametrize(("text", "day"), ACCEPTED)
-def test_each_shape_replaces_the_whole_value(field: DateField, qtbot: Any, text: str,
-                                             day: dt.date) -> None:
+def test_each_shape_replaces_the_whole_value(
+    field: DateField, qtbot: Any, text: str, day: dt.date
+) -> None:
     with qtbot.waitSignal(field.dateValueChanged) as changed:
         replace_text(field, text)
     assert changed.args == [day]
@@ -63,8 +64,9 @@ def test_each_shape_replaces_the_whole_value(field: DateField, qtbot: Any, text:
 
 
 @pytest.mark.parametrize("text", REFUSED)
-def test_unreadable_text_is_refused_with_a_message_and_kept(field: DateField, qtbot: Any,
-                                                            text: str) -> None:
+def test_unreadable_text_is_refused_with_a_message_and_kept(
+    field: DateField, qtbot: Any, text: str
+) -> None:
     with qtbot.waitSignal(field.invalidEntered) as refused:
         replace_text(field, text)
     assert field.text() == text  # never turned into another date, nor blanked
@@ -156,8 +158,9 @@ def type_and_leave(field: DateField, text: str) -> None:
     field.commit()  # what leaving the field (editingFinished) does
 
 
-def test_every_date_field_of_every_dialog(window: Any, qtbot: Any, tmp_path: Path,
-                                          message_log: Any) -> None:
+def test_every_date_field_of_every_dialog(
+    window: Any, qtbot: Any, tmp_path: Path, message_log: Any
+) -> None:
     from tools.every_window import dialogs
 
     seen: dict[str, int] = {}
@@ -186,13 +189,17 @@ def test_every_date_field_of_every_dialog(window: Any, qtbot: Any, tmp_path: Pat
     assert seen["dialog-sap-nhap"] == 1 and seen["dialog-lich-nghi"] == 1
 
 
-def test_print_dialog_refuses_an_unreadable_date(window: Any, message_log: Any,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_print_dialog_refuses_an_unreadable_date(
+    window: Any, message_log: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from ui.dialogs import document_dialog
     from ui.dialogs.document_dialog import DocumentDialog
 
-    monkeypatch.setattr(document_dialog, "show_error",
-                        lambda _p, exc, title="": message_log.errors.append(exc.message))
+    monkeypatch.setattr(
+        document_dialog,
+        "show_error",
+        lambda _p, exc, title="": message_log.errors.append(exc.message),
+    )
     dialog = DocumentDialog(window.db, as_of=TODAY, kind="summary", parent=window)
     dialog.show()
     replace_text(dialog.date_edit, "26062018")

@@ -76,8 +76,7 @@ def test_directive_shift_option_and_task_working_days(qtbot, sample_db, message_
     assert {r.due_date for r in rows} == {D(2018, 6, 21)}
 
 
-def test_export_dialog_writes_ics_and_eml(qtbot, sample_db, message_log, tmp_path,
-                                         monkeypatch):
+def test_export_dialog_writes_ics_and_eml(qtbot, sample_db, message_log, tmp_path, monkeypatch):
     tasks.set_synchronous(True)
     opened: list[Path] = []
     monkeypatch.setattr(DeadlineExportDialog, "opener", staticmethod(opened.append))

@@ -31,8 +31,9 @@ def _new_directive(qtbot, page, symbol: str, date: str, subject: str):
 
 def test_directive_with_one_off_and_periodic_tasks(qtbot, window) -> None:
     page = page_of(window, DirectivesPage)
-    result = _new_directive(qtbot, page, "150/UBND-NC", "10/01/2018",
-                            "Về cải cách hành chính năm 2018")
+    result = _new_directive(
+        qtbot, page, "150/UBND-NC", "10/01/2018", "Về cải cách hành chính năm 2018"
+    )
     assert result.accepted, result.errors
     directive = page.current()
     assert directive.number_symbol == "150/UBND-NC"
@@ -69,11 +70,16 @@ def test_directive_with_one_off_and_periodic_tasks(qtbot, window) -> None:
     assert plans.directive_combo.findText("150/UBND-NC (10/01/2018)") >= 0
     reports = page_of(window, ReportsPage)
     reports.directive_combo.setCurrentIndex(
-        reports.directive_combo.findText("150/UBND-NC (10/01/2018)"))
+        reports.directive_combo.findText("150/UBND-NC (10/01/2018)")
+    )
     reports.directive_combo.activated.emit(reports.directive_combo.currentIndex())
     periods = [reports.period_combo.itemText(i) for i in range(reports.period_combo.count())]
     assert [p.split(" (")[0] for p in periods] == [
-        "Quý I/2018", "Quý II/2018", "Quý III/2018", "Quý IV/2018"]
+        "Quý I/2018",
+        "Quý II/2018",
+        "Quý III/2018",
+        "Quý IV/2018",
+    ]
     assert reports.period_combo.currentText().startswith("Quý II/2018")  # as of 02/05/2018
 
 
@@ -82,8 +88,11 @@ def test_changing_units_says_what_changed_and_keeps_answered(qtbot, window) -> N
     directive = page.current()
     plan_task = next(t for t in directive.tasks if t.kind is TaskKind.ONE_OFF)
     answered = intake_rows(window.db, TODAY, task_id=plan_task.id)[0]
-    record_submission(window.db, SubmissionInput(
-        answered.id, "45/KH-UBND", dt.date(2018, 4, 25), dt.date(2018, 4, 26)), today=TODAY)
+    record_submission(
+        window.db,
+        SubmissionInput(answered.id, "45/KH-UBND", dt.date(2018, 4, 25), dt.date(2018, 4, 26)),
+        today=TODAY,
+    )
     page.refresh()
     page.tasks_table.select_id(plan_task.id)
 
@@ -166,8 +175,11 @@ def test_deleting_a_directive_with_submissions_is_refused(qtbot, window, message
     directive = page.current()
     plan_task = next(t for t in directive.tasks if t.kind is TaskKind.ONE_OFF)
     row = intake_rows(window.db, TODAY, task_id=plan_task.id)[0]
-    record_submission(window.db, SubmissionInput(
-        row.id, "45/KH-UBND", dt.date(2018, 4, 25), dt.date(2018, 4, 26)), today=TODAY)
+    record_submission(
+        window.db,
+        SubmissionInput(row.id, "45/KH-UBND", dt.date(2018, 4, 25), dt.date(2018, 4, 26)),
+        today=TODAY,
+    )
     page.delete_directive()
     assert message_log.errors and "đã có 1 văn bản" in message_log.errors[-1]
     assert directives.get_directive(window.db, directive.id).id == directive.id

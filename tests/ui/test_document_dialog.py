@@ -53,8 +53,7 @@ def errors(monkeypatch: pytest.MonkeyPatch) -> list[BaseException]:
     return seen
 
 
-def _dialog(qtbot: Any, window: MainWindow, kind: str = "summary", **kwargs: Any
-            ) -> DocumentDialog:
+def _dialog(qtbot: Any, window: MainWindow, kind: str = "summary", **kwargs: Any) -> DocumentDialog:
     dialog = window.open_document_dialog(kind, **kwargs)
     assert isinstance(dialog, DocumentDialog)
     qtbot.addWidget(dialog)
@@ -66,8 +65,12 @@ def test_print_menu_and_ctrl_p(qtbot: Any, window: MainWindow) -> None:
     assert "&In ấn" in titles and titles[-1] == "Trợ &giúp"
     actions = window.print_actions  # type: ignore[attr-defined]
     assert [actions[k].text() for k in DocumentKind] == [
-        "Báo cáo tổng hợp…", "Công văn đôn đốc…", "Phiếu theo dõi đơn vị…",
-        "Công văn đôn đốc theo đơn vị…", "Dự thảo công văn UBND tỉnh đôn đốc…"]
+        "Báo cáo tổng hợp…",
+        "Công văn đôn đốc…",
+        "Phiếu theo dõi đơn vị…",
+        "Công văn đôn đốc theo đơn vị…",
+        "Dự thảo công văn UBND tỉnh đôn đốc…",
+    ]
     assert actions[DocumentKind.SUMMARY].shortcut() == QKeySequence("Ctrl+P")
     window.set_as_of(dt.date(2018, 5, 2))
     actions[DocumentKind.REMINDER].trigger()
@@ -92,8 +95,9 @@ def test_unit_sheet_preselects_the_unit(qtbot: Any, window: MainWindow, data: Da
     assert "52/KH-UBND" in text
 
 
-def test_generate_shows_pages_and_remembers_the_signer(qtbot: Any, window: MainWindow,
-                                                      data: Database) -> None:
+def test_generate_shows_pages_and_remembers_the_signer(
+    qtbot: Any, window: MainWindow, data: Database
+) -> None:
     dialog = _dialog(qtbot, window)
     assert dialog.kind is DocumentKind.SUMMARY
     assert dialog.signer_name_edit.text() == "Nguyễn Văn A"
@@ -109,7 +113,10 @@ def test_generate_shows_pages_and_remembers_the_signer(qtbot: Any, window: MainW
     assert not dialog.progress.isVisible()
     settings = load(data)
     assert (settings.signer_authority, settings.signer_title, settings.signer_name) == (
-        "", "Giám đốc", "Trần Văn Bình")
+        "",
+        "Giám đốc",
+        "Trần Văn Bình",
+    )
     directive = get_directive(data, dialog.directive_id() or 0)
     assert directive.report_assessment == "Các đơn vị cơ bản triển khai kịp thời."
     text = "\n".join(p.extract_text() for p in PdfReader(dialog.pdf_path()).pages)
@@ -130,8 +137,9 @@ def test_report_texts_are_saved_on_close(qtbot: Any, window: MainWindow, data: D
     assert directive.report_proposals == "Đề nghị UBND tỉnh nhắc nhở các đơn vị chậm gửi."
 
 
-def test_print_renders_every_page(qtbot: Any, window: MainWindow, tmp_path: Path,
-                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_print_renders_every_page(
+    qtbot: Any, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     out = tmp_path / "printed.pdf"
 
     class FakePrintDialog:
@@ -170,8 +178,9 @@ def test_print_renders_every_page(qtbot: Any, window: MainWindow, tmp_path: Path
     assert "trang tới máy in" in dialog.status_label.text()
 
 
-def test_print_cancelled_prints_nothing(qtbot: Any, window: MainWindow,
-                                        monkeypatch: pytest.MonkeyPatch) -> None:
+def test_print_cancelled_prints_nothing(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch
+) -> None:
     class Cancelled:
         def __init__(self, *_args: Any) -> None:
             pass
@@ -197,8 +206,9 @@ def test_print_cancelled_prints_nothing(qtbot: Any, window: MainWindow,
     assert dialog.print_document() is False
 
 
-def test_save_as_copies_the_pdf(qtbot: Any, window: MainWindow, tmp_path: Path,
-                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_save_as_copies_the_pdf(
+    qtbot: Any, window: MainWindow, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = tmp_path / "out"
     folder.mkdir()
     chosen = folder / "bao-cao-thang-6"
@@ -217,8 +227,9 @@ def test_save_as_copies_the_pdf(qtbot: Any, window: MainWindow, tmp_path: Path,
     assert [p.name for p in folder.iterdir()] == [saved.name]  # no temporary file left
 
 
-def test_bad_input_is_reported_and_builds_nothing(qtbot: Any, window: MainWindow,
-                                                  errors: list[BaseException]) -> None:
+def test_bad_input_is_reported_and_builds_nothing(
+    qtbot: Any, window: MainWindow, errors: list[BaseException]
+) -> None:
     dialog = _dialog(qtbot, window)
     dialog.signer_name_edit.setText("")
     dialog.generate()
@@ -230,8 +241,9 @@ def test_bad_input_is_reported_and_builds_nothing(qtbot: Any, window: MainWindow
     assert "Số văn bản" in str(errors[-1])
 
 
-def test_reminder_with_nobody_overdue_says_so(qtbot: Any, window: MainWindow,
-                                              errors: list[BaseException]) -> None:
+def test_reminder_with_nobody_overdue_says_so(
+    qtbot: Any, window: MainWindow, errors: list[BaseException]
+) -> None:
     window.set_as_of(dt.date(2018, 4, 20))
     dialog = _dialog(qtbot, window, "reminder")
     dialog.generate()

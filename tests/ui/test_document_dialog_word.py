@@ -71,17 +71,19 @@ def _text(path: Path) -> str:
     return "\n".join([p.text for p in document.paragraphs] + cells)
 
 
-def test_open_in_word_writes_a_new_file_each_time(qtbot: Any, window: MainWindow,
-                                                  opened: list[Path],
-                                                  errors: list[BaseException]) -> None:
+def test_open_in_word_writes_a_new_file_each_time(
+    qtbot: Any, window: MainWindow, opened: list[Path], errors: list[BaseException]
+) -> None:
     dialog = _dialog(qtbot, window, "reminder")
     dialog.number_edit.setText("7")
     qtbot.mouseClick(dialog.word_button, module.Qt.MouseButton.LeftButton)
     qtbot.mouseClick(dialog.word_button, module.Qt.MouseButton.LeftButton)
     assert errors == []
     folder = data_dir() / module.WORD_FOLDER
-    assert [p.name for p in opened] == ["cong-van-don-doc-2018-06-25.docx",
-                                        "cong-van-don-doc-2018-06-25-2.docx"]
+    assert [p.name for p in opened] == [
+        "cong-van-don-doc-2018-06-25.docx",
+        "cong-van-don-doc-2018-06-25-2.docx",
+    ]
     for path in opened:
         assert path.parent == folder and zipfile.is_zipfile(path)
     assert "Số:\u00a007/SNV-XDCQ" in _text(opened[0])
@@ -89,9 +91,9 @@ def test_open_in_word_writes_a_new_file_each_time(qtbot: Any, window: MainWindow
     assert dialog.word_button.isEnabled() and not dialog.progress.isVisible()
 
 
-def test_nothing_to_open_word_files_says_what_to_do(qtbot: Any, window: MainWindow,
-                                                    monkeypatch: pytest.MonkeyPatch,
-                                                    errors: list[BaseException]) -> None:
+def test_nothing_to_open_word_files_says_what_to_do(
+    qtbot: Any, window: MainWindow, monkeypatch: pytest.MonkeyPatch, errors: list[BaseException]
+) -> None:
     monkeypatch.setattr(module, "open_file", lambda _path: False)
     dialog = _dialog(qtbot, window)
     dialog.open_in_word()
@@ -103,8 +105,13 @@ def test_nothing_to_open_word_files_says_what_to_do(qtbot: Any, window: MainWind
     assert str(created) in message and zipfile.is_zipfile(created)
 
 
-def test_save_as_word(qtbot: Any, window: MainWindow, tmp_path: Path,
-                      monkeypatch: pytest.MonkeyPatch, errors: list[BaseException]) -> None:
+def test_save_as_word(
+    qtbot: Any,
+    window: MainWindow,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    errors: list[BaseException],
+) -> None:
     folder = tmp_path / "out"
     folder.mkdir()
     asked: list[tuple[str, str]] = []
@@ -125,8 +132,9 @@ def test_save_as_word(qtbot: Any, window: MainWindow, tmp_path: Path,
     assert "Đã lưu tệp Word" in dialog.status_label.text()
 
 
-def test_bad_input_writes_no_word_file(qtbot: Any, window: MainWindow, opened: list[Path],
-                                       errors: list[BaseException]) -> None:
+def test_bad_input_writes_no_word_file(
+    qtbot: Any, window: MainWindow, opened: list[Path], errors: list[BaseException]
+) -> None:
     dialog = _dialog(qtbot, window)
     dialog.signer_name_edit.setText("")
     dialog.open_in_word()
@@ -154,12 +162,13 @@ def test_buttons_fit_the_screen(qtbot: Any, window: MainWindow, tmp_path: Path) 
         right = button.mapTo(dialog, button.rect().topRight()).x()
         assert right <= dialog.width()
     assert dialog.grab().save(str(tmp_path / "dialog.png"))
-    if (shot := os.environ.get("SOTHEODOI_SHOT")):
+    if shot := os.environ.get("SOTHEODOI_SHOT"):
         dialog.grab().save(shot)
 
 
-def test_word_file_is_written_off_the_ui_thread(qtbot: Any, window: MainWindow,
-                                                opened: list[Path]) -> None:
+def test_word_file_is_written_off_the_ui_thread(
+    qtbot: Any, window: MainWindow, opened: list[Path]
+) -> None:
     tasks.set_synchronous(False)
     dialog = _dialog(qtbot, window, "unit-sheet")
     dialog.open_in_word()
@@ -171,15 +180,20 @@ def test_word_file_is_written_off_the_ui_thread(qtbot: Any, window: MainWindow,
     assert zipfile.is_zipfile(opened[0])
 
 
-def test_word_with_edits_is_kept_as_issued(qtbot: Any, window: MainWindow, opened: list[Path],
-                                           sample_db: Database,
-                                           errors: list[BaseException]) -> None:
+def test_word_with_edits_is_kept_as_issued(
+    qtbot: Any,
+    window: MainWindow,
+    opened: list[Path],
+    sample_db: Database,
+    errors: list[BaseException],
+) -> None:
     from app.services.issued_documents import list_issued
 
     dialog = _dialog(qtbot, window, "reminder")
     qtbot.waitUntil(lambda: "closing" in dialog.fields_editor, timeout=20_000)
     dialog.fields_editor.editor("closing").editor.setPlainText(  # type: ignore[union-attr]
-        "Đoạn kết sửa trước khi mở bằng Word.")
+        "Đoạn kết sửa trước khi mở bằng Word."
+    )
     qtbot.mouseClick(dialog.word_button, module.Qt.MouseButton.LeftButton)
     assert not errors and len(opened) == 1
     assert "Đoạn kết sửa trước khi mở bằng Word." in _text(opened[0])

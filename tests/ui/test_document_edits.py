@@ -103,20 +103,21 @@ def _text(path: Path | None) -> str:
 def _ready(qtbot: Any, dialog: DocumentDialog) -> None:
     """The first preview (made on opening) is there, with the fields to edit."""
     qtbot.addWidget(dialog)
-    qtbot.waitUntil(lambda: dialog.pdf_path() is not None and bool(dialog.fields_editor.keys()),
-                    timeout=20_000)
+    qtbot.waitUntil(
+        lambda: dialog.pdf_path() is not None and bool(dialog.fields_editor.keys()), timeout=20_000
+    )
 
 
-def _open(qtbot: Any, window: MainWindow, kind: str = "summary", **kwargs: Any
-          ) -> DocumentDialog:
+def _open(qtbot: Any, window: MainWindow, kind: str = "summary", **kwargs: Any) -> DocumentDialog:
     dialog = window.open_document_dialog(kind, **kwargs)
     assert isinstance(dialog, DocumentDialog)
     _ready(qtbot, dialog)
     return dialog
 
 
-def test_edit_a_section_see_the_preview_change_and_restore_it(qtbot: Any,
-                                                              window: MainWindow) -> None:
+def test_edit_a_section_see_the_preview_change_and_restore_it(
+    qtbot: Any, window: MainWindow
+) -> None:
     dialog = _open(qtbot, window)
     fields = dialog.fields_editor
     # The whole text: title, Kính gửi, every generated section (free sections and Nơi nhận
@@ -154,7 +155,8 @@ def test_edit_a_section_see_the_preview_change_and_restore_it(qtbot: Any,
 
 
 def test_typing_redraws_the_text_without_gathering_the_data_again(
-        qtbot: Any, window: MainWindow, printed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot: Any, window: MainWindow, printed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from app.documents import generate as generate_module
 
     gathered: list[str] = []
@@ -175,7 +177,8 @@ def test_typing_redraws_the_text_without_gathering_the_data_again(
     dialog.as_of_edit.set_date_value(dt.date(2018, 8, 9))
     qtbot.waitUntil(lambda: len(gathered) == 2, timeout=10_000)
     dialog.fields_editor.editor("closing").editor.setPlainText(  # type: ignore[union-attr]
-        "Đoạn kết viết lại.")
+        "Đoạn kết viết lại."
+    )
     qtbot.waitUntil(lambda: "Đoạn kết viết lại." in _text(dialog.pdf_path()), timeout=10_000)
     assert len(gathered) == 2
     qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
@@ -184,8 +187,7 @@ def test_typing_redraws_the_text_without_gathering_the_data_again(
     assert EDIT in text and "Đoạn kết viết lại." in text
 
 
-def test_the_preview_stays_where_she_reads_while_she_edits(qtbot: Any,
-                                                          window: MainWindow) -> None:
+def test_the_preview_stays_where_she_reads_while_she_edits(qtbot: Any, window: MainWindow) -> None:
     dialog = _open(qtbot, window)
     dialog.resize(1366, 768)
     dialog.show()
@@ -195,7 +197,8 @@ def test_the_preview_stays_where_she_reads_while_she_edits(qtbot: Any,
     where = bar.value()
     before = dialog.pdf_path()
     dialog.fields_editor.editor("closing").editor.setPlainText(  # type: ignore[union-attr]
-        "Đoạn kết viết lại.")
+        "Đoạn kết viết lại."
+    )
     qtbot.waitUntil(lambda: dialog.pdf_path() != before, timeout=10_000)
     assert bar.value() == where
     # Another document starts at its first page.
@@ -204,8 +207,7 @@ def test_the_preview_stays_where_she_reads_while_she_edits(qtbot: Any,
     assert bar.value() < 20  # the top of page 1
 
 
-def test_edits_survive_another_day_and_another_document(qtbot: Any,
-                                                        window: MainWindow) -> None:
+def test_edits_survive_another_day_and_another_document(qtbot: Any, window: MainWindow) -> None:
     dialog = _open(qtbot, window)
     dialog.fields_editor.editor("opening").editor.setPlainText(EDIT)  # type: ignore[union-attr]
     dialog.as_of_edit.set_date_value(dt.date(2018, 9, 3))
@@ -222,13 +224,15 @@ def test_edits_survive_another_day_and_another_document(qtbot: Any,
 
 
 def test_printed_document_is_kept_and_reopens_with_its_text(
-        qtbot: Any, window: MainWindow, data: Database, printed: Path) -> None:
+    qtbot: Any, window: MainWindow, data: Database, printed: Path
+) -> None:
     dialog = _open(qtbot, window)
     dialog.fields_editor.editor("opening").editor.setPlainText(EDIT)  # type: ignore[union-attr]
     dialog.number_edit.setText("21")
     qtbot.mouseClick(dialog.print_button, Qt.MouseButton.LeftButton)
     assert printed.is_file() and "Đã phát hành" in dialog.status_label.text().replace(
-        "đã phát hành", "Đã phát hành")
+        "đã phát hành", "Đã phát hành"
+    )
     [kept] = list_issued(data)
     assert kept.kind == "summary" and kept.number == "21" and kept.edits == {"opening": EDIT}
     assert dialog.issued_id() == kept.id
@@ -273,8 +277,9 @@ def test_printed_document_is_kept_and_reopens_with_its_text(
     assert issued.model.rowCount() == 2
 
 
-def test_reminder_units_and_deadline(qtbot: Any, window: MainWindow, data: Database,
-                                     printed: Path, errors: list[BaseException]) -> None:
+def test_reminder_units_and_deadline(
+    qtbot: Any, window: MainWindow, data: Database, printed: Path, errors: list[BaseException]
+) -> None:
     dialog = _open(qtbot, window, "reminder")
     assert dialog.reminder_group.isVisibleTo(dialog) and dialog.units_list.isVisibleTo(dialog)
     ticks = dialog.overdue_units()
@@ -292,8 +297,9 @@ def test_reminder_units_and_deadline(qtbot: Any, window: MainWindow, data: Datab
     assert left_out not in kept.unit_ids and len(kept.unit_ids) == len(ticks) - 1
     notes = last_reminders(data)
     addressed = kept.unit_ids[0]
-    assert reminder_note(notes[(addressed, kept.directive_id)]) == \
-        "đã đôn đốc lần 1, ngày 02/08/2018"
+    assert (
+        reminder_note(notes[(addressed, kept.directive_id)]) == "đã đôn đốc lần 1, ngày 02/08/2018"
+    )
     assert (left_out, kept.directive_id) not in notes
     assert names[left_out] not in kept.recipients  # Nơi nhận is unchanged, Kính gửi is not
     # None ticked: said clearly, nothing printed.
@@ -332,7 +338,8 @@ def test_edit_dialog_screenshot(qtbot: Any, window: MainWindow) -> None:
     dialog = _open(qtbot, window, "reminder")
     dialog.resize(1366, 768)
     dialog.fields_editor.editor("request").editor.setPlainText(  # type: ignore[union-attr]
-        "Sở Nội vụ đề nghị các cơ quan, đơn vị nêu trên khẩn trương gửi báo cáo.")
+        "Sở Nội vụ đề nghị các cơ quan, đơn vị nêu trên khẩn trương gửi báo cáo."
+    )
     dialog.reply_by_edit.set_date_value(dt.date(2018, 8, 20))
     before = dialog.pdf_path()
     qtbot.waitUntil(lambda: dialog.pdf_path() != before, timeout=10_000)
@@ -360,8 +367,9 @@ def qtbot_tmp(_dialog: Any) -> str:
     return tempfile.mkdtemp(prefix="edit-dialog-")
 
 
-def test_typing_while_the_preview_is_built_off_the_ui_thread(qtbot: Any,
-                                                            window: MainWindow) -> None:
+def test_typing_while_the_preview_is_built_off_the_ui_thread(
+    qtbot: Any, window: MainWindow
+) -> None:
     """The real thread pool: a change made while a build runs is built right after it."""
     tasks.set_synchronous(False)
     dialog = _open(qtbot, window, "reminder")
@@ -371,13 +379,16 @@ def test_typing_while_the_preview_is_built_off_the_ui_thread(qtbot: Any,
     dialog.generate()  # a build starts now …
     assert dialog.busy()
     editor.setPlainText("Kết thúc lần hai.")  # type: ignore[union-attr]  # … and she types on
-    qtbot.waitUntil(lambda: not dialog.busy() and "Kết thúc lần hai." in _text(dialog.pdf_path()),
-                    timeout=20_000)
+    qtbot.waitUntil(
+        lambda: not dialog.busy() and "Kết thúc lần hai." in _text(dialog.pdf_path()),
+        timeout=20_000,
+    )
     assert dialog.fields_editor.edits() == {"closing": "Kết thúc lần hai."}
 
 
 def test_a_letter_made_for_a_reminder_round_is_kept_as_that_round(
-        qtbot: Any, window: MainWindow, data: Database, printed: Path) -> None:
+    qtbot: Any, window: MainWindow, data: Database, printed: Path
+) -> None:
     from ui.print_actions import open_document_dialog
 
     dialog = open_document_dialog(window, "reminder", follow_up_round=2)
@@ -392,9 +403,9 @@ def test_a_letter_made_for_a_reminder_round_is_kept_as_that_round(
     assert [d.follow_up_round for d in list_issued(data)] == [0, 2]
 
 
-def test_a_round_printed_is_not_recorded_again_by_dat_gui(qtbot: Any, window: MainWindow,
-                                                         data: Database, printed: Path,
-                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_round_printed_is_not_recorded_again_by_dat_gui(
+    qtbot: Any, window: MainWindow, data: Database, printed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from app.services.followup import RoundKind
     from ui.dialogs import messages
     from ui.pages.dashboard_page import DashboardPage
@@ -402,8 +413,11 @@ def test_a_round_printed_is_not_recorded_again_by_dat_gui(qtbot: Any, window: Ma
     infos: list[str] = []
     monkeypatch.setattr(messages, "show_info", lambda _p, _t, text: infos.append(text))
     window.set_as_of(dt.date(2018, 5, 2))  # the first reminder round of the plans is today
-    page = next(window.tabs.widget(i) for i in range(window.tabs.count())
-                if isinstance(window.tabs.widget(i), DashboardPage))
+    page = next(
+        window.tabs.widget(i)
+        for i in range(window.tabs.count())
+        if isinstance(window.tabs.widget(i), DashboardPage)
+    )
     panel = page.today_panel
     qtbot.waitUntil(lambda: bool(panel.rows()), timeout=10_000)
     panel.table.selectRow(0)

@@ -60,11 +60,15 @@ def _units(db: Database) -> int:
 
 
 @pytest.mark.qt_no_exception_capture
-def test_unhandled_error_in_a_slot(qtbot: QtBot, sample_db: Database, hook_and_log: Path,
-                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unhandled_error_in_a_slot(
+    qtbot: QtBot, sample_db: Database, hook_and_log: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     boxes: list[tuple[str, str]] = []
-    monkeypatch.setattr(messages.QMessageBox, "critical",
-                        staticmethod(lambda _parent, title, text: boxes.append((title, text))))
+    monkeypatch.setattr(
+        messages.QMessageBox,
+        "critical",
+        staticmethod(lambda _parent, title, text: boxes.append((title, text))),
+    )
     window = MainWindow(sample_db)
     qtbot.addWidget(window)
     window.show()
@@ -74,9 +78,21 @@ def test_unhandled_error_in_a_slot(qtbot: QtBot, sample_db: Database, hook_and_l
     def half_done_then_bug() -> None:
         clicks.append(1)
         with sample_db.write() as session:  # a write in progress when the bug strikes
-            session.add(Unit(name="Đơn vị viết dở", short_name="", kind=UnitKind.OTHER.value,
-                             sort_order=99, head_title="", address="", phone="", email="",
-                             contact_person="", note="", search_key="don vi viet do"))
+            session.add(
+                Unit(
+                    name="Đơn vị viết dở",
+                    short_name="",
+                    kind=UnitKind.OTHER.value,
+                    sort_order=99,
+                    head_title="",
+                    address="",
+                    phone="",
+                    email="",
+                    contact_person="",
+                    note="",
+                    search_key="don vi viet do",
+                )
+            )
             session.flush()
             raise ZeroDivisionError("lỗi lập trình giả định trong một khe (slot)")
 
@@ -106,13 +122,16 @@ def test_unhandled_error_in_a_slot(qtbot: QtBot, sample_db: Database, hook_and_l
 
 @pytest.mark.qt_no_exception_capture
 def test_an_app_error_escaping_a_slot_shows_its_own_message(
-        qtbot: QtBot, sample_db: Database, hook_and_log: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot: QtBot, sample_db: Database, hook_and_log: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from app.errors import Conflict
 
     warnings: list[str] = []
-    monkeypatch.setattr(messages.QMessageBox, "warning",
-                        staticmethod(lambda _parent, title, text: warnings.append(text)))
+    monkeypatch.setattr(
+        messages.QMessageBox,
+        "warning",
+        staticmethod(lambda _parent, title, text: warnings.append(text)),
+    )
     window = MainWindow(sample_db)
     qtbot.addWidget(window)
     button = QPushButton("Thử", window)

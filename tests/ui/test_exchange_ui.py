@@ -38,8 +38,9 @@ def _units_file(tmp_path: Path, rows: list[list[object]]) -> Path:
     return path
 
 
-def test_import_dialog_blocks_errors(qtbot: Any, qtmodeltester: Any, sample_db: Database,
-                                     tmp_path: Path) -> None:
+def test_import_dialog_blocks_errors(
+    qtbot: Any, qtmodeltester: Any, sample_db: Database, tmp_path: Path
+) -> None:
     path = _units_file(tmp_path, [["UBND xã A", None, "xã"], ["", None, "xã"]])
     dialog = ImportDialog(sample_db, "units", path, today=TODAY)
     qtbot.addWidget(dialog)
@@ -52,7 +53,8 @@ def test_import_dialog_blocks_errors(qtbot: Any, qtmodeltester: Any, sample_db: 
     error_index = dialog.model.index(1, 1)
     assert dialog.model.data(error_index) == RowAction.ERROR.label
     assert dialog.model.data(error_index, Qt.ItemDataRole.BackgroundRole) == QColor(
-        RowAction.ERROR.colour)
+        RowAction.ERROR.colour
+    )
     assert "Tên đơn vị" in dialog.model.data(dialog.model.index(1, 2))
     dialog.errors_only_button.setChecked(True)
     assert dialog.table.isRowHidden(0) and not dialog.table.isRowHidden(1)
@@ -71,8 +73,7 @@ def test_import_dialog_imports(qtbot: Any, sample_db: Database, tmp_path: Path) 
     assert len(list_units(sample_db)) == 36
 
 
-def test_import_dialog_shows_file_errors(qtbot: Any, sample_db: Database, tmp_path: Path
-                                         ) -> None:
+def test_import_dialog_shows_file_errors(qtbot: Any, sample_db: Database, tmp_path: Path) -> None:
     fake = tmp_path / "fake.xlsx"
     fake.write_text("not excel", encoding="utf-8")
     dialog = ImportDialog(sample_db, "units", fake, today=TODAY)
@@ -85,9 +86,11 @@ def test_import_dialog_shows_file_errors(qtbot: Any, sample_db: Database, tmp_pa
 def _small_view(qtbot: Any) -> QTableView:
     model = QStandardItemModel(0, 3)
     model.setHorizontalHeaderLabels(["Đơn vị", "Hạn", "Trạng thái"])
-    data = [("Sơn Tịnh", "30/04/2018", "Quá hạn", "#ffb3b3"),
-            ("Bình Sơn", "30/04/2018", "Hoàn thành đúng hạn", "#c8e6c9"),
-            ("Ba Tơ", "", "Chưa đến hạn", None)]
+    data = [
+        ("Sơn Tịnh", "30/04/2018", "Quá hạn", "#ffb3b3"),
+        ("Bình Sơn", "30/04/2018", "Hoàn thành đúng hạn", "#c8e6c9"),
+        ("Ba Tơ", "", "Chưa đến hạn", None),
+    ]
     for name, due, status, colour in data:
         cells = [QStandardItem(name), QStandardItem(due), QStandardItem(status)]
         if colour:
@@ -104,8 +107,9 @@ def _small_view(qtbot: Any) -> QTableView:
     return view
 
 
-def test_export_view_writes_what_is_shown(qtbot: Any, tmp_path: Path,
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def test_export_view_writes_what_is_shown(
+    qtbot: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from ui.dialogs import messages
 
     shown: list[str] = []
@@ -145,8 +149,13 @@ def test_main_window_has_data_actions(qtbot: Any, sample_db: Database, tmp_path:
     window = MainWindow(sample_db, today=TODAY)
     qtbot.addWidget(window)
     texts = [a.text() for a in window.file_menu.actions()]
-    for wanted in ("Sao lưu…", "Khôi phục…", "Nhập đơn vị từ Excel…",
-                   "Nhập văn bản nhận được từ Excel…", "Tải mẫu nhập Excel…"):
+    for wanted in (
+        "Sao lưu…",
+        "Khôi phục…",
+        "Nhập đơn vị từ Excel…",
+        "Nhập văn bản nhận được từ Excel…",
+        "Tải mẫu nhập Excel…",
+    ):
         assert wanted in texts
     assert texts[-1] == "Thoát"
     assert "Thư mục dữ liệu" in [a.text() for a in window.help_menu.actions()]
@@ -156,8 +165,9 @@ def test_main_window_has_data_actions(qtbot: Any, sample_db: Database, tmp_path:
 
 
 @pytest.mark.sqlite_only  # moves the SQLite file
-def test_data_folder_dialog_moves(qtbot: Any, sample_db: Database, tmp_path: Path,
-                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_data_folder_dialog_moves(
+    qtbot: Any, sample_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from ui.dialogs import data_folder_dialog, messages
     from ui.dialogs.data_folder_dialog import DataFolderDialog
 
@@ -174,8 +184,9 @@ def test_data_folder_dialog_moves(qtbot: Any, sample_db: Database, tmp_path: Pat
 
 
 @pytest.mark.sqlite_only  # backups copy the SQLite file
-def test_backup_and_restore_actions(qtbot: Any, sample_db: Database, tmp_path: Path,
-                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_backup_and_restore_actions(
+    qtbot: Any, sample_db: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from ui.dialogs import messages
     from ui.main_window import MainWindow
 
@@ -190,9 +201,9 @@ def test_backup_and_restore_actions(qtbot: Any, sample_db: Database, tmp_path: P
     assert target.exists() and "Đã" not in shown[-1] and "Bản sao lưu" in shown[-1]
     path = _units_file(tmp_path, [["UBND xã Sau Sao Lưu", None, "xã"]])
     from app.exchange.xlsx_import import apply_import, preview_import
+
     apply_import(sample_db, preview_import(sample_db, "units", path, today=TODAY), today=TODAY)
     assert len(list_units(sample_db)) == 35
     actions.restore_from(target)
     assert "Đã khôi phục" in shown[-1]
     assert len(list_units(sample_db)) == 34
-

@@ -37,21 +37,25 @@ def test_untouched_form_closes_without_asking(unit_dialog: Any, message_log: Any
 
 
 @pytest.mark.parametrize("how", ["esc", "cancel", "close"])
-def test_changed_form_asks_and_back_keeps_everything(unit_dialog: Any, message_log: Any,
-                                                     how: str) -> None:
+def test_changed_form_asks_and_back_keeps_everything(
+    unit_dialog: Any, message_log: Any, how: str
+) -> None:
     unit_dialog.phone_edit.setFocus()
     type_text(unit_dialog.phone_edit, "0255 3 822 999")
     message_log.unsaved_answer = messages.UNSAVED_BACK
-    {"esc": lambda: QTest.keyClick(unit_dialog.phone_edit, Qt.Key.Key_Escape),
-     "cancel": unit_dialog.cancel_button.click,
-     "close": unit_dialog.close}[how]()
+    {
+        "esc": lambda: QTest.keyClick(unit_dialog.phone_edit, Qt.Key.Key_Escape),
+        "cancel": unit_dialog.cancel_button.click,
+        "close": unit_dialog.close,
+    }[how]()
     assert message_log.unsaved == ["Sửa đơn vị"]
     assert unit_dialog.isVisible()
     assert unit_dialog.phone_edit.text() == "0255 3 822 999"
 
 
-def test_changed_form_discarded_is_not_saved(unit_dialog: Any, message_log: Any,
-                                             window: Any) -> None:
+def test_changed_form_discarded_is_not_saved(
+    unit_dialog: Any, message_log: Any, window: Any
+) -> None:
     before = _saved_phone(window)
     type_text(unit_dialog.phone_edit, "0255 3 822 999")
     message_log.unsaved_answer = messages.UNSAVED_DISCARD
@@ -59,8 +63,9 @@ def test_changed_form_discarded_is_not_saved(unit_dialog: Any, message_log: Any,
     assert not unit_dialog.isVisible() and _saved_phone(window) == before
 
 
-def test_changed_form_saved_from_the_question(unit_dialog: Any, message_log: Any,
-                                              window: Any) -> None:
+def test_changed_form_saved_from_the_question(
+    unit_dialog: Any, message_log: Any, window: Any
+) -> None:
     unit_dialog.phone_edit.clear()
     type_text(unit_dialog.phone_edit, "0255 3 822 999")
     message_log.unsaved_answer = messages.UNSAVED_SAVE
@@ -69,8 +74,9 @@ def test_changed_form_saved_from_the_question(unit_dialog: Any, message_log: Any
     assert _saved_phone(window) == "0255 3 822 999"
 
 
-def test_saving_from_the_question_with_an_error_stays_open(unit_dialog: Any,
-                                                           message_log: Any) -> None:
+def test_saving_from_the_question_with_an_error_stays_open(
+    unit_dialog: Any, message_log: Any
+) -> None:
     unit_dialog.name_edit.clear()
     message_log.unsaved_answer = messages.UNSAVED_SAVE
     QTest.keyClick(unit_dialog.name_edit, Qt.Key.Key_Escape)
@@ -86,8 +92,9 @@ def test_markers_clear_as_each_field_becomes_valid(window: Any, qtbot: Any) -> N
 
     page = page_of(window, PlansPage)
     row = next(r for r in page.model.rows() if r.obligation.unit_name == "UBND huyện Ba Tơ")
-    dialog = SubmissionDialog(window.db, get_obligation(window.db, row.id, AS_OF),
-                              today=TODAY, parent=window)
+    dialog = SubmissionDialog(
+        window.db, get_obligation(window.db, row.id, AS_OF), today=TODAY, parent=window
+    )
     qtbot.addWidget(dialog)
     dialog.show()
     type_text(dialog.signed_edit, "31/04/2018")
@@ -109,8 +116,7 @@ def test_markers_clear_as_each_field_becomes_valid(window: Any, qtbot: Any) -> N
     assert not dialog.isVisible()
 
 
-def test_settings_asks_before_dropping_changes(window: Any, qtbot: Any,
-                                               message_log: Any) -> None:
+def test_settings_asks_before_dropping_changes(window: Any, qtbot: Any, message_log: Any) -> None:
     from ui.dialogs.settings_dialog import SettingsDialog
 
     dialog = SettingsDialog(window.db, window)

@@ -45,11 +45,17 @@ def _names(db: Database) -> set[str]:
     return {u.name for u in list_units(db)}
 
 
-def test_untick_import_then_undo(qtbot: Any, qtmodeltester: Any, sample_db: Database,
-                                 tmp_path: Path) -> None:
-    path = _units_file(tmp_path, [
-        ["UBND xã A", None, "xã"], ["UBND xã B", None, "xã"],
-        ["UBND huyện Bình Sơn", None, None, None, "[xoá]", "Châu Ổ"]])
+def test_untick_import_then_undo(
+    qtbot: Any, qtmodeltester: Any, sample_db: Database, tmp_path: Path
+) -> None:
+    path = _units_file(
+        tmp_path,
+        [
+            ["UBND xã A", None, "xã"],
+            ["UBND xã B", None, "xã"],
+            ["UBND huyện Bình Sơn", None, None, None, "[xoá]", "Châu Ổ"],
+        ],
+    )
     dialog = ImportDialog(sample_db, "units", path, today=TODAY)
     qtbot.addWidget(dialog)
     dialog.resize(1366, 700)
@@ -61,12 +67,12 @@ def test_untick_import_then_undo(qtbot: Any, qtmodeltester: Any, sample_db: Data
     assert "Chức danh thủ trưởng: “Chủ tịch UBND” → (trống)" in tip
     assert "Địa chỉ: (trống) → “Châu Ổ”" in tip
     assert "3 dòng đang được chọn" in dialog.summary_label.text()
-    assert "Đã đọc trang tính \"Nhập liệu\"" in dialog.summary_label.text()
+    assert 'Đã đọc trang tính "Nhập liệu"' in dialog.summary_label.text()
     dialog.grab().save(str(tmp_path / "import-preview.png"))
-    assert model.setData(model.index(0, 0), Qt.CheckState.Unchecked.value,
-                         Qt.ItemDataRole.CheckStateRole)
-    assert model.data(model.index(0, 0), Qt.ItemDataRole.CheckStateRole) == \
-        Qt.CheckState.Unchecked
+    assert model.setData(
+        model.index(0, 0), Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole
+    )
+    assert model.data(model.index(0, 0), Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Unchecked
     assert "2 dòng đang được chọn" in dialog.summary_label.text()
     dialog.changes_only_button.setChecked(True)
     assert not any(dialog.table.isRowHidden(r) for r in range(3))  # all three write something
@@ -74,8 +80,7 @@ def test_untick_import_then_undo(qtbot: Any, qtmodeltester: Any, sample_db: Data
     dialog.untick_all_button.click()
     assert not dialog.import_button.isEnabled()
     dialog.tick_all_button.click()
-    model.setData(model.index(0, 0), Qt.CheckState.Unchecked.value,
-                  Qt.ItemDataRole.CheckStateRole)
+    model.setData(model.index(0, 0), Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole)
     with qtbot.waitSignal(dialog.imported, timeout=5000):
         qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
     done = dialog.import_result
@@ -91,9 +96,9 @@ def test_untick_import_then_undo(qtbot: Any, qtmodeltester: Any, sample_db: Data
     assert unit.head_title == "Chủ tịch UBND" and unit.address == ""
 
 
-def test_rows_with_nothing_to_write_cannot_be_ticked(qtbot: Any, qtmodeltester: Any,
-                                                     sample_db: Database,
-                                                     tmp_path: Path) -> None:
+def test_rows_with_nothing_to_write_cannot_be_ticked(
+    qtbot: Any, qtmodeltester: Any, sample_db: Database, tmp_path: Path
+) -> None:
     path = _units_file(tmp_path, [["UBND huyện Bình Sơn", None, None]])
     dialog = ImportDialog(sample_db, "units", path, today=TODAY)
     qtbot.addWidget(dialog)
@@ -103,13 +108,15 @@ def test_rows_with_nothing_to_write_cannot_be_ticked(qtbot: Any, qtmodeltester: 
     index = dialog.model.index(0, 0)
     assert not dialog.model.flags(index) & Qt.ItemFlag.ItemIsUserCheckable
     assert dialog.model.data(index, Qt.ItemDataRole.CheckStateRole) is None
-    assert not dialog.model.setData(index, Qt.CheckState.Unchecked.value,
-                                    Qt.ItemDataRole.CheckStateRole)
+    assert not dialog.model.setData(
+        index, Qt.CheckState.Unchecked.value, Qt.ItemDataRole.CheckStateRole
+    )
     assert not dialog.import_button.isEnabled()
 
 
-def test_cancel_while_reading_keeps_the_window_responsive(qtbot: Any, sample_db: Database,
-                                                          tmp_path: Path) -> None:
+def test_cancel_while_reading_keeps_the_window_responsive(
+    qtbot: Any, sample_db: Database, tmp_path: Path
+) -> None:
     tasks.set_synchronous(False)
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -128,11 +135,13 @@ def test_cancel_while_reading_keeps_the_window_responsive(qtbot: Any, sample_db:
     assert not dialog.cancel_button.isVisible() and dialog.preview is None
     assert not dialog.import_button.isEnabled()
     from PySide6.QtCore import QThreadPool
+
     assert QThreadPool.globalInstance().waitForDone(20_000)
 
 
-def test_hostile_file_is_refused_in_the_dialog(qtbot: Any, sample_db: Database,
-                                               tmp_path: Path) -> None:
+def test_hostile_file_is_refused_in_the_dialog(
+    qtbot: Any, sample_db: Database, tmp_path: Path
+) -> None:
     import zipfile
 
     path = _units_file(tmp_path, [["UBND xã A", None, "xã"]])
@@ -141,7 +150,8 @@ def test_hostile_file_is_refused_in_the_dialog(qtbot: Any, sample_db: Database,
     parts["xl/worksheets/sheet1.xml"] = (
         b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
         b'<sheetData><row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c>'
-        b"</row></sheetData></worksheet>")
+        b"</row></sheetData></worksheet>"
+    )
     with zipfile.ZipFile(path, "w") as zf:
         for name, data in parts.items():
             zf.writestr(name, data)
@@ -152,16 +162,19 @@ def test_hostile_file_is_refused_in_the_dialog(qtbot: Any, sample_db: Database,
     assert not dialog.import_button.isEnabled()
 
 
-def test_import_history_dialog_undoes_a_past_import(qtbot: Any, qtmodeltester: Any,
-                                                    sample_db: Database, tmp_path: Path,
-                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_import_history_dialog_undoes_a_past_import(
+    qtbot: Any,
+    qtmodeltester: Any,
+    sample_db: Database,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from ui.dialogs import messages
 
     monkeypatch.setattr(messages, "confirm", lambda *a, **k: True)
     for name in ("A", "B"):
         path = _units_file(tmp_path, [[f"UBND xã {name}", None, "xã"]], f"{name}.xlsx")
-        apply_import(sample_db, preview_import(sample_db, "units", path, today=TODAY),
-                     today=TODAY)
+        apply_import(sample_db, preview_import(sample_db, "units", path, today=TODAY), today=TODAY)
     dialog = ImportHistoryDialog(sample_db)
     qtbot.addWidget(dialog)
     qtmodeltester.check(dialog.model)
@@ -178,16 +191,21 @@ def test_import_history_dialog_undoes_a_past_import(qtbot: Any, qtmodeltester: A
     dialog.grab().save(str(tmp_path / "import-history.png"))
 
 
-def test_history_dialog_restores_a_version(qtbot: Any, sample_db: Database,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_history_dialog_restores_a_version(
+    qtbot: Any, sample_db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from ui.dialogs import messages
 
     monkeypatch.setattr(messages, "confirm", lambda *a, **k: True)
     unit = next(u for u in list_units(sample_db) if u.name == "Sở Tài chính")
-    update_unit(sample_db, unit.id, UnitInput(name=unit.name, kind=unit.kind, short_name="STC",
-                                              head_title="Giám đốc"))
-    update_unit(sample_db, unit.id, UnitInput(name=unit.name, kind=unit.kind, short_name="",
-                                              head_title=""))
+    update_unit(
+        sample_db,
+        unit.id,
+        UnitInput(name=unit.name, kind=unit.kind, short_name="STC", head_title="Giám đốc"),
+    )
+    update_unit(
+        sample_db, unit.id, UnitInput(name=unit.name, kind=unit.kind, short_name="", head_title="")
+    )
     dialog = HistoryDialog(sample_db, "unit", unit.id, unit.name)
     qtbot.addWidget(dialog)
     assert dialog.restore_button.isVisibleTo(dialog)
@@ -203,39 +221,56 @@ def test_history_dialog_restores_a_version(qtbot: Any, sample_db: Database,
 
 
 def test_submission_form_warns_about_a_receipt_after_the_unit_ended(
-        qtbot: Any, sample_db: Database) -> None:
+    qtbot: Any, sample_db: Database
+) -> None:
     from app.services.obligations import list_obligations
     from ui.dialogs.submission_dialog import SubmissionDialog
 
     unit = next(u for u in list_units(sample_db) if u.name == "UBND huyện Bình Sơn")
-    update_unit(sample_db, unit.id, UnitInput(name=unit.name, kind="huyen",
-                                              short_name=unit.short_name,
-                                              valid_to=dt.date(2018, 4, 26)))
+    update_unit(
+        sample_db,
+        unit.id,
+        UnitInput(
+            name=unit.name, kind="huyen", short_name=unit.short_name, valid_to=dt.date(2018, 4, 26)
+        ),
+    )
     today = dt.date(2018, 12, 31)
-    row = next(r for r in list_obligations(sample_db, today, unit_id=unit.id)
-               if r.period_key == "-")
+    row = next(
+        r for r in list_obligations(sample_db, today, unit_id=unit.id) if r.period_key == "-"
+    )
     dialog = SubmissionDialog(sample_db, row, today=today)
     qtbot.addWidget(dialog)
     dialog.received_edit.setText("25/04/2018")
     assert not dialog.received_warning.isVisibleTo(dialog)
     dialog.received_edit.setText("27/04/2018")
     assert dialog.received_warning.isVisibleTo(dialog)
-    assert "sau ngày UBND huyện Bình Sơn hết hiệu lực (26/04/2018)" in \
-        dialog.received_warning.text()
+    assert (
+        "sau ngày UBND huyện Bình Sơn hết hiệu lực (26/04/2018)" in dialog.received_warning.text()
+    )
     dialog.received_edit.setText("27/04")  # not a date yet: no warning, no error
     assert not dialog.received_warning.isVisibleTo(dialog)
 
 
 def test_history_dialog_puts_a_directive_back_to_before_a_change(
-        qtbot: Any, sample_db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    qtbot: Any, sample_db: Database, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     from app.services import directives
     from ui.dialogs import messages
 
     monkeypatch.setattr(messages, "confirm", lambda *a, **k: True)
     d = directives.list_directives(sample_db)[0]
-    directives.update_directive(sample_db, d.id, directives.DirectiveInput(
-        number_symbol=d.number_symbol, signed_date=d.signed_date, issuer=d.issuer,
-        signer=d.signer, subject="Gõ nhầm", basis=d.basis))
+    directives.update_directive(
+        sample_db,
+        d.id,
+        directives.DirectiveInput(
+            number_symbol=d.number_symbol,
+            signed_date=d.signed_date,
+            issuer=d.issuer,
+            signer=d.signer,
+            subject="Gõ nhầm",
+            basis=d.basis,
+        ),
+    )
     dialog = HistoryDialog(sample_db, "directive", d.id, d.number_symbol)
     qtbot.addWidget(dialog)
     dialog.resize(1000, 560)
@@ -247,10 +282,10 @@ def test_history_dialog_puts_a_directive_back_to_before_a_change(
     assert dialog.entries_model.index(0, 2).data() == "Khôi phục"
 
 
-def test_changes_only_hides_rows_that_write_nothing(qtbot: Any, sample_db: Database,
-                                                    tmp_path: Path) -> None:
-    path = _units_file(tmp_path, [["UBND huyện Bình Sơn", None, None],
-                                  ["UBND xã Mới", None, "xã"]])
+def test_changes_only_hides_rows_that_write_nothing(
+    qtbot: Any, sample_db: Database, tmp_path: Path
+) -> None:
+    path = _units_file(tmp_path, [["UBND huyện Bình Sơn", None, None], ["UBND xã Mới", None, "xã"]])
     dialog = ImportDialog(sample_db, "units", path, today=TODAY)
     qtbot.addWidget(dialog)
     dialog.start()

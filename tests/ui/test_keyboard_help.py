@@ -24,11 +24,13 @@ def _search_and_view(page: Any) -> tuple[Any, Any]:
     return page.search_box, page.table
 
 
-@pytest.mark.parametrize("page_cls", [PlansPage, ReportsPage, DirectivesPage, UnitsPage,
-                                      WarningsPage])
+@pytest.mark.parametrize(
+    "page_cls", [PlansPage, ReportsPage, DirectivesPage, UnitsPage, WarningsPage]
+)
 @pytest.mark.parametrize("key", [Qt.Key.Key_Down, Qt.Key.Key_Return])
-def test_search_then_down_or_enter_reaches_the_first_row(window: Any, page_cls: type,
-                                                         key: Qt.Key) -> None:
+def test_search_then_down_or_enter_reaches_the_first_row(
+    window: Any, page_cls: type, key: Qt.Key
+) -> None:
     page = page_of(window, page_cls)
     search, view = _search_and_view(page)
     window.page_actions["focus_search"].trigger()
@@ -43,8 +45,9 @@ def test_search_then_down_or_enter_reaches_the_first_row(window: Any, page_cls: 
     assert search.text() == "" and search.hasFocus()
 
 
-@pytest.mark.parametrize("page_cls", [PlansPage, ReportsPage, DirectivesPage, UnitsPage,
-                                      WarningsPage])
+@pytest.mark.parametrize(
+    "page_cls", [PlansPage, ReportsPage, DirectivesPage, UnitsPage, WarningsPage]
+)
 def test_esc_clears_the_search_on_every_tab(window: Any, page_cls: type) -> None:
     page = page_of(window, page_cls)
     search, _view = _search_and_view(page)
@@ -100,8 +103,11 @@ def test_lists_keep_the_columns_up_to_the_unit_in_place(window: Any, qtbot: Any)
 
 
 def test_f1_opens_the_guide_at_the_tab_section(window: Any, qtbot: Any) -> None:
-    for page_cls, heading in ((WarningsPage, "Thẻ Cảnh báo hạn"), (UnitsPage, "Thẻ Đơn vị"),
-                              (PlansPage, "Thẻ Đăng ký kế hoạch và Tiếp nhận báo cáo")):
+    for page_cls, heading in (
+        (WarningsPage, "Thẻ Cảnh báo hạn"),
+        (UnitsPage, "Thẻ Đơn vị"),
+        (PlansPage, "Thẻ Đăng ký kế hoạch và Tiếp nhận báo cáo"),
+    ):
         page_of(window, page_cls)
         QTest.keyClick(window.tabs, Qt.Key.Key_F1)
         help_window = window.help_actions.help_window
@@ -126,8 +132,7 @@ def test_guide_search_ignores_accents_and_shows_screenshots(window: Any, qtbot: 
     assert help_window.found_label.text() == "Không thấy"
 
 
-def test_sample_data_item_only_while_the_data_is_empty(empty_window: Any,
-                                                       message_log: Any) -> None:
+def test_sample_data_item_only_while_the_data_is_empty(empty_window: Any, message_log: Any) -> None:
     actions = empty_window.help_actions
     actions.update_sample_action()
     assert actions.sample_action.isVisible()

@@ -31,8 +31,11 @@ def filled(sample_db):
     plan = next(t for t in directive.tasks if t.kind is TaskKind.ONE_OFF)
     rows = intake_rows(sample_db, DAY, task_id=plan.id)
     for i, symbol in enumerate(("45/KH-UBND", "46/KH-UBND")):
-        submissions.record_submission(sample_db, SubmissionInput(
-            rows[0].id, symbol, dt.date(2018, 4, 20 + i), dt.date(2018, 4, 25 + i)), today=DAY)
+        submissions.record_submission(
+            sample_db,
+            SubmissionInput(rows[0].id, symbol, dt.date(2018, 4, 20 + i), dt.date(2018, 4, 25 + i)),
+            today=DAY,
+        )
     return sample_db, directive, plan, rows[0].id
 
 
@@ -72,8 +75,15 @@ def test_every_model_passes_through_the_proxy(qtmodeltester, filled) -> None:
 
 
 def test_empty_models_pass(qtmodeltester) -> None:
-    for cls in (UnitsModel, DirectivesModel, TasksModel, IntakeModel, SubmissionsModel,
-                HistoryModel, ChangesModel):
+    for cls in (
+        UnitsModel,
+        DirectivesModel,
+        TasksModel,
+        IntakeModel,
+        SubmissionsModel,
+        HistoryModel,
+        ChangesModel,
+    ):
         qtmodeltester.check(cls(), force_py=True)
 
 

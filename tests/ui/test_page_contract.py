@@ -44,11 +44,16 @@ def test_every_tab_is_a_loaded_page(window) -> None:  # type: ignore[no-untyped-
 def test_each_page_reloads_only_what_concerns_it(window, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     counts = _count_refreshes(window, monkeypatch)
     window.broadcast(Change.DAY)
-    assert counts == {"DashboardPage": 1, "WarningsPage": 1, "PlansPage": 1, "ReportsPage": 1,
-                      "DirectivesPage": 0, "UnitsPage": 0}
+    assert counts == {
+        "DashboardPage": 1,
+        "WarningsPage": 1,
+        "PlansPage": 1,
+        "ReportsPage": 1,
+        "DirectivesPage": 0,
+        "UnitsPage": 0,
+    }
     window.broadcast(Change.UNITS)
-    assert all(n == 2 for name, n in counts.items() if name not in ("DirectivesPage",
-                                                                    "UnitsPage"))
+    assert all(n == 2 for name, n in counts.items() if name not in ("DirectivesPage", "UnitsPage"))
     assert counts["DirectivesPage"] == 1 and counts["UnitsPage"] == 1
     reminded: list[int] = []
     warnings = next(p for p in window.pages if isinstance(p, WarningsPage))
@@ -60,9 +65,10 @@ def test_each_page_reloads_only_what_concerns_it(window, monkeypatch) -> None:  
 def test_a_write_is_broadcast_once_by_its_page(window, monkeypatch, qtbot) -> None:  # type: ignore[no-untyped-def]
     page = next(p for p in window.pages if isinstance(p, UnitsPage))
     window.tabs.setCurrentWidget(page)
-    first, second = sorted((u for u in units.list_units(window.db)
-                            if u.kind is page.model.rows()[0].kind),
-                           key=lambda u: (u.sort_order, u.id))[:2]
+    first, second = sorted(
+        (u for u in units.list_units(window.db) if u.kind is page.model.rows()[0].kind),
+        key=lambda u: (u.sort_order, u.id),
+    )[:2]
     page.table.select_id(second.id)
     counts = _count_refreshes(window, monkeypatch)
     with qtbot.waitSignal(window.changed) as changed:
@@ -76,7 +82,8 @@ def test_a_write_is_broadcast_once_by_its_page(window, monkeypatch, qtbot) -> No
 
 
 def test_an_operation_refused_says_why_and_changes_nothing(  # type: ignore[no-untyped-def]
-        window, message_log, monkeypatch) -> None:
+    window, message_log, monkeypatch
+) -> None:
     page = next(p for p in window.pages if isinstance(p, DirectivesPage))
     counts = _count_refreshes(window, monkeypatch)
 
@@ -92,6 +99,9 @@ def test_an_operation_refused_says_why_and_changes_nothing(  # type: ignore[no-u
     called: list[int] = []
     from ui.pages.base import Confirm
 
-    page.operate(lambda: called.append(1), change=Change.DIRECTIVES,
-                 confirm=Confirm("Xoá", "Xoá?", yes="Xoá"))
+    page.operate(
+        lambda: called.append(1),
+        change=Change.DIRECTIVES,
+        confirm=Confirm("Xoá", "Xoá?", yes="Xoá"),
+    )
     assert called == [] and message_log.confirms == ["Xoá?"]

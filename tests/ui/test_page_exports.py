@@ -32,19 +32,23 @@ def _sheet(path: Path) -> tuple[str, list[str], list[list[Any]]]:
 def _shown_first_column(view) -> list[str]:
     model = view.model()
     first = min(range(model.columnCount()), key=lambda c: view.horizontalHeader().visualIndex(c))
-    return [str(model.index(r, first).data(Qt.ItemDataRole.DisplayRole) or "").strip()
-            for r in range(model.rowCount())]
+    return [
+        str(model.index(r, first).data(Qt.ItemDataRole.DisplayRole) or "").strip()
+        for r in range(model.rowCount())
+    ]
 
 
 def _same_rows(path: Path, view, extra_columns: int = 0) -> tuple[str, list[list[Any]]]:
     title, header, rows = _sheet(path)
     model = view.model()
-    assert len(header) == extra_columns + sum(1 for c in range(model.columnCount())
-                                              if not view.isColumnHidden(c))
+    assert len(header) == extra_columns + sum(
+        1 for c in range(model.columnCount()) if not view.isColumnHidden(c)
+    )
     assert len(rows) == model.rowCount() > 0
     shown = _shown_first_column(view)
-    exported = [f"{r[0]:%d/%m/%Y}" if hasattr(r[0], "strftime") else str(r[0] or "").strip()
-                for r in rows]
+    exported = [
+        f"{r[0]:%d/%m/%Y}" if hasattr(r[0], "strftime") else str(r[0] or "").strip() for r in rows
+    ]
     assert exported == shown
     return title, rows
 
@@ -120,16 +124,18 @@ def test_dashboard_exports_the_matrix_and_the_table(window, tmp_path: Path) -> N
     assert matrix is not None
     page.export_excel(tmp_path / "m.xlsx")
     title, _ = _same_rows(tmp_path / "m.xlsx", page.matrix.view)
-    assert title == (f"Ma trận đầy đủ — {matrix.directive_symbol} — {matrix.task_title} — "
-                     "tính đến 02/05/2018")
+    assert title == (
+        f"Ma trận đầy đủ — {matrix.directive_symbol} — {matrix.task_title} — tính đến 02/05/2018"
+    )
     page.sections.setCurrentIndex(SECTION_TABLE)
     page.export_excel(tmp_path / "t.xlsx")
     title, _ = _same_rows(tmp_path / "t.xlsx", page.table)
     assert title.startswith("Tổng hợp theo nhiệm vụ")
 
 
-def test_file_menu_and_ctrl_e_export_the_current_page(window, tmp_path: Path,
-                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+def test_file_menu_and_ctrl_e_export_the_current_page(
+    window, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from ui.widgets import export_button
 
     target = tmp_path / "menu.xlsx"
@@ -145,9 +151,13 @@ def test_file_menu_and_ctrl_e_export_the_current_page(window, tmp_path: Path,
 
 def test_print_buttons_open_the_right_document(window, monkeypatch: pytest.MonkeyPatch) -> None:
     calls: list[tuple[str, int | None, int | None]] = []
-    monkeypatch.setattr(window, "open_document_dialog",
-                        lambda kind, directive_id=None, unit_id=None:
-                        calls.append((DocumentKind(kind), directive_id, unit_id)))
+    monkeypatch.setattr(
+        window,
+        "open_document_dialog",
+        lambda kind, directive_id=None, unit_id=None: calls.append(
+            (DocumentKind(kind), directive_id, unit_id)
+        ),
+    )
     plans = page_of(window, PlansPage)
     directive_id = plans.directive_combo.currentData()
     plans.print_summary_action.trigger()

@@ -32,8 +32,13 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _drop(widget: Any, paths: list[Path]) -> None:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
-    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime,
-                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    event = QDropEvent(
+        QPointF(10, 10),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
     widget.dropEvent(event)
 
 
@@ -43,22 +48,25 @@ def _submissions(window: Any) -> int:
 
 
 def test_dropping_the_14_district_plans_and_confirming_them_with_the_keyboard(
-        qtbot: Any, qtmodeltester: Any, window: Any, corpus: Path) -> None:
+    qtbot: Any, qtmodeltester: Any, window: Any, corpus: Path
+) -> None:
     from ui.pages.warnings_page import WarningsPage
 
     warnings = page_of(window, WarningsPage)
     overdue_before = warnings.counts.overdue
     page = page_of(window, PlansPage)
     assert page.current_count == 14  # every district plan overdue on 02/05/2018
-    plans = sorted(corpus / d.file_name for d in plan_corpus()
-                   if d.task == "plan" and d.fmt == "pdf")
+    plans = sorted(
+        corpus / d.file_name for d in plan_corpus() if d.task == "plan" and d.fmt == "pdf"
+    )
     assert len(plans) == 14
     _drop(page, plans)
     dialog = window.receive_files_dialog
     qtbot.waitUntil(lambda: dialog.model.rowCount() == 14 and not dialog.reading)
     qtmodeltester.check(dialog.model)
-    expected = {o.unit_name: o.id for o in list_obligations(window.db, TODAY)
-                if o.task_kind.value == "once"}
+    expected = {
+        o.unit_name: o.id for o in list_obligations(window.db, TODAY) if o.task_kind.value == "once"
+    }
     for row in dialog.model.rows():
         assert row.obligation_id == expected[row.unit_label], row.result.name
         assert not row.unsure, (row.result.name, row.unsure)
@@ -92,8 +100,13 @@ def test_dropping_the_14_district_plans_and_confirming_them_with_the_keyboard(
 
 
 def test_unsure_cells_are_coloured_and_named_and_a_correction_makes_them_sure(
-        qtbot: Any, qtmodeltester: Any, window: Any, corpus: Path,
-        message_log: MessageLog, tmp_path: Path) -> None:
+    qtbot: Any,
+    qtmodeltester: Any,
+    window: Any,
+    corpus: Path,
+    message_log: MessageLog,
+    tmp_path: Path,
+) -> None:
     report = corpus / "bao-cao-6t-so-03.pdf"  # signed in June: after "today" (02/05/2018)
     empty = tmp_path / "rong.pdf"
     empty.write_bytes(b"")
@@ -108,8 +121,9 @@ def test_unsure_cells_are_coloured_and_named_and_a_correction_makes_them_sure(
     assert "ngày ký" in model.index(0, COLUMN_INDEX["check"]).data()  # the text label too
     assert "tương lai" in model.data(date_cell, Qt.ItemDataRole.ToolTipRole)
     assert "0 byte" in model.index(1, COLUMN_INDEX["status"]).data()
-    assert not model.flags(model.index(1, COLUMN_INDEX["number_symbol"])) \
-        & Qt.ItemFlag.ItemIsEditable
+    assert (
+        not model.flags(model.index(1, COLUMN_INDEX["number_symbol"])) & Qt.ItemFlag.ItemIsEditable
+    )
 
     # She corrects the date (here: a date before today); the cell is no longer unsure.
     assert model.setData(date_cell, "28/04/2018")
@@ -131,7 +145,8 @@ def test_ctrl_o_is_in_the_file_menu(window: Any) -> None:
 
 
 def test_reading_runs_in_the_background_and_can_be_stopped(
-        qtbot: Any, window: Any, corpus: Path) -> None:
+    qtbot: Any, window: Any, corpus: Path
+) -> None:
     from ui import tasks
     from ui.receive_actions import receive_files
 
@@ -146,8 +161,7 @@ def test_reading_runs_in_the_background_and_can_be_stopped(
         dialog.model.clear()
         dialog.add_paths(plans[:4])
         assert dialog.model.rowCount() == 0  # returned at once; the rows arrive one by one
-        qtbot.waitUntil(lambda: dialog.model.rowCount() == 4 and not dialog.reading,
-                        timeout=30_000)
+        qtbot.waitUntil(lambda: dialog.model.rowCount() == 4 and not dialog.reading, timeout=30_000)
         assert [r.result.name for r in dialog.model.rows()] == [p.name for p in plans[:4]]
     finally:
         tasks.wait_for_background()
@@ -156,7 +170,8 @@ def test_reading_runs_in_the_background_and_can_be_stopped(
 
 
 def test_a_report_dropped_on_the_report_tab_is_corrected_with_the_keyboard(
-        qtbot: Any, window: Any, corpus: Path) -> None:
+    qtbot: Any, window: Any, corpus: Path
+) -> None:
     from ui.pages.reports_page import ReportsPage
 
     page = page_of(window, ReportsPage)
@@ -182,7 +197,8 @@ def test_a_report_dropped_on_the_report_tab_is_corrected_with_the_keyboard(
 
 
 def test_a_scan_without_ocr_is_typed_in_by_hand_and_recorded_with_its_file(
-        qtbot: Any, window: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    qtbot: Any, window: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from PIL import Image
 
     from app.reading import text as text_module
@@ -199,8 +215,11 @@ def test_a_scan_without_ocr_is_typed_in_by_hand_and_recorded_with_its_file(
     assert model.setData(model.index(0, COLUMN_INDEX["unit"]), unit[0])
     choices = dict(dialog._obligation_choices(model.row_at(0)))
     plan = next(i for i, label in choices.items() if label.startswith("Xây dựng kế hoạch"))
-    for key, value in (("obligation", plan), ("number_symbol", "31/KH-UBND"),
-                       ("signed_date", "27/04/2018")):
+    for key, value in (
+        ("obligation", plan),
+        ("number_symbol", "31/KH-UBND"),
+        ("signed_date", "27/04/2018"),
+    ):
         assert model.setData(model.index(0, COLUMN_INDEX[key]), value), key
     assert not model.row_at(0).unsure
     dialog.table.selectRow(0)

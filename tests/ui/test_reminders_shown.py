@@ -45,15 +45,19 @@ def window(qtbot: Any, sample_db: Database) -> Any:
 
 
 def _page(window: Any) -> WarningsPage:
-    found = next(window.tabs.widget(i) for i in range(window.tabs.count())
-                 if isinstance(window.tabs.widget(i), WarningsPage))
+    found = next(
+        window.tabs.widget(i)
+        for i in range(window.tabs.count())
+        if isinstance(window.tabs.widget(i), WarningsPage)
+    )
     window.tabs.setCurrentWidget(found)
     return found
 
 
 def _reminded(page: WarningsPage) -> dict[tuple[int, int], str]:
-    titles = [page.model.headerData(c, Qt.Orientation.Horizontal)
-              for c in range(page.model.columnCount())]
+    titles = [
+        page.model.headerData(c, Qt.Orientation.Horizontal) for c in range(page.model.columnCount())
+    ]
     column = titles.index(REMINDED_TITLE)
     assert titles[column - 1] == "Đơn vị"  # in sight, beside the unit
     out = {}
@@ -63,29 +67,40 @@ def _reminded(page: WarningsPage) -> dict[tuple[int, int], str]:
     return out
 
 
-def test_warnings_show_the_reminders_sent(qtbot: Any, qtmodeltester: Any, window: Any,
-                                          sample_db: Database, tmp_path: Path) -> None:
+def test_warnings_show_the_reminders_sent(
+    qtbot: Any, qtmodeltester: Any, window: Any, sample_db: Database, tmp_path: Path
+) -> None:
     page = _page(window)
     qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=10_000)
     first = page.model.row_at(0)
     assert _reminded(page)[(first.unit_id, first.directive_id)] == ""
     # A reminder printed from the window: the column follows at once.
-    options = DocumentOptions(DocumentKind.REMINDER, dt.date(2018, 8, 15), first.directive_id,
-                              unit_ids=(first.unit_id,))
+    options = DocumentOptions(
+        DocumentKind.REMINDER, dt.date(2018, 8, 15), first.directive_id, unit_ids=(first.unit_id,)
+    )
     generated = generate(sample_db, options, tmp_path / "cv.pdf")
     keep_issued(sample_db, options, generated)
     dialog = window.open_document_dialog("reminder", directive_id=first.directive_id)
     qtbot.addWidget(dialog)
     dialog.issuedKept.emit(1)  # what a print or a save emits
-    assert _reminded(page)[(first.unit_id, first.directive_id)] == \
-        "đã đôn đốc lần 1, ngày 15/08/2018"
+    assert (
+        _reminded(page)[(first.unit_id, first.directive_id)] == "đã đôn đốc lần 1, ngày 15/08/2018"
+    )
     # A second one, with the clerk's issue date: "lần 2", that day.
-    record_issued(sample_db, IssuedInput(kind="reminder", as_of=DAY, directive_id=
-                                         first.directive_id, issued_date=dt.date(2018, 8, 28),
-                                         unit_ids=(first.unit_id,)))
+    record_issued(
+        sample_db,
+        IssuedInput(
+            kind="reminder",
+            as_of=DAY,
+            directive_id=first.directive_id,
+            issued_date=dt.date(2018, 8, 28),
+            unit_ids=(first.unit_id,),
+        ),
+    )
     page.refresh()
-    assert _reminded(page)[(first.unit_id, first.directive_id)] == \
-        "đã đôn đốc lần 2, ngày 28/08/2018"
+    assert (
+        _reminded(page)[(first.unit_id, first.directive_id)] == "đã đôn đốc lần 2, ngày 28/08/2018"
+    )
     index = page.model.index(0, 0)
     assert "Đã đôn đốc lần 2, ngày 28/08/2018." in index.data(Qt.ItemDataRole.ToolTipRole)
     # Seen on a day before both were sent: none.
@@ -111,9 +126,9 @@ def test_warnings_open_the_unit_reminder_of_the_selected_row(qtbot: Any, window:
     assert page.unit_reminder_button.isVisibleTo(page)
 
 
-def test_issued_list_by_unit_shows_its_reminders(qtbot: Any, qtmodeltester: Any,
-                                                 window: Any, sample_db: Database,
-                                                 tmp_path: Path) -> None:
+def test_issued_list_by_unit_shows_its_reminders(
+    qtbot: Any, qtmodeltester: Any, window: Any, sample_db: Database, tmp_path: Path
+) -> None:
     directive = list_directives(sample_db)[0].id
     options = DocumentOptions(DocumentKind.REMINDER, dt.date(2018, 8, 15), directive)
     generated = generate(sample_db, options, tmp_path / "cv.pdf")
@@ -152,8 +167,9 @@ def test_issued_list_by_unit_shows_its_reminders(qtbot: Any, qtmodeltester: Any,
     numbering.number_edit.setText("một")
     shown: list[str] = []
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(messages_module, "show_error",
-                      lambda _p, exc, title="": shown.append(str(exc)))
+        patch.setattr(
+            messages_module, "show_error", lambda _p, exc, title="": shown.append(str(exc))
+        )
         assert not dialog.save_number(numbering)
     assert shown and "Số văn bản" in shown[0]
     history = dialog.history_dialog()
@@ -176,8 +192,9 @@ def test_issued_list_by_unit_shows_its_reminders(qtbot: Any, qtmodeltester: Any,
     assert dialog.model.rowCount() == 0
 
 
-def test_pages_open_the_list_and_the_unit_reminder(qtbot: Any, window: Any,
-                                                   sample_db: Database, tmp_path: Path) -> None:
+def test_pages_open_the_list_and_the_unit_reminder(
+    qtbot: Any, window: Any, sample_db: Database, tmp_path: Path
+) -> None:
     from app.services.obligations import list_obligations
     from app.status import Status
     from ui.dialogs.document_dialog import DocumentDialog
@@ -185,10 +202,14 @@ def test_pages_open_the_list_and_the_unit_reminder(qtbot: Any, window: Any,
     from ui.pages.directives_page import DirectivesPage
     from ui.pages.units_page import UnitsPage
 
-    owed = next(r for r in list_obligations(sample_db, DAY, statuses=[Status.OVERDUE])
-                if r.unit_name != "Sở Nội vụ")
-    options = DocumentOptions(DocumentKind.UNIT_REMINDER, dt.date(2018, 8, 20),
-                              unit_id=owed.unit_id)
+    owed = next(
+        r
+        for r in list_obligations(sample_db, DAY, statuses=[Status.OVERDUE])
+        if r.unit_name != "Sở Nội vụ"
+    )
+    options = DocumentOptions(
+        DocumentKind.UNIT_REMINDER, dt.date(2018, 8, 20), unit_id=owed.unit_id
+    )
     keep_issued(sample_db, options, generate(sample_db, options, tmp_path / "dv.pdf"))
     # The obligation's view says it was reminded (the consolidated letter counts).
     dialog = ObligationDialog(sample_db, owed.id, DAY)
@@ -198,8 +219,11 @@ def test_pages_open_the_list_and_the_unit_reminder(qtbot: Any, window: Any,
     qtbot.addWidget(early)
     assert early.reminded_label.text() == "Chưa gửi công văn đôn đốc"
 
-    units = next(window.tabs.widget(i) for i in range(window.tabs.count())
-                 if isinstance(window.tabs.widget(i), UnitsPage))
+    units = next(
+        window.tabs.widget(i)
+        for i in range(window.tabs.count())
+        if isinstance(window.tabs.widget(i), UnitsPage)
+    )
     window.tabs.setCurrentWidget(units)
     units.table.select_id(owed.unit_id)
     units.issued_button.click()
@@ -212,8 +236,11 @@ def test_pages_open_the_list_and_the_unit_reminder(qtbot: Any, window: Any,
     qtbot.addWidget(letter)
     assert letter.kind is DocumentKind.UNIT_REMINDER and letter.unit_id() == owed.unit_id
 
-    directives = next(window.tabs.widget(i) for i in range(window.tabs.count())
-                      if isinstance(window.tabs.widget(i), DirectivesPage))
+    directives = next(
+        window.tabs.widget(i)
+        for i in range(window.tabs.count())
+        if isinstance(window.tabs.widget(i), DirectivesPage)
+    )
     window.tabs.setCurrentWidget(directives)
     qtbot.waitUntil(lambda: directives.current() is not None, timeout=10_000)
     directives.issued_button.click()

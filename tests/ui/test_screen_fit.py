@@ -24,20 +24,35 @@ def _probe(screen: str, scale: float) -> dict[str, Any]:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     env.pop("QT_QPA_PLATFORM", None)  # the probe sets its own screen
     done = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "fit_probe.py"), "--screen", screen,
-         "--scale", str(scale)], capture_output=True, text=True, env=env, timeout=120,
-        check=False)
+        [
+            sys.executable,
+            str(ROOT / "tools" / "fit_probe.py"),
+            "--screen",
+            screen,
+            "--scale",
+            str(scale),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     return json.loads(done.stdout)
 
 
-@pytest.mark.parametrize(("screen", "scale", "logical"), [
-    ("1366x728", 1.0, [0, 0, 1366, 728]),     # 1366×768, taskbar 40 px
-    ("1920x1020", 1.5, [0, 0, 1280, 680]),    # 1920×1080 at 150 %, taskbar 60 px
-    ("1366x718", 1.25, [0, 0, 1093, 574]),    # a laptop's 1366×768 at 125 %, taskbar 50 px
-])
-def test_every_window_and_its_buttons_lie_on_the_screen(screen: str, scale: float,
-                                                        logical: list[int]) -> None:
+@pytest.mark.parametrize(
+    ("screen", "scale", "logical"),
+    [
+        ("1366x728", 1.0, [0, 0, 1366, 728]),  # 1366×768, taskbar 40 px
+        ("1920x1020", 1.5, [0, 0, 1280, 680]),  # 1920×1080 at 150 %, taskbar 60 px
+        ("1366x718", 1.25, [0, 0, 1093, 574]),  # a laptop's 1366×768 at 125 %, taskbar 50 px
+    ],
+)
+def test_every_window_and_its_buttons_lie_on_the_screen(
+    screen: str, scale: float, logical: list[int]
+) -> None:
     result = _probe(screen, scale)
     assert result["available"] == logical
     names = [w["name"] for w in result["windows"]]
@@ -46,7 +61,9 @@ def test_every_window_and_its_buttons_lie_on_the_screen(screen: str, scale: floa
     assert problems == {}
     for w in result["windows"]:
         if w["name"].startswith("dialog-") and w["name"] not in (
-                "dialog-lich-su", "dialog-nghia-vu"):  # those two close with the title bar
+            "dialog-lich-su",
+            "dialog-nghia-vu",
+        ):  # those two close with the title bar
             assert w["buttons"], f"{w['name']}: no action button found"
     main = next(w for w in result["windows"] if w["name"] == "main-window")
     assert main["min_width"] <= 960
@@ -63,8 +80,11 @@ def test_every_dialog_class_is_in_the_list_of_windows() -> None:
 
     listed = (ROOT / "tools" / "every_window.py").read_text(encoding="utf-8")
     tree = ast.parse(listed)
-    built = {node.func.id for node in ast.walk(tree)
-             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)}
+    built = {
+        node.func.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+    }
     missing = []
     for path in [*sorted((ROOT / "ui" / "dialogs").glob("*.py")), ROOT / "ui" / "help_window.py"]:
         for node in ast.parse(path.read_text(encoding="utf-8")).body:
@@ -91,7 +111,8 @@ def test_main_window_at_960_px_keeps_every_button_reachable(window: Any, qtbot: 
             top_left = button.mapTo(page, button.rect().topLeft())
             rect = QRect(top_left, button.size())
             assert bounds.contains(rect) or _scrolled(button), (
-                f"{type(page).__name__}: {button.text()!r} at {rect} outside {bounds}")
+                f"{type(page).__name__}: {button.text()!r} at {rect} outside {bounds}"
+            )
             assert button.width() >= button.minimumSizeHint().width() - 1, button.text()
 
 
@@ -120,8 +141,9 @@ def test_geometry_saved_off_screen_is_brought_back(window: Any, qtbot: Any) -> N
     assert inner.top() - TITLE_BAR >= area.top()
 
 
-def test_restored_geometry_from_a_larger_screen_fits(qtbot: Any, sample_db: Any,
-                                                     message_log: Any) -> None:
+def test_restored_geometry_from_a_larger_screen_fits(
+    qtbot: Any, sample_db: Any, message_log: Any
+) -> None:
     from ui import tasks
     from ui.main_window import MainWindow
     from ui.screen_fit import install_screen_fit

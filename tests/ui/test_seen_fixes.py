@@ -24,9 +24,9 @@ def test_print_dialog_offers_every_page(qtbot: Any) -> None:
         assert (spins["from"].value(), spins["to"].value()) == (1, 5)
 
 
-def test_open_file_that_the_system_cannot_open_says_so(qtbot: Any, db: Any, tmp_path: Any,
-                                                       monkeypatch: pytest.MonkeyPatch,
-                                                       message_log: Any) -> None:
+def test_open_file_that_the_system_cannot_open_says_so(
+    qtbot: Any, db: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch, message_log: Any
+) -> None:
     from ui.widgets import attachment_field
 
     target = tmp_path / "ke-hoach.xyz"

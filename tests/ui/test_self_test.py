@@ -13,11 +13,20 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_self_test_passes_without_a_display(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    }
     env["HOME"] = str(tmp_path)
-    done = subprocess.run([sys.executable, "-m", "app", "--self-test"], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "app", "--self-test"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     verdict = [line for line in done.stdout.splitlines() if line.startswith("SELF-TEST")]
     assert done.returncode == 0, done.stdout + done.stderr
     assert len(verdict) == 1 and verdict[0].startswith("SELF-TEST OK"), done.stdout

@@ -36,8 +36,9 @@ def no_ring(monkeypatch):
 def said(monkeypatch):
     shown: list[tuple[str, str]] = []
     monkeypatch.setattr(messages, "show_info", lambda _p, title, text: shown.append((title, text)))
-    monkeypatch.setattr(messages, "show_error",
-                        lambda _p, exc, title="": shown.append((title, str(exc))))
+    monkeypatch.setattr(
+        messages, "show_error", lambda _p, exc, title="": shown.append((title, str(exc)))
+    )
     return shown
 
 
@@ -108,8 +109,7 @@ def test_transfer_with_progress_then_replace(qtbot, sample_db, tmp_path, said, m
         copy.dispose()
     # the target has data now: the user is asked, and "replace" copies again
     asked: list[str] = []
-    monkeypatch.setattr(messages, "confirm",
-                        lambda _p, _t, text, **_k: asked.append(text) or True)
+    monkeypatch.setattr(messages, "confirm", lambda _p, _t, text, **_k: asked.append(text) or True)
     dialog = window.server_actions.run_transfer(sample_db.url, str(target), None)
     assert asked and "đã có dữ liệu" in asked[0]
     assert dialog.replace and dialog.result_value is not None and dialog.result_value.replaced
@@ -132,9 +132,12 @@ def test_cancelled_transfer_changes_nothing(qtbot, sample_db, tmp_path):
 
 
 def test_stale_edit_choice_shows_the_other_persons_values(qtbot):
-    exc = StaleEdit("Đơn vị \"UBND huyện Sơn Tịnh\" vừa được sửa bởi Nguyễn Văn A.",
-                    entity="unit", entity_id=1,
-                    current={"name": "UBND huyện Sơn Tịnh", "phone": "0255 111", "version": 3})
+    exc = StaleEdit(
+        'Đơn vị "UBND huyện Sơn Tịnh" vừa được sửa bởi Nguyễn Văn A.',
+        entity="unit",
+        entity_id=1,
+        current={"name": "UBND huyện Sơn Tịnh", "phone": "0255 111", "version": 3},
+    )
     seen: list[str] = []
 
     def click(label: str) -> None:
@@ -145,8 +148,12 @@ def test_stale_edit_choice_shows_the_other_persons_values(qtbot):
         button.click()
 
     QTimer.singleShot(0, lambda: click("Lưu bản của tôi đè lên"))
-    choice = messages.ask_stale_edit(None, exc, {"name": "Tên", "phone": "Điện thoại"},
-                                     mine={"name": "UBND huyện Sơn Tịnh", "phone": "0999"})
+    choice = messages.ask_stale_edit(
+        None,
+        exc,
+        {"name": "Tên", "phone": "Điện thoại"},
+        mine={"name": "UBND huyện Sơn Tịnh", "phone": "0999"},
+    )
     assert choice == messages.STALE_SAVE_MINE and exc.current_version == 3
     assert "Điện thoại: bản mới «0255 111» — bản của anh/chị «0999»" in seen[0]
     assert "Tên" not in seen[0]  # unchanged fields are not listed
@@ -161,8 +168,7 @@ def test_unreachable_saved_server_offers_the_dialog_and_the_file(qtbot, monkeypa
 
     connection.save_server_config(connection.ServerConfig(host="127.0.0.1", port=1))
     asked: list[str] = []
-    monkeypatch.setattr(messages, "confirm",
-                        lambda _p, _t, text, **_k: asked.append(text) or True)
+    monkeypatch.setattr(messages, "confirm", lambda _p, _t, text, **_k: asked.append(text) or True)
 
     def exec_dialog(self):
         if self._password_only:
@@ -201,7 +207,7 @@ def test_saved_server_password_asked_at_start(qtbot, monkeypatch, no_ring, db_ta
     try:
         assert db is not None and db.is_server
         saved = connection.config_path().read_text(encoding="utf-8")
-        assert "\"password\"" not in saved and f":{password}@" not in saved
+        assert '"password"' not in saved and f":{password}@" not in saved
     finally:
         if db is not None:
             db.dispose()

@@ -17,19 +17,37 @@ from ui.pages.units_page import UnitsPage
 
 def _other_pc_sets_phone(db, unit_id: int, phone: str) -> None:
     u = units.get_unit(db, unit_id)
-    units.update_unit(db, unit_id, UnitInput(
-        name=u.name, short_name=u.short_name, kind=u.kind.value, sort_order=u.sort_order,
-        head_title=u.head_title, address=u.address, phone=phone, email=u.email,
-        contact_person=u.contact_person, note=u.note, active=u.active,
-        valid_from=u.valid_from, valid_to=u.valid_to))
+    units.update_unit(
+        db,
+        unit_id,
+        UnitInput(
+            name=u.name,
+            short_name=u.short_name,
+            kind=u.kind.value,
+            sort_order=u.sort_order,
+            head_title=u.head_title,
+            address=u.address,
+            phone=phone,
+            email=u.email,
+            contact_person=u.contact_person,
+            note=u.note,
+            active=u.active,
+            valid_from=u.valid_from,
+            valid_to=u.valid_to,
+        ),
+    )
 
 
 @pytest.fixture
 def asked(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     record: dict[str, Any] = {"calls": [], "answers": []}
 
-    def ask(_parent: Any, exc: Any, labels: dict[str, str] | None = None,
-            mine: dict[str, object] | None = None) -> str:
+    def ask(
+        _parent: Any,
+        exc: Any,
+        labels: dict[str, str] | None = None,
+        mine: dict[str, object] | None = None,
+    ) -> str:
         record["calls"].append((exc, labels, mine))
         return record["answers"].pop(0)
 
@@ -100,8 +118,9 @@ def test_back_then_save_mine_later(qtbot, window, asked) -> None:
     assert units.get_unit(window.db, unit.id).name == unit.name + " (đã sửa)"
 
 
-def test_directive_form_saves_mine_after_another_pc_wrote_report_texts(qtbot, window,
-                                                                      asked) -> None:
+def test_directive_form_saves_mine_after_another_pc_wrote_report_texts(
+    qtbot, window, asked
+) -> None:
     from app.services import directives
     from ui.dialogs.directive_dialog import DirectiveDialog
 
@@ -110,8 +129,9 @@ def test_directive_form_saves_mine_after_another_pc_wrote_report_texts(qtbot, wi
     qtbot.addWidget(dialog)
     dialog.show()
     type_text(dialog.note_edit, "Ghi chu moi. ")
-    directives.save_report_texts(window.db, directive.id, assessment="Đánh giá của máy khác",
-                                 difficulties="", proposals="")
+    directives.save_report_texts(
+        window.db, directive.id, assessment="Đánh giá của máy khác", difficulties="", proposals=""
+    )
     asked["answers"] = [messages.STALE_BACK, messages.STALE_SAVE_MINE]
     dialog.save_button.click()
     assert dialog.isVisible()  # back: nothing lost

@@ -32,8 +32,9 @@ def test_the_core_is_imported_before_pyside6():
         "import PySide6.QtWidgets\n"
         "print(' '.join(order))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stderr
     order = result.stdout.split()
     first_qt = order.index("PySide6")

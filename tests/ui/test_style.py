@@ -44,8 +44,11 @@ def test_every_colour_of_the_window_is_named_in_ui_style():
 
     root = Path(__file__).resolve().parents[2] / "ui"
     literal = re.compile(r"#[0-9a-fA-F]{6}\b|#[0-9a-fA-F]{3}\b")
-    found = [f"{p.relative_to(root)}:{n}: {line.strip()}"
-             for p in sorted(root.rglob("*.py")) if p.name != "style.py"
-             for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1)
-             if literal.search(line)]
+    found = [
+        f"{p.relative_to(root)}:{n}: {line.strip()}"
+        for p in sorted(root.rglob("*.py"))
+        if p.name != "style.py"
+        for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), start=1)
+        if literal.search(line)
+    ]
     assert found == []

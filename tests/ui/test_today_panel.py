@@ -41,7 +41,8 @@ def test_rounds_of_the_day_open_their_letter(qtbot, window, sample_db, qtmodelte
     window.set_as_of(D(2018, 5, 2))
     rows = panel.rows()
     assert [(r.round.kind, len(r.round.units), r.pending) for r in rows] == [
-        (RoundKind.FIRST, 14, False)]
+        (RoundKind.FIRST, 14, False)
+    ]
     qtmodeltester.check(panel.model)
     assert page.sections.tabText(3) == "Việc cần làm hôm nay (1)"
     assert "1 việc đôn đốc" in panel.heading.text()
@@ -63,9 +64,16 @@ def test_rounds_of_the_day_open_their_letter(qtbot, window, sample_db, qtmodelte
     # three plans arrive; on 04/05 eleven districts have not answered
     plans = list_obligations(sample_db, D(2018, 5, 2), task_id=directive.tasks[0].id)
     for n, row in enumerate(plans[:3]):
-        record_submission(sample_db, SubmissionInput(
-            obligation_id=row.id, number_symbol=f"{n + 1}/KH", signed_date=D(2018, 5, 3),
-            received_date=D(2018, 5, 3)), today=D(2018, 5, 3))
+        record_submission(
+            sample_db,
+            SubmissionInput(
+                obligation_id=row.id,
+                number_symbol=f"{n + 1}/KH",
+                signed_date=D(2018, 5, 3),
+                received_date=D(2018, 5, 3),
+            ),
+            today=D(2018, 5, 3),
+        )
     window.set_as_of(D(2018, 5, 4))
     assert panel.rows() == [] and page.sections.tabText(3) == "Việc cần làm hôm nay"
     assert panel.unanswered_list.count() == 11

@@ -23,16 +23,26 @@ def _sorted_ids(model, column: str) -> list[int]:  # type: ignore[no-untyped-def
     proxy.setSourceModel(model)
     proxy.sort(model.column_index(column), Qt.SortOrder.AscendingOrder)
     rows = model.rows()
-    return [model.row_id(rows[proxy.mapToSource(proxy.index(i, 0)).row()])
-            for i in range(proxy.rowCount())]
+    return [
+        model.row_id(rows[proxy.mapToSource(proxy.index(i, 0)).row()])
+        for i in range(proxy.rowCount())
+    ]
 
 
 def test_tables_sort_units_in_the_unit_order(sample_db) -> None:  # type: ignore[no-untyped-def]
-    for name, order in (("Sở Đổi mới thử nghiệm", 3), ("Sở Dịch vụ thử nghiệm", 3),
-                        ("UBND huyện Thử Nghiệm", 0)):
-        units.create_unit(sample_db, units.UnitInput(
-            name=name, kind=UnitKind.DISTRICT if "huyện" in name else UnitKind.DEPARTMENT,
-            sort_order=order))
+    for name, order in (
+        ("Sở Đổi mới thử nghiệm", 3),
+        ("Sở Dịch vụ thử nghiệm", 3),
+        ("UBND huyện Thử Nghiệm", 0),
+    ):
+        units.create_unit(
+            sample_db,
+            units.UnitInput(
+                name=name,
+                kind=UnitKind.DISTRICT if "huyện" in name else UnitKind.DEPARTMENT,
+                sort_order=order,
+            ),
+        )
     expected = [u.id for u in units.list_units(sample_db)]
     model = UnitsModel()
     model.set_rows(list(reversed(units.list_units(sample_db))))

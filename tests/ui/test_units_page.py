@@ -75,8 +75,7 @@ def test_invalid_unit_shows_messages_at_fields(qtbot, window) -> None:
     assert "Đã có đơn vị" in with_modal(qtbot, page.new_item, duplicate).errors["name"]
 
 
-def test_unit_with_history_is_not_deleted_and_user_is_told_why(qtbot, window,
-                                                                message_log) -> None:
+def test_unit_with_history_is_not_deleted_and_user_is_told_why(qtbot, window, message_log) -> None:
     page = page_of(window, UnitsPage)
     unit = _unit(window.db, "UBND huyện Sơn Tịnh")
     page.table.select_id(unit.id)
@@ -133,8 +132,10 @@ def test_reorder_within_kind(qtbot, window) -> None:
     first = _unit(window.db, "UBND thành phố Quảng Ngãi")
     page.table.select_id(second.id)
     qtbot.mouseClick(page.up_button, Qt.MouseButton.LeftButton)
-    assert _unit(window.db, "UBND huyện Bình Sơn").sort_order < _unit(
-        window.db, "UBND thành phố Quảng Ngãi").sort_order
+    assert (
+        _unit(window.db, "UBND huyện Bình Sơn").sort_order
+        < _unit(window.db, "UBND thành phố Quảng Ngãi").sort_order
+    )
     assert page.table.current_id() == second.id
     assert first.sort_order == 1
 
@@ -176,9 +177,18 @@ def test_merger_needs_successor_and_date(qtbot, window) -> None:
 
 def test_history_dialog_lists_field_changes_in_vietnamese(qtbot, window) -> None:
     unit = _unit(window.db, "Sở Tài chính")
-    units.update_unit(window.db, unit.id, units.UnitInput(
-        name=unit.name, kind=unit.kind, short_name="STC", sort_order=unit.sort_order,
-        head_title=unit.head_title, valid_from=dt.date(2018, 1, 1)))
+    units.update_unit(
+        window.db,
+        unit.id,
+        units.UnitInput(
+            name=unit.name,
+            kind=unit.kind,
+            short_name="STC",
+            sort_order=unit.sort_order,
+            head_title=unit.head_title,
+            valid_from=dt.date(2018, 1, 1),
+        ),
+    )
     units.set_active(window.db, unit.id, False)
     dialog = HistoryDialog(window.db, "unit", unit.id, unit.name, window)
     qtbot.addWidget(dialog)
@@ -189,8 +199,10 @@ def test_history_dialog_lists_field_changes_in_vietnamese(qtbot, window) -> None
     assert changes["Tên viết tắt"] == ("(trống)", "STC")
     assert changes["Hiệu lực từ ngày"] == ("(trống)", "01/01/2018")
     dialog.entries_view.selectRow(0)
-    assert {c.label: (c.before, c.after) for c in dialog.changes_model.rows()}[
-        "Đang theo dõi"] == ("Có", "Không")
+    assert {c.label: (c.before, c.after) for c in dialog.changes_model.rows()}["Đang theo dõi"] == (
+        "Có",
+        "Không",
+    )
 
 
 def test_history_names_the_successor(qtbot, window) -> None:

@@ -46,8 +46,11 @@ def window(qtbot, sample_db: Database):  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def page(window) -> WarningsPage:  # type: ignore[no-untyped-def]
-    found = next(window.tabs.widget(i) for i in range(window.tabs.count())
-                 if isinstance(window.tabs.widget(i), WarningsPage))
+    found = next(
+        window.tabs.widget(i)
+        for i in range(window.tabs.count())
+        if isinstance(window.tabs.widget(i), WarningsPage)
+    )
     window.tabs.setCurrentWidget(found)
     return found
 
@@ -71,7 +74,7 @@ def test_holds_one_page_and_counts_everything(window, page, sample_db) -> None: 
 def test_more_rows_on_demand_until_the_end(page, sample_db) -> None:  # type: ignore[no-untyped-def]
     expected = dashboard.warnings(sample_db, DAY)
     page.more_button.click()
-    assert _ids(page.model.rows()) == _ids(expected[:2 * PAGE])
+    assert _ids(page.model.rows()) == _ids(expected[: 2 * PAGE])
     # What the view does when the user scrolls to the end of the table:
     while page.model.canFetchMore(QModelIndex()):
         page.model.fetchMore(QModelIndex())
@@ -107,8 +110,8 @@ def test_header_click_orders_the_whole_list(page, sample_db) -> None:  # type: i
     assert _ids(page.model.rows()) == _ids(by_name[:PAGE])
     page.view.sortByColumn(unit_column, Qt.SortOrder.DescendingOrder)
     assert _ids(page.model.rows()) == _ids(
-        sorted(everything, key=lambda r: (sort_key(r.unit_name), r.unit_id),
-               reverse=True)[:PAGE])
+        sorted(everything, key=lambda r: (sort_key(r.unit_name), r.unit_id), reverse=True)[:PAGE]
+    )
     page.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # back to the urgency order
     assert _ids(page.model.rows()) == _ids(everything[:PAGE])
 
@@ -120,8 +123,11 @@ def test_export_writes_every_matching_row(page, sample_db, tmp_path: Path) -> No
     assert len(districts) > PAGE == page.model.rowCount()
     page.export_excel(tmp_path / "w.xlsx")
     sheet = load_workbook(tmp_path / "w.xlsx").active
-    rows = [row for row in sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True)
-            if any(v not in (None, "") for v in row)]
+    rows = [
+        row
+        for row in sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True)
+        if any(v not in (None, "") for v in row)
+    ]
     assert len(rows) == len(districts)
     header = [c.value for c in sheet[HEADER_ROW]]
     unit_column = header.index("Đơn vị")
@@ -130,7 +136,8 @@ def test_export_writes_every_matching_row(page, sample_db, tmp_path: Path) -> No
     assert [r[due_column].date() for r in rows] == [r.due_date for r in districts]
     overdue_column = header.index("Quá hạn (ngày)")  # a number Excel can add up
     assert [r[overdue_column] for r in rows] == [
-        r.days_past_due if r.status.label == "Quá hạn" else None for r in districts]
+        r.days_past_due if r.status.label == "Quá hạn" else None for r in districts
+    ]
 
 
 def test_model_passes_qtmodeltester(qtmodeltester, page) -> None:  # type: ignore[no-untyped-def]
@@ -139,7 +146,8 @@ def test_model_passes_qtmodeltester(qtmodeltester, page) -> None:  # type: ignor
 
 
 def test_typing_on_narrows_a_list_held_whole_without_a_query(
-        page, sample_db, monkeypatch: pytest.MonkeyPatch, qtbot) -> None:  # type: ignore[no-untyped-def]
+    page, sample_db, monkeypatch: pytest.MonkeyPatch, qtbot
+) -> None:  # type: ignore[no-untyped-def]
     everything = dashboard.warnings(sample_db, DAY)
     page.search_edit.setText("son tinh")
     search_settled(qtbot, page)
@@ -149,13 +157,17 @@ def test_typing_on_narrows_a_list_held_whole_without_a_query(
     assert held and page.model.rowCount() == page.model.total
     queries: list[object] = []
     real = warnings_page.warning_page
-    monkeypatch.setattr(warnings_page, "warning_page",
-                        lambda *a, **k: queries.append(k) or real(*a, **k))
+    monkeypatch.setattr(
+        warnings_page, "warning_page", lambda *a, **k: queries.append(k) or real(*a, **k)
+    )
     page.search_edit.setText("son tinh 6 thang")  # narrows: filtered in memory
     search_settled(qtbot, page)
     assert not queries
-    expected = [r for r in everything if r.unit_name == "UBND huyện Sơn Tịnh"
-                and "6 tháng" in r.period_label.lower()]
+    expected = [
+        r
+        for r in everything
+        if r.unit_name == "UBND huyện Sơn Tịnh" and "6 tháng" in r.period_label.lower()
+    ]
     assert expected and _ids(page.model.rows()) == _ids(expected)
     assert page.model.total == len(expected)
     page.search_edit.setText("son")  # wider again: asks the query
@@ -163,7 +175,8 @@ def test_typing_on_narrows_a_list_held_whole_without_a_query(
     assert queries
     index = SearchIndex.from_fields(
         (r.unit_name, r.unit_short_name, r.task_title, r.directive_symbol, r.period_label)
-        for r in everything)
+        for r in everything
+    )
     wider = [everything[i] for i in index.filter("son")]
     assert len(wider) > len(held)
     assert _ids(page.model.rows()) == _ids(wider[:PAGE]) and page.model.total == len(wider)

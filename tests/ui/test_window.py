@@ -14,8 +14,7 @@ from ui.pages.units_page import UnitsPage
 def test_tabs_in_the_order_of_the_day(window) -> None:
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
     assert titles[0] == "Tổng quan" and titles[1].startswith("Cảnh báo hạn")
-    assert titles[2:] == ["Đăng ký kế hoạch (14)", "Tiếp nhận báo cáo", "Văn bản chỉ đạo",
-                          "Đơn vị"]
+    assert titles[2:] == ["Đăng ký kế hoạch (14)", "Tiếp nhận báo cáo", "Văn bản chỉ đạo", "Đơn vị"]
 
 
 def test_pages_load_off_the_ui_thread(qtbot, sample_db, message_log) -> None:

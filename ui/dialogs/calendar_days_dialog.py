@@ -59,7 +59,9 @@ class CalendarDaysDialog(QDialog):
             "Ngày nghỉ: thứ Bảy, Chủ nhật, các ngày lễ, Tết theo lịch nhà nước và các ngày "
             "trong bảng của cơ quan (ngày nghỉ thêm, ngày làm bù theo thông báo hằng năm). "
             "Một dòng thêm hoặc bỏ có hiệu lực từ hôm nay; tình hình các ngày trước đó "
-            "không đổi.", self)
+            "không đổi.",
+            self,
+        )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         top = QHBoxLayout()
@@ -119,8 +121,11 @@ class CalendarDaysDialog(QDialog):
         self.table.currentIdChanged.connect(self._on_table_current_id_changed)
 
     def refresh(self) -> None:
-        self.table.set_rows(year_calendar(self._db, self.year_spin.value(),
-                                          include_withdrawn=self.history_check.isChecked()))
+        self.table.set_rows(
+            year_calendar(
+                self._db, self.year_spin.value(), include_withdrawn=self.history_check.isChecked()
+            )
+        )
         self._on_table_current_id_changed(self.table.current_id())
 
     def _say(self, text: str, error: bool = False) -> None:
@@ -137,9 +142,16 @@ class CalendarDaysDialog(QDialog):
             day = self.day_edit.value()
             if day is None:
                 raise ValidationError("Chưa nhập ngày.", field="day")
-            change = add_calendar_day(self._db, CalendarDayInput(
-                day, bool(self.kind_combo.currentData()), self.name_edit.text(),
-                self.basis_edit.text()), today=self._today)
+            change = add_calendar_day(
+                self._db,
+                CalendarDayInput(
+                    day,
+                    bool(self.kind_combo.currentData()),
+                    self.name_edit.text(),
+                    self.basis_edit.text(),
+                ),
+                today=self._today,
+            )
         except AppError as exc:
             self._say(exc.message, error=True)
             return
@@ -161,8 +173,10 @@ class CalendarDaysDialog(QDialog):
         row = self.table.current_row()
         if row is None or not row.editable:
             return
-        question = (f"Bỏ {row.kind_label.lower()} ngày {fmt(row.day)} ({row.name}) khỏi "
-                    "bảng từ hôm nay? Dòng vẫn còn trong lịch sử.")
+        question = (
+            f"Bỏ {row.kind_label.lower()} ngày {fmt(row.day)} ({row.name}) khỏi "
+            "bảng từ hôm nay? Dòng vẫn còn trong lịch sử."
+        )
         if not messages.confirm(self, "Bỏ dòng", question, yes="Bỏ dòng"):
             return
         self.withdraw(row.id)
@@ -187,8 +201,8 @@ class CalendarDaysDialog(QDialog):
     def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         # Enter in the form adds the line instead of closing the dialog
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and (
-                self.day_edit.hasFocus() or self.name_edit.hasFocus()
-                or self.basis_edit.hasFocus()):
+            self.day_edit.hasFocus() or self.name_edit.hasFocus() or self.basis_edit.hasFocus()
+        ):
             self._on_add_button_clicked()
             return
         super().keyPressEvent(event)

@@ -36,8 +36,14 @@ class ConnectionDialog(AsksBeforeClosing, QDialog):
     changing anything. On OK the choice is saved on this PC (never the password in clear: the
     system keyring when the user ticks "Ghi nhớ" and one is available)."""
 
-    def __init__(self, parent: QWidget | None = None, *, server: ServerConfig | None = None,
-                 use_server: bool | None = None, password_only: bool = False) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        server: ServerConfig | None = None,
+        use_server: bool | None = None,
+        password_only: bool = False,
+    ) -> None:
         super().__init__(parent)
         self._server = server if server is not None else connection.load_server_config()
         self._use_server = use_server if use_server is not None else self._server is not None
@@ -48,14 +54,16 @@ class ConnectionDialog(AsksBeforeClosing, QDialog):
 
     # --- building -------------------------------------------------------------------------
     def _build_ui(self) -> None:
-        self.setWindowTitle("Nhập mật khẩu máy chủ" if self._password_only
-                            else "Kết nối cơ sở dữ liệu")
+        self.setWindowTitle(
+            "Nhập mật khẩu máy chủ" if self._password_only else "Kết nối cơ sở dữ liệu"
+        )
         self.setMinimumWidth(560)
         layout = QVBoxLayout(self)
 
         self.file_radio = QRadioButton("Tệp dữ liệu trên máy này (mặc định, một người dùng)")
         self.server_radio = QRadioButton(
-            "Máy chủ PostgreSQL dùng chung trong cơ quan (nhiều máy cùng làm việc)")
+            "Máy chủ PostgreSQL dùng chung trong cơ quan (nhiều máy cùng làm việc)"
+        )
         self.mode_group = QButtonGroup(self)
         self.mode_group.addButton(self.file_radio)
         self.mode_group.addButton(self.server_radio)
@@ -77,7 +85,8 @@ class ConnectionDialog(AsksBeforeClosing, QDialog):
         if not connection.keyring_available():
             self.remember_check.setEnabled(False)
             self.remember_check.setToolTip(
-                "Máy này không có kho mật khẩu: chương trình sẽ hỏi mật khẩu mỗi lần mở.")
+                "Máy này không có kho mật khẩu: chương trình sẽ hỏi mật khẩu mỗi lần mở."
+            )
         form.addRow("Địa chỉ máy chủ:", self.host_edit)
         form.addRow("Cổng:", self.port_spin)
         form.addRow("Tên cơ sở dữ liệu:", self.database_edit)
@@ -105,23 +114,33 @@ class ConnectionDialog(AsksBeforeClosing, QDialog):
 
         self.note_label = QLabel(
             "Thay đổi nơi lưu dữ liệu có hiệu lực khi mở lại chương trình. Muốn đưa dữ liệu "
-            "đang có lên máy chủ, dùng \"Tệp → Chuyển dữ liệu sang máy chủ…\".")
+            'đang có lên máy chủ, dùng "Tệp → Chuyển dữ liệu sang máy chủ…".'
+        )
         self.note_label.setWordWrap(True)
         self.note_label.setStyleSheet(style.MUTED_STYLE)
         layout.addWidget(self.note_label)
 
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                        | QDialogButtonBox.StandardButton.Cancel)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Lưu")
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Huỷ")
         layout.addWidget(self.buttons)
         if self._password_only:
-            for w in (self.file_radio, self.server_radio, self.host_edit, self.port_spin,
-                      self.database_edit, self.user_edit):
+            for w in (
+                self.file_radio,
+                self.server_radio,
+                self.host_edit,
+                self.port_spin,
+                self.database_edit,
+                self.user_edit,
+            ):
                 w.setEnabled(False)
             self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Kết nối")
-            self.note_label.setText("Máy này không ghi nhớ mật khẩu máy chủ: hãy nhập mật khẩu "
-                                    "để mở dữ liệu dùng chung.")
+            self.note_label.setText(
+                "Máy này không ghi nhớ mật khẩu máy chủ: hãy nhập mật khẩu "
+                "để mở dữ liệu dùng chung."
+            )
 
     def _connect_signals(self) -> None:
         self.server_radio.toggled.connect(self._on_server_radio_toggled)
@@ -135,8 +154,7 @@ class ConnectionDialog(AsksBeforeClosing, QDialog):
         self.port_spin.setValue(server.port)
         self.database_edit.setText(server.database)
         self.user_edit.setText(server.user)
-        self.remember_check.setChecked(server.remember_password
-                                       and self.remember_check.isEnabled())
+        self.remember_check.setChecked(server.remember_password and self.remember_check.isEnabled())
         if self._server is not None and server.remember_password:
             self.password_edit.setText(connection.stored_password(server) or "")
         self.name_edit.setText(connection.local_user_name())
@@ -147,10 +165,13 @@ class ConnectionDialog(AsksBeforeClosing, QDialog):
 
     # --- reading the form -------------------------------------------------------------------
     def server_config(self) -> ServerConfig:
-        return ServerConfig(host=self.host_edit.text().strip(), port=self.port_spin.value(),
-                            database=self.database_edit.text().strip(),
-                            user=self.user_edit.text().strip(),
-                            remember_password=self.remember_check.isChecked())
+        return ServerConfig(
+            host=self.host_edit.text().strip(),
+            port=self.port_spin.value(),
+            database=self.database_edit.text().strip(),
+            user=self.user_edit.text().strip(),
+            remember_password=self.remember_check.isChecked(),
+        )
 
     def url(self) -> str:
         """The URL with the typed password (held in memory only)."""
@@ -166,8 +187,12 @@ class ConnectionDialog(AsksBeforeClosing, QDialog):
         except ValidationError as exc:
             self._show_result(exc.message, ok=False)
             field = next(iter(exc.errors), "")
-            widget = {"host": self.host_edit, "port": self.port_spin,
-                      "database": self.database_edit, "user": self.user_edit}.get(field)
+            widget = {
+                "host": self.host_edit,
+                "port": self.port_spin,
+                "database": self.database_edit,
+                "user": self.user_edit,
+            }.get(field)
             if widget is not None:
                 widget.setFocus()
             return None
@@ -197,8 +222,9 @@ class ConnectionDialog(AsksBeforeClosing, QDialog):
         self.test_button.setEnabled(False)
         self.result_label.setStyleSheet("")
         self.result_label.setText("Đang kết nối…")
-        run_in_background(lambda: connection.check_connection(url), self._on_test_done,
-                          self._on_test_failed)
+        run_in_background(
+            lambda: connection.check_connection(url), self._on_test_done, self._on_test_failed
+        )
 
     def _on_test_done(self, message: object) -> None:
         self.test_button.setEnabled(True)

@@ -67,8 +67,10 @@ class DatabaseErrorDialog(QDialog):
         self.restore_button = QPushButton("Khôi phục bản sao lưu gần nhất…", self)
         self.other_button = QPushButton("Chọn tệp dữ liệu khác…", self)
         self.retry_button = QPushButton("Thử lại", self)
-        self.retry_button.setToolTip("Mở lại tệp này (ví dụ sau khi đóng chương trình khác "
-                                     "đang giữ tệp, hoặc cắm lại ổ USB).")
+        self.retry_button.setToolTip(
+            "Mở lại tệp này (ví dụ sau khi đóng chương trình khác "
+            "đang giữ tệp, hoặc cắm lại ổ USB)."
+        )
         self.quit_button = QPushButton("Thoát", self)
         buttons.addWidget(self.restore_button)
         buttons.addWidget(self.other_button)
@@ -94,12 +96,14 @@ class DatabaseErrorDialog(QDialog):
             self.backups_label.setText(
                 f"Các bản sao lưu tìm thấy trong {backup_folder(self.db_path)} (kể cả các bản "
                 "sao lưu tự động, mới nhất trước). Chọn một bản rồi bấm Khôi phục: bản sao lưu "
-                "được kiểm tra trước; tệp hiện tại được giữ lại, không bị xoá.")
+                "được kiểm tra trước; tệp hiện tại được giữ lại, không bị xoá."
+            )
             self.backup_list.setCurrentRow(0)
         else:
             self.backups_label.setText(
                 f"Không tìm thấy bản sao lưu nào trong {backup_folder(self.db_path)}. Nếu có "
-                "bản sao lưu ở nơi khác (USB, ổ mạng), hãy bấm \"Chọn tệp dữ liệu khác…\".")
+                'bản sao lưu ở nơi khác (USB, ổ mạng), hãy bấm "Chọn tệp dữ liệu khác…".'
+            )
         self.backup_list.setVisible(bool(backups))
         self.restore_button.setEnabled(bool(backups))
 
@@ -109,21 +113,30 @@ class DatabaseErrorDialog(QDialog):
 
     # --- slots -----------------------------------------------------------------------------
     def _on_backup_list_current_row_changed(self, row: int) -> None:
-        self.restore_button.setText("Khôi phục bản sao lưu gần nhất…" if row <= 0
-                                    else "Khôi phục bản sao lưu đã chọn…")
+        self.restore_button.setText(
+            "Khôi phục bản sao lưu gần nhất…" if row <= 0 else "Khôi phục bản sao lưu đã chọn…"
+        )
 
     def _on_restore_button_clicked(self) -> None:
         backup = self.selected_backup()
         if backup is None:
             return
-        if not confirm(self, "Khôi phục bản sao lưu",
-                       f"Thay tệp dữ liệu\n{self.db_path}\nbằng bản sao lưu\n{backup.name}?\n\n"
-                       "Tệp hiện tại không bị xoá: nó được đổi tên (thêm \".hong-<ngày giờ>\") "
-                       "và giữ nguyên trong cùng thư mục" + (
-                           " (thư mục tệp đính kèm hiện tại cũng được giữ lại)"
-                           if backup.suffix.lower() == ".zip" else "") +
-                       ".\nNhững gì nhập sau thời điểm sao lưu "
-                       "sẽ cần nhập lại.", yes="Khôi phục", no="Không"):
+        if not confirm(
+            self,
+            "Khôi phục bản sao lưu",
+            f"Thay tệp dữ liệu\n{self.db_path}\nbằng bản sao lưu\n{backup.name}?\n\n"
+            'Tệp hiện tại không bị xoá: nó được đổi tên (thêm ".hong-<ngày giờ>") '
+            "và giữ nguyên trong cùng thư mục"
+            + (
+                " (thư mục tệp đính kèm hiện tại cũng được giữ lại)"
+                if backup.suffix.lower() == ".zip"
+                else ""
+            )
+            + ".\nNhững gì nhập sau thời điểm sao lưu "
+            "sẽ cần nhập lại.",
+            yes="Khôi phục",
+            no="Không",
+        ):
             return
         try:
             self.restored_aside = restore_backup(backup, self.db_path)
@@ -131,16 +144,21 @@ class DatabaseErrorDialog(QDialog):
             show_error(self, exc, title="Không khôi phục được")
             self._load_backups()
             return
-        show_info(self, "Đã khôi phục",
-                  f"Đã khôi phục bản sao lưu {backup.name}.\nTệp cũ được giữ tại:\n"
-                  f"{self.restored_aside}")
+        show_info(
+            self,
+            "Đã khôi phục",
+            f"Đã khôi phục bản sao lưu {backup.name}.\nTệp cũ được giữ tại:\n{self.restored_aside}",
+        )
         self.action = self.RESTORED
         self.accept()
 
     def _on_other_button_clicked(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(
-            self, "Chọn tệp dữ liệu", str(self.db_path.parent),
-            "Tệp dữ liệu Sổ theo dõi (*.db);;Mọi tệp (*)")
+            self,
+            "Chọn tệp dữ liệu",
+            str(self.db_path.parent),
+            "Tệp dữ liệu Sổ theo dõi (*.db);;Mọi tệp (*)",
+        )
         if not path:
             return
         self.action = self.OTHER

@@ -46,9 +46,16 @@ class DeadlineExportDialog(QDialog):
     #: how a written file is opened (tests put a recorder here)
     opener: Callable[[Path], None] = staticmethod(open_in_default_program)  # type: ignore[assignment]
 
-    def __init__(self, db: Database, as_of: dt.date, parent: QWidget | None = None, *,
-                 mode: str = "ics", directive_id: int | None = None,
-                 notice: FollowupRound | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        as_of: dt.date,
+        parent: QWidget | None = None,
+        *,
+        mode: str = "ics",
+        directive_id: int | None = None,
+        notice: FollowupRound | None = None,
+    ) -> None:
         super().__init__(parent)
         self._db = db
         self._as_of = as_of
@@ -57,9 +64,13 @@ class DeadlineExportDialog(QDialog):
             mode, directive_id = "eml", notice.directive_id
         self.mode = mode
         self.written: list[Path] = []
-        self.setWindowTitle("Xuất lịch các hạn sắp tới (.ics)" if mode == "ics"
-                            else "Thư điện tử nhắc trước hạn (.eml)" if notice is not None
-                            else "Thư điện tử nhắc hạn (.eml)")
+        self.setWindowTitle(
+            "Xuất lịch các hạn sắp tới (.ics)"
+            if mode == "ics"
+            else "Thư điện tử nhắc trước hạn (.eml)"
+            if notice is not None
+            else "Thư điện tử nhắc hạn (.eml)"
+        )
         self._build_ui()
         self._connect_signals()
         if directive_id is not None:
@@ -93,13 +104,17 @@ class DeadlineExportDialog(QDialog):
         self.port_spin.setRange(1, 65535)
         self.user_edit = QLineEdit(self.mail_box)
         self.security_combo = QComboBox(self.mail_box)
-        for value, text in (("starttls", "STARTTLS (cổng 587)"), ("ssl", "SSL (cổng 465)"),
-                            ("none", "Không mã hoá")):
+        for value, text in (
+            ("starttls", "STARTTLS (cổng 587)"),
+            ("ssl", "SSL (cổng 465)"),
+            ("none", "Không mã hoá"),
+        ):
             self.security_combo.addItem(text, value)
         self.password_edit = QLineEdit(self.mail_box)
         self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password_edit.setPlaceholderText("lưu trong kho mật khẩu của máy, không lưu "
-                                              "trong dữ liệu")
+        self.password_edit.setPlaceholderText(
+            "lưu trong kho mật khẩu của máy, không lưu trong dữ liệu"
+        )
         mail_form.addRow("Địa chỉ gửi", self.from_edit)
         mail_form.addRow("Máy chủ SMTP", self.host_edit)
         mail_form.addRow("Cổng", self.port_spin)
@@ -125,14 +140,15 @@ class DeadlineExportDialog(QDialog):
         layout.addWidget(self.message)
         buttons = QDialogButtonBox(self)
         if self.mode == "ics":
-            self.main_button = buttons.addButton("Lưu tệp .ics…",
-                                                 QDialogButtonBox.ButtonRole.AcceptRole)
+            self.main_button = buttons.addButton(
+                "Lưu tệp .ics…", QDialogButtonBox.ButtonRole.AcceptRole
+            )
             self.send_button = None
         else:
-            self.main_button = buttons.addButton("Soạn thư (.eml) và mở…",
-                                                 QDialogButtonBox.ButtonRole.AcceptRole)
-            self.send_button = buttons.addButton("Gửi ngay",
-                                                 QDialogButtonBox.ButtonRole.ActionRole)
+            self.main_button = buttons.addButton(
+                "Soạn thư (.eml) và mở…", QDialogButtonBox.ButtonRole.AcceptRole
+            )
+            self.send_button = buttons.addButton("Gửi ngay", QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton("Đóng", QDialogButtonBox.ButtonRole.RejectRole)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
@@ -179,8 +195,10 @@ class DeadlineExportDialog(QDialog):
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
                 item.setCheckState(Qt.CheckState.Checked)
                 item.setData(Qt.ItemDataRole.UserRole, unit_id)
-            self._say(f"Nhắc trước hạn {fmt(self._notice.due_date)}: {self._notice.what}; "
-                      f"{len(self._notice.units)} đơn vị chưa gửi.")
+            self._say(
+                f"Nhắc trước hạn {fmt(self._notice.due_date)}: {self._notice.what}; "
+                f"{len(self._notice.units)} đơn vị chưa gửi."
+            )
             return
         try:
             data = reminder_data(self._db, directive_id, self._as_of)
@@ -190,25 +208,29 @@ class DeadlineExportDialog(QDialog):
             return
         self.main_button.setEnabled(True)
         for unit in data.units:
-            item = QListWidgetItem(f"{unit.unit_name} — {len(unit.items)} việc quá hạn",
-                                   self.units_list)
+            item = QListWidgetItem(
+                f"{unit.unit_name} — {len(unit.items)} việc quá hạn", self.units_list
+            )
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(Qt.CheckState.Checked)
             item.setData(Qt.ItemDataRole.UserRole, unit.unit_id)
-        self._say(f"{len(data.units)} đơn vị quá hạn; mỗi đơn vị một thư, kèm công văn đôn "
-                  "đốc (PDF).")
+        self._say(
+            f"{len(data.units)} đơn vị quá hạn; mỗi đơn vị một thư, kèm công văn đôn đốc (PDF)."
+        )
 
     def chosen_unit_ids(self) -> list[int]:
-        return [int(self.units_list.item(i).data(Qt.ItemDataRole.UserRole))
-                for i in range(self.units_list.count())
-                if self.units_list.item(i).checkState() == Qt.CheckState.Checked]
+        return [
+            int(self.units_list.item(i).data(Qt.ItemDataRole.UserRole))
+            for i in range(self.units_list.count())
+            if self.units_list.item(i).checkState() == Qt.CheckState.Checked
+        ]
 
     # --- actions (the file dialogs only in the slots) --------------------------------------
     def _on_main_button_clicked(self) -> None:
         if self.mode == "ics":
             path, _ = QFileDialog.getSaveFileName(
-                self, "Lưu lịch các hạn", f"han-nop-{self._as_of:%Y%m%d}.ics",
-                "Lịch (*.ics)")
+                self, "Lưu lịch các hạn", f"han-nop-{self._as_of:%Y%m%d}.ics", "Lịch (*.ics)"
+            )
             if path:
                 self.export_ics(Path(path))
         else:
@@ -224,11 +246,17 @@ class DeadlineExportDialog(QDialog):
 
         def done(count: int) -> None:
             self.written = [path]
-            self._say(f"Đã ghi {count} hạn nộp vào {path}. Mở tệp bằng Outlook hoặc "
-                      "Thunderbird để thêm vào lịch.")
+            self._say(
+                f"Đã ghi {count} hạn nộp vào {path}. Mở tệp bằng Outlook hoặc "
+                "Thunderbird để thêm vào lịch."
+            )
 
-        self._run(lambda: export_calendar(self._db, path, self._as_of, horizon_days=days,
-                                          directive_id=directive_id), done)
+        self._run(
+            lambda: export_calendar(
+                self._db, path, self._as_of, horizon_days=days, directive_id=directive_id
+            ),
+            done,
+        )
 
     def write_eml(self, folder: Path, *, open_them: bool = True) -> None:
         from app.exchange.reminder_mail import write_drafts
@@ -248,8 +276,10 @@ class DeadlineExportDialog(QDialog):
             self.written = paths
             text = f"Đã soạn {len(paths)} thư trong {folder}."
             if no_address:
-                text += (" Chưa có địa chỉ thư (điền trong chương trình thư hoặc ở thẻ Đơn "
-                         "vị): " + "; ".join(no_address) + ".")
+                text += (
+                    " Chưa có địa chỉ thư (điền trong chương trình thư hoặc ở thẻ Đơn "
+                    "vị): " + "; ".join(no_address) + "."
+                )
             self._say(text)
             if open_them:
                 for path in paths:
@@ -257,16 +287,23 @@ class DeadlineExportDialog(QDialog):
 
         self._run(work, done)
 
-    def _drafts(self, directive_id: int, unit_ids: list[int],
-                settings: MailSettings | None) -> list[MailDraft]:
+    def _drafts(
+        self, directive_id: int, unit_ids: list[int], settings: MailSettings | None
+    ) -> list[MailDraft]:
         from app.exchange.reminder_mail import notice_drafts, reminder_drafts
 
         if self._notice is not None:
-            return notice_drafts(self._db, unit_ids, what=self._notice.what,
-                                 directive_symbol=self._notice.directive_symbol,
-                                 due=self._notice.due_date, settings=settings)
-        return reminder_drafts(self._db, directive_id, self._as_of, unit_ids=unit_ids,
-                               settings=settings)
+            return notice_drafts(
+                self._db,
+                unit_ids,
+                what=self._notice.what,
+                directive_symbol=self._notice.directive_symbol,
+                due=self._notice.due_date,
+                settings=settings,
+            )
+        return reminder_drafts(
+            self._db, directive_id, self._as_of, unit_ids=unit_ids, settings=settings
+        )
 
     def _on_send_button_clicked(self) -> None:
         self.send()
@@ -294,11 +331,17 @@ class DeadlineExportDialog(QDialog):
         )
 
         try:
-            settings = save_mail_settings(self._db, MailSettings(
-                mail_from=self.from_edit.text(), mail_from_name="",
-                smtp_host=self.host_edit.text(), smtp_port=self.port_spin.value(),
-                smtp_user=self.user_edit.text(),
-                smtp_security=str(self.security_combo.currentData())))
+            settings = save_mail_settings(
+                self._db,
+                MailSettings(
+                    mail_from=self.from_edit.text(),
+                    mail_from_name="",
+                    smtp_host=self.host_edit.text(),
+                    smtp_port=self.port_spin.value(),
+                    smtp_user=self.user_edit.text(),
+                    smtp_security=str(self.security_combo.currentData()),
+                ),
+            )
         except AppError as exc:
             self._say(exc.message, error=True)
             return

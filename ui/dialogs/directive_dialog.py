@@ -15,8 +15,9 @@ from ui.widgets.date_field import DateField, read_dates_lenient
 
 
 class DirectiveDialog(FormDialog):
-    def __init__(self, db: Database, directive: DirectiveInfo | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, db: Database, directive: DirectiveInfo | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent, "Sửa văn bản chỉ đạo" if directive else "Thêm văn bản chỉ đạo")
         self._db = db
         self._directive = directive
@@ -51,17 +52,29 @@ class DirectiveDialog(FormDialog):
         self.add_field("issuer", "Cơ quan ban hành", self.issuer_edit)
         self.add_field("signer", "Người ký", self.signer_edit)
         self.add_field("subject", "Trích yếu (*)", self.subject_edit)
-        self.add_field("basis", "Căn cứ", self.basis_edit,
-                       hint="Văn bản mà văn bản này triển khai (kế hoạch, chỉ thị…).")
+        self.add_field(
+            "basis",
+            "Căn cứ",
+            self.basis_edit,
+            hint="Văn bản mà văn bản này triển khai (kế hoạch, chỉ thị…).",
+        )
         self.add_field("note", "Ghi chú", self.note_edit)
-        self.add_field("shift_due", "Cách tính hạn", self.shift_check,
-                       hint=f"Theo {SHIFT_RULE_SOURCE}. Ngày nghỉ: thứ Bảy, Chủ nhật, ngày lễ, "
-                            "Tết và bảng lịch nghỉ, làm bù (Tệp → Lịch nghỉ lễ, làm bù). "
-                            "Không chọn: hạn đúng ngày ghi trong văn bản.")
-        self.add_field("attachment", "Tệp văn bản", self.attachment,
-                       focus_widget=self.attachment.choose_button,
-                       hint="Bản quét PDF hoặc tệp Word; chương trình chép tệp vào thư mục "
-                            "dữ liệu (không chỉ ghi đường dẫn).")
+        self.add_field(
+            "shift_due",
+            "Cách tính hạn",
+            self.shift_check,
+            hint=f"Theo {SHIFT_RULE_SOURCE}. Ngày nghỉ: thứ Bảy, Chủ nhật, ngày lễ, "
+            "Tết và bảng lịch nghỉ, làm bù (Tệp → Lịch nghỉ lễ, làm bù). "
+            "Không chọn: hạn đúng ngày ghi trong văn bản.",
+        )
+        self.add_field(
+            "attachment",
+            "Tệp văn bản",
+            self.attachment,
+            focus_widget=self.attachment.choose_button,
+            hint="Bản quét PDF hoặc tệp Word; chương trình chép tệp vào thư mục "
+            "dữ liệu (không chỉ ghi đường dẫn).",
+        )
         self.finish_tab_order()
 
     def _load(self, d: DirectiveInfo) -> None:
@@ -78,18 +91,25 @@ class DirectiveDialog(FormDialog):
     def save(self) -> None:
         dates, read_errors = read_dates_lenient({"signed_date": self.date_edit})
         data = DirectiveInput(
-            number_symbol=self.symbol_edit.text(), signed_date=dates["signed_date"],
-            issuer=self.issuer_edit.text(), signer=self.signer_edit.text(),
-            subject=self.subject_edit.toPlainText(), basis=self.basis_edit.toPlainText(),
-            note=self.note_edit.toPlainText(), shift_due=self.shift_check.isChecked(),
+            number_symbol=self.symbol_edit.text(),
+            signed_date=dates["signed_date"],
+            issuer=self.issuer_edit.text(),
+            signer=self.signer_edit.text(),
+            subject=self.subject_edit.toPlainText(),
+            basis=self.basis_edit.toPlainText(),
+            note=self.note_edit.toPlainText(),
+            shift_due=self.shift_check.isChecked(),
         )
         self.raise_all(read_errors, lambda: checks.check_directive(data))
         if self._directive is None:
             saved = directives.create_directive(self._db, data)
         else:
             saved, self.sync_result = directives.update_directive(
-                self._db, self._directive.id, data,
-                expected_version=self.version_to_check(self._directive.version))
+                self._db,
+                self._directive.id,
+                data,
+                expected_version=self.version_to_check(self._directive.version),
+            )
         # From here on the directive exists: a retry edits it, never creates a second one.
         self._directive = saved
         self.saved = saved

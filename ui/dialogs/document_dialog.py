@@ -105,8 +105,7 @@ def render_to_printer(document: QPdfDocument, printer: QPrinter) -> int:
     keeps its own orientation (a landscape appendix). Returns the number of pages printed."""
     count = document.pageCount()
     first, last = printer.fromPage(), printer.toPage()
-    pages = range(max(first, 1) - 1, min(last, count) if last else count) if first else \
-        range(count)
+    pages = range(max(first, 1) - 1, min(last, count) if last else count) if first else range(count)
     if not pages:
         return 0
     dpi = min(printer.resolution(), MAX_PRINT_DPI)
@@ -114,8 +113,9 @@ def render_to_printer(document: QPdfDocument, printer: QPrinter) -> int:
     def orient(index: int) -> None:
         size = document.pagePointSize(index)
         landscape = size.width() > size.height()
-        printer.setPageOrientation(QPageLayout.Orientation.Landscape if landscape
-                                   else QPageLayout.Orientation.Portrait)
+        printer.setPageOrientation(
+            QPageLayout.Orientation.Landscape if landscape else QPageLayout.Orientation.Portrait
+        )
 
     printer.setFullPage(True)
     orient(pages[0])
@@ -128,8 +128,9 @@ def render_to_printer(document: QPdfDocument, printer: QPrinter) -> int:
                 orient(index)
                 printer.newPage()
             size = document.pagePointSize(index)
-            image = document.render(index, QSize(round(size.width() / 72 * dpi),
-                                                 round(size.height() / 72 * dpi)))
+            image = document.render(
+                index, QSize(round(size.width() / 72 * dpi), round(size.height() / 72 * dpi))
+            )
             target = printer.pageLayout().fullRectPixels(printer.resolution())
             painter.drawImage(QRect(0, 0, target.width(), target.height()), image)
     finally:
@@ -147,11 +148,20 @@ class DocumentDialog(QDialog):
 
     issuedKept = Signal(int)
 
-    def __init__(self, db: Database, *, as_of: dt.date, kind: DocumentKind | str =
-                 DocumentKind.SUMMARY, directive_id: int | None = None,
-                 unit_id: int | None = None, parent: QWidget | None = None,
-                 today: dt.date | None = None, options: DocumentOptions | None = None,
-                 issued_id: int | None = None, follow_up_round: int = 0) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        as_of: dt.date,
+        kind: DocumentKind | str = DocumentKind.SUMMARY,
+        directive_id: int | None = None,
+        unit_id: int | None = None,
+        parent: QWidget | None = None,
+        today: dt.date | None = None,
+        options: DocumentOptions | None = None,
+        issued_id: int | None = None,
+        follow_up_round: int = 0,
+    ) -> None:
         """``options``: start from these (a kept document reopened or copied: its number,
         date, signer, recipients, units, deadline and edits); ``issued_id``: the kept document
         they come from (printing again updates it instead of keeping a new one);
@@ -173,8 +183,11 @@ class DocumentDialog(QDialog):
         self._settings = load(db)
         self._issued_id = issued_id
         self._follow_up = (DocumentKind(options.kind if options else kind), follow_up_round)
-        self._issued_origin: tuple[object, ...] | None = None if options is None else (
-            options.kind, options.directive_id, options.unit_id, options.as_of)
+        self._issued_origin: tuple[object, ...] | None = (
+            None
+            if options is None
+            else (options.kind, options.directive_id, options.unit_id, options.as_of)
+        )
         self._last: tuple[DocumentOptions, Any] | None = None  # options and Generated shown
         self._chosen_units: set[int] | None = None  # a reminder's addressees; None: all overdue
         self._edits_by_document: dict[tuple[object, ...], dict[str, str]] = {}
@@ -186,8 +199,9 @@ class DocumentDialog(QDialog):
         self._build_ui()
         if options is not None:
             kind, as_of = options.kind, options.as_of
-            directive_id = options.directive_id if options.directive_id is not None \
-                else directive_id
+            directive_id = (
+                options.directive_id if options.directive_id is not None else directive_id
+            )
             unit_id = options.unit_id if options.unit_id is not None else unit_id
         self._load_choices(DocumentKind(kind), directive_id, unit_id, as_of)
         if options is not None:
@@ -245,12 +259,14 @@ class DocumentDialog(QDialog):
         form.addRow("Họ và tên:", self.signer_name_edit)
 
         self.reply_by_edit = DateField(self, label="Hạn gửi mới", allow_empty=True)
-        self.reply_by_edit.setToolTip("Để trống: không ghi hạn. Có ngày: “… gửi văn bản về "
-                                      "Sở Nội vụ trước ngày …”.")
+        self.reply_by_edit.setToolTip(
+            "Để trống: không ghi hạn. Có ngày: “… gửi văn bản về Sở Nội vụ trước ngày …”."
+        )
         self.units_list = QListWidget(self)
         self.units_list.setFixedHeight(130)
-        self.units_list.setToolTip("Đánh dấu các đơn vị nhận công văn (mặc định: mọi đơn vị "
-                                   "quá hạn).")
+        self.units_list.setToolTip(
+            "Đánh dấu các đơn vị nhận công văn (mặc định: mọi đơn vị quá hạn)."
+        )
         self.units_all_button = QPushButton("Chọn tất cả", self)
         self.units_none_button = QPushButton("Bỏ chọn tất cả", self)
         self.units_label = QLabel("Gửi tới (đơn vị quá hạn):", self)
@@ -268,8 +284,7 @@ class DocumentDialog(QDialog):
         box.addLayout(row)
 
         self.fields_editor = TextFieldsEditor(self)
-        self.content_group = QGroupBox("Nội dung văn bản (sửa trực tiếp; mỗi dòng một đoạn)",
-                                       self)
+        self.content_group = QGroupBox("Nội dung văn bản (sửa trực tiếp; mỗi dòng một đoạn)", self)
         box = QVBoxLayout(self.content_group)
         box.addWidget(self.fields_editor)
         self._auto_timer = QTimer(self)
@@ -291,16 +306,25 @@ class DocumentDialog(QDialog):
             edit.setFixedHeight(90)
         self.texts_group = QGroupBox("Nội dung báo cáo (lưu cùng văn bản chỉ đạo)", self)
         box = QVBoxLayout(self.texts_group)
-        for label, edit in (("Đánh giá chung:", self.assessment_edit),
-                            ("Khó khăn, vướng mắc:", self.difficulties_edit),
-                            ("Đề xuất, kiến nghị:", self.proposals_edit)):
+        for label, edit in (
+            ("Đánh giá chung:", self.assessment_edit),
+            ("Khó khăn, vướng mắc:", self.difficulties_edit),
+            ("Đề xuất, kiến nghị:", self.proposals_edit),
+        ):
             box.addWidget(QLabel(label, self))
             box.addWidget(edit)
 
         options = QWidget(self)
         column = QVBoxLayout(options)
-        for group in (what, self.reminder_group, self.content_group, self.texts_group,
-                      numbering, signer, recipients):
+        for group in (
+            what,
+            self.reminder_group,
+            self.content_group,
+            self.texts_group,
+            numbering,
+            signer,
+            recipients,
+        ):
             column.addWidget(group)
         column.addStretch(1)
         scroll = QScrollArea(self)
@@ -328,28 +352,39 @@ class DocumentDialog(QDialog):
         self.print_button = QPushButton("In…", self)
         self.save_button = QPushButton("Lưu thành PDF…", self)
         self.word_button = QPushButton("Mở bằng Word", self)
-        self.word_button.setToolTip("Tạo tệp Word (.docx) cùng nội dung và mở bằng chương trình "
-                                    "soạn thảo của máy (Microsoft Word, LibreOffice…).")
+        self.word_button.setToolTip(
+            "Tạo tệp Word (.docx) cùng nội dung và mở bằng chương trình "
+            "soạn thảo của máy (Microsoft Word, LibreOffice…)."
+        )
         self.save_word_button = QPushButton("Lưu thành Word…", self)
         self.close_button = QPushButton("Đóng", self)
         buttons = QHBoxLayout()
         buttons.addWidget(self.progress)
         buttons.addWidget(self.status_label, 1)
-        for button in (self.preview_button, self.print_button, self.save_button,
-                       self.word_button, self.save_word_button, self.close_button):
+        for button in (
+            self.preview_button,
+            self.print_button,
+            self.save_button,
+            self.word_button,
+            self.save_word_button,
+            self.close_button,
+        ):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
         layout.addLayout(buttons)
 
-    def _load_choices(self, kind: DocumentKind, directive_id: int | None, unit_id: int | None,
-                      as_of: dt.date) -> None:
+    def _load_choices(
+        self, kind: DocumentKind, directive_id: int | None, unit_id: int | None, as_of: dt.date
+    ) -> None:
         for d in self._directives:
-            self.directive_combo.addItem(f"{d.number_symbol} ({fmt(d.signed_date)}) – "
-                                         f"{d.subject[:80]}", d.id)
+            self.directive_combo.addItem(
+                f"{d.number_symbol} ({fmt(d.signed_date)}) – {d.subject[:80]}", d.id
+            )
         if directive_id is not None:
-            self.directive_combo.setCurrentIndex(max(0, self.directive_combo.findData(
-                directive_id)))
+            self.directive_combo.setCurrentIndex(
+                max(0, self.directive_combo.findData(directive_id))
+            )
         for u in list_units(self.db):
             self.unit_combo.addItem(u.name if u.active else f"{u.name} (ngừng theo dõi)", u.id)
         if unit_id is not None:
@@ -358,8 +393,9 @@ class DocumentDialog(QDialog):
         self.kind_combo.setCurrentIndex(self.kind_combo.findData(kind.value))
         self.as_of_edit.set_date_value(as_of)
         signer = Signer.from_settings(self._settings)
-        self.authority_combo.setCurrentIndex(max(0, self.authority_combo.findData(
-            signer.authority.strip().upper())))
+        self.authority_combo.setCurrentIndex(
+            max(0, self.authority_combo.findData(signer.authority.strip().upper()))
+        )
         self.head_title_edit.setText(signer.head_title)
         self.title_edit.setText(signer.title)
         self.signer_name_edit.setText(signer.name)
@@ -380,8 +416,12 @@ class DocumentDialog(QDialog):
         self.unit_combo.currentIndexChanged.connect(self._on_unit_combo_changed)
         self.authority_combo.currentIndexChanged.connect(self._mark_dirty)
         self.all_directives_check.toggled.connect(self._mark_dirty)
-        for edit in (self.number_edit, self.head_title_edit, self.title_edit,
-                     self.signer_name_edit):
+        for edit in (
+            self.number_edit,
+            self.head_title_edit,
+            self.title_edit,
+            self.signer_name_edit,
+        ):
             edit.textChanged.connect(self._mark_dirty)
         for date_edit in (self.as_of_edit, self.date_edit):
             date_edit.dateValueChanged.connect(self._mark_dirty)
@@ -412,13 +452,17 @@ class DocumentDialog(QDialog):
         return int(data) if data is not None else None
 
     def signer(self) -> Signer:
-        return Signer(authority=str(self.authority_combo.currentData() or ""),
-                      head_title=self.head_title_edit.text(), title=self.title_edit.text(),
-                      name=self.signer_name_edit.text())
+        return Signer(
+            authority=str(self.authority_combo.currentData() or ""),
+            head_title=self.head_title_edit.text(),
+            title=self.title_edit.text(),
+            name=self.signer_name_edit.text(),
+        )
 
     def recipients(self) -> tuple[str, ...]:
-        return tuple(line.strip() for line in self.recipients_edit.toPlainText().splitlines()
-                     if line.strip())
+        return tuple(
+            line.strip() for line in self.recipients_edit.toPlainText().splitlines() if line.strip()
+        )
 
     def options(self) -> DocumentOptions:
         """The options as typed; raises ValidationError with the field at fault."""
@@ -429,13 +473,19 @@ class DocumentDialog(QDialog):
         reminder = self.kind in (DocumentKind.REMINDER, DocumentKind.UNIT_REMINDER)
         units = self._chosen_units
         options = DocumentOptions(
-            kind=self.kind, as_of=as_of, directive_id=self.directive_id(),
+            kind=self.kind,
+            as_of=as_of,
+            directive_id=self.directive_id(),
             unit_id=self.unit_id() if self.kind.per_unit else None,
-            number=number, date=self.date_edit.value(), signer=self.signer(),
-            recipients=self.recipients() or None, today=self._today or dt.date.today(),
+            number=number,
+            date=self.date_edit.value(),
+            signer=self.signer(),
+            recipients=self.recipients() or None,
+            today=self._today or dt.date.today(),
             edits=tuple(sorted(self.fields_editor.edits().items())),
-            unit_ids=tuple(sorted(units)) if units is not None and
-            self.kind is DocumentKind.REMINDER else None,
+            unit_ids=tuple(sorted(units))
+            if units is not None and self.kind is DocumentKind.REMINDER
+            else None,
             reply_by=self.reply_by_edit.date_value() if reminder else None,
         )
         options.validate()
@@ -459,8 +509,9 @@ class DocumentDialog(QDialog):
         self.date_edit.set_date_value(options.date)
         if options.signer is not None:
             signer = options.signer
-            self.authority_combo.setCurrentIndex(max(0, self.authority_combo.findData(
-                signer.authority.strip().upper())))
+            self.authority_combo.setCurrentIndex(
+                max(0, self.authority_combo.findData(signer.authority.strip().upper()))
+            )
             self.head_title_edit.setText(signer.head_title)
             self.title_edit.setText(signer.title)
             self.signer_name_edit.setText(signer.name)
@@ -505,16 +556,23 @@ class DocumentDialog(QDialog):
         self._mark_dirty()
 
     def _texts(self) -> tuple[str, str, str]:
-        return (self.assessment_edit.toPlainText(), self.difficulties_edit.toPlainText(),
-                self.proposals_edit.toPlainText())
+        return (
+            self.assessment_edit.toPlainText(),
+            self.difficulties_edit.toPlainText(),
+            self.proposals_edit.toPlainText(),
+        )
 
     def _load_texts(self) -> None:
         data = self.directive_combo.currentData()
         directive = next((d for d in self._directives if d.id == data), None)
-        texts = (directive.report_assessment, directive.report_difficulties,
-                 directive.report_proposals) if directive else ("", "", "")
-        for edit, text in zip((self.assessment_edit, self.difficulties_edit,
-                               self.proposals_edit), texts, strict=True):
+        texts = (
+            (directive.report_assessment, directive.report_difficulties, directive.report_proposals)
+            if directive
+            else ("", "", "")
+        )
+        for edit, text in zip(
+            (self.assessment_edit, self.difficulties_edit, self.proposals_edit), texts, strict=True
+        ):
             edit.setPlainText(text)
         self._texts_directive = directive.id if directive else None
         self._texts_loaded = texts
@@ -524,21 +582,34 @@ class DocumentDialog(QDialog):
         if self._texts_directive is None or self._texts() == self._texts_loaded:
             return
         assessment, difficulties, proposals = self._texts()
-        info = save_report_texts(self.db, self._texts_directive, assessment=assessment,
-                                 difficulties=difficulties, proposals=proposals)
-        self._texts_loaded = (info.report_assessment, info.report_difficulties,
-                              info.report_proposals)
+        info = save_report_texts(
+            self.db,
+            self._texts_directive,
+            assessment=assessment,
+            difficulties=difficulties,
+            proposals=proposals,
+        )
+        self._texts_loaded = (
+            info.report_assessment,
+            info.report_difficulties,
+            info.report_proposals,
+        )
         self._directives = [info if d.id == info.id else d for d in self._directives]
 
     def _remember_signer(self, signer: Signer) -> None:
         self._settings, _result = update_settings(
-            self.db, signer_authority=signer.authority, signer_head_title=signer.head_title,
-            signer_title=signer.title, signer_name=signer.name)
+            self.db,
+            signer_authority=signer.authority,
+            signer_head_title=signer.head_title,
+            signer_title=signer.title,
+            signer_name=signer.name,
+        )
 
     def _mark_dirty(self, *_args: object) -> None:
         if not self._dirty and self._pdf_path is not None and not self._busy:
-            self.status_label.setText("Đã thay đổi: bản xem trước tự cập nhật sau giây lát "
-                                      "(hoặc bấm “Xem trước”).")
+            self.status_label.setText(
+                "Đã thay đổi: bản xem trước tự cập nhật sau giây lát (hoặc bấm “Xem trước”)."
+            )
         self._dirty = True
         if hasattr(self, "_document_shown"):  # not while the dialog is being filled in
             self._auto_timer.start(AUTO_PREVIEW_MS)
@@ -546,8 +617,13 @@ class DocumentDialog(QDialog):
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
         self.progress.setVisible(busy)
-        for button in (self.preview_button, self.print_button, self.save_button,
-                       self.word_button, self.save_word_button):
+        for button in (
+            self.preview_button,
+            self.print_button,
+            self.save_button,
+            self.word_button,
+            self.save_word_button,
+        ):
             button.setEnabled(not busy)
         if busy:
             self.status_label.setText("Đang tạo văn bản…")
@@ -583,8 +659,11 @@ class DocumentDialog(QDialog):
         # Only the text changed since the last build (the automatic preview while she types):
         # draw the same generated content with the new edits, without gathering the data again.
         key = self._pending_key = self._content_key(options)
-        cached = self._content_cache[1] if quiet and self._content_cache is not None \
-            and self._content_cache[0] == key else None
+        cached = (
+            self._content_cache[1]
+            if quiet and self._content_cache is not None and self._content_cache[0] == key
+            else None
+        )
 
         def work() -> tuple[Path, DocumentOptions, Any, list[tuple[int, str, int]] | None]:
             from app.documents.generate import generate, render
@@ -596,8 +675,9 @@ class DocumentDialog(QDialog):
                 from app.documents.data import reminder_data
 
                 try:
-                    data = reminder_data(db, options.directive_id, options.as_of,
-                                         exclude_name=agency)
+                    data = reminder_data(
+                        db, options.directive_id, options.as_of, exclude_name=agency
+                    )
                 except AppError as exc:
                     raise NobodyOverdue(exc.message) from None
                 overdue = [(u.unit_id, u.unit_name, len(u.items)) for u in data.units]
@@ -613,15 +693,23 @@ class DocumentDialog(QDialog):
         self._pdf_path = path
         self._last = (options, generated)
         key = self._pending_key
-        self._from_cache = self._content_cache is not None and self._content_cache[0] == key \
+        self._from_cache = (
+            self._content_cache is not None
+            and self._content_cache[0] == key
             and self._content_cache[1].content is generated.content
+        )
         self._content_cache = (key, generated)
-        skip = OWN_BOX_KEYS | (DIRECTIVE_TEXT_KEYS if options.kind is DocumentKind.SUMMARY
-                               else frozenset())
-        if self._document_key() == (options.kind.value, options.directive_id,
-                                    options.unit_id if options.kind.per_unit else None):
+        skip = OWN_BOX_KEYS | (
+            DIRECTIVE_TEXT_KEYS if options.kind is DocumentKind.SUMMARY else frozenset()
+        )
+        if self._document_key() == (
+            options.kind.value,
+            options.directive_id,
+            options.unit_id if options.kind.per_unit else None,
+        ):
             self.fields_editor.set_fields(
-                [f for f in generated.content.fields() if f.key not in skip])
+                [f for f in generated.content.fields() if f.key not in skip]
+            )
         if overdue is not None:
             self._set_overdue_units(overdue)
         same = self._previewed == self._document_key()
@@ -664,24 +752,30 @@ class DocumentDialog(QDialog):
             item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
             self.units_list.addItem(item)
         self.units_list.blockSignals(False)
-        self.units_label.setText(f"Gửi tới (đơn vị quá hạn: {len(overdue)}):" if overdue
-                                 else "Không có đơn vị nào quá hạn.")
+        self.units_label.setText(
+            f"Gửi tới (đơn vị quá hạn: {len(overdue)}):"
+            if overdue
+            else "Không có đơn vị nào quá hạn."
+        )
 
     def overdue_units(self) -> list[tuple[int, bool]]:
         """(unit id, ticked) of the reminder's list, in order."""
         out = []
         for row in range(self.units_list.count()):
             item = self.units_list.item(row)
-            out.append((int(item.data(Qt.ItemDataRole.UserRole)),
-                        item.checkState() == Qt.CheckState.Checked))
+            out.append(
+                (
+                    int(item.data(Qt.ItemDataRole.UserRole)),
+                    item.checkState() == Qt.CheckState.Checked,
+                )
+            )
         return out
 
     def set_unit_checked(self, unit_id: int, checked: bool) -> None:
         for row in range(self.units_list.count()):
             item = self.units_list.item(row)
             if item.data(Qt.ItemDataRole.UserRole) == unit_id:
-                item.setCheckState(Qt.CheckState.Checked if checked
-                                   else Qt.CheckState.Unchecked)
+                item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
 
     def _content_key(self, options: DocumentOptions) -> tuple[object, ...]:
         """What the generated content depends on besides the data: the options but the
@@ -706,10 +800,13 @@ class DocumentDialog(QDialog):
         self.all_directives_check.setVisible(sheet)
         self.directive_combo.setEnabled(kind is not DocumentKind.UNIT_REMINDER)
         self.texts_group.setVisible(kind is DocumentKind.SUMMARY)
-        self.reminder_group.setVisible(kind in (DocumentKind.REMINDER,
-                                                DocumentKind.UNIT_REMINDER))
-        for widget in (self.units_label, self.units_list, self.units_all_button,
-                       self.units_none_button):
+        self.reminder_group.setVisible(kind in (DocumentKind.REMINDER, DocumentKind.UNIT_REMINDER))
+        for widget in (
+            self.units_label,
+            self.units_list,
+            self.units_all_button,
+            self.units_none_button,
+        ):
             widget.setVisible(kind is DocumentKind.REMINDER)
         self._switch_document()
         if not self._recipients_edited:
@@ -744,7 +841,8 @@ class DocumentDialog(QDialog):
         self.units_list.blockSignals(True)
         for row in range(self.units_list.count()):
             self.units_list.item(row).setCheckState(
-                Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+                Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked
+            )
         self.units_list.blockSignals(False)
         self._chosen_units = None if checked else set()
         self._mark_dirty()
@@ -809,17 +907,20 @@ class DocumentDialog(QDialog):
         same = self._issued_id is not None and self._issued_origin in (None, origin)
         round_kind, follow_up_round = self._follow_up
         try:
-            kept = keep_issued(self.db, options, generated, self._issued_id if same else None,
-                               follow_up_round=follow_up_round
-                               if options.kind is round_kind else 0)
+            kept = keep_issued(
+                self.db,
+                options,
+                generated,
+                self._issued_id if same else None,
+                follow_up_round=follow_up_round if options.kind is round_kind else 0,
+            )
         except AppError as exc:
             show_error(self, exc, title="Chưa lưu vào danh sách văn bản đã phát hành")
             return
         self._issued_id = kept.id
         self._issued_origin = origin
         self.issuedKept.emit(kept.id)
-        self.status_label.setText(self.status_label.text() + " Đã lưu vào “Văn bản đã phát "
-                                  "hành”.")
+        self.status_label.setText(self.status_label.text() + " Đã lưu vào “Văn bản đã phát hành”.")
 
     def _default_save_path(self) -> str:
         folder = QSettings().value("documents/folder", "")
@@ -830,8 +931,9 @@ class DocumentDialog(QDialog):
     def save_document(self) -> Path | None:
         if self._pdf_path is None:
             return None
-        name, _ = QFileDialog.getSaveFileName(self, "Lưu văn bản thành tệp PDF",
-                                              self._default_save_path(), "Tệp PDF (*.pdf)")
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Lưu văn bản thành tệp PDF", self._default_save_path(), "Tệp PDF (*.pdf)"
+        )
         if not name:
             return None
         target = Path(name)
@@ -889,13 +991,15 @@ class DocumentDialog(QDialog):
 
         as_of = self.as_of_edit.date_value() or dt.date.today()
         try:
-            target = word_target(data_dir() / WORD_FOLDER,
-                                 f"{self.kind.file_stem}-{as_of:%Y-%m-%d}")
+            target = word_target(
+                data_dir() / WORD_FOLDER, f"{self.kind.file_stem}-{as_of:%Y-%m-%d}"
+            )
         except OSError as exc:
             from app.fileio import disk_error
 
-            show_error(self, disk_error(exc, data_dir() / WORD_FOLDER),
-                       title="Chưa tạo được tệp Word")
+            show_error(
+                self, disk_error(exc, data_dir() / WORD_FOLDER), title="Chưa tạo được tệp Word"
+            )
             return
         self.write_word(target, self._open_word_file)
 
@@ -904,17 +1008,23 @@ class DocumentDialog(QDialog):
             self.status_label.setText(f"Đã mở tệp Word {path.name} (lưu trong {path.parent}).")
             return
         self.status_label.setText(f"Đã tạo tệp Word {path}.")
-        show_error(self, AppError(
-            f"Máy tính chưa có chương trình mở được tệp Word (.docx). Tệp đã được tạo tại {path}. "
-            "Hãy cài Microsoft Word hoặc LibreOffice Writer rồi bấm “Mở bằng Word” lần nữa, hoặc "
-            "dùng “Lưu thành Word…” để chép tệp sang máy có Word."),
-            title="Không mở được tệp Word")
+        show_error(
+            self,
+            AppError(
+                f"Máy tính chưa có chương trình mở được tệp Word (.docx). Tệp đã được tạo tại "
+                f"{path}. Hãy cài Microsoft Word hoặc LibreOffice Writer rồi bấm “Mở bằng Word” "
+                "lần nữa, hoặc "
+                "dùng “Lưu thành Word…” để chép tệp sang máy có Word."
+            ),
+            title="Không mở được tệp Word",
+        )
 
     def save_word_document(self) -> None:
         """The "Lưu thành Word…" button: the .docx written where she chooses."""
         default = str(Path(self._default_save_path()).with_suffix(".docx"))
-        name, _ = QFileDialog.getSaveFileName(self, "Lưu văn bản thành tệp Word", default,
-                                              "Tài liệu Word (*.docx)")
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Lưu văn bản thành tệp Word", default, "Tài liệu Word (*.docx)"
+        )
         if not name:
             return
         target = Path(name)

@@ -18,8 +18,9 @@ from ui.dialogs.form_dialog import FormDialog
 
 
 class FollowupPlanDialog(FormDialog):
-    def __init__(self, db: Database, parent: QWidget | None = None, *,
-                 directive_id: int | None = None) -> None:
+    def __init__(
+        self, db: Database, parent: QWidget | None = None, *, directive_id: int | None = None
+    ) -> None:
         super().__init__(parent, "Kế hoạch đôn đốc")
         self._db = db
         self.saved: FollowupPlan | None = None
@@ -27,7 +28,8 @@ class FollowupPlanDialog(FormDialog):
         self._build_ui()
         if directive_id is not None:
             self.directive_combo.setCurrentIndex(
-                max(0, self.directive_combo.findData(directive_id)))
+                max(0, self.directive_combo.findData(directive_id))
+            )
         self._load()
         self.directive_combo.currentIndexChanged.connect(lambda _i: self._load())
 
@@ -39,8 +41,10 @@ class FollowupPlanDialog(FormDialog):
         return spin
 
     def _build_ui(self) -> None:
-        self.set_header("Các đợt đôn đốc tính theo <b>ngày làm việc</b> (bỏ thứ Bảy, Chủ nhật, "
-                        "ngày lễ, Tết và ngày nghỉ trong bảng lịch nghỉ, làm bù).")
+        self.set_header(
+            "Các đợt đôn đốc tính theo <b>ngày làm việc</b> (bỏ thứ Bảy, Chủ nhật, "
+            "ngày lễ, Tết và ngày nghỉ trong bảng lịch nghỉ, làm bù)."
+        )
         self.directive_combo = QComboBox(self)
         for d in list_directives(self._db):
             self.directive_combo.addItem(f"{d.number_symbol} ngày {fmt(d.signed_date)}", d.id)
@@ -51,14 +55,26 @@ class FollowupPlanDialog(FormDialog):
         self.escalate_spin = self._spin(1, " ngày làm việc sau lần 2")
         self.add_field("directive", "Văn bản chỉ đạo", self.directive_combo)
         self.add_field("enabled", "", self.enabled_check)
-        self.add_field("notice_days", "Nhắc trước hạn", self.notice_spin,
-                       hint="0: không nhắc trước hạn. Gửi cho đơn vị chưa nộp (thư điện tử).")
-        self.add_field("first_after_days", "Đôn đốc lần 1", self.first_spin,
-                       hint="Công văn đôn đốc gửi các đơn vị đã quá hạn.")
+        self.add_field(
+            "notice_days",
+            "Nhắc trước hạn",
+            self.notice_spin,
+            hint="0: không nhắc trước hạn. Gửi cho đơn vị chưa nộp (thư điện tử).",
+        )
+        self.add_field(
+            "first_after_days",
+            "Đôn đốc lần 1",
+            self.first_spin,
+            hint="Công văn đôn đốc gửi các đơn vị đã quá hạn.",
+        )
         self.add_field("second_after_days", "Đôn đốc lần 2", self.second_spin)
-        self.add_field("escalate_after_days", "Trình UBND tỉnh", self.escalate_spin,
-                       hint=f"Dự thảo văn bản của UBND tỉnh ({ESCALATION_SENDER} gửi) đôn đốc "
-                            "các đơn vị vẫn chưa nộp.")
+        self.add_field(
+            "escalate_after_days",
+            "Trình UBND tỉnh",
+            self.escalate_spin,
+            hint=f"Dự thảo văn bản của UBND tỉnh ({ESCALATION_SENDER} gửi) đôn đốc "
+            "các đơn vị vẫn chưa nộp.",
+        )
         self.empty_label = QLabel("Chưa có văn bản chỉ đạo nào.", self)
         self.empty_label.setVisible(self.directive_combo.count() == 0)
         self.finish_tab_order()
@@ -78,8 +94,14 @@ class FollowupPlanDialog(FormDialog):
         directive_id = self.directive_combo.currentData()
         if directive_id is None:
             raise ValidationError("Chưa có văn bản chỉ đạo nào.", field="directive")
-        self.saved = save_plan(self._db, directive_id, FollowupPlan(
-            enabled=self.enabled_check.isChecked(), notice_days=self.notice_spin.value(),
-            first_after_days=self.first_spin.value(),
-            second_after_days=self.second_spin.value(),
-            escalate_after_days=self.escalate_spin.value()))
+        self.saved = save_plan(
+            self._db,
+            directive_id,
+            FollowupPlan(
+                enabled=self.enabled_check.isChecked(),
+                notice_days=self.notice_spin.value(),
+                first_after_days=self.first_spin.value(),
+                second_after_days=self.second_spin.value(),
+                escalate_after_days=self.escalate_spin.value(),
+            ),
+        )

@@ -79,8 +79,7 @@ class FormDialog(AsksBeforeClosing, QDialog):
         self._outer.addWidget(self.general_error)
         self.buttons = QDialogButtonBox(self)
         self.save_button = self.buttons.addButton("Lưu", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.cancel_button = self.buttons.addButton("Huỷ",
-                                                    QDialogButtonBox.ButtonRole.RejectRole)
+        self.cancel_button = self.buttons.addButton("Huỷ", QDialogButtonBox.ButtonRole.RejectRole)
         self.save_button.setDefault(True)
         self.save_button.setAutoDefault(True)
         self.cancel_button.setAutoDefault(False)
@@ -114,8 +113,15 @@ class FormDialog(AsksBeforeClosing, QDialog):
         self.header.setText(html)
         self.header.setVisible(bool(html))
 
-    def add_field(self, key: str, label: str, widget: QWidget, *,
-                  focus_widget: QWidget | None = None, hint: str = "") -> QWidget:
+    def add_field(
+        self,
+        key: str,
+        label: str,
+        widget: QWidget,
+        *,
+        focus_widget: QWidget | None = None,
+        hint: str = "",
+    ) -> QWidget:
         """Add a row: the label, the widget, the message under it. The tab order follows."""
         holder = QWidget(self)
         box = QVBoxLayout(holder)
@@ -316,8 +322,9 @@ class FormDialog(AsksBeforeClosing, QDialog):
             parent.refresh()
 
     def _on_stale_edit(self, exc: StaleEdit) -> None:
-        choice = messages.ask_stale_edit(self, exc, labels=self.field_labels(),
-                                         mine=self.form_values())
+        choice = messages.ask_stale_edit(
+            self, exc, labels=self.field_labels(), mine=self.form_values()
+        )
         if choice == messages.STALE_SAVE_MINE and exc.current_version is not None:
             self._version_override = exc.current_version
             self.accept()  # save again over the other PC's version

@@ -35,9 +35,16 @@ def _table(parent: QWidget) -> QTableView:
 
 
 class HistoryDialog(QDialog):
-    def __init__(self, db: Database, entity: str, entity_id: int, title: str,
-                 parent: QWidget | None = None, *,
-                 loader: Callable[[], list[AuditInfo]] | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        entity: str,
+        entity_id: int,
+        title: str,
+        parent: QWidget | None = None,
+        *,
+        loader: Callable[[], list[AuditInfo]] | None = None,
+    ) -> None:
         """One record's history; ``loader`` gives the entries instead (e.g. every document
         of one obligation, deleted ones included)."""
         super().__init__(parent)
@@ -71,7 +78,8 @@ class HistoryDialog(QDialog):
         for i, change_column in enumerate(self.changes_model.columns):
             self.changes_view.setColumnWidth(i, change_column.width)
         self.changes_view.verticalHeader().setSectionResizeMode(
-            QHeaderView.ResizeMode.ResizeToContents)
+            QHeaderView.ResizeMode.ResizeToContents
+        )
         splitter.addWidget(self.entries_view)
         splitter.addWidget(self.changes_view)
         splitter.setSizes([220, 300])
@@ -80,18 +88,22 @@ class HistoryDialog(QDialog):
         layout.addWidget(self.empty_label)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText("Đóng")
-        self.restore_button = buttons.addButton("Khôi phục phiên bản này",
-                                                QDialogButtonBox.ButtonRole.ActionRole)
+        self.restore_button = buttons.addButton(
+            "Khôi phục phiên bản này", QDialogButtonBox.ButtonRole.ActionRole
+        )
         self.restore_button.setToolTip(
             "Đưa bản ghi về đúng như sau thay đổi đang chọn (được kiểm tra như khi sửa, và "
-            "được ghi vào lịch sử)")
+            "được ghi vào lịch sử)"
+        )
         self.restore_button.setEnabled(False)
         self.restore_button.setVisible(self._entity in RESTORABLE)
-        self.restore_before_button = buttons.addButton("Về như trước thay đổi này",
-                                                       QDialogButtonBox.ButtonRole.ActionRole)
+        self.restore_before_button = buttons.addButton(
+            "Về như trước thay đổi này", QDialogButtonBox.ButtonRole.ActionRole
+        )
         self.restore_before_button.setToolTip(
             "Đưa bản ghi về đúng như trước thay đổi đang chọn (bỏ thay đổi đó và mọi thay đổi "
-            "sau nó)")
+            "sau nó)"
+        )
         self.restore_before_button.setEnabled(False)
         self.restore_before_button.setVisible(self._entity in RESTORABLE)
         buttons.rejected.connect(self.reject)
@@ -99,13 +111,17 @@ class HistoryDialog(QDialog):
 
     def _connect_signals(self) -> None:
         self.entries_view.selectionModel().selectionChanged.connect(
-            self._on_entries_selection_changed)
+            self._on_entries_selection_changed
+        )
         self.restore_button.clicked.connect(self._on_restore_button_clicked)
         self.restore_before_button.clicked.connect(self._on_restore_before_button_clicked)
 
     def reload(self) -> None:
-        entries = (self._loader() if self._loader is not None
-                   else history(self._db, self._entity, self._entity_id))
+        entries = (
+            self._loader()
+            if self._loader is not None
+            else history(self._db, self._entity, self._entity_id)
+        )
         self.entries_model.set_rows(entries)
         self.empty_label.setVisible(not entries)
         if entries:
@@ -113,8 +129,9 @@ class HistoryDialog(QDialog):
         else:
             self.changes_model.set_rows([])
 
-    def _on_entries_selection_changed(self, _selected: QItemSelection,
-                                      _deselected: QItemSelection) -> None:
+    def _on_entries_selection_changed(
+        self, _selected: QItemSelection, _deselected: QItemSelection
+    ) -> None:
         entry = self.selected_entry()
         self.restore_button.setEnabled(entry is not None and entry.restorable)
         self.restore_before_button.setEnabled(entry is not None and entry.restorable_before)
@@ -145,11 +162,14 @@ class HistoryDialog(QDialog):
         if entry is None or not (entry.restorable_before if before else entry.restorable):
             return
         which = "trước" if before else "sau"
-        if not confirm(self, "Khôi phục phiên bản",
-                       f"Đưa bản ghi về đúng như {which} thay đổi lúc "
-                       f"{fmt_time(local_time(entry.at), seconds=True)} ({entry.summary})?\n\n"
-                       "Các giá trị hiện tại được giữ trong lịch sử; có thể khôi phục lại.",
-                       yes="Khôi phục"):
+        if not confirm(
+            self,
+            "Khôi phục phiên bản",
+            f"Đưa bản ghi về đúng như {which} thay đổi lúc "
+            f"{fmt_time(local_time(entry.at), seconds=True)} ({entry.summary})?\n\n"
+            "Các giá trị hiện tại được giữ trong lịch sử; có thể khôi phục lại.",
+            yes="Khôi phục",
+        ):
             return
         from ui.main_window import MainWindow
         from ui.operations import run_operation
@@ -157,9 +177,11 @@ class HistoryDialog(QDialog):
         parent = self.parentWidget()
         window = parent.window() if parent is not None else None
         today = window.today() if isinstance(window, MainWindow) else dt.date.today()
-        if not run_operation(self, lambda: restore_version(self._db, entry.id, today=today,
-                                                           before=before),
-                             error_title="Không khôi phục được"):
+        if not run_operation(
+            self,
+            lambda: restore_version(self._db, entry.id, today=today, before=before),
+            error_title="Không khôi phục được",
+        ):
             return
         self.restored = True
         self.reload()

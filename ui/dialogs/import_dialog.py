@@ -52,8 +52,9 @@ class ImportDialog(QDialog):
     imported = Signal(object)  # ImportResult
     undone = Signal(object)  # UndoResult
 
-    def __init__(self, db: Database, kind: str, path: Path, *, today: dt.date,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, db: Database, kind: str, path: Path, *, today: dt.date, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.db = db
         self.kind = kind
@@ -95,17 +96,19 @@ class ImportDialog(QDialog):
         layout.addWidget(self.table, 1)
         self.details_label = QLabel("", self)
         self.details_label.setWordWrap(True)
-        self.details_label.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.details_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.details_label.setStyleSheet(
             f"QLabel {{ background: {style.PANEL_BACKGROUND}; "
-            f"border: 1px solid {style.PANEL_BORDER}; padding: 4px; }}")
+            f"border: 1px solid {style.PANEL_BORDER}; padding: 4px; }}"
+        )
         self.details_label.setVisible(False)
         layout.addWidget(self.details_label)
         self.hint_label = QLabel(
-            "Bỏ đánh dấu ở cột \"Dòng\" những dòng không muốn nhập. Ô trống giữ nguyên giá trị "
+            'Bỏ đánh dấu ở cột "Dòng" những dòng không muốn nhập. Ô trống giữ nguyên giá trị '
             f"đang có; muốn xoá một giá trị hãy ghi {CLEAR_MARKER} vào ô. Rê chuột lên cột "
-            "\"Lý do\" hoặc chọn một dòng để xem đủ giá trị cũ → mới.", self)
+            '"Lý do" hoặc chọn một dòng để xem đủ giá trị cũ → mới.',
+            self,
+        )
         self.hint_label.setWordWrap(True)
         layout.addWidget(self.hint_label)
         row = QHBoxLayout()
@@ -124,11 +127,11 @@ class ImportDialog(QDialog):
             row.addWidget(button)
         row.addStretch(1)
         self.buttons = QDialogButtonBox(self)
-        self.undo_button = self.buttons.addButton("Hoàn tác lần nhập này",
-                                                  QDialogButtonBox.ButtonRole.ActionRole)
+        self.undo_button = self.buttons.addButton(
+            "Hoàn tác lần nhập này", QDialogButtonBox.ButtonRole.ActionRole
+        )
         self.undo_button.setVisible(False)
-        self.import_button = self.buttons.addButton("Nhập",
-                                                    QDialogButtonBox.ButtonRole.AcceptRole)
+        self.import_button = self.buttons.addButton("Nhập", QDialogButtonBox.ButtonRole.AcceptRole)
         self.import_button.setEnabled(False)
         self.close_button = self.buttons.addButton("Đóng", QDialogButtonBox.ButtonRole.RejectRole)
         row.addWidget(self.buttons)
@@ -164,9 +167,12 @@ class ImportDialog(QDialog):
             signal.emit(done, total)
 
         run_in_background(
-            lambda: preview_import(self.db, self.kind, self.path, today=self.today,
-                                   progress=progress),
-            self._on_preview_done, self._on_preview_failed)
+            lambda: preview_import(
+                self.db, self.kind, self.path, today=self.today, progress=progress
+            ),
+            self._on_preview_done,
+            self._on_preview_failed,
+        )
 
     def _stop_reading(self) -> None:
         self._reading = False
@@ -205,8 +211,14 @@ class ImportDialog(QDialog):
         self.tick_all_button.setEnabled(selectable)
         self.untick_all_button.setEnabled(selectable)
         self._show_summary()
-        first = next((i for i, r in enumerate(preview.rows)
-                      if r.changes or r.warnings or r.action is RowAction.ERROR), None)
+        first = next(
+            (
+                i
+                for i, r in enumerate(preview.rows)
+                if r.changes or r.warnings or r.action is RowAction.ERROR
+            ),
+            None,
+        )
         if first is not None:
             self.table.selectRow(first)
 
@@ -225,18 +237,23 @@ class ImportDialog(QDialog):
         text = f"{preview.sheet_note()} {preview.describe()}"
         ticked = self.model.ticked_count()
         if preview.has_errors:
-            text += (f"\nCó {preview.count(RowAction.ERROR)} dòng lỗi (màu đỏ): hãy sửa trong "
-                     "tệp Excel rồi nhập lại. Chưa có gì được ghi.")
+            text += (
+                f"\nCó {preview.count(RowAction.ERROR)} dòng lỗi (màu đỏ): hãy sửa trong "
+                "tệp Excel rồi nhập lại. Chưa có gì được ghi."
+            )
         elif not preview.changes:
             text += "\nKhông có gì cần thêm hoặc cập nhật."
         elif ticked == 0:
             text += "\nKhông dòng nào được chọn để nhập."
         else:
-            text += (f"\nBấm \"Nhập\" để ghi {ticked} dòng đang được chọn (một lần, đủ hoặc không "
-                     "gì; có thể hoàn tác cả lần nhập).")
+            text += (
+                f'\nBấm "Nhập" để ghi {ticked} dòng đang được chọn (một lần, đủ hoặc không '
+                "gì; có thể hoàn tác cả lần nhập)."
+            )
         self.summary_label.setText(text)
-        self.import_button.setEnabled(not preview.has_errors and ticked > 0
-                                      and self.import_result is None)
+        self.import_button.setEnabled(
+            not preview.has_errors and ticked > 0 and self.import_result is None
+        )
 
     def _on_model_ticked_changed(self) -> None:
         if self.import_result is None:
@@ -246,8 +263,11 @@ class ImportDialog(QDialog):
         from app.errors import AppError
 
         self._stop_reading()
-        message = exc.message if isinstance(exc, AppError) else (
-            "Không đọc được tệp; chi tiết đã ghi vào nhật ký.")
+        message = (
+            exc.message
+            if isinstance(exc, AppError)
+            else ("Không đọc được tệp; chi tiết đã ghi vào nhật ký.")
+        )
         self.summary_label.setText(message)
         self.import_button.setEnabled(False)
         if not isinstance(exc, AppError):
@@ -271,7 +291,8 @@ class ImportDialog(QDialog):
         for r in range(self.model.rowCount()):
             row = self.model.row_at(r)
             hide = (errors and row.action is not RowAction.ERROR) or (
-                changes and not row.selectable)
+                changes and not row.selectable
+            )
             self.table.setRowHidden(r, hide)
 
     def _on_import_button_clicked(self) -> None:
@@ -288,9 +309,16 @@ class ImportDialog(QDialog):
         self.summary_label.setText("Đang nhập…")
         signal = self._progress.changed
         run_in_background(
-            lambda: apply_import(self.db, preview, today=self.today, rows=rows,
-                                 progress=lambda n, total: signal.emit(n, total)),
-            self._on_import_done, self._on_import_failed)
+            lambda: apply_import(
+                self.db,
+                preview,
+                today=self.today,
+                rows=rows,
+                progress=lambda n, total: signal.emit(n, total),
+            ),
+            self._on_import_done,
+            self._on_import_failed,
+        )
 
     def _on_import_done(self, result: Any) -> None:
         assert isinstance(result, ImportResult)
@@ -321,8 +349,9 @@ class ImportDialog(QDialog):
         batch_id = self.import_result.batch_id
         self.undo_button.setEnabled(False)
         self.summary_label.setText("Đang hoàn tác…")
-        run_in_background(lambda: undo_import(self.db, batch_id), self._on_undo_done,
-                          self._on_undo_failed)
+        run_in_background(
+            lambda: undo_import(self.db, batch_id), self._on_undo_done, self._on_undo_failed
+        )
 
     def _on_undo_done(self, result: Any) -> None:
         self.summary_label.setText(result.describe())

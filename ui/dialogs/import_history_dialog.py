@@ -32,17 +32,29 @@ def _undone_text(b: ImportBatchInfo) -> str:
 
 class ImportBatchModel(RowTableModel[ImportBatchInfo]):
     columns = (
-        Column("id", "Lần", lambda b: str(b.id), sort=lambda b: b.id, width=50,
-               align_right=True),
-        Column("at", "Thời điểm", lambda b: f"{fmt_time(b.local_at)}",
-               sort=lambda b: b.at, width=130),
+        Column("id", "Lần", lambda b: str(b.id), sort=lambda b: b.id, width=50, align_right=True),
+        Column(
+            "at", "Thời điểm", lambda b: f"{fmt_time(b.local_at)}", sort=lambda b: b.at, width=130
+        ),
         Column("user", "Người nhập", lambda b: b.user, width=110),
         Column("kind", "Loại", lambda b: b.kind_label, width=130),
         Column("file", "Tệp", lambda b: b.file_name, width=200),
-        Column("added", "Thêm", lambda b: str(b.added), sort=lambda b: b.added, width=60,
-               align_right=True),
-        Column("updated", "Cập nhật", lambda b: str(b.updated), sort=lambda b: b.updated,
-               width=70, align_right=True),
+        Column(
+            "added",
+            "Thêm",
+            lambda b: str(b.added),
+            sort=lambda b: b.added,
+            width=60,
+            align_right=True,
+        ),
+        Column(
+            "updated",
+            "Cập nhật",
+            lambda b: str(b.updated),
+            sort=lambda b: b.updated,
+            width=70,
+            align_right=True,
+        ),
         Column("undone", "Hoàn tác", _undone_text, width=160),
     )
 
@@ -64,7 +76,9 @@ class ImportHistoryDialog(QDialog):
         layout = QVBoxLayout(self)
         self.info_label = QLabel(
             "Mỗi lần nhập Excel được ghi lại. Hoàn tác một lần nhập đưa mọi bản ghi nó đã thêm "
-            "hoặc sửa về như trước khi nhập — chỉ khi chưa bản ghi nào bị sửa sau đó.", self)
+            "hoặc sửa về như trước khi nhập — chỉ khi chưa bản ghi nào bị sửa sau đó.",
+            self,
+        )
         self.info_label.setWordWrap(True)
         layout.addWidget(self.info_label)
         self.view = QTableView(self)
@@ -80,8 +94,9 @@ class ImportHistoryDialog(QDialog):
         self.status_label.setWordWrap(True)
         layout.addWidget(self.status_label)
         self.buttons = QDialogButtonBox(self)
-        self.undo_button = self.buttons.addButton("Hoàn tác lần nhập này",
-                                                  QDialogButtonBox.ButtonRole.ActionRole)
+        self.undo_button = self.buttons.addButton(
+            "Hoàn tác lần nhập này", QDialogButtonBox.ButtonRole.ActionRole
+        )
         self.undo_button.setEnabled(False)
         self.close_button = self.buttons.addButton("Đóng", QDialogButtonBox.ButtonRole.RejectRole)
         layout.addWidget(self.buttons)
@@ -104,11 +119,13 @@ class ImportHistoryDialog(QDialog):
         rows = self.view.selectionModel().selectedRows()
         return self.model.row_at(rows[0].row()) if rows else None
 
-    def _on_view_selection_changed(self, _selected: QItemSelection,
-                                   _deselected: QItemSelection) -> None:
+    def _on_view_selection_changed(
+        self, _selected: QItemSelection, _deselected: QItemSelection
+    ) -> None:
         batch = self.selected()
-        self.undo_button.setEnabled(batch is not None and not batch.undone
-                                    and (batch.added + batch.updated) > 0)
+        self.undo_button.setEnabled(
+            batch is not None and not batch.undone and (batch.added + batch.updated) > 0
+        )
         if batch is not None:
             self.status_label.setText(batch.describe())
 
@@ -118,13 +135,18 @@ class ImportHistoryDialog(QDialog):
         batch = self.selected()
         if batch is None or batch.undone:
             return
-        if not confirm(self, "Hoàn tác lần nhập",
-                       batch.describe() + "\n\nĐưa mọi bản ghi lần nhập này đã thêm hoặc sửa về "
-                       "như trước khi nhập?", yes="Hoàn tác"):
+        if not confirm(
+            self,
+            "Hoàn tác lần nhập",
+            batch.describe() + "\n\nĐưa mọi bản ghi lần nhập này đã thêm hoặc sửa về "
+            "như trước khi nhập?",
+            yes="Hoàn tác",
+        ):
             return
         self.undo_button.setEnabled(False)
-        run_in_background(lambda: undo_import(self.db, batch.id), self._on_undo_done,
-                          self._on_undo_failed)
+        run_in_background(
+            lambda: undo_import(self.db, batch.id), self._on_undo_done, self._on_undo_failed
+        )
 
     def _on_undo_done(self, result: Any) -> None:
         self.reload()

@@ -59,8 +59,9 @@ class IssueNumberDialog(QDialog):
         form.addRow(QLabel(f"{info.kind_label} tính đến ngày {fmt(info.as_of)}", self))
         form.addRow("Số:", self.number_edit)
         form.addRow("Ngày ban hành:", self.date_edit)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self
+        )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Lưu")
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Hủy")
         buttons.accepted.connect(self.accept)
@@ -71,17 +72,20 @@ class IssueNumberDialog(QDialog):
 class PrintedTextDialog(QDialog):
     """The text of a kept document as it was printed, field by field (read only)."""
 
-    def __init__(self, info: IssuedInfo, fields: list[tuple[str, str]],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, info: IssuedInfo, fields: list[tuple[str, str]], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
-        self.setWindowTitle(f"Nội dung đã in — {info.kind_label} tính đến ngày "
-                            f"{fmt(info.as_of)}")
+        self.setWindowTitle(f"Nội dung đã in — {info.kind_label} tính đến ngày {fmt(info.as_of)}")
         self.resize(760, 560)
         self.text_edit = QPlainTextEdit(self)
         self.text_edit.setReadOnly(True)
-        self.text_edit.setPlainText("\n\n".join(f"[{label}]\n{text}" for label, text in fields)
-                                    if fields else "Văn bản này được lưu trước khi chương trình "
-                                    "ghi lại nội dung đã in; hãy bấm “Mở lại…” để xem.")
+        self.text_edit.setPlainText(
+            "\n\n".join(f"[{label}]\n{text}" for label, text in fields)
+            if fields
+            else "Văn bản này được lưu trước khi chương trình "
+            "ghi lại nội dung đã in; hãy bấm “Mở lại…” để xem."
+        )
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
         buttons.button(QDialogButtonBox.StandardButton.Close).setText("Đóng")
         buttons.rejected.connect(self.reject)
@@ -96,9 +100,16 @@ class IssuedDocumentsDialog(QDialog):
 
     issuedChanged = Signal()
 
-    def __init__(self, db: Database, *, today: dt.date, opener: Opener,
-                 directive_id: int | None = None, unit_id: int | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        *,
+        today: dt.date,
+        opener: Opener,
+        directive_id: int | None = None,
+        unit_id: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.db = db
         self.today = today
@@ -117,8 +128,9 @@ class IssuedDocumentsDialog(QDialog):
         self.directive_combo.setMinimumContentsLength(24)
         self.unit_combo = QComboBox(self)
         self.unit_combo.setMinimumContentsLength(20)
-        self.unit_combo.setToolTip("Chỉ văn bản về đơn vị này hoặc gửi tới đơn vị này (các lần "
-                                   "đôn đốc đơn vị).")
+        self.unit_combo.setToolTip(
+            "Chỉ văn bản về đơn vị này hoặc gửi tới đơn vị này (các lần đôn đốc đơn vị)."
+        )
         self.search_box = SearchBox(self)
         filters = QHBoxLayout()
         filters.addWidget(QLabel("Văn bản chỉ đạo:", self))
@@ -130,25 +142,35 @@ class IssuedDocumentsDialog(QDialog):
         self.table = DataTable(self.model, "issued_documents", self)
         self.count_label = QLabel(self)
         self.reopen_button = QPushButton("Mở lại…", self)
-        self.reopen_button.setToolTip("Mở văn bản như đã in (số liệu, nội dung đã sửa) để xem, "
-                                      "sửa hoặc in lại.")
+        self.reopen_button.setToolTip(
+            "Mở văn bản như đã in (số liệu, nội dung đã sửa) để xem, sửa hoặc in lại."
+        )
         self.copy_button = QPushButton("Sao chép cho kỳ mới…", self)
-        self.copy_button.setToolTip("Văn bản mới với nội dung đã sửa như bản này, số liệu tính "
-                                    "đến ngày đang xem; số và ngày để trống.")
+        self.copy_button.setToolTip(
+            "Văn bản mới với nội dung đã sửa như bản này, số liệu tính "
+            "đến ngày đang xem; số và ngày để trống."
+        )
         self.text_button = QPushButton("Nội dung đã in…", self)
         self.text_button.setToolTip("Xem lời văn đúng như đã in (kể cả phần đã sửa).")
         self.number_button = QPushButton("Ghi số, ngày…", self)
-        self.number_button.setToolTip("Ghi số và ngày ban hành văn thư đã cấp (lần đôn đốc tính "
-                                      "từ ngày này).")
+        self.number_button.setToolTip(
+            "Ghi số và ngày ban hành văn thư đã cấp (lần đôn đốc tính từ ngày này)."
+        )
         self.history_button = QPushButton("Lịch sử", self)
         self.history_button.setToolTip("Khi nào văn bản được lưu, in lại, sửa những gì.")
         self.delete_button = QPushButton("Xóa khỏi danh sách", self)
         self.close_button = QPushButton("Đóng", self)
         buttons = QHBoxLayout()
         buttons.addWidget(self.count_label, 1)
-        for button in (self.reopen_button, self.copy_button, self.text_button,
-                       self.number_button, self.history_button, self.delete_button,
-                       self.close_button):
+        for button in (
+            self.reopen_button,
+            self.copy_button,
+            self.text_button,
+            self.number_button,
+            self.history_button,
+            self.delete_button,
+            self.close_button,
+        ):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
@@ -160,8 +182,9 @@ class IssuedDocumentsDialog(QDialog):
         for d in list_directives(self.db):
             self.directive_combo.addItem(f"{d.number_symbol} – {d.subject[:60]}", d.id)
         if directive_id is not None:
-            self.directive_combo.setCurrentIndex(max(0, self.directive_combo.findData(
-                directive_id)))
+            self.directive_combo.setCurrentIndex(
+                max(0, self.directive_combo.findData(directive_id))
+            )
         self.unit_combo.addItem("Mọi đơn vị", None)
         for uid, name in self._unit_names.items():
             self.unit_combo.addItem(name, uid)
@@ -188,14 +211,18 @@ class IssuedDocumentsDialog(QDialog):
         unit = self.unit_combo.currentData()
         docs = list_issued(self.db, directive_id=directive, unit_id=unit)
         self.table.set_rows([self._row(d) for d in docs])
-        self.count_label.setText(f"{len(docs)} văn bản." if docs else
-                                 "Chưa có văn bản nào: văn bản in hoặc lưu thành tệp từ hộp "
-                                 "“In văn bản” được lưu vào đây.")
+        self.count_label.setText(
+            f"{len(docs)} văn bản."
+            if docs
+            else "Chưa có văn bản nào: văn bản in hoặc lưu thành tệp từ hộp "
+            "“In văn bản” được lưu vào đây."
+        )
         self._update_buttons()
 
     def _row(self, info: IssuedInfo) -> IssuedRow:
-        return IssuedRow(info, tuple(self._unit_names.get(u, f"(đơn vị {u})")
-                                     for u in info.unit_ids))
+        return IssuedRow(
+            info, tuple(self._unit_names.get(u, f"(đơn vị {u})") for u in info.unit_ids)
+        )
 
     def current(self) -> IssuedInfo | None:
         row = self.table.current_row()
@@ -203,8 +230,14 @@ class IssuedDocumentsDialog(QDialog):
 
     def _update_buttons(self, *_args: object) -> None:
         chosen = self.current() is not None
-        for button in (self.reopen_button, self.copy_button, self.text_button,
-                       self.number_button, self.history_button, self.delete_button):
+        for button in (
+            self.reopen_button,
+            self.copy_button,
+            self.text_button,
+            self.number_button,
+            self.history_button,
+            self.delete_button,
+        ):
             button.setEnabled(chosen)
 
     # --- actions --------------------------------------------------------------------------
@@ -254,9 +287,13 @@ class IssuedDocumentsDialog(QDialog):
         if info is None:
             return False
         return run_operation(
-            self, lambda: set_issue_number(self.db, info.id, dialog.number_edit.text(),
-                                           dialog.date_edit.date_value()),
-            error_title="Chưa ghi được số, ngày", done=lambda _info: self._after_change())
+            self,
+            lambda: set_issue_number(
+                self.db, info.id, dialog.number_edit.text(), dialog.date_edit.date_value()
+            ),
+            error_title="Chưa ghi được số, ngày",
+            done=lambda _info: self._after_change(),
+        )
 
     def _on_number_button_clicked(self) -> None:
         dialog = self.number_dialog()
@@ -270,8 +307,13 @@ class IssuedDocumentsDialog(QDialog):
         info = self.current()
         if info is None:
             return None
-        return HistoryDialog(self.db, "issued_document", info.id,
-                             f"{info.kind_label} tính đến ngày {fmt(info.as_of)}", self)
+        return HistoryDialog(
+            self.db,
+            "issued_document",
+            info.id,
+            f"{info.kind_label} tính đến ngày {fmt(info.as_of)}",
+            self,
+        )
 
     def _on_history_button_clicked(self) -> None:
         dialog = self.history_dialog()
@@ -286,9 +328,15 @@ class IssuedDocumentsDialog(QDialog):
             "Xóa khỏi danh sách",
             f"Xóa “{info.kind_label}” tính đến ngày {fmt(info.as_of)} khỏi danh sách văn "
             "bản đã phát hành? Tệp đã lưu và bản đã in không bị ảnh hưởng; các lần đôn đốc của "
-            "văn bản này không còn được đếm.", yes="Xóa")
-        run_operation(self, lambda: delete_issued(self.db, info.id), confirm=question,
-                      done=lambda _none: self._after_change())
+            "văn bản này không còn được đếm.",
+            yes="Xóa",
+        )
+        run_operation(
+            self,
+            lambda: delete_issued(self.db, info.id),
+            confirm=question,
+            done=lambda _none: self._after_change(),
+        )
 
     def _after_change(self) -> None:
         self.reload()

@@ -14,8 +14,13 @@ from ui.widgets.date_field import DateField, read_dates
 
 
 class MergeDialog(FormDialog):
-    def __init__(self, db: Database, unit: UnitInfo, candidates: list[UnitInfo],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        unit: UnitInfo,
+        candidates: list[UnitInfo],
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent, "Ghi nhận sáp nhập đơn vị")
         self._db = db
         self._unit = unit
@@ -26,8 +31,9 @@ class MergeDialog(FormDialog):
     def _build_ui(self) -> None:
         self.set_header(
             f"<b>{self._unit.name}</b> sáp nhập vào đơn vị khác. Từ ngày sáp nhập, đơn vị này "
-            "ngừng được theo dõi; các nghĩa vụ đến hạn từ ngày đó được ghi \"Không áp dụng\". "
-            "Lịch sử đã có được giữ nguyên.")
+            'ngừng được theo dõi; các nghĩa vụ đến hạn từ ngày đó được ghi "Không áp dụng". '
+            "Lịch sử đã có được giữ nguyên."
+        )
         self.successor_combo = QComboBox(self)
         self.successor_combo.setEditable(True)
         self.successor_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
@@ -41,16 +47,22 @@ class MergeDialog(FormDialog):
             completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.date_edit = DateField(self, label="Ngày sáp nhập", field="merged_on")
         self.add_field("successor", "Sáp nhập vào (*)", self.successor_combo)
-        self.add_field("merged_on", "Từ ngày (*)", self.date_edit,
-                       hint="Ngày đơn vị mới bắt đầu thay thế (theo quyết định sáp nhập).")
+        self.add_field(
+            "merged_on",
+            "Từ ngày (*)",
+            self.date_edit,
+            hint="Ngày đơn vị mới bắt đầu thay thế (theo quyết định sáp nhập).",
+        )
         self.finish_tab_order()
 
     def save(self) -> None:
         errors: dict[str, str] = {}
         successor_id = self.successor_combo.currentData()
         text = self.successor_combo.currentText().strip()
-        if text and (successor_id is None or self.successor_combo.itemText(
-                self.successor_combo.currentIndex()) != text):
+        if text and (
+            successor_id is None
+            or self.successor_combo.itemText(self.successor_combo.currentIndex()) != text
+        ):
             index = self.successor_combo.findText(text, Qt.MatchFlag.MatchFixedString)
             successor_id = self.successor_combo.itemData(index) if index >= 0 else None
         if successor_id is None:

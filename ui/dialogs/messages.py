@@ -19,8 +19,9 @@ def set_log_path(path: str) -> None:
     _log_path = path
 
 
-def show_error(parent: QWidget | None, exc: BaseException, title: str = "Không thực hiện được"
-               ) -> None:
+def show_error(
+    parent: QWidget | None, exc: BaseException, title: str = "Không thực hiện được"
+) -> None:
     """An AppError shows its own message; anything else is logged with its traceback and the
     user sees a short apology with the log's path."""
     from app.db.engine import database_error, is_database_failure
@@ -31,11 +32,14 @@ def show_error(parent: QWidget | None, exc: BaseException, title: str = "Không 
     if isinstance(exc, AppError):
         QMessageBox.warning(parent, title, exc.message)
         return
-    log.error("Lỗi không mong đợi: %s", "".join(
-        traceback.format_exception(type(exc), exc, exc.__traceback__)))
+    log.error(
+        "Lỗi không mong đợi: %s",
+        "".join(traceback.format_exception(type(exc), exc, exc.__traceback__)),
+    )
     where = f"\n\nChi tiết đã được ghi vào tệp nhật ký:\n{_log_path}" if _log_path else ""
     QMessageBox.critical(
-        parent, "Xin lỗi, đã có lỗi",
+        parent,
+        "Xin lỗi, đã có lỗi",
         "Xin lỗi, chương trình gặp một lỗi không mong đợi. Dữ liệu đã lưu không bị ảnh hưởng; "
         "thao tác vừa rồi chưa được thực hiện." + where,
     )
@@ -45,8 +49,9 @@ def show_info(parent: QWidget | None, title: str, text: str) -> None:
     QMessageBox.information(parent, title, text)
 
 
-def confirm(parent: QWidget | None, title: str, text: str, *, yes: str = "Đồng ý",
-            no: str = "Huỷ") -> bool:
+def confirm(
+    parent: QWidget | None, title: str, text: str, *, yes: str = "Đồng ý", no: str = "Huỷ"
+) -> bool:
     box = QMessageBox(QMessageBox.Icon.Question, title, text, parent=parent)
     yes_button = box.addButton(yes, QMessageBox.ButtonRole.AcceptRole)
     box.addButton(no, QMessageBox.ButtonRole.RejectRole)
@@ -59,20 +64,27 @@ def show_notice(parent: QWidget | None, title: str, text: str) -> QMessageBox:
     """A non-modal notice: the user can go on working while it is open."""
     from PySide6.QtCore import Qt
 
-    box = QMessageBox(QMessageBox.Icon.Information, title, text,
-                      QMessageBox.StandardButton.Ok, parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Information, title, text, QMessageBox.StandardButton.Ok, parent
+    )
     box.button(QMessageBox.StandardButton.Ok).setText("Đã biết")
     box.setWindowModality(Qt.WindowModality.NonModal)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     box.show()
     return box
+
+
 STALE_KEEP_THEIRS = "theirs"
 STALE_SAVE_MINE = "mine"
 STALE_BACK = "back"
 
 
-def ask_stale_edit(parent: QWidget | None, exc: AppError, labels: dict[str, str] | None = None,
-                   mine: dict[str, object] | None = None) -> str:
+def ask_stale_edit(
+    parent: QWidget | None,
+    exc: AppError,
+    labels: dict[str, str] | None = None,
+    mine: dict[str, object] | None = None,
+) -> str:
     """Someone else saved the record first (``app.errors.StaleEdit``): show what they changed
     and let the user choose. Returns STALE_KEEP_THEIRS (reload theirs, drop mine),
     STALE_SAVE_MINE (save again with ``expected_version=exc.current_version``) or STALE_BACK
@@ -89,14 +101,18 @@ def ask_stale_edit(parent: QWidget | None, exc: AppError, labels: dict[str, str]
             continue
         theirs_text = "" if theirs is None else str(theirs)
         mine_text = "" if mine is None or mine.get(key) is None else str(mine.get(key))
-        rows.append(f"• {label}: bản mới «{theirs_text}»"
-                    + (f" — bản của anh/chị «{mine_text}»" if mine is not None else ""))
-    box = QMessageBox(QMessageBox.Icon.Warning, "Có người vừa sửa bản ghi này", exc.message,
-                      parent=parent)
+        rows.append(
+            f"• {label}: bản mới «{theirs_text}»"
+            + (f" — bản của anh/chị «{mine_text}»" if mine is not None else "")
+        )
+    box = QMessageBox(
+        QMessageBox.Icon.Warning, "Có người vừa sửa bản ghi này", exc.message, parent=parent
+    )
     if rows:
         box.setInformativeText("Khác nhau:\n" + "\n".join(rows[:12]))
-    theirs_button = box.addButton("Dùng bản mới (bỏ thay đổi của tôi)",
-                                  QMessageBox.ButtonRole.RejectRole)
+    theirs_button = box.addButton(
+        "Dùng bản mới (bỏ thay đổi của tôi)", QMessageBox.ButtonRole.RejectRole
+    )
     mine_button = box.addButton("Lưu bản của tôi đè lên", QMessageBox.ButtonRole.DestructiveRole)
     back_button = box.addButton("Quay lại sửa tiếp", QMessageBox.ButtonRole.ActionRole)
     box.setDefaultButton(back_button)
@@ -118,9 +134,12 @@ def ask_unsaved(parent: QWidget | None, what: str = "") -> str:
     """A form with changes is being closed (Esc, Huỷ, the window's ×): Lưu (UNSAVED_SAVE),
     Không lưu (UNSAVED_DISCARD) or Quay lại (UNSAVED_BACK, the default: nothing is lost)."""
     title = what or "Biểu mẫu"
-    box = QMessageBox(QMessageBox.Icon.Question, "Chưa lưu thay đổi",
-                      f"{title} có thay đổi chưa lưu. Anh/chị muốn lưu lại không?",
-                      parent=parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        "Chưa lưu thay đổi",
+        f"{title} có thay đổi chưa lưu. Anh/chị muốn lưu lại không?",
+        parent=parent,
+    )
     save_button = box.addButton("Lưu", QMessageBox.ButtonRole.AcceptRole)
     discard_button = box.addButton("Không lưu", QMessageBox.ButtonRole.DestructiveRole)
     back_button = box.addButton("Quay lại", QMessageBox.ButtonRole.RejectRole)

@@ -39,8 +39,9 @@ def _status_text(row: ObligationRow) -> str:
 class ObligationDialog(QDialog):
     """Opened from the warnings, the overview or the matrix when no page handles it."""
 
-    def __init__(self, db: Database, obligation_id: int, day: dt.date,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, db: Database, obligation_id: int, day: dt.date, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.db = db
         self.day = day
@@ -57,7 +58,8 @@ class ObligationDialog(QDialog):
         form = QFormLayout()
         self.status_label = QLabel(_status_text(row))
         self.status_label.setStyleSheet(
-            f"background: {row.status.colour}; padding: 3px 6px; border: 1px solid {style.EDGE};")
+            f"background: {row.status.colour}; padding: 3px 6px; border: 1px solid {style.EDGE};"
+        )
         self.status_label.setWordWrap(True)
         fields = (
             ("Đơn vị:", f"{row.unit_name} ({row.unit_kind.label})"),
@@ -78,14 +80,20 @@ class ObligationDialog(QDialog):
         layout.addWidget(QLabel(f"Văn bản đã nhận ({len(self.submissions)}):"))
         self.table = QTableWidget(len(self.submissions), 6, self)
         self.table.setHorizontalHeaderLabels(
-            ["Số, ký hiệu", "Ngày ký", "Ngày nhận", "Hình thức", "Trích yếu", "Tính"])
+            ["Số, ký hiệu", "Ngày ký", "Ngày nhận", "Hình thức", "Trích yếu", "Tính"]
+        )
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         for i, s in enumerate(self.submissions):
             after = s.received_date > self.day
-            values = (s.number_symbol, fmt(s.signed_date), fmt(s.received_date),
-                      s.channel_label, s.summary,
-                      "Văn bản được tính" if s.counts else "Lưu hồ sơ")
+            values = (
+                s.number_symbol,
+                fmt(s.signed_date),
+                fmt(s.received_date),
+                s.channel_label,
+                s.summary,
+                "Văn bản được tính" if s.counts else "Lưu hồ sơ",
+            )
             for j, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if after:
@@ -108,7 +116,8 @@ class ObligationDialog(QDialog):
 
         row = self.obligation
         sent = last_reminders(self.db, directive_id=row.directive_id, until=self.day).get(
-            (row.unit_id, row.directive_id))
+            (row.unit_id, row.directive_id)
+        )
         if sent is None:
             return "Chưa gửi công văn đôn đốc"
         note = reminder_note(sent)

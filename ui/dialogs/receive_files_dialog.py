@@ -78,23 +78,27 @@ class _ChoiceDelegate(QStyledItemDelegate):
         super().__init__(parent)
         self.model = model
 
-    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,
-                     index: QModelIndex | QPersistentModelIndex) -> QWidget:
+    def createEditor(
+        self,
+        parent: QWidget,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> QWidget:
         key = COLUMNS[index.column()].key
         if key not in ("unit", "obligation"):
             return super().createEditor(parent, option, index)
         combo = QComboBox(parent)
         row = self.model.row_at(index.row())
-        choices = self.model.unit_choices if key == "unit" else \
-            self.model.obligation_choices(row)
+        choices = self.model.unit_choices if key == "unit" else self.model.obligation_choices(row)
         for choice_id, label in choices:
             combo.addItem(label, choice_id)
         current = index.data(CHOICE_ROLE)
         combo.setCurrentIndex(max(0, combo.findData(current)))
         return combo
 
-    def setModelData(self, editor: QWidget, model: Any,
-                     index: QModelIndex | QPersistentModelIndex) -> None:
+    def setModelData(
+        self, editor: QWidget, model: Any, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
         if isinstance(editor, QComboBox):
             model.setData(index, editor.currentData(), Qt.ItemDataRole.EditRole)
         else:
@@ -136,7 +140,8 @@ class ReceiveFilesDialog(QDialog):
             "là giá trị "
             "chưa chắc (tên ô ghi ở cột “Cần kiểm tra”): hãy xem lại, sửa bằng F2 hoặc nhấp đúp. "
             "Chọn dòng rồi bấm <b>Ctrl+Enter</b> để ghi nhận. Chưa xác nhận thì chưa ghi gì.",
-            self)
+            self,
+        )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         bar = QHBoxLayout()
@@ -148,16 +153,24 @@ class ReceiveFilesDialog(QDialog):
             self.channel_combo.addItem(channel.label, channel.value)
         self.channel_combo.setToolTip("Hình thức nhận ghi cho các văn bản được ghi nhận")
         self.trust_button = QPushButton("CA tin cậy (ký số)…", self)
-        self.trust_button.setToolTip("Chứng thư của các tổ chức cấp chữ ký số mà cơ quan tin "
-                                     "cậy (ví dụ Ban Cơ yếu Chính phủ): dùng để xác minh người ký")
+        self.trust_button.setToolTip(
+            "Chứng thư của các tổ chức cấp chữ ký số mà cơ quan tin "
+            "cậy (ví dụ Ban Cơ yếu Chính phủ): dùng để xác minh người ký"
+        )
         self.progress = QProgressBar(self)
         self.progress.setFormat("Đã đọc %v/%m tệp")
         self.progress.setMinimumWidth(220)
         self.progress.setVisible(False)
         self.cancel_button = QPushButton("Dừng đọc", self)
         self.cancel_button.setVisible(False)
-        for widget in (self.add_button, self.add_folder_button, self.file_date_check,
-                       QLabel("Hình thức nhận:", self), self.channel_combo, self.trust_button):
+        for widget in (
+            self.add_button,
+            self.add_folder_button,
+            self.file_date_check,
+            QLabel("Hình thức nhận:", self),
+            self.channel_combo,
+            self.trust_button,
+        ):
             bar.addWidget(widget)
         bar.addStretch(1)
         bar.addWidget(self.progress)
@@ -168,9 +181,11 @@ class ReceiveFilesDialog(QDialog):
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                                   | QAbstractItemView.EditTrigger.EditKeyPressed
-                                   | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
         self.table.setItemDelegate(_ChoiceDelegate(self.model, self.table))
         self.table.setWordWrap(False)
         self.table.verticalHeader().setVisible(False)
@@ -189,8 +204,9 @@ class ReceiveFilesDialog(QDialog):
         self.confirm_button = QPushButton("Ghi nhận dòng đã chọn (Ctrl+Enter)", self)
         self.confirm_sure_button = QPushButton("Ghi nhận mọi dòng chắc chắn", self)
         self.clear_button = QPushButton("Bỏ các dòng đã ghi nhận", self)
-        self.clear_button.setToolTip("Bỏ khỏi bảng các dòng đã ghi nhận và các tệp lỗi (không "
-                                     "xoá gì trong dữ liệu)")
+        self.clear_button.setToolTip(
+            "Bỏ khỏi bảng các dòng đã ghi nhận và các tệp lỗi (không xoá gì trong dữ liệu)"
+        )
         self.close_button = QPushButton("Đóng", self)
         buttons.addWidget(self.summary_label, 1)
         buttons.addWidget(self.clear_button)
@@ -198,8 +214,9 @@ class ReceiveFilesDialog(QDialog):
         buttons.addWidget(self.confirm_button)
         buttons.addWidget(self.close_button)
         layout.addLayout(buttons)
-        self.confirm_shortcuts = [QShortcut(QKeySequence(k), self) for k in
-                                  ("Ctrl+Return", "Ctrl+Enter")]
+        self.confirm_shortcuts = [
+            QShortcut(QKeySequence(k), self) for k in ("Ctrl+Return", "Ctrl+Enter")
+        ]
         self._update()
 
     def _connect_signals(self) -> None:
@@ -222,8 +239,10 @@ class ReceiveFilesDialog(QDialog):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.table and event.type() == QEvent.Type.KeyPress:
             assert isinstance(event, QKeyEvent)
-            if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and \
-                    event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            if (
+                event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+                and event.modifiers() & Qt.KeyboardModifier.ControlModifier
+            ):
                 self.confirm_selected()
                 return True
         return super().eventFilter(watched, event)
@@ -257,8 +276,11 @@ class ReceiveFilesDialog(QDialog):
     def add_paths(self, paths: list[str] | list[Path]) -> None:
         files = expand([Path(p) for p in paths])
         if not files:
-            messages.show_info(self, "Nhận văn bản từ tệp",
-                               "Không có tệp PDF, Word (.docx) hay ảnh quét nào để đọc.")
+            messages.show_info(
+                self,
+                "Nhận văn bản từ tệp",
+                "Không có tệp PDF, Word (.docx) hay ảnh quét nào để đọc.",
+            )
             return
         self._queue.extend(files)
         self._total += len(files)
@@ -270,8 +292,12 @@ class ReceiveFilesDialog(QDialog):
         if not self._reading:
             self._reading = True
             if self._catalogue is None:
-                tasks.run_in_background(self._load_catalogue, self._on_catalogue_loaded,
-                                        self._on_read_failed, owner=self)
+                tasks.run_in_background(
+                    self._load_catalogue,
+                    self._on_catalogue_loaded,
+                    self._on_read_failed,
+                    owner=self,
+                )
             else:
                 self._read_next()
 
@@ -291,9 +317,13 @@ class ReceiveFilesDialog(QDialog):
         today = self.main_window.today()
         catalogue, known, roots = self._catalogue, self._known, self._roots
         tasks.run_in_background(
-            lambda: read_received(self.db, path, today=today, catalogue=catalogue, known=known,
-                                  roots=roots),
-            self._on_file_read, self._on_read_failed, owner=self)
+            lambda: read_received(
+                self.db, path, today=today, catalogue=catalogue, known=known, roots=roots
+            ),
+            self._on_file_read,
+            self._on_read_failed,
+            owner=self,
+        )
 
     def _on_file_read(self, result: Any) -> None:
         received = self.main_window.today()
@@ -353,8 +383,9 @@ class ReceiveFilesDialog(QDialog):
         if fields is None or row.unit_id is None:
             return
         unit = Match(row.unit_id, row.unit_label, 1.0)
-        found = match_obligation(self.db, unit, row.result.directive, fields,
-                                 self.main_window.today())
+        found = match_obligation(
+            self.db, unit, row.result.directive, fields, self.main_window.today()
+        )
         if found.id is not None:
             row.obligation_id = found.id
             row.obligation_label = found.label.split(" — ", 1)[-1]
@@ -383,13 +414,22 @@ class ReceiveFilesDialog(QDialog):
             return 0
         unsure = [r for r in rows if r.unsure]
         if ask and unsure:
-            names = "; ".join(f"{r.result.name}: " + ", ".join(
-                k for k in ("số", "ngày ký", "đơn vị", "nghĩa vụ", "trích yếu", "người ký")
-                if _label_key(k) in r.unsure) for r in unsure[:5])
+            names = "; ".join(
+                f"{r.result.name}: "
+                + ", ".join(
+                    k
+                    for k in ("số", "ngày ký", "đơn vị", "nghĩa vụ", "trích yếu", "người ký")
+                    if _label_key(k) in r.unsure
+                )
+                for r in unsure[:5]
+            )
             if not messages.confirm(
-                    self, "Ghi nhận văn bản",
-                    f"{len(unsure)} dòng còn ô chưa chắc ({names}). Anh/chị đã kiểm tra và vẫn "
-                    "ghi nhận?", yes="Ghi nhận"):
+                self,
+                "Ghi nhận văn bản",
+                f"{len(unsure)} dòng còn ô chưa chắc ({names}). Anh/chị đã kiểm tra và vẫn "
+                "ghi nhận?",
+                yes="Ghi nhận",
+            ):
                 return 0
         today = self.main_window.today()
         done = 0
@@ -399,19 +439,28 @@ class ReceiveFilesDialog(QDialog):
                 self.model.row_changed(row)
                 continue
             try:
-                info = record_received(self.db, Confirmed(
-                    path=row.result.path, obligation_id=row.obligation_id,
-                    number_symbol=row.number_symbol, signed_date=row.signed_date,
-                    received_date=row.received_date, signer=row.signer,
-                    summary=row.summary, channel=str(self.channel_combo.currentData())),
-                    today=today)
+                info = record_received(
+                    self.db,
+                    Confirmed(
+                        path=row.result.path,
+                        obligation_id=row.obligation_id,
+                        number_symbol=row.number_symbol,
+                        signed_date=row.signed_date,
+                        received_date=row.received_date,
+                        signer=row.signer,
+                        summary=row.summary,
+                        channel=str(self.channel_combo.currentData()),
+                    ),
+                    today=today,
+                )
             except AppError as exc:
                 row.state, row.message = ERROR, exc.message
             else:
                 row.state, row.message, row.submission_id = RECORDED, "", info.id
                 if self._known is not None and row.result.sha256:  # dropped again: flagged
-                    self._known.add(row.result.sha256,
-                                    f"văn bản {info.number_symbol} của {row.unit_label}")
+                    self._known.add(
+                        row.result.sha256, f"văn bản {info.number_symbol} của {row.unit_label}"
+                    )
                 done += 1
             self.model.row_changed(row)
         if done:
@@ -440,8 +489,10 @@ class ReceiveFilesDialog(QDialog):
         parts = [f"<b>{row.result.name}</b> — {status}"]
         f = row.result.fields
         if f is not None:
-            parts.append(f"Cơ quan ban hành: {f.issuing_body.text or '—'}"
-                         + (f" (cấp trên: {f.parent_body.text})" if f.parent_body.text else ""))
+            parts.append(
+                f"Cơ quan ban hành: {f.issuing_body.text or '—'}"
+                + (f" (cấp trên: {f.parent_body.text})" if f.parent_body.text else "")
+            )
             if f.signer_title.text:
                 parts.append(f"Chức vụ người ký: {f.signer_title.text}")
             if row.result.directive.label:
@@ -449,8 +500,10 @@ class ReceiveFilesDialog(QDialog):
         for sig in row.result.signatures:
             parts.append(sig.describe())
         for key, why in row.unsure.items():
-            parts.append(f"<span style='background:{style.HIGHLIGHT}'>Cần kiểm tra</span> "
-                         f"{COLUMNS[COLUMN_INDEX[key]].header}: {why}")
+            parts.append(
+                f"<span style='background:{style.HIGHLIGHT}'>Cần kiểm tra</span> "
+                f"{COLUMNS[COLUMN_INDEX[key]].header}: {why}"
+            )
         self.detail.setText("<br>".join(parts))
 
     def _update(self) -> None:
@@ -459,10 +512,11 @@ class ReceiveFilesDialog(QDialog):
         unsure = sum(bool(r.unsure) and r.state != RECORDED for r in rows)
         problems = sum(r.state not in (NEW, RECORDED) for r in rows)
         self.summary_label.setText(
-            f"{len(rows)} tệp: {recorded} đã ghi nhận, {unsure} cần kiểm tra, "
-            f"{problems} có lỗi.")
-        self.confirm_sure_button.setEnabled(any(r.state == NEW and not r.unsure and r.editable
-                                                for r in rows))
+            f"{len(rows)} tệp: {recorded} đã ghi nhận, {unsure} cần kiểm tra, {problems} có lỗi."
+        )
+        self.confirm_sure_button.setEnabled(
+            any(r.state == NEW and not r.unsure and r.editable for r in rows)
+        )
         self._show_detail()
 
     def reject(self) -> None:
@@ -471,8 +525,14 @@ class ReceiveFilesDialog(QDialog):
 
 
 def _label_key(label: str) -> str:
-    return {"số": "number_symbol", "ngày ký": "signed_date", "đơn vị": "unit",
-            "nghĩa vụ": "obligation", "trích yếu": "summary", "người ký": "signer"}[label]
+    return {
+        "số": "number_symbol",
+        "ngày ký": "signed_date",
+        "đơn vị": "unit",
+        "nghĩa vụ": "obligation",
+        "trích yếu": "summary",
+        "người ký": "signer",
+    }[label]
 
 
 class TrustRootsDialog(QDialog):
@@ -483,8 +543,11 @@ class TrustRootsDialog(QDialog):
         self.db = db
         self.setWindowTitle("CA tin cậy cho chữ ký số")
         layout = QVBoxLayout(self)
-        note = QLabel("Chữ ký số được xác minh ngoại tuyến theo các chứng thư CA dưới đây; "
-                      "chương trình không kiểm tra thu hồi chứng thư.", self)
+        note = QLabel(
+            "Chữ ký số được xác minh ngoại tuyến theo các chứng thư CA dưới đây; "
+            "chương trình không kiểm tra thu hồi chứng thư.",
+            self,
+        )
         note.setWordWrap(True)
         layout.addWidget(note)
         self.list = QListWidget(self)
@@ -516,8 +579,9 @@ class TrustRootsDialog(QDialog):
         self._reload()
 
     def _on_add_button_clicked(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "Chọn chứng thư CA", "",
-                                              "Chứng thư (*.cer *.crt *.pem *.der);;Mọi tệp (*)")
+        name, _ = QFileDialog.getOpenFileName(
+            self, "Chọn chứng thư CA", "", "Chứng thư (*.cer *.crt *.pem *.der);;Mọi tệp (*)"
+        )
         if name:
             self.add_file(name)
 

@@ -28,12 +28,21 @@ from ui.dialogs.unsaved import AsksBeforeClosing
 from ui.screen_fit import FittingScrollArea
 from ui.widgets.millimetre_spin_box import MillimetreSpinBox
 
-AUTHORITIES = (("", "(ký trực tiếp)"), ("KT.", "KT. — cấp phó ký thay"),
-               ("TM.", "TM. — thay mặt tập thể"), ("Q.", "Q. — quyền"),
-               ("TL.", "TL. — thừa lệnh"), ("TUQ.", "TUQ. — thừa ủy quyền"))
+AUTHORITIES = (
+    ("", "(ký trực tiếp)"),
+    ("KT.", "KT. — cấp phó ký thay"),
+    ("TM.", "TM. — thay mặt tập thể"),
+    ("Q.", "Q. — quyền"),
+    ("TL.", "TL. — thừa lệnh"),
+    ("TUQ.", "TUQ. — thừa ủy quyền"),
+)
 # Nghị định 30/2020/NĐ-CP, Phụ lục I: margins in mm.
-MARGIN_RANGES = {"margin_top_mm": (20, 25, "Lề trên"), "margin_bottom_mm": (20, 25, "Lề dưới"),
-                 "margin_left_mm": (30, 35, "Lề trái"), "margin_right_mm": (15, 20, "Lề phải")}
+MARGIN_RANGES = {
+    "margin_top_mm": (20, 25, "Lề trên"),
+    "margin_bottom_mm": (20, 25, "Lề dưới"),
+    "margin_left_mm": (30, 35, "Lề trái"),
+    "margin_right_mm": (15, 20, "Lề phải"),
+}
 
 
 class SettingsDialog(AsksBeforeClosing, QDialog):
@@ -81,13 +90,15 @@ class SettingsDialog(AsksBeforeClosing, QDialog):
 
         agency = QGroupBox("Cơ quan theo dõi (in ở đầu văn bản)", self)
         form = QFormLayout(agency)
-        self.parent_agency = self._line(form, "parent_agency", "Cơ quan chủ quản:",
-                                        "Ủy ban nhân dân tỉnh Quảng Ngãi")
+        self.parent_agency = self._line(
+            form, "parent_agency", "Cơ quan chủ quản:", "Ủy ban nhân dân tỉnh Quảng Ngãi"
+        )
         self.agency_name = self._line(form, "agency_name", "Tên cơ quan:", "Sở Nội vụ")
         self.agency_abbreviation = self._line(form, "agency_abbreviation", "Chữ viết tắt:", "SNV")
         self.place_name = self._line(form, "place_name", "Địa danh:", "Quảng Ngãi")
-        self.drafting_unit = self._line(form, "drafting_unit", "Đơn vị soạn thảo:",
-                                        "viết tắt, ví dụ XDCQ (in ở \"Lưu: VT, …\")")
+        self.drafting_unit = self._line(
+            form, "drafting_unit", "Đơn vị soạn thảo:", 'viết tắt, ví dụ XDCQ (in ở "Lưu: VT, …")'
+        )
         layout.addWidget(agency)
 
         signer = QGroupBox("Người ký (mặc định; đổi được khi in)", self)
@@ -96,8 +107,9 @@ class SettingsDialog(AsksBeforeClosing, QDialog):
         for value, text in AUTHORITIES:
             self.signer_authority.addItem(text, value)
         self._add_row(form, "signer_authority", "Thẩm quyền ký:", self.signer_authority)
-        self.signer_head_title = self._line(form, "signer_head_title", "Chức vụ người đứng đầu:",
-                                            "Giám đốc")
+        self.signer_head_title = self._line(
+            form, "signer_head_title", "Chức vụ người đứng đầu:", "Giám đốc"
+        )
         self.signer_title = self._line(form, "signer_title", "Chức vụ người ký:", "Phó Giám đốc")
         self.signer_name = self._line(form, "signer_name", "Họ và tên người ký:")
         layout.addWidget(signer)
@@ -113,11 +125,17 @@ class SettingsDialog(AsksBeforeClosing, QDialog):
         self.default_due_day.setPrefix("ngày ")
         self.default_due_day.setToolTip(
             "Hạn nộp báo cáo định kỳ mặc định: ngày này của tháng cuối kỳ (thường là ngày 20). "
-            "Nhiệm vụ có hạn riêng không bị ảnh hưởng.")
-        self._add_row(form, "default_due_day", "Hạn báo cáo định kỳ mặc định:",
-                      self.default_due_day)
-        self.user_name = self._line(form, "user_name", "Tên người dùng (ghi vào lịch sử):",
-                                    "để trống: tên đăng nhập Windows")
+            "Nhiệm vụ có hạn riêng không bị ảnh hưởng."
+        )
+        self._add_row(
+            form, "default_due_day", "Hạn báo cáo định kỳ mặc định:", self.default_due_day
+        )
+        self.user_name = self._line(
+            form,
+            "user_name",
+            "Tên người dùng (ghi vào lịch sử):",
+            "để trống: tên đăng nhập Windows",
+        )
         layout.addWidget(work)
 
         page = QGroupBox("Trang in (Nghị định 30/2020/NĐ-CP)", self)
@@ -138,12 +156,14 @@ class SettingsDialog(AsksBeforeClosing, QDialog):
         self._add_row(form, "backup_keep_daily", "Giữ bản sao hằng ngày:", self.backup_keep_daily)
         self.backup_keep_monthly = QSpinBox(self)
         self.backup_keep_monthly.setRange(0, 3650)
-        self._add_row(form, "backup_keep_monthly", "Giữ bản sao hằng tháng:",
-                      self.backup_keep_monthly)
+        self._add_row(
+            form, "backup_keep_monthly", "Giữ bản sao hằng tháng:", self.backup_keep_monthly
+        )
         layout.addWidget(backup)
 
         self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
+        )
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("Lưu")
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Huỷ")
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setDefault(True)
@@ -162,9 +182,17 @@ class SettingsDialog(AsksBeforeClosing, QDialog):
 
     # --- data -----------------------------------------------------------------------------
     def _load(self, s: Settings) -> None:
-        for key in ("parent_agency", "agency_name", "agency_abbreviation", "place_name",
-                    "drafting_unit", "signer_head_title", "signer_title", "signer_name",
-                    "user_name"):
+        for key in (
+            "parent_agency",
+            "agency_name",
+            "agency_abbreviation",
+            "place_name",
+            "drafting_unit",
+            "signer_head_title",
+            "signer_title",
+            "signer_name",
+            "user_name",
+        ):
             getattr(self, key).setText(getattr(s, key))
         index = self.signer_authority.findData(s.signer_authority)
         self.signer_authority.setCurrentIndex(max(index, 0))
@@ -178,9 +206,17 @@ class SettingsDialog(AsksBeforeClosing, QDialog):
     def values(self) -> dict[str, Any]:
         values: dict[str, Any] = {
             key: getattr(self, key).text()
-            for key in ("parent_agency", "agency_name", "agency_abbreviation", "place_name",
-                        "drafting_unit", "signer_head_title", "signer_title", "signer_name",
-                        "user_name")
+            for key in (
+                "parent_agency",
+                "agency_name",
+                "agency_abbreviation",
+                "place_name",
+                "drafting_unit",
+                "signer_head_title",
+                "signer_title",
+                "signer_name",
+                "user_name",
+            )
         }
         values["agency_abbreviation"] = values["agency_abbreviation"].strip().upper()
         values["signer_authority"] = self.signer_authority.currentData()
@@ -229,6 +265,7 @@ class SettingsDialog(AsksBeforeClosing, QDialog):
             show_error(self, exc)
             return
         if result.changed:
-            show_info(self, "Đã lưu cài đặt", "Đã đổi hạn báo cáo định kỳ mặc định. "
-                      + result.describe())
+            show_info(
+                self, "Đã lưu cài đặt", "Đã đổi hạn báo cáo định kỳ mặc định. " + result.describe()
+            )
         self.accept()

@@ -20,9 +20,16 @@ from ui.widgets.date_field import DateField, read_dates_lenient
 
 
 class SubmissionDialog(FormDialog):
-    def __init__(self, db: Database, obligation: ObligationRow, *, today: dt.date,
-                 submission: SubmissionInfo | None = None, earlier: int = 0,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        obligation: ObligationRow,
+        *,
+        today: dt.date,
+        submission: SubmissionInfo | None = None,
+        earlier: int = 0,
+        parent: QWidget | None = None,
+    ) -> None:
         plan = obligation.task_kind is TaskKind.ONE_OFF
         if submission is not None:
             title = "Sửa văn bản đã nhận"
@@ -44,11 +51,14 @@ class SubmissionDialog(FormDialog):
         period = f"<br>Kỳ báo cáo: <b>{o.period_label}</b>" if o.period_label else ""
         again = ""
         if self._submission is None and self._earlier:
-            again = (f"<br><i>Đơn vị đã gửi {self._earlier} văn bản cho nghĩa vụ này; văn bản "
-                     "mới được lưu thêm (vẫn chỉ tính một lần).</i>")
+            again = (
+                f"<br><i>Đơn vị đã gửi {self._earlier} văn bản cho nghĩa vụ này; văn bản "
+                "mới được lưu thêm (vẫn chỉ tính một lần).</i>"
+            )
         self.set_header(
             f"Đơn vị: <b>{o.unit_name}</b><br>Nhiệm vụ: <b>{o.task_title}</b> "
-            f"(văn bản {o.directive_symbol}){period}<br>Hạn: <b>{fmt(o.due_date)}</b>{again}")
+            f"(văn bản {o.directive_symbol}){period}<br>Hạn: <b>{fmt(o.due_date)}</b>{again}"
+        )
         self.symbol_edit = QLineEdit(self)
         self.symbol_edit.setPlaceholderText("ví dụ 45/KH-UBND")
         self.symbol_edit.setMaxLength(120)
@@ -68,9 +78,12 @@ class SubmissionDialog(FormDialog):
         self.attachment = AttachmentField(self._db, "", self)
         self.add_field("number_symbol", "Số, ký hiệu (*)", self.symbol_edit)
         self.add_field("signed_date", "Ngày ký (*)", self.signed_edit)
-        self.add_field("received_date", "Ngày nhận (*)", self.received_edit,
-                       hint=f"Không sau hôm nay ({fmt(self._today)}); không trước ngày văn "
-                            f"bản chỉ đạo.")
+        self.add_field(
+            "received_date",
+            "Ngày nhận (*)",
+            self.received_edit,
+            hint=f"Không sau hôm nay ({fmt(self._today)}); không trước ngày văn bản chỉ đạo.",
+        )
         self.received_warning = QLabel("", self)
         self.received_warning.setWordWrap(True)
         self.received_warning.setStyleSheet(f"color: {style.WARNING_TEXT};")
@@ -84,8 +97,9 @@ class SubmissionDialog(FormDialog):
         self.add_field("channel", "Hình thức nhận", self.channel_combo)
         self.add_field("summary", "Tóm tắt nội dung", self.summary_edit)
         self.add_field("assessment", "Nhận xét", self.assessment_edit)
-        self.add_field("attachment", "Tệp văn bản", self.attachment,
-                       focus_widget=self.attachment.choose_button)
+        self.add_field(
+            "attachment", "Tệp văn bản", self.attachment, focus_widget=self.attachment.choose_button
+        )
         self.finish_tab_order()
         self.symbol_edit.setFocus()
 
@@ -95,8 +109,11 @@ class SubmissionDialog(FormDialog):
             day = self.received_edit.value()
         except ValidationError:
             day = None
-        warnings = (submissions.submission_warnings(self._db, self._obligation.id, day)
-                    if day is not None else [])
+        warnings = (
+            submissions.submission_warnings(self._db, self._obligation.id, day)
+            if day is not None
+            else []
+        )
         self.received_warning.setText(" ".join(warnings))
         self.received_warning.setVisible(bool(warnings))
 
@@ -111,24 +128,38 @@ class SubmissionDialog(FormDialog):
         self.attachment.set_stored(s.attachment_path)
 
     def save(self) -> None:
-        dates, read_errors = read_dates_lenient({"signed_date": self.signed_edit,
-                                                 "received_date": self.received_edit})
+        dates, read_errors = read_dates_lenient(
+            {"signed_date": self.signed_edit, "received_date": self.received_edit}
+        )
         data = SubmissionInput(
-            obligation_id=self._obligation.id, number_symbol=self.symbol_edit.text(),
-            signed_date=dates["signed_date"], received_date=dates["received_date"],
-            signer=self.signer_edit.text(), channel=str(self.channel_combo.currentData()),
+            obligation_id=self._obligation.id,
+            number_symbol=self.symbol_edit.text(),
+            signed_date=dates["signed_date"],
+            received_date=dates["received_date"],
+            signer=self.signer_edit.text(),
+            channel=str(self.channel_combo.currentData()),
             summary=self.summary_edit.toPlainText(),
             assessment=self.assessment_edit.toPlainText(),
         )
-        self.raise_all(read_errors, lambda: checks.check_submission(
-            self._db, data, today=self._today,
-            exclude_id=self._submission.id if self._submission else None))
+        self.raise_all(
+            read_errors,
+            lambda: checks.check_submission(
+                self._db,
+                data,
+                today=self._today,
+                exclude_id=self._submission.id if self._submission else None,
+            ),
+        )
         if self._submission is None:
             saved = submissions.record_submission(self._db, data, today=self._today)
         else:
             saved = submissions.update_submission(
-                self._db, self._submission.id, data, today=self._today,
-                expected_version=self.version_to_check(self._submission.version))
+                self._db,
+                self._submission.id,
+                data,
+                today=self._today,
+                expected_version=self.version_to_check(self._submission.version),
+            )
         self._submission = saved  # a retry after a failed copy edits, never duplicates
         self.saved = saved
         pending = self.attachment.pending_path
@@ -138,8 +169,10 @@ class SubmissionDialog(FormDialog):
             except ValidationError as exc:
                 raise ValidationError(
                     "Văn bản đã được lưu nhưng chưa đính kèm được tệp: " + exc.message,
-                    errors={"attachment": "Đã lưu văn bản, nhưng chưa đính kèm được tệp: "
-                            + exc.message}) from exc
+                    errors={
+                        "attachment": "Đã lưu văn bản, nhưng chưa đính kèm được tệp: " + exc.message
+                    },
+                ) from exc
             self.attachment.set_stored(stored)
             self.saved = submissions.get_submission(self._db, saved.id)
             self._submission = self.saved

@@ -35,9 +35,16 @@ from ui.widgets.date_field import DateField, read_dates_lenient
 
 
 class TaskDialog(FormDialog):
-    def __init__(self, db: Database, directive: DirectiveInfo, task: TaskInfo | None,
-                 all_units: list[UnitInfo], parent: QWidget | None = None, *,
-                 default_due_day: int = 20) -> None:
+    def __init__(
+        self,
+        db: Database,
+        directive: DirectiveInfo,
+        task: TaskInfo | None,
+        all_units: list[UnitInfo],
+        parent: QWidget | None = None,
+        *,
+        default_due_day: int = 20,
+    ) -> None:
         super().__init__(parent, "Sửa nhiệm vụ" if task else "Thêm nhiệm vụ")
         self._db = db
         self._directive = directive
@@ -53,8 +60,10 @@ class TaskDialog(FormDialog):
 
     # --- building --------------------------------------------------------------------------
     def _build_ui(self) -> None:
-        self.set_header(f"Văn bản <b>{self._directive.number_symbol}</b> ngày "
-                        f"{fmt(self._directive.signed_date)}")
+        self.set_header(
+            f"Văn bản <b>{self._directive.number_symbol}</b> ngày "
+            f"{fmt(self._directive.signed_date)}"
+        )
         self.title_edit = QLineEdit(self)
         self.title_edit.setMinimumWidth(460)
         self.title_edit.setPlaceholderText("ví dụ: Xây dựng kế hoạch phối hợp")
@@ -128,20 +137,31 @@ class TaskDialog(FormDialog):
         self.add_field("kind", "Loại", kind_box, focus_widget=self.one_off_radio)
         self.add_field("due_date", "Hạn hoàn thành", self.due_edit)
         self.add_field("period_kind", "Kỳ báo cáo", self.period_combo)
-        self.add_field("start_date", "Theo dõi từ ngày", self.start_edit,
-                       hint="Để trống: từ ngày ban hành văn bản.")
-        self.add_field("end_date", "Đến ngày", self.end_edit,
-                       hint="Để trống: hết năm của ngày bắt đầu.")
+        self.add_field(
+            "start_date",
+            "Theo dõi từ ngày",
+            self.start_edit,
+            hint="Để trống: từ ngày ban hành văn bản.",
+        )
+        self.add_field(
+            "end_date", "Đến ngày", self.end_edit, hint="Để trống: hết năm của ngày bắt đầu."
+        )
         self.add_field("due_day", "Hạn nộp vào ngày", self.due_day_spin)
         self.add_field("due_month_offset", "Của tháng", self.offset_spin)
         self.working_days_spin.setToolTip(
             "Đếm ngày làm việc (bỏ thứ Bảy, Chủ nhật, ngày lễ, Tết, ngày nghỉ trong bảng lịch "
-            "nghỉ, làm bù) từ sau ngày chốt số liệu của kỳ.")
+            "nghỉ, làm bù) từ sau ngày chốt số liệu của kỳ."
+        )
         self.add_field("due_working_days", "Hoặc hạn là", self.working_days_spin)
-        self.add_field("unit_kinds", "Giao cho loại đơn vị", kinds_box,
-                       focus_widget=self.kind_checks[UnitKind.DEPARTMENT])
-        self.add_field("unit_ids", "Hoặc chọn từng đơn vị", units_box,
-                       focus_widget=self.unit_filter)
+        self.add_field(
+            "unit_kinds",
+            "Giao cho loại đơn vị",
+            kinds_box,
+            focus_widget=self.kind_checks[UnitKind.DEPARTMENT],
+        )
+        self.add_field(
+            "unit_ids", "Hoặc chọn từng đơn vị", units_box, focus_widget=self.unit_filter
+        )
         self.add_field("description", "Mô tả", self.description_edit)
         self.finish_tab_order()
 
@@ -157,8 +177,9 @@ class TaskDialog(FormDialog):
             self._update_count()
             return
         self.title_edit.setText(task.title)
-        (self.one_off_radio if task.kind is TaskKind.ONE_OFF else self.periodic_radio
-         ).setChecked(True)
+        (self.one_off_radio if task.kind is TaskKind.ONE_OFF else self.periodic_radio).setChecked(
+            True
+        )
         self.due_edit.set_value(task.due_date)
         if task.period_kind is not None:
             self.period_combo.setCurrentIndex(self.period_combo.findData(task.period_kind.value))
@@ -181,8 +202,7 @@ class TaskDialog(FormDialog):
     def _on_kind_changed(self) -> None:
         one_off = self.one_off_radio.isChecked()
         self.due_edit.setEnabled(one_off)
-        for widget in (self.period_combo, self.start_edit, self.end_edit,
-                       self.working_days_spin):
+        for widget in (self.period_combo, self.start_edit, self.end_edit, self.working_days_spin):
             widget.setEnabled(not one_off)
         fixed_day = not one_off and not self.working_days_spin.value()
         self.due_day_spin.setEnabled(fixed_day)
@@ -195,26 +215,31 @@ class TaskDialog(FormDialog):
 
     def _update_count(self) -> None:
         n = len(self.chosen_unit_ids())
-        self.units_count.setText(f"Đã chọn riêng {n} đơn vị." if n else
-                                 "Chưa chọn riêng đơn vị nào.")
+        self.units_count.setText(
+            f"Đã chọn riêng {n} đơn vị." if n else "Chưa chọn riêng đơn vị nào."
+        )
 
     # --- saving ----------------------------------------------------------------------------
     def chosen_unit_ids(self) -> list[int]:
-        return [int(self.units_list.item(i).data(Qt.ItemDataRole.UserRole))
-                for i in range(self.units_list.count())
-                if self.units_list.item(i).checkState() == Qt.CheckState.Checked]
+        return [
+            int(self.units_list.item(i).data(Qt.ItemDataRole.UserRole))
+            for i in range(self.units_list.count())
+            if self.units_list.item(i).checkState() == Qt.CheckState.Checked
+        ]
 
     def set_unit_checked(self, unit_id: int, checked: bool = True) -> None:
         for i in range(self.units_list.count()):
             item = self.units_list.item(i)
             if item.data(Qt.ItemDataRole.UserRole) == unit_id:
-                item.setCheckState(Qt.CheckState.Checked if checked else
-                                   Qt.CheckState.Unchecked)
+                item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
 
     def save(self) -> None:
         one_off = self.one_off_radio.isChecked()
-        fields = {"due_date": self.due_edit} if one_off else {
-            "start_date": self.start_edit, "end_date": self.end_edit}
+        fields = (
+            {"due_date": self.due_edit}
+            if one_off
+            else {"start_date": self.start_edit, "end_date": self.end_edit}
+        )
         dates, read_errors = read_dates_lenient(fields)
         data = TaskInput(
             title=self.title_edit.text(),
@@ -222,7 +247,8 @@ class TaskDialog(FormDialog):
             description=self.description_edit.toPlainText(),
             due_date=dates.get("due_date"),
             period_kind=self.period_combo.currentData(),
-            start_date=dates.get("start_date"), end_date=dates.get("end_date"),
+            start_date=dates.get("start_date"),
+            end_date=dates.get("end_date"),
             due_day=self.due_day_spin.value() or None,
             due_month_offset=self.offset_spin.value(),
             due_working_days=self.working_days_spin.value() or None,
@@ -235,5 +261,8 @@ class TaskDialog(FormDialog):
             self.saved, self.sync_result = directives.add_task(self._db, self._directive.id, data)
         else:
             self.saved, self.sync_result = directives.update_task(
-                self._db, self._task.id, data,
-                expected_version=self.version_to_check(self._task.version))
+                self._db,
+                self._task.id,
+                data,
+                expected_version=self.version_to_check(self._task.version),
+            )

@@ -27,8 +27,9 @@ class _Relay(QObject):
 class TransferDialog(QProgressDialog):
     """``start()`` runs the copy; ``finished_with`` holds the result or the error after it."""
 
-    def __init__(self, parent: QWidget | None, source: str, target: str, *,
-                 replace: bool = False) -> None:
+    def __init__(
+        self, parent: QWidget | None, source: str, target: str, *, replace: bool = False
+    ) -> None:
         super().__init__(parent)
         self.source = source
         self.target = target

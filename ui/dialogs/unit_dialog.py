@@ -13,8 +13,14 @@ from ui.widgets.date_field import DateField, read_dates_lenient
 
 
 class UnitDialog(FormDialog):
-    def __init__(self, db: Database, unit: UnitInfo | None = None,
-                 parent: QWidget | None = None, *, kind: UnitKind | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        unit: UnitInfo | None = None,
+        parent: QWidget | None = None,
+        *,
+        kind: UnitKind | None = None,
+    ) -> None:
         super().__init__(parent, "Sửa đơn vị" if unit else "Thêm đơn vị")
         self._db = db
         self._unit = unit
@@ -42,13 +48,18 @@ class UnitDialog(FormDialog):
         self.note_edit.setFixedHeight(70)
         self.active_check = QCheckBox("Đang theo dõi đơn vị này", self)
         self.add_field("name", "Tên đơn vị (*)", self.name_edit)
-        self.add_field("short_name", "Tên viết tắt", self.short_edit,
-                       hint="Dùng trong bảng và báo cáo, ví dụ \"Bình Sơn\".")
+        self.add_field(
+            "short_name",
+            "Tên viết tắt",
+            self.short_edit,
+            hint='Dùng trong bảng và báo cáo, ví dụ "Bình Sơn".',
+        )
         self.add_field("kind", "Loại đơn vị", self.kind_combo)
         self.add_field("head_title", "Chức danh thủ trưởng", self.head_edit)
         self.add_field("valid_from", "Hiệu lực từ ngày", self.valid_from_edit)
-        self.add_field("valid_to", "Hiệu lực đến ngày", self.valid_to_edit,
-                       hint="Để trống nếu đơn vị vẫn còn.")
+        self.add_field(
+            "valid_to", "Hiệu lực đến ngày", self.valid_to_edit, hint="Để trống nếu đơn vị vẫn còn."
+        )
         self.add_field("address", "Địa chỉ", self.address_edit)
         self.add_field("phone", "Điện thoại", self.phone_edit)
         self.add_field("email", "Thư điện tử", self.email_edit)
@@ -77,16 +88,22 @@ class UnitDialog(FormDialog):
         self.active_check.setChecked(unit.active)
 
     def save(self) -> None:
-        dates, read_errors = read_dates_lenient({"valid_from": self.valid_from_edit,
-                                                 "valid_to": self.valid_to_edit})
+        dates, read_errors = read_dates_lenient(
+            {"valid_from": self.valid_from_edit, "valid_to": self.valid_to_edit}
+        )
         data = UnitInput(
-            name=self.name_edit.text(), short_name=self.short_edit.text(),
+            name=self.name_edit.text(),
+            short_name=self.short_edit.text(),
             kind=str(self.kind_combo.currentData()),
             sort_order=self._unit.sort_order if self._unit else None,
-            head_title=self.head_edit.text(), address=self.address_edit.text(),
-            phone=self.phone_edit.text(), email=self.email_edit.text(),
-            contact_person=self.contact_edit.text(), note=self.note_edit.toPlainText(),
-            active=self.active_check.isChecked(), valid_from=dates["valid_from"],
+            head_title=self.head_edit.text(),
+            address=self.address_edit.text(),
+            phone=self.phone_edit.text(),
+            email=self.email_edit.text(),
+            contact_person=self.contact_edit.text(),
+            note=self.note_edit.toPlainText(),
+            active=self.active_check.isChecked(),
+            valid_from=dates["valid_from"],
             valid_to=dates["valid_to"],
         )
         self.raise_all(read_errors, lambda: checks.check_unit(data))
@@ -94,5 +111,8 @@ class UnitDialog(FormDialog):
             self.saved = units.create_unit(self._db, data)
         else:
             self.saved = units.update_unit(
-                self._db, self._unit.id, data,
-                expected_version=self.version_to_check(self._unit.version))
+                self._db,
+                self._unit.id,
+                data,
+                expected_version=self.version_to_check(self._unit.version),
+            )

@@ -56,8 +56,9 @@ def snapshot(root: QWidget) -> tuple[object, ...]:
                 continue
             value = widget.isChecked()
         elif isinstance(widget, QListWidget):
-            value = tuple(widget.item(i).checkState() == Qt.CheckState.Checked
-                          for i in range(widget.count()))
+            value = tuple(
+                widget.item(i).checkState() == Qt.CheckState.Checked for i in range(widget.count())
+            )
         elif isinstance(widget, AttachmentField):
             value = (widget.stored, str(widget.pending_path or ""))
         else:

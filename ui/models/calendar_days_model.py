@@ -14,12 +14,21 @@ WORK_COLOUR = style.RECORDED
 
 class CalendarDaysModel(RowTableModel[YearCalendarRow]):
     columns = (
-        Column("day", "Ngày", lambda r: f"{fmt(r.day)}", sort=lambda r: (r.day, r.id),
-               width=90),
-        Column("weekday", "Thứ", lambda r: WEEKDAY_NAMES[r.day.weekday()],
-               sort=lambda r: r.day.weekday(), width=75),
-        Column("kind", "Loại", lambda r: r.kind_label,
-               colour=lambda r: WORK_COLOUR if r.working else OFF_COLOUR, width=70),
+        Column("day", "Ngày", lambda r: f"{fmt(r.day)}", sort=lambda r: (r.day, r.id), width=90),
+        Column(
+            "weekday",
+            "Thứ",
+            lambda r: WEEKDAY_NAMES[r.day.weekday()],
+            sort=lambda r: r.day.weekday(),
+            width=75,
+        ),
+        Column(
+            "kind",
+            "Loại",
+            lambda r: r.kind_label,
+            colour=lambda r: WORK_COLOUR if r.working else OFF_COLOUR,
+            width=70,
+        ),
         Column("name", "Tên, lý do", lambda r: r.name, width=260),
         Column("source", "Nguồn", lambda r: r.source, width=120),
         Column("basis", "Căn cứ", lambda r: r.basis, width=160),

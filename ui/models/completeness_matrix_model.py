@@ -48,8 +48,10 @@ def cell_text(cell: MatrixCell) -> str:
 
 
 def cell_tip(cell: MatrixCell) -> str:
-    lines = [f"{cell.status.label}. Hạn {fmt(cell.due_date)}"
-             + (f" (theo văn bản {fmt(cell.nominal_due)})." if cell.nominal_due else ".")]
+    lines = [
+        f"{cell.status.label}. Hạn {fmt(cell.due_date)}"
+        + (f" (theo văn bản {fmt(cell.nominal_due)})." if cell.nominal_due else ".")
+    ]
     if cell.first_received:
         lines.append(f"Nhận ngày {fmt(cell.first_received)}.")
     if cell.exempt_reason:
@@ -102,8 +104,9 @@ class CompletenessMatrixModel(QAbstractTableModel):
             return None
         return self._matrix.cells[row][column - 1]
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if self._matrix is None or orientation != Qt.Orientation.Horizontal:
             return None
         if not 0 <= section < self.columnCount():
@@ -113,8 +116,11 @@ class CompletenessMatrixModel(QAbstractTableModel):
                 return "Đơn vị"
             if self.is_period_column(section):
                 period = self._matrix.periods[section - 1]
-                return f"{period.label}\n(hạn {fmt(period.due_date)})" if period.key != "-" \
+                return (
+                    f"{period.label}\n(hạn {fmt(period.due_date)})"
+                    if period.key != "-"
                     else period.label
+                )
             return TOTALS[section - 1 - self._periods()][0]
         return None
 
@@ -129,8 +135,7 @@ class CompletenessMatrixModel(QAbstractTableModel):
         unit_row = self.is_unit_row(row)
         if column == 0:
             if role == Qt.ItemDataRole.DisplayRole:
-                return (matrix.units[row].name if unit_row
-                        else SUMMARY_ROWS[row - self._units()][0])
+                return matrix.units[row].name if unit_row else SUMMARY_ROWS[row - self._units()][0]
             if role == Qt.ItemDataRole.FontRole and not unit_row:
                 return _bold()
             if role == Qt.ItemDataRole.BackgroundRole and not unit_row:

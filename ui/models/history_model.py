@@ -18,8 +18,13 @@ def local_time(at: dt.datetime) -> dt.datetime:
 
 class HistoryModel(RowTableModel[AuditInfo]):
     columns = (
-        Column("at", "Thời điểm", lambda a: fmt_time(local_time(a.at), seconds=True),
-               sort=lambda a: (a.at, a.id), width=150),
+        Column(
+            "at",
+            "Thời điểm",
+            lambda a: fmt_time(local_time(a.at), seconds=True),
+            sort=lambda a: (a.at, a.id),
+            width=150,
+        ),
         Column("user", "Người thực hiện", lambda a: a.user, width=130),
         Column("action", "Thao tác", lambda a: a.action_label, width=120),
         Column("summary", "Nội dung", lambda a: a.summary, width=420),
@@ -38,8 +43,9 @@ class FieldChange:
 REFERENCE_FIELDS = ("successor_id", "unit_id", "unit_ids", "directive_id")
 
 
-def field_changes(entry: AuditInfo, names: dict[str, dict[int, str]] | None = None
-                  ) -> list[FieldChange]:
+def field_changes(
+    entry: AuditInfo, names: dict[str, dict[int, str]] | None = None
+) -> list[FieldChange]:
     """The fields that changed, labelled in Vietnamese; ids of units and directives shown by
     name when ``names`` (kind → id → name) knows them."""
     names = names or {}

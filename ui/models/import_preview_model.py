@@ -27,8 +27,9 @@ class ImportPreviewModel(QAbstractTableModel):
         self._unticked: set[int] = set()  # Excel row numbers
         self.locked = False  # once imported the ticks only say what was written
 
-    def set_preview(self, rows: tuple[ImportRow, ...] | list[ImportRow],
-                    fields: tuple[Field, ...]) -> None:
+    def set_preview(
+        self, rows: tuple[ImportRow, ...] | list[ImportRow], fields: tuple[Field, ...]
+    ) -> None:
         self.beginResetModel()
         self._rows = list(rows)
         self._fields = tuple(fields)
@@ -41,8 +42,9 @@ class ImportPreviewModel(QAbstractTableModel):
 
     def ticked_rows(self) -> list[int]:
         """Excel row numbers of the rows to write."""
-        return [r.row_number for r in self._rows
-                if r.selectable and r.row_number not in self._unticked]
+        return [
+            r.row_number for r in self._rows if r.selectable and r.row_number not in self._unticked
+        ]
 
     def ticked_count(self) -> int:
         return len(self.ticked_rows())
@@ -50,8 +52,11 @@ class ImportPreviewModel(QAbstractTableModel):
     def set_all_ticked(self, ticked: bool) -> None:
         self._unticked = set() if ticked else {r.row_number for r in self._rows if r.selectable}
         if self._rows:
-            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, 0),
-                                  [Qt.ItemDataRole.CheckStateRole])
+            self.dataChanged.emit(
+                self.index(0, 0),
+                self.index(len(self._rows) - 1, 0),
+                [Qt.ItemDataRole.CheckStateRole],
+            )
         self.ticked_changed.emit()
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
@@ -60,8 +65,9 @@ class ImportPreviewModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.FIXED) + len(self._fields)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if role != Qt.ItemDataRole.DisplayRole:
             return None
         if orientation == Qt.Orientation.Vertical:
@@ -74,14 +80,23 @@ class ImportPreviewModel(QAbstractTableModel):
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         base = super().flags(index)
-        if index.isValid() and index.column() == 0 and 0 <= index.row() < len(self._rows) \
-                and self._rows[index.row()].selectable and not self.locked:
+        if (
+            index.isValid()
+            and index.column() == 0
+            and 0 <= index.row() < len(self._rows)
+            and self._rows[index.row()].selectable
+            and not self.locked
+        ):
             return base | Qt.ItemFlag.ItemIsUserCheckable
         return base
 
     def setData(self, index: Index, value: Any, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        if role != Qt.ItemDataRole.CheckStateRole or not index.isValid() \
-                or index.column() != 0 or not 0 <= index.row() < len(self._rows):
+        if (
+            role != Qt.ItemDataRole.CheckStateRole
+            or not index.isValid()
+            or index.column() != 0
+            or not 0 <= index.row() < len(self._rows)
+        ):
             return False
         row = self._rows[index.row()]
         if not row.selectable or self.locked:
@@ -101,8 +116,11 @@ class ImportPreviewModel(QAbstractTableModel):
         row = self._rows[index.row()]
         col = index.column()
         if role == Qt.ItemDataRole.CheckStateRole and col == 0 and row.selectable:
-            return (Qt.CheckState.Unchecked if row.row_number in self._unticked
-                    else Qt.CheckState.Checked)
+            return (
+                Qt.CheckState.Unchecked
+                if row.row_number in self._unticked
+                else Qt.CheckState.Checked
+            )
         if role == Qt.ItemDataRole.ToolTipRole and col in (1, 2):
             return row.details()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
@@ -112,8 +130,11 @@ class ImportPreviewModel(QAbstractTableModel):
                 return row.action.label + (" (có lưu ý)" if row.warnings else "")
             if col == 2:
                 return row.reason
-            f = self._fields[col - len(self.FIXED)] if col - len(self.FIXED) < len(
-                self._fields) else None
+            f = (
+                self._fields[col - len(self.FIXED)]
+                if col - len(self.FIXED) < len(self._fields)
+                else None
+            )
             return row.values.get(f.key, "") if f is not None else None
         if role == Qt.ItemDataRole.BackgroundRole and col == 1:
             return QColor(row.action.colour)

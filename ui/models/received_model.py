@@ -57,8 +57,7 @@ class ReviewRow:
 
     @property
     def editable(self) -> bool:
-        return self.state in (NEW, ERROR) and (self.result.fields is not None
-                                               or self.result.manual)
+        return self.state in (NEW, ERROR) and (self.result.fields is not None or self.result.manual)
 
     @property
     def overall(self) -> float:
@@ -72,8 +71,9 @@ class ReviewRow:
             row.state = NEW if result.manual else PROBLEM
             row.message = result.problem
             if result.manual:
-                row.unsure = {k: "Nhập tay" for k in ("number_symbol", "signed_date", "unit",
-                                                       "obligation")}
+                row.unsure = {
+                    k: "Nhập tay" for k in ("number_symbol", "signed_date", "unit", "obligation")
+                }
             return row
         f = result.fields
         assert f is not None
@@ -81,25 +81,33 @@ class ReviewRow:
         row.signed_date = result.signed_date
         row.unit_id, row.unit_label = result.unit.id, result.unit.label
         row.obligation_id = result.obligation.id
-        row.obligation_label = result.obligation.label.split(" — ", 1)[-1] \
-            if result.obligation.id is not None else ""
+        row.obligation_label = (
+            result.obligation.label.split(" — ", 1)[-1] if result.obligation.id is not None else ""
+        )
         row.summary = result.summary
         row.signer = result.signer
         checks = {
-            "number_symbol": (f.number_symbol.confidence, f.number_symbol.note,
-                              f.number_symbol.value),
+            "number_symbol": (
+                f.number_symbol.confidence,
+                f.number_symbol.note,
+                f.number_symbol.value,
+            ),
             "signed_date": (f.signed_date.confidence, f.signed_date.note, row.signed_date),
             "unit": (result.unit.confidence, result.unit.note, result.unit.id),
-            "obligation": (result.obligation.confidence, result.obligation.note,
-                           result.obligation.id),
+            "obligation": (
+                result.obligation.confidence,
+                result.obligation.note,
+                result.obligation.id,
+            ),
             "summary": (f.summary.confidence, f.summary.note, f.summary.value),
             "signer": (f.signer_name.confidence, f.signer_name.note, f.signer_name.value),
         }
         for key_, (confidence, note, value) in checks.items():
             row.confidence[key_] = confidence if value not in (None, "") else 0.0
             if value in (None, "") or confidence < SURE:
-                row.unsure[key_] = note or ("Không đọc được" if value in (None, "")
-                                            else "Chưa chắc")
+                row.unsure[key_] = note or (
+                    "Không đọc được" if value in (None, "") else "Chưa chắc"
+                )
         if result.problem:
             row.message = result.problem
         if result.duplicate:
@@ -130,8 +138,14 @@ COLUMNS = (
     ReviewColumn("signature", "Chữ ký số", 160),
 )
 COLUMN_INDEX = {c.key: i for i, c in enumerate(COLUMNS)}
-LABELS = {"number_symbol": "số", "signed_date": "ngày ký", "unit": "đơn vị",
-          "obligation": "nghĩa vụ", "summary": "trích yếu", "signer": "người ký"}
+LABELS = {
+    "number_symbol": "số",
+    "signed_date": "ngày ký",
+    "unit": "đơn vị",
+    "obligation": "nghĩa vụ",
+    "summary": "trích yếu",
+    "signer": "người ký",
+}
 
 
 class ReceivedModel(QAbstractTableModel):
@@ -171,10 +185,14 @@ class ReceivedModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole \
-                and 0 <= section < len(COLUMNS):
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation == Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(COLUMNS)
+        ):
             return COLUMNS[section].header
         return None
 
@@ -219,8 +237,9 @@ class ReceivedModel(QAbstractTableModel):
                 sig = row.result.signatures[0]
                 if not sig.intact:
                     return "Chữ ký KHÔNG hợp lệ"
-                return f"{sig.signer}" + (" (đã xác minh)" if sig.trusted else
-                                          " (chưa xác minh CA)")
+                return f"{sig.signer}" + (
+                    " (đã xác minh)" if sig.trusted else " (chưa xác minh CA)"
+                )
             case "status":
                 return self._status(row)
         return ""
@@ -268,8 +287,9 @@ class ReceivedModel(QAbstractTableModel):
         if role == ID_ROLE:
             return row.key
         if role == CHOICE_ROLE:
-            return row.unit_id if key == "unit" else row.obligation_id if key == "obligation" \
-                else None
+            return (
+                row.unit_id if key == "unit" else row.obligation_id if key == "obligation" else None
+            )
         return None
 
     def _tooltip(self, row: ReviewRow, key: str) -> str | None:

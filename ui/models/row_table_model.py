@@ -57,9 +57,7 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
         self.beginResetModel()
         self._rows = list(rows)
         self._sort_cache = {}
-        self._search = [
-            search_key(" ".join(c.text(r) for c in self.columns)) for r in self._rows
-        ]
+        self._search = [search_key(" ".join(c.text(r) for c in self.columns)) for r in self._rows]
         self.endResetModel()
 
     def rows(self) -> list[R]:
@@ -99,8 +97,9 @@ class RowTableModel(QAbstractTableModel, Generic[R]):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
             if role == Qt.ItemDataRole.DisplayRole:
                 return self.columns[section].header

@@ -11,14 +11,28 @@ from ui.models.sort_keys import date_key
 class SubmissionsModel(RowTableModel[SubmissionInfo]):
     columns = (
         Column("number_symbol", "Số, ký hiệu", lambda s: s.number_symbol, width=130),
-        Column("signed_date", "Ngày ký", lambda s: fmt(s.signed_date),
-               sort=lambda s: date_key(s.signed_date), width=90),
-        Column("received_date", "Ngày nhận", lambda s: fmt(s.received_date),
-               sort=lambda s: date_key(s.received_date), width=90),
+        Column(
+            "signed_date",
+            "Ngày ký",
+            lambda s: fmt(s.signed_date),
+            sort=lambda s: date_key(s.signed_date),
+            width=90,
+        ),
+        Column(
+            "received_date",
+            "Ngày nhận",
+            lambda s: fmt(s.received_date),
+            sort=lambda s: date_key(s.received_date),
+            width=90,
+        ),
         Column("channel", "Hình thức nhận", lambda s: s.channel.label, width=170),
         Column("signer", "Người ký", lambda s: s.signer, width=150),
-        Column("counts", "Được tính", lambda s: "Văn bản được tính" if s.counts else "Bổ sung",
-               width=130),
+        Column(
+            "counts",
+            "Được tính",
+            lambda s: "Văn bản được tính" if s.counts else "Bổ sung",
+            width=130,
+        ),
         Column("summary", "Tóm tắt", lambda s: s.summary.replace("\n", " "), width=260),
         Column("attachment", "Tệp", lambda s: "Có" if s.attachment_path else "", width=45),
     )

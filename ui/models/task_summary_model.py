@@ -44,14 +44,19 @@ TEXT_COLUMNS = ("Văn bản / nhiệm vụ", "Loại đơn vị")
 def flatten(overview: Overview) -> list[SummaryRow]:
     rows: list[SummaryRow] = []
     for d in overview.directives:
-        rows.append(SummaryRow(0, d.number_symbol, "", "Tất cả", d.counts, None,
-                               d.directive_id))
+        rows.append(SummaryRow(0, d.number_symbol, "", "Tất cả", d.counts, None, d.directive_id))
         for t in d.tasks:
-            rows.append(SummaryRow(1, d.number_symbol, t.title, "Tất cả", t.counts, t.task_id,
-                                   d.directive_id))
+            rows.append(
+                SummaryRow(
+                    1, d.number_symbol, t.title, "Tất cả", t.counts, t.task_id, d.directive_id
+                )
+            )
             for k in t.by_kind:
-                rows.append(SummaryRow(2, d.number_symbol, t.title, k.label, k.counts,
-                                       t.task_id, d.directive_id))
+                rows.append(
+                    SummaryRow(
+                        2, d.number_symbol, t.title, k.label, k.counts, t.task_id, d.directive_id
+                    )
+                )
     if len(overview.directives) > 1:
         rows.append(SummaryRow(0, "Tổng cộng", "", "Tất cả", overview.counts, None, 0))
     return rows
@@ -78,8 +83,9 @@ class TaskSummaryModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(TEXT_COLUMNS) + len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation != Qt.Orientation.Horizontal or role != Qt.ItemDataRole.DisplayRole:
             return None
         if 0 <= section < len(TEXT_COLUMNS):
@@ -101,8 +107,11 @@ class TaskSummaryModel(QAbstractTableModel):
             return font
         if column == 0:
             if role == Qt.ItemDataRole.DisplayRole:
-                return (row.directive if row.level == 0
-                        else ("    " * row.level) + (row.task if row.level == 1 else ""))
+                return (
+                    row.directive
+                    if row.level == 0
+                    else ("    " * row.level) + (row.task if row.level == 1 else "")
+                )
             if role == Qt.ItemDataRole.ToolTipRole:
                 return row.task or row.directive
             return None
@@ -115,8 +124,7 @@ class TaskSummaryModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.BackgroundRole and spec[2] is not None:
             status = spec[2]
-            value = (row.counts.not_yet_due if status is Status.NOT_DUE
-                     else row.counts.get(status))
+            value = row.counts.not_yet_due if status is Status.NOT_DUE else row.counts.get(status)
             if value:
                 return QBrush(QColor(STATUS_COLOURS[status]))
         return None

@@ -34,17 +34,24 @@ def state_text(u: UnitInfo) -> str:
 
 class UnitsModel(RowTableModel[UnitInfo]):
     columns = (
-        Column("order", "TT", lambda u: str(u.sort_order),
-               sort=_order, width=44,
-               align_right=True),
+        Column("order", "TT", lambda u: str(u.sort_order), sort=_order, width=44, align_right=True),
         Column("name", "Tên đơn vị", lambda u: u.name, width=450),
         Column("short_name", "Tên viết tắt", lambda u: u.short_name, width=140),
-        Column("kind", "Loại", lambda u: u.kind.label,
-               sort=_order, width=150),
-        Column("state", "Tình trạng", state_text,
-               colour=lambda u: None if u.active else INACTIVE_COLOUR, width=120),
-        Column("validity", "Hiệu lực", validity_text,
-               sort=lambda u: (date_key(u.valid_from), date_key(u.valid_to)), width=170),
+        Column("kind", "Loại", lambda u: u.kind.label, sort=_order, width=150),
+        Column(
+            "state",
+            "Tình trạng",
+            state_text,
+            colour=lambda u: None if u.active else INACTIVE_COLOUR,
+            width=120,
+        ),
+        Column(
+            "validity",
+            "Hiệu lực",
+            validity_text,
+            sort=lambda u: (date_key(u.valid_from), date_key(u.valid_to)),
+            width=170,
+        ),
         Column("successor", "Sáp nhập vào", lambda u: u.successor_name, width=220),
         Column("head_title", "Thủ trưởng", lambda u: u.head_title, width=130),
     )

@@ -22,7 +22,7 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 def days_text(row: ObligationRow) -> str:
-    """"Quá hạn 12 ngày", "Còn 3 ngày", "Hạn là hôm nay"."""
+    """ "Quá hạn 12 ngày", "Còn 3 ngày", "Hạn là hôm nay"."""
     if row.status is Status.OVERDUE:
         return f"Quá hạn {row.days_past_due} ngày"
     if row.days_past_due == 0:
@@ -40,23 +40,36 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("Trạng thái", lambda r: r.status.label,
-           lambda r: (0 if r.status is Status.OVERDUE else 1, -r.days_past_due)),
-    Column("Số ngày", days_text,
-           lambda r: (0 if r.status is Status.OVERDUE else 1, -r.days_past_due),
-           "Số ngày quá hạn, hoặc số ngày còn lại đến hạn"),
-    Column("Hạn", lambda r: r.due_text, lambda r: r.due_date,
-           "Hạn thực tế; hạn trùng ngày nghỉ được dời thì ghi kèm hạn theo văn bản",
-           order="due"),
+    Column(
+        "Trạng thái",
+        lambda r: r.status.label,
+        lambda r: (0 if r.status is Status.OVERDUE else 1, -r.days_past_due),
+    ),
+    Column(
+        "Số ngày",
+        days_text,
+        lambda r: (0 if r.status is Status.OVERDUE else 1, -r.days_past_due),
+        "Số ngày quá hạn, hoặc số ngày còn lại đến hạn",
+    ),
+    Column(
+        "Hạn",
+        lambda r: r.due_text,
+        lambda r: r.due_date,
+        "Hạn thực tế; hạn trùng ngày nghỉ được dời thì ghi kèm hạn theo văn bản",
+        order="due",
+    ),
     Column("Đơn vị", lambda r: r.unit_name, lambda r: sort_key(r.unit_name), order="unit"),
-    Column("Loại đơn vị", lambda r: r.unit_kind.label, lambda r: kind_rank(r.unit_kind),
-           order="kind"),
-    Column("Văn bản", lambda r: r.directive_symbol, lambda r: (r.directive_id,),
-           order="directive"),
-    Column("Kỳ", lambda r: r.period_label or "Một lần", lambda r: (r.due_date, r.period_key),
-           order="period"),
-    Column("Nhiệm vụ", lambda r: r.task_title, lambda r: sort_key(r.task_title),
-           order="task"),
+    Column(
+        "Loại đơn vị", lambda r: r.unit_kind.label, lambda r: kind_rank(r.unit_kind), order="kind"
+    ),
+    Column("Văn bản", lambda r: r.directive_symbol, lambda r: (r.directive_id,), order="directive"),
+    Column(
+        "Kỳ",
+        lambda r: r.period_label or "Một lần",
+        lambda r: (r.due_date, r.period_key),
+        order="period",
+    ),
+    Column("Nhiệm vụ", lambda r: r.task_title, lambda r: sort_key(r.task_title), order="task"),
 )
 STATUS_COLUMN = 0
 DAYS_COLUMN = 1
@@ -66,7 +79,7 @@ REMINDED_TITLE = "Đã đôn đốc"
 def with_reminded(columns: tuple[Column, ...], reminded: Column) -> tuple[Column, ...]:
     """The columns with "Đã đôn đốc" right after "Đơn vị" (in sight on a 1366-pixel screen)."""
     unit = next(i for i, c in enumerate(columns) if c.title == "Đơn vị")
-    return (*columns[:unit + 1], reminded, *columns[unit + 1:])
+    return (*columns[: unit + 1], reminded, *columns[unit + 1 :])
 
 
 class WarningsModel(QAbstractTableModel):
@@ -89,9 +102,15 @@ class WarningsModel(QAbstractTableModel):
         self._reminded: dict[tuple[int, int | None], str] = {}
         # The reminders sent: "đã đôn đốc lần N, ngày …" (the SQL order has no such key: a
         # click on its header keeps the urgency order).
-        self.columns = with_reminded(COLUMNS, Column(
-            REMINDED_TITLE, self.reminded_text, lambda r: self.reminded_text(r),
-            "Công văn đôn đốc đã gửi đơn vị về văn bản này (lần, ngày của lần gần nhất)"))
+        self.columns = with_reminded(
+            COLUMNS,
+            Column(
+                REMINDED_TITLE,
+                self.reminded_text,
+                lambda r: self.reminded_text(r),
+                "Công văn đôn đốc đã gửi đơn vị về văn bản này (lần, ngày của lần gần nhất)",
+            ),
+        )
 
     def set_reminded(self, notes: dict[tuple[int, int | None], str]) -> None:
         """``notes[(unit id, directive id)]``: "đã đôn đốc lần N, ngày …"."""
@@ -162,8 +181,9 @@ class WarningsModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.columns)
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
         if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
             if role == Qt.ItemDataRole.DisplayRole:
                 return self.columns[section].title
@@ -184,27 +204,37 @@ class WarningsModel(QAbstractTableModel):
             return row.id
         if role == SORT_ROLE:
             return column.sort(row)
-        if role == Qt.ItemDataRole.BackgroundRole and index.column() in (STATUS_COLUMN,
-                                                                          DAYS_COLUMN):
+        if role == Qt.ItemDataRole.BackgroundRole and index.column() in (
+            STATUS_COLUMN,
+            DAYS_COLUMN,
+        ):
             # The colour always comes with the label of the status column.
             return QBrush(QColor(row.status.colour))
-        if role == Qt.ItemDataRole.ForegroundRole and index.column() in (STATUS_COLUMN,
-                                                                          DAYS_COLUMN):
+        if role == Qt.ItemDataRole.ForegroundRole and index.column() in (
+            STATUS_COLUMN,
+            DAYS_COLUMN,
+        ):
             return QBrush(QColor(style.TEXT_ON_STATUS))
         if role == Qt.ItemDataRole.ToolTipRole:
-            received = (f"{row.submission_count} văn bản đã nhận" if row.submission_count
-                        else "Chưa nhận văn bản nào")
+            received = (
+                f"{row.submission_count} văn bản đã nhận"
+                if row.submission_count
+                else "Chưa nhận văn bản nào"
+            )
             reminded = self.reminded_text(row)
-            return (f"{row.unit_name}\n{row.directive_symbol} — {row.task_title}"
-                    f"{' — ' + row.period_label if row.period_label else ''}\n"
-                    f"Hạn {fmt(row.due_date)}: {days_text(row).lower()}. {received}.\n"
-                    + (f"{reminded[0].upper()}{reminded[1:]}.\n" if reminded else "")
-                    + "Nhấp đúp để mở nghĩa vụ.")
+            return (
+                f"{row.unit_name}\n{row.directive_symbol} — {row.task_title}"
+                f"{' — ' + row.period_label if row.period_label else ''}\n"
+                f"Hạn {fmt(row.due_date)}: {days_text(row).lower()}. {received}.\n"
+                + (f"{reminded[0].upper()}{reminded[1:]}.\n" if reminded else "")
+                + "Nhấp đúp để mở nghĩa vụ."
+            )
         return None
 
 
-def export_table(rows: list[ObligationRow], title: str,
-                 reminded: dict[tuple[int, int | None], str] | None = None) -> Any:
+def export_table(
+    rows: list[ObligationRow], title: str, reminded: dict[tuple[int, int | None], str] | None = None
+) -> Any:
     """Every row of the list (loaded on the page or not) as the page shows it, for Excel:
     the column texts in the page's order (with "Đã đôn đốc"), the due date as a real date, the
     status colour beside its label, and the page's "Số ngày" as two number columns (days overdue;
@@ -213,13 +243,18 @@ def export_table(rows: list[ObligationRow], title: str,
     from app.exchange.xlsx_writer import Table
 
     notes = reminded or {}
-    columns = with_reminded(COLUMNS, Column(
-        REMINDED_TITLE, lambda r: notes.get((r.unit_id, r.directive_id), ""), lambda r: ""))
-    days, status, due = COLUMNS[DAYS_COLUMN], COLUMNS[STATUS_COLUMN], next(
-        c for c in COLUMNS if c.title == "Hạn")
+    columns = with_reminded(
+        COLUMNS,
+        Column(REMINDED_TITLE, lambda r: notes.get((r.unit_id, r.directive_id), ""), lambda r: ""),
+    )
+    days, status, due = (
+        COLUMNS[DAYS_COLUMN],
+        COLUMNS[STATUS_COLUMN],
+        next(c for c in COLUMNS if c.title == "Hạn"),
+    )
     headers: list[str] = []
     for c in columns:
-        headers += (["Quá hạn (ngày)", "Còn lại (ngày)"] if c is days else [c.title])
+        headers += ["Quá hạn (ngày)", "Còn lại (ngày)"] if c is days else [c.title]
     values: list[tuple[Any, ...]] = []
     fills: list[str | tuple[str | None, ...] | None] = []
     for row in rows:
@@ -229,13 +264,20 @@ def export_table(rows: list[ObligationRow], title: str,
         for c in columns:
             if c is days:
                 overdue = row.status is Status.OVERDUE
-                cells += [row.days_past_due if overdue else None,
-                          None if overdue else -row.days_past_due]
+                cells += [
+                    row.days_past_due if overdue else None,
+                    None if overdue else -row.days_past_due,
+                ]
                 colours += [colour if overdue else None, None if overdue else colour]
             else:
                 cells.append(row.due_date if c is due else c.text(row))
                 colours.append(colour if c is status else None)
         values.append(tuple(cells))
         fills.append(tuple(colours))
-    return Table(title=title, columns=tuple(XlsxColumn(h) for h in headers), rows=values,
-                 fills=fills, sheet_name=title[:31])
+    return Table(
+        title=title,
+        columns=tuple(XlsxColumn(h) for h in headers),
+        rows=values,
+        fills=fills,
+        sheet_name=title[:31],
+    )

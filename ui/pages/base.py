@@ -57,8 +57,9 @@ class Page(QWidget):
 
     # the changes after which this page reloads (a document issued only concerns the pages
     # that show the reminders sent: they override ``on_changed``)
-    concerns: Change = (Change.UNITS | Change.DIRECTIVES | Change.SUBMISSIONS | Change.SETTINGS
-                        | Change.DAY)
+    concerns: Change = (
+        Change.UNITS | Change.DIRECTIVES | Change.SUBMISSIONS | Change.SETTINGS | Change.DAY
+    )
 
     def __init__(self, main_window: MainWindow, parent: QWidget | None = None) -> None:
         super().__init__(parent if parent is not None else main_window)
@@ -77,9 +78,15 @@ class Page(QWidget):
         if change & self.concerns:
             self.refresh()
 
-    def operate(self, call: Callable[[], T], *, change: Change,
-                confirm: Confirm | None = None, error_title: str = "Không thực hiện được",
-                done: Callable[[T], None] | None = None) -> bool:
+    def operate(
+        self,
+        call: Callable[[], T],
+        *,
+        change: Change,
+        confirm: Confirm | None = None,
+        error_title: str = "Không thực hiện được",
+        done: Callable[[T], None] | None = None,
+    ) -> bool:
         """One user operation (``ui.operations.run_operation``): ask ``confirm`` → ``call``
         the service → an error is shown (an ``AppError`` in its own Vietnamese words under
         ``error_title``; anything else logged, with the apology) and nothing else happens →

@@ -65,8 +65,10 @@ def _figure_box(title: str, value: str, note: str, colour: str, tip: str) -> QFr
     box = QFrame()
     box.setToolTip(tip)
     box.setObjectName("figure")
-    box.setStyleSheet(f"QFrame#figure {{ background: {colour}; border: 1px solid {style.EDGE}; "
-                      "border-radius: 4px; }")
+    box.setStyleSheet(
+        f"QFrame#figure {{ background: {colour}; border: 1px solid {style.EDGE}; "
+        "border-radius: 4px; }"
+    )
     layout = QVBoxLayout(box)
     layout.setContentsMargins(10, 6, 10, 6)
     head = QLabel(title)
@@ -85,8 +87,10 @@ def _figure_box(title: str, value: str, note: str, colour: str, tip: str) -> QFr
 def progress_text(counts: StatusCounts) -> str:
     if counts.expected == 0:
         return "Không có nghĩa vụ phải nộp"
-    return (f"Đã nộp {counts.received}/{counts.expected} ({rate_text(counts.received_rate)})"
-            f" — đúng hạn {counts.on_time} ({rate_text(counts.on_time_rate)})")
+    return (
+        f"Đã nộp {counts.received}/{counts.expected} ({rate_text(counts.received_rate)})"
+        f" — đúng hạn {counts.on_time} ({rate_text(counts.on_time_rate)})"
+    )
 
 
 class DashboardPage(Page):
@@ -112,8 +116,9 @@ class DashboardPage(Page):
         self.title_label.setTextFormat(Qt.TextFormat.RichText)
         self.toolbar_layout.addWidget(self.title_label, 1)
         self.export_button = QPushButton("Xuất Excel (Ctrl+E)", self)
-        self.export_button.setToolTip("Lưu ma trận đầy đủ (hoặc bảng số liệu khi đang xem bảng) "
-                                      "đang hiển thị ra tệp Excel")
+        self.export_button.setToolTip(
+            "Lưu ma trận đầy đủ (hoặc bảng số liệu khi đang xem bảng) đang hiển thị ra tệp Excel"
+        )
         self.toolbar_layout.addWidget(self.export_button)
         layout.addLayout(self.toolbar_layout)
 
@@ -148,8 +153,11 @@ class DashboardPage(Page):
         self.sections.currentChanged.connect(self._on_sections_current_changed)
         self.table.doubleClicked.connect(self._on_table_double_clicked)
         self.export_button.clicked.connect(lambda: self.export_excel())
-        self.today_panel.countChanged.connect(lambda n: self.sections.setTabText(
-            SECTION_TODAY, f"{TODAY_TITLE} ({n})" if n else TODAY_TITLE))
+        self.today_panel.countChanged.connect(
+            lambda n: self.sections.setTabText(
+                SECTION_TODAY, f"{TODAY_TITLE} ({n})" if n else TODAY_TITLE
+            )
+        )
 
     # --- data -----------------------------------------------------------------------------
     def refresh(self) -> None:
@@ -159,9 +167,11 @@ class DashboardPage(Page):
         self._generation += 1
         generation = self._generation
         db = self.db
-        self.main_window.runner.run(lambda: overview(db, day),
-                                    lambda result: self._on_loaded(generation, result),
-                                    owner=self)
+        self.main_window.runner.run(
+            lambda: overview(db, day),
+            lambda result: self._on_loaded(generation, result),
+            owner=self,
+        )
         self.matrix.refresh(day)
         self.today_panel.refresh(day)
 
@@ -172,7 +182,8 @@ class DashboardPage(Page):
         self.data = data
         self.title_label.setText(
             f"Tình hình thực hiện tính đến ngày <b>{fmt(data.day)}</b> "
-            f"(cảnh báo “sắp đến hạn” trước {data.window_days} ngày)")
+            f"(cảnh báo “sắp đến hạn” trước {data.window_days} ngày)"
+        )
         self.summary_model.set_overview(data)
         self._table_fitted = False
         if self.sections.currentIndex() == SECTION_TABLE:
@@ -202,34 +213,60 @@ class DashboardPage(Page):
         c = data.counts
         figures = QGridLayout()
         boxes = (
-            ("Phải nộp", number_text(c.expected), f"{number_text(c.exempt)} không áp dụng",
-             style.WHITE,
-             "Mọi nghĩa vụ trừ nghĩa vụ không áp dụng (đơn vị chưa thành lập, đã giải thể, "
-             "được miễn), kể cả nghĩa vụ chưa đến hạn."),
-            ("Đã nộp", number_text(c.received), f"Tỷ lệ nộp {rate_text(c.received_rate)}",
-             STATUS_COLOURS[Status.DONE_ON_TIME],
-             "Đúng hạn + nộp muộn. Tỷ lệ nộp = đã nộp ÷ phải nộp."),
-            ("Đúng hạn", number_text(c.on_time), f"Tỷ lệ đúng hạn {rate_text(c.on_time_rate)}",
-             STATUS_COLOURS[Status.DONE_ON_TIME],
-             "Văn bản đầu tiên nhận được trước hoặc đúng ngày hạn. "
-             "Tỷ lệ đúng hạn = đúng hạn ÷ phải nộp."),
-            ("Nộp muộn", number_text(c.late), "Nộp sau hạn", STATUS_COLOURS[Status.DONE_LATE],
-             "Văn bản đầu tiên nhận được sau ngày hạn."),
-            ("Quá hạn (chưa nộp)", number_text(c.missing), "Cần đôn đốc",
-             STATUS_COLOURS[Status.OVERDUE],
-             "Đã qua ngày hạn mà chưa nhận được văn bản: xem thẻ “Cảnh báo hạn”."),
-            ("Chưa đến hạn", number_text(c.not_yet_due),
-             f"{number_text(c.due_soon)} sắp đến hạn",
-             STATUS_COLOURS[Status.NOT_DUE],
-             f"Chưa nộp, chưa đến hạn; “sắp đến hạn”: hạn trong {data.window_days} ngày tới."),
+            (
+                "Phải nộp",
+                number_text(c.expected),
+                f"{number_text(c.exempt)} không áp dụng",
+                style.WHITE,
+                "Mọi nghĩa vụ trừ nghĩa vụ không áp dụng (đơn vị chưa thành lập, đã giải thể, "
+                "được miễn), kể cả nghĩa vụ chưa đến hạn.",
+            ),
+            (
+                "Đã nộp",
+                number_text(c.received),
+                f"Tỷ lệ nộp {rate_text(c.received_rate)}",
+                STATUS_COLOURS[Status.DONE_ON_TIME],
+                "Đúng hạn + nộp muộn. Tỷ lệ nộp = đã nộp ÷ phải nộp.",
+            ),
+            (
+                "Đúng hạn",
+                number_text(c.on_time),
+                f"Tỷ lệ đúng hạn {rate_text(c.on_time_rate)}",
+                STATUS_COLOURS[Status.DONE_ON_TIME],
+                "Văn bản đầu tiên nhận được trước hoặc đúng ngày hạn. "
+                "Tỷ lệ đúng hạn = đúng hạn ÷ phải nộp.",
+            ),
+            (
+                "Nộp muộn",
+                number_text(c.late),
+                "Nộp sau hạn",
+                STATUS_COLOURS[Status.DONE_LATE],
+                "Văn bản đầu tiên nhận được sau ngày hạn.",
+            ),
+            (
+                "Quá hạn (chưa nộp)",
+                number_text(c.missing),
+                "Cần đôn đốc",
+                STATUS_COLOURS[Status.OVERDUE],
+                "Đã qua ngày hạn mà chưa nhận được văn bản: xem thẻ “Cảnh báo hạn”.",
+            ),
+            (
+                "Chưa đến hạn",
+                number_text(c.not_yet_due),
+                f"{number_text(c.due_soon)} sắp đến hạn",
+                STATUS_COLOURS[Status.NOT_DUE],
+                f"Chưa nộp, chưa đến hạn; “sắp đến hạn”: hạn trong {data.window_days} ngày tới.",
+            ),
         )
         for i, (title, value, note, colour, tip) in enumerate(boxes):
             figures.addWidget(_figure_box(title, value, note, colour, tip), 0, i)
         layout.addLayout(figures)
         if not data.directives:
-            empty = QLabel("Chưa có văn bản chỉ đạo nào. Hãy nhập văn bản và nhiệm vụ ở thẻ "
-                           "“Văn bản chỉ đạo”, hoặc chọn Tệp → Nạp dữ liệu mẫu… để thử "
-                           "chương trình.")
+            empty = QLabel(
+                "Chưa có văn bản chỉ đạo nào. Hãy nhập văn bản và nhiệm vụ ở thẻ "
+                "“Văn bản chỉ đạo”, hoặc chọn Tệp → Nạp dữ liệu mẫu… để thử "
+                "chương trình."
+            )
             empty.setWordWrap(True)
             layout.addWidget(empty)
         chart = StatusBarChart(content, title="Toàn bộ nghĩa vụ theo loại đơn vị")
@@ -265,8 +302,7 @@ class DashboardPage(Page):
         """Directive boxes not built yet (below the part of the page seen so far)."""
         return len(self._pending_boxes[1])
 
-    def _add_directive_boxes(self, content: QWidget, directives: list[DirectiveSummary]
-                             ) -> None:
+    def _add_directive_boxes(self, content: QWidget, directives: list[DirectiveSummary]) -> None:
         layout = content.layout()
         assert isinstance(layout, QVBoxLayout)
         for d in directives:
@@ -284,8 +320,11 @@ class DashboardPage(Page):
         layout = QVBoxLayout(block)
         layout.setContentsMargins(0, 4, 0, 10)
         head = QHBoxLayout()
-        periods = (f"{task.period_count} kỳ báo cáo" if task.period_count > 1
-                   else ("1 kỳ báo cáo" if task.kind.value == "periodic" else "một lần"))
+        periods = (
+            f"{task.period_count} kỳ báo cáo"
+            if task.period_count > 1
+            else ("1 kỳ báo cáo" if task.kind.value == "periodic" else "một lần")
+        )
         title = QLabel(f"<b>{task.title}</b> ({periods})")
         title.setWordWrap(True)
         head.addWidget(title, 1)
@@ -300,8 +339,10 @@ class DashboardPage(Page):
         bar.setFormat(progress_text(c))
         bar.setTextVisible(True)
         bar.setStyleSheet(PROGRESS_STYLE)
-        bar.setToolTip(f"Quá hạn chưa nộp: {c.missing}; chưa đến hạn: {c.not_yet_due}; "
-                       f"không áp dụng: {c.exempt}.")
+        bar.setToolTip(
+            f"Quá hạn chưa nộp: {c.missing}; chưa đến hạn: {c.not_yet_due}; "
+            f"không áp dụng: {c.exempt}."
+        )
         layout.addWidget(bar)
         self.progress_bars[task.task_id] = bar
         chart = StatusBarChart(block, show_legend=False)
@@ -331,8 +372,13 @@ class DashboardPage(Page):
         if self.matrix.kind_combo.currentData() is not None:
             parts.append(self.matrix.kind_combo.currentText())
         parts.append(as_of_caption(day, short=True))
-        export_view(self, self.matrix.view, " — ".join(parts),
-                    f"Ma trận {matrix.directive_symbol.replace('/', '-')}", path=path)
+        export_view(
+            self,
+            self.matrix.view,
+            " — ".join(parts),
+            f"Ma trận {matrix.directive_symbol.replace('/', '-')}",
+            path=path,
+        )
 
     # --- navigation -----------------------------------------------------------------------
     def show_matrix(self, task_id: int) -> None:

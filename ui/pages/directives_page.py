@@ -41,8 +41,9 @@ if TYPE_CHECKING:
 
 
 def _html(text: str) -> str:
-    return (text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-            .replace("\n", "<br>"))
+    return (
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\n", "<br>")
+    )
 
 
 class DirectivesPage(Page):
@@ -68,13 +69,22 @@ class DirectivesPage(Page):
         self.open_button = QPushButton("Mở tệp văn bản", self)
         self.history_button = QPushButton("Lịch sử", self)
         self.issued_button = QPushButton("Văn bản đã phát hành…", self)
-        self.issued_button.setToolTip("Báo cáo, công văn đôn đốc đã in hoặc lưu cho văn bản "
-                                      "đang chọn: mở lại, sao chép cho kỳ mới")
+        self.issued_button.setToolTip(
+            "Báo cáo, công văn đôn đốc đã in hoặc lưu cho văn bản "
+            "đang chọn: mở lại, sao chép cho kỳ mới"
+        )
         self.search_box = SearchBox(self)
         self.export_button = QPushButton("Xuất Excel (Ctrl+E)", self)
         self.export_button.setToolTip("Lưu danh sách văn bản đang hiển thị ra tệp Excel")
-        for b in (self.add_button, self.edit_button, self.delete_button, self.open_button,
-                  self.history_button, self.issued_button, self.export_button):
+        for b in (
+            self.add_button,
+            self.edit_button,
+            self.delete_button,
+            self.open_button,
+            self.history_button,
+            self.issued_button,
+            self.export_button,
+        ):
             bar.addWidget(b)
         bar.addStretch(1)
         bar.addWidget(self.search_box)
@@ -101,10 +111,17 @@ class DirectivesPage(Page):
         self.delete_task_button = QPushButton("Xoá nhiệm vụ", group)
         self.task_history_button = QPushButton("Lịch sử nhiệm vụ", group)
         self.export_tasks_button = QPushButton("Xuất Excel nhiệm vụ", group)
-        self.export_tasks_button.setToolTip("Lưu danh sách nhiệm vụ của văn bản đang chọn ra "
-                                            "tệp Excel (Ctrl+E khi đang ở bảng nhiệm vụ)")
-        for b in (self.add_task_button, self.edit_task_button, self.delete_task_button,
-                  self.task_history_button, self.export_tasks_button):
+        self.export_tasks_button.setToolTip(
+            "Lưu danh sách nhiệm vụ của văn bản đang chọn ra "
+            "tệp Excel (Ctrl+E khi đang ở bảng nhiệm vụ)"
+        )
+        for b in (
+            self.add_task_button,
+            self.edit_task_button,
+            self.delete_task_button,
+            self.task_history_button,
+            self.export_tasks_button,
+        ):
             task_bar.addWidget(b)
         task_bar.addStretch(1)
         group_layout.addLayout(task_bar)
@@ -150,7 +167,9 @@ class DirectivesPage(Page):
         self.main_window.runner.run(
             lambda: directives.list_directives(self.db),
             lambda rows: self._on_loaded(generation, rows),
-            self._on_load_failed, owner=self)
+            self._on_load_failed,
+            owner=self,
+        )
 
     def _on_loaded(self, generation: int, rows: list[DirectiveInfo]) -> None:
         if generation != self._generation:
@@ -178,24 +197,33 @@ class DirectivesPage(Page):
     def _show_current(self) -> None:
         d = self.current()
         if d is None:
-            self.detail_label.setText("<i>Chưa có văn bản chỉ đạo nào. Bấm \"Thêm văn bản\" "
-                                      "(Ctrl+N) để bắt đầu.</i>" if not self.model.rowCount()
-                                      else "")
+            self.detail_label.setText(
+                '<i>Chưa có văn bản chỉ đạo nào. Bấm "Thêm văn bản" (Ctrl+N) để bắt đầu.</i>'
+                if not self.model.rowCount()
+                else ""
+            )
             self.tasks_table.set_rows([])
         else:
-            parts = [f"<b>{_html(d.number_symbol)}</b> ngày {fmt(d.signed_date)}"
-                     + (f" của {_html(d.issuer)}" if d.issuer else "")
-                     + (f"; người ký: {_html(d.signer)}" if d.signer else ""),
-                     f"<b>Trích yếu:</b> {_html(d.subject)}"]
+            parts = [
+                f"<b>{_html(d.number_symbol)}</b> ngày {fmt(d.signed_date)}"
+                + (f" của {_html(d.issuer)}" if d.issuer else "")
+                + (f"; người ký: {_html(d.signer)}" if d.signer else ""),
+                f"<b>Trích yếu:</b> {_html(d.subject)}",
+            ]
             if d.basis:
                 parts.append(f"<b>Căn cứ:</b> {_html(d.basis)}")
             if d.shift_due:
-                parts.append("<b>Cách tính hạn:</b> hạn trùng ngày nghỉ thì dời sang ngày làm "
-                             "việc kế tiếp")
-            parts.append("<b>Tệp văn bản:</b> "
-                         + (_html(attachment_name(self.db, d.attachment_path))
-                            if d.attachment_path
-                            else "chưa đính kèm"))
+                parts.append(
+                    "<b>Cách tính hạn:</b> hạn trùng ngày nghỉ thì dời sang ngày làm việc kế tiếp"
+                )
+            parts.append(
+                "<b>Tệp văn bản:</b> "
+                + (
+                    _html(attachment_name(self.db, d.attachment_path))
+                    if d.attachment_path
+                    else "chưa đính kèm"
+                )
+            )
             self.detail_label.setText("<br>".join(parts))
             self.tasks_table.set_rows(list(d.tasks))
         self._update_buttons()
@@ -209,16 +237,22 @@ class DirectivesPage(Page):
 
     def _update_buttons(self) -> None:
         d = self.current()
-        for b in (self.edit_button, self.delete_button, self.history_button,
-                  self.add_task_button, self.issued_button):
+        for b in (
+            self.edit_button,
+            self.delete_button,
+            self.history_button,
+            self.add_task_button,
+            self.issued_button,
+        ):
             b.setEnabled(d is not None)
         self.open_button.setEnabled(bool(d and d.attachment_path))
         has_task = self.current_task() is not None
         for b in (self.edit_task_button, self.delete_task_button, self.task_history_button):
             b.setEnabled(has_task)
 
-    def _reload_now(self, select_directive: int | None = None,
-                    select_task: int | None = None) -> None:
+    def _reload_now(
+        self, select_directive: int | None = None, select_task: int | None = None
+    ) -> None:
         rows = directives.list_directives(self.db)
         self._generation += 1
         self.loading = False
@@ -264,8 +298,10 @@ class DirectivesPage(Page):
         dialog = DirectiveDialog(self.db, None, self)
         if dialog.exec() and dialog.saved is not None:
             self._reload_now(dialog.saved.id)
-            self.notice.show_notice(f"Đã thêm văn bản {dialog.saved.number_symbol}. Hãy thêm các "
-                                    "nhiệm vụ của văn bản và giao cho đơn vị.")
+            self.notice.show_notice(
+                f"Đã thêm văn bản {dialog.saved.number_symbol}. Hãy thêm các "
+                "nhiệm vụ của văn bản và giao cho đơn vị."
+            )
             self.main_window.broadcast(Change.DIRECTIVES, source=self)
 
     def edit_directive(self) -> None:
@@ -275,8 +311,10 @@ class DirectivesPage(Page):
         dialog = DirectiveDialog(self.db, d, self)
         if dialog.exec() and dialog.saved is not None:
             self._reload_now(d.id)
-            self.notice.show_notice(f"Đã lưu văn bản {dialog.saved.number_symbol}. "
-                                    + self._sync_text(dialog.sync_result))
+            self.notice.show_notice(
+                f"Đã lưu văn bản {dialog.saved.number_symbol}. "
+                + self._sync_text(dialog.sync_result)
+            )
             self.main_window.broadcast(Change.DIRECTIVES, source=self)
 
     def delete_directive(self) -> None:
@@ -288,13 +326,19 @@ class DirectivesPage(Page):
             self._reload_now()
             self.notice.show_notice(f"Đã xoá văn bản {d.number_symbol}.")
 
-        self.operate(lambda: directives.delete_directive(self.db, d.id),
-                     change=Change.DIRECTIVES, error_title="Không xoá được văn bản", done=done,
-                     confirm=Confirm(
-                         "Xoá văn bản chỉ đạo",
-                         f"Xoá văn bản {d.number_symbol} cùng {len(d.tasks)} nhiệm vụ và các "
-                         "nghĩa vụ của nó?\n\nChỉ xoá được khi chưa có đơn vị nào gửi văn bản "
-                         "theo văn bản này.", yes="Xoá"))
+        self.operate(
+            lambda: directives.delete_directive(self.db, d.id),
+            change=Change.DIRECTIVES,
+            error_title="Không xoá được văn bản",
+            done=done,
+            confirm=Confirm(
+                "Xoá văn bản chỉ đạo",
+                f"Xoá văn bản {d.number_symbol} cùng {len(d.tasks)} nhiệm vụ và các "
+                "nghĩa vụ của nó?\n\nChỉ xoá được khi chưa có đơn vị nào gửi văn bản "
+                "theo văn bản này.",
+                yes="Xoá",
+            ),
+        )
 
     def _on_open_button_clicked(self) -> None:
         d = self.current()
@@ -314,8 +358,9 @@ class DirectivesPage(Page):
 
     def _task_dialog(self, d: DirectiveInfo, task: TaskInfo | None) -> TaskDialog:
         due_day = get_settings(self.db).default_due_day
-        return TaskDialog(self.db, d, task, units.list_units(self.db), self,
-                          default_due_day=due_day)
+        return TaskDialog(
+            self.db, d, task, units.list_units(self.db), self, default_due_day=due_day
+        )
 
     def new_task(self) -> None:
         d = self.current()
@@ -334,11 +379,12 @@ class DirectivesPage(Page):
         if dialog.exec() and dialog.saved is not None:
             self._after_task_saved(d.id, dialog.saved, dialog.sync_result, "Đã lưu")
 
-    def _after_task_saved(self, directive_id: int, task: TaskInfo, result: SyncResult,
-                          verb: str) -> None:
+    def _after_task_saved(
+        self, directive_id: int, task: TaskInfo, result: SyncResult, verb: str
+    ) -> None:
         self._reload_now(directive_id, task.id)
         self.main_window.broadcast(Change.DIRECTIVES, source=self)
-        text = f"{verb} nhiệm vụ \"{task.title}\". {self._sync_text(result)}"
+        text = f'{verb} nhiệm vụ "{task.title}". {self._sync_text(result)}'
         self.notice.show_notice(text)
         self.main_window.show_status(text)
 
@@ -350,15 +396,21 @@ class DirectivesPage(Page):
 
         def done(result: SyncResult) -> None:
             self._reload_now(d.id)
-            self.notice.show_notice(f"Đã xoá nhiệm vụ \"{task.title}\" ({result.removed} nghĩa "
-                                    "vụ).")
+            self.notice.show_notice(f'Đã xoá nhiệm vụ "{task.title}" ({result.removed} nghĩa vụ).')
 
-        self.operate(lambda: directives.delete_task(self.db, task.id), change=Change.DIRECTIVES,
-                     error_title="Không xoá được nhiệm vụ", done=done,
-                     confirm=Confirm("Xoá nhiệm vụ",
-                                     f"Xoá nhiệm vụ \"{task.title}\" và {task.obligation_count} "
-                                     "nghĩa vụ của nó?\n\nChỉ xoá được khi chưa có đơn vị nào "
-                                     "gửi văn bản cho nhiệm vụ này.", yes="Xoá"))
+        self.operate(
+            lambda: directives.delete_task(self.db, task.id),
+            change=Change.DIRECTIVES,
+            error_title="Không xoá được nhiệm vụ",
+            done=done,
+            confirm=Confirm(
+                "Xoá nhiệm vụ",
+                f'Xoá nhiệm vụ "{task.title}" và {task.obligation_count} '
+                "nghĩa vụ của nó?\n\nChỉ xoá được khi chưa có đơn vị nào "
+                "gửi văn bản cho nhiệm vụ này.",
+                yes="Xoá",
+            ),
+        )
 
     def _on_task_history_button_clicked(self) -> None:
         task = self.current_task()
@@ -376,16 +428,25 @@ class DirectivesPage(Page):
             self.export_directives(path)
 
     def export_directives(self, path: Path | None = None) -> None:
-        export_view(self, self.table, f"Văn bản chỉ đạo — {self._as_of_text()}",
-                    "Văn bản chỉ đạo", path=path)
+        export_view(
+            self,
+            self.table,
+            f"Văn bản chỉ đạo — {self._as_of_text()}",
+            "Văn bản chỉ đạo",
+            path=path,
+        )
 
     def export_tasks(self, path: Path | None = None) -> None:
         d = self.current()
         if d is None:
             return
-        export_view(self, self.tasks_table,
-                    f"Nhiệm vụ của văn bản {d.number_symbol} — {self._as_of_text()}",
-                    f"Nhiệm vụ {d.number_symbol.replace('/', '-')}", path=path)
+        export_view(
+            self,
+            self.tasks_table,
+            f"Nhiệm vụ của văn bản {d.number_symbol} — {self._as_of_text()}",
+            f"Nhiệm vụ {d.number_symbol.replace('/', '-')}",
+            path=path,
+        )
 
     def save_state(self) -> None:
         self.table.save_state()

@@ -88,11 +88,13 @@ class IntakePage(Page):
         self.directive_combo = QComboBox(self)
         self.directive_combo.setMinimumWidth(200)
         self.directive_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.task_combo = QComboBox(self)
         self.task_combo.setMinimumWidth(200)
         self.task_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         self.period_combo = QComboBox(self)
         self.period_combo.setMinimumWidth(220)
         self.period_label = QLabel("Kỳ:", self)
@@ -114,12 +116,12 @@ class IntakePage(Page):
         self.open_button = QPushButton("Mở tệp", self)
         self.history_button = QPushButton("Lịch sử", self)
         self.waive_button = QPushButton("Miễn nghĩa vụ…", self)
-        self.waive_button.setToolTip("Miễn (hoặc bỏ miễn) nghĩa vụ của đơn vị đang chọn, có ghi "
-                                     "lý do vào lịch sử")
+        self.waive_button.setToolTip(
+            "Miễn (hoặc bỏ miễn) nghĩa vụ của đơn vị đang chọn, có ghi lý do vào lịch sử"
+        )
         self.search_box = SearchBox(self)
         self.print_button = QPushButton("In / Xuất PDF", self)
-        self.print_button.setToolTip("Báo cáo tổng hợp hoặc công văn đôn đốc của văn bản đang "
-                                     "chọn")
+        self.print_button.setToolTip("Báo cáo tổng hợp hoặc công văn đôn đốc của văn bản đang chọn")
         print_menu = QMenu(self.print_button)
         self.print_summary_action = QAction("Báo cáo tổng hợp…", print_menu)
         self.print_reminder_action = QAction("Công văn đôn đốc…", print_menu)
@@ -128,8 +130,14 @@ class IntakePage(Page):
         self.print_button.setMenu(print_menu)
         self.export_button = QPushButton("Xuất Excel (Ctrl+E)", self)
         self.export_button.setToolTip("Lưu danh sách đang hiển thị (đúng bộ lọc, thứ tự) ra Excel")
-        for b in (self.register_button, self.edit_button, self.delete_button, self.open_button,
-                  self.history_button, self.waive_button):
+        for b in (
+            self.register_button,
+            self.edit_button,
+            self.delete_button,
+            self.open_button,
+            self.history_button,
+            self.waive_button,
+        ):
             bar.addWidget(b)
         bar.addStretch(1)
         bar.addWidget(self.print_button)
@@ -171,10 +179,8 @@ class IntakePage(Page):
         self.history_button.clicked.connect(self.show_history)
         self.export_button.clicked.connect(lambda: self.export_excel())
         self.waive_button.clicked.connect(self.waive_current)
-        self.print_summary_action.triggered.connect(
-            lambda: self.print_document("summary"))
-        self.print_reminder_action.triggered.connect(
-            lambda: self.print_document("reminder"))
+        self.print_summary_action.triggered.connect(lambda: self.print_document("summary"))
+        self.print_reminder_action.triggered.connect(lambda: self.print_document("reminder"))
         self.table.rowActivated.connect(self.register)
         self.table.currentIdChanged.connect(lambda _id: self._load_documents())
         self.docs_table.rowActivated.connect(lambda _id: self.edit_item())
@@ -190,17 +196,28 @@ class IntakePage(Page):
         db, day, kind = self.db, self.main_window.as_of, self.task_kind
         wanted = (self._directive_id, self._task_id, self._period_key)
         self.main_window.runner.run(
-            lambda: intake_view(db, day, kind, directive_id=wanted[0], task_id=wanted[1],
-                                period_key=wanted[2]),
+            lambda: intake_view(
+                db, day, kind, directive_id=wanted[0], task_id=wanted[1], period_key=wanted[2]
+            ),
             lambda loaded: self._on_loaded(generation, loaded),
-            self._on_load_failed, owner=self)
+            self._on_load_failed,
+            owner=self,
+        )
 
     def reload_now(self) -> None:
         """Reload on the UI thread (after the user's own change, or to open an obligation)."""
         self._generation += 1
-        self._on_loaded(self._generation, intake_view(
-            self.db, self.main_window.as_of, self.task_kind, directive_id=self._directive_id,
-            task_id=self._task_id, period_key=self._period_key))
+        self._on_loaded(
+            self._generation,
+            intake_view(
+                self.db,
+                self.main_window.as_of,
+                self.task_kind,
+                directive_id=self._directive_id,
+                task_id=self._task_id,
+                period_key=self._period_key,
+            ),
+        )
 
     def _on_load_failed(self, exc: BaseException) -> None:
         self.loading = False
@@ -225,17 +242,20 @@ class IntakePage(Page):
             combo.clear()
         for d in loaded.directives:
             self.directive_combo.addItem(f"{d.number_symbol} ({fmt(d.signed_date)})", d.id)
-            self.directive_combo.setItemData(self.directive_combo.count() - 1, d.subject,
-                                             Qt.ItemDataRole.ToolTipRole)
+            self.directive_combo.setItemData(
+                self.directive_combo.count() - 1, d.subject, Qt.ItemDataRole.ToolTipRole
+            )
         self.directive_combo.setCurrentIndex(self.directive_combo.findData(loaded.directive_id))
         directive = next((d for d in loaded.directives if d.id == loaded.directive_id), None)
         if directive is not None:
             for t in directive.tasks:
                 if t.kind is self.task_kind:
                     self.task_combo.addItem(t.title, t.id)
-                    self.task_combo.setItemData(self.task_combo.count() - 1,
-                                                f"{t.title} — {t.schedule_label}",
-                                                Qt.ItemDataRole.ToolTipRole)
+                    self.task_combo.setItemData(
+                        self.task_combo.count() - 1,
+                        f"{t.title} — {t.schedule_label}",
+                        Qt.ItemDataRole.ToolTipRole,
+                    )
         self.task_combo.setCurrentIndex(self.task_combo.findData(loaded.task_id))
         for p in loaded.periods:
             self.period_combo.addItem(f"{p.label} (hạn {fmt(p.due_date)})", p.key)
@@ -249,11 +269,19 @@ class IntakePage(Page):
             return
         counts = loaded.counts()
         parts = [f"Tính đến ngày <b>{fmt(loaded.day)}</b>: {len(loaded.rows)} đơn vị"]
-        for status in (Status.DONE_ON_TIME, Status.DONE_LATE, Status.OVERDUE, Status.DUE_SOON,
-                       Status.NOT_DUE, Status.EXEMPT):
+        for status in (
+            Status.DONE_ON_TIME,
+            Status.DONE_LATE,
+            Status.OVERDUE,
+            Status.DUE_SOON,
+            Status.NOT_DUE,
+            Status.EXEMPT,
+        ):
             if counts.get(status):
-                parts.append(f"<span style='background:{status.colour}'>&nbsp;{status.label}: "
-                             f"<b>{counts.get(status)}</b>&nbsp;</span>")
+                parts.append(
+                    f"<span style='background:{status.colour}'>&nbsp;{status.label}: "
+                    f"<b>{counts.get(status)}</b>&nbsp;</span>"
+                )
         self.summary_label.setText(" &nbsp; ".join(parts))
 
     def _load_documents(self) -> None:
@@ -262,8 +290,10 @@ class IntakePage(Page):
             self.docs_model.set_rows([])
             self.docs_group.setTitle("Các văn bản đơn vị đã gửi")
         else:
-            self.docs_group.setTitle(f"Các văn bản {row.obligation.unit_name} đã gửi "
-                                     "(tất cả được lưu; văn bản nhận sớm nhất được tính)")
+            self.docs_group.setTitle(
+                f"Các văn bản {row.obligation.unit_name} đã gửi "
+                "(tất cả được lưu; văn bản nhận sớm nhất được tính)"
+            )
             self.docs_table.set_rows(submissions.list_for_obligation(self.db, row.id))
             counted = row.submission_id
             if counted is not None:
@@ -305,8 +335,9 @@ class IntakePage(Page):
         self.history_button.setEnabled(row is not None)
         self.waive_button.setEnabled(row is not None)
         if row is not None:
-            self.waive_button.setText("Bỏ miễn nghĩa vụ…" if is_waived(row.obligation)
-                                      else "Miễn nghĩa vụ…")
+            self.waive_button.setText(
+                "Bỏ miễn nghĩa vụ…" if is_waived(row.obligation) else "Miễn nghĩa vụ…"
+            )
         self.open_button.setEnabled(bool(doc and doc.attachment_path))
 
     # --- actions ---------------------------------------------------------------------------
@@ -339,8 +370,10 @@ class IntakePage(Page):
         saved = dialog.saved
         current = self.current()
         status = current.status.label if current is not None else ""
-        self.notice.show_notice(f"Đã ghi nhận văn bản {saved.number_symbol} của "
-                                f"{obligation.unit_name}. Trạng thái: {status}.")
+        self.notice.show_notice(
+            f"Đã ghi nhận văn bản {saved.number_symbol} của "
+            f"{obligation.unit_name}. Trạng thái: {status}."
+        )
         return True
 
     def open_obligation(self, obligation_id: int) -> bool:
@@ -386,8 +419,9 @@ class IntakePage(Page):
         except AppError as exc:
             messages.show_error(self, exc)
             return
-        dialog = SubmissionDialog(self.db, obligation, today=self.main_window.today(),
-                                  submission=doc, parent=self)
+        dialog = SubmissionDialog(
+            self.db, obligation, today=self.main_window.today(), submission=doc, parent=self
+        )
         if dialog.exec() and dialog.saved is not None:
             self._after_change(row.id)
             self.notice.show_notice(f"Đã lưu văn bản {dialog.saved.number_symbol}.")
@@ -400,16 +434,24 @@ class IntakePage(Page):
 
         def done(deleted: SubmissionInfo) -> None:
             self._reload_at(row.id)
-            self.notice.show_notice(f"Đã xoá văn bản {deleted.number_symbol} của "
-                                    f"{row.obligation.unit_name}.", "Hoàn tác",
-                                    lambda: self.undo_delete(deleted))
+            self.notice.show_notice(
+                f"Đã xoá văn bản {deleted.number_symbol} của {row.obligation.unit_name}.",
+                "Hoàn tác",
+                lambda: self.undo_delete(deleted),
+            )
 
-        self.operate(lambda: submissions.delete_submission(self.db, doc.id),
-                     change=Change.SUBMISSIONS, done=done, confirm=Confirm(
-                         "Xoá văn bản đã nhận",
-                         f"Xoá văn bản {doc.number_symbol} (nhận ngày {fmt(doc.received_date)}) "
-                         f"của {row.obligation.unit_name}?\n\nViệc xoá được ghi vào lịch sử và "
-                         "có thể hoàn tác ngay sau đó.", yes="Xoá"))
+        self.operate(
+            lambda: submissions.delete_submission(self.db, doc.id),
+            change=Change.SUBMISSIONS,
+            done=done,
+            confirm=Confirm(
+                "Xoá văn bản đã nhận",
+                f"Xoá văn bản {doc.number_symbol} (nhận ngày {fmt(doc.received_date)}) "
+                f"của {row.obligation.unit_name}?\n\nViệc xoá được ghi vào lịch sử và "
+                "có thể hoàn tác ngay sau đó.",
+                yes="Xoá",
+            ),
+        )
 
     def undo_delete(self, deleted: SubmissionInfo) -> None:
 
@@ -417,8 +459,11 @@ class IntakePage(Page):
             self._reload_at(restored.obligation_id)
             self.notice.show_notice(f"Đã khôi phục văn bản {restored.number_symbol}.")
 
-        self.operate(lambda: submissions.restore_submission(self.db, deleted),
-                     change=Change.SUBMISSIONS, done=done)
+        self.operate(
+            lambda: submissions.restore_submission(self.db, deleted),
+            change=Change.SUBMISSIONS,
+            done=done,
+        )
 
     def show_history(self) -> None:
         """Every change of the documents of the selected unit for this task (and period),
@@ -427,10 +472,17 @@ class IntakePage(Page):
         if row is None:
             return
         o = row.obligation
-        title = f"{o.unit_name} — {o.task_title}" + (f" — {o.period_label}" if o.period_label
-                                                      else "")
-        HistoryDialog(self.db, "submission", row.id, title, self,
-                      loader=lambda: obligation_history(self.db, row.id)).exec()
+        title = f"{o.unit_name} — {o.task_title}" + (
+            f" — {o.period_label}" if o.period_label else ""
+        )
+        HistoryDialog(
+            self.db,
+            "submission",
+            row.id,
+            title,
+            self,
+            loader=lambda: obligation_history(self.db, row.id),
+        ).exec()
 
     def _on_open_button_clicked(self) -> None:
         doc = self.current_document()
@@ -450,7 +502,7 @@ class IntakePage(Page):
         self.main_window.broadcast(Change.SUBMISSIONS, source=self)
 
     def export_title(self) -> str:
-        """"Đăng ký kế hoạch — 2116/UBND-NC — <task> [— <period>] — tính đến 02/05/2018"."""
+        """ "Đăng ký kế hoạch — 2116/UBND-NC — <task> [— <period>] — tính đến 02/05/2018"."""
         parts = [self.page_title]
         if self._directive_id is not None:
             parts.append(self.directive_combo.currentText().split(" (", 1)[0])
@@ -477,7 +529,9 @@ class IntakePage(Page):
             self._after_change(row.id)
             self.notice.show_notice(
                 ("Đã miễn nghĩa vụ cho " if dialog.waive else "Đã bỏ miễn nghĩa vụ cho ")
-                + row.obligation.unit_name + ".")
+                + row.obligation.unit_name
+                + "."
+            )
 
     def print_document(self, kind: str) -> None:
         """The synthesis report / reminder letter for the chosen directive."""

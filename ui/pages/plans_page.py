@@ -10,5 +10,6 @@ class PlansPage(IntakePage):
     task_kind = TaskKind.ONE_OFF
     state_key = "plans"
     register_label = "Đăng ký kế hoạch"
-    empty_text = ("Chưa có nhiệm vụ một lần nào (ví dụ xây dựng kế hoạch). Thêm ở thẻ "
-                  "\"Văn bản chỉ đạo\".")
+    empty_text = (
+        'Chưa có nhiệm vụ một lần nào (ví dụ xây dựng kế hoạch). Thêm ở thẻ "Văn bản chỉ đạo".'
+    )

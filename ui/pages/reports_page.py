@@ -11,4 +11,4 @@ class ReportsPage(IntakePage):
     state_key = "reports"
     page_title = "Tiếp nhận báo cáo"
     register_label = "Tiếp nhận báo cáo"
-    empty_text = "Chưa có nhiệm vụ báo cáo định kỳ nào. Thêm ở thẻ \"Văn bản chỉ đạo\"."
+    empty_text = 'Chưa có nhiệm vụ báo cáo định kỳ nào. Thêm ở thẻ "Văn bản chỉ đạo".'

@@ -75,15 +75,25 @@ class UnitsPage(Page):
         self.sheet_button = QPushButton("Phiếu theo dõi…", self)
         self.sheet_button.setToolTip("In / xuất PDF phiếu theo dõi của đơn vị đang chọn")
         self.remind_button = QPushButton("Đôn đốc đơn vị…", self)
-        self.remind_button.setToolTip("Công văn đôn đốc gửi đơn vị đang chọn: mọi việc còn quá "
-                                      "hạn theo mọi văn bản chỉ đạo")
+        self.remind_button.setToolTip(
+            "Công văn đôn đốc gửi đơn vị đang chọn: mọi việc còn quá hạn theo mọi văn bản chỉ đạo"
+        )
         self.issued_button = QPushButton("Văn bản đã gửi…", self)
-        self.issued_button.setToolTip("Các văn bản đã phát hành về đơn vị này hoặc gửi tới đơn "
-                                      "vị này (các lần đôn đốc)")
+        self.issued_button.setToolTip(
+            "Các văn bản đã phát hành về đơn vị này hoặc gửi tới đơn vị này (các lần đôn đốc)"
+        )
         self.export_button = QPushButton("Xuất Excel (Ctrl+E)", self)
         self.export_button.setToolTip("Lưu danh sách đang hiển thị (đúng bộ lọc, thứ tự) ra Excel")
-        for b in (self.add_button, self.edit_button, self.active_button, self.merge_button,
-                  self.up_button, self.down_button, self.delete_button, self.history_button):
+        for b in (
+            self.add_button,
+            self.edit_button,
+            self.active_button,
+            self.merge_button,
+            self.up_button,
+            self.down_button,
+            self.delete_button,
+            self.history_button,
+        ):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(self.sheet_button)
@@ -97,7 +107,8 @@ class UnitsPage(Page):
         self.down_button.setShortcut("Ctrl+Down")
         self.delete_button.setToolTip(
             "Chỉ xoá được đơn vị nhập nhầm, chưa có lịch sử theo dõi. Đơn vị đã có lịch sử: "
-            "dùng \"Ngừng theo dõi\" hoặc \"Ghi nhận sáp nhập\".")
+            'dùng "Ngừng theo dõi" hoặc "Ghi nhận sáp nhập".'
+        )
 
         self.notice = NoticeBar(self)
         layout.addWidget(self.notice)
@@ -161,9 +172,18 @@ class UnitsPage(Page):
     def _update_buttons(self) -> None:
         unit = self.current()
         has = unit is not None
-        for b in (self.edit_button, self.active_button, self.merge_button, self.up_button,
-                  self.down_button, self.delete_button, self.history_button, self.sheet_button,
-                  self.remind_button, self.issued_button):
+        for b in (
+            self.edit_button,
+            self.active_button,
+            self.merge_button,
+            self.up_button,
+            self.down_button,
+            self.delete_button,
+            self.history_button,
+            self.sheet_button,
+            self.remind_button,
+            self.issued_button,
+        ):
             b.setEnabled(has)
         if unit is not None:
             self.active_button.setText("Theo dõi lại" if not unit.active else "Ngừng theo dõi")
@@ -201,11 +221,18 @@ class UnitsPage(Page):
             self.refresh()
             self.notice.show_notice(f"Đã xoá đơn vị {unit.name}.")
 
-        self.operate(lambda: units.delete_unit(self.db, unit.id), change=Change.UNITS,
-                     confirm=Confirm("Xoá đơn vị", f"Xoá hẳn đơn vị \"{unit.name}\"?\n\nChỉ "
-                                     "xoá được đơn vị nhập nhầm, chưa có lịch sử theo dõi.",
-                                     yes="Xoá"),
-                     error_title="Không xoá được đơn vị", done=done)
+        self.operate(
+            lambda: units.delete_unit(self.db, unit.id),
+            change=Change.UNITS,
+            confirm=Confirm(
+                "Xoá đơn vị",
+                f'Xoá hẳn đơn vị "{unit.name}"?\n\nChỉ '
+                "xoá được đơn vị nhập nhầm, chưa có lịch sử theo dõi.",
+                yes="Xoá",
+            ),
+            error_title="Không xoá được đơn vị",
+            done=done,
+        )
 
     def show_history(self) -> None:
         unit = self.current()
@@ -216,17 +243,25 @@ class UnitsPage(Page):
         unit = self.current()
         if unit is None:
             return
-        question = Confirm("Ngừng theo dõi",
-                           f"Ngừng theo dõi \"{unit.name}\"? Lịch sử của đơn vị được giữ "
-                           "nguyên; có thể theo dõi lại bất cứ lúc nào.", yes="Ngừng theo dõi")
+        question = Confirm(
+            "Ngừng theo dõi",
+            f'Ngừng theo dõi "{unit.name}"? Lịch sử của đơn vị được giữ '
+            "nguyên; có thể theo dõi lại bất cứ lúc nào.",
+            yes="Ngừng theo dõi",
+        )
 
         def done(saved: UnitInfo) -> None:
             self.refresh()
-            self.notice.show_notice(("Đang theo dõi lại " if saved.active
-                                     else "Đã ngừng theo dõi ") + saved.name + ".")
+            self.notice.show_notice(
+                ("Đang theo dõi lại " if saved.active else "Đã ngừng theo dõi ") + saved.name + "."
+            )
 
-        self.operate(lambda: units.set_active(self.db, unit.id, not unit.active),
-                     change=Change.UNITS, confirm=question if unit.active else None, done=done)
+        self.operate(
+            lambda: units.set_active(self.db, unit.id, not unit.active),
+            change=Change.UNITS,
+            confirm=question if unit.active else None,
+            done=done,
+        )
 
     def _on_merge_button_clicked(self) -> None:
         unit = self.current()
@@ -236,7 +271,8 @@ class UnitsPage(Page):
         if dialog.exec() and dialog.saved is not None:
             self.refresh()
             self.notice.show_notice(
-                f"Đã ghi nhận {dialog.saved.name} sáp nhập vào {dialog.saved.successor_name}.")
+                f"Đã ghi nhận {dialog.saved.name} sáp nhập vào {dialog.saved.successor_name}."
+            )
             self.main_window.broadcast(Change.UNITS, source=self)
 
     def move_current(self, step: int) -> None:
@@ -252,8 +288,9 @@ class UnitsPage(Page):
                 self.refresh()
                 self.table.select_id(unit.id)
 
-        self.operate(lambda: units.move_unit(self.db, unit.id, step), change=Change.UNITS,
-                     done=done)
+        self.operate(
+            lambda: units.move_unit(self.db, unit.id, step), change=Change.UNITS, done=done
+        )
 
     def export_title(self) -> str:
         kind = self.kind_combo.currentData()

@@ -114,14 +114,20 @@ class WarningsPage(Page):
         self.summary_label.setTextFormat(Qt.TextFormat.RichText)
         self.toolbar_layout.addWidget(self.summary_label, 1)
         self.reminder_button = QPushButton("In / Xuất PDF công văn đôn đốc…", self)
-        self.reminder_button.setToolTip("Công văn đôn đốc cho văn bản đang lọc (chọn văn bản ở ô "
-                                        "\"Văn bản\" để đôn đốc riêng văn bản đó)")
+        self.reminder_button.setToolTip(
+            "Công văn đôn đốc cho văn bản đang lọc (chọn văn bản ở ô "
+            '"Văn bản" để đôn đốc riêng văn bản đó)'
+        )
         self.unit_reminder_button = QPushButton("Đôn đốc đơn vị…", self)
-        self.unit_reminder_button.setToolTip("Một công văn gửi đơn vị của dòng đang chọn, liệt "
-                                             "kê mọi việc đơn vị còn quá hạn (mọi văn bản)")
+        self.unit_reminder_button.setToolTip(
+            "Một công văn gửi đơn vị của dòng đang chọn, liệt "
+            "kê mọi việc đơn vị còn quá hạn (mọi văn bản)"
+        )
         self.export_button = QPushButton("Xuất Excel (Ctrl+E)", self)
-        self.export_button.setToolTip("Lưu toàn bộ danh sách cảnh báo đúng bộ lọc và thứ tự "
-                                      "đang chọn (kể cả các dòng chưa hiện) ra tệp Excel")
+        self.export_button.setToolTip(
+            "Lưu toàn bộ danh sách cảnh báo đúng bộ lọc và thứ tự "
+            "đang chọn (kể cả các dòng chưa hiện) ra tệp Excel"
+        )
         self.toolbar_layout.addWidget(self.reminder_button)
         self.toolbar_layout.addWidget(self.unit_reminder_button)
         self.toolbar_layout.addWidget(self.export_button)
@@ -143,7 +149,8 @@ class WarningsPage(Page):
         self.unit_combo.addItem("Tất cả", None)
         self.unit_combo.setMinimumContentsLength(22)
         self.unit_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         filters.addWidget(self.unit_combo)
         self.search_edit = QLineEdit(self)
         self.search_edit.setPlaceholderText("Tìm đơn vị, nhiệm vụ, văn bản, kỳ (không cần dấu)…")
@@ -155,8 +162,10 @@ class WarningsPage(Page):
         self.window_spin.setRange(0, 90)
         self.window_spin.setSuffix(" ngày")
         self.window_spin.setValue(Settings().warning_days)
-        self.window_spin.setToolTip("Nghĩa vụ chưa nộp có hạn trong số ngày này được cảnh báo "
-                                    "“Sắp đến hạn”. Lưu vào cài đặt khi rời ô hoặc nhấn Enter.")
+        self.window_spin.setToolTip(
+            "Nghĩa vụ chưa nộp có hạn trong số ngày này được cảnh báo "
+            "“Sắp đến hạn”. Lưu vào cài đặt khi rời ô hoặc nhấn Enter."
+        )
         filters.addWidget(self.window_spin)
         layout.addLayout(filters)
 
@@ -169,7 +178,8 @@ class WarningsPage(Page):
         self.view.setSortingEnabled(True)  # the model asks the query for the order
         self.view.horizontalHeader().setToolTip(
             "Nhấp tiêu đề cột để sắp xếp toàn bộ danh sách (cả các dòng chưa hiện); nhấp cột "
-            "“Trạng thái” để về thứ tự khẩn cấp.")
+            "“Trạng thái” để về thứ tự khẩn cấp."
+        )
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -191,8 +201,9 @@ class WarningsPage(Page):
         self.shown_label = QLabel(self)
         bottom.addWidget(self.shown_label, 1)
         self.more_button = QPushButton("Hiện thêm", self)
-        self.more_button.setToolTip("Tải thêm các dòng tiếp theo của danh sách (cũng tự tải khi "
-                                    "cuộn xuống cuối bảng)")
+        self.more_button.setToolTip(
+            "Tải thêm các dòng tiếp theo của danh sách (cũng tự tải khi cuộn xuống cuối bảng)"
+        )
         self.more_button.setVisible(False)
         bottom.addWidget(self.more_button)
         bottom.addWidget(QLabel("Nhấp đúp một dòng để mở nghĩa vụ."))
@@ -221,8 +232,9 @@ class WarningsPage(Page):
         self.model.modelReset.connect(self._update_shown)
 
     # --- data -----------------------------------------------------------------------------
-    def current_filter(self, day: dt.date | None = None,
-                       window_days: int | None = None) -> WarningFilter:
+    def current_filter(
+        self, day: dt.date | None = None, window_days: int | None = None
+    ) -> WarningFilter:
         """The filters, search and day the list is asked for."""
         return WarningFilter(
             day=day or self.day or self.main_window.as_of,
@@ -230,7 +242,8 @@ class WarningsPage(Page):
             directive_id=self.directive_combo.currentData(),
             unit_kind=self.kind_combo.currentData(),
             unit_id=self.unit_combo.currentData(),
-            search=self.search_edit.text())
+            search=self.search_edit.text(),
+        )
 
     def refresh(self) -> None:
         """Everything for the window's day: the choices of the filters, the search keys, the
@@ -251,12 +264,20 @@ class WarningsPage(Page):
             flt = replace(wanted, day=day, window_days=days)
             scope = search_scope(db, flt)
             day_totals = warning_totals(db, flt.unfiltered())
-            return _Loaded(day, list_directives(db), list_units(db), days, scope, day_totals,
-                           _query(db, flt, scope, order, descending, day_totals),
-                           reminded_notes(db, day))
+            return _Loaded(
+                day,
+                list_directives(db),
+                list_units(db),
+                days,
+                scope,
+                day_totals,
+                _query(db, flt, scope, order, descending, day_totals),
+                reminded_notes(db, day),
+            )
 
-        self.main_window.runner.run(load, lambda result: self._on_loaded(generation, result),
-                                    owner=self)
+        self.main_window.runner.run(
+            load, lambda result: self._on_loaded(generation, result), owner=self
+        )
 
     def _requery(self) -> None:
         """The list again for new filters, search or order (same day, same search keys)."""
@@ -272,17 +293,23 @@ class WarningsPage(Page):
         if narrowed is not None:  # typing on within a list held whole: no query needed
             self._show_page(narrowed)
             return
-        self.main_window.runner.run(lambda: _query(db, flt, scope, order, descending),
-                                    lambda page: self._on_page(generation, page), owner=self)
+        self.main_window.runner.run(
+            lambda: _query(db, flt, scope, order, descending),
+            lambda page: self._on_page(generation, page),
+            owner=self,
+        )
 
     def _narrowed(self, flt: WarningFilter, order: str, descending: bool) -> _Page | None:
         """The list for a search that only narrows the one shown, when every row of that one
         is loaded: its matching rows, in the same order (the same rows as the query would
         give: a row matches when each word is in one of its texts, as in SQL)."""
         shown = self._shown
-        if (shown is None or (shown.order, shown.descending) != (order, descending)
-                or replace(shown.flt, search="") != replace(flt, search="")
-                or self.model.rowCount() < self.model.total):
+        if (
+            shown is None
+            or (shown.order, shown.descending) != (order, descending)
+            or replace(shown.flt, search="") != replace(flt, search="")
+            or self.model.rowCount() < self.model.total
+        ):
             return None
         old_words = search_key(shown.flt.search).split()
         new_words = search_key(flt.search).split()
@@ -291,7 +318,8 @@ class WarningsPage(Page):
         rows = self.model.rows()
         index = SearchIndex.from_fields(
             (r.unit_name, r.unit_short_name, r.task_title, r.directive_symbol, r.period_label)
-            for r in rows)
+            for r in rows
+        )
         kept = [rows[i] for i in index.filter(flt.search)]
         return _Page(flt, kept, StatusCounts.of(kept), order, descending)
 
@@ -301,8 +329,7 @@ class WarningsPage(Page):
         self.day = loaded.day
         self.scope = loaded.scope
         self.model.set_reminded(loaded.reminded)
-        self._fill_combo(self.directive_combo,
-                         [(d.number_symbol, d.id) for d in loaded.directives])
+        self._fill_combo(self.directive_combo, [(d.number_symbol, d.id) for d in loaded.directives])
         self._fill_combo(self.unit_combo, [(u.name, u.id) for u in loaded.units])
         self.window_days = loaded.window_days
         if not self.window_spin.hasFocus():
@@ -313,7 +340,8 @@ class WarningsPage(Page):
             f"{number_text(self.counts.overdue)} quá hạn</b>, "
             f"<b style='color:{style.DUE_SOON_TEXT}'>"
             f"{number_text(self.counts.due_soon)} sắp đến hạn</b> "
-            f"(trong {loaded.window_days} ngày tới).")
+            f"(trong {loaded.window_days} ngày tới)."
+        )
         self.set_count(self.counts.total)
         self.main_window.show_status(f"Ngày {fmt(loaded.day)}: {self.counts.warnings_text()}")
         if loaded.page.flt != self.current_filter():
@@ -335,8 +363,9 @@ class WarningsPage(Page):
         if window_closed(self) or self.day is None:
             return
         db, day = self.db, self.day
-        self.main_window.runner.run(lambda: reminded_notes(db, day), self.model.set_reminded,
-                                    owner=self)
+        self.main_window.runner.run(
+            lambda: reminded_notes(db, day), self.model.set_reminded, owner=self
+        )
 
     def _on_page(self, generation: int, page: _Page) -> None:
         if generation == self._generation:
@@ -367,8 +396,11 @@ class WarningsPage(Page):
         db, scope, shown = self.db, self.scope, self._shown
         # more of the list shown — not of a search typed and not asked for yet
         flt = shown.flt if shown is not None else self.current_filter()
-        order, descending = ((shown.order, shown.descending) if shown is not None
-                             else (self._order, self._descending))
+        order, descending = (
+            (shown.order, shown.descending)
+            if shown is not None
+            else (self._order, self._descending)
+        )
 
         def done(rows: list[ObligationRow]) -> None:
             if generation == self._generation:
@@ -381,9 +413,19 @@ class WarningsPage(Page):
             show_error(self, exc)
 
         self.main_window.runner.run(
-            lambda: warning_page(db, flt, scope=scope, order=order, descending=descending,
-                                 limit=PAGE_SIZE, offset=offset),
-            done, failed, owner=self)
+            lambda: warning_page(
+                db,
+                flt,
+                scope=scope,
+                order=order,
+                descending=descending,
+                limit=PAGE_SIZE,
+                offset=offset,
+            ),
+            done,
+            failed,
+            owner=self,
+        )
 
     @staticmethod
     def _fill_combo(combo: QComboBox, items: list[tuple[str, Any]]) -> None:
@@ -403,10 +445,12 @@ class WarningsPage(Page):
         if shown < total:
             self.shown_label.setText(
                 f"Hiển thị {number_text(shown)} / tổng {number_text(total)} dòng — cuộn xuống cuối "
-                "bảng hoặc bấm “Hiện thêm” để xem tiếp.")
+                "bảng hoặc bấm “Hiện thêm” để xem tiếp."
+            )
         else:
             self.shown_label.setText(
-                f"Hiển thị {number_text(shown)} / tổng {number_text(total)} dòng.")
+                f"Hiển thị {number_text(shown)} / tổng {number_text(total)} dòng."
+            )
         self.more_button.setVisible(shown < total)
 
     def visible_rows(self) -> list[ObligationRow]:
@@ -436,8 +480,9 @@ class WarningsPage(Page):
             return  # nothing loaded yet
 
         def build() -> Any:
-            rows = warning_page(db, flt, scope=scope, order=order, descending=descending,
-                                limit=None)
+            rows = warning_page(
+                db, flt, scope=scope, order=order, descending=descending, limit=None
+            )
             return rows_table(rows, title, reminded)
 
         export_table(self, build, "Cảnh báo hạn", path=path)
@@ -445,13 +490,17 @@ class WarningsPage(Page):
     # --- slots ----------------------------------------------------------------------------
     def _on_reminder_button_clicked(self) -> None:
         self.main_window.open_document_dialog(
-            "reminder", directive_id=self.directive_combo.currentData())
+            "reminder", directive_id=self.directive_combo.currentData()
+        )
 
     def _on_unit_reminder_button_clicked(self) -> None:
         """The consolidated reminder to the unit of the selected row (or the unit filtered)."""
         index = self.view.currentIndex()
-        unit_id = self.model.row_at(index.row()).unit_id if index.isValid() \
+        unit_id = (
+            self.model.row_at(index.row()).unit_id
+            if index.isValid()
             else self.unit_combo.currentData()
+        )
         self.main_window.open_document_dialog("unit-reminder", unit_id=unit_id)
 
     def _on_filter_changed(self, _index: int) -> None:
@@ -484,8 +533,7 @@ class WarningsPage(Page):
             self.window_days = days
             self.refresh()
 
-        self.operate(lambda: save_warning_days(self.db, value), change=Change.SETTINGS,
-                     done=done)
+        self.operate(lambda: save_warning_days(self.db, value), change=Change.SETTINGS, done=done)
 
     def _on_view_activated(self, index: QModelIndex) -> None:
         obligation_id = index.data(Qt.ItemDataRole.UserRole)
@@ -500,11 +548,16 @@ def reminded_notes(db: Any, day: dt.date) -> dict[tuple[int, int | None], str]:
     return {key: reminder_note(sent) for key, sent in last_reminders(db, until=day).items()}
 
 
-def _query(db: Any, flt: WarningFilter, scope: SearchScope, order: str, descending: bool,
-           unfiltered: StatusCounts | None = None) -> _Page:
+def _query(
+    db: Any,
+    flt: WarningFilter,
+    scope: SearchScope,
+    order: str,
+    descending: bool,
+    unfiltered: StatusCounts | None = None,
+) -> _Page:
     """The first page and the count of a list (the day's count when nothing filters it)."""
-    rows = warning_page(db, flt, scope=scope, order=order, descending=descending,
-                        limit=PAGE_SIZE)
+    rows = warning_page(db, flt, scope=scope, order=order, descending=descending, limit=PAGE_SIZE)
     if unfiltered is not None and flt == flt.unfiltered():
         totals = unfiltered
     elif len(rows) < PAGE_SIZE:  # all of it is here: count it

@@ -17,8 +17,10 @@ from app.errors import AppError
 from app.services import attachments
 from ui.dialogs import messages
 
-FILE_FILTER = ("Văn bản (*.pdf *.doc *.docx *.odt *.rtf *.jpg *.jpeg *.png *.tif *.tiff "
-               "*.xls *.xlsx);;Mọi tệp (*)")
+FILE_FILTER = (
+    "Văn bản (*.pdf *.doc *.docx *.odt *.rtf *.jpg *.jpeg *.png *.tif *.tiff "
+    "*.xls *.xlsx);;Mọi tệp (*)"
+)
 
 
 def attachment_name(db: Database, stored: str) -> str:
@@ -43,10 +45,15 @@ def open_attachment(parent: QWidget | None, db: Database, stored: str) -> bool:
     if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
         return True
     kind = path.suffix.lower() or "không có đuôi"
-    messages.show_error(parent, AppError(
-        f"Máy chưa mở được tệp “{path.name}”: có thể chưa có chương trình để mở loại tệp "
-        f"{kind}. Hãy cài chương trình đọc loại tệp này (ví dụ trình đọc PDF), hoặc mở tệp trực "
-        f"tiếp ở thư mục:\n{path.parent}"), title="Chưa mở được tệp")
+    messages.show_error(
+        parent,
+        AppError(
+            f"Máy chưa mở được tệp “{path.name}”: có thể chưa có chương trình để mở loại tệp "
+            f"{kind}. Hãy cài chương trình đọc loại tệp này (ví dụ trình đọc PDF), hoặc mở tệp "
+            f"trực tiếp ở thư mục:\n{path.parent}"
+        ),
+        title="Chưa mở được tệp",
+    )
     return False
 
 
@@ -112,8 +119,9 @@ class AttachmentField(QWidget):
         self.drop_button.setEnabled(self._pending is not None)
 
     def _on_choose_button_clicked(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Chọn tệp văn bản (bản quét PDF, Word…)", "",
-                                              FILE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(
+            self, "Chọn tệp văn bản (bản quét PDF, Word…)", "", FILE_FILTER
+        )
         if path:
             self.set_pending(path)
 

@@ -56,7 +56,8 @@ class CompletenessMatrixWidget(QWidget):
         self.task_combo = QComboBox(self)
         self.task_combo.setMinimumContentsLength(40)
         self.task_combo.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
         top.addWidget(self.task_combo, 1)
         top.addWidget(QLabel("Loại đơn vị:"))
         self.kind_combo = QComboBox(self)
@@ -82,8 +83,14 @@ class CompletenessMatrixWidget(QWidget):
         layout.addWidget(self.view, 1)
         legend = QHBoxLayout()
         legend.addWidget(QLabel("Chú thích:"))
-        for status in (Status.DONE_ON_TIME, Status.DONE_LATE, Status.OVERDUE, Status.DUE_SOON,
-                       Status.NOT_DUE, Status.EXEMPT):
+        for status in (
+            Status.DONE_ON_TIME,
+            Status.DONE_LATE,
+            Status.OVERDUE,
+            Status.DUE_SOON,
+            Status.NOT_DUE,
+            Status.EXEMPT,
+        ):
             chip = QLabel(SHORT_LABELS[status])
             chip.setStyleSheet(status_chip_style(status))
             legend.addWidget(chip)
@@ -128,15 +135,19 @@ class CompletenessMatrixWidget(QWidget):
         if self._day is None or task_id is None:
             self._generation += 1
             self.model.set_matrix(None)
-            self.rates_label.setText("Chưa có nhiệm vụ nào. Hãy nhập văn bản chỉ đạo và "
-                                     "nhiệm vụ ở thẻ “Văn bản chỉ đạo”.")
+            self.rates_label.setText(
+                "Chưa có nhiệm vụ nào. Hãy nhập văn bản chỉ đạo và "
+                "nhiệm vụ ở thẻ “Văn bản chỉ đạo”."
+            )
             return
         self._generation += 1
         generation = self._generation
         db, day, kind = self.db, self._day, self.kind_combo.currentData()
         run_in_background(
             lambda: completeness_matrix(db, int(task_id), day, unit_kind=kind),
-            lambda matrix: self._on_loaded(generation, matrix), owner=self)
+            lambda matrix: self._on_loaded(generation, matrix),
+            owner=self,
+        )
 
     def _on_loaded(self, generation: int, matrix: CompletenessMatrix) -> None:
         if generation != self._generation or self._day is None:
@@ -148,7 +159,8 @@ class CompletenessMatrixWidget(QWidget):
             f"{fmt(self._day)}: {len(matrix.units)} đơn vị × {len(matrix.periods)} kỳ. "
             f"Đã nộp {total.received}/{total.expected} "
             f"(<b>{rate_text(total.received_rate)}</b>), đúng hạn {total.on_time} "
-            f"(<b>{rate_text(total.on_time_rate)}</b>), quá hạn chưa nộp {total.missing}.")
+            f"(<b>{rate_text(total.on_time_rate)}</b>), quá hạn chưa nộp {total.missing}."
+        )
         self._fitted = False
         if self.isVisible():
             self._fit_columns()

@@ -18,8 +18,9 @@ class DataTable(QTableView):
     rowActivated = Signal(int)  # the row's id
     currentIdChanged = Signal(object)  # int | None
 
-    def __init__(self, model: RowTableModel[Any], state_key: str,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, model: RowTableModel[Any], state_key: str, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.source = model
         self.proxy = SearchProxy(self)
@@ -57,7 +58,8 @@ class DataTable(QTableView):
     def _connect_signals(self) -> None:
         self.activated.connect(self._on_self_activated)
         self.selectionModel().currentRowChanged.connect(
-            lambda _c, _p: self.currentIdChanged.emit(self.current_id()))
+            lambda _c, _p: self.currentIdChanged.emit(self.current_id())
+        )
         self.source.modelReset.connect(lambda: self.currentIdChanged.emit(self.current_id()))
 
     def _on_self_activated(self, index: QModelIndex) -> None:

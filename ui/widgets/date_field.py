@@ -51,8 +51,14 @@ class DateField(QLineEdit):
     dateValueChanged = Signal(object)  # dt.date | None: a new value accepted
     invalidEntered = Signal(str)  # what was typed cannot be read: the message
 
-    def __init__(self, parent: QWidget | None = None, *, label: str = "Ngày",
-                 field: str | None = None, allow_empty: bool = True) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        label: str = "Ngày",
+        field: str | None = None,
+        allow_empty: bool = True,
+    ) -> None:
         super().__init__(parent)
         self._label = label
         self._field = field
@@ -160,8 +166,9 @@ class DateField(QLineEdit):
             step = 1 if event.key() == Qt.Key.Key_Up else -1
             self.set_value(day + dt.timedelta(days=step))
             return
-        if (event.key() == Qt.Key.Key_F4 or (event.key() == Qt.Key.Key_Down and event.modifiers()
-                                             & Qt.KeyboardModifier.AltModifier)):
+        if event.key() == Qt.Key.Key_F4 or (
+            event.key() == Qt.Key.Key_Down and event.modifiers() & Qt.KeyboardModifier.AltModifier
+        ):
             self.open_calendar()
             return
         super().keyPressEvent(event)
@@ -249,8 +256,9 @@ def read_dates(fields: dict[str, DateField]) -> dict[str, dt.date | None]:
     return values
 
 
-def read_dates_lenient(fields: dict[str, DateField]
-                       ) -> tuple[dict[str, dt.date | None], dict[str, str]]:
+def read_dates_lenient(
+    fields: dict[str, DateField],
+) -> tuple[dict[str, dt.date | None], dict[str, str]]:
     """Like :func:`read_dates` but returns (values with None for bad ones, their errors)."""
     values: dict[str, dt.date | None] = {}
     errors: dict[str, str] = {}

@@ -57,17 +57,23 @@ def _colour(value: object) -> str | None:
     return None
 
 
-def table_from_model(model: QAbstractItemModel, title: str, subtitle: str = "",
-                     hidden_columns: set[int] | None = None) -> Table:
+def table_from_model(
+    model: QAbstractItemModel,
+    title: str,
+    subtitle: str = "",
+    hidden_columns: set[int] | None = None,
+) -> Table:
     """The rows of ``model`` (a proxy: its order and filter) as an exportable table."""
     from app.exchange.xlsx_writer import Column, Table
 
     hidden = hidden_columns or set()
     cols = [c for c in range(model.columnCount()) if c not in hidden]
     columns = tuple(
-        Column(str(model.headerData(c, Qt.Orientation.Horizontal,
-                                    Qt.ItemDataRole.DisplayRole) or ""))
-        for c in cols)
+        Column(
+            str(model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole) or "")
+        )
+        for c in cols
+    )
     rows: list[tuple[CellValue, ...]] = []
     fills: list[str | tuple[str | None, ...] | None] = []
     for r in range(model.rowCount()):
@@ -77,8 +83,11 @@ def table_from_model(model: QAbstractItemModel, title: str, subtitle: str = "",
             index = model.index(r, c)
             shown = model.data(index, Qt.ItemDataRole.DisplayRole)
             text = "" if shown is None else str(shown)
-            day = _as_date(model.data(index, Qt.ItemDataRole.EditRole), text) \
-                if text or shown is not None else None
+            day = (
+                _as_date(model.data(index, Qt.ItemDataRole.EditRole), text)
+                if text or shown is not None
+                else None
+            )
             value: CellValue
             if day is not None:
                 value = day
@@ -92,8 +101,14 @@ def table_from_model(model: QAbstractItemModel, title: str, subtitle: str = "",
             colours.append(_colour(model.data(index, Qt.ItemDataRole.BackgroundRole)))
         rows.append(tuple(values))
         fills.append(tuple(colours) if any(colours) else None)
-    return Table(title=title, columns=columns, rows=rows, fills=fills, subtitle=subtitle,
-                 sheet_name=title[:31])
+    return Table(
+        title=title,
+        columns=columns,
+        rows=rows,
+        fills=fills,
+        subtitle=subtitle,
+        sheet_name=title[:31],
+    )
 
 
 def table_from_view(view: QTableView, title: str, subtitle: str = "") -> Table:
@@ -102,8 +117,9 @@ def table_from_view(view: QTableView, title: str, subtitle: str = "") -> Table:
 
     model = view.model()
     header = view.horizontalHeader()
-    table = table_from_model(model, title, subtitle,
-                             {c for c in range(model.columnCount()) if view.isColumnHidden(c)})
+    table = table_from_model(
+        model, title, subtitle, {c for c in range(model.columnCount()) if view.isColumnHidden(c)}
+    )
     logical = [c for c in range(model.columnCount()) if not view.isColumnHidden(c)]
     order = sorted(range(len(logical)), key=lambda i: header.visualIndex(logical[i]))
     if order == list(range(len(logical))):
@@ -113,23 +129,34 @@ def table_from_view(view: QTableView, title: str, subtitle: str = "") -> Table:
         columns=tuple(table.columns[i] for i in order),
         rows=[tuple(row[i] for i in order) for row in table.rows],
         fills=[tuple(f[i] for i in order) if isinstance(f, tuple) else f for f in table.fills],
-        subtitle=table.subtitle, sheet_name=table.sheet_name)
+        subtitle=table.subtitle,
+        sheet_name=table.sheet_name,
+    )
 
 
-def choose_save_path(parent: QWidget | None, caption: str, default_name: str,
-                     file_filter: str = "Tệp Excel (*.xlsx)") -> Path | None:
+def choose_save_path(
+    parent: QWidget | None, caption: str, default_name: str, file_filter: str = "Tệp Excel (*.xlsx)"
+) -> Path | None:
     settings = QSettings()
     folder = str(settings.value(_LAST_DIR_KEY, "") or str(Path.home()))
-    path, _ = QFileDialog.getSaveFileName(parent, caption, str(Path(folder) / default_name),
-                                          file_filter)
+    path, _ = QFileDialog.getSaveFileName(
+        parent, caption, str(Path(folder) / default_name), file_filter
+    )
     if not path:
         return None
     settings.setValue(_LAST_DIR_KEY, str(Path(path).parent))
     return Path(path)
 
 
-def export_view(parent: QWidget | None, view: QTableView, title: str, default_name: str, *,
-                subtitle: str = "", path: Path | None = None) -> None:
+def export_view(
+    parent: QWidget | None,
+    view: QTableView,
+    title: str,
+    default_name: str,
+    *,
+    subtitle: str = "",
+    path: Path | None = None,
+) -> None:
     """Ask where to save (unless ``path`` is given), then write the view's rows off the UI
     thread; the outcome is shown in the window's status bar or a message box."""
     if not default_name.lower().endswith(".xlsx"):
@@ -141,8 +168,13 @@ def export_view(parent: QWidget | None, view: QTableView, title: str, default_na
     _write_in_background(parent, target, lambda: table)
 
 
-def export_table(parent: QWidget | None, build: Callable[[], Table], default_name: str, *,
-                 path: Path | None = None) -> None:
+def export_table(
+    parent: QWidget | None,
+    build: Callable[[], Table],
+    default_name: str,
+    *,
+    path: Path | None = None,
+) -> None:
     """Like :func:`export_view` for a list the view holds only a page of: ``build`` (run off
     the UI thread) gives every row of the list, through the page's own query."""
     if not default_name.lower().endswith(".xlsx"):
@@ -153,8 +185,7 @@ def export_table(parent: QWidget | None, build: Callable[[], Table], default_nam
     _write_in_background(parent, target, build)
 
 
-def _write_in_background(parent: QWidget | None, target: Path,
-                         build: Callable[[], Table]) -> None:
+def _write_in_background(parent: QWidget | None, target: Path, build: Callable[[], Table]) -> None:
     from app.exchange.xlsx_writer import write_table
     from ui.dialogs.messages import show_error, show_info
 
@@ -173,5 +204,6 @@ def _write_in_background(parent: QWidget | None, target: Path,
         else:
             show_info(parent, "Xuất Excel", text)
 
-    run_in_background(work, done,
-                      lambda exc: show_error(parent, exc, title="Không xuất được tệp Excel"))
+    run_in_background(
+        work, done, lambda exc: show_error(parent, exc, title="Không xuất được tệp Excel")
+    )

@@ -97,9 +97,11 @@ class FlowLayout(QLayout):
         parent = self.parentWidget()
         if parent is None:
             return 6
-        return parent.style().layoutSpacing(QSizePolicy.ControlType.PushButton,
-                                            QSizePolicy.ControlType.PushButton,
-                                            Qt.Orientation.Horizontal)
+        return parent.style().layoutSpacing(
+            QSizePolicy.ControlType.PushButton,
+            QSizePolicy.ControlType.PushButton,
+            Qt.Orientation.Horizontal,
+        )
 
     def _visible(self) -> list[QLayoutItem]:
         return [i for i in self._items if id(i) in self._stretch or not i.isEmpty()]
@@ -126,8 +128,10 @@ class FlowLayout(QLayout):
         space = self._space()
         y = area.y()
         for line in self._lines(area.width()):
-            widths = [0 if id(i) in self._stretch else min(i.sizeHint().width(), area.width())
-                      for i in line]
+            widths = [
+                0 if id(i) in self._stretch else min(i.sizeHint().width(), area.width())
+                for i in line
+            ]
             height = max(i.sizeHint().height() for i in line)
             spare = area.width() - sum(widths) - space * (len(line) - 1)
             stretches = [n for n, i in enumerate(line) if id(i) in self._stretch]

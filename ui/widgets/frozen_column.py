@@ -47,7 +47,8 @@ class FrozenColumn(QTableView):
         header.setSortIndicatorShown(view.horizontalHeader().isSortIndicatorShown())
         header.setHighlightSections(False)
         self.setStyleSheet(
-            f"QTableView#frozenColumn {{ border-right: 1px solid {style.FROZEN_EDGE}; }}")
+            f"QTableView#frozenColumn {{ border-right: 1px solid {style.FROZEN_EDGE}; }}"
+        )
         view.viewport().stackUnder(self)
         self._connect_signals()
         self._update_columns()
@@ -59,10 +60,12 @@ class FrozenColumn(QTableView):
         view.horizontalHeader().sectionResized.connect(self._on_view_section_resized)
         view.horizontalHeader().sectionMoved.connect(lambda *_a: self._update_columns())
         view.horizontalHeader().sortIndicatorChanged.connect(
-            lambda col, order: self.horizontalHeader().setSortIndicator(col, order))
+            lambda col, order: self.horizontalHeader().setSortIndicator(col, order)
+        )
         view.horizontalHeader().geometriesChanged.connect(self._update_geometry)
         view.verticalHeader().sectionResized.connect(
-            lambda row, _old, new: self.setRowHeight(row, new))
+            lambda row, _old, new: self.setRowHeight(row, new)
+        )
         view.verticalScrollBar().valueChanged.connect(self.verticalScrollBar().setValue)
         self.verticalScrollBar().valueChanged.connect(view.verticalScrollBar().setValue)
         self.horizontalHeader().sectionClicked.connect(self._on_header_section_clicked)
@@ -70,8 +73,13 @@ class FrozenColumn(QTableView):
         self.doubleClicked.connect(view.doubleClicked)
         self.activated.connect(view.activated)
         model = view.model()
-        for signal in (model.modelReset, model.layoutChanged, model.columnsInserted,
-                       model.columnsRemoved, model.headerDataChanged):
+        for signal in (
+            model.modelReset,
+            model.layoutChanged,
+            model.columnsInserted,
+            model.columnsRemoved,
+            model.headerDataChanged,
+        ):
             signal.connect(lambda *_a: self._update_columns())
         view.installEventFilter(self)
 
@@ -99,8 +107,9 @@ class FrozenColumn(QTableView):
                 self.setItemDelegateForColumn(column, delegate)
         header = self.view.horizontalHeader()
         if header.isSortIndicatorShown():
-            self.horizontalHeader().setSortIndicator(header.sortIndicatorSection(),
-                                                     header.sortIndicatorOrder())
+            self.horizontalHeader().setSortIndicator(
+                header.sortIndicatorSection(), header.sortIndicatorOrder()
+            )
         self._update_geometry()
 
     def _on_view_section_resized(self, column: int, _old: int, new: int) -> None:
@@ -113,8 +122,12 @@ class FrozenColumn(QTableView):
         width = self.frozen_width()
         # hidden while nothing is scrolled away: then the view shows the columns itself
         self.setVisible(width > 0 and view.horizontalScrollBar().value() > 0)
-        self.setGeometry(view.verticalHeader().width() + view.frameWidth(), view.frameWidth(),
-                         width, view.viewport().height() + view.horizontalHeader().height())
+        self.setGeometry(
+            view.verticalHeader().width() + view.frameWidth(),
+            view.frameWidth(),
+            width,
+            view.viewport().height() + view.horizontalHeader().height(),
+        )
         self.verticalScrollBar().setValue(view.verticalScrollBar().value())
 
     def _on_header_section_clicked(self, column: int) -> None:
@@ -124,9 +137,11 @@ class FrozenColumn(QTableView):
             return
         order = Qt.SortOrder.AscendingOrder
         if header.sortIndicatorSection() == column:
-            order = (Qt.SortOrder.DescendingOrder
-                     if header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
-                     else Qt.SortOrder.AscendingOrder)
+            order = (
+                Qt.SortOrder.DescendingOrder
+                if header.sortIndicatorOrder() == Qt.SortOrder.AscendingOrder
+                else Qt.SortOrder.AscendingOrder
+            )
         header.setSortIndicator(column, order)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
@@ -148,7 +163,7 @@ def frozen_columns(view: QTableView) -> list[int]:
     for n, column in enumerate(first):
         title = str(model.headerData(column, Qt.Orientation.Horizontal) or "").strip()
         if title in UNIT_TITLES:
-            kept = first[:n + 1]
+            kept = first[: n + 1]
             if sum(view.columnWidth(c) for c in kept) <= max(view.viewport().width() // 2, 300):
                 return kept
             break

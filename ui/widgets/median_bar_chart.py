@@ -58,12 +58,18 @@ class MedianBarChart(QWidget):
         metrics = self.fontMetrics()
         top = 0
         painter.setPen(QColor(style.TEXT))
-        painter.drawText(QRectF(0, 0, self.width(), metrics.height() + 4),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self._title)
+        painter.drawText(
+            QRectF(0, 0, self.width(), metrics.height() + 4),
+            Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+            self._title,
+        )
         top = metrics.height() + 8
         if not self._rows:
-            painter.drawText(QRectF(0, top, self.width(), self.BAR_HEIGHT),
-                             Qt.AlignmentFlag.AlignLeft, "Chưa có số liệu.")
+            painter.drawText(
+                QRectF(0, top, self.width(), self.BAR_HEIGHT),
+                Qt.AlignmentFlag.AlignLeft,
+                "Chưa có số liệu.",
+            )
             return
         label_width = max(metrics.horizontalAdvance(r.label) for r in self._rows) + 10
         value_width = max(metrics.horizontalAdvance(r.text) for r in self._rows) + 10
@@ -72,15 +78,18 @@ class MedianBarChart(QWidget):
         for i, row in enumerate(self._rows):
             y = top + i * (self.BAR_HEIGHT + self.ROW_GAP)
             painter.setPen(QColor(style.TEXT))
-            painter.drawText(QRectF(0, y, label_width - 6, self.BAR_HEIGHT),
-                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                             row.label)
+            painter.drawText(
+                QRectF(0, y, label_width - 6, self.BAR_HEIGHT),
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                row.label,
+            )
             width = bar_space * row.median / largest
             painter.setPen(QPen(QColor(EDGE)))
             painter.setBrush(QColor(BAR_COLOUR))
             painter.drawRect(QRectF(label_width, y, max(width, 2), self.BAR_HEIGHT))
             painter.setPen(QColor(style.TEXT))
-            painter.drawText(QRectF(label_width + max(width, 2) + 6, y, value_width,
-                                    self.BAR_HEIGHT),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             row.text)
+            painter.drawText(
+                QRectF(label_width + max(width, 2) + 6, y, value_width, self.BAR_HEIGHT),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                row.text,
+            )

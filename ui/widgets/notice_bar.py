@@ -20,9 +20,11 @@ class NoticeBar(QFrame):
 
     def _build_ui(self) -> None:
         self.setObjectName("noticeBar")
-        self.setStyleSheet(f"#noticeBar {{ background: {style.NOTICE_BACKGROUND}; "
-                           f"border: 1px solid {style.NOTICE_BORDER}; "
-                           "border-radius: 3px; }")
+        self.setStyleSheet(
+            f"#noticeBar {{ background: {style.NOTICE_BACKGROUND}; "
+            f"border: 1px solid {style.NOTICE_BORDER}; "
+            "border-radius: 3px; }"
+        )
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 4, 4, 4)
         self.label = QLabel(self)
@@ -39,8 +41,9 @@ class NoticeBar(QFrame):
         self.action_button.clicked.connect(self._on_action_button_clicked)
         self.close_button.clicked.connect(self.dismiss)
 
-    def show_notice(self, text: str, action_text: str = "",
-                    action: Callable[[], None] | None = None) -> None:
+    def show_notice(
+        self, text: str, action_text: str = "", action: Callable[[], None] | None = None
+    ) -> None:
         self.label.setText(text)
         self._action = action
         self.action_button.setText(action_text)

@@ -73,8 +73,7 @@ class PdfPreview(QWidget):
             self.view.horizontalScrollBar().setValue(scroll[1])
         else:
             self.view.setZoomMode(QPdfView.ZoomMode.FitToWidth)
-            self.view.pageNavigator().jump(0, QPointF(),
-                                           self.view.pageNavigator().currentZoom())
+            self.view.pageNavigator().jump(0, QPointF(), self.view.pageNavigator().currentZoom())
         self._update_label()
         self.pagesChanged.emit(count)
         return count

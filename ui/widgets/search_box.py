@@ -18,9 +18,13 @@ class SearchBox(QLineEdit):
 
     searchChanged = Signal(str)
 
-    def __init__(self, parent: QWidget | None = None, *,
-                 placeholder: str = "Tìm (Ctrl+F), gõ không dấu cũng được",
-                 delay_ms: int = 150) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        placeholder: str = "Tìm (Ctrl+F), gõ không dấu cũng được",
+        delay_ms: int = 150,
+    ) -> None:
         super().__init__(parent)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)

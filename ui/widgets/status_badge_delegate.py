@@ -12,8 +12,12 @@ from ui import style
 class StatusBadgeDelegate(QStyledItemDelegate):
     """The model gives the label (DisplayRole) and the colour (BackgroundRole)."""
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
-              index: QModelIndex | QPersistentModelIndex) -> None:
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         text = str(index.data(Qt.ItemDataRole.DisplayRole) or "")
@@ -31,13 +35,20 @@ class StatusBadgeDelegate(QStyledItemDelegate):
             painter.setPen(QColor(colour).darker(130))
             painter.setBrush(QColor(colour))
             painter.drawRoundedRect(rect, 6, 6)
-        painter.setPen(opt.palette.color(QPalette.ColorRole.Text) if colour is None
-                       else QColor(style.TEXT_BADGE))
-        painter.drawText(rect.adjusted(6, 0, -4, 0),
-                         int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), text)
+        painter.setPen(
+            opt.palette.color(QPalette.ColorRole.Text)
+            if colour is None
+            else QColor(style.TEXT_BADGE)
+        )
+        painter.drawText(
+            rect.adjusted(6, 0, -4, 0),
+            int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft),
+            text,
+        )
         painter.restore()
 
-    def sizeHint(self, option: QStyleOptionViewItem,
-                 index: QModelIndex | QPersistentModelIndex) -> QSize:
+    def sizeHint(
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
         size = super().sizeHint(option, index)
         return QSize(size.width() + 20, max(size.height(), option.fontMetrics.height() + 10))

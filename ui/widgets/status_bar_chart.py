@@ -18,8 +18,14 @@ from app.text import number_text
 from ui import style
 
 # Order of the segments: what is done, then what is missing, then what is not yet due.
-SEGMENTS = (Status.DONE_ON_TIME, Status.DONE_LATE, Status.OVERDUE, Status.DUE_SOON,
-            Status.NOT_DUE, Status.EXEMPT)
+SEGMENTS = (
+    Status.DONE_ON_TIME,
+    Status.DONE_LATE,
+    Status.OVERDUE,
+    Status.DUE_SOON,
+    Status.NOT_DUE,
+    Status.EXEMPT,
+)
 # Darker edges so that the pale fills stay visible on white.
 EDGE = style.EDGE
 
@@ -37,8 +43,14 @@ class StatusBarChart(QWidget):
     ROW_GAP = 8
     LEGEND_HEIGHT = 26
 
-    def __init__(self, parent: QWidget | None = None, *, title: str = "",
-                 show_exempt: bool = True, show_legend: bool = True) -> None:
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        title: str = "",
+        show_exempt: bool = True,
+        show_legend: bool = True,
+    ) -> None:
         super().__init__(parent)
         self._rows: list[ChartRow] = []
         self._title = title
@@ -62,11 +74,16 @@ class StatusBarChart(QWidget):
         return SEGMENTS if self._show_exempt else SEGMENTS[:-1]
 
     def _describe(self, row: ChartRow) -> str:
-        parts = [f"{SHORT_LABELS[s]}: {number_text(row.counts.get(s))}" for s in self._segments()
-                 if row.counts.get(s)]
-        return (f"{row.label} — phải nộp {number_text(row.counts.expected)}, "
-                f"đã nộp {number_text(row.counts.received)} "
-                f"({rate_text(row.counts.received_rate)}); " + ", ".join(parts))
+        parts = [
+            f"{SHORT_LABELS[s]}: {number_text(row.counts.get(s))}"
+            for s in self._segments()
+            if row.counts.get(s)
+        ]
+        return (
+            f"{row.label} — phải nộp {number_text(row.counts.expected)}, "
+            f"đã nộp {number_text(row.counts.received)} "
+            f"({rate_text(row.counts.received_rate)}); " + ", ".join(parts)
+        )
 
     # --- geometry -------------------------------------------------------------------------
     def _title_height(self) -> int:
@@ -92,21 +109,26 @@ class StatusBarChart(QWidget):
             bold = painter.font()
             bold.setBold(True)
             painter.setFont(bold)
-            painter.drawText(QRectF(0, y, width, metrics.height() + 4),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             self._title)
+            painter.drawText(
+                QRectF(0, y, width, metrics.height() + 4),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                self._title,
+            )
             bold.setBold(False)
             painter.setFont(bold)
             y += self._title_height()
         if not self._rows:
             painter.setPen(QColor(style.TEXT_MUTED))
-            painter.drawText(QRectF(0, y, width, self.BAR_HEIGHT),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             "Chưa có nghĩa vụ nào.")
+            painter.drawText(
+                QRectF(0, y, width, self.BAR_HEIGHT),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                "Chưa có nghĩa vụ nào.",
+            )
             painter.end()
             return
-        label_width = min(max(metrics.horizontalAdvance(r.label) for r in self._rows) + 12,
-                          int(width * 0.35))
+        label_width = min(
+            max(metrics.horizontalAdvance(r.label) for r in self._rows) + 12, int(width * 0.35)
+        )
         rate_width = metrics.horizontalAdvance("Đã nộp 100,0%") + 12
         bar_left = label_width
         bar_width = max(40.0, width - label_width - rate_width)
@@ -114,9 +136,11 @@ class StatusBarChart(QWidget):
         for row in self._rows:
             rect = QRectF(0, y, label_width - 8, self.BAR_HEIGHT)
             painter.setPen(QColor(style.TEXT_DARK))
-            painter.drawText(rect, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
-                             metrics.elidedText(row.label, Qt.TextElideMode.ElideRight,
-                                                int(rect.width())))
+            painter.drawText(
+                rect,
+                Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
+                metrics.elidedText(row.label, Qt.TextElideMode.ElideRight, int(rect.width())),
+            )
             x = float(bar_left)
             for status in self._segments():
                 n = row.counts.get(status)
@@ -133,9 +157,11 @@ class StatusBarChart(QWidget):
                     painter.drawText(seg, Qt.AlignmentFlag.AlignCenter, text)
                 x += w
             painter.setPen(QColor(style.TEXT_DARK))
-            painter.drawText(QRectF(bar_left + bar_width + 6, y, rate_width, self.BAR_HEIGHT),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             f"Đã nộp {rate_text(row.counts.received_rate)}")
+            painter.drawText(
+                QRectF(bar_left + bar_width + 6, y, rate_width, self.BAR_HEIGHT),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                f"Đã nộp {rate_text(row.counts.received_rate)}",
+            )
             y += self.BAR_HEIGHT + self.ROW_GAP
         if self._show_legend:
             self._paint_legend(painter, metrics, y + 2, bar_left)
@@ -144,8 +170,9 @@ class StatusBarChart(QWidget):
     def _bar_total(self, counts: StatusCounts) -> int:
         return sum(counts.get(s) for s in self._segments())
 
-    def _paint_legend(self, painter: QPainter, metrics: QFontMetrics, y: float,
-                      left: float) -> None:
+    def _paint_legend(
+        self, painter: QPainter, metrics: QFontMetrics, y: float, left: float
+    ) -> None:
         x = left
         box = 12
         for status in self._segments():
@@ -155,6 +182,9 @@ class StatusBarChart(QWidget):
             label = SHORT_LABELS[status]
             painter.setPen(QColor(style.TEXT_DARK))
             text_width = metrics.horizontalAdvance(label)
-            painter.drawText(QRectF(x + box + 4, y, text_width + 4, box + 8),
-                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, label)
+            painter.drawText(
+                QRectF(x + box + 4, y, text_width + 4, box + 8),
+                Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                label,
+            )
             x += box + text_width + 18

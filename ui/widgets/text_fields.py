@@ -106,8 +106,9 @@ class TextFieldsEditor(QWidget):
         self._generated: dict[str, str] = {}
         self._edits: dict[str, str] = {}
         self._editors: dict[str, FieldEditor] = {}
-        self.placeholder = QLabel("Nội dung văn bản hiện ở đây khi văn bản được tạo "
-                                  "(bấm “Xem trước”).", self)
+        self.placeholder = QLabel(
+            "Nội dung văn bản hiện ở đây khi văn bản được tạo (bấm “Xem trước”).", self
+        )
         self.placeholder.setWordWrap(True)
         self._box = QVBoxLayout(self)
         self._box.setContentsMargins(0, 0, 0, 0)
@@ -164,11 +165,13 @@ class TextFieldsEditor(QWidget):
                 editor = FieldEditor(field, self)
                 editor.textEdited.connect(self._on_field_edited)
                 editor.restore_button.clicked.connect(
-                    lambda _checked=False, k=field.key: self.restore(k))
+                    lambda _checked=False, k=field.key: self.restore(k)
+                )
                 self._editors[field.key] = editor
             self._box.insertWidget(position + 1, editor)  # after the placeholder
-            if field.key in self._edits and \
-                    normalised(self._edits[field.key]) == normalised(field.text):
+            if field.key in self._edits and normalised(self._edits[field.key]) == normalised(
+                field.text
+            ):
                 del self._edits[field.key]  # the generated text caught up with the edit
             editor.set_text(self._edits.get(field.key, field.text))
             editor.set_edited(field.key in self._edits)

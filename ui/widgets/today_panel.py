@@ -38,8 +38,12 @@ from ui.widgets.median_bar_chart import MedianBarChart, MedianRow
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
 
-ROUND_COLOURS = {RoundKind.NOTICE: style.ROUND_NOTICE, RoundKind.FIRST: style.ROUND_FIRST,
-                 RoundKind.SECOND: style.ROUND_SECOND, RoundKind.ESCALATE: style.ROUND_ESCALATE}
+ROUND_COLOURS = {
+    RoundKind.NOTICE: style.ROUND_NOTICE,
+    RoundKind.FIRST: style.ROUND_FIRST,
+    RoundKind.SECOND: style.ROUND_SECOND,
+    RoundKind.ESCALATE: style.ROUND_ESCALATE,
+}
 
 
 @dataclass(frozen=True)
@@ -57,17 +61,38 @@ class TodayRow:
 
 class TodayRoundsModel(RowTableModel[TodayRow]):
     columns = (
-        Column("kind", "Việc", lambda r: r.round.kind.label,
-               colour=lambda r: ROUND_COLOURS[r.round.kind], width=270),
+        Column(
+            "kind",
+            "Việc",
+            lambda r: r.round.kind.label,
+            colour=lambda r: ROUND_COLOURS[r.round.kind],
+            width=270,
+        ),
         Column("what", "Nhiệm vụ, kỳ", lambda r: r.round.what, width=260),
-        Column("due", "Hạn", lambda r: f"{fmt(r.round.due_date)}",
-               sort=lambda r: r.round.due_date, width=90),
-        Column("units", "Số đơn vị", lambda r: str(len(r.round.units)),
-               sort=lambda r: len(r.round.units), width=80, align_right=True,
-               tooltip=lambda r: "; ".join(name for _, name in r.round.units)),
+        Column(
+            "due",
+            "Hạn",
+            lambda r: f"{fmt(r.round.due_date)}",
+            sort=lambda r: r.round.due_date,
+            width=90,
+        ),
+        Column(
+            "units",
+            "Số đơn vị",
+            lambda r: str(len(r.round.units)),
+            sort=lambda r: len(r.round.units),
+            width=80,
+            align_right=True,
+            tooltip=lambda r: "; ".join(name for _, name in r.round.units),
+        ),
         Column("directive", "Văn bản", lambda r: r.round.directive_symbol, width=120),
-        Column("state", "Tình trạng", lambda r: r.state, sort=lambda r: (r.pending, r.round.day),
-               width=160),
+        Column(
+            "state",
+            "Tình trạng",
+            lambda r: r.state,
+            sort=lambda r: (r.pending, r.round.day),
+            width=160,
+        ),
     )
 
 
@@ -107,8 +132,9 @@ class TodayPanel(QWidget):
         buttons = QHBoxLayout()
         self.open_button = QPushButton("Mở văn bản (Enter)", self)
         self.sent_button = QPushButton("Đánh dấu đã gửi", self)
-        self.sent_button.setToolTip("Ghi lại lần đôn đốc này cho từng đơn vị nhận (sổ văn bản "
-                                    "đã phát hành)")
+        self.sent_button.setToolTip(
+            "Ghi lại lần đôn đốc này cho từng đơn vị nhận (sổ văn bản đã phát hành)"
+        )
         self.plan_button = QPushButton("Kế hoạch đôn đốc…", self)
         for b in (self.open_button, self.sent_button):
             b.setEnabled(False)
@@ -130,8 +156,10 @@ class TodayPanel(QWidget):
         self.unanswered_list = QListWidget(waiting_box)
         waiting_layout.addWidget(self.unanswered_list)
         bottom_layout.addWidget(waiting_box, 1)
-        works_box = QGroupBox("Đôn đốc có hiệu quả không? (trung vị số ngày từ khi đôn đốc "
-                              "đến khi nhận văn bản)", bottom)
+        works_box = QGroupBox(
+            "Đôn đốc có hiệu quả không? (trung vị số ngày từ khi đôn đốc đến khi nhận văn bản)",
+            bottom,
+        )
         works_layout = QVBoxLayout(works_box)
         self.round_chart = MedianBarChart(works_box, title="Theo lần đôn đốc")
         self.kind_chart = MedianBarChart(works_box, title="Theo loại đơn vị")
@@ -163,8 +191,11 @@ class TodayPanel(QWidget):
         self._generation += 1
         generation = self._generation
         db = self.db
-        run_in_background(lambda: (today_plan(db, day), response_stats(db, day)),
-                          lambda result: self._on_loaded(generation, day, result), owner=self)
+        run_in_background(
+            lambda: (today_plan(db, day), response_stats(db, day)),
+            lambda result: self._on_loaded(generation, day, result),
+            owner=self,
+        )
 
     def _on_loaded(self, generation: int, day: dt.date, result: Any) -> None:
         if generation != self._generation:
@@ -187,11 +218,15 @@ class TodayPanel(QWidget):
         if not plan.unanswered:
             self.unanswered_list.addItem("Không có đơn vị nào đã được đôn đốc mà chưa trả lời.")
         self.unanswered_list.setToolTip("\n".join(u.text for u in plan.unanswered))
-        self.round_chart.set_rows([MedianRow(f"Lần {n}" if n < 3 else "UBND tỉnh", m, c)
-                                   for n, m, c in stats.by_round])
+        self.round_chart.set_rows(
+            [MedianRow(f"Lần {n}" if n < 3 else "UBND tỉnh", m, c) for n, m, c in stats.by_round]
+        )
         self.kind_chart.set_rows([MedianRow(k.label, m, c) for k, m, c in stats.by_kind])
-        self.open_label.setText(f"Còn {stats.still_open} việc đã đôn đốc mà chưa nhận được "
-                                "văn bản." if stats.still_open else "")
+        self.open_label.setText(
+            f"Còn {stats.still_open} việc đã đôn đốc mà chưa nhận được văn bản."
+            if stats.still_open
+            else ""
+        )
         self._on_table_current_id_changed(self.table.current_id())
         self.countChanged.emit(len(rows))
 
@@ -225,8 +260,9 @@ class TodayPanel(QWidget):
             # Printed or saved from there, the letter is kept as this round's: the round is done.
             from ui.print_actions import open_document_dialog
 
-            return open_document_dialog(self.main_window, kind, r.directive_id,
-                                        follow_up_round=r.kind.number)
+            return open_document_dialog(
+                self.main_window, kind, r.directive_id, follow_up_round=r.kind.number
+            )
         return self.main_window.open_document_dialog(kind, directive_id=r.directive_id)  # type: ignore[no-any-return]
 
     def mark_sent(self) -> None:
@@ -242,25 +278,48 @@ class TodayPanel(QWidget):
         r = row.round
         from app.services.issued_documents import reminders_sent
 
-        already = [s for s in reminders_sent(self.db, directive_id=r.directive_id, until=self.day)
-                   if s.follow_up_round == r.kind.number and r.day <= s.day]
+        already = [
+            s
+            for s in reminders_sent(self.db, directive_id=r.directive_id, until=self.day)
+            if s.follow_up_round == r.kind.number and r.day <= s.day
+        ]
         if already:  # the letter was printed from the print dialog for this round
-            messages.show_info(self, "Đã ghi nhận", f"{r.kind.label} này đã được ghi khi in công "
-                               f"văn ngày {fmt(already[-1].day)}; không ghi thêm lần nữa.")
+            messages.show_info(
+                self,
+                "Đã ghi nhận",
+                f"{r.kind.label} này đã được ghi khi in công "
+                f"văn ngày {fmt(already[-1].day)}; không ghi thêm lần nữa.",
+            )
             return
         day = self.day
-        run_operation(self, lambda: record_issued(self.db, IssuedInput(
-            kind="reminder", as_of=day, directive_id=r.directive_id, issued_date=day,
-            title=f"{r.kind.label}: {r.what}", unit_ids=tuple(u for u, _ in r.units),
-            follow_up_round=r.kind.number,
-            options={"round": r.kind.value, "task_id": r.task_id, "period_key": r.period_key})),
-            done=lambda _info: self.refresh(day))
+        run_operation(
+            self,
+            lambda: record_issued(
+                self.db,
+                IssuedInput(
+                    kind="reminder",
+                    as_of=day,
+                    directive_id=r.directive_id,
+                    issued_date=day,
+                    title=f"{r.kind.label}: {r.what}",
+                    unit_ids=tuple(u for u, _ in r.units),
+                    follow_up_round=r.kind.number,
+                    options={
+                        "round": r.kind.value,
+                        "task_id": r.task_id,
+                        "period_key": r.period_key,
+                    },
+                ),
+            ),
+            done=lambda _info: self.refresh(day),
+        )
 
     def _on_plan_button_clicked(self) -> None:
         from ui.dialogs.followup_plan_dialog import FollowupPlanDialog
 
         row = self.table.current_row()
-        dialog = FollowupPlanDialog(self.db, self.main_window,
-                                    directive_id=row.round.directive_id if row else None)
+        dialog = FollowupPlanDialog(
+            self.db, self.main_window, directive_id=row.round.directive_id if row else None
+        )
         if dialog.exec() and self.day is not None:
             self.refresh(self.day)

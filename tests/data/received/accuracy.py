@@ -19,10 +19,26 @@ from app.services.obligations import list_obligations
 from app.services.submissions import number_key
 from app.text import clean, search_key
 
-FIELDS = ("number_symbol", "signed_date", "unit", "doc_type", "summary", "signer_name",
-          "signer_title", "directive", "task", "period", "obligation")
-GROUPS = {"pdf": "PDF có lớp chữ", "signed": "PDF ký số", "docx": "Word .docx",
-          "word-pdf": "Word in ra PDF bằng LibreOffice", "scan": "Bản quét (OCR)"}
+FIELDS = (
+    "number_symbol",
+    "signed_date",
+    "unit",
+    "doc_type",
+    "summary",
+    "signer_name",
+    "signer_title",
+    "directive",
+    "task",
+    "period",
+    "obligation",
+)
+GROUPS = {
+    "pdf": "PDF có lớp chữ",
+    "signed": "PDF ký số",
+    "docx": "Word .docx",
+    "word-pdf": "Word in ra PDF bằng LibreOffice",
+    "scan": "Bản quét (OCR)",
+}
 
 
 @dataclass
@@ -53,8 +69,9 @@ class Report:
         return self.scores.setdefault(group, {}).setdefault(name, FieldScore())
 
     def confident_wrong(self, names: Iterable[str] = FIELDS) -> int:
-        return sum(s.confident_wrong for g in self.scores.values() for n, s in g.items()
-                   if n in names)
+        return sum(
+            s.confident_wrong for g in self.scores.values() for n, s in g.items() if n in names
+        )
 
     def median_seconds(self, group: str) -> float:
         return statistics.median(self.seconds.get(group) or [0.0])
@@ -65,25 +82,32 @@ class Report:
             if group not in self.scores:
                 continue
             times = self.seconds.get(group) or [0.0]
-            lines.append(f"### {label}: {self.documents[group]} tệp (thời gian đọc một tệp: "
-                         f"trung vị {statistics.median(times):.3f} s, lâu nhất "
-                         f"{max(times):.3f} s)")
+            lines.append(
+                f"### {label}: {self.documents[group]} tệp (thời gian đọc một tệp: "
+                f"trung vị {statistics.median(times):.3f} s, lâu nhất "
+                f"{max(times):.3f} s)"
+            )
             lines.append("")
-            lines.append("| trường | độ chính xác (precision) | độ phủ (recall) | "
-                         "đánh dấu chắc chắn | sai mà chắc chắn |")
+            lines.append(
+                "| trường | độ chính xác (precision) | độ phủ (recall) | "
+                "đánh dấu chắc chắn | sai mà chắc chắn |"
+            )
             lines.append("|---|---|---|---|---|")
             for name in FIELDS:
                 s = self.scores[group].get(name)
                 if s is None:
                     continue
-                lines.append(f"| {name} | {s.precision:.1%} ({s.correct}/{s.predicted}) | "
-                             f"{s.recall:.1%} ({s.correct}/{s.total}) | "
-                             f"{s.marked_sure}/{s.total} | {s.confident_wrong} |")
+                lines.append(
+                    f"| {name} | {s.precision:.1%} ({s.correct}/{s.predicted}) | "
+                    f"{s.recall:.1%} ({s.correct}/{s.total}) | "
+                    f"{s.marked_sure}/{s.total} | {s.confident_wrong} |"
+                )
             lines.append("")
             wrong = [w for s in self.scores[group].values() for w in s.wrong_examples]
             if wrong:
-                lines.append("Sai hoặc thiếu (tất cả đều được đánh dấu *chưa chắc* trừ khi ghi "
-                             "ở cột trên):")
+                lines.append(
+                    "Sai hoặc thiếu (tất cả đều được đánh dấu *chưa chắc* trừ khi ghi ở cột trên):"
+                )
                 lines.extend(f"- {w}" for w in wrong[:20])
                 lines.append("")
         return "\n".join(lines)
@@ -100,14 +124,17 @@ def expected_obligation(db: Database, truth: dict[str, object], day: dt.date) ->
     rows = list_obligations(db, day, unit_id=unit.id)
     kind = TaskKind.ONE_OFF if truth["task"] == "plan" else TaskKind.PERIODIC
     for row in rows:
-        if row.task_kind is kind and (kind is TaskKind.ONE_OFF or search_key(row.period_label)
-                                      == search_key(str(truth["period"]))):
+        if row.task_kind is kind and (
+            kind is TaskKind.ONE_OFF
+            or search_key(row.period_label) == search_key(str(truth["period"]))
+        ):
             return row.id
     return None
 
 
-def measure(db: Database, folder: Path, *, today: dt.date,
-            groups: Iterable[str] | None = None) -> tuple[Report, list[ReceivedFile]]:
+def measure(
+    db: Database, folder: Path, *, today: dt.date, groups: Iterable[str] | None = None
+) -> tuple[Report, list[ReceivedFile]]:
     """Read every corpus file of ``groups`` in ``folder`` and score it against its truth."""
     wanted = set(groups) if groups is not None else None
     report = Report()
@@ -118,8 +145,9 @@ def measure(db: Database, folder: Path, *, today: dt.date,
         group = _group(truth)
         if wanted is not None and group not in wanted:
             continue
-        result = read_received(db, folder / str(truth["file"]), today=today,
-                               catalogue=catalogue, roots=[])
+        result = read_received(
+            db, folder / str(truth["file"]), today=today, catalogue=catalogue, roots=[]
+        )
         results.append(result)
         report.documents[group] = report.documents.get(group, 0) + 1
         report.seconds.setdefault(group, []).append(result.seconds)
@@ -142,9 +170,12 @@ def measure(db: Database, folder: Path, *, today: dt.date,
         want: dict[str, object] = {
             "number_symbol": number_key(str(truth["number_symbol"])),
             "signed_date": dt.date.fromisoformat(str(truth["signed_date"])),
-            "unit": truth["unit"], "doc_type": truth["doc_type"],
-            "summary": clean(str(truth["summary"])), "signer_name": truth["signer_name"],
-            "signer_title": truth["signer_title"], "directive": truth["directive"],
+            "unit": truth["unit"],
+            "doc_type": truth["doc_type"],
+            "summary": clean(str(truth["summary"])),
+            "signer_name": truth["signer_name"],
+            "signer_title": truth["signer_title"],
+            "directive": truth["directive"],
             "task": truth["task"],
             "period": search_key(str(truth["period"])) or None,
             "obligation": expected_obligation(db, truth, today),
@@ -170,8 +201,9 @@ def measure(db: Database, folder: Path, *, today: dt.date,
                 score.correct += 1
             else:
                 score.wrong_examples.append(
-                    f"{truth['file']}: {name} đọc \"{value}\", đúng là \"{want[name]}\""
-                    + (" (đánh dấu chắc chắn!)" if sure else " (đánh dấu chưa chắc)"))
+                    f'{truth["file"]}: {name} đọc "{value}", đúng là "{want[name]}"'
+                    + (" (đánh dấu chắc chắn!)" if sure else " (đánh dấu chưa chắc)")
+                )
                 if sure:
                     score.confident_wrong += 1
     return report, results

@@ -23,8 +23,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
-FONT_DIRS = [ROOT / "resources" / "fonts", Path("/usr/share/fonts/truetype/dejavu"),
-             Path("/usr/share/fonts/truetype/liberation2")]
+FONT_DIRS = [
+    ROOT / "resources" / "fonts",
+    Path("/usr/share/fonts/truetype/dejavu"),
+    Path("/usr/share/fonts/truetype/liberation2"),
+]
 DIRECTIVE = "2116/UBND-NC"
 
 # (unit name in the sample, header lines of the issuing body, its parent, symbol of the agency,
@@ -52,33 +55,99 @@ DEPARTMENTS = [
     ("Sở Kế hoạch và Đầu tư", "SỞ KẾ HOẠCH VÀ ĐẦU TƯ", "SKHĐT", "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"),
     ("Sở Tài chính", "SỞ TÀI CHÍNH", "STC", "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"),
     ("Sở Công Thương", "SỞ CÔNG THƯƠNG", "SCT", "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"),
-    ("Sở Nông nghiệp và Phát triển nông thôn", "SỞ NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN",
-     "SNN&PTNT", "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"),
+    (
+        "Sở Nông nghiệp và Phát triển nông thôn",
+        "SỞ NÔNG NGHIỆP VÀ PHÁT TRIỂN NÔNG THÔN",
+        "SNN&PTNT",
+        "GIÁM ĐỐC",
+        "PHÓ GIÁM ĐỐC",
+    ),
     ("Sở Giao thông vận tải", "SỞ GIAO THÔNG VẬN TẢI", "SGTVT", "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"),
     ("Sở Xây dựng", "SỞ XÂY DỰNG", "SXD", "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"),
-    ("Sở Tài nguyên và Môi trường", "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG", "STNMT", "GIÁM ĐỐC",
-     "PHÓ GIÁM ĐỐC"),
-    ("Sở Thông tin và Truyền thông", "SỞ THÔNG TIN VÀ TRUYỀN THÔNG", "STTTT", "GIÁM ĐỐC",
-     "PHÓ GIÁM ĐỐC"),
-    ("Sở Lao động - Thương binh và Xã hội", "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", "SLĐTBXH",
-     "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"),
-    ("Sở Văn hóa, Thể thao và Du lịch", "SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH", "SVHTTDL", "GIÁM ĐỐC",
-     "PHÓ GIÁM ĐỐC"),
+    (
+        "Sở Tài nguyên và Môi trường",
+        "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG",
+        "STNMT",
+        "GIÁM ĐỐC",
+        "PHÓ GIÁM ĐỐC",
+    ),
+    (
+        "Sở Thông tin và Truyền thông",
+        "SỞ THÔNG TIN VÀ TRUYỀN THÔNG",
+        "STTTT",
+        "GIÁM ĐỐC",
+        "PHÓ GIÁM ĐỐC",
+    ),
+    (
+        "Sở Lao động - Thương binh và Xã hội",
+        "SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI",
+        "SLĐTBXH",
+        "GIÁM ĐỐC",
+        "PHÓ GIÁM ĐỐC",
+    ),
+    (
+        "Sở Văn hóa, Thể thao và Du lịch",
+        "SỞ VĂN HÓA, THỂ THAO VÀ DU LỊCH",
+        "SVHTTDL",
+        "GIÁM ĐỐC",
+        "PHÓ GIÁM ĐỐC",
+    ),
     ("Sở Khoa học và Công nghệ", "SỞ KHOA HỌC VÀ CÔNG NGHỆ", "SKHCN", "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"),
     ("Sở Giáo dục và Đào tạo", "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "SGDĐT", "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"),
     ("Sở Y tế", "SỞ Y TẾ", "SYT", "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"),
     ("Sở Ngoại vụ", "SỞ NGOẠI VỤ", "SNgV", "GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"),
     ("Thanh tra tỉnh", "THANH TRA TỈNH", "TTr", "CHÁNH THANH TRA", "PHÓ CHÁNH THANH TRA"),
     ("Ban Dân tộc tỉnh", "BAN DÂN TỘC", "BDT", "TRƯỞNG BAN", "PHÓ TRƯỞNG BAN"),
-    ("Ban Quản lý Khu kinh tế Dung Quất và các Khu công nghiệp Quảng Ngãi",
-     "BAN QUẢN LÝ KHU KINH TẾ DUNG QUẤT VÀ CÁC KHU CÔNG NGHIỆP QUẢNG NGÃI", "BQL", "TRƯỞNG BAN",
-     "PHÓ TRƯỞNG BAN"),
+    (
+        "Ban Quản lý Khu kinh tế Dung Quất và các Khu công nghiệp Quảng Ngãi",
+        "BAN QUẢN LÝ KHU KINH TẾ DUNG QUẤT VÀ CÁC KHU CÔNG NGHIỆP QUẢNG NGÃI",
+        "BQL",
+        "TRƯỞNG BAN",
+        "PHÓ TRƯỞNG BAN",
+    ),
 ]
-FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ", "Ngô",
-          "Dương", "Lý", "Đinh", "Trương"]
+FAMILY = [
+    "Nguyễn",
+    "Trần",
+    "Lê",
+    "Phạm",
+    "Huỳnh",
+    "Võ",
+    "Đặng",
+    "Bùi",
+    "Đỗ",
+    "Hồ",
+    "Ngô",
+    "Dương",
+    "Lý",
+    "Đinh",
+    "Trương",
+]
 MIDDLE = ["Văn", "Thị", "Minh", "Ngọc", "Đức", "Thanh", "Quốc", "Hữu", "Xuân", "Tấn", "Đình"]
-GIVEN = ["An", "Bình", "Cường", "Dũng", "Hải", "Hùng", "Khánh", "Long", "Mai", "Nam", "Phúc",
-         "Quang", "Sơn", "Tâm", "Thảo", "Trung", "Tuấn", "Việt", "Yến", "Lành", "Nhân", "Hoà"]
+GIVEN = [
+    "An",
+    "Bình",
+    "Cường",
+    "Dũng",
+    "Hải",
+    "Hùng",
+    "Khánh",
+    "Long",
+    "Mai",
+    "Nam",
+    "Phúc",
+    "Quang",
+    "Sơn",
+    "Tâm",
+    "Thảo",
+    "Trung",
+    "Tuấn",
+    "Việt",
+    "Yến",
+    "Lành",
+    "Nhân",
+    "Hoà",
+]
 FILLER = [
     "Tiếp tục quán triệt, triển khai thực hiện nghiêm túc các chủ trương của Đảng, chính sách, "
     "pháp luật của Nhà nước về công tác dân vận; nâng cao nhận thức, trách nhiệm của cán bộ, "
@@ -99,8 +168,12 @@ FILLER = [
     "công chức chưa nhận thức đầy đủ về vị trí, vai trò của công tác dân vận chính quyền.",
 ]
 SECTIONS_PLAN = ["I. MỤC ĐÍCH, YÊU CẦU", "II. NỘI DUNG PHỐI HỢP", "III. TỔ CHỨC THỰC HIỆN"]
-SECTIONS_REPORT = ["I. KẾT QUẢ THỰC HIỆN", "II. KHÓ KHĂN, VƯỚNG MẮC", "III. PHƯƠNG HƯỚNG, "
-                   "NHIỆM VỤ THỜI GIAN TỚI", "IV. KIẾN NGHỊ, ĐỀ XUẤT"]
+SECTIONS_REPORT = [
+    "I. KẾT QUẢ THỰC HIỆN",
+    "II. KHÓ KHĂN, VƯỚNG MẮC",
+    "III. PHƯƠNG HƯỚNG, NHIỆM VỤ THỜI GIAN TỚI",
+    "IV. KIẾN NGHỊ, ĐỀ XUẤT",
+]
 
 
 @dataclass
@@ -146,13 +219,22 @@ class Doc:
 
     def truth(self) -> dict[str, object]:
         return {
-            "file": self.file_name, "format": self.fmt, "layout": self.layout,
-            "number_symbol": self.number_symbol, "signed_date": self.signed_date.isoformat(),
-            "unit": self.unit, "issuing_body": " ".join(self.body_lines),
-            "doc_type": self.doc_type, "summary": self.summary,
-            "signer_name": self.signer_name, "signer_title": self.signer_title,
-            "directive": self.directive, "task": self.task, "period": self.period,
-            "pages": self.pages, "signed_by_certificate": self.signed_by_cert,
+            "file": self.file_name,
+            "format": self.fmt,
+            "layout": self.layout,
+            "number_symbol": self.number_symbol,
+            "signed_date": self.signed_date.isoformat(),
+            "unit": self.unit,
+            "issuing_body": " ".join(self.body_lines),
+            "doc_type": self.doc_type,
+            "summary": self.summary,
+            "signer_name": self.signer_name,
+            "signer_title": self.signer_title,
+            "directive": self.directive,
+            "task": self.task,
+            "period": self.period,
+            "pages": self.pages,
+            "signed_by_certificate": self.signed_by_cert,
         }
 
     @property
@@ -165,9 +247,13 @@ def _name(rng: random.Random) -> str:
 
 
 def _number_printed(rng: random.Random, number: int, kind: str, agency: str) -> str:
-    styles = [f"{number}/{kind}-{agency}", f"{number:02d}/{kind}-{agency}",
-              f"{number} /{kind}-{agency}", f"{number}/{kind} - {agency}",
-              f"{number}/{kind}–{agency}"]
+    styles = [
+        f"{number}/{kind}-{agency}",
+        f"{number:02d}/{kind}-{agency}",
+        f"{number} /{kind}-{agency}",
+        f"{number}/{kind} - {agency}",
+        f"{number}/{kind}–{agency}",
+    ]
     return rng.choice(styles)
 
 
@@ -186,8 +272,10 @@ def _body(doc: Doc, rng: random.Random) -> list[tuple[str, str]]:
     if doc.task == "plan":
         first, _, rest = doc.unit.removeprefix("UBND ").partition(" ")
         who = f"{first} {rest}"
-        lead = (f"Ủy ban nhân dân {who} xây dựng Kế hoạch phối hợp thực hiện công tác "
-                "dân vận năm 2018 như sau:")
+        lead = (
+            f"Ủy ban nhân dân {who} xây dựng Kế hoạch phối hợp thực hiện công tác "
+            "dân vận năm 2018 như sau:"
+        )
     else:
         lead = f"{doc.unit} báo cáo kết quả thực hiện {doc.period.lower()} như sau:"
     paragraphs = [("body", c) for c in cites] + [("body", lead)]
@@ -215,12 +303,15 @@ def plan_corpus(seed: int = 2018) -> list[Doc]:
 
     def district_signer(deputy: bool) -> list[str]:
         if deputy:
-            return rng.choice([["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"],
-                               ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]])
+            return rng.choice(
+                [
+                    ["TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"],
+                    ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"],
+                ]
+            )
         return rng.choice([["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"], ["CHỦ TỊCH"]])
 
-    def district_doc(i: int, name: str, task: str, period: str, fmt: str,
-                     date: dt.date) -> Doc:
+    def district_doc(i: int, name: str, task: str, period: str, fmt: str, date: dt.date) -> Doc:
         unit, place_line, place = DISTRICTS[i]
         if rng.random() < 0.5:
             body_lines = ["ỦY BAN NHÂN DÂN", place_line]
@@ -229,23 +320,37 @@ def plan_corpus(seed: int = 2018) -> list[Doc]:
         kind = "KH" if task == "plan" else "BC"
         number = rng.randint(12, 240)
         if task == "plan":
-            summary = rng.choice([
-                "Phối hợp thực hiện công tác dân vận năm 2018 - “Năm dân vận chính quyền”",
-                "Phối hợp thực hiện công tác dân vận năm 2018",
-                "Phối hợp giữa Ủy ban nhân dân và Ban Dân vận thực hiện công tác dân vận "
-                "chính quyền năm 2018",
-            ])
+            summary = rng.choice(
+                [
+                    "Phối hợp thực hiện công tác dân vận năm 2018 - “Năm dân vận chính quyền”",
+                    "Phối hợp thực hiện công tác dân vận năm 2018",
+                    "Phối hợp giữa Ủy ban nhân dân và Ban Dân vận thực hiện công tác dân vận "
+                    "chính quyền năm 2018",
+                ]
+            )
         else:
             summary = f"Kết quả thực hiện công tác dân vận chính quyền {period.lower()}"
         return Doc(
-            name=name, unit=unit, body_lines=body_lines, parent_lines=[],
+            name=name,
+            unit=unit,
+            body_lines=body_lines,
+            parent_lines=[],
             number_symbol=f"{number}/{kind}-UBND",
             number_printed=_number_printed(rng, number, kind, "UBND"),
-            signed_date=date, place=place, doc_type="KẾ HOẠCH" if task == "plan" else "BÁO CÁO",
-            summary=summary, signer_title_lines=district_signer(rng.random() < 0.6),
-            signer_name=_name(rng), task=task, period=period, fmt=fmt,
-            layout=rng.choice(layouts), font=rng.choice(fonts), size=rng.choice([12, 13, 14]),
-            pages=rng.choice([1, 1, 2, 3]), date_style=rng.choice(["words"] * 3 + ["slashes"]),
+            signed_date=date,
+            place=place,
+            doc_type="KẾ HOẠCH" if task == "plan" else "BÁO CÁO",
+            summary=summary,
+            signer_title_lines=district_signer(rng.random() < 0.6),
+            signer_name=_name(rng),
+            task=task,
+            period=period,
+            fmt=fmt,
+            layout=rng.choice(layouts),
+            font=rng.choice(fonts),
+            size=rng.choice([12, 13, 14]),
+            pages=rng.choice([1, 1, 2, 3]),
+            date_style=rng.choice(["words"] * 3 + ["slashes"]),
             number_prefix=rng.choice(["Số: ", "Số: ", "Số:", "Số "]),
         )
 
@@ -264,17 +369,30 @@ def plan_corpus(seed: int = 2018) -> list[Doc]:
             parent = []
             body = rng.choice(["VĂN PHÒNG UBND TỈNH", "VĂN PHÒNG ỦY BAN NHÂN DÂN TỈNH"])
         return Doc(
-            name=name, unit=unit, body_lines=[body], parent_lines=parent,
+            name=name,
+            unit=unit,
+            body_lines=[body],
+            parent_lines=parent,
             number_symbol=f"{number}/BC-{agency}",
             number_printed=_number_printed(rng, number, "BC", agency),
-            signed_date=date, place="Quảng Ngãi", doc_type="BÁO CÁO",
-            summary=rng.choice([
-                f"Kết quả thực hiện công tác dân vận chính quyền {period.lower()}",
-                f"Tình hình thực hiện Kế hoạch phối hợp công tác dân vận {period.lower()}",
-            ]),
-            signer_title_lines=title, signer_name=_name(rng), task="report", period=period,
-            fmt=fmt, layout=rng.choice(layouts), font=rng.choice(fonts),
-            size=rng.choice([12, 13, 14]), pages=rng.choice([1, 2, 2, 3]),
+            signed_date=date,
+            place="Quảng Ngãi",
+            doc_type="BÁO CÁO",
+            summary=rng.choice(
+                [
+                    f"Kết quả thực hiện công tác dân vận chính quyền {period.lower()}",
+                    f"Tình hình thực hiện Kế hoạch phối hợp công tác dân vận {period.lower()}",
+                ]
+            ),
+            signer_title_lines=title,
+            signer_name=_name(rng),
+            task="report",
+            period=period,
+            fmt=fmt,
+            layout=rng.choice(layouts),
+            font=rng.choice(fonts),
+            size=rng.choice([12, 13, 14]),
+            pages=rng.choice([1, 2, 2, 3]),
             date_style=rng.choice(["words"] * 3 + ["slashes"]),
             number_prefix=rng.choice(["Số: ", "Số:", "Số "]),
         )
@@ -287,35 +405,53 @@ def plan_corpus(seed: int = 2018) -> list[Doc]:
     for i in range(20):
         date = dt.date(2018, 6, rng.randint(10, 20))
         fmt = "docx" if i % 2 else "pdf"
-        docs.append(department_doc(i, f"bao-cao-6t-so-{i + 1:02d}", "6 tháng đầu năm 2018",
-                                   fmt, date))
+        docs.append(
+            department_doc(i, f"bao-cao-6t-so-{i + 1:02d}", "6 tháng đầu năm 2018", fmt, date)
+        )
     # District 6-month reports: .docx and PDF.
     for i in range(14):
         date = dt.date(2018, 6, rng.randint(8, 20))
         fmt = "pdf" if i % 2 else "docx"
-        docs.append(district_doc(i, f"bao-cao-6t-huyen-{i + 1:02d}", "report",
-                                 "6 tháng đầu năm 2018", fmt, date))
+        docs.append(
+            district_doc(
+                i, f"bao-cao-6t-huyen-{i + 1:02d}", "report", "6 tháng đầu năm 2018", fmt, date
+            )
+        )
     # Year reports.
     for j, i in enumerate(range(0, 20, 2)):
         date = dt.date(2018, 12, rng.randint(5, 20))
-        docs.append(department_doc(i, f"bao-cao-nam-so-{j + 1:02d}", "Năm 2018",
-                                   "docx" if j % 3 == 0 else "pdf", date))
+        docs.append(
+            department_doc(
+                i, f"bao-cao-nam-so-{j + 1:02d}", "Năm 2018", "docx" if j % 3 == 0 else "pdf", date
+            )
+        )
     # Scans of plans and reports (one page each; the OCR test reads them).
     for j in range(12):
         if j % 2 == 0:
-            d = district_doc(j, f"quet-{j + 1:02d}", "plan", "", "scan",
-                             dt.date(2018, 4, rng.randint(20, 30)))
+            d = district_doc(
+                j, f"quet-{j + 1:02d}", "plan", "", "scan", dt.date(2018, 4, rng.randint(20, 30))
+            )
         else:
-            d = department_doc(j + 4, f"quet-{j + 1:02d}", "6 tháng đầu năm 2018", "scan",
-                               dt.date(2018, 6, rng.randint(10, 20)))
+            d = department_doc(
+                j + 4,
+                f"quet-{j + 1:02d}",
+                "6 tháng đầu năm 2018",
+                "scan",
+                dt.date(2018, 6, rng.randint(10, 20)),
+            )
         d.pages = 1
         d.extra["dpi"] = rng.choice([200, 250, 300])
         d.extra["skew"] = round(rng.uniform(-1.2, 1.2), 2)
         docs.append(d)
     # Digitally signed PDFs.
     for j in range(4):
-        d = department_doc(10 + j, f"ky-so-{j + 1:02d}", "6 tháng đầu năm 2018", "signed",
-                           dt.date(2018, 6, rng.randint(10, 20)))
+        d = department_doc(
+            10 + j,
+            f"ky-so-{j + 1:02d}",
+            "6 tháng đầu năm 2018",
+            "signed",
+            dt.date(2018, 6, rng.randint(10, 20)),
+        )
         d.signed_by_cert = True
         docs.append(d)
     return docs
@@ -330,8 +466,12 @@ def _font(name: str, bold: bool = False, italic: bool = False) -> str:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
-    style = {(False, False): "Regular", (True, False): "Bold", (False, True): "Italic",
-             (True, True): "BoldItalic"}[(bold, italic)]
+    style = {
+        (False, False): "Regular",
+        (True, False): "Bold",
+        (False, True): "Italic",
+        (True, True): "BoldItalic",
+    }[(bold, italic)]
     if name.startswith("DejaVu"):
         dv = {"Regular": "", "Bold": "-Bold", "Italic": "-Italic", "BoldItalic": "-BoldItalic"}
         file = f"{name}{dv[style]}.ttf"
@@ -398,19 +538,29 @@ def write_pdf(doc: Doc, path: Path) -> None:
     if doc.layout == "table":
         col_w = text_w * 0.42
         ly = ry = y
-        left_lines = [(line, regular) for p in doc.parent_lines
-                      for line in _wrap(p, regular, agency_size, col_w)]
-        left_lines += [(line, bold) for b in doc.body_lines
-                       for line in _wrap(b, bold, agency_size, col_w)]
+        left_lines = [
+            (line, regular)
+            for p in doc.parent_lines
+            for line in _wrap(p, regular, agency_size, col_w)
+        ]
+        left_lines += [
+            (line, bold) for b in doc.body_lines for line in _wrap(b, bold, agency_size, col_w)
+        ]
         for text, font in left_lines:
             c.setFont(font, agency_size)
             c.drawCentredString(left_col_x, ly, text)
             ly -= agency_size * 1.25
-        c.line(left_col_x - 15 * mm, ly + agency_size * 0.8, left_col_x + 15 * mm,
-               ly + agency_size * 0.8)
+        c.line(
+            left_col_x - 15 * mm,
+            ly + agency_size * 0.8,
+            left_col_x + 15 * mm,
+            ly + agency_size * 0.8,
+        )
         ly -= 4
-        for text, font, sz in (("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold, 12),
-                               ("Độc lập - Tự do - Hạnh phúc", bold, 13)):
+        for text, font, sz in (
+            ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold, 12),
+            ("Độc lập - Tự do - Hạnh phúc", bold, 13),
+        ):
             c.setFont(font, sz)
             c.drawCentredString(right_col_x, ry, text)
             ry -= sz * 1.25
@@ -424,8 +574,10 @@ def write_pdf(doc: Doc, path: Path) -> None:
         c.drawCentredString(right_col_x, y, doc.date_text())
         y -= lead * 2
     else:
-        for text, font, sz in (("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold, 12),
-                               ("Độc lập - Tự do - Hạnh phúc", bold, 13)):
+        for text, font, sz in (
+            ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold, 12),
+            ("Độc lập - Tự do - Hạnh phúc", bold, 13),
+        ):
             centre(text, width / 2 if doc.layout == "centred" else right_col_x, font, sz)
             y -= sz * 1.3
         y -= lead
@@ -433,10 +585,12 @@ def write_pdf(doc: Doc, path: Path) -> None:
             centre(p, width / 2 if doc.layout == "centred" else left_col_x, regular, agency_size)
             y -= agency_size * 1.3
         for b in doc.body_lines:
-            for line in _wrap(b, bold, agency_size, text_w * (0.9 if doc.layout == "centred"
-                                                               else 0.42)):
-                centre(line, width / 2 if doc.layout == "centred" else left_col_x, bold,
-                       agency_size)
+            for line in _wrap(
+                b, bold, agency_size, text_w * (0.9 if doc.layout == "centred" else 0.42)
+            ):
+                centre(
+                    line, width / 2 if doc.layout == "centred" else left_col_x, bold, agency_size
+                )
                 y -= agency_size * 1.3
         y -= 4
         if doc.layout == "centred":
@@ -499,6 +653,7 @@ def write_pdf(doc: Doc, path: Path) -> None:
 
 # --- Word -------------------------------------------------------------------------------------
 
+
 def write_docx(doc: Doc, path: Path) -> None:
     from docx import Document
     from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -507,14 +662,24 @@ def write_docx(doc: Doc, path: Path) -> None:
 
     rng = random.Random(doc.name)
     d = Document()
-    family = {"LiberationSerif": "Times New Roman", "DejaVuSerif": "Times New Roman",
-              "LiberationSans": "Arial"}[doc.font]
+    family = {
+        "LiberationSerif": "Times New Roman",
+        "DejaVuSerif": "Times New Roman",
+        "LiberationSans": "Arial",
+    }[doc.font]
     style = d.styles["Normal"]
     style.font.name = family
     style.font.size = Pt(doc.size)
 
-    def para(cell_or_doc, text: str, *, bold: bool = False, italic: bool = False,
-             align=WD_ALIGN_PARAGRAPH.CENTER, size: float | None = None):
+    def para(
+        cell_or_doc,
+        text: str,
+        *,
+        bold: bool = False,
+        italic: bool = False,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        size: float | None = None,
+    ):
         p = cell_or_doc.add_paragraph()
         p.alignment = align
         run = p.add_run(text)
@@ -559,8 +724,7 @@ def write_docx(doc: Doc, path: Path) -> None:
         para(d, text, bold=kind == "heading", align=WD_ALIGN_PARAGRAPH.JUSTIFY)
     footer = d.add_table(rows=1, cols=2).rows[0].cells
     footer[0].paragraphs[0].text = ""
-    para(footer[0], "Nơi nhận:", bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT,
-         size=12)
+    para(footer[0], "Nơi nhận:", bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT, size=12)
     for r in RECIPIENTS:
         para(footer[0], r, align=WD_ALIGN_PARAGRAPH.LEFT, size=11)
     for line in doc.signer_title_lines:
@@ -573,6 +737,7 @@ def write_docx(doc: Doc, path: Path) -> None:
 
 # --- scans and signatures ---------------------------------------------------------------------
 
+
 def rasterise(pdf: Path, target: Path, dpi: int, skew: float, seed: str) -> None:
     """An image-only PDF that looks scanned: grey, slightly rotated, speckled."""
     import pypdfium2 as pdfium
@@ -584,19 +749,18 @@ def rasterise(pdf: Path, target: Path, dpi: int, skew: float, seed: str) -> None
     for index in range(len(document)):
         page = document[index]
         image = page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
-        image = image.rotate(skew, resample=Image.Resampling.BILINEAR, expand=False,
-                             fillcolor=255)
+        image = image.rotate(skew, resample=Image.Resampling.BILINEAR, expand=False, fillcolor=255)
         pixels = image.load()
         w, h = image.size
         for _ in range(w * h // 400):  # salt-and-pepper specks
             x, y = rng.randrange(w), rng.randrange(h)
             pixels[x, y] = rng.choice((0, 90, 200))
         image = image.filter(ImageFilter.GaussianBlur(0.4)).point(
-            lambda v: min(255, int(v * 0.93 + 12)))
+            lambda v: min(255, int(v * 0.93 + 12))
+        )
         images.append(image)
     document.close()
-    images[0].save(str(target), "PDF", resolution=dpi, save_all=True,
-                   append_images=images[1:])
+    images[0].save(str(target), "PDF", resolution=dpi, save_all=True, append_images=images[1:])
 
 
 def test_certificate(folder: Path) -> tuple[Path, Path, Path]:
@@ -606,41 +770,73 @@ def test_certificate(folder: Path) -> tuple[Path, Path, Path]:
     from cryptography.hazmat.primitives.asymmetric import rsa
     from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-    ca_path, cert_path, key_path = (folder / "ca-thu-nghiem.pem", folder / "nguoi-ky.pem",
-                                    folder / "nguoi-ky.key")
+    ca_path, cert_path, key_path = (
+        folder / "ca-thu-nghiem.pem",
+        folder / "nguoi-ky.pem",
+        folder / "nguoi-ky.key",
+    )
     if ca_path.exists() and cert_path.exists() and key_path.exists():
         return ca_path, cert_path, key_path
     folder.mkdir(parents=True, exist_ok=True)
     start = dt.datetime(2018, 1, 1, tzinfo=dt.UTC)
     end = dt.datetime(2040, 1, 1, tzinfo=dt.UTC)
     ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    ca_name = x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
-                         x509.NameAttribute(NameOID.ORGANIZATION_NAME, "CA thử nghiệm"),
-                         x509.NameAttribute(NameOID.COMMON_NAME, "CA thử nghiệm Sổ theo dõi")])
-    ca = (x509.CertificateBuilder().subject_name(ca_name).issuer_name(ca_name)
-          .public_key(ca_key.public_key()).serial_number(1)
-          .not_valid_before(start).not_valid_after(end)
-          .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-          .add_extension(x509.KeyUsage(False, False, False, False, False, True, True, False,
-                                       False), critical=True)
-          .sign(ca_key, hashes.SHA256()))
+    ca_name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "CA thử nghiệm"),
+            x509.NameAttribute(NameOID.COMMON_NAME, "CA thử nghiệm Sổ theo dõi"),
+        ]
+    )
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name)
+        .issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(1)
+        .not_valid_before(start)
+        .not_valid_after(end)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(False, False, False, False, False, True, True, False, False),
+            critical=True,
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
-                      x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Sở Tài nguyên và Môi trường"),
-                      x509.NameAttribute(NameOID.COMMON_NAME, "Sở Tài nguyên và Môi trường")])
-    cert = (x509.CertificateBuilder().subject_name(name).issuer_name(ca_name)
-            .public_key(key.public_key()).serial_number(2)
-            .not_valid_before(start).not_valid_after(end)
-            .add_extension(x509.KeyUsage(True, True, False, False, False, False, False, False,
-                                         False), critical=True)
-            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]),
-                           critical=False)
-            .sign(ca_key, hashes.SHA256()))
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Sở Tài nguyên và Môi trường"),
+            x509.NameAttribute(NameOID.COMMON_NAME, "Sở Tài nguyên và Môi trường"),
+        ]
+    )
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(ca_name)
+        .public_key(key.public_key())
+        .serial_number(2)
+        .not_valid_before(start)
+        .not_valid_after(end)
+        .add_extension(
+            x509.KeyUsage(True, True, False, False, False, False, False, False, False),
+            critical=True,
+        )
+        .add_extension(
+            x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
     ca_path.write_bytes(ca.public_bytes(serialization.Encoding.PEM))
     cert_path.write_bytes(cert.public_bytes(serialization.Encoding.PEM))
-    key_path.write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                           serialization.PrivateFormat.PKCS8,
-                                           serialization.NoEncryption()))
+    key_path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+    )
     return ca_path, cert_path, key_path
 
 
@@ -649,13 +845,15 @@ def sign_pdf(source: Path, target: Path, cert_folder: Path, when: dt.datetime) -
     from pyhanko.sign import signers
 
     ca_path, cert_path, key_path = test_certificate(cert_folder)
-    signer = signers.SimpleSigner.load(str(key_path), str(cert_path),
-                                       ca_chain_files=(str(ca_path),))
+    signer = signers.SimpleSigner.load(
+        str(key_path), str(cert_path), ca_chain_files=(str(ca_path),)
+    )
     assert signer is not None
     with source.open("rb") as inp, target.open("wb") as out:
         writer = IncrementalPdfFileWriter(inp)
-        meta = signers.PdfSignatureMetadata(field_name="ChuKySo", reason="Ký ban hành",
-                                            location="Quảng Ngãi")
+        meta = signers.PdfSignatureMetadata(
+            field_name="ChuKySo", reason="Ký ban hành", location="Quảng Ngãi"
+        )
         pdf_signer = signers.PdfSigner(meta, signer=signer)
         pdf_signer.sign_pdf(writer, output=out)
     del when
@@ -679,10 +877,21 @@ def print_with_libreoffice(docs: list[Doc], out: Path) -> list[Doc]:
         with tempfile.TemporaryDirectory() as tmp:
             # A profile of its own: another LibreOffice running on the machine does not block it.
             profile = Path(tmp, "profile").as_uri()
-            subprocess.run([soffice, f"-env:UserInstallation={profile}", "--headless",
-                            "--convert-to", "pdf", "--outdir", tmp,
-                            *(str(out / d.file_name) for d in wanted)],
-                           capture_output=True, timeout=600, check=False)
+            subprocess.run(
+                [
+                    soffice,
+                    f"-env:UserInstallation={profile}",
+                    "--headless",
+                    "--convert-to",
+                    "pdf",
+                    "--outdir",
+                    tmp,
+                    *(str(out / d.file_name) for d in wanted),
+                ],
+                capture_output=True,
+                timeout=600,
+                check=False,
+            )
             for d in wanted:
                 made = Path(tmp) / f"{d.name}.pdf"
                 if made.exists():
@@ -692,13 +901,20 @@ def print_with_libreoffice(docs: list[Doc], out: Path) -> list[Doc]:
         if target.exists():
             truth = dict(d.truth(), file=target.name, format="word-pdf")
             (out / f"{d.name}-libreoffice.json").write_text(
-                json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
+                json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8"
+            )
             printed.append(d)
     return printed
 
 
-def build(out: Path, *, scans: bool = True, signed: bool = True, seed: int = 2018,
-          libreoffice: bool = False) -> list[Doc]:
+def build(
+    out: Path,
+    *,
+    scans: bool = True,
+    signed: bool = True,
+    seed: int = 2018,
+    libreoffice: bool = False,
+) -> list[Doc]:
     """Write the corpus into ``out`` (skipping files already there); return the documents."""
     out.mkdir(parents=True, exist_ok=True)
     docs = plan_corpus(seed)
@@ -716,17 +932,27 @@ def build(out: Path, *, scans: bool = True, signed: bool = True, seed: int = 201
             elif doc.fmt == "scan":
                 plain = out / f".{doc.name}-text.pdf"
                 write_pdf(doc, plain)
-                rasterise(plain, target, int(doc.extra["dpi"]),  # type: ignore[call-overload]
-                          float(doc.extra["skew"]), doc.name)  # type: ignore[arg-type]
+                rasterise(
+                    plain,
+                    target,
+                    int(doc.extra["dpi"]),  # type: ignore[call-overload]
+                    float(doc.extra["skew"]),
+                    doc.name,
+                )  # type: ignore[arg-type]
                 plain.unlink()
             else:
                 plain = out / f".{doc.name}-text.pdf"
                 write_pdf(doc, plain)
-                sign_pdf(plain, target, out / "chung-thu",
-                         dt.datetime.combine(doc.signed_date, dt.time(9, 0)))
+                sign_pdf(
+                    plain,
+                    target,
+                    out / "chung-thu",
+                    dt.datetime.combine(doc.signed_date, dt.time(9, 0)),
+                )
                 plain.unlink()
-            truth.write_text(json.dumps(doc.truth(), ensure_ascii=False, indent=1),
-                             encoding="utf-8")
+            truth.write_text(
+                json.dumps(doc.truth(), ensure_ascii=False, indent=1), encoding="utf-8"
+            )
         written.append(doc)
     if libreoffice:
         print_with_libreoffice(written, out)
@@ -738,11 +964,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("out", type=Path)
     parser.add_argument("--no-scans", action="store_true")
     parser.add_argument("--no-signed", action="store_true")
-    parser.add_argument("--libreoffice", action="store_true",
-                        help="also print the .docx files to PDF with LibreOffice")
+    parser.add_argument(
+        "--libreoffice",
+        action="store_true",
+        help="also print the .docx files to PDF with LibreOffice",
+    )
     args = parser.parse_args(argv)
-    docs = build(args.out, scans=not args.no_scans, signed=not args.no_signed,
-                 libreoffice=args.libreoffice)
+    docs = build(
+        args.out, scans=not args.no_scans, signed=not args.no_signed, libreoffice=args.libreoffice
+    )
     print(f"{len(docs)} documents in {args.out}")
     return 0
 

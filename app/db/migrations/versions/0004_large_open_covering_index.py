@@ -28,13 +28,14 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     with op.batch_alter_table("obligation", schema=None) as batch_op:
         batch_op.drop_index("ix_obligation_open")
-        batch_op.create_index("ix_obligation_open_status",
-                              ["first_received", "due_date", "exempt_reason", "waived"],
-                              unique=False)
+        batch_op.create_index(
+            "ix_obligation_open_status",
+            ["first_received", "due_date", "exempt_reason", "waived"],
+            unique=False,
+        )
 
 
 def downgrade() -> None:
     with op.batch_alter_table("obligation", schema=None) as batch_op:
         batch_op.drop_index("ix_obligation_open_status")
-        batch_op.create_index("ix_obligation_open", ["first_received", "due_date"],
-                              unique=False)
+        batch_op.create_index("ix_obligation_open", ["first_received", "due_date"], unique=False)

@@ -46,16 +46,20 @@ def upgrade() -> None:
         sa.Column("changed_on", sa.Date(), nullable=False),
         sa.Column("previous_due", sa.Date(), nullable=False),
         sa.ForeignKeyConstraint(
-            ["obligation_id"], ["obligation.id"],
+            ["obligation_id"],
+            ["obligation.id"],
             name=op.f("fk_obligation_due_change_obligation_id_obligation"),
-            ondelete="CASCADE"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_obligation_due_change")),
-        sa.UniqueConstraint("obligation_id", "changed_on",
-                            name=op.f("uq_obligation_due_change_obligation_id")),
+        sa.UniqueConstraint(
+            "obligation_id", "changed_on", name=op.f("uq_obligation_due_change_obligation_id")
+        ),
     )
     with op.batch_alter_table("directive", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("shift_due", sa.Boolean(), nullable=False,
-                                      server_default="0"))
+        batch_op.add_column(
+            sa.Column("shift_due", sa.Boolean(), nullable=False, server_default="0")
+        )
     with op.batch_alter_table("task", schema=None) as batch_op:
         batch_op.add_column(sa.Column("due_working_days", sa.Integer(), nullable=True))
     with op.batch_alter_table("obligation", schema=None) as batch_op:
@@ -65,9 +69,11 @@ def upgrade() -> None:
         batch_op.create_index(
             "ix_obligation_open_status",
             ["first_received", "due_date", "exempt_reason", "waived", "due_history_until"],
-            unique=False)
-        batch_op.create_index("ix_obligation_due_history_until", ["due_history_until"],
-                              unique=False)
+            unique=False,
+        )
+        batch_op.create_index(
+            "ix_obligation_due_history_until", ["due_history_until"], unique=False
+        )
     # The constant server default "0" lets SQLite add the column in place: an expression (or
     # dropping the default afterwards) would copy the directive table, whose tasks hang on it
     # by a cascading foreign key.
@@ -78,9 +84,11 @@ def downgrade() -> None:
     with op.batch_alter_table("obligation", schema=None) as batch_op:
         batch_op.drop_index("ix_obligation_due_history_until")
         batch_op.drop_index("ix_obligation_open_status")
-        batch_op.create_index("ix_obligation_open_status",
-                              ["first_received", "due_date", "exempt_reason", "waived"],
-                              unique=False)
+        batch_op.create_index(
+            "ix_obligation_open_status",
+            ["first_received", "due_date", "exempt_reason", "waived"],
+            unique=False,
+        )
         batch_op.drop_column("due_history_until")
         batch_op.drop_column("nominal_due_date")
     with op.batch_alter_table("task", schema=None) as batch_op:
