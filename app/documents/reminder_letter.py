@@ -158,12 +158,44 @@ def body_sections(
     closing = TextBlock(
         "paragraph", "Rất mong nhận được sự quan tâm, phối hợp của các cơ quan, đơn vị."
     )
+    return letter_sections(opening, owed, request, closing)
+
+
+def letter_sections(
+    opening: TextBlock, owed: list[Block], request: TextBlock, closing: TextBlock
+) -> list[Section]:
+    """The four parts of a reminder letter, under the keys the print dialog edits."""
     return [
         Section("opening", "Mở đầu", (opening,)),
         Section("owed", "Những việc còn nợ", tuple(owed)),
         Section("request", "Đề nghị", (request,)),
         Section("closing", "Kết thúc", (closing,)),
     ]
+
+
+def letter_content(
+    kind: DocumentKind,
+    s: Settings,
+    options: DocumentOptions,
+    subject: str,
+    addressed: list[str],
+    sections: list[Section],
+) -> DocumentContent:
+    """A công văn of ours (Mẫu 1.5): our header with its "V/v", Kính gửi, the sections, Nơi nhận
+    (the defaults of ``kind`` unless the user chose them) and the signature."""
+    header = make_header(s, options, letter_symbol(s), letter_subject=subject)
+    recipients = options.recipients
+    if recipients is None:
+        recipients = default_recipients(kind, s)
+    return DocumentContent(
+        kind=kind.value,
+        header=header,
+        title=None,
+        kinh_gui=tuple(addressed),
+        sections=tuple(sections),
+        footer=make_footer(s, options, recipients),
+        page=page_settings(s),
+    )
 
 
 def reminder_content(
@@ -176,19 +208,12 @@ def reminder_content(
     s = load(db)
     data = reminder_data(db, options.directive_id, options.as_of, exclude_name=s.agency_name)
     data = chosen_units(data, options.unit_ids)
-    settings = page_settings(s)
-    header = make_header(s, options, letter_symbol(s), letter_subject=letter_subject(data))
-    recipients = options.recipients
-    if recipients is None:
-        recipients = default_recipients(DocumentKind.REMINDER, s)
-    footer = make_footer(s, options, recipients)
-    content = DocumentContent(
-        kind=DocumentKind.REMINDER.value,
-        header=header,
-        title=None,
-        kinh_gui=tuple(kinh_gui(data)),
-        sections=tuple(body_sections(data, s, options.reply_by)),
-        footer=footer,
-        page=settings,
+    content = letter_content(
+        DocumentKind.REMINDER,
+        s,
+        options,
+        letter_subject(data),
+        kinh_gui(data),
+        body_sections(data, s, options.reply_by),
     )
     return content, data

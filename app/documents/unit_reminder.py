@@ -12,16 +12,12 @@ from app.db import Database
 from app.documents.common import (
     DocumentKind,
     DocumentOptions,
-    default_recipients,
     load,
-    make_footer,
-    make_header,
-    page_settings,
     upward_name,
 )
 from app.documents.content import Block, DocumentContent, Section, TextBlock
 from app.documents.data import directive_reference, overdue_for, period_phrase
-from app.documents.reminder_letter import deadline_clause, letter_symbol
+from app.documents.reminder_letter import deadline_clause, letter_content, letter_sections
 from app.errors import AppError
 from app.services.directives import DirectiveInfo, directives_brief
 from app.services.obligations import list_obligations
@@ -137,12 +133,7 @@ def body_sections(
         f"Trong quá trình thực hiện, nếu có khó khăn, vướng mắc, {unit} kịp thời phản ánh về "
         f"{agency} để được hướng dẫn.",
     )
-    return [
-        Section("opening", "Mở đầu", (opening,)),
-        Section("owed", "Những việc còn nợ", tuple(owed)),
-        Section("request", "Đề nghị", (request,)),
-        Section("closing", "Kết thúc", (closing,)),
-    ]
+    return letter_sections(opening, owed, request, closing)
 
 
 def unit_reminder_content(
@@ -154,19 +145,12 @@ def unit_reminder_content(
     assert options.unit_id is not None
     s = load(db)
     data = unit_reminder_data(db, options.unit_id, options.as_of, own_agency=s.agency_name)
-    settings = page_settings(s)
-    header = make_header(s, options, letter_symbol(s), letter_subject=letter_subject(data))
-    recipients = options.recipients
-    if recipients is None:
-        recipients = default_recipients(DocumentKind.UNIT_REMINDER, s)
-    footer = make_footer(s, options, recipients)
-    content = DocumentContent(
-        kind=DocumentKind.UNIT_REMINDER.value,
-        header=header,
-        title=None,
-        kinh_gui=(data.unit.name,),
-        sections=tuple(body_sections(data, s, options.reply_by)),
-        footer=footer,
-        page=settings,
+    content = letter_content(
+        DocumentKind.UNIT_REMINDER,
+        s,
+        options,
+        letter_subject(data),
+        [data.unit.name],
+        body_sections(data, s, options.reply_by),
     )
     return content, data
