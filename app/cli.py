@@ -23,6 +23,7 @@ from app.status import Status
 
 if TYPE_CHECKING:  # SQLAlchemy is imported when a command opens the database, not for --help
     from app.db import Database
+    from app.documents.common import Signer
 
 
 class _Formatter(argparse.HelpFormatter):
@@ -46,6 +47,19 @@ class _Parser(argparse.ArgumentParser):
             default=argparse.SUPPRESS,
             help="xem hướng dẫn này rồi thoát",
         )
+        self.set_defaults(usage_parser=self)  # the innermost command's parser wins
+
+    def parse_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: None = None
+    ) -> argparse.Namespace:
+        """As argparse's, but an unknown option is reported by the command it was given to
+        (its usage, its ``--help``), not by the program as a whole."""
+        parsed, extra = self.parse_known_args(args, namespace)
+        if extra:
+            getattr(parsed, "usage_parser", self).error(
+                "unrecognized arguments: " + " ".join(extra)
+            )
+        return parsed
 
     def error(self, message: str) -> NoReturn:
         translated = (
@@ -358,11 +372,24 @@ def cmd_receive(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _signer(db: Database, args: argparse.Namespace) -> Signer:
+    """The signer in the settings, each part replaced by its ``--signer-…`` option if given."""
+    from app.documents.common import Signer, load
+
+    kept = Signer.from_settings(load(db))
+    return Signer(
+        authority=kept.authority if args.signer_authority is None else args.signer_authority,
+        head_title=kept.head_title if args.signer_head_title is None else args.signer_head_title,
+        title=kept.title if args.signer_title is None else args.signer_title,
+        name=kept.name if args.signer_name is None else args.signer_name,
+    )
+
+
 def cmd_report(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     """Print a document (synthesis report, reminder letter, unit sheet, a unit's consolidated
     reminder) to a PDF file, or to a Word document when the file name ends in .docx, and keep it
     in the issued documents; ``report list`` lists those."""
-    from app.documents.common import DocumentKind, DocumentOptions, Signer, load
+    from app.documents.common import DocumentKind, DocumentOptions
     from app.documents.generate import format_of, generate
     from app.documents.issued import keep_issued
     from app.documents.text_file import read_text_file
@@ -393,22 +420,8 @@ def cmd_report(db: Database, args: argparse.Namespace, out: TextIO) -> int:
             unit_ids = tuple(dict.fromkeys(find_unit(session, n).id for n in names))
     if kind is DocumentKind.UNIT_REMINDER and args.units is not None:
         return _unit_reminders(db, args, out, unit_ids)
-    if unit_ids is not None and kind is not DocumentKind.REMINDER:
-        raise AppError("--units chỉ dùng cho công văn đôn đốc (reminder, unit-reminder).")
-    if args.reply_by is not None and kind not in (
-        DocumentKind.REMINDER,
-        DocumentKind.UNIT_REMINDER,
-    ):
-        raise AppError("--reply-by chỉ dùng cho công văn đôn đốc.")
     edits = read_text_file(args.text_file) if args.text_file else {}
-    settings = load(db)
-    signer = Signer.from_settings(settings)
-    signer = Signer(
-        authority=signer.authority if args.signer_authority is None else args.signer_authority,
-        head_title=signer.head_title if args.signer_head_title is None else args.signer_head_title,
-        title=signer.title if args.signer_title is None else args.signer_title,
-        name=signer.name if args.signer_name is None else args.signer_name,
-    )
+    signer = _signer(db, args)
     options = DocumentOptions(
         kind=kind,
         as_of=args.as_of,
@@ -442,7 +455,7 @@ def _unit_reminders(
 ) -> int:
     """``report unit-reminder --units "A;B" --out FOLDER``: one letter per unit (``--units "*"``:
     every unit overdue on the day), each kept as issued; a unit owing nothing gets no letter."""
-    from app.documents.common import DocumentKind, DocumentOptions, Signer, load
+    from app.documents.common import DocumentKind, DocumentOptions
     from app.documents.generate import generate
     from app.documents.issued import keep_issued
     from app.documents.text_file import read_text_file
@@ -460,14 +473,7 @@ def _unit_reminders(
     if unit_ids is None:  # "*": every unit overdue on the day
         overdue = list_obligations(db, args.as_of, statuses=[Status.OVERDUE])
         unit_ids = tuple(dict.fromkeys(r.unit_id for r in overdue))
-    settings = load(db)
-    signer = Signer.from_settings(settings)
-    signer = Signer(
-        authority=signer.authority if args.signer_authority is None else args.signer_authority,
-        head_title=signer.head_title if args.signer_head_title is None else args.signer_head_title,
-        title=signer.title if args.signer_title is None else args.signer_title,
-        name=signer.name if args.signer_name is None else args.signer_name,
-    )
+    signer = _signer(db, args)
     edits = read_text_file(args.text_file) if args.text_file else {}
     written = 0
     for unit_id in unit_ids:
@@ -577,6 +583,157 @@ def _with_password(target: Any) -> Any:
 # --- parser -----------------------------------------------------------------------------------
 
 
+def _add_report_parser(sub: Any) -> None:
+    """``report KIND``: each kind of document has its own options and its own ``--help``."""
+    day = argparse.ArgumentParser(add_help=False)
+    day.add_argument(
+        "--as-of",
+        type=_date_arg,
+        default=dt.date.today(),
+        metavar="NGÀY",
+        help="số liệu tính đến ngày (mặc định hôm nay)",
+    )
+    day.add_argument("--today", type=_date_arg, default=dt.date.today(), help=argparse.SUPPRESS)
+    document = argparse.ArgumentParser(add_help=False)
+    document.add_argument(
+        "--out",
+        metavar="TỆP.pdf|TỆP.docx",
+        help="tệp cần ghi (bắt buộc): tên kết thúc .docx thì ghi tệp Word, còn lại ghi PDF; "
+        "hoặc một thư mục (tên tệp PDF đặt theo loại văn bản và ngày)",
+    )
+    document.add_argument(
+        "--number", metavar="SỐ", help="số văn bản (mặc định để trống cho văn thư)"
+    )
+    document.add_argument(
+        "--date",
+        type=_date_arg,
+        metavar="NGÀY",
+        help="ngày ban hành (mặc định để trống cho văn thư)",
+    )
+    document.add_argument(
+        "--signer-authority",
+        choices=["", "KT.", "TM.", "TL.", "TUQ.", "Q."],
+        help="thẩm quyền ký (mặc định theo cài đặt)",
+    )
+    document.add_argument(
+        "--signer-head-title", metavar="CHỨC_VỤ", help="chức vụ người đứng đầu, ví dụ Giám đốc"
+    )
+    document.add_argument(
+        "--signer-title", metavar="CHỨC_VỤ", help="chức vụ người ký, ví dụ Phó Giám đốc"
+    )
+    document.add_argument("--signer-name", metavar="HỌ_TÊN", help="họ tên người ký")
+    document.add_argument(
+        "--recipient",
+        action="append",
+        metavar="NƠI_NHẬN",
+        help="một dòng “Nơi nhận” (có thể lặp; mặc định theo cài đặt)",
+    )
+    document.add_argument(
+        "--text-file",
+        metavar="TỆP.toml",
+        help="nội dung sửa (TOML): mỗi phần [opening], [closing], [title]… có "
+        'text = """…""", mỗi dòng một đoạn',
+    )
+    document.add_argument(
+        "--no-record",
+        dest="record",
+        action="store_false",
+        help="không lưu vào danh sách văn bản đã phát hành (bản nháp)",
+    )
+    reply_by = argparse.ArgumentParser(add_help=False)
+    reply_by.add_argument(
+        "--reply-by",
+        type=_date_arg,
+        metavar="NGÀY",
+        help="hạn gửi mới ghi trong công văn (“… gửi về Sở Nội vụ trước ngày …”)",
+    )
+
+    def directive(*, required: bool) -> argparse.ArgumentParser:
+        what = argparse.ArgumentParser(add_help=False)
+        what.add_argument(
+            "--directive",
+            metavar="SỐ_KÝ_HIỆU",
+            help="văn bản chỉ đạo, ví dụ 2116/UBND-NC"
+            + (" (bắt buộc)" if required else " (chỉ những văn bản thuộc văn bản này)"),
+        )
+        return what
+
+    def units(help: str) -> argparse.ArgumentParser:
+        what = argparse.ArgumentParser(add_help=False)
+        what.add_argument("--units", metavar="TÊN;TÊN", help=help)
+        return what
+
+    def unit(help: str) -> argparse.ArgumentParser:
+        what = argparse.ArgumentParser(add_help=False)
+        what.add_argument("--unit", metavar="TÊN", help=help)
+        return what
+
+    report = sub.add_parser(
+        "report",
+        help="in văn bản ra tệp PDF hoặc Word (.docx): báo cáo tổng hợp, công văn đôn đốc, "
+        "phiếu theo dõi đơn vị; report list: văn bản đã phát hành",
+        epilog="Mỗi loại có tham số riêng: sotheodoi report summary --help. Ví dụ: "
+        "sotheodoi report summary --directive 2116/UBND-NC --out bao-cao.pdf",
+    )
+    kinds = report.add_subparsers(dest="kind", metavar="LOẠI", required=True)
+    example = "Ví dụ: sotheodoi report {kind} {what} --as-of 02/05/2018 --out {file}"
+
+    p = kinds.add_parser(
+        "summary",
+        parents=[directive(required=True), day, document],
+        help="báo cáo tổng hợp tình hình thực hiện một văn bản chỉ đạo",
+        epilog=example.format(kind="summary", what="--directive 2116/UBND-NC", file="bao-cao.pdf"),
+    )
+    p.set_defaults(unit=None, units=None, reply_by=None)
+
+    p = kinds.add_parser(
+        "reminder",
+        parents=[
+            directive(required=True),
+            units("chỉ gửi các đơn vị này (cách nhau bởi “;”; mặc định mọi đơn vị quá hạn)"),
+            day,
+            reply_by,
+            document,
+        ],
+        help="công văn đôn đốc các đơn vị quá hạn của một văn bản chỉ đạo",
+        epilog=example.format(
+            kind="reminder", what="--directive 2116/UBND-NC", file="don-doc.docx"
+        ),
+    )
+    p.set_defaults(unit=None)
+
+    p = kinds.add_parser(
+        "unit-sheet",
+        parents=[unit("đơn vị (bắt buộc)"), day, document],
+        help="phiếu theo dõi một đơn vị",
+        epilog=example.format(kind="unit-sheet", what='--unit "Sơn Tịnh"', file="phieu.pdf"),
+    )
+    p.set_defaults(directive=None, units=None, reply_by=None)
+
+    p = kinds.add_parser(
+        "unit-reminder",
+        parents=[
+            unit("đơn vị (bắt buộc, trừ khi dùng --units)"),
+            units("mỗi đơn vị một công văn, --out là thư mục (“*”: mọi đơn vị quá hạn)"),
+            day,
+            reply_by,
+            document,
+        ],
+        help="công văn đôn đốc một đơn vị mọi việc còn quá hạn (mọi văn bản chỉ đạo)",
+        epilog=example.format(kind="unit-reminder", what='--unit "Sơn Tịnh"', file="don-doc.pdf")
+        + '; mỗi đơn vị một công văn: --units "*" --out THƯ_MỤC',
+    )
+    p.set_defaults(directive=None)
+
+    p = kinds.add_parser(
+        "list",
+        parents=[directive(required=False), unit("chỉ những văn bản gửi đơn vị này")],
+        help="danh sách văn bản đã phát hành",
+    )
+    p.add_argument("--json", action="store_true", help="in dạng JSON")
+    report.set_defaults(handler=cmd_report)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="sotheodoi",
@@ -684,93 +841,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--today", type=_date_arg, default=dt.date.today(), help=argparse.SUPPRESS)
     p.set_defaults(handler=cmd_receive)
 
-    p = sub.add_parser(
-        "report",
-        help="in văn bản ra tệp PDF hoặc Word (.docx): báo cáo tổng "
-        "hợp, công văn đôn đốc, phiếu theo dõi đơn vị; report "
-        "list: văn bản đã phát hành",
-        epilog="summary và reminder cần --directive; unit-sheet và unit-reminder "
-        "cần --unit. Ví dụ: sotheodoi report summary --directive "
-        "2116/UBND-NC --out bao-cao.pdf",
-    )
-    p.add_argument(
-        "kind",
-        choices=["summary", "reminder", "unit-sheet", "unit-reminder", "list"],
-        help="summary: báo cáo tổng hợp; reminder: công văn đôn đốc; unit-sheet: "
-        "phiếu theo dõi một đơn vị; unit-reminder: công văn đôn đốc một đơn vị "
-        "mọi việc còn quá hạn; list: danh sách văn bản đã phát hành",
-    )
-    p.add_argument(
-        "--directive",
-        metavar="SỐ_KÝ_HIỆU",
-        help="văn bản chỉ đạo, ví dụ 2116/UBND-NC (bắt buộc với summary, reminder)",
-    )
-    p.add_argument("--unit", metavar="TÊN", help="đơn vị (bắt buộc với unit-sheet, unit-reminder)")
-    p.add_argument(
-        "--as-of",
-        type=_date_arg,
-        default=dt.date.today(),
-        metavar="NGÀY",
-        help="số liệu tính đến ngày (mặc định hôm nay)",
-    )
-    p.add_argument(
-        "--out",
-        metavar="TỆP.pdf|TỆP.docx",
-        help="tệp cần ghi (bắt buộc, trừ list): tên kết thúc .docx thì ghi tệp Word, "
-        "còn lại ghi PDF; hoặc một thư mục (tên tệp PDF đặt theo loại văn bản "
-        "và ngày)",
-    )
-    p.add_argument("--number", metavar="SỐ", help="số văn bản (mặc định để trống cho văn thư)")
-    p.add_argument(
-        "--date",
-        type=_date_arg,
-        metavar="NGÀY",
-        help="ngày ban hành (mặc định để trống cho văn thư)",
-    )
-    p.add_argument(
-        "--signer-authority",
-        choices=["", "KT.", "TM.", "TL.", "TUQ.", "Q."],
-        help="thẩm quyền ký (mặc định theo cài đặt)",
-    )
-    p.add_argument(
-        "--signer-head-title", metavar="CHỨC_VỤ", help="chức vụ người đứng đầu, ví dụ Giám đốc"
-    )
-    p.add_argument("--signer-title", metavar="CHỨC_VỤ", help="chức vụ người ký, ví dụ Phó Giám đốc")
-    p.add_argument("--signer-name", metavar="HỌ_TÊN", help="họ tên người ký")
-    p.add_argument(
-        "--recipient",
-        action="append",
-        metavar="NƠI_NHẬN",
-        help="một dòng “Nơi nhận” (có thể lặp; mặc định theo cài đặt)",
-    )
-    p.add_argument(
-        "--text-file",
-        metavar="TỆP.toml",
-        help="nội dung sửa (TOML): mỗi phần [opening], [closing], [title]… có "
-        'text = """…""", mỗi dòng một đoạn',
-    )
-    p.add_argument(
-        "--units",
-        metavar="TÊN;TÊN",
-        help="reminder: chỉ gửi các đơn vị này (cách nhau bởi “;”; mặc định mọi đơn "
-        "vị quá hạn); unit-reminder: mỗi đơn vị một công văn, --out là thư mục "
-        "(“*”: mọi đơn vị quá hạn)",
-    )
-    p.add_argument(
-        "--reply-by",
-        type=_date_arg,
-        metavar="NGÀY",
-        help="công văn đôn đốc: hạn gửi mới (“… gửi về Sở Nội vụ trước ngày …”)",
-    )
-    p.add_argument(
-        "--no-record",
-        dest="record",
-        action="store_false",
-        help="không lưu vào danh sách văn bản đã phát hành (bản nháp)",
-    )
-    p.add_argument("--json", action="store_true", help="list: in dạng JSON")
-    p.add_argument("--today", type=_date_arg, default=dt.date.today(), help=argparse.SUPPRESS)
-    p.set_defaults(handler=cmd_report)
+    _add_report_parser(sub)
     p = sub.add_parser(
         "migrate-data",
         help="chuyển toàn bộ dữ liệu sang cơ sở dữ liệu khác (tệp → máy chủ "

@@ -419,10 +419,13 @@ def test_help_and_argument_errors_print_once() -> None:
     assert wrong.returncode == 2 and wrong.stderr.count("Lỗi") == 1
     assert wrong.stderr.count("Cách dùng") == 1 and wrong.stdout == ""
     report = _process("report", "summary", "--help")
-    assert report.returncode == 0 and report.stdout.count("Cách dùng: sotheodoi report") == 1
     assert (
-        "--signer-name" in report.stdout and "summary và reminder cần --directive" in report.stdout
+        report.returncode == 0 and report.stdout.count("Cách dùng: sotheodoi report summary") == 1
     )
+    assert "--signer-name" in report.stdout and "2116/UBND-NC (bắt buộc)" in report.stdout
+    assert "--units" not in report.stdout and "--reply-by" not in report.stdout  # its own options
+    reminder = _process("report", "reminder", "--help")
+    assert "--units" in reminder.stdout and "--reply-by" in reminder.stdout
     assert _process("--version").stdout.count("Sổ theo dõi") == 1
 
 
