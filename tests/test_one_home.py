@@ -1,6 +1,6 @@
 """Rules with one home stay there (docs/domain.md): no second date formatter, thousands
-formatter, unit-kind order, count by status or warning statuses in app/ or ui/. Read as text,
-like tests/test_boundaries.py."""
+formatter, unit-kind order, count by status, warning statuses, completeness grid or Excel
+warnings list in app/ or ui/. Read as text, like tests/test_boundaries.py."""
 
 from __future__ import annotations
 
@@ -36,6 +36,16 @@ RULES = (
         re.compile(r"WARNING_STATUSES\s*="),
         {"app/status.py"},
     ),
+    (
+        "a grid of units by task and period: use app.services.dashboard.completeness_grid",
+        re.compile(r"[\[(]\(\w+\.unit_id, \w+\)"),
+        {"app/services/dashboard.py"},
+    ),
+    (
+        "the warnings list in Excel: use app.exchange.xlsx_export.warning_list_table",
+        re.compile(r"Còn lại \(ngày\)"),
+        {"app/exchange/xlsx_columns.py", "app/exchange/xlsx_export.py"},
+    ),
 )
 
 
@@ -63,6 +73,8 @@ def test_the_check_sees_a_copy() -> None:
         "rank = {k: i for i, k in enumerate(UnitKind)}",
         "class WarningTotals:",
         "WARNING_STATUSES = (Status.OVERDUE,)",
+        "cells[(o.unit_id, key)] = o",
+        'headers += ["Quá hạn (ngày)", "Còn lại (ngày)"]',
     )
     for line, (_what, pattern, _homes) in zip(lines, RULES, strict=True):
         assert pattern.search(line), line

@@ -16,6 +16,7 @@ from app.db import Database
 from app.errors import AppError
 from app.models import TaskKind, UnitKind
 from app.ordering import row_unit_key
+from app.services.dashboard import completeness_grid
 from app.services.directives import DirectiveInfo, get_directive
 from app.services.obligations import ObligationRow, list_obligations
 from app.services.submissions import SubmissionInfo, first_seen, submissions_seen
@@ -397,23 +398,22 @@ def summary_data(
         shown = t.current or t.upcoming
         if shown is not None:
             columns.append(shown)
-    index = {(c.task_id, c.period_key): i for i, c in enumerate(columns)}
-    units: dict[int, tuple[ObligationRow, list[AppendixCell | None]]] = {}
-    in_grid = [r for r in rows if (r.task_id, r.period_key) in index]
-    numbers = _first_numbers(db, [r for r in in_grid if r.status.done], as_of)
-    for r in _unit_order(in_grid):
-        entry = units.setdefault(r.unit_id, (r, [None] * len(columns)))
-        entry[1][index[(r.task_id, r.period_key)]] = AppendixCell(
-            status=r.status, number_symbol=numbers.get(r.id, ""), received=r.first_received
-        )
+    grid = completeness_grid(rows, columns=[(c.task_id, c.period_key) for c in columns])
+    done = [c for line in grid.cells for c in line if c is not None and c.status.done]
+    numbers = _first_numbers(db, done, as_of)
     appendix = tuple(
         AppendixRow(
-            unit_id=uid,
-            unit_name=first.unit_name,
-            unit_kind=first.unit_kind,
-            cells=tuple(c or AppendixCell(None) for c in cells),
+            unit_id=unit.unit_id,
+            unit_name=unit.name,
+            unit_kind=unit.kind,
+            cells=tuple(
+                AppendixCell(c.status, numbers.get(c.id, ""), c.first_received)
+                if c
+                else AppendixCell(None)
+                for c in line
+            ),
         )
-        for uid, (first, cells) in units.items()
+        for unit, line in zip(grid.units, grid.cells, strict=True)
     )
     overdue = tuple(
         OverdueEntry(

@@ -111,3 +111,17 @@ SUBMISSION_EXPORT_HEADERS: tuple[str, ...] = (
     ),
     "Trạng thái",
 )
+# The warnings list ("Cảnh báo hạn"), in the window's export and the command line's alike;
+# "Hạn theo văn bản" only when a due date of the list was shifted off a day off.
+WARNING_EXPORT_HEADERS: tuple[str, ...] = (
+    "STT",
+    _SUBMISSION_HEADERS["unit"],
+    "Loại đơn vị",
+    *(_SUBMISSION_HEADERS[k] for k in ("directive", "task", "period")),
+    "Hạn",
+    "Hạn theo văn bản",
+    "Quá hạn (ngày)",
+    "Còn lại (ngày)",
+    "Trạng thái",
+    "Đã đôn đốc",
+)

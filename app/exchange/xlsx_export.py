@@ -7,15 +7,19 @@ the command line (``export TABLE --out FILE.xlsx``). The writer is
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from app.dates import as_of_caption, fmt
+from app.dates import as_of_caption
 from app.db import Database
 from app.errors import NotFound, ValidationError
-from app.exchange.xlsx_columns import SUBMISSION_EXPORT_HEADERS, UNIT_EXPORT_HEADERS
+from app.exchange.xlsx_columns import (
+    SUBMISSION_EXPORT_HEADERS,
+    UNIT_EXPORT_HEADERS,
+    WARNING_EXPORT_HEADERS,
+)
 from app.exchange.xlsx_writer import (
     DATE_FORMAT,
     HEADER_ROW,
@@ -28,8 +32,14 @@ from app.exchange.xlsx_writer import (
     fill_workbook,
     write_table,
 )
-from app.ordering import row_unit_key
-from app.services.dashboard import sort_by_urgency
+from app.services.dashboard import (
+    MATRIX_TOTALS,
+    CompletenessMatrix,
+    completeness_grid,
+    matrix_cell_text,
+    matrix_summary_rows,
+    sort_by_urgency,
+)
 from app.services.obligations import ObligationRow, list_obligations
 from app.services.submissions import SubmissionInfo, submissions_seen
 from app.status import Status
@@ -289,109 +299,107 @@ def reports_table(db: Database, f: ExportFilters) -> Table:
     return _submission_table(db, f, periodic=True)
 
 
-def warnings_table(db: Database, f: ExportFilters) -> Table:
-    statuses = f.statuses or (Status.OVERDUE.value, Status.DUE_SOON.value)
-    rows_in = filtered_obligations(db, ExportFilters(**{**f.__dict__, "statuses": tuple(statuses)}))
-    rows_in = sort_by_urgency(rows_in)  # the order of the "Cảnh báo hạn" tab
+def warning_list_table(
+    db: Database, rows: Sequence[ObligationRow], day: dt.date, subtitle: str
+) -> Table:
+    """The "Cảnh báo hạn" list as Excel, for the window's export and the command line's alike:
+    ``rows`` in the order given, the due date as a date, days overdue and days left as numbers
+    Excel can add up, the status in its colour, and the reminders sent ("đã đôn đốc lần N,
+    ngày …" as of ``day``)."""
+    from app.services.issued_documents import reminder_notes
+
+    reminded = reminder_notes(db, day)
     # "Hạn theo văn bản" only when a due date was shifted off a day off (docs/domain.md)
-    shifted = any(r.nominal_due is not None for r in rows_in)
-    columns = (
-        Column("STT"),
-        Column("Đơn vị"),
-        Column("Loại đơn vị"),
-        Column("Văn bản chỉ đạo"),
-        Column("Nhiệm vụ"),
-        Column("Kỳ báo cáo"),
-        Column("Hạn"),
-        *((Column("Hạn theo văn bản"),) if shifted else ()),
-        Column("Quá hạn (ngày)"),
-        Column("Trạng thái"),
+    shifted = any(r.nominal_due is not None for r in rows)
+    headers = [h for h in WARNING_EXPORT_HEADERS if shifted or h != "Hạn theo văn bản"]
+    status, overdue, left = (
+        headers.index(h) for h in ("Trạng thái", "Quá hạn (ngày)", "Còn lại (ngày)")
     )
-    rows: list[tuple[CellValue, ...]] = []
+    values: list[tuple[CellValue, ...]] = []
     fills: list[str | tuple[str | None, ...] | None] = []
-    for i, r in enumerate(rows_in, start=1):
-        late: CellValue = r.days_past_due if r.days_past_due > 0 else None
-        nominal: tuple[CellValue, ...] = (r.nominal_due,) if shifted else ()
-        rows.append(
+    for i, r in enumerate(rows, start=1):
+        late = r.status is Status.OVERDUE
+        waiting = r.status in (Status.DUE_SOON, Status.NOT_DUE)
+        values.append(
             (
                 i,
                 r.unit_name,
                 r.unit_kind.label,
                 r.directive_symbol,
                 r.task_title,
-                r.period_label,
+                r.period_label or "Một lần",
                 r.due_date,
-                *nominal,
-                late,
+                *((r.nominal_due,) if shifted else ()),
+                r.days_past_due if late else None,
+                -r.days_past_due if waiting else None,
                 r.status.label,
+                reminded.get((r.unit_id, r.directive_id), ""),
             )
         )
-        fills.append((None,) * (len(columns) - 1) + (r.status.colour,))
+        colours: list[str | None] = [None] * len(headers)
+        colours[status] = r.status.colour
+        if late or waiting:
+            colours[overdue if late else left] = r.status.colour
+        fills.append(tuple(colours))
     return Table(
         TABLE_TITLES["warnings"],
-        columns,
-        rows,
+        tuple(Column(h) for h in headers),
+        values,
         fills,
-        subtitle=f.describe(),
+        subtitle=subtitle,
         sheet_name="Cảnh báo hạn",
     )
 
 
-def status_table(db: Database, f: ExportFilters) -> Table:
-    """The completeness matrix: one row per unit, one column per task and period."""
-    obligations = filtered_obligations(db, f)
-    column_keys: list[tuple[int, str]] = []
-    column_labels: dict[tuple[int, str], str] = {}
-    units: dict[int, ObligationRow] = {}
-    cells: dict[tuple[int, tuple[int, str]], ObligationRow] = {}
-    for o in sorted(obligations, key=lambda o: (o.directive_id, o.due_date, o.task_id)):
-        key = (o.task_id, o.period_key)
-        if key not in column_labels:
-            column_keys.append(key)
-            label = o.task_title if not o.period_label else f"{o.task_title} — {o.period_label}"
-            column_labels[key] = label
-        units.setdefault(o.unit_id, o)
-        cells[(o.unit_id, key)] = o
-    ordered = sorted(units.values(), key=row_unit_key)
+def warnings_table(db: Database, f: ExportFilters) -> Table:
+    statuses = f.statuses or (Status.OVERDUE.value, Status.DUE_SOON.value)
+    rows = filtered_obligations(db, ExportFilters(**{**f.__dict__, "statuses": tuple(statuses)}))
+    # the order of the "Cảnh báo hạn" tab
+    return warning_list_table(db, sort_by_urgency(rows), f.as_of, f.describe())
+
+
+def matrix_table(matrix: CompletenessMatrix, subtitle: str) -> Table:
+    """The completeness matrix as Excel, for the overview's export and the command line's
+    alike: one row per unit, one column per task and period (the cell as the window writes it,
+    in its colour), the unit's totals, then the totals of each column."""
     columns = (
         Column("STT"),
         Column("Đơn vị"),
         Column("Loại đơn vị"),
-        *(Column(column_labels[k], width=22, wrap=True) for k in column_keys),
-        Column("Đã hoàn thành"),
+        *(Column(h, width=22, wrap=True) for h in matrix.headers),
+        *(Column(name) for name, _ in MATRIX_TOTALS),
     )
     rows: list[tuple[CellValue, ...]] = []
     fills: list[str | tuple[str | None, ...] | None] = []
-    for i, u in enumerate(ordered, start=1):
-        values: list[CellValue] = [i, u.unit_name, u.unit_kind.label]
-        colours: list[str | None] = [None, None, None]
-        done = due = 0
-        for key in column_keys:
-            cell = cells.get((u.unit_id, key))
-            if cell is None:
-                values.append("")
-                colours.append(None)
-                continue
-            text = cell.status.label
-            if cell.first_received is not None:
-                text += f" ({fmt(cell.first_received)})"
-            values.append(text)
-            colours.append(cell.status.colour)
-            if cell.status is not Status.EXEMPT:
-                due += 1
-                done += cell.status.done
-        values.append(f"{done}/{due}")
-        colours.append(None)
-        rows.append(tuple(values))
-        fills.append(tuple(colours))
+    for i, (unit, line, counts) in enumerate(
+        zip(matrix.units, matrix.cells, matrix.row_totals, strict=True), start=1
+    ):
+        rows.append(
+            (
+                i,
+                unit.name,
+                unit.kind.label,
+                *(matrix_cell_text(c) if c else "—" for c in line),
+                *(f(counts) for _, f in MATRIX_TOTALS),
+            )
+        )
+        fills.append((None, None, None, *(c.status.colour if c else None for c in line)))
+    for label, values in matrix_summary_rows(matrix):
+        rows.append((None, label, None, *values))
+        fills.append(None)
     return Table(
         TABLE_TITLES["status"],
         columns,
         rows,
         fills,
-        subtitle=f.describe(),
+        subtitle=subtitle,
         sheet_name="Mức độ hoàn thành",
     )
+
+
+def status_table(db: Database, f: ExportFilters) -> Table:
+    """The completeness matrix of the obligations the filters keep."""
+    return matrix_table(completeness_grid(filtered_obligations(db, f)), f.describe())
 
 
 BUILDERS: dict[str, Callable[[Database, ExportFilters], Table]] = {

@@ -15,7 +15,7 @@ Everything takes the day as an argument and is computed in SQL with the status r
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -24,10 +24,12 @@ from app.dates import fmt
 from app.db import Database
 from app.errors import NotFound
 from app.models import Directive, Obligation, Task, TaskKind, Unit, UnitKind
-from app.ordering import kind_rank, row_unit_key, unit_key
+from app.ordering import kind_rank, row_unit_key
+from app.schedule import ONE_OFF_KEY
 from app.services.obligations import (
     ObligationRow,
     due_on,
+    list_obligations,
     query_obligations,
     status_expression,
     unit_exists_on,
@@ -35,8 +37,6 @@ from app.services.obligations import (
 from app.settings import load_settings, save_settings
 from app.status import URGENCY, WARNING_STATUSES, Status, StatusCounts
 from app.text import sort_key
-
-_STATUS_BY_VALUE = {s.value: s for s in Status}  # faster than Status(value) in large loops
 
 # Short labels for cells of the matrix and chart legends (the full ones are Status.label).
 SHORT_LABELS: dict[Status, str] = {
@@ -248,51 +248,134 @@ def overview(
 
 
 @dataclass(frozen=True)
-class MatrixCell:
-    obligation_id: int
-    status: Status
-    due_date: dt.date
-    first_received: dt.date | None
-    days_past_due: int
-    exempt_reason: str
-    nominal_due: dt.date | None = None  # the letter's date when the due date was shifted
+class MatrixColumn:
+    """One column of the matrix: a period of a task (the one period of a one-off task)."""
 
-    @property
-    def label(self) -> str:
-        return SHORT_LABELS[self.status]
-
-
-@dataclass(frozen=True)
-class MatrixPeriod:
+    task_id: int
+    task_title: str
     key: str
     label: str
     due_date: dt.date
+
+    def header(self, with_task: bool) -> str:
+        """ "6 tháng đầu năm 2018\n(hạn 20/06/2018)", with the task's title first when the
+        matrix has more than one task; "Hạn 30/04/2018" for a one-off task."""
+        text = f"{self.task_title} — {self.label}" if with_task else self.label
+        return text if self.key == ONE_OFF_KEY else f"{text}\n(hạn {fmt(self.due_date)})"
 
 
 @dataclass(frozen=True)
 class MatrixUnit:
     unit_id: int
     name: str
-    short_name: str
     kind: UnitKind
 
 
 @dataclass(frozen=True)
 class CompletenessMatrix:
-    """Units × periods of one task. ``cells[i][j]`` is None where the unit has no obligation
-    for that period (not bound at all)."""
+    """Units × (task, period). ``cells[i][j]`` is the obligation of unit i in column j, None
+    where the unit has no obligation there (not bound at all)."""
 
-    day: dt.date
-    task_id: int
-    task_title: str
-    task_kind: TaskKind
-    directive_symbol: str
     units: tuple[MatrixUnit, ...]
-    periods: tuple[MatrixPeriod, ...]
-    cells: tuple[tuple[MatrixCell | None, ...], ...]
+    columns: tuple[MatrixColumn, ...]
+    cells: tuple[tuple[ObligationRow | None, ...], ...]
     row_totals: tuple[StatusCounts, ...]
     column_totals: tuple[StatusCounts, ...]
     total: StatusCounts = field(default_factory=StatusCounts)
+
+    @property
+    def task_ids(self) -> tuple[int, ...]:
+        return tuple(dict.fromkeys(c.task_id for c in self.columns))
+
+    @property
+    def headers(self) -> tuple[str, ...]:
+        with_task = len(self.task_ids) > 1
+        return tuple(c.header(with_task) for c in self.columns)
+
+
+# The totals at the right of each unit (and of the whole matrix), and the rows under the units
+# (per column): the same in the window and in Excel.
+MATRIX_TOTALS: tuple[tuple[str, Callable[[StatusCounts], int | str]], ...] = (
+    ("Phải nộp", lambda c: c.expected),
+    ("Đã nộp", lambda c: c.received),
+    ("Đúng hạn", lambda c: c.on_time),
+    ("Nộp muộn", lambda c: c.late),
+    ("Quá hạn", lambda c: c.missing),
+    ("Tỷ lệ nộp", lambda c: rate_text(c.received_rate)),
+    ("Tỷ lệ đúng hạn", lambda c: rate_text(c.on_time_rate)),
+)
+MATRIX_SUMMARY: tuple[tuple[str, Callable[[StatusCounts], str]], ...] = (
+    ("Đã nộp / phải nộp", lambda c: f"{c.received}/{c.expected}"),
+    ("Tỷ lệ nộp", lambda c: rate_text(c.received_rate)),
+    ("Tỷ lệ đúng hạn", lambda c: rate_text(c.on_time_rate)),
+)
+
+
+def matrix_cell_text(cell: ObligationRow) -> str:
+    """ "Đúng hạn · 28/04", "Quá hạn 12 ngày", "Sắp đến hạn (còn 3 ngày)", "Chưa đến hạn"."""
+    label = SHORT_LABELS[cell.status]
+    if cell.status.done:
+        return label + (f" · {cell.first_received:%d/%m}" if cell.first_received else "")
+    if cell.status is Status.OVERDUE:
+        return f"{label} {cell.days_past_due} ngày"
+    if cell.status is Status.DUE_SOON:
+        return f"{label} (còn {-cell.days_past_due} ngày)"
+    return label
+
+
+def matrix_summary_rows(matrix: CompletenessMatrix) -> list[tuple[str, tuple[int | str, ...]]]:
+    """The rows under the units: a label, one value per column, then the totals columns (the
+    whole matrix's on the first row; on a rate row only its own rate)."""
+    out: list[tuple[str, tuple[int | str, ...]]] = []
+    for n, (label, value) in enumerate(MATRIX_SUMMARY):
+        totals = (f(matrix.total) if n == 0 or name == label else "" for name, f in MATRIX_TOTALS)
+        out.append((label, (*(value(c) for c in matrix.column_totals), *totals)))
+    return out
+
+
+def completeness_grid(
+    rows: Iterable[ObligationRow],
+    *,
+    columns: Sequence[tuple[int, str]] | None = None,
+) -> CompletenessMatrix:
+    """The one grid of units × (task, period) of obligation rows (the overview's matrix, its
+    Excel export and the command line's, the summary report's appendix): units in the unit
+    order, columns by directive, task and due date — or in the order of ``columns`` ((task id,
+    period key); rows of other columns left out)."""
+    found: dict[tuple[int, str], MatrixColumn] = {}
+    units: dict[int, ObligationRow] = {}
+    by_cell: dict[tuple[int, tuple[int, str]], ObligationRow] = {}
+    order: dict[tuple[int, str], tuple[int, int, dt.date, str]] = {}
+    wanted = None if columns is None else set(columns)
+    for r in rows:
+        key = (r.task_id, r.period_key)
+        if wanted is not None and key not in wanted:
+            continue
+        if key not in found:
+            label = r.period_label or f"Hạn {fmt(r.due_date)}"
+            found[key] = MatrixColumn(r.task_id, r.task_title, r.period_key, label, r.due_date)
+            order[key] = (r.directive_id, r.task_id, r.due_date, r.period_key)
+        units.setdefault(r.unit_id, r)
+        by_cell[(r.unit_id, key)] = r
+    keys = (
+        [k for k in columns if k in found]
+        if columns is not None
+        else sorted(found, key=lambda k: order[k])
+    )
+    unit_rows = sorted(units.values(), key=row_unit_key)
+    cells = tuple(tuple(by_cell.get((u.unit_id, k)) for k in keys) for u in unit_rows)
+    row_totals = tuple(StatusCounts.from_statuses(c.status for c in line if c) for line in cells)
+    column_totals = tuple(
+        StatusCounts.from_statuses(c.status for c in col if c) for col in zip(*cells, strict=True)
+    )
+    return CompletenessMatrix(
+        units=tuple(MatrixUnit(u.unit_id, u.unit_name, u.unit_kind) for u in unit_rows),
+        columns=tuple(found[k] for k in keys),
+        cells=cells,
+        row_totals=row_totals,
+        column_totals=column_totals,
+        total=sum(column_totals, StatusCounts()),
+    )
 
 
 def completeness_matrix(
@@ -304,102 +387,8 @@ def completeness_matrix(
     window_days: int | None = None,
 ) -> CompletenessMatrix:
     """The matrix of one task on ``day``: a one-off task has a single column."""
-    with db.read() as session:
-        task = session.get(Task, task_id)
-        if task is None:
-            raise NotFound.for_("nhiệm vụ", task_id)
-        title, kind = task.title, TaskKind(task.kind)
-        symbol = task.directive.number_symbol
-        if window_days is None:
-            window_days = load_settings(session).warning_days
-        # Only the columns the matrix needs: one lean query, no per-row sub-queries.
-        stmt = (
-            select(
-                Obligation.id,
-                Obligation.unit_id,
-                Unit.name,
-                Unit.short_name,
-                Unit.kind,
-                Unit.sort_order,
-                Obligation.period_key,
-                Obligation.period_label,
-                due_on(day),
-                Obligation.first_received,
-                status_expression(day, window_days),
-                Obligation.exempt_reason,
-                Obligation.waived,
-                Obligation.nominal_due_date,
-            )
-            .join(Unit, Unit.id == Obligation.unit_id)
-            .where(Obligation.task_id == task_id, unit_exists_on(day))
-        )
-        if unit_kind is not None:
-            stmt = stmt.where(Unit.kind == UnitKind(unit_kind).value)
-        rows = session.execute(stmt).all()
-    periods: dict[str, MatrixPeriod] = {}
-    units: dict[int, MatrixUnit] = {}
-    sort_keys: dict[int, tuple[object, ...]] = {}
-    by_cell: dict[tuple[int, str], MatrixCell] = {}
-    for (
-        oid,
-        uid,
-        uname,
-        ushort,
-        ukind,
-        usort,
-        pkey,
-        plabel,
-        due,
-        first,
-        status,
-        reason,
-        waived,
-        nominal,
-    ) in rows:
-        if pkey not in periods:
-            periods[pkey] = MatrixPeriod(pkey, plabel or f"Hạn {fmt(due)}", due)
-        if uid not in units:
-            unit_kind_ = UnitKind(ukind)
-            units[uid] = MatrixUnit(uid, uname, ushort, unit_kind_)
-            sort_keys[uid] = unit_key(unit_kind_, usort, uname, uid)
-        by_cell[(uid, pkey)] = MatrixCell(
-            oid,
-            _STATUS_BY_VALUE[status],
-            due,
-            first if first is not None and first <= day else None,
-            (day - due).days,
-            reason or ("Được miễn" if waived else ""),
-            nominal if nominal is not None and nominal != due else None,
-        )
-    period_list = sorted(periods.values(), key=lambda p: (p.due_date, p.key))
-    ordered = sorted(units.items(), key=lambda kv: sort_keys[kv[0]])
-    unit_list = [u for _, u in ordered]
-    cells: list[tuple[MatrixCell | None, ...]] = []
-    row_totals: list[StatusCounts] = []
-    column_statuses: list[list[Status]] = [[] for _ in period_list]
-    for u in unit_list:
-        line: list[MatrixCell | None] = []
-        for j, p in enumerate(period_list):
-            cell = by_cell.get((u.unit_id, p.key))
-            line.append(cell)
-            if cell is not None:
-                column_statuses[j].append(cell.status)
-        cells.append(tuple(line))
-        row_totals.append(StatusCounts.from_statuses(c.status for c in line if c is not None))
-    column_totals = tuple(StatusCounts.from_statuses(s) for s in column_statuses)
-    return CompletenessMatrix(
-        day=day,
-        task_id=task_id,
-        task_title=title,
-        task_kind=kind,
-        directive_symbol=symbol,
-        units=tuple(unit_list),
-        periods=tuple(period_list),
-        cells=tuple(cells),
-        row_totals=tuple(row_totals),
-        column_totals=column_totals,
-        total=sum(column_totals, StatusCounts()),
-    )
+    rows = list_obligations(db, day, task_id=task_id, unit_kind=unit_kind, window_days=window_days)
+    return completeness_grid(rows)
 
 
 # --- what became overdue since a day ---------------------------------------------------------

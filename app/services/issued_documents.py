@@ -361,3 +361,9 @@ def last_reminders(
 def reminder_note(r: ReminderSent) -> str:
     """ "đã đôn đốc lần 2, ngày 15/05/2018"."""
     return f"đã đôn đốc lần {r.number}, ngày {fmt(r.day)}"
+
+
+def reminder_notes(db: Database, until: dt.date) -> dict[tuple[int, int | None], str]:
+    """ "đã đôn đốc lần N, ngày …" per (unit, directive) as of ``until``: the "Đã đôn đốc"
+    column of the warnings, in the window and in Excel."""
+    return {key: reminder_note(sent) for key, sent in last_reminders(db, until=until).items()}

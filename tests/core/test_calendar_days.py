@@ -184,10 +184,7 @@ def test_replay_of_a_day_before_a_change_of_the_table(sample_db: Database) -> No
     def cell(day: D):  # type: ignore[no-untyped-def]
         matrix = dashboard.completeness_matrix(sample_db, half.id, day)
         return next(
-            c
-            for line in matrix.cells
-            for c in line
-            if c is not None and c.obligation_id == late_one.id
+            c for line in matrix.cells for c in line if c is not None and c.id == late_one.id
         )
 
     assert (cell(D(2018, 6, 24)).due_date, cell(D(2018, 6, 24)).nominal_due) == (

@@ -189,7 +189,7 @@ def test_matrix(scenario: Scenario) -> None:
         "UBND huyện Cao",
         "UBND huyện Đông",
     ]
-    assert len(m.periods) == 12 and m.periods[0].key == "2018-M01"
+    assert len(m.columns) == 12 and m.columns[0].key == "2018-M01"
     assert [c.status if c else None for c in (row[0] for row in m.cells)] == [
         Status.DONE_ON_TIME,
         Status.EXEMPT,
@@ -207,7 +207,7 @@ def test_matrix(scenario: Scenario) -> None:
 
 def test_matrix_of_a_one_off_task_has_one_column(scenario: Scenario) -> None:
     m = dashboard.completeness_matrix(scenario.db, scenario.once, DAY, window_days=7)
-    assert len(m.periods) == 1 and m.periods[0].label == "Hạn 31/03/2018"
+    assert len(m.columns) == 1 and m.columns[0].label == "Hạn 31/03/2018"
     assert [u.name for u in m.units] == ["UBND huyện An", "UBND huyện Cao", "UBND huyện Đông"]
     assert [row[0].status for row in m.cells if row[0]] == [
         Status.DONE_ON_TIME,
@@ -336,7 +336,7 @@ def test_every_view_agrees_with_status_on_the_sample(sample_db: Database) -> Non
         for task in summary.directives[0].tasks:
             matrix = dashboard.completeness_matrix(sample_db, task.task_id, day)
             assert matrix.total == task.counts
-            cells = {c.obligation_id: c.status for line in matrix.cells for c in line if c}
+            cells = {c.id: c.status for line in matrix.cells for c in line if c}
             assert cells == {r.id: r.status for r in rows if r.task_id == task.task_id}
         out = io.StringIO()
         run(["--db", db_arg(sample_db), "status", "--as-of", day.isoformat(), "--json"], out=out)

@@ -18,6 +18,7 @@ from app.exchange.xlsx_export import (
     export,
     write_table,
 )
+from app.services.dashboard import MATRIX_TOTALS
 from app.services.obligations import list_obligations
 from app.status import STATUS_COLOURS, Status
 from tests.core._exchange_data import TODAY, add_documents
@@ -69,13 +70,14 @@ def test_warnings_match_status_and_are_coloured(sample_db: Database, tmp_path: P
     expected = list_obligations(sample_db, day, statuses=[Status.OVERDUE, Status.DUE_SOON])
     table = build_table(sample_db, "warnings", ExportFilters(as_of=day))
     assert len(table.rows) == len(expected)
-    labels = [r[-1] for r in table.rows]
+    status = [c.header for c in table.columns].index("Trạng thái")
+    labels = [r[status] for r in table.rows]
     overdue = labels.count(Status.OVERDUE.label)
     assert labels[:overdue] == [Status.OVERDUE.label] * overdue  # most urgent first
     assert set(labels[overdue:]) <= {Status.DUE_SOON.label}
     path = write_table(tmp_path / "w.xlsx", table)
     ws = openpyxl.load_workbook(path).active
-    fill = ws.cell(HEADER_ROW + 1, len(table.columns)).fill.start_color.rgb
+    fill = ws.cell(HEADER_ROW + 1, status + 1).fill.start_color.rgb
     assert fill == "FF" + STATUS_COLOURS[Status(Status.OVERDUE)].lstrip("#").upper()
 
 
@@ -94,7 +96,7 @@ def test_filters(sample_db: Database) -> None:
     done = build_table(
         sample_db, "status", ExportFilters(as_of=TODAY, directive="2116", task="ke hoach")
     )
-    assert len(done.columns) == 3 + 1 + 1
+    assert len(done.columns) == 3 + 1 + len(MATRIX_TOTALS)  # STT, unit, kind; one column
 
 
 def test_cli_export(

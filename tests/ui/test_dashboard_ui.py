@@ -240,7 +240,7 @@ def test_matrix_click_opens_its_obligation(window, data, qtbot) -> None:  # type
     page.show_matrix(directive.tasks[1].id)
     window.set_as_of(D(2018, 6, 25))
     matrix = page.matrix.matrix()
-    assert matrix is not None and matrix.task_id == directive.tasks[1].id
+    assert matrix is not None and matrix.task_ids == (directive.tasks[1].id,)
     model = page.matrix.model
     assert model.rowCount() == len(matrix.units) + 3
     index = model.index(1, 1)
@@ -257,11 +257,11 @@ def test_matrix_click_opens_its_obligation(window, data, qtbot) -> None:  # type
     )
     assert result.seen
     # the intake dialog of that cell's obligation (the reports tab handles periodic tasks)
-    assert seen[0]._obligation.id == matrix.cells[1][0].obligation_id  # type: ignore[attr-defined]
+    assert seen[0]._obligation.id == matrix.cells[1][0].id  # type: ignore[attr-defined]
     window.tabs.setCurrentWidget(page)
     # The one-off task: a single period column.
     page.show_matrix(directive.tasks[0].id)
-    assert len(page.matrix.matrix().periods) == 1
+    assert len(page.matrix.matrix().columns) == 1
     assert model.columnCount() == 1 + 1 + 7
 
 
@@ -350,4 +350,4 @@ def test_table_double_click_shows_the_task_matrix(window, data, qtbot) -> None: 
     )
     page.table.doubleClicked.emit(page.summary_model.index(row, 0))
     assert page.sections.currentIndex() == 2
-    assert page.matrix.matrix().task_id == directive.tasks[2].id
+    assert page.matrix.matrix().task_ids == (directive.tasks[2].id,)

@@ -1,8 +1,10 @@
-"""Every table page exports what it shows to .xlsx (Ctrl+E / Tệp › Xuất Excel…), with a title
-that says what is shown; the print buttons open the document dialog on the right document."""
+"""Every table page exports what it shows to .xlsx (Ctrl+E / Tệp › Xuất Excel…), saying what is
+shown; the warnings and the matrix as the command line exports them; the print buttons open the
+document dialog on the right document."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -10,10 +12,16 @@ import pytest
 from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 
+from app.cli import run
+from app.db import Database
 from app.documents.common import DocumentKind
-from app.exchange.xlsx_export import HEADER_ROW, TITLE_ROW
-from tests.ui.conftest import page_of
-from ui.pages.dashboard_page import SECTION_MATRIX, SECTION_TABLE, DashboardPage
+from app.exchange.xlsx_columns import WARNING_EXPORT_HEADERS
+from app.exchange.xlsx_export import HEADER_ROW, SUBTITLE_ROW, TABLE_TITLES, TITLE_ROW
+from app.services.directives import list_directives
+from app.services.issued_documents import IssuedInput, record_issued
+from tests.helpers import db_arg
+from tests.ui.conftest import TODAY, page_of
+from ui.pages.dashboard_page import SECTION_TABLE, DashboardPage
 from ui.pages.directives_page import DirectivesPage
 from ui.pages.plans_page import PlansPage
 from ui.pages.reports_page import ReportsPage
@@ -98,35 +106,85 @@ def test_plans_page_export_follows_search_and_sort(window, tmp_path: Path) -> No
     _same_rows(tmp_path / "x.xlsx", page.table)
 
 
-def test_warnings_page_exports_with_filter_in_title(window, tmp_path: Path) -> None:
+def _cli_export(db: Database, table: str, target: Path, *filters: str) -> None:
+    argv = ["--db", db_arg(db), "export", table, "--as-of", "02/05/2018", "--out", str(target)]
+    assert run([*argv, *filters]) == 0
+
+
+def _subtitle(path: Path) -> str:
+    return str(load_workbook(path).active.cell(SUBTITLE_ROW, 1).value)
+
+
+def test_warnings_page_and_command_line_export_the_same_list(
+    window, sample_db: Database, tmp_path: Path
+) -> None:
     page = page_of(window, WarningsPage)
-    page.directive_combo.setCurrentIndex(1)
+    first = page.model.row_at(0)
+    record_issued(
+        sample_db,
+        IssuedInput(
+            kind="reminder",
+            as_of=TODAY,
+            directive_id=first.directive_id,
+            issued_date=dt.date(2018, 4, 28),
+            unit_ids=(first.unit_id,),
+        ),
+    )
+    kind = first.unit_kind.value
+    page.kind_combo.setCurrentIndex(page.kind_combo.findData(kind))
     page.export_excel(tmp_path / "w.xlsx")
-    # "Số ngày" goes out as two number columns: days overdue, days left
-    title, rows = _same_rows(tmp_path / "w.xlsx", page.view, extra_columns=1)
-    assert title.startswith(f"Cảnh báo hạn — {page.directive_combo.currentText()} — ")
-    _title, header, _rows = _sheet(tmp_path / "w.xlsx")
-    overdue_col, left_col = header.index("Quá hạn (ngày)"), header.index("Còn lại (ngày)")
+    _cli_export(sample_db, "warnings", tmp_path / "cli.xlsx", "--kind", kind)
+    title, header, rows = _sheet(tmp_path / "w.xlsx")
+    assert _sheet(tmp_path / "cli.xlsx") == (title, header, rows)  # one list, one shape
+    assert title == TABLE_TITLES["warnings"]
+    assert _subtitle(tmp_path / "w.xlsx").startswith(f"Cảnh báo hạn — {first.unit_kind.label}")
+    assert header == [h for h in WARNING_EXPORT_HEADERS if h != "Hạn theo văn bản"]
     shown = page.model.rows()
-    assert len(shown) == len(rows)
+    assert [r[0] for r in rows] == list(range(1, len(shown) + 1))  # every row, the tab's order
+    overdue_col, left_col = header.index("Quá hạn (ngày)"), header.index("Còn lại (ngày)")
     for row, obligation in zip(rows, shown, strict=True):
         if obligation.status.label == "Quá hạn":
             assert row[overdue_col] == obligation.days_past_due > 0
             assert isinstance(row[overdue_col], int) and row[left_col] is None
         else:
             assert row[left_col] == -obligation.days_past_due >= 0 and row[overdue_col] is None
+    reminded = [r[header.index("Đã đôn đốc")] for r in rows]
+    assert reminded[0] == "đã đôn đốc lần 1, ngày 28/04/2018"
 
 
-def test_dashboard_exports_the_matrix_and_the_table(window, tmp_path: Path) -> None:
+def test_dashboard_and_command_line_export_the_same_matrix(
+    window, sample_db: Database, tmp_path: Path
+) -> None:
     page = page_of(window, DashboardPage)
-    page.sections.setCurrentIndex(SECTION_MATRIX)
+    task = list_directives(sample_db)[0].tasks[1]  # the half-year report
+    page.show_matrix(task.id)
+    page.matrix.kind_combo.setCurrentIndex(page.matrix.kind_combo.findData("huyen"))
+    choice = page.matrix.current_task()
     matrix = page.matrix.matrix()
-    assert matrix is not None
+    assert choice is not None and matrix is not None and matrix.units
     page.export_excel(tmp_path / "m.xlsx")
-    title, _ = _same_rows(tmp_path / "m.xlsx", page.matrix.view)
-    assert title == (
-        f"Ma trận đầy đủ — {matrix.directive_symbol} — {matrix.task_title} — tính đến 02/05/2018"
+    _cli_export(
+        sample_db,
+        "status",
+        tmp_path / "cli.xlsx",
+        *("--directive", choice.directive_symbol, "--task", choice.title, "--kind", "huyen"),
     )
+    title, header, rows = _sheet(tmp_path / "m.xlsx")
+    assert _sheet(tmp_path / "cli.xlsx") == (title, header, rows)  # one matrix, one shape
+    assert title == TABLE_TITLES["status"]
+    assert _subtitle(tmp_path / "m.xlsx") == (
+        f"Ma trận đầy đủ — {choice.label} — UBND cấp huyện — tính đến 02/05/2018"
+    )
+    model = page.matrix.model
+    shown_header = [
+        model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())
+    ]
+    assert header == ["STT", shown_header[0], "Loại đơn vị", *shown_header[1:]]
+    assert len(rows) == model.rowCount()
+    for r, row in enumerate(rows):  # the cells and totals as the window writes them
+        shown = [str(model.index(r, c).data()) for c in range(model.columnCount())]
+        assert [row[1], *("" if v is None else str(v) for v in row[3:])] == shown
+        assert row[0] == (r + 1 if r < len(matrix.units) else None)
     page.sections.setCurrentIndex(SECTION_TABLE)
     page.export_excel(tmp_path / "t.xlsx")
     title, _ = _same_rows(tmp_path / "t.xlsx", page.table)

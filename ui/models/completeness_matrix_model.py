@@ -1,53 +1,31 @@
-"""The completeness matrix: units × periods of one task, each cell coloured and labelled, with
+"""The completeness matrix: units × the periods of a task, each cell coloured and labelled, with
 totals and reporting rates per unit (right) and per period (bottom)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.dates import fmt
-from app.services.dashboard import CompletenessMatrix, MatrixCell, rate_text
-from app.status import Status, StatusCounts
+from app.services.dashboard import (
+    MATRIX_SUMMARY,
+    MATRIX_TOTALS,
+    CompletenessMatrix,
+    matrix_cell_text,
+    matrix_summary_rows,
+)
+from app.services.obligations import ObligationRow
 from ui import style
 
 Index = QModelIndex | QPersistentModelIndex
 
-# Totals columns at the right (also used for the grand total of the bottom rows).
-TOTALS: tuple[tuple[str, Callable[[StatusCounts], str]], ...] = (
-    ("Phải nộp", lambda c: str(c.expected)),
-    ("Đã nộp", lambda c: str(c.received)),
-    ("Đúng hạn", lambda c: str(c.on_time)),
-    ("Nộp muộn", lambda c: str(c.late)),
-    ("Quá hạn", lambda c: str(c.missing)),
-    ("Tỷ lệ nộp", lambda c: rate_text(c.received_rate)),
-    ("Tỷ lệ đúng hạn", lambda c: rate_text(c.on_time_rate)),
-)
-# Summary rows at the bottom, per period.
-SUMMARY_ROWS: tuple[tuple[str, Callable[[StatusCounts], str]], ...] = (
-    ("Đã nộp / phải nộp", lambda c: f"{c.received}/{c.expected}"),
-    ("Tỷ lệ nộp", lambda c: rate_text(c.received_rate)),
-    ("Tỷ lệ đúng hạn", lambda c: rate_text(c.on_time_rate)),
-)
 NOT_BOUND = style.WHITE
 TOTAL_BACKGROUND = style.TOTAL_BACKGROUND
 
 
-def cell_text(cell: MatrixCell) -> str:
-    if cell.status is Status.DONE_ON_TIME or cell.status is Status.DONE_LATE:
-        received = f" · {cell.first_received:%d/%m}" if cell.first_received else ""
-        return cell.label + received
-    if cell.status is Status.OVERDUE:
-        return f"{cell.label} {cell.days_past_due} ngày"
-    if cell.status is Status.DUE_SOON:
-        return f"{cell.label} (còn {-cell.days_past_due} ngày)"
-    return cell.label
-
-
-def cell_tip(cell: MatrixCell) -> str:
+def cell_tip(cell: ObligationRow) -> str:
     lines = [
         f"{cell.status.label}. Hạn {fmt(cell.due_date)}"
         + (f" (theo văn bản {fmt(cell.nominal_due)})." if cell.nominal_due else ".")
@@ -67,10 +45,12 @@ class CompletenessMatrixModel(QAbstractTableModel):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self._matrix: CompletenessMatrix | None = None
+        self._summary: list[tuple[str, tuple[int | str, ...]]] = []
 
     def set_matrix(self, matrix: CompletenessMatrix | None) -> None:
         self.beginResetModel()
         self._matrix = matrix
+        self._summary = matrix_summary_rows(matrix) if matrix else []
         self.endResetModel()
 
     def matrix(self) -> CompletenessMatrix | None:
@@ -81,28 +61,23 @@ class CompletenessMatrixModel(QAbstractTableModel):
         return len(self._matrix.units) if self._matrix else 0
 
     def _periods(self) -> int:
-        return len(self._matrix.periods) if self._matrix else 0
+        return len(self._matrix.columns) if self._matrix else 0
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         if parent.isValid() or self._matrix is None:
             return 0
-        return self._units() + len(SUMMARY_ROWS)
+        return self._units() + len(MATRIX_SUMMARY)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         if parent.isValid() or self._matrix is None:
             return 0
-        return 1 + self._periods() + len(TOTALS)
+        return 1 + self._periods() + len(MATRIX_TOTALS)
 
     def is_period_column(self, column: int) -> bool:
         return 1 <= column <= self._periods()
 
     def is_unit_row(self, row: int) -> bool:
         return 0 <= row < self._units()
-
-    def cell(self, row: int, column: int) -> MatrixCell | None:
-        if self._matrix is None or not (self.is_unit_row(row) and self.is_period_column(column)):
-            return None
-        return self._matrix.cells[row][column - 1]
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
@@ -115,13 +90,8 @@ class CompletenessMatrixModel(QAbstractTableModel):
             if section == 0:
                 return "Đơn vị"
             if self.is_period_column(section):
-                period = self._matrix.periods[section - 1]
-                return (
-                    f"{period.label}\n(hạn {fmt(period.due_date)})"
-                    if period.key != "-"
-                    else period.label
-                )
-            return TOTALS[section - 1 - self._periods()][0]
+                return self._matrix.headers[section - 1]
+            return MATRIX_TOTALS[section - 1 - self._periods()][0]
         return None
 
     # --- data -----------------------------------------------------------------------------
@@ -135,7 +105,7 @@ class CompletenessMatrixModel(QAbstractTableModel):
         unit_row = self.is_unit_row(row)
         if column == 0:
             if role == Qt.ItemDataRole.DisplayRole:
-                return matrix.units[row].name if unit_row else SUMMARY_ROWS[row - self._units()][0]
+                return matrix.units[row].name if unit_row else self._summary[row - self._units()][0]
             if role == Qt.ItemDataRole.FontRole and not unit_row:
                 return _bold()
             if role == Qt.ItemDataRole.BackgroundRole and not unit_row:
@@ -143,31 +113,22 @@ class CompletenessMatrixModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.ToolTipRole and unit_row:
                 return matrix.units[row].kind.label
             return None
+        if not unit_row:
+            return self._total_data(str(self._summary[row - self._units()][1][column - 1]), role)
         if self.is_period_column(column):
-            if unit_row:
-                return self._cell_data(matrix.cells[row][column - 1], role)
-            counts = matrix.column_totals[column - 1]
-            return self._total_data(SUMMARY_ROWS[row - self._units()][1](counts), role)
-        formatter = TOTALS[column - 1 - self._periods()][1]
-        if unit_row:
-            counts = matrix.row_totals[row]
-        else:
-            counts = matrix.total
-            if row - self._units() != 0:  # rates rows: the grand total rates only
-                label = SUMMARY_ROWS[row - self._units()][0]
-                if TOTALS[column - 1 - self._periods()][0] != label:
-                    return self._total_data("", role)
-        return self._total_data(formatter(counts), role)
+            return self._cell_data(matrix.cells[row][column - 1], role)
+        value = MATRIX_TOTALS[column - 1 - self._periods()][1](matrix.row_totals[row])
+        return self._total_data(str(value), role)
 
-    def _cell_data(self, cell: MatrixCell | None, role: int) -> Any:
+    def _cell_data(self, cell: ObligationRow | None, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
-            return cell_text(cell) if cell else "—"
+            return matrix_cell_text(cell) if cell else "—"
         if role == Qt.ItemDataRole.BackgroundRole:
             return QBrush(QColor(cell.status.colour if cell else NOT_BOUND))
         if role == Qt.ItemDataRole.ForegroundRole:
             return QBrush(QColor(style.TEXT_ON_STATUS if cell else style.TEXT_FAINT))
         if role == Qt.ItemDataRole.UserRole:
-            return cell.obligation_id if cell else None
+            return cell.id if cell else None
         if role == Qt.ItemDataRole.ToolTipRole:
             return cell_tip(cell) if cell else "Đơn vị không phải thực hiện kỳ này."
         if role == Qt.ItemDataRole.TextAlignmentRole:

@@ -119,9 +119,6 @@ class WarningsModel(QAbstractTableModel):
             column = [c.title for c in self.columns].index(REMINDED_TITLE)
             self.dataChanged.emit(self.index(0, column), self.index(len(self._rows) - 1, column))
 
-    def reminded(self) -> dict[tuple[int, int | None], str]:
-        return dict(self._reminded)
-
     def reminded_text(self, row: ObligationRow) -> str:
         return self._reminded.get((row.unit_id, row.directive_id), "")
 
@@ -230,54 +227,3 @@ class WarningsModel(QAbstractTableModel):
                 + "Nhấp đúp để mở nghĩa vụ."
             )
         return None
-
-
-def export_table(
-    rows: list[ObligationRow], title: str, reminded: dict[tuple[int, int | None], str] | None = None
-) -> Any:
-    """Every row of the list (loaded on the page or not) as the page shows it, for Excel:
-    the column texts in the page's order (with "Đã đôn đốc"), the due date as a real date, the
-    status colour beside its label, and the page's "Số ngày" as two number columns (days overdue;
-    days left, 0 when due today) that Excel can add up, filter and sort."""
-    from app.exchange.xlsx_writer import Column as XlsxColumn
-    from app.exchange.xlsx_writer import Table
-
-    notes = reminded or {}
-    columns = with_reminded(
-        COLUMNS,
-        Column(REMINDED_TITLE, lambda r: notes.get((r.unit_id, r.directive_id), ""), lambda r: ""),
-    )
-    days, status, due = (
-        COLUMNS[DAYS_COLUMN],
-        COLUMNS[STATUS_COLUMN],
-        next(c for c in COLUMNS if c.title == "Hạn"),
-    )
-    headers: list[str] = []
-    for c in columns:
-        headers += ["Quá hạn (ngày)", "Còn lại (ngày)"] if c is days else [c.title]
-    values: list[tuple[Any, ...]] = []
-    fills: list[str | tuple[str | None, ...] | None] = []
-    for row in rows:
-        cells: list[Any] = []
-        colours: list[str | None] = []
-        colour = row.status.colour
-        for c in columns:
-            if c is days:
-                overdue = row.status is Status.OVERDUE
-                cells += [
-                    row.days_past_due if overdue else None,
-                    None if overdue else -row.days_past_due,
-                ]
-                colours += [colour if overdue else None, None if overdue else colour]
-            else:
-                cells.append(row.due_date if c is due else c.text(row))
-                colours.append(colour if c is status else None)
-        values.append(tuple(cells))
-        fills.append(tuple(colours))
-    return Table(
-        title=title,
-        columns=tuple(XlsxColumn(h) for h in headers),
-        rows=values,
-        fills=fills,
-        sheet_name=title[:31],
-    )

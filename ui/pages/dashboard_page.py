@@ -353,32 +353,30 @@ class DashboardPage(Page):
 
     # --- export ---------------------------------------------------------------------------
     def export_excel(self, path: Path | None = None) -> None:
-        """The completeness matrix as shown (task, unit kind) — or the summary table when that
-        section is open — to an .xlsx file."""
-        from ui.widgets.export_button import export_view
+        """The completeness matrix as shown (task, unit kind), as the command line's
+        ``export status`` writes it — or the summary table when that section is open — to an
+        .xlsx file."""
+        from app.exchange.xlsx_export import matrix_table
+        from ui.widgets.export_button import export_table, export_view
 
         day = self.day or self.main_window.as_of
         if self.sections.currentIndex() == SECTION_TABLE:
             title = f"Tổng hợp theo nhiệm vụ — {as_of_caption(day, short=True)}"
             export_view(self, self.table, title, "Tổng hợp theo nhiệm vụ", path=path)
             return
-        matrix = self.matrix.matrix()
-        if matrix is None:
+        matrix, task = self.matrix.matrix(), self.matrix.current_task()
+        if matrix is None or task is None:
             from ui.dialogs.messages import show_info
 
             show_info(self, "Xuất Excel", "Chưa có ma trận để xuất: hãy chọn một nhiệm vụ.")
             return
-        parts = ["Ma trận đầy đủ", matrix.directive_symbol, matrix.task_title]
+        parts = ["Ma trận đầy đủ", task.label]
         if self.matrix.kind_combo.currentData() is not None:
             parts.append(self.matrix.kind_combo.currentText())
         parts.append(as_of_caption(day, short=True))
-        export_view(
-            self,
-            self.matrix.view,
-            " — ".join(parts),
-            f"Ma trận {matrix.directive_symbol.replace('/', '-')}",
-            path=path,
-        )
+        subtitle = " — ".join(parts)
+        name = f"Ma trận {task.directive_symbol.replace('/', '-')}"
+        export_table(self, lambda: matrix_table(matrix, subtitle), name, path=path)
 
     # --- navigation -----------------------------------------------------------------------
     def show_matrix(self, task_id: int) -> None:

@@ -27,6 +27,7 @@ from app.models import UnitKind
 from app.search import SearchIndex
 from app.services.dashboard import save_warning_days
 from app.services.directives import DirectiveInfo, list_directives
+from app.services.issued_documents import reminder_notes
 from app.services.obligations import ObligationRow
 from app.services.units import UnitInfo, list_units
 from app.services.warning_list import (
@@ -42,7 +43,6 @@ from app.status import Status, StatusCounts
 from app.text import number_text, search_key
 from ui import style
 from ui.models.warnings_model import REMINDED_TITLE, WarningsModel
-from ui.models.warnings_model import export_table as rows_table
 from ui.pages.base import Change, Page
 from ui.style import status_chip_style
 from ui.tasks import window_closed
@@ -272,7 +272,7 @@ class WarningsPage(Page):
                 scope,
                 day_totals,
                 _query(db, flt, scope, order, descending, day_totals),
-                reminded_notes(db, day),
+                reminder_notes(db, day),
             )
 
         self.main_window.runner.run(
@@ -364,7 +364,7 @@ class WarningsPage(Page):
             return
         db, day = self.db, self.day
         self.main_window.runner.run(
-            lambda: reminded_notes(db, day), self.model.set_reminded, owner=self
+            lambda: reminder_notes(db, day), self.model.set_reminded, owner=self
         )
 
     def _on_page(self, generation: int, page: _Page) -> None:
@@ -470,12 +470,13 @@ class WarningsPage(Page):
 
     def export_excel(self, path: Path | None = None) -> None:
         """Every warning matching the filters and search, in the order shown (all of them,
-        not only the rows loaded on the page) to an .xlsx file."""
+        not only the rows loaded on the page) to an .xlsx file, as the command line's
+        ``export warnings`` writes them."""
+        from app.exchange.xlsx_export import warning_list_table
         from ui.widgets.export_button import export_table
 
         db, scope, flt = self.db, self.scope, self.current_filter()
-        order, descending, title = self._order, self._descending, self.export_title()
-        reminded = self.model.reminded()
+        order, descending, subtitle = self._order, self._descending, self.export_title()
         if scope is None:
             return  # nothing loaded yet
 
@@ -483,7 +484,7 @@ class WarningsPage(Page):
             rows = warning_page(
                 db, flt, scope=scope, order=order, descending=descending, limit=None
             )
-            return rows_table(rows, title, reminded)
+            return warning_list_table(db, rows, flt.day, subtitle)
 
         export_table(self, build, "Cảnh báo hạn", path=path)
 
@@ -539,13 +540,6 @@ class WarningsPage(Page):
         obligation_id = index.data(Qt.ItemDataRole.UserRole)
         if obligation_id is not None:
             self.openObligationRequested.emit(int(obligation_id))
-
-
-def reminded_notes(db: Any, day: dt.date) -> dict[tuple[int, int | None], str]:
-    """ "đã đôn đốc lần N, ngày …" per (unit, directive), as of ``day``."""
-    from app.services.issued_documents import last_reminders, reminder_note
-
-    return {key: reminder_note(sent) for key, sent in last_reminders(db, until=day).items()}
 
 
 def _query(

@@ -130,6 +130,11 @@ class CompletenessMatrixWidget(QWidget):
     def matrix(self) -> CompletenessMatrix | None:
         return self.model.matrix()
 
+    def current_task(self) -> TaskChoice | None:
+        """The task chosen (its directive's number and its title)."""
+        task_id = self.task_combo.currentData()
+        return next((t for t in self._tasks if t.task_id == task_id), None)
+
     def _load(self) -> None:
         task_id = self.task_combo.currentData()
         if self._day is None or task_id is None:
@@ -143,20 +148,21 @@ class CompletenessMatrixWidget(QWidget):
         self._generation += 1
         generation = self._generation
         db, day, kind = self.db, self._day, self.kind_combo.currentData()
+        label = self.task_combo.currentText()
         run_in_background(
             lambda: completeness_matrix(db, int(task_id), day, unit_kind=kind),
-            lambda matrix: self._on_loaded(generation, matrix),
+            lambda matrix: self._on_loaded(generation, label, matrix),
             owner=self,
         )
 
-    def _on_loaded(self, generation: int, matrix: CompletenessMatrix) -> None:
+    def _on_loaded(self, generation: int, label: str, matrix: CompletenessMatrix) -> None:
         if generation != self._generation or self._day is None:
             return
         self.model.set_matrix(matrix)
         total = matrix.total
         self.rates_label.setText(
-            f"<b>{matrix.directive_symbol} — {matrix.task_title}</b>, tính đến ngày "
-            f"{fmt(self._day)}: {len(matrix.units)} đơn vị × {len(matrix.periods)} kỳ. "
+            f"<b>{label}</b>, tính đến ngày "
+            f"{fmt(self._day)}: {len(matrix.units)} đơn vị × {len(matrix.columns)} kỳ. "
             f"Đã nộp {total.received}/{total.expected} "
             f"(<b>{rate_text(total.received_rate)}</b>), đúng hạn {total.on_time} "
             f"(<b>{rate_text(total.on_time_rate)}</b>), quá hạn chưa nộp {total.missing}."
