@@ -89,6 +89,9 @@ IGNORED_HEADERS = (
     "Hạn",
     "Trạng thái",
     "Quá hạn (ngày)",
+    "Còn lại (ngày)",
+    "Hạn theo văn bản",
+    "Đã đôn đốc",
 )
 
 UNIT_EXPORT_HEADERS: tuple[str, ...] = ("STT", *(f.header for f in UNIT_FIELDS), "Sáp nhập vào")

@@ -9,6 +9,7 @@ from app.exchange.xlsx_columns import (
     SUBMISSION_FIELDS,
     UNIT_EXPORT_HEADERS,
     UNIT_FIELDS,
+    WARNING_EXPORT_HEADERS,
 )
 
 
@@ -53,3 +54,7 @@ def test_export_headers_are_the_import_fields_and_known_read_only_columns() -> N
         imported = {f.header for f in fields}
         assert imported <= set(headers)  # every field goes out, so it can come back
         assert set(headers) - imported <= set(IGNORED_HEADERS)  # the rest is read-only
+    # the warnings list, filled in and imported as documents received, reads like the register
+    unit_kind = next(f.header for f in UNIT_FIELDS if f.key == "kind")
+    submission = {f.header for f in SUBMISSION_FIELDS}
+    assert set(WARNING_EXPORT_HEADERS) - submission - {unit_kind} <= set(IGNORED_HEADERS)
