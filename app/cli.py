@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 from app import APP_NAME, __version__
 from app.dates import as_of_caption, fmt, parse_date
 from app.errors import AppError, NotFound
+from app.kinds import Channel, UnitKind
 from app.paths import default_db_path
 from app.status import Status
 
@@ -345,7 +346,7 @@ def cmd_receive(db: Database, args: argparse.Namespace, out: TextIO) -> int:
             signed_date=args.signed,
             received_date=args.received,
             signer=args.signer or "",
-            channel=args.channel or "giay",
+            channel=args.channel or Channel.PAPER.value,
             summary=args.summary or "",
         ),
         today=args.today,
@@ -577,6 +578,16 @@ def _with_password(target: Any) -> Any:
 # --- parser -----------------------------------------------------------------------------------
 
 
+def _add_as_of(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--as-of",
+        type=_date_arg,
+        default=dt.date.today(),
+        metavar="NGÀY",
+        help="ngày xét (dd/mm/yyyy hoặc yyyy-mm-dd; mặc định hôm nay)",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="sotheodoi",
@@ -610,23 +621,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("units", help="liệt kê đơn vị")
     p.add_argument("--json", action="store_true", help="in dạng JSON")
-    p.add_argument("--kind", choices=["so_nganh", "huyen", "xa", "khac"], help="loại đơn vị")
+    p.add_argument("--kind", choices=[k.value for k in UnitKind], help="loại đơn vị")
     p.add_argument(
         "--active-only", dest="all", action="store_false", help="chỉ đơn vị đang theo dõi"
     )
     p.set_defaults(handler=cmd_units)
 
     p = sub.add_parser("status", help="trạng thái mọi nghĩa vụ tại một ngày")
-    p.add_argument(
-        "--as-of",
-        type=_date_arg,
-        default=dt.date.today(),
-        metavar="NGÀY",
-        help="ngày xét (dd/mm/yyyy hoặc yyyy-mm-dd; mặc định hôm nay)",
-    )
+    _add_as_of(p)
     p.add_argument("--directive", metavar="SỐ_KÝ_HIỆU", help="chỉ một văn bản, ví dụ 2116/UBND-NC")
     p.add_argument("--unit", metavar="TÊN", help="chỉ một đơn vị (không cần dấu)")
-    p.add_argument("--kind", choices=["so_nganh", "huyen", "xa", "khac"], help="loại đơn vị")
+    p.add_argument("--kind", choices=[k.value for k in UnitKind], help="loại đơn vị")
     p.add_argument(
         "--status",
         action="append",
@@ -638,13 +643,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_status)
 
     p = sub.add_parser("dashboard", help="tổng quan: số lượng, tỷ lệ nộp theo văn bản, nhiệm vụ")
-    p.add_argument(
-        "--as-of",
-        type=_date_arg,
-        default=dt.date.today(),
-        metavar="NGÀY",
-        help="ngày xét (dd/mm/yyyy hoặc yyyy-mm-dd; mặc định hôm nay)",
-    )
+    _add_as_of(p)
     p.add_argument("--directive", metavar="SỐ_KÝ_HIỆU", help="chỉ một văn bản, ví dụ 2116/UBND-NC")
     p.add_argument("--json", action="store_true", help="in dạng JSON")
     p.set_defaults(handler=cmd_dashboard)
@@ -677,7 +676,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--channel",
         default=None,
-        choices=["giay", "email", "he_thong"],
+        choices=[c.value for c in Channel],
         help="hình thức nhận (mặc định giấy; với --from-file: hệ thống)",
     )
     p.add_argument("--summary", metavar="NỘI_DUNG", help="trích yếu")

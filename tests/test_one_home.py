@@ -1,6 +1,6 @@
 """Rules with one home stay there (docs/domain.md): no second date formatter, thousands
-formatter, unit-kind order, count by status or warning statuses in app/ or ui/. Read as text,
-like tests/test_boundaries.py."""
+formatter, unit-kind order, count by status, warning statuses or list of unit kinds in app/ or
+ui/. Read as text, like tests/test_boundaries.py."""
 
 from __future__ import annotations
 
@@ -36,6 +36,11 @@ RULES = (
         re.compile(r"WARNING_STATUSES\s*="),
         {"app/status.py"},
     ),
+    (
+        "a unit kind or a channel spelled out: use app.kinds (UnitKind, Channel)",
+        re.compile(r"""["'](so_nganh|he_thong)["']"""),
+        {"app/kinds.py"},
+    ),
 )
 
 
@@ -63,6 +68,7 @@ def test_the_check_sees_a_copy() -> None:
         "rank = {k: i for i, k in enumerate(UnitKind)}",
         "class WarningTotals:",
         "WARNING_STATUSES = (Status.OVERDUE,)",
+        'choices=["so_nganh", "huyen", "xa", "khac"]',
     )
     for line, (_what, pattern, _homes) in zip(lines, RULES, strict=True):
         assert pattern.search(line), line

@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from app.kinds import UnitKind
 from app.status import Status
 
 if TYPE_CHECKING:  # the database layer (SQLAlchemy) only when a command runs
@@ -240,7 +241,7 @@ def add_commands(sub: Any, date_arg: Any) -> None:
     p.add_argument("--task", metavar="TÊN", help="chỉ một nhiệm vụ")
     p.add_argument("--period", metavar="KỲ", help='chỉ một kỳ, ví dụ "6 tháng đầu năm 2018"')
     p.add_argument("--unit", metavar="TÊN", help="chỉ một đơn vị")
-    p.add_argument("--kind", choices=["so_nganh", "huyen", "xa", "khac"], help="loại đơn vị")
+    p.add_argument("--kind", choices=[k.value for k in UnitKind], help="loại đơn vị")
     p.add_argument(
         "--status",
         action="append",
