@@ -145,6 +145,20 @@ def record(
     )
 
 
+def record_edit(
+    session: Session, entity: str, obj: Any, before: dict[str, Any], summary: str
+) -> dict[str, Any] | None:
+    """An edit of ``obj`` into the history: its :func:`snapshot` now against ``before`` (taken
+    before the edit). Nothing is recorded when nothing changed. Returns the new snapshot, or
+    None when nothing changed."""
+    session.flush()
+    after = snapshot(obj)
+    if after == before:
+        return None
+    record(session, "update", entity, obj.id, before=before, after=after, summary=summary)
+    return after
+
+
 def _info(row: AuditEntry) -> AuditInfo:
     return AuditInfo(
         id=row.id,

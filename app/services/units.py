@@ -267,24 +267,11 @@ def update_unit(
             values["sort_order"] = data.sort_order
         for key, value in values.items():
             setattr(unit, key, value)
-        session.flush()
-        after = audit.snapshot(unit)
-        if before != after:
-            audit.record(
-                session,
-                "update",
-                "unit",
-                unit.id,
-                before=before,
-                after=after,
-                summary=f"Sửa đơn vị {unit.name}",
-            )
-            if (before["valid_from"], before["valid_to"], before["kind"]) != (
-                after["valid_from"],
-                after["valid_to"],
-                after["kind"],
-            ):
-                _resync_for_unit(session, unit)
+        after = audit.record_edit(session, "unit", unit, before, f"Sửa đơn vị {unit.name}")
+        if after is not None and any(
+            before[k] != after[k] for k in ("valid_from", "valid_to", "kind")
+        ):
+            _resync_for_unit(session, unit)
     return get_unit(db, unit_id)
 
 
