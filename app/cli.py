@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 from app import APP_NAME, __version__
 from app.dates import as_of_caption, fmt, parse_date
 from app.errors import AppError, NotFound
-from app.kinds import Channel, UnitKind
+from app.kinds import AUTHORITY_CODES, Channel, UnitKind
 from app.paths import default_db_path
 from app.status import Status
 
@@ -728,7 +728,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--signer-authority",
-        choices=["", "KT.", "TM.", "TL.", "TUQ.", "Q."],
+        choices=AUTHORITY_CODES,
         help="thẩm quyền ký (mặc định theo cài đặt)",
     )
     p.add_argument(

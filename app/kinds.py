@@ -1,4 +1,5 @@
-"""The kinds of units and the channels a document arrives by, with their Vietnamese labels.
+"""The kinds of units, the channels a document arrives by and the signing authorities of a
+document (Nghị định 30/2020/NĐ-CP), with their Vietnamese labels.
 
 Pure (no database layer), so that the command line can offer them as choices without loading
 SQLAlchemy; the models (``app.models``) store their values and export them as before.
@@ -45,3 +46,14 @@ CHANNEL_LABELS: dict[Channel, str] = {
     Channel.EMAIL: "Thư điện tử",
     Channel.SYSTEM: "Hệ thống quản lý văn bản",
 }
+
+# Who signs for whom: the prefix of the signature block ("" when the head signs).
+AUTHORITIES: tuple[tuple[str, str], ...] = (
+    ("", "Không (người đứng đầu ký)"),
+    ("KT.", "KT. – cấp phó ký thay người đứng đầu"),
+    ("TM.", "TM. – thay mặt tập thể"),
+    ("TL.", "TL. – thừa lệnh"),
+    ("TUQ.", "TUQ. – thừa ủy quyền"),
+    ("Q.", "Q. – quyền (cấp trưởng)"),
+)
+AUTHORITY_CODES = tuple(a for a, _ in AUTHORITIES)

@@ -42,7 +42,6 @@ from PySide6.QtWidgets import (
 from app.dates import fmt
 from app.db import Database
 from app.documents.common import (
-    AUTHORITIES,
     DocumentKind,
     DocumentOptions,
     Signer,
@@ -52,6 +51,7 @@ from app.documents.common import (
 )
 from app.documents.content import NOI_NHAN_KEY
 from app.errors import AppError, ValidationError
+from app.kinds import AUTHORITIES
 from app.services.configuration import update_settings
 from app.services.directives import DirectiveInfo, list_directives, save_report_texts
 from app.services.units import list_units
