@@ -361,14 +361,15 @@ class DocumentDialog(QDialog):
         buttons = QHBoxLayout()
         buttons.addWidget(self.progress)
         buttons.addWidget(self.status_label, 1)
-        for button in (
+        # The buttons that make the document (disabled while it is being made).
+        self._making_buttons = (
             self.preview_button,
             self.print_button,
             self.save_button,
             self.word_button,
             self.save_word_button,
-            self.close_button,
-        ):
+        )
+        for button in (*self._making_buttons, self.close_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
@@ -617,13 +618,7 @@ class DocumentDialog(QDialog):
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
         self.progress.setVisible(busy)
-        for button in (
-            self.preview_button,
-            self.print_button,
-            self.save_button,
-            self.word_button,
-            self.save_word_button,
-        ):
+        for button in self._making_buttons:
             button.setEnabled(not busy)
         if busy:
             self.status_label.setText("Đang tạo văn bản…")
