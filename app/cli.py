@@ -588,6 +588,18 @@ def _add_as_of(p: argparse.ArgumentParser) -> None:
     )
 
 
+def add_kind_and_status(p: argparse.ArgumentParser) -> None:
+    """The filters of an obligation list by unit kind and by status (``status``, ``export``)."""
+    p.add_argument("--kind", choices=[k.value for k in UnitKind], help="loại đơn vị")
+    p.add_argument(
+        "--status",
+        action="append",
+        choices=[s.value for s in Status],
+        metavar="MÃ",
+        help="lọc theo trạng thái (có thể lặp): " + ", ".join(s.value for s in Status),
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="sotheodoi",
@@ -631,14 +643,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_as_of(p)
     p.add_argument("--directive", metavar="SỐ_KÝ_HIỆU", help="chỉ một văn bản, ví dụ 2116/UBND-NC")
     p.add_argument("--unit", metavar="TÊN", help="chỉ một đơn vị (không cần dấu)")
-    p.add_argument("--kind", choices=[k.value for k in UnitKind], help="loại đơn vị")
-    p.add_argument(
-        "--status",
-        action="append",
-        choices=[s.value for s in Status],
-        metavar="MÃ",
-        help="lọc theo trạng thái (có thể lặp): " + ", ".join(s.value for s in Status),
-    )
+    add_kind_and_status(p)
     p.add_argument("--json", action="store_true", help="in dạng JSON")
     p.set_defaults(handler=cmd_status)
 
