@@ -597,6 +597,16 @@ class DocumentDialog(QDialog):
         )
         self._directives = [info if d.id == info.id else d for d in self._directives]
 
+    def _options_to_make(self) -> DocumentOptions:
+        """The options as they are now, before a document is made from them: the summary's
+        texts saved with its directive, the signer remembered (an AppError when the form is
+        not right)."""
+        options = self.options()
+        if self.kind is DocumentKind.SUMMARY:
+            self.save_texts()
+        self._remember_signer(options.signer)  # type: ignore[arg-type]
+        return options
+
     def _remember_signer(self, signer: Signer) -> None:
         self._settings, _result = update_settings(
             self.db,
@@ -633,10 +643,7 @@ class DocumentDialog(QDialog):
             return
         self._auto_timer.stop()
         try:
-            options = self.options()
-            if self.kind is DocumentKind.SUMMARY:
-                self.save_texts()
-            self._remember_signer(options.signer)  # type: ignore[arg-type]
+            options = self._options_to_make()
         except AppError as exc:
             if quiet:
                 self.status_label.setText(f"Chưa tạo được văn bản: {exc.message}")
@@ -951,10 +958,7 @@ class DocumentDialog(QDialog):
         if self._busy:
             return
         try:
-            options = self.options()
-            if self.kind is DocumentKind.SUMMARY:
-                self.save_texts()
-            self._remember_signer(options.signer)  # type: ignore[arg-type]
+            options = self._options_to_make()
         except AppError as exc:
             show_error(self, exc, title="Chưa tạo được tệp Word")
             return
