@@ -326,11 +326,16 @@ def _validate_directive(data: DirectiveInput) -> dict[str, object]:
         subject=subject,
         basis=basis,
         note=note,
-        search_key=search_key(f"{symbol} {issuer} {subject}")[:1000],
+        search_key=directive_search_key(symbol, issuer, subject),
     )
     if data.shift_due is not None:
         values["shift_due"] = bool(data.shift_due)
     return values
+
+
+def directive_search_key(number_symbol: str, issuer: str, subject: str) -> str:
+    """The stored search key of a directive (number, issuer and subject, accent-free)."""
+    return search_key(f"{number_symbol} {issuer} {subject}")[:1000]
 
 
 def _check_directive_duplicate(

@@ -159,6 +159,11 @@ def find_unit(session: Session, name: str) -> Unit:
     )
 
 
+def unit_search_key(name: str, short_name: str) -> str:
+    """The stored search key of a unit (its name and short name, accent-free)."""
+    return search_key(f"{name} {short_name}")[:400]  # the column's size (a server enforces it)
+
+
 def _validate(data: UnitInput) -> dict[str, object]:
     errors: dict[str, str] = {}
     name = clean(data.name)
@@ -204,7 +209,7 @@ def _validate(data: UnitInput) -> dict[str, object]:
         active=bool(data.active),
         valid_from=data.valid_from,
         valid_to=data.valid_to,
-        search_key=search_key(f"{name} {short}")[:400],  # the column (a server enforces it)
+        search_key=unit_search_key(name, short),
     )
     return values
 
