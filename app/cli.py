@@ -578,14 +578,13 @@ def _with_password(target: Any) -> Any:
 # --- parser -----------------------------------------------------------------------------------
 
 
-def _add_as_of(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--as-of",
-        type=_date_arg,
-        default=dt.date.today(),
-        metavar="NGÀY",
-        help="ngày xét (dd/mm/yyyy hoặc yyyy-mm-dd; mặc định hôm nay)",
-    )
+def add_as_of(
+    p: argparse.ArgumentParser,
+    text: str | None = "ngày xét (dd/mm/yyyy hoặc yyyy-mm-dd; mặc định hôm nay)",
+) -> None:
+    """``--as-of NGÀY``: the day a command sees the data on (today by default); ``text`` its
+    help."""
+    p.add_argument("--as-of", type=_date_arg, default=dt.date.today(), metavar="NGÀY", help=text)
 
 
 def add_kind_and_status(p: argparse.ArgumentParser) -> None:
@@ -640,7 +639,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_units)
 
     p = sub.add_parser("status", help="trạng thái mọi nghĩa vụ tại một ngày")
-    _add_as_of(p)
+    add_as_of(p)
     p.add_argument("--directive", metavar="SỐ_KÝ_HIỆU", help="chỉ một văn bản, ví dụ 2116/UBND-NC")
     p.add_argument("--unit", metavar="TÊN", help="chỉ một đơn vị (không cần dấu)")
     add_kind_and_status(p)
@@ -648,7 +647,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_status)
 
     p = sub.add_parser("dashboard", help="tổng quan: số lượng, tỷ lệ nộp theo văn bản, nhiệm vụ")
-    _add_as_of(p)
+    add_as_of(p)
     p.add_argument("--directive", metavar="SỐ_KÝ_HIỆU", help="chỉ một văn bản, ví dụ 2116/UBND-NC")
     p.add_argument("--json", action="store_true", help="in dạng JSON")
     p.set_defaults(handler=cmd_dashboard)
@@ -710,13 +709,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="văn bản chỉ đạo, ví dụ 2116/UBND-NC (bắt buộc với summary, reminder)",
     )
     p.add_argument("--unit", metavar="TÊN", help="đơn vị (bắt buộc với unit-sheet, unit-reminder)")
-    p.add_argument(
-        "--as-of",
-        type=_date_arg,
-        default=dt.date.today(),
-        metavar="NGÀY",
-        help="số liệu tính đến ngày (mặc định hôm nay)",
-    )
+    add_as_of(p, "số liệu tính đến ngày (mặc định hôm nay)")
     p.add_argument(
         "--out",
         metavar="TỆP.pdf|TỆP.docx",

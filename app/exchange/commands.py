@@ -214,7 +214,7 @@ def needs_recovery(path: Path) -> bool:
 def add_commands(sub: Any, date_arg: Any) -> None:
     """Register the subcommands on the CLI's subparsers (``date_arg`` parses dd/mm/yyyy).
     Imports nothing heavy: each handler imports what it needs when it runs."""
-    from app.cli import add_kind_and_status
+    from app.cli import add_as_of, add_kind_and_status
 
     p = sub.add_parser("export", help="xuất một danh sách ra Excel (.xlsx)")
     p.add_argument(
@@ -229,13 +229,7 @@ def add_commands(sub: Any, date_arg: Any) -> None:
         metavar="TỆP.xlsx",
         help="tệp Excel cần tạo, hoặc thư mục (tên tệp đặt theo danh sách và ngày)",
     )
-    p.add_argument(
-        "--as-of",
-        type=date_arg,
-        default=dt.date.today(),
-        metavar="NGÀY",
-        help="ngày xét (mặc định hôm nay)",
-    )
+    add_as_of(p, "ngày xét (mặc định hôm nay)")
     p.add_argument("--directive", metavar="SỐ_KÝ_HIỆU", help="chỉ một văn bản chỉ đạo")
     p.add_argument("--task", metavar="TÊN", help="chỉ một nhiệm vụ")
     p.add_argument("--period", metavar="KỲ", help='chỉ một kỳ, ví dụ "6 tháng đầu năm 2018"')
