@@ -320,11 +320,6 @@ def _unit_rows(scale: Scale, rng: random.Random) -> list[dict[str, object]]:
     for order, row in enumerate(rows, start=1):
         row.update(
             sort_order=order,
-            address="",
-            phone="",
-            email="",
-            contact_person="",
-            note="",
             active=row["valid_to"] is None,
             successor_id=None,
             version=1,
@@ -452,12 +447,6 @@ def _insert_directives(
             issuer=issuer,
             signer="Chủ tịch UBND tỉnh",
             subject=full_subject,
-            basis="",
-            note="",
-            attachment_path="",
-            report_assessment="",
-            report_difficulties="",
-            report_proposals="",
             search_key=directive_search_key(symbol, issuer, full_subject),
         )
         session.add(directive)
