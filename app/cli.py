@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 from app import APP_NAME, __version__
 from app.dates import as_of_caption, fmt, parse_date
 from app.errors import AppError, NotFound
+from app.kinds import AUTHORITY_CODES, Channel, UnitKind
 from app.paths import default_db_path
 from app.status import Status
 
@@ -359,7 +360,7 @@ def cmd_receive(db: Database, args: argparse.Namespace, out: TextIO) -> int:
             signed_date=args.signed,
             received_date=args.received,
             signer=args.signer or "",
-            channel=args.channel or "giay",
+            channel=args.channel or Channel.PAPER.value,
             summary=args.summary or "",
         ),
         today=args.today,
@@ -583,16 +584,31 @@ def _with_password(target: Any) -> Any:
 # --- parser -----------------------------------------------------------------------------------
 
 
+def add_as_of(
+    p: argparse.ArgumentParser,
+    text: str | None = "ngày xét (dd/mm/yyyy hoặc yyyy-mm-dd; mặc định hôm nay)",
+) -> None:
+    """``--as-of NGÀY``: the day a command sees the data on (today by default); ``text`` its
+    help."""
+    p.add_argument("--as-of", type=_date_arg, default=dt.date.today(), metavar="NGÀY", help=text)
+
+
+def add_kind_and_status(p: argparse.ArgumentParser) -> None:
+    """The filters of an obligation list by unit kind and by status (``status``, ``export``)."""
+    p.add_argument("--kind", choices=[k.value for k in UnitKind], help="loại đơn vị")
+    p.add_argument(
+        "--status",
+        action="append",
+        choices=[s.value for s in Status],
+        metavar="MÃ",
+        help="lọc theo trạng thái (có thể lặp): " + ", ".join(s.value for s in Status),
+    )
+
+
 def _add_report_parser(sub: Any) -> None:
     """``report KIND``: each kind of document has its own options and its own ``--help``."""
     day = argparse.ArgumentParser(add_help=False)
-    day.add_argument(
-        "--as-of",
-        type=_date_arg,
-        default=dt.date.today(),
-        metavar="NGÀY",
-        help="số liệu tính đến ngày (mặc định hôm nay)",
-    )
+    add_as_of(day, "số liệu tính đến ngày (mặc định hôm nay)")
     day.add_argument("--today", type=_date_arg, default=dt.date.today(), help=argparse.SUPPRESS)
     document = argparse.ArgumentParser(add_help=False)
     document.add_argument(
@@ -612,7 +628,7 @@ def _add_report_parser(sub: Any) -> None:
     )
     document.add_argument(
         "--signer-authority",
-        choices=["", "KT.", "TM.", "TL.", "TUQ.", "Q."],
+        choices=AUTHORITY_CODES,
         help="thẩm quyền ký (mặc định theo cài đặt)",
     )
     document.add_argument(
@@ -767,41 +783,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("units", help="liệt kê đơn vị")
     p.add_argument("--json", action="store_true", help="in dạng JSON")
-    p.add_argument("--kind", choices=["so_nganh", "huyen", "xa", "khac"], help="loại đơn vị")
+    p.add_argument("--kind", choices=[k.value for k in UnitKind], help="loại đơn vị")
     p.add_argument(
         "--active-only", dest="all", action="store_false", help="chỉ đơn vị đang theo dõi"
     )
     p.set_defaults(handler=cmd_units)
 
     p = sub.add_parser("status", help="trạng thái mọi nghĩa vụ tại một ngày")
-    p.add_argument(
-        "--as-of",
-        type=_date_arg,
-        default=dt.date.today(),
-        metavar="NGÀY",
-        help="ngày xét (dd/mm/yyyy hoặc yyyy-mm-dd; mặc định hôm nay)",
-    )
+    add_as_of(p)
     p.add_argument("--directive", metavar="SỐ_KÝ_HIỆU", help="chỉ một văn bản, ví dụ 2116/UBND-NC")
     p.add_argument("--unit", metavar="TÊN", help="chỉ một đơn vị (không cần dấu)")
-    p.add_argument("--kind", choices=["so_nganh", "huyen", "xa", "khac"], help="loại đơn vị")
-    p.add_argument(
-        "--status",
-        action="append",
-        choices=[s.value for s in Status],
-        metavar="MÃ",
-        help="lọc theo trạng thái (có thể lặp): " + ", ".join(s.value for s in Status),
-    )
+    add_kind_and_status(p)
     p.add_argument("--json", action="store_true", help="in dạng JSON")
     p.set_defaults(handler=cmd_status)
 
     p = sub.add_parser("dashboard", help="tổng quan: số lượng, tỷ lệ nộp theo văn bản, nhiệm vụ")
-    p.add_argument(
-        "--as-of",
-        type=_date_arg,
-        default=dt.date.today(),
-        metavar="NGÀY",
-        help="ngày xét (dd/mm/yyyy hoặc yyyy-mm-dd; mặc định hôm nay)",
-    )
+    add_as_of(p)
     p.add_argument("--directive", metavar="SỐ_KÝ_HIỆU", help="chỉ một văn bản, ví dụ 2116/UBND-NC")
     p.add_argument("--json", action="store_true", help="in dạng JSON")
     p.set_defaults(handler=cmd_dashboard)
@@ -834,7 +831,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--channel",
         default=None,
-        choices=["giay", "email", "he_thong"],
+        choices=[c.value for c in Channel],
         help="hình thức nhận (mặc định giấy; với --from-file: hệ thống)",
     )
     p.add_argument("--summary", metavar="NỘI_DUNG", help="trích yếu")

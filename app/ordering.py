@@ -22,7 +22,8 @@ from sqlalchemy import Integer, case, column, func, select, values
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from app.models.unit import Unit, UnitKind
+from app.kinds import UnitKind
+from app.models.unit import Unit
 from app.text import number_text, sort_key
 
 __all__ = [

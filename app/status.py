@@ -55,6 +55,17 @@ STATUS_COLOURS: dict[Status, str] = {
     Status.EXEMPT: "#fcfcfc",  # white, the lightest
 }
 
+# The order statuses are shown in (chart segments, legends, counts side by side): what is done,
+# then what is missing, then what is not yet due.
+DISPLAY_ORDER: tuple[Status, ...] = (
+    Status.DONE_ON_TIME,
+    Status.DONE_LATE,
+    Status.OVERDUE,
+    Status.DUE_SOON,
+    Status.NOT_DUE,
+    Status.EXEMPT,
+)
+
 # Most urgent first: the order of the warnings list.
 URGENCY: dict[Status, int] = {
     Status.OVERDUE: 0,

@@ -40,12 +40,6 @@ def build(db: Database, units: int, years: int) -> int:
                         [UnitKind.DEPARTMENT.value, UnitKind.DISTRICT.value, UnitKind.COMMUNE.value]
                     ),
                     "sort_order": i,
-                    "head_title": "",
-                    "address": "",
-                    "phone": "",
-                    "email": "",
-                    "contact_person": "",
-                    "note": "",
                     "active": True,
                     "search_key": f"don vi {i}",
                     "version": 1,
@@ -56,15 +50,7 @@ def build(db: Database, units: int, years: int) -> int:
         directive = Directive(
             number_symbol="1/UBND-TH",
             signed_date=dt.date(2018, 1, 2),
-            issuer="",
-            signer="",
             subject="Thử tốc độ",
-            basis="",
-            note="",
-            attachment_path="",
-            report_assessment="",
-            report_difficulties="",
-            report_proposals="",
             search_key="1/ubnd-th",
         )
         task = Task(

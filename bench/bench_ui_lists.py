@@ -62,16 +62,9 @@ def main() -> int:
                 session.add(
                     Unit(
                         name=name,
-                        short_name="",
                         kind=UnitKind.COMMUNE.value,
                         sort_order=i,
                         search_key=search_key(name),
-                        head_title="",
-                        address="",
-                        phone="",
-                        email="",
-                        contact_person="",
-                        note="",
                     )
                 )
         directive = directives.create_directive(

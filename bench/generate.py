@@ -52,12 +52,14 @@ from app.models import (  # noqa: E402
     UnitKind,
 )
 from app.schedule import PeriodKind  # noqa: E402
+from app.services.directives import directive_search_key  # noqa: E402
 from app.services.obligations import (  # noqa: E402
     sync_task,
     task_schedule,
     validity_reason,
 )
 from app.services.submissions import number_key  # noqa: E402
+from app.services.units import unit_search_key  # noqa: E402
 from app.settings import load_settings, save_settings  # noqa: E402
 from app.text import search_key  # noqa: E402
 
@@ -318,15 +320,10 @@ def _unit_rows(scale: Scale, rng: random.Random) -> list[dict[str, object]]:
     for order, row in enumerate(rows, start=1):
         row.update(
             sort_order=order,
-            address="",
-            phone="",
-            email="",
-            contact_person="",
-            note="",
             active=row["valid_to"] is None,
             successor_id=None,
             version=1,
-            search_key=search_key(f"{row['name']} {row['short_name']}"),
+            search_key=unit_search_key(row["name"], row["short_name"]),
         )
     return rows
 
@@ -443,19 +440,14 @@ def _insert_directives(
     for index, signed in enumerate(dates):
         subject = rng.choice(SUBJECTS)
         symbol = f"{rng.randint(100, 6000)}/UBND-{rng.choice(['NC', 'KT', 'VX', 'TH'])}"
+        issuer, full_subject = "UBND tỉnh Quảng Ngãi", f"Về việc {subject} năm {signed.year}"
         directive = Directive(
             number_symbol=symbol,
             signed_date=signed,
-            issuer="UBND tỉnh Quảng Ngãi",
+            issuer=issuer,
             signer="Chủ tịch UBND tỉnh",
-            subject=f"Về việc {subject} năm {signed.year}",
-            basis="",
-            note="",
-            attachment_path="",
-            report_assessment="",
-            report_difficulties="",
-            report_proposals="",
-            search_key=search_key(f"{symbol} {subject}"),
+            subject=full_subject,
+            search_key=directive_search_key(symbol, issuer, full_subject),
         )
         session.add(directive)
         goal = scale.obligations * (index + 1) // scale.directives

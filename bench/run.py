@@ -30,17 +30,18 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.generate import SCALES, ensure  # noqa: E402
+from bench.measure import KEYSTROKES, child_env, paired, slowest, timed, typed  # noqa: E402
 
 BEGIN = "<!-- bench:begin -->"
 END = "<!-- bench:end -->"
 NOT_MEASURED = "not measured"
-KEYSTROKES = "bao cao quy son tinh"
 
 
 @dataclass
@@ -64,17 +65,32 @@ class Figure:
             return None
         return self.value / self.floor
 
+    @classmethod
+    def of(
+        cls,
+        key: str,
+        scale: str,
+        runs: list[float],
+        floor_runs: list[float] | None = None,
+        **more: Any,
+    ) -> Figure:
+        """The median of ``runs`` beside the median of ``floor_runs`` (None: no floor)."""
+        floor = statistics.median(floor_runs) if floor_runs else None
+        return cls(
+            key,
+            scale,
+            statistics.median(runs),
+            floor,
+            runs=runs,
+            floor_runs=floor_runs or [],
+            **more,
+        )
+
 
 def median_of(fn: Callable[[int], float], repeat: int, warmup: int = 1) -> list[float]:
     for i in range(warmup):
         fn(-1 - i)
     return [fn(i) for i in range(repeat)]
-
-
-def timed(fn: Callable[[], object]) -> float:
-    started = time.perf_counter()
-    fn()
-    return time.perf_counter() - started
 
 
 # --- warnings for a new as-of day -------------------------------------------------------------
@@ -150,13 +166,11 @@ def bench_warnings(scale: str, path: Path, repeat: int) -> list[Figure]:
     db.dispose()
     rows = counts[-1]
     return [
-        Figure(
+        Figure.of(
             "warnings",
             scale,
-            statistics.median(core_runs),
-            statistics.median(floor_runs),
-            runs=core_runs,
-            floor_runs=floor_runs,
+            core_runs,
+            floor_runs,
             note=f"{abs(rows)} rows",
             cpu=statistics.median(cpu["core"][-repeat:]),
             floor_cpu=statistics.median(cpu["floor"][-repeat:]),
@@ -185,12 +199,10 @@ def bench_first_page(scale: str, path: Path, repeat: int) -> list[Figure]:
     runs = median_of(run, repeat)
     db.dispose()
     return [
-        Figure(
+        Figure.of(
             "first_page",
             scale,
-            statistics.median(runs),
-            None,
-            runs=runs,
+            runs,
             cpu=statistics.median(cpu[-repeat:]),
             note="query_obligations(limit=200) over all obligations, any status",
         )
@@ -243,14 +255,10 @@ def bench_search(scale: str, path: Path, repeat: int) -> list[Figure]:
                 per_key.append(timed(lambda n=n: index.filter(KEYSTROKES[:n])))
         cpu_mean = (time.process_time() - cpu_started) / len(per_key)
         matches = len(index.filter(KEYSTROKES))
-        note = f"{len(index)} rows in memory; slowest keystroke {max(per_key) * 1000:.1f} ms"
+        note = f"{len(index)} rows in memory; {slowest(per_key)}"
         if narrowing:
             note += f'; "{KEYSTROKES}" typed -> {matches} rows; keys built once in {build:.2f} s'
-        figures.append(
-            Figure(
-                key, scale, statistics.median(per_key), None, runs=per_key, note=note, cpu=cpu_mean
-            )
-        )
+        figures.append(Figure.of(key, scale, per_key, note=note, cpu=cpu_mean))
     return figures
 
 
@@ -291,26 +299,21 @@ def bench_search_proxy(scale: str, path: Path, repeat: int) -> list[Figure]:
     index = SearchIndex(keys, keys_ready=True)
     proxy = Proxy()
     proxy.setSourceModel(Model())
-    per_key: list[float] = []
-    for _ in range(max(1, repeat // 2)):
-        index.reset()
-        for n in range(1, len(KEYSTROKES) + 1):
 
-            def keystroke(n: int = n) -> None:
-                proxy.set_query(KEYSTROKES[:n])
-                proxy.rowCount()
+    def keystroke(text: str) -> None:
+        proxy.set_query(text)
+        proxy.rowCount()
 
-            per_key.append(timed(keystroke))
-        proxy.set_query("")
+    per_key = typed(
+        keystroke, max(1, repeat // 2), before=index.reset, after=lambda: proxy.set_query("")
+    )
     return [
-        Figure(
+        Figure.of(
             "search_proxy",
             scale,
-            statistics.median(per_key),
-            None,
-            runs=per_key,
-            note=f"QSortFilterProxyModel.filterAcceptsRow in Python over a set from "
-            f"SearchIndex; slowest keystroke {max(per_key) * 1000:.1f} ms",
+            per_key,
+            note="QSortFilterProxyModel.filterAcceptsRow in Python over a set from "
+            f"SearchIndex; {slowest(per_key)}",
         )
     ]
 
@@ -354,27 +357,22 @@ def bench_search_model(scale: str, path: Path, repeat: int) -> list[Figure]:
     view.resize(1000, 600)
     view.show()
     app.processEvents()
-    per_key: list[float] = []
-    for _ in range(max(1, repeat // 2)):
-        index.reset()
-        for n in range(1, len(KEYSTROKES) + 1):
 
-            def keystroke(n: int = n) -> None:
-                model.set_query(KEYSTROKES[:n])
-                view.viewport().repaint()
+    def keystroke(text: str) -> None:
+        model.set_query(text)
+        view.viewport().repaint()
 
-            per_key.append(timed(keystroke))
-        model.set_query("")
+    per_key = typed(
+        keystroke, max(1, repeat // 2), before=index.reset, after=lambda: model.set_query("")
+    )
     view.close()
     return [
-        Figure(
+        Figure.of(
             "search_model",
             scale,
-            statistics.median(per_key),
-            None,
-            runs=per_key,
-            note=f"model reset to the SearchIndex rows + repaint of a QTableView; "
-            f"slowest keystroke {max(per_key) * 1000:.1f} ms",
+            per_key,
+            note="model reset to the SearchIndex rows + repaint of a QTableView; "
+            + slowest(per_key),
         )
     ]
 
@@ -406,32 +404,30 @@ def bench_search_page(scale: str, path: Path, repeat: int) -> list[Figure]:
         window.show()
         app.processEvents()
         rows = page.model.rowCount()
-        per_key: list[float] = []
-        for _ in range(max(1, repeat // 2)):
-            for n in range(1, len(KEYSTROKES) + 1):
+        shown: list[int] = []
 
-                def keystroke(n: int = n) -> None:
-                    page.search_edit.setText(KEYSTROKES[:n])
-                    page.search_edit.returnPressed.emit()  # the query now, not after the pause
-                    page.view.viewport().repaint()
+        def keystroke(text: str) -> None:
+            page.search_edit.setText(text)
+            page.search_edit.returnPressed.emit()  # the query now, not after the pause
+            page.view.viewport().repaint()
 
-                per_key.append(timed(keystroke))
-            shown = page.model.rowCount()
+        def clear() -> None:
+            shown.append(page.model.rowCount())
             page.search_edit.setText("")
             app.processEvents()
+
+        per_key = typed(keystroke, max(1, repeat // 2), after=clear)
         window.close()
     finally:
         tasks.set_synchronous(False)
         db.dispose()
     return [
-        Figure(
+        Figure.of(
             "search_page",
             scale,
-            statistics.median(per_key),
-            None,
-            runs=per_key,
-            note=f'the warnings page with {rows} rows; "{KEYSTROKES}" -> {shown} '
-            f"rows; slowest keystroke {max(per_key) * 1000:.1f} ms",
+            per_key,
+            note=f'the warnings page with {rows} rows; "{KEYSTROKES}" -> {shown[-1]} '
+            f"rows; {slowest(per_key)}",
         )
     ]
 
@@ -440,13 +436,9 @@ def bench_search_page(scale: str, path: Path, repeat: int) -> list[Figure]:
 
 
 def _probe(mode: str, path: Path | None, scale: str) -> dict[str, float]:
-    # Byte code written (the warm-up run writes it): an installed program has it; without it
-    # every start compiled the program's own modules again.
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["QT_QPA_PLATFORM"] = "offscreen"
-    with tempfile.TemporaryDirectory(prefix="sotheodoi-bench-") as tmp:
-        env["SOTHEODOI_DATA"] = tmp
-        env["XDG_CONFIG_HOME"] = tmp
+    with child_env() as env:  # byte code written by the warm-up run, as installed
+        env["QT_QPA_PLATFORM"] = "offscreen"
+        env["XDG_CONFIG_HOME"] = env["SOTHEODOI_DATA"]
         cmd = [sys.executable, str(ROOT / "bench" / "probe.py"), mode]
         if path is not None:
             cmd += ["--db", str(path), "--day", SCALES[scale].as_of.isoformat()]
@@ -494,13 +486,11 @@ def bench_cold_start(scale: str, path: Path, repeat: int) -> list[Figure]:
         floor_runs.append(floor["wall_s"])
         floor_cpu.append(floor.get("painted_cpu_s", floor["cpu_s"]))
     return [
-        Figure(
+        Figure.of(
             "cold_start",
             scale,
-            statistics.median(app_runs),
-            statistics.median(floor_runs),
-            runs=app_runs,
-            floor_runs=floor_runs,
+            app_runs,
+            floor_runs,
             note=f"window with {int(tabs)} tab pages, the overview painted with its "
             f"data; every page loaded after "
             f"{statistics.median(all_loaded):.2f} s (median, in the background); "
@@ -515,16 +505,7 @@ def bench_memory(scale: str, path: Path, repeat: int) -> list[Figure]:
     window = [_probe("app", path, scale)["maxrss_mb"] for _ in range(max(1, repeat // 2))]
     floor = [_probe("floor", None, scale)["maxrss_mb"] for _ in range(max(1, repeat // 2))]
     figures = [
-        Figure(
-            "memory",
-            scale,
-            statistics.median(window),
-            statistics.median(floor),
-            unit="MB",
-            runs=window,
-            floor_runs=floor,
-            note="main window, every page loaded",
-        )
+        Figure.of("memory", scale, window, floor, unit="MB", note="main window, every page loaded")
     ]
     if scale == "L":
         return figures  # no table holds a million rows: the upper bound does not apply
@@ -602,9 +583,10 @@ def pdf_floor(lines: list[str], target: Path) -> None:
     canvas.save()
 
 
-def pdf_product(path: Path, target: Path, day: dt.date) -> float:
+def report_product(path: Path, target: Path, day: dt.date) -> float:
     """The synthesis report of ``app.documents`` (summary + appendix of every bound unit) for
-    the directive of :func:`appendix_lines`: open the database, gather, lay out, write."""
+    the directive of :func:`appendix_lines`: open the database, gather, lay out, write (the
+    target's suffix picks PDF or Word)."""
     from app.db import connect
     from app.documents.common import DocumentKind, DocumentOptions
     from app.documents.generate import build
@@ -622,38 +604,46 @@ def pdf_product(path: Path, target: Path, day: dt.date) -> float:
         db.dispose()
 
 
-def bench_pdf(scale: str, path: Path, repeat: int) -> list[Figure]:
+def _report_figure(
+    key: str,
+    scale: str,
+    path: Path,
+    repeat: int,
+    floor_writer: Callable[[list[str], Path], None],
+    describe: Callable[[Path], str],
+) -> Figure:
+    """The synthesis report written by the program beside ``floor_writer`` writing the same
+    text, interleaved; the file is named ``report.<key>`` (its suffix picks the format) and
+    ``describe`` says what was written."""
     lines = appendix_lines(path)
     day = SCALES[scale].as_of
     with tempfile.TemporaryDirectory() as tmp:
-        target = Path(tmp) / "report.pdf"
-        floor_target = Path(tmp) / "floor.pdf"
-        pdf_floor(lines, floor_target)  # warm-up (imports, fonts)
-        pdf_product(path, target, day)
-        floor_runs: list[float] = []
-        runs: list[float] = []
-        cpu = {"floor": 0.0, "product": 0.0}
-        for _ in range(repeat):  # interleaved
-            started = time.process_time()
-            floor_runs.append(timed(lambda: pdf_floor(lines, floor_target)))
-            cpu["floor"] += time.process_time() - started
-            started = time.process_time()
-            runs.append(pdf_product(path, target, day))
-            cpu["product"] += time.process_time() - started
-        pages = _pdf_pages(target)
-    return [
-        Figure(
-            "pdf",
-            scale,
-            statistics.median(runs),
-            statistics.median(floor_runs),
-            runs=runs,
-            floor_runs=floor_runs,
-            note=f"appendix of {len(lines)} units; {pages} pages (A4)",
-            cpu=cpu["product"] / repeat,
-            floor_cpu=cpu["floor"] / repeat,
+        target = Path(tmp) / f"report.{key}"
+        floor_target = Path(tmp) / f"floor.{key}"
+        floor_writer(lines, floor_target)  # warm-up (imports, fonts, template)
+        report_product(path, target, day)
+        times = paired(
+            lambda: report_product(path, target, day),
+            lambda: timed(lambda: floor_writer(lines, floor_target)),
+            repeat,
         )
-    ]
+        note = f"appendix of {len(lines)} units; {describe(target)}"
+    return Figure.of(
+        key,
+        scale,
+        times.runs,
+        times.floor_runs,
+        note=note,
+        cpu=times.mean_cpu,
+        floor_cpu=times.mean_floor_cpu,
+    )
+
+
+def bench_pdf(scale: str, path: Path, repeat: int) -> list[Figure]:
+    def pages(target: Path) -> str:
+        return f"{_pdf_pages(target)} pages (A4)"
+
+    return [_report_figure("pdf", scale, path, repeat, pdf_floor, pages)]
 
 
 def docx_floor(lines: list[str], target: Path) -> None:
@@ -668,37 +658,11 @@ def docx_floor(lines: list[str], target: Path) -> None:
 
 def bench_docx(scale: str, path: Path, repeat: int) -> list[Figure]:
     """The same synthesis report as :func:`bench_pdf`, written as a Word document (.docx)."""
-    lines = appendix_lines(path)
-    day = SCALES[scale].as_of
-    with tempfile.TemporaryDirectory() as tmp:
-        target = Path(tmp) / "report.docx"
-        floor_target = Path(tmp) / "floor.docx"
-        docx_floor(lines, floor_target)  # warm-up (imports, template)
-        pdf_product(path, target, day)
-        floor_runs: list[float] = []
-        runs: list[float] = []
-        cpu = {"floor": 0.0, "product": 0.0}
-        for _ in range(repeat):  # interleaved
-            started = time.process_time()
-            floor_runs.append(timed(lambda: docx_floor(lines, floor_target)))
-            cpu["floor"] += time.process_time() - started
-            started = time.process_time()
-            runs.append(pdf_product(path, target, day))  # the .docx name selects Word
-            cpu["product"] += time.process_time() - started
-        size_kb = target.stat().st_size / 1024
-    return [
-        Figure(
-            "docx",
-            scale,
-            statistics.median(runs),
-            statistics.median(floor_runs),
-            runs=runs,
-            floor_runs=floor_runs,
-            note=f"appendix of {len(lines)} units; {size_kb:.0f} KB file",
-            cpu=cpu["product"] / repeat,
-            floor_cpu=cpu["floor"] / repeat,
-        )
-    ]
+
+    def size(target: Path) -> str:
+        return f"{target.stat().st_size / 1024:.0f} KB file"
+
+    return [_report_figure("docx", scale, path, repeat, docx_floor, size)]
 
 
 def _pdf_pages(path: Path) -> int:
@@ -775,28 +739,21 @@ def bench_xlsx(scale: str, path: Path, repeat: int) -> list[Figure]:
         target = Path(tmp) / "export.xlsx"
         floor_target = Path(tmp) / "floor.xlsx"
         runs_n = max(1, min(repeat, 3))
-        floor_runs: list[float] = []
-        runs: list[float] = []
-        cpu = {"floor": 0.0, "product": 0.0}
-        for _ in range(runs_n):  # interleaved
-            started = time.process_time()
-            floor_runs.append(timed(lambda: xlsx_floor(rows, floor_target)))
-            cpu["floor"] += time.process_time() - started
-            started = time.process_time()
-            runs.append(timed(lambda: xlsx_product(rows, target)))
-            cpu["product"] += time.process_time() - started
+        times = paired(
+            lambda: timed(lambda: xlsx_product(rows, target)),
+            lambda: timed(lambda: xlsx_floor(rows, floor_target)),
+            runs_n,
+        )
         size = target.stat().st_size / 1e6
     return [
-        Figure(
+        Figure.of(
             "xlsx",
             scale,
-            statistics.median(runs),
-            statistics.median(floor_runs),
-            runs=runs,
-            floor_runs=floor_runs,
+            times.runs,
+            times.floor_runs,
             note=f"{len(rows)} rows × 8 columns; median of {runs_n}; {size:.1f} MB file",
-            cpu=cpu["product"] / runs_n,
-            floor_cpu=cpu["floor"] / runs_n,
+            cpu=times.mean_cpu,
+            floor_cpu=times.mean_floor_cpu,
         )
     ]
 
@@ -808,11 +765,8 @@ def bench_xlsx(scale: str, path: Path, repeat: int) -> list[Figure]:
 
 def _command(args: list[str]) -> tuple[float, float, int]:
     """Wall time, CPU time (user + system) and exit code of one child process (output to the
-    null device, logs to a scratch folder). Byte-code files are written: an installed program
-    has them, and without them every run would compile the program's own modules again."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    with tempfile.TemporaryDirectory(prefix="sotheodoi-bench-") as tmp:
-        env["SOTHEODOI_DATA"] = tmp
+    null device, logs to a scratch folder)."""
+    with child_env() as env:
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         code = subprocess.run(
@@ -830,9 +784,7 @@ def _command(args: list[str]) -> tuple[float, float, int]:
 
 def _modules_imported(args: list[str]) -> int:
     """How many modules the command imports (``-X importtime``, run apart: it slows them)."""
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    with tempfile.TemporaryDirectory(prefix="sotheodoi-bench-") as tmp:
-        env["SOTHEODOI_DATA"] = tmp
+    with child_env() as env:
         err = subprocess.run(
             [sys.executable, "-X", "importtime", *args],
             stdout=subprocess.DEVNULL,
@@ -895,13 +847,11 @@ def bench_cli(scale: str, path: Path, repeat: int) -> list[Figure]:
         if key == "cli_status":
             note += f"; about {overdue:,} overdue rows printed"
         figures.append(
-            Figure(
+            Figure.of(
                 key,
                 scale,
-                statistics.median(runs),
-                statistics.median(floor_runs),
-                runs=runs,
-                floor_runs=floor_runs,
+                runs,
+                floor_runs,
                 note=note,
                 cpu=statistics.median(cpus),
                 floor_cpu=statistics.median(floor_cpus),

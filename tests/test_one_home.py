@@ -1,6 +1,6 @@
 """Rules with one home stay there (docs/domain.md): no second date formatter, thousands
-formatter, unit-kind order, count by status, warning statuses, completeness grid or Excel
-warnings list in app/ or ui/. Read as text, like tests/test_boundaries.py."""
+formatter, unit-kind order, count by status, warning statuses, completeness grid, Excel
+warnings list or list of unit kinds in app/ or ui/. Read as text, like tests/test_boundaries.py."""
 
 from __future__ import annotations
 
@@ -46,6 +46,11 @@ RULES = (
         re.compile(r"Còn lại \(ngày\)"),
         {"app/exchange/xlsx_columns.py", "app/exchange/xlsx_export.py"},
     ),
+    (
+        "a unit kind or a channel spelled out: use app.kinds (UnitKind, Channel)",
+        re.compile(r"""["'](so_nganh|he_thong)["']"""),
+        {"app/kinds.py"},
+    ),
 )
 
 
@@ -75,6 +80,7 @@ def test_the_check_sees_a_copy() -> None:
         "WARNING_STATUSES = (Status.OVERDUE,)",
         "cells[(o.unit_id, key)] = o",
         'headers += ["Quá hạn (ngày)", "Còn lại (ngày)"]',
+        'choices=["so_nganh", "huyen", "xa", "khac"]',
     )
     for line, (_what, pattern, _homes) in zip(lines, RULES, strict=True):
         assert pattern.search(line), line

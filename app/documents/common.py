@@ -14,20 +14,11 @@ from app.dates import fmt
 from app.db import Database
 from app.documents.layout import DocumentHeader, Footer, PageSettings
 from app.errors import ValidationError
+from app.kinds import AUTHORITY_CODES
 from app.settings import Settings, load_settings
 from app.text import clean, search_key
 
 Target = str | os.PathLike[str] | IO[bytes]
-
-AUTHORITIES: tuple[tuple[str, str], ...] = (
-    ("", "Không (người đứng đầu ký)"),
-    ("KT.", "KT. – cấp phó ký thay người đứng đầu"),
-    ("TM.", "TM. – thay mặt tập thể"),
-    ("TL.", "TL. – thừa lệnh"),
-    ("TUQ.", "TUQ. – thừa ủy quyền"),
-    ("Q.", "Q. – quyền (cấp trưởng)"),
-)
-AUTHORITY_CODES = tuple(a for a, _ in AUTHORITIES)
 
 
 class DocumentKind(StrEnum):

@@ -27,7 +27,13 @@ from app.documents.data import (
     reminder_data,
 )
 from app.documents.layout import DocumentHeader, Footer
-from app.documents.reminder_letter import kinh_gui, letter_subject, owed_groups, owed_paragraphs
+from app.documents.reminder_letter import (
+    kinh_gui,
+    letter_sections,
+    letter_subject,
+    owed_groups,
+    owed_paragraphs,
+)
 from app.settings import Settings
 
 SENDER = "Văn phòng UBND tỉnh"
@@ -67,12 +73,8 @@ def body_sections(data: ReminderData, s: Settings, reminders: str) -> list[Secti
         f"{SENDER} truyền đạt ý kiến chỉ đạo của Chủ tịch UBND tỉnh để các cơ quan, đơn vị "
         "biết, thực hiện.",
     )
-    return [
-        Section("opening", "Mở đầu", (opening,)),
-        Section("owed", "Những việc còn nợ", tuple(owed)),
-        Section("instruction", "Ý kiến chỉ đạo", (instruction,)),
-        Section("closing", "Kết thúc", (closing,)),
-    ]
+    instructed = ("instruction", "Ý kiến chỉ đạo")
+    return letter_sections(opening, owed, instruction, closing, request_part=instructed)
 
 
 def escalation_content(

@@ -43,6 +43,7 @@ from reportlab.platypus import (
 )
 
 from app.documents import fonts
+from app.kinds import AUTHORITY_CODES
 
 __all__ = [
     "QUOC_HIEU",
@@ -83,7 +84,7 @@ BLANK_NUMBER = NBSP * 10
 BLANK_DAY = NBSP * 6
 RULE_WIDTH = 0.5  # pt, stroke width of the solid rules
 AGENCY_RULE_RATIO = 0.45  # rule under the issuing agency / subject: 1/3–1/2 of the text
-AUTHORITY_PREFIXES = ("TM.", "KT.", "TL.", "TUQ.", "Q.")
+AUTHORITY_PREFIXES = tuple(code for code in AUTHORITY_CODES if code)
 PAGE_WIDTH, PAGE_HEIGHT = A4
 
 # --------------------------------------------------------------------------------------------

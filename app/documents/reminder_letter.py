@@ -162,13 +162,19 @@ def body_sections(
 
 
 def letter_sections(
-    opening: TextBlock, owed: list[Block], request: TextBlock, closing: TextBlock
+    opening: TextBlock,
+    owed: list[Block],
+    request: TextBlock,
+    closing: TextBlock,
+    *,
+    request_part: tuple[str, str] = ("request", "Đề nghị"),
 ) -> list[Section]:
-    """The four parts of a reminder letter, under the keys the print dialog edits."""
+    """The four parts of a reminder letter, under the keys the print dialog edits; the third
+    is ``request_part`` (key, label): what the sender asks."""
     return [
         Section("opening", "Mở đầu", (opening,)),
         Section("owed", "Những việc còn nợ", tuple(owed)),
-        Section("request", "Đề nghị", (request,)),
+        Section(*request_part, (request,)),
         Section("closing", "Kết thúc", (closing,)),
     ]
 

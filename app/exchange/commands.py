@@ -11,8 +11,6 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from app.status import Status
-
 if TYPE_CHECKING:  # the database layer (SQLAlchemy) only when a command runs
     from app.db import Database
 
@@ -216,6 +214,8 @@ def needs_recovery(path: Path) -> bool:
 def add_commands(sub: Any, date_arg: Any) -> None:
     """Register the subcommands on the CLI's subparsers (``date_arg`` parses dd/mm/yyyy).
     Imports nothing heavy: each handler imports what it needs when it runs."""
+    from app.cli import add_as_of, add_kind_and_status
+
     p = sub.add_parser("export", help="xuất một danh sách ra Excel (.xlsx)")
     p.add_argument(
         "table",
@@ -229,25 +229,12 @@ def add_commands(sub: Any, date_arg: Any) -> None:
         metavar="TỆP.xlsx",
         help="tệp Excel cần tạo, hoặc thư mục (tên tệp đặt theo danh sách và ngày)",
     )
-    p.add_argument(
-        "--as-of",
-        type=date_arg,
-        default=dt.date.today(),
-        metavar="NGÀY",
-        help="ngày xét (mặc định hôm nay)",
-    )
+    add_as_of(p, "ngày xét (mặc định hôm nay)")
     p.add_argument("--directive", metavar="SỐ_KÝ_HIỆU", help="chỉ một văn bản chỉ đạo")
     p.add_argument("--task", metavar="TÊN", help="chỉ một nhiệm vụ")
     p.add_argument("--period", metavar="KỲ", help='chỉ một kỳ, ví dụ "6 tháng đầu năm 2018"')
     p.add_argument("--unit", metavar="TÊN", help="chỉ một đơn vị")
-    p.add_argument("--kind", choices=["so_nganh", "huyen", "xa", "khac"], help="loại đơn vị")
-    p.add_argument(
-        "--status",
-        action="append",
-        choices=[s.value for s in Status],
-        metavar="MÃ",
-        help="lọc theo trạng thái (có thể lặp)",
-    )
+    add_kind_and_status(p)
     p.set_defaults(handler=cmd_export)
 
     p = sub.add_parser("import", help="nhập đơn vị hoặc văn bản nhận được từ Excel")

@@ -159,6 +159,8 @@ def _directive_id(db: Database, symbol: str | None) -> int | None:
 
 def add_deadline_commands(sub: Any, date_arg: Any) -> None:
     """Register the subcommands on the CLI's subparsers (``date_arg`` parses dd/mm/yyyy)."""
+    from app.cli import add_as_of
+
     p = sub.add_parser("holidays", help="lịch nghỉ lễ, làm bù: xem, thêm, bỏ một ngày")
     p.add_argument(
         "action",
@@ -179,13 +181,7 @@ def add_deadline_commands(sub: Any, date_arg: Any) -> None:
 
     p = sub.add_parser("ics", help="xuất lịch các hạn sắp tới ra tệp .ics (Outlook, Thunderbird)")
     p.add_argument("--out", required=True, metavar="TỆP.ics")
-    p.add_argument(
-        "--as-of",
-        type=date_arg,
-        default=dt.date.today(),
-        metavar="NGÀY",
-        help="từ ngày (mặc định hôm nay)",
-    )
+    add_as_of(p, "từ ngày (mặc định hôm nay)")
     p.add_argument("--days", type=int, default=120, help="số ngày tới (mặc định 120)")
     p.add_argument("--directive", metavar="SỐ_KÝ_HIỆU", help="chỉ một văn bản chỉ đạo")
     p.set_defaults(handler=cmd_ics)
@@ -195,7 +191,7 @@ def add_deadline_commands(sub: Any, date_arg: Any) -> None:
         help="soạn thư điện tử nhắc hạn (.eml, kèm công văn đôn đốc PDF) cho từng đơn vị quá hạn",
     )
     p.add_argument("--directive", required=True, metavar="SỐ_KÝ_HIỆU")
-    p.add_argument("--as-of", type=date_arg, default=dt.date.today(), metavar="NGÀY")
+    add_as_of(p, None)
     p.add_argument("--out", metavar="THƯ_MỤC", help="thư mục lưu các tệp .eml")
     p.add_argument(
         "--send", action="store_true", help="gửi ngay qua máy chủ thư đã cài đặt (mail-settings)"

@@ -94,24 +94,17 @@ IGNORED_HEADERS = (
     "Đã đôn đốc",
 )
 
+# The columns of a received document that name its obligation, and those of the document itself.
+OBLIGATION_KEYS = ("unit", "directive", "task", "period")
+DOCUMENT_KEYS = tuple(f.key for f in SUBMISSION_FIELDS if f.key not in OBLIGATION_KEYS)
+
 UNIT_EXPORT_HEADERS: tuple[str, ...] = ("STT", *(f.header for f in UNIT_FIELDS), "Sáp nhập vào")
 _SUBMISSION_HEADERS = {f.key: f.header for f in SUBMISSION_FIELDS}
 SUBMISSION_EXPORT_HEADERS: tuple[str, ...] = (
     "STT",
-    *(_SUBMISSION_HEADERS[k] for k in ("unit", "directive", "task", "period")),
+    *(_SUBMISSION_HEADERS[k] for k in OBLIGATION_KEYS),
     "Hạn",
-    *(
-        _SUBMISSION_HEADERS[k]
-        for k in (
-            "number_symbol",
-            "signed_date",
-            "received_date",
-            "signer",
-            "channel",
-            "summary",
-            "assessment",
-        )
-    ),
+    *(_SUBMISSION_HEADERS[k] for k in DOCUMENT_KEYS),
     "Trạng thái",
 )
 # The warnings list ("Cảnh báo hạn"), in the window's export and the command line's alike;

@@ -104,6 +104,23 @@ def _refuse(name: str, what: str) -> ValidationError:
     )
 
 
+# What to do with a damaged workbook: the end of every message about one.
+RESAVE = "Hãy mở tệp trong Excel và lưu lại dạng .xlsx"
+
+
+def not_a_workbook(name: str, reason: object) -> ValidationError:
+    """A file that cannot be opened as a workbook at all (not a zip, truncated…)."""
+    return ValidationError(
+        f"Tệp {name} không phải tệp Excel (.xlsx) hợp lệ hoặc đã bị hỏng ({reason}). {RESAVE}, "
+        "hoặc dùng tệp mẫu của chương trình."
+    )
+
+
+def _not_unzipped(name: str, exc: BaseException) -> ValidationError:
+    """A part of the workbook that cannot be decompressed."""
+    return ValidationError(f"Tệp {name} bị hỏng, không giải nén được ({exc}). {RESAVE}.")
+
+
 _COLUMN = re.compile(r"([A-Za-z]{1,3})(\d*)")
 
 
@@ -147,14 +164,10 @@ class _Stream:
             log.warning("Cannot read %s as a workbook (broken XML): %s", self.name, exc)
             raise ValidationError(
                 f"Tệp {self.name} bị hỏng (nội dung bên trong bị cắt cụt hoặc sai cấu trúc, "
-                f"dòng {exc.lineno}, cột {exc.offset}). Hãy mở tệp trong Excel và lưu lại dạng "
-                ".xlsx."
+                f"dòng {exc.lineno}, cột {exc.offset}). {RESAVE}."
             ) from exc
         except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
-            raise ValidationError(
-                f"Tệp {self.name} bị hỏng, không giải nén được ({exc}). Hãy mở tệp trong Excel "
-                "và lưu lại dạng .xlsx."
-            ) from exc
+            raise _not_unzipped(self.name, exc) from exc
 
     def enter(self) -> None:
         self.depth += 1
@@ -317,10 +330,7 @@ def _count_rows(
             try:
                 data = f.read(CHUNK)
             except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
-                raise ValidationError(
-                    f"Tệp {path.name} bị hỏng, không giải nén được ({exc}). Hãy mở tệp trong "
-                    "Excel và lưu lại dạng .xlsx."
-                ) from exc
+                raise _not_unzipped(path.name, exc) from exc
             if check is not None:
                 check()
             block = carry + data
@@ -522,10 +532,7 @@ def scan_workbook(path: Path, check: Check | None = None) -> WorkbookScan:
     try:
         zf = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
-        raise ValidationError(
-            f"Tệp {path.name} không phải tệp Excel (.xlsx) hợp lệ hoặc đã bị hỏng ({exc}). "
-            "Hãy mở tệp trong Excel và lưu lại dạng .xlsx, hoặc dùng tệp mẫu của chương trình."
-        ) from exc
+        raise not_a_workbook(path.name, exc) from exc
     with zf:
         _check_directory(path, zf)
         sheets = _sheet_parts(path, zf, check)

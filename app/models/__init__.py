@@ -1,5 +1,6 @@
 """The typed ORM. Importing this package registers every table on ``Base.metadata``."""
 
+from app.kinds import CHANNEL_LABELS, UNIT_KIND_LABELS, Channel, UnitKind
 from app.models.attachment import AttachmentBlob
 from app.models.audit import AuditEntry
 from app.models.base import Base
@@ -9,8 +10,8 @@ from app.models.import_batch import ImportBatch
 from app.models.issued_document import IssuedDocument, IssuedDocumentUnit
 from app.models.obligation import Obligation, ObligationDueChange
 from app.models.setting import Setting
-from app.models.submission import CHANNEL_LABELS, Channel, Submission
-from app.models.unit import UNIT_KIND_LABELS, Unit, UnitKind
+from app.models.submission import Submission
+from app.models.unit import Unit
 
 __all__ = [
     "CHANNEL_LABELS",

@@ -3,29 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 
 from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app.kinds import Channel
 from app.models.base import Base, utcnow
-
-
-class Channel(StrEnum):
-    PAPER = "giay"
-    EMAIL = "email"
-    SYSTEM = "he_thong"
-
-    @property
-    def label(self) -> str:
-        return CHANNEL_LABELS[self]
-
-
-CHANNEL_LABELS: dict[Channel, str] = {
-    Channel.PAPER: "Giấy (bưu chính, văn thư)",
-    Channel.EMAIL: "Thư điện tử",
-    Channel.SYSTEM: "Hệ thống quản lý văn bản",
-}
 
 
 class Submission(Base):

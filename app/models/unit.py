@@ -3,31 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.models.base import Base
-
-
-class UnitKind(StrEnum):
-    DEPARTMENT = "so_nganh"
-    DISTRICT = "huyen"
-    COMMUNE = "xa"
-    OTHER = "khac"
-
-    @property
-    def label(self) -> str:
-        return UNIT_KIND_LABELS[self]
-
-
-UNIT_KIND_LABELS: dict[UnitKind, str] = {
-    UnitKind.DEPARTMENT: "Sở, ban, ngành tỉnh",
-    UnitKind.DISTRICT: "UBND cấp huyện",
-    UnitKind.COMMUNE: "UBND cấp xã",
-    UnitKind.OTHER: "Khác",
-}
 
 
 class Unit(Base):

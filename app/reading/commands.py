@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
 from app.errors import ValidationError
+from app.kinds import Channel
 
 if TYPE_CHECKING:  # the database layer (SQLAlchemy) only when a command runs
     from app.db import Database
@@ -173,7 +174,7 @@ def cmd_receive_from_file(
             received_date=received,
             signer=args.signer or result.signer,
             summary=args.summary or result.summary,
-            channel=args.channel or "he_thong",
+            channel=args.channel or Channel.SYSTEM.value,
         ),
         today=args.today,
     )

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from app.dates import fmt_time
 from app.db import Database
-from app.models import AuditEntry, Base
+from app.models import AuditEntry, Base, Directive, Unit
 
 ACTION_LABELS = {
     "create": "Thêm mới",
@@ -145,6 +145,20 @@ def record(
     )
 
 
+def record_edit(
+    session: Session, entity: str, obj: Any, before: dict[str, Any], summary: str
+) -> dict[str, Any] | None:
+    """An edit of ``obj`` into the history: its :func:`snapshot` now against ``before`` (taken
+    before the edit). Nothing is recorded when nothing changed. Returns the new snapshot, or
+    None when nothing changed."""
+    session.flush()
+    after = snapshot(obj)
+    if after == before:
+        return None
+    record(session, "update", entity, obj.id, before=before, after=after, summary=summary)
+    return after
+
+
 def _info(row: AuditEntry) -> AuditInfo:
     return AuditInfo(
         id=row.id,
@@ -226,16 +240,14 @@ def assign(obj: Base, values: dict[str, Any]) -> None:
         from app.services.submissions import number_key
 
         obj.number_key = number_key(obj.number_symbol)  # type: ignore[attr-defined]
-    elif hasattr(obj, "search_key") and hasattr(obj, "short_name"):
-        from app.text import search_key
+    elif isinstance(obj, Unit):
+        from app.services.units import unit_search_key
 
-        text = f"{obj.name} {obj.short_name}"  # type: ignore[attr-defined]
-        obj.search_key = search_key(text)[:400]  # type: ignore[attr-defined]
-    elif hasattr(obj, "search_key") and hasattr(obj, "issuer"):
-        from app.text import search_key
+        obj.search_key = unit_search_key(obj.name, obj.short_name)
+    elif isinstance(obj, Directive):
+        from app.services.directives import directive_search_key
 
-        text = f"{obj.number_symbol} {obj.issuer} {obj.subject}"  # type: ignore[attr-defined]
-        obj.search_key = search_key(text)[:1000]  # type: ignore[attr-defined]
+        obj.search_key = directive_search_key(obj.number_symbol, obj.issuer, obj.subject)
 
 
 def after_change(session: Session, entity: str, obj: Base, before: dict[str, Any]) -> None:

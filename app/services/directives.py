@@ -326,11 +326,16 @@ def _validate_directive(data: DirectiveInput) -> dict[str, object]:
         subject=subject,
         basis=basis,
         note=note,
-        search_key=search_key(f"{symbol} {issuer} {subject}")[:1000],
+        search_key=directive_search_key(symbol, issuer, subject),
     )
     if data.shift_due is not None:
         values["shift_due"] = bool(data.shift_due)
     return values
+
+
+def directive_search_key(number_symbol: str, issuer: str, subject: str) -> str:
+    """The stored search key of a directive (number, issuer and subject, accent-free)."""
+    return search_key(f"{number_symbol} {issuer} {subject}")[:1000]
 
 
 def _check_directive_duplicate(
@@ -385,24 +390,11 @@ def update_directive(
         before = audit.snapshot(directive)
         for key, value in values.items():
             setattr(directive, key, value)
-        session.flush()
-        after = audit.snapshot(directive)
-        if before != after:
-            audit.record(
-                session,
-                "update",
-                "directive",
-                directive.id,
-                before=before,
-                after=after,
-                summary=f"Sửa văn bản chỉ đạo {directive.number_symbol}",
-            )
-            if (
-                before["signed_date"] != after["signed_date"]
-                or before["shift_due"] != after["shift_due"]
-            ):
-                for task in directive.tasks:
-                    result += sync_task(session, task)
+        summary = f"Sửa văn bản chỉ đạo {directive.number_symbol}"
+        after = audit.record_edit(session, "directive", directive, before, summary)
+        if after is not None and any(before[k] != after[k] for k in ("signed_date", "shift_due")):
+            for task in directive.tasks:
+                result += sync_task(session, task)
     return get_directive(db, directive_id), result
 
 
@@ -433,18 +425,8 @@ def save_report_texts(
         before = audit.snapshot(directive)
         for key, text in texts.items():
             setattr(directive, key, text)
-        session.flush()
-        after = audit.snapshot(directive)
-        if before != after:
-            audit.record(
-                session,
-                "update",
-                "directive",
-                directive.id,
-                before=before,
-                after=after,
-                summary=f"Sửa nội dung báo cáo của văn bản {directive.number_symbol}",
-            )
+        summary = f"Sửa nội dung báo cáo của văn bản {directive.number_symbol}"
+        audit.record_edit(session, "directive", directive, before, summary)
     return get_directive(db, directive_id)
 
 

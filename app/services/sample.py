@@ -14,7 +14,9 @@ from app.db import Database
 from app.models import Directive, Task, TaskUnitKind, Unit, UnitKind
 from app.paths import resource_path
 from app.services import audit
+from app.services.directives import directive_search_key
 from app.services.obligations import sync_task
+from app.services.units import unit_search_key
 from app.settings import load_settings, save_settings
 from app.text import clean, search_key
 
@@ -68,7 +70,7 @@ def load_sample(db: Database, path: Path | None = None) -> SampleResult:
                     active=bool(item.get("active", True)),
                     valid_from=_date(item.get("valid_from")),
                     valid_to=_date(item.get("valid_to")),
-                    search_key=search_key(f"{name} {item.get('short_name', '')}")[:400],
+                    search_key=unit_search_key(name, item.get("short_name", "")),
                     address="",
                     phone="",
                     email="",
@@ -105,7 +107,9 @@ def load_sample(db: Database, path: Path | None = None) -> SampleResult:
                 report_assessment="",
                 report_difficulties="",
                 report_proposals="",
-                search_key=search_key(f"{item['number_symbol']} {item.get('subject', '')}")[:1000],
+                search_key=directive_search_key(
+                    item["number_symbol"], item.get("issuer", ""), item.get("subject", "")
+                ),
             )
             session.add(directive)
             for order, t in enumerate(item["tasks"], start=1):

@@ -317,17 +317,8 @@ def update_submission(
             setattr(submission, key, value)
         session.flush()
         refresh_received(session, {old_obligation, obligation.id})
-        after = audit.snapshot(submission)
-        if before != after:
-            audit.record(
-                session,
-                "update",
-                "submission",
-                submission.id,
-                before=before,
-                after=after,
-                summary=f"Sửa văn bản {submission.number_symbol}",
-            )
+        summary = f"Sửa văn bản {submission.number_symbol}"
+        audit.record_edit(session, "submission", submission, before, summary)
     return get_submission(db, submission_id)
 
 

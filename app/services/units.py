@@ -159,6 +159,11 @@ def find_unit(session: Session, name: str) -> Unit:
     )
 
 
+def unit_search_key(name: str, short_name: str) -> str:
+    """The stored search key of a unit (its name and short name, accent-free)."""
+    return search_key(f"{name} {short_name}")[:400]  # the column's size (a server enforces it)
+
+
 def _validate(data: UnitInput) -> dict[str, object]:
     errors: dict[str, str] = {}
     name = clean(data.name)
@@ -204,7 +209,7 @@ def _validate(data: UnitInput) -> dict[str, object]:
         active=bool(data.active),
         valid_from=data.valid_from,
         valid_to=data.valid_to,
-        search_key=search_key(f"{name} {short}")[:400],  # the column (a server enforces it)
+        search_key=unit_search_key(name, short),
     )
     return values
 
@@ -267,24 +272,11 @@ def update_unit(
             values["sort_order"] = data.sort_order
         for key, value in values.items():
             setattr(unit, key, value)
-        session.flush()
-        after = audit.snapshot(unit)
-        if before != after:
-            audit.record(
-                session,
-                "update",
-                "unit",
-                unit.id,
-                before=before,
-                after=after,
-                summary=f"Sửa đơn vị {unit.name}",
-            )
-            if (before["valid_from"], before["valid_to"], before["kind"]) != (
-                after["valid_from"],
-                after["valid_to"],
-                after["kind"],
-            ):
-                _resync_for_unit(session, unit)
+        after = audit.record_edit(session, "unit", unit, before, f"Sửa đơn vị {unit.name}")
+        if after is not None and any(
+            before[k] != after[k] for k in ("valid_from", "valid_to", "kind")
+        ):
+            _resync_for_unit(session, unit)
     return get_unit(db, unit_id)
 
 

@@ -1,10 +1,16 @@
-"""Test data for the exchange tests: the sample plus some received documents and attachments."""
+"""Test data for the exchange tests: the sample plus some received documents and attachments;
+import templates filled in with rows."""
 
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
+
+import openpyxl
 
 from app.db import Database
+from app.exchange.xlsx_columns import SUBMISSION_FIELDS, UNIT_FIELDS, Field
+from app.exchange.xlsx_import import write_template
 from app.services.submissions import SubmissionInput, record_submission, resolve_obligation
 
 TODAY = dt.date(2018, 12, 31)
@@ -103,3 +109,46 @@ def snapshot(db: Database) -> dict[str, list[tuple[object, ...]]]:
             rows = session.execute(text(f'SELECT * FROM "{name}"')).all()
             result[name] = sorted((tuple(r) for r in rows), key=repr)
     return result
+
+
+def template_with(tmp_path: Path, kind: str, rows: list[list[object]], name: str = "") -> Path:
+    """The import template of ``kind`` with ``rows`` typed in from its first data row (4),
+    saved in ``tmp_path`` as ``name`` (default: ``<kind>.xlsx``)."""
+    path = write_template(kind, tmp_path / (name or f"{kind}.xlsx"))
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Nhập liệu"]
+    for r, row in enumerate(rows, start=4):
+        for c, value in enumerate(row, start=1):
+            ws.cell(r, c, value)
+    wb.save(path)
+    return path
+
+
+def unit_row(**cells: object) -> list[object]:
+    """A row of the units template: ``cells`` by field key (``name``, ``kind``, ``valid_from``…
+    of ``UNIT_FIELDS``), every other cell empty."""
+    return _row(UNIT_FIELDS, cells)
+
+
+def document_row(
+    unit: str,
+    number: str,
+    signed: object,
+    received: object,
+    *,
+    task: str = "kế hoạch",
+    period: str | None = None,
+    **cells: object,
+) -> list[object]:
+    """A row of the received documents' template for directive 2116/UBND-NC (the plan unless
+    ``task`` and ``period`` say otherwise); ``cells`` the later columns by field key
+    (``signer``, ``summary``…), every other cell empty."""
+    first = {"unit": unit, "directive": "2116/UBND-NC", "task": task, "period": period}
+    dates = {"number_symbol": number, "signed_date": signed, "received_date": received}
+    return _row(SUBMISSION_FIELDS, first | dates | cells)
+
+
+def _row(fields: tuple[Field, ...], cells: dict[str, object]) -> list[object]:
+    unknown = set(cells) - {f.key for f in fields}
+    assert not unknown, f"no such column: {unknown}"
+    return [cells.get(f.key) for f in fields]

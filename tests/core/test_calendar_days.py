@@ -24,17 +24,16 @@ from app.services.calendar_days import (
     withdraw_calendar_day,
 )
 from app.services.directives import (
-    DirectiveInput,
     TaskInput,
     get_directive,
     list_directives,
-    update_directive,
     update_task,
 )
 from app.services.obligations import list_obligations, query_obligations, status_expression
 from app.services.submissions import SubmissionInput, record_submission
 from app.status import Status, status_on
 from app.workdays import effective_due
+from tests.helpers import edit_directive
 
 D = dt.date
 TODAY = D(2018, 5, 2)
@@ -47,20 +46,7 @@ def _directive(db: Database):
 
 def _turn_shift(db: Database, on: bool) -> None:
     d = _directive(db)
-    update_directive(
-        db,
-        d.id,
-        DirectiveInput(
-            number_symbol=d.number_symbol,
-            signed_date=d.signed_date,
-            issuer=d.issuer,
-            signer=d.signer,
-            subject=d.subject,
-            basis=d.basis,
-            note=d.note,
-            shift_due=on,
-        ),
-    )
+    edit_directive(db, d.id, shift_due=on)
 
 
 def _statuses(db: Database, day: D) -> dict[int, Status]:

@@ -23,6 +23,13 @@ def sample(db_path: Path) -> Path:
     return db_path
 
 
+def _report(db: Path, kind: str, out: Path, *args: str, **options: str) -> tuple[int, str, str]:
+    """``report KIND --as-of DAY --out OUT``, then ``--name value`` for each of ``options``
+    (``reply_by`` → ``--reply-by``), then ``args``."""
+    flags = [x for name, value in options.items() for x in (f"--{name.replace('_', '-')}", value)]
+    return cli(db, "report", kind, "--as-of", DAY, "--out", str(out), *flags, *args)
+
+
 def _toml(tmp_path: Path, body: str, name: str = "noi-dung.toml") -> Path:
     path = tmp_path / name
     path.write_text(body, encoding="utf-8")
@@ -37,18 +44,8 @@ def test_text_file_edits_reach_the_pdf_and_the_record(sample: Path, tmp_path: Pa
         '[noi_nhan]\ntext = """\nNhư trên\nLưu: VT, XDCQ\n"""\n',
     )
     out = tmp_path / "bc.pdf"
-    code, stdout, err = cli(
-        sample,
-        "report",
-        "summary",
-        "--directive",
-        "2116/UBND-NC",
-        "--as-of",
-        DAY,
-        "--out",
-        str(out),
-        "--text-file",
-        str(edits),
+    code, stdout, err = _report(
+        sample, "summary", out, directive="2116/UBND-NC", text_file=str(edits)
     )
     assert code == 0, err
     assert "danh sách văn bản đã phát hành (mã 1)" in stdout
@@ -67,52 +64,21 @@ def test_reminder_to_chosen_units_with_a_deadline_and_the_list(
     sample: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "cv.pdf"
-    code, _, err = cli(
-        sample,
-        "report",
-        "reminder",
-        "--directive",
-        "2116",
-        "--as-of",
-        DAY,
-        "--out",
-        str(out),
-        "--units",
-        "Ba Tơ; Sở Y tế",
-        "--reply-by",
-        "20/08/2018",
+    code, _, err = _report(
+        sample, "reminder", out, directive="2116", units="Ba Tơ; Sở Y tế", reply_by="20/08/2018"
     )
     assert code == 0, err
     body = text(out)
     assert "UBND huyện Ba Tơ" in body and "Sở Y tế" in body
     assert "UBND huyện Bình Sơn" not in body
     assert "gửi văn bản về Sở Nội vụ trước ngày 20/08/2018" in body
-    code, _, err = cli(
-        sample,
-        "report",
-        "unit-reminder",
-        "--unit",
-        "Bình Sơn",
-        "--as-of",
-        DAY,
-        "--out",
-        str(tmp_path / "dv.pdf"),
-        "--reply-by",
-        "15/08/2018",
+    code, _, err = _report(
+        sample, "unit-reminder", tmp_path / "dv.pdf", unit="Bình Sơn", reply_by="15/08/2018"
     )
     assert code == 0, err
     assert "Kính gửi: UBND huyện Bình Sơn" in text(tmp_path / "dv.pdf")
-    code, _, err = cli(
-        sample,
-        "report",
-        "summary",
-        "--directive",
-        "2116",
-        "--as-of",
-        DAY,
-        "--out",
-        str(tmp_path / "nhap.pdf"),
-        "--no-record",
+    code, _, err = _report(
+        sample, "summary", tmp_path / "nhap.pdf", "--no-record", directive="2116"
     )
     assert code == 0, err
     code, stdout, err = cli(sample, "report", "list")
@@ -139,18 +105,7 @@ def test_reminder_to_chosen_units_with_a_deadline_and_the_list(
 def test_reminder_options_on_a_report_are_refused(
     sample: Path, tmp_path: Path, args: list[str], message: str
 ) -> None:
-    code, _, err = cli(
-        sample,
-        "report",
-        "summary",
-        "--directive",
-        "2116",
-        "--as-of",
-        DAY,
-        "--out",
-        str(tmp_path / "x.pdf"),
-        *args,
-    )
+    code, _, err = _report(sample, "summary", tmp_path / "x.pdf", *args, directive="2116")
     assert code == 2 and message in err and "sotheodoi report summary --help" in err
 
 
@@ -164,33 +119,11 @@ def test_bad_text_files_are_refused_clearly(sample: Path, tmp_path: Path) -> Non
     ]
     for n, (body, message) in enumerate(cases):
         path = _toml(tmp_path, body, f"bad{n}.toml")
-        code, _, err = cli(
-            sample,
-            "report",
-            "reminder",
-            "--directive",
-            "2116",
-            "--as-of",
-            DAY,
-            "--out",
-            str(out),
-            "--text-file",
-            str(path),
-        )
+        code, _, err = _report(sample, "reminder", out, directive="2116", text_file=str(path))
         assert code != 0 and message in err, (body, err)
         assert "Traceback" not in err
-    code, _, err = cli(
-        sample,
-        "report",
-        "reminder",
-        "--directive",
-        "2116",
-        "--as-of",
-        DAY,
-        "--out",
-        str(out),
-        "--text-file",
-        str(tmp_path / "missing.toml"),
+    code, _, err = _report(
+        sample, "reminder", out, directive="2116", text_file=str(tmp_path / "missing.toml")
     )
     assert code != 0 and "Không có tệp nội dung" in err
     (tmp_path / "latin1.toml").write_bytes(b'[opening]\ntext = "S\xf4 N\xf4i v\xf9"\n')
@@ -206,18 +139,8 @@ def test_bad_text_files_are_refused_clearly(sample: Path, tmp_path: Path) -> Non
 def test_unit_reminders_one_letter_per_unit(sample: Path, tmp_path: Path) -> None:
     folder = tmp_path / "cong-van"
     folder.mkdir()
-    code, stdout, err = cli(
-        sample,
-        "report",
-        "unit-reminder",
-        "--units",
-        "Bình Sơn; Sở Nội vụ",
-        "--as-of",
-        DAY,
-        "--out",
-        str(folder),
-        "--reply-by",
-        "20/08/2018",
+    code, stdout, err = _report(
+        sample, "unit-reminder", folder, units="Bình Sơn; Sở Nội vụ", reply_by="20/08/2018"
     )
     assert code == 0, err
     assert "Bỏ qua Sở Nội vụ" in stdout and "1 công văn đôn đốc" in stdout
@@ -235,17 +158,7 @@ def test_unit_reminders_one_letter_per_unit(sample: Path, tmp_path: Path) -> Non
     assert len(letters) > 10 and f"{len(letters)} công văn đôn đốc" in stdout
     code, stdout, _ = cli(sample, "report", "list", "--json")
     assert len(json.loads(stdout)) == len(letters) + 1
-    code, _, err = cli(
-        sample,
-        "report",
-        "unit-reminder",
-        "--units",
-        "*",
-        "--as-of",
-        DAY,
-        "--out",
-        str(tmp_path / "khong-co"),
-    )
+    code, _, err = _report(sample, "unit-reminder", tmp_path / "khong-co", units="*")
     assert code != 0 and "--out là thư mục" in err
 
 
@@ -254,19 +167,7 @@ def test_unit_reminder_and_edits_as_word(sample: Path, tmp_path: Path) -> None:
 
     edits = _toml(tmp_path, '[closing]\ntext = "Đoạn kết viết lại."\n')
     out = tmp_path / "dv.docx"
-    code, stdout, err = cli(
-        sample,
-        "report",
-        "unit-reminder",
-        "--unit",
-        "Bình Sơn",
-        "--as-of",
-        DAY,
-        "--out",
-        str(out),
-        "--text-file",
-        str(edits),
-    )
+    code, stdout, err = _report(sample, "unit-reminder", out, unit="Bình Sơn", text_file=str(edits))
     assert code == 0, err
     assert "(tệp Word)" in stdout and "danh sách văn bản đã phát hành" in stdout
     words = "\n".join(p.text for p in Document(str(out)).paragraphs)

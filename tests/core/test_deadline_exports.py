@@ -25,29 +25,16 @@ from app.exchange.reminder_mail import (
     send_drafts,
     write_drafts,
 )
-from app.services.directives import DirectiveInput, list_directives, update_directive
+from app.services.directives import list_directives
 from app.services.units import list_units
-from tests.helpers import db_arg
+from tests.helpers import db_arg, edit_directive
 
 D = dt.date
 
 
 def _shift_on(db: Database) -> None:
     (d,) = list_directives(db)
-    update_directive(
-        db,
-        d.id,
-        DirectiveInput(
-            number_symbol=d.number_symbol,
-            signed_date=d.signed_date,
-            issuer=d.issuer,
-            signer=d.signer,
-            subject=d.subject,
-            basis=d.basis,
-            note=d.note,
-            shift_due=True,
-        ),
-    )
+    edit_directive(db, d.id, shift_due=True)
 
 
 def test_ics_opens_in_a_calendar_parser(sample_db: Database, tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from app.documents.common import DocumentKind, DocumentOptions, Signer, default_
 from app.documents.data import deliverable, summary_data
 from app.documents.generate import build
 from app.documents.layout import TIEU_NGU, PageSettings
-from app.documents.sample_scenario import SAMPLE_SUBMISSIONS, record_sample_submissions
+from app.documents.sample_scenario import record_sample_submissions, sample_submissions
 from app.documents.summary_report import appendix_widths
 from app.errors import AppError, ValidationError
 from app.models import TaskKind, UnitKind
@@ -301,7 +301,7 @@ def test_summary_appendix_rows_and_reference(
         )
         for row in data.rows:
             assert row.unit_name in names
-        for number in {n for _, _, _, n, _, received in SAMPLE_SUBMISSIONS if received <= JUNE}:
+        for number in {n for _, _, _, n, _, received in sample_submissions() if received <= JUNE}:
             assert number in text, number
         for page in appendix:
             assert_style(page, "STT", 12, "LiberationSerif-Bold")

@@ -23,8 +23,15 @@ from app.services.submissions import (
     update_submission,
 )
 from app.services.units import UnitInput, list_units, update_unit
-from tests.core._exchange_data import TODAY, add_documents, snapshot
-from tests.helpers import db_arg
+from tests.core._exchange_data import (
+    TODAY,
+    add_documents,
+    document_row,
+    snapshot,
+    template_with,
+    unit_row,
+)
+from tests.helpers import db_arg, edit_directive, edit_unit
 
 PLAN = [
     "UBND huyện Bình Sơn",
@@ -35,17 +42,6 @@ PLAN = [
     "25/04/2018",
     "27/04/2018",
 ]
-
-
-def _template_with(tmp_path: Path, kind: str, rows: list[list[object]], name: str = "") -> Path:
-    path = write_template(kind, tmp_path / (name or f"{kind}.xlsx"))
-    wb = openpyxl.load_workbook(path)
-    ws = wb["Nhập liệu"]
-    for r, row in enumerate(rows, start=4):
-        for c, value in enumerate(row, start=1):
-            ws.cell(r, c, value)
-    wb.save(path)
-    return path
 
 
 def _content(db: Database) -> dict[str, list[tuple[object, ...]]]:
@@ -63,6 +59,13 @@ def _binh_son_plan(db: Database) -> int:
         return resolve_obligation(
             session, unit="binh son", directive="2116/UBND-NC", task="ke hoach", period=None
         ).id
+
+
+def _cli_receive(db: Database, *, signed: str, received: str) -> int:
+    """``receive`` of document 1/KH for Bình Sơn's plan, from the command line."""
+    where = ["--unit", "binh son", "--directive", "2116/UBND-NC", "--task", "ke hoach"]
+    dates = ["--signed", signed, "--received", received, "--today", "31/12/2018"]
+    return run(["--db", db_arg(db), "receive", *where, "--number", "1/KH", *dates])
 
 
 def _plan_document(db: Database) -> int:
@@ -90,7 +93,7 @@ def test_reimport_with_empty_cells_keeps_what_she_typed(
     """The reported case: a row for an existing document with empty Người ký / Trích yếu /
     Đánh giá no longer erases them."""
     doc = _plan_document(sample_db)
-    path = _template_with(tmp_path, "submissions", [[*PLAN, None, None, None, None]])
+    path = template_with(tmp_path, "submissions", [[*PLAN, None, None, None, None]])
     preview = preview_import(sample_db, "submissions", path, today=TODAY)
     assert [r.action for r in preview.rows] == [RowAction.UNCHANGED]
     apply_import(sample_db, preview, today=TODAY)
@@ -104,7 +107,7 @@ def test_reimport_with_empty_cells_keeps_what_she_typed(
 
 def test_marker_clears_and_preview_shows_old_and_new(sample_db: Database, tmp_path: Path) -> None:
     doc = _plan_document(sample_db)
-    path = _template_with(
+    path = template_with(
         tmp_path,
         "submissions",
         [[*PLAN[:6], "26/04/2018", "[xoá]", None, "Kế hoạch sửa lại", "[XÓA]"]],
@@ -132,17 +135,17 @@ def test_marker_clears_and_preview_shows_old_and_new(sample_db: Database, tmp_pa
 
 def test_marker_on_a_required_column_is_an_error(sample_db: Database, tmp_path: Path) -> None:
     _plan_document(sample_db)
-    path = _template_with(tmp_path, "submissions", [[*PLAN[:6], "[xoá]"]])
+    path = template_with(tmp_path, "submissions", [[*PLAN[:6], "[xoá]"]])
     rows = preview_import(sample_db, "submissions", path, today=TODAY).rows
     assert rows[0].action is RowAction.ERROR and "Ngày nhận" in rows[0].reason
     assert "không xoá được" in rows[0].reason
-    path = _template_with(tmp_path, "units", [["UBND huyện Bình Sơn", None, "[xoá]"]])
+    path = template_with(tmp_path, "units", [["UBND huyện Bình Sơn", None, "[xoá]"]])
     rows = preview_import(sample_db, "units", path, today=TODAY).rows
     assert rows[0].action is RowAction.ERROR and "Loại đơn vị" in rows[0].reason
 
 
 def test_unit_empty_cells_keep_and_marker_clears(sample_db: Database, tmp_path: Path) -> None:
-    path = _template_with(
+    path = template_with(
         tmp_path,
         "units",
         [["UBND huyện Bình Sơn", None, None, None, "[xoá]", None, "0255 3851 000"]],
@@ -156,13 +159,13 @@ def test_unit_empty_cells_keep_and_marker_clears(sample_db: Database, tmp_path: 
 
 
 def test_new_unit_needs_its_kind(sample_db: Database, tmp_path: Path) -> None:
-    path = _template_with(tmp_path, "units", [["UBND xã Mới", None, None]])
+    path = template_with(tmp_path, "units", [["UBND xã Mới", None, None]])
     rows = preview_import(sample_db, "units", path, today=TODAY).rows
     assert rows[0].action is RowAction.ERROR and "Loại đơn vị" in rows[0].reason
 
 
 def test_only_ticked_rows_are_written(sample_db: Database, tmp_path: Path) -> None:
-    path = _template_with(
+    path = template_with(
         tmp_path,
         "units",
         [
@@ -186,21 +189,14 @@ def test_only_ticked_rows_are_written(sample_db: Database, tmp_path: Path) -> No
 def test_undo_last_import_puts_everything_back(sample_db: Database, tmp_path: Path) -> None:
     add_documents(sample_db)
     before = _content(sample_db)
-    path = _template_with(
+    path = template_with(
         tmp_path,
         "submissions",
         [
             [*PLAN[:6], "26/04/2018", "[xoá]", None, "Sửa"],
-            [
-                "UBND huyện Tư Nghĩa",
-                "2116/UBND-NC",
-                "kế hoạch",
-                None,
-                "9/KH-UBND",
-                "26/04/2018",
-                "29/04/2018",
-                "Trần B",
-            ],
+            document_row(
+                "UBND huyện Tư Nghĩa", "9/KH-UBND", "26/04/2018", "29/04/2018", signer="Trần B"
+            ),
         ],
     )
     result = apply_import(
@@ -230,7 +226,7 @@ def test_undo_last_import_puts_everything_back(sample_db: Database, tmp_path: Pa
 
 def test_undo_refused_when_a_record_changed_since(sample_db: Database, tmp_path: Path) -> None:
     doc = _plan_document(sample_db)
-    path = _template_with(tmp_path, "submissions", [[*PLAN[:7], "Lê C"]])
+    path = template_with(tmp_path, "submissions", [[*PLAN[:7], "Lê C"]])
     apply_import(
         sample_db, preview_import(sample_db, "submissions", path, today=TODAY), today=TODAY
     )
@@ -259,24 +255,17 @@ def test_undo_units_import_removes_new_units_and_their_obligations(
     sample_db: Database, tmp_path: Path
 ) -> None:
     before = _content(sample_db)
-    path = _template_with(
+    path = template_with(
         tmp_path,
         "units",
         [
-            [
-                "UBND huyện Mới",
-                "Mới",
-                "UBND cấp huyện",
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                "Có",
-                "01/01/2018",
-            ],
+            unit_row(
+                name="UBND huyện Mới",
+                short_name="Mới",
+                kind="UBND cấp huyện",
+                active="Có",
+                valid_from="01/01/2018",
+            ),
             ["UBND huyện Bình Sơn", None, None, None, None, "Châu Ổ"],
         ],
     )
@@ -291,7 +280,7 @@ def test_cli_undo_and_list(
     sample_db: Database, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     db = db_arg(sample_db)
-    path = _template_with(tmp_path, "units", [["UBND xã A", None, "xã"]])
+    path = template_with(tmp_path, "units", [["UBND xã A", None, "xã"]])
     assert run(["--db", db, "import", "units", str(path)]) == 0
     out = capsys.readouterr().out
     assert "import --undo 1" in out and 'Đã đọc trang tính "Nhập liệu"' in out
@@ -366,14 +355,14 @@ def test_formula_without_cached_value_is_not_read_as_empty(
     sample_db: Database, tmp_path: Path
 ) -> None:
     _plan_document(sample_db)
-    path = _template_with(tmp_path, "submissions", [[*PLAN, '=CONCAT("Nguyễn ", "Văn A")']])
+    path = template_with(tmp_path, "submissions", [[*PLAN, '=CONCAT("Nguyễn ", "Văn A")']])
     rows = preview_import(sample_db, "submissions", path, today=TODAY).rows
     assert rows[0].action is RowAction.ERROR
     assert "H4" in rows[0].reason and "công thức" in rows[0].reason
 
 
 def test_other_sheets_with_data_are_named(sample_db: Database, tmp_path: Path) -> None:
-    path = _template_with(tmp_path, "units", [["UBND xã A", None, "xã"]])
+    path = template_with(tmp_path, "units", [["UBND xã A", None, "xã"]])
     wb = openpyxl.load_workbook(path)
     extra = wb.create_sheet("Đợt 2")
     extra.append(["Tên đơn vị", "Loại đơn vị"])
@@ -382,7 +371,7 @@ def test_other_sheets_with_data_are_named(sample_db: Database, tmp_path: Path) -
     preview = preview_import(sample_db, "units", path, today=TODAY)
     assert preview.sheet == "Nhập liệu" and preview.other_sheets == ("Đợt 2",)
     assert '"Đợt 2"' in preview.sheet_note() and "KHÔNG được đọc" in preview.sheet_note()
-    alone = _template_with(tmp_path, "units", [["UBND xã A", None, "xã"]], "alone.xlsx")
+    alone = template_with(tmp_path, "units", [["UBND xã A", None, "xã"]], "alone.xlsx")
     assert preview_import(sample_db, "units", alone, today=TODAY).other_sheets == ()
 
 
@@ -401,7 +390,7 @@ def test_other_sheets_with_data_are_named(sample_db: Database, tmp_path: Path) -
 def test_impossible_dates_are_refused_in_excel(
     sample_db: Database, tmp_path: Path, signed: object, received: object, words: str
 ) -> None:
-    path = _template_with(tmp_path, "submissions", [[*PLAN[:5], signed, received]])
+    path = template_with(tmp_path, "submissions", [[*PLAN[:5], signed, received]])
     rows = preview_import(sample_db, "submissions", path, today=TODAY).rows
     assert rows[0].action is RowAction.ERROR and words in rows[0].reason, rows[0].reason
 
@@ -410,69 +399,35 @@ def test_impossible_dates_are_refused_by_the_service_and_cli(
     sample_db: Database, capsys: pytest.CaptureFixture[str]
 ) -> None:
     obligation = _binh_son_plan(sample_db)
-    with pytest.raises(ValidationError) as err:
-        record_submission(
-            sample_db,
-            SubmissionInput(
-                obligation_id=obligation,
-                number_symbol="1/KH",
-                signed_date=dt.date(2018, 4, 1),
-                received_date=dt.date(2018, 4, 20),
-            ),
-            today=TODAY,
+
+    def record(signed: dt.date) -> None:
+        document = SubmissionInput(
+            obligation_id=obligation,
+            number_symbol="1/KH",
+            signed_date=signed,
+            received_date=dt.date(2018, 4, 20),
         )
+        record_submission(sample_db, document, today=TODAY)
+
+    with pytest.raises(ValidationError) as err:
+        record(dt.date(2018, 4, 1))
     assert "18/04/2018" in err.value.message and "signed_date" in err.value.errors
     with pytest.raises(ValidationError) as err:
-        record_submission(
-            sample_db,
-            SubmissionInput(
-                obligation_id=obligation,
-                number_symbol="1/KH",
-                signed_date=dt.date(1900, 1, 1),
-                received_date=dt.date(2018, 4, 20),
-            ),
-            today=TODAY,
-        )
+        record(dt.date(1900, 1, 1))
     assert "không thể đúng" in err.value.message
-    code = run(
-        [
-            "--db",
-            db_arg(sample_db),
-            "receive",
-            "--unit",
-            "binh son",
-            "--directive",
-            "2116/UBND-NC",
-            "--task",
-            "ke hoach",
-            "--number",
-            "1/KH",
-            "--signed",
-            "01/04/2018",
-            "--received",
-            "20/04/2018",
-            "--today",
-            "31/12/2018",
-        ]
-    )
+    code = _cli_receive(sample_db, signed="01/04/2018", received="20/04/2018")
     err_text = capsys.readouterr().err
     assert code == 2 and "trước ngày ban hành văn bản chỉ đạo" in err_text
 
 
 def test_receipt_outside_the_units_life_is_a_warning(sample_db: Database, tmp_path: Path) -> None:
-    unit = next(u for u in list_units(sample_db) if u.name == "UBND huyện Bình Sơn")
-    update_unit(
+    edit_unit(
         sample_db,
-        unit.id,
-        UnitInput(
-            name=unit.name,
-            kind="huyen",
-            short_name=unit.short_name,
-            valid_from=dt.date(2018, 1, 1),
-            valid_to=dt.date(2018, 4, 26),
-        ),
+        "UBND huyện Bình Sơn",
+        valid_from=dt.date(2018, 1, 1),
+        valid_to=dt.date(2018, 4, 26),
     )
-    path = _template_with(tmp_path, "submissions", [PLAN])
+    path = template_with(tmp_path, "submissions", [PLAN])
     preview = preview_import(sample_db, "submissions", path, today=TODAY)
     row = preview.rows[0]
     assert row.action is RowAction.NEW and row.warnings
@@ -496,18 +451,7 @@ def test_restore_directive_and_task_versions(sample_db: Database) -> None:
     from app.services.obligations import list_obligations
 
     d = next(x for x in directives.list_directives(sample_db) if x.number_symbol == "2116/UBND-NC")
-    directives.update_directive(
-        sample_db,
-        d.id,
-        directives.DirectiveInput(
-            number_symbol=d.number_symbol,
-            signed_date=d.signed_date,
-            issuer=d.issuer,
-            signer=d.signer,
-            subject="Trích yếu sửa nhầm",
-            basis=d.basis,
-        ),
-    )
+    edit_directive(sample_db, d.id, subject="Trích yếu sửa nhầm")
     first = audit.history(sample_db, "directive", d.id)[-1]
     assert first.action == "create"
     audit.restore_version(sample_db, first.id, today=TODAY)
@@ -550,24 +494,13 @@ def test_undo_keeps_a_new_unit_that_later_work_depends_on(
     merger is her work), nothing undone, the reason named."""
     from app.services.units import record_merger
 
-    path = _template_with(
+    path = template_with(
         tmp_path,
         "units",
         [
-            [
-                "UBND huyện Mới",
-                None,
-                "UBND cấp huyện",
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                "Có",
-                "01/01/2018",
-            ]
+            unit_row(
+                name="UBND huyện Mới", kind="UBND cấp huyện", active="Có", valid_from="01/01/2018"
+            )
         ],
     )
     apply_import(sample_db, preview_import(sample_db, "units", path, today=TODAY), today=TODAY)
@@ -585,35 +518,8 @@ def test_undo_keeps_a_new_unit_that_later_work_depends_on(
 def test_cli_receive_warns_about_a_receipt_after_the_unit_ended(
     sample_db: Database, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    unit = next(u for u in list_units(sample_db) if u.name == "UBND huyện Bình Sơn")
-    update_unit(
-        sample_db,
-        unit.id,
-        UnitInput(
-            name=unit.name, kind="huyen", short_name=unit.short_name, valid_to=dt.date(2018, 4, 26)
-        ),
-    )
-    code = run(
-        [
-            "--db",
-            db_arg(sample_db),
-            "receive",
-            "--unit",
-            "binh son",
-            "--directive",
-            "2116/UBND-NC",
-            "--task",
-            "ke hoach",
-            "--number",
-            "1/KH",
-            "--signed",
-            "25/04/2018",
-            "--received",
-            "27/04/2018",
-            "--today",
-            "31/12/2018",
-        ]
-    )
+    edit_unit(sample_db, "UBND huyện Bình Sơn", valid_to=dt.date(2018, 4, 26))
+    code = _cli_receive(sample_db, signed="25/04/2018", received="27/04/2018")
     captured = capsys.readouterr()
     assert code == 0 and captured.out.strip().isdigit()  # recorded; stdout is the id only
     assert "hết hiệu lực (26/04/2018)" in captured.err
@@ -627,23 +533,12 @@ def test_undo_refused_when_the_old_values_are_no_longer_valid(
     from app.services import directives
 
     _plan_document(sample_db)  # signed 25/04, received 27/04
-    path = _template_with(tmp_path, "submissions", [[*PLAN[:5], "28/04/2018", "29/04/2018"]])
+    path = template_with(tmp_path, "submissions", [[*PLAN[:5], "28/04/2018", "29/04/2018"]])
     apply_import(
         sample_db, preview_import(sample_db, "submissions", path, today=TODAY), today=TODAY
     )
     d = next(x for x in directives.list_directives(sample_db) if x.number_symbol == "2116/UBND-NC")
-    directives.update_directive(
-        sample_db,
-        d.id,
-        directives.DirectiveInput(
-            number_symbol=d.number_symbol,
-            signed_date=dt.date(2018, 4, 26),
-            issuer=d.issuer,
-            signer=d.signer,
-            subject=d.subject,
-            basis=d.basis,
-        ),
-    )
+    edit_directive(sample_db, d.id, signed_date=dt.date(2018, 4, 26))
     before = _content(sample_db)
     with pytest.raises(Conflict) as err:
         undo_import(sample_db, "LAST")
@@ -656,20 +551,7 @@ def test_restore_puts_a_directives_working_day_choice_back(sample_db: Database) 
     from app.services import directives
 
     d = next(x for x in directives.list_directives(sample_db) if x.number_symbol == "2116/UBND-NC")
-    directives.update_directive(
-        sample_db,
-        d.id,
-        directives.DirectiveInput(
-            number_symbol=d.number_symbol,
-            signed_date=d.signed_date,
-            issuer=d.issuer,
-            signer=d.signer,
-            subject=d.subject,
-            basis=d.basis,
-            note=d.note,
-            shift_due=True,
-        ),
-    )
+    edit_directive(sample_db, d.id, shift_due=True)
     assert directives.get_directive(sample_db, d.id).shift_due
     edit = audit.history(sample_db, "directive", d.id)[0]
     audit.restore_version(sample_db, edit.id, today=TODAY, before=True)

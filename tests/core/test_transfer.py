@@ -19,6 +19,7 @@ from app.exchange.transfer import transfer
 from app.services import attachment_blobs, submissions, units
 from app.services.issued_documents import IssuedInput, record_issued
 from app.services.sample import load_sample
+from tests.helpers import edit_directive
 
 D = dt.date
 
@@ -73,23 +74,8 @@ def _rich_sample(path: Path, tmp_path: Path) -> None:
         )
         # working days: the shift on, and a day off entered after the fact (a due-date history)
         from app.services.calendar_days import CalendarDayInput, add_calendar_day
-        from app.services.directives import DirectiveInput, get_directive, update_directive
 
-        d = get_directive(db, directive_id)
-        update_directive(
-            db,
-            directive_id,
-            DirectiveInput(
-                number_symbol=d.number_symbol,
-                signed_date=d.signed_date,
-                issuer=d.issuer,
-                signer=d.signer,
-                subject=d.subject,
-                basis=d.basis,
-                note=d.note,
-                shift_due=True,
-            ),
-        )
+        edit_directive(db, directive_id, shift_due=True)
         add_calendar_day(
             db, CalendarDayInput(D(2018, 6, 20), False, "Nghỉ đột xuất"), today=D(2018, 6, 25)
         )

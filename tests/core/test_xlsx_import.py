@@ -10,6 +10,7 @@ import pytest
 from app.cli import run
 from app.db import Database
 from app.errors import Conflict, ValidationError
+from app.exchange.xlsx_columns import DOCUMENT_KEYS
 from app.exchange.xlsx_export import ExportFilters, export
 from app.exchange.xlsx_import import (
     RowAction,
@@ -18,7 +19,14 @@ from app.exchange.xlsx_import import (
     write_template,
 )
 from app.services.units import list_units
-from tests.core._exchange_data import TODAY, add_documents, snapshot
+from tests.core._exchange_data import (
+    TODAY,
+    add_documents,
+    document_row,
+    snapshot,
+    template_with,
+    unit_row,
+)
 from tests.helpers import db_arg
 
 
@@ -61,16 +69,7 @@ def test_submissions_round_trip_into_empty_copy(
             preview = preview_import(other, "submissions", path, today=TODAY)
             assert not preview.has_errors
             apply_import(other, preview, today=TODAY)
-        keep = (
-            "obligation_id",
-            "number_symbol",
-            "signed_date",
-            "received_date",
-            "signer",
-            "channel",
-            "summary",
-            "assessment",
-        )
+        keep = ("obligation_id", *DOCUMENT_KEYS)
 
         def docs(db: Database) -> list[tuple[object, ...]]:
             from sqlalchemy import select
@@ -89,37 +88,20 @@ def test_submissions_round_trip_into_empty_copy(
         other.dispose()
 
 
-def _template_with(tmp_path: Path, kind: str, rows: list[list[object]]) -> Path:
-    path = write_template(kind, tmp_path / f"{kind}.xlsx")
-    wb = openpyxl.load_workbook(path)
-    ws = wb["Nhập liệu"]
-    for r, row in enumerate(rows, start=4):
-        for c, value in enumerate(row, start=1):
-            ws.cell(r, c, value)
-    wb.save(path)
-    return path
-
-
 def test_units_new_update_error(sample_db: Database, tmp_path: Path) -> None:
-    path = _template_with(
+    path = template_with(
         tmp_path,
         "units",
         [
-            [
-                "UBND xã Tịnh Kỳ",
-                "Tịnh Kỳ",
-                "UBND cấp xã",
-                None,
-                "Chủ tịch",
-                None,
-                None,
-                "tinhky@example.vn",
-                None,
-                None,
-                "Có",
-                "01/01/2019",
-                None,
-            ],
+            unit_row(
+                name="UBND xã Tịnh Kỳ",
+                short_name="Tịnh Kỳ",
+                kind="UBND cấp xã",
+                head_title="Chủ tịch",
+                email="tinhky@example.vn",
+                active="Có",
+                valid_from="01/01/2019",
+            ),
             ["ubnd huyen binh son", "Bình Sơn", "huyện", 2, "Chủ tịch", "Thị trấn Châu Ổ"],
             ["", None, "UBND cấp xã"],
             ["UBND xã Bình Châu", None, "tỉnh thành", None, None, None, None, "sai-email"],
@@ -147,24 +129,18 @@ def test_units_new_update_error(sample_db: Database, tmp_path: Path) -> None:
 
 
 def test_units_import_writes_all_and_syncs(sample_db: Database, tmp_path: Path) -> None:
-    path = _template_with(
+    path = template_with(
         tmp_path,
         "units",
         [
-            [
-                "UBND huyện Mới",
-                "Mới",
-                "UBND cấp huyện",
-                None,
-                "Chủ tịch",
-                None,
-                None,
-                None,
-                None,
-                None,
-                "Có",
-                "01/01/2018",
-            ],
+            unit_row(
+                name="UBND huyện Mới",
+                short_name="Mới",
+                kind="UBND cấp huyện",
+                head_title="Chủ tịch",
+                active="Có",
+                valid_from="01/01/2018",
+            ),
             ["UBND huyện Bình Sơn", "Bình Sơn", "UBND cấp huyện", None, None, "Châu Ổ"],
         ],
     )
@@ -203,54 +179,18 @@ def test_headers_tolerate_case_and_diacritics(sample_db: Database, tmp_path: Pat
 
 
 def test_dates_as_text_and_bad_dates(sample_db: Database, tmp_path: Path) -> None:
-    base = [
-        "UBND huyện Bình Sơn",
-        "2116/UBND-NC",
-        "kế hoạch",
-        None,
-    ]
-    path = _template_with(
+    path = template_with(
         tmp_path,
         "submissions",
         [
-            [*base, "45/KH-UBND", "25/04/2018", "27.4.2018"],
-            [
-                "UBND huyện Sơn Tịnh",
-                "2116/UBND-NC",
-                "kế hoạch",
-                None,
-                "1/KH",
-                "hôm qua",
-                "31/02/2018",
-            ],
-            ["UBND huyện Tư Nghĩa", "2116/UBND-NC", "kế hoạch", None, "2/KH", 43215, 43216],
-            [
-                "UBND huyện Không Có",
-                "2116/UBND-NC",
-                "kế hoạch",
-                None,
-                "3/KH",
-                "01/04/2018",
-                "02/04/2018",
-            ],
-            [
-                "UBND huyện Ba Tơ",
-                "2116/UBND-NC",
-                "báo cáo 6 tháng",
-                None,
-                "4/BC",
-                "01/06/2018",
-                "02/06/2018",
-            ],
-            [
-                "UBND huyện Minh Long",
-                "2116/UBND-NC",
-                "kế hoạch",
-                None,
-                "5/KH",
-                "05/05/2018",
-                "01/05/2018",
-            ],
+            document_row("UBND huyện Bình Sơn", "45/KH-UBND", "25/04/2018", "27.4.2018"),
+            document_row("UBND huyện Sơn Tịnh", "1/KH", "hôm qua", "31/02/2018"),
+            document_row("UBND huyện Tư Nghĩa", "2/KH", 43215, 43216),
+            document_row("UBND huyện Không Có", "3/KH", "01/04/2018", "02/04/2018"),
+            document_row(
+                "UBND huyện Ba Tơ", "4/BC", "01/06/2018", "02/06/2018", task="báo cáo 6 tháng"
+            ),
+            document_row("UBND huyện Minh Long", "5/KH", "05/05/2018", "01/05/2018"),
         ],
     )
     preview = preview_import(sample_db, "submissions", path, today=TODAY)
@@ -265,7 +205,7 @@ def test_dates_as_text_and_bad_dates(sample_db: Database, tmp_path: Path) -> Non
 
 
 def test_merged_cells_are_row_errors(sample_db: Database, tmp_path: Path) -> None:
-    path = _template_with(
+    path = template_with(
         tmp_path,
         "units",
         [
@@ -321,7 +261,7 @@ def test_ten_thousand_rows_with_errors_write_nothing(sample_db: Database, tmp_pa
 
 
 def test_changed_since_preview_is_refused(sample_db: Database, tmp_path: Path) -> None:
-    path = _template_with(tmp_path, "units", [["UBND xã A", None, "UBND cấp xã"]])
+    path = template_with(tmp_path, "units", [["UBND xã A", None, "UBND cấp xã"]])
     preview = preview_import(sample_db, "units", path, today=TODAY)
     apply_import(sample_db, preview, today=TODAY)
     with pytest.raises(Conflict):
@@ -330,23 +270,20 @@ def test_changed_since_preview_is_refused(sample_db: Database, tmp_path: Path) -
 
 def test_submission_update_by_unit_year_number(sample_db: Database, tmp_path: Path) -> None:
     add_documents(sample_db)
-    path = _template_with(
+    path = template_with(
         tmp_path,
         "submissions",
         [
-            [
+            document_row(
                 "UBND huyện Bình Sơn",
-                "2116/UBND-NC",
-                "kế hoạch",
-                None,
                 "045/kh-ubnd",
                 "25/04/2018",
                 "26/04/2018",
-                "Nguyễn Văn A",
-                "Giấy",
-                "Kế hoạch phối hợp năm 2018",
-                "Đạt",
-            ],
+                signer="Nguyễn Văn A",
+                channel="Giấy",
+                summary="Kế hoạch phối hợp năm 2018",
+                assessment="Đạt",
+            ),
         ],
     )
     preview = preview_import(sample_db, "submissions", path, today=TODAY)
@@ -368,83 +305,30 @@ def test_cli_import_and_template(
     db = db_arg(sample_db)
     assert run(["--db", db, "template", "units", "--out", str(tmp_path / "m")]) == 0
     assert (tmp_path / "m.xlsx").exists()
-    path = _template_with(tmp_path, "units", [["UBND xã A", None, "xã"], ["", None, "xã"]])
+    path = template_with(tmp_path, "units", [["UBND xã A", None, "xã"], ["", None, "xã"]])
     assert run(["--db", db, "import", "units", str(path)]) == 2
     assert "Dòng 5: Lỗi" in capsys.readouterr().out
-    path = _template_with(tmp_path, "units", [["UBND xã A", None, "xã"]])
+    path = template_with(tmp_path, "units", [["UBND xã A", None, "xã"]])
     assert run(["--db", db, "import", "units", str(path), "--dry-run"]) == 0
     assert len(list_units(sample_db)) == 34
     assert run(["--db", db, "import", "units", str(path)]) == 0
     assert len(list_units(sample_db)) == 35
 
 
-def test_emptied_validity_date_is_reported_as_a_change(sample_db: Database, tmp_path: Path) -> None:
-    path = _template_with(
-        tmp_path,
-        "units",
-        [
-            [
-                "UBND xã Có Hạn",
-                None,
-                "xã",
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                "Có",
-                "01/01/2019",
-                "30/06/2025",
-            ]
-        ],
+def _limited(valid_to: str | None = None) -> list[object]:
+    """A commune followed from 01/01/2019, until ``valid_to``."""
+    return unit_row(
+        name="UBND xã Có Hạn", kind="xã", active="Có", valid_from="01/01/2019", valid_to=valid_to
     )
+
+
+def test_emptied_validity_date_is_reported_as_a_change(sample_db: Database, tmp_path: Path) -> None:
+    path = template_with(tmp_path, "units", [_limited("30/06/2025")])
     apply_import(sample_db, preview_import(sample_db, "units", path, today=TODAY), today=TODAY)
-    path = _template_with(
-        tmp_path,
-        "units",
-        [
-            [
-                "UBND xã Có Hạn",
-                None,
-                "xã",
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                "Có",
-                "01/01/2019",
-                None,
-            ]
-        ],
-    )  # an empty cell keeps the date
+    path = template_with(tmp_path, "units", [_limited()])  # an empty cell keeps the date
     preview = preview_import(sample_db, "units", path, today=TODAY)
     assert [r.action for r in preview.rows] == [RowAction.UNCHANGED]
-    path = _template_with(
-        tmp_path,
-        "units",
-        [
-            [
-                "UBND xã Có Hạn",
-                None,
-                "xã",
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                "Có",
-                "01/01/2019",
-                "[Xoá]",
-            ]
-        ],
-    )  # the marker empties it
+    path = template_with(tmp_path, "units", [_limited("[Xoá]")])  # the marker empties it
     preview = preview_import(sample_db, "units", path, today=TODAY)
     assert [r.action for r in preview.rows] == [RowAction.UPDATE]
     assert preview.rows[0].changes[0].describe() == "Hiệu lực đến ngày: “30/06/2025” → (trống)"

@@ -16,6 +16,7 @@ from app.db import Database
 from app.exchange.xlsx_import import apply_import, preview_import, write_template
 from app.services import audit
 from app.services.units import UnitInput, list_units, update_unit
+from tests.helpers import edit_directive, edit_unit
 from ui import tasks
 from ui.dialogs.history_dialog import HistoryDialog
 from ui.dialogs.import_dialog import ImportDialog
@@ -226,14 +227,8 @@ def test_submission_form_warns_about_a_receipt_after_the_unit_ended(
     from app.services.obligations import list_obligations
     from ui.dialogs.submission_dialog import SubmissionDialog
 
+    edit_unit(sample_db, "UBND huyện Bình Sơn", valid_to=dt.date(2018, 4, 26))
     unit = next(u for u in list_units(sample_db) if u.name == "UBND huyện Bình Sơn")
-    update_unit(
-        sample_db,
-        unit.id,
-        UnitInput(
-            name=unit.name, kind="huyen", short_name=unit.short_name, valid_to=dt.date(2018, 4, 26)
-        ),
-    )
     today = dt.date(2018, 12, 31)
     row = next(
         r for r in list_obligations(sample_db, today, unit_id=unit.id) if r.period_key == "-"
@@ -259,18 +254,7 @@ def test_history_dialog_puts_a_directive_back_to_before_a_change(
 
     monkeypatch.setattr(messages, "confirm", lambda *a, **k: True)
     d = directives.list_directives(sample_db)[0]
-    directives.update_directive(
-        sample_db,
-        d.id,
-        directives.DirectiveInput(
-            number_symbol=d.number_symbol,
-            signed_date=d.signed_date,
-            issuer=d.issuer,
-            signer=d.signer,
-            subject="Gõ nhầm",
-            basis=d.basis,
-        ),
-    )
+    edit_directive(sample_db, d.id, subject="Gõ nhầm")
     dialog = HistoryDialog(sample_db, "directive", d.id, d.number_symbol)
     qtbot.addWidget(dialog)
     dialog.resize(1000, 560)

@@ -42,7 +42,6 @@ from PySide6.QtWidgets import (
 from app.dates import fmt
 from app.db import Database
 from app.documents.common import (
-    AUTHORITIES,
     DocumentKind,
     DocumentOptions,
     Signer,
@@ -52,6 +51,7 @@ from app.documents.common import (
 )
 from app.documents.content import NOI_NHAN_KEY
 from app.errors import AppError, ValidationError
+from app.kinds import AUTHORITIES
 from app.services.configuration import update_settings
 from app.services.directives import DirectiveInfo, list_directives, save_report_texts
 from app.services.units import list_units
@@ -361,14 +361,15 @@ class DocumentDialog(QDialog):
         buttons = QHBoxLayout()
         buttons.addWidget(self.progress)
         buttons.addWidget(self.status_label, 1)
-        for button in (
+        # The buttons that make the document (disabled while it is being made).
+        self._making_buttons = (
             self.preview_button,
             self.print_button,
             self.save_button,
             self.word_button,
             self.save_word_button,
-            self.close_button,
-        ):
+        )
+        for button in (*self._making_buttons, self.close_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
@@ -596,6 +597,16 @@ class DocumentDialog(QDialog):
         )
         self._directives = [info if d.id == info.id else d for d in self._directives]
 
+    def _options_to_make(self) -> DocumentOptions:
+        """The options as they are now, before a document is made from them: the summary's
+        texts saved with its directive, the signer remembered (an AppError when the form is
+        not right)."""
+        options = self.options()
+        if self.kind is DocumentKind.SUMMARY:
+            self.save_texts()
+        self._remember_signer(options.signer)  # type: ignore[arg-type]
+        return options
+
     def _remember_signer(self, signer: Signer) -> None:
         self._settings, _result = update_settings(
             self.db,
@@ -617,13 +628,7 @@ class DocumentDialog(QDialog):
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy
         self.progress.setVisible(busy)
-        for button in (
-            self.preview_button,
-            self.print_button,
-            self.save_button,
-            self.word_button,
-            self.save_word_button,
-        ):
+        for button in self._making_buttons:
             button.setEnabled(not busy)
         if busy:
             self.status_label.setText("Đang tạo văn bản…")
@@ -638,10 +643,7 @@ class DocumentDialog(QDialog):
             return
         self._auto_timer.stop()
         try:
-            options = self.options()
-            if self.kind is DocumentKind.SUMMARY:
-                self.save_texts()
-            self._remember_signer(options.signer)  # type: ignore[arg-type]
+            options = self._options_to_make()
         except AppError as exc:
             if quiet:
                 self.status_label.setText(f"Chưa tạo được văn bản: {exc.message}")
@@ -956,10 +958,7 @@ class DocumentDialog(QDialog):
         if self._busy:
             return
         try:
-            options = self.options()
-            if self.kind is DocumentKind.SUMMARY:
-                self.save_texts()
-            self._remember_signer(options.signer)  # type: ignore[arg-type]
+            options = self._options_to_make()
         except AppError as exc:
             show_error(self, exc, title="Chưa tạo được tệp Word")
             return

@@ -20,7 +20,7 @@ from app.dates import fmt_time
 from app.db import Database
 from app.services.imports import ImportBatchInfo, list_imports, undo_import
 from ui.models.history_model import local_time
-from ui.models.row_table_model import Column, RowTableModel
+from ui.models.row_table_model import Column, RowTableModel, count_column
 from ui.tasks import run_in_background
 
 
@@ -32,29 +32,15 @@ def _undone_text(b: ImportBatchInfo) -> str:
 
 class ImportBatchModel(RowTableModel[ImportBatchInfo]):
     columns = (
-        Column("id", "Lần", lambda b: str(b.id), sort=lambda b: b.id, width=50, align_right=True),
+        count_column("id", "Lần", lambda b: b.id, width=50),
         Column(
             "at", "Thời điểm", lambda b: f"{fmt_time(b.local_at)}", sort=lambda b: b.at, width=130
         ),
         Column("user", "Người nhập", lambda b: b.user, width=110),
         Column("kind", "Loại", lambda b: b.kind_label, width=130),
         Column("file", "Tệp", lambda b: b.file_name, width=200),
-        Column(
-            "added",
-            "Thêm",
-            lambda b: str(b.added),
-            sort=lambda b: b.added,
-            width=60,
-            align_right=True,
-        ),
-        Column(
-            "updated",
-            "Cập nhật",
-            lambda b: str(b.updated),
-            sort=lambda b: b.updated,
-            width=70,
-            align_right=True,
-        ),
+        count_column("added", "Thêm", lambda b: b.added, width=60),
+        count_column("updated", "Cập nhật", lambda b: b.updated, width=70),
         Column("undone", "Hoàn tác", _undone_text, width=160),
     )
 

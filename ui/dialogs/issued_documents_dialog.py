@@ -162,15 +162,16 @@ class IssuedDocumentsDialog(QDialog):
         self.close_button = QPushButton("Đóng", self)
         buttons = QHBoxLayout()
         buttons.addWidget(self.count_label, 1)
-        for button in (
+        # The buttons that act on the document chosen (enabled only with one).
+        self._document_buttons = (
             self.reopen_button,
             self.copy_button,
             self.text_button,
             self.number_button,
             self.history_button,
             self.delete_button,
-            self.close_button,
-        ):
+        )
+        for button in (*self._document_buttons, self.close_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
@@ -230,14 +231,7 @@ class IssuedDocumentsDialog(QDialog):
 
     def _update_buttons(self, *_args: object) -> None:
         chosen = self.current() is not None
-        for button in (
-            self.reopen_button,
-            self.copy_button,
-            self.text_button,
-            self.number_button,
-            self.history_button,
-            self.delete_button,
-        ):
+        for button in self._document_buttons:
             button.setEnabled(chosen)
 
     # --- actions --------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from app.db import Database
 from app.errors import ValidationError
+from app.kinds import AUTHORITIES
 from app.services.configuration import get_settings, update_settings
 from app.settings import Settings
 from ui import style
@@ -28,13 +29,17 @@ from ui.dialogs.unsaved import AsksBeforeClosing
 from ui.screen_fit import FittingScrollArea
 from ui.widgets.millimetre_spin_box import MillimetreSpinBox
 
-AUTHORITIES = (
-    ("", "(ký trực tiếp)"),
-    ("KT.", "KT. — cấp phó ký thay"),
-    ("TM.", "TM. — thay mặt tập thể"),
-    ("Q.", "Q. — quyền"),
-    ("TL.", "TL. — thừa lệnh"),
-    ("TUQ.", "TUQ. — thừa ủy quyền"),
+# The text settings, each edited in a line edit of the same name.
+TEXT_SETTINGS = (
+    "parent_agency",
+    "agency_name",
+    "agency_abbreviation",
+    "place_name",
+    "drafting_unit",
+    "signer_head_title",
+    "signer_title",
+    "signer_name",
+    "user_name",
 )
 # Nghị định 30/2020/NĐ-CP, Phụ lục I: margins in mm.
 MARGIN_RANGES = {
@@ -182,17 +187,7 @@ class SettingsDialog(AsksBeforeClosing, QDialog):
 
     # --- data -----------------------------------------------------------------------------
     def _load(self, s: Settings) -> None:
-        for key in (
-            "parent_agency",
-            "agency_name",
-            "agency_abbreviation",
-            "place_name",
-            "drafting_unit",
-            "signer_head_title",
-            "signer_title",
-            "signer_name",
-            "user_name",
-        ):
+        for key in TEXT_SETTINGS:
             getattr(self, key).setText(getattr(s, key))
         index = self.signer_authority.findData(s.signer_authority)
         self.signer_authority.setCurrentIndex(max(index, 0))
@@ -204,20 +199,7 @@ class SettingsDialog(AsksBeforeClosing, QDialog):
         self.backup_keep_monthly.setValue(s.backup_keep_monthly)
 
     def values(self) -> dict[str, Any]:
-        values: dict[str, Any] = {
-            key: getattr(self, key).text()
-            for key in (
-                "parent_agency",
-                "agency_name",
-                "agency_abbreviation",
-                "place_name",
-                "drafting_unit",
-                "signer_head_title",
-                "signer_title",
-                "signer_name",
-                "user_name",
-            )
-        }
+        values: dict[str, Any] = {key: getattr(self, key).text() for key in TEXT_SETTINGS}
         values["agency_abbreviation"] = values["agency_abbreviation"].strip().upper()
         values["signer_authority"] = self.signer_authority.currentData()
         values["warning_days"] = self.warning_days.value()

@@ -6,8 +6,7 @@ from app.dates import fmt
 from app.ordering import row_unit_key
 from app.services.intake import IntakeRow
 from app.status import URGENCY
-from ui.models.row_table_model import Column, RowTableModel
-from ui.models.sort_keys import date_key
+from ui.models.row_table_model import Column, RowTableModel, date_column
 
 
 def unit_order(r: IntakeRow) -> tuple[object, ...]:
@@ -56,20 +55,8 @@ class IntakeModel(RowTableModel[IntakeRow]):
             width=135,
         ),
         Column("number_symbol", "Số, ký hiệu", lambda r: r.number_symbol, width=120),
-        Column(
-            "signed_date",
-            "Ngày ký",
-            lambda r: fmt(r.signed_date),
-            sort=lambda r: date_key(r.signed_date),
-            width=90,
-        ),
-        Column(
-            "received_date",
-            "Ngày nhận",
-            lambda r: fmt(r.received_date),
-            sort=lambda r: date_key(r.received_date),
-            width=90,
-        ),
+        date_column("signed_date", "Ngày ký", lambda r: r.signed_date),
+        date_column("received_date", "Ngày nhận", lambda r: r.received_date),
         Column(
             "due_date",
             "Hạn",

@@ -7,6 +7,7 @@ accent-free text of the whole row (used by :class:`ui.models.search_proxy.Search
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
@@ -14,7 +15,9 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from app.text import search_key, sort_key
+from app.dates import fmt
+from app.text import number_text, search_key, sort_key
+from ui.models.sort_keys import date_key
 
 R = TypeVar("R")
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -38,6 +41,18 @@ class Column(Generic[R]):
     width: int = 120
     align_right: bool = False
     badge: bool = False  # painted by StatusBadgeDelegate
+
+
+def date_column(key: str, header: str, day: Callable[[R], dt.date | None]) -> Column[R]:
+    """A date as the user reads it (dd/mm/yyyy), sorted by the date, empty ones last."""
+    return Column(key, header, lambda r: fmt(day(r)), sort=lambda r: date_key(day(r)), width=90)
+
+
+def count_column(key: str, header: str, count: Callable[[R], int], width: int) -> Column[R]:
+    """A whole number as the user reads it (10.100), right-aligned, sorted by its value."""
+    return Column(
+        key, header, lambda r: number_text(count(r)), sort=count, width=width, align_right=True
+    )
 
 
 class RowTableModel(QAbstractTableModel, Generic[R]):

@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-from app.dates import fmt
 from app.services.submissions import SubmissionInfo
-from ui.models.row_table_model import Column, RowTableModel
-from ui.models.sort_keys import date_key
+from ui.models.row_table_model import Column, RowTableModel, date_column
 
 
 class SubmissionsModel(RowTableModel[SubmissionInfo]):
     columns = (
         Column("number_symbol", "Số, ký hiệu", lambda s: s.number_symbol, width=130),
-        Column(
-            "signed_date",
-            "Ngày ký",
-            lambda s: fmt(s.signed_date),
-            sort=lambda s: date_key(s.signed_date),
-            width=90,
-        ),
-        Column(
-            "received_date",
-            "Ngày nhận",
-            lambda s: fmt(s.received_date),
-            sort=lambda s: date_key(s.received_date),
-            width=90,
-        ),
+        date_column("signed_date", "Ngày ký", lambda s: s.signed_date),
+        date_column("received_date", "Ngày nhận", lambda s: s.received_date),
         Column("channel", "Hình thức nhận", lambda s: s.channel.label, width=170),
         Column("signer", "Người ký", lambda s: s.signer, width=150),
         Column(

@@ -27,7 +27,7 @@ from app.services import submissions
 from app.services.intake import IntakeRow, IntakeView, intake_view, obligation_history
 from app.services.obligations import get_obligation
 from app.services.submissions import SubmissionInfo
-from app.status import Status
+from app.status import DISPLAY_ORDER
 from ui.dialogs import messages
 from ui.dialogs.history_dialog import HistoryDialog
 from ui.dialogs.submission_dialog import SubmissionDialog
@@ -269,14 +269,7 @@ class IntakePage(Page):
             return
         counts = loaded.counts()
         parts = [f"Tính đến ngày <b>{fmt(loaded.day)}</b>: {len(loaded.rows)} đơn vị"]
-        for status in (
-            Status.DONE_ON_TIME,
-            Status.DONE_LATE,
-            Status.OVERDUE,
-            Status.DUE_SOON,
-            Status.NOT_DUE,
-            Status.EXEMPT,
-        ):
+        for status in DISPLAY_ORDER:
             if counts.get(status):
                 parts.append(
                     f"<span style='background:{status.colour}'>&nbsp;{status.label}: "

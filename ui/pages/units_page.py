@@ -84,8 +84,8 @@ class UnitsPage(Page):
         )
         self.export_button = QPushButton("Xuất Excel (Ctrl+E)", self)
         self.export_button.setToolTip("Lưu danh sách đang hiển thị (đúng bộ lọc, thứ tự) ra Excel")
-        for b in (
-            self.add_button,
+        # The buttons that act on the unit chosen (enabled only with one).
+        self._unit_buttons = (
             self.edit_button,
             self.active_button,
             self.merge_button,
@@ -93,7 +93,8 @@ class UnitsPage(Page):
             self.down_button,
             self.delete_button,
             self.history_button,
-        ):
+        )
+        for b in (self.add_button, *self._unit_buttons):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(self.sheet_button)
@@ -172,18 +173,7 @@ class UnitsPage(Page):
     def _update_buttons(self) -> None:
         unit = self.current()
         has = unit is not None
-        for b in (
-            self.edit_button,
-            self.active_button,
-            self.merge_button,
-            self.up_button,
-            self.down_button,
-            self.delete_button,
-            self.history_button,
-            self.sheet_button,
-            self.remind_button,
-            self.issued_button,
-        ):
+        for b in (*self._unit_buttons, self.sheet_button, self.remind_button, self.issued_button):
             b.setEnabled(has)
         if unit is not None:
             self.active_button.setText("Theo dõi lại" if not unit.active else "Ngừng theo dõi")

@@ -28,7 +28,7 @@ from app.services.dashboard import (
     rate_text,
     task_choices,
 )
-from app.status import Status
+from app.status import DISPLAY_ORDER
 from ui.models.completeness_matrix_model import CompletenessMatrixModel
 from ui.style import status_chip_style
 from ui.tasks import run_in_background, window_closed
@@ -83,14 +83,7 @@ class CompletenessMatrixWidget(QWidget):
         layout.addWidget(self.view, 1)
         legend = QHBoxLayout()
         legend.addWidget(QLabel("Chú thích:"))
-        for status in (
-            Status.DONE_ON_TIME,
-            Status.DONE_LATE,
-            Status.OVERDUE,
-            Status.DUE_SOON,
-            Status.NOT_DUE,
-            Status.EXEMPT,
-        ):
+        for status in DISPLAY_ORDER:
             chip = QLabel(SHORT_LABELS[status])
             chip.setStyleSheet(status_chip_style(status))
             legend.addWidget(chip)

@@ -244,13 +244,7 @@ class DatePopup(QFrame):
 
 def read_dates(fields: dict[str, DateField]) -> dict[str, dt.date | None]:
     """Read several date fields; every bad one is reported at once, at its field."""
-    values: dict[str, dt.date | None] = {}
-    errors: dict[str, str] = {}
-    for key, widget in fields.items():
-        try:
-            values[key] = widget.value()
-        except ValidationError as exc:
-            errors[key] = exc.message
+    values, errors = read_dates_lenient(fields)
     if errors:
         raise ValidationError(next(iter(errors.values())), errors=errors)
     return values

@@ -13,19 +13,10 @@ from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from app.services.dashboard import SHORT_LABELS, rate_text
-from app.status import STATUS_COLOURS, Status, StatusCounts
+from app.status import DISPLAY_ORDER, STATUS_COLOURS, Status, StatusCounts
 from app.text import number_text
 from ui import style
 
-# Order of the segments: what is done, then what is missing, then what is not yet due.
-SEGMENTS = (
-    Status.DONE_ON_TIME,
-    Status.DONE_LATE,
-    Status.OVERDUE,
-    Status.DUE_SOON,
-    Status.NOT_DUE,
-    Status.EXEMPT,
-)
 # Darker edges so that the pale fills stay visible on white.
 EDGE = style.EDGE
 
@@ -71,7 +62,7 @@ class StatusBarChart(QWidget):
         return list(self._rows)
 
     def _segments(self) -> tuple[Status, ...]:
-        return SEGMENTS if self._show_exempt else SEGMENTS[:-1]
+        return tuple(s for s in DISPLAY_ORDER if self._show_exempt or s is not Status.EXEMPT)
 
     def _describe(self, row: ChartRow) -> str:
         parts = [
