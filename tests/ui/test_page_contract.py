@@ -11,7 +11,7 @@ import pytest
 from app.changes import Change
 from app.errors import Conflict
 from app.models import UnitKind
-from app.services import submissions, units
+from app.services import directives, submissions, units
 from app.services.calendar_days import list_calendar_days
 from tests.ui.conftest import page_of, with_modal
 from ui.pages.base import Page
@@ -211,3 +211,54 @@ def test_closing_a_read_only_obligation_writes_and_tells_nothing(  # type: ignor
     window.open_obligation(obligation_id)
     window.obligation_dialog.reject()
     assert seen == []
+
+
+def test_an_import_and_its_undo_are_told_as_what_they_wrote(  # type: ignore[no-untyped-def]
+    qtbot, window, monkeypatch, tmp_path
+) -> None:
+    import openpyxl
+
+    from app.exchange.xlsx_import import write_template
+
+    path = write_template("units", tmp_path / "don-vi.xlsx")
+    book = openpyxl.load_workbook(path)
+    book["Nhập liệu"].cell(4, 1, "UBND xã Nhập Mới")
+    book["Nhập liệu"].cell(4, 3, "xã")
+    book.save(path)
+    counts = _count_refreshes(window, monkeypatch)
+    seen: list[Change] = []
+    window.changed.connect(seen.append)
+    dialog = window.data_actions.import_file("units", path)
+    qtbot.addWidget(dialog)
+    with qtbot.waitSignal(dialog.imported, timeout=10_000):
+        dialog.import_button.click()
+    assert seen == [Change.UNITS]  # the units, not the batch nor the history
+    assert counts["UnitsPage"] == 1 and counts["WarningsPage"] == 1
+    with qtbot.waitSignal(dialog.undone, timeout=10_000):
+        dialog.undo_button.click()
+    assert seen == [Change.UNITS, Change.UNITS]
+    dialog.close()
+
+
+def test_the_print_dialogs_wording_is_told_when_it_closes(  # type: ignore[no-untyped-def]
+    qtbot, window, monkeypatch
+) -> None:
+    """The report's texts are saved with the directive at every preview while she types: the
+    lists are told once, when the dialog closes, not at every pause."""
+    directive = directives.list_directives(window.db)[0]
+    dialog = window.open_document_dialog("summary", directive_id=directive.id)
+    qtbot.addWidget(dialog)
+    counts = _count_refreshes(window, monkeypatch)
+    seen: list[Change] = []
+    window.changed.connect(seen.append)
+    for text in ("Đánh giá", "Đánh giá chung: tốt"):
+        dialog.assessment_edit.setPlainText(text)
+        dialog.generate(quiet=True)
+        qtbot.waitUntil(lambda: not dialog.busy(), timeout=20_000)
+    assert directives.get_directive(window.db, directive.id).report_assessment == (
+        "Đánh giá chung: tốt"
+    )
+    assert seen == [] and sum(counts.values()) == 0
+    dialog.reject()
+    assert seen == [Change.DIRECTIVES]
+    assert counts["DirectivesPage"] == 1 and counts["UnitsPage"] == 0
