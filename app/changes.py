@@ -101,16 +101,22 @@ def _add(session: Session, change: Change) -> None:
     session.info[WRITTEN_KEY] = session.info.get(WRITTEN_KEY, Change.NONE) | change
 
 
+def _change_of(obj: Any) -> Change:
+    change = CHANGE_OF.get(type(obj))
+    return change if change is not None else change_of_table(inspect(obj).mapper.local_table.name)
+
+
 def record_flush(session: Session, _context: UOWTransaction) -> None:
     """``after_flush``: the objects the flush inserted, updated (a real change of a column, not
     an attribute set to the value it had) or deleted. Their lists are still as before the
     flush here."""
     change = Change.NONE
     for obj in (*session.new, *session.deleted):
-        change |= change_of_table(inspect(obj).mapper.local_table.name)
+        change |= _change_of(obj)
     for obj in session.dirty:
-        if session.is_modified(obj, include_collections=False):
-            change |= change_of_table(inspect(obj).mapper.local_table.name)
+        of = _change_of(obj)
+        if of & ~change and session.is_modified(obj, include_collections=False):
+            change |= of
     if change:
         _add(session, change)
 
