@@ -1,6 +1,7 @@
 """Rules with one home stay there (docs/domain.md): no second date formatter, thousands
 formatter, unit-kind order, count by status, warning statuses, completeness grid, Excel
-warnings list or list of unit kinds in app/ or ui/. Read as text, like tests/test_boundaries.py."""
+warnings list, list of unit kinds or hand-said change of a write in app/ or ui/. Read as text,
+like tests/test_boundaries.py."""
 
 from __future__ import annotations
 
@@ -30,6 +31,12 @@ RULES = (
         "a count by status: use app.status.StatusCounts",
         re.compile(r"^class \w*(Counts|Totals)\b|Counter\(\w+\.status"),
         {"app/status.py"},
+    ),
+    (
+        "a write's change said by hand: the database records it (app/changes.py), "
+        "ui.operations broadcasts it",
+        re.compile(r"broadcast\(\s*Change\.(UNITS|DIRECTIVES|SUBMISSIONS|DOCUMENTS|SETTINGS)"),
+        set(),
     ),
     (
         "the warning statuses: use app.status.WARNING_STATUSES",
@@ -77,6 +84,7 @@ def test_the_check_sees_a_copy() -> None:
         'f"{n:,}".replace(",", ".")',
         "rank = {k: i for i, k in enumerate(UnitKind)}",
         "class WarningTotals:",
+        "self.main_window.broadcast(Change.UNITS, source=self)",
         "WARNING_STATUSES = (Status.OVERDUE,)",
         "cells[(o.unit_id, key)] = o",
         'headers += ["Quá hạn (ngày)", "Còn lại (ngày)"]',

@@ -171,7 +171,7 @@ class DataActions(QObject):
 
         def restored(result: Any) -> None:
             self._stop_busy()
-            self.window.refresh_all()
+            self.window.refresh_all()  # another database in place of the one shown
             show_info(self.window, "Đã khôi phục", result.describe())
 
         run_in_background(
@@ -193,14 +193,13 @@ class DataActions(QObject):
         dialog = ImportDialog(
             self.window.db, kind, path, today=self.window.today(), parent=self.window
         )
-        dialog.imported.connect(self._on_dialog_imported)
+        dialog.imported.connect(self._on_dialog_imported)  # told the pages (ui.operations)
         dialog.undone.connect(self._on_dialog_imported)
         dialog.start()
         dialog.open()
         return dialog
 
     def _on_dialog_imported(self, result: Any) -> None:
-        self.window.refresh_all()
         self.window.show_status(result.describe())
 
     def show_import_history(self) -> QWidget:

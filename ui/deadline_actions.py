@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtGui import QAction, QKeySequence
 
-from ui.pages.base import Change
+from ui.operations import exec_dialog
 
 
 class DeadlineActions:
@@ -63,16 +63,13 @@ class DeadlineActions:
     def _on_plan_action_triggered(self) -> None:
         from ui.dialogs.followup_plan_dialog import FollowupPlanDialog
 
-        if FollowupPlanDialog(self.window.db, self.window).exec():
-            self.window.broadcast(Change.SETTINGS)
+        FollowupPlanDialog(self.window.db, self.window).exec()  # its save says what changed
 
     def _on_calendar_action_triggered(self) -> None:
         from ui.dialogs.calendar_days_dialog import CalendarDaysDialog
 
-        dialog = CalendarDaysDialog(self.window.db, self.window.today(), self.window)
-        dialog.exec()
-        if dialog.changed:
-            self.window.broadcast(Change.SETTINGS)
+        # the lines added or withdrawn, told to the window once, when it closes
+        exec_dialog(CalendarDaysDialog(self.window.db, self.window.today(), self.window))
 
     def _on_ics_action_triggered(self) -> None:
         from ui.dialogs.deadline_export_dialog import DeadlineExportDialog

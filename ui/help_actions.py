@@ -84,7 +84,6 @@ class HelpActions(QObject):
 
         def done(result: Any) -> None:
             self.update_sample_action()
-            self.window.refresh_all()
             self.window.show_status(result.describe())
 
         run_operation(

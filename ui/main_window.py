@@ -17,9 +17,10 @@ from PySide6.QtWidgets import (
 )
 
 from app import APP_NAME, __version__
+from app.changes import Change
 from app.db import Database
 from app.text import number_text
-from ui.pages.base import Change, Page
+from ui.pages.base import Page
 from ui.tasks import Runner
 from ui.widgets import date_field
 from ui.widgets.date_field import DateField
@@ -29,11 +30,11 @@ class MainWindow(QMainWindow):
     """The tab pages keep one contract (:class:`ui.pages.base.Page`): the window calls their
     ``refresh()``, menu actions, ``save_state()`` and ``export_excel()``; a page's
     ``countChanged(int)`` shows in its tab title ("Cảnh báo hạn (12)"). A write anywhere is
-    broadcast as the :class:`~ui.pages.base.Change` it made (``broadcast``): each page
-    reloads only when it concerns it."""
+    broadcast as the :class:`~app.changes.Change` the database recorded it made
+    (``broadcast``, called by ``ui.operations``): each page reloads only when it concerns it."""
 
     asOfChanged = Signal(object)  # dt.date
-    changed = Signal(object)  # ui.pages.base.Change, after the pages have been told
+    changed = Signal(object)  # app.changes.Change, after the pages have been told
 
     def __init__(
         self, db: Database, *, today: dt.date | None = None, runner: Runner | None = None
@@ -201,8 +202,9 @@ class MainWindow(QMainWindow):
         self.broadcast(Change.ALL)
 
     def broadcast(self, change: Change, *, source: Page | None = None) -> None:
-        """A write changed ``change``: every page it concerns reloads (``source``, the page
-        that made it and has reloaded itself already, is skipped)."""
+        """``change`` happened (a write, recorded by ``ui.operations``; another day; F5):
+        every page it concerns reloads (``source``, the page that made it and reloads itself,
+        is skipped)."""
         if self.closed:
             return
         for page in self.pages:
@@ -235,8 +237,7 @@ class MainWindow(QMainWindow):
     def _on_settings_triggered(self) -> None:
         from ui.dialogs.settings_dialog import SettingsDialog
 
-        if SettingsDialog(self.db, self).exec():
-            self.broadcast(Change.SETTINGS)
+        SettingsDialog(self.db, self).exec()  # its save says what it changed
 
     def _on_about_triggered(self) -> None:
         from app.connection import redact
@@ -260,18 +261,16 @@ class MainWindow(QMainWindow):
         for page in self.pages:
             if page.open_obligation(obligation_id):
                 return
-        from app.errors import AppError
-        from ui.dialogs.messages import show_error
         from ui.dialogs.obligation_dialog import ObligationDialog
+        from ui.operations import run_operation
 
-        try:
-            dialog = ObligationDialog(self.db, obligation_id, self.as_of, self)
-        except AppError as exc:
-            show_error(self, exc)
-            return
-        self.obligation_dialog = dialog
-        dialog.finished.connect(lambda _result: self.broadcast(Change.SUBMISSIONS))
-        dialog.open()
+        def opened(dialog: ObligationDialog) -> None:
+            self.obligation_dialog = dialog
+            dialog.open()
+
+        run_operation(
+            self, lambda: ObligationDialog(self.db, obligation_id, self.as_of, self), done=opened
+        )
 
     def check_overdue_since_last_start(self) -> None:
         """Once at start-up: a non-modal notice of what became overdue since the last start."""

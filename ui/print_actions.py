@@ -82,16 +82,14 @@ def open_document_dialog(
         follow_up_round=follow_up_round,
     )
     window.document_dialog = dialog  # type: ignore[attr-defined]
-    dialog.issuedKept.connect(lambda _id: _issued_changed(window))
+    dialog.issuedKept.connect(lambda _id: _issued_kept(window))
     dialog.show()
     return dialog
 
 
-def _issued_changed(window: MainWindow) -> None:
-    """A document was kept: the pages showing reminders sent, and the open list, follow."""
-    from ui.pages.base import Change
-
-    window.broadcast(Change.DOCUMENTS)
+def _issued_kept(window: MainWindow) -> None:
+    """A document was kept (the pages showing reminders sent were told by its operation):
+    the open list of issued documents follows."""
     listing = getattr(window, "issued_documents_dialog", None)
     if listing is not None and listing.isVisible():
         listing.reload()
@@ -116,6 +114,5 @@ def open_issued_documents(
         parent=window,
     )
     window.issued_documents_dialog = dialog  # type: ignore[attr-defined]
-    dialog.issuedChanged.connect(lambda: _issued_changed(window))
     dialog.show()
     return dialog

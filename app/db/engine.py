@@ -6,6 +6,7 @@ import logging
 import os
 import sqlite3
 import stat
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalErr
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
+from app.changes import Written, record_flush, record_statement, written_by
 from app.errors import Conflict, DatabaseError, ValidationError
 
 log = logging.getLogger(__name__)
@@ -73,6 +75,36 @@ class Database:
 
     def __post_init__(self) -> None:
         self._write_engine = writing(self.engine)
+        # what each write transaction wrote (app.changes), for track_changes
+        event.listen(self.sessions, "after_flush", record_flush)
+        event.listen(self.sessions, "do_orm_execute", record_statement)
+        self._tracking = threading.local()
+
+    def _trackers(self) -> list[Written]:
+        """This thread's open :meth:`track_changes` blocks, outermost first."""
+        trackers: list[Written] | None = getattr(self._tracking, "trackers", None)
+        if trackers is None:
+            trackers = self._tracking.trackers = []
+        return trackers
+
+    @contextmanager
+    def track_changes(self) -> Iterator[Written]:
+        """What the transactions committed on this thread inside the block changed
+        (``written.value``, an :class:`app.changes.Change`): services say what they changed
+        without returning it. Blocks may nest; each sees every write made inside it. A
+        transaction rolled back adds nothing; another thread's writes are not seen."""
+        written = Written()
+        trackers = self._trackers()
+        trackers.append(written)
+        try:
+            yield written
+        finally:
+            trackers.remove(written)
+
+    @property
+    def tracking_changes(self) -> bool:
+        """A :meth:`track_changes` block is open on this thread."""
+        return bool(self._trackers())
 
     @property
     def is_sqlite(self) -> bool:
@@ -100,6 +132,9 @@ class Database:
         try:
             with session.begin():
                 yield session
+            written = written_by(session)  # committed: what it wrote counts
+            for tracker in self._trackers():
+                tracker.value |= written
         except StaleDataError as exc:
             from app.db.stale import stale_edit_from_session
 

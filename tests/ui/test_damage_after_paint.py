@@ -20,6 +20,7 @@ from app.errors import DatabaseError
 from app.paths import DATA_ENV
 from app.services.sample import load_sample
 from ui import tasks
+from ui.dialogs import messages
 from ui.dialogs.database_error_dialog import DatabaseErrorDialog
 
 pytestmark = pytest.mark.sqlite_only
@@ -72,7 +73,7 @@ def damaged(tmp_path: Path) -> Path:
 def _no_boxes(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(dialog_module, "confirm", lambda *_a, **_k: True)
     monkeypatch.setattr(dialog_module, "show_info", lambda *_a, **_k: None)
-    monkeypatch.setattr(dialog_module, "show_error", lambda *_a, **_k: None)
+    monkeypatch.setattr(messages, "show_error", lambda *_a, **_k: None)
 
 
 def test_opening_leaves_the_damage_check_for_later(damaged: Path) -> None:

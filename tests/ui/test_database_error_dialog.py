@@ -15,6 +15,7 @@ import ui.dialogs.database_error_dialog as dialog_module
 from app.db import connect
 from app.db.engine import sqlite_backup
 from app.services.sample import load_sample
+from ui.dialogs import messages
 from ui.dialogs.database_error_dialog import DatabaseErrorDialog
 
 
@@ -43,7 +44,7 @@ def _no_boxes(monkeypatch: pytest.MonkeyPatch, answer: bool) -> list[str]:
         dialog_module, "confirm", lambda _p, title, text, **_k: shown.append(text) or answer
     )
     monkeypatch.setattr(dialog_module, "show_info", lambda _p, title, text: shown.append(text))
-    monkeypatch.setattr(dialog_module, "show_error", lambda _p, exc, **_k: shown.append(str(exc)))
+    monkeypatch.setattr(messages, "show_error", lambda _p, exc, **_k: shown.append(str(exc)))
     return shown
 
 

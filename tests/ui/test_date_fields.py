@@ -189,17 +189,9 @@ def test_every_date_field_of_every_dialog(
     assert seen["dialog-sap-nhap"] == 1 and seen["dialog-lich-nghi"] == 1
 
 
-def test_print_dialog_refuses_an_unreadable_date(
-    window: Any, message_log: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from ui.dialogs import document_dialog
+def test_print_dialog_refuses_an_unreadable_date(window: Any, message_log: Any) -> None:
     from ui.dialogs.document_dialog import DocumentDialog
 
-    monkeypatch.setattr(
-        document_dialog,
-        "show_error",
-        lambda _p, exc, title="": message_log.errors.append(exc.message),
-    )
     dialog = DocumentDialog(window.db, as_of=TODAY, kind="summary", parent=window)
     dialog.show()
     replace_text(dialog.date_edit, "26062018")

@@ -20,6 +20,7 @@ from app.services.directives import get_directive, list_directives
 from app.services.units import list_units
 from ui import tasks
 from ui.dialogs import document_dialog as module
+from ui.dialogs import messages
 from ui.dialogs.document_dialog import DocumentDialog
 from ui.main_window import MainWindow
 
@@ -49,7 +50,7 @@ def window(qtbot: Any, data: Database) -> MainWindow:
 @pytest.fixture
 def errors(monkeypatch: pytest.MonkeyPatch) -> list[BaseException]:
     seen: list[BaseException] = []
-    monkeypatch.setattr(module, "show_error", lambda _parent, exc, title="": seen.append(exc))
+    monkeypatch.setattr(messages, "show_error", lambda _parent, exc, title="": seen.append(exc))
     return seen
 
 

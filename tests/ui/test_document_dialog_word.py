@@ -18,6 +18,7 @@ from app.documents.sample_scenario import record_sample_submissions
 from app.paths import data_dir
 from ui import tasks
 from ui.dialogs import document_dialog as module
+from ui.dialogs import messages
 from ui.dialogs.document_dialog import DocumentDialog, word_target
 from ui.main_window import MainWindow
 
@@ -42,7 +43,7 @@ def window(qtbot: Any, sample_db: Database) -> MainWindow:
 @pytest.fixture
 def errors(monkeypatch: pytest.MonkeyPatch) -> list[BaseException]:
     seen: list[BaseException] = []
-    monkeypatch.setattr(module, "show_error", lambda _parent, exc, title="": seen.append(exc))
+    monkeypatch.setattr(messages, "show_error", lambda _parent, exc, title="": seen.append(exc))
     return seen
 
 

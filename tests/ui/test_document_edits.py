@@ -29,6 +29,7 @@ from app.services.units import list_units
 from app.status import Status
 from ui import tasks
 from ui.dialogs import document_dialog as module
+from ui.dialogs import messages
 from ui.dialogs.document_dialog import DocumentDialog
 from ui.dialogs.issued_documents_dialog import IssuedDocumentsDialog
 from ui.main_window import MainWindow
@@ -61,7 +62,7 @@ def window(qtbot: Any, data: Database) -> MainWindow:
 @pytest.fixture
 def errors(monkeypatch: pytest.MonkeyPatch) -> list[BaseException]:
     seen: list[BaseException] = []
-    monkeypatch.setattr(module, "show_error", lambda _parent, exc, title="": seen.append(exc))
+    monkeypatch.setattr(messages, "show_error", lambda _parent, exc, title="": seen.append(exc))
     return seen
 
 

@@ -79,10 +79,9 @@ def test_warnings_show_the_reminders_sent(
         DocumentKind.REMINDER, dt.date(2018, 8, 15), first.directive_id, unit_ids=(first.unit_id,)
     )
     generated = generate(sample_db, options, tmp_path / "cv.pdf")
-    keep_issued(sample_db, options, generated)
     dialog = window.open_document_dialog("reminder", directive_id=first.directive_id)
     qtbot.addWidget(dialog)
-    dialog.issuedKept.emit(1)  # what a print or a save emits
+    dialog.keep_issued((options, generated))  # what a print or a save does
     assert (
         _reminded(page)[(first.unit_id, first.directive_id)] == "đã đôn đốc lần 1, ngày 15/08/2018"
     )

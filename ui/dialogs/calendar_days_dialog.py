@@ -27,6 +27,7 @@ from app.dates import fmt
 from app.db import Database
 from app.errors import AppError, ValidationError
 from app.services.calendar_days import (
+    CalendarChange,
     CalendarDayInput,
     add_calendar_day,
     withdraw_calendar_day,
@@ -35,6 +36,7 @@ from app.services.calendar_days import (
 from ui import style
 from ui.dialogs import messages
 from ui.models.calendar_days_model import CalendarDaysModel
+from ui.operations import run_operation, shown_by
 from ui.widgets.data_table import DataTable
 from ui.widgets.date_field import DateField
 
@@ -47,7 +49,6 @@ class CalendarDaysDialog(QDialog):
         self.setWindowTitle("Lịch nghỉ lễ, làm bù")
         self._db = db
         self._today = today
-        self.changed = False
         self._build_ui()
         self._connect_signals()
         self.refresh()
@@ -138,11 +139,11 @@ class CalendarDaysDialog(QDialog):
         self.withdraw_button.setEnabled(row is not None and row.editable)
 
     def _on_add_button_clicked(self) -> None:
-        try:
+        def add() -> CalendarChange:
             day = self.day_edit.value()
             if day is None:
                 raise ValidationError("Chưa nhập ngày.", field="day")
-            change = add_calendar_day(
+            return add_calendar_day(
                 self._db,
                 CalendarDayInput(
                     day,
@@ -152,13 +153,13 @@ class CalendarDaysDialog(QDialog):
                 ),
                 today=self._today,
             )
-        except AppError as exc:
-            self._say(exc.message, error=True)
-            return
-        except Exception as exc:  # logged, with a short apology
-            messages.show_error(self, exc)
-            return
-        self.changed = True
+
+        run_operation(self, add, on_error=shown_by(self._say_error, AppError), done=self._added)
+
+    def _say_error(self, exc: AppError) -> None:
+        self._say(exc.message, error=True)
+
+    def _added(self, change: CalendarChange) -> None:
         self.day_edit.clear()
         self.name_edit.clear()
         self.basis_edit.clear()
@@ -183,20 +184,20 @@ class CalendarDaysDialog(QDialog):
 
     def withdraw(self, entry_id: int) -> None:
         """Withdraw a line (after the confirmation)."""
-        try:
-            change = withdraw_calendar_day(self._db, entry_id, today=self._today)
-        except AppError as exc:
-            self._say(exc.message, error=True)
-            return
-        except Exception as exc:
-            messages.show_error(self, exc)
-            return
-        self.changed = True
-        self.refresh()
-        what = f"Đã bỏ {change.entry.kind_label.lower()} ngày {fmt(change.entry.day)}."
-        if change.obligations_changed:
-            what += f" Hạn thực tế của {change.obligations_changed} nghĩa vụ thay đổi."
-        self._say(what)
+
+        def withdrawn(change: CalendarChange) -> None:
+            self.refresh()
+            what = f"Đã bỏ {change.entry.kind_label.lower()} ngày {fmt(change.entry.day)}."
+            if change.obligations_changed:
+                what += f" Hạn thực tế của {change.obligations_changed} nghĩa vụ thay đổi."
+            self._say(what)
+
+        run_operation(
+            self,
+            lambda: withdraw_calendar_day(self._db, entry_id, today=self._today),
+            on_error=shown_by(self._say_error, AppError),
+            done=withdrawn,
+        )
 
     def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
         # Enter in the form adds the line instead of closing the dialog

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.db.recovery import backup_folder, list_backups, restore_backup
-from app.errors import AppError
-from ui.dialogs.messages import confirm, show_error, show_info
+from ui.dialogs.messages import confirm, show_info
+from ui.operations import run_operation
 
 
 class DatabaseErrorDialog(QDialog):
@@ -138,19 +138,24 @@ class DatabaseErrorDialog(QDialog):
             no="Không",
         ):
             return
-        try:
-            self.restored_aside = restore_backup(backup, self.db_path)
-        except AppError as exc:
-            show_error(self, exc, title="Không khôi phục được")
-            self._load_backups()
-            return
-        show_info(
+
+        def restored(aside: Path) -> None:
+            self.restored_aside = aside
+            show_info(
+                self,
+                "Đã khôi phục",
+                f"Đã khôi phục bản sao lưu {backup.name}.\nTệp cũ được giữ tại:\n{aside}",
+            )
+            self.action = self.RESTORED
+            self.accept()
+
+        if not run_operation(
             self,
-            "Đã khôi phục",
-            f"Đã khôi phục bản sao lưu {backup.name}.\nTệp cũ được giữ tại:\n{self.restored_aside}",
-        )
-        self.action = self.RESTORED
-        self.accept()
+            lambda: restore_backup(backup, self.db_path),
+            error_title="Không khôi phục được",
+            done=restored,
+        ):
+            self._load_backups()
 
     def _on_other_button_clicked(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(

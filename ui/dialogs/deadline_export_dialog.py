@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
@@ -35,6 +36,7 @@ from app.services.directives import list_directives
 from app.services.followup import FollowupRound
 from ui import style, tasks
 from ui.dialogs import messages
+from ui.operations import run_operation, shown_by
 
 
 def open_in_default_program(path: Path) -> None:
@@ -167,6 +169,9 @@ class DeadlineExportDialog(QDialog):
         self.message.setStyleSheet(style.ERROR_STYLE if error else style.OK_STYLE)
         self.message.setText(text)
 
+    def _say_error(self, exc: AppError) -> None:
+        self._say(exc.message, error=True)
+
     def _load_mail_settings(self) -> None:
         from app.exchange.reminder_mail import load_mail_settings
 
@@ -200,22 +205,29 @@ class DeadlineExportDialog(QDialog):
                 f"{len(self._notice.units)} đơn vị chưa gửi."
             )
             return
-        try:
-            data = reminder_data(self._db, directive_id, self._as_of)
-        except AppError as exc:
+
+        def nobody(exc: AppError) -> None:  # nobody overdue, say: not an error
             self._say(exc.message)
             self.main_button.setEnabled(False)
-            return
-        self.main_button.setEnabled(True)
-        for unit in data.units:
-            item = QListWidgetItem(
-                f"{unit.unit_name} — {len(unit.items)} việc quá hạn", self.units_list
+
+        def listed(data: Any) -> None:
+            self.main_button.setEnabled(True)
+            for unit in data.units:
+                item = QListWidgetItem(
+                    f"{unit.unit_name} — {len(unit.items)} việc quá hạn", self.units_list
+                )
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Checked)
+                item.setData(Qt.ItemDataRole.UserRole, unit.unit_id)
+            self._say(
+                f"{len(data.units)} đơn vị quá hạn; mỗi đơn vị một thư, kèm công văn đôn đốc (PDF)."
             )
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            item.setCheckState(Qt.CheckState.Checked)
-            item.setData(Qt.ItemDataRole.UserRole, unit.unit_id)
-        self._say(
-            f"{len(data.units)} đơn vị quá hạn; mỗi đơn vị một thư, kèm công văn đôn đốc (PDF)."
+
+        run_operation(
+            self,
+            lambda: reminder_data(self._db, directive_id, self._as_of),
+            on_error=shown_by(nobody, AppError),
+            done=listed,
         )
 
     def chosen_unit_ids(self) -> list[int]:
@@ -330,30 +342,32 @@ class DeadlineExportDialog(QDialog):
             store_smtp_password,
         )
 
-        try:
-            settings = save_mail_settings(
-                self._db,
-                MailSettings(
-                    mail_from=self.from_edit.text(),
-                    mail_from_name="",
-                    smtp_host=self.host_edit.text(),
-                    smtp_port=self.port_spin.value(),
-                    smtp_user=self.user_edit.text(),
-                    smtp_security=str(self.security_combo.currentData()),
-                ),
-            )
-        except AppError as exc:
-            self._say(exc.message, error=True)
-            return
-        text = "Đã lưu cài đặt thư."
-        if self.password_edit.text():
-            if store_smtp_password(settings, self.password_edit.text()):
-                text += " Mật khẩu đã lưu trong kho mật khẩu của máy."
-            else:
-                text += " Máy không có kho mật khẩu: hãy nhập mật khẩu mỗi lần gửi."
-        if self.send_button is not None:
-            self.send_button.setEnabled(settings.can_send)
-        self._say(text)
+        typed = MailSettings(
+            mail_from=self.from_edit.text(),
+            mail_from_name="",
+            smtp_host=self.host_edit.text(),
+            smtp_port=self.port_spin.value(),
+            smtp_user=self.user_edit.text(),
+            smtp_security=str(self.security_combo.currentData()),
+        )
+
+        def saved(settings: MailSettings) -> None:
+            text = "Đã lưu cài đặt thư."
+            if self.password_edit.text():
+                if store_smtp_password(settings, self.password_edit.text()):
+                    text += " Mật khẩu đã lưu trong kho mật khẩu của máy."
+                else:
+                    text += " Máy không có kho mật khẩu: hãy nhập mật khẩu mỗi lần gửi."
+            if self.send_button is not None:
+                self.send_button.setEnabled(settings.can_send)
+            self._say(text)
+
+        run_operation(
+            self,
+            lambda: save_mail_settings(self._db, typed),
+            on_error=shown_by(self._say_error, AppError),
+            done=saved,
+        )
 
     def _run(self, fn: Callable[[], object], on_done: Callable[..., None]) -> None:
         self.main_button.setEnabled(False)
@@ -366,7 +380,7 @@ class DeadlineExportDialog(QDialog):
         def failed(exc: BaseException) -> None:
             self.main_button.setEnabled(True)
             if isinstance(exc, AppError):
-                self._say(exc.message, error=True)
+                self._say_error(exc)
             else:
                 self._say("Không thực hiện được.", error=True)
                 messages.show_error(self, exc)

@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +41,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import Change
 from app.dates import fmt
 from app.db import Database
 from app.documents.common import (
@@ -54,8 +57,10 @@ from app.errors import AppError, ValidationError
 from app.kinds import AUTHORITIES
 from app.services.configuration import update_settings
 from app.services.directives import DirectiveInfo, list_directives, save_report_texts
+from app.services.issued_documents import IssuedInfo
 from app.services.units import list_units
-from ui.dialogs.messages import show_error
+from ui.dialogs import messages
+from ui.operations import main_window_of, run_operation, shown_by
 from ui.tasks import run_in_background
 from ui.widgets.date_field import DateField
 from ui.widgets.pdf_preview import PdfPreview
@@ -196,6 +201,7 @@ class DocumentDialog(QDialog):
         self._content_cache: tuple[tuple[object, ...], Any] | None = None  # key, Generated
         self._from_cache = False  # the PDF shown was drawn from the cached content
         self._pending_key: tuple[object, ...] = ()
+        self._unsaid = Change.NONE  # what saving the wording wrote, told when it closes
         self._build_ui()
         if options is not None:
             kind, as_of = options.kind, options.as_of
@@ -597,16 +603,6 @@ class DocumentDialog(QDialog):
         )
         self._directives = [info if d.id == info.id else d for d in self._directives]
 
-    def _options_to_make(self) -> DocumentOptions:
-        """The options as they are now, before a document is made from them: the summary's
-        texts saved with its directive, the signer remembered (an AppError when the form is
-        not right)."""
-        options = self.options()
-        if self.kind is DocumentKind.SUMMARY:
-            self.save_texts()
-        self._remember_signer(options.signer)  # type: ignore[arg-type]
-        return options
-
     def _remember_signer(self, signer: Signer) -> None:
         self._settings, _result = update_settings(
             self.db,
@@ -615,6 +611,36 @@ class DocumentDialog(QDialog):
             signer_title=signer.title,
             signer_name=signer.name,
         )
+
+    def _prepare(self) -> DocumentOptions:
+        """The options as typed, the report's texts and the signer saved for the next time."""
+        options = self.options()
+        if self.kind is DocumentKind.SUMMARY:
+            self.save_texts()
+        self._remember_signer(options.signer)  # type: ignore[arg-type]
+        return options
+
+    @contextmanager
+    def _keeping_wording(self) -> Iterator[None]:
+        """The report's texts and the signer are saved as she goes (at every preview while
+        she types): what that wrote is told to the window once, when the dialog closes."""
+        with self.db.track_changes() as written:
+            yield
+        self._unsaid |= written.value
+
+    def _save_wording(self) -> bool:
+        """Save the report's texts (on closing, on choosing another directive): False, with
+        the reason shown, when they could not be saved."""
+        with self._keeping_wording():
+            return run_operation(
+                self, self.save_texts, error_title="Chưa lưu được nội dung báo cáo"
+            )
+
+    def _tell_unsaid(self) -> None:
+        window = main_window_of(self)
+        if window is not None and self._unsaid:
+            window.broadcast(self._unsaid)
+        self._unsaid = Change.NONE
 
     def _mark_dirty(self, *_args: object) -> None:
         if not self._dirty and self._pdf_path is not None and not self._busy:
@@ -642,14 +668,18 @@ class DocumentDialog(QDialog):
                 self._auto_again = True
             return
         self._auto_timer.stop()
-        try:
-            options = self._options_to_make()
-        except AppError as exc:
-            if quiet:
-                self.status_label.setText(f"Chưa tạo được văn bản: {exc.message}")
-            else:
-                show_error(self, exc, title="Chưa tạo được văn bản")
+        prepared: list[DocumentOptions] = []
+        with self._keeping_wording():
+            run_operation(
+                self,
+                self._prepare,
+                error_title="Chưa tạo được văn bản",
+                on_error=shown_by(self._say_not_built, AppError) if quiet else None,
+                done=prepared.append,
+            )
+        if not prepared:
             return
+        options = prepared[0]
         self._builds += 1
         path = self._tmp / f"{self.kind.file_stem}-{self._builds}.pdf"
         self._then = then
@@ -723,6 +753,10 @@ class DocumentDialog(QDialog):
             then()
         self._after_build()
 
+    def _say_not_built(self, exc: AppError) -> None:
+        """The automatic preview says why in the status line, not in a message box."""
+        self.status_label.setText(f"Chưa tạo được văn bản: {exc.message}")
+
     def _on_generation_failed(self, exc: BaseException) -> None:
         self._set_busy(False)
         self._dirty = True
@@ -730,10 +764,10 @@ class DocumentDialog(QDialog):
         if isinstance(exc, NobodyOverdue):
             self._set_overdue_units([])
         if getattr(self, "_quiet", False) and isinstance(exc, AppError):
-            self.status_label.setText(f"Chưa tạo được văn bản: {exc.message}")
+            self._say_not_built(exc)
         else:
             self.status_label.setText("Chưa tạo được văn bản.")
-            show_error(self, exc, title="Chưa tạo được văn bản")
+            messages.show_error(self, exc, title="Chưa tạo được văn bản")
         self._after_build()
 
     def _after_build(self) -> None:
@@ -818,10 +852,7 @@ class DocumentDialog(QDialog):
         self._mark_dirty()
 
     def _on_directive_combo_changed(self, *_args: object) -> None:
-        try:
-            self.save_texts()
-        except AppError as exc:
-            show_error(self, exc, title="Chưa lưu được nội dung báo cáo")
+        self._save_wording()  # the other directive's texts are shown whatever happened
         self._load_texts()
         self._switch_document()
         self._mark_dirty()
@@ -884,14 +915,17 @@ class DocumentDialog(QDialog):
         dialog = print_dialog(printer, self.preview.page_count(), self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return False
-        try:
-            pages = render_to_printer(self.preview.document, printer)
-        except AppError as exc:
-            show_error(self, exc, title="Không in được")
-            return False
-        self.status_label.setText(f"Đã gửi {pages} trang tới máy in.")
-        self.keep_issued()
-        return True
+
+        def printed(pages: int) -> None:
+            self.status_label.setText(f"Đã gửi {pages} trang tới máy in.")
+            self.keep_issued()
+
+        return run_operation(
+            self,
+            lambda: render_to_printer(self.preview.document, printer),
+            error_title="Không in được",
+            done=printed,
+        )
 
     def keep_issued(self, made: tuple[DocumentOptions, Any] | None = None) -> None:
         """Keep the document just printed or saved (``made``: the options and the Generated of
@@ -908,21 +942,27 @@ class DocumentDialog(QDialog):
         origin = (options.kind, options.directive_id, options.unit_id, options.as_of)
         same = self._issued_id is not None and self._issued_origin in (None, origin)
         round_kind, follow_up_round = self._follow_up
-        try:
-            kept = keep_issued(
+
+        def kept(info: IssuedInfo) -> None:
+            self._issued_id = info.id
+            self._issued_origin = origin
+            self.issuedKept.emit(info.id)
+            self.status_label.setText(
+                self.status_label.text() + " Đã lưu vào “Văn bản đã phát hành”."
+            )
+
+        run_operation(  # the pages showing the reminders sent are told (ui.operations)
+            self,
+            lambda: keep_issued(
                 self.db,
                 options,
                 generated,
                 self._issued_id if same else None,
                 follow_up_round=follow_up_round if options.kind is round_kind else 0,
-            )
-        except AppError as exc:
-            show_error(self, exc, title="Chưa lưu vào danh sách văn bản đã phát hành")
-            return
-        self._issued_id = kept.id
-        self._issued_origin = origin
-        self.issuedKept.emit(kept.id)
-        self.status_label.setText(self.status_label.text() + " Đã lưu vào “Văn bản đã phát hành”.")
+            ),
+            error_title="Chưa lưu vào danh sách văn bản đã phát hành",
+            done=kept,
+        )
 
     def _default_save_path(self) -> str:
         folder = QSettings().value("documents/folder", "")
@@ -941,14 +981,20 @@ class DocumentDialog(QDialog):
         target = Path(name)
         if target.suffix.lower() != ".pdf":
             target = target.with_name(target.name + ".pdf")
-        try:
-            copy_file_atomically(self._pdf_path, target)
-        except AppError as exc:
-            show_error(self, exc, title="Không lưu được tệp")
+        shown = self._pdf_path
+
+        def saved(_none: None) -> None:
+            QSettings().setValue("documents/folder", str(target.parent))
+            self.status_label.setText(f"Đã lưu {target}.")
+            self.keep_issued()
+
+        if not run_operation(
+            self,
+            lambda: copy_file_atomically(shown, target),
+            error_title="Không lưu được tệp",
+            done=saved,
+        ):
             return None
-        QSettings().setValue("documents/folder", str(target.parent))
-        self.status_label.setText(f"Đã lưu {target}.")
-        self.keep_issued()
         return target
 
     # --- Word -----------------------------------------------------------------------------
@@ -957,11 +1003,14 @@ class DocumentDialog(QDialog):
         they are now, whatever the preview shows), then call ``then(target)``."""
         if self._busy:
             return
-        try:
-            options = self._options_to_make()
-        except AppError as exc:
-            show_error(self, exc, title="Chưa tạo được tệp Word")
+        prepared: list[DocumentOptions] = []
+        with self._keeping_wording():
+            run_operation(
+                self, self._prepare, error_title="Chưa tạo được tệp Word", done=prepared.append
+            )
+        if not prepared:
             return
+        options = prepared[0]
         self._set_busy(True)
         self.status_label.setText("Đang tạo tệp Word…")
         db = self.db
@@ -979,7 +1028,7 @@ class DocumentDialog(QDialog):
         def failed(exc: BaseException) -> None:
             self._set_busy(False)
             self.status_label.setText("Chưa tạo được tệp Word.")
-            show_error(self, exc, title="Chưa tạo được tệp Word")
+            messages.show_error(self, exc, title="Chưa tạo được tệp Word")
 
         run_in_background(work, done, failed)
 
@@ -989,25 +1038,29 @@ class DocumentDialog(QDialog):
         from app.paths import data_dir
 
         as_of = self.as_of_edit.date_value() or dt.date.today()
-        try:
-            target = word_target(
-                data_dir() / WORD_FOLDER, f"{self.kind.file_stem}-{as_of:%Y-%m-%d}"
-            )
-        except OSError as exc:
+        folder = data_dir() / WORD_FOLDER
+
+        def target() -> Path:
             from app.fileio import disk_error
 
-            show_error(
-                self, disk_error(exc, data_dir() / WORD_FOLDER), title="Chưa tạo được tệp Word"
-            )
-            return
-        self.write_word(target, self._open_word_file)
+            try:
+                return word_target(folder, f"{self.kind.file_stem}-{as_of:%Y-%m-%d}")
+            except OSError as exc:  # said as the disk's problem, not as a bug
+                raise disk_error(exc, folder) from exc
+
+        run_operation(
+            self,
+            target,
+            error_title="Chưa tạo được tệp Word",
+            done=lambda path: self.write_word(path, self._open_word_file),
+        )
 
     def _open_word_file(self, path: Path) -> None:
         if open_file(path):
             self.status_label.setText(f"Đã mở tệp Word {path.name} (lưu trong {path.parent}).")
             return
         self.status_label.setText(f"Đã tạo tệp Word {path}.")
-        show_error(
+        messages.show_error(
             self,
             AppError(
                 f"Máy tính chưa có chương trình mở được tệp Word (.docx). Tệp đã được tạo tại "
@@ -1038,28 +1091,19 @@ class DocumentDialog(QDialog):
 
     # --- closing --------------------------------------------------------------------------
     def done(self, result: int) -> None:
-        if self._busy:
+        if self._busy or not self._save_wording():
             return
-        try:
-            self.save_texts()
-        except AppError as exc:
-            show_error(self, exc, title="Chưa lưu được nội dung báo cáo")
-            return
+        self._tell_unsaid()
         self._auto_timer.stop()
         self.preview.clear()
         shutil.rmtree(self._tmp, ignore_errors=True)
         super().done(result)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self._busy:
+        if self._busy or not self._save_wording():
             event.ignore()
             return
-        try:
-            self.save_texts()
-        except AppError as exc:
-            show_error(self, exc, title="Chưa lưu được nội dung báo cáo")
-            event.ignore()
-            return
+        self._tell_unsaid()
         self._auto_timer.stop()
         self.preview.clear()
         shutil.rmtree(self._tmp, ignore_errors=True)

@@ -42,6 +42,7 @@ from app.errors import AppError, StaleEdit, ValidationError
 from ui import style
 from ui.dialogs import messages
 from ui.dialogs.unsaved import AsksBeforeClosing
+from ui.operations import run_operation, shown_by
 from ui.screen_fit import FittingScrollArea, fit_to_screen, largest_size
 from ui.widgets.date_field import DateField
 from ui.widgets.field_error_label import FIELD_ERROR_STYLE, FieldErrorLabel
@@ -294,19 +295,15 @@ class FormDialog(AsksBeforeClosing, QDialog):
         return values
 
     def accept(self) -> None:
+        """Lưu: ``save()`` as one operation (``ui.operations.run_operation``: what it wrote is
+        told to the window); its errors at their fields, a stale edit asked about."""
         self.clear_errors()
-        try:
-            self.save()
-        except ValidationError as exc:
-            self.show_errors(exc.errors, fallback=exc.message)
-            return
-        except StaleEdit as exc:
-            self._on_stale_edit(exc)
-            return
-        except AppError as exc:
-            messages.show_error(self, exc)
-            return
-        super().accept()
+        at_fields = shown_by(
+            lambda e: self.show_errors(e.errors, fallback=e.message), ValidationError
+        )
+        asked = shown_by(self._on_stale_edit, StaleEdit)
+        if run_operation(self, self.save, on_error=lambda e: at_fields(e) or asked(e)):
+            super().accept()
 
     def _show_theirs(self) -> None:
         """The other person's version was kept: the window's lists show it (all of them: the

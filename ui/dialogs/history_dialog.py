@@ -171,22 +171,18 @@ class HistoryDialog(QDialog):
             yes="Khôi phục",
         ):
             return
-        from ui.main_window import MainWindow
-        from ui.operations import run_operation
+        from ui.operations import main_window_of, run_operation
 
-        parent = self.parentWidget()
-        window = parent.window() if parent is not None else None
-        today = window.today() if isinstance(window, MainWindow) else dt.date.today()
+        window = main_window_of(self)
+        today = window.today() if window is not None else dt.date.today()
         if not run_operation(
             self,
             lambda: restore_version(self._db, entry.id, today=today, before=before),
             error_title="Không khôi phục được",
         ):
             return
-        self.restored = True
+        self.restored = True  # the lists it changed were told (ui.operations)
         self.reload()
-        if isinstance(window, MainWindow):
-            window.refresh_all()  # a restored version may touch any list
 
     def _names(self) -> dict[str, dict[int, str]]:
         if self._name_cache is None:

@@ -39,6 +39,7 @@ from app.exchange.xlsx_limits import ImportCancelled
 from app.text import number_text
 from ui import style
 from ui.models.import_preview_model import ImportPreviewModel
+from ui.operations import run_writing_in_background
 from ui.tasks import run_in_background
 
 
@@ -308,7 +309,8 @@ class ImportDialog(QDialog):
         self.progress_bar.setVisible(True)
         self.summary_label.setText("Đang nhập…")
         signal = self._progress.changed
-        run_in_background(
+        run_writing_in_background(
+            self,
             lambda: apply_import(
                 self.db,
                 preview,
@@ -349,8 +351,8 @@ class ImportDialog(QDialog):
         batch_id = self.import_result.batch_id
         self.undo_button.setEnabled(False)
         self.summary_label.setText("Đang hoàn tác…")
-        run_in_background(
-            lambda: undo_import(self.db, batch_id), self._on_undo_done, self._on_undo_failed
+        run_writing_in_background(
+            self, lambda: undo_import(self.db, batch_id), self._on_undo_done, self._on_undo_failed
         )
 
     def _on_undo_done(self, result: Any) -> None:

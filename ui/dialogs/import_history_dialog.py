@@ -21,7 +21,7 @@ from app.db import Database
 from app.services.imports import ImportBatchInfo, list_imports, undo_import
 from ui.models.history_model import local_time
 from ui.models.row_table_model import Column, RowTableModel, count_column
-from ui.tasks import run_in_background
+from ui.operations import run_writing_in_background
 
 
 def _undone_text(b: ImportBatchInfo) -> str:
@@ -130,8 +130,8 @@ class ImportHistoryDialog(QDialog):
         ):
             return
         self.undo_button.setEnabled(False)
-        run_in_background(
-            lambda: undo_import(self.db, batch.id), self._on_undo_done, self._on_undo_failed
+        run_writing_in_background(
+            self, lambda: undo_import(self.db, batch.id), self._on_undo_done, self._on_undo_failed
         )
 
     def _on_undo_done(self, result: Any) -> None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -95,10 +94,8 @@ class PrintedTextDialog(QDialog):
 
 
 class IssuedDocumentsDialog(QDialog):
-    """Emits ``issuedChanged`` when a kept document's number or date is written, or one is
-    removed (the reminders counted change)."""
-
-    issuedChanged = Signal()
+    """Writing a kept document's number or date, or removing one, changes the reminders
+    counted: its operations tell the window (``ui.operations``)."""
 
     def __init__(
         self,
@@ -286,7 +283,7 @@ class IssuedDocumentsDialog(QDialog):
                 self.db, info.id, dialog.number_edit.text(), dialog.date_edit.date_value()
             ),
             error_title="Chưa ghi được số, ngày",
-            done=lambda _info: self._after_change(),
+            done=lambda _info: self.reload(),
         )
 
     def _on_number_button_clicked(self) -> None:
@@ -329,12 +326,8 @@ class IssuedDocumentsDialog(QDialog):
             self,
             lambda: delete_issued(self.db, info.id),
             confirm=question,
-            done=lambda _none: self._after_change(),
+            done=lambda _none: self.reload(),
         )
-
-    def _after_change(self) -> None:
-        self.reload()
-        self.issuedChanged.emit()
 
     def _run(self, action: Callable[[], object]) -> None:
         run_operation(self, action)

@@ -63,7 +63,7 @@ from ui.models.received_model import (
     ReceivedModel,
     ReviewRow,
 )
-from ui.pages.base import Change
+from ui.operations import broadcasting, run_operation
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -433,38 +433,37 @@ class ReceiveFilesDialog(QDialog):
                 return 0
         today = self.main_window.today()
         done = 0
-        for row in rows:
-            if row.obligation_id is None:
-                row.state, row.message = ERROR, "Chọn nghĩa vụ (cột Nghĩa vụ) trước khi ghi nhận."
-                self.model.row_changed(row)
-                continue
-            try:
-                info = record_received(
-                    self.db,
-                    Confirmed(
-                        path=row.result.path,
-                        obligation_id=row.obligation_id,
-                        number_symbol=row.number_symbol,
-                        signed_date=row.signed_date,
-                        received_date=row.received_date,
-                        signer=row.signer,
-                        summary=row.summary,
-                        channel=str(self.channel_combo.currentData()),
-                    ),
-                    today=today,
-                )
-            except AppError as exc:
-                row.state, row.message = ERROR, exc.message
-            else:
+        with broadcasting(self):  # what the rows recorded, told to the window once
+            for row in rows:
+                if row.obligation_id is None:
+                    self.model.mark_error(row, "Chọn nghĩa vụ (cột Nghĩa vụ) trước khi ghi nhận.")
+                    continue
+                try:  # each row's refusal is said in its row; the others go on
+                    info = record_received(
+                        self.db,
+                        Confirmed(
+                            path=row.result.path,
+                            obligation_id=row.obligation_id,
+                            number_symbol=row.number_symbol,
+                            signed_date=row.signed_date,
+                            received_date=row.received_date,
+                            signer=row.signer,
+                            summary=row.summary,
+                            channel=str(self.channel_combo.currentData()),
+                        ),
+                        today=today,
+                    )
+                except AppError as exc:
+                    self.model.mark_error(row, exc.message)
+                    continue
                 row.state, row.message, row.submission_id = RECORDED, "", info.id
                 if self._known is not None and row.result.sha256:  # dropped again: flagged
                     self._known.add(
                         row.result.sha256, f"văn bản {info.number_symbol} của {row.unit_label}"
                     )
                 done += 1
-            self.model.row_changed(row)
+                self.model.row_changed(row)
         if done:
-            self.main_window.broadcast(Change.SUBMISSIONS)
             self.main_window.show_status(f"Đã ghi nhận {done} văn bản từ tệp.")
             self.recorded.emit(done)
         self._update()
@@ -572,11 +571,7 @@ class TrustRootsDialog(QDialog):
             self.list.addItem(name)
 
     def add_file(self, path: str) -> None:
-        try:
-            add_trust_roots(self.db, path)
-        except AppError as exc:
-            messages.show_error(self, exc)
-        self._reload()
+        run_operation(self, lambda: add_trust_roots(self.db, path), done=lambda _n: self._reload())
 
     def _on_add_button_clicked(self) -> None:
         name, _ = QFileDialog.getOpenFileName(
@@ -588,5 +583,6 @@ class TrustRootsDialog(QDialog):
     def _on_remove_button_clicked(self) -> None:
         row = self.list.currentRow()
         if row >= 0:
-            remove_trust_root(self.db, row)
-            self._reload()
+            run_operation(
+                self, lambda: remove_trust_root(self.db, row), done=lambda _n: self._reload()
+            )

@@ -22,10 +22,12 @@ from app.db import Database
 from app.errors import ValidationError
 from app.kinds import AUTHORITIES
 from app.services.configuration import get_settings, update_settings
+from app.services.obligations import SyncResult
 from app.settings import Settings
 from ui import style
-from ui.dialogs.messages import show_error, show_info
+from ui.dialogs.messages import show_info
 from ui.dialogs.unsaved import AsksBeforeClosing
+from ui.operations import run_operation, shown_by
 from ui.screen_fit import FittingScrollArea
 from ui.widgets.millimetre_spin_box import MillimetreSpinBox
 
@@ -238,16 +240,23 @@ class SettingsDialog(AsksBeforeClosing, QDialog):
         if errors:
             self._show_errors(errors)
             return
-        try:
-            _settings, result = update_settings(self.db, **values)
-        except ValidationError as exc:
+
+        def at_fields(exc: ValidationError) -> None:
             self._show_errors(exc.errors or {"agency_name": exc.message})
-            return
-        except Exception as exc:
-            show_error(self, exc)
-            return
-        if result.changed:
-            show_info(
-                self, "Đã lưu cài đặt", "Đã đổi hạn báo cáo định kỳ mặc định. " + result.describe()
-            )
-        self.accept()
+
+        def saved(settings_and_result: tuple[Settings, SyncResult]) -> None:
+            result = settings_and_result[1]
+            if result.changed:
+                show_info(
+                    self,
+                    "Đã lưu cài đặt",
+                    "Đã đổi hạn báo cáo định kỳ mặc định. " + result.describe(),
+                )
+            self.accept()
+
+        run_operation(
+            self,
+            lambda: update_settings(self.db, **values),
+            on_error=shown_by(at_fields, ValidationError),
+            done=saved,
+        )

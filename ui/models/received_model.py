@@ -178,6 +178,12 @@ class ReceivedModel(QAbstractTableModel):
         n = self._rows.index(row)
         self.dataChanged.emit(self.index(n, 0), self.index(n, len(COLUMNS) - 1))
 
+    def mark_error(self, row: ReviewRow, message: str) -> None:
+        """A row refused (a cell that cannot hold what was typed, a record the core refused):
+        said in the row's own status cell; the other rows go on."""
+        row.state, row.message = ERROR, message
+        self.row_changed(row)
+
     # --- Qt model --------------------------------------------------------------------------
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._rows)
@@ -333,9 +339,7 @@ class ReceivedModel(QAbstractTableModel):
             elif key in ("number_symbol", "summary", "signer"):
                 setattr(row, key, clean(str(value), multiline=key == "summary"))
         except AppError as exc:
-            row.message = exc.message
-            row.state = ERROR
-            self.row_changed(row)
+            self.mark_error(row, exc.message)
             return False
         row.unsure.pop(key, None)  # the user's own value is sure
         row.confidence[key] = 1.0

@@ -9,14 +9,14 @@ page tells the window what happened through three signals:
   ``current_count`` keeps the last one for a window connected later;
 - ``openObligationRequested(int)``: the user asked to open one obligation.
 
-Writes say what they changed (:class:`Change`); the window broadcasts it
+What a write changed (:class:`app.changes.Change`) is recorded by the database, not said by
+the page: the page's operations (``operate``, ``exec_form``) broadcast it through the window
 (``MainWindow.broadcast``) and each page reloads only when the change ``concerns`` it.
 The back-reference to the window is ``main_window`` on every page.
 """
 
 from __future__ import annotations
 
-import enum
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -24,26 +24,17 @@ from typing import TYPE_CHECKING, TypeVar
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWidget
 
-from ui.operations import Confirm, run_operation
+from app.changes import Change
+from ui.operations import Confirm, exec_dialog, run_operation
 
-__all__ = ["Change", "Confirm", "Page"]
+__all__ = ["Confirm", "Page"]
 
 if TYPE_CHECKING:
+    from PySide6.QtWidgets import QDialog
+
     from ui.main_window import MainWindow
 
 T = TypeVar("T")
-
-
-class Change(enum.Flag):
-    """What a write changed, so that only the pages it concerns reload."""
-
-    UNITS = enum.auto()  # units added, edited, deactivated, merged, reordered, deleted
-    DIRECTIVES = enum.auto()  # directives and their tasks (hence the obligations they bind)
-    SUBMISSIONS = enum.auto()  # documents received, waivers: the obligations' statuses
-    DOCUMENTS = enum.auto()  # documents issued (reminders sent: "đã đôn đốc lần N")
-    SETTINGS = enum.auto()  # the office's settings (warning window, working days…)
-    DAY = enum.auto()  # the window's "as of" day
-    ALL = UNITS | DIRECTIVES | SUBMISSIONS | DOCUMENTS | SETTINGS | DAY
 
 
 class Page(QWidget):
@@ -82,23 +73,24 @@ class Page(QWidget):
         self,
         call: Callable[[], T],
         *,
-        change: Change,
         confirm: Confirm | None = None,
         error_title: str = "Không thực hiện được",
         done: Callable[[T], None] | None = None,
     ) -> bool:
         """One user operation (``ui.operations.run_operation``): ask ``confirm`` → ``call``
-        the service → an error is shown (an ``AppError`` in its own Vietnamese words under
-        ``error_title``; anything else logged, with the apology) and nothing else happens →
-        the other pages the ``change`` concerns reload → ``done(result)`` (the page reloads
-        what it shows, selects, says what happened). True when the operation was done."""
+        the service → the other pages what it wrote concerns reload → an error is shown (an
+        ``AppError`` in its own Vietnamese words under ``error_title``; anything else logged,
+        with the apology) and nothing else happens → ``done(result)`` (the page reloads what it
+        shows, selects, says what happened). True when the operation was done."""
+        return run_operation(
+            self, call, confirm=confirm, error_title=error_title, source=self, done=done
+        )
 
-        def then(result: T) -> None:
-            self.main_window.broadcast(change, source=self)
-            if done is not None:
-                done(result)
-
-        return run_operation(self, call, confirm=confirm, error_title=error_title, done=then)
+    def exec_form(self, dialog: QDialog) -> bool:
+        """Open a form that saves itself (``ui.dialogs.form_dialog.FormDialog``): what it wrote
+        is broadcast to the other pages when it closes; the page reloads itself when this
+        returns True (the form was saved)."""
+        return exec_dialog(dialog, source=self)
 
     def set_loaded(self) -> None:
         self.is_loaded = True

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import Change
 from app.dates import as_of_caption, fmt
 from app.services.dashboard import (
     DirectiveSummary,
@@ -174,6 +175,14 @@ class DashboardPage(Page):
         )
         self.matrix.refresh(day)
         self.today_panel.refresh(day)
+
+    def on_changed(self, change: Change) -> None:
+        """A document issued only changes the follow-up rounds done ("Việc cần làm hôm nay");
+        anything else it concerns, the whole overview."""
+        if change & self.concerns:
+            self.refresh()
+        elif change & Change.DOCUMENTS:
+            self.today_panel.refresh(self.main_window.as_of)
 
     def _on_loaded(self, generation: int, data: Overview) -> None:
         if generation != self._generation:

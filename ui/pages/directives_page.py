@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import Change
 from app.dates import as_of_caption, fmt
 from app.services import directives, units
 from app.services.configuration import get_settings
@@ -27,7 +28,7 @@ from ui.dialogs.history_dialog import HistoryDialog
 from ui.dialogs.task_dialog import TaskDialog
 from ui.models.directives_model import DirectivesModel
 from ui.models.tasks_model import TasksModel
-from ui.pages.base import Change, Confirm, Page
+from ui.pages.base import Confirm, Page
 from ui.tasks import window_closed
 from ui.widgets.attachment_field import attachment_name, open_attachment
 from ui.widgets.data_table import DataTable
@@ -296,26 +297,24 @@ class DirectivesPage(Page):
     # --- directives ------------------------------------------------------------------------
     def new_directive(self) -> None:
         dialog = DirectiveDialog(self.db, None, self)
-        if dialog.exec() and dialog.saved is not None:
+        if self.exec_form(dialog) and dialog.saved is not None:
             self._reload_now(dialog.saved.id)
             self.notice.show_notice(
                 f"Đã thêm văn bản {dialog.saved.number_symbol}. Hãy thêm các "
                 "nhiệm vụ của văn bản và giao cho đơn vị."
             )
-            self.main_window.broadcast(Change.DIRECTIVES, source=self)
 
     def edit_directive(self) -> None:
         d = self.current()
         if d is None:
             return
         dialog = DirectiveDialog(self.db, d, self)
-        if dialog.exec() and dialog.saved is not None:
+        if self.exec_form(dialog) and dialog.saved is not None:
             self._reload_now(d.id)
             self.notice.show_notice(
                 f"Đã lưu văn bản {dialog.saved.number_symbol}. "
                 + self._sync_text(dialog.sync_result)
             )
-            self.main_window.broadcast(Change.DIRECTIVES, source=self)
 
     def delete_directive(self) -> None:
         d = self.current()
@@ -328,7 +327,6 @@ class DirectivesPage(Page):
 
         self.operate(
             lambda: directives.delete_directive(self.db, d.id),
-            change=Change.DIRECTIVES,
             error_title="Không xoá được văn bản",
             done=done,
             confirm=Confirm(
@@ -367,7 +365,7 @@ class DirectivesPage(Page):
         if d is None:
             return
         dialog = self._task_dialog(d, None)
-        if dialog.exec() and dialog.saved is not None:
+        if self.exec_form(dialog) and dialog.saved is not None:
             self._after_task_saved(d.id, dialog.saved, dialog.sync_result, "Đã thêm")
 
     def edit_task(self) -> None:
@@ -376,14 +374,13 @@ class DirectivesPage(Page):
         if d is None or task is None:
             return
         dialog = self._task_dialog(d, task)
-        if dialog.exec() and dialog.saved is not None:
+        if self.exec_form(dialog) and dialog.saved is not None:
             self._after_task_saved(d.id, dialog.saved, dialog.sync_result, "Đã lưu")
 
     def _after_task_saved(
         self, directive_id: int, task: TaskInfo, result: SyncResult, verb: str
     ) -> None:
         self._reload_now(directive_id, task.id)
-        self.main_window.broadcast(Change.DIRECTIVES, source=self)
         text = f'{verb} nhiệm vụ "{task.title}". {self._sync_text(result)}'
         self.notice.show_notice(text)
         self.main_window.show_status(text)
@@ -400,7 +397,6 @@ class DirectivesPage(Page):
 
         self.operate(
             lambda: directives.delete_task(self.db, task.id),
-            change=Change.DIRECTIVES,
             error_title="Không xoá được nhiệm vụ",
             done=done,
             confirm=Confirm(

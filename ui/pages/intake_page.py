@@ -21,11 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from app.dates import as_of_caption, fmt
-from app.errors import AppError
 from app.models import TaskKind
 from app.services import submissions
 from app.services.intake import IntakeRow, IntakeView, intake_view, obligation_history
-from app.services.obligations import get_obligation
+from app.services.obligations import ObligationRow, get_obligation
 from app.services.submissions import SubmissionInfo
 from app.status import DISPLAY_ORDER
 from ui.dialogs import messages
@@ -34,7 +33,8 @@ from ui.dialogs.submission_dialog import SubmissionDialog
 from ui.dialogs.waive_dialog import WaiveDialog, is_waived
 from ui.models.intake_model import IntakeModel
 from ui.models.submissions_model import SubmissionsModel
-from ui.pages.base import Change, Confirm, Page
+from ui.operations import run_operation
+from ui.pages.base import Confirm, Page
 from ui.tasks import window_closed
 from ui.widgets.attachment_field import open_attachment
 from ui.widgets.data_table import DataTable
@@ -348,18 +348,23 @@ class IntakePage(Page):
 
     def register(self, obligation_id: int) -> bool:
         """Open the registration/intake dialog for one obligation (pre-filled)."""
-        try:
-            obligation = get_obligation(self.db, obligation_id, self.main_window.as_of)
-            earlier = len(submissions.list_for_obligation(self.db, obligation_id))
-        except AppError as exc:
-            messages.show_error(self, exc)
+        found: list[tuple[ObligationRow, int]] = []
+        if not run_operation(
+            self,
+            lambda: (
+                get_obligation(self.db, obligation_id, self.main_window.as_of),
+                len(submissions.list_for_obligation(self.db, obligation_id)),
+            ),
+            done=found.append,
+        ):
             return False
+        obligation, earlier = found[0]
         today = self.main_window.today()
         dialog = SubmissionDialog(self.db, obligation, today=today, earlier=earlier, parent=self)
         dialog.received_edit.set_value(min(self.main_window.as_of, today))
-        if not dialog.exec() or dialog.saved is None:
+        if not self.exec_form(dialog) or dialog.saved is None:
             return False
-        self._after_change(obligation_id)
+        self._reload_at(obligation_id)
         saved = dialog.saved
         current = self.current()
         status = current.status.label if current is not None else ""
@@ -372,11 +377,14 @@ class IntakePage(Page):
     def open_obligation(self, obligation_id: int) -> bool:
         """Select the directive, task (and period) of an obligation, then open its dialog
         (the warnings tab calls this on a double-click)."""
-        try:
-            obligation = get_obligation(self.db, obligation_id, self.main_window.as_of)
-        except AppError as exc:
-            messages.show_error(self, exc)
+        found: list[ObligationRow] = []
+        if not run_operation(
+            self,
+            lambda: get_obligation(self.db, obligation_id, self.main_window.as_of),
+            done=found.append,
+        ):
             return False
+        obligation = found[0]
         if obligation.task_kind is not self.task_kind:
             return False
         self._directive_id = obligation.directive_id
@@ -407,16 +415,18 @@ class IntakePage(Page):
         if doc is None or row is None:
             self.register_current()
             return
-        try:
-            obligation = get_obligation(self.db, doc.obligation_id, self.main_window.as_of)
-        except AppError as exc:
-            messages.show_error(self, exc)
+        found: list[ObligationRow] = []
+        if not run_operation(
+            self,
+            lambda: get_obligation(self.db, doc.obligation_id, self.main_window.as_of),
+            done=found.append,
+        ):
             return
         dialog = SubmissionDialog(
-            self.db, obligation, today=self.main_window.today(), submission=doc, parent=self
+            self.db, found[0], today=self.main_window.today(), submission=doc, parent=self
         )
-        if dialog.exec() and dialog.saved is not None:
-            self._after_change(row.id)
+        if self.exec_form(dialog) and dialog.saved is not None:
+            self._reload_at(row.id)
             self.notice.show_notice(f"Đã lưu văn bản {dialog.saved.number_symbol}.")
 
     def delete_item(self) -> None:
@@ -435,7 +445,6 @@ class IntakePage(Page):
 
         self.operate(
             lambda: submissions.delete_submission(self.db, doc.id),
-            change=Change.SUBMISSIONS,
             done=done,
             confirm=Confirm(
                 "Xoá văn bản đã nhận",
@@ -454,7 +463,6 @@ class IntakePage(Page):
 
         self.operate(
             lambda: submissions.restore_submission(self.db, deleted),
-            change=Change.SUBMISSIONS,
             done=done,
         )
 
@@ -490,10 +498,6 @@ class IntakePage(Page):
         self.table.select_id(obligation_id)
         self._load_documents()
 
-    def _after_change(self, obligation_id: int) -> None:
-        self._reload_at(obligation_id)
-        self.main_window.broadcast(Change.SUBMISSIONS, source=self)
-
     def export_title(self) -> str:
         """ "Đăng ký kế hoạch — 2116/UBND-NC — <task> [— <period>] — tính đến 02/05/2018"."""
         parts = [self.page_title]
@@ -518,8 +522,8 @@ class IntakePage(Page):
         if row is None:
             return
         dialog = WaiveDialog(self.db, row.obligation, self)
-        if dialog.exec() and dialog.saved:
-            self._after_change(row.id)
+        if self.exec_form(dialog) and dialog.saved:
+            self._reload_at(row.id)
             self.notice.show_notice(
                 ("Đã miễn nghĩa vụ cho " if dialog.waive else "Đã bỏ miễn nghĩa vụ cho ")
                 + row.obligation.unit_name

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from app.changes import Change
 from app.dates import as_of_caption
 from app.models import UnitKind
 from app.services import units
@@ -23,7 +24,7 @@ from ui.dialogs.merge_dialog import MergeDialog
 from ui.dialogs.unit_dialog import UnitDialog
 from ui.models.units_model import UnitsModel
 from ui.operations import run_operation
-from ui.pages.base import Change, Confirm, Page
+from ui.pages.base import Confirm, Page
 from ui.tasks import window_closed
 from ui.widgets.data_table import DataTable
 from ui.widgets.export_button import export_view
@@ -186,21 +187,19 @@ class UnitsPage(Page):
     def new_item(self) -> None:
         kind = self.kind_combo.currentData()
         dialog = UnitDialog(self.db, None, self, kind=UnitKind(kind) if kind else None)
-        if dialog.exec() and dialog.saved is not None:
+        if self.exec_form(dialog) and dialog.saved is not None:
             self.refresh()
             self.table.select_id(dialog.saved.id)
             self.notice.show_notice(f"Đã thêm đơn vị {dialog.saved.name}.")
-            self.main_window.broadcast(Change.UNITS, source=self)
 
     def edit_item(self) -> None:
         unit = self.current()
         if unit is None:
             return
         dialog = UnitDialog(self.db, unit, self)
-        if dialog.exec() and dialog.saved is not None:
+        if self.exec_form(dialog) and dialog.saved is not None:
             self.refresh()
             self.notice.show_notice(f"Đã lưu đơn vị {dialog.saved.name}.")
-            self.main_window.broadcast(Change.UNITS, source=self)
 
     def delete_item(self) -> None:
         unit = self.current()
@@ -213,7 +212,6 @@ class UnitsPage(Page):
 
         self.operate(
             lambda: units.delete_unit(self.db, unit.id),
-            change=Change.UNITS,
             confirm=Confirm(
                 "Xoá đơn vị",
                 f'Xoá hẳn đơn vị "{unit.name}"?\n\nChỉ '
@@ -248,7 +246,6 @@ class UnitsPage(Page):
 
         self.operate(
             lambda: units.set_active(self.db, unit.id, not unit.active),
-            change=Change.UNITS,
             confirm=question if unit.active else None,
             done=done,
         )
@@ -258,12 +255,11 @@ class UnitsPage(Page):
         if unit is None:
             return
         dialog = MergeDialog(self.db, unit, self.model.rows(), self)
-        if dialog.exec() and dialog.saved is not None:
+        if self.exec_form(dialog) and dialog.saved is not None:
             self.refresh()
             self.notice.show_notice(
                 f"Đã ghi nhận {dialog.saved.name} sáp nhập vào {dialog.saved.successor_name}."
             )
-            self.main_window.broadcast(Change.UNITS, source=self)
 
     def move_current(self, step: int) -> None:
         """Move the selected unit up or down among the units of its kind."""
@@ -278,9 +274,7 @@ class UnitsPage(Page):
                 self.refresh()
                 self.table.select_id(unit.id)
 
-        self.operate(
-            lambda: units.move_unit(self.db, unit.id, step), change=Change.UNITS, done=done
-        )
+        self.operate(lambda: units.move_unit(self.db, unit.id, step), done=done)
 
     def export_title(self) -> str:
         kind = self.kind_combo.currentData()

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.changes import Change
 from app.dates import as_of_caption, fmt
 from app.models import UnitKind
 from app.search import SearchIndex
@@ -43,7 +44,7 @@ from app.status import Status, StatusCounts
 from app.text import number_text, search_key
 from ui import style
 from ui.models.warnings_model import REMINDED_TITLE, WarningsModel
-from ui.pages.base import Change, Page
+from ui.pages.base import Page
 from ui.style import status_chip_style
 from ui.tasks import window_closed
 from ui.widgets.flow_layout import FlowLayout
@@ -534,7 +535,7 @@ class WarningsPage(Page):
             self.window_days = days
             self.refresh()
 
-        self.operate(lambda: save_warning_days(self.db, value), change=Change.SETTINGS, done=done)
+        self.operate(lambda: save_warning_days(self.db, value), done=done)
 
     def _on_view_activated(self, index: QModelIndex) -> None:
         obligation_id = index.data(Qt.ItemDataRole.UserRole)

@@ -37,11 +37,12 @@ def attachment_name(db: Database, stored: str) -> str:
 
 def open_attachment(parent: QWidget | None, db: Database, stored: str) -> bool:
     """Open a stored attachment with the system viewer; tell the user when it cannot."""
-    try:
-        path = attachments.open_path(db, stored)
-    except AppError as exc:
-        messages.show_error(parent, exc)
+    from ui.operations import run_operation
+
+    found: list[Path] = []
+    if not run_operation(parent, lambda: attachments.open_path(db, stored), done=found.append):
         return False
+    path = found[0]
     if QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
         return True
     kind = path.suffix.lower() or "không có đuôi"

@@ -310,8 +310,7 @@ class TodayPanel(QWidget):
                         "period_key": r.period_key,
                     },
                 ),
-            ),
-            done=lambda _info: self.refresh(day),
+            ),  # the overview, this panel with it, is told a document was issued
         )
 
     def _on_plan_button_clicked(self) -> None:
@@ -321,5 +320,4 @@ class TodayPanel(QWidget):
         dialog = FollowupPlanDialog(
             self.db, self.main_window, directive_id=row.round.directive_id if row else None
         )
-        if dialog.exec() and self.day is not None:
-            self.refresh(self.day)
+        dialog.exec()  # its save is told to the window: the overview, this panel with it, reloads
