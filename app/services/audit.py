@@ -131,9 +131,12 @@ def record(
     summary: str = "",
     batch_id: int | None = None,
 ) -> None:
+    user = session.info.get("audit_user")
+    if user is None:  # asked once per session: an import records thousands of changes
+        user = session.info["audit_user"] = current_user(session)[:100]
     session.add(
         AuditEntry(
-            user=current_user(session)[:100],
+            user=user,
             action=action,
             entity=entity,
             entity_id=entity_id,
@@ -143,6 +146,12 @@ def record(
             batch_id=batch_id,
         )
     )
+
+
+def import_summary(summary: str, batch_id: int | None) -> str:
+    """A change's summary as the history shows it: "Nhập từ Excel: …" when an Excel import
+    (``batch_id``) made it."""
+    return summary if batch_id is None else f"Nhập từ Excel: {summary[:1].lower()}{summary[1:]}"
 
 
 def _info(row: AuditEntry) -> AuditInfo:
@@ -318,9 +327,9 @@ def check_version_values(
     elif entity == "task":
         _task_values(session, values)
     else:
-        from app.services.units import UnitInput, _check_duplicate, _validate
+        from app.services import units
 
-        data = UnitInput(
+        data = units.UnitInput(
             name=str(values.get("name") or ""),
             kind=str(values.get("kind") or ""),
             short_name=str(values.get("short_name") or ""),
@@ -334,8 +343,8 @@ def check_version_values(
             valid_from=_day(values, "valid_from"),
             valid_to=_day(values, "valid_to"),
         )
-        _validate(data)
-        _check_duplicate(session, data.name, exclude_id=obj.id)  # type: ignore[attr-defined]
+        units.validate(data)
+        units.check_names(session, [(data.name, obj.id)])  # type: ignore[attr-defined]
 
 
 def _task_values(session: Session, values: dict[str, Any]) -> dict[str, object]:
