@@ -12,8 +12,7 @@ import datetime as dt
 import functools
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from app.dates import fmt, parse_date
 from app.errors import ValidationError
@@ -189,8 +188,9 @@ CELLS: dict[str, dict[str, tuple[Reader, Any]]] = {
 }
 
 
-@dataclass(frozen=True)
-class ParsedRow:
+class ParsedRow(NamedTuple):
+    """One data row as typed values."""
+
     row_number: int
     values: dict[str, Any]  # field key -> typed value; no key: an empty cell (or an error)
     errors: dict[str, str]  # field key -> why its cell cannot be read or emptied

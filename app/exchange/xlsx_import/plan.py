@@ -153,7 +153,7 @@ class ImportPreview:
         return text
 
 
-@dataclass(frozen=True)
+@dataclass
 class Planned:
     """A row of the preview and what writing it takes."""
 
@@ -223,17 +223,18 @@ def _stored(row: ParsedRow, current: object | None) -> Callable[[str, Any], Any]
 
 
 def _plan_units(
-    session: Session, rows: Sequence[ParsedRow], progress: Progress | None
+    session: Session, raws: Sequence[RawRow], progress: Progress | None
 ) -> list[Planned]:
     existing = {search_key(u.name): u for u in session.scalars(select(Unit))}
     seen: dict[str, int] = {}
     planned: list[Planned] = []
-    total = len(rows)
+    total = len(raws)
     labels = {f.key: f.header for f in UNIT_FIELDS}
     compare = [f.key for f in UNIT_FIELDS]
-    for n, row in enumerate(rows, start=1):
+    for n, raw in enumerate(raws, start=1):
         if progress is not None and (n % 200 == 0 or n == total):
             progress(n, total)
+        row = parse_row("units", raw)
         if row.problems:
             planned.append(_error(row, " ".join(row.problems)))
             continue
@@ -312,7 +313,7 @@ SUBMISSION_REQUIRED = (
 
 
 def _plan_submissions(
-    session: Session, rows: Sequence[ParsedRow], today: dt.date, progress: Progress | None
+    session: Session, raws: Sequence[RawRow], today: dt.date, progress: Progress | None
 ) -> list[Planned]:
     finder = submissions.ObligationFinder(
         session, period_hint="cột Kỳ báo cáo", one_off_hint=None, preload=True
@@ -322,7 +323,7 @@ def _plan_submissions(
     }
     seen: dict[tuple[int, int, str], int] = {}
     planned: list[Planned] = []
-    total = len(rows)
+    total = len(raws)
     compare = (
         "obligation_id",
         "number_symbol",
@@ -348,9 +349,10 @@ def _plan_submissions(
             )
         return _display(key, value)
 
-    for n, row in enumerate(rows, start=1):
+    for n, raw in enumerate(raws, start=1):
         if progress is not None and (n % 200 == 0 or n == total):
             progress(n, total)
+        row = parse_row("submissions", raw)
         if row.problems:
             planned.append(_error(row, " ".join(row.problems)))
             continue
@@ -433,10 +435,9 @@ def _plan_submissions(
 def plan(
     session: Session, kind: str, raws: Sequence[RawRow], today: dt.date, progress: Progress | None
 ) -> list[Planned]:
-    rows = [parse_row(kind, raw) for raw in raws]
     if kind == "units":
-        return _plan_units(session, rows, progress)
-    return _plan_submissions(session, rows, today, progress)
+        return _plan_units(session, raws, progress)
+    return _plan_submissions(session, raws, today, progress)
 
 
 def preview_import(
