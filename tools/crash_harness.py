@@ -341,7 +341,7 @@ def _import_file(rnd: Round, number: int) -> Path:
     """An .xlsx of ``IMPORT_ROWS`` received documents, numbered for this round."""
     import openpyxl
 
-    from app.exchange.xlsx_import import SUBMISSION_FIELDS
+    from app.exchange.xlsx_columns import SUBMISSION_FIELDS
     from tools.crash_driver import DIRECTIVE, PERIOD, TASK, unit_names
 
     units = unit_names()

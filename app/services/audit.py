@@ -131,9 +131,12 @@ def record(
     summary: str = "",
     batch_id: int | None = None,
 ) -> None:
+    user = session.info.get("audit_user")
+    if user is None:  # asked once per session: an import records thousands of changes
+        user = session.info["audit_user"] = current_user(session)[:100]
     session.add(
         AuditEntry(
-            user=current_user(session)[:100],
+            user=user,
             action=action,
             entity=entity,
             entity_id=entity_id,
@@ -146,17 +149,37 @@ def record(
 
 
 def record_edit(
-    session: Session, entity: str, obj: Any, before: dict[str, Any], summary: str
+    session: Session,
+    entity: str,
+    obj: Any,
+    before: dict[str, Any],
+    summary: str,
+    *,
+    batch_id: int | None = None,
 ) -> dict[str, Any] | None:
     """An edit of ``obj`` into the history: its :func:`snapshot` now against ``before`` (taken
-    before the edit). Nothing is recorded when nothing changed. Returns the new snapshot, or
-    None when nothing changed."""
-    session.flush()
+    before the edit; ``batch_id``: the Excel import making it). Nothing is recorded when
+    nothing changed. Returns the new snapshot, or None when nothing changed."""
     after = snapshot(obj)
     if after == before:
         return None
-    record(session, "update", entity, obj.id, before=before, after=after, summary=summary)
+    record(
+        session,
+        "update",
+        entity,
+        obj.id,
+        before=before,
+        after=after,
+        summary=import_summary(summary, batch_id),
+        batch_id=batch_id,
+    )
     return after
+
+
+def import_summary(summary: str, batch_id: int | None) -> str:
+    """A change's summary as the history shows it: "Nhập từ Excel: …" when an Excel import
+    (``batch_id``) made it."""
+    return summary if batch_id is None else f"Nhập từ Excel: {summary[:1].lower()}{summary[1:]}"
 
 
 def _info(row: AuditEntry) -> AuditInfo:
@@ -330,9 +353,9 @@ def check_version_values(
     elif entity == "task":
         _task_values(session, values)
     else:
-        from app.services.units import UnitInput, _check_duplicate, _validate
+        from app.services import units
 
-        data = UnitInput(
+        data = units.UnitInput(
             name=str(values.get("name") or ""),
             kind=str(values.get("kind") or ""),
             short_name=str(values.get("short_name") or ""),
@@ -346,8 +369,8 @@ def check_version_values(
             valid_from=_day(values, "valid_from"),
             valid_to=_day(values, "valid_to"),
         )
-        _validate(data)
-        _check_duplicate(session, data.name, exclude_id=obj.id)  # type: ignore[attr-defined]
+        units.validate(data)
+        units.check_names(session, [(data.name, obj.id)])  # type: ignore[attr-defined]
 
 
 def _task_values(session: Session, values: dict[str, Any]) -> dict[str, object]:

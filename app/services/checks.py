@@ -11,7 +11,7 @@ from app.services import directives, submissions, units
 
 def check_unit(data: units.UnitInput) -> None:
     """Raise ValidationError with every field problem of a unit."""
-    units._validate(data)
+    units.validate(data)
 
 
 def check_directive(data: directives.DirectiveInput) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -147,7 +147,8 @@ def get_submission(db: Database, submission_id: int) -> SubmissionInfo:
 def validate(
     session: Session, data: SubmissionInput, *, today: dt.date, exclude_id: int | None = None
 ) -> tuple[Obligation, dict[str, object]]:
-    """Check a submission; every problem is reported at its field."""
+    """Check a submission; every problem is reported at its field. The values to store
+    (with the obligation's and its unit's ids)."""
     errors: dict[str, str] = {}
     in_range = isinstance(data.obligation_id, int) and 0 < data.obligation_id < 2**63
     obligation = session.get(Obligation, data.obligation_id) if in_range else None
@@ -205,6 +206,8 @@ def validate(
         raise ValidationError(next(iter(errors.values())), errors=errors)
     assert data.signed_date is not None and data.received_date is not None
     return obligation, dict(
+        obligation_id=obligation.id,
+        unit_id=obligation.unit_id,
         number_symbol=symbol,
         number_key=number_key(symbol),
         year=data.signed_date.year,
@@ -218,6 +221,17 @@ def validate(
 
 
 EARLIEST_YEAR = 1901  # Excel's day 0/1 is 1899/1900: such a date is an empty or wrong cell
+
+
+def too_early(label: str, day: dt.date) -> str | None:
+    """Why ``day`` cannot be a date of this work (before 1901: a 0 or a small number in an
+    Excel date cell), or None (docs/domain.md)."""
+    if day.year >= EARLIEST_YEAR:
+        return None
+    return (
+        f"{label} {fmt(day)} không thể đúng (năm {day.year}; ô ngày trong Excel có lẽ chứa "
+        "số 0 hoặc một số nhỏ): hãy ghi lại ngày dd/mm/yyyy."
+    )
 
 
 def _date_errors(
@@ -234,11 +248,8 @@ def _date_errors(
     ):
         if day is None or key in found:
             continue
-        if day.year < EARLIEST_YEAR:
-            errors[key] = (
-                f"{label} {fmt(day)} không thể đúng (năm {day.year}; ô ngày trong "
-                "Excel có lẽ chứa số 0 hoặc một số nhỏ): hãy ghi lại ngày dd/mm/yyyy."
-            )
+        if (early := too_early(label, day)) is not None:
+            errors[key] = early
         elif directive is not None and day < directive.signed_date:
             errors[key] = (
                 f"{label} {fmt(day)} trước ngày ban hành văn bản chỉ đạo "
@@ -274,23 +285,54 @@ def submission_warnings(db: Database, obligation_id: int, received: dt.date | No
         return date_warnings(session, obligation_id, received)
 
 
-def record_submission(db: Database, data: SubmissionInput, *, today: dt.date) -> SubmissionInfo:
-    """Record a document received from a unit. ``today`` bounds the received date."""
-    with db.write() as session:
-        obligation, values = validate(session, data, today=today)
-        submission = Submission(obligation_id=obligation.id, unit_id=obligation.unit_id, **values)
-        session.add(submission)
-        session.flush()
-        refresh_received(session, [obligation.id])
-        unit = session.get(Unit, obligation.unit_id)
+def store_submissions(
+    session: Session,
+    added: Sequence[dict[str, object]] = (),
+    changed: Sequence[tuple[Submission, dict[str, object]]] = (),
+    *,
+    batch_id: int | None = None,
+) -> list[Submission]:
+    """Write received documents whose values :func:`validate` gave, in the caller's
+    transaction: new ones (``added``) and edits (``changed``). Each change is audited
+    (``batch_id``: the Excel import making it); the received counters of the obligations
+    concerned are recomputed once. Returns the new documents."""
+    touched: set[int] = set()
+    for submission, values in changed:
+        before = audit.snapshot(submission)
+        touched.add(submission.obligation_id)
+        for key, value in values.items():
+            setattr(submission, key, value)
+        touched.add(submission.obligation_id)
+        summary = f"Sửa văn bản {submission.number_symbol}"
+        audit.record_edit(session, "submission", submission, before, summary, batch_id=batch_id)
+    new = [Submission(**values) for values in added]
+    session.add_all(new)
+    session.flush()
+    names: dict[int, str] = {}
+    if new:
+        stmt = select(Unit.id, Unit.name).where(Unit.id.in_({s.unit_id for s in new}))
+        names = dict(session.execute(stmt).all())
+    for submission in new:
+        touched.add(submission.obligation_id)
+        said = f"Nhận văn bản {submission.number_symbol} của {names.get(submission.unit_id, '')}"
         audit.record(
             session,
             "create",
             "submission",
             submission.id,
             after=audit.snapshot(submission),
-            summary=f"Nhận văn bản {submission.number_symbol} của {unit.name if unit else ''}",
+            summary=audit.import_summary(said, batch_id),
+            batch_id=batch_id,
         )
+    refresh_received(session, touched)
+    return new
+
+
+def record_submission(db: Database, data: SubmissionInput, *, today: dt.date) -> SubmissionInfo:
+    """Record a document received from a unit. ``today`` bounds the received date."""
+    with db.write() as session:
+        _, values = validate(session, data, today=today)
+        (submission,) = store_submissions(session, [values])
         submission_id = submission.id
     return get_submission(db, submission_id)
 
@@ -308,17 +350,8 @@ def update_submission(
         if submission is None:
             raise NotFound.for_("văn bản", submission_id, maybe_deleted=True)
         check_version(session, submission, expected_version)
-        obligation, values = validate(session, data, today=today, exclude_id=submission_id)
-        before = audit.snapshot(submission)
-        old_obligation = submission.obligation_id
-        submission.obligation_id = obligation.id
-        submission.unit_id = obligation.unit_id
-        for key, value in values.items():
-            setattr(submission, key, value)
-        session.flush()
-        refresh_received(session, {old_obligation, obligation.id})
-        summary = f"Sửa văn bản {submission.number_symbol}"
-        audit.record_edit(session, "submission", submission, before, summary)
+        _, values = validate(session, data, today=today, exclude_id=submission_id)
+        store_submissions(session, changed=[(submission, values)])
     return get_submission(db, submission_id)
 
 

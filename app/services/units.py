@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -19,6 +20,7 @@ from app.text import clean, search_key, sort_key
 
 NAME_MAX = 255
 SHORT_MAX = 100
+EMPTY_NAME = "Tên đơn vị không được để trống."
 
 
 @dataclass(frozen=True)
@@ -164,12 +166,14 @@ def unit_search_key(name: str, short_name: str) -> str:
     return search_key(f"{name} {short_name}")[:400]  # the column's size (a server enforces it)
 
 
-def _validate(data: UnitInput) -> dict[str, object]:
+def validate(data: UnitInput) -> dict[str, object]:
+    """A unit's values as stored (``sort_order`` None: the next number of its kind for a new
+    unit, unchanged for an edit); every problem is reported at its field."""
     errors: dict[str, str] = {}
     name = clean(data.name)
     short = clean(data.short_name)
     if not name:
-        errors["name"] = "Tên đơn vị không được để trống."
+        errors["name"] = EMPTY_NAME
     elif len(name) > NAME_MAX:
         errors["name"] = f"Tên đơn vị quá dài ({len(name)} ký tự; tối đa {NAME_MAX})."
     if len(short) > SHORT_MAX:
@@ -205,6 +209,7 @@ def _validate(data: UnitInput) -> dict[str, object]:
         name=name,
         short_name=short,
         kind=kind.value,
+        sort_order=data.sort_order,
         email=email,
         active=bool(data.active),
         valid_from=data.valid_from,
@@ -214,14 +219,19 @@ def _validate(data: UnitInput) -> dict[str, object]:
     return values
 
 
-def _check_duplicate(session: Session, name: str, exclude_id: int | None = None) -> None:
-    key = search_key(name)
-    for other in session.scalars(select(Unit)):
-        if other.id != exclude_id and search_key(other.name) == key:
+def check_names(session: Session, names: Sequence[tuple[str, int | None]]) -> None:
+    """Refuse a name another unit has (accent-insensitive): ``names`` are (name, the unit's own
+    id, None for a new unit), checked against every other unit and each other."""
+    own = {unit_id for _, unit_id in names if unit_id is not None}
+    taken = {search_key(u.name): u.name for u in session.scalars(select(Unit)) if u.id not in own}
+    for name, _ in names:
+        key = search_key(name)
+        if key in taken:
             raise ValidationError(
-                f'Đã có đơn vị tên "{other.name}". Hãy đặt tên khác hoặc sửa đơn vị đã có.',
+                f'Đã có đơn vị tên "{taken[key]}". Hãy đặt tên khác hoặc sửa đơn vị đã có.',
                 field="name",
             )
+        taken[key] = name
 
 
 def top_sort_orders(session: Session) -> dict[str, int]:
@@ -235,26 +245,67 @@ def top_sort_orders(session: Session) -> dict[str, int]:
     }
 
 
-def create_unit(db: Database, data: UnitInput) -> UnitInfo:
-    values = _validate(data)
-    with db.write() as session:
-        _check_duplicate(session, str(values["name"]))
-        if data.sort_order is None:
-            values["sort_order"] = top_sort_orders(session).get(str(values["kind"]), 0) + 1
-        else:
-            values["sort_order"] = data.sort_order
-        unit = Unit(**values)
-        session.add(unit)
-        session.flush()
+def store_units(
+    session: Session,
+    added: Sequence[dict[str, object]] = (),
+    changed: Sequence[tuple[Unit, dict[str, object]]] = (),
+    *,
+    batch_id: int | None = None,
+) -> list[Unit]:
+    """Write units whose values :func:`validate` gave, in the caller's transaction: new ones
+    (``added``) and edits (``changed``). Names are checked against every other unit; each
+    change is audited (``batch_id``: the Excel import making it); the obligations of the
+    kinds and units concerned are re-derived once. Returns the new units."""
+    check_names(
+        session,
+        [(str(v["name"]), None) for v in added] + [(str(v["name"]), u.id) for u, v in changed],
+    )
+    top = top_sort_orders(session) if added else {}  # as before the edits
+    kinds: set[str] = set()
+    unit_ids: set[int] = set()
+    for unit, values in changed:
+        before = audit.snapshot(unit)
+        for key, value in values.items():
+            if not (key == "sort_order" and value is None):
+                setattr(unit, key, value)
+        summary = f"Sửa đơn vị {unit.name}"
+        after = audit.record_edit(session, "unit", unit, before, summary, batch_id=batch_id)
+        if after is None:
+            continue
+        if any(before[k] != after[k] for k in ("valid_from", "valid_to", "kind")):
+            kinds.update({str(before["kind"]), unit.kind})
+            unit_ids.add(unit.id)
+    new: list[Unit] = []
+    for values in added:
+        kind = str(values["kind"])
+        if values["sort_order"] is None:
+            top[kind] = top.get(kind, 0) + 1
+            values = {**values, "sort_order": top[kind]}
+        new.append(Unit(**values))
+        kinds.add(kind)  # a new unit is bound by kind only: no task names it yet
+    session.add_all(new)
+    session.flush()
+    for unit in new:
         audit.record(
             session,
             "create",
             "unit",
             unit.id,
             after=audit.snapshot(unit),
-            summary=f"Thêm đơn vị {unit.name}",
+            summary=audit.import_summary(f"Thêm đơn vị {unit.name}", batch_id),
+            batch_id=batch_id,
         )
-        _resync_for_unit(session, unit)
+    if kinds:
+        from app.services.obligations import sync_tasks_for_units
+
+        sync_tasks_for_units(session, kinds=kinds, unit_ids=unit_ids)
+    return new
+
+
+def create_unit(db: Database, data: UnitInput) -> UnitInfo:
+    values = validate(data)
+    with db.write() as session:
+        (unit,) = store_units(session, [values])
         unit_id = unit.id
     return get_unit(db, unit_id)
 
@@ -262,21 +313,11 @@ def create_unit(db: Database, data: UnitInput) -> UnitInfo:
 def update_unit(
     db: Database, unit_id: int, data: UnitInput, *, expected_version: int | None = None
 ) -> UnitInfo:
-    values = _validate(data)
+    values = validate(data)
     with db.write() as session:
         unit = _get(session, unit_id)
         check_version(session, unit, expected_version)
-        _check_duplicate(session, str(values["name"]), exclude_id=unit_id)
-        before = audit.snapshot(unit)
-        if data.sort_order is not None:
-            values["sort_order"] = data.sort_order
-        for key, value in values.items():
-            setattr(unit, key, value)
-        after = audit.record_edit(session, "unit", unit, before, f"Sửa đơn vị {unit.name}")
-        if after is not None and any(
-            before[k] != after[k] for k in ("valid_from", "valid_to", "kind")
-        ):
-            _resync_for_unit(session, unit)
+        store_units(session, changed=[(unit, values)])
     return get_unit(db, unit_id)
 
 

@@ -217,7 +217,7 @@ def test_unit_form(
     end: dt.date | None,
     order: int | None,
 ) -> None:
-    from app.services.units import NAME_MAX, UnitInput, _validate, create_unit
+    from app.services.units import NAME_MAX, UnitInput, create_unit, validate
 
     data = UnitInput(
         name=name,
@@ -231,7 +231,7 @@ def test_unit_form(
         sort_order=order,
     )
     try:
-        values = _validate(data)
+        values = validate(data)
     except ValidationError as exc:
         assert_clear(exc)
         assert exc.errors and set(exc.errors) <= {

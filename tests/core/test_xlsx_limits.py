@@ -194,7 +194,7 @@ def test_too_many_rows_are_refused_before_openpyxl(
     path = _write(tmp_path / "rows.xlsx", parts)
     loads: list[object] = []
     monkeypatch.setattr(
-        "app.exchange.xlsx_import.load_workbook", lambda *a, **k: loads.append(a)
+        "app.exchange.xlsx_import.read.load_workbook", lambda *a, **k: loads.append(a)
     )  # never reached
     start = time.perf_counter()
     with pytest.raises(ValidationError) as info:

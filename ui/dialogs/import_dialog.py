@@ -28,7 +28,6 @@ from PySide6.QtWidgets import (
 from app.db import Database
 from app.exchange.xlsx_import import (
     CLEAR_MARKER,
-    KIND_LABELS,
     ImportPreview,
     ImportResult,
     RowAction,
@@ -36,6 +35,7 @@ from app.exchange.xlsx_import import (
     preview_import,
 )
 from app.exchange.xlsx_limits import ImportCancelled
+from app.services.imports import KIND_LABELS
 from app.text import number_text
 from ui import style
 from ui.models.import_preview_model import ImportPreviewModel

@@ -9,7 +9,8 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QColor
 
-from app.exchange.xlsx_import import Field, ImportRow
+from app.exchange.xlsx_columns import Field
+from app.exchange.xlsx_import import ImportRow
 from ui import style
 
 Index = QModelIndex | QPersistentModelIndex
