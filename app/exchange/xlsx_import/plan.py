@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from app.dates import fmt
 from app.db import Database
 from app.errors import AppError, ValidationError
-from app.exchange.xlsx_columns import SUBMISSION_FIELDS, UNIT_FIELDS, Field
+from app.exchange.xlsx_columns import DOCUMENT_KEYS, SUBMISSION_FIELDS, UNIT_FIELDS, Field
 from app.exchange.xlsx_import.parse import ParsedRow, not_clearable, one_of, parse_row
 from app.exchange.xlsx_import.read import RawRow, read_rows
 from app.models import UNIT_KIND_LABELS, Channel, Obligation, Submission, Task, Unit, UnitKind
@@ -324,16 +324,7 @@ def _plan_submissions(
     seen: dict[tuple[int, int, str], int] = {}
     planned: list[Planned] = []
     total = len(raws)
-    compare = (
-        "obligation_id",
-        "number_symbol",
-        "signed_date",
-        "received_date",
-        "signer",
-        "channel",
-        "summary",
-        "assessment",
-    )
+    compare = ("obligation_id", *DOCUMENT_KEYS)  # the obligation, then the document's own
     labels = {f.key: f.header for f in SUBMISSION_FIELDS} | {
         "obligation_id": "Nhiệm vụ, kỳ báo cáo"
     }

@@ -24,7 +24,13 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from app.errors import AppError, NotFound, ValidationError
 from app.exchange.xlsx_columns import IGNORED_HEADERS, SUBMISSION_FIELDS, UNIT_FIELDS, Field
-from app.exchange.xlsx_limits import MAX_ROWS, SheetScan, WorkbookScan, scan_workbook
+from app.exchange.xlsx_limits import (
+    MAX_ROWS,
+    SheetScan,
+    WorkbookScan,
+    not_a_workbook,
+    scan_workbook,
+)
 from app.services.imports import KIND_LABELS
 from app.text import search_key
 
@@ -105,11 +111,7 @@ _DAMAGED = (
 
 def _damaged(path: Path, exc: BaseException) -> ValidationError:
     log.warning("Cannot read %s as a workbook: %r", path, exc)
-    return ValidationError(
-        f"Tệp {path.name} không phải tệp Excel (.xlsx) hợp lệ hoặc đã bị hỏng "
-        f"({_unreadable_reason(exc)}). Hãy mở tệp trong Excel và lưu lại dạng .xlsx, hoặc "
-        "dùng tệp mẫu của chương trình."
-    )
+    return not_a_workbook(path.name, _unreadable_reason(exc))
 
 
 def _unreadable_reason(exc: BaseException) -> str:
