@@ -8,7 +8,7 @@ plan, made again in the writing transaction, is what :mod:`.apply` writes.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -222,19 +222,24 @@ def _stored(row: ParsedRow, current: object | None) -> Callable[[str, Any], Any]
     return value
 
 
+def _parsed(kind: str, raws: Sequence[RawRow], progress: Progress | None) -> Iterator[ParsedRow]:
+    """Each row parsed as it is planned, ``progress(done, total)`` told every 200 rows."""
+    total = len(raws)
+    for n, raw in enumerate(raws, start=1):
+        if progress is not None and (n % 200 == 0 or n == total):
+            progress(n, total)
+        yield parse_row(kind, raw)
+
+
 def _plan_units(
     session: Session, raws: Sequence[RawRow], progress: Progress | None
 ) -> list[Planned]:
     existing = {search_key(u.name): u for u in session.scalars(select(Unit))}
     seen: dict[str, int] = {}
     planned: list[Planned] = []
-    total = len(raws)
     labels = {f.key: f.header for f in UNIT_FIELDS}
     compare = [f.key for f in UNIT_FIELDS]
-    for n, raw in enumerate(raws, start=1):
-        if progress is not None and (n % 200 == 0 or n == total):
-            progress(n, total)
-        row = parse_row("units", raw)
+    for row in _parsed("units", raws, progress):
         if row.problems:
             planned.append(_error(row, " ".join(row.problems)))
             continue
@@ -323,7 +328,6 @@ def _plan_submissions(
     }
     seen: dict[tuple[int, int, str], int] = {}
     planned: list[Planned] = []
-    total = len(raws)
     compare = ("obligation_id", *DOCUMENT_KEYS)  # the obligation, then the document's own
     labels = {f.key: f.header for f in SUBMISSION_FIELDS} | {
         "obligation_id": "Nhiệm vụ, kỳ báo cáo"
@@ -340,10 +344,7 @@ def _plan_submissions(
             )
         return _display(key, value)
 
-    for n, raw in enumerate(raws, start=1):
-        if progress is not None and (n % 200 == 0 or n == total):
-            progress(n, total)
-        row = parse_row("submissions", raw)
+    for row in _parsed("submissions", raws, progress):
         if row.problems:
             planned.append(_error(row, " ".join(row.problems)))
             continue
