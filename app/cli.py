@@ -20,7 +20,7 @@ from app.dates import as_of_caption, fmt, parse_date
 from app.errors import AppError, NotFound
 from app.kinds import AUTHORITY_CODES, Channel, UnitKind
 from app.paths import default_db_path
-from app.status import Status
+from app.status import FIGURES, Status, StatusCounts
 
 if TYPE_CHECKING:  # SQLAlchemy is imported when a command opens the database, not for --help
     from app.db import Database
@@ -234,7 +234,7 @@ def cmd_status(db: Database, args: argparse.Namespace, out: TextIO) -> int:
 
 def cmd_dashboard(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     """Summary on a day: counts and rates per directive, task and unit kind; warnings."""
-    from app.services.dashboard import count_warnings, overview, rate_text, warnings
+    from app.services.dashboard import count_warnings, overview, warnings
 
     filters = _obligation_filters(db, args)
     directive_id = filters.get("directive_id")
@@ -282,32 +282,10 @@ def cmd_dashboard(db: Database, args: argparse.Namespace, out: TextIO) -> int:
     out.write(
         f"Tình hình {as_of_caption(args.as_of)} (cảnh báo trước {summary.window_days} ngày)\n\n"
     )
-    headers = [
-        "Văn bản / nhiệm vụ / loại đơn vị",
-        "Phải nộp",
-        "Đã nộp",
-        "Đúng hạn",
-        "Nộp muộn",
-        "Quá hạn",
-        "Chưa đến hạn",
-        "Không áp dụng",
-        "Tỷ lệ nộp",
-        "Tỷ lệ đúng hạn",
-    ]
+    headers = ["Văn bản / nhiệm vụ / loại đơn vị", *(f.label for f in FIGURES.values())]
 
-    def line(name: str, c: Any) -> list[Any]:
-        return [
-            name,
-            c.expected,
-            c.received,
-            c.on_time,
-            c.late,
-            c.missing,
-            c.not_yet_due,
-            c.exempt,
-            rate_text(c.received_rate),
-            rate_text(c.on_time_rate),
-        ]
+    def line(name: str, c: StatusCounts) -> list[Any]:
+        return [name, *(f.cell(c) for f in FIGURES.values())]
 
     rows: list[list[Any]] = []
     for d in summary.directives:

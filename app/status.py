@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
@@ -26,6 +26,10 @@ class Status(StrEnum):
         return STATUS_LABELS[self]
 
     @property
+    def short_label(self) -> str:
+        return STATUS_SHORT_LABELS[self]
+
+    @property
     def done(self) -> bool:
         return self in (Status.DONE_ON_TIME, Status.DONE_LATE)
 
@@ -39,6 +43,16 @@ STATUS_LABELS: dict[Status, str] = {
     Status.DONE_LATE: "Hoàn thành quá hạn",
     Status.DUE_SOON: "Sắp đến hạn",
     Status.OVERDUE: "Quá hạn",
+    Status.NOT_DUE: "Chưa đến hạn",
+    Status.EXEMPT: "Không áp dụng",
+}
+
+# For the cells of the matrix and chart legends.
+STATUS_SHORT_LABELS: dict[Status, str] = {
+    Status.DONE_ON_TIME: "Đúng hạn",
+    Status.DONE_LATE: "Nộp muộn",
+    Status.OVERDUE: "Quá hạn",
+    Status.DUE_SOON: "Sắp đến hạn",
     Status.NOT_DUE: "Chưa đến hạn",
     Status.EXEMPT: "Không áp dụng",
 }
@@ -119,6 +133,13 @@ def rate(numerator: int, denominator: int) -> float | None:
     if denominator <= 0:
         return None
     return round(100.0 * numerator / denominator, 1)
+
+
+def rate_text(value: float | None) -> str:
+    """ "45,5%" (Vietnamese decimal comma) or "—"."""
+    if value is None:
+        return "—"
+    return f"{value:.1f}".replace(".", ",") + "%"
 
 
 @dataclass(frozen=True)
@@ -243,3 +264,27 @@ class StatusCounts:
             f"{number_text(self.overdue)} nghĩa vụ quá hạn, "
             f"{number_text(self.due_soon)} sắp đến hạn."
         )
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure of the counts as a table or a box names it (docs/dashboard.md, "Definitions")."""
+
+    label: str
+    cell: Callable[[StatusCounts], int | str]  # a count as a number, a rate as rate_text
+    status: Status | None = None  # a count not zero takes this status's colour
+
+
+#: The figures by their name in StatusCounts (and in JSON), in the order the tables show them:
+#: the overview's table, the command line's ``dashboard``; the completeness matrix shows some.
+FIGURES: dict[str, Figure] = {
+    "expected": Figure("Phải nộp", lambda c: c.expected),
+    "received": Figure("Đã nộp", lambda c: c.received),
+    "on_time": Figure("Đúng hạn", lambda c: c.on_time, Status.DONE_ON_TIME),
+    "late": Figure("Nộp muộn", lambda c: c.late, Status.DONE_LATE),
+    "missing": Figure("Quá hạn (chưa nộp)", lambda c: c.missing, Status.OVERDUE),
+    "not_yet_due": Figure("Chưa đến hạn", lambda c: c.not_yet_due, Status.NOT_DUE),
+    "exempt": Figure("Không áp dụng", lambda c: c.exempt, Status.EXEMPT),
+    "received_rate": Figure("Tỷ lệ nộp", lambda c: rate_text(c.received_rate)),
+    "on_time_rate": Figure("Tỷ lệ đúng hạn", lambda c: rate_text(c.on_time_rate)),
+}

@@ -1,6 +1,6 @@
 """Rules with one home stay there (docs/domain.md): no second date formatter, thousands
-formatter, unit-kind order, count by status, warning statuses, completeness grid, Excel
-warnings list, list of unit kinds or hand-said change of a write in app/ or ui/. Read as text,
+formatter, unit-kind order, count by status, warning statuses, completeness grid, Excel warnings
+list, list of unit kinds, figure name or hand-said change of a write in app/ or ui/. Read as text,
 like tests/test_boundaries.py."""
 
 from __future__ import annotations
@@ -58,6 +58,15 @@ RULES = (
         re.compile(r"""["'](so_nganh|he_thong)["']"""),
         {"app/kinds.py"},
     ),
+    (
+        "a figure of the counts or a short status label spelled out: use app.status "
+        "(FIGURES, Status.short_label)",
+        re.compile(
+            r"""["'](Phải|Đã) nộp["']|["'](Nộp muộn|Quá hạn \(chưa nộp\))["']"""
+            r"""|["']Tỷ lệ (đúng hạn|nộp)["']"""
+        ),
+        {"app/status.py"},
+    ),
 )
 
 
@@ -89,6 +98,7 @@ def test_the_check_sees_a_copy() -> None:
         "cells[(o.unit_id, key)] = o",
         'headers += ["Quá hạn (ngày)", "Còn lại (ngày)"]',
         'choices=["so_nganh", "huyen", "xa", "khac"]',
+        '("Quá hạn (chưa nộp)", lambda c: str(c.missing), Status.OVERDUE),',
     )
     for line, (_what, pattern, _homes) in zip(lines, RULES, strict=True):
         assert pattern.search(line), line

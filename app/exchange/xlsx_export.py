@@ -367,7 +367,7 @@ def matrix_table(matrix: CompletenessMatrix, subtitle: str) -> Table:
         Column("Đơn vị"),
         Column("Loại đơn vị"),
         *(Column(h, width=22, wrap=True) for h in matrix.headers),
-        *(Column(name) for name, _ in MATRIX_TOTALS),
+        *(Column(f.label) for f in MATRIX_TOTALS),
     )
     rows: list[tuple[CellValue, ...]] = []
     fills: list[str | tuple[str | None, ...] | None] = []
@@ -380,7 +380,7 @@ def matrix_table(matrix: CompletenessMatrix, subtitle: str) -> Table:
                 unit.name,
                 unit.kind.label,
                 *(matrix_cell_text(c) if c else "—" for c in line),
-                *(f(counts) for _, f in MATRIX_TOTALS),
+                *(f.cell(counts) for f in MATRIX_TOTALS),
             )
         )
         fills.append((None, None, None, *(c.status.colour if c else None for c in line)))

@@ -1,12 +1,7 @@
 """The morning view: deadline warnings, summaries by status and unit kind, the completeness
-matrix and what became overdue since the last start. Definitions: docs/dashboard.md.
-
-- expected = obligations not exempt
-- received = done on time + done late
-- missing = overdue (not received, past due)
-- not yet due = due soon + not due
-- rates = received ÷ expected and on time ÷ expected, percentages with one decimal,
-  "—" when nothing is expected.
+matrix and what became overdue since the last start. Definitions: docs/dashboard.md; the
+figures (expected, received… and the rates) are computed by app.status.StatusCounts and named
+by app.status.FIGURES.
 
 Everything takes the day as an argument and is computed in SQL with the status rules of
 :mod:`app.services.obligations` (one query per call).
@@ -15,7 +10,7 @@ Everything takes the day as an argument and is computed in SQL with the status r
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
@@ -35,26 +30,8 @@ from app.services.obligations import (
     unit_exists_on,
 )
 from app.settings import load_settings, save_settings
-from app.status import URGENCY, WARNING_STATUSES, Status, StatusCounts
+from app.status import FIGURES, URGENCY, WARNING_STATUSES, Figure, Status, StatusCounts
 from app.text import sort_key
-
-# Short labels for cells of the matrix and chart legends (the full ones are Status.label).
-SHORT_LABELS: dict[Status, str] = {
-    Status.DONE_ON_TIME: "Đúng hạn",
-    Status.DONE_LATE: "Nộp muộn",
-    Status.OVERDUE: "Quá hạn",
-    Status.DUE_SOON: "Sắp đến hạn",
-    Status.NOT_DUE: "Chưa đến hạn",
-    Status.EXEMPT: "Không áp dụng",
-}
-
-
-def rate_text(value: float | None) -> str:
-    """ "45,5%" (Vietnamese decimal comma) or "—"."""
-    if value is None:
-        return "—"
-    return f"{value:.1f}".replace(".", ",") + "%"
-
 
 # --- warnings --------------------------------------------------------------------------------
 
@@ -293,27 +270,17 @@ class CompletenessMatrix:
         return tuple(c.header(with_task) for c in self.columns)
 
 
-# The totals at the right of each unit (and of the whole matrix), and the rows under the units
-# (per column): the same in the window and in Excel.
-MATRIX_TOTALS: tuple[tuple[str, Callable[[StatusCounts], int | str]], ...] = (
-    ("Phải nộp", lambda c: c.expected),
-    ("Đã nộp", lambda c: c.received),
-    ("Đúng hạn", lambda c: c.on_time),
-    ("Nộp muộn", lambda c: c.late),
-    ("Quá hạn", lambda c: c.missing),
-    ("Tỷ lệ nộp", lambda c: rate_text(c.received_rate)),
-    ("Tỷ lệ đúng hạn", lambda c: rate_text(c.on_time_rate)),
-)
-MATRIX_SUMMARY: tuple[tuple[str, Callable[[StatusCounts], str]], ...] = (
-    ("Đã nộp / phải nộp", lambda c: f"{c.received}/{c.expected}"),
-    ("Tỷ lệ nộp", lambda c: rate_text(c.received_rate)),
-    ("Tỷ lệ đúng hạn", lambda c: rate_text(c.on_time_rate)),
+# The totals at the right of each unit (and of the whole matrix): the same in the window and in
+# Excel.
+MATRIX_TOTALS: tuple[Figure, ...] = tuple(
+    FIGURES[k]
+    for k in ("expected", "received", "on_time", "late", "missing", "received_rate", "on_time_rate")
 )
 
 
 def matrix_cell_text(cell: ObligationRow) -> str:
     """ "Đúng hạn · 28/04", "Quá hạn 12 ngày", "Sắp đến hạn (còn 3 ngày)", "Chưa đến hạn"."""
-    label = SHORT_LABELS[cell.status]
+    label = cell.status.short_label
     if cell.status.done:
         return label + (f" · {cell.first_received:%d/%m}" if cell.first_received else "")
     if cell.status is Status.OVERDUE:
@@ -326,10 +293,14 @@ def matrix_cell_text(cell: ObligationRow) -> str:
 def matrix_summary_rows(matrix: CompletenessMatrix) -> list[tuple[str, tuple[int | str, ...]]]:
     """The rows under the units: a label, one value per column, then the totals columns (the
     whole matrix's on the first row; on a rate row only its own rate)."""
-    out: list[tuple[str, tuple[int | str, ...]]] = []
-    for n, (label, value) in enumerate(MATRIX_SUMMARY):
-        totals = (f(matrix.total) if n == 0 or name == label else "" for name, f in MATRIX_TOTALS)
-        out.append((label, (*(value(c) for c in matrix.column_totals), *totals)))
+    received, expected = FIGURES["received"].label, FIGURES["expected"].label.lower()
+    counted = tuple(f"{c.received}/{c.expected}" for c in matrix.column_totals)
+    out: list[tuple[str, tuple[int | str, ...]]] = [
+        (f"{received} / {expected}", (*counted, *(f.cell(matrix.total) for f in MATRIX_TOTALS)))
+    ]
+    for rate in (FIGURES["received_rate"], FIGURES["on_time_rate"]):
+        totals = (f.cell(matrix.total) if f is rate else "" for f in MATRIX_TOTALS)
+        out.append((rate.label, (*(rate.cell(c) for c in matrix.column_totals), *totals)))
     return out
 
 

@@ -15,12 +15,11 @@ from app.cli import run
 from app.db import Database
 from app.models import TaskKind, UnitKind
 from app.services import dashboard
-from app.services.dashboard import rate_text
 from app.services.directives import DirectiveInput, TaskInput, add_task, create_directive
 from app.services.obligations import list_obligations, set_waived
 from app.services.submissions import SubmissionInput, record_submission
 from app.services.units import UnitInput, create_unit
-from app.status import Status, StatusCounts, rate, status_on
+from app.status import FIGURES, Status, StatusCounts, rate, rate_text, status_on
 from tests.helpers import db_arg
 
 D = dt.date
@@ -114,6 +113,16 @@ def test_rates_and_text() -> None:
     c = StatusCounts(done_on_time=3, done_late=1, due_soon=2, overdue=8, not_due=24, exempt=10)
     assert (c.total, c.expected, c.received, c.missing, c.not_yet_due) == (48, 38, 4, 8, 26)
     assert StatusCounts().received_rate is None
+
+
+def test_each_figure_is_the_count_of_its_name(scenario: Scenario) -> None:
+    """The figures the tables show are the counts' figures of the same names (as in JSON)."""
+    counts = dashboard.overview(scenario.db, DAY).counts
+    numbers = counts.figures()
+    for key, figure in FIGURES.items():
+        value = numbers[key]
+        expected = rate_text(value) if key.endswith("_rate") else value  # type: ignore[arg-type]
+        assert figure.cell(counts) == expected, key
 
 
 def test_task_counts_on_a_day(scenario: Scenario) -> None:
@@ -274,6 +283,9 @@ def test_cli_dashboard_json(scenario: Scenario) -> None:
         == 0
     )
     assert "10,5%" in text.getvalue() and "Tổng cộng" in text.getvalue()
+    header = text.getvalue().splitlines()[2]  # the title, an empty line, the table
+    columns = [header.index(f.label) for f in FIGURES.values()]
+    assert columns == sorted(columns)  # every figure, in the overview table's order
     err = io.StringIO()
     assert run(["--db", path, "dashboard", "--directive", "99/XX"], out=out, err=err) != 0
     assert err.getvalue().startswith("Lỗi:")

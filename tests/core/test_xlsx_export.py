@@ -97,6 +97,7 @@ def test_filters(sample_db: Database) -> None:
         sample_db, "status", ExportFilters(as_of=TODAY, directive="2116", task="ke hoach")
     )
     assert len(done.columns) == 3 + 1 + len(MATRIX_TOTALS)  # STT, unit, kind; one column
+    assert done.columns[-3].header == "Quá hạn (chưa nộp)"  # named as the overview names it
 
 
 def test_cli_export(

@@ -314,7 +314,7 @@ def test_chart_draws(window, qtbot) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_matrix_totals_and_rates_are_shown(window, data) -> None:  # type: ignore[no-untyped-def]
-    from app.services.dashboard import rate_text
+    from app.status import rate_text
 
     page = _page(window, "DashboardPage")
     (directive,) = list_directives(data)

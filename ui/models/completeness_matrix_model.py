@@ -10,7 +10,6 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.dates import fmt
 from app.services.dashboard import (
-    MATRIX_SUMMARY,
     MATRIX_TOTALS,
     CompletenessMatrix,
     matrix_cell_text,
@@ -66,7 +65,7 @@ class CompletenessMatrixModel(QAbstractTableModel):
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         if parent.isValid() or self._matrix is None:
             return 0
-        return self._units() + len(MATRIX_SUMMARY)
+        return self._units() + len(self._summary)
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         if parent.isValid() or self._matrix is None:
@@ -91,7 +90,7 @@ class CompletenessMatrixModel(QAbstractTableModel):
                 return "Đơn vị"
             if self.is_period_column(section):
                 return self._matrix.headers[section - 1]
-            return MATRIX_TOTALS[section - 1 - self._periods()][0]
+            return MATRIX_TOTALS[section - 1 - self._periods()].label
         return None
 
     # --- data -----------------------------------------------------------------------------
@@ -117,7 +116,7 @@ class CompletenessMatrixModel(QAbstractTableModel):
             return self._total_data(str(self._summary[row - self._units()][1][column - 1]), role)
         if self.is_period_column(column):
             return self._cell_data(matrix.cells[row][column - 1], role)
-        value = MATRIX_TOTALS[column - 1 - self._periods()][1](matrix.row_totals[row])
+        value = MATRIX_TOTALS[column - 1 - self._periods()].cell(matrix.row_totals[row])
         return self._total_data(str(value), role)
 
     def _cell_data(self, cell: ObligationRow | None, role: int) -> Any:

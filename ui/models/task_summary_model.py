@@ -3,15 +3,14 @@ status and the reporting rates."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from app.services.dashboard import Overview, rate_text
-from app.status import STATUS_COLOURS, Status, StatusCounts
+from app.services.dashboard import Overview
+from app.status import FIGURES, StatusCounts
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -27,17 +26,7 @@ class SummaryRow:
     directive_id: int
 
 
-COLUMNS: tuple[tuple[str, Callable[[StatusCounts], str], Status | None], ...] = (
-    ("Phải nộp", lambda c: str(c.expected), None),
-    ("Đã nộp", lambda c: str(c.received), None),
-    ("Đúng hạn", lambda c: str(c.on_time), Status.DONE_ON_TIME),
-    ("Nộp muộn", lambda c: str(c.late), Status.DONE_LATE),
-    ("Quá hạn (chưa nộp)", lambda c: str(c.missing), Status.OVERDUE),
-    ("Chưa đến hạn", lambda c: str(c.not_yet_due), Status.NOT_DUE),
-    ("Không áp dụng", lambda c: str(c.exempt), Status.EXEMPT),
-    ("Tỷ lệ nộp", lambda c: rate_text(c.received_rate), None),
-    ("Tỷ lệ đúng hạn", lambda c: rate_text(c.on_time_rate), None),
-)
+COLUMNS = tuple(FIGURES.values())
 TEXT_COLUMNS = ("Văn bản / nhiệm vụ", "Loại đơn vị")
 
 
@@ -91,7 +80,7 @@ class TaskSummaryModel(QAbstractTableModel):
         if 0 <= section < len(TEXT_COLUMNS):
             return TEXT_COLUMNS[section]
         if len(TEXT_COLUMNS) <= section < self.columnCount():
-            return COLUMNS[section - len(TEXT_COLUMNS)][0]
+            return COLUMNS[section - len(TEXT_COLUMNS)].label
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -117,14 +106,11 @@ class TaskSummaryModel(QAbstractTableModel):
             return None
         if column == 1:
             return row.unit_kind if role == Qt.ItemDataRole.DisplayRole else None
-        spec = COLUMNS[column - len(TEXT_COLUMNS)]
+        figure = COLUMNS[column - len(TEXT_COLUMNS)]
         if role == Qt.ItemDataRole.DisplayRole:
-            return spec[1](row.counts)
+            return str(figure.cell(row.counts))
         if role == Qt.ItemDataRole.TextAlignmentRole:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.BackgroundRole and spec[2] is not None:
-            status = spec[2]
-            value = row.counts.not_yet_due if status is Status.NOT_DUE else row.counts.get(status)
-            if value:
-                return QBrush(QColor(STATUS_COLOURS[status]))
+        if role == Qt.ItemDataRole.BackgroundRole and figure.status and figure.cell(row.counts):
+            return QBrush(QColor(figure.status.colour))
         return None

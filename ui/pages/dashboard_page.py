@@ -26,15 +26,8 @@ from PySide6.QtWidgets import (
 
 from app.changes import Change
 from app.dates import as_of_caption, fmt
-from app.services.dashboard import (
-    DirectiveSummary,
-    Overview,
-    StatusCounts,
-    TaskSummary,
-    overview,
-    rate_text,
-)
-from app.status import STATUS_COLOURS, Status
+from app.services.dashboard import DirectiveSummary, Overview, TaskSummary, overview
+from app.status import FIGURES, STATUS_COLOURS, Status, StatusCounts, rate_text
 from app.text import number_text
 from ui import style
 from ui.models.task_summary_model import TaskSummaryModel
@@ -223,7 +216,7 @@ class DashboardPage(Page):
         figures = QGridLayout()
         boxes = (
             (
-                "Phải nộp",
+                "expected",
                 number_text(c.expected),
                 f"{number_text(c.exempt)} không áp dụng",
                 style.WHITE,
@@ -231,44 +224,44 @@ class DashboardPage(Page):
                 "được miễn), kể cả nghĩa vụ chưa đến hạn.",
             ),
             (
-                "Đã nộp",
+                "received",
                 number_text(c.received),
-                f"Tỷ lệ nộp {rate_text(c.received_rate)}",
+                f"{FIGURES['received_rate'].label} {rate_text(c.received_rate)}",
                 STATUS_COLOURS[Status.DONE_ON_TIME],
                 "Đúng hạn + nộp muộn. Tỷ lệ nộp = đã nộp ÷ phải nộp.",
             ),
             (
-                "Đúng hạn",
+                "on_time",
                 number_text(c.on_time),
-                f"Tỷ lệ đúng hạn {rate_text(c.on_time_rate)}",
+                f"{FIGURES['on_time_rate'].label} {rate_text(c.on_time_rate)}",
                 STATUS_COLOURS[Status.DONE_ON_TIME],
                 "Văn bản đầu tiên nhận được trước hoặc đúng ngày hạn. "
                 "Tỷ lệ đúng hạn = đúng hạn ÷ phải nộp.",
             ),
             (
-                "Nộp muộn",
+                "late",
                 number_text(c.late),
                 "Nộp sau hạn",
                 STATUS_COLOURS[Status.DONE_LATE],
                 "Văn bản đầu tiên nhận được sau ngày hạn.",
             ),
             (
-                "Quá hạn (chưa nộp)",
+                "missing",
                 number_text(c.missing),
                 "Cần đôn đốc",
                 STATUS_COLOURS[Status.OVERDUE],
                 "Đã qua ngày hạn mà chưa nhận được văn bản: xem thẻ “Cảnh báo hạn”.",
             ),
             (
-                "Chưa đến hạn",
+                "not_yet_due",
                 number_text(c.not_yet_due),
                 f"{number_text(c.due_soon)} sắp đến hạn",
                 STATUS_COLOURS[Status.NOT_DUE],
                 f"Chưa nộp, chưa đến hạn; “sắp đến hạn”: hạn trong {data.window_days} ngày tới.",
             ),
         )
-        for i, (title, value, note, colour, tip) in enumerate(boxes):
-            figures.addWidget(_figure_box(title, value, note, colour, tip), 0, i)
+        for i, (key, value, note, colour, tip) in enumerate(boxes):
+            figures.addWidget(_figure_box(FIGURES[key].label, value, note, colour, tip), 0, i)
         layout.addLayout(figures)
         if not data.directives:
             empty = QLabel(

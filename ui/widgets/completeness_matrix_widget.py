@@ -21,14 +21,12 @@ from app.dates import fmt
 from app.db import Database
 from app.models import UnitKind
 from app.services.dashboard import (
-    SHORT_LABELS,
     CompletenessMatrix,
     TaskChoice,
     completeness_matrix,
-    rate_text,
     task_choices,
 )
-from app.status import DISPLAY_ORDER
+from app.status import DISPLAY_ORDER, rate_text
 from ui.models.completeness_matrix_model import CompletenessMatrixModel
 from ui.style import status_chip_style
 from ui.tasks import run_in_background, window_closed
@@ -84,7 +82,7 @@ class CompletenessMatrixWidget(QWidget):
         legend = QHBoxLayout()
         legend.addWidget(QLabel("Chú thích:"))
         for status in DISPLAY_ORDER:
-            chip = QLabel(SHORT_LABELS[status])
+            chip = QLabel(status.short_label)
             chip.setStyleSheet(status_chip_style(status))
             legend.addWidget(chip)
         chip = QLabel("— không phải thực hiện")

@@ -12,8 +12,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from app.services.dashboard import SHORT_LABELS, rate_text
-from app.status import DISPLAY_ORDER, STATUS_COLOURS, Status, StatusCounts
+from app.status import DISPLAY_ORDER, STATUS_COLOURS, Status, StatusCounts, rate_text
 from app.text import number_text
 from ui import style
 
@@ -66,7 +65,7 @@ class StatusBarChart(QWidget):
 
     def _describe(self, row: ChartRow) -> str:
         parts = [
-            f"{SHORT_LABELS[s]}: {number_text(row.counts.get(s))}"
+            f"{s.short_label}: {number_text(row.counts.get(s))}"
             for s in self._segments()
             if row.counts.get(s)
         ]
@@ -170,7 +169,7 @@ class StatusBarChart(QWidget):
             painter.setPen(QPen(QColor(EDGE), 1))
             painter.setBrush(QColor(STATUS_COLOURS[status]))
             painter.drawRect(QRectF(x, y + 4, box, box))
-            label = SHORT_LABELS[status]
+            label = status.short_label
             painter.setPen(QColor(style.TEXT_DARK))
             text_width = metrics.horizontalAdvance(label)
             painter.drawText(
