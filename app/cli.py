@@ -614,7 +614,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--active-only", dest="all", action="store_false", help="chỉ đơn vị đang theo dõi"
     )
-    p.set_defaults(handler=cmd_units)
+    p.set_defaults(handler=cmd_units, reads_only=True)
 
     p = sub.add_parser("status", help="trạng thái mọi nghĩa vụ tại một ngày")
     p.add_argument(
@@ -635,7 +635,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="lọc theo trạng thái (có thể lặp): " + ", ".join(s.value for s in Status),
     )
     p.add_argument("--json", action="store_true", help="in dạng JSON")
-    p.set_defaults(handler=cmd_status)
+    p.set_defaults(handler=cmd_status, reads_only=True)
 
     p = sub.add_parser("dashboard", help="tổng quan: số lượng, tỷ lệ nộp theo văn bản, nhiệm vụ")
     p.add_argument(
@@ -647,7 +647,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--directive", metavar="SỐ_KÝ_HIỆU", help="chỉ một văn bản, ví dụ 2116/UBND-NC")
     p.add_argument("--json", action="store_true", help="in dạng JSON")
-    p.set_defaults(handler=cmd_dashboard)
+    p.set_defaults(handler=cmd_dashboard, reads_only=True)
 
     p = sub.add_parser("receive", help="ghi nhận văn bản đơn vị gửi đến; in mã văn bản")
     p.add_argument(
@@ -835,7 +835,8 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         target = _with_password(resolve_target(args.db, args.database_url))
         if getattr(args, "target_handler", None):  # works on the target without opening it
             return int(args.target_handler(target.url, args, out))
-        db = connect(target.url)
+        # a listing skips the damage check of a file unchanged since one found it sound
+        db = connect(target.url, reads_only=getattr(args, "reads_only", False))
     except AppError as exc:
         err.write(f"Lỗi: {shorten_words(exc.message)}\n")
         return exc.exit_code

@@ -248,7 +248,7 @@ def add_commands(sub: Any, date_arg: Any) -> None:
         metavar="MÃ",
         help="lọc theo trạng thái (có thể lặp)",
     )
-    p.set_defaults(handler=cmd_export)
+    p.set_defaults(handler=cmd_export, reads_only=True)
 
     p = sub.add_parser("import", help="nhập đơn vị hoặc văn bản nhận được từ Excel")
     p.add_argument(
