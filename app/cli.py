@@ -828,12 +828,15 @@ def run(
 
 
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from app.startup import resume_collector
+
     try:
         from app.connection import resolve_target
         from app.db import connect
 
         target = _with_password(resolve_target(args.db, args.database_url))
         if getattr(args, "target_handler", None):  # works on the target without opening it
+            resume_collector()
             return int(args.target_handler(target.url, args, out))
         # a listing skips the damage check of a file unchanged since one found it sound
         db = connect(target.url, reads_only=getattr(args, "reads_only", False))
@@ -844,6 +847,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise
     except Exception as exc:
         return _unexpected(exc, err)
+    resume_collector()  # the database layer is imported and the file open (app/startup.py)
     try:
         return int(args.handler(db, args, out))
     except NotFound as exc:

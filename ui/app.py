@@ -223,6 +223,9 @@ def start_window(argv: Sequence[str]) -> tuple[object, Any] | int:
         db_path = str(opened_path)
     window = _show_window(db)
     log.info("%s %s started on %s", APP_NAME, __version__, db_path)
+    from app.startup import resume_collector
+
+    resume_collector()  # the window's modules are loaded (app/startup.py)
     return window, db
 
 
