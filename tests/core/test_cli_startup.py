@@ -4,6 +4,7 @@ database layer only. Each case runs in a fresh interpreter (``sys.modules`` of t
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -93,9 +94,18 @@ def test_a_listing_imports_the_database_layer_only(sample_db):
     assert data["heavy"] == ["sqlalchemy"], data["heavy"]  # no Alembic, Excel, PDF, Word, Qt
 
 
-def test_the_version_written_in_the_package_is_the_projects():
+def test_the_version_is_written_once_in_the_package():
+    """pyproject.toml reads ``app.__version__`` (no second number to keep equal)."""
     with (ROOT / "pyproject.toml").open("rb") as handle:
-        assert app.__version__ == tomllib.load(handle)["project"]["version"]
+        config = tomllib.load(handle)
+    assert "version" not in config["project"] and "version" in config["project"]["dynamic"]
+    assert config["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "app.__version__"}
+    # build.spec's reader, run on its own: the bundle carries the same number
+    spec = ast.parse((ROOT / "build.spec").read_text(encoding="utf-8"))
+    (reader,) = [n for n in spec.body if getattr(n, "name", "") == "_program_version"]
+    namespace: dict[str, object] = {"ROOT": ROOT}
+    exec(compile(ast.Module([reader], []), "build.spec", "exec"), namespace)
+    assert namespace["_program_version"]() == app.__version__  # type: ignore[operator]
 
 
 def test_the_export_lists_named_by_the_parser_are_the_exporters():
