@@ -44,9 +44,10 @@ def _page_ready(page: object) -> bool:
 
 def _painted(window: object) -> tuple[float, float]:
     """Wait until the page on screen has its data and has been painted with it. Returns the
-    moment (perf_counter) and the process's CPU time at that paint; the window does what
-    waits for that paint (the other pages, the damage check) only after it."""
-    from PySide6.QtCore import QEvent, QObject, QThreadPool
+    moment (perf_counter) and the process's CPU time once that paint has ended (the turn of
+    the event loop after it); the window does what waits for that paint (the other pages,
+    the damage check) only after it."""
+    from PySide6.QtCore import QEvent, QObject, QThreadPool, QTimer
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance()
@@ -54,11 +55,16 @@ def _painted(window: object) -> tuple[float, float]:
     tabs = getattr(window, "tabs", None)
     page = tabs.currentWidget() if tabs is not None else None
     seen: list[tuple[float, float]] = []
+    painting: list[bool] = []
+
+    def ended() -> None:
+        seen.append((time.perf_counter(), time.process_time()))
 
     class _Paints(QObject):
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint and not seen and _page_ready(watched):
-                seen.append((time.perf_counter(), time.process_time()))
+            if event.type() == QEvent.Type.Paint and not painting and _page_ready(watched):
+                painting.append(True)
+                QTimer.singleShot(0, ended)  # once this paint of the window has ended
             return False
 
     paints = _Paints()

@@ -91,9 +91,6 @@ class MainWindow(QMainWindow):
         from ui.help_actions import install_help_actions
 
         install_help_actions(self)
-        # last: the first page's load starts here, and runs best while this thread is idle
-        # (a busy UI thread held it back: the interpreter's lock, docs/performance.md)
-        self._add_pages()
 
     # --- the day --------------------------------------------------------------------------
     def today(self) -> dt.date:
@@ -147,6 +144,7 @@ class MainWindow(QMainWindow):
 
         self.status_label = QLabel(self)
         self.statusBar().addPermanentWidget(self.status_label)
+        self._add_pages()
         from ui.print_actions import install_print_actions
 
         install_print_actions(self)
