@@ -44,40 +44,41 @@ def _page_ready(page: object) -> bool:
 
 def _painted(window: object) -> tuple[float, float]:
     """Wait until the page on screen has its data and has been painted with it. Returns the
-    moment (perf_counter) and the process's CPU time once that paint has ended (the turn of
-    the event loop after it); the window does what waits for that paint (the other pages,
-    the damage check) only after it."""
-    from PySide6.QtCore import QEvent, QObject, QThreadPool, QTimer
+    moment (perf_counter) and the process's CPU time at which that paint ended: the first
+    event after the page's paint event that is not a paint event (its children and the rest
+    of the window are painted in between). The window does what waits for that paint (the
+    other pages, the damage check) only after it."""
+    from PySide6.QtCore import QEvent, QObject, QThreadPool
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance()
     assert app is not None
     tabs = getattr(window, "tabs", None)
-    page = tabs.currentWidget() if tabs is not None else None
+    target = tabs.currentWidget() if tabs is not None else window
     seen: list[tuple[float, float]] = []
-    painting: list[bool] = []
 
-    def ended() -> None:
-        seen.append((time.perf_counter(), time.process_time()))
-
-    class _Paints(QObject):
+    class _PaintEnded(QObject):  # on the application, only while that paint lasts
         def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint and not painting and _page_ready(watched):
-                painting.append(True)
-                QTimer.singleShot(0, ended)  # once this paint of the window has ended
+            if not seen and event.type() != QEvent.Type.Paint:
+                seen.append((time.perf_counter(), time.process_time()))
             return False
 
-    paints = _Paints()
-    target = page if page is not None else window
-    target.installEventFilter(paints)  # type: ignore[attr-defined]
+    class _PagePainted(QObject):  # on the page: its first paint with its data
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and _page_ready(watched):
+                watched.removeEventFilter(self)
+                app.installEventFilter(ended)
+            return False
+
+    ended, painted = _PaintEnded(), _PagePainted()
+    target.installEventFilter(painted)  # type: ignore[union-attr]
     deadline = time.perf_counter() + 120
     while not seen and time.perf_counter() < deadline:
         app.processEvents()
         if not seen:
             QThreadPool.globalInstance().waitForDone(5)
-    target.removeEventFilter(paints)  # type: ignore[attr-defined]
-    image = window.grab()  # type: ignore[attr-defined]
-    assert not image.isNull() and seen
+    app.removeEventFilter(ended)
+    assert seen, "the page on screen was never painted with its data"
     return seen[0]
 
 
