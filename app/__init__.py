@@ -9,7 +9,7 @@ APP_NAME = "Sổ theo dõi"
 APP_ID = "sotheodoi"
 ORG_NAME = "SoTheoDoi"
 
-# The version of pyproject.toml's [project] (the one source: the bundle and the changelog read
-# it there), written here too so that ``--version`` and start-up do not import importlib.metadata
-# (~25 ms); tests/core/test_cli_startup.py keeps the two equal.
+# The program's version, written only here: pyproject.toml reads it for the package
+# (``dynamic = ["version"]``), build.spec for the bundle and its Windows version resource;
+# ``--version`` and the window title use it without importing importlib.metadata (~25 ms).
 __version__ = "0.1.0"

@@ -64,7 +64,16 @@ def _quiet_closed_pipe() -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    argv = list(sys.argv[1:] if argv is None else argv)
+    from app.startup import pause_collector, resume_collector
+
+    pause_collector()  # until the start-up's imports are done (the window, or the command)
+    try:
+        return _main(list(sys.argv[1:] if argv is None else argv))
+    finally:
+        resume_collector()  # --help, --version, a usage error: ended before any import
+
+
+def _main(argv: list[str]) -> int:
     window, parser = _wants_window(argv)
     if window:
         from ui.app import run_gui  # Qt only here

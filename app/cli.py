@@ -765,7 +765,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--active-only", dest="all", action="store_false", help="chỉ đơn vị đang theo dõi"
     )
-    p.set_defaults(handler=cmd_units)
+    p.set_defaults(handler=cmd_units, reads_only=True)
 
     p = sub.add_parser("status", help="trạng thái mọi nghĩa vụ tại một ngày")
     add_as_of(p)
@@ -773,13 +773,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unit", metavar="TÊN", help="chỉ một đơn vị (không cần dấu)")
     add_kind_and_status(p)
     p.add_argument("--json", action="store_true", help="in dạng JSON")
-    p.set_defaults(handler=cmd_status)
+    p.set_defaults(handler=cmd_status, reads_only=True)
 
     p = sub.add_parser("dashboard", help="tổng quan: số lượng, tỷ lệ nộp theo văn bản, nhiệm vụ")
     add_as_of(p)
     p.add_argument("--directive", metavar="SỐ_KÝ_HIỆU", help="chỉ một văn bản, ví dụ 2116/UBND-NC")
     p.add_argument("--json", action="store_true", help="in dạng JSON")
-    p.set_defaults(handler=cmd_dashboard)
+    p.set_defaults(handler=cmd_dashboard, reads_only=True)
 
     p = sub.add_parser("receive", help="ghi nhận văn bản đơn vị gửi đến; in mã văn bản")
     p.add_argument(
@@ -874,14 +874,18 @@ def run(
 
 
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    from app.startup import resume_collector
+
     try:
         from app.connection import resolve_target
         from app.db import connect
 
         target = _with_password(resolve_target(args.db, args.database_url))
         if getattr(args, "target_handler", None):  # works on the target without opening it
+            resume_collector()
             return int(args.target_handler(target.url, args, out))
-        db = connect(target.url)
+        # a listing skips the damage check of a file unchanged since one found it sound
+        db = connect(target.url, reads_only=getattr(args, "reads_only", False))
     except AppError as exc:
         err.write(f"Lỗi: {shorten_words(exc.message)}\n")
         return exc.exit_code
@@ -889,6 +893,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         raise
     except Exception as exc:
         return _unexpected(exc, err)
+    resume_collector()  # the database layer is imported and the file open (app/startup.py)
     try:
         return int(args.handler(db, args, out))
     except NotFound as exc:

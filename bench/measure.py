@@ -77,11 +77,11 @@ def slowest(per_key: list[float]) -> str:
 
 
 @contextlib.contextmanager
-def child_env() -> Iterator[dict[str, str]]:
+def child_env(data: str | None = None) -> Iterator[dict[str, str]]:
     """The environment of a child process: its data and logs in a scratch folder (removed
-    after), byte code written (an installed program has it; without it every start would
-    compile the program's own modules again)."""
+    after) or in ``data``, byte code written (an installed program has it; without it every
+    start would compile the program's own modules again)."""
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     with tempfile.TemporaryDirectory(prefix="sotheodoi-bench-") as tmp:
-        env["SOTHEODOI_DATA"] = tmp
+        env["SOTHEODOI_DATA"] = data or tmp
         yield env

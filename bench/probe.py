@@ -42,25 +42,44 @@ def _page_ready(page: object) -> bool:
     return True
 
 
-def _painted(window: object) -> float:
-    """Wait until the page on screen has its data and grab the painted window. Returns the
-    moment (perf_counter) it was painted; the other pages go on loading in the background."""
-    from PySide6.QtCore import QThreadPool
+def _painted(window: object) -> tuple[float, float]:
+    """Wait until the page on screen has its data and has been painted with it. Returns the
+    moment (perf_counter) and the process's CPU time at which that paint ended: the first
+    event after the page's paint event that is not a paint event (its children and the rest
+    of the window are painted in between). The window does what waits for that paint (the
+    other pages, the damage check) only after it."""
+    from PySide6.QtCore import QEvent, QObject, QThreadPool
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance()
     assert app is not None
-    app.processEvents()
     tabs = getattr(window, "tabs", None)
-    page = tabs.currentWidget() if tabs is not None else None
+    target = tabs.currentWidget() if tabs is not None else window
+    seen: list[tuple[float, float]] = []
+
+    class _PaintEnded(QObject):  # on the application, only while that paint lasts
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if not seen and event.type() != QEvent.Type.Paint:
+                seen.append((time.perf_counter(), time.process_time()))
+            return False
+
+    class _PagePainted(QObject):  # on the page: its first paint with its data
+        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+            if event.type() == QEvent.Type.Paint and _page_ready(watched):
+                watched.removeEventFilter(self)
+                app.installEventFilter(ended)
+            return False
+
+    ended, painted = _PaintEnded(), _PagePainted()
+    target.installEventFilter(painted)  # type: ignore[union-attr]
     deadline = time.perf_counter() + 120
-    while page is not None and not _page_ready(page) and time.perf_counter() < deadline:
-        QThreadPool.globalInstance().waitForDone(5)
+    while not seen and time.perf_counter() < deadline:
         app.processEvents()
-    app.processEvents()
-    image = window.grab()  # type: ignore[attr-defined]
-    assert not image.isNull()
-    return time.perf_counter()
+        if not seen:
+            QThreadPool.globalInstance().waitForDone(5)
+    app.removeEventFilter(ended)
+    assert seen, "the page on screen was never painted with its data"
+    return seen[0]
 
 
 def _pages_loaded(window: object) -> float:
@@ -77,7 +96,7 @@ def _pages_loaded(window: object) -> float:
     deadline = time.perf_counter() + 600
     while time.perf_counter() < deadline:
         app.processEvents()
-        if not window.runner.first_loads_pending() and all(  # type: ignore[attr-defined]
+        if not window.first_loads_pending() and all(  # type: ignore[attr-defined]
             _page_ready(tabs.widget(i)) for i in range(tabs.count())
         ):
             break
@@ -139,23 +158,24 @@ def run_floor(started: float) -> None:
     window.setCentralWidget(tabs)
     window.resize(1200, 760)
     window.show()
-    _painted(window)
-    _report(started, {"tabs": tabs.count(), "painted_cpu_s": time.process_time()})
+    _, painted_cpu = _painted(window)
+    _report(started, {"tabs": tabs.count(), "painted_cpu_s": painted_cpu})
     del app
 
 
 def run_app(started: float, db_path: str, day: dt.date, rows: bool) -> None:
-    """The program's own start path (``ui.app.start_window``), up to the window painted."""
+    """The program's own start path (``ui.app.start_window``), up to the window painted;
+    the garbage collector paused first, as ``python -m app`` does (app/startup.py)."""
+    from app.startup import pause_collector
+
+    pause_collector()
     from ui.app import start_window
 
     result = start_window(["--db", db_path])
     assert not isinstance(result, int), f"start failed with code {result}"
     window, db = result
-    painted = _painted(window)
-    print(
-        json.dumps({"painted_s": painted - started, "painted_cpu_s": time.process_time()}),
-        flush=True,
-    )
+    painted, painted_cpu = _painted(window)
+    print(json.dumps({"painted_s": painted - started, "painted_cpu_s": painted_cpu}), flush=True)
     pages = _pages_loaded(window)
     pages_cpu = time.process_time()
     _all_loaded()

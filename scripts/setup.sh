@@ -59,9 +59,10 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 extras="dev"
 stamp="$VENV/.installed-$extras"
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
+if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ] || [ constraints.txt -nt "$stamp" ]; then
   say "Cài đặt chương trình và thư viện vào $VENV (lần đầu mất vài phút)…"
   "$VENV/bin/python" -m pip install -q --upgrade pip >/dev/null
-  "$VENV/bin/python" -m pip install -q -e ".[$extras]"
+  # the exact versions the program is tested with: a bundle built later is built the same
+  "$VENV/bin/python" -m pip install -q -c constraints.txt -e ".[$extras]"
   touch "$stamp"
 fi

@@ -66,6 +66,7 @@ pytestmark
 _isolated_data_dir
 _inline
 _synchronous
+_thread_pool
 locked
 no_ring
 short_busy_timeout

@@ -11,10 +11,12 @@ PY="${SOTHEODOI_PYTHON:-$VENV/bin/python}"
 say() { printf '\033[1m[build]\033[0m %s\n' "$*" >&2; }
 
 if [ ! -x "$PY" ] && [ -f scripts/setup.sh ]; then
-  bash scripts/setup.sh test  # creates the project venv with the dev tools (PyInstaller)
+  # creates the project venv with the dev tools (PyInstaller), at the versions of
+  # constraints.txt: the bundle is built from the libraries the tests ran with
+  bash scripts/setup.sh test
 fi
 if ! "$PY" -c 'import PyInstaller' >/dev/null 2>&1; then
-  say "PyInstaller chưa được cài trong $PY; cài: $PY -m pip install -e '.[dev]'"
+  say "PyInstaller chưa được cài trong $PY; cài: $PY -m pip install -c constraints.txt -e '.[dev]'"
   exit 1
 fi
 if [ "$(uname -s)" = Linux ] && ! { command -v as && command -v ld; } >/dev/null 2>&1; then

@@ -223,6 +223,9 @@ def start_window(argv: Sequence[str]) -> tuple[object, Any] | int:
         db_path = str(opened_path)
     window = _show_window(db)
     log.info("%s %s started on %s", APP_NAME, __version__, db_path)
+    from app.startup import resume_collector
+
+    resume_collector()  # the window's modules are loaded (app/startup.py)
     return window, db
 
 
@@ -238,74 +241,25 @@ def _show_window(db: Any) -> Any:
     window.show()
     CURRENT.update(window=window, db=db)
     if db.path is not None:
-        _when_page_shown(window, lambda: verify_after_paint(window, db))
+        # the damage check reads the whole file: started earlier, it competed with the first
+        # page's query, and then with its first paint, for the disk and CPU
+        window.after_first_paint(_if_current(window, lambda: verify_after_paint(window, db)))
     else:
         _after_verified(window, db)
     return window
 
 
-def _when_page_shown(window: Any, then: Any) -> None:
-    """Run ``then`` once the page on screen shows its data: its ``loaded`` signal, then its
-    next paint (the damage check reads the whole file: started earlier, it competed with the
-    first page's query, and then with its first paint, for the disk and CPU)."""
-    page = window.current_page()
-    if page is None or page.is_loaded:
-        then()
-    else:
-        _once(window, page.loaded, lambda: _after_paint(window, page, then), PAGE_WAIT_MS)
+def _if_current(window: Any, then: Any) -> Any:
+    """``then``, run only while ``window`` is still the one in use (a file found damaged
+    replaces it)."""
 
-
-def _after_paint(window: Any, widget: Any, then: Any) -> None:
-    """Run ``then`` right after ``widget``'s next paint (at the latest after
-    ``PAINT_WAIT_MS``: a window minimised meanwhile is not painted), unless ``window`` is no
-    longer the one in use by then."""
-    from PySide6.QtCore import QEvent, QObject, QTimer
-
-    fired = False
-
-    def fire() -> None:
-        nonlocal fired
-        if fired:
-            return
-        fired = True
-        widget.removeEventFilter(watcher)
-        watcher.deleteLater()
+    def run() -> None:
         if CURRENT.get("window") is window:
             then()
 
-    class _Watcher(QObject):
-        def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.Paint:
-                QTimer.singleShot(0, window, fire)  # once this paint has ended
-            return False
-
-    watcher = _Watcher(window)
-    widget.installEventFilter(watcher)
-    QTimer.singleShot(PAINT_WAIT_MS, window, fire)
+    return run
 
 
-def _once(window: Any, signal: Any, then: Any, timeout_ms: int) -> None:
-    """Run ``then`` once, on ``signal`` or at the latest after ``timeout_ms``, unless
-    ``window`` is no longer the one in use by then."""
-    from PySide6.QtCore import QTimer
-
-    fired = False
-
-    def once() -> None:
-        nonlocal fired
-        if fired:
-            return
-        fired = True
-        signal.disconnect(once)
-        if CURRENT.get("window") is window:
-            then()
-
-    signal.connect(once)
-    QTimer.singleShot(timeout_ms, window, once)
-
-
-PAGE_WAIT_MS = 60_000
-PAINT_WAIT_MS = 1_000
 PAGES_WAIT_MS = 120_000
 
 
@@ -365,11 +319,14 @@ def _after_verified(window: Any, db: Any) -> None:
 
 
 def _when_pages_loaded(window: Any, then: Any) -> None:
-    """Run ``then`` once every page has its first data (the runner's ``firstLoadsDone``)."""
-    if not window.runner.first_loads_pending():
+    """Run ``then`` once every page is built and has its first data (the window's
+    ``firstLoadsDone``)."""
+    if not window.first_loads_pending():
         then()
     else:
-        _once(window, window.runner.firstLoadsDone, then, PAGES_WAIT_MS)
+        from ui.main_window import when_signalled
+
+        when_signalled(window, window.firstLoadsDone, _if_current(window, then), PAGES_WAIT_MS)
 
 
 START_BACKUP_DELAY_MS = 3000

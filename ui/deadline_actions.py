@@ -48,6 +48,7 @@ class DeadlineActions:
         """The overview's "Việc cần làm hôm nay", its first row selected (Enter opens it)."""
         from ui.pages.dashboard_page import SECTION_TODAY, DashboardPage
 
+        self.window.build_other_pages()  # chosen before the overview was built
         tabs = self.window.tabs
         for i in range(tabs.count()):
             page = tabs.widget(i)

@@ -42,7 +42,8 @@ class HelpActions(QObject):
             w.file_menu.insertAction(top, self.sample_action)
         else:
             w.file_menu.addAction(self.sample_action)
-        self.update_sample_action()
+        # shown or hidden each time the menu opens (``_connect_signals``): not read at start-up,
+        # where it was a synchronous query before the first paint
 
     def _connect_signals(self) -> None:
         self.guide_action.triggered.connect(self.open_guide)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QLabel,
@@ -20,10 +21,33 @@ from app import APP_NAME, __version__
 from app.changes import Change
 from app.db import Database
 from app.text import number_text
+from ui.pages import PageEntry
 from ui.pages.base import Page
 from ui.tasks import Runner
 from ui.widgets import date_field
 from ui.widgets.date_field import DateField
+
+# How long the window waits for the page on screen to show its data, then for its next paint
+# (a window minimised meanwhile is not painted), before what waits for them goes ahead anyway.
+PAGE_WAIT_MS = 60_000
+PAINT_WAIT_MS = 1_000
+
+
+def when_signalled(owner: QObject, signal: Any, then: Callable[[], None], timeout_ms: int) -> None:
+    """Run ``then`` once: on ``signal`` or after ``timeout_ms``, whichever comes first (the
+    timer dies with ``owner``)."""
+    fired = False
+
+    def once() -> None:
+        nonlocal fired
+        if fired:
+            return
+        fired = True
+        signal.disconnect(once)
+        then()
+
+    signal.connect(once)
+    QTimer.singleShot(timeout_ms, owner, once)
 
 
 class MainWindow(QMainWindow):
@@ -31,10 +55,16 @@ class MainWindow(QMainWindow):
     ``refresh()``, menu actions, ``save_state()`` and ``export_excel()``; a page's
     ``countChanged(int)`` shows in its tab title ("Cảnh báo hạn (12)"). A write anywhere is
     broadcast as the :class:`~app.changes.Change` the database recorded it made
-    (``broadcast``, called by ``ui.operations``): each page reloads only when it concerns it."""
+    (``broadcast``, called by ``ui.operations``): each page reloads only when it concerns it.
+
+    Only the page on screen is built before the window's first paint; the others right after
+    it (``pagesBuilt``), or at once when something needs them (a tab clicked, an obligation
+    opened): ``pages`` holds the pages built so far, in tab order."""
 
     asOfChanged = Signal(object)  # dt.date
     changed = Signal(object)  # app.changes.Change, after the pages have been told
+    pagesBuilt = Signal()  # every tab holds its page
+    firstLoadsDone = Signal()  # every page built and its first load delivered
 
     def __init__(
         self, db: Database, *, today: dt.date | None = None, runner: Runner | None = None
@@ -48,6 +78,9 @@ class MainWindow(QMainWindow):
         self._today = today
         self._titles: dict[QWidget, str] = {}
         self.pages: list[Page] = []
+        self._waiting: dict[QWidget, PageEntry] = {}  # a tab's stand-in → the page it awaits
+        self._replacing = False
+        self.runner.firstLoadsDone.connect(self._on_runner_first_loads_done)
         date_field.set_today(self.today)  # Ctrl+; and "Hôm nay" in every date field
         self.closed = False  # set when the window is closed: its pages stop loading
         self._build_ui()
@@ -165,21 +198,122 @@ class MainWindow(QMainWindow):
             call(page)
 
     def _add_pages(self) -> None:
-        """The tab pages, in the order of the specialist's day."""
-        from ui.pages import build_pages
+        """The tab pages, in the order of the specialist's day. The page on screen (the tab of
+        the last session) is built now and starts its first load; the other tabs hold an
+        empty stand-in until :meth:`build_other_pages`, right after the first paint —
+        importing and building them delayed that paint by ~0.15 s (docs/performance.md)."""
+        from ui.pages import PAGES
 
-        with self.runner.one_after_another():  # the first tab's data first, then the others
-            for page, title in build_pages(self):
-                self.add_page(page, title)
+        shown = self._saved_tab()
+        if not 0 <= shown < len(PAGES):
+            shown = 0
+        with self.runner.one_after_another():
+            for index, entry in enumerate(PAGES):
+                if index == shown:
+                    self.tabs.addTab(self._adopt(entry.build(self), entry.title), entry.title)
+                else:
+                    stand_in = QWidget(self.tabs)
+                    self._waiting[stand_in] = entry
+                    self.tabs.addTab(stand_in, entry.title)
+        self.tabs.setCurrentIndex(shown)
+        self.tabs.currentChanged.connect(self._on_tabs_current_changed)
+        if self.runner.inline:  # background work run inline (the tests): no paint to wait for
+            self.build_other_pages()
+        else:  # one turn after the paint: what else waits for it (the damage check, ui/app.py)
+            # starts first, on its worker thread
+            self.after_first_paint(lambda: QTimer.singleShot(0, self, self.build_other_pages))
 
-    def add_page(self, page: Page, title: str) -> None:
+    def build_other_pages(self) -> None:
+        """Build the pages still awaited, in tab order; their first loads run one after
+        another. Does nothing once they exist or the window is closed."""
+        if not self._waiting or self.closed:
+            return
+        current = self.tabs.currentIndex()
+        self._replacing = True
+        try:
+            with self.runner.one_after_another():
+                for stand_in, entry in list(self._waiting.items()):
+                    page = self._adopt(entry.build(self), entry.title)
+                    index = self.tabs.indexOf(stand_in)
+                    self.tabs.removeTab(index)
+                    self.tabs.insertTab(index, page, entry.title)
+                    del self._waiting[stand_in]
+                    stand_in.deleteLater()
+                    if page.current_count:  # counted while it was built
+                        self._set_count(page, page.current_count)
+                self.tabs.setCurrentIndex(current)
+        finally:
+            self._replacing = False
+        widgets = [self.tabs.widget(i) for i in range(self.tabs.count())]
+        self.pages = [w for w in widgets if isinstance(w, Page)]  # in tab order
+        self.pagesBuilt.emit()
+
+    @property
+    def pages_built(self) -> bool:
+        return not self._waiting
+
+    def _adopt(self, page: Page, title: str) -> Page:
         self._titles[page] = title
         self.pages.append(page)
-        self.tabs.addTab(page, title)
         page.countChanged.connect(lambda n, p=page: self._set_count(p, n))
         page.openObligationRequested.connect(self.open_obligation)
-        if page.current_count:  # counted before the signal was connected
-            self._set_count(page, page.current_count)
+        return page
+
+    def _on_tabs_current_changed(self, index: int) -> None:
+        if not self._replacing and self.tabs.widget(index) in self._waiting:
+            self.build_other_pages()  # a tab clicked before its page was built
+
+    def after_first_paint(self, then: Callable[[], None]) -> None:
+        """Run ``then`` once the page on screen shows its data and has been painted with it:
+        its ``loaded`` signal (none for a page that loads on the UI thread), then its next
+        paint. At once when background work runs inline (the tests); never once the window
+        is closed."""
+        page = self.current_page()
+        if page is None or (page.is_loaded and self.runner.inline):
+            then()
+        elif page.is_loaded:
+            self._after_paint(page, then)
+        else:
+            when_signalled(self, page.loaded, lambda: self._after_paint(page, then), PAGE_WAIT_MS)
+
+    def _after_paint(self, widget: QWidget, then: Callable[[], None]) -> None:
+        """Run ``then`` right after ``widget``'s next paint: at the latest after
+        ``PAINT_WAIT_MS``, and on the next turn of the event loop when the window is not on
+        screen by then (no paint is coming)."""
+        fired = False
+
+        def fire() -> None:
+            nonlocal fired
+            if fired:
+                return
+            fired = True
+            widget.removeEventFilter(watcher)
+            watcher.deleteLater()
+            if not self.closed:
+                then()
+
+        class _Watcher(QObject):
+            def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+                if event.type() == QEvent.Type.Paint:
+                    QTimer.singleShot(0, watched, fire)  # once this paint has ended
+                return False
+
+        watcher = _Watcher(self)
+        widget.installEventFilter(watcher)
+        QTimer.singleShot(0, self, lambda: None if self.isVisible() else fire())
+        QTimer.singleShot(PAINT_WAIT_MS, self, fire)
+
+    def first_loads_pending(self) -> bool:
+        """Pages not built yet, or first loads still waiting or running."""
+        return bool(self._waiting) or self.runner.first_loads_pending()
+
+    def _on_runner_first_loads_done(self) -> None:
+        if not self._waiting:
+            self.firstLoadsDone.emit()
+            return
+        page = self.current_page()
+        if page is not None and not page.is_loaded:  # its load failed (the error was shown)
+            self.build_other_pages()
 
     def _set_count(self, page: QWidget, count: int) -> None:
         index = self.tabs.indexOf(page)
@@ -258,6 +392,7 @@ class MainWindow(QMainWindow):
         """Open one obligation: the first page whose ``open_obligation(obligation_id)``
         accepts it (returns anything but False) opens its registration/intake dialog; when no
         page does, a read-only detail of the obligation is shown."""
+        self.build_other_pages()
         for page in self.pages:
             if page.open_obligation(obligation_id):
                 return
@@ -291,10 +426,13 @@ class MainWindow(QMainWindow):
         state = settings.value("main/state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
-        tab = settings.value("main/tab")
-        if tab is not None:
-            with contextlib.suppress(TypeError, ValueError):
-                self.tabs.setCurrentIndex(int(tab))  # type: ignore[call-overload]
+
+    @staticmethod
+    def _saved_tab() -> int:
+        """The tab on screen when the window was last closed (0: the overview)."""
+        with contextlib.suppress(TypeError, ValueError):
+            return int(QSettings().value("main/tab", 0))  # type: ignore[call-overload]
+        return 0
 
     def closeEvent(self, event: QCloseEvent) -> None:
         settings = QSettings()

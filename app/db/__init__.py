@@ -6,17 +6,26 @@ __all__ = ["Database", "open_database"]
 
 
 def connect(
-    target: str, *, migrate: bool = True, create_folder: bool = False, quick_check: bool = True
+    target: str,
+    *,
+    migrate: bool = True,
+    create_folder: bool = False,
+    quick_check: bool = True,
+    reads_only: bool = False,
 ) -> Database:
     """Open a database and bring its schema to head (backing it up first when behind).
 
     ``quick_check=False`` (the window) leaves the damage check of an SQLite file to the
     caller (:func:`app.db.engine.damage_error`, after the first paint) — except when the
-    schema must be upgraded: nothing is written to a file before it has been checked."""
+    schema must be upgraded: nothing is written to a file before it has been checked.
+    ``reads_only`` (a command that only reads) skips the check of a file unchanged since one
+    found it sound (:mod:`app.db.checked`)."""
     from app.db.migrate import upgrade
 
     _finish_interrupted_restore(target)
-    db = open_database(target, create_folder=create_folder, quick_check=quick_check)
+    db = open_database(
+        target, create_folder=create_folder, quick_check=quick_check, reads_only=reads_only
+    )
     if not quick_check and migrate and db.path is not None and not _at_head(db):
         from app.db.engine import damage_error
 

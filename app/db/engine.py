@@ -223,25 +223,33 @@ def check_writable(path: Path) -> None:
         )
 
 
-def preflight(path: Path, *, quick_check: bool = True) -> None:
+def preflight(path: Path, *, quick_check: bool = True, reads_only: bool = False) -> None:
     """Look at an existing file before the program changes anything in it (even the switch to
     WAL mode writes its header): ``PRAGMA quick_check`` and the schema revision. A damaged
     file or one from a newer program is refused untouched.
 
     ``quick_check=False`` leaves out the damage check, which reads the whole file (~1 s per
     300 MB): the window runs :func:`damage_error` in the background after its first paint
-    instead (docs/performance.md, "Usable at L"). The header and revision checks stay."""
+    instead (docs/performance.md, "Usable at L"). The header and revision checks stay.
+    ``reads_only`` (a command that only reads) skips it for a file unchanged since a full
+    check found it sound (:mod:`app.db.checked`)."""
     if not path.exists() or path.stat().st_size == 0:
         return
+    from app.db import checked
+
+    if reads_only and checked.unchanged_since_checked(path):
+        quick_check = False
     try:
         con = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     except sqlite3.Error as exc:
         raise database_error(exc, path) from exc
     try:
         if quick_check:
+            before = checked.stamp(path)
             error = _quick_check(con, path)
             if error is not None:
                 raise error
+            checked.remember_sound(path, before)
         tables = {
             str(r[0])
             for r in con.execute(
@@ -420,13 +428,18 @@ def unusable_path_error(path: Path, exc: BaseException) -> DatabaseError:
 
 
 def open_database(
-    target: str | Path, *, echo: bool = False, create_folder: bool = False, quick_check: bool = True
+    target: str | Path,
+    *,
+    echo: bool = False,
+    create_folder: bool = False,
+    quick_check: bool = True,
+    reads_only: bool = False,
 ) -> Database:
     """Open (without migrating) a database given a file path or an SQLAlchemy URL.
 
     A missing folder is an error (a USB or network drive not plugged in must not silently
-    give an empty database) unless ``create_folder`` is true. ``quick_check=False``: see
-    :func:`preflight`.
+    give an empty database) unless ``create_folder`` is true. ``quick_check=False`` and
+    ``reads_only``: see :func:`preflight`.
     """
     text = str(target)
     path: Path | None = None
@@ -460,7 +473,7 @@ def open_database(
             check_writable(path)
         except (OSError, ValueError) as exc:  # a name too long for the file system, a NUL…
             raise unusable_path_error(path, exc) from exc
-        preflight(path, quick_check=quick_check)
+        preflight(path, quick_check=quick_check, reads_only=reads_only)
         # A URL object, not text: "%" or "?" in a folder name must stay as they are.
         engine = create_engine(
             URL.create("sqlite", database=str(path)),

@@ -235,7 +235,7 @@ def add_commands(sub: Any, date_arg: Any) -> None:
     p.add_argument("--period", metavar="KỲ", help='chỉ một kỳ, ví dụ "6 tháng đầu năm 2018"')
     p.add_argument("--unit", metavar="TÊN", help="chỉ một đơn vị")
     add_kind_and_status(p)
-    p.set_defaults(handler=cmd_export)
+    p.set_defaults(handler=cmd_export, reads_only=True)
 
     p = sub.add_parser("import", help="nhập đơn vị hoặc văn bản nhận được từ Excel")
     p.add_argument(

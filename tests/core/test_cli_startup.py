@@ -4,6 +4,7 @@ database layer only. Each case runs in a fresh interpreter (``sys.modules`` of t
 
 from __future__ import annotations
 
+import ast
 import json
 import subprocess
 import sys
@@ -39,13 +40,14 @@ HEAVY = (
 PROBE = (
     f"HEAVY = {HEAVY!r}\n"
     + """
-import contextlib, io, json, sys
+import contextlib, gc, io, json, sys
 from app.__main__ import main
 out, err = io.StringIO(), io.StringIO()
 with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
     code = main(sys.argv[1:])
 heavy = sorted({n.split(".")[0] for n in sys.modules} & set(HEAVY) | ({"ui"} & set(sys.modules)))
-print(json.dumps({"code": code, "out": out.getvalue(), "err": err.getvalue(), "heavy": heavy}))
+print(json.dumps({"code": code, "out": out.getvalue(), "err": err.getvalue(), "heavy": heavy,
+                  "collector": gc.isenabled(), "frozen": gc.get_freeze_count()}))
 """
 )
 
@@ -75,6 +77,7 @@ def _probe(*args: str) -> dict[str, object]:
 def test_version_help_and_usage_errors_import_nothing_heavy(args):
     data = _probe(*args)
     assert data["heavy"] == [], f"{args}: {data['heavy']}"
+    assert data["collector"] is True  # paused while starting, back on (app/startup.py)
     if args == ("--version",):
         assert data["code"] == 0 and data["out"] == f"{app.APP_NAME} {app.__version__}\n"
     elif args[-1] in ("--help", "-h"):
@@ -91,11 +94,51 @@ def test_a_listing_imports_the_database_layer_only(sample_db):
     assert data["code"] == 0, data["err"]
     assert len(json.loads(str(data["out"]))) == 34
     assert data["heavy"] == ["sqlalchemy"], data["heavy"]  # no Alembic, Excel, PDF, Word, Qt
+    # the start-up's objects (SQLAlchemy, the ORM mapping) out of the collector's sight, and
+    # collection back on for the command's work
+    assert data["collector"] is True and int(str(data["frozen"])) > 20_000
 
 
-def test_the_version_written_in_the_package_is_the_projects():
+def test_a_command_works_with_the_collector_on_after_a_start_without_it(sample_db):
+    if sample_db.path is None:  # pragma: no cover - the PostgreSQL run
+        pytest.skip("the listing is probed on the SQLite file")
+    code = (
+        "import gc, io, contextlib, sys\n"
+        "import app.cli as cli\n"
+        "seen = []\n"
+        "real = cli.cmd_units\n"
+        "def cmd_units(*args):\n"
+        "    seen.append((gc.isenabled(), 'sqlalchemy.orm' in sys.modules))\n"
+        "    return real(*args)\n"
+        "cli.cmd_units = cmd_units\n"
+        "from app.__main__ import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    assert main(sys.argv[1:]) == 0\n"
+        "print(seen)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, "--db", str(sample_db.path), "units"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[(True, True)]"  # imported while paused, run with it on
+
+
+def test_the_version_is_written_once_in_the_package():
+    """pyproject.toml reads ``app.__version__`` (no second number to keep equal)."""
     with (ROOT / "pyproject.toml").open("rb") as handle:
-        assert app.__version__ == tomllib.load(handle)["project"]["version"]
+        config = tomllib.load(handle)
+    assert "version" not in config["project"] and "version" in config["project"]["dynamic"]
+    assert config["tool"]["setuptools"]["dynamic"]["version"] == {"attr": "app.__version__"}
+    # build.spec's reader, run on its own: the bundle carries the same number
+    spec = ast.parse((ROOT / "build.spec").read_text(encoding="utf-8"))
+    (reader,) = [n for n in spec.body if getattr(n, "name", "") == "_program_version"]
+    namespace: dict[str, object] = {"ROOT": ROOT}
+    exec(compile(ast.Module([reader], []), "build.spec", "exec"), namespace)
+    assert namespace["_program_version"]() == app.__version__  # type: ignore[operator]
 
 
 def test_the_export_lists_named_by_the_parser_are_the_exporters():

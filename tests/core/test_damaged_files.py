@@ -321,3 +321,90 @@ def test_a_file_with_no_table_at_all_is_set_up(tmp_path: Path) -> None:
     code, _, err = _cli("--db", str(target), "status")
     assert code == 0, err
     assert _counts(target)["unit"] == 0
+
+
+# --- a listing on a file unchanged since a check found it sound (app/db/checked.py) ----------
+
+
+@pytest.fixture
+def checks(copy: Path, monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The files ``PRAGMA quick_check`` read, in order. The copy is first put in WAL mode, as
+    every file is once the program has opened it (the switch rewrites the header: a file
+    switched right after its check is checked once more)."""
+    import app.db.engine as engine
+
+    con = sqlite3.connect(copy)
+    con.execute("PRAGMA journal_mode=WAL")
+    con.close()
+
+    seen: list[Path] = []
+    real = engine._quick_check
+
+    def counted(con: sqlite3.Connection, path: Path) -> DatabaseError | None:
+        seen.append(path)
+        return real(con, path)
+
+    monkeypatch.setattr(engine, "_quick_check", counted)
+    return seen
+
+
+def test_a_listing_checks_a_file_once_while_it_is_unchanged(copy: Path, checks: list[Path]) -> None:
+    from app.db.checked import CHECKED_FILE
+    from app.paths import data_dir
+
+    for argv in (("status", "--as-of", "02/05/2018"), ("units",), ("dashboard",)):
+        code, out, err = _cli("--db", str(copy), *argv)
+        assert code == 0 and out, err
+    assert checks == [copy]  # the first listing checked it; the file has not changed since
+    assert (data_dir() / CHECKED_FILE).is_file()  # remembered in the data folder…
+    assert sorted(p.name for p in copy.parent.iterdir()) == ["sotheodoi.db"]  # …not beside it
+
+
+def test_a_command_that_writes_always_checks(copy: Path, checks: list[Path]) -> None:
+    assert _cli("--db", str(copy), "units")[0] == 0
+    code, _, err = _cli("--db", str(copy), *RECEIVE)
+    assert code == 0, err
+    assert _cli("--db", str(copy), "units")[0] == 0  # written since: checked again
+    assert checks == [copy, copy, copy]
+
+
+@pytest.mark.parametrize("same_time", [False, True], ids=["written", "time put back"])
+def test_a_file_damaged_after_a_clean_check_is_still_refused(
+    copy: Path, checks: list[Path], same_time: bool
+) -> None:
+    if same_time and sys.platform == "win32":
+        pytest.skip("the change time is the creation time on Windows")
+    assert _cli("--db", str(copy), "units")[0] == 0
+    before = copy.stat()
+    _damaged_page(copy)  # same size
+    if same_time:  # a tool that puts the modification time back: the change time moves
+        os.utime(copy, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert copy.stat().st_size == before.st_size
+    code, out, err = _cli("--db", str(copy), "status", "--as-of", "02/05/2018")
+    assert code == DatabaseError.exit_code and "hỏng" in err and out == ""
+    assert checks == [copy, copy]
+
+
+def test_a_write_ahead_log_beside_the_file_means_a_full_check(
+    copy: Path, checks: list[Path]
+) -> None:
+    assert _cli("--db", str(copy), "units")[0] == 0
+    other = sqlite3.connect(copy, isolation_level=None)  # another program, writing
+    try:
+        other.execute("PRAGMA journal_mode=WAL")
+        other.execute("INSERT INTO setting(key, value) VALUES ('other_program', '1')")
+        assert Path(f"{copy}-wal").stat().st_size > 0
+        assert _cli("--db", str(copy), "units")[0] == 0
+    finally:
+        other.close()
+    assert checks == [copy, copy]
+
+
+def test_an_unreadable_memo_only_means_a_full_check(copy: Path, checks: list[Path]) -> None:
+    from app.db.checked import CHECKED_FILE
+    from app.paths import data_dir
+
+    (data_dir() / CHECKED_FILE).write_text("{không phải json", encoding="utf-8")
+    assert _cli("--db", str(copy), "units")[0] == 0
+    assert _cli("--db", str(copy), "units")[0] == 0  # the memo written anew
+    assert checks == [copy]

@@ -166,7 +166,8 @@ def test_with_the_real_thread_pool_the_check_waits_for_the_page_and_the_backup_f
     qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # As in the running program: the check starts on the page's ``loaded`` signal, the
-    # start-up backup on the runner's ``firstLoadsDone`` — nothing polls.
+    # start-up backup on the window's ``firstLoadsDone`` (every page built and loaded) —
+    # nothing polls.
     path = tmp_path / "ok.db"
     db = connect(str(path))
     load_sample(db)
@@ -186,7 +187,12 @@ def test_with_the_real_thread_pool_the_check_waits_for_the_page_and_the_backup_f
         app_module,
         "_schedule_start_backup",
         lambda _db, w: seen.append(
-            ("backup", all(p.is_loaded for p in w.pages) and not w.runner.first_loads_pending())
+            (
+                "backup",
+                len(w.pages) == 6
+                and all(p.is_loaded for p in w.pages)
+                and not w.first_loads_pending(),
+            )
         ),
     )
     tasks.set_synchronous(False)

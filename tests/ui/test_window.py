@@ -23,6 +23,9 @@ def test_pages_load_off_the_ui_thread(qtbot, sample_db, message_log) -> None:
     tasks.set_synchronous(False)
     win = MainWindow(sample_db, today=TODAY)
     qtbot.addWidget(win)
+    # the page on screen first; the others once it has its data (the window is not shown)
+    assert [type(p).__name__ for p in win.pages] == ["DashboardPage"]
+    qtbot.waitSignal(win.pagesBuilt, timeout=10000).wait()
     plans = page_of(win, PlansPage)
     directives_page = page_of(win, DirectivesPage)
     win.set_as_of(TODAY)
@@ -94,6 +97,7 @@ def test_a_closed_window_never_reads_its_database_again(qtbot, sample_db, messag
     win = MainWindow(sample_db, today=TODAY)
     qtbot.addWidget(win)
     win.show()
+    qtbot.waitUntil(lambda: win.pages_built, timeout=10000)  # after the overview's first paint
     plans = page_of(win, PlansPage)
     qtbot.waitUntil(lambda: not plans.loading and plans.model.rowCount() == 14, timeout=10000)
     shown = plans.summary_label.text()

@@ -1,30 +1,33 @@
-"""The tab pages. ``build_pages`` lists them in the order of the specialist's day; a page is
+"""The tab pages. ``PAGES`` lists them in the order of the specialist's day; a page is
 shown only when it is finished. Every page is a ``ui.pages.base.Page`` (the contract with the
-window)."""
+window). A page's module is imported when the page is built: the window builds the page on
+screen before its first paint and the others just after it (``MainWindow``)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import importlib
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
     from ui.pages.base import Page
 
 
-def build_pages(window: MainWindow) -> list[tuple[Page, str]]:
-    from ui.pages.dashboard_page import DashboardPage
-    from ui.pages.directives_page import DirectivesPage
-    from ui.pages.plans_page import PlansPage
-    from ui.pages.reports_page import ReportsPage
-    from ui.pages.units_page import UnitsPage
-    from ui.pages.warnings_page import WarningsPage
+class PageEntry(NamedTuple):
+    title: str
+    module: str
+    name: str  # the Page class in ``module``
 
-    pages: list[tuple[Page, str]] = [
-        (DashboardPage(window), "Tổng quan"),
-        (WarningsPage(window), "Cảnh báo hạn"),
-        (PlansPage(window), "Đăng ký kế hoạch"),
-        (ReportsPage(window), "Tiếp nhận báo cáo"),
-        (DirectivesPage(window), "Văn bản chỉ đạo"),
-        (UnitsPage(window), "Đơn vị"),
-    ]
-    return pages
+    def build(self, window: MainWindow) -> Page:
+        page_class: type[Page] = getattr(importlib.import_module(self.module), self.name)
+        return page_class(window)
+
+
+PAGES = (
+    PageEntry("Tổng quan", "ui.pages.dashboard_page", "DashboardPage"),
+    PageEntry("Cảnh báo hạn", "ui.pages.warnings_page", "WarningsPage"),
+    PageEntry("Đăng ký kế hoạch", "ui.pages.plans_page", "PlansPage"),
+    PageEntry("Tiếp nhận báo cáo", "ui.pages.reports_page", "ReportsPage"),
+    PageEntry("Văn bản chỉ đạo", "ui.pages.directives_page", "DirectivesPage"),
+    PageEntry("Đơn vị", "ui.pages.units_page", "UnitsPage"),
+)

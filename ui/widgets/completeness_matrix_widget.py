@@ -97,21 +97,48 @@ class CompletenessMatrixWidget(QWidget):
 
     # --- data -----------------------------------------------------------------------------
     def refresh(self, day: dt.date) -> None:
+        """The task list and the chosen task's matrix on ``day``, read in one background job
+        (the task list was read on the UI thread, before the overview's first paint)."""
         if window_closed(self):
             return  # its window was closed: nothing is loaded any more
         self._day = day
-        current = self.task_combo.currentData()
-        tasks = task_choices(self.db)
+        self._generation += 1
+        generation = self._generation
+        db, wanted, kind = self.db, self.task_combo.currentData(), self.kind_combo.currentData()
+
+        def read() -> tuple[list[TaskChoice], int | None, CompletenessMatrix | None]:
+            tasks = task_choices(db)
+            ids = [t.task_id for t in tasks]
+            task_id = wanted if wanted in ids else (ids[0] if ids else None)
+            if task_id is None:
+                return tasks, None, None
+            return tasks, task_id, completeness_matrix(db, task_id, day, unit_kind=kind)
+
+        run_in_background(read, lambda result: self._on_refreshed(generation, *result), owner=self)
+
+    def _on_refreshed(
+        self,
+        generation: int,
+        tasks: list[TaskChoice],
+        task_id: int | None,
+        matrix: CompletenessMatrix | None,
+    ) -> None:
+        if generation != self._generation:
+            return  # a newer day, or another task chosen meanwhile
         if [t.task_id for t in tasks] != [t.task_id for t in self._tasks]:
             self._tasks = tasks
             self.task_combo.blockSignals(True)
             self.task_combo.clear()
             for t in tasks:
                 self.task_combo.addItem(t.label, t.task_id)
-            index = self.task_combo.findData(current)
-            self.task_combo.setCurrentIndex(max(index, 0) if tasks else -1)
             self.task_combo.blockSignals(False)
-        self._load()
+        self.task_combo.blockSignals(True)
+        self.task_combo.setCurrentIndex(self.task_combo.findData(task_id))
+        self.task_combo.blockSignals(False)
+        if matrix is None:
+            self._load()  # no task: says so
+        else:
+            self._on_loaded(generation, self.task_combo.currentText(), matrix)
 
     def select_task(self, task_id: int) -> None:
         index = self.task_combo.findData(task_id)
