@@ -883,41 +883,27 @@ class _AdminDocTemplate(BaseDocTemplate):
             **kwargs,
         )
         top, bottom, left, right = settings.margins
-        portrait = Frame(
-            left,
-            bottom,
-            PAGE_WIDTH - left - right,
-            PAGE_HEIGHT - top - bottom,
-            id="portrait",
-            leftPadding=0,
-            rightPadding=0,
-            topPadding=0,
-            bottomPadding=0,
-        )
         ltop, lbottom, lleft, lright = settings.landscape_margins
         lw, lh = landscape(A4)
-        wide = Frame(
-            lleft,
-            lbottom,
-            lw - lleft - lright,
-            lh - ltop - lbottom,
-            id="landscape",
-            leftPadding=0,
-            rightPadding=0,
-            topPadding=0,
-            bottomPadding=0,
-        )
-        appendix_portrait = Frame(
-            left,
-            bottom,
-            PAGE_WIDTH - left - right,
-            PAGE_HEIGHT - top - bottom,
-            id="appendix-portrait",
-            leftPadding=0,
-            rightPadding=0,
-            topPadding=0,
-            bottomPadding=0,
-        )
+
+        def frame(frame_id: str, x: float, y: float, width: float, height: float) -> Frame:
+            """The text area of a page: the margins alone bound it (no padding of its own)."""
+            return Frame(
+                x,
+                y,
+                width,
+                height,
+                id=frame_id,
+                leftPadding=0,
+                rightPadding=0,
+                topPadding=0,
+                bottomPadding=0,
+            )
+
+        body = (left, bottom, PAGE_WIDTH - left - right, PAGE_HEIGHT - top - bottom)
+        portrait = frame("portrait", *body)
+        appendix_portrait = frame("appendix-portrait", *body)
+        wide = frame("landscape", lleft, lbottom, lw - lleft - lright, lh - ltop - lbottom)
         self.addPageTemplates(
             [
                 PageTemplate("main", [portrait], onPageEnd=self._number_page, pagesize=A4),
