@@ -634,8 +634,14 @@ def _add_report_parser(sub: Any) -> None:
         action="store_false",
         help="không lưu vào danh sách văn bản đã phát hành (bản nháp)",
     )
-    reply_by = argparse.ArgumentParser(add_help=False)
-    reply_by.add_argument(
+
+    def option(name: str, **kwargs: Any) -> argparse.ArgumentParser:
+        """One option as a parent parser: the kinds below take it in their own order."""
+        parent = argparse.ArgumentParser(add_help=False)
+        parent.add_argument(name, **kwargs)
+        return parent
+
+    reply_by = option(
         "--reply-by",
         type=_date_arg,
         metavar="NGÀY",
@@ -643,24 +649,18 @@ def _add_report_parser(sub: Any) -> None:
     )
 
     def directive(*, required: bool) -> argparse.ArgumentParser:
-        what = argparse.ArgumentParser(add_help=False)
-        what.add_argument(
+        return option(
             "--directive",
             metavar="SỐ_KÝ_HIỆU",
             help="văn bản chỉ đạo, ví dụ 2116/UBND-NC"
             + (" (bắt buộc)" if required else " (chỉ những văn bản thuộc văn bản này)"),
         )
-        return what
 
     def units(help: str) -> argparse.ArgumentParser:
-        what = argparse.ArgumentParser(add_help=False)
-        what.add_argument("--units", metavar="TÊN;TÊN", help=help)
-        return what
+        return option("--units", metavar="TÊN;TÊN", help=help)
 
     def unit(help: str) -> argparse.ArgumentParser:
-        what = argparse.ArgumentParser(add_help=False)
-        what.add_argument("--unit", metavar="TÊN", help=help)
-        return what
+        return option("--unit", metavar="TÊN", help=help)
 
     report = sub.add_parser(
         "report",
