@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
-from app.text import number_text
+from app.text import decimal_text, number_text
 
 DEFAULT_WARNING_DAYS = 7
 
@@ -139,7 +139,7 @@ def rate_text(value: float | None) -> str:
     """ "45,5%" (Vietnamese decimal comma) or "—"."""
     if value is None:
         return "—"
-    return f"{value:.1f}".replace(".", ",") + "%"
+    return decimal_text(value, trailing_zeros=True) + "%"
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,15 @@ def number_text(n: int) -> str:
     return f"{n:,}".replace(",", ".")
 
 
+def decimal_text(value: float, places: int = 1, *, trailing_zeros: bool = False) -> str:
+    """A decimal as written in Vietnamese: 22.5 -> "22,5" (decimal comma); 20.0 -> "20", or
+    "20,0" with ``trailing_zeros``."""
+    text = f"{value:.{places}f}"
+    if not trailing_zeros and "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text.replace(".", ",")
+
+
 def search_key(value: str | None) -> str:
     """Accent-free, case-free key: "Sơn Tịnh", "son tinh", "SƠN TỊNH" give the same key.
 

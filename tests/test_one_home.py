@@ -67,6 +67,11 @@ RULES = (
         ),
         {"app/status.py"},
     ),
+    (
+        "a decimal comma: use app.text.decimal_text",
+        re.compile(r"""\.replace\(\s*["']\.["']\s*,\s*["'],["']\s*\)"""),
+        {"app/text.py"},
+    ),
 )
 
 
@@ -99,6 +104,7 @@ def test_the_check_sees_a_copy() -> None:
         'headers += ["Quá hạn (ngày)", "Còn lại (ngày)"]',
         'choices=["so_nganh", "huyen", "xa", "khac"]',
         '("Quá hạn (chưa nộp)", lambda c: str(c.missing), Status.OVERDUE),',
+        'f"{value:.1f}".replace(".", ",") + "%"',
     )
     for line, (_what, pattern, _homes) in zip(lines, RULES, strict=True):
         assert pattern.search(line), line

@@ -93,7 +93,7 @@ class WorkbookScan:
 
 
 def _mb(n: int) -> str:
-    return f"{n / 1024 / 1024:.0f} MB".replace(".", ",")
+    return f"{n / 1024 / 1024:.0f} MB"
 
 
 def _refuse(name: str, what: str) -> ValidationError:

@@ -9,6 +9,7 @@ from PySide6.QtCore import QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from app.text import decimal_text
 from ui import style
 
 BAR_COLOUR = style.BAR
@@ -23,8 +24,7 @@ class MedianRow:
 
     @property
     def text(self) -> str:
-        days = f"{self.median:.1f}".rstrip("0").rstrip(".").replace(".", ",")
-        return f"{days} ngày (n = {self.count})"
+        return f"{decimal_text(self.median)} ngày (n = {self.count})"
 
 
 class MedianBarChart(QWidget):

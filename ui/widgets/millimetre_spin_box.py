@@ -5,10 +5,12 @@ from __future__ import annotations
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import QDoubleSpinBox, QWidget
 
+from app.text import decimal_text
+
 
 def mm_text(value: float) -> str:
     """20.0 → "20", 22.5 → "22,5" (Vietnamese decimal comma)."""
-    return f"{value:.1f}".rstrip("0").rstrip(".").replace(".", ",")
+    return decimal_text(value)
 
 
 class MillimetreSpinBox(QDoubleSpinBox):
